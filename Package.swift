@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Weir: a terminal workbench for streaming SQL over Kafka.
+// Module map and dependency rules: docs/ARCHITECTURE.md.
+let package = Package(
+    name: "weir",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "weir", targets: ["weir"]),
+        .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // CRC-32C with the CPU's instruction where there is one, slicing-by-8 otherwise.
+        .target(name: "CCRC32C", cSettings: [.unsafeFlags(["-O3"])]),
+        // zlib (linked; its headers are on every machine) and zstd (loaded at run time).
+        .target(
+            name: "CCompression",
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("dl")]
+        ),
+        // The Kafka wire codec: no I/O, no dependencies beyond the two C helpers.
+        .target(name: "KafkaProtocol", dependencies: ["CCRC32C", "CCompression"]),
+        // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
+        .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),
+        .executableTarget(
+            name: "weir",
+            dependencies: [
+                "KafkaProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "WeirBench", dependencies: ["KafkaProtocol"]),
+        .testTarget(
+            name: "KafkaProtocolTests",
+            dependencies: ["KafkaProtocol"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,292 @@
+/// A decoded record batch: the header's fields and its records.
+///
+/// Magic-v2 batches decode and encode; legacy magic 0 and 1 message sets decode
+/// into the same shape (see `LegacyMessageSet`), with `magic` saying which.
+public struct RecordBatch: Sendable, Equatable {
+    public var baseOffset: Int64
+    public var partitionLeaderEpoch: Int32
+    public var magic: Int8
+    public var attributes: RecordBatchAttributes
+    public var lastOffsetDelta: Int32
+    public var baseTimestamp: Int64
+    public var maxTimestamp: Int64
+    public var producerId: Int64
+    public var producerEpoch: Int16
+    public var baseSequence: Int32
+    public var records: [Record]
+
+    public init(
+        baseOffset: Int64, partitionLeaderEpoch: Int32 = -1, magic: Int8 = 2, attributes: RecordBatchAttributes,
+        lastOffsetDelta: Int32, baseTimestamp: Int64, maxTimestamp: Int64, producerId: Int64 = -1,
+        producerEpoch: Int16 = -1, baseSequence: Int32 = -1, records: [Record]
+    ) {
+        self.baseOffset = baseOffset
+        self.partitionLeaderEpoch = partitionLeaderEpoch
+        self.magic = magic
+        self.attributes = attributes
+        self.lastOffsetDelta = lastOffsetDelta
+        self.baseTimestamp = baseTimestamp
+        self.maxTimestamp = maxTimestamp
+        self.producerId = producerId
+        self.producerEpoch = producerEpoch
+        self.baseSequence = baseSequence
+        self.records = records
+    }
+
+    /// A batch as a producer builds it: offsets numbered from `baseOffset`, the
+    /// base timestamp taken from the first record and the max from all of them.
+    public init(
+        records: [Record], baseOffset: Int64 = 0, compression: CompressionCodec = .none,
+        producerId: Int64 = -1, producerEpoch: Int16 = -1, baseSequence: Int32 = -1,
+        isTransactional: Bool = false, isControl: Bool = false
+    ) {
+        var numbered = records
+        for index in numbered.indices { numbered[index].offset = baseOffset + Int64(index) }
+        let firstTimestamp = records.first?.timestamp ?? -1
+        self.init(
+            baseOffset: baseOffset,
+            attributes: RecordBatchAttributes(compression: compression, isTransactional: isTransactional, isControl: isControl),
+            lastOffsetDelta: Int32(max(records.count - 1, 0)), baseTimestamp: firstTimestamp,
+            maxTimestamp: records.map(\.timestamp).max() ?? -1, producerId: producerId,
+            producerEpoch: producerEpoch, baseSequence: baseSequence, records: numbered
+        )
+    }
+
+    public var compression: CompressionCodec { attributes.compression ?? .none }
+    public var isControl: Bool { attributes.isControl }
+    public var isTransactional: Bool { attributes.isTransactional }
+    public var lastOffset: Int64 { baseOffset + Int64(lastOffsetDelta) }
+    /// The offset after this batch: where the next batch starts.
+    public var nextOffset: Int64 { lastOffset + 1 }
+}
+
+// MARK: - Decoding
+
+extension RecordBatch {
+    /// Decodes the magic-v2 batch at `index` of `bytes`, checking its CRC.
+    ///
+    /// Returns nil when the batch is cut short (as the last batch of a fetch
+    /// response may be); throws for a damaged one.
+    public static func decodeV2(
+        _ bytes: [UInt8], at index: Int, limits: DecodingLimits = .default
+    ) throws(ProtocolError) -> RecordBatch? {
+        guard let header = try RecordBatchHeader.read(bytes, at: index) else { return nil }
+        guard header.totalSize <= bytes.count - index else { return nil }
+        let end = index + header.totalSize
+        let computed = bytes.withUnsafeBufferPointer {
+            CRC32C.checksum(UnsafeBufferPointer(rebasing: $0[(index + RecordBatchHeader.crcStart)..<end]))
+        }
+        guard computed == header.crc else {
+            throw .checksumMismatch(offset: index, stored: header.crc, computed: computed)
+        }
+        guard header.recordCount >= 0 else {
+            throw .corruptRecordBatch(offset: index, reason: "negative record count \(header.recordCount)")
+        }
+        guard let codec = header.attributes.compression else {
+            throw .compression(.unknownCodec(header.attributes.compressionNumber))
+        }
+        let recordsStart = index + RecordBatchHeader.size
+        let logAppendTime = header.attributes.timestampType == .logAppendTime ? header.maxTimestamp : nil
+        let records: [Record]
+        if codec == .none {
+            records = try parseRecords(bytes, range: recordsStart..<end, header: header,
+                                       logAppendTime: logAppendTime, batchOffset: index)
+        } else {
+            let inflated: [UInt8]
+            do {
+                inflated = try codec.decompress(bytes[recordsStart..<end], limit: limits.maxDecompressedSize)
+            } catch {
+                throw .compression(error)
+            }
+            records = try parseRecords(inflated, range: 0..<inflated.count, header: header,
+                                       logAppendTime: logAppendTime, batchOffset: index)
+        }
+        return RecordBatch(
+            baseOffset: header.baseOffset, partitionLeaderEpoch: header.partitionLeaderEpoch, magic: 2,
+            attributes: header.attributes, lastOffsetDelta: header.lastOffsetDelta,
+            baseTimestamp: header.baseTimestamp, maxTimestamp: header.maxTimestamp, producerId: header.producerId,
+            producerEpoch: header.producerEpoch, baseSequence: header.baseSequence, records: records
+        )
+    }
+
+    /// The smallest encoded record: seven one-byte fields.
+    private static let minimumRecordSize = 7
+
+    /// Parses `header.recordCount` records from `storage[range]`. Keys and values
+    /// become slices of `storage`. This is the consumer's hot loop: no
+    /// allocation but the result array (and header arrays when present).
+    private static func parseRecords(
+        _ storage: [UInt8], range: Range<Int>, header: RecordBatchHeader, logAppendTime: Int64?, batchOffset: Int
+    ) throws(ProtocolError) -> [Record] {
+        let count = Int(header.recordCount)
+        guard count <= range.count / minimumRecordSize else {
+            throw .corruptRecordBatch(offset: batchOffset, reason: "\(count) records cannot fit in \(range.count) bytes")
+        }
+        var records: [Record] = []
+        records.reserveCapacity(count)
+        let failure: String? = storage.withUnsafeBufferPointer { buffer -> String? in
+            var cursor = VarintCursor(base: buffer.baseAddress!, position: range.lowerBound, end: range.upperBound)
+            for _ in 0..<count {
+                guard let length = cursor.readVarint(), length >= 0, length <= cursor.end - cursor.position else {
+                    return "bad record length"
+                }
+                let recordEnd = cursor.position + Int(length)
+                let outerEnd = cursor.end
+                cursor.end = recordEnd
+                cursor.position += 1 // attributes: no bits in use
+                guard let timestampDelta = cursor.readVarint(),
+                      let offsetDelta = cursor.readVarint(),
+                      let key = cursor.readBytes(storage),
+                      let value = cursor.readBytes(storage),
+                      let headerCount = cursor.readVarint(), headerCount >= 0,
+                      headerCount <= cursor.end - cursor.position
+                else { return "malformed record" }
+                var headers: [RecordHeader] = []
+                if headerCount > 0 {
+                    headers.reserveCapacity(Int(headerCount))
+                    for _ in 0..<headerCount {
+                        guard let keyBytes = cursor.readBytes(storage), let keyBytes, let headerValue = cursor.readBytes(storage)
+                        else { return "malformed record header" }
+                        headers.append(RecordHeader(key: String(decoding: keyBytes, as: UTF8.self), value: headerValue))
+                    }
+                }
+                guard cursor.position == recordEnd else { return "record length does not match its fields" }
+                cursor.end = outerEnd
+                records.append(Record(
+                    offset: header.baseOffset + offsetDelta,
+                    timestamp: logAppendTime ?? header.baseTimestamp &+ timestampDelta,
+                    key: key, value: value, headers: headers
+                ))
+            }
+            return cursor.position == range.upperBound ? nil : "bytes left after the last record"
+        }
+        if let failure { throw .corruptRecordBatch(offset: batchOffset, reason: failure) }
+        return records
+    }
+}
+
+/// Reads zig-zag varints and length-prefixed byte runs from a bounded pointer range.
+private struct VarintCursor {
+    let base: UnsafePointer<UInt8>
+    var position: Int
+    var end: Int
+
+    @inline(__always)
+    mutating func readVarint() -> Int64? {
+        var raw: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < end, shift < 64 {
+            let byte = base[position]
+            position += 1
+            raw |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))) }
+            shift += 7
+        }
+        return nil
+    }
+
+    /// A varint length then that many bytes, as a slice of `storage`. `.some(nil)` is a null (-1).
+    @inline(__always)
+    mutating func readBytes(_ storage: [UInt8]) -> ArraySlice<UInt8>?? {
+        guard let length = readVarint() else { return nil }
+        if length == -1 { return .some(nil) }
+        guard length >= 0, length <= end - position else { return nil }
+        let start = position
+        position += Int(length)
+        return .some(storage[start..<position])
+    }
+}
+
+// MARK: - Encoding
+
+extension RecordBatch {
+    /// The batch in magic-v2 form, CRC included. Record offset and timestamp deltas
+    /// are taken against `baseOffset` and `baseTimestamp`.
+    ///
+    /// Throws only when the batch's codec cannot run here (zstd without libzstd).
+    public func encoded() throws(CompressionError) -> [UInt8] {
+        var writer = ByteWriter(capacity: 0)
+        try write(to: &writer)
+        return writer.bytes
+    }
+
+    /// Appends the batch in magic-v2 form. Uncompressed batches are sized exactly
+    /// first, so the writer grows once.
+    public func write(to writer: inout ByteWriter) throws(CompressionError) {
+        let recordSizes = records.map(encodedSize(of:))
+        let recordsSize = recordSizes.reduce(0) { $0 + $1 + ByteWriter.varintSize(Int64($1)) }
+        let start = writer.count
+        let codec = compression
+        if codec == .none {
+            writer.reserveCapacity(RecordBatchHeader.size + recordsSize)
+            writeHeader(to: &writer)
+            writeRecords(to: &writer, sizes: recordSizes)
+        } else {
+            var plain = ByteWriter(capacity: recordsSize)
+            writeRecords(to: &plain, sizes: recordSizes)
+            let compressed = try codec.compress(plain.bytes)
+            writer.reserveCapacity(RecordBatchHeader.size + compressed.count)
+            writeHeader(to: &writer)
+            writer.writeRawBytes(compressed)
+        }
+        let end = writer.count
+        writer.setInt32(Int32(end - start - RecordBatchHeader.logOverhead), at: start + 8)
+        let crc = writer.bytes.withUnsafeBufferPointer {
+            CRC32C.checksum(UnsafeBufferPointer(rebasing: $0[(start + RecordBatchHeader.crcStart)..<end]))
+        }
+        writer.setUInt32(crc, at: start + 17)
+    }
+
+    private func writeHeader(to writer: inout ByteWriter) {
+        RecordBatchHeader(
+            baseOffset: baseOffset, batchLength: 0, partitionLeaderEpoch: partitionLeaderEpoch, magic: 2, crc: 0,
+            attributes: attributes, lastOffsetDelta: lastOffsetDelta, baseTimestamp: baseTimestamp,
+            maxTimestamp: maxTimestamp, producerId: producerId, producerEpoch: producerEpoch,
+            baseSequence: baseSequence, recordCount: Int32(records.count)
+        ).write(to: &writer)
+    }
+
+    private func writeRecords(to writer: inout ByteWriter, sizes: [Int]) {
+        for (record, size) in zip(records, sizes) {
+            writer.writeVarint(Int32(size))
+            writer.writeInt8(0)
+            writer.writeVarlong(record.timestamp &- baseTimestamp)
+            writer.writeVarint(Int32(truncatingIfNeeded: record.offset - baseOffset))
+            writeVarintBytes(record.key, to: &writer)
+            writeVarintBytes(record.value, to: &writer)
+            writer.writeVarint(Int32(record.headers.count))
+            for header in record.headers {
+                var key = header.key
+                key.withUTF8 { utf8 in
+                    writer.writeVarint(Int32(utf8.count))
+                    writer.writeRawBytes(utf8)
+                }
+                writeVarintBytes(header.value, to: &writer)
+            }
+        }
+    }
+
+    private func writeVarintBytes(_ bytes: ArraySlice<UInt8>?, to writer: inout ByteWriter) {
+        guard let bytes else { return writer.writeVarint(-1) }
+        writer.writeVarint(Int32(bytes.count))
+        writer.writeRawBytes(bytes)
+    }
+
+    /// Bytes of a record after its length varint.
+    private func encodedSize(of record: Record) -> Int {
+        func sized(_ bytes: ArraySlice<UInt8>?) -> Int {
+            guard let bytes else { return 1 }
+            return ByteWriter.varintSize(Int64(bytes.count)) + bytes.count
+        }
+        var size = 1 // attributes
+        size += ByteWriter.varintSize(record.timestamp &- baseTimestamp)
+        size += ByteWriter.varintSize(record.offset - baseOffset)
+        size += sized(record.key) + sized(record.value)
+        size += ByteWriter.varintSize(Int64(record.headers.count))
+        for header in record.headers {
+            let keyLength = header.key.utf8.count
+            size += ByteWriter.varintSize(Int64(keyLength)) + keyLength + sized(header.value)
+        }
+        return size
+    }
+}
