@@ -46,7 +46,7 @@ public enum CompressionCodec: Int8, Sendable, CaseIterable, CustomStringConverti
             try Self.requireZstd()
             return try callC(input) { weir_zstd_compress($0, $1, 3, $2, $3) }
         case .snappy: return Snappy.compressFramed(Array(input))
-        case .lz4: return LZ4Frame.compress(Array(input))
+        case .lz4: return withContiguousBytes(input) { LZ4Frame.compress($0) }
         }
     }
 
@@ -61,8 +61,19 @@ public enum CompressionCodec: Int8, Sendable, CaseIterable, CustomStringConverti
             try Self.requireZstd()
             return try callC(input) { weir_zstd_decompress($0, $1, limit, $2, $3) }
         case .snappy: return try Snappy.decompressAnyFraming(Array(input), limit: limit)
-        case .lz4: return try LZ4Frame.decompress(Array(input), limit: limit)
+        case .lz4:
+            return try withContiguousBytes(input) { bytes in
+                Result { () throws(CompressionError) in try LZ4Frame.decompress(bytes, limit: limit) }
+            }.get()
         }
+    }
+
+    /// Runs `body` over the input's bytes, copying them only if they are not contiguous.
+    private func withContiguousBytes<Input: Collection<UInt8>, Output>(
+        _ input: Input, _ body: (UnsafeRawBufferPointer) -> Output
+    ) -> Output {
+        if let result = input.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return result }
+        return Array(input).withUnsafeBytes(body)
     }
 
     private static func requireZstd() throws(CompressionError) {

@@ -9,37 +9,43 @@ enum LZ4Frame {
     static let magic: UInt32 = 0x184D_2204
     static let blockSize = 64 * 1024
 
-    static func compress(_ input: [UInt8]) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(input.count + input.count / 255 + 32)
-        appendLittleEndian(magic, to: &output)
-        let flags: UInt8 = 0x60 // version 01, independent blocks, no checksums, no content size
-        let blockDescriptor: UInt8 = 0x40 // 64 KiB maximum block size
-        output += [flags, blockDescriptor, headerChecksum([flags, blockDescriptor][...])]
-        var start = 0
-        var table = [Int32](repeating: 0, count: 1 << 12)
-        while start < input.count {
-            let end = min(start + blockSize, input.count)
-            let sizeIndex = output.count
-            output += [0, 0, 0, 0]
-            let compressedSize = input.withUnsafeBufferPointer { source in
-                LZ4Block.compress(UnsafeBufferPointer(rebasing: source[start..<end]), table: &table, into: &output)
+    static func compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+        let blockCount = max(1, (input.count + blockSize - 1) / blockSize)
+        let capacity = 7 + blockCount * (4 + LZ4Block.compressBound(blockSize)) + 4
+        let table = UnsafeMutablePointer<Int32>.allocate(capacity: 4096)
+        defer { table.deallocate() }
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initializedCount in
+            let output = buffer.baseAddress!
+            var out = output
+            storeLittleEndian(magic, at: out)
+            let flags: UInt8 = 0x60 // version 01, independent blocks, no checksums, no content size
+            let blockDescriptor: UInt8 = 0x40 // 64 KiB maximum block size
+            out[4] = flags
+            out[5] = blockDescriptor
+            out[6] = headerChecksum([flags, blockDescriptor][...])
+            out += 7
+            var start = 0
+            while start < input.count {
+                let end = min(start + blockSize, input.count)
+                let plain = UnsafeRawBufferPointer(rebasing: input[start..<end])
+                let size = LZ4Block.compress(plain, into: out + 4, table: table)
+                if size >= plain.count {
+                    // Incompressible: store the block as it is.
+                    storeLittleEndian(UInt32(plain.count) | 0x8000_0000, at: out)
+                    UnsafeMutableRawPointer(out + 4).copyMemory(from: plain.baseAddress!, byteCount: plain.count)
+                    out += 4 + plain.count
+                } else {
+                    storeLittleEndian(UInt32(size), at: out)
+                    out += 4 + size
+                }
+                start = end
             }
-            if compressedSize >= end - start {
-                // Incompressible: store the block as it is.
-                output.removeLast(compressedSize)
-                output += input[start..<end]
-                setLittleEndian(UInt32(end - start) | 0x8000_0000, in: &output, at: sizeIndex)
-            } else {
-                setLittleEndian(UInt32(compressedSize), in: &output, at: sizeIndex)
-            }
-            start = end
+            storeLittleEndian(0, at: out) // end mark
+            initializedCount = out + 4 - output
         }
-        appendLittleEndian(0, to: &output) // end mark
-        return output
     }
 
-    static func decompress(_ input: [UInt8], limit: Int) throws(CompressionError) -> [UInt8] {
+    static func decompress(_ input: UnsafeRawBufferPointer, limit: Int) throws(CompressionError) -> [UInt8] {
         func corrupt(_ reason: String) -> CompressionError { .corrupt(codec: .lz4, reason: reason) }
         guard input.count >= 7, readLittleEndian(input, at: 0) == magic else { throw corrupt("missing frame magic") }
         let flags = input[4], blockDescriptor = input[5]
@@ -70,43 +76,55 @@ enum LZ4Frame {
         guard input.count > position else { throw corrupt("truncated descriptor") }
         let checksum = input[position]
         // Kafka clients before KIP-57 hashed the magic too; accept either form.
-        guard checksum == headerChecksum(input[4..<position]) || checksum == headerChecksum(input[0..<position]) else {
+        let descriptor = UnsafeRawBufferPointer(rebasing: input[4..<position])
+        let withMagic = UnsafeRawBufferPointer(rebasing: input[0..<position])
+        guard checksum == headerChecksum(Array(descriptor)[...]) || checksum == headerChecksum(Array(withMagic)[...]) else {
             throw corrupt("header checksum mismatch")
         }
         guard !hasDictionary else { throw corrupt("frames with a dictionary are not supported") }
         position += 1
+        let blocksStart = position
 
-        var output: [UInt8] = []
-        output.reserveCapacity(contentSize ?? min(limit, input.count * 4))
+        // First pass over the block headers: how much room the output needs, at most.
+        var needed = 0
         while true {
             guard input.count >= position + 4 else { throw corrupt("truncated block header") }
             let header = readLittleEndian(input, at: position)
             position += 4
             if header == 0 { break }
-            let stored = header & 0x8000_0000 != 0
             let size = Int(header & 0x7FFF_FFFF)
             guard size <= maxBlockSize, size <= input.count - position else { throw corrupt("block size out of range") }
-            if stored {
-                guard output.count + size <= limit else { throw .exceedsLimit(codec: .lz4) }
-                output += input[position..<position + size]
-            } else {
-                let before = output.count
-                let room = min(maxBlockSize, limit - before)
-                output += repeatElement(0, count: room)
-                let produced = input.withUnsafeBufferPointer { source in
-                    output.withUnsafeMutableBufferPointer { destination in
-                        LZ4Block.decompress(UnsafeBufferPointer(rebasing: source[position..<position + size]),
-                                            into: destination, at: before)
-                    }
-                }
-                guard let produced else {
-                    throw output.count - before == maxBlockSize ? corrupt("invalid block") : .exceedsLimit(codec: .lz4)
-                }
-                output.removeLast(room - produced)
-            }
-            position += size
-            if hasBlockChecksums { position += 4 }
+            needed += header & 0x8000_0000 != 0 ? size : maxBlockSize
+            position += size + (hasBlockChecksums ? 4 : 0)
         }
+        let capacity = min(contentSize ?? needed, needed, limit)
+        var failure: CompressionError?
+        let output = [UInt8](unsafeUninitializedCapacity: capacity + LZ4Block.slack) { buffer, initializedCount in
+            let out = buffer.baseAddress!
+            var written = 0
+            position = blocksStart
+            while true {
+                let header = readLittleEndian(input, at: position)
+                position += 4
+                if header == 0 { break }
+                let size = Int(header & 0x7FFF_FFFF)
+                let block = UnsafeRawBufferPointer(rebasing: input[position..<position + size])
+                if header & 0x8000_0000 != 0 {
+                    guard size <= capacity - written else { failure = .exceedsLimit(codec: .lz4); break }
+                    UnsafeMutableRawPointer(out + written).copyMemory(from: block.baseAddress!, byteCount: size)
+                    written += size
+                } else {
+                    guard let produced = LZ4Block.decompress(block, into: out, at: written, capacity: capacity) else {
+                        failure = capacity < needed ? .exceedsLimit(codec: .lz4) : corrupt("invalid block")
+                        break
+                    }
+                    written += produced
+                }
+                position += size + (hasBlockChecksums ? 4 : 0)
+            }
+            initializedCount = written
+        }
+        if let failure { throw failure }
         if hasContentChecksum {
             guard input.count >= position + 4 else { throw corrupt("truncated content checksum") }
             guard readLittleEndian(input, at: position) == XXHash32.hash(output[...]) else {
@@ -121,36 +139,44 @@ enum LZ4Frame {
         UInt8((XXHash32.hash(descriptor) >> 8) & 0xFF)
     }
 
-    private static func readLittleEndian(_ bytes: [UInt8], at index: Int) -> UInt32 {
-        UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16 | UInt32(bytes[index + 3]) << 24
+    private static func readLittleEndian(_ bytes: UnsafeRawBufferPointer, at index: Int) -> UInt32 {
+        UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self))
     }
 
-    private static func appendLittleEndian(_ value: UInt32, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    private static func setLittleEndian(_ value: UInt32, in bytes: inout [UInt8], at index: Int) {
-        for byteIndex in 0..<4 { bytes[index + byteIndex] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(byteIndex))) }
+    private static func storeLittleEndian(_ value: UInt32, at pointer: UnsafeMutablePointer<UInt8>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value.littleEndian, as: UInt32.self)
     }
 }
 
 /// The LZ4 block format: sequences of [token][literal length…][literals][offset LE16][match length…].
+///
+/// Both directions work on raw pointers: this is the hot path of every LZ4
+/// batch. Copies go eight bytes at a time and may write up to `slack` bytes
+/// past the end of what they copy, so output buffers carry that much spare room.
 enum LZ4Block {
     private static let minMatch = 4
     /// The last five bytes of a block are always literals, and no match starts in its last twelve.
     private static let lastLiterals = 5
     private static let matchStartLimit = 12
+    /// Spare bytes an output buffer needs past its last byte for the wild copies.
+    static let slack = 16
 
-    /// Compresses one block, appending to `output`; returns the compressed size.
-    static func compress(_ source: UnsafeBufferPointer<UInt8>, table: inout [Int32], into output: inout [UInt8]) -> Int {
-        let before = output.count
+    /// The most bytes compressing `count` bytes can produce.
+    static func compressBound(_ count: Int) -> Int { count + count / 255 + 16 }
+
+    /// Compresses `source` into `output`, which has room for `compressBound(source.count)`;
+    /// returns the compressed size. `table` is scratch space of 4096 entries.
+    static func compress(
+        _ source: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>, table: UnsafeMutablePointer<Int32>
+    ) -> Int {
         let count = source.count
+        var out = output
         var anchor = 0
-        if count > matchStartLimit {
-            for slot in table.indices { table[slot] = -1 }
-            let base = UnsafeRawPointer(source.baseAddress!)
+        if count > matchStartLimit, let base = source.baseAddress {
+            table.update(repeating: -1, count: 4096)
             let matchEndLimit = count - lastLiterals
             var index = 0
+            var misses = 0
             while index + matchStartLimit < count {
                 let word = base.loadUnaligned(fromByteOffset: index, as: UInt32.self)
                 let slot = Int((word &* 2_654_435_761) >> 20)
@@ -158,56 +184,88 @@ enum LZ4Block {
                 table[slot] = Int32(index)
                 guard candidate >= 0, index - candidate <= 65535,
                       base.loadUnaligned(fromByteOffset: candidate, as: UInt32.self) == word else {
-                    index += 1
+                    // Skip faster through data that does not compress, as liblz4 does.
+                    misses += 1
+                    index += 1 + (misses >> 6)
                     continue
                 }
+                misses = 0
                 var matchLength = minMatch
-                while index + matchLength < matchEndLimit, source[candidate + matchLength] == source[index + matchLength] {
-                    matchLength += 1
+                while index + matchLength + 8 <= matchEndLimit {
+                    let difference = base.loadUnaligned(fromByteOffset: index + matchLength, as: UInt64.self)
+                        ^ base.loadUnaligned(fromByteOffset: candidate + matchLength, as: UInt64.self)
+                    if difference != 0 {
+                        matchLength += difference.littleEndian.trailingZeroBitCount >> 3
+                        break
+                    }
+                    matchLength += 8
                 }
-                appendSequence(source, literalsFrom: anchor, to: index, offset: index - candidate,
-                               matchLength: matchLength, output: &output)
+                if index + matchLength + 8 > matchEndLimit {
+                    while index + matchLength < matchEndLimit,
+                          base.load(fromByteOffset: index + matchLength, as: UInt8.self)
+                            == base.load(fromByteOffset: candidate + matchLength, as: UInt8.self) {
+                        matchLength += 1
+                    }
+                }
+                out = writeSequence(base, literalsFrom: anchor, to: index, offset: index - candidate,
+                                    matchLength: matchLength, output: out)
                 index += matchLength
                 anchor = index
             }
         }
-        appendSequence(source, literalsFrom: anchor, to: count, offset: 0, matchLength: 0, output: &output)
-        return output.count - before
+        if let base = source.baseAddress ?? UnsafeRawPointer(bitPattern: 1) {
+            out = writeSequence(base, literalsFrom: anchor, to: count, offset: 0, matchLength: 0, output: out)
+        }
+        return out - output
     }
 
-    private static func appendSequence(
-        _ source: UnsafeBufferPointer<UInt8>, literalsFrom start: Int, to end: Int,
-        offset: Int, matchLength: Int, output: inout [UInt8]
-    ) {
+    @inline(__always)
+    private static func writeSequence(
+        _ base: UnsafeRawPointer, literalsFrom start: Int, to end: Int, offset: Int, matchLength: Int,
+        output: UnsafeMutablePointer<UInt8>
+    ) -> UnsafeMutablePointer<UInt8> {
+        var out = output
         let literalLength = end - start
         let matchCode = matchLength == 0 ? 0 : matchLength - minMatch
-        output.append(UInt8(min(literalLength, 15) << 4 | min(matchCode, 15)))
-        if literalLength >= 15 { appendLengthTail(literalLength - 15, to: &output) }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: source[start..<end]))
-        guard matchLength > 0 else { return }
-        output.append(UInt8(offset & 0xFF))
-        output.append(UInt8(offset >> 8))
-        if matchCode >= 15 { appendLengthTail(matchCode - 15, to: &output) }
+        out.pointee = UInt8(min(literalLength, 15) << 4 | min(matchCode, 15))
+        out += 1
+        if literalLength >= 15 { out = writeLengthTail(literalLength - 15, to: out) }
+        if literalLength > 0 {
+            UnsafeMutableRawPointer(out).copyMemory(from: base + start, byteCount: literalLength)
+            out += literalLength
+        }
+        guard matchLength > 0 else { return out }
+        out[0] = UInt8(offset & 0xFF)
+        out[1] = UInt8(offset >> 8)
+        out += 2
+        if matchCode >= 15 { out = writeLengthTail(matchCode - 15, to: out) }
+        return out
     }
 
-    private static func appendLengthTail(_ value: Int, to output: inout [UInt8]) {
+    @inline(__always)
+    private static func writeLengthTail(_ value: Int, to output: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var out = output
         var remaining = value
         while remaining >= 255 {
-            output.append(255)
+            out.pointee = 255
+            out += 1
             remaining -= 255
         }
-        output.append(UInt8(remaining))
+        out.pointee = UInt8(remaining)
+        return out + 1
     }
 
-    /// Decodes one block into `output` starting at `start`; matches may reach back to
-    /// the beginning of `output` (earlier blocks of a linked frame). Returns the bytes
-    /// produced, or nil if the block is invalid or does not fit.
-    static func decompress(_ source: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int? {
-        guard let sourceBase = source.baseAddress, let outputBase = output.baseAddress else {
+    /// Decodes one block into `output[start...]`, whose capacity is `capacity` bytes
+    /// plus `slack` spare ones. Matches may reach back to `output[0]` (earlier blocks
+    /// of a linked frame). Returns the bytes produced, or nil if the block is invalid
+    /// or would not fit.
+    static func decompress(
+        _ source: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>, at start: Int, capacity: Int
+    ) -> Int? {
+        guard let sourceBase = source.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             return source.isEmpty ? 0 : nil
         }
         let inputEnd = source.count
-        let outputEnd = output.count
         var input = 0
         var written = start
         while input < inputEnd {
@@ -223,8 +281,13 @@ enum LZ4Block {
                     if byte != 255 { break }
                 }
             }
-            guard literalLength <= inputEnd - input, literalLength <= outputEnd - written else { return nil }
-            (outputBase + written).update(from: sourceBase + input, count: literalLength)
+            guard literalLength <= inputEnd - input, literalLength <= capacity - written else { return nil }
+            if literalLength <= 16, input + 16 <= inputEnd {
+                // Short literals: one 16-byte copy, overrunning into the slack.
+                UnsafeMutableRawPointer(output + written).copyMemory(from: sourceBase + input, byteCount: 16)
+            } else {
+                (output + written).update(from: sourceBase + input, count: literalLength)
+            }
             input += literalLength
             written += literalLength
             if input == inputEnd { break } // the last sequence has no match
@@ -242,11 +305,22 @@ enum LZ4Block {
                 }
             }
             matchLength += minMatch
-            guard offset > 0, offset <= written, matchLength <= outputEnd - written else { return nil }
-            let from = outputBase + written - offset
-            let to = outputBase + written
-            if offset >= matchLength {
-                to.update(from: from, count: matchLength)
+            guard offset > 0, offset <= written, matchLength <= capacity - written else { return nil }
+            let from = output + written - offset
+            let to = output + written
+            if offset >= 16 {
+                var copied = 0
+                repeat {
+                    UnsafeMutableRawPointer(to + copied).copyMemory(from: from + copied, byteCount: 16)
+                    copied += 16
+                } while copied < matchLength
+            } else if offset >= 8 {
+                // Eight bytes at a time; the source stays at least eight bytes behind, so it is never overwritten early.
+                var copied = 0
+                repeat {
+                    UnsafeMutableRawPointer(to + copied).copyMemory(from: from + copied, byteCount: 8)
+                    copied += 8
+                } while copied < matchLength
             } else {
                 for index in 0..<matchLength { to[index] = from[index] }
             }
