@@ -38,5 +38,7 @@ let package = Package(
             dependencies: ["KafkaProtocol"],
             resources: [.copy("Fixtures")]
         ),
+        // Runs the built `weir` binary as a user would.
+        .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "weir"]),
     ]
 )

@@ -32,13 +32,13 @@ struct DumpLog: ParsableCommand {
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw ValidationError("cannot read \(file)")
+            throw CommandFailure("cannot read \(file)")
         }
         let set: RecordSet
         do {
             set = try RecordSet.decode([UInt8](data))
         } catch {
-            throw ValidationError("\(file): \(error)")
+            throw CommandFailure("\(file): \(error)")
         }
         for batch in set.batches {
             print("baseOffset: \(batch.baseOffset) lastOffset: \(batch.lastOffset) count: \(batch.records.count)"
@@ -57,5 +57,14 @@ struct DumpLog: ParsableCommand {
         if set.truncatedBytes > 0 {
             print("(\(set.truncatedBytes) bytes at the end do not hold a whole batch)")
         }
+    }
+}
+
+/// A command that could not do its work: printed as one line on stderr, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

@@ -149,3 +149,30 @@ enum LegacyEncoder {
         return message.bytes
     }
 }
+
+/// Message sets written by kafka-python's legacy builder (Tests/capture/legacy_fixtures.py).
+@Suite struct LegacyFixtureTests {
+    @Test(arguments: ["magic0-none", "magic0-gzip", "magic1-none", "magic1-gzip"])
+    func readsWhatKafkaPythonWrote(name: String) throws {
+        let url = Fixtures.directory.appendingPathComponent("legacy/\(name).bin")
+        let set = try RecordSet.decode([UInt8](try Data(contentsOf: url)))
+        let records = set.records
+        if name == "magic1-gzip" {
+            // A producer leaves the wrapper's offset at 0 for the broker to fill in with the
+            // absolute offset of the last inner message; inner offsets count back from it.
+            #expect(records.map(\.offset) == [-4, -3, -2, -1, 0])
+            var stamped = [UInt8](try Data(contentsOf: url))
+            withUnsafeBytes(of: Int64(104).bigEndian) { stamped.replaceSubrange(0..<8, with: $0) }
+            #expect(try RecordSet.decode(stamped).records.map(\.offset) == [100, 101, 102, 103, 104])
+        } else {
+            #expect(records.map(\.offset) == [0, 1, 2, 3, 4])
+        }
+        #expect(records.map { String(decoding: $0.key!, as: UTF8.self) } == ["k0", "k1", "k2", "k3", "k4"])
+        #expect(records.map { String(decoding: $0.value!, as: UTF8.self) } == ["v0", "v1", "v2", "v3", "v4"])
+        let magic: Int8 = name.hasPrefix("magic0") ? 0 : 1
+        #expect(set.batches.allSatisfy { $0.magic == magic })
+        #expect(records.map(\.timestamp) == (magic == 1 ? (0..<5).map { 1_600_000_000_000 + $0 } : [-1, -1, -1, -1, -1]))
+        #expect(set.batches.count == (name.hasSuffix("gzip") ? 1 : 5))
+        #expect(set.truncatedBytes == 0)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import KafkaProtocol
+import Testing
+
+/// The `weir` executable next to this test bundle in the build folder.
+func weirBinary() throws -> URL {
+    var folder = Bundle.main.bundleURL
+    for _ in 0..<4 {
+        let candidate = folder.appendingPathComponent("weir")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        folder = folder.deletingLastPathComponent()
+    }
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "weir binary near \(Bundle.main.bundleURL.path)"])
+}
+
+/// Runs `weir` with `arguments`; returns its exit status, stdout and stderr.
+func runWeir(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+    let process = Process()
+    process.executableURL = try weirBinary()
+    process.arguments = arguments
+    let output = Pipe(), error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+}
+
+@Suite struct DumpLogTests {
+    func segment() throws -> (URL, [UInt8]) {
+        let first = RecordBatch(records: [
+            Record(timestamp: 1000, key: Array("k1".utf8), value: Array("{\"a\":1}".utf8)),
+            Record(timestamp: 1001, key: nil, value: Array("{\"a\":2}".utf8), headers: [RecordHeader(key: "h", value: Array("x".utf8))]),
+        ], baseOffset: 0)
+        let second = RecordBatch(records: [Record(timestamp: 1002, key: nil, value: nil)], baseOffset: 2, compression: .lz4)
+        let bytes = try first.encoded() + second.encoded()
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("weir-dump-\(UUID().uuidString).log")
+        try Data(bytes).write(to: url)
+        return (url, bytes)
+    }
+
+    @Test func printsBatchesAndRecords() throws {
+        let (url, _) = try segment()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let result = try runWeir(["dump-log", url.path, "--records"])
+        #expect(result.status == 0)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        #expect(lines[0].hasPrefix("baseOffset: 0 lastOffset: 1 count: 2 magic: 2 compression: none"))
+        #expect(lines[1] == "| offset: 0 timestamp: 1000 key: k1 value: {\"a\":1}")
+        #expect(lines[2] == "| offset: 1 timestamp: 1001 key: null value: {\"a\":2} headers: h=x")
+        #expect(lines[3].hasPrefix("baseOffset: 2 lastOffset: 2 count: 1 magic: 2 compression: lz4"))
+        #expect(lines[4] == "| offset: 2 timestamp: 1002 key: null value: null")
+    }
+
+    @Test func aCorruptSegmentGivesOneClearError() throws {
+        let (url, bytes) = try segment()
+        defer { try? FileManager.default.removeItem(at: url) }
+        var damaged = bytes
+        damaged[40] ^= 0x10 // inside the first batch's CRC'd region
+        try Data(damaged).write(to: url)
+        let result = try runWeir(["dump-log", url.path])
+        #expect(result.status != 0)
+        #expect(result.error.contains("record batch at byte 0 has CRC"))
+        #expect(result.error.split(separator: "\n").count <= 3)
+    }
+
+    @Test func aTornTailIsReportedNotFatal() throws {
+        let (url, bytes) = try segment()
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(bytes.dropLast(5)).write(to: url)
+        let result = try runWeir(["dump-log", url.path])
+        #expect(result.status == 0)
+        #expect(result.output.contains("bytes at the end do not hold a whole batch"))
+    }
+}
