@@ -153,7 +153,7 @@ func benchmarkMessages() throws {
     let frame = response.encoded(version: 16)
     let rate = try measure(unitsPerCall: frame.count) { _ = try FetchResponse.decode(frame, version: 16) }
     print("Messages")
-    row("  FetchResponse v16 decode (8 × \(batch.count / 1024) KiB)", format(rate, "B/s"))
+    row("  FetchResponse v16 decode (8×\(batch.count / 1024) KiB)", format(rate, "B/s"))
     let metadata = MetadataResponse(
         brokers: [MetadataResponse.MetadataResponseBroker(nodeId: 1, host: "127.0.0.1", port: 9092)],
         topics: (0..<100).map { topicIndex in
@@ -163,7 +163,7 @@ func benchmarkMessages() throws {
         })
     let metadataFrame = metadata.encoded(version: 12)
     let metadataRate = try measure(unitsPerCall: 1) { _ = try MetadataResponse.decode(metadataFrame, version: 12) }
-    row("  MetadataResponse v12 decode (100 topics × 12)", format(metadataRate, "responses/s"))
+    row("  MetadataResponse v12 decode (100×12)", format(metadataRate, "responses/s"))
 }
 
 let suites = CommandLine.arguments.dropFirst()
