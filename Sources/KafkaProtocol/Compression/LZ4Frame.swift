@@ -273,13 +273,8 @@ enum LZ4Block {
             input += 1
             var literalLength = Int(token >> 4)
             if literalLength == 15 {
-                while true {
-                    guard input < inputEnd else { return nil }
-                    let byte = sourceBase[input]
-                    input += 1
-                    literalLength += Int(byte)
-                    if byte != 255 { break }
-                }
+                guard let tail = readLengthTail(sourceBase, &input, inputEnd) else { return nil }
+                literalLength += tail
             }
             guard literalLength <= inputEnd - input, literalLength <= capacity - written else { return nil }
             if literalLength <= 16, input + 16 <= inputEnd {
@@ -296,13 +291,8 @@ enum LZ4Block {
             input += 2
             var matchLength = Int(token & 15)
             if matchLength == 15 {
-                while true {
-                    guard input < inputEnd else { return nil }
-                    let byte = sourceBase[input]
-                    input += 1
-                    matchLength += Int(byte)
-                    if byte != 255 { break }
-                }
+                guard let tail = readLengthTail(sourceBase, &input, inputEnd) else { return nil }
+                matchLength += tail
             }
             matchLength += minMatch
             guard offset > 0, offset <= written, matchLength <= capacity - written else { return nil }
@@ -327,6 +317,21 @@ enum LZ4Block {
             written += matchLength
         }
         return written - start
+    }
+}
+
+extension LZ4Block {
+    /// Reads the bytes that extend a length of 15: each adds its value, and 255 means another follows.
+    @inline(__always)
+    fileprivate static func readLengthTail(_ source: UnsafePointer<UInt8>, _ input: inout Int, _ end: Int) -> Int? {
+        var total = 0
+        while input < end {
+            let byte = source[input]
+            input += 1
+            total += Int(byte)
+            if byte != 255 { return total }
+        }
+        return nil
     }
 }
 

@@ -65,20 +65,19 @@ extension ByteReader {
     /// Reads an array that may not be null in this version.
     @inlinable
     public mutating func readArray<Element>(compact: Bool, _ element: (inout ByteReader) -> Element) -> [Element] {
-        let count = readRequiredArrayCount(compact: compact)
-        var elements: [Element] = []
-        elements.reserveCapacity(count)
-        for _ in 0..<count {
-            guard error == nil else { break }
-            elements.append(element(&self))
-        }
-        return elements
+        readElements(readRequiredArrayCount(compact: compact), element)
     }
 
     /// Reads an array that may be null (count -1) in this version.
     @inlinable
     public mutating func readNullableArray<Element>(compact: Bool, _ element: (inout ByteReader) -> Element) -> [Element]? {
         guard let count = readArrayCount(compact: compact) else { return nil }
+        return readElements(count, element)
+    }
+
+    /// Reads `count` elements (already checked against the remaining bytes), stopping at the first error.
+    @inlinable
+    mutating func readElements<Element>(_ count: Int, _ element: (inout ByteReader) -> Element) -> [Element] {
         var elements: [Element] = []
         elements.reserveCapacity(count)
         for _ in 0..<count {
