@@ -147,5 +147,10 @@ import Testing
         #expect(throws: ProtocolError.unsupportedVersion(apiKey: 71, version: -1)) {
             _ = try KafkaFraming.readRequestHeader(frame)
         }
+        #expect(throws: ProtocolError.truncated(offset: 0, needed: 4, remaining: 2)) {
+            _ = try KafkaFraming.readRequestHeader([0, 18])
+        }
+        // A known API whose header is cut short.
+        #expect(throws: ProtocolError.self) { _ = try KafkaFraming.readRequestHeader([0, 18, 0, 3, 0, 0]) }
     }
 }

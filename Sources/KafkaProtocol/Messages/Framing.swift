@@ -54,12 +54,15 @@ public enum KafkaFraming {
     /// header's correlation id is still in the error's frame for the caller to answer.
     public static func readRequestHeader(_ frame: [UInt8]) throws(ProtocolError) -> (RequestHeader, ByteReader) {
         var reader = ByteReader(frame)
-        let apiKeyValue = reader.getInt32(at: 0).map { Int16(truncatingIfNeeded: $0 >> 16) } ?? -1
+        // The API key and version sit in bytes 0–3 and decide the header's own version.
+        guard let keyAndVersion = reader.getInt32(at: 0) else {
+            throw .truncated(offset: 0, needed: 4, remaining: frame.count)
+        }
+        let apiKeyValue = Int16(truncatingIfNeeded: keyAndVersion >> 16)
         guard let apiKey = ApiKey(rawValue: apiKeyValue) else {
             throw .unsupportedVersion(apiKey: apiKeyValue, version: -1)
         }
-        // The version sits in bytes 2–3 and decides the header's own version.
-        let version = reader.getInt32(at: 0).map { Int16(truncatingIfNeeded: $0) } ?? 0
+        let version = Int16(truncatingIfNeeded: keyAndVersion)
         let header = try RequestHeader.decode(from: &reader, version: requestHeaderVersion(apiKey, version))
         return (header, reader)
     }
