@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // CRC-32C with the CPU's instruction where there is one, slicing-by-8 otherwise.
@@ -23,12 +24,23 @@ let package = Package(
         ),
         // The Kafka wire codec: no I/O, no dependencies beyond the two C helpers.
         .target(name: "KafkaProtocol", dependencies: ["CCRC32C", "CCompression"]),
+        // Connections, metadata, producer, consumer and admin over SwiftNIO.
+        .target(
+            name: "KafkaClient",
+            dependencies: [
+                "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
         .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),
         .executableTarget(
             name: "weir",
             dependencies: [
                 "KafkaProtocol",
+                "KafkaClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +50,8 @@ let package = Package(
             dependencies: ["KafkaProtocol"],
             resources: [.copy("Fixtures")]
         ),
+        // The client against Tansu, a Kafka-compatible broker nobody here wrote.
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"]),
         // Runs the built `weir` binary as a user would.
         .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "weir"]),
     ]

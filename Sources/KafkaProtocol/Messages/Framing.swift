@@ -113,13 +113,19 @@ public struct FrameDecoder: Sendable {
     public mutating func nextFrame() throws(ProtocolError) -> [UInt8]? {
         guard buffer.count - readIndex >= 4 else { return nil }
         let size = Int(Int32(bigEndian: buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: readIndex, as: Int32.self) }))
-        guard size >= 0 else { throw .invalidLength(offset: readIndex, length: Int64(size)) }
-        guard size <= maxFrameSize else {
-            throw .exceedsLimit(what: "frame", size: Int64(size), limit: Int64(maxFrameSize))
-        }
+        try Self.checkSize(size, at: readIndex, maxFrameSize: maxFrameSize)
         guard buffer.count - readIndex - 4 >= size else { return nil }
         let frame = Array(buffer[(readIndex + 4)..<(readIndex + 4 + size)])
         readIndex += 4 + size
         return frame
+    }
+
+    /// Checks a frame's size prefix before anything is allocated for it. Every
+    /// reader of Kafka frames (this one, and the network handlers) calls this.
+    public static func checkSize(_ size: Int, at offset: Int = 0, maxFrameSize: Int) throws(ProtocolError) {
+        guard size >= 0 else { throw .invalidLength(offset: offset, length: Int64(size)) }
+        guard size <= maxFrameSize else {
+            throw .exceedsLimit(what: "frame", size: Int64(size), limit: Int64(maxFrameSize))
+        }
     }
 }

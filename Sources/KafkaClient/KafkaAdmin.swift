@@ -1,0 +1,108 @@
+import KafkaProtocol
+
+/// Where to start reading, or which offset to look up.
+public enum OffsetSpec: Sendable, Equatable {
+    case earliest
+    case latest
+    /// The first offset whose timestamp is at or after this many milliseconds since the epoch.
+    case timestamp(Int64)
+    case offset(Int64)
+
+    /// The ListOffsets timestamp that asks for this (-2 earliest, -1 latest).
+    var listOffsetsTimestamp: Int64? {
+        switch self {
+        case .earliest: return -2
+        case .latest: return -1
+        case let .timestamp(milliseconds): return milliseconds
+        case .offset: return nil
+        }
+    }
+}
+
+/// Topic administration and offset lookups.
+public struct KafkaAdmin: Sendable {
+    public let cluster: KafkaCluster
+
+    public init(cluster: KafkaCluster) {
+        self.cluster = cluster
+    }
+
+    /// Creates a topic; `configs` are topic properties such as `retention.ms`.
+    public func createTopic(
+        _ name: String, partitions: Int32 = 1, replicationFactor: Int16 = 1, configs: [String: String] = [:],
+        timeoutMs: Int32 = 30_000
+    ) async throws {
+        let connection = try await controllerOrAny()
+        let topic = CreateTopicsRequest.CreatableTopic(
+            name: name, numPartitions: partitions, replicationFactor: replicationFactor,
+            configs: configs.sorted { $0.key < $1.key }.map { CreateTopicsRequest.CreatableTopic.CreatableTopicConfig(name: $0.key, value: $0.value) }
+        )
+        let response = try await connection.send(CreateTopicsRequest(topics: [topic], timeoutMs: timeoutMs))
+        for result in response.topics {
+            let code = ErrorCode(code: result.errorCode)
+            if code != .none {
+                throw KafkaClientError.broker(code, context: "create topic \(name)" + (result.errorMessage.map { " (\($0))" } ?? ""))
+            }
+        }
+        await cluster.invalidate(topic: name)
+    }
+
+    /// Deletes a topic by name.
+    public func deleteTopic(_ name: String, timeoutMs: Int32 = 30_000) async throws {
+        let connection = try await controllerOrAny()
+        let version = try connection.version(for: DeleteTopicsRequest.self)
+        var request = DeleteTopicsRequest(timeoutMs: timeoutMs)
+        if version >= 6 {
+            request.topics = [DeleteTopicsRequest.DeleteTopicState(name: name)]
+        } else {
+            request.topicNames = [name]
+        }
+        let response = try await connection.send(request, version: version)
+        for result in response.responses {
+            let code = ErrorCode(code: result.errorCode)
+            if code != .none { throw KafkaClientError.broker(code, context: "delete topic \(name)") }
+        }
+        await cluster.invalidate(topic: name)
+    }
+
+    /// Every topic in the cluster, sorted by name (internal topics included).
+    public func listTopics() async throws -> [TopicMetadata] {
+        try await cluster.refreshMetadata(topics: nil).filter { $0.error == .none }.sorted { $0.name < $1.name }
+    }
+
+    /// One topic's partitions, leaders and replicas, fetched fresh.
+    public func describeTopic(_ name: String) async throws -> TopicMetadata {
+        await cluster.invalidate(topic: name)
+        return try await cluster.topic(name)
+    }
+
+    /// The offset `spec` names in one partition (and the timestamp of that record, when the broker gives it).
+    public func listOffset(topic: String, partition: Int32, spec: OffsetSpec) async throws -> Int64 {
+        guard let timestamp = spec.listOffsetsTimestamp else {
+            if case let .offset(offset) = spec { return offset }
+            return 0
+        }
+        let connection = try await cluster.leader(topic: topic, partition: partition)
+        let request = ListOffsetsRequest(replicaId: -1, isolationLevel: 0, topics: [
+            ListOffsetsRequest.ListOffsetsTopic(name: topic, partitions: [
+                ListOffsetsRequest.ListOffsetsTopic.ListOffsetsPartition(partitionIndex: partition, timestamp: timestamp),
+            ]),
+        ])
+        let response = try await connection.send(request)
+        guard let answer = response.topics.first?.partitions.first(where: { $0.partitionIndex == partition }) else {
+            throw KafkaClientError.unknownTopicOrPartition("\(topic)-\(partition)")
+        }
+        let code = ErrorCode(code: answer.errorCode)
+        guard code == .none else {
+            if code == .notLeaderOrFollower || code == .unknownTopicOrPartition { await cluster.invalidate(topic: topic) }
+            throw KafkaClientError.broker(code, context: "list offsets \(topic)-\(partition)")
+        }
+        return answer.offset
+    }
+
+    private func controllerOrAny() async throws -> BrokerConnection {
+        let controller = await cluster.controllerId
+        if controller >= 0, let connection = try? await cluster.connection(toNode: controller) { return connection }
+        return try await cluster.anyConnection()
+    }
+}

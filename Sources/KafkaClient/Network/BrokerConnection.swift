@@ -1,0 +1,142 @@
+import KafkaProtocol
+import NIOCore
+import NIOPosix
+
+/// One TCP connection to one broker, with requests pipelined on it.
+///
+/// `connect` negotiates API versions first; `send` then picks the highest
+/// version both sides speak, encodes off the event loop, and waits for the
+/// response matched by correlation id. Safe to call from any task.
+public final class BrokerConnection: Sendable {
+    public let address: BrokerAddress
+    public let versions: ApiVersionTable
+    private let channel: Channel
+    private let clientId: String
+    private let requestTimeoutMs: Int
+    private let maxFrameSize: Int
+
+    private init(address: BrokerAddress, channel: Channel, versions: ApiVersionTable, config: ClientConfig) throws {
+        self.address = address
+        self.channel = channel
+        self.versions = versions
+        clientId = config.clientId
+        requestTimeoutMs = try config.requestTimeoutMs()
+        maxFrameSize = try config.maxFrameSize()
+    }
+
+    /// Connects to `address` and asks which API versions it speaks.
+    public static func connect(
+        to address: BrokerAddress, config: ClientConfig,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> BrokerConnection {
+        let maxFrameSize = try config.maxFrameSize()
+        let name = address.description
+        let bootstrap = ClientBootstrap(group: eventLoopGroup)
+            .connectTimeout(.milliseconds(Int64(try config.connectTimeoutMs())))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxFrameSize)))
+                    try channel.pipeline.syncOperations.addHandler(KafkaRequestHandler(brokerName: name))
+                }
+            }
+        let channel: Channel
+        do {
+            channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+        } catch {
+            throw KafkaClientError.connectionFailed(broker: name, reason: Self.describe(error))
+        }
+        do {
+            let versions = try await negotiateVersions(channel: channel, address: address, config: config)
+            return try BrokerConnection(address: address, channel: channel, versions: versions, config: config)
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+    }
+
+    /// ApiVersions at the newest version this client speaks; a broker that does not
+    /// know it answers UNSUPPORTED_VERSION in v0 form with its own ranges, and the
+    /// request is repeated at the newest version both speak.
+    private static func negotiateVersions(channel: Channel, address: BrokerAddress, config: ClientConfig) async throws -> ApiVersionTable {
+        let request = ApiVersionsRequest(clientSoftwareName: "weir", clientSoftwareVersion: "0.1.0")
+        var version = ApiKey.apiVersions.validVersions.upperBound
+        for _ in 0..<2 {
+            let frame = try await roundTrip(channel: channel, request: request, version: version, config: config)
+            if let response = try? KafkaFraming.decodeResponse(frame, as: ApiVersionsResponse.self, version: version).response,
+               response.errorCode == 0 {
+                return ApiVersionTable(response)
+            }
+            // Read the v0 form of the error to learn the broker's ApiVersions range.
+            let fallback = try KafkaFraming.decodeResponse(frame, as: ApiVersionsResponse.self, version: 0).response
+            guard let ours = fallback.apiKeys.first(where: { $0.apiKey == ApiKey.apiVersions.rawValue }) else { break }
+            version = min(ours.maxVersion, version - 1)
+        }
+        throw KafkaClientError.unsupportedApi(api: .apiVersions, broker: address.description)
+    }
+
+    private static func roundTrip<Request: KafkaRequest>(
+        channel: Channel, request: Request, version: Int16, config: ClientConfig
+    ) async throws -> [UInt8] {
+        let frame = KafkaFraming.encodeRequest(request, version: version, correlationId: 0, clientId: config.clientId)
+        let promise = channel.eventLoop.makePromise(of: [UInt8].self)
+        let outbound = OutboundRequest(frame: frame, api: Request.apiKey, expectsResponse: true,
+                                       timeoutMs: try config.requestTimeoutMs(), promise: promise)
+        channel.writeAndFlush(outbound, promise: nil)
+        return try await promise.futureResult.get()
+    }
+
+    /// The version this connection uses for `Request`, or an error naming the API.
+    public func version<Request: KafkaRequest>(for _: Request.Type) throws -> Int16 {
+        guard let version = versions.version(for: Request.apiKey) else {
+            throw KafkaClientError.unsupportedApi(api: Request.apiKey, broker: address.description)
+        }
+        return version
+    }
+
+    /// Sends `request` at the negotiated version and returns the decoded response.
+    public func send<Request: KafkaRequest>(_ request: Request) async throws -> Request.Response {
+        let version = try version(for: Request.self)
+        return try await send(request, version: version)
+    }
+
+    /// Sends `request` at `version` and returns the decoded response.
+    public func send<Request: KafkaRequest>(_ request: Request, version: Int16) async throws -> Request.Response {
+        let frame = try await transmit(request, version: version, expectsResponse: true)
+        do {
+            return try KafkaFraming.decodeResponse(frame, as: Request.Response.self, version: version,
+                                                   limits: DecodingLimits(maxFrameSize: maxFrameSize)).response
+        } catch {
+            throw KafkaClientError.protocolViolation(error, broker: address.description)
+        }
+    }
+
+    /// Sends a request that gets no response (Produce with acks=0); returns once it is written.
+    public func sendWithoutResponse<Request: KafkaRequest>(_ request: Request, version: Int16) async throws {
+        _ = try await transmit(request, version: version, expectsResponse: false)
+    }
+
+    private func transmit<Request: KafkaRequest>(_ request: Request, version: Int16, expectsResponse: Bool) async throws -> [UInt8] {
+        let frame = KafkaFraming.encodeRequest(request, version: version, correlationId: 0, clientId: clientId)
+        let promise = channel.eventLoop.makePromise(of: [UInt8].self)
+        let outbound = OutboundRequest(frame: frame, api: Request.apiKey, expectsResponse: expectsResponse,
+                                       timeoutMs: requestTimeoutMs, promise: promise)
+        channel.writeAndFlush(outbound).whenFailure { error in
+            promise.fail(KafkaClientError.connectionClosed(broker: self.address.description))
+        }
+        return try await promise.futureResult.get()
+    }
+
+    /// Whether the connection is still open.
+    public var isActive: Bool { channel.isActive }
+
+    public func close() async {
+        try? await channel.close()
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let ioError = error as? IOError { return ioError.description }
+        if error is ChannelError { return "\(error)" }
+        return "\(error)"
+    }
+}

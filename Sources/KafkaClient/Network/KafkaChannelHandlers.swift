@@ -1,0 +1,119 @@
+import KafkaProtocol
+import NIOCore
+
+/// Splits the inbound byte stream into Kafka frames (without their size prefix).
+/// Sizes are checked by `FrameDecoder.checkSize` before any frame is buffered.
+final class KafkaFrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = [UInt8]
+    let maxFrameSize: Int
+
+    init(maxFrameSize: Int) {
+        self.maxFrameSize = maxFrameSize
+    }
+
+    func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let size = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return .needMoreData }
+        try FrameDecoder.checkSize(Int(size), maxFrameSize: maxFrameSize)
+        guard buffer.readableBytes >= 4 + Int(size) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 4)
+        let frame = buffer.readBytes(length: Int(size))!
+        context.fireChannelRead(wrapInboundOut(frame))
+        return .continue
+    }
+
+    func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        try decode(context: context, buffer: &buffer)
+    }
+}
+
+/// One request on its way out: an encoded frame whose correlation id the handler fills in.
+struct OutboundRequest {
+    /// The whole frame, size prefix included, with any correlation id in bytes 8–11.
+    var frame: [UInt8]
+    var api: ApiKey
+    /// Produce with acks=0 gets no response; its promise succeeds once written.
+    var expectsResponse: Bool
+    var timeoutMs: Int
+    var promise: EventLoopPromise<[UInt8]>
+}
+
+/// Pipelines requests on one connection: numbers each with a correlation id,
+/// matches responses back by that id, fails a request that outlives its timeout,
+/// and fails everything still waiting when the connection closes.
+/// Runs on the channel's event loop only.
+final class KafkaRequestHandler: ChannelDuplexHandler {
+    typealias InboundIn = [UInt8]
+    typealias OutboundIn = OutboundRequest
+    typealias OutboundOut = ByteBuffer
+
+    private struct Waiting {
+        var api: ApiKey
+        var promise: EventLoopPromise<[UInt8]>
+        var timeout: Scheduled<Void>
+    }
+
+    private let brokerName: String
+    private var nextCorrelationId: Int32 = 1
+    private var waiting: [Int32: Waiting] = [:]
+
+    init(brokerName: String) {
+        self.brokerName = brokerName
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise writePromise: EventLoopPromise<Void>?) {
+        var request = unwrapOutboundIn(data)
+        let correlationId = nextCorrelationId
+        nextCorrelationId = nextCorrelationId == Int32.max ? 1 : nextCorrelationId + 1
+        withUnsafeBytes(of: correlationId.bigEndian) { request.frame.replaceSubrange(8..<12, with: $0) }
+        let buffer = context.channel.allocator.buffer(bytes: request.frame)
+        if request.expectsResponse {
+            let api = request.api, timeoutMs = request.timeoutMs, broker = brokerName
+            let timeout = context.eventLoop.scheduleTask(in: .milliseconds(Int64(timeoutMs))) { [weak self] in
+                guard let self, let expired = self.waiting.removeValue(forKey: correlationId) else { return }
+                expired.promise.fail(KafkaClientError.timedOut(api: api, broker: broker, afterMs: timeoutMs))
+            }
+            waiting[correlationId] = Waiting(api: request.api, promise: request.promise, timeout: timeout)
+            context.write(wrapOutboundOut(buffer), promise: writePromise)
+        } else {
+            let sent = context.eventLoop.makePromise(of: Void.self)
+            sent.futureResult.map { [] as [UInt8] }.cascade(to: request.promise)
+            context.write(wrapOutboundOut(buffer), promise: sent)
+            writePromise?.succeed()
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        guard let correlationId = KafkaFraming.peekCorrelationId(frame),
+              let request = waiting.removeValue(forKey: correlationId) else {
+            // A response to nothing we asked: the stream is out of step; drop the connection.
+            context.close(promise: nil)
+            return
+        }
+        request.timeout.cancel()
+        request.promise.succeed(frame)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(KafkaClientError.connectionClosed(broker: brokerName))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let protocolError = error as? ProtocolError {
+            failAll(KafkaClientError.protocolViolation(protocolError, broker: brokerName))
+        } else {
+            failAll(KafkaClientError.connectionClosed(broker: brokerName))
+        }
+        context.close(promise: nil)
+    }
+
+    private func failAll(_ error: KafkaClientError) {
+        let all = waiting
+        waiting = [:]
+        for request in all.values {
+            request.timeout.cancel()
+            request.promise.fail(error)
+        }
+    }
+}

