@@ -50,9 +50,19 @@ let package = Package(
             dependencies: ["KafkaProtocol"],
             resources: [.copy("Fixtures")]
         ),
+        // Test helpers: the Tansu broker harness and the peer scripts' runner.
+        .target(
+            name: "WeirTestSupport",
+            dependencies: [
+                "KafkaClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/WeirTestSupport"
+        ),
         // The client against Tansu, a Kafka-compatible broker nobody here wrote.
-        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"]),
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "WeirTestSupport"]),
         // Runs the built `weir` binary as a user would.
-        .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "weir"]),
+        .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "KafkaClient", "WeirTestSupport", "weir"]),
     ]
 )

@@ -16,7 +16,7 @@ public enum KafkaClientError: Error, Sendable, CustomStringConvertible {
     case broker(ErrorCode, context: String)
     /// Bytes from the broker could not be decoded.
     case protocolViolation(ProtocolError, broker: String)
-    /// None of the bootstrap servers answered.
+    /// None of the bootstrap servers answered; why, for each.
     case noBrokerAvailable([String])
     /// The topic or partition is not in the cluster's metadata.
     case unknownTopicOrPartition(String)
@@ -32,7 +32,7 @@ public enum KafkaClientError: Error, Sendable, CustomStringConvertible {
         case let .unsupportedApi(api, broker): return "\(broker) does not support any \(api) version this client speaks"
         case let .broker(code, context): return "\(context): \(code.name): \(code.message)"
         case let .protocolViolation(error, broker): return "bad response from \(broker): \(error)"
-        case let .noBrokerAvailable(tried): return "no broker reachable (tried \(tried.joined(separator: ", ")))"
+        case let .noBrokerAvailable(failures): return "no broker reachable: \(failures.joined(separator: "; "))"
         case let .unknownTopicOrPartition(name): return "unknown topic or partition: \(name)"
         case .closed: return "the client is closed"
         }

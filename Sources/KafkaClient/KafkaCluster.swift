@@ -59,7 +59,7 @@ public actor KafkaCluster {
                 bootstrapConnection = connection
                 return connection
             } catch {
-                failures.append("\(address): \(error)")
+                failures.append("\(error)")
             }
         }
         throw KafkaClientError.noBrokerAvailable(failures)

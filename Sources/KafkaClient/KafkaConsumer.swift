@@ -29,6 +29,8 @@ public actor KafkaConsumer {
     private let resetPolicy: OffsetSpec?
     private let isolationLevel: Int8
     private var positions: [TopicPartition: Int64] = [:]
+    /// Each partition's high watermark as of its latest fetch response.
+    private var highWatermarks: [TopicPartition: Int64] = [:]
 
     public init(cluster: KafkaCluster) throws {
         self.cluster = cluster
@@ -74,9 +76,21 @@ public actor KafkaConsumer {
         positions[TopicPartition(topic: topic, partition: partition)]
     }
 
+    /// The partition's high watermark as the latest fetch response gave it; nil before the first fetch.
+    public func highWatermark(topic: String, partition: Int32) -> Int64? {
+        highWatermarks[TopicPartition(topic: topic, partition: partition)]
+    }
+
+    /// Whether every assigned partition has been fetched and read up to its high watermark
+    /// (what `kcat -e` waits for).
+    public var isAtEnd: Bool {
+        positions.allSatisfy { target, position in highWatermarks[target].map { position >= $0 } ?? false }
+    }
+
     /// Stops reading a topic's partitions.
     public func unassign(topic: String) {
         positions = positions.filter { $0.key.topic != topic }
+        highWatermarks = highWatermarks.filter { $0.key.topic != topic }
     }
 
     /// Fetches once from every leader of an assigned partition and returns the records, in
@@ -149,6 +163,7 @@ public actor KafkaConsumer {
         case let code:
             throw KafkaClientError.broker(code, context: "fetch \(topic)-\(data.partitionIndex)")
         }
+        highWatermarks[target] = data.highWatermark
         guard let bytes = data.records, !bytes.isEmpty else { return }
         let set: RecordSet
         do {

@@ -2,6 +2,7 @@ import Foundation
 import KafkaClient
 import KafkaProtocol
 import Testing
+import WeirTestSupport
 
 @Suite(.serialized) struct ConnectionTests {
     @Test func negotiatesVersionsWithARealBroker() async throws {

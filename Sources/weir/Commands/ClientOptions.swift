@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import KafkaClient
+
+/// Options every command that talks to Kafka takes.
+struct ClientOptions: ParsableArguments {
+    @Option(help: "Bootstrap servers, host:port[,host:port...] (default: $WEIR_BOOTSTRAP, else 127.0.0.1:9092).")
+    var bootstrap: String?
+
+    @Option(name: .customShort("X"), help: ArgumentHelp(
+        "A client property, key=value, by its librdkafka/Java name (repeatable).", valueName: "key=value"))
+    var properties: [String] = []
+
+    /// The client configuration these options describe.
+    func config() throws -> ClientConfig {
+        var config = ClientConfig()
+        for property in properties {
+            guard let equals = property.firstIndex(of: "=") else {
+                throw CommandFailure("-X \(property): expected key=value")
+            }
+            config[String(property[..<equals])] = String(property[property.index(after: equals)...])
+        }
+        if let bootstrap {
+            config["bootstrap.servers"] = bootstrap
+        } else if config["bootstrap.servers"] == nil {
+            config["bootstrap.servers"] = ProcessInfo.processInfo.environment["WEIR_BOOTSTRAP"] ?? "127.0.0.1:9092"
+        }
+        return config
+    }
+
+    /// A cluster for this command; errors in the options become one clear line.
+    func cluster() throws -> KafkaCluster {
+        do {
+            return try KafkaCluster(config: try config())
+        } catch let error as KafkaClientError {
+            throw CommandFailure("\(error)")
+        }
+    }
+}
+
+/// Runs a command's body, turning client errors into one clear line and exit status 1.
+func reportingFailures<Result>(_ body: () async throws -> Result) async throws -> Result {
+    do {
+        return try await body()
+    } catch let error as KafkaClientError {
+        throw CommandFailure("\(error)")
+    }
+}

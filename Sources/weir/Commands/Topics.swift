@@ -1,0 +1,78 @@
+import ArgumentParser
+import KafkaClient
+
+/// `weir topics list|describe|create|delete`.
+struct Topics: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List, describe, create and delete topics.",
+        subcommands: [List.self, Describe.self, Create.self, Delete.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One line per topic: name and partition count.")
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let cluster = try client.cluster()
+            let topics = try await reportingFailures { try await KafkaAdmin(cluster: cluster).listTopics() }
+            for topic in topics where !topic.isInternal {
+                print("\(topic.name)\t\(topic.partitions.count) partition\(topic.partitions.count == 1 ? "" : "s")")
+            }
+            await cluster.close()
+        }
+    }
+
+    struct Describe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A topic's partitions with leader, replicas and in-sync replicas.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The topic.") var topic: String
+
+        func run() async throws {
+            let cluster = try client.cluster()
+            let metadata = try await reportingFailures { try await KafkaAdmin(cluster: cluster).describeTopic(topic) }
+            print("topic \(metadata.name) with \(metadata.partitions.count) partitions (id \(metadata.topicId))")
+            for partition in metadata.partitions {
+                let replicas = partition.replicas.map(String.init).joined(separator: ",")
+                let inSync = partition.inSyncReplicas.map(String.init).joined(separator: ",")
+                print("  partition \(partition.partition)\tleader \(partition.leader)\treplicas \(replicas)\tisr \(inSync)")
+            }
+            await cluster.close()
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a topic.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The topic.") var topic: String
+        @Option(help: "Number of partitions.") var partitions: Int32 = 1
+        @Option(help: "Replication factor.") var replicationFactor: Int16 = 1
+        @Option(name: .customLong("config"), help: ArgumentHelp("A topic property, key=value (repeatable).", valueName: "key=value"))
+        var configs: [String] = []
+
+        func run() async throws {
+            var topicConfigs: [String: String] = [:]
+            for entry in configs {
+                guard let equals = entry.firstIndex(of: "=") else { throw CommandFailure("--config \(entry): expected key=value") }
+                topicConfigs[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+            }
+            let cluster = try client.cluster()
+            try await reportingFailures {
+                try await KafkaAdmin(cluster: cluster).createTopic(topic, partitions: partitions,
+                                                                   replicationFactor: replicationFactor, configs: topicConfigs)
+            }
+            await cluster.close()
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a topic.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The topic.") var topic: String
+
+        func run() async throws {
+            let cluster = try client.cluster()
+            try await reportingFailures { try await KafkaAdmin(cluster: cluster).deleteTopic(topic) }
+            await cluster.close()
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import KafkaClient
+import Testing
+import WeirTestSupport
+
+/// `weir topics`, `weir produce` and `weir consume` against a real broker (Tansu).
+@Suite(.serialized) struct ClientCommandTests {
+    @Test func topicsProduceConsumeRoundTrip() throws {
+        let broker = try TansuBroker()
+        let bootstrap = ["--bootstrap", broker.bootstrap]
+        #expect(try runWeir(["topics", "create", "orders", "--partitions", "3"] + bootstrap).status == 0)
+        let list = try runWeir(["topics", "list"] + bootstrap)
+        #expect(list.status == 0 && list.output.contains("orders\t3 partitions"))
+        let describe = try runWeir(["topics", "describe", "orders"] + bootstrap)
+        #expect(describe.output.split(separator: "\n").filter { $0.contains("partition ") }.count == 3)
+
+        // WEIR_BOOTSTRAP instead of --bootstrap; keys split at the separator; lz4 through -X.
+        let lines = (0..<30).map { "user-\($0 % 5)|{\"clicks\":\($0)}" }.joined(separator: "\n") + "\n"
+        let produced = try runWeir(["produce", "orders", "--key-separator", "|", "-X", "compression.type=lz4"],
+                                   input: lines, environment: ["WEIR_BOOTSTRAP": broker.bootstrap])
+        #expect(produced.status == 0, "\(produced.error)")
+
+        let consumed = try runWeir(["consume", "orders", "--from", "beginning", "--exit", "--format", "%k %s\\n"] + bootstrap)
+        #expect(consumed.status == 0)
+        let got = Set(consumed.output.split(separator: "\n").map(String.init))
+        #expect(got == Set((0..<30).map { "user-\($0 % 5) {\"clicks\":\($0)}" }))
+
+        // librdkafka reads the same 30 messages, each key on the partition murmur2 gives it.
+        let read = try TansuBroker.runPeer("librdkafka_peer.py", ["consume", broker.bootstrap, "orders", "30"])
+        #expect(read.count == 30)
+        for entry in read {
+            let key = try #require(entry["key"] as? String)
+            #expect(entry["partition"] as? Int == Int(Partitioner.partition(forKey: Array(key.utf8), partitionCount: 3)))
+        }
+
+        // --count and JSON, on the partition holding user-0's six messages.
+        let partition = Partitioner.partition(forKey: Array("user-0".utf8), partitionCount: 3)
+        let json = try runWeir(["consume", "orders", "--from", "beginning", "--count", "2", "--partition", "\(partition)",
+                                "--format", "json"] + bootstrap)
+        let objects = json.output.split(separator: "\n")
+        #expect(objects.count == 2)
+        for object in objects {
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(object.utf8)) as? [String: Any])
+            #expect(parsed["topic"] as? String == "orders" && parsed["partition"] as? Int == Int(partition))
+        }
+
+        #expect(try runWeir(["topics", "delete", "orders"] + bootstrap).status == 0)
+        #expect(try !runWeir(["topics", "list"] + bootstrap).output.contains("orders"))
+    }
+
+    @Test func errorsAreOneClearLine() throws {
+        let broker = try TansuBroker()
+        let bootstrap = ["--bootstrap", broker.bootstrap]
+        _ = try runWeir(["topics", "create", "dup"] + bootstrap)
+        let duplicate = try runWeir(["topics", "create", "dup"] + bootstrap)
+        #expect(duplicate.status != 0 && duplicate.error.contains("TOPIC_ALREADY_EXISTS"))
+        let missing = try runWeir(["consume", "nosuch", "--from", "beginning", "-e"] + bootstrap)
+        #expect(missing.status != 0 && missing.error.contains("unknown topic or partition: nosuch"))
+        let port = try TansuBroker.freePort()
+        let dead = try runWeir(["topics", "list", "--bootstrap", "127.0.0.1:\(port)", "-X", "socket.connection.setup.timeout.ms=1000"])
+        #expect(dead.status != 0 && dead.error.contains("Connection refused"))
+        for result in [duplicate, missing, dead] {
+            #expect(result.error.split(separator: "\n").count == 1, "\(result.error)")
+        }
+        let badFrom = try runWeir(["consume", "t", "--from", "yesterday"] + bootstrap)
+        #expect(badFrom.status != 0 && badFrom.error.contains("--from must be beginning, end"))
+        let badProperty = try runWeir(["produce", "t", "-X", "acks=some"] + bootstrap, input: "x\n")
+        #expect(badProperty.status != 0 && badProperty.error.contains("acks must be"))
+    }
+}
