@@ -58,7 +58,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Tests/WeirTestSupport"
+            path: "Tests/WeirTestSupport",
+            exclude: ["Peers"]
         ),
         // The client against Tansu, a Kafka-compatible broker nobody here wrote.
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "WeirTestSupport"]),

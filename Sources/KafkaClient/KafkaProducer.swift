@@ -103,6 +103,17 @@ public actor KafkaProducer {
         append(record, to: target, waiter: nil)
     }
 
+    /// Queues many records with one call (one hop onto the producer instead of one per record);
+    /// failures are thrown by the next `flush()`.
+    public func enqueue(contentsOf records: [ProducerRecord]) async throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for var record in records {
+            if record.timestamp == nil { record.timestamp = now }
+            let target = try await partition(for: record)
+            append(record, to: target, waiter: nil)
+        }
+    }
+
     /// Sends everything queued and waits for it; throws the first failure of a record nobody awaited.
     public func flush() async throws {
         lingerTask?.cancel()
@@ -138,13 +149,15 @@ public actor KafkaProducer {
 
     private func append(_ record: ProducerRecord, to target: TopicPartition, waiter: CheckedContinuation<RecordMetadata, Error>?) {
         let timestamp = record.timestamp ?? Int64(Date().timeIntervalSince1970 * 1000)
-        var batch = pending[target] ?? PendingBatch()
-        batch.records.append(Record(timestamp: timestamp, key: record.key, value: record.value, headers: record.headers))
-        batch.bytes += (record.key?.count ?? 0) + (record.value?.count ?? 0) + 16
-        batch.waiters.append(waiter)
-        batch.timestamps.append(timestamp)
-        pending[target] = batch
-        if batch.bytes >= batchSize {
+        // Modified in place: copying the batch out of the dictionary would copy its arrays on every append.
+        let bytes = modifyPending(target) { batch in
+            batch.records.append(Record(timestamp: timestamp, key: record.key, value: record.value, headers: record.headers))
+            batch.bytes += (record.key?.count ?? 0) + (record.value?.count ?? 0) + 16
+            batch.waiters.append(waiter)
+            batch.timestamps.append(timestamp)
+            return batch.bytes
+        }
+        if bytes >= batchSize {
             drain([target])
         } else if lingerTask == nil {
             let delay = UInt64(max(lingerMs, 0)) * 1_000_000
@@ -153,6 +166,10 @@ public actor KafkaProducer {
                 await self?.lingerExpired()
             }
         }
+    }
+
+    private func modifyPending<Result>(_ target: TopicPartition, _ body: (inout PendingBatch) -> Result) -> Result {
+        body(&pending[target, default: PendingBatch()])
     }
 
     private func lingerExpired() {

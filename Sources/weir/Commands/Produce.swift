@@ -15,19 +15,66 @@ struct Produce: AsyncParsableCommand {
 
     func run() async throws {
         let cluster = try client.cluster()
+        let separator = keySeparator.map { Array($0.utf8) }
         try await reportingFailures {
             let producer = try KafkaProducer(cluster: cluster)
-            while let line = readLine(strippingNewline: true) {
+            var lines = LineReader(FileHandle.standardInput)
+            var chunk: [ProducerRecord] = []
+            chunk.reserveCapacity(Self.chunkSize)
+            while let line = lines.next() {
                 var key: [UInt8]?
-                var value = Array(line.utf8)
-                if let keySeparator, let range = line.range(of: keySeparator) {
-                    key = Array(line[..<range.lowerBound].utf8)
-                    value = Array(line[range.upperBound...].utf8)
+                var value = Array(line)
+                if let separator, let split = line.firstRange(of: separator) {
+                    key = Array(line[..<split.lowerBound])
+                    value = Array(line[split.upperBound...])
                 }
-                try await producer.enqueue(ProducerRecord(topic: topic, key: key, value: value, partition: partition))
+                chunk.append(ProducerRecord(topic: topic, key: key, value: value, partition: partition))
+                if chunk.count == Self.chunkSize {
+                    try await producer.enqueue(contentsOf: chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
             }
+            try await producer.enqueue(contentsOf: chunk)
             try await producer.flush()
         }
         await cluster.close()
+    }
+
+    /// Messages handed to the producer at once.
+    static let chunkSize = 1000
+}
+
+/// Lines of a file read in 1 MiB blocks, as byte slices without their newline.
+struct LineReader {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+
+    init(_ handle: FileHandle) {
+        self.handle = handle
+    }
+
+    mutating func next() -> ArraySlice<UInt8>? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                var end = newline
+                if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                let line = buffer[start..<end]
+                start = newline + 1
+                return line
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                let line = buffer[start...]
+                start = buffer.count
+                return line
+            }
+            let block = handle.readData(ofLength: 1 << 20)
+            if block.isEmpty { atEnd = true }
+            buffer.removeFirst(start)
+            start = 0
+            buffer.append(contentsOf: block)
+        }
     }
 }
