@@ -46,7 +46,7 @@ struct Consume: AsyncParsableCommand {
             let consumer = try KafkaConsumer(cluster: cluster)
             try await consumer.assign(topic: topic, partitions: partition.map { [$0] }, from: try startSpec())
             var printed = 0
-            var output = FileHandle.standardOutput
+            var output = OutputBuffer()
             while count.map({ printed < $0 }) ?? true {
                 // With --exit, stop once every partition is read up to its high watermark.
                 if exitAtEnd, await consumer.isAtEnd { break }
@@ -55,7 +55,9 @@ struct Consume: AsyncParsableCommand {
                     formatter.write(record, to: &output)
                     printed += 1
                 }
+                output.flush() // once per poll, so a follower sees messages as they come
             }
+            output.flush()
         }
         await cluster.close()
     }
@@ -110,7 +112,7 @@ struct MessageFormatter {
         self.pieces = pieces
     }
 
-    func write(_ record: ConsumerRecord, to output: inout FileHandle) {
+    func write(_ record: ConsumerRecord, to output: inout OutputBuffer) {
         var line = ""
         if json {
             line = jsonLine(record) + "\n"
@@ -132,7 +134,7 @@ struct MessageFormatter {
                 }
             }
         }
-        output.write(Data(line.utf8))
+        output.append(line)
     }
 
     private func jsonLine(_ record: ConsumerRecord) -> String {
@@ -160,5 +162,21 @@ struct MessageFormatter {
             }
         }
         return escaped + "\""
+    }
+}
+
+/// Standard output gathered into large writes (one system call per flush, not per message).
+struct OutputBuffer {
+    private var bytes: [UInt8] = []
+
+    mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+        if bytes.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !bytes.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(bytes))
+        bytes.removeAll(keepingCapacity: true)
     }
 }
