@@ -65,8 +65,9 @@ public final class TansuBroker: @unchecked Sendable {
         return path
     }
 
-    public init() throws {
-        port = try Self.freePort()
+    /// Starts a broker on `port`, or on a free port when nil.
+    public init(port requestedPort: Int? = nil) throws {
+        port = try requestedPort ?? Self.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.binary())
         process.arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)",
