@@ -28,12 +28,17 @@ struct ClientOptions: ParsableArguments {
         return config
     }
 
-    /// A cluster for this command; errors in the options become one clear line.
-    func cluster() throws -> KafkaCluster {
+    /// Runs `body` with a cluster for these options and closes it after, whatever happens;
+    /// client errors become one clear line.
+    func withCluster<Result>(_ body: (KafkaCluster) async throws -> Result) async throws -> Result {
+        let cluster = try await reportingFailures { try KafkaCluster(config: try config()) }
         do {
-            return try KafkaCluster(config: try config())
-        } catch let error as KafkaClientError {
-            throw CommandFailure("\(error)")
+            let result = try await reportingFailures { try await body(cluster) }
+            await cluster.close()
+            return result
+        } catch {
+            await cluster.close()
+            throw error
         }
     }
 }

@@ -40,9 +40,8 @@ struct Consume: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let cluster = try client.cluster()
         let formatter = try MessageFormatter(format)
-        try await reportingFailures {
+        try await client.withCluster { cluster in
             let consumer = try KafkaConsumer(cluster: cluster)
             try await consumer.assign(topic: topic, partitions: partition.map { [$0] }, from: try startSpec())
             var printed = 0
@@ -59,7 +58,6 @@ struct Consume: AsyncParsableCommand {
             }
             output.flush()
         }
-        await cluster.close()
     }
 }
 

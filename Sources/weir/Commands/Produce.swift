@@ -14,9 +14,8 @@ struct Produce: AsyncParsableCommand {
     @Option(help: "Write every message to this partition instead of choosing by key.") var partition: Int32?
 
     func run() async throws {
-        let cluster = try client.cluster()
         let separator = keySeparator.map { Array($0.utf8) }
-        try await reportingFailures {
+        try await client.withCluster { cluster in
             let producer = try KafkaProducer(cluster: cluster)
             var lines = LineReader(FileHandle.standardInput)
             var chunk: [ProducerRecord] = []
@@ -37,7 +36,6 @@ struct Produce: AsyncParsableCommand {
             try await producer.enqueue(contentsOf: chunk)
             try await producer.flush()
         }
-        await cluster.close()
     }
 
     /// Messages handed to the producer at once.

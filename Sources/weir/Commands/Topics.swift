@@ -13,12 +13,10 @@ struct Topics: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let cluster = try client.cluster()
-            let topics = try await reportingFailures { try await KafkaAdmin(cluster: cluster).listTopics() }
+            let topics = try await client.withCluster { try await KafkaAdmin(cluster: $0).listTopics() }
             for topic in topics where !topic.isInternal {
                 print("\(topic.name)\t\(topic.partitions.count) partition\(topic.partitions.count == 1 ? "" : "s")")
             }
-            await cluster.close()
         }
     }
 
@@ -28,15 +26,13 @@ struct Topics: AsyncParsableCommand {
         @Argument(help: "The topic.") var topic: String
 
         func run() async throws {
-            let cluster = try client.cluster()
-            let metadata = try await reportingFailures { try await KafkaAdmin(cluster: cluster).describeTopic(topic) }
+            let metadata = try await client.withCluster { try await KafkaAdmin(cluster: $0).describeTopic(topic) }
             print("topic \(metadata.name) with \(metadata.partitions.count) partitions (id \(metadata.topicId))")
             for partition in metadata.partitions {
                 let replicas = partition.replicas.map(String.init).joined(separator: ",")
                 let inSync = partition.inSyncReplicas.map(String.init).joined(separator: ",")
                 print("  partition \(partition.partition)\tleader \(partition.leader)\treplicas \(replicas)\tisr \(inSync)")
             }
-            await cluster.close()
         }
     }
 
@@ -55,12 +51,10 @@ struct Topics: AsyncParsableCommand {
                 guard let equals = entry.firstIndex(of: "=") else { throw CommandFailure("--config \(entry): expected key=value") }
                 topicConfigs[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
             }
-            let cluster = try client.cluster()
-            try await reportingFailures {
-                try await KafkaAdmin(cluster: cluster).createTopic(topic, partitions: partitions,
-                                                                   replicationFactor: replicationFactor, configs: topicConfigs)
+            try await client.withCluster {
+                try await KafkaAdmin(cluster: $0).createTopic(topic, partitions: partitions,
+                                                              replicationFactor: replicationFactor, configs: topicConfigs)
             }
-            await cluster.close()
         }
     }
 
@@ -70,9 +64,7 @@ struct Topics: AsyncParsableCommand {
         @Argument(help: "The topic.") var topic: String
 
         func run() async throws {
-            let cluster = try client.cluster()
-            try await reportingFailures { try await KafkaAdmin(cluster: cluster).deleteTopic(topic) }
-            await cluster.close()
+            try await client.withCluster { try await KafkaAdmin(cluster: $0).deleteTopic(topic) }
         }
     }
 }
