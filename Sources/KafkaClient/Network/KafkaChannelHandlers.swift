@@ -68,8 +68,10 @@ final class KafkaRequestHandler: ChannelDuplexHandler {
         let buffer = context.channel.allocator.buffer(bytes: request.frame)
         if request.expectsResponse {
             let api = request.api, timeoutMs = request.timeoutMs, broker = brokerName
-            let timeout = context.eventLoop.scheduleTask(in: .milliseconds(Int64(timeoutMs))) { [weak self] in
-                guard let self, let expired = self.waiting.removeValue(forKey: correlationId) else { return }
+            // The timer fires on this handler's event loop, the only place the handler is touched.
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let timeout = context.eventLoop.scheduleTask(in: .milliseconds(Int64(timeoutMs))) {
+                guard let expired = handler.value.waiting.removeValue(forKey: correlationId) else { return }
                 expired.promise.fail(KafkaClientError.timedOut(api: api, broker: broker, afterMs: timeoutMs))
             }
             waiting[correlationId] = Waiting(api: request.api, promise: request.promise, timeout: timeout)
