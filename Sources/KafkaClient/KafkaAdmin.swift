@@ -65,6 +65,39 @@ public struct KafkaAdmin: Sendable {
         await cluster.invalidate(topic: name)
     }
 
+    /// Raises a topic's partition count to `totalCount` (Kafka never lowers it).
+    public func createPartitions(_ topic: String, totalCount: Int32, timeoutMs: Int32 = 30_000) async throws {
+        let connection = try await controllerOrAny()
+        let request = CreatePartitionsRequest(topics: [CreatePartitionsRequest.CreatePartitionsTopic(name: topic, count: totalCount)],
+                                              timeoutMs: timeoutMs)
+        let response = try await connection.send(request)
+        for result in response.results {
+            let code = ErrorCode(code: result.errorCode)
+            if code != .none {
+                throw KafkaClientError.broker(code, context: "create partitions for \(topic)" + (result.errorMessage.map { " (\($0))" } ?? ""))
+            }
+        }
+        await cluster.invalidate(topic: topic)
+    }
+
+    /// A topic's configuration entries, sorted by name.
+    public func describeConfigs(topic: String) async throws -> [TopicConfigEntry] {
+        let connection = try await cluster.anyConnection()
+        let request = DescribeConfigsRequest(resources: [
+            DescribeConfigsRequest.DescribeConfigsResource(resourceType: ConfigResourceType.topic, resourceName: topic, configurationKeys: nil),
+        ])
+        let response = try await connection.send(request)
+        guard let result = response.results.first else { throw KafkaClientError.unknownTopicOrPartition(topic) }
+        let code = ErrorCode(code: result.errorCode)
+        guard code == .none else {
+            throw KafkaClientError.broker(code, context: "describe configs of \(topic)" + (result.errorMessage.map { " (\($0))" } ?? ""))
+        }
+        return result.configs.map {
+            TopicConfigEntry(name: $0.name, value: $0.isSensitive ? nil : $0.value, isDefault: $0.isDefault,
+                             isReadOnly: $0.readOnly, isSensitive: $0.isSensitive)
+        }.sorted { $0.name < $1.name }
+    }
+
     /// Every topic in the cluster, sorted by name (internal topics included).
     public func listTopics() async throws -> [TopicMetadata] {
         try await cluster.refreshMetadata(topics: nil).filter { $0.error == .none }.sorted { $0.name < $1.name }
@@ -105,4 +138,20 @@ public struct KafkaAdmin: Sendable {
         if controller >= 0, let connection = try? await cluster.connection(toNode: controller) { return connection }
         return try await cluster.anyConnection()
     }
+}
+
+/// One configuration entry of a topic.
+public struct TopicConfigEntry: Sendable, Equatable {
+    public var name: String
+    /// nil for a sensitive value (the broker does not show it) or an unset one.
+    public var value: String?
+    public var isDefault: Bool
+    public var isReadOnly: Bool
+    public var isSensitive: Bool
+}
+
+/// Resource types of DescribeConfigs / AlterConfigs.
+enum ConfigResourceType {
+    static let topic: Int8 = 2
+    static let broker: Int8 = 4
 }

@@ -36,6 +36,22 @@ import WeirTestSupport
         } catch let KafkaClientError.broker(code, _) {
             #expect(code == .topicAlreadyExists)
         }
+        // retention.ms as given at creation; partitions only grow.
+        let configs = try await admin.describeConfigs(topic: "payments")
+        #expect(configs.first { $0.name == "retention.ms" }?.value == "60000")
+        // Tansu 0.6 does not offer CreatePartitions: the client must say so by name, not fail obscurely.
+        // (Growth itself is checked against Weir's own broker, which offers it.)
+        if try await cluster.anyConnection().versions.version(for: .createPartitions) == nil {
+            do {
+                try await admin.createPartitions("orders", totalCount: 5)
+                Issue.record("CreatePartitions succeeded on a broker that does not offer it")
+            } catch let KafkaClientError.unsupportedApi(api, _) {
+                #expect(api == .createPartitions)
+            }
+        } else {
+            try await admin.createPartitions("orders", totalCount: 5)
+            #expect(try await admin.describeTopic("orders").partitions.count == 5)
+        }
         try await admin.deleteTopic("payments")
         #expect(try await !admin.listTopics().map(\.name).contains("payments"))
         await cluster.close()

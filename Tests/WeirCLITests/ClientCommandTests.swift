@@ -8,11 +8,12 @@ import WeirTestSupport
     @Test func topicsProduceConsumeRoundTrip() throws {
         let broker = try TansuBroker()
         let bootstrap = ["--bootstrap", broker.bootstrap]
-        #expect(try runWeir(["topics", "create", "orders", "--partitions", "3"] + bootstrap).status == 0)
+        #expect(try runWeir(["topics", "create", "orders", "--partitions", "3", "--config", "retention.ms=3600000"] + bootstrap).status == 0)
         let list = try runWeir(["topics", "list"] + bootstrap)
         #expect(list.status == 0 && list.output.contains("orders\t3 partitions"))
         let describe = try runWeir(["topics", "describe", "orders"] + bootstrap)
         #expect(describe.output.split(separator: "\n").filter { $0.contains("partition ") }.count == 3)
+        #expect(describe.output.contains("retention.ms=3600000"), "\(describe.output)")
 
         // WEIR_BOOTSTRAP instead of --bootstrap; keys split at the separator; lz4 through -X.
         let lines = (0..<30).map { "user-\($0 % 5)|{\"clicks\":\($0)}" }.joined(separator: "\n") + "\n"

@@ -21,17 +21,25 @@ struct Topics: AsyncParsableCommand {
     }
 
     struct Describe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A topic's partitions with leader, replicas and in-sync replicas.")
+        static let configuration = CommandConfiguration(abstract: "A topic's partitions with leader, replicas and in-sync replicas, and its non-default configs.")
         @OptionGroup var client: ClientOptions
         @Argument(help: "The topic.") var topic: String
 
         func run() async throws {
-            let metadata = try await client.withCluster { try await KafkaAdmin(cluster: $0).describeTopic(topic) }
+            let (metadata, configs) = try await client.withCluster { cluster in
+                let admin = KafkaAdmin(cluster: cluster)
+                return (try await admin.describeTopic(topic), try await admin.describeConfigs(topic: topic))
+            }
             print("topic \(metadata.name) with \(metadata.partitions.count) partitions (id \(metadata.topicId))")
             for partition in metadata.partitions {
                 let replicas = partition.replicas.map(String.init).joined(separator: ",")
                 let inSync = partition.inSyncReplicas.map(String.init).joined(separator: ",")
                 print("  partition \(partition.partition)\tleader \(partition.leader)\treplicas \(replicas)\tisr \(inSync)")
+            }
+            let overrides = configs.filter { !$0.isDefault }
+            if !overrides.isEmpty {
+                print("configs (not default):")
+                for entry in overrides { print("  \(entry.name)=\(entry.value ?? "(hidden)")") }
             }
         }
     }
