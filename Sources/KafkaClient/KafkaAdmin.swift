@@ -109,12 +109,10 @@ public struct KafkaAdmin: Sendable {
         return try await cluster.topic(name)
     }
 
-    /// The offset `spec` names in one partition (and the timestamp of that record, when the broker gives it).
+    /// The offset `spec` names in one partition: an explicit offset as it is, the others by ListOffsets.
     public func listOffset(topic: String, partition: Int32, spec: OffsetSpec) async throws -> Int64 {
-        guard let timestamp = spec.listOffsetsTimestamp else {
-            if case let .offset(offset) = spec { return offset }
-            return 0
-        }
+        if case let .offset(offset) = spec { return offset }
+        let timestamp = spec.listOffsetsTimestamp ?? -1
         let connection = try await cluster.leader(topic: topic, partition: partition)
         let request = ListOffsetsRequest(replicaId: -1, isolationLevel: 0, topics: [
             ListOffsetsRequest.ListOffsetsTopic(name: topic, partitions: [

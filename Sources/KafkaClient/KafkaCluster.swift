@@ -129,20 +129,16 @@ public actor KafkaCluster {
 
     /// The connection to the leader of `topic`/`partition`.
     public func leader(topic: String, partition: Int32) async throws -> BrokerConnection {
-        let metadata = try await self.topic(topic)
-        guard let entry = metadata.partitions.first(where: { $0.partition == partition }) else {
-            throw KafkaClientError.unknownTopicOrPartition("\(topic)-\(partition)")
-        }
-        guard entry.leader >= 0 else { throw KafkaClientError.broker(.leaderNotAvailable, context: "\(topic)-\(partition)") }
-        return try await connection(toNode: entry.leader)
+        try await connection(toNode: leaderId(topic: topic, partition: partition))
     }
 
-    /// The node id leading `topic`/`partition`.
+    /// The node id leading `topic`/`partition`; LEADER_NOT_AVAILABLE while it has none.
     public func leaderId(topic: String, partition: Int32) async throws -> Int32 {
         let metadata = try await self.topic(topic)
         guard let entry = metadata.partitions.first(where: { $0.partition == partition }) else {
             throw KafkaClientError.unknownTopicOrPartition("\(topic)-\(partition)")
         }
+        guard entry.leader >= 0 else { throw KafkaClientError.broker(.leaderNotAvailable, context: "\(topic)-\(partition)") }
         return entry.leader
     }
 

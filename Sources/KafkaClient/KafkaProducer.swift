@@ -58,7 +58,6 @@ public actor KafkaProducer {
         var bytes = 0
         /// One per record; nil for records whose delivery nobody awaits.
         var waiters: [CheckedContinuation<RecordMetadata, Error>?] = []
-        var timestamps: [Int64] = []
     }
 
     private var pending: [TopicPartition: PendingBatch] = [:]
@@ -99,8 +98,7 @@ public actor KafkaProducer {
 
     /// Queues one record without waiting for it; a failure is thrown by the next `flush()`.
     public func enqueue(_ record: ProducerRecord) async throws {
-        let target = try await partition(for: record)
-        append(record, to: target, waiter: nil)
+        try await enqueue(contentsOf: [record])
     }
 
     /// Queues many records with one call (one hop onto the producer instead of one per record);
@@ -154,7 +152,6 @@ public actor KafkaProducer {
             batch.records.append(Record(timestamp: timestamp, key: record.key, value: record.value, headers: record.headers))
             batch.bytes += (record.key?.count ?? 0) + (record.value?.count ?? 0) + 16
             batch.waiters.append(waiter)
-            batch.timestamps.append(timestamp)
             return batch.bytes
         }
         if bytes >= batchSize {
@@ -209,7 +206,7 @@ public actor KafkaProducer {
             for (index, waiter) in batch.waiters.enumerated() {
                 let offset = baseOffset < 0 ? -1 : baseOffset + Int64(index)
                 waiter?.resume(returning: RecordMetadata(topic: target.topic, partition: target.partition,
-                                                         offset: offset, timestamp: batch.timestamps[index]))
+                                                         offset: offset, timestamp: batch.records[index].timestamp))
             }
         } catch {
             let retriable = (error as? KafkaClientError)?.isRetriable ?? false

@@ -49,6 +49,30 @@ import WeirTestSupport
         #expect(try !runWeir(["topics", "list"] + bootstrap).output.contains("orders"))
     }
 
+    @Test func followingStopsCleanlyOnCtrlC() throws {
+        let broker = try TansuBroker()
+        let bootstrap = ["--bootstrap", broker.bootstrap]
+        #expect(try runWeir(["topics", "create", "live"] + bootstrap).status == 0)
+        _ = try runWeir(["produce", "live"] + bootstrap, input: "old\n")
+
+        let follower = Process()
+        follower.executableURL = try weirBinary()
+        follower.arguments = ["consume", "live", "--from", "end"] + bootstrap
+        let output = Pipe()
+        follower.standardOutput = output
+        try follower.run()
+        usleep(1_500_000) // let it assign and start polling at the end
+        _ = try runWeir(["produce", "live"] + bootstrap, input: "new1\nnew2\n")
+        usleep(1_500_000)
+        kill(follower.processIdentifier, SIGINT)
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        for _ in 0..<500 where follower.isRunning { usleep(10_000) }
+        #expect(!follower.isRunning, "weir consume ignored Ctrl-C")
+        if follower.isRunning { kill(follower.processIdentifier, SIGKILL) }
+        #expect(follower.terminationStatus == 0)
+        #expect(printed == "new1\nnew2\n", "only messages after --from end, all of them printed")
+    }
+
     @Test func errorsAreOneClearLine() throws {
         let broker = try TansuBroker()
         let bootstrap = ["--bootstrap", broker.bootstrap]

@@ -41,12 +41,14 @@ struct Consume: AsyncParsableCommand {
 
     func run() async throws {
         let formatter = try MessageFormatter(format)
+        let stop = StopSignal()
         try await client.withCluster { cluster in
             let consumer = try KafkaConsumer(cluster: cluster)
             try await consumer.assign(topic: topic, partitions: partition.map { [$0] }, from: try startSpec())
             var printed = 0
             var output = OutputBuffer()
-            while count.map({ printed < $0 }) ?? true {
+            // Ctrl-C ends the loop at the next poll (within fetch.max.wait.ms); what was read is printed.
+            while !stop.isRequested, count.map({ printed < $0 }) ?? true {
                 // With --exit, stop once every partition is read up to its high watermark.
                 if exitAtEnd, await consumer.isAtEnd { break }
                 for record in try await consumer.poll() {
