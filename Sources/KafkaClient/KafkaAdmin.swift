@@ -111,24 +111,60 @@ public struct KafkaAdmin: Sendable {
 
     /// The offset `spec` names in one partition: an explicit offset as it is, the others by ListOffsets.
     public func listOffset(topic: String, partition: Int32, spec: OffsetSpec) async throws -> Int64 {
-        if case let .offset(offset) = spec { return offset }
+        let target = TopicPartition(topic: topic, partition: partition)
+        guard let offset = try await listOffsets([target], spec: spec)[target] else {
+            throw KafkaClientError.unknownTopicOrPartition("\(target)")
+        }
+        return offset
+    }
+
+    /// The offsets `spec` names in many partitions, with one ListOffsets request per leader.
+    /// A by-timestamp lookup past the last record answers -1 (Kafka's "no such record").
+    public func listOffsets(_ partitions: [TopicPartition], spec: OffsetSpec) async throws -> [TopicPartition: Int64] {
+        if case let .offset(offset) = spec { return Dictionary(uniqueKeysWithValues: partitions.map { ($0, offset) }) }
         let timestamp = spec.listOffsetsTimestamp ?? -1
+        var byLeader: [Int32: [TopicPartition]] = [:]
+        for target in partitions {
+            byLeader[try await cluster.leaderId(topic: target.topic, partition: target.partition), default: []].append(target)
+        }
+        var result: [TopicPartition: Int64] = [:]
+        for (leader, targets) in byLeader {
+            let byTopic = Dictionary(grouping: targets, by: \.topic)
+            let request = ListOffsetsRequest(replicaId: -1, isolationLevel: 0, topics: byTopic.keys.sorted().map { topic in
+                ListOffsetsRequest.ListOffsetsTopic(name: topic, partitions: byTopic[topic]!.map {
+                    ListOffsetsRequest.ListOffsetsTopic.ListOffsetsPartition(partitionIndex: $0.partition, timestamp: timestamp)
+                })
+            })
+            let response = try await cluster.connection(toNode: leader).send(request)
+            for topic in response.topics {
+                for answer in topic.partitions {
+                    let code = ErrorCode(code: answer.errorCode)
+                    guard code == .none else {
+                        if code == .notLeaderOrFollower || code == .unknownTopicOrPartition { await cluster.invalidate(topic: topic.name) }
+                        throw KafkaClientError.broker(code, context: "list offsets \(topic.name)-\(answer.partitionIndex)")
+                    }
+                    result[TopicPartition(topic: topic.name, partition: answer.partitionIndex)] = answer.offset
+                }
+            }
+        }
+        return result
+    }
+
+    /// Deletes the records before `offset` in one partition (-1: every record); returns the
+    /// partition's new log start offset.
+    @discardableResult
+    public func deleteRecords(topic: String, partition: Int32, before offset: Int64, timeoutMs: Int32 = 30_000) async throws -> Int64 {
         let connection = try await cluster.leader(topic: topic, partition: partition)
-        let request = ListOffsetsRequest(replicaId: -1, isolationLevel: 0, topics: [
-            ListOffsetsRequest.ListOffsetsTopic(name: topic, partitions: [
-                ListOffsetsRequest.ListOffsetsTopic.ListOffsetsPartition(partitionIndex: partition, timestamp: timestamp),
-            ]),
-        ])
+        let request = DeleteRecordsRequest(topics: [
+            .init(name: topic, partitions: [.init(partitionIndex: partition, offset: offset)]),
+        ], timeoutMs: timeoutMs)
         let response = try await connection.send(request)
-        guard let answer = response.topics.first?.partitions.first(where: { $0.partitionIndex == partition }) else {
+        guard let answer = response.topics.first(where: { $0.name == topic })?.partitions.first(where: { $0.partitionIndex == partition }) else {
             throw KafkaClientError.unknownTopicOrPartition("\(topic)-\(partition)")
         }
         let code = ErrorCode(code: answer.errorCode)
-        guard code == .none else {
-            if code == .notLeaderOrFollower || code == .unknownTopicOrPartition { await cluster.invalidate(topic: topic) }
-            throw KafkaClientError.broker(code, context: "list offsets \(topic)-\(partition)")
-        }
-        return answer.offset
+        guard code == .none else { throw KafkaClientError.broker(code, context: "delete records of \(topic)-\(partition)") }
+        return answer.lowWatermark
     }
 
     private func controllerOrAny() async throws -> BrokerConnection {

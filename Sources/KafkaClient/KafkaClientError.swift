@@ -1,7 +1,7 @@
 import KafkaProtocol
 
 /// What can go wrong talking to Kafka, each case with enough context for one clear line.
-public enum KafkaClientError: Error, Sendable, CustomStringConvertible {
+public enum KafkaClientError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A property is missing or malformed.
     case configuration(String)
     /// The TCP connection could not be made within the connect timeout.
@@ -20,6 +20,8 @@ public enum KafkaClientError: Error, Sendable, CustomStringConvertible {
     case noBrokerAvailable([String])
     /// The topic or partition is not in the cluster's metadata.
     case unknownTopicOrPartition(String)
+    /// A consumer group kept rebalancing and never gave this member an assignment.
+    case groupDidNotSettle(group: String, afterMs: Int, lastError: ErrorCode)
     /// The client was closed.
     case closed
 
@@ -34,6 +36,8 @@ public enum KafkaClientError: Error, Sendable, CustomStringConvertible {
         case let .protocolViolation(error, broker): return "bad response from \(broker): \(error)"
         case let .noBrokerAvailable(failures): return "no broker reachable: \(failures.joined(separator: "; "))"
         case let .unknownTopicOrPartition(name): return "unknown topic or partition: \(name)"
+        case let .groupDidNotSettle(group, afterMs, lastError):
+            return "group \(group) did not settle within \(afterMs) ms" + (lastError == .none ? "" : " (the coordinator kept answering \(lastError.name))")
         case .closed: return "the client is closed"
         }
     }

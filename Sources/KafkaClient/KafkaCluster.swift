@@ -87,6 +87,18 @@ public actor KafkaCluster {
         }
     }
 
+    /// The node ids of the brokers, as of the latest metadata (fetched if there is none).
+    public func brokerIds() async throws -> [Int32] {
+        if brokers.isEmpty { try await refreshMetadata(topics: []) }
+        return brokers.keys.sorted()
+    }
+
+    /// The connection to the broker coordinating consumer group `groupId`.
+    public func coordinator(forGroup groupId: String) async throws -> BrokerConnection {
+        let (nodeId, _) = try await GroupRequests.findCoordinator(groupId: groupId, via: try await anyConnection())
+        return try await connection(toNode: nodeId)
+    }
+
     /// Fetches metadata for `topics` (nil: every topic) and updates the cache.
     @discardableResult
     public func refreshMetadata(topics names: [String]?, allowAutoCreation: Bool = false) async throws -> [TopicMetadata] {

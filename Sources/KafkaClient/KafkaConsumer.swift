@@ -12,13 +12,21 @@ public struct ConsumerRecord: Sendable, Equatable {
     public var headers: [RecordHeader]
 }
 
-/// Reads assigned partitions from their leaders.
+/// Reads partitions from their leaders: ones it was told to read (`assign`),
+/// or the share a consumer group gives it (`subscribe`).
 ///
 /// Properties: `fetch.max.wait.ms` (default 500), `fetch.min.bytes` (1),
 /// `fetch.max.bytes` (52428800), `max.partition.fetch.bytes` (1048576),
 /// `auto.offset.reset` (earliest, latest — the default — or none),
-/// `isolation.level` (read_uncommitted — the default — or read_committed).
+/// `isolation.level` (read_uncommitted — the default — or read_committed);
+/// for groups `group.id`, `enable.auto.commit` (true), `auto.commit.interval.ms`
+/// (5000) and those of `GroupSettings`.
+///
 /// One `poll` sends one Fetch to each leader at once and returns what came back.
+/// With a group, `poll` also joins, rejoins after a rebalance (committing first
+/// when auto-commit is on) and commits every `auto.commit.interval.ms`; a
+/// commit stores the position, so the records a poll returned count as
+/// consumed at the next poll (at least once).
 public actor KafkaConsumer {
     public let cluster: KafkaCluster
     private let admin: KafkaAdmin
@@ -28,9 +36,15 @@ public actor KafkaConsumer {
     private let partitionMaxBytes: Int32
     private let resetPolicy: OffsetSpec?
     private let isolationLevel: Int8
+    private let autoCommit: Bool
+    private let autoCommitInterval: Duration
     private var positions: [TopicPartition: Int64] = [:]
     /// Each partition's high watermark as of its latest fetch response.
     private var highWatermarks: [TopicPartition: Int64] = [:]
+    private var group: GroupMember?
+    private var lastAutoCommit = ContinuousClock.now
+    /// Positions as last committed, so an unchanged position is not committed again.
+    private var committedPositions: [TopicPartition: Int64] = [:]
 
     public init(cluster: KafkaCluster) throws {
         self.cluster = cluster
@@ -51,7 +65,15 @@ public actor KafkaConsumer {
         case "read_committed": isolationLevel = 1
         case let other: throw KafkaClientError.configuration("isolation.level must be read_uncommitted or read_committed, not '\(other)'")
         }
+        switch config["enable.auto.commit"] ?? "true" {
+        case "true": autoCommit = true
+        case "false": autoCommit = false
+        case let other: throw KafkaClientError.configuration("enable.auto.commit must be true or false, not '\(other)'")
+        }
+        autoCommitInterval = .milliseconds(try config.integer("auto.commit.interval.ms", default: 5_000))
     }
+
+    // MARK: Choosing partitions
 
     /// Starts reading `partitions` of `topic` (all of them when nil) from `start`.
     public func assign(topic: String, partitions: [Int32]? = nil, from start: OffsetSpec) async throws {
@@ -65,11 +87,27 @@ public actor KafkaConsumer {
         }
     }
 
-    /// Moves one partition's position.
+    /// Joins the consumer group named by `group.id` and reads the partitions of
+    /// `topics` it is given, from the group's committed offsets (else by
+    /// `auto.offset.reset`). The group is joined by the first `poll`.
+    public func subscribe(topics: [String]) throws {
+        guard group == nil else { throw KafkaClientError.configuration("this consumer already subscribed") }
+        guard positions.isEmpty else { throw KafkaClientError.configuration("a consumer reads assigned partitions or subscribes, not both") }
+        group = GroupMember(cluster: cluster, settings: try GroupSettings(config: cluster.config), topics: topics)
+    }
+
+    /// Moves one partition's position. A timestamp after the partition's last record
+    /// moves it to the end, where the next record to arrive will be read.
     public func seek(topic: String, partition: Int32, to spec: OffsetSpec) async throws {
-        let offset = try await admin.listOffset(topic: topic, partition: partition, spec: spec)
+        var offset = try await admin.listOffset(topic: topic, partition: partition, spec: spec)
+        if offset < 0, case .timestamp = spec {
+            offset = try await admin.listOffset(topic: topic, partition: partition, spec: .latest)
+        }
         positions[TopicPartition(topic: topic, partition: partition)] = offset
     }
+
+    /// The partitions this consumer reads now.
+    public var assignment: [TopicPartition] { positions.keys.sorted() }
 
     /// The next offset to read in a partition, if it is assigned.
     public func position(topic: String, partition: Int32) -> Int64? {
@@ -82,9 +120,12 @@ public actor KafkaConsumer {
     }
 
     /// Whether every assigned partition has been fetched and read up to its high watermark
-    /// (what `kcat -e` waits for).
+    /// (what `kcat -e` waits for). A group consumer is not at the end before it has joined.
     public var isAtEnd: Bool {
-        positions.allSatisfy { target, position in highWatermarks[target].map { position >= $0 } ?? false }
+        get async {
+            if let group, await !group.isStable { return false }
+            return positions.allSatisfy { target, position in highWatermarks[target].map { position >= $0 } ?? false }
+        }
     }
 
     /// Stops reading a topic's partitions.
@@ -93,31 +134,64 @@ public actor KafkaConsumer {
         highWatermarks = highWatermarks.filter { $0.key.topic != topic }
     }
 
+    // MARK: Offsets of a group
+
+    /// Commits the current positions (or `offsets`) as the group's consumed offsets.
+    /// Works for a subscribed member and, with `group.id` set, for an assigning consumer.
+    public func commit(_ offsets: [TopicPartition: Int64]? = nil) async throws {
+        let chosen = offsets ?? positions
+        if let group {
+            try await group.commit(chosen)
+        } else {
+            guard let groupId = cluster.config["group.id"] else { throw KafkaClientError.configuration("committing needs group.id") }
+            try await admin.commitGroupOffsets(groupId, offsets: chosen)
+        }
+        committedPositions.merge(chosen) { $1 }
+    }
+
+    /// Leaves the group (committing first with auto-commit on) and stops reading.
+    /// The cluster stays open: it is the caller's.
+    public func close() async {
+        if let group {
+            if autoCommit, await group.isStable { try? await commitChanged() }
+            await group.leave()
+            self.group = nil
+        }
+        positions = [:]
+        highWatermarks = [:]
+    }
+
+    // MARK: Reading
+
     /// Fetches once from every leader of an assigned partition and returns the records, in
     /// offset order within each partition. Waits at most about `fetch.max.wait.ms` when
-    /// there is nothing new.
+    /// there is nothing new (also when the group gave this consumer no partitions).
     public func poll() async throws -> [ConsumerRecord] {
-        guard !positions.isEmpty else { return [] }
+        if group != nil { try await maintainGroup() }
+        guard !positions.isEmpty else {
+            if group != nil { try await Task.sleep(nanoseconds: UInt64(maxWaitMs) * 1_000_000) }
+            return []
+        }
         var byLeader: [Int32: [TopicPartition]] = [:]
         for target in positions.keys {
             let leader = try await cluster.leaderId(topic: target.topic, partition: target.partition)
             byLeader[leader, default: []].append(target)
         }
         let snapshot = positions
-        let responses = try await withThrowingTaskGroup(of: (Int32, FetchResponse).self) { group in
+        let responses = try await withThrowingTaskGroup(of: FetchResponse.self) { tasks in
             for (leader, targets) in byLeader {
                 let request = fetchRequest(for: targets, positions: snapshot)
-                group.addTask {
+                tasks.addTask {
                     let connection = try await self.cluster.connection(toNode: leader)
-                    return (leader, try await connection.send(request))
+                    return try await connection.send(request)
                 }
             }
-            var all: [(Int32, FetchResponse)] = []
-            for try await response in group { all.append(response) }
+            var all: [FetchResponse] = []
+            for try await response in tasks { all.append(response) }
             return all
         }
         var records: [ConsumerRecord] = []
-        for (_, response) in responses {
+        for response in responses {
             let code = ErrorCode(code: response.errorCode)
             guard code == .none else { throw KafkaClientError.broker(code, context: "fetch") }
             for topic in response.responses {
@@ -129,13 +203,46 @@ public actor KafkaConsumer {
         return records
     }
 
+    /// Joins or rejoins the group when needed, takes up a new assignment, and auto-commits when due.
+    private func maintainGroup() async throws {
+        guard let group else { return }
+        let revoking = autoCommit ? positions.filter { committedPositions[$0.key] != $0.value } : nil
+        if let assigned = try await group.ensureActive(commitOnRevoke: revoking) {
+            positions = [:]
+            highWatermarks = [:]
+            committedPositions = [:]
+            let committed = try await group.committedOffsets(for: assigned)
+            for target in assigned {
+                if let offset = committed[target] {
+                    positions[target] = offset
+                    committedPositions[target] = offset
+                } else if let resetPolicy {
+                    try await seek(topic: target.topic, partition: target.partition, to: resetPolicy)
+                } else {
+                    throw KafkaClientError.broker(.offsetOutOfRange, context: "\(target): the group has no committed offset and auto.offset.reset is none")
+                }
+            }
+            lastAutoCommit = .now
+        } else if autoCommit, ContinuousClock.now - lastAutoCommit >= autoCommitInterval {
+            lastAutoCommit = .now
+            try await commitChanged()
+        }
+    }
+
+    /// Commits the positions that moved since the last commit.
+    private func commitChanged() async throws {
+        let changed = positions.filter { committedPositions[$0.key] != $0.value }
+        guard !changed.isEmpty else { return }
+        try await commit(changed)
+    }
+
     private func fetchRequest(for targets: [TopicPartition], positions: [TopicPartition: Int64]) -> FetchRequest {
         let byTopic = Dictionary(grouping: targets, by: \.topic)
         return FetchRequest(
             replicaId: -1, maxWaitMs: maxWaitMs, minBytes: minBytes, maxBytes: maxBytes,
             isolationLevel: isolationLevel, sessionId: 0, sessionEpoch: -1,
             topics: byTopic.keys.sorted().map { topic in
-                FetchRequest.FetchTopic(topic: topic, partitions: byTopic[topic]!.sorted { $0.partition < $1.partition }.map {
+                FetchRequest.FetchTopic(topic: topic, partitions: byTopic[topic]!.sorted().map {
                     FetchRequest.FetchTopic.FetchPartition(partition: $0.partition, fetchOffset: positions[$0] ?? 0,
                                                             partitionMaxBytes: partitionMaxBytes)
                 })
@@ -153,7 +260,7 @@ public actor KafkaConsumer {
             break
         case .offsetOutOfRange:
             guard let resetPolicy else {
-                throw KafkaClientError.broker(.offsetOutOfRange, context: "\(topic)-\(data.partitionIndex) at offset \(position)")
+                throw KafkaClientError.broker(.offsetOutOfRange, context: "\(target) at offset \(position)")
             }
             try await seek(topic: topic, partition: data.partitionIndex, to: resetPolicy)
             return
@@ -161,7 +268,7 @@ public actor KafkaConsumer {
             await cluster.invalidate(topic: topic)
             return
         case let code:
-            throw KafkaClientError.broker(code, context: "fetch \(topic)-\(data.partitionIndex)")
+            throw KafkaClientError.broker(code, context: "fetch \(target)")
         }
         highWatermarks[target] = data.highWatermark
         guard let bytes = data.records, !bytes.isEmpty else { return }
@@ -169,12 +276,16 @@ public actor KafkaConsumer {
         do {
             set = try RecordSet.decode(bytes)
         } catch {
-            throw KafkaClientError.protocolViolation(error, broker: "leader of \(topic)-\(data.partitionIndex)")
+            throw KafkaClientError.protocolViolation(error, broker: "leader of \(target)")
         }
+        var filter = isolationLevel == 1
+            ? AbortedTransactionFilter((data.abortedTransactions ?? []).map { ($0.producerId, $0.firstOffset) })
+            : nil
         var next = position
         for batch in set.batches {
             defer { next = max(next, batch.nextOffset) }
-            guard !batch.isControl else { continue }
+            // Control batches (transaction markers) are never handed out.
+            guard filter?.admits(batch) ?? !batch.isControl else { continue }
             for record in batch.records where record.offset >= position {
                 records.append(ConsumerRecord(topic: topic, partition: data.partitionIndex, offset: record.offset,
                                               timestamp: record.timestamp, key: record.key, value: record.value,

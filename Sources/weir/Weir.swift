@@ -10,11 +10,11 @@ struct Weir: AsyncParsableCommand {
         abstract: "A terminal workbench for streaming SQL over Kafka.",
         discussion: """
         Weir is being built in stages (see README.md). Available now: topic admin, \
-        producing and consuming against any Kafka-compatible broker, and `dump-log` \
-        for Kafka segment files.
+        producing, consuming and consumer groups against any Kafka-compatible broker, \
+        and `dump-log` for Kafka segment files.
         """,
         version: "0.1.0",
-        subcommands: [Topics.self, Produce.self, Consume.self, DumpLog.self]
+        subcommands: [Topics.self, Produce.self, Consume.self, Groups.self, DumpLog.self]
     )
 }
 

@@ -4,7 +4,7 @@ import KafkaProtocol
 import Testing
 import WeirTestSupport
 
-@Suite(.serialized) struct ConnectionTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ConnectionTests {
     @Test func negotiatesVersionsWithARealBroker() async throws {
         let broker = try TansuBroker()
         let connection = try await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: broker.port), config: broker.config)

@@ -5,7 +5,7 @@ import Testing
 import WeirTestSupport
 
 /// What the client does when the broker goes away and comes back.
-@Suite(.serialized) struct FailureTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct FailureTests {
     @Test func aStoppedBrokerIsAnErrorWithinTheTimeoutsAndARestartedOneIsUsedAgain() async throws {
         var broker = try TansuBroker()
         let port = broker.port

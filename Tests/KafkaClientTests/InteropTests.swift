@@ -6,7 +6,7 @@ import WeirTestSupport
 
 /// Weir's producer and consumer against librdkafka (confluent-kafka) on a real broker (Tansu):
 /// what one writes, the other reads identically.
-@Suite(.serialized) struct InteropTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct InteropTests {
     static let count = 40
 
     @Test(arguments: CompressionCodec.allCases)

@@ -4,7 +4,7 @@ import Testing
 import WeirTestSupport
 
 /// `weir topics`, `weir produce` and `weir consume` against a real broker (Tansu).
-@Suite(.serialized) struct ClientCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ClientCommandTests {
     @Test func topicsProduceConsumeRoundTrip() throws {
         let broker = try TansuBroker()
         let bootstrap = ["--bootstrap", broker.bootstrap]

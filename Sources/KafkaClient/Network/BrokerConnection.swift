@@ -96,36 +96,37 @@ public final class BrokerConnection: Sendable {
     }
 
     /// Sends `request` at the negotiated version and returns the decoded response.
-    public func send<Request: KafkaRequest>(_ request: Request) async throws -> Request.Response {
+    /// `timeoutMs` overrides `request.timeout.ms` for requests the broker may hold
+    /// on purpose (JoinGroup waits for the whole group).
+    public func send<Request: KafkaRequest>(_ request: Request, timeoutMs: Int? = nil) async throws -> Request.Response {
         let version = try version(for: Request.self)
-        return try await send(request, version: version)
+        return try await send(request, version: version, timeoutMs: timeoutMs)
     }
 
     /// Sends `request` at `version` and returns the decoded response.
-    public func send<Request: KafkaRequest>(_ request: Request, version: Int16) async throws -> Request.Response {
-        let frame = try await transmit(request, version: version, expectsResponse: true)
-        do {
-            return try KafkaFraming.decodeResponse(frame, as: Request.Response.self, version: version,
-                                                   limits: DecodingLimits(maxFrameSize: maxFrameSize)).response
-        } catch {
-            throw KafkaClientError.protocolViolation(error, broker: address.description)
-        }
+    public func send<Request: KafkaRequest>(_ request: Request, version: Int16, timeoutMs: Int? = nil) async throws -> Request.Response {
+        try await dispatch(request, version: version, timeoutMs: timeoutMs).response()
     }
 
-    /// Sends a request that gets no response (Produce with acks=0); returns once it is written.
-    public func sendWithoutResponse<Request: KafkaRequest>(_ request: Request, version: Int16) async throws {
-        _ = try await transmit(request, version: version, expectsResponse: false)
-    }
-
-    private func transmit<Request: KafkaRequest>(_ request: Request, version: Int16, expectsResponse: Bool) async throws -> [UInt8] {
+    /// Writes `request` now and returns its response to await later.
+    ///
+    /// Requests dispatched one after another from one task reach the broker in that
+    /// order (the writes queue on the channel's event loop in call order), and a
+    /// broker answers a connection's requests in order: this is how a producer keeps
+    /// several batches of a partition in flight without reordering them.
+    /// With `expectsResponse` false (Produce with acks=0) the result completes once written.
+    public func dispatch<Request: KafkaRequest>(
+        _ request: Request, version: Int16, timeoutMs: Int? = nil, expectsResponse: Bool = true
+    ) -> PendingResponse<Request.Response> {
         let frame = KafkaFraming.encodeRequest(request, version: version, correlationId: 0, clientId: clientId)
         let promise = channel.eventLoop.makePromise(of: [UInt8].self)
         let outbound = OutboundRequest(frame: frame, api: Request.apiKey, expectsResponse: expectsResponse,
-                                       timeoutMs: requestTimeoutMs, promise: promise)
-        channel.writeAndFlush(outbound).whenFailure { error in
-            promise.fail(KafkaClientError.connectionClosed(broker: self.address.description))
+                                       timeoutMs: timeoutMs ?? requestTimeoutMs, promise: promise)
+        let broker = address.description
+        channel.writeAndFlush(outbound).whenFailure { _ in
+            promise.fail(KafkaClientError.connectionClosed(broker: broker))
         }
-        return try await promise.futureResult.get()
+        return PendingResponse(frame: promise.futureResult, version: version, maxFrameSize: maxFrameSize, broker: broker)
     }
 
     /// Whether the connection is still open.
@@ -144,5 +145,29 @@ public final class BrokerConnection: Sendable {
         if let ioError = error as? IOError { return String(cString: strerror(ioError.errnoCode)) }
         if case ChannelError.connectTimeout = error { return "timed out connecting" }
         return "\(error)"
+    }
+}
+
+/// A request on its way: the response frame to come, and how to decode it.
+public struct PendingResponse<Response: KafkaResponse>: Sendable {
+    let frame: EventLoopFuture<[UInt8]>
+    let version: Int16
+    let maxFrameSize: Int
+    let broker: String
+
+    /// Waits for the response and decodes it.
+    public func response() async throws -> Response {
+        let bytes = try await frame.get()
+        do {
+            return try KafkaFraming.decodeResponse(bytes, as: Response.self, version: version,
+                                                   limits: DecodingLimits(maxFrameSize: maxFrameSize)).response
+        } catch {
+            throw KafkaClientError.protocolViolation(error, broker: broker)
+        }
+    }
+
+    /// Waits until the request is written (for requests that get no response).
+    public func written() async throws {
+        _ = try await frame.get()
     }
 }

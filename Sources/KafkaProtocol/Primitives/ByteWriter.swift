@@ -36,15 +36,23 @@ public struct ByteWriter: Sendable {
         writeFixed(value.low)
     }
 
-    /// Overwrites four bytes at `index` with `value`, big-endian.
-    public mutating func setInt32(_ value: Int32, at index: Int) {
+    /// Overwrites `value`'s bytes at `index`, big-endian.
+    @inline(__always)
+    mutating func setFixed<T: FixedWidthInteger>(_ value: T, at index: Int) {
         withUnsafeBytes(of: value.bigEndian) { source in
-            for byteIndex in 0..<4 { bytes[index + byteIndex] = source[byteIndex] }
+            for byteIndex in 0..<source.count { bytes[index + byteIndex] = source[byteIndex] }
         }
     }
 
-    public mutating func setUInt32(_ value: UInt32, at index: Int) {
-        setInt32(Int32(bitPattern: value), at: index)
+    public mutating func setInt16(_ value: Int16, at index: Int) { setFixed(value, at: index) }
+    public mutating func setInt32(_ value: Int32, at index: Int) { setFixed(value, at: index) }
+    public mutating func setUInt32(_ value: UInt32, at index: Int) { setFixed(value, at: index) }
+    public mutating func setInt64(_ value: Int64, at index: Int) { setFixed(value, at: index) }
+
+    /// Gives up the bytes written, leaving the writer empty (no copy when nothing else holds them).
+    public mutating func takeBytes() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
     }
 
     // MARK: Varints

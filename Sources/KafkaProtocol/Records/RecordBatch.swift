@@ -210,20 +210,16 @@ extension RecordBatch {
         return writer.bytes
     }
 
-    /// Appends the batch in magic-v2 form. Uncompressed batches are sized exactly
-    /// first, so the writer grows once.
+    /// Appends the batch in magic-v2 form.
     public func write(to writer: inout ByteWriter) throws(CompressionError) {
-        let recordSizes = records.map(encodedSize(of:))
-        let recordsSize = recordSizes.reduce(0) { $0 + $1 + ByteWriter.varintSize(Int64($1)) }
         let start = writer.count
         let codec = compression
         if codec == .none {
-            writer.reserveCapacity(RecordBatchHeader.size + recordsSize)
             writeHeader(to: &writer)
-            writeRecords(to: &writer, sizes: recordSizes)
+            writeRecords(to: &writer)
         } else {
-            var plain = ByteWriter(capacity: recordsSize)
-            writeRecords(to: &plain, sizes: recordSizes)
+            var plain = ByteWriter(capacity: records.count * 64)
+            writeRecords(to: &plain)
             let compressed = try codec.compress(plain.bytes)
             writer.reserveCapacity(RecordBatchHeader.size + compressed.count)
             writeHeader(to: &writer)
@@ -246,47 +242,15 @@ extension RecordBatch {
         ).write(to: &writer)
     }
 
-    private func writeRecords(to writer: inout ByteWriter, sizes: [Int]) {
-        for (record, size) in zip(records, sizes) {
-            writer.writeVarint(Int32(size))
-            writer.writeInt8(0)
-            writer.writeVarlong(record.timestamp &- baseTimestamp)
-            writer.writeVarint(Int32(truncatingIfNeeded: record.offset - baseOffset))
-            writeVarintBytes(record.key, to: &writer)
-            writeVarintBytes(record.value, to: &writer)
-            writer.writeVarint(Int32(record.headers.count))
-            for header in record.headers {
-                var key = header.key
-                key.withUTF8 { utf8 in
-                    writer.writeVarint(Int32(utf8.count))
-                    writer.writeRawBytes(utf8)
+    private func writeRecords(to writer: inout ByteWriter) {
+        for record in records {
+            record.key.withOptionalBytes { key in
+                record.value.withOptionalBytes { value in
+                    RecordEncoding.write(to: &writer, timestampDelta: record.timestamp &- baseTimestamp,
+                                         offsetDelta: Int32(truncatingIfNeeded: record.offset - baseOffset),
+                                         key: key, value: value, headers: record.headers)
                 }
-                writeVarintBytes(header.value, to: &writer)
             }
         }
-    }
-
-    private func writeVarintBytes(_ bytes: ArraySlice<UInt8>?, to writer: inout ByteWriter) {
-        guard let bytes else { return writer.writeVarint(-1) }
-        writer.writeVarint(Int32(bytes.count))
-        writer.writeRawBytes(bytes)
-    }
-
-    /// Bytes of a record after its length varint.
-    private func encodedSize(of record: Record) -> Int {
-        func sized(_ bytes: ArraySlice<UInt8>?) -> Int {
-            guard let bytes else { return 1 }
-            return ByteWriter.varintSize(Int64(bytes.count)) + bytes.count
-        }
-        var size = 1 // attributes
-        size += ByteWriter.varintSize(record.timestamp &- baseTimestamp)
-        size += ByteWriter.varintSize(record.offset - baseOffset)
-        size += sized(record.key) + sized(record.value)
-        size += ByteWriter.varintSize(Int64(record.headers.count))
-        for header in record.headers {
-            let keyLength = header.key.utf8.count
-            size += ByteWriter.varintSize(Int64(keyLength)) + keyLength + sized(header.value)
-        }
-        return size
     }
 }

@@ -15,20 +15,30 @@ struct Consume: AsyncParsableCommand {
     )
     @OptionGroup var client: ClientOptions
     @Argument(help: "The topic.") var topic: String
-    @Option(help: "Where to start: beginning, end, an OFFSET, or @EPOCH_MS (the first message at or after that time).")
-    var from: String = "end"
+    @Option(help: """
+        Where to start: beginning, end (the default), an OFFSET, or @EPOCH_MS (the first message at or after that time). \
+        With --group: where to start in partitions the group has not committed (beginning or end).
+        """)
+    var from: String?
     @Option(help: "Stop after this many messages.") var count: Int?
     @Option(help: "Read only this partition.") var partition: Int32?
+    @Option(help: "Read as a member of this consumer group: share the partitions with its other members and commit offsets.")
+    var group: String?
     @Option(help: "Output format: a kcat-like format string, or json.") var format: String = "%s\\n"
     @Flag(name: [.customShort("e"), .customLong("exit")], help: "Exit at the end of every partition instead of waiting for more.")
     var exitAtEnd = false
 
     func validate() throws {
         if let count, count < 0 { throw ValidationError("--count must not be negative") }
-        _ = try startSpec()
+        let start = try startSpec()
+        if group != nil {
+            if partition != nil { throw ValidationError("--partition and --group exclude each other: the group assigns partitions") }
+            if start != .earliest, start != .latest { throw ValidationError("with --group, --from is beginning or end") }
+        }
     }
 
     func startSpec() throws -> OffsetSpec {
+        let from = self.from ?? "end"
         switch from {
         case "beginning", "earliest": return .earliest
         case "end", "latest": return .latest
@@ -42,23 +52,52 @@ struct Consume: AsyncParsableCommand {
     func run() async throws {
         let formatter = try MessageFormatter(format)
         let stop = StopSignal()
+        var client = self.client
+        if let group {
+            client.properties.append("group.id=\(group)")
+            if from != nil { client.properties.append("auto.offset.reset=\(try startSpec() == .earliest ? "earliest" : "latest")") }
+        }
         try await client.withCluster { cluster in
             let consumer = try KafkaConsumer(cluster: cluster)
-            try await consumer.assign(topic: topic, partitions: partition.map { [$0] }, from: try startSpec())
+            if group != nil {
+                try await consumer.subscribe(topics: [topic])
+            } else {
+                try await consumer.assign(topic: topic, partitions: partition.map { [$0] }, from: try startSpec())
+            }
             var printed = 0
             var output = OutputBuffer()
             // Ctrl-C ends the loop at the next poll (within fetch.max.wait.ms); what was read is printed.
             while !stop.isRequested, count.map({ printed < $0 }) ?? true {
                 // With --exit, stop once every partition is read up to its high watermark.
                 if exitAtEnd, await consumer.isAtEnd { break }
-                for record in try await consumer.poll() {
-                    if let count, printed >= count { break }
+                let records = try await consumer.poll()
+                for (index, record) in records.enumerated() {
+                    if let count, printed >= count {
+                        try await Self.giveBack(records[index...], to: consumer)
+                        break
+                    }
                     formatter.write(record, to: &output)
                     printed += 1
                 }
                 output.flush() // once per poll, so a follower sees messages as they come
             }
             output.flush()
+            await consumer.close() // a group member commits what was printed and leaves
+        }
+    }
+}
+
+extension Consume {
+    /// Moves each partition back to its first record that was read but not printed, so
+    /// the group's commit at close covers only what was printed.
+    static func giveBack(_ unprinted: ArraySlice<ConsumerRecord>, to consumer: KafkaConsumer) async throws {
+        var first: [TopicPartition: Int64] = [:]
+        for record in unprinted {
+            let target = TopicPartition(topic: record.topic, partition: record.partition)
+            first[target] = min(first[target] ?? record.offset, record.offset)
+        }
+        for (target, offset) in first {
+            try await consumer.seek(topic: target.topic, partition: target.partition, to: .offset(offset))
         }
     }
 }

@@ -8,6 +8,10 @@
   librdkafka_peer.py consume BOOTSTRAP TOPIC COUNT
       reads COUNT records from the beginning of every partition and prints one JSON
       line per record: {"partition", "offset", "timestamp", "key", "value", "headers"}.
+  librdkafka_peer.py group BOOTSTRAP TOPIC GROUP SECONDS STRATEGY
+      subscribes to TOPIC as a member of GROUP (partition.assignment.strategy STRATEGY,
+      6 s session timeout), polls for SECONDS, then prints one JSON line
+      {"assignment": [partitions]} with the assignment it held at the end, and leaves.
 """
 import json
 import sys
@@ -56,11 +60,27 @@ def consume(bootstrap, topic, count):
         print(json.dumps(entry))
 
 
+def group(bootstrap, topic, group_id, seconds, strategy):
+    consumer = confluent_kafka.Consumer({
+        "bootstrap.servers": bootstrap, "group.id": group_id, "auto.offset.reset": "earliest",
+        "partition.assignment.strategy": strategy, "session.timeout.ms": 6000,
+        "heartbeat.interval.ms": 300, "enable.auto.commit": False})
+    consumer.subscribe([topic])
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        consumer.poll(0.2)
+    assignment = sorted(tp.partition for tp in consumer.assignment())
+    consumer.close()
+    print(json.dumps({"assignment": assignment}))
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "produce":
         produce(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
     elif command == "consume":
         consume(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif command == "group":
+        group(sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5]), sys.argv[6])
     else:
         raise SystemExit(__doc__)
