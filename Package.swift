@@ -50,13 +50,14 @@ let package = Package(
             dependencies: ["KafkaProtocol"],
             resources: [.copy("Fixtures")]
         ),
-        // Test helpers: the Tansu broker harness and the peer scripts' runner.
+        // Test helpers: the Tansu broker harness, a fault-injecting proxy, the peer scripts' runner.
         .target(
             name: "WeirTestSupport",
             dependencies: [
                 "KafkaClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Tests/WeirTestSupport",
             exclude: ["Peers"]

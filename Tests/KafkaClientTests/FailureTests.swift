@@ -48,3 +48,111 @@ import WeirTestSupport
         _ = broker
     }
 }
+
+/// The producer when acknowledgements are lost or the broker goes away mid-produce,
+/// with Tansu behind a `FaultyProxy` (so its data survives the "outage").
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ProducerFailureTests {
+    struct Setup {
+        let broker: TansuBroker
+        let proxy: FaultyProxy
+        var config: ClientConfig {
+            ClientConfig(["bootstrap.servers": "127.0.0.1:\(proxy.port)", "request.timeout.ms": "3000",
+                          "socket.connection.setup.timeout.ms": "1000", "retry.backoff.ms": "50", "linger.ms": "2"])
+        }
+
+        init() throws {
+            let brokerPort = try TansuBroker.freePort()
+            proxy = try FaultyProxy(targetPort: brokerPort)
+            broker = try TansuBroker(port: brokerPort, advertisedPort: proxy.port)
+        }
+    }
+
+    /// Every value of the topic's only partition, in offset order.
+    static func values(of topic: String, config: ClientConfig, expecting count: Int) async throws -> [String] {
+        let cluster = try KafkaCluster(config: config)
+        let consumer = try KafkaConsumer(cluster: cluster)
+        try await consumer.assign(topic: topic, from: .earliest)
+        var values: [String] = []
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            values += try await consumer.poll().map { String(decoding: $0.value ?? [], as: UTF8.self) }
+            if values.count >= count, await consumer.isAtEnd { break }
+        }
+        await cluster.close()
+        return values
+    }
+
+    /// Produces `count` values one batch at a time, losing the acknowledgement of batch 3.
+    static func produceLosingAnAck(idempotent: Bool, topic: String, setup: Setup) async throws -> [String] {
+        var config = setup.config
+        config["enable.idempotence"] = idempotent ? "true" : "false"
+        let cluster = try KafkaCluster(config: config)
+        try await KafkaAdmin(cluster: cluster).createTopic(topic, partitions: 1)
+        let producer = try KafkaProducer(cluster: cluster)
+        for index in 0..<6 {
+            if index == 3 { setup.proxy.loseProduceResponses(1) }
+            let written = try await producer.send(ProducerRecord(topic: topic, value: Array("v\(index)".utf8)))
+            #expect(written.partition == 0)
+        }
+        #expect(setup.proxy.lostProduceResponses == 1)
+        await cluster.close()
+        return try await values(of: topic, config: setup.config, expecting: 6)
+    }
+
+    @Test func aRetriedBatchWhoseAckWasLostIsWrittenOnceWithIdempotence() async throws {
+        let setup = try Setup()
+        let values = try await Self.produceLosingAnAck(idempotent: true, topic: "once", setup: setup)
+        #expect(values == (0..<6).map { "v\($0)" })
+    }
+
+    @Test func withoutIdempotenceTheSameRetryWritesADuplicate() async throws {
+        // The control: the same lost ack without idempotence duplicates the batch, so the
+        // test above would see it if idempotence did not work.
+        let setup = try Setup()
+        let values = try await Self.produceLosingAnAck(idempotent: false, topic: "twice", setup: setup)
+        #expect(values == ["v0", "v1", "v2", "v3", "v3", "v4", "v5"])
+    }
+
+    @Test func anOutageMidProduceIsRetriedThroughInOrderAndWithoutDuplicates() async throws {
+        let setup = try Setup()
+        let cluster = try KafkaCluster(config: setup.config)
+        try await KafkaAdmin(cluster: cluster).createTopic("outage", partitions: 1)
+        let producer = try KafkaProducer(cluster: cluster)
+        let total = 3000
+        for chunkStart in stride(from: 0, to: total, by: 100) {
+            if chunkStart == 1000 { setup.proxy.setDown(true) }
+            if chunkStart == 2000 {
+                // Down for a while: batches fail, back off and are retried until the broker is back.
+                try await Task.sleep(nanoseconds: 1_500_000_000)
+                setup.proxy.setDown(false)
+            }
+            try await producer.enqueue(contentsOf: (chunkStart..<chunkStart + 100).map {
+                ProducerRecord(topic: "outage", value: Array("m\($0)".utf8))
+            })
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+        try await producer.flush()
+        await cluster.close()
+        let values = try await Self.values(of: "outage", config: setup.config, expecting: total)
+        #expect(values.count == total)
+        let expected = (0..<total).map { "m\($0)" }
+        #expect(values == expected, "first difference at \(values.indices.first { values[$0] != expected[$0] } ?? -1)")
+    }
+
+    @Test func anOutageLongerThanTheDeliveryTimeoutIsReportedByFlush() async throws {
+        let setup = try Setup()
+        var config = setup.config
+        config["delivery.timeout.ms"] = "1500"
+        let cluster = try KafkaCluster(config: config)
+        try await KafkaAdmin(cluster: cluster).createTopic("lost", partitions: 1)
+        let producer = try KafkaProducer(cluster: cluster)
+        _ = try await producer.send(ProducerRecord(topic: "lost", value: Array("before".utf8)))
+        setup.proxy.setDown(true)
+        try await producer.enqueue(ProducerRecord(topic: "lost", value: Array("during".utf8)))
+        let started = Date()
+        await #expect(throws: KafkaClientError.self) { try await producer.flush() }
+        let waited = Date().timeIntervalSince(started)
+        #expect(waited > 1 && waited < 6, "flush gave up after \(waited) s")
+        await cluster.close()
+    }
+}

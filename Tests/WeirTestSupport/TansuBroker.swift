@@ -65,13 +65,14 @@ public final class TansuBroker: @unchecked Sendable {
         return path
     }
 
-    /// Starts a broker on `port`, or on a free port when nil.
-    public init(port requestedPort: Int? = nil) throws {
+    /// Starts a broker on `port`, or on a free port when nil. With `advertisedPort` it tells
+    /// clients to connect there instead (a `FaultyProxy` in front of it).
+    public init(port requestedPort: Int? = nil, advertisedPort: Int? = nil) throws {
         port = try requestedPort ?? Self.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.binary())
         process.arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)",
-                             "--advertised-listener-url", "tcp://127.0.0.1:\(port)",
+                             "--advertised-listener-url", "tcp://127.0.0.1:\(advertisedPort ?? port)",
                              "--storage-engine", "memory://tansu/", "--silent"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

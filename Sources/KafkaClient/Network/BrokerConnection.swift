@@ -80,11 +80,22 @@ public final class BrokerConnection: Sendable {
         channel: Channel, request: Request, version: Int16, config: ClientConfig
     ) async throws -> [UInt8] {
         let frame = KafkaFraming.encodeRequest(request, version: version, correlationId: 0, clientId: config.clientId)
+        return try await write(frame, api: Request.apiKey, on: channel, expectsResponse: true,
+                               timeoutMs: try config.requestTimeoutMs(), broker: channel.remoteAddress?.description ?? "broker").get()
+    }
+
+    /// Hands a frame to the channel's request handler and returns its response to come.
+    /// A write that fails before reaching the handler (the peer closed the connection
+    /// just now) fails the response too, so no caller waits for an answer never asked for.
+    private static func write(
+        _ frame: [UInt8], api: ApiKey, on channel: Channel, expectsResponse: Bool, timeoutMs: Int, broker: String
+    ) -> EventLoopFuture<[UInt8]> {
         let promise = channel.eventLoop.makePromise(of: [UInt8].self)
-        let outbound = OutboundRequest(frame: frame, api: Request.apiKey, expectsResponse: true,
-                                       timeoutMs: try config.requestTimeoutMs(), promise: promise)
-        channel.writeAndFlush(outbound, promise: nil)
-        return try await promise.futureResult.get()
+        let outbound = OutboundRequest(frame: frame, api: api, expectsResponse: expectsResponse, timeoutMs: timeoutMs, promise: promise)
+        channel.writeAndFlush(outbound).whenFailure { _ in
+            promise.fail(KafkaClientError.connectionClosed(broker: broker))
+        }
+        return promise.futureResult
     }
 
     /// The version this connection uses for `Request`, or an error naming the API.
@@ -119,14 +130,10 @@ public final class BrokerConnection: Sendable {
         _ request: Request, version: Int16, timeoutMs: Int? = nil, expectsResponse: Bool = true
     ) -> PendingResponse<Request.Response> {
         let frame = KafkaFraming.encodeRequest(request, version: version, correlationId: 0, clientId: clientId)
-        let promise = channel.eventLoop.makePromise(of: [UInt8].self)
-        let outbound = OutboundRequest(frame: frame, api: Request.apiKey, expectsResponse: expectsResponse,
-                                       timeoutMs: timeoutMs ?? requestTimeoutMs, promise: promise)
         let broker = address.description
-        channel.writeAndFlush(outbound).whenFailure { _ in
-            promise.fail(KafkaClientError.connectionClosed(broker: broker))
-        }
-        return PendingResponse(frame: promise.futureResult, version: version, maxFrameSize: maxFrameSize, broker: broker)
+        let response = Self.write(frame, api: Request.apiKey, on: channel, expectsResponse: expectsResponse,
+                                  timeoutMs: timeoutMs ?? requestTimeoutMs, broker: broker)
+        return PendingResponse(frame: response, version: version, maxFrameSize: maxFrameSize, broker: broker)
     }
 
     /// Whether the connection is still open.
