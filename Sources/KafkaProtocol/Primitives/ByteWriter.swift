@@ -13,8 +13,14 @@ public struct ByteWriter: Sendable {
     /// Number of bytes written so far.
     @inlinable public var count: Int { bytes.count }
 
+    /// Makes room for `additional` more bytes. Grows at least twofold: `Array.reserveCapacity`
+    /// allocates exactly what it is asked for, so reserving a little per write would copy
+    /// everything written so far each time.
+    @inline(__always)
     public mutating func reserveCapacity(_ additional: Int) {
-        bytes.reserveCapacity(bytes.count + additional)
+        let needed = bytes.count + additional
+        guard needed > bytes.capacity else { return }
+        bytes.reserveCapacity(max(needed, bytes.capacity * 2))
     }
 
     @inline(__always)

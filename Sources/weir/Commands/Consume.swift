@@ -52,6 +52,8 @@ struct Consume: AsyncParsableCommand {
     func run() async throws {
         let formatter = try MessageFormatter(format)
         let stop = StopSignal()
+        // Read once: the options are property wrappers, too slow to consult per message.
+        let count = self.count, exitAtEnd = self.exitAtEnd
         var client = self.client
         if let group {
             client.properties.append("group.id=\(group)")
@@ -99,123 +101,5 @@ extension Consume {
         for (target, offset) in first {
             try await consumer.seek(topic: target.topic, partition: target.partition, to: .offset(offset))
         }
-    }
-}
-
-/// Renders messages with a kcat-like format string, or as JSON lines.
-struct MessageFormatter {
-    private enum Piece { case text(String), topic, partition, offset, key, value, timestamp, headers, keyLength, valueLength }
-    private let pieces: [Piece]
-    private let json: Bool
-
-    init(_ format: String) throws {
-        json = format == "json"
-        var pieces: [Piece] = []
-        var text = ""
-        var characters = format.makeIterator()
-        while let character = characters.next() {
-            switch character {
-            case "%":
-                guard let token = characters.next() else { throw ValidationError("--format ends with a lone %") }
-                let piece: Piece?
-                switch token {
-                case "t": piece = .topic
-                case "p": piece = .partition
-                case "o": piece = .offset
-                case "k": piece = .key
-                case "s": piece = .value
-                case "T": piece = .timestamp
-                case "h": piece = .headers
-                case "K": piece = .keyLength
-                case "S": piece = .valueLength
-                case "%": text.append("%"); piece = nil
-                default: throw ValidationError("--format: unknown token %\(token)")
-                }
-                if let piece {
-                    if !text.isEmpty { pieces.append(.text(text)); text = "" }
-                    pieces.append(piece)
-                }
-            case "\\":
-                switch characters.next() {
-                case "n": text.append("\n")
-                case "t": text.append("\t")
-                case "\\": text.append("\\")
-                case let other?: text.append("\\"); text.append(other)
-                case nil: text.append("\\")
-                }
-            default:
-                text.append(character)
-            }
-        }
-        if !text.isEmpty { pieces.append(.text(text)) }
-        self.pieces = pieces
-    }
-
-    func write(_ record: ConsumerRecord, to output: inout OutputBuffer) {
-        var line = ""
-        if json {
-            line = jsonLine(record) + "\n"
-        } else {
-            for piece in pieces {
-                switch piece {
-                case let .text(text): line += text
-                case .topic: line += record.topic
-                case .partition: line += String(record.partition)
-                case .offset: line += String(record.offset)
-                case .key: line += record.key.map { String(decoding: $0, as: UTF8.self) } ?? ""
-                case .value: line += record.value.map { String(decoding: $0, as: UTF8.self) } ?? ""
-                case .timestamp: line += String(record.timestamp)
-                case .headers:
-                    line += record.headers.map { "\($0.key)=\($0.value.map { String(decoding: $0, as: UTF8.self) } ?? "")" }
-                        .joined(separator: ",")
-                case .keyLength: line += String(record.key?.count ?? -1)
-                case .valueLength: line += String(record.value?.count ?? -1)
-                }
-            }
-        }
-        output.append(line)
-    }
-
-    private func jsonLine(_ record: ConsumerRecord) -> String {
-        func quoted(_ bytes: ArraySlice<UInt8>?) -> String {
-            guard let bytes else { return "null" }
-            return jsonString(String(decoding: bytes, as: UTF8.self))
-        }
-        let headers = record.headers.map { "[\(jsonString($0.key)),\(quoted($0.value))]" }.joined(separator: ",")
-        return "{\"topic\":\(jsonString(record.topic)),\"partition\":\(record.partition),\"offset\":\(record.offset),"
-            + "\"timestamp\":\(record.timestamp),\"key\":\(quoted(record.key)),\"value\":\(quoted(record.value)),"
-            + "\"headers\":[\(headers)]}"
-    }
-
-    private func jsonString(_ text: String) -> String {
-        var escaped = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20: escaped += String(format: "\\u%04x", scalar.value)
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped + "\""
-    }
-}
-
-/// Standard output gathered into large writes (one system call per flush, not per message).
-struct OutputBuffer {
-    private var bytes: [UInt8] = []
-
-    mutating func append(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
-        if bytes.count >= 1 << 16 { flush() }
-    }
-
-    mutating func flush() {
-        guard !bytes.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(bytes))
-        bytes.removeAll(keepingCapacity: true)
     }
 }

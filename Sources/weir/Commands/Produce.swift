@@ -25,7 +25,7 @@ struct Produce: AsyncParsableCommand {
                 if let separator, let split = line.firstRange(of: separator) {
                     chunk.append(key: line[..<split.lowerBound], value: line[split.upperBound...], partition: partition)
                 } else {
-                    chunk.append(value: line, partition: partition)
+                    chunk.append(key: nil, value: line, partition: partition)
                 }
                 if chunk.count == Self.chunkSize {
                     try await producer.enqueue(chunk)
@@ -54,7 +54,7 @@ struct LineReader {
 
     mutating func next() -> ArraySlice<UInt8>? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = Self.firstNewline(in: buffer, from: start) {
                 var end = newline
                 if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
                 let line = buffer[start..<end]
@@ -72,6 +72,15 @@ struct LineReader {
             buffer.removeFirst(start)
             start = 0
             buffer.append(contentsOf: block)
+        }
+    }
+
+    /// memchr: the C library's vectorised scan.
+    private static func firstNewline(in buffer: [UInt8], from start: Int) -> Int? {
+        guard start < buffer.count else { return nil }
+        return buffer.withUnsafeBytes { bytes in
+            memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\n")), bytes.count - start)
+                .map { bytes.baseAddress!.distance(to: UnsafeRawPointer($0)) }
         }
     }
 }
