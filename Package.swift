@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // CRC-32C with the CPU's instruction where there is one, slicing-by-8 otherwise.
@@ -24,7 +26,8 @@ let package = Package(
         ),
         // The Kafka wire codec: no I/O, no dependencies beyond the two C helpers.
         .target(name: "KafkaProtocol", dependencies: ["CCRC32C", "CCompression"]),
-        // Connections, metadata, producer, consumer and admin over SwiftNIO.
+        // Connections, metadata, producer, consumer, groups and admin over SwiftNIO;
+        // TLS through swift-nio-ssl, SCRAM's HMAC/SHA-2/PBKDF2 from swift-crypto.
         .target(
             name: "KafkaClient",
             dependencies: [
@@ -32,6 +35,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.

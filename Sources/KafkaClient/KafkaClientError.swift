@@ -20,6 +20,10 @@ public enum KafkaClientError: Error, Sendable, Equatable, CustomStringConvertibl
     case noBrokerAvailable([String])
     /// The topic or partition is not in the cluster's metadata.
     case unknownTopicOrPartition(String)
+    /// The TLS handshake failed (an untrusted certificate, a wrong host name, ...).
+    case tlsFailed(broker: String, reason: String)
+    /// SASL authentication was refused, or the broker could not prove it knows the password.
+    case authenticationFailed(broker: String, reason: String)
     /// A consumer group kept rebalancing and never gave this member an assignment.
     case groupDidNotSettle(group: String, afterMs: Int, lastError: ErrorCode)
     /// The client was closed.
@@ -36,9 +40,20 @@ public enum KafkaClientError: Error, Sendable, Equatable, CustomStringConvertibl
         case let .protocolViolation(error, broker): return "bad response from \(broker): \(error)"
         case let .noBrokerAvailable(failures): return "no broker reachable: \(failures.joined(separator: "; "))"
         case let .unknownTopicOrPartition(name): return "unknown topic or partition: \(name)"
+        case let .tlsFailed(broker, reason): return "TLS with \(broker) failed: \(reason)"
+        case let .authenticationFailed(broker, reason): return "authentication with \(broker) failed: \(reason)"
         case let .groupDidNotSettle(group, afterMs, lastError):
             return "group \(group) did not settle within \(afterMs) ms" + (lastError == .none ? "" : " (the coordinator kept answering \(lastError.name))")
         case .closed: return "the client is closed"
+        }
+    }
+
+    /// A refusal of this client's settings or credentials (TLS, SASL, configuration),
+    /// which trying again, or another broker of the cluster, will not change.
+    public var isRefusal: Bool {
+        switch self {
+        case .tlsFailed, .authenticationFailed, .configuration: return true
+        default: return false
         }
     }
 

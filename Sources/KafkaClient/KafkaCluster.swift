@@ -58,6 +58,8 @@ public actor KafkaCluster {
                 let connection = try await BrokerConnection.connect(to: address, config: config, eventLoopGroup: eventLoopGroup)
                 bootstrapConnection = connection
                 return connection
+            } catch let error as KafkaClientError where error.isRefusal {
+                throw error // another bootstrap server would refuse the same credentials or settings
             } catch {
                 failures.append("\(error)")
             }

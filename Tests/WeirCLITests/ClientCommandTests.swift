@@ -92,4 +92,28 @@ import WeirTestSupport
         let badProperty = try runWeir(["produce", "t", "-X", "acks=some"] + bootstrap, input: "x\n")
         #expect(badProperty.status != 0 && badProperty.error.contains("acks must be"))
     }
+
+    @Test func aClientPropertiesFileConfiguresSecurityAndXOverridesIt() throws {
+        let brokerPort = try TansuBroker.freePort(), gatewayPort = try TansuBroker.freePort()
+        let broker = try TansuBroker(port: brokerPort, advertisedPort: gatewayPort)
+        let gateway = try SASLGateway(port: gatewayPort, targetPort: brokerPort, users: ["carol": "pass word"])
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("weir-\(UUID().uuidString).properties")
+        try """
+        # what a Java or librdkafka client would use
+        security.protocol=SASL_PLAINTEXT
+        sasl.mechanism = SCRAM-SHA-256
+        sasl.username=carol
+        sasl.password=pass word
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let bootstrap = ["--bootstrap", "127.0.0.1:\(gateway.port)", "-F", file.path]
+        #expect(try runWeir(["topics", "create", "secured"] + bootstrap).status == 0)
+        #expect(try runWeir(["produce", "secured"] + bootstrap, input: "hello\n").status == 0)
+        let read = try runWeir(["consume", "secured", "--from", "beginning", "--exit"] + bootstrap)
+        #expect(read.output == "hello\n", "\(read.error)")
+        let refused = try runWeir(["topics", "list", "-X", "sasl.password=nope"] + bootstrap)
+        #expect(refused.status == 1)
+        #expect(refused.error.hasPrefix("Error: authentication with 127.0.0.1:\(gateway.port) failed"), "\(refused.error)")
+        #expect(refused.error.split(separator: "\n").count == 1)
+        _ = broker
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KafkaProtocol
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One TCP connection to one broker, with requests pipelined on it.
 ///
@@ -32,11 +33,23 @@ public final class BrokerConnection: Sendable {
     ) async throws -> BrokerConnection {
         let maxFrameSize = try config.maxFrameSize()
         let name = address.description
+        let security = try SecuritySettings(config: config)
+        let tlsContext: NIOSSLContext?
+        do {
+            tlsContext = try security.tls.map { try NIOSSLContext(configuration: $0) }
+        } catch {
+            throw KafkaClientError.configuration("TLS: \(error)")
+        }
+        // SNI and hostname checks take a name; for an IP address NIOSSL checks the certificate's IP entries instead.
+        let serverHostname = address.host.isIPAddress ? nil : address.host
         let bootstrap = ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(.milliseconds(Int64(try config.connectTimeoutMs())))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxFrameSize)))
                     try channel.pipeline.syncOperations.addHandler(KafkaRequestHandler(brokerName: name))
                 }
@@ -48,7 +61,17 @@ public final class BrokerConnection: Sendable {
             throw KafkaClientError.connectionFailed(broker: name, reason: Self.describe(error))
         }
         do {
-            let versions = try await negotiateVersions(channel: channel, address: address, config: config)
+            let versions: ApiVersionTable
+            do {
+                versions = try await negotiateVersions(channel: channel, address: address, config: config)
+            } catch KafkaClientError.connectionClosed {
+                // The first request answered by a hang-up: often a port that expects TLS, or SASL first.
+                throw KafkaClientError.connectionFailed(broker: name, reason:
+                    "closed the connection instead of answering ApiVersions (security.protocol is \(config["security.protocol"] ?? "PLAINTEXT"); does the listener expect another?)")
+            }
+            if let credentials = security.sasl {
+                try await authenticate(channel: channel, versions: versions, credentials: credentials, address: address, config: config)
+            }
             return try BrokerConnection(address: address, channel: channel, versions: versions, config: config)
         } catch {
             try? await channel.close()
@@ -74,6 +97,57 @@ public final class BrokerConnection: Sendable {
             version = min(ours.maxVersion, version - 1)
         }
         throw KafkaClientError.unsupportedApi(api: .apiVersions, broker: address.description)
+    }
+
+    /// SASL after version negotiation (brokers answer ApiVersions before authentication):
+    /// SaslHandshake names the mechanism, then SaslAuthenticate carries its messages.
+    private static func authenticate(
+        channel: Channel, versions: ApiVersionTable, credentials: SecuritySettings.SASLCredentials,
+        address: BrokerAddress, config: ClientConfig
+    ) async throws {
+        let broker = address.description
+        func exchange<Request: KafkaRequest>(_ request: Request) async throws -> Request.Response {
+            guard let version = versions.version(for: Request.apiKey) else {
+                throw KafkaClientError.unsupportedApi(api: Request.apiKey, broker: broker)
+            }
+            let frame = try await roundTrip(channel: channel, request: request, version: version, config: config)
+            do {
+                return try KafkaFraming.decodeResponse(frame, as: Request.Response.self, version: version).response
+            } catch {
+                throw KafkaClientError.protocolViolation(error, broker: broker)
+            }
+        }
+        guard (versions.version(for: .saslHandshake) ?? 0) >= 1 else {
+            throw KafkaClientError.authenticationFailed(broker: broker, reason: "the broker does not speak SaslHandshake v1 (Kafka 1.0 and later do)")
+        }
+        let handshake = try await exchange(SaslHandshakeRequest(mechanism: credentials.mechanism.rawValue))
+        guard handshake.errorCode == 0 else {
+            throw KafkaClientError.authenticationFailed(broker: broker, reason:
+                "\(credentials.mechanism.rawValue) is not enabled; the broker offers \(handshake.mechanisms.joined(separator: ", "))")
+        }
+        func authenticateStep(_ bytes: [UInt8]) async throws -> [UInt8] {
+            let response = try await exchange(SaslAuthenticateRequest(authBytes: bytes))
+            guard response.errorCode == 0 else {
+                let code = ErrorCode(code: response.errorCode)
+                throw KafkaClientError.authenticationFailed(broker: broker, reason: response.errorMessage ?? "\(code.name): \(code.message)")
+            }
+            return response.authBytes
+        }
+        switch credentials.mechanism {
+        case .plain:
+            // RFC 4616: authorization identity (empty), user, password, separated by NUL.
+            _ = try await authenticateStep([0] + Array(credentials.username.utf8) + [0] + Array(credentials.password.utf8))
+        case .scramSHA256, .scramSHA512:
+            var scram = SCRAMClient(hash: credentials.mechanism == .scramSHA256 ? .sha256 : .sha512,
+                                    username: credentials.username, password: credentials.password)
+            do {
+                let serverFirst = try await authenticateStep(scram.firstMessage())
+                let serverFinal = try await authenticateStep(try scram.finalMessage(answering: serverFirst))
+                try scram.verify(serverFinal: serverFinal)
+            } catch let error as SCRAMError {
+                throw KafkaClientError.authenticationFailed(broker: broker, reason: error.description)
+            }
+        }
     }
 
     private static func roundTrip<Request: KafkaRequest>(
@@ -144,6 +218,7 @@ public final class BrokerConnection: Sendable {
     }
 
     /// A short reason for a failed connection ("Connection refused"), without NIO's internals.
+    /// (TLS failures are reported by the request handler, which sees them first.)
     static func describe(_ error: Error) -> String {
         if let connectionError = error as? NIOConnectionError {
             if let first = connectionError.connectionErrors.first { return describe(first.error) }
@@ -176,5 +251,13 @@ public struct PendingResponse<Response: KafkaResponse>: Sendable {
     /// Waits until the request is written (for requests that get no response).
     public func written() async throws {
         _ = try await frame.get()
+    }
+}
+
+extension String {
+    /// Whether this is a literal IPv4 or IPv6 address rather than a name.
+    var isIPAddress: Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, self, &v4) == 1 || inet_pton(AF_INET6, self, &v6) == 1
     }
 }

@@ -1,5 +1,6 @@
 import KafkaProtocol
 import NIOCore
+import NIOSSL
 
 /// Splits the inbound byte stream into Kafka frames (without their size prefix).
 /// Sizes are checked by `FrameDecoder.checkSize` before any frame is buffered.
@@ -104,10 +105,27 @@ final class KafkaRequestHandler: ChannelDuplexHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         if let protocolError = error as? ProtocolError {
             failAll(KafkaClientError.protocolViolation(protocolError, broker: brokerName))
+        } else if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            failAll(KafkaClientError.tlsFailed(broker: brokerName, reason: Self.describeTLS(error)))
         } else {
             failAll(KafkaClientError.connectionClosed(broker: brokerName))
         }
         context.close(promise: nil)
+    }
+
+    /// The common TLS failures in words, with what to check; others as NIOSSL words them.
+    static func describeTLS(_ error: Error) -> String {
+        let text = "\(error)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "the broker's certificate is not trusted (is ssl.ca.location the CA that signed it?)"
+        }
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return "the broker's certificate is not for this host name or address (ssl.endpoint.identification.algorithm=none skips this check)"
+        }
+        if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") {
+            return "the broker does not speak TLS on this port (security.protocol?)"
+        }
+        return text
     }
 
     private func failAll(_ error: KafkaClientError) {

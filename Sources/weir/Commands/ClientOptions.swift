@@ -11,9 +11,19 @@ struct ClientOptions: ParsableArguments {
         "A client property, key=value, by its librdkafka/Java name (repeatable).", valueName: "key=value"))
     var properties: [String] = []
 
+    @Option(name: [.customShort("F"), .customLong("config-file")], help: ArgumentHelp(
+        "A client.properties file (key=value lines); -X and --bootstrap override it.", valueName: "file"))
+    var configFile: String?
+
     /// The client configuration these options describe.
     func config() throws -> ClientConfig {
         var config = ClientConfig()
+        if let configFile {
+            guard let text = try? String(contentsOfFile: configFile, encoding: .utf8) else {
+                throw CommandFailure("cannot read the config file \(configFile)")
+            }
+            config = ClientConfig.parse(propertiesFile: text)
+        }
         for property in properties {
             guard let equals = property.firstIndex(of: "=") else {
                 throw CommandFailure("-X \(property): expected key=value")

@@ -12,6 +12,10 @@
       subscribes to TOPIC as a member of GROUP (partition.assignment.strategy STRATEGY,
       6 s session timeout), polls for SECONDS, then prints one JSON line
       {"assignment": [partitions]} with the assignment it held at the end, and leaves.
+  librdkafka_peer.py roundtrip BOOTSTRAP TOPIC KEY=VALUE...
+      with the extra client properties given (security settings), produces three
+      values to partition 0 of TOPIC and reads that partition from the beginning;
+      prints {"values": [...]} with what it read.
 """
 import json
 import sys
@@ -74,12 +78,33 @@ def group(bootstrap, topic, group_id, seconds, strategy):
     print(json.dumps({"assignment": assignment}))
 
 
+def roundtrip(bootstrap, topic, properties):
+    settings = dict(entry.split("=", 1) for entry in properties)
+    producer = confluent_kafka.Producer({"bootstrap.servers": bootstrap, **settings})
+    for index in range(3):
+        producer.produce(topic, value=f"librdkafka-{index}".encode(), partition=0)
+    if producer.flush(20) != 0:
+        raise SystemExit("produce did not complete")
+    consumer = confluent_kafka.Consumer({"bootstrap.servers": bootstrap, "group.id": "weir-roundtrip",
+                                         "enable.auto.commit": False, **settings})
+    consumer.assign([confluent_kafka.TopicPartition(topic, 0, confluent_kafka.OFFSET_BEGINNING)])
+    values, deadline = [], time.time() + 20
+    while len(values) < 3 and time.time() < deadline:
+        message = consumer.poll(0.5)
+        if message is not None and message.error() is None:
+            values.append(message.value().decode())
+    consumer.close()
+    print(json.dumps({"values": values}))
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "produce":
         produce(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
     elif command == "consume":
         consume(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif command == "roundtrip":
+        roundtrip(sys.argv[2], sys.argv[3], sys.argv[4:])
     elif command == "group":
         group(sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5]), sys.argv[6])
     else:
