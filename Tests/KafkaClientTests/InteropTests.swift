@@ -4,13 +4,25 @@ import KafkaProtocol
 import Testing
 import WeirTestSupport
 
-/// Weir's producer and consumer against librdkafka (confluent-kafka) on a real broker (Tansu):
-/// what one writes, the other reads identically.
+/// Weir's producer and consumer against librdkafka (confluent-kafka) and kafka-python on a
+/// real broker (Tansu), with every codec: what one writes, the other reads identically.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct InteropTests {
     static let count = 40
 
-    @Test(arguments: CompressionCodec.allCases)
-    func librdkafkaReadsWhatWeirProduces(codec: CompressionCodec) async throws {
+    /// The other clients: librdkafka (through confluent-kafka) and kafka-python.
+    enum Peer: String, CaseIterable, CustomTestStringConvertible {
+        case librdkafka = "librdkafka_peer.py"
+        case kafkaPython = "kafka_python_peer.py"
+
+        var testDescription: String { self == .librdkafka ? "librdkafka" : "kafka-python" }
+        /// The `from` field of the JSON values the peer writes.
+        var name: String { self == .librdkafka ? "librdkafka" : "kafka-python" }
+    }
+
+    static let cases = Peer.allCases.flatMap { peer in CompressionCodec.allCases.map { (peer, $0) } }
+
+    @Test(arguments: cases)
+    func peersReadWhatWeirProduces(peer: Peer, codec: CompressionCodec) async throws {
         let broker = try TansuBroker()
         var config = broker.config
         config["compression.type"] = codec.description
@@ -30,7 +42,7 @@ import WeirTestSupport
             }
             for try await (key, metadata) in group { sent[key] = metadata }
         }
-        let read = try TansuBroker.runPeer("librdkafka_peer.py", ["consume", broker.bootstrap, topic, "\(Self.count)"])
+        let read = try TansuBroker.runPeer(peer.rawValue, ["consume", broker.bootstrap, topic, "\(Self.count)"])
         #expect(read.count == Self.count)
         for entry in read {
             let key = try #require(entry["key"] as? String)
@@ -45,15 +57,16 @@ import WeirTestSupport
         await cluster.close()
     }
 
-    @Test func weirReadsWhatLibrdkafkaProducesAndPartitionsLikeIt() async throws {
+    @Test(arguments: cases)
+    func weirReadsWhatPeersProduceAndPartitionsLikeThem(peer: Peer, codec: CompressionCodec) async throws {
         let broker = try TansuBroker()
         let cluster = try KafkaCluster(config: broker.config)
-        let topic = "from-librdkafka"
+        let topic = "from-\(peer.name)"
         try await KafkaAdmin(cluster: cluster).createTopic(topic, partitions: 4)
-        let written = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, topic, "lz4", "\(Self.count)"])
+        let written = try TansuBroker.runPeer(peer.rawValue, ["produce", broker.bootstrap, topic, codec.description, "\(Self.count)"])
         #expect(written.count == Self.count)
 
-        // Keys land where librdkafka's murmur2_random put them.
+        // Keys land where the peer's murmur2 partitioner put them.
         for entry in written {
             let key = try #require(entry["key"] as? String)
             #expect(Int(Partitioner.partition(forKey: Array(key.utf8), partitionCount: 4)) == entry["partition"] as? Int, "\(key)")
@@ -73,7 +86,7 @@ import WeirTestSupport
             let index = try #require(Int(key.dropFirst(4)))
             let record = try #require(byKey[key])
             #expect(Int(record.partition) == entry["partition"] as? Int && Int(record.offset) == entry["offset"] as? Int)
-            #expect(String(decoding: record.value ?? [], as: UTF8.self) == "{\"n\": \(index), \"from\": \"librdkafka\"}")
+            #expect(String(decoding: record.value ?? [], as: UTF8.self) == "{\"n\": \(index), \"from\": \"\(peer.name)\"}")
             #expect(record.timestamp == 1_700_000_000_000 + Int64(index))
             #expect(record.headers == [RecordHeader(key: "seq", value: Array("\(index)".utf8))])
         }

@@ -116,4 +116,33 @@ import WeirTestSupport
         #expect(refused.error.split(separator: "\n").count == 1)
         _ = broker
     }
+
+    @Test func kcatAndWeirReadEachOthersMessages() throws {
+        let broker = try TansuBroker()
+        let bootstrap = ["--bootstrap", broker.bootstrap]
+        #expect(try runWeir(["topics", "create", "from-kcat", "--partitions", "3"] + bootstrap).status == 0)
+        #expect(try runWeir(["topics", "create", "from-weir", "--partitions", "3"] + bootstrap).status == 0)
+        let lines = (0..<24).map { "key-\($0)|value \($0)" }
+
+        // kcat writes keyed messages with a header, lz4, murmur2 like the Java client; Weir reads them as written.
+        let written = try Kcat.run(["-P", "-b", broker.bootstrap, "-t", "from-kcat", "-K", "|", "-H", "source=kcat", "-z", "lz4",
+                                    "-X", "partitioner=murmur2_random"], input: lines.joined(separator: "\n") + "\n")
+        #expect(written.status == 0, "\(written.error)")
+        let read = try runWeir(["consume", "from-kcat", "--from", "beginning", "--exit", "--format", "%p|%k|%s|%h\\n"] + bootstrap)
+        let expected = Set(lines.map { line -> String in
+            let key = line.split(separator: "|")[0]
+            return "\(Partitioner.partition(forKey: Array(key.utf8), partitionCount: 3))|\(line)|source=kcat"
+        })
+        #expect(Set(read.output.split(separator: "\n").map(String.init)) == expected)
+
+        // Weir writes keyed messages with zstd; kcat reads the same partitions, offsets, keys and values.
+        #expect(try runWeir(["produce", "from-weir", "--key-separator", "|", "-X", "compression.type=zstd"] + bootstrap,
+                            input: lines.joined(separator: "\n") + "\n").status == 0)
+        let format = "%p|%o|%k|%s\\n"
+        let byKcat = try Kcat.run(["-C", "-b", broker.bootstrap, "-t", "from-weir", "-o", "beginning", "-e", "-q", "-f", format])
+        let byWeir = try runWeir(["consume", "from-weir", "--from", "beginning", "--exit", "--format", format] + bootstrap)
+        #expect(byKcat.status == 0, "\(byKcat.error)")
+        #expect(Set(byKcat.output.split(separator: "\n")) == Set(byWeir.output.split(separator: "\n")))
+        #expect(byKcat.output.split(separator: "\n").count == 24)
+    }
 }

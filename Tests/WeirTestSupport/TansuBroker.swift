@@ -131,3 +131,54 @@ public final class SilentServer: @unchecked Sendable {
 
     deinit { try? channel.close().wait() }
 }
+
+/// kcat, run on the librdkafka the confluent-kafka wheel bundles: Debian's kcat links
+/// librdkafka 2.0.2, which cannot parse Tansu's ApiVersions answer.
+public enum Kcat {
+    /// Runs kcat with `arguments` and `input` on stdin; returns its status, stdout and stderr.
+    public static func run(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, error: String) {
+        let library = try bundledLibrdkafkaFolder()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/kcat")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["LD_LIBRARY_PATH": library]) { $1 }
+        let output = Pipe(), errors = Pipe(), stdin = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = stdin
+        try process.run()
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { kill(pid, SIGKILL) } }
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        for _ in 0..<3000 where process.isRunning { usleep(10_000) }
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    /// A folder holding `librdkafka.so.1`, linked to the wheel's copy (made once per process).
+    static func bundledLibrdkafkaFolder() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-librdkafka-\(getpid())")
+        let link = folder.appendingPathComponent("librdkafka.so.1")
+        if FileManager.default.fileExists(atPath: link.path) { return folder.path }
+        let finder = Process()
+        finder.executableURL = URL(fileURLWithPath: TansuBroker.python())
+        finder.arguments = ["-c", """
+            import confluent_kafka, glob, os
+            libs = os.path.join(os.path.dirname(os.path.dirname(confluent_kafka.__file__)), 'confluent_kafka.libs')
+            print(sorted(glob.glob(os.path.join(libs, 'librdkafka*.so.1')))[0])
+            """]
+        let output = Pipe()
+        finder.standardOutput = output
+        finder.standardError = FileHandle.nullDevice
+        try finder.run()
+        let path = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        for _ in 0..<500 where finder.isRunning { usleep(10_000) }
+        guard !path.isEmpty else { throw TestSetupError("confluent-kafka's bundled librdkafka not found (.ci/run installs it)") }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: path)
+        return folder.path
+    }
+}
