@@ -8,6 +8,7 @@ struct DebugLog: Sendable {
     enum Context: String, Sendable {
         case consumerGroup = "cgrp"
         case producer = "msg"
+        case consumer = "fetch"
     }
 
     private let enabled: Set<String>

@@ -45,6 +45,13 @@ public actor KafkaConsumer {
     private var lastAutoCommit = ContinuousClock.now
     /// Positions as last committed, so an unchanged position is not committed again.
     private var committedPositions: [TopicPartition: Int64] = [:]
+    /// Since when fetching has failed without a success, and how many times in a row.
+    private var failingSince: ContinuousClock.Instant?
+    private var failedPolls = 0
+    private let reconnectBackoffMs: Int
+    private let reconnectBackoffMaxMs: Int
+    private let givingUpAfter: Duration
+    private let log: DebugLog
 
     public init(cluster: KafkaCluster) throws {
         self.cluster = cluster
@@ -71,6 +78,10 @@ public actor KafkaConsumer {
         case let other: throw KafkaClientError.configuration("enable.auto.commit must be true or false, not '\(other)'")
         }
         autoCommitInterval = .milliseconds(try config.integer("auto.commit.interval.ms", default: 5_000))
+        reconnectBackoffMs = try config.integer("reconnect.backoff.ms", default: 100)
+        reconnectBackoffMaxMs = max(try config.integer("reconnect.backoff.max.ms", default: 10_000), reconnectBackoffMs)
+        givingUpAfter = .milliseconds(try config.requestTimeoutMs())
+        log = DebugLog(config: config)
     }
 
     // MARK: Choosing partitions
@@ -166,12 +177,36 @@ public actor KafkaConsumer {
     /// Fetches once from every leader of an assigned partition and returns the records, in
     /// offset order within each partition. Waits at most about `fetch.max.wait.ms` when
     /// there is nothing new (also when the group gave this consumer no partitions).
+    ///
+    /// A broker that goes away is reconnected to, with a backoff from `reconnect.backoff.ms`
+    /// doubling up to `reconnect.backoff.max.ms`, and polls return nothing meanwhile; once
+    /// fetching has failed for `request.timeout.ms` without a success, the error is thrown.
     public func poll() async throws -> [ConsumerRecord] {
         if group != nil { try await maintainGroup() }
         guard !positions.isEmpty else {
             if group != nil { try await Task.sleep(nanoseconds: UInt64(maxWaitMs) * 1_000_000) }
             return []
         }
+        do {
+            let records = try await fetchOnce()
+            failingSince = nil
+            failedPolls = 0
+            return records
+        } catch let error as KafkaClientError where error.isRetriable {
+            let started = failingSince ?? .now
+            failingSince = started
+            guard ContinuousClock.now - started < givingUpAfter else { throw error }
+            failedPolls += 1
+            log(.consumer, "fetch failed (\(failedPolls) in a row): \(error); retrying")
+            for topic in Set(positions.keys.map(\.topic)) { await cluster.invalidate(topic: topic) }
+            let backoff = min(reconnectBackoffMs << min(failedPolls - 1, 16), reconnectBackoffMaxMs)
+            try await Task.sleep(nanoseconds: UInt64(backoff) * 1_000_000)
+            return []
+        }
+    }
+
+    /// One Fetch to each leader of an assigned partition, in parallel.
+    private func fetchOnce() async throws -> [ConsumerRecord] {
         var byLeader: [Int32: [TopicPartition]] = [:]
         for target in positions.keys {
             let leader = try await cluster.leaderId(topic: target.topic, partition: target.partition)
@@ -225,7 +260,12 @@ public actor KafkaConsumer {
             lastAutoCommit = .now
         } else if autoCommit, ContinuousClock.now - lastAutoCommit >= autoCommitInterval {
             lastAutoCommit = .now
-            try await commitChanged()
+            do {
+                try await commitChanged()
+            } catch {
+                // The next interval commits again; the records are not lost, at worst read twice.
+                log(.consumer, "auto-commit failed: \(error)")
+            }
         }
     }
 

@@ -52,20 +52,7 @@ import WeirTestSupport
 /// The producer when acknowledgements are lost or the broker goes away mid-produce,
 /// with Tansu behind a `FaultyProxy` (so its data survives the "outage").
 @Suite(.serialized, .timeLimit(.minutes(2))) struct ProducerFailureTests {
-    struct Setup {
-        let broker: TansuBroker
-        let proxy: FaultyProxy
-        var config: ClientConfig {
-            ClientConfig(["bootstrap.servers": "127.0.0.1:\(proxy.port)", "request.timeout.ms": "3000",
-                          "socket.connection.setup.timeout.ms": "1000", "retry.backoff.ms": "50", "linger.ms": "2"])
-        }
-
-        init() throws {
-            let brokerPort = try TansuBroker.freePort()
-            proxy = try FaultyProxy(targetPort: brokerPort)
-            broker = try TansuBroker(port: brokerPort, advertisedPort: proxy.port)
-        }
-    }
+    typealias Setup = ProxiedBroker
 
     /// Every value of the topic's only partition, in offset order.
     static func values(of topic: String, config: ClientConfig, expecting count: Int) async throws -> [String] {
@@ -153,6 +140,78 @@ import WeirTestSupport
         await #expect(throws: KafkaClientError.self) { try await producer.flush() }
         let waited = Date().timeIntervalSince(started)
         #expect(waited > 1 && waited < 6, "flush gave up after \(waited) s")
+        await cluster.close()
+    }
+}
+
+/// Tansu behind a `FaultyProxy` it advertises, so clients reach it only through the proxy.
+struct ProxiedBroker {
+    let broker: TansuBroker
+    let proxy: FaultyProxy
+    var config: ClientConfig {
+        ClientConfig(["bootstrap.servers": "127.0.0.1:\(proxy.port)", "request.timeout.ms": "3000",
+                      "socket.connection.setup.timeout.ms": "1000", "retry.backoff.ms": "50", "linger.ms": "2",
+                      "reconnect.backoff.ms": "50", "reconnect.backoff.max.ms": "400", "fetch.max.wait.ms": "100"])
+    }
+
+    init() throws {
+        let brokerPort = try TansuBroker.freePort()
+        proxy = try FaultyProxy(targetPort: brokerPort)
+        broker = try TansuBroker(port: brokerPort, advertisedPort: proxy.port)
+    }
+}
+
+/// The consumer when the broker goes away while it follows a topic.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ConsumerFailureTests {
+    @Test func anOutageWhileFollowingIsRiddenOutWithNothingLostOrRepeated() async throws {
+        let setup = try ProxiedBroker()
+        let cluster = try KafkaCluster(config: setup.config)
+        try await KafkaAdmin(cluster: cluster).createTopic("followed", partitions: 2)
+        let producer = try KafkaProducer(cluster: cluster)
+        let consumer = try KafkaConsumer(cluster: cluster)
+        try await consumer.assign(topic: "followed", from: .earliest)
+        var seen: [String] = []
+        func produce(_ range: Range<Int>) async throws {
+            try await producer.enqueue(contentsOf: range.map { ProducerRecord(topic: "followed", key: Array("k\($0)".utf8), value: Array("m\($0)".utf8)) })
+            try await producer.flush()
+        }
+        func readUntil(_ count: Int) async throws {
+            let deadline = Date().addingTimeInterval(10)
+            while seen.count < count, Date() < deadline {
+                seen += try await consumer.poll().map { String(decoding: $0.value ?? [], as: UTF8.self) }
+            }
+        }
+        try await produce(0..<50)
+        try await readUntil(50)
+
+        // Down for a second and a half: polls come back empty instead of failing.
+        setup.proxy.setDown(true)
+        let downSince = Date()
+        while Date().timeIntervalSince(downSince) < 1.5 {
+            #expect(try await consumer.poll().isEmpty)
+        }
+        setup.proxy.setDown(false)
+        try await produce(50..<100)
+        try await readUntil(100)
+        #expect(seen.count == 100)
+        #expect(Set(seen) == Set((0..<100).map { "m\($0)" }))
+        await cluster.close()
+    }
+
+    @Test func aBrokerThatStaysGoneIsAnErrorWithinTheRequestTimeout() async throws {
+        let setup = try ProxiedBroker()
+        let cluster = try KafkaCluster(config: setup.config) // request.timeout.ms 3000
+        try await KafkaAdmin(cluster: cluster).createTopic("abandoned", partitions: 1)
+        let consumer = try KafkaConsumer(cluster: cluster)
+        try await consumer.assign(topic: "abandoned", from: .earliest)
+        _ = try await consumer.poll()
+        setup.proxy.setDown(true)
+        let started = Date()
+        await #expect(throws: KafkaClientError.self) {
+            while Date().timeIntervalSince(started) < 20 { _ = try await consumer.poll() }
+        }
+        let waited = Date().timeIntervalSince(started)
+        #expect(waited > 2.5 && waited < 8, "gave up after \(waited) s")
         await cluster.close()
     }
 }

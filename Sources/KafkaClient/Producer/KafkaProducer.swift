@@ -18,6 +18,7 @@ import KafkaProtocol
 public actor KafkaProducer {
     public let cluster: KafkaCluster
     let settings: ProducerSettings
+    private let log: DebugLog
 
     /// One topic's partition queues, indexed by partition number. A class, so a
     /// record is appended in place without looking the topic up again.
@@ -48,6 +49,7 @@ public actor KafkaProducer {
     public init(cluster: KafkaCluster) throws {
         self.cluster = cluster
         settings = try ProducerSettings(config: cluster.config)
+        log = DebugLog(config: cluster.config)
     }
 
     // MARK: Producing
@@ -357,12 +359,15 @@ public actor KafkaProducer {
         var retrying: [OutgoingBatch] = []
         for batch in failed {
             if batch.attempts > settings.retries || ContinuousClock.now - batch.sealedAt > deadline {
+                log(.producer, "\(queues.name)-\(partition): giving up a batch of \(batch.recordCount) after \(batch.attempts) attempts: \(batch.lastError.map { "\($0)" } ?? "")")
                 report(batch.lastError ?? .closed, to: batch)
                 finish()
             } else {
+                log(.producer, "\(queues.name)-\(partition): retrying a batch of \(batch.recordCount) (attempt \(batch.attempts) failed: \(batch.lastError.map { "\($0)" } ?? ""))")
                 retrying.append(batch)
             }
         }
+        if lostSequence { log(.producer, "\(queues.name)-\(partition): the broker lost this producer's sequence; taking a new producer id") }
         queues.partitions[partition].waiting = retrying + queues.partitions[partition].waiting
         guard !queues.partitions[partition].waiting.isEmpty else { return }
         queues.partitions[partition].paused = true
