@@ -45,6 +45,9 @@ public actor KafkaConsumer {
     private var lastAutoCommit = ContinuousClock.now
     /// Positions as last committed, so an unchanged position is not committed again.
     private var committedPositions: [TopicPartition: Int64] = [:]
+    /// Partitions the group assigned whose starting offsets are still to be looked up
+    /// (kept until the lookup succeeds, so a failed one is retried by the next poll).
+    private var unpositioned: [TopicPartition] = []
     /// Since when fetching has failed without a success, and how many times in a row.
     private var failingSince: ContinuousClock.Instant?
     private var failedPolls = 0
@@ -135,6 +138,7 @@ public actor KafkaConsumer {
     public var isAtEnd: Bool {
         get async {
             if let group, await !group.isStable { return false }
+            guard unpositioned.isEmpty else { return false }
             return positions.allSatisfy { target, position in highWatermarks[target].map { position >= $0 } ?? false }
         }
     }
@@ -170,6 +174,7 @@ public actor KafkaConsumer {
         }
         positions = [:]
         highWatermarks = [:]
+        unpositioned = []
     }
 
     // MARK: Reading
@@ -182,12 +187,13 @@ public actor KafkaConsumer {
     /// doubling up to `reconnect.backoff.max.ms`, and polls return nothing meanwhile; once
     /// fetching has failed for `request.timeout.ms` without a success, the error is thrown.
     public func poll() async throws -> [ConsumerRecord] {
-        if group != nil { try await maintainGroup() }
-        guard !positions.isEmpty else {
-            if group != nil { try await Task.sleep(nanoseconds: UInt64(maxWaitMs) * 1_000_000) }
-            return []
-        }
         do {
+            if group != nil { try await maintainGroup() }
+            guard !positions.isEmpty else {
+                failingSince = nil
+                if group != nil { try await Task.sleep(nanoseconds: UInt64(maxWaitMs) * 1_000_000) }
+                return []
+            }
             let records = try await fetchOnce()
             failingSince = nil
             failedPolls = 0
@@ -246,18 +252,26 @@ public actor KafkaConsumer {
             positions = [:]
             highWatermarks = [:]
             committedPositions = [:]
-            let committed = try await group.committedOffsets(for: assigned)
-            for target in assigned {
-                if let offset = committed[target] {
-                    positions[target] = offset
-                    committedPositions[target] = offset
-                } else if let resetPolicy {
-                    try await seek(topic: target.topic, partition: target.partition, to: resetPolicy)
-                } else {
-                    throw KafkaClientError.broker(.offsetOutOfRange, context: "\(target): the group has no committed offset and auto.offset.reset is none")
-                }
-            }
+            unpositioned = assigned
             lastAutoCommit = .now
+        }
+        if !unpositioned.isEmpty {
+            // Start where the group committed; elsewhere by auto.offset.reset. Nothing is
+            // taken up until every lookup has worked.
+            let committed = try await group.committedOffsets(for: unpositioned)
+            let uncommitted = unpositioned.filter { committed[$0] == nil }
+            guard uncommitted.isEmpty || resetPolicy != nil else {
+                throw KafkaClientError.broker(.offsetOutOfRange,
+                    context: "\(uncommitted[0]): the group has no committed offset and auto.offset.reset is none")
+            }
+            var reset: [TopicPartition: Int64] = [:]
+            if let resetPolicy, !uncommitted.isEmpty {
+                reset = try await admin.listOffsets(uncommitted, spec: resetPolicy)
+            }
+            positions.merge(committed) { $1 }
+            positions.merge(reset) { $1 }
+            committedPositions = committed
+            unpositioned = []
         } else if autoCommit, ContinuousClock.now - lastAutoCommit >= autoCommitInterval {
             lastAutoCommit = .now
             do {
