@@ -82,6 +82,10 @@ public struct KafkaAdmin: Sendable {
 
     /// A topic's configuration entries, sorted by name.
     public func describeConfigs(topic: String) async throws -> [TopicConfigEntry] {
+        try await idempotent { try await describeConfigsOnce(topic: topic) }
+    }
+
+    private func describeConfigsOnce(topic: String) async throws -> [TopicConfigEntry] {
         let connection = try await cluster.anyConnection()
         let request = DescribeConfigsRequest(resources: [
             DescribeConfigsRequest.DescribeConfigsResource(resourceType: ConfigResourceType.topic, resourceName: topic, configurationKeys: nil),
@@ -100,13 +104,17 @@ public struct KafkaAdmin: Sendable {
 
     /// Every topic in the cluster, sorted by name (internal topics included).
     public func listTopics() async throws -> [TopicMetadata] {
-        try await cluster.refreshMetadata(topics: nil).filter { $0.error == .none }.sorted { $0.name < $1.name }
+        try await idempotent {
+            try await cluster.refreshMetadata(topics: nil).filter { $0.error == .none }.sorted { $0.name < $1.name }
+        }
     }
 
     /// One topic's partitions, leaders and replicas, fetched fresh.
     public func describeTopic(_ name: String) async throws -> TopicMetadata {
-        await cluster.invalidate(topic: name)
-        return try await cluster.topic(name)
+        try await idempotent {
+            await cluster.invalidate(topic: name)
+            return try await cluster.topic(name)
+        }
     }
 
     /// The offset `spec` names in one partition: an explicit offset as it is, the others by ListOffsets.
@@ -121,6 +129,10 @@ public struct KafkaAdmin: Sendable {
     /// The offsets `spec` names in many partitions, with one ListOffsets request per leader.
     /// A by-timestamp lookup past the last record answers -1 (Kafka's "no such record").
     public func listOffsets(_ partitions: [TopicPartition], spec: OffsetSpec) async throws -> [TopicPartition: Int64] {
+        try await idempotent { try await listOffsetsOnce(partitions, spec: spec) }
+    }
+
+    private func listOffsetsOnce(_ partitions: [TopicPartition], spec: OffsetSpec) async throws -> [TopicPartition: Int64] {
         if case let .offset(offset) = spec { return Dictionary(uniqueKeysWithValues: partitions.map { ($0, offset) }) }
         let timestamp = spec.listOffsetsTimestamp ?? -1
         var byLeader: [Int32: [TopicPartition]] = [:]
@@ -165,6 +177,27 @@ public struct KafkaAdmin: Sendable {
         let code = ErrorCode(code: answer.errorCode)
         guard code == .none else { throw KafkaClientError.broker(code, context: "delete records of \(topic)-\(partition)") }
         return answer.lowWatermark
+    }
+
+    /// Runs a read that is safe to repeat again when it failed in passing: the connection
+    /// closed under it (a pooled connection the broker had just dropped), or the broker
+    /// answered a retriable error (a leader that moved). With a backoff from
+    /// `retry.backoff.ms`, for up to `request.timeout.ms`. An unreachable cluster or a
+    /// timed-out request is reported at once: repeating it would only double the wait.
+    func idempotent<Result>(_ operation: () async throws -> Result) async throws -> Result {
+        let config = cluster.config
+        let patience = Duration.milliseconds(try config.requestTimeoutMs())
+        let backoffMs = try config.integer("retry.backoff.ms", default: 100)
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            do {
+                return try await operation()
+            } catch let error as KafkaClientError where error.failedInPassing && ContinuousClock.now - started < patience {
+                attempt += 1
+                try await Task.sleep(nanoseconds: UInt64(min(backoffMs << min(attempt - 1, 10), 1_000)) * 1_000_000)
+            }
+        }
     }
 
     private func controllerOrAny() async throws -> BrokerConnection {

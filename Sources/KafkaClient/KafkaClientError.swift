@@ -57,6 +57,16 @@ public enum KafkaClientError: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 
+    /// A failure of one request that says nothing about the next: its connection closed
+    /// under it, or the broker answered a retriable error code.
+    var failedInPassing: Bool {
+        switch self {
+        case .connectionClosed: return true
+        case let .broker(code, _): return code.isRetriable
+        default: return false
+        }
+    }
+
     /// Whether retrying after a metadata refresh or a pause may help.
     public var isRetriable: Bool {
         switch self {
