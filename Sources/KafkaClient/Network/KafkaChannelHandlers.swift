@@ -56,6 +56,11 @@ final class KafkaRequestHandler: ChannelDuplexHandler {
     private let brokerName: String
     private var nextCorrelationId: Int32 = 1
     private var waiting: [Int32: Waiting] = [:]
+    /// Correlation ids of the latest requests sent without expecting an answer (Produce with
+    /// acks=0), oldest first. Kafka brokers send nothing back; some (Tansu) answer anyway, and
+    /// such an answer is dropped rather than taken for a stream out of step.
+    private var unanswered: [Int32] = []
+    private static let unansweredKept = 256
 
     init(brokerName: String) {
         self.brokerName = brokerName
@@ -78,6 +83,8 @@ final class KafkaRequestHandler: ChannelDuplexHandler {
             waiting[correlationId] = Waiting(api: request.api, promise: request.promise, timeout: timeout)
             context.write(wrapOutboundOut(buffer), promise: writePromise)
         } else {
+            unanswered.append(correlationId)
+            if unanswered.count > Self.unansweredKept { unanswered.removeFirst(unanswered.count - Self.unansweredKept) }
             let sent = context.eventLoop.makePromise(of: Void.self)
             sent.futureResult.map { [] as [UInt8] }.cascade(to: request.promise)
             context.write(wrapOutboundOut(buffer), promise: sent)
@@ -89,6 +96,10 @@ final class KafkaRequestHandler: ChannelDuplexHandler {
         let frame = unwrapInboundIn(data)
         guard let correlationId = KafkaFraming.peekCorrelationId(frame),
               let request = waiting.removeValue(forKey: correlationId) else {
+            if let correlationId = KafkaFraming.peekCorrelationId(frame), let index = unanswered.firstIndex(of: correlationId) {
+                unanswered.remove(at: index) // an answer to a request that asked for none
+                return
+            }
             // A response to nothing we asked: the stream is out of step; drop the connection.
             context.close(promise: nil)
             return
