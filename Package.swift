@@ -40,6 +40,9 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The broker's storage: segmented logs in Kafka's on-disk format, indexes, recovery,
+        // retention. No networking; used by KafkaBroker.
+        .target(name: "KafkaLog", dependencies: ["KafkaProtocol"]),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
         .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),
         .executableTarget(
@@ -56,6 +59,8 @@ let package = Package(
             dependencies: ["KafkaProtocol"],
             resources: [.copy("Fixtures")]
         ),
+        // The log on disk: segments, indexes, recovery from torn and corrupt tails, retention.
+        .testTarget(name: "KafkaLogTests", dependencies: ["KafkaLog", "KafkaProtocol"]),
         // Test helpers: the Tansu broker harness, a fault-injecting proxy, the peer scripts' runner.
         .target(
             name: "WeirTestSupport",

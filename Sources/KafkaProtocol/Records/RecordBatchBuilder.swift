@@ -97,8 +97,9 @@ extension RecordBatchHeader {
         updateChecksum(of: &batch)
     }
 
-    /// Computes the CRC-32C of an encoded batch (from its attributes to its end) and stores it.
-    static func updateChecksum(of batch: inout [UInt8]) {
+    /// Computes the CRC-32C of an encoded batch (from its attributes to its end) and stores it:
+    /// after a producer renumbers a batch, or a broker stamps LogAppendTime into it.
+    public static func updateChecksum(of batch: inout [UInt8]) {
         let crc = batch.withUnsafeBufferPointer { CRC32C.checksum(UnsafeBufferPointer(rebasing: $0[crcStart...])) }
         withUnsafeBytes(of: crc.bigEndian) { batch.replaceSubrange(17..<21, with: $0) }
     }
