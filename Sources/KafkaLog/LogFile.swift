@@ -99,6 +99,12 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
     case batchTooLarge(size: Int, limit: Int)
     /// A configuration value is not valid.
     case invalidConfig(String)
+    /// An idempotent producer's batch does not follow its previous one.
+    case outOfOrderSequence(expected: Int32, received: Int32)
+    /// An idempotent producer writes with an epoch older than the partition has seen (it was fenced).
+    case staleProducerEpoch(current: Int16)
+    /// An idempotent producer continues a sequence the partition has no record of.
+    case unknownProducer
 
     public var description: String {
         switch self {
@@ -107,6 +113,9 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .corruptBatch(reason): return "corrupt record batch: \(reason)"
         case let .batchTooLarge(size, limit): return "a record batch of \(size) bytes is larger than max.message.bytes (\(limit))"
         case let .invalidConfig(reason): return "invalid configuration: \(reason)"
+        case let .outOfOrderSequence(expected, received): return "out-of-order sequence number \(received), expected \(expected)"
+        case let .staleProducerEpoch(current): return "producer epoch is older than \(current)"
+        case .unknownProducer: return "unknown producer id"
         }
     }
 }

@@ -9,6 +9,9 @@ public struct AppendResult: Sendable, Equatable {
     public var lastOffset: Int64
     /// The broker's time when the topic uses LogAppendTime, else -1.
     public var logAppendTime: Int64
+    /// The batches were already in the log (an idempotent producer's retry): nothing was
+    /// written, and the offsets are where they were written before.
+    public var duplicate = false
 }
 
 /// What a read returned.
@@ -39,6 +42,7 @@ public final class PartitionLog: @unchecked Sendable {
     private var segments: [LogSegment]
     private var _logStartOffset: Int64
     private var _highWatermark: Int64
+    private var producers = ProducerStateTable()
     /// Bytes cut from a torn or damaged tail when the log was opened.
     public let recoveredBytes: Int
 
@@ -89,6 +93,9 @@ public final class PartitionLog: @unchecked Sendable {
         let end = opened.last!.nextOffset
         _logStartOffset = min(max(logStartOffset ?? opened[0].baseOffset, opened[0].baseOffset), end)
         _highWatermark = end
+        for segment in opened {
+            for (_, header) in try segment.headers() { producers.record(header, baseOffset: header.baseOffset) }
+        }
     }
 
     private func locked<Result>(_ body: () throws(LogError) -> Result) throws(LogError) -> Result {
@@ -109,6 +116,8 @@ public final class PartitionLog: @unchecked Sendable {
     public var sizeInBytes: Int { locked { segments.reduce(0) { $0 + $1.size } } }
     public var segmentCount: Int { locked { segments.count } }
     public var logConfig: LogConfig { locked { config } }
+    /// The highest idempotent producer id found in this log.
+    public var largestProducerId: Int64 { locked { producers.largestProducerId } }
 
     public func updateConfig(_ newConfig: LogConfig) { locked { config = newConfig } }
 
@@ -147,8 +156,28 @@ public final class PartitionLog: @unchecked Sendable {
 
     /// Appends validated batches (see `validate`), giving them the next offsets.
     /// `now` (ms) is the append time for LogAppendTime topics and segment rolls.
+    ///
+    /// Batches of idempotent producers are checked against their sequence numbers first:
+    /// a retry of batches already in the log writes nothing and answers where they are
+    /// (`duplicate`); a gap, a stale epoch or an unknown producer is refused and nothing is
+    /// written.
     public func append(_ records: [UInt8], headers: [RecordBatchHeader], now: Int64) throws(LogError) -> AppendResult {
         try locked { () throws(LogError) -> AppendResult in
+            var check = producers
+            var duplicates: [(Int64, Int64)] = []
+            for header in headers {
+                switch check.check(header) {
+                case .append: check.record(header, baseOffset: 0) // so a second batch of the request is checked after the first
+                case let .duplicate(base, last): duplicates.append((base, last))
+                case let .outOfOrder(expected, received): throw .outOfOrderSequence(expected: expected, received: received)
+                case let .staleEpoch(current): throw .staleProducerEpoch(current: current)
+                case .unknownProducer: throw .unknownProducer
+                }
+            }
+            if !duplicates.isEmpty {
+                guard duplicates.count == headers.count else { throw .corruptBatch("a request mixes new batches with retried ones") }
+                return AppendResult(baseOffset: duplicates[0].0, lastOffset: duplicates.last!.1, logAppendTime: -1, duplicate: true)
+            }
             var result = AppendResult(baseOffset: segments.last!.nextOffset, lastOffset: -1, logAppendTime: config.logAppendTime ? now : -1)
             var position = 0
             for var header in headers {
@@ -167,6 +196,7 @@ public final class PartitionLog: @unchecked Sendable {
                 }
                 try rollIfNeeded(adding: header, now: now)
                 try segments.last!.append(batch, header: header)
+                producers.record(header, baseOffset: base)
                 result.lastOffset = header.lastOffset
             }
             return result
