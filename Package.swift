@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // CRC-32C with the CPU's instruction where there is one, slicing-by-8 otherwise.
@@ -26,23 +27,42 @@ let package = Package(
         ),
         // The Kafka wire codec: no I/O, no dependencies beyond the two C helpers.
         .target(name: "KafkaProtocol", dependencies: ["CCRC32C", "CCompression"]),
+        // What the client and the broker share on SwiftNIO: the Kafka frame decoder.
+        .target(name: "KafkaNIO", dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]),
+        // SCRAM (RFC 5802), both sides: the client's and the broker's. HMAC, SHA-2 and PBKDF2 from swift-crypto.
+        .target(
+            name: "SCRAM",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]
+        ),
         // Connections, metadata, producer, consumer, groups and admin over SwiftNIO;
-        // TLS through swift-nio-ssl, SCRAM's HMAC/SHA-2/PBKDF2 from swift-crypto.
+        // TLS through swift-nio-ssl, SCRAM from the SCRAM module.
         .target(
             name: "KafkaClient",
             dependencies: [
-                "KafkaProtocol",
+                "KafkaProtocol", "KafkaNIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                "SCRAM",
             ]
         ),
         // The broker's storage: segmented logs in Kafka's on-disk format, indexes, recovery,
         // retention. No networking; used by KafkaBroker.
         .target(name: "KafkaLog", dependencies: ["KafkaProtocol"]),
+        // The embedded Kafka-compatible broker: the NIO server, request handlers, durability,
+        // the group and transaction coordinators. Storage is KafkaLog's.
+        .target(
+            name: "KafkaBroker",
+            dependencies: [
+                "KafkaProtocol", "KafkaLog", "KafkaNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                "SCRAM",
+            ]
+        ),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
         .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),
         .executableTarget(
@@ -50,7 +70,9 @@ let package = Package(
             dependencies: [
                 "KafkaProtocol",
                 "KafkaClient",
+                "KafkaBroker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "WeirBench", dependencies: ["KafkaProtocol"]),
@@ -74,7 +96,7 @@ let package = Package(
             exclude: ["Peers"]
         ),
         // The client against Tansu, a Kafka-compatible broker nobody here wrote.
-        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "WeirTestSupport"]),
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "SCRAM", "WeirTestSupport"]),
         // Runs the built `weir` binary as a user would.
         .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "KafkaClient", "WeirTestSupport", "weir"]),
     ]

@@ -122,7 +122,7 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Writes a whole file so that a crash leaves either the old or the new content:
 /// a temporary file is written and synced, renamed over the old one, and the folder synced.
-func writeAtomically(_ bytes: [UInt8], to path: String) throws(LogError) {
+public func writeAtomically(_ bytes: [UInt8], to path: String) throws(LogError) {
     let temporary = path + ".tmp"
     let file = try LogFile(path: temporary, create: true)
     try file.truncate(to: 0)

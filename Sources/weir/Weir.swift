@@ -14,7 +14,7 @@ struct Weir: AsyncParsableCommand {
         and `dump-log` for Kafka segment files.
         """,
         version: "0.1.0",
-        subcommands: [Topics.self, Produce.self, Consume.self, Groups.self, DumpLog.self]
+        subcommands: [BrokerCommand.self, Topics.self, Produce.self, Consume.self, Groups.self, DumpLog.self]
     )
 }
 

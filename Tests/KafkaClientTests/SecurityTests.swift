@@ -1,5 +1,6 @@
 import Foundation
 @testable import KafkaClient
+import SCRAM
 import Testing
 import WeirTestSupport
 
@@ -28,7 +29,7 @@ import WeirTestSupport
     }
 
     @Test func namesAreEscaped() {
-        #expect(SCRAMClient.escaped("a=b,c") == "a=3Db=2Cc")
+        #expect(SCRAMHash.escaped("a=b,c") == "a=3Db=2Cc")
     }
 }
 

@@ -3,6 +3,8 @@ import KafkaProtocol
 import NIOCore
 import NIOPosix
 import NIOSSL
+import KafkaNIO
+import SCRAM
 
 /// One TCP connection to one broker, with requests pipelined on it.
 ///

@@ -1,31 +1,7 @@
 import KafkaProtocol
+import KafkaNIO
 import NIOCore
 import NIOSSL
-
-/// Splits the inbound byte stream into Kafka frames (without their size prefix).
-/// Sizes are checked by `FrameDecoder.checkSize` before any frame is buffered.
-final class KafkaFrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = [UInt8]
-    let maxFrameSize: Int
-
-    init(maxFrameSize: Int) {
-        self.maxFrameSize = maxFrameSize
-    }
-
-    func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let size = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return .needMoreData }
-        try FrameDecoder.checkSize(Int(size), maxFrameSize: maxFrameSize)
-        guard buffer.readableBytes >= 4 + Int(size) else { return .needMoreData }
-        buffer.moveReaderIndex(forwardBy: 4)
-        let frame = buffer.readBytes(length: Int(size))!
-        context.fireChannelRead(wrapInboundOut(frame))
-        return .continue
-    }
-
-    func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        try decode(context: context, buffer: &buffer)
-    }
-}
 
 /// One request on its way out: an encoded frame whose correlation id the handler fills in.
 struct OutboundRequest {

@@ -1,0 +1,231 @@
+import Foundation
+import KafkaLog
+import KafkaProtocol
+import Logging
+import NIOConcurrencyHelpers
+import SCRAM
+
+/// One client connection's state, kept by the server for the broker.
+final class Session: @unchecked Sendable {
+    let clientHost: String
+    /// Set once SASL succeeded (or at once when the broker has no users).
+    var authenticated: Bool
+    var saslMechanism: String?
+    var scram: SCRAMServer?
+    /// Whether the SCRAM client-first message was answered (the next one is client-final).
+    var scramStarted = false
+
+    init(clientHost: String, authenticated: Bool) {
+        self.clientHost = clientHost
+        self.authenticated = authenticated
+    }
+}
+
+/// What to do after a request.
+enum Outcome: Sendable {
+    case respond([UInt8])
+    /// Produce with acks=0: nothing is sent back.
+    case noResponse
+    /// A malformed or unexpected request: close this connection (the broker serves the rest on).
+    case close(reason: String)
+}
+
+/// The broker's request handling, independent of the network: a frame in, a frame (or
+/// nothing, or "close") out. Handlers live in `Handlers/`, one file per area.
+///
+/// Thread safety: `handle` may be called concurrently from any number of connections;
+/// each connection calls it for one request at a time, in order, as Kafka brokers do.
+public final class Broker: Sendable {
+    let config: BrokerConfig
+    let topics: TopicStore
+    let durability: Durability
+    let watch: PartitionWatch
+    let groups: GroupCoordinator
+    let logger: Logger
+    let clusterId: String
+    /// SCRAM credentials of the configured users, per mechanism (derived once: PBKDF2 is slow on purpose).
+    let scramCredentials: [SCRAMHash: [String: SCRAMServer.Credential]]
+    private let producerIds: NIOLockedValueBox<Int64>
+    private let advertised: NIOLockedValueBox<(host: String, port: Int32)>
+
+    public init(config: BrokerConfig, logger: Logger = Logger(label: "weir.broker")) throws {
+        self.config = config
+        self.logger = logger
+        topics = try TopicStore(dataDirectory: config.dataDirectory, defaults: config.topicDefaults)
+        let watch = PartitionWatch()
+        self.watch = watch
+        durability = Durability(policy: config.flush, logger: logger) { watch.changed($0) }
+        clusterId = try Self.loadClusterId(config.dataDirectory)
+        let largest = topics.logs.allLogs.map(\.largestProducerId).max() ?? -1
+        producerIds = NIOLockedValueBox(max(largest + 1, 1000))
+        advertised = NIOLockedValueBox((config.advertisedHost ?? config.host, Int32(config.advertisedPort ?? config.port)))
+        groups = try GroupCoordinator(config: config, topics: topics, durability: durability, logger: logger)
+        scramCredentials = try Self.deriveCredentials(config.users)
+        let recovered = topics.logs.allLogs.filter { $0.recoveredBytes > 0 }
+        for log in recovered {
+            logger.warning("recovery cut \(log.recoveredBytes) damaged bytes from the end of \(log.topic)-\(log.partition)")
+        }
+    }
+
+    /// `meta.properties` as Kafka writes it; the cluster id is made on first start.
+    private static func loadClusterId(_ folder: String) throws -> String {
+        let path = folder + "/meta.properties"
+        if let text = try? String(contentsOfFile: path, encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cluster.id=") }) {
+            return String(line.dropFirst("cluster.id=".count))
+        }
+        let id = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(22))
+        try writeAtomically(Array("version=1\ncluster.id=\(id)\nnode.id=1\n".utf8), to: path)
+        return id
+    }
+
+    /// Where clients are told the broker is (after the server bound its port).
+    var advertisedAddress: (host: String, port: Int32) { advertised.withLockedValue { $0 } }
+
+    func setAdvertised(host: String, port: Int) {
+        advertised.withLockedValue { $0 = (config.advertisedHost ?? host, Int32(config.advertisedPort ?? port)) }
+    }
+
+    func nextProducerId() -> Int64 {
+        producerIds.withLockedValue { id in
+            defer { id += 1 }
+            return id
+        }
+    }
+
+    func startSession(clientHost: String) -> Session {
+        Session(clientHost: clientHost, authenticated: config.users.isEmpty)
+    }
+
+    /// Background upkeep: retention every `log.retention.check.interval.ms`, group sessions.
+    func runMaintenance() async {
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await self.groups.runSessionTimeouts() }
+            tasks.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: UInt64(self.config.retentionCheckIntervalMs) * 1_000_000)
+                    self.applyRetention()
+                }
+            }
+        }
+    }
+
+    func applyRetention() {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var moved = false
+        for log in topics.logs.allLogs where log.applyRetention(now: now) { moved = true }
+        if moved { try? topics.logs.checkpointLogStartOffsets() }
+    }
+
+    /// Syncs everything and stops the flusher.
+    public func shutdown() {
+        durability.stop(logs: topics.logs.allLogs)
+        try? topics.logs.checkpointLogStartOffsets()
+    }
+
+    // MARK: Versions
+
+    /// The versions served per API. Within each schema's range; chosen where the semantics
+    /// are implemented (Fetch stops before topic ids, ListOffsets before max-timestamp, ...).
+    static let supportedVersions: [ApiKey: ClosedRange<Int16>] = [
+        .produce: 3...9, .fetch: 4...12, .listOffsets: 0...6, .metadata: 0...12,
+        .offsetCommit: 2...8, .offsetFetch: 1...8, .findCoordinator: 0...4, .joinGroup: 0...9,
+        .heartbeat: 0...4, .leaveGroup: 0...5, .syncGroup: 0...5, .describeGroups: 0...5,
+        .listGroups: 0...4, .saslHandshake: 0...1, .apiVersions: 0...4, .createTopics: 0...7,
+        .deleteTopics: 0...6, .deleteRecords: 0...2, .initProducerId: 0...4, .describeConfigs: 0...4,
+        .alterConfigs: 0...2, .saslAuthenticate: 0...2, .createPartitions: 0...3,
+        .incrementalAlterConfigs: 0...1, .offsetDelete: 0...0, .describeCluster: 0...1,
+    ]
+
+    // MARK: Dispatch
+
+    /// Handles one request frame (without its size prefix).
+    func handle(_ frame: [UInt8], session: Session) async -> Outcome {
+        let header: RequestHeader
+        var reader: ByteReader
+        do {
+            (header, reader) = try KafkaFraming.readRequestHeader(frame)
+        } catch {
+            return .close(reason: "unreadable request header: \(error)")
+        }
+        guard let api = ApiKey(rawValue: header.requestApiKey), let range = Self.supportedVersions[api] else {
+            return .close(reason: "unsupported API key \(header.requestApiKey)")
+        }
+        let version = header.requestApiVersion
+        if api == .apiVersions {
+            return .respond(apiVersions(header: header))
+        }
+        guard range.contains(version) else {
+            return .close(reason: "\(api) version \(version) is not served (\(range.lowerBound)...\(range.upperBound))")
+        }
+        if !session.authenticated, api != .saslHandshake, api != .saslAuthenticate {
+            return .close(reason: "\(api) before SASL authentication")
+        }
+        switch api {
+        case .produce: return await serveProduce(&reader, header)
+        case .fetch: return await serve(FetchRequest.self, &reader, header) { await self.fetch($0, version: $1) }
+        case .listOffsets: return await serve(ListOffsetsRequest.self, &reader, header) { self.listOffsets($0, version: $1) }
+        case .metadata: return await serve(MetadataRequest.self, &reader, header) { self.metadata($0, version: $1) }
+        case .createTopics: return await serve(CreateTopicsRequest.self, &reader, header) { self.createTopics($0, version: $1) }
+        case .deleteTopics: return await serve(DeleteTopicsRequest.self, &reader, header) { self.deleteTopics($0, version: $1) }
+        case .createPartitions: return await serve(CreatePartitionsRequest.self, &reader, header) { request, _ in self.createPartitions(request) }
+        case .deleteRecords: return await serve(DeleteRecordsRequest.self, &reader, header) { request, _ in self.deleteRecords(request) }
+        case .describeConfigs: return await serve(DescribeConfigsRequest.self, &reader, header) { self.describeConfigs($0, version: $1) }
+        case .alterConfigs: return await serve(AlterConfigsRequest.self, &reader, header) { request, _ in self.alterConfigs(request) }
+        case .incrementalAlterConfigs:
+            return await serve(IncrementalAlterConfigsRequest.self, &reader, header) { request, _ in self.incrementalAlterConfigs(request) }
+        case .describeCluster: return await serve(DescribeClusterRequest.self, &reader, header) { _, _ in self.describeCluster() }
+        case .initProducerId: return await serve(InitProducerIdRequest.self, &reader, header) { request, _ in self.initProducerId(request) }
+        case .findCoordinator: return await serve(FindCoordinatorRequest.self, &reader, header) { self.findCoordinator($0, version: $1) }
+        case .joinGroup:
+            return await serve(JoinGroupRequest.self, &reader, header) { request, version in
+                await self.groups.join(request, version: version, clientId: header.clientId ?? "", clientHost: session.clientHost)
+            }
+        case .syncGroup: return await serve(SyncGroupRequest.self, &reader, header) { await self.groups.sync($0, version: $1) }
+        case .heartbeat: return await serve(HeartbeatRequest.self, &reader, header) { request, _ in await self.groups.heartbeat(request) }
+        case .leaveGroup: return await serve(LeaveGroupRequest.self, &reader, header) { await self.groups.leave($0, version: $1) }
+        case .offsetCommit: return await serve(OffsetCommitRequest.self, &reader, header) { request, _ in await self.groups.commit(request) }
+        case .offsetFetch: return await serve(OffsetFetchRequest.self, &reader, header) { await self.groups.fetchOffsets($0, version: $1) }
+        case .listGroups: return await serve(ListGroupsRequest.self, &reader, header) { request, _ in await self.groups.list(request) }
+        case .describeGroups: return await serve(DescribeGroupsRequest.self, &reader, header) { request, _ in await self.groups.describe(request) }
+        case .offsetDelete: return await serve(OffsetDeleteRequest.self, &reader, header) { request, _ in await self.groups.deleteOffsets(request) }
+        case .saslHandshake: return await serve(SaslHandshakeRequest.self, &reader, header) { request, _ in self.saslHandshake(request, session: session) }
+        case .saslAuthenticate:
+            return await serve(SaslAuthenticateRequest.self, &reader, header) { request, _ in self.saslAuthenticate(request, session: session) }
+        default:
+            return .close(reason: "unsupported API \(api)")
+        }
+    }
+
+    /// Decodes a request body, runs its handler and frames the response.
+    private func serve<Request: KafkaRequest>(
+        _: Request.Type, _ reader: inout ByteReader, _ header: RequestHeader,
+        _ handler: (Request, Int16) async -> Request.Response
+    ) async -> Outcome {
+        let request: Request
+        do {
+            request = try Request.decode(from: &reader, version: header.requestApiVersion)
+            guard reader.isAtEnd else { return .close(reason: "\(Request.apiKey) request has \(reader.remaining) trailing bytes") }
+        } catch {
+            return .close(reason: "malformed \(Request.apiKey) v\(header.requestApiVersion) request: \(error)")
+        }
+        let response = await handler(request, header.requestApiVersion)
+        return .respond(KafkaFraming.encodeResponse(response, version: header.requestApiVersion, correlationId: header.correlationId))
+    }
+
+    /// Produce is served like the others, except that acks=0 gets no response.
+    private func serveProduce(_ reader: inout ByteReader, _ header: RequestHeader) async -> Outcome {
+        let request: ProduceRequest
+        do {
+            request = try ProduceRequest.decode(from: &reader, version: header.requestApiVersion)
+            guard reader.isAtEnd else { return .close(reason: "Produce request has \(reader.remaining) trailing bytes") }
+        } catch {
+            return .close(reason: "malformed Produce v\(header.requestApiVersion) request: \(error)")
+        }
+        let response = await produce(request)
+        guard request.acks != 0 else { return .noResponse }
+        return .respond(KafkaFraming.encodeResponse(response, version: header.requestApiVersion, correlationId: header.correlationId))
+    }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

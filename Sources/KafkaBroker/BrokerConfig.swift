@@ -1,0 +1,122 @@
+import KafkaLog
+
+/// How the broker runs. Names follow Kafka's broker settings where there is one.
+public struct BrokerConfig: Sendable {
+    /// Where to listen; 127.0.0.1 unless told otherwise.
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (see `KafkaServer.port`).
+    public var port = 9092
+    /// The address clients are told to connect to (Metadata), when not `host:port`.
+    public var advertisedHost: String?
+    public var advertisedPort: Int?
+    /// The data folder: partition logs, topic definitions, group offsets.
+    public var dataDirectory: String
+    /// `node.id` (default 1).
+    public var nodeId: Int32 = 1
+    /// When durable data reaches disk, and so when acks=all is answered.
+    public var flush: FlushPolicy = .groupCommit(intervalMs: 2)
+    /// `auto.create.topics.enable` (default true): Metadata and Produce create unknown topics.
+    public var autoCreateTopics = true
+    /// `num.partitions` (default 1): partitions of an auto-created topic.
+    public var defaultPartitions: Int32 = 1
+    /// `socket.request.max.bytes` (default 100 MiB): a larger request closes its connection.
+    public var maxRequestBytes = 100 * 1024 * 1024
+    /// Broker-wide defaults for topic configs (`retention.ms`, `segment.bytes`, ...).
+    public var topicDefaults: [String: String] = [:]
+    /// `log.retention.check.interval.ms` (default 5 minutes, Kafka's).
+    public var retentionCheckIntervalMs: Int64 = 300_000
+    /// `group.min.session.timeout.ms` / `group.max.session.timeout.ms` (Kafka's defaults: 6 s, 30 min).
+    public var minSessionTimeoutMs: Int32 = 6_000
+    public var maxSessionTimeoutMs: Int32 = 1_800_000
+    /// `group.initial.rebalance.delay.ms` (Kafka's default 3 s): a new group waits this long
+    /// for more members before its first assignment.
+    public var initialRebalanceDelayMs: Int32 = 3_000
+    /// SASL users (name → password). When there are any, every connection must authenticate
+    /// (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512) before anything but ApiVersions and SASL.
+    public var users: [String: String] = [:]
+
+    public init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+    }
+}
+
+/// When appended data is made durable (fsync) — and so when consumers may see it and
+/// acks=all producers are answered. Documented in README.md.
+public enum FlushPolicy: Sendable, Equatable, CustomStringConvertible {
+    /// Each produce request waits for a sync that started after it was written.
+    case everyBatch
+    /// A flusher syncs dirty partitions at most every `intervalMs`, all at once: one sync
+    /// serves every batch written before it (group commit). The default, with 2 ms.
+    case groupCommit(intervalMs: Int)
+    /// No syncing: the operating system writes pages when it likes. acks=all is answered at
+    /// once and data a crash of the machine (not of the broker) catches may be lost.
+    case operatingSystem
+
+    /// Parses `always`, `group`, `group:MS` or `os`.
+    public init?(_ text: String) {
+        switch text {
+        case "always", "every-batch": self = .everyBatch
+        case "group": self = .groupCommit(intervalMs: 2)
+        case "os", "never": self = .operatingSystem
+        default:
+            guard text.hasPrefix("group:"), let interval = Int(text.dropFirst(6)), interval >= 0 else { return nil }
+            self = .groupCommit(intervalMs: interval)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .everyBatch: return "always"
+        case let .groupCommit(interval): return "group:\(interval)"
+        case .operatingSystem: return "os"
+        }
+    }
+}
+
+/// A broker setting that cannot be applied.
+public struct BrokerConfigError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}
+
+extension BrokerConfig {
+    /// Kafka's broker-level names for topic defaults, and the topic config each one sets.
+    static let topicDefaultNames: [String: String] = [
+        "log.retention.ms": "retention.ms", "log.retention.bytes": "retention.bytes",
+        "log.segment.bytes": "segment.bytes", "log.roll.ms": "segment.ms",
+        "log.index.interval.bytes": "index.interval.bytes", "message.max.bytes": "max.message.bytes",
+        "log.message.timestamp.type": "message.timestamp.type", "log.cleanup.policy": "cleanup.policy",
+    ]
+
+    /// Applies one setting by Kafka's broker config name (`num.partitions`,
+    /// `auto.create.topics.enable`, `log.retention.ms`, ...) or a topic config name
+    /// (`retention.ms`), which becomes the default of every topic.
+    public mutating func apply(key: String, value: String) throws(BrokerConfigError) {
+        func integer<T: FixedWidthInteger>(_: T.Type) throws(BrokerConfigError) -> T {
+            guard let number = T(value) else { throw BrokerConfigError(description: "\(key) must be an integer, not '\(value)'") }
+            return number
+        }
+        switch key {
+        case "auto.create.topics.enable":
+            guard let flag = Bool(value) else { throw BrokerConfigError(description: "\(key) must be true or false, not '\(value)'") }
+            autoCreateTopics = flag
+        case "num.partitions": defaultPartitions = try integer(Int32.self)
+        case "socket.request.max.bytes": maxRequestBytes = try integer(Int.self)
+        case "log.retention.check.interval.ms": retentionCheckIntervalMs = try integer(Int64.self)
+        case "group.min.session.timeout.ms": minSessionTimeoutMs = try integer(Int32.self)
+        case "group.max.session.timeout.ms": maxSessionTimeoutMs = try integer(Int32.self)
+        case "group.initial.rebalance.delay.ms": initialRebalanceDelayMs = try integer(Int32.self)
+        case "node.id", "broker.id": nodeId = try integer(Int32.self)
+        default:
+            if let topicName = Self.topicDefaultNames[key] {
+                topicDefaults[topicName] = value
+            } else if LogConfig.defaults[key] != nil || key.hasPrefix("retention.") || key.hasPrefix("segment.") {
+                topicDefaults[key] = value
+            } else {
+                throw BrokerConfigError(description: "unknown broker setting '\(key)'")
+            }
+        }
+        if !topicDefaults.isEmpty {
+            do { _ = try LogConfig(topicDefaults) } catch { throw BrokerConfigError(description: "\(error)") }
+        }
+    }
+}

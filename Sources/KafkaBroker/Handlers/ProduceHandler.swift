@@ -1,0 +1,71 @@
+import KafkaLog
+import KafkaProtocol
+
+/// Produce: validate each partition's batches, append them, and answer per `acks`.
+extension Broker {
+    func produce(_ request: ProduceRequest) async -> ProduceResponse {
+        var responses: [ProduceResponse.TopicProduceResponse] = []
+        // acks=all answers once every appended partition is durable under the flush policy.
+        var durableWaits: [(topic: Int, partition: Int, log: PartitionLog, offset: Int64)] = []
+        let now = Self.nowMs()
+        for topicData in request.topicData {
+            var partitions: [ProduceResponse.TopicProduceResponse.PartitionProduceResponse] = []
+            for data in topicData.partitionData {
+                var answer = ProduceResponse.TopicProduceResponse.PartitionProduceResponse(index: data.index, baseOffset: -1)
+                do {
+                    let (log, result) = try append(topic: topicData.name, partition: data.index, records: data.records ?? [], now: now)
+                    answer.baseOffset = result.baseOffset
+                    answer.logAppendTimeMs = result.logAppendTime
+                    answer.logStartOffset = log.logStartOffset
+                    if request.acks == -1 { durableWaits.append((responses.count, partitions.count, log, result.lastOffset)) }
+                } catch {
+                    answer.errorCode = error.code.code
+                    answer.errorMessage = error.message
+                    if error.code != .unknownTopicOrPartition {
+                        logger.debug("produce to \(topicData.name)-\(data.index) refused: \(error.message)")
+                    }
+                }
+                partitions.append(answer)
+            }
+            responses.append(ProduceResponse.TopicProduceResponse(name: topicData.name, partitionResponses: partitions))
+        }
+        for wait in durableWaits {
+            do {
+                try await durability.waitUntilDurable(wait.log, offset: wait.offset)
+            } catch {
+                responses[wait.topic].partitionResponses[wait.partition].errorCode = ErrorCode.kafkaStorageError.code
+                responses[wait.topic].partitionResponses[wait.partition].errorMessage = "\(error)"
+            }
+        }
+        return ProduceResponse(responses: responses)
+    }
+
+    /// Validates and appends one partition's records.
+    private func append(topic: String, partition: Int32, records: [UInt8], now: Int64) throws(BrokerError) -> (PartitionLog, AppendResult) {
+        guard let log = topics.log(topic, partition) else {
+            throw BrokerError(.unknownTopicOrPartition, "no partition \(topic)-\(partition)")
+        }
+        do {
+            let headers = try PartitionLog.validate(records, maxMessageBytes: log.logConfig.maxMessageBytes)
+            let result = try log.append(records, headers: headers, now: now)
+            if !result.duplicate { durability.appended(log, lastOffset: result.lastOffset) }
+            return (log, result)
+        } catch {
+            throw BrokerError(Self.code(for: error), error.description)
+        }
+    }
+
+    /// The Kafka error code a log error is answered with.
+    static func code(for error: LogError) -> ErrorCode {
+        switch error {
+        case .corruptBatch: return .corruptMessage
+        case .batchTooLarge: return .messageTooLarge
+        case .offsetOutOfRange: return .offsetOutOfRange
+        case .outOfOrderSequence: return .outOfOrderSequenceNumber
+        case .staleProducerEpoch: return .invalidProducerEpoch
+        case .unknownProducer: return .unknownProducerId
+        case .invalidConfig: return .invalidConfig
+        case .io: return .kafkaStorageError
+        }
+    }
+}
