@@ -97,6 +97,12 @@ let package = Package(
         ),
         // The client against Tansu, a Kafka-compatible broker nobody here wrote.
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "SCRAM", "WeirTestSupport"]),
+        // The broker with real clients (kcat, confluent-kafka, kafka-python, aiokafka), its
+        // protocol edge cases, crash recovery and a mutation fuzzer.
+        .testTarget(
+            name: "KafkaBrokerTests",
+            dependencies: ["KafkaBroker", "KafkaLog", "KafkaClient", "KafkaProtocol", "WeirTestSupport", "weir"]
+        ),
         // Runs the built `weir` binary as a user would.
         .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "KafkaClient", "WeirTestSupport", "weir"]),
     ]

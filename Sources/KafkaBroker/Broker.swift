@@ -21,6 +21,11 @@ final class Session: @unchecked Sendable {
     }
 }
 
+/// A request whose body cannot be decoded, and what to do about it.
+struct UnreadableRequest: Error {
+    var outcome: Outcome
+}
+
 /// What to do after a request.
 enum Outcome: Sendable {
     case respond([UInt8])
@@ -203,11 +208,9 @@ public final class Broker: Sendable {
         _ handler: (Request, Int16) async -> Request.Response
     ) async -> Outcome {
         let request: Request
-        do {
-            request = try Request.decode(from: &reader, version: header.requestApiVersion)
-            guard reader.isAtEnd else { return .close(reason: "\(Request.apiKey) request has \(reader.remaining) trailing bytes") }
-        } catch {
-            return .close(reason: "malformed \(Request.apiKey) v\(header.requestApiVersion) request: \(error)")
+        switch decodeBody(Request.self, &reader, header) {
+        case let .success(decoded): request = decoded
+        case let .failure(unreadable): return unreadable.outcome
         }
         let response = await handler(request, header.requestApiVersion)
         return .respond(KafkaFraming.encodeResponse(response, version: header.requestApiVersion, correlationId: header.correlationId))
@@ -216,15 +219,29 @@ public final class Broker: Sendable {
     /// Produce is served like the others, except that acks=0 gets no response.
     private func serveProduce(_ reader: inout ByteReader, _ header: RequestHeader) async -> Outcome {
         let request: ProduceRequest
-        do {
-            request = try ProduceRequest.decode(from: &reader, version: header.requestApiVersion)
-            guard reader.isAtEnd else { return .close(reason: "Produce request has \(reader.remaining) trailing bytes") }
-        } catch {
-            return .close(reason: "malformed Produce v\(header.requestApiVersion) request: \(error)")
+        switch decodeBody(ProduceRequest.self, &reader, header) {
+        case let .success(decoded): request = decoded
+        case let .failure(unreadable): return unreadable.outcome
         }
         let response = await produce(request)
         guard request.acks != 0 else { return .noResponse }
         return .respond(KafkaFraming.encodeResponse(response, version: header.requestApiVersion, correlationId: header.correlationId))
+    }
+
+    /// The request body, or the outcome for one that cannot be read. Bytes after a whole
+    /// body are ignored, as Kafka's brokers do: librdkafka's admin client sends Metadata v12
+    /// with three extra bytes, and Kafka serves it.
+    private func decodeBody<Request: KafkaRequest>(_: Request.Type, _ reader: inout ByteReader, _ header: RequestHeader)
+        -> Result<Request, UnreadableRequest> {
+        do {
+            let request = try Request.decode(from: &reader, version: header.requestApiVersion)
+            if !reader.isAtEnd {
+                logger.debug("\(Request.apiKey) v\(header.requestApiVersion) request has \(reader.remaining) bytes after its body (ignored)")
+            }
+            return .success(request)
+        } catch {
+            return .failure(UnreadableRequest(outcome: .close(reason: "malformed \(Request.apiKey) v\(header.requestApiVersion) request: \(error)")))
+        }
     }
 
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

@@ -3,17 +3,6 @@ import KafkaProtocol
 import Testing
 import WeirTestSupport
 
-/// The `weir` executable next to this test bundle in the build folder.
-func weirBinary() throws -> URL {
-    var folder = Bundle.main.bundleURL
-    for _ in 0..<4 {
-        let candidate = folder.appendingPathComponent("weir")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        folder = folder.deletingLastPathComponent()
-    }
-    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "weir binary near \(Bundle.main.bundleURL.path)"])
-}
-
 /// Runs `weir` with `arguments` (and `input` on stdin); returns its exit status, stdout and stderr.
 func runWeir(_ arguments: [String], input: String = "", environment: [String: String] = [:], timeoutSeconds: Double = 60) throws
     -> (status: Int32, output: String, error: String) {

@@ -127,6 +127,14 @@ public enum Kcat {
         return (result.status, result.output, result.error)
     }
 
+    /// Runs Debian's kcat on Debian's own librdkafka (2.0.2 on Debian 12): the oldest
+    /// librdkafka the broker must serve, with its known quirks.
+    public static func runDebian(_ arguments: [String], input: String = "", timeoutSeconds: Double = 60) throws
+        -> (status: Int32, output: String, error: String) {
+        let result = try ChildProcess.run("/usr/bin/kcat", arguments, input: input, timeoutSeconds: timeoutSeconds)
+        return (result.status, result.output, result.error)
+    }
+
     /// A folder holding `librdkafka.so.1`, linked to the wheel's copy (made once per process).
     static func bundledLibrdkafkaFolder() throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-librdkafka-\(getpid())")

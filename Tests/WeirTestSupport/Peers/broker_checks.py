@@ -1,0 +1,387 @@
+#!/usr/bin/env python3
+"""What Weir's broker must do for real clients, asked by the clients themselves.
+Every check prints one JSON line; CLIENT is librdkafka (confluent-kafka), kafka-python or aiokafka.
+
+  broker_checks.py group CLIENT BOOTSTRAP TOPIC GROUP COUNT
+      two members join GROUP on TOPIC; once both hold partitions they read COUNT records
+      between them and commit; then the second leaves and the first must be given every
+      partition. Prints {"first": [[...], [...]], "after_leave": [...], "read": n, "distinct": n}.
+  broker_checks.py resume CLIENT BOOTSTRAP TOPIC GROUP COUNT
+      one member of GROUP reads COUNT records from the group's committed offsets.
+      Prints {"offsets": [[partition, offset], ...]}.
+  broker_checks.py times CLIENT BOOTSTRAP TOPIC TIMESTAMP...
+      the offset of partition 0 for each timestamp (offsets_for_times). Prints {"TIMESTAMP": offset|null}.
+  broker_checks.py large CLIENT BOOTSTRAP TOPIC SIZE
+      produces one SIZE-byte value to partition 0 and reads it back from the start.
+      Prints {"error": null|"...", "read": size|null}.
+  broker_checks.py out-of-range CLIENT BOOTSTRAP TOPIC OFFSET
+      reads partition 0 from OFFSET (past the end) with auto.offset.reset=earliest.
+      Prints {"first_offset": n}.
+  broker_checks.py idempotent CLIENT BOOTSTRAP TOPIC COUNT
+      an idempotent producer writes COUNT records to partition 0. Prints {"offsets": [...]}.
+  broker_checks.py admin CLIENT BOOTSTRAP TOPIC
+      creates TOPIC (3 partitions, retention.ms=3600000), grows it to 5, reads its config,
+      deletes it. Prints {"after_create": [...topics], "partitions": n, "retention": "...", "after_delete": [...]}.
+"""
+import asyncio
+import json
+import sys
+import threading
+import time
+
+CLIENT, BOOTSTRAP = sys.argv[2], sys.argv[3]
+
+
+def emit(value):
+    print(json.dumps(value), flush=True)
+
+
+# ---- a small common face over the three clients: a consumer that polls records ----
+
+class Member:
+    """One group member on its own thread (librdkafka, kafka-python) or task loop (aiokafka)."""
+
+    def __init__(self, topic, group, from_beginning=True):
+        self.topic, self.group = topic, group
+        self.records, self.assignment = [], []
+        # Whether its position is at the end of every partition it holds (what a commit then records).
+        self.caught_up = False
+        self.stop, self.commit_requested, self.committed = False, False, threading.Event()
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        if CLIENT == "aiokafka":
+            asyncio.run(self.run_aiokafka())
+            return
+        if CLIENT == "librdkafka":
+            import confluent_kafka
+            consumer = confluent_kafka.Consumer({
+                "bootstrap.servers": BOOTSTRAP, "group.id": self.group, "auto.offset.reset": "earliest",
+                "enable.auto.commit": False, "session.timeout.ms": 6000, "heartbeat.interval.ms": 500})
+            consumer.subscribe([self.topic])
+            poll = lambda: [m for m in [consumer.poll(0.2)] if m is not None and m.error() is None]
+            assignment = lambda: sorted(tp.partition for tp in consumer.assignment())
+            commit = lambda: consumer.commit(asynchronous=False)
+
+            def caught_up():
+                positions = consumer.position(consumer.assignment())
+                # The high watermarks the fetches brought back: asking the broker would wait behind
+                # the fetcher's long poll on the same connection.
+                return all(tp.offset >= consumer.get_watermark_offsets(tp, cached=True)[1] >= 0 for tp in positions)
+        else:
+            import kafka
+            consumer = kafka.KafkaConsumer(self.topic, bootstrap_servers=BOOTSTRAP, group_id=self.group,
+                                           auto_offset_reset="earliest", enable_auto_commit=False,
+                                           session_timeout_ms=6000, heartbeat_interval_ms=500)
+            poll = lambda: [m for batch in consumer.poll(timeout_ms=200).values() for m in batch]
+            assignment = lambda: sorted(tp.partition for tp in consumer.assignment())
+            commit = lambda: consumer.commit()
+
+            def caught_up():
+                ends = consumer.end_offsets(list(consumer.assignment()))
+                return all(consumer.position(tp) >= end for tp, end in ends.items())
+        while not self.stop:
+            for message in poll():
+                self.records.append((message.partition(), message.offset()) if CLIENT == "librdkafka"
+                                    else (message.partition, message.offset))
+            self.assignment = assignment()
+            try:
+                self.caught_up = bool(self.assignment) and caught_up()
+            except Exception:  # a rebalance took a partition away meanwhile: ask again next round
+                self.caught_up = False
+            if self.commit_requested:
+                commit()
+                self.commit_requested = False
+                self.committed.set()
+        consumer.close()
+
+    async def run_aiokafka(self):
+        import aiokafka
+        consumer = aiokafka.AIOKafkaConsumer(self.topic, bootstrap_servers=BOOTSTRAP, group_id=self.group,
+                                             auto_offset_reset="earliest", enable_auto_commit=False,
+                                             session_timeout_ms=6000, heartbeat_interval_ms=500)
+        await consumer.start()
+        try:
+            while not self.stop:
+                for batch in (await consumer.getmany(timeout_ms=200)).values():
+                    self.records.extend((m.partition, m.offset) for m in batch)
+                self.assignment = sorted(tp.partition for tp in consumer.assignment())
+                try:
+                    ends = await consumer.end_offsets(list(consumer.assignment())) if self.assignment else {}
+                    self.caught_up = bool(ends) and all([await consumer.position(tp) >= end for tp, end in ends.items()])
+                except Exception:  # a rebalance took a partition away meanwhile: ask again next round
+                    self.caught_up = False
+                if self.commit_requested:
+                    await consumer.commit()
+                    self.commit_requested = False
+                    self.committed.set()
+        finally:
+            await consumer.stop()
+
+    def commit(self):
+        self.commit_requested = True
+        if not self.committed.wait(20):
+            raise SystemExit("commit did not complete")
+        self.committed.clear()
+
+    def close(self):
+        self.stop = True
+        self.thread.join(30)
+
+
+def wait_until(condition, seconds, what):
+    sys.stderr.write(f"{time.time():.1f} waiting for {what}\n")
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"timed out waiting for {what}")
+
+
+def group(topic, group_id, count):
+    first = Member(topic, group_id)
+    wait_until(lambda: first.assignment, 30, "the first member's assignment")
+    second = Member(topic, group_id)
+    wait_until(lambda: first.assignment and second.assignment
+               and not set(first.assignment) & set(second.assignment), 40, "two disjoint assignments")
+    wait_until(lambda: first.caught_up and second.caught_up
+               and len(set(first.records) | set(second.records)) >= count, 30, f"{count} records read")
+    split = [list(first.assignment), list(second.assignment)]
+    first.commit()
+    second.commit()
+    read = first.records + second.records
+    second.close()
+    partitions = len(split[0]) + len(split[1])
+    wait_until(lambda: len(first.assignment) == partitions, 40, "the remaining member to take every partition")
+    after = list(first.assignment)
+    first.close()
+    emit({"first": split, "after_leave": after, "read": len(read), "distinct": len(set(read))})
+
+
+def resume(topic, group_id, count):
+    member = Member(topic, group_id)
+    wait_until(lambda: len(member.records) >= count, 30, f"{count} records")
+    time.sleep(0.5)  # anything more than COUNT would show up as a failure
+    member.close()
+    emit({"offsets": sorted(member.records)})
+
+
+# ---- single requests ----
+
+def times(topic, stamps):
+    result = {}
+    if CLIENT == "librdkafka":
+        import confluent_kafka
+        consumer = confluent_kafka.Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "weir-times"})
+        for stamp in stamps:
+            found = consumer.offsets_for_times([confluent_kafka.TopicPartition(topic, 0, stamp)], timeout=10)[0]
+            result[str(stamp)] = None if found.offset < 0 else found.offset
+        consumer.close()
+    elif CLIENT == "kafka-python":
+        import kafka
+        consumer = kafka.KafkaConsumer(bootstrap_servers=BOOTSTRAP)
+        for stamp in stamps:
+            found = consumer.offsets_for_times({kafka.TopicPartition(topic, 0): stamp})[kafka.TopicPartition(topic, 0)]
+            result[str(stamp)] = None if found is None else found.offset
+        consumer.close()
+    else:
+        async def run():
+            import aiokafka
+            consumer = aiokafka.AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP)
+            await consumer.start()
+            try:
+                for stamp in stamps:
+                    part = aiokafka.TopicPartition(topic, 0)
+                    found = (await consumer.offsets_for_times({part: stamp}))[part]
+                    result[str(stamp)] = None if found is None else found.offset
+            finally:
+                await consumer.stop()
+        asyncio.run(run())
+    emit(result)
+
+
+def read_partition(topic, start, count, settings=None):
+    """Reads partition 0 from START (an offset, or 'earliest') until COUNT records; returns them."""
+    records, deadline = [], time.time() + 30
+    if CLIENT == "librdkafka":
+        import confluent_kafka
+        consumer = confluent_kafka.Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "weir-read",
+                                             "enable.auto.commit": False, "auto.offset.reset": "earliest",
+                                             **(settings or {})})
+        offset = confluent_kafka.OFFSET_BEGINNING if start == "earliest" else start
+        consumer.assign([confluent_kafka.TopicPartition(topic, 0, offset)])
+        while len(records) < count and time.time() < deadline:
+            message = consumer.poll(0.5)
+            if message is not None and message.error() is None:
+                records.append((message.offset(), message.value()))
+        consumer.close()
+    elif CLIENT == "kafka-python":
+        import kafka
+        consumer = kafka.KafkaConsumer(bootstrap_servers=BOOTSTRAP, auto_offset_reset="earliest",
+                                       enable_auto_commit=False, **(settings or {}))
+        part = kafka.TopicPartition(topic, 0)
+        consumer.assign([part])
+        consumer.seek_to_beginning(part) if start == "earliest" else consumer.seek(part, start)
+        while len(records) < count and time.time() < deadline:
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend((m.offset, m.value) for m in batch)
+        consumer.close()
+    else:
+        async def run():
+            import aiokafka
+            consumer = aiokafka.AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, auto_offset_reset="earliest",
+                                                 enable_auto_commit=False, **(settings or {}))
+            await consumer.start()
+            try:
+                part = aiokafka.TopicPartition(topic, 0)
+                consumer.assign([part])
+                await consumer.seek_to_beginning(part) if start == "earliest" else consumer.seek(part, start)
+                while len(records) < count and time.time() < deadline:
+                    for batch in (await consumer.getmany(timeout_ms=500)).values():
+                        records.extend((m.offset, m.value) for m in batch)
+            finally:
+                await consumer.stop()
+        asyncio.run(run())
+    return records
+
+
+def produce_values(topic, values, settings):
+    """Produces VALUES to partition 0; returns (offsets, error text or None)."""
+    if CLIENT == "librdkafka":
+        import confluent_kafka
+        producer = confluent_kafka.Producer({"bootstrap.servers": BOOTSTRAP, **settings.get("librdkafka", {})})
+        offsets, errors = [], []
+
+        def report(error, message):
+            if error is not None:
+                errors.append(error.name())
+            else:
+                offsets.append(message.offset())
+        for value in values:
+            producer.produce(topic, value=value, partition=0, on_delivery=report)
+        producer.flush(30)
+        return offsets, (errors[0] if errors else None)
+    if CLIENT == "kafka-python":
+        import kafka
+        producer = kafka.KafkaProducer(bootstrap_servers=BOOTSTRAP, **settings.get("kafka-python", {}))
+        futures = [producer.send(topic, value=value, partition=0) for value in values]
+        offsets, error = [], None
+        for future in futures:
+            try:
+                offsets.append(future.get(timeout=30).offset)
+            except Exception as failure:  # the broker's refusal, as the client reports it
+                error = type(failure).__name__
+        producer.close()
+        return offsets, error
+
+    async def run():
+        import aiokafka
+        producer = aiokafka.AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, **settings.get("aiokafka", {}))
+        await producer.start()
+        offsets, error = [], None
+        try:
+            for value in values:
+                try:
+                    offsets.append((await producer.send_and_wait(topic, value, partition=0)).offset)
+                except Exception as failure:
+                    error = type(failure).__name__
+        finally:
+            await producer.stop()
+        return offsets, error
+    return asyncio.run(run())
+
+
+def large(topic, size):
+    value = bytes((index * 7) % 251 for index in range(size))
+    limits = {"librdkafka": {"message.max.bytes": 4 << 20},
+              "kafka-python": {"max_request_size": 4 << 20},
+              "aiokafka": {"max_request_size": 4 << 20}}
+    _, error = produce_values(topic, [value], limits)
+    if error is not None:
+        emit({"error": error, "read": None})
+        return
+    records = read_partition(topic, "earliest", 1)
+    emit({"error": None, "read": len(records[0][1]) if records and records[0][1] == value else None})
+
+
+def out_of_range(topic, offset):
+    records = read_partition(topic, offset, 1)
+    emit({"first_offset": records[0][0] if records else None})
+
+
+def idempotent(topic, count):
+    settings = {"librdkafka": {"enable.idempotence": True, "linger.ms": 2},
+                "kafka-python": {"enable_idempotence": True, "acks": "all"},
+                "aiokafka": {"enable_idempotence": True}}
+    offsets, error = produce_values(topic, [b"idempotent-%d" % index for index in range(count)], settings)
+    emit({"offsets": offsets, "error": error})
+
+
+def admin(topic):
+    if CLIENT == "librdkafka":
+        from confluent_kafka import admin as cadmin
+        client = cadmin.AdminClient({"bootstrap.servers": BOOTSTRAP})
+        client.create_topics([cadmin.NewTopic(topic, 3, 1, config={"retention.ms": "3600000"})])[topic].result(10)
+        after_create = sorted(client.list_topics(timeout=10).topics)
+        client.create_partitions([cadmin.NewPartitions(topic, 5)])[topic].result(10)
+        partitions = len(client.list_topics(topic, timeout=10).topics[topic].partitions)
+        resource = cadmin.ConfigResource(cadmin.ResourceType.TOPIC, topic)
+        retention = client.describe_configs([resource])[resource].result(10)["retention.ms"].value
+        client.delete_topics([topic])[topic].result(10)
+        after_delete = sorted(client.list_topics(timeout=10).topics)
+    elif CLIENT == "kafka-python":
+        import kafka
+        from kafka.admin import NewTopic, NewPartitions, ConfigResource, ConfigResourceType
+        client = kafka.KafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+        client.create_topics([NewTopic(topic, 3, 1, topic_configs={"retention.ms": "3600000"})])
+        after_create = sorted(client.list_topics())
+        client.create_partitions({topic: NewPartitions(5)})
+        partitions = len(client.describe_topics([topic])[0]["partitions"])
+        described = client.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+        retention = str(described)  # checked for the value by the test
+        client.delete_topics([topic])
+        after_delete = sorted(client.list_topics())
+        client.close()
+    else:
+        async def run():
+            from aiokafka.admin import AIOKafkaAdminClient, NewTopic, NewPartitions
+            from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+            client = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+            await client.start()
+            try:
+                await client.create_topics([NewTopic(topic, 3, 1, topic_configs={"retention.ms": "3600000"})])
+                created = sorted(await client.list_topics())
+                await client.create_partitions({topic: NewPartitions(5)})
+                described_topics = await client.describe_topics([topic])
+                count = len(described_topics[0]["partitions"])
+                described = await client.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+                await client.delete_topics([topic])
+                deleted = sorted(await client.list_topics())
+                return created, count, str(described), deleted
+            finally:
+                await client.close()
+        after_create, partitions, retention, after_delete = asyncio.run(run())
+    emit({"after_create": after_create, "partitions": partitions, "retention": retention, "after_delete": after_delete})
+
+
+if __name__ == "__main__":
+    command, arguments = sys.argv[1], sys.argv[4:]
+    if command == "group":
+        group(arguments[0], arguments[1], int(arguments[2]))
+    elif command == "resume":
+        resume(arguments[0], arguments[1], int(arguments[2]))
+    elif command == "times":
+        times(arguments[0], [int(stamp) for stamp in arguments[1:]])
+    elif command == "large":
+        large(arguments[0], int(arguments[1]))
+    elif command == "out-of-range":
+        out_of_range(arguments[0], int(arguments[1]))
+    elif command == "idempotent":
+        idempotent(arguments[0], int(arguments[1]))
+    elif command == "admin":
+        admin(arguments[0])
+    else:
+        raise SystemExit(__doc__)
