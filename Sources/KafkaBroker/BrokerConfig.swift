@@ -15,7 +15,8 @@ public struct BrokerConfig: Sendable {
     public var nodeId: Int32 = 1
     /// When durable data reaches disk, and so when acks=all is answered.
     public var flush: FlushPolicy = .groupCommit(intervalMs: 2)
-    /// `auto.create.topics.enable` (default true): Metadata and Produce create unknown topics.
+    /// `auto.create.topics.enable` (default true): a Metadata request naming an unknown topic creates it
+    /// (a Produce to an unknown topic is refused, as Kafka does: clients ask for metadata first).
     public var autoCreateTopics = true
     /// `num.partitions` (default 1): partitions of an auto-created topic.
     public var defaultPartitions: Int32 = 1
