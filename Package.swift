@@ -101,7 +101,10 @@ let package = Package(
         // protocol edge cases, crash recovery and a mutation fuzzer.
         .testTarget(
             name: "KafkaBrokerTests",
-            dependencies: ["KafkaBroker", "KafkaLog", "KafkaClient", "KafkaProtocol", "WeirTestSupport", "weir"]
+            dependencies: [
+                "KafkaBroker", "KafkaLog", "KafkaClient", "KafkaProtocol", "WeirTestSupport", "weir",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Runs the built `weir` binary as a user would.
         .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "KafkaClient", "WeirTestSupport", "weir"]),
