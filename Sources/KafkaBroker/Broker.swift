@@ -46,6 +46,7 @@ public final class Broker: Sendable {
     let durability: Durability
     let watch: PartitionWatch
     let groups: GroupCoordinator
+    let transactions: TransactionCoordinator
     let logger: Logger
     let clusterId: String
     /// SCRAM credentials of the configured users, per mechanism (derived once: PBKDF2 is slow on purpose).
@@ -61,10 +62,15 @@ public final class Broker: Sendable {
         self.watch = watch
         durability = Durability(policy: config.flush, logger: logger) { watch.changed($0) }
         clusterId = try Self.loadClusterId(config.dataDirectory)
-        let largest = topics.logs.allLogs.map(\.largestProducerId).max() ?? -1
-        producerIds = NIOLockedValueBox(max(largest + 1, 1000))
+        let largest = max(topics.logs.allLogs.map(\.largestProducerId).max() ?? -1,
+                          TransactionCoordinator.largestSavedProducerId(dataDirectory: config.dataDirectory))
+        let producerIds = NIOLockedValueBox(max(largest + 1, 1000))
+        self.producerIds = producerIds
         advertised = NIOLockedValueBox((config.advertisedHost ?? config.host, Int32(config.advertisedPort ?? config.port)))
         groups = try GroupCoordinator(config: config, topics: topics, durability: durability, logger: logger)
+        transactions = try TransactionCoordinator(
+            dataDirectory: config.dataDirectory, topics: topics, durability: durability, groups: groups, logger: logger,
+            newProducerId: { producerIds.withLockedValue { id in defer { id += 1 }; return id } })
         scramCredentials = try Self.deriveCredentials(config.users)
         let recovered = topics.logs.allLogs.filter { $0.recoveredBytes > 0 }
         for log in recovered {
@@ -106,6 +112,7 @@ public final class Broker: Sendable {
     func runMaintenance() async {
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await self.groups.runSessionTimeouts() }
+            tasks.addTask { await self.transactions.runTimeouts() }
             tasks.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(nanoseconds: UInt64(self.config.retentionCheckIntervalMs) * 1_000_000)
@@ -140,6 +147,9 @@ public final class Broker: Sendable {
         .deleteTopics: 0...6, .deleteRecords: 0...2, .initProducerId: 0...4, .describeConfigs: 0...4,
         .alterConfigs: 0...2, .saslAuthenticate: 0...2, .createPartitions: 0...3,
         .incrementalAlterConfigs: 0...1, .offsetDelete: 0...0, .describeCluster: 0...1,
+        // Transactions as clients drive them (v4+ of AddPartitionsToTxn and v4+ of EndTxn are
+        // for brokers and for transactions "version 2", which this broker does not offer).
+        .addPartitionsToTxn: 0...3, .addOffsetsToTxn: 0...3, .endTxn: 0...3, .txnOffsetCommit: 0...3,
     ]
 
     // MARK: Dispatch
@@ -180,7 +190,14 @@ public final class Broker: Sendable {
         case .incrementalAlterConfigs:
             return await serve(IncrementalAlterConfigsRequest.self, &reader, header) { request, _ in self.incrementalAlterConfigs(request) }
         case .describeCluster: return await serve(DescribeClusterRequest.self, &reader, header) { _, _ in self.describeCluster() }
-        case .initProducerId: return await serve(InitProducerIdRequest.self, &reader, header) { request, _ in self.initProducerId(request) }
+        case .initProducerId: return await serve(InitProducerIdRequest.self, &reader, header) { request, _ in await self.initProducerId(request) }
+        case .addPartitionsToTxn:
+            return await serve(AddPartitionsToTxnRequest.self, &reader, header) { await self.transactions.addPartitions($0, version: $1) }
+        case .addOffsetsToTxn:
+            return await serve(AddOffsetsToTxnRequest.self, &reader, header) { await self.transactions.addOffsets($0, version: $1) }
+        case .txnOffsetCommit:
+            return await serve(TxnOffsetCommitRequest.self, &reader, header) { await self.transactions.commitOffsets($0, version: $1) }
+        case .endTxn: return await serve(EndTxnRequest.self, &reader, header) { await self.transactions.endTransaction($0, version: $1) }
         case .findCoordinator: return await serve(FindCoordinatorRequest.self, &reader, header) { self.findCoordinator($0, version: $1) }
         case .joinGroup:
             return await serve(JoinGroupRequest.self, &reader, header) { request, version in

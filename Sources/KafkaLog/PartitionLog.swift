@@ -19,8 +19,20 @@ public struct ReadResult: Sendable {
     /// Whole record batches, as stored.
     public var records: [UInt8]
     public var highWatermark: Int64
+    /// Where committed reads stop: the first offset of the oldest open transaction, or the high watermark.
+    public var lastStableOffset: Int64
     public var logStartOffset: Int64
     public var logEndOffset: Int64
+    /// For committed reads: the aborted transactions among the records returned.
+    public var abortedTransactions: [AbortedTransaction] = []
+}
+
+/// Which records a read may return.
+public enum IsolationLevel: Sendable {
+    /// Up to the high watermark, aborted transactions included (`read_uncommitted`).
+    case uncommitted
+    /// Up to the last stable offset, with the aborted transactions listed (`read_committed`).
+    case committed
 }
 
 /// One partition's log: its segments in a folder `<topic>-<partition>`, the offsets that
@@ -43,6 +55,7 @@ public final class PartitionLog: @unchecked Sendable {
     private var _logStartOffset: Int64
     private var _highWatermark: Int64
     private var producers = ProducerStateTable()
+    private var transactions = TransactionTable()
     /// Bytes cut from a torn or damaged tail when the log was opened.
     public let recoveredBytes: Int
 
@@ -94,8 +107,15 @@ public final class PartitionLog: @unchecked Sendable {
         _logStartOffset = min(max(logStartOffset ?? opened[0].baseOffset, opened[0].baseOffset), end)
         _highWatermark = end
         for segment in opened {
-            for (_, header) in try segment.headers() { producers.record(header, baseOffset: header.baseOffset) }
+            for (position, header) in try segment.headers() {
+                producers.record(header, baseOffset: header.baseOffset)
+                if header.attributes.isTransactional {
+                    let marker = header.attributes.isControl ? TransactionTable.markerKind(of: try segment.batch(at: position, header: header)) : nil
+                    transactions.record(header, marker: marker)
+                }
+            }
         }
+        transactions.forget(before: _logStartOffset)
     }
 
     private func locked<Result>(_ body: () throws(LogError) -> Result) throws(LogError) -> Result {
@@ -113,6 +133,13 @@ public final class PartitionLog: @unchecked Sendable {
     public var logEndOffset: Int64 { locked { segments.last!.nextOffset } }
     public var logStartOffset: Int64 { locked { _logStartOffset } }
     public var highWatermark: Int64 { locked { _highWatermark } }
+    /// How far `read_committed` consumers may read: the first offset of the oldest open
+    /// transaction, or the high watermark when none is open.
+    public var lastStableOffset: Int64 { locked { stableOffset } }
+    /// The producers with a transaction open in this partition.
+    public var producersWithOpenTransactions: [Int64] { locked { transactions.openProducers } }
+
+    private var stableOffset: Int64 { min(_highWatermark, transactions.firstOpenOffset ?? .max) }
     public var sizeInBytes: Int { locked { segments.reduce(0) { $0 + $1.size } } }
     public var segmentCount: Int { locked { segments.count } }
     public var logConfig: LogConfig { locked { config } }
@@ -197,6 +224,9 @@ public final class PartitionLog: @unchecked Sendable {
                 try rollIfNeeded(adding: header, now: now)
                 try segments.last!.append(batch, header: header)
                 producers.record(header, baseOffset: base)
+                if header.attributes.isTransactional {
+                    transactions.record(header, marker: header.attributes.isControl ? TransactionTable.markerKind(of: batch) : nil)
+                }
                 result.lastOffset = header.lastOffset
             }
             return result
@@ -234,15 +264,17 @@ public final class PartitionLog: @unchecked Sendable {
     // MARK: Reading
 
     /// Whole batches from the one holding `offset`, up to `maxBytes` (at least one batch),
-    /// none starting at or after `limit` (the high watermark unless told otherwise).
-    /// An offset below the log start or above the log end is out of range.
-    public func read(from offset: Int64, maxBytes: Int, limit: Int64? = nil) throws(LogError) -> ReadResult {
+    /// none starting at or after `limit` (the high watermark unless told otherwise, the last
+    /// stable offset for committed reads). An offset below the log start or above the log
+    /// end is out of range.
+    public func read(from offset: Int64, maxBytes: Int, limit: Int64? = nil, isolation: IsolationLevel = .uncommitted) throws(LogError) -> ReadResult {
         try locked { () throws(LogError) -> ReadResult in
             let end = segments.last!.nextOffset
             guard offset >= _logStartOffset, offset <= end else {
                 throw .offsetOutOfRange(requested: offset, logStart: _logStartOffset, logEnd: end)
             }
-            let bound = min(limit ?? _highWatermark, _highWatermark)
+            let stable = stableOffset
+            let bound = min(limit ?? _highWatermark, isolation == .committed ? stable : _highWatermark)
             var records: [UInt8] = []
             if offset < bound {
                 var index = segmentIndex(containing: offset)
@@ -251,8 +283,24 @@ public final class PartitionLog: @unchecked Sendable {
                     index += 1
                 }
             }
-            return ReadResult(records: records, highWatermark: _highWatermark, logStartOffset: _logStartOffset, logEndOffset: end)
+            var result = ReadResult(records: records, highWatermark: _highWatermark, lastStableOffset: stable,
+                                    logStartOffset: _logStartOffset, logEndOffset: end)
+            if isolation == .committed, !records.isEmpty, let last = Self.lastOffset(in: records) {
+                result.abortedTransactions = transactions.aborted(overlapping: offset...last)
+            }
+            return result
         }
+    }
+
+    /// The last offset of the last whole batch in `records`.
+    private static func lastOffset(in records: [UInt8]) -> Int64? {
+        var position = 0
+        var last: Int64?
+        while let header = try? RecordBatchHeader.read(records, at: position), header.totalSize <= records.count - position {
+            last = header.lastOffset
+            position += header.totalSize
+        }
+        return last
     }
 
     /// The last segment whose base offset is at or below `offset`.
@@ -305,6 +353,7 @@ public final class PartitionLog: @unchecked Sendable {
             }
             _logStartOffset = max(_logStartOffset, target)
             dropSegments { $0.nextOffset <= _logStartOffset }
+            transactions.forget(before: _logStartOffset)
             return _logStartOffset
         }
     }
@@ -322,6 +371,7 @@ public final class PartitionLog: @unchecked Sendable {
                 if expired || oversize { size -= Int64(segment.size) }
                 return expired || oversize
             }
+            transactions.forget(before: _logStartOffset)
             return _logStartOffset != before
         }
     }

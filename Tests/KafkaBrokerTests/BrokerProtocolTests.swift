@@ -262,7 +262,9 @@ enum Requests {
             let waited = Date().timeIntervalSince(waitStart)
             let (_, fetched) = try KafkaFraming.decodeResponse(frame, as: FetchResponse.self, version: 12)
             #expect(try RecordSet.decode(fetched.responses[0].partitions[0].records ?? []).batches.count == 1)
-            #expect(waited >= 0.3 && waited < 2, "waited \(waited) s")
+            // Woken by the produce, not by the 10 s wait running out (the bound is loose: the suite runs
+            // beside a fuzzer that keeps both cores busy).
+            #expect(waited >= 0.3 && waited < 8, "waited \(waited) s")
         }
     }
 

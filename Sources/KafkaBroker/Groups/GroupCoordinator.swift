@@ -179,9 +179,7 @@ actor GroupCoordinator {
         var failure: ErrorCode?
         if !changes.isEmpty {
             do {
-                let (log, last) = try offsetStore.store(group: request.groupId, changes, now: now)
-                durability.appended(log, lastOffset: last)
-                try await durability.waitUntilDurable(log, offset: last)
+                try await storeOffsets(group: request.groupId, changes, now: now)
             } catch {
                 logger.error("cannot store offsets of group \(request.groupId): \(error)")
                 failure = .kafkaStorageError
@@ -194,6 +192,14 @@ actor GroupCoordinator {
                              errorCode: (unknown.contains(target) ? ErrorCode.unknownTopicOrPartition : failure ?? .none).code)
             })
         })
+    }
+
+    /// Records commits (nil deletes) and returns once they are durable under the flush policy.
+    /// The transaction coordinator calls this when a transaction with offsets commits.
+    func storeOffsets(group: String, _ changes: [TopicPartition: OffsetStore.Committed?], now: Int64) async throws {
+        let (log, last) = try offsetStore.store(group: group, changes, now: now)
+        durability.appended(log, lastOffset: last)
+        try await durability.waitUntilDurable(log, offset: last)
     }
 
     /// Committed offsets: of the partitions asked, or (null topics) of every partition committed.
@@ -233,9 +239,7 @@ actor GroupCoordinator {
         }
         var code = ErrorCode.none
         do {
-            let (log, last) = try offsetStore.store(group: request.groupId, changes, now: Broker.nowMs())
-            durability.appended(log, lastOffset: last)
-            try await durability.waitUntilDurable(log, offset: last)
+            try await storeOffsets(group: request.groupId, changes, now: Broker.nowMs())
         } catch {
             code = .kafkaStorageError
         }

@@ -2,12 +2,15 @@ import Foundation
 import KafkaLog
 import KafkaProtocol
 
-/// Fetch: read each requested partition from its offset; when fewer than `minBytes` are
+/// Fetch: read each requested partition from its offset (to the last stable offset for
+/// read_committed, listing the aborted transactions among what is returned); when fewer than `minBytes` are
 /// there, wait (up to `maxWaitMs`) until a partition's high watermark moves, then read again.
 /// Fetch sessions are not kept (the answer's session id is 0), so clients send full requests.
 extension Broker {
     func fetch(_ request: FetchRequest, version: Int16) async -> FetchResponse {
         let deadline = Date().addingTimeInterval(Double(max(request.maxWaitMs, 0)) / 1000)
+        // read_committed (1): up to the last stable offset, with the aborted transactions listed.
+        let isolation: IsolationLevel = request.isolationLevel == 1 ? .committed : .uncommitted
         while true {
             var seen: [(PartitionLog, UInt64)] = []
             var total = 0
@@ -28,12 +31,17 @@ extension Broker {
                     let budget = min(Int(wanted.partitionMaxBytes), Int(request.maxBytes) - total)
                     do throws(LogError) {
                         let read = budget > 0 || total == 0
-                            ? try log.read(from: wanted.fetchOffset, maxBytes: max(budget, 1))
-                            : try log.read(from: wanted.fetchOffset, maxBytes: 1, limit: wanted.fetchOffset)
+                            ? try log.read(from: wanted.fetchOffset, maxBytes: max(budget, 1), isolation: isolation)
+                            : try log.read(from: wanted.fetchOffset, maxBytes: 1, limit: wanted.fetchOffset, isolation: isolation)
                         data.records = read.records
                         data.highWatermark = read.highWatermark
-                        data.lastStableOffset = read.highWatermark
+                        data.lastStableOffset = read.lastStableOffset
                         data.logStartOffset = read.logStartOffset
+                        if isolation == .committed {
+                            data.abortedTransactions = read.abortedTransactions.map {
+                                .init(producerId: $0.producerId, firstOffset: $0.firstOffset)
+                            }
+                        }
                         total += read.records.count
                     } catch {
                         data.errorCode = Self.code(for: error).code

@@ -4,7 +4,7 @@ import KafkaProtocol
 /// ListOffsets, DeleteRecords and InitProducerId.
 extension Broker {
     /// Earliest (-2) is the log start; latest (-1) is the high watermark (what consumers can
-    /// read); a timestamp finds the first record at or after it, record by record (-1/-1 when
+    /// read; the last stable offset for read_committed); a timestamp finds the first record at or after it, record by record (-1/-1 when
     /// there is none). v0 answers in its old form: a list of offsets.
     func listOffsets(_ request: ListOffsetsRequest, version: Int16) -> ListOffsetsResponse {
         ListOffsetsResponse(topics: request.topics.map { topic in
@@ -17,7 +17,7 @@ extension Broker {
                 var offset: Int64 = -1, timestamp: Int64 = -1
                 switch wanted.timestamp {
                 case -2: offset = log.logStartOffset
-                case -1: offset = log.highWatermark
+                case -1: offset = request.isolationLevel == 1 ? log.lastStableOffset : log.highWatermark
                 case let target where target >= 0:
                     do throws(LogError) {
                         if let found = try log.offset(forTimestamp: target) { (offset, timestamp) = found }
@@ -59,11 +59,11 @@ extension Broker {
         return response
     }
 
-    /// A producer id for an idempotent producer. Transactional ids are refused until the
-    /// transaction coordinator exists.
-    func initProducerId(_ request: InitProducerIdRequest) -> InitProducerIdResponse {
+    /// A producer id: a new one for an idempotent producer; for a transactional id, the
+    /// coordinator's (with a new epoch that fences the previous owner).
+    func initProducerId(_ request: InitProducerIdRequest) async -> InitProducerIdResponse {
         if let transactionalId = request.transactionalId, !transactionalId.isEmpty {
-            return InitProducerIdResponse(errorCode: ErrorCode.unsupportedVersion.code, producerId: -1, producerEpoch: -1)
+            return await transactions.initProducerId(request, transactionalId: transactionalId)
         }
         return InitProducerIdResponse(producerId: nextProducerId(), producerEpoch: 0)
     }

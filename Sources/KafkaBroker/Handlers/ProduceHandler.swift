@@ -13,7 +13,7 @@ extension Broker {
             for data in topicData.partitionData {
                 var answer = ProduceResponse.TopicProduceResponse.PartitionProduceResponse(index: data.index, baseOffset: -1)
                 do {
-                    let (log, result) = try append(topic: topicData.name, partition: data.index, records: data.records ?? [], now: now)
+                    let (log, result) = try await append(topic: topicData.name, partition: data.index, records: data.records ?? [], now: now)
                     answer.baseOffset = result.baseOffset
                     answer.logAppendTimeMs = result.logAppendTime
                     answer.logStartOffset = log.logStartOffset
@@ -40,13 +40,29 @@ extension Broker {
         return ProduceResponse(responses: responses)
     }
 
-    /// Validates and appends one partition's records.
-    private func append(topic: String, partition: Int32, records: [UInt8], now: Int64) throws(BrokerError) -> (PartitionLog, AppendResult) {
+    /// Validates and appends one partition's records. Transactional records must belong to
+    /// a transaction under way that added this partition; markers are the coordinator's to write.
+    private func append(topic: String, partition: Int32, records: [UInt8], now: Int64) async throws(BrokerError) -> (PartitionLog, AppendResult) {
         guard let log = topics.log(topic, partition) else {
             throw BrokerError(.unknownTopicOrPartition, "no partition \(topic)-\(partition)")
         }
+        let headers: [RecordBatchHeader]
         do {
-            let headers = try PartitionLog.validate(records, maxMessageBytes: log.logConfig.maxMessageBytes)
+            headers = try PartitionLog.validate(records, maxMessageBytes: log.logConfig.maxMessageBytes)
+        } catch {
+            throw BrokerError(Self.code(for: error), error.description)
+        }
+        if headers.contains(where: \.attributes.isControl) {
+            throw BrokerError(.invalidRecord, "control batches (transaction markers) are written by the coordinator, not by producers")
+        }
+        if let transactional = headers.first(where: \.attributes.isTransactional) {
+            let verdict = await transactions.verifyProduce(producerId: transactional.producerId, epoch: transactional.producerEpoch,
+                                                           topic: topic, partition: partition)
+            guard verdict == .none else {
+                throw BrokerError(verdict, "transactional records from producer \(transactional.producerId) outside a transaction that added \(topic)-\(partition)")
+            }
+        }
+        do {
             let result = try log.append(records, headers: headers, now: now)
             if !result.duplicate { durability.appended(log, lastOffset: result.lastOffset) }
             return (log, result)
