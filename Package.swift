@@ -76,6 +76,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "WeirBench", dependencies: ["KafkaProtocol"]),
+        // The broker's mutation fuzzer (run by KafkaBrokerTests in a process of its own).
+        .executableTarget(
+            name: "WeirFuzz",
+            dependencies: ["KafkaBroker", "KafkaProtocol", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "KafkaProtocolTests",
             dependencies: ["KafkaProtocol"],
@@ -102,8 +107,7 @@ let package = Package(
         .testTarget(
             name: "KafkaBrokerTests",
             dependencies: [
-                "KafkaBroker", "KafkaLog", "KafkaClient", "KafkaProtocol", "WeirTestSupport", "weir",
-                .product(name: "Logging", package: "swift-log"),
+                "KafkaBroker", "KafkaLog", "KafkaClient", "KafkaProtocol", "WeirTestSupport", "weir", "WeirFuzz",
             ]
         ),
         // Runs the built `weir` binary as a user would.

@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 import SCRAM
 
 /// One client connection's state, kept by the server for the broker.
-final class Session: @unchecked Sendable {
+package final class Session: @unchecked Sendable {
     let clientHost: String
     /// Set once SASL succeeded (or at once when the broker has no users).
     var authenticated: Bool
@@ -27,8 +27,11 @@ struct UnreadableRequest: Error {
 }
 
 /// What to do after a request.
-enum Outcome: Sendable {
+package enum Outcome: Sendable {
     case respond([UInt8])
+    /// The answer, once `answer` returns: the connection goes on reading (and handling) the
+    /// requests after this one meanwhile, and still writes the answers in request order.
+    case respondLater(answer: @Sendable () async -> [UInt8])
     /// Produce with acks=0: nothing is sent back.
     case noResponse
     /// A malformed or unexpected request: close this connection (the broker serves the rest on).
@@ -104,7 +107,7 @@ public final class Broker: Sendable {
         }
     }
 
-    func startSession(clientHost: String) -> Session {
+    package func startSession(clientHost: String) -> Session {
         Session(clientHost: clientHost, authenticated: config.users.isEmpty)
     }
 
@@ -139,7 +142,7 @@ public final class Broker: Sendable {
 
     /// The versions served per API. Within each schema's range; chosen where the semantics
     /// are implemented (Fetch stops before topic ids, ListOffsets before max-timestamp, ...).
-    static let supportedVersions: [ApiKey: ClosedRange<Int16>] = [
+    package static let supportedVersions: [ApiKey: ClosedRange<Int16>] = [
         .produce: 3...9, .fetch: 4...12, .listOffsets: 0...6, .metadata: 0...12,
         .offsetCommit: 2...8, .offsetFetch: 1...8, .findCoordinator: 0...4, .joinGroup: 0...9,
         .heartbeat: 0...4, .leaveGroup: 0...5, .syncGroup: 0...5, .describeGroups: 0...5,
@@ -155,7 +158,7 @@ public final class Broker: Sendable {
     // MARK: Dispatch
 
     /// Handles one request frame (without its size prefix).
-    func handle(_ frame: [UInt8], session: Session) async -> Outcome {
+    package func handle(_ frame: [UInt8], session: Session) async -> Outcome {
         let header: RequestHeader
         var reader: ByteReader
         do {
@@ -240,9 +243,15 @@ public final class Broker: Sendable {
         case let .success(decoded): request = decoded
         case let .failure(unreadable): return unreadable.outcome
         }
-        let response = await produce(request)
+        let appended = await produce(request)
         guard request.acks != 0 else { return .noResponse }
-        return .respond(KafkaFraming.encodeResponse(response, version: header.requestApiVersion, correlationId: header.correlationId))
+        let (version, correlationId) = (header.requestApiVersion, header.correlationId)
+        guard !appended.durableWaits.isEmpty else {
+            return .respond(KafkaFraming.encodeResponse(appended.response, version: version, correlationId: correlationId))
+        }
+        return .respondLater {
+            KafkaFraming.encodeResponse(await self.answer(appended), version: version, correlationId: correlationId)
+        }
     }
 
     /// The request body, or the outcome for one that cannot be read. Bytes after a whole

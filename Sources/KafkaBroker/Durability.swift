@@ -47,9 +47,17 @@ final class Durability: @unchecked Sendable {
             visible(log)
             return
         }
+        markDirty(log)
+    }
+
+    /// Adds `log` to the next sync. The flusher is woken only when it may be waiting for
+    /// work (nothing was dirty): while it waits out the group-commit interval, appends
+    /// join the coming sync without a context switch each.
+    private func markDirty(_ log: PartitionLog) {
         condition.lock()
+        let wasIdle = dirty.isEmpty
         dirty[ObjectIdentifier(log)] = log
-        condition.signal()
+        if wasIdle { condition.signal() }
         condition.unlock()
     }
 
@@ -64,8 +72,9 @@ final class Durability: @unchecked Sendable {
                 return
             }
             waiters[ObjectIdentifier(log), default: []].append((offset, continuation))
+            let wasIdle = dirty.isEmpty
             dirty[ObjectIdentifier(log)] = log
-            condition.signal()
+            if wasIdle { condition.signal() }
             condition.unlock()
         }
     }
@@ -79,8 +88,9 @@ final class Durability: @unchecked Sendable {
                 condition.unlock()
                 break
             }
+            // Group commit: at most one sync per interval; what arrives meanwhile joins it.
             let due = lastSync.addingTimeInterval(Double(intervalMs) / 1000)
-            if !stopping, due > Date() { _ = condition.wait(until: due) }
+            while !stopping, due > Date() { _ = condition.wait(until: due) }
             let batch = Array(dirty.values)
             dirty = [:]
             condition.unlock()

@@ -36,16 +36,20 @@ public final class KafkaServer: Sendable {
     }
 
     /// Serves connections until the task is cancelled or `stop` is called; then syncs the logs.
+    /// Everything runs on the broker's own threads (`BrokerExecutor`), whatever else the
+    /// process keeps busy.
     public func run() async throws {
-        let broker = self.broker, logger = self.logger
-        try await withThrowingDiscardingTaskGroup { tasks in
-            tasks.addTask { await broker.runMaintenance() }
-            try await serverChannel.executeThenClose { connections in
-                for try await connection in connections {
-                    tasks.addTask { await Self.serve(connection, broker: broker, logger: logger) }
+        let broker = self.broker, logger = self.logger, serverChannel = self.serverChannel
+        try await withTaskExecutorPreference(BrokerExecutor.shared) {
+            try await withThrowingDiscardingTaskGroup { tasks in
+                tasks.addTask { await broker.runMaintenance() }
+                try await serverChannel.executeThenClose { connections in
+                    for try await connection in connections {
+                        tasks.addTask { await Self.serve(connection, broker: broker, logger: logger) }
+                    }
                 }
+                tasks.cancelAll()
             }
-            tasks.cancelAll()
         }
         broker.shutdown()
     }
@@ -55,21 +59,47 @@ public final class KafkaServer: Sendable {
         try? await serverChannel.channel.close()
     }
 
+    /// An answer to write, in the order the requests came.
+    private enum Answer: Sendable {
+        case ready([UInt8])
+        case pending(Task<[UInt8], Never>)
+    }
+
+    /// Serves one connection: a reader handles each request in order (as Kafka brokers do)
+    /// and a writer sends the answers in the same order; an answer that waits (acks=all
+    /// until durable) does not hold up the requests behind it, so a client that pipelines
+    /// them (librdkafka does) keeps its batches flowing while a sync is under way.
     private static func serve(_ connection: NIOAsyncChannel<[UInt8], ByteBuffer>, broker: Broker, logger: Logger) async {
         let peer = connection.channel.remoteAddress?.ipAddress ?? "?"
         do {
             try await connection.executeThenClose { inbound, outbound in
                 let session = broker.startSession(clientHost: "/" + peer)
-                for try await frame in inbound {
-                    switch await broker.handle(frame, session: session) {
-                    case let .respond(bytes):
-                        try await outbound.write(ByteBuffer(bytes: bytes))
-                    case .noResponse:
-                        continue
-                    case let .close(reason):
-                        logger.warning("closing the connection from \(peer): \(reason)")
-                        return
+                let (answers, queue) = AsyncStream.makeStream(of: Answer.self)
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask {
+                        for await answer in answers {
+                            switch answer {
+                            case let .ready(bytes): try await outbound.write(ByteBuffer(bytes: bytes))
+                            case let .pending(task): try await outbound.write(ByteBuffer(bytes: await task.value))
+                            }
+                        }
                     }
+                    reading: for try await frame in inbound {
+                        switch await broker.handle(frame, session: session) {
+                        case let .respond(bytes):
+                            queue.yield(.ready(bytes))
+                        case let .respondLater(answer):
+                            queue.yield(.pending(Task(executorPreference: BrokerExecutor.shared) { await answer() }))
+                        case .noResponse:
+                            continue
+                        case let .close(reason):
+                            logger.warning("closing the connection from \(peer): \(reason)")
+                            break reading
+                        }
+                    }
+                    // The answers already owed are written before the connection closes.
+                    queue.finish()
+                    try await tasks.waitForAll()
                 }
             }
         } catch let error as ChannelError where error == .ioOnClosedChannel || error == .eof {

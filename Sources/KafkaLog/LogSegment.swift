@@ -235,6 +235,21 @@ final class LogSegment {
         isDirty = true
     }
 
+    /// The data file, when written since it was last taken, for the caller to sync outside
+    /// the partition's lock (fdatasync can take milliseconds, and appends must not wait for
+    /// it). Only the `.log` is synced this way: recovery rebuilds damaged indexes from it.
+    func takeDirtyDataFile() -> LogFile? {
+        guard isDirty else { return nil }
+        isDirty = false
+        return log
+    }
+
+    /// After a failed sync of the file `takeDirtyDataFile` gave: it must be synced again.
+    func markDirty() {
+        isDirty = true
+    }
+
+    /// Syncs the data file and both indexes (when the segment is rolled: it is never written again).
     func sync() throws(LogError) {
         guard isDirty else { return }
         try log.sync()

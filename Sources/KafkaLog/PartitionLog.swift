@@ -249,11 +249,23 @@ public final class PartitionLog: @unchecked Sendable {
 
     /// Syncs every segment written since the last sync; returns the log end offset that is
     /// now durable. Called by the broker's flusher (or after each batch with `flush=always`).
+    ///
+    /// The files are synced outside the partition's lock, so appends go on meanwhile; what
+    /// was appended before the sync began is durable when it returns (a file stays open
+    /// while its segment object lives, even if retention deletes the segment meanwhile).
     public func sync() throws(LogError) -> Int64 {
-        try locked { () throws(LogError) -> Int64 in
-            for segment in segments where segment.isDirty { try segment.sync() }
-            return segments.last!.nextOffset
+        let (dirty, end) = locked { () -> ([(LogSegment, LogFile)], Int64) in
+            (segments.compactMap { segment in segment.takeDirtyDataFile().map { (segment, $0) } }, segments.last!.nextOffset)
         }
+        for (index, (_, file)) in dirty.enumerated() {
+            do throws(LogError) {
+                try file.sync()
+            } catch {
+                locked { for (segment, _) in dirty[index...] { segment.markDirty() } }
+                throw error
+            }
+        }
+        return end
     }
 
     /// Lets consumers read up to `offset` (never backwards, never past the log end).

@@ -3,172 +3,174 @@ import KafkaProtocol
 import Testing
 import WeirTestSupport
 
-/// Weir's broker as real clients nobody here wrote use it: librdkafka (confluent-kafka's
-/// current one, and Debian's 2.0.2 under kcat), kafka-python and aiokafka. Each test
-/// starts `weir broker` on a free port with an empty data folder.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct BrokerInteropTests {
-    /// The Python clients, by the name `broker_checks.py` knows them and their peer script.
-    enum Client: String, CaseIterable, CustomTestStringConvertible {
-        case librdkafka, kafkaPython = "kafka-python", aiokafka
+extension BrokerTests {
+    /// Weir's broker as real clients nobody here wrote use it: librdkafka (confluent-kafka's
+    /// current one, and Debian's 2.0.2 under kcat), kafka-python and aiokafka. Each test
+    /// starts `weir broker` on a free port with an empty data folder.
+    @Suite(.serialized, .timeLimit(.minutes(3))) struct BrokerInteropTests {
+        /// The Python clients, by the name `broker_checks.py` knows them and their peer script.
+        enum Client: String, CaseIterable, CustomTestStringConvertible {
+            case librdkafka, kafkaPython = "kafka-python", aiokafka
 
-        var testDescription: String { rawValue }
-        var peerScript: String {
-            switch self {
-            case .librdkafka: return "librdkafka_peer.py"
-            case .kafkaPython: return "kafka_python_peer.py"
-            case .aiokafka: return "aiokafka_peer.py"
+            var testDescription: String { rawValue }
+            var peerScript: String {
+                switch self {
+                case .librdkafka: return "librdkafka_peer.py"
+                case .kafkaPython: return "kafka_python_peer.py"
+                case .aiokafka: return "aiokafka_peer.py"
+                }
+            }
+            /// Who reads what this client wrote: another client, so the stored batches are
+            /// shown to be what every client expects, not only what their writer does.
+            var reader: Client {
+                switch self {
+                case .librdkafka: return .kafkaPython
+                case .kafkaPython: return .aiokafka
+                case .aiokafka: return .librdkafka
+                }
             }
         }
-        /// Who reads what this client wrote: another client, so the stored batches are
-        /// shown to be what every client expects, not only what their writer does.
-        var reader: Client {
-            switch self {
-            case .librdkafka: return .kafkaPython
-            case .kafkaPython: return .aiokafka
-            case .aiokafka: return .librdkafka
+
+        /// New topics get three partitions, and groups form at once (Kafka's 3 s initial delay
+        /// only slows tests down).
+        static func startBroker() throws -> WeirBrokerProcess {
+            try WeirBrokerProcess(arguments: ["--config", "num.partitions=3", "--config", "group.initial.rebalance.delay.ms=0"])
+        }
+
+        static func check(_ arguments: [String]) throws -> [String: Any] {
+            let lines = try TansuBroker.runPeer("broker_checks.py", arguments)
+            return try #require(lines.last)
+        }
+
+        static let produceCases = Client.allCases.flatMap { client in CompressionCodec.allCases.map { (client, $0) } }
+
+        /// Keys, values, headers and timestamps over three partitions, with every codec: each
+        /// client's batches, stored as written, read back whole by another client.
+        @Test(arguments: produceCases)
+        func whatOneClientWritesAnotherReads(writer: Client, codec: CompressionCodec) throws {
+            let broker = try Self.startBroker()
+            let topic = "written-by-\(writer.rawValue)-\(codec)"
+            let count = 30
+            let written = try TansuBroker.runPeer(writer.peerScript, ["produce", broker.bootstrap, topic, codec.description, "\(count)"])
+            #expect(written.count == count)
+            var placed: [String: (Int, Int)] = [:]
+            for entry in written { placed[entry["key"] as! String] = (entry["partition"] as! Int, entry["offset"] as! Int) }
+            #expect(Set(placed.values.map(\.0)).count > 1, "records spread over the partitions")
+
+            let read = try TansuBroker.runPeer(writer.reader.peerScript, ["consume", broker.bootstrap, topic, "\(count)"])
+            #expect(read.count == count)
+            for entry in read {
+                let key = try #require(entry["key"] as? String)
+                let index = try #require(Int(key.dropFirst(4)))
+                let (partition, offset) = try #require(placed[key])
+                #expect(entry["partition"] as? Int == partition && entry["offset"] as? Int == offset, "\(key)")
+                #expect(entry["timestamp"] as? Int == 1_700_000_000_000 + index)
+                #expect((entry["headers"] as? [[String]]) == [["seq", "\(index)"]])
+                let value = try #require(entry["value"] as? String)
+                #expect(value.contains("\"n\": \(index)") || value.contains("\"n\":\(index)"), "\(value)")
             }
         }
-    }
 
-    /// New topics get three partitions, and groups form at once (Kafka's 3 s initial delay
-    /// only slows tests down).
-    static func startBroker() throws -> WeirBrokerProcess {
-        try WeirBrokerProcess(arguments: ["--config", "num.partitions=3", "--config", "group.initial.rebalance.delay.ms=0"])
-    }
+        /// Debian's kcat (librdkafka 2.0.2, which misreads default-valued tagged fields in
+        /// ApiVersions) connects, produces keys and headers, and reads every codec's batches.
+        @Test func debiansKcatProducesAndReadsEveryCodec() throws {
+            let broker = try Self.startBroker()
+            let lines = (0..<12).map { "user-\($0 % 4):{\"clicks\":\($0)}" }.joined(separator: "\n") + "\n"
+            let produced = try Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "kcat-in", "-K", ":", "-H", "source=kcat"], input: lines)
+            #expect(produced.status == 0, "\(produced.error)")
+            let consumed = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "kcat-in", "-e", "-q", "-f", "%k=%s %h\n"])
+            #expect(consumed.status == 0, "\(consumed.error)")
+            #expect(Set(consumed.output.split(separator: "\n").map(String.init))
+                == Set((0..<12).map { "user-\($0 % 4)={\"clicks\":\($0)} source=kcat" }))
 
-    static func check(_ arguments: [String]) throws -> [String: Any] {
-        let lines = try TansuBroker.runPeer("broker_checks.py", arguments)
-        return try #require(lines.last)
-    }
-
-    static let produceCases = Client.allCases.flatMap { client in CompressionCodec.allCases.map { (client, $0) } }
-
-    /// Keys, values, headers and timestamps over three partitions, with every codec: each
-    /// client's batches, stored as written, read back whole by another client.
-    @Test(arguments: produceCases)
-    func whatOneClientWritesAnotherReads(writer: Client, codec: CompressionCodec) throws {
-        let broker = try Self.startBroker()
-        let topic = "written-by-\(writer.rawValue)-\(codec)"
-        let count = 30
-        let written = try TansuBroker.runPeer(writer.peerScript, ["produce", broker.bootstrap, topic, codec.description, "\(count)"])
-        #expect(written.count == count)
-        var placed: [String: (Int, Int)] = [:]
-        for entry in written { placed[entry["key"] as! String] = (entry["partition"] as! Int, entry["offset"] as! Int) }
-        #expect(Set(placed.values.map(\.0)).count > 1, "records spread over the partitions")
-
-        let read = try TansuBroker.runPeer(writer.reader.peerScript, ["consume", broker.bootstrap, topic, "\(count)"])
-        #expect(read.count == count)
-        for entry in read {
-            let key = try #require(entry["key"] as? String)
-            let index = try #require(Int(key.dropFirst(4)))
-            let (partition, offset) = try #require(placed[key])
-            #expect(entry["partition"] as? Int == partition && entry["offset"] as? Int == offset, "\(key)")
-            #expect(entry["timestamp"] as? Int == 1_700_000_000_000 + index)
-            #expect((entry["headers"] as? [[String]]) == [["seq", "\(index)"]])
-            let value = try #require(entry["value"] as? String)
-            #expect(value.contains("\"n\": \(index)") || value.contains("\"n\":\(index)"), "\(value)")
+            for codec in CompressionCodec.allCases {
+                let topic = "for-kcat-\(codec)"
+                _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, topic, codec.description, "20"])
+                let read = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", topic, "-e", "-q", "-f", "%k %T\n"])
+                #expect(read.status == 0, "\(codec): \(read.error)")
+                #expect(Set(read.output.split(separator: "\n").map(String.init))
+                    == Set((0..<20).map { "key-\($0) \(1_700_000_000_000 + $0)" }), "\(codec)")
+            }
+            let metadata = try Kcat.runDebian(["-b", broker.bootstrap, "-L", "-t", "for-kcat-none"])
+            #expect(metadata.output.contains("topic \"for-kcat-none\" with 3 partitions"), "\(metadata.output)")
         }
-    }
 
-    /// Debian's kcat (librdkafka 2.0.2, which misreads default-valued tagged fields in
-    /// ApiVersions) connects, produces keys and headers, and reads every codec's batches.
-    @Test func debiansKcatProducesAndReadsEveryCodec() throws {
-        let broker = try Self.startBroker()
-        let lines = (0..<12).map { "user-\($0 % 4):{\"clicks\":\($0)}" }.joined(separator: "\n") + "\n"
-        let produced = try Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "kcat-in", "-K", ":", "-H", "source=kcat"], input: lines)
-        #expect(produced.status == 0, "\(produced.error)")
-        let consumed = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "kcat-in", "-e", "-q", "-f", "%k=%s %h\n"])
-        #expect(consumed.status == 0, "\(consumed.error)")
-        #expect(Set(consumed.output.split(separator: "\n").map(String.init))
-            == Set((0..<12).map { "user-\($0 % 4)={\"clicks\":\($0)} source=kcat" }))
-
-        for codec in CompressionCodec.allCases {
-            let topic = "for-kcat-\(codec)"
-            _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, topic, codec.description, "20"])
-            let read = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", topic, "-e", "-q", "-f", "%k %T\n"])
-            #expect(read.status == 0, "\(codec): \(read.error)")
-            #expect(Set(read.output.split(separator: "\n").map(String.init))
-                == Set((0..<20).map { "key-\($0) \(1_700_000_000_000 + $0)" }), "\(codec)")
+        /// Each client's idempotent producer: one record per offset, in order, no gaps.
+        @Test(arguments: Client.allCases)
+        func idempotentProducers(client: Client) throws {
+            let broker = try Self.startBroker()
+            let result = try Self.check(["idempotent", client.rawValue, broker.bootstrap, "idempotent", "200"])
+            #expect(result["error"] is NSNull)
+            #expect(result["offsets"] as? [Int] == Array(0..<200))
+            let read = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "idempotent", "-p", "0", "-e", "-q", "-f", "%o:%s\n"])
+            #expect(read.output.split(separator: "\n").map(String.init) == (0..<200).map { "\($0):idempotent-\($0)" })
         }
-        let metadata = try Kcat.runDebian(["-b", broker.bootstrap, "-L", "-t", "for-kcat-none"])
-        #expect(metadata.output.contains("topic \"for-kcat-none\" with 3 partitions"), "\(metadata.output)")
-    }
 
-    /// Each client's idempotent producer: one record per offset, in order, no gaps.
-    @Test(arguments: Client.allCases)
-    func idempotentProducers(client: Client) throws {
-        let broker = try Self.startBroker()
-        let result = try Self.check(["idempotent", client.rawValue, broker.bootstrap, "idempotent", "200"])
-        #expect(result["error"] is NSNull)
-        #expect(result["offsets"] as? [Int] == Array(0..<200))
-        let read = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "idempotent", "-p", "0", "-e", "-q", "-f", "%o:%s\n"])
-        #expect(read.output.split(separator: "\n").map(String.init) == (0..<200).map { "\($0):idempotent-\($0)" })
-    }
+        /// ListOffsets by timestamp is record-granular: the first record at or after the time,
+        /// nothing after the last one.
+        @Test(arguments: Client.allCases)
+        func offsetsByTimestamp(client: Client) throws {
+            let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=1"])
+            // 20 records with timestamps 1700000000000 + i, in batches of several records each.
+            _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "timed", "lz4", "20"])
+            let found = try Self.check(["times", client.rawValue, broker.bootstrap, "timed", "1700000000007", "1600000000000", "1700000000019", "1800000000000"])
+            #expect(found["1700000000007"] as? Int == 7)
+            #expect(found["1600000000000"] as? Int == 0)
+            #expect(found["1700000000019"] as? Int == 19)
+            #expect(found["1800000000000"] is NSNull)
+        }
 
-    /// ListOffsets by timestamp is record-granular: the first record at or after the time,
-    /// nothing after the last one.
-    @Test(arguments: Client.allCases)
-    func offsetsByTimestamp(client: Client) throws {
-        let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=1"])
-        // 20 records with timestamps 1700000000000 + i, in batches of several records each.
-        _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "timed", "lz4", "20"])
-        let found = try Self.check(["times", client.rawValue, broker.bootstrap, "timed", "1700000000007", "1600000000000", "1700000000019", "1800000000000"])
-        #expect(found["1700000000007"] as? Int == 7)
-        #expect(found["1600000000000"] as? Int == 0)
-        #expect(found["1700000000019"] as? Int == 19)
-        #expect(found["1800000000000"] is NSNull)
-    }
+        /// Two members share a topic's partitions without overlap, commit, and when one leaves
+        /// the other takes everything; a member starting later resumes from the commits.
+        @Test(arguments: Client.allCases)
+        func consumerGroupOfTwo(client: Client) throws {
+            let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=4", "--config", "group.initial.rebalance.delay.ms=0"])
+            _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "40"])
+            let group = "readers-\(client.rawValue)"
+            let result = try Self.check(["group", client.rawValue, broker.bootstrap, "shared", group, "40"])
+            let first = try #require(result["first"] as? [[Int]])
+            #expect(first.count == 2 && !first[0].isEmpty && !first[1].isEmpty)
+            #expect(Set(first[0]).isDisjoint(with: first[1]) && Set(first[0] + first[1]) == [0, 1, 2, 3])
+            #expect(result["after_leave"] as? [Int] == [0, 1, 2, 3])
+            #expect(result["distinct"] as? Int == 40)
 
-    /// Two members share a topic's partitions without overlap, commit, and when one leaves
-    /// the other takes everything; a member starting later resumes from the commits.
-    @Test(arguments: Client.allCases)
-    func consumerGroupOfTwo(client: Client) throws {
-        let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=4", "--config", "group.initial.rebalance.delay.ms=0"])
-        _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "40"])
-        let group = "readers-\(client.rawValue)"
-        let result = try Self.check(["group", client.rawValue, broker.bootstrap, "shared", group, "40"])
-        let first = try #require(result["first"] as? [[Int]])
-        #expect(first.count == 2 && !first[0].isEmpty && !first[1].isEmpty)
-        #expect(Set(first[0]).isDisjoint(with: first[1]) && Set(first[0] + first[1]) == [0, 1, 2, 3])
-        #expect(result["after_leave"] as? [Int] == [0, 1, 2, 3])
-        #expect(result["distinct"] as? Int == 40)
+            let more = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "10"])
+            let resumed = try Self.check(["resume", client.rawValue, broker.bootstrap, "shared", group, "10"])
+            let expected = more.map { [$0["partition"] as! Int, $0["offset"] as! Int] }.sorted { $0.lexicographicallyPrecedes($1) }
+            #expect(resumed["offsets"] as? [[Int]] == expected, "only the records after the commits")
+        }
 
-        let more = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "10"])
-        let resumed = try Self.check(["resume", client.rawValue, broker.bootstrap, "shared", group, "10"])
-        let expected = more.map { [$0["partition"] as! Int, $0["offset"] as! Int] }.sorted { $0.lexicographicallyPrecedes($1) }
-        #expect(resumed["offsets"] as? [[Int]] == expected, "only the records after the commits")
-    }
+        /// A 1 MB message goes through; one over `max.message.bytes` is refused by the broker.
+        @Test(arguments: Client.allCases)
+        func largeMessages(client: Client) throws {
+            let broker = try Self.startBroker()
+            let fits = try Self.check(["large", client.rawValue, broker.bootstrap, "large", "1000000"])
+            #expect(fits["error"] is NSNull)
+            #expect(fits["read"] as? Int == 1_000_000)
+            let tooLarge = try Self.check(["large", client.rawValue, broker.bootstrap, "too-large", "1100000"])
+            #expect(["MSG_SIZE_TOO_LARGE", "MessageSizeTooLargeError"].contains(tooLarge["error"] as? String ?? ""), "\(tooLarge)")
+        }
 
-    /// A 1 MB message goes through; one over `max.message.bytes` is refused by the broker.
-    @Test(arguments: Client.allCases)
-    func largeMessages(client: Client) throws {
-        let broker = try Self.startBroker()
-        let fits = try Self.check(["large", client.rawValue, broker.bootstrap, "large", "1000000"])
-        #expect(fits["error"] is NSNull)
-        #expect(fits["read"] as? Int == 1_000_000)
-        let tooLarge = try Self.check(["large", client.rawValue, broker.bootstrap, "too-large", "1100000"])
-        #expect(["MSG_SIZE_TOO_LARGE", "MessageSizeTooLargeError"].contains(tooLarge["error"] as? String ?? ""), "\(tooLarge)")
-    }
+        /// A read past the end is OFFSET_OUT_OF_RANGE, which each client answers with its
+        /// `auto.offset.reset` (earliest here).
+        @Test(arguments: Client.allCases)
+        func outOfRangeFetchResetsTheClient(client: Client) throws {
+            let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=1"])
+            _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "short", "none", "5"])
+            let result = try Self.check(["out-of-range", client.rawValue, broker.bootstrap, "short", "1000"])
+            #expect(result["first_offset"] as? Int == 0)
+        }
 
-    /// A read past the end is OFFSET_OUT_OF_RANGE, which each client answers with its
-    /// `auto.offset.reset` (earliest here).
-    @Test(arguments: Client.allCases)
-    func outOfRangeFetchResetsTheClient(client: Client) throws {
-        let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=1"])
-        _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "short", "none", "5"])
-        let result = try Self.check(["out-of-range", client.rawValue, broker.bootstrap, "short", "1000"])
-        #expect(result["first_offset"] as? Int == 0)
-    }
-
-    /// Topic admin: create with a config, grow, describe, delete.
-    @Test(arguments: Client.allCases)
-    func topicAdmin(client: Client) throws {
-        let broker = try Self.startBroker()
-        let result = try Self.check(["admin", client.rawValue, broker.bootstrap, "managed"])
-        #expect((result["after_create"] as? [String])?.contains("managed") == true)
-        #expect(result["partitions"] as? Int == 5)
-        #expect((result["retention"] as? String)?.contains("3600000") == true)
-        #expect((result["after_delete"] as? [String])?.contains("managed") == false)
-        #expect(!FileManager.default.fileExists(atPath: broker.dataDirectory + "/managed-0"), "the partition folders are gone")
+        /// Topic admin: create with a config, grow, describe, delete.
+        @Test(arguments: Client.allCases)
+        func topicAdmin(client: Client) throws {
+            let broker = try Self.startBroker()
+            let result = try Self.check(["admin", client.rawValue, broker.bootstrap, "managed"])
+            #expect((result["after_create"] as? [String])?.contains("managed") == true)
+            #expect(result["partitions"] as? Int == 5)
+            #expect((result["retention"] as? String)?.contains("3600000") == true)
+            #expect((result["after_delete"] as? [String])?.contains("managed") == false)
+            #expect(!FileManager.default.fileExists(atPath: broker.dataDirectory + "/managed-0"), "the partition folders are gone")
+        }
     }
 }

@@ -120,12 +120,19 @@ extension GroupTests {
 
         let bootstrap = broker.bootstrap
         let peer = Task.detached { () throws -> [Int] in
-            let lines = try TansuBroker.runPeer("librdkafka_peer.py", ["group", bootstrap, "mixed", group, "12", strategy])
+            let lines = try TansuBroker.runPeer("librdkafka_peer.py", ["group", bootstrap, "mixed", group, "20", strategy])
             return lines.first?["assignment"] as? [Int] ?? []
         }
-        // Poll until shortly before the peer reports (and leaves): both then hold their final shares.
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline { _ = try await weir.poll() }
+        // Poll until Weir has held half of the partitions for 3 s (the peer has joined and the
+        // group settled; on a busy machine the peer's start-up takes a while), but stop well
+        // before the peer reports and leaves at 20 s: both then hold their final shares.
+        let deadline = Date().addingTimeInterval(17)
+        var settledSince: Date?
+        while Date() < deadline, settledSince.map({ Date().timeIntervalSince($0) < 3 }) ?? true {
+            _ = try await weir.poll()
+            let held = await weir.assignment.count
+            settledSince = held == 2 ? settledSince ?? Date() : nil
+        }
         let weirShare = await weir.assignment.map(\.partition)
         let peerShare = try await peer.value.map(Int32.init)
         #expect(weirShare.count == 2 && peerShare.count == 2, "weir \(weirShare), librdkafka \(peerShare)")

@@ -11,6 +11,10 @@ public final class RawKafkaSocket: @unchecked Sendable {
     private let descriptor: Int32
     private var decoder = FrameDecoder()
     private let queue = DispatchQueue(label: "raw-kafka-socket")
+    /// When the last `send` finished and the last frame arrived, taken on the socket's own
+    /// queue: timings that do not depend on when the test's task next gets a thread.
+    public private(set) var lastSentAt = ContinuousClock.now
+    public private(set) var lastReceivedAt = ContinuousClock.now
 
     public init(port: Int, timeoutSeconds: Int = 10) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -55,12 +59,16 @@ public final class RawKafkaSocket: @unchecked Sendable {
             guard count > 0 else { throw TestSetupError("send: errno \(errno)") }
             sent += count
         }
+        lastSentAt = .now
     }
 
     private func readFrameBlocking() throws -> [UInt8]? {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            if let frame = try decoder.nextFrame() { return frame }
+            if let frame = try decoder.nextFrame() {
+                lastReceivedAt = .now
+                return frame
+            }
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count == 0 { return nil }
             if count < 0 {

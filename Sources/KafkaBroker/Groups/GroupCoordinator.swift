@@ -74,9 +74,9 @@ actor GroupCoordinator {
         }
         let next = [group.earliestCompletion, group.rebalanceDeadline].compactMap { $0 }.min()
         guard let next else { return }
-        Task {
+        Task(executorPreference: BrokerExecutor.shared) {
             try? await Task.sleep(until: next, clock: .continuous)
-            self.scheduleCompletion(groupId)
+            await self.scheduleCompletion(groupId)
         }
     }
 

@@ -1,9 +1,18 @@
 import KafkaLog
 import KafkaProtocol
 
+/// A Produce whose records are appended, and the answer it gives once they are durable.
+struct AppendedProduce: Sendable {
+    var response: ProduceResponse
+    /// With acks=all: where each appended partition must be durable before the answer.
+    var durableWaits: [(topic: Int, partition: Int, log: PartitionLog, offset: Int64)]
+}
+
 /// Produce: validate each partition's batches, append them, and answer per `acks`.
+/// Appending and answering are separate steps: the connection reads (and appends) the
+/// requests a client pipelines while earlier ones wait for their acks=all sync.
 extension Broker {
-    func produce(_ request: ProduceRequest) async -> ProduceResponse {
+    func produce(_ request: ProduceRequest) async -> AppendedProduce {
         var responses: [ProduceResponse.TopicProduceResponse] = []
         // acks=all answers once every appended partition is durable under the flush policy.
         var durableWaits: [(topic: Int, partition: Int, log: PartitionLog, offset: Int64)] = []
@@ -29,15 +38,21 @@ extension Broker {
             }
             responses.append(ProduceResponse.TopicProduceResponse(name: topicData.name, partitionResponses: partitions))
         }
-        for wait in durableWaits {
+        return AppendedProduce(response: ProduceResponse(responses: responses), durableWaits: durableWaits)
+    }
+
+    /// The answer to an appended Produce, once what acks=all waits for is durable.
+    func answer(_ appended: AppendedProduce) async -> ProduceResponse {
+        var response = appended.response
+        for wait in appended.durableWaits {
             do {
                 try await durability.waitUntilDurable(wait.log, offset: wait.offset)
             } catch {
-                responses[wait.topic].partitionResponses[wait.partition].errorCode = ErrorCode.kafkaStorageError.code
-                responses[wait.topic].partitionResponses[wait.partition].errorMessage = "\(error)"
+                response.responses[wait.topic].partitionResponses[wait.partition].errorCode = ErrorCode.kafkaStorageError.code
+                response.responses[wait.topic].partitionResponses[wait.partition].errorMessage = "\(error)"
             }
         }
-        return ProduceResponse(responses: responses)
+        return response
     }
 
     /// Validates and appends one partition's records. Transactional records must belong to
