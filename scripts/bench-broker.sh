@@ -2,8 +2,8 @@
 # Weir's broker beside Tansu, with the same clients: kcat (on the librdkafka 2.16 the
 # confluent-kafka wheel bundles) produces and consumes N messages of 100 bytes against
 # each broker on loopback, and a librdkafka latency probe (scripts/rdkafka_latency.c)
-# measures acks=all produce latency at half of each broker's peak rate and
-# produce-to-consume latency at one message every 10 ms. Prints each figure, the broker's
+# measures acks=all produce latency at half of each broker's peak rate and at 50,000 msg/s,
+# and produce-to-consume latency at one message every 10 ms. Prints each figure, the broker's
 # own CPU time per million messages, and the ratios Weir/Tansu.
 #
 # Usage: scripts/bench-broker.sh [N]     (default 1000000; ROUNDS=3 runs of each, the best counts)
@@ -67,6 +67,7 @@ for name in weir tansu; do
     peak=$(sort -n "$work/$name.produce" | head -1 | awk -v n="$count" '{ printf "%d", n / $1 }')
     $weir topics create latency --bootstrap "$bootstrap" >/dev/null
     LD_LIBRARY_PATH="$work/lib" "$work/rdkafka_latency" produce "$bootstrap" latency "$((peak / 2))" 5 > "$work/$name.latency"
+    LD_LIBRARY_PATH="$work/lib" "$work/rdkafka_latency" produce "$bootstrap" latency 50000 5 > "$work/$name.latency50k"
     $weir topics create end-to-end --bootstrap "$bootstrap" >/dev/null
     LD_LIBRARY_PATH="$work/lib" "$work/rdkafka_latency" end-to-end "$bootstrap" end-to-end 300 > "$work/$name.e2e"
 done
@@ -85,12 +86,15 @@ for name in ("weir", "tansu"):
     figures[name] = {what: best(f"{work}/{name}.{what}") for what in ("produce", "consume")}
     figures[name]["latency"] = probe(f"{work}/{name}.latency")
     figures[name]["e2e"] = probe(f"{work}/{name}.e2e")
+    figures[name]["latency50k"] = probe(f"{work}/{name}.latency50k")
 print(f"{count:,} messages of 100 bytes, one partition, kcat (librdkafka 2.16) on loopback, best of {rounds}")
 for what in ("produce", "consume"):
     (ws, wc), (ts, tc) = figures["weir"][what], figures["tansu"][what]
     print(f"  {what}: weir {count / ws:,.0f} msg/s (broker {wc / count * 1e6:.2f} s CPU per million)"
           f"   tansu {count / ts:,.0f} msg/s (broker {tc / count * 1e6:.2f} s CPU per million)   weir/tansu {ts / ws:.2f}")
-for what, title in (("latency", "acks=all produce latency at half of peak"), ("e2e", "produce-to-consume latency, 1 msg / 10 ms")):
+for what, title in (("latency", "acks=all produce latency at half of peak (linger.ms=0)"),
+                    ("latency50k", "acks=all produce latency at 50,000 msg/s (linger.ms=0)"),
+                    ("e2e", "produce-to-consume latency, 1 msg / 10 ms")):
     w, t = figures["weir"][what], figures["tansu"][what]
     print(f"  {title}: weir p50 {w[0]:.2f} ms p99 {w[1]:.2f} ms (max {w[2]:.1f}, n={w[3]})"
           f"   tansu p50 {t[0]:.2f} ms p99 {t[1]:.2f} ms (max {t[2]:.1f}, n={t[3]})")
