@@ -1,3 +1,4 @@
+import Foundation
 import KafkaNIO
 import Logging
 import NIOCore
@@ -105,6 +106,9 @@ public final class KafkaServer: Sendable {
         } catch let error as ChannelError where error == .ioOnClosedChannel || error == .eof {
             // The client went away with a request in progress: an ordinary goodbye.
             logger.debug("the connection from \(peer) closed: \(error)")
+        } catch let error as IOError where error.errnoCode == ECONNRESET || error.errnoCode == EPIPE {
+            // A client that exits without closing its sockets (kafka-python's producers do) resets them.
+            logger.debug("the connection from \(peer) was reset: \(error)")
         } catch {
             logger.warning("closing the connection from \(peer): \(error)")
         }

@@ -41,9 +41,9 @@ extension BrokerTests {
             var generator = SystemRandomNumberGenerator()
             for _ in 0..<2 {
                 try await Task.sleep(nanoseconds: UInt64.random(in: 1_000_000_000...2_000_000_000, using: &generator))
-                broker.kill(signal: SIGKILL)
+                try await offCooperativePool { broker.kill(signal: SIGKILL) }
                 try await Task.sleep(nanoseconds: 300_000_000)
-                try broker.start()
+                try await offCooperativePool { try broker.start() }
             }
             for _ in 0..<1200 where producer.isRunning { try await Task.sleep(nanoseconds: 100_000_000) }
             #expect(!producer.isRunning, "the producer finished")
@@ -72,7 +72,7 @@ extension BrokerTests {
             }
 
             // And a reader nobody here wrote sees the same.
-            let read = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "crashing", "-e", "-q", "-f", "%s\n"])
+            let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "crashing", "-e", "-q", "-f", "%s\n"])
             #expect(read.output.split(separator: "\n").count == acked)
             #expect(broker.log().contains("recovery") || broker.log().contains("listening"))
         }
@@ -83,10 +83,10 @@ extension BrokerTests {
                 // Four batches of five records each (librdkafka batches what it has at each linger).
                 for round in 0..<4 {
                     let lines = (0..<5).map { "r\(round)-\($0)" }.joined(separator: "\n") + "\n"
-                    let produced = try Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "damaged", "-X", "linger.ms=50"], input: lines)
+                    let produced = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "damaged", "-X", "linger.ms=50"], input: lines)
                     #expect(produced.status == 0)
                 }
-                broker.kill(signal: SIGKILL)
+                try await offCooperativePool { broker.kill(signal: SIGKILL) }
 
                 let segment = broker.dataDirectory + "/damaged-0/00000000000000000000.log"
                 var bytes = [UInt8](FileManager.default.contents(atPath: segment) ?? Data())
@@ -102,17 +102,17 @@ extension BrokerTests {
                 // The index of that segment is damaged too: pointing past the cut.
                 try Data(repeating: 0xEE, count: 24).write(to: URL(fileURLWithPath: broker.dataDirectory + "/damaged-0/00000000000000000000.index"))
 
-                try broker.start()
-                let read = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "damaged", "-e", "-q", "-f", "%o:%s\n"])
+                try await offCooperativePool { try broker.start() }
+                let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "damaged", "-e", "-q", "-f", "%o:%s\n"])
                 let expected = (0..<15).map { "\($0):r\($0 / 5)-\($0 % 5)" }
                 #expect(read.output.split(separator: "\n").map(String.init) == expected, "\(damage)")
                 #expect(broker.log().contains("recovery cut"), "\(damage): recovery is logged")
 
                 // Writing goes on where the intact log ends.
-                _ = try Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "damaged"], input: "after\n")
-                let next = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "damaged", "-o", "15", "-e", "-q", "-f", "%o:%s\n"])
+                _ = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "damaged"], input: "after\n")
+                let next = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "damaged", "-o", "15", "-e", "-q", "-f", "%o:%s\n"])
                 #expect(next.output == "15:after\n", "\(damage)")
-                broker.kill(signal: SIGTERM)
+                try await offCooperativePool { broker.kill(signal: SIGTERM) }
                 _ = try Self.scanSegments(broker.dataDirectory)
             }
         }

@@ -37,8 +37,8 @@ extension BrokerTests {
             try WeirBrokerProcess(arguments: ["--config", "num.partitions=3", "--config", "group.initial.rebalance.delay.ms=0"])
         }
 
-        static func check(_ arguments: [String]) throws -> [String: Any] {
-            let lines = try TansuBroker.runPeer("broker_checks.py", arguments)
+        static func check(_ arguments: [String]) async throws -> [String: Any] {
+            let lines = try await TansuBroker.runPeer("broker_checks.py", arguments)
             return try #require(lines.last)
         }
 
@@ -47,17 +47,17 @@ extension BrokerTests {
         /// Keys, values, headers and timestamps over three partitions, with every codec: each
         /// client's batches, stored as written, read back whole by another client.
         @Test(arguments: produceCases)
-        func whatOneClientWritesAnotherReads(writer: Client, codec: CompressionCodec) throws {
+        func whatOneClientWritesAnotherReads(writer: Client, codec: CompressionCodec) async throws {
             let broker = try Self.startBroker()
             let topic = "written-by-\(writer.rawValue)-\(codec)"
             let count = 30
-            let written = try TansuBroker.runPeer(writer.peerScript, ["produce", broker.bootstrap, topic, codec.description, "\(count)"])
+            let written = try await TansuBroker.runPeer(writer.peerScript, ["produce", broker.bootstrap, topic, codec.description, "\(count)"])
             #expect(written.count == count)
             var placed: [String: (Int, Int)] = [:]
             for entry in written { placed[entry["key"] as! String] = (entry["partition"] as! Int, entry["offset"] as! Int) }
             #expect(Set(placed.values.map(\.0)).count > 1, "records spread over the partitions")
 
-            let read = try TansuBroker.runPeer(writer.reader.peerScript, ["consume", broker.bootstrap, topic, "\(count)"])
+            let read = try await TansuBroker.runPeer(writer.reader.peerScript, ["consume", broker.bootstrap, topic, "\(count)"])
             #expect(read.count == count)
             for entry in read {
                 let key = try #require(entry["key"] as? String)
@@ -73,47 +73,47 @@ extension BrokerTests {
 
         /// Debian's kcat (librdkafka 2.0.2, which misreads default-valued tagged fields in
         /// ApiVersions) connects, produces keys and headers, and reads every codec's batches.
-        @Test func debiansKcatProducesAndReadsEveryCodec() throws {
+        @Test func debiansKcatProducesAndReadsEveryCodec() async throws {
             let broker = try Self.startBroker()
             let lines = (0..<12).map { "user-\($0 % 4):{\"clicks\":\($0)}" }.joined(separator: "\n") + "\n"
-            let produced = try Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "kcat-in", "-K", ":", "-H", "source=kcat"], input: lines)
+            let produced = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "kcat-in", "-K", ":", "-H", "source=kcat"], input: lines)
             #expect(produced.status == 0, "\(produced.error)")
-            let consumed = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "kcat-in", "-e", "-q", "-f", "%k=%s %h\n"])
+            let consumed = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "kcat-in", "-e", "-q", "-f", "%k=%s %h\n"])
             #expect(consumed.status == 0, "\(consumed.error)")
             #expect(Set(consumed.output.split(separator: "\n").map(String.init))
                 == Set((0..<12).map { "user-\($0 % 4)={\"clicks\":\($0)} source=kcat" }))
 
             for codec in CompressionCodec.allCases {
                 let topic = "for-kcat-\(codec)"
-                _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, topic, codec.description, "20"])
-                let read = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", topic, "-e", "-q", "-f", "%k %T\n"])
+                _ = try await TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, topic, codec.description, "20"])
+                let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", topic, "-e", "-q", "-f", "%k %T\n"])
                 #expect(read.status == 0, "\(codec): \(read.error)")
                 #expect(Set(read.output.split(separator: "\n").map(String.init))
                     == Set((0..<20).map { "key-\($0) \(1_700_000_000_000 + $0)" }), "\(codec)")
             }
-            let metadata = try Kcat.runDebian(["-b", broker.bootstrap, "-L", "-t", "for-kcat-none"])
+            let metadata = try await Kcat.runDebian(["-b", broker.bootstrap, "-L", "-t", "for-kcat-none"])
             #expect(metadata.output.contains("topic \"for-kcat-none\" with 3 partitions"), "\(metadata.output)")
         }
 
         /// Each client's idempotent producer: one record per offset, in order, no gaps.
         @Test(arguments: Client.allCases)
-        func idempotentProducers(client: Client) throws {
+        func idempotentProducers(client: Client) async throws {
             let broker = try Self.startBroker()
-            let result = try Self.check(["idempotent", client.rawValue, broker.bootstrap, "idempotent", "200"])
+            let result = try await Self.check(["idempotent", client.rawValue, broker.bootstrap, "idempotent", "200"])
             #expect(result["error"] is NSNull)
             #expect(result["offsets"] as? [Int] == Array(0..<200))
-            let read = try Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "idempotent", "-p", "0", "-e", "-q", "-f", "%o:%s\n"])
+            let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "idempotent", "-p", "0", "-e", "-q", "-f", "%o:%s\n"])
             #expect(read.output.split(separator: "\n").map(String.init) == (0..<200).map { "\($0):idempotent-\($0)" })
         }
 
         /// ListOffsets by timestamp is record-granular: the first record at or after the time,
         /// nothing after the last one.
         @Test(arguments: Client.allCases)
-        func offsetsByTimestamp(client: Client) throws {
+        func offsetsByTimestamp(client: Client) async throws {
             let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=1"])
             // 20 records with timestamps 1700000000000 + i, in batches of several records each.
-            _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "timed", "lz4", "20"])
-            let found = try Self.check(["times", client.rawValue, broker.bootstrap, "timed", "1700000000007", "1600000000000", "1700000000019", "1800000000000"])
+            _ = try await TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "timed", "lz4", "20"])
+            let found = try await Self.check(["times", client.rawValue, broker.bootstrap, "timed", "1700000000007", "1600000000000", "1700000000019", "1800000000000"])
             #expect(found["1700000000007"] as? Int == 7)
             #expect(found["1600000000000"] as? Int == 0)
             #expect(found["1700000000019"] as? Int == 19)
@@ -123,49 +123,60 @@ extension BrokerTests {
         /// Two members share a topic's partitions without overlap, commit, and when one leaves
         /// the other takes everything; a member starting later resumes from the commits.
         @Test(arguments: Client.allCases)
-        func consumerGroupOfTwo(client: Client) throws {
+        func consumerGroupOfTwo(client: Client) async throws {
             let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=4", "--config", "group.initial.rebalance.delay.ms=0"])
-            _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "40"])
+            _ = try await TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "40"])
             let group = "readers-\(client.rawValue)"
-            let result = try Self.check(["group", client.rawValue, broker.bootstrap, "shared", group, "40"])
+            let result = try await Self.check(["group", client.rawValue, broker.bootstrap, "shared", group, "40"])
             let first = try #require(result["first"] as? [[Int]])
             #expect(first.count == 2 && !first[0].isEmpty && !first[1].isEmpty)
             #expect(Set(first[0]).isDisjoint(with: first[1]) && Set(first[0] + first[1]) == [0, 1, 2, 3])
             #expect(result["after_leave"] as? [Int] == [0, 1, 2, 3])
             #expect(result["distinct"] as? Int == 40)
 
-            let more = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "10"])
-            let resumed = try Self.check(["resume", client.rawValue, broker.bootstrap, "shared", group, "10"])
+            let more = try await TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "10"])
+            let resumed = try await Self.check(["resume", client.rawValue, broker.bootstrap, "shared", group, "10"])
             let expected = more.map { [$0["partition"] as! Int, $0["offset"] as! Int] }.sorted { $0.lexicographicallyPrecedes($1) }
             #expect(resumed["offsets"] as? [[Int]] == expected, "only the records after the commits")
         }
 
         /// A 1 MB message goes through; one over `max.message.bytes` is refused by the broker.
         @Test(arguments: Client.allCases)
-        func largeMessages(client: Client) throws {
+        func largeMessages(client: Client) async throws {
             let broker = try Self.startBroker()
-            let fits = try Self.check(["large", client.rawValue, broker.bootstrap, "large", "1000000"])
+            let fits = try await Self.check(["large", client.rawValue, broker.bootstrap, "large", "1000000"])
             #expect(fits["error"] is NSNull)
             #expect(fits["read"] as? Int == 1_000_000)
-            let tooLarge = try Self.check(["large", client.rawValue, broker.bootstrap, "too-large", "1100000"])
+            let tooLarge = try await Self.check(["large", client.rawValue, broker.bootstrap, "too-large", "1100000"])
             #expect(["MSG_SIZE_TOO_LARGE", "MessageSizeTooLargeError"].contains(tooLarge["error"] as? String ?? ""), "\(tooLarge)")
         }
 
         /// A read past the end is OFFSET_OUT_OF_RANGE, which each client answers with its
         /// `auto.offset.reset` (earliest here).
         @Test(arguments: Client.allCases)
-        func outOfRangeFetchResetsTheClient(client: Client) throws {
+        func outOfRangeFetchResetsTheClient(client: Client) async throws {
             let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=1"])
-            _ = try TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "short", "none", "5"])
-            let result = try Self.check(["out-of-range", client.rawValue, broker.bootstrap, "short", "1000"])
+            _ = try await TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "short", "none", "5"])
+            let result = try await Self.check(["out-of-range", client.rawValue, broker.bootstrap, "short", "1000"])
             #expect(result["first_offset"] as? Int == 0)
+        }
+
+        /// Seed 000's kafka-python script, run twice: the second run deletes the topic and
+        /// makes it anew, and each reads back exactly the six events it wrote.
+        @Test func theSeedsKafkaPythonScriptRunsAgainAndAgain() async throws {
+            let broker = try Self.startBroker()
+            for _ in 0..<2 {
+                let read = try await TansuBroker.runPeer("seed_user_events.py", [broker.bootstrap])
+                #expect(read.map { $0["offset"] as? Int } == Array(0..<6))
+                #expect(read.compactMap { ($0["value"] as? [String: Any])?["b"] as? Int } == [1, 2, 3, 4, 4, 5])
+            }
         }
 
         /// Topic admin: create with a config, grow, describe, delete.
         @Test(arguments: Client.allCases)
-        func topicAdmin(client: Client) throws {
+        func topicAdmin(client: Client) async throws {
             let broker = try Self.startBroker()
-            let result = try Self.check(["admin", client.rawValue, broker.bootstrap, "managed"])
+            let result = try await Self.check(["admin", client.rawValue, broker.bootstrap, "managed"])
             #expect((result["after_create"] as? [String])?.contains("managed") == true)
             #expect(result["partitions"] as? Int == 5)
             #expect((result["retention"] as? String)?.contains("3600000") == true)

@@ -12,9 +12,9 @@ extension BrokerTests {
         /// a second producer with the same transactional id fences the first and aborts its
         /// open transaction.
         @Test(arguments: BrokerTests.BrokerInteropTests.Client.allCases)
-        func transactionalProducers(client: BrokerTests.BrokerInteropTests.Client) throws {
+        func transactionalProducers(client: BrokerTests.BrokerInteropTests.Client) async throws {
             let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=2"])
-            let lines = try TansuBroker.runPeer("txn_checks.py", [client.rawValue, broker.bootstrap, "txn-\(client.rawValue)", "txn-group"])
+            let lines = try await TansuBroker.runPeer("txn_checks.py", [client.rawValue, broker.bootstrap, "txn-\(client.rawValue)", "txn-group"])
             let result = try #require(lines.last)
             let committed = (0..<5).flatMap { ["c1-\($0)", "c2-\($0)"] }.sorted()
             #expect(result["committed"] as? [String] == committed, "read_committed sees only committed records")

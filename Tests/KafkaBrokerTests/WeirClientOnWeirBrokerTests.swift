@@ -105,7 +105,7 @@ extension BrokerTests {
         @Test func readCommittedDropsAbortedTransactions() async throws {
             try await Self.withCluster { cluster, bootstrap in
                 try await KafkaAdmin(cluster: cluster).createTopic("txn-\(1)", partitions: 2)
-                let lines = try TansuBroker.runPeer("txn_checks.py", ["librdkafka", bootstrap, "txn-1", "weir-readers"])
+                let lines = try await TansuBroker.runPeer("txn_checks.py", ["librdkafka", bootstrap, "txn-1", "weir-readers"])
                 #expect(lines.count == 1)
                 let committed = try await Self.readAll(cluster, "txn-1", from: .earliest, expecting: 10, settings: ["isolation.level": "read_committed"])
                 let values = Set(committed.map { String(decoding: $0.value ?? [], as: UTF8.self) })

@@ -42,7 +42,7 @@ import WeirTestSupport
             }
             for try await (key, metadata) in group { sent[key] = metadata }
         }
-        let read = try TansuBroker.runPeer(peer.rawValue, ["consume", broker.bootstrap, topic, "\(Self.count)"])
+        let read = try await TansuBroker.runPeer(peer.rawValue, ["consume", broker.bootstrap, topic, "\(Self.count)"])
         #expect(read.count == Self.count)
         for entry in read {
             let key = try #require(entry["key"] as? String)
@@ -63,7 +63,7 @@ import WeirTestSupport
         let cluster = try KafkaCluster(config: broker.config)
         let topic = "from-\(peer.name)"
         try await KafkaAdmin(cluster: cluster).createTopic(topic, partitions: 4)
-        let written = try TansuBroker.runPeer(peer.rawValue, ["produce", broker.bootstrap, topic, codec.description, "\(Self.count)"])
+        let written = try await TansuBroker.runPeer(peer.rawValue, ["produce", broker.bootstrap, topic, codec.description, "\(Self.count)"])
         #expect(written.count == Self.count)
 
         // Keys land where the peer's murmur2 partitioner put them.

@@ -53,3 +53,33 @@ private final class HandOff<Value>: @unchecked Sendable {
         set { lock.withLock { stored = newValue } }
     }
 }
+
+/// Runs blocking work (a child process, a polling wait) on a thread of its own and awaits
+/// it. A test that blocks inside an async context holds one of Swift's cooperative threads
+/// (one per core) for as long as it blocks, and the brokers and clients of every other test
+/// running meanwhile wait for a thread; under such starvation their timings fail.
+public func offCooperativePool<Value>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    let box: Carried<Value> = try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { Carried(try work()) }) }
+        thread.start()
+    }
+    return box.value
+}
+
+/// A value carried from the worker thread to the awaiting task (which alone uses it after).
+private struct Carried<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+extension ChildProcess {
+    /// `run`, awaited without holding a cooperative thread.
+    public static func run(
+        _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+        directory: URL? = nil, timeoutSeconds: Double = 60
+    ) async throws -> Result {
+        try await offCooperativePool {
+            try run(executable, arguments, input: input, environment: environment, directory: directory, timeoutSeconds: timeoutSeconds) as Result
+        }
+    }
+}

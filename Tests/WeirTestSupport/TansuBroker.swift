@@ -37,6 +37,11 @@ public final class TansuBroker: @unchecked Sendable {
         }
     }
 
+    /// `runPeer`, awaited without holding a cooperative thread.
+    public static func runPeer(_ script: String, _ arguments: [String]) async throws -> [[String: Any]] {
+        try await offCooperativePool { try runPeer(script, arguments) as [[String: Any]] }
+    }
+
     /// Prints what `code` prints, run by `python`.
     static func pythonOutput(_ python: String, _ code: String) throws -> String {
         try ChildProcess.run(python, ["-c", code], timeoutSeconds: 30).output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -133,6 +138,17 @@ public enum Kcat {
         -> (status: Int32, output: String, error: String) {
         let result = try ChildProcess.run("/usr/bin/kcat", arguments, input: input, timeoutSeconds: timeoutSeconds)
         return (result.status, result.output, result.error)
+    }
+
+    /// `run`, awaited without holding a cooperative thread.
+    public static func run(_ arguments: [String], input: String = "") async throws -> (status: Int32, output: String, error: String) {
+        try await offCooperativePool { try run(arguments, input: input) as (status: Int32, output: String, error: String) }
+    }
+
+    /// `runDebian`, awaited without holding a cooperative thread.
+    public static func runDebian(_ arguments: [String], input: String = "", timeoutSeconds: Double = 60) async throws
+        -> (status: Int32, output: String, error: String) {
+        try await offCooperativePool { try runDebian(arguments, input: input, timeoutSeconds: timeoutSeconds) as (status: Int32, output: String, error: String) }
     }
 
     /// A folder holding `librdkafka.so.1`, linked to the wheel's copy (made once per process).
