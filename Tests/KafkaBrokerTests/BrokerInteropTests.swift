@@ -161,6 +161,22 @@ extension BrokerTests {
             #expect(result["first_offset"] as? Int == 0)
         }
 
+        /// With users configured, each client gets in with PLAIN, SCRAM-SHA-256 and
+        /// SCRAM-SHA-512, a wrong password does not, and a client without SASL is turned away.
+        @Test(arguments: Client.allCases)
+        func saslUsers(client: Client) async throws {
+            let broker = try WeirBrokerProcess(arguments: ["--user", "alice:secret", "--config", "num.partitions=1"])
+            for mechanism in ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] {
+                let result = try await Self.check(["sasl", client.rawValue, broker.bootstrap, "in-\(mechanism)", mechanism, "alice", "secret"])
+                #expect(result["values"] as? [String] == ["sasl-0", "sasl-1", "sasl-2"], "\(mechanism): \(result)")
+            }
+            let refused = try await Self.check(["sasl", client.rawValue, broker.bootstrap, "kept-out", "SCRAM-SHA-256", "alice", "guess"])
+            #expect(refused["error"] is String, "\(refused)")
+            #expect(broker.log().contains("authentication failed") && broker.log().contains("invalid username or password"))
+            let anonymous = try await Kcat.runDebian(["-b", broker.bootstrap, "-L", "-m", "3"], timeoutSeconds: 20)
+            #expect(anonymous.status != 0 || !anonymous.output.contains("topic \""), "\(anonymous.output)")
+        }
+
         /// Seed 000's kafka-python script, run twice: the second run deletes the topic and
         /// makes it anew, and each reads back exactly the six events it wrote.
         @Test func theSeedsKafkaPythonScriptRunsAgainAndAgain() async throws {

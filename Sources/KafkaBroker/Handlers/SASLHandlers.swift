@@ -54,6 +54,9 @@ extension Broker {
                 session.scramStarted = true
                 if scram.user != nil { session.authenticated = true }
                 return SaslAuthenticateResponse(authBytes: reply)
+            } catch .refused {
+                // An unknown user and a wrong password look the same from outside.
+                return refuse("invalid username or password")
             } catch {
                 return refuse("\(error)")
             }

@@ -19,6 +19,9 @@ Every check prints one JSON line; CLIENT is librdkafka (confluent-kafka), kafka-
       Prints {"first_offset": n}.
   broker_checks.py idempotent CLIENT BOOTSTRAP TOPIC COUNT
       an idempotent producer writes COUNT records to partition 0. Prints {"offsets": [...]}.
+  broker_checks.py sasl CLIENT BOOTSTRAP TOPIC MECHANISM USER PASSWORD
+      over SASL_PLAINTEXT with MECHANISM, produces three values to partition 0 and reads them
+      back. Prints {"values": [...]} or {"error": "..."} when the client cannot get in.
   broker_checks.py admin CLIENT BOOTSTRAP TOPIC
       creates TOPIC (3 partitions, retention.ms=3600000), grows it to 5, reads its config,
       deletes it. Prints {"after_create": [...topics], "partitions": n, "retention": "...", "after_delete": [...]}.
@@ -274,7 +277,7 @@ def produce_values(topic, values, settings):
                 offsets.append(future.get(timeout=30).offset)
             except Exception as failure:  # the broker's refusal, as the client reports it
                 error = type(failure).__name__
-        producer.close()
+        producer.close(timeout=5)
         return offsets, error
 
     async def run():
@@ -318,6 +321,28 @@ def idempotent(topic, count):
                 "aiokafka": {"enable_idempotence": True}}
     offsets, error = produce_values(topic, [b"idempotent-%d" % index for index in range(count)], settings)
     emit({"offsets": offsets, "error": error})
+
+
+def sasl(topic, mechanism, user, password):
+    values = [b"sasl-%d" % index for index in range(3)]
+    settings = {"librdkafka": {"security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": mechanism, "sasl.username": user,
+                               "sasl.password": password, "message.timeout.ms": 3000},
+                "kafka-python": {"security_protocol": "SASL_PLAINTEXT", "sasl_mechanism": mechanism, "sasl_plain_username": user,
+                                 "sasl_plain_password": password, "max_block_ms": 3000, "bootstrap_timeout_ms": 3000},
+                "aiokafka": {"security_protocol": "SASL_PLAINTEXT", "sasl_mechanism": mechanism, "sasl_plain_username": user,
+                             "sasl_plain_password": password}}
+    try:
+        offsets, error = produce_values(topic, values, settings)
+    except Exception as failure:  # the client could not connect at all
+        offsets, error = [], type(failure).__name__
+    if error is not None or not offsets:
+        emit({"error": error or "nothing written"})
+        return
+    consumer_settings = {"librdkafka": {k: v for k, v in settings["librdkafka"].items() if k != "message.timeout.ms"},
+                         "kafka-python": {k: v for k, v in settings["kafka-python"].items() if k not in ("max_block_ms", "bootstrap_timeout_ms")},
+                         "aiokafka": settings["aiokafka"]}[CLIENT]
+    records = read_partition(topic, "earliest", 3, consumer_settings)
+    emit({"values": [value.decode() for _, value in records]})
 
 
 def admin(topic):
@@ -381,6 +406,8 @@ if __name__ == "__main__":
         out_of_range(arguments[0], int(arguments[1]))
     elif command == "idempotent":
         idempotent(arguments[0], int(arguments[1]))
+    elif command == "sasl":
+        sasl(arguments[0], arguments[1], arguments[2], arguments[3])
     elif command == "admin":
         admin(arguments[0])
     else:
