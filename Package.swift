@@ -63,6 +63,9 @@ let package = Package(
                 "SCRAM",
             ]
         ),
+        // The SQL front end's first stage: lexer, syntax tree and parser for Weir's Flink SQL,
+        // with errors that name line and column. No I/O, no dependencies.
+        .target(name: "SQLSyntax"),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
         .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),
         .executableTarget(
@@ -110,6 +113,8 @@ let package = Package(
                 "KafkaBroker", "KafkaLog", "KafkaClient", "KafkaProtocol", "WeirTestSupport", "weir", "WeirFuzz",
             ]
         ),
+        // The SQL parser: every statement form, expressions and their precedence, error places.
+        .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax"]),
         // Runs the built `weir` binary as a user would.
         .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "KafkaClient", "WeirTestSupport", "weir"]),
     ]

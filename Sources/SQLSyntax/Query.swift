@@ -1,0 +1,140 @@
+/// A query: a select, a union of selects, or a VALUES list, with ORDER BY and LIMIT, and
+/// the named queries of a WITH clause it may use.
+public struct Query: Sendable, Equatable {
+    public var with: [NamedQuery]
+    public var body: QueryBody
+    public var orderBy: [OrderItem]
+    public var limit: Expression?
+    public var offset: Expression?
+
+    public init(with: [NamedQuery] = [], body: QueryBody, orderBy: [OrderItem] = [], limit: Expression? = nil, offset: Expression? = nil) {
+        self.with = with
+        self.body = body
+        self.orderBy = orderBy
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// `name AS (query)` in a WITH clause.
+public struct NamedQuery: Sendable, Equatable {
+    public var name: Identifier
+    public var query: Query
+
+    public init(name: Identifier, query: Query) {
+        self.name = name
+        self.query = query
+    }
+}
+
+public indirect enum QueryBody: Sendable, Equatable {
+    case select(Select)
+    /// UNION [ALL] (INTERSECT and EXCEPT parse too, for a clear "not supported").
+    case setOperation(SetOperator, all: Bool, QueryBody, QueryBody)
+    /// A parenthesised query with its own ORDER BY / LIMIT.
+    case nested(Query)
+    /// VALUES (row), (row), ...
+    case values([[Expression]])
+}
+
+public enum SetOperator: String, Sendable, Equatable {
+    case union = "UNION", intersect = "INTERSECT", except = "EXCEPT"
+}
+
+public struct Select: Sendable, Equatable {
+    public var distinct: Bool
+    public var items: [SelectItem]
+    public var from: TableReference?
+    public var filter: Expression?
+    public var groupBy: [Expression]
+    public var having: Expression?
+    public var range: SourceRange
+
+    public init(distinct: Bool = false, items: [SelectItem], from: TableReference? = nil, filter: Expression? = nil,
+                groupBy: [Expression] = [], having: Expression? = nil, range: SourceRange) {
+        self.distinct = distinct
+        self.items = items
+        self.from = from
+        self.filter = filter
+        self.groupBy = groupBy
+        self.having = having
+        self.range = range
+    }
+}
+
+public enum SelectItem: Sendable, Equatable {
+    case expression(Expression, alias: Identifier?)
+    /// `*` or `t.*`.
+    case wildcard(qualifier: Identifier?, range: SourceRange)
+}
+
+public struct OrderItem: Sendable, Equatable {
+    public var expression: Expression
+    public var descending: Bool
+    /// NULLS FIRST (true), NULLS LAST (false), or the default.
+    public var nullsFirst: Bool?
+
+    public init(expression: Expression, descending: Bool = false, nullsFirst: Bool? = nil) {
+        self.expression = expression
+        self.descending = descending
+        self.nullsFirst = nullsFirst
+    }
+}
+
+/// What FROM reads.
+public indirect enum TableReference: Sendable, Equatable {
+    case table(QualifiedName, alias: Identifier?)
+    case subquery(Query, alias: Identifier?, range: SourceRange)
+    /// `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '5' SECOND))`: a table-valued function.
+    case tableFunction(FunctionCall, alias: Identifier?)
+    case join(JoinKind, TableReference, TableReference, condition: Expression?)
+}
+
+public enum JoinKind: String, Sendable, Equatable {
+    case inner = "JOIN", left = "LEFT JOIN", right = "RIGHT JOIN", full = "FULL JOIN", cross = "CROSS JOIN"
+}
+
+/// A function call: `f(a, b)`, `COUNT(DISTINCT x)`, `COUNT(*)`, and the arguments of
+/// table-valued functions, which may be named (`SIZE => INTERVAL '1' MINUTE`), tables
+/// (`TABLE t`) or column descriptors (`DESCRIPTOR(ts)`).
+public struct FunctionCall: Sendable, Equatable {
+    public var name: QualifiedName
+    public var arguments: [FunctionArgument]
+    public var distinct: Bool
+    /// `COUNT(*)`.
+    public var star: Bool
+    public var range: SourceRange
+
+    public init(name: QualifiedName, arguments: [FunctionArgument], distinct: Bool = false, star: Bool = false, range: SourceRange) {
+        self.name = name
+        self.arguments = arguments
+        self.distinct = distinct
+        self.star = star
+        self.range = range
+    }
+}
+
+public struct FunctionArgument: Sendable, Equatable {
+    public enum Value: Sendable, Equatable {
+        case expression(Expression)
+        /// `TABLE name` (or a subquery) as a table-valued function's input.
+        case table(TableReference)
+        /// `DESCRIPTOR(a, b)`: columns named for a table-valued function.
+        case descriptor([Identifier])
+    }
+
+    /// `name => value`.
+    public var name: Identifier?
+    public var value: Value
+
+    public init(name: Identifier? = nil, value: Value) {
+        self.name = name
+        self.value = value
+    }
+
+    /// The argument's expression, when it is one.
+    public var expression: Expression? {
+        if case let .expression(expression) = value { return expression }
+        return nil
+    }
+}
