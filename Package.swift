@@ -66,6 +66,9 @@ let package = Package(
         // The SQL front end's first stage: lexer, syntax tree and parser for Weir's Flink SQL,
         // with errors that name line and column. No I/O, no dependencies.
         .target(name: "SQLSyntax"),
+        // The streaming SQL engine: catalog, planner, expressions, operators, windows,
+        // connectors and formats (on SQLSyntax; Kafka tables come with the next issue).
+        .target(name: "StreamSQL", dependencies: ["SQLSyntax"]),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
         .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),
         .executableTarget(

@@ -21,6 +21,9 @@ public indirect enum DataType: Sendable, Hashable, CustomStringConvertible {
     case map(DataType, DataType)
     case multiset(DataType)
     case row([RowField])
+    /// An interval of days to seconds (its values count microseconds), or of years to
+    /// months (its values count months): what `INTERVAL '5' SECOND` and `ts - ts` are.
+    case interval(yearToMonth: Bool)
     /// The type of NULL before it meets another type.
     case null
 
@@ -62,6 +65,7 @@ public indirect enum DataType: Sendable, Hashable, CustomStringConvertible {
         case let .map(key, value): return "MAP<\(key), \(value)>"
         case let .multiset(element): return "MULTISET<\(element)>"
         case let .row(fields): return "ROW<" + fields.map { "`\($0.name)` \($0.type)" }.joined(separator: ", ") + ">"
+        case let .interval(yearToMonth): return yearToMonth ? "INTERVAL YEAR TO MONTH" : "INTERVAL DAY TO SECOND(3)"
         case .null: return "NULL"
         }
     }

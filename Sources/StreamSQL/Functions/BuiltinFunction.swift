@@ -1,0 +1,219 @@
+import Foundation
+import SQLSyntax
+
+/// The scalar functions Weir knows, by their Flink names. The planner resolves a call's
+/// name and argument types to one of these (and its result type); `apply` computes it.
+enum BuiltinFunction: Sendable {
+    // Time.
+    case toTimestamp(format: String?)
+    case toTimestampLTZ(precision: Int)
+    case dateFormat(String)
+    case fromUnixtime(format: String)
+    case unixTimestamp(format: String?)
+    case currentTimestamp
+    case proctime
+    case extract(TimeUnit)
+    case floorTime(TimeUnit)
+    case ceilTime(TimeUnit)
+    case timestampAdd(TimeUnit)
+    case timestampDiff(TimeUnit)
+    // Strings.
+    case upper, lower, charLength, concat, concatWs, substring, replace, initcap
+    case trim(TrimSide, characters: Bool)
+    case regexpExtract(NSRegularExpression?)
+    case splitIndex
+    case position
+    case jsonValue
+    // Numbers.
+    case abs, round, mod, power, sqrt, ln, exp
+    case floorNumber, ceilNumber
+    // Conditionals.
+    case coalesce, ifThenElse, nullIf
+    /// A function defined in SQL: its body, with its parameters as columns 0..<n.
+    case sqlFunction(name: String, body: CompiledExpression)
+
+    static let names: [String] = [
+        "TO_TIMESTAMP", "TO_TIMESTAMP_LTZ", "DATE_FORMAT", "FROM_UNIXTIME", "UNIX_TIMESTAMP", "CURRENT_TIMESTAMP", "NOW",
+        "LOCALTIMESTAMP", "PROCTIME", "EXTRACT", "YEAR", "MONTH", "DAYOFMONTH", "HOUR", "MINUTE", "SECOND", "TIMESTAMPADD",
+        "TIMESTAMPDIFF", "UPPER", "LOWER", "CHAR_LENGTH", "CHARACTER_LENGTH", "CONCAT", "CONCAT_WS", "SUBSTRING", "SUBSTR",
+        "REPLACE", "INITCAP", "TRIM", "LTRIM", "RTRIM", "REGEXP_EXTRACT", "SPLIT_INDEX", "POSITION", "JSON_VALUE", "ABS", "ROUND",
+        "MOD", "POWER", "SQRT", "LN", "EXP", "FLOOR", "CEIL", "COALESCE", "IF", "NULLIF",
+    ]
+}
+
+extension BuiltinFunction {
+    /// The function applied to evaluated arguments. Flink's rule: a NULL argument gives
+    /// NULL, except for the conditionals and CONCAT_WS, which look at each argument.
+    func apply(_ arguments: [Value]) throws(SQLError) -> Value {
+        switch self {
+        case .coalesce:
+            return arguments.first { !$0.isNull } ?? .null
+        case .ifThenElse:
+            return arguments[0].isTrue ? arguments[1] : arguments[2]
+        case .nullIf:
+            return arguments[0] == arguments[1] ? .null : arguments[0]
+        case .concatWs:
+            guard case let .string(separator) = arguments[0] else { return .null }
+            return .string(arguments.dropFirst().compactMap { if case let .string(text) = $0 { return text } else { return nil } }.joined(separator: separator))
+        case .currentTimestamp:
+            return .timestampLTZ(Int64(Date().timeIntervalSince1970 * 1_000_000))
+        case .proctime:
+            return .timestampLTZ(Int64(Date().timeIntervalSince1970 * 1000) * 1000)
+        case let .sqlFunction(_, body):
+            return try body.evaluate(arguments)
+        default:
+            break
+        }
+        if arguments.contains(where: \.isNull) { return .null }
+        switch self {
+        case let .toTimestamp(format):
+            guard case let .string(text) = arguments[0] else { return .null }
+            if let format, format != "yyyy-MM-dd HH:mm:ss" {
+                return TimeFormat(format).parse(text).map(Value.timestamp) ?? .null
+            }
+            return CivilTime.parseTimestamp(Array(text.utf8)).map(Value.timestamp) ?? .null
+        case let .toTimestampLTZ(precision):
+            guard let number = arguments[0].doubleValue else { return .null }
+            return .timestampLTZ(precision == 0 ? Int64(number) * 1_000_000 : Int64(number * 1000))
+        case let .dateFormat(format):
+            guard let micros = arguments[0].timestampMicros else {
+                if case let .string(text) = arguments[0], let micros = CivilTime.parseTimestamp(Array(text.utf8)) {
+                    return .string(TimeFormat(format).format(micros))
+                }
+                return .null
+            }
+            return .string(TimeFormat(format).format(micros))
+        case let .fromUnixtime(format):
+            guard case let .integer(seconds) = arguments[0] else { return .null }
+            return .string(TimeFormat(format).format(seconds * 1_000_000))
+        case let .unixTimestamp(format):
+            guard case let .string(text) = arguments[0] else { return .null }
+            let micros = format.map { TimeFormat($0).parse(text) } ?? CivilTime.parseTimestamp(Array(text.utf8))
+            return micros.map { .integer($0 / 1_000_000) } ?? .null
+        case let .extract(unit):
+            return TimeArithmetic.extract(unit, from: arguments[0]).map(Value.integer) ?? .null
+        case let .floorTime(unit):
+            return TimeArithmetic.truncate(arguments[0], to: unit, ceil: false)
+        case let .ceilTime(unit):
+            return TimeArithmetic.truncate(arguments[0], to: unit, ceil: true)
+        case let .timestampAdd(unit):
+            guard case let .integer(amount) = arguments[0] else { return .null }
+            return TimeArithmetic.add(amount, unit, to: arguments[1])
+        case let .timestampDiff(unit):
+            return TimeArithmetic.difference(unit, from: arguments[0], to: arguments[1]).map(Value.integer) ?? .null
+        case .upper:
+            guard case let .string(text) = arguments[0] else { return .null }
+            return .string(text.uppercased())
+        case .lower:
+            guard case let .string(text) = arguments[0] else { return .null }
+            return .string(text.lowercased())
+        case .initcap:
+            guard case let .string(text) = arguments[0] else { return .null }
+            return .string(text.capitalized)
+        case .charLength:
+            guard case let .string(text) = arguments[0] else { return .null }
+            return .integer(Int64(text.count))
+        case .concat:
+            return .string(arguments.map { if case let .string(text) = $0 { return text } else { return ValueFormatter.plain($0) } }.joined())
+        case .substring:
+            guard case let .string(text) = arguments[0], case let .integer(start) = arguments[1] else { return .null }
+            let characters = Array(text)
+            // 1-based; a start of 0 or below counts from before the first character.
+            let from = Int(start) - 1
+            var length = characters.count - max(from, 0)
+            if arguments.count > 2 {
+                guard case let .integer(given) = arguments[2], given >= 0 else { return .null }
+                length = Int(given) + min(from, 0)
+            }
+            let lower = max(from, 0)
+            let upper = min(characters.count, lower + max(length, 0))
+            return .string(lower < upper ? String(characters[lower..<upper]) : "")
+        case .replace:
+            guard case let .string(text) = arguments[0], case let .string(target) = arguments[1], case let .string(with) = arguments[2] else { return .null }
+            return .string(target.isEmpty ? text : text.replacingOccurrences(of: target, with: with))
+        case let .trim(side, characters):
+            guard case let .string(text) = arguments[characters ? 1 : 0] else { return .null }
+            var set = Set(" ")
+            if characters, case let .string(chosen) = arguments[0] { set = Set(chosen) }
+            var slice = Substring(text)
+            if side != .trailing { while let first = slice.first, set.contains(first) { slice.removeFirst() } }
+            if side != .leading { while let last = slice.last, set.contains(last) { slice.removeLast() } }
+            return .string(String(slice))
+        case let .regexpExtract(compiled):
+            guard case let .string(text) = arguments[0] else { return .null }
+            var regex = compiled
+            if regex == nil, case let .string(pattern) = arguments[1] { regex = try? NSRegularExpression(pattern: pattern) }
+            guard let regex else { return .null }
+            let group = arguments.count > 2 ? Int(arguments[2].doubleValue ?? 1) : 1
+            let range = NSRange(text.startIndex..., in: text)
+            guard let match = regex.firstMatch(in: text, range: range), group <= match.numberOfRanges - 1 || group == 0,
+                  let matched = Range(match.range(at: group), in: text) else { return .null }
+            return .string(String(text[matched]))
+        case .splitIndex:
+            guard case let .string(text) = arguments[0], case let .string(separator) = arguments[1], case let .integer(index) = arguments[2],
+                  !separator.isEmpty else { return .null }
+            let parts = text.components(separatedBy: separator)
+            return index >= 0 && index < parts.count ? .string(parts[Int(index)]) : .null
+        case .position:
+            guard case let .string(needle) = arguments[0], case let .string(haystack) = arguments[1] else { return .null }
+            guard !needle.isEmpty else { return .integer(1) }
+            guard let found = haystack.range(of: needle) else { return .integer(0) }
+            return .integer(Int64(haystack.distance(from: haystack.startIndex, to: found.lowerBound) + 1))
+        case .jsonValue:
+            guard case let .string(document) = arguments[0], case let .string(path) = arguments[1] else { return .null }
+            return JSONPath.value(in: document, path: path)
+        case .abs:
+            switch arguments[0] {
+            case let .integer(value): return .integer(Swift.abs(value))
+            case let .double(value): return .double(Swift.abs(value))
+            case let .decimal(value): return .decimal(value < 0 ? -value : value)
+            default: return .null
+            }
+        case .round:
+            let places = arguments.count > 1 ? Int(arguments[1].doubleValue ?? 0) : 0
+            switch arguments[0] {
+            case let .integer(value):
+                guard places < 0 else { return .integer(value) }
+                let factor = Int64(pow(10.0, Double(-places)))
+                return .integer((value + (value >= 0 ? factor / 2 : -factor / 2)) / factor * factor)
+            case let .double(value):
+                let factor = pow(10.0, Double(places))
+                return .double((value * factor).rounded(.toNearestOrAwayFromZero) / factor)
+            case let .decimal(value):
+                var input = value, output = Decimal()
+                NSDecimalRound(&output, &input, places, .plain)
+                return .decimal(output)
+            default: return .null
+            }
+        case .mod:
+            switch (arguments[0], arguments[1]) {
+            case let (.integer(a), .integer(b)): return b == 0 ? .null : .integer(a % b)
+            default:
+                guard let a = arguments[0].doubleValue, let b = arguments[1].doubleValue else { return .null }
+                return .double(fmod(a, b))
+            }
+        case .power:
+            guard let a = arguments[0].doubleValue, let b = arguments[1].doubleValue else { return .null }
+            return .double(pow(a, b))
+        case .sqrt:
+            return arguments[0].doubleValue.map { .double(Foundation.sqrt($0)) } ?? .null
+        case .ln:
+            return arguments[0].doubleValue.map { .double(log($0)) } ?? .null
+        case .exp:
+            return arguments[0].doubleValue.map { .double(Foundation.exp($0)) } ?? .null
+        case .floorNumber, .ceilNumber:
+            let up = { if case .ceilNumber = self { return true } else { return false } }()
+            switch arguments[0] {
+            case let .integer(value): return .integer(value)
+            case let .double(value): return .double(up ? value.rounded(.up) : value.rounded(.down))
+            case let .decimal(value):
+                var input = value, output = Decimal()
+                NSDecimalRound(&output, &input, 0, up ? .up : .down)
+                return .decimal(output)
+            default: return .null
+            }
+        default:
+            return .null
+        }
+    }
+}

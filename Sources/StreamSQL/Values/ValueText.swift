@@ -1,0 +1,159 @@
+import Foundation
+import SQLSyntax
+
+/// Text to values of a type: CAST from STRING, and the fields of CSV and JSON records.
+enum ValueParser {
+    static func parse(_ text: String, as type: DataType) -> Value? {
+        switch type {
+        case .varchar, .char: return .string(text)
+        case .boolean:
+            switch text.lowercased() {
+            case "true", "1": return .boolean(true)
+            case "false", "0": return .boolean(false)
+            default: return nil
+            }
+        case .tinyint, .smallint, .int, .bigint:
+            if let value = Int64(text.trimmingCharacters(in: .whitespaces)) { return fits(value, type) ? .integer(value) : nil }
+            // JSON numbers like 3.0 into an integer column: only when whole.
+            if let double = Double(text), double.rounded() == double, abs(double) < 9.2e18 { return fits(Int64(double), type) ? .integer(Int64(double)) : nil }
+            return nil
+        case .float, .double:
+            return Double(text.trimmingCharacters(in: .whitespaces)).map(Value.double)
+        case let .decimal(_, scale):
+            guard let decimal = Decimal(string: text.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+            var input = decimal, rounded = Decimal()
+            NSDecimalRound(&rounded, &input, scale, .plain)
+            return .decimal(rounded)
+        case .date:
+            guard let micros = CivilTime.parseTimestamp(Array(text.utf8)) else { return nil }
+            return .date(Int32(micros / CivilTime.microsPerDay))
+        case .time:
+            let bytes = Array(("1970-01-01 " + text).utf8)
+            return CivilTime.parseTimestamp(bytes).map(Value.time)
+        case .timestamp:
+            return CivilTime.parseTimestamp(Array(text.utf8)).map(Value.timestamp)
+                ?? isoInstant(text).map(Value.timestamp)
+        case .timestampLTZ:
+            return isoInstant(text).map(Value.timestampLTZ) ?? CivilTime.parseTimestamp(Array(text.utf8)).map(Value.timestampLTZ)
+        case .binary, .varbinary:
+            return .bytes(Array(text.utf8))
+        case .array, .map, .row, .multiset:
+            var bytes = Array(text.utf8)
+            return bytes.withUnsafeMutableBufferPointer { buffer in
+                var scanner = JSONScanner(UnsafeBufferPointer(buffer))
+                return scanner.node()?.value(as: type)
+            }
+        case .interval, .null:
+            return nil
+        }
+    }
+
+    /// `2024-01-01T00:00:00Z`, `...+08:00`, `...Z` with a fraction.
+    static func isoInstant(_ text: String) -> Int64? {
+        var body = Substring(text)
+        var offset: Int64 = 0
+        if body.hasSuffix("Z") {
+            body = body.dropLast()
+        } else if body.count > 6, let sign = body.dropLast(5).last, sign == "+" || sign == "-",
+                  let hours = Int64(body.suffix(5).prefix(2)), let minutes = Int64(body.suffix(2)) {
+            offset = (hours * 3600 + minutes * 60) * (sign == "+" ? 1 : -1)
+            body = body.dropLast(6)
+        } else {
+            return nil
+        }
+        guard let local = CivilTime.parseTimestamp(Array(body.utf8)) else { return nil }
+        return local - offset * CivilTime.microsPerSecond
+    }
+
+    static func fits(_ value: Int64, _ type: DataType) -> Bool {
+        switch type {
+        case .tinyint: return value >= -128 && value <= 127
+        case .smallint: return value >= -32768 && value <= 32767
+        case .int: return value >= Int64(Int32.min) && value <= Int64(Int32.max)
+        default: return true
+        }
+    }
+}
+
+/// Values to text as Flink shows them.
+enum ValueFormatter {
+    /// The text of a value without quotes (CSV fields, CONCAT, CAST to STRING): doubles as
+    /// Java prints them (`1.0E7`, `801136.8400000001`), timestamps with their fraction only
+    /// when there is one.
+    static func plain(_ value: Value, type: DataType? = nil) -> String {
+        switch value {
+        case .null: return ""
+        case let .boolean(flag): return flag ? "true" : "false"
+        case let .integer(number): return String(number)
+        case let .double(number): return javaDouble(number, isFloat: type == .float)
+        case let .decimal(number):
+            if case let .decimal(_, scale) = type { return decimalText(number, scale: scale) }
+            return "\(number)"
+        case let .string(text): return text
+        case let .bytes(bytes): return bytes.map { String(format: "%02x", $0) }.joined()
+        case let .date(days): return CivilTime.formatDate(Int64(days))
+        case let .time(micros): return CivilTime.formatTime(micros, precision: fractionDigits(micros))
+        case let .timestamp(micros), let .timestampLTZ(micros):
+            return CivilTime.formatTimestamp(micros, precision: fractionDigits(micros % CivilTime.microsPerSecond))
+        case let .array(elements): return "[" + elements.map { plain($0) }.joined(separator: ", ") + "]"
+        case let .map(entries): return "{" + entries.map { plain($0.key) + "=" + plain($0.value) }.joined(separator: ", ") + "}"
+        case let .row(fields): return "(" + fields.map { plain($0) }.joined(separator: ", ") + ")"
+        }
+    }
+
+    /// As the results table shows a value: NULL spelled out, timestamps at their precision.
+    static func display(_ value: Value, type: DataType) -> String {
+        switch (value, type) {
+        case (.null, _): return "NULL"
+        case let (.boolean(flag), _): return flag ? "TRUE" : "FALSE"
+        case let (.timestamp(micros), .timestamp(precision)), let (.timestampLTZ(micros), .timestampLTZ(precision)):
+            return CivilTime.formatTimestamp(micros, precision: precision)
+        default: return plain(value, type: type)
+        }
+    }
+
+    /// 0, 3 or 6 fractional digits: as many as the value needs, in steps of milliseconds.
+    static func fractionDigits(_ micros: Int64) -> Int {
+        let fraction = abs(micros) % CivilTime.microsPerSecond
+        if fraction == 0 { return 0 }
+        return fraction % 1000 == 0 ? 3 : 6
+    }
+
+    static func decimalText(_ value: Decimal, scale: Int) -> String {
+        let number = NSDecimalNumber(decimal: value)
+        let formatter = NumberFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.minimumFractionDigits = scale
+        formatter.maximumFractionDigits = scale
+        formatter.minimumIntegerDigits = 1
+        formatter.usesGroupingSeparator = false
+        return formatter.string(from: number) ?? "\(value)"
+    }
+
+    /// Java's `Double.toString`: plain notation from 10^-3 to 10^7, scientific outside, the
+    /// shortest digits that read back as the same double.
+    static func javaDouble(_ value: Double, isFloat: Bool = false) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
+        if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
+        let magnitude = abs(value)
+        let shortest = isFloat ? "\(Float(value))" : "\(value)"
+        if magnitude >= 1e-3 && magnitude < 1e7 {
+            // Swift prints these plainly already ("1.5", "100.0"), except tiny exponents it never uses here.
+            return shortest.contains("e") ? String(format: "%.17g", value) : shortest
+        }
+        // Scientific: mantissa digits from the shortest form, Java's "d.dddE±n".
+        let parts = shortest.lowercased().split(separator: "e")
+        let written = parts[0].replacingOccurrences(of: "-", with: "")
+        let exponentPart = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        let whole = written.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) ?? written
+        let fraction = written.contains(".") ? String(written.split(separator: ".", omittingEmptySubsequences: false)[1]) : ""
+        let allDigits = whole + fraction
+        let leadingZeros = allDigits.prefix { $0 == "0" }.count
+        var digits = String(allDigits.dropFirst(leadingZeros))
+        let exponent = whole.count - 1 - leadingZeros + exponentPart
+        while digits.count > 1, digits.hasSuffix("0") { digits.removeLast() }
+        let mantissa = digits.count > 1 ? "\(digits.first!).\(digits.dropFirst())" : "\(digits).0"
+        return (value < 0 ? "-" : "") + mantissa + "E" + String(exponent)
+    }
+}
