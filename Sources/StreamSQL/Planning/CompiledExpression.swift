@@ -21,6 +21,8 @@ indirect enum CompiledExpression: Sendable {
     case caseWhen([(condition: CompiledExpression, result: CompiledExpression)], otherwise: CompiledExpression?)
     case cast(CompiledExpression, from: DataType, to: DataType, isTry: Bool)
     case call(BuiltinFunction, [CompiledExpression])
+    /// Field `position` of a ROW value.
+    case field(CompiledExpression, Int)
     /// Adds an interval (microseconds or months) to a timestamp or date.
     case shiftTime(CompiledExpression, CompiledExpression, subtract: Bool, months: Bool)
 }

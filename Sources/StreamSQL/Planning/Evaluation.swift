@@ -98,6 +98,9 @@ extension CompiledExpression {
             values.reserveCapacity(arguments.count)
             for argument in arguments { values.append(try argument.evaluate(row)) }
             return try function.apply(values)
+        case let .field(value, position):
+            guard case let .row(fields) = try value.evaluate(row), position < fields.count else { return .null }
+            return fields[position]
         case let .shiftTime(time, interval, subtract, months):
             let base = try time.evaluate(row)
             guard case let .integer(amount) = try interval.evaluate(row), let micros = TimeArithmetic.micros(of: base) else { return .null }

@@ -1,0 +1,54 @@
+import SQLSyntax
+
+/// A table as the catalog keeps it: its definition, and what the planner needs from it.
+struct CatalogTable: Sendable {
+    let definition: CreateTable
+    /// Every column in declaration order: physical, metadata and computed.
+    let schema: Schema
+    /// Positions (in `schema`) of the columns a connector reads or writes.
+    let physical: [Int]
+    let metadata: [(index: Int, key: String)]
+    /// Computed columns, compiled against `schema` (they read only physical and metadata columns).
+    let computed: [(index: Int, expression: CompiledExpression)]
+    /// The event-time column and the watermark's expression, compiled against `schema`.
+    let watermark: (column: Int, expression: CompiledExpression)?
+    let options: TableOptions
+
+    var name: String { definition.name.name }
+}
+
+/// A view: its query, planned again wherever it is used.
+struct CatalogView: Sendable {
+    let definition: CreateView
+    let schema: Schema
+}
+
+/// Tables, views, functions and settings of one session. Names are case-sensitive, as in
+/// Flink (a lookup falls back to a case-insensitive match when that finds exactly one).
+public final class Catalog: @unchecked Sendable {
+    var tables: [String: CatalogTable] = [:]
+    var views: [String: CatalogView] = [:]
+    var functions: [String: CreateFunction] = [:]
+    /// `SET` values, by key.
+    public internal(set) var settings: [String: String] = [:]
+
+    public init() {}
+
+    func lookup<Entry>(_ name: String, in entries: [String: Entry]) -> Entry? {
+        if let exact = entries[name] { return exact }
+        let matches = entries.filter { $0.key.lowercased() == name.lowercased() }
+        return matches.count == 1 ? matches.first!.value : nil
+    }
+
+    func table(_ name: String) -> CatalogTable? { lookup(name, in: tables) }
+    func view(_ name: String) -> CatalogView? { lookup(name, in: views) }
+    func function(_ name: String) -> CreateFunction? { lookup(name, in: functions) }
+
+    /// Every table and view name, sorted (SHOW TABLES lists views too, as Flink does).
+    public var tableNames: [String] { (Array(tables.keys) + Array(views.keys)).sorted() }
+    public var viewNames: [String] { views.keys.sorted() }
+    public var functionNames: [String] { functions.keys.sorted() }
+
+    /// The setting, or its default.
+    public func setting(_ key: String, default value: String) -> String { settings[key] ?? value }
+}

@@ -1,0 +1,101 @@
+import SQLSyntax
+
+/// A table's WITH options, with Flink's legacy names (`connector.type`, `connector.path`,
+/// `format.type`, ...) read as their current ones, and unknown keys refused with the
+/// nearest valid one suggested.
+struct TableOptions: Sendable {
+    /// Current key → value.
+    let values: [String: String]
+    let connector: String
+
+    /// Legacy key → current key.
+    static let legacyNames: [String: String] = [
+        "connector.type": "connector", "connector.path": "path", "format.type": "format",
+        "connector.topic": "topic", "connector.startup-mode": "scan.startup.mode",
+        "format.field-delimiter": "csv.field-delimiter", "format.ignore-parse-errors": "json.ignore-parse-errors",
+        "format.fail-on-missing-field": "json.fail-on-missing-field", "connector.version": "connector.version",
+    ]
+
+    static let formatKeys: [String: [String]] = [
+        "json": ["json.ignore-parse-errors", "json.fail-on-missing-field", "json.timestamp-format.standard",
+                 "json.map-null-key.mode", "json.map-null-key.literal", "json.encode.decimal-as-plain-number"],
+        "csv": ["csv.field-delimiter", "csv.quote-character", "csv.disable-quote-character", "csv.ignore-parse-errors",
+                "csv.allow-comments", "csv.array-element-delimiter", "csv.escape-character", "csv.null-literal"],
+        "raw": ["raw.charset", "raw.endianness"],
+    ]
+
+    static let connectorKeys: [String: [String]] = [
+        "filesystem": ["path", "format", "source.monitor-interval", "sink.rolling-policy.file-size", "partition.default-name",
+                       "source.path.regex-pattern"],
+        "datagen": ["rows-per-second", "number-of-rows", "scan.parallelism"],
+        "print": ["print-identifier", "standard-error", "sink.parallelism"],
+        "blackhole": [],
+        "kafka": ["topic", "topic-pattern", "properties.bootstrap.servers", "properties.group.id", "scan.startup.mode",
+                  "scan.startup.timestamp-millis", "scan.startup.specific-offsets", "scan.bounded.mode",
+                  "scan.bounded.timestamp-millis", "scan.bounded.specific-offsets", "format", "key.format", "key.fields",
+                  "value.format", "value.fields-include", "sink.partitioner", "scan.watermark.idle-timeout", "connector.version"],
+        "upsert-kafka": ["topic", "properties.bootstrap.servers", "key.format", "value.format", "value.fields-include",
+                         "sink.buffer-flush.max-rows", "sink.buffer-flush.interval"],
+    ]
+
+    init(_ options: [TableOption], columns: [String]) throws(SQLError) {
+        var values: [String: String] = [:]
+        var ranges: [String: SourceRange] = [:]
+        for option in options {
+            var key = Self.legacyNames[option.key] ?? option.key
+            if key.hasPrefix("connector.properties.") { key = "properties." + key.dropFirst("connector.properties.".count) }
+            if values[key] != nil {
+                throw SQLError(.plan, "option '\(key)' is given twice", at: option.range)
+            }
+            values[key] = option.value
+            ranges[key] = option.range
+        }
+        guard let connector = values["connector"] else {
+            throw SQLError(.plan, "the table has no 'connector' option (filesystem, datagen, print, blackhole, kafka, upsert-kafka)",
+                           at: options.first?.range)
+        }
+        guard let known = Self.connectorKeys[connector] else {
+            let suggestion = Self.nearest(connector, among: Array(Self.connectorKeys.keys))
+            throw SQLError(.plan, "unknown connector '\(connector)'\(suggestion.map { "; did you mean '\($0)'?" } ?? "")", at: ranges["connector"])
+        }
+        // Which keys are valid: the connector's, its formats', field generators' and client properties.
+        var valid = Set(known + ["connector"])
+        for format in [values["format"], values["value.format"], values["key.format"]].compactMap({ $0 }) {
+            valid.formUnion(Self.formatKeys[format] ?? [])
+            valid.formUnion((Self.formatKeys[format] ?? []).map { "value." + $0 })
+            valid.formUnion((Self.formatKeys[format] ?? []).map { "key." + $0 })
+        }
+        for (key, _) in values where !valid.contains(key) {
+            if key.hasPrefix("properties.") && (connector == "kafka" || connector == "upsert-kafka") { continue }
+            if connector == "datagen", key.hasPrefix("fields."), columns.contains(where: { key.hasPrefix("fields.\($0).") }) { continue }
+            let suggestion = Self.nearest(key, among: Array(valid))
+            throw SQLError(.plan, "unknown option '\(key)' for the \(connector) connector\(suggestion.map { "; did you mean '\($0)'?" } ?? "")",
+                           at: ranges[key])
+        }
+        self.values = values
+        self.connector = connector
+    }
+
+    subscript(key: String) -> String? { values[key] }
+
+    /// The closest name by edit distance, when it is close enough to be a likely typo.
+    static func nearest(_ word: String, among candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        guard let (best, distance) = scored, distance <= max(2, word.count / 3) else { return nil }
+        return best
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        var previous = Array(0...b.count)
+        for (i, left) in a.enumerated() {
+            var current = [i + 1] + Array(repeating: 0, count: b.count)
+            for (j, right) in b.enumerated() {
+                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (left == right ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

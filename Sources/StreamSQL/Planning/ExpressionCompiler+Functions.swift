@@ -1,0 +1,172 @@
+import Foundation
+import SQLSyntax
+
+/// Function calls: built-ins by name, and functions defined with CREATE FUNCTION.
+extension ExpressionCompiler {
+    static let aggregateNames: Set<String> = ["COUNT", "SUM", "AVG", "MIN", "MAX", "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "STDDEV_POP", "VAR_POP"]
+    static let windowFunctionNames: Set<String> = [
+        "TUMBLE", "HOP", "SESSION", "CUMULATE", "TUMBLE_START", "TUMBLE_END", "TUMBLE_ROWTIME", "TUMBLE_PROCTIME",
+        "HOP_START", "HOP_END", "HOP_ROWTIME", "HOP_PROCTIME", "SESSION_START", "SESSION_END", "SESSION_ROWTIME", "SESSION_PROCTIME",
+    ]
+
+    func call(_ call: FunctionCall, range: SourceRange) throws(SQLError) -> TypedExpression {
+        let name = call.name.name.uppercased()
+        if Self.aggregateNames.contains(name) {
+            throw SQLError(.plan, "aggregate \(name) is not allowed here (aggregates belong in the select list or HAVING of a grouped query)", at: range)
+        }
+        if Self.windowFunctionNames.contains(name) {
+            throw SQLError(.plan, name.contains("_")
+                ? "\(name) needs the same window in GROUP BY (GROUP BY \(name.split(separator: "_")[0])(...))"
+                : "\(name)(...) belongs in GROUP BY (or use the table-valued form in FROM: TABLE(\(name)(TABLE t, DESCRIPTOR(ts), ...)))",
+                           at: range)
+        }
+        var arguments: [TypedExpression] = []
+        for argument in call.arguments {
+            guard let expression = argument.expression else {
+                throw SQLError(.plan, "\(name) takes values, not TABLE or DESCRIPTOR arguments", at: range)
+            }
+            arguments.append(try compile(expression))
+        }
+        if let defined = catalog.function(call.name.name) {
+            return try sqlFunction(defined, arguments, range: range)
+        }
+        func expect(_ counts: ClosedRange<Int>) throws(SQLError) {
+            guard counts.contains(arguments.count) else {
+                let count = counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)"
+                throw SQLError(.plan, "\(name) takes \(count) argument\(counts.upperBound == 1 ? "" : "s"), not \(arguments.count)", at: range)
+            }
+        }
+        func constantString(_ position: Int) throws(SQLError) -> String {
+            guard case let .literal(.string(text)) = call.arguments[position].expression?.kind else {
+                throw SQLError(.unsupported, "\(name)'s argument \(position + 1) must be a constant string here", at: range)
+            }
+            return text
+        }
+        let values = arguments.map(\.expression)
+        let nullable = arguments.contains(where: \.nullable)
+        switch name {
+        case "TO_TIMESTAMP":
+            try expect(1...2)
+            return TypedExpression(.call(.toTimestamp(format: arguments.count > 1 ? try constantString(1) : nil), [values[0]]), .timestamp(3))
+        case "TO_TIMESTAMP_LTZ":
+            try expect(1...2)
+            var precision = 3
+            if arguments.count > 1 {
+                guard case let .literal(.integer(text))? = call.arguments[1].expression?.kind, let given = Int(text), given == 0 || given == 3 else {
+                    throw SQLError(.plan, "TO_TIMESTAMP_LTZ's precision is 0 (seconds) or 3 (milliseconds)", at: range)
+                }
+                precision = given
+            }
+            return TypedExpression(.call(.toTimestampLTZ(precision: precision), [values[0]]), .timestampLTZ(3), nullable: nullable)
+        case "DATE_FORMAT":
+            try expect(2...2)
+            return TypedExpression(.call(.dateFormat(try constantString(1)), [values[0]]), .string, nullable: nullable)
+        case "FROM_UNIXTIME":
+            try expect(1...2)
+            return TypedExpression(.call(.fromUnixtime(format: arguments.count > 1 ? try constantString(1) : "yyyy-MM-dd HH:mm:ss"), [values[0]]), .string, nullable: nullable)
+        case "UNIX_TIMESTAMP":
+            try expect(0...2)
+            if arguments.isEmpty {
+                return TypedExpression(.call(.extract(.epoch), [.call(.currentTimestamp, [])]), .bigint, nullable: false)
+            }
+            return TypedExpression(.call(.unixTimestamp(format: arguments.count > 1 ? try constantString(1) : nil), [values[0]]), .bigint)
+        case "CURRENT_TIMESTAMP", "NOW", "LOCALTIMESTAMP", "CURRENT_ROW_TIMESTAMP":
+            try expect(0...0)
+            return TypedExpression(.call(.currentTimestamp, []), name == "LOCALTIMESTAMP" ? .timestamp(3) : .timestampLTZ(3), nullable: false)
+        case "PROCTIME":
+            try expect(0...0)
+            return TypedExpression(.call(.proctime, []), .timestampLTZ(3), nullable: false)
+        case "YEAR", "QUARTER", "MONTH", "WEEK", "DAYOFMONTH", "DAYOFYEAR", "DAYOFWEEK", "HOUR", "MINUTE", "SECOND":
+            try expect(1...1)
+            let unit: TimeUnit = ["YEAR": .year, "QUARTER": .quarter, "MONTH": .month, "WEEK": .week, "DAYOFMONTH": .day, "DAYOFYEAR": .dayOfYear,
+                                  "DAYOFWEEK": .dayOfWeek, "HOUR": .hour, "MINUTE": .minute, "SECOND": .second][name]!
+            return TypedExpression(.call(.extract(unit), values), .bigint, nullable: nullable)
+        case "UPPER", "LOWER", "INITCAP":
+            try expect(1...1)
+            return TypedExpression(.call(name == "UPPER" ? .upper : name == "LOWER" ? .lower : .initcap, values), .string, nullable: nullable)
+        case "CHAR_LENGTH", "CHARACTER_LENGTH":
+            try expect(1...1)
+            return TypedExpression(.call(.charLength, values), .int, nullable: nullable)
+        case "CONCAT":
+            try expect(1...255)
+            return TypedExpression(.call(.concat, values), .string, nullable: nullable)
+        case "CONCAT_WS":
+            try expect(2...255)
+            return TypedExpression(.call(.concatWs, values), .string)
+        case "SUBSTRING", "SUBSTR":
+            try expect(2...3)
+            return TypedExpression(.call(.substring, values), .string, nullable: nullable)
+        case "REPLACE":
+            try expect(3...3)
+            return TypedExpression(.call(.replace, values), .string, nullable: nullable)
+        case "TRIM", "LTRIM", "RTRIM":
+            try expect(1...1)
+            let side: TrimSide = name == "LTRIM" ? .leading : name == "RTRIM" ? .trailing : .both
+            return TypedExpression(.call(.trim(side, characters: false), values), .string, nullable: nullable)
+        case "REGEXP_EXTRACT":
+            try expect(2...3)
+            var regex: NSRegularExpression?
+            if case let .literal(.string(pattern))? = call.arguments[1].expression?.kind {
+                do { regex = try NSRegularExpression(pattern: pattern) } catch {
+                    throw SQLError(.plan, "'\(pattern)' is not a regular expression", at: range)
+                }
+            }
+            return TypedExpression(.call(.regexpExtract(regex), values), .string)
+        case "SPLIT_INDEX":
+            try expect(3...3)
+            return TypedExpression(.call(.splitIndex, values), .string)
+        case "POSITION", "LOCATE":
+            try expect(2...2)
+            return TypedExpression(.call(.position, name == "LOCATE" ? values : values), .int, nullable: nullable)
+        case "JSON_VALUE":
+            try expect(2...2)
+            return TypedExpression(.call(.jsonValue, values), .string)
+        case "ABS":
+            try expect(1...1)
+            return TypedExpression(.call(.abs, values), arguments[0].type, nullable: nullable)
+        case "ROUND":
+            try expect(1...2)
+            return TypedExpression(.call(.round, values), arguments[0].type, nullable: nullable)
+        case "MOD":
+            try expect(2...2)
+            return TypedExpression(.call(.mod, values), Self.arithmeticType(arguments[0].type, arguments[1].type, .modulo).1)
+        case "POWER", "SQRT", "LN", "EXP":
+            try expect(name == "POWER" ? 2...2 : 1...1)
+            let function: BuiltinFunction = ["POWER": .power, "SQRT": .sqrt, "LN": .ln, "EXP": .exp][name]!
+            return TypedExpression(.call(function, values), .double, nullable: nullable)
+        case "FLOOR", "CEIL", "CEILING":
+            try expect(1...1)
+            return TypedExpression(.call(name == "FLOOR" ? .floorNumber : .ceilNumber, values), arguments[0].type, nullable: nullable)
+        case "COALESCE":
+            try expect(1...255)
+            let type = try commonType(arguments.map(\.type), at: range)
+            return TypedExpression(.call(.coalesce, values.map { coerce($0, to: type) }), type, nullable: arguments.allSatisfy(\.nullable))
+        case "IF":
+            try expect(3...3)
+            try requireBoolean(arguments[0], call.arguments[0].expression!, "IF")
+            let type = try commonType([arguments[1].type, arguments[2].type], at: range)
+            return TypedExpression(.call(.ifThenElse, [values[0], coerce(values[1], to: type), coerce(values[2], to: type)]), type)
+        case "NULLIF":
+            try expect(2...2)
+            return TypedExpression(.call(.nullIf, values), arguments[0].type)
+        default:
+            let known = BuiltinFunction.names + catalog.functionNames + Array(Self.aggregateNames)
+            let suggestion = TableOptions.nearest(name, among: known)
+            throw SQLError(.plan, "unknown function \(call.name)\(suggestion.map { "; did you mean \($0)?" } ?? "")", at: call.name.range)
+        }
+    }
+
+    /// A CREATE FUNCTION body, with its arguments cast to the declared parameter types.
+    func sqlFunction(_ function: CreateFunction, _ arguments: [TypedExpression], range: SourceRange) throws(SQLError) -> TypedExpression {
+        guard arguments.count == function.parameters.count else {
+            throw SQLError(.plan, "\(function.name) takes \(function.parameters.count) argument(s), not \(arguments.count)", at: range)
+        }
+        let parameters = Schema(function.parameters.map { Column(name: $0.name.name, type: $0.type) })
+        let body = try ExpressionCompiler(catalog: catalog, scope: Scope(parameters)).compile(function.body)
+        let casted = zip(arguments, function.parameters).map { argument, parameter -> CompiledExpression in
+            argument.type == parameter.type ? argument.expression : .cast(argument.expression, from: argument.type, to: parameter.type, isTry: true)
+        }
+        let result = body.type == function.returnType ? body.expression : .cast(body.expression, from: body.type, to: function.returnType, isTry: true)
+        return TypedExpression(.call(.sqlFunction(name: function.name.name, body: result), casted), function.returnType)
+    }
+}
