@@ -1,0 +1,276 @@
+import Foundation
+import SQLSyntax
+
+/// The filesystem connector's reading side: a file, or every file of a folder (each file a
+/// split with its own watermark, combined by minimum), one record per line in JSON, CSV or
+/// raw. A record that does not parse fails the query with its file and line, or is skipped
+/// and counted when the format's ignore-parse-errors option is set.
+struct FileSystemSource: SourceRunner {
+    let table: CatalogTable
+    let files: [String]
+    let format: RecordFormat
+
+    init(table: CatalogTable) throws(SQLError) {
+        self.table = table
+        guard let path = table.options["path"] else {
+            throw SQLError(.plan, "the filesystem table \(table.name) needs a 'path' option")
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw SQLError(.execution, "table \(table.name): \(path) does not exist")
+        }
+        if isFolder.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            files = names.filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted().map { path + "/" + $0 }
+        } else {
+            files = [path]
+        }
+        format = try RecordFormat(table: table)
+    }
+
+    func run(into output: Operator, stop: StopSignal) throws(SQLError) {
+        var emitter = BatchEmitter(output: output)
+        // Splits not started yet hold the combined watermark back; finished ones no longer do.
+        var splitWatermarks = Array(repeating: Int64.min, count: files.count)
+        var skipped = 0
+        for (split, file) in files.enumerated() {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw SQLError(.execution, "table \(table.name): cannot read \(file)")
+            }
+            var assembler = RowAssembler(table: table)
+            var failure: SQLError?
+            data.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                var lineStart = 0
+                var lineNumber = 0
+                while lineStart < bytes.count, failure == nil {
+                    var lineEnd = lineStart
+                    while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                    lineNumber += 1
+                    var contentEnd = lineEnd
+                    if contentEnd > lineStart, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+                    defer { lineStart = lineEnd + 1 }
+                    if contentEnd == lineStart { continue }
+                    do throws(SQLError) {
+                        if lineNumber % 4096 == 0, stop.isRequested { return }
+                        var row = assembler.emptyRow()
+                        guard try format.decode(bytes, lineStart, contentEnd, into: &row, table: table) else {
+                            skipped += 1
+                            continue
+                        }
+                        let moved = try assembler.complete(&row)
+                        try emitter.add(row)
+                        if moved {
+                            splitWatermarks[split] = assembler.watermark
+                            try emitter.watermark(splitWatermarks.min()!)
+                        }
+                    } catch {
+                        failure = SQLError(error.kind, "\(file), line \(lineNumber): \(error.message)")
+                    }
+                }
+            }
+            if let failure { throw failure }
+            if stop.isRequested { break }
+            splitWatermarks[split] = Int64.max
+            try emitter.watermark(splitWatermarks.min()!)
+        }
+        if skipped > 0 { FileSystemSource.skippedRecords.add(skipped) }
+        try emitter.finish()
+    }
+
+    /// Records skipped by ignore-parse-errors, for the statement's report.
+    static let skippedRecords = Counter()
+}
+
+/// A counter any thread may add to.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add(_ amount: Int) {
+        lock.lock()
+        count += amount
+        lock.unlock()
+    }
+
+    /// The count so far, reset to zero.
+    func take() -> Int {
+        lock.lock()
+        defer { count = 0; lock.unlock() }
+        return count
+    }
+}
+
+/// The formats of records: json (fields by name), csv (fields by position) and raw (the whole
+/// line in the one physical column).
+struct RecordFormat {
+    enum Kind {
+        case json(failOnMissing: Bool)
+        case csv(delimiter: UInt8, quote: UInt8?)
+        case raw
+    }
+
+    let kind: Kind
+    let ignoreErrors: Bool
+    /// Physical columns: their positions in the row, names (as UTF-8) and types.
+    let physical: [(index: Int, name: [UInt8], type: DataType)]
+    private let byName: [String: Int]
+
+    init(table: CatalogTable) throws(SQLError) {
+        let options = table.options
+        let format = options["format"] ?? options["value.format"] ?? ""
+        physical = table.physical.map { ($0, Array(table.schema.columns[$0].name.utf8), table.schema.columns[$0].type) }
+        var lookup: [String: Int] = [:]
+        for (position, column) in physical.enumerated() { lookup[table.schema.columns[column.index].name] = position }
+        byName = lookup
+        switch format {
+        case "json":
+            kind = .json(failOnMissing: options["json.fail-on-missing-field"] == "true")
+            ignoreErrors = options["json.ignore-parse-errors"] == "true"
+        case "csv":
+            let delimiter = options["csv.field-delimiter"] ?? ","
+            guard delimiter.utf8.count == 1 else { throw SQLError(.plan, "csv.field-delimiter must be one character, not '\(delimiter)'") }
+            let quote = options["csv.disable-quote-character"] == "true" ? nil : (options["csv.quote-character"] ?? "\"").utf8.first
+            kind = .csv(delimiter: delimiter.utf8.first!, quote: quote)
+            ignoreErrors = options["csv.ignore-parse-errors"] == "true"
+        case "raw":
+            guard physical.count == 1 else { throw SQLError(.plan, "the raw format needs exactly one physical column, table \(table.name) has \(physical.count)") }
+            kind = .raw
+            ignoreErrors = false
+        case "":
+            throw SQLError(.plan, "table \(table.name) needs a 'format' option (json, csv, raw)")
+        default:
+            throw SQLError(.unsupported, "format '\(format)' is not supported (json, csv, raw)")
+        }
+    }
+
+    /// Decodes one record into `row`; false when it is skipped (ignore-parse-errors).
+    func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, table: CatalogTable) throws(SQLError) -> Bool {
+        do throws(SQLError) {
+            switch kind {
+            case let .json(failOnMissing): try decodeJSON(bytes, start, end, into: &row, failOnMissing: failOnMissing)
+            case let .csv(delimiter, quote): try decodeCSV(bytes, start, end, into: &row, delimiter: delimiter, quote: quote)
+            case .raw:
+                row[physical[0].index] = .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            }
+            return true
+        } catch {
+            if ignoreErrors { return false }
+            throw error
+        }
+    }
+
+    private func decodeJSON(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, failOnMissing: Bool) throws(SQLError) {
+        var scanner = JSONScanner(bytes, from: start, to: end)
+        guard scanner.consume(0x7B) else { throw SQLError(.execution, "not a JSON object") }
+        var seen = 0
+        if !scanner.consume(0x7D) {
+            repeat {
+                guard scanner.consume(0x22) else { throw SQLError(.execution, "malformed JSON: expected a field name at byte \(scanner.index - start)") }
+                let keyStart = scanner.index
+                guard let key = scanner.string() else { throw SQLError(.execution, "malformed JSON: unterminated field name") }
+                guard scanner.consume(0x3A) else { throw SQLError(.execution, "malformed JSON: expected ':' after \"\(key)\"") }
+                _ = keyStart
+                guard let position = byName[key] else {
+                    guard scanner.skipValue() else { throw SQLError(.execution, "malformed JSON value of \"\(key)\"") }
+                    continue
+                }
+                let column = physical[position]
+                scanner.skipSpace()
+                guard let value = try Self.jsonValue(&scanner, as: column.type) else {
+                    throw SQLError(.execution, "field \"\(key)\" is not a \(column.type)")
+                }
+                row[column.index] = value
+                seen += 1
+            } while scanner.consume(0x2C)
+            guard scanner.consume(0x7D) else { throw SQLError(.execution, "malformed JSON: expected ',' or '}' at byte \(scanner.index - start)") }
+        }
+        scanner.skipSpace()
+        guard scanner.index == end else { throw SQLError(.execution, "malformed JSON: text after the object") }
+        if failOnMissing, seen < physical.count {
+            let missing = physical.filter { row[$0.index].isNull }.map { String(decoding: $0.name, as: UTF8.self) }
+            throw SQLError(.execution, "missing field(s) \(missing.joined(separator: ", ")) (json.fail-on-missing-field is true)")
+        }
+    }
+
+    /// One JSON value as a column's type, straight from the bytes where it can be.
+    static func jsonValue(_ scanner: inout JSONScanner, as type: DataType) throws(SQLError) -> Value? {
+        guard scanner.index < scanner.end else { return nil }
+        let first = scanner.bytes[scanner.index]
+        switch type {
+        case .tinyint, .smallint, .int, .bigint where first == 0x2D || (first >= 0x30 && first <= 0x39):
+            // Integers without a detour through String.
+            var index = scanner.index
+            var negative = false
+            if scanner.bytes[index] == 0x2D { negative = true; index += 1 }
+            var value: Int64 = 0
+            var digits = 0
+            while index < scanner.end, scanner.bytes[index] &- 0x30 <= 9 {
+                let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+                guard !overflow else { return nil }
+                value = product + Int64(scanner.bytes[index] &- 0x30)
+                index += 1
+                digits += 1
+            }
+            if digits > 0, index == scanner.end || !".eE".utf8.contains(scanner.bytes[index]) {
+                scanner.index = index
+                let number = negative ? -value : value
+                return ValueParser.fits(number, type) ? .integer(number) : nil
+            }
+        case .double, .float where first == 0x2D || (first >= 0x30 && first <= 0x39):
+            guard let text = scanner.numberText(), let value = Double(text) else { return nil }
+            return .double(value)
+        case .varchar where first == 0x22:
+            scanner.index += 1
+            return scanner.string().map(Value.string)
+        default:
+            break
+        }
+        guard let node = scanner.node() else { return nil }
+        return node.value(as: type)
+    }
+
+    private func decodeCSV(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, delimiter: UInt8, quote: UInt8?) throws(SQLError) {
+        var fields: [String] = []
+        var index = start
+        while index <= end {
+            var field: [UInt8] = []
+            if let quote, index < end, bytes[index] == quote {
+                index += 1
+                while true {
+                    guard index < end else { throw SQLError(.execution, "a quoted CSV field is never closed") }
+                    if bytes[index] == quote {
+                        if index + 1 < end, bytes[index + 1] == quote {
+                            field.append(quote)
+                            index += 2
+                            continue
+                        }
+                        index += 1
+                        break
+                    }
+                    field.append(bytes[index])
+                    index += 1
+                }
+                guard index == end || bytes[index] == delimiter else { throw SQLError(.execution, "text after a quoted CSV field") }
+            } else {
+                while index < end, bytes[index] != delimiter {
+                    field.append(bytes[index])
+                    index += 1
+                }
+            }
+            fields.append(String(decoding: field, as: UTF8.self))
+            index += 1
+        }
+        guard fields.count == physical.count else {
+            throw SQLError(.execution, "\(fields.count) CSV fields, the table has \(physical.count) physical columns")
+        }
+        for (position, column) in physical.enumerated() {
+            let text = fields[position]
+            if text.isEmpty, !ExpressionCompiler.isString(column.type) { continue }
+            guard let value = ValueParser.parse(text, as: column.type) else {
+                throw SQLError(.execution, "field \(position + 1) ('\(text)') is not a \(column.type)")
+            }
+            row[column.index] = value
+        }
+    }
+}

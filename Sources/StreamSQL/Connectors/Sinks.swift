@@ -1,0 +1,157 @@
+import Foundation
+import SQLSyntax
+
+/// Where a query's results go when someone is watching: rows are handed to a writer as
+/// they come (the CLI prints them; the workbench will draw them).
+public protocol ResultWriter: AnyObject {
+    /// A query begins: its columns, and whether its rows are a changelog (+I, -U, +U, -D).
+    func begin(columns: [Column], changelog: Bool)
+    func rows(_ rows: [Row], kinds: [RowKind]?)
+    /// The query ended: what its operators counted (late rows, skipped records).
+    func end(statistics: [String: Int64])
+    /// A statement that returns no rows reports what it did ("table created").
+    func message(_ text: String)
+}
+
+final class CollectSink: Operator {
+    let writer: ResultWriter
+
+    init(writer: ResultWriter) {
+        self.writer = writer
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) { writer.rows(rows, kinds: kinds) }
+    override func watermark(_ time: Int64) throws(SQLError) {}
+    override func finish() throws(SQLError) {}
+}
+
+/// The print connector: each row as Flink prints it, `+I[a, b]`, behind an optional identifier.
+final class PrintSink: Operator {
+    let prefix: String
+    let toStandardError: Bool
+    let types: [DataType]
+
+    init(table: CatalogTable) {
+        let identifier = table.options["print-identifier"]
+        prefix = identifier.map { "\($0)> " } ?? ""
+        toStandardError = table.options["standard-error"] == "true"
+        types = table.physical.map { table.schema.columns[$0].type }
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        var text = ""
+        for (position, row) in rows.enumerated() {
+            let kind = kinds?[position] ?? .insert
+            text += prefix + kind.rawValue + "[" + row.enumerated().map { ValueFormatter.display($1, type: types[$0]) }.joined(separator: ", ") + "]\n"
+        }
+        let data = Data(text.utf8)
+        (toStandardError ? FileHandle.standardError : FileHandle.standardOutput).write(data)
+    }
+
+    override func watermark(_ time: Int64) throws(SQLError) {}
+    override func finish() throws(SQLError) {}
+}
+
+final class BlackholeSink: Operator {
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {}
+    override func watermark(_ time: Int64) throws(SQLError) {}
+    override func finish() throws(SQLError) {}
+}
+
+/// The filesystem connector's writing side: records in JSON or CSV, one per line, in
+/// `path` when it names a file (`out.csv`), else in `path/part-0.<format>`.
+final class FileSink: Operator {
+    let handle: FileHandle
+    let writer: RecordWriter
+    private var buffer = Data()
+
+    init(table: CatalogTable) throws(SQLError) {
+        guard let path = table.options["path"] else { throw SQLError(.plan, "the filesystem table \(table.name) needs a 'path' option") }
+        let format = table.options["format"] ?? ""
+        var file = path
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if isFolder.boolValue || (!exists && !path.hasSuffix(".\(format)") && !path.hasSuffix(".txt")) {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw SQLError(.execution, "cannot create the folder \(path): \(error.localizedDescription)")
+            }
+            file = path + "/part-0.\(format)"
+        }
+        guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
+            throw SQLError(.execution, "cannot write \(file)")
+        }
+        self.handle = handle
+        writer = try RecordWriter(table: table)
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        if let kinds, kinds.contains(where: { $0 != .insert }) {
+            throw SQLError(.plan, "the filesystem connector writes only insertions, and this query updates its results (a GROUP BY without a window)")
+        }
+        for row in rows { buffer.append(contentsOf: writer.encode(row)) }
+        if buffer.count > 1 << 16 { flushBuffer() }
+    }
+
+    private func flushBuffer() {
+        handle.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    override func watermark(_ time: Int64) throws(SQLError) {}
+
+    override func finish() throws(SQLError) {
+        flushBuffer()
+        try? handle.close()
+    }
+}
+
+/// Rows to JSON or CSV lines.
+struct RecordWriter {
+    let columns: [Column]
+    let json: Bool
+    let delimiter: String
+
+    init(table: CatalogTable) throws(SQLError) {
+        columns = table.physical.map { table.schema.columns[$0] }
+        switch table.options["format"] {
+        case "json": json = true
+        case "csv": json = false
+        default: throw SQLError(.unsupported, "writing format '\(table.options["format"] ?? "")' is not supported (json, csv)")
+        }
+        delimiter = table.options["csv.field-delimiter"] ?? ","
+    }
+
+    func encode(_ row: Row) -> [UInt8] {
+        var line = ""
+        if json {
+            line = "{" + columns.enumerated().map { position, column in
+                JSONText.quote(column.name) + ":" + RecordWriter.jsonValue(row[position], type: column.type)
+            }.joined(separator: ",") + "}"
+        } else {
+            line = row.enumerated().map { position, value -> String in
+                let text = ValueFormatter.plain(value, type: columns[position].type)
+                let needsQuotes = text.contains(delimiter) || text.contains("\"") || text.contains("\n")
+                    || ExpressionCompiler.isTemporalPoint(columns[position].type) && text.contains(" ")
+                return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+            }.joined(separator: delimiter)
+        }
+        return Array((line + "\n").utf8)
+    }
+
+    static func jsonValue(_ value: Value, type: DataType) -> String {
+        switch value {
+        case .null: return "null"
+        case let .boolean(flag): return flag ? "true" : "false"
+        case .integer, .double, .decimal: return ValueFormatter.plain(value, type: type)
+        case let .array(elements):
+            let element: DataType = { if case let .array(inner) = type { return inner } else { return .string } }()
+            return "[" + elements.map { jsonValue($0, type: element) }.joined(separator: ",") + "]"
+        case let .row(fields):
+            guard case let .row(types) = type else { return "null" }
+            return "{" + zip(fields, types).map { JSONText.quote($1.name) + ":" + jsonValue($0, type: $1.type) }.joined(separator: ",") + "}"
+        default: return JSONText.quote(ValueFormatter.plain(value, type: type))
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import SQLSyntax
+
+/// Feeds a query: reads its input and pushes rows and watermarks into the first operator,
+/// then a final watermark and `finish`. Runs on the query's thread; checks `stop` between batches.
+protocol SourceRunner {
+    func run(into output: Operator, stop: StopSignal) throws(SQLError)
+}
+
+enum Sources {
+    /// Whether a table's connector ends by itself.
+    static func isBounded(_ table: CatalogTable) -> Bool {
+        switch table.options.connector {
+        case "filesystem": return true
+        case "datagen": return table.options["number-of-rows"] != nil || table.definition.columns.contains { column in
+            table.options["fields.\(column.name.name).kind"] == "sequence"
+        }
+        default: return false
+        }
+    }
+
+    static func runner(for table: CatalogTable, catalog: Catalog) throws(SQLError) -> SourceRunner {
+        switch table.options.connector {
+        case "filesystem": return try FileSystemSource(table: table)
+        case "datagen": return try DatagenSource(table: table)
+        case "print", "blackhole":
+            throw SQLError(.plan, "the \(table.options.connector) connector only writes: table \(table.name) cannot be read")
+        default:
+            throw SQLError(.unsupported, "reading the \(table.options.connector) connector is not supported yet (table \(table.name))")
+        }
+    }
+}
+
+/// Completes a table's rows from what the connector read (physical and metadata columns):
+/// computes the computed columns, and tracks the watermark of one source split.
+struct RowAssembler {
+    let table: CatalogTable
+    private(set) var watermark = Int64.min
+
+    init(table: CatalogTable) {
+        self.table = table
+    }
+
+    /// A row of the table's schema with the physical values in place and the rest NULL.
+    func emptyRow() -> Row { Array(repeating: .null, count: table.schema.columns.count) }
+
+    /// Fills the computed columns; returns whether the watermark moved (to `watermark`).
+    mutating func complete(_ row: inout Row) throws(SQLError) -> Bool {
+        for (index, expression) in table.computed { row[index] = try expression.evaluate(row) }
+        guard let (_, expression) = table.watermark, let time = try expression.evaluate(row).timestampMicros, time > watermark else { return false }
+        watermark = time
+        return true
+    }
+}
+
+/// Collects a source's rows into batches, and cuts a batch wherever the watermark moves,
+/// so that windows see each row against the watermark of the rows before it (Flink's
+/// per-record rule, on which late rows depend).
+struct BatchEmitter {
+    let output: Operator
+    private var batch: [Row] = []
+    private var emittedWatermark = Int64.min
+    static let batchSize = 1024
+
+    init(output: Operator) {
+        self.output = output
+        batch.reserveCapacity(Self.batchSize)
+    }
+
+    mutating func add(_ row: Row) throws(SQLError) {
+        batch.append(row)
+        if batch.count >= Self.batchSize { try flush() }
+    }
+
+    mutating func flush() throws(SQLError) {
+        guard !batch.isEmpty else { return }
+        let rows = batch
+        batch.removeAll(keepingCapacity: true)
+        try output.process(rows, kinds: nil)
+    }
+
+    mutating func watermark(_ time: Int64) throws(SQLError) {
+        guard time > emittedWatermark else { return }
+        try flush()
+        emittedWatermark = time
+        try output.watermark(time)
+    }
+
+    mutating func finish() throws(SQLError) {
+        try flush()
+        try output.watermark(Int64.max)
+        try output.finish()
+    }
+}
+
+/// VALUES (...), and SELECT without FROM.
+struct ValuesSource: SourceRunner {
+    let rows: [Row]
+
+    func run(into output: Operator, stop: StopSignal) throws(SQLError) {
+        var emitter = BatchEmitter(output: output)
+        for row in rows { try emitter.add(row) }
+        try emitter.finish()
+    }
+}

@@ -1,0 +1,297 @@
+import Foundation
+import SQLSyntax
+
+/// Weir's SQL engine for one session: runs statements against its catalog. Queries over
+/// bounded inputs run to their end; over unbounded ones until `stop` is set. Results and
+/// messages go to a `ResultWriter` as they come.
+///
+/// ```swift
+/// let engine = Engine()
+/// try engine.execute(script: "CREATE TABLE t (...) WITH (...); SELECT ...", writer: printer)
+/// ```
+public final class Engine: @unchecked Sendable {
+    public let catalog = Catalog()
+
+    public init() {}
+
+    /// Every statement of `script`, in order; stops at the first that fails. Errors carry the
+    /// place in the script.
+    public func execute(script: String, writer: ResultWriter, stop: StopSignal = StopSignal()) throws(SQLError) {
+        for statement in try Parser.parseScript(script) {
+            try execute(statement.statement, writer: writer, stop: stop)
+            if stop.isRequested { return }
+        }
+    }
+
+    public func execute(_ statement: Statement, writer: ResultWriter, stop: StopSignal = StopSignal()) throws(SQLError) {
+        switch statement {
+        case let .createTable(definition):
+            if catalog.table(definition.name.name) != nil || catalog.view(definition.name.name) != nil {
+                if definition.ifNotExists { return writer.message("table \(definition.name) already exists") }
+                throw SQLError(.plan, "table \(definition.name) already exists (DROP TABLE it first, or CREATE TABLE IF NOT EXISTS)", at: definition.name.range)
+            }
+            catalog.tables[definition.name.name] = try TableBuilder(catalog: catalog).build(definition)
+            writer.message("[INFO] Execute statement succeeded.")
+        case let .dropTable(name, ifExists, _):
+            guard catalog.tables.removeValue(forKey: catalog.table(name.name)?.name ?? name.name) != nil else {
+                if ifExists { return writer.message("[INFO] Execute statement succeeded.") }
+                throw SQLError(.plan, "unknown table \(name)", at: name.range)
+            }
+            writer.message("[INFO] Execute statement succeeded.")
+        case let .createView(definition):
+            if catalog.view(definition.name.name) != nil || catalog.table(definition.name.name) != nil {
+                if definition.ifNotExists { return writer.message("view \(definition.name) already exists") }
+                throw SQLError(.plan, "\(definition.name) already exists", at: definition.name.range)
+            }
+            let node = try Planner(catalog: catalog).plan(definition.query)
+            catalog.views[definition.name.name] = CatalogView(definition: definition, schema: node.schema)
+            writer.message("[INFO] Execute statement succeeded.")
+        case let .dropView(name, ifExists, _):
+            guard catalog.views.removeValue(forKey: name.name) != nil || ifExists else { throw SQLError(.plan, "unknown view \(name)", at: name.range) }
+            writer.message("[INFO] Execute statement succeeded.")
+        case let .createFunction(definition):
+            if catalog.function(definition.name.name) != nil {
+                if definition.ifNotExists { return writer.message("function \(definition.name) already exists") }
+                throw SQLError(.plan, "function \(definition.name) already exists", at: definition.name.range)
+            }
+            let parameters = Schema(definition.parameters.map { Column(name: $0.name.name, type: $0.type) })
+            _ = try ExpressionCompiler(catalog: catalog, scope: Scope(parameters)).compile(definition.body)
+            catalog.functions[definition.name.name] = definition
+            writer.message("[INFO] Execute statement succeeded.")
+        case let .dropFunction(name, ifExists, _):
+            guard catalog.functions.removeValue(forKey: name.name) != nil || ifExists else { throw SQLError(.plan, "unknown function \(name)", at: name.range) }
+            writer.message("[INFO] Execute statement succeeded.")
+        case .showTables:
+            list("table name", catalog.tableNames, writer)
+        case .showViews:
+            list("view name", catalog.viewNames, writer)
+        case .showFunctions:
+            list("function name", (catalog.functionNames + BuiltinFunction.names + Array(ExpressionCompiler.aggregateNames)
+                + Array(ExpressionCompiler.windowFunctionNames)).sorted(), writer)
+        case let .describe(name):
+            try describe(name, writer)
+        case let .explain(inner):
+            try explain(inner, writer)
+        case let .set(key, value):
+            if let key, let value {
+                catalog.settings[key] = value
+                writer.message("[INFO] Execute statement succeeded.")
+            } else {
+                let columns = [Column(name: "key", type: .string), Column(name: "value", type: .string)]
+                writer.begin(columns: columns, changelog: false)
+                writer.rows(catalog.settings.sorted { $0.key < $1.key }.map { [.string($0.key), .string($0.value)] }, kinds: nil)
+                writer.end(statistics: [:])
+            }
+        case let .reset(key):
+            if let key { catalog.settings[key] = nil } else { catalog.settings = [:] }
+            writer.message("[INFO] Execute statement succeeded.")
+        case let .query(query):
+            let node = try Planner(catalog: catalog).plan(query)
+            let execution = QueryExecution(catalog: catalog, stop: stop)
+            try execution.build(node, into: CollectSink(writer: writer))
+            writer.begin(columns: node.schema.columns, changelog: !node.appendOnly)
+            try execution.run()
+            writer.end(statistics: execution.statistics)
+        case let .insert(insert):
+            try run([insert], writer: writer, stop: stop)
+        case let .statementSet(inserts):
+            try run(inserts, writer: writer, stop: stop)
+        case .showJobs, .stopJob:
+            throw SQLError(.unsupported, "background jobs come with Kafka tables (SHOW JOBS and STOP JOB are not available yet)")
+        }
+    }
+
+    private func list(_ title: String, _ names: [String], _ writer: ResultWriter) {
+        writer.begin(columns: [Column(name: title, type: .string, nullable: false)], changelog: false)
+        writer.rows(names.map { [.string($0)] }, kinds: nil)
+        writer.end(statistics: [:])
+    }
+
+    private func describe(_ name: QualifiedName, _ writer: ResultWriter) throws(SQLError) {
+        let schema: Schema
+        var extras: [String: String] = [:]
+        var keys: Set<String> = []
+        var watermark: (column: String, expression: String)?
+        if let table = catalog.table(name.name) {
+            schema = table.schema
+            for column in table.definition.columns {
+                switch column.kind {
+                case let .computed(expression): extras[column.name.name] = "AS \(expression)"
+                case let .metadata(_, key, virtual): extras[column.name.name] = "METADATA\(key.map { " FROM '\($0)'" } ?? "")\(virtual ? " VIRTUAL" : "")"
+                case .physical: break
+                }
+            }
+            keys = Set(table.definition.primaryKey?.columns.map(\.name) ?? [])
+            if let definition = table.definition.watermark { watermark = (definition.column.name, definition.expression.description) }
+        } else if let view = catalog.view(name.name) {
+            schema = view.schema
+        } else {
+            throw SQLError(.plan, "unknown table \(name)", at: name.range)
+        }
+        let columns = ["name", "type", "null", "key", "extras", "watermark"].map { Column(name: $0, type: .string) }
+        writer.begin(columns: columns, changelog: false)
+        writer.rows(schema.columns.map { column in
+            var type = column.type.description
+            if column.timeAttribute == .rowtime { type += " *ROWTIME*" }
+            if column.timeAttribute == .proctime { type += " *PROCTIME*" }
+            return [.string(column.name), .string(type), .string(column.nullable ? "TRUE" : "FALSE"),
+                    keys.contains(column.name) ? .string("PRI(\(column.name))") : .null,
+                    extras[column.name].map(Value.string) ?? .null,
+                    watermark?.column == column.name ? .string(watermark!.expression) : .null]
+        }, kinds: nil)
+        writer.end(statistics: [:])
+    }
+
+    private func explain(_ statement: Statement, _ writer: ResultWriter) throws(SQLError) {
+        let text: String
+        switch statement {
+        case let .query(query):
+            text = try Planner(catalog: catalog).plan(query).explain()
+        case let .insert(insert):
+            let (node, table) = try planInsert(insert)
+            text = "Sink(\(table.name), \(table.options.connector))\n" + node.explain(indent: 1)
+        default:
+            throw SQLError(.unsupported, "EXPLAIN shows the plans of queries and INSERT statements")
+        }
+        writer.begin(columns: [Column(name: "plan", type: .string)], changelog: false)
+        writer.rows([[.string(text)]], kinds: nil)
+        writer.end(statistics: [:])
+    }
+
+    /// The plan of an INSERT's query, checked against the sink table's columns.
+    func planInsert(_ insert: Insert) throws(SQLError) -> (PlanNode, CatalogTable) {
+        guard let table = catalog.table(insert.table.name) else {
+            throw SQLError(.plan, "unknown table \(insert.table)", at: insert.table.range)
+        }
+        var node = try Planner(catalog: catalog).plan(insert.query)
+        let targets: [Int]
+        if insert.columns.isEmpty {
+            targets = table.physical
+        } else {
+            var indexes: [Int] = []
+            for column in insert.columns {
+                guard let index = table.schema.index(of: column.name), table.physical.contains(index) else {
+                    throw SQLError(.plan, "table \(table.name) has no physical column \(column.name)", at: column.range)
+                }
+                indexes.append(index)
+            }
+            targets = indexes
+        }
+        guard node.schema.columns.count == targets.count else {
+            throw SQLError(.plan, "the query gives \(node.schema.columns.count) columns and table \(table.name) takes \(targets.count) "
+                + "(\(targets.map { table.schema.columns[$0].name }.joined(separator: ", ")))", at: insert.table.range)
+        }
+        // Order the values as the sink's physical columns, converting where the types differ.
+        var expressions: [CompiledExpression] = []
+        var columns: [Column] = []
+        for index in table.physical {
+            let column = table.schema.columns[index]
+            columns.append(column)
+            guard let source = targets.firstIndex(of: index) else {
+                expressions.append(.literal(.null))
+                continue
+            }
+            let from = node.schema.columns[source].type
+            expressions.append(from == column.type ? .column(source) : .cast(.column(source), from: from, to: column.type, isTry: true))
+        }
+        node = PlanNode(.project(expressions, texts: columns.map(\.name)), inputs: [node], schema: Schema(columns), label: "Convert to \(table.name)")
+        return (node, table)
+    }
+
+    private func run(_ inserts: [Insert], writer: ResultWriter, stop: StopSignal) throws(SQLError) {
+        for insert in inserts {
+            let (node, table) = try planInsert(insert)
+            let sink: Operator
+            switch table.options.connector {
+            case "print": sink = PrintSink(table: table)
+            case "blackhole": sink = BlackholeSink()
+            case "filesystem": sink = try FileSink(table: table)
+            default: throw SQLError(.unsupported, "writing to the \(table.options.connector) connector is not supported yet", at: insert.table.range)
+            }
+            let execution = QueryExecution(catalog: catalog, stop: stop)
+            try execution.build(node, into: sink)
+            try execution.run()
+            try sink.finish()
+            writer.message("[INFO] INSERT INTO \(table.name) finished.")
+            let statistics = execution.statistics.filter { $0.value > 0 && $0.key != "open windows" }
+            if !statistics.isEmpty { writer.end(statistics: statistics) }
+        }
+    }
+}
+
+/// CREATE TABLE into a catalog entry: columns typed, computed columns and the watermark
+/// compiled, time attributes marked, options checked.
+struct TableBuilder {
+    let catalog: Catalog
+
+    func build(_ definition: CreateTable) throws(SQLError) -> CatalogTable {
+        var columns: [Column] = []
+        var physical: [Int] = []
+        var metadata: [(Int, String)] = []
+        var seen: Set<String> = []
+        for column in definition.columns {
+            guard seen.insert(column.name.name).inserted else {
+                throw SQLError(.plan, "column \(column.name.name) is declared twice", at: column.name.range)
+            }
+            switch column.kind {
+            case let .physical(type, nullable):
+                physical.append(columns.count)
+                columns.append(Column(name: column.name.name, type: type, nullable: nullable))
+            case let .metadata(type, key, _):
+                metadata.append((columns.count, key ?? column.name.name))
+                columns.append(Column(name: column.name.name, type: type))
+            case .computed:
+                columns.append(Column(name: column.name.name, type: .null))
+            }
+        }
+        // Computed columns read the physical and metadata ones (not each other).
+        var computed: [(Int, CompiledExpression)] = []
+        var readable = Schema(columns)
+        for (position, column) in definition.columns.enumerated() {
+            guard case let .computed(expression) = column.kind else { continue }
+            var hidden = readable
+            for other in definition.columns.indices where { if case .computed = definition.columns[other].kind { return true } else { return false } }() {
+                hidden.columns[other].name = "\u{0}computed-" + hidden.columns[other].name
+            }
+            let typed: TypedExpression
+            do throws(SQLError) {
+                typed = try ExpressionCompiler(catalog: catalog, scope: Scope(hidden)).compile(expression)
+            } catch {
+                if error.message.hasPrefix("unknown column"), definition.columns.contains(where: { $0.name.name == error.message.split(separator: " ").dropFirst(2).first.map(String.init)?.trimmingCharacters(in: CharacterSet(charactersIn: ";")) }) {
+                    throw SQLError(.plan, "a computed column may read physical and metadata columns only, not other computed ones", at: error.range)
+                }
+                throw error
+            }
+            readable.columns[position].type = typed.type
+            readable.columns[position].nullable = typed.nullable
+            if case .call(.proctime, _) = typed.expression { readable.columns[position].timeAttribute = .proctime }
+            computed.append((position, typed.expression))
+        }
+        columns = readable.columns
+        var watermark: (Int, CompiledExpression)?
+        if let declared = definition.watermark {
+            guard let index = columns.firstIndex(where: { $0.name == declared.column.name }) else {
+                throw SQLError(.plan, "the WATERMARK is for \(declared.column.name), which is not a column of the table", at: declared.column.range)
+            }
+            guard ExpressionCompiler.isTemporalPoint(columns[index].type) else {
+                throw SQLError(.plan, "the WATERMARK's column \(declared.column.name) is \(columns[index].type): event time must be TIMESTAMP(3) or TIMESTAMP_LTZ(3) "
+                    + "(convert it in a computed column, e.g. ts AS TO_TIMESTAMP(\(declared.column.name)))", at: declared.column.range)
+            }
+            let typed = try ExpressionCompiler(catalog: catalog, scope: Scope(Schema(columns))).compile(declared.expression)
+            guard ExpressionCompiler.isTemporalPoint(typed.type) else {
+                throw SQLError(.plan, "the watermark expression must give a timestamp, not \(typed.type)", at: declared.expression.range)
+            }
+            columns[index].timeAttribute = .rowtime
+            watermark = (index, typed.expression)
+        }
+        if let key = definition.primaryKey {
+            for column in key.columns where !columns.contains(where: { $0.name == column.name }) {
+                throw SQLError(.plan, "the primary key names \(column.name), which is not a column", at: column.range)
+            }
+            for column in key.columns { if let index = columns.firstIndex(where: { $0.name == column.name }) { columns[index].nullable = false } }
+        }
+        let options = try TableOptions(definition.options, columns: columns.map(\.name))
+        return CatalogTable(definition: definition, schema: Schema(columns), physical: physical, metadata: metadata,
+                            computed: computed, watermark: watermark, options: options)
+    }
+}

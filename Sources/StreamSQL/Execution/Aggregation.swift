@@ -1,0 +1,323 @@
+import Foundation
+import SQLSyntax
+
+/// Asks a running query to stop (Ctrl-C, STOP JOB, a LIMIT reached). Any thread may set it;
+/// sources check it between batches.
+public final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+
+    public init() {}
+
+    public func request() {
+        lock.lock()
+        requested = true
+        lock.unlock()
+    }
+
+    public var isRequested: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return requested
+    }
+}
+
+/// The running state of one aggregate for one group (and window).
+struct Accumulator {
+    var count: Int64 = 0
+    var integerSum: Int64 = 0
+    var doubleSum: Double = 0
+    var decimalSum = Decimal()
+    var extreme: Value = .null
+    var first: Value?
+    var last: Value = .null
+    var strings: [String] = []
+    var distinct: Set<Value>?
+
+    init(_ call: AggregateCall) {
+        if call.distinct { distinct = [] }
+    }
+
+    mutating func add(_ value: Value, _ call: AggregateCall) {
+        if call.argument == nil {
+            count += 1
+            return
+        }
+        if value.isNull {
+            if case .firstValue = call.kind, first == nil { first = .null }
+            return
+        }
+        if distinct != nil, !distinct!.insert(value).inserted { return }
+        count += 1
+        switch call.kind {
+        case .count: break
+        case .sum, .avg:
+            switch value {
+            case let .integer(number): integerSum &+= number
+            case let .double(number): doubleSum += number
+            case let .decimal(number): decimalSum += number
+            default: break
+            }
+        case .min:
+            if extreme.isNull || (CompiledExpression.compare(value, extreme) ?? 0) < 0 { extreme = value }
+        case .max:
+            if extreme.isNull || (CompiledExpression.compare(value, extreme) ?? 0) > 0 { extreme = value }
+        case .firstValue:
+            if first == nil { first = value }
+        case .lastValue:
+            last = value
+        case .listagg:
+            strings.append(ValueFormatter.plain(value))
+        }
+    }
+
+    func result(_ call: AggregateCall) -> Value {
+        switch call.kind {
+        case .count: return .integer(count)
+        case .sum:
+            guard count > 0 else { return .null }
+            return Self.typed(integerSum, doubleSum, decimalSum, call.resultType)
+        case .avg:
+            guard count > 0 else { return .null }
+            switch call.resultType {
+            case .double, .float: return .double(doubleSum / Double(count))
+            case .decimal: return .decimal(decimalSum / Decimal(count))
+            default: return .integer(integerSum / count)
+            }
+        case .min, .max: return extreme
+        case .firstValue: return first ?? .null
+        case .lastValue: return last
+        case let .listagg(separator): return count > 0 ? .string(strings.joined(separator: separator)) : .null
+        }
+    }
+
+    static func typed(_ integer: Int64, _ double: Double, _ decimal: Decimal, _ type: DataType) -> Value {
+        switch type {
+        case .double, .float: return .double(double)
+        case .decimal: return .decimal(decimal)
+        default: return .integer(integer)
+        }
+    }
+}
+
+/// GROUP BY a window: keeps an accumulator per window and key, adds each row to the windows
+/// it falls into, and when the watermark passes a window's end (end - 1 ms ≤ watermark)
+/// emits one row per key of the window and forgets it. A row whose windows have all fired
+/// already is late: it is dropped and counted (Flink's rule).
+final class WindowAggregateOperator: Operator {
+    let spec: WindowSpec
+    let keys: [CompiledExpression]
+    let aggregates: [AggregateCall]
+    let eventTime: Bool
+    let ltz: Bool
+    private var currentWatermark = Int64.min
+    /// Window end → key → accumulators (and the window's start).
+    private var windows: [Int64: [Row: (start: Int64, accumulators: [Accumulator])]] = [:]
+    /// Sessions per key: sorted, non-overlapping [start, end) with their accumulators.
+    private var sessions: [Row: [(start: Int64, end: Int64, accumulators: [Accumulator])]] = [:]
+    private(set) var lateRows: Int64 = 0
+
+    init(spec: WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool, ltz: Bool) {
+        self.spec = spec
+        self.keys = keys
+        self.aggregates = aggregates
+        self.eventTime = eventTime
+        self.ltz = ltz
+    }
+
+    override var statistics: [String: Int64] { ["late rows dropped": lateRows, "open windows": Int64(windows.values.reduce(0) { $0 + $1.count } + sessions.values.reduce(0) { $0 + $1.count })] }
+
+    private func fresh() -> [Accumulator] { aggregates.map { Accumulator($0) } }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        let now = Int64(Date().timeIntervalSince1970 * 1000) * 1000
+        for row in rows {
+            var key: Row = []
+            key.reserveCapacity(keys.count)
+            for expression in keys { key.append(try expression.evaluate(row)) }
+            var values: [Value] = []
+            values.reserveCapacity(aggregates.count)
+            for aggregate in aggregates { values.append(try aggregate.argument?.evaluate(row) ?? .null) }
+            let time: Int64
+            if case let .assigned(startColumn, endColumn) = spec.kind {
+                guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else { continue }
+                if eventTime, end - 1000 <= currentWatermark { lateRows += 1; continue }
+                add(values, key: key, start: start, end: end)
+                continue
+            }
+            if eventTime {
+                guard let eventTime = row[spec.timeColumn].timestampMicros else { continue } // a NULL time is in no window
+                time = eventTime
+            } else {
+                time = now
+            }
+            if case let .session(gap) = spec.kind {
+                if eventTime, time + gap - 1000 <= currentWatermark { lateRows += 1; continue }
+                addToSession(values, key: key, time: time, gap: gap)
+                continue
+            }
+            var assigned = false
+            for window in spec.windows(for: time) where !eventTime || window.end - 1000 > currentWatermark {
+                add(values, key: key, start: window.start, end: window.end)
+                assigned = true
+            }
+            if !assigned { lateRows += 1 }
+        }
+        if !eventTime { try fire(upTo: now) }
+    }
+
+    private func add(_ values: [Value], key: Row, start: Int64, end: Int64) {
+        var entry = windows[end]?[key] ?? (start, fresh())
+        for position in aggregates.indices { entry.accumulators[position].add(values[position], aggregates[position]) }
+        windows[end, default: [:]][key] = entry
+    }
+
+    private func addToSession(_ values: [Value], key: Row, time: Int64, gap: Int64) {
+        var list = sessions[key] ?? []
+        var session = (start: time, end: time + gap, accumulators: fresh())
+        // Merge every session this one touches.
+        var kept: [(start: Int64, end: Int64, accumulators: [Accumulator])] = []
+        var merged: [[Accumulator]] = []
+        for existing in list {
+            if existing.start < session.end && session.start < existing.end {
+                session.start = min(session.start, existing.start)
+                session.end = max(session.end, existing.end)
+                merged.append(existing.accumulators)
+            } else {
+                kept.append(existing)
+            }
+        }
+        // Merging accumulators: replay is not possible, so merged sessions combine their state.
+        for other in merged {
+            session.accumulators = session.accumulators.indices.map { Self.merge(session.accumulators[$0], other[$0], aggregates[$0]) }
+        }
+        for position in aggregates.indices { session.accumulators[position].add(values[position], aggregates[position]) }
+        kept.append(session)
+        list = kept.sorted { $0.start < $1.start }
+        sessions[key] = list
+    }
+
+    static func merge(_ a: Accumulator, _ b: Accumulator, _ call: AggregateCall) -> Accumulator {
+        var result = a
+        result.count += b.count
+        result.integerSum &+= b.integerSum
+        result.doubleSum += b.doubleSum
+        result.decimalSum += b.decimalSum
+        if result.extreme.isNull {
+            result.extreme = b.extreme
+        } else if !b.extreme.isNull, let order = CompiledExpression.compare(b.extreme, result.extreme) {
+            if case .min = call.kind, order < 0 { result.extreme = b.extreme }
+            if case .max = call.kind, order > 0 { result.extreme = b.extreme }
+        }
+        if result.first == nil { result.first = b.first }
+        if !b.last.isNull { result.last = b.last }
+        result.strings += b.strings
+        if let other = b.distinct { result.distinct = (result.distinct ?? []).union(other) }
+        return result
+    }
+
+    override func watermark(_ time: Int64) throws(SQLError) {
+        guard eventTime, time > currentWatermark else {
+            try output?.watermark(time)
+            return
+        }
+        currentWatermark = time
+        try fire(upTo: time)
+        try output?.watermark(time)
+    }
+
+    /// Emits the windows whose end - 1 ms is at or before `time`, oldest first.
+    private func fire(upTo time: Int64) throws(SQLError) {
+        var result: [Row] = []
+        let due = windows.keys.filter { $0 - 1000 <= time }.sorted()
+        for end in due {
+            for (key, entry) in windows.removeValue(forKey: end)! { result.append(output(key, entry.accumulators, start: entry.start, end: end)) }
+        }
+        if case .session = spec.kind {
+            for (key, list) in sessions {
+                let closed = list.filter { $0.end - 1000 <= time }
+                guard !closed.isEmpty else { continue }
+                for session in closed { result.append(output(key, session.accumulators, start: session.start, end: session.end)) }
+                let open = list.filter { $0.end - 1000 > time }
+                sessions[key] = open.isEmpty ? nil : open
+            }
+        }
+        if !result.isEmpty { try output?.process(result, kinds: nil) }
+    }
+
+    private func output(_ key: Row, _ accumulators: [Accumulator], start: Int64, end: Int64) -> Row {
+        var row = key
+        for position in aggregates.indices { row.append(accumulators[position].result(aggregates[position])) }
+        row.append(ltz ? .timestampLTZ(start) : .timestamp(start))
+        row.append(ltz ? .timestampLTZ(end) : .timestamp(end))
+        row.append(ltz ? .timestampLTZ(end - 1000) : .timestamp(end - 1000))
+        return row
+    }
+
+    override func finish() throws(SQLError) {
+        // The input ended: a final watermark fires every open window.
+        if eventTime { currentWatermark = Int64.max }
+        try fire(upTo: Int64.max)
+        try output?.finish()
+    }
+}
+
+/// GROUP BY without a window: updates each group's result as rows arrive and emits the
+/// change (+I the first time, then -U old and +U new).
+final class GroupAggregateOperator: Operator {
+    let keys: [CompiledExpression]
+    let aggregates: [AggregateCall]
+    private var groups: [Row: (accumulators: [Accumulator], emitted: Row?)] = [:]
+
+    init(keys: [CompiledExpression], aggregates: [AggregateCall]) {
+        self.keys = keys
+        self.aggregates = aggregates
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        var touched: [Row] = []
+        var touchedSet: Set<Row> = []
+        for (position, row) in rows.enumerated() {
+            if let kinds, kinds[position] == .updateBefore || kinds[position] == .delete {
+                throw SQLError(.unsupported, "aggregating a changelog (an aggregate over an aggregate) is not supported yet")
+            }
+            var key: Row = []
+            for expression in keys { key.append(try expression.evaluate(row)) }
+            var entry = groups[key] ?? (aggregates.map { Accumulator($0) }, nil)
+            for (index, aggregate) in aggregates.enumerated() {
+                entry.accumulators[index].add(try aggregate.argument?.evaluate(row) ?? .null, aggregate)
+            }
+            groups[key] = entry
+            if touchedSet.insert(key).inserted { touched.append(key) }
+        }
+        var output: [Row] = []
+        var kinds: [RowKind] = []
+        for key in touched {
+            var entry = groups[key]!
+            var row = key
+            for (index, aggregate) in aggregates.enumerated() { row.append(entry.accumulators[index].result(aggregate)) }
+            if let previous = entry.emitted {
+                guard previous != row else { continue }
+                output.append(previous)
+                kinds.append(.updateBefore)
+                output.append(row)
+                kinds.append(.updateAfter)
+            } else {
+                output.append(row)
+                kinds.append(.insert)
+            }
+            entry.emitted = row
+            groups[key] = entry
+        }
+        if !output.isEmpty { try self.output?.process(output, kinds: kinds) }
+    }
+
+    override func finish() throws(SQLError) {
+        // A global aggregate over an empty input still has its one row (COUNT(*) = 0).
+        if keys.isEmpty, groups.isEmpty {
+            let row = aggregates.map { Accumulator($0).result($0) }
+            try output?.process([row], kinds: [.insert])
+        }
+        try output?.finish()
+    }
+}

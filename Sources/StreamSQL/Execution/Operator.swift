@@ -1,0 +1,220 @@
+import SQLSyntax
+
+/// What a row of a changelog does (Flink's RowKind): insert, the old and new value of an
+/// update, delete.
+public enum RowKind: String, Sendable {
+    case insert = "+I", updateBefore = "-U", updateAfter = "+U", delete = "-D"
+}
+
+/// A step of a running query. Rows arrive in batches, each with its kinds (nil: all
+/// insertions); watermarks say no row with an earlier event time will follow; `finish`
+/// says the input ended (after a final watermark). Operators run on one thread, the
+/// query's, so they keep their state without locks.
+class Operator {
+    /// Where results go.
+    var output: Operator?
+
+    func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        try output?.process(rows, kinds: kinds)
+    }
+
+    func watermark(_ time: Int64) throws(SQLError) {
+        try output?.watermark(time)
+    }
+
+    func finish() throws(SQLError) {
+        try output?.finish()
+    }
+
+    /// Statistics for the job status and EXPLAIN ANALYZE-style reports.
+    var statistics: [String: Int64] { [:] }
+}
+
+/// Keeps some rows (WHERE, HAVING).
+final class FilterOperator: Operator {
+    let predicate: CompiledExpression
+
+    init(_ predicate: CompiledExpression) {
+        self.predicate = predicate
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        var kept: [Row] = []
+        var keptKinds: [RowKind]? = kinds == nil ? nil : []
+        kept.reserveCapacity(rows.count)
+        for (position, row) in rows.enumerated() where try predicate.evaluate(row).isTrue {
+            kept.append(row)
+            keptKinds?.append(kinds![position])
+        }
+        if !kept.isEmpty { try output?.process(kept, kinds: keptKinds) }
+    }
+}
+
+/// Computes each output column from the input row.
+final class ProjectOperator: Operator {
+    let expressions: [CompiledExpression]
+
+    init(_ expressions: [CompiledExpression]) {
+        self.expressions = expressions
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        var result: [Row] = []
+        result.reserveCapacity(rows.count)
+        for row in rows {
+            var projected: Row = []
+            projected.reserveCapacity(expressions.count)
+            for expression in expressions { projected.append(try expression.evaluate(row)) }
+            result.append(projected)
+        }
+        try output?.process(result, kinds: kinds)
+    }
+}
+
+/// Several inputs into one output; the watermark is the smallest of the inputs', and the
+/// output ends when every input has.
+final class UnionOperator: Operator {
+    private var watermarks: [Int64]
+    private var finished = 0
+    private var emitted = Int64.min
+
+    init(inputs: Int) {
+        watermarks = Array(repeating: Int64.min, count: inputs)
+    }
+
+    /// The operator an input feeds.
+    func input(_ position: Int) -> Operator { UnionInput(union: self, position: position) }
+
+    fileprivate func watermark(_ time: Int64, from position: Int) throws(SQLError) {
+        watermarks[position] = max(watermarks[position], time)
+        let combined = watermarks.min()!
+        if combined > emitted {
+            emitted = combined
+            try output?.watermark(combined)
+        }
+    }
+
+    fileprivate func finishInput() throws(SQLError) {
+        finished += 1
+        if finished == watermarks.count { try output?.finish() }
+    }
+}
+
+private final class UnionInput: Operator {
+    unowned let union: UnionOperator
+    let position: Int
+
+    init(union: UnionOperator, position: Int) {
+        self.union = union
+        self.position = position
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) { try union.output?.process(rows, kinds: kinds) }
+    override func watermark(_ time: Int64) throws(SQLError) { try union.watermark(time, from: position) }
+    override func finish() throws(SQLError) { try union.finishInput() }
+}
+
+/// The window table-valued functions: each row, once per window it falls into, with the
+/// window's start, end and time (end - 1 ms) appended.
+final class WindowAssignOperator: Operator {
+    let spec: WindowSpec
+
+    init(_ spec: WindowSpec) {
+        self.spec = spec
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        var result: [Row] = []
+        result.reserveCapacity(rows.count)
+        for row in rows {
+            guard let time = row[spec.timeColumn].timestampMicros else { continue }
+            let ltz = { if case .timestampLTZ = row[spec.timeColumn] { return true } else { return false } }()
+            for window in spec.windows(for: time) {
+                var extended = row
+                extended.append(ltz ? .timestampLTZ(window.start) : .timestamp(window.start))
+                extended.append(ltz ? .timestampLTZ(window.end) : .timestamp(window.end))
+                extended.append(ltz ? .timestampLTZ(window.end - 1000) : .timestamp(window.end - 1000))
+                result.append(extended)
+            }
+        }
+        if !result.isEmpty { try output?.process(result, kinds: nil) }
+    }
+}
+
+/// Drops rows already seen (SELECT DISTINCT, UNION): the first of each is inserted.
+final class DistinctOperator: Operator {
+    private var seen: Set<Row> = []
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        let fresh = rows.filter { seen.insert($0).inserted }
+        if !fresh.isEmpty { try output?.process(fresh, kinds: nil) }
+    }
+}
+
+/// Sorts a bounded input at its end.
+final class SortOperator: Operator {
+    let keys: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)]
+    private var rows: [(key: [Value], row: Row)] = []
+
+    init(_ keys: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)]) {
+        self.keys = keys
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        for row in rows {
+            var key: [Value] = []
+            for entry in keys { key.append(try entry.expression.evaluate(row)) }
+            self.rows.append((key, row))
+        }
+    }
+
+    override func watermark(_ time: Int64) throws(SQLError) {}
+
+    override func finish() throws(SQLError) {
+        let keys = self.keys
+        rows.sort { a, b in
+            for (position, entry) in keys.enumerated() {
+                let x = a.key[position], y = b.key[position]
+                if x.isNull || y.isNull {
+                    if x.isNull && y.isNull { continue }
+                    return x.isNull == entry.nullsFirst
+                }
+                guard let order = CompiledExpression.compare(x, y), order != 0 else { continue }
+                return entry.descending ? order > 0 : order < 0
+            }
+            return false
+        }
+        if !rows.isEmpty { try output?.process(rows.map(\.row), kinds: nil) }
+        rows = []
+        try output?.finish()
+    }
+}
+
+/// The first `count` rows after `offset`; asks its source to stop once it has them.
+final class LimitOperator: Operator {
+    let count: Int
+    let offset: Int
+    private var seen = 0
+    private var done = false
+    let stop: StopSignal
+
+    init(count: Int, offset: Int, stop: StopSignal) {
+        self.count = count
+        self.offset = offset
+        self.stop = stop
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        guard !done else { return }
+        var kept: [Row] = []
+        for row in rows {
+            seen += 1
+            if seen > offset, seen - offset <= count { kept.append(row) }
+        }
+        if !kept.isEmpty { try output?.process(kept, kinds: nil) }
+        if seen - offset >= count, count != Int.max {
+            done = true
+            stop.request()
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import SQLSyntax
+
+/// A plan turned into operators, and run: each source pushes into its chain on this
+/// thread, one after another (a union waits for all of its inputs to end).
+final class QueryExecution {
+    let catalog: Catalog
+    let stop: StopSignal
+    private(set) var sources: [(runner: SourceRunner, entry: Operator)] = []
+    private(set) var operators: [Operator] = []
+
+    init(catalog: Catalog, stop: StopSignal) {
+        self.catalog = catalog
+        self.stop = stop
+    }
+
+    /// Builds the operators of `node` feeding `downstream`; returns the node's own operator.
+    @discardableResult
+    func build(_ node: PlanNode, into downstream: Operator) throws(SQLError) -> Operator {
+        func chain(_ step: Operator) throws(SQLError) -> Operator {
+            step.output = downstream
+            operators.append(step)
+            try build(node.inputs[0], into: step)
+            return step
+        }
+        switch node.kind {
+        case let .scan(table):
+            sources.append((try Sources.runner(for: table, catalog: catalog), downstream))
+            return downstream
+        case let .values(rows):
+            sources.append((ValuesSource(rows: rows), downstream))
+            return downstream
+        case let .project(expressions, _):
+            return try chain(ProjectOperator(expressions))
+        case let .filter(predicate, _):
+            return try chain(FilterOperator(predicate))
+        case let .assignWindows(spec):
+            return try chain(WindowAssignOperator(spec))
+        case let .windowAggregate(spec, keys, aggregates, eventTime):
+            var ltz = false
+            if case .timestampLTZ = node.schema.columns[node.schema.columns.count - 1].type { ltz = true }
+            return try chain(WindowAggregateOperator(spec: spec, keys: keys, aggregates: aggregates, eventTime: eventTime, ltz: ltz))
+        case let .aggregate(keys, aggregates):
+            return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates))
+        case let .sort(keys):
+            return try chain(SortOperator(keys))
+        case let .limit(count, offset):
+            return try chain(LimitOperator(count: count, offset: offset, stop: stop))
+        case .distinct:
+            return try chain(DistinctOperator())
+        case .union:
+            let union = UnionOperator(inputs: node.inputs.count)
+            union.output = downstream
+            operators.append(union)
+            for (position, input) in node.inputs.enumerated() {
+                let entry = union.input(position)
+                operators.append(entry)
+                try build(input, into: entry)
+            }
+            return union
+        }
+    }
+
+    /// Runs every source to its end (or until stopped).
+    func run() throws(SQLError) {
+        for (runner, entry) in sources {
+            try runner.run(into: entry, stop: stop)
+        }
+    }
+
+    /// What the operators counted (late rows, open windows), summed by name.
+    var statistics: [String: Int64] {
+        var totals: [String: Int64] = [:]
+        for step in operators {
+            for (name, value) in step.statistics { totals[name, default: 0] += value }
+        }
+        let skipped = FileSystemSource.skippedRecords.take()
+        if skipped > 0 { totals["records skipped (parse errors)"] = Int64(skipped) }
+        return totals
+    }
+}

@@ -1,0 +1,132 @@
+import SQLSyntax
+
+/// A window over event or processing time.
+struct WindowSpec: Sendable {
+    enum Kind: Sendable {
+        case tumble(size: Int64)
+        case hop(size: Int64, slide: Int64)
+        case cumulate(step: Int64, size: Int64)
+        case session(gap: Int64)
+        /// The window is already in the row (after a window table-valued function): its start and end columns.
+        case assigned(start: Int, end: Int)
+    }
+
+    var kind: Kind
+    /// The time column the windows are defined on (unused for `.assigned`).
+    var timeColumn: Int
+    var offset: Int64 = 0
+
+    var description: String {
+        func duration(_ micros: Int64) -> String { IntervalText.describe(micros) }
+        switch kind {
+        case let .tumble(size): return "TUMBLE(size=\(duration(size)))"
+        case let .hop(size, slide): return "HOP(size=\(duration(size)), slide=\(duration(slide)))"
+        case let .cumulate(step, size): return "CUMULATE(step=\(duration(step)), size=\(duration(size)))"
+        case let .session(gap): return "SESSION(gap=\(duration(gap)))"
+        case .assigned: return "window from the table function"
+        }
+    }
+
+    /// The windows a time falls into: [start, end) pairs (not for sessions).
+    func windows(for time: Int64) -> [(start: Int64, end: Int64)] {
+        switch kind {
+        case let .tumble(size):
+            let start = time - Self.floorMod(time - offset, size)
+            return [(start, start + size)]
+        case let .hop(size, slide):
+            var result: [(Int64, Int64)] = []
+            var start = time - Self.floorMod(time - offset, slide)
+            while start > time - size {
+                result.append((start, start + size))
+                start -= slide
+            }
+            return result.reversed()
+        case let .cumulate(step, size):
+            let start = time - Self.floorMod(time - offset, size)
+            var result: [(Int64, Int64)] = []
+            var end = start + step
+            while end <= start + size {
+                if end > time { result.append((start, end)) }
+                end += step
+            }
+            return result
+        case .session, .assigned:
+            return []
+        }
+    }
+
+    static func floorMod(_ a: Int64, _ b: Int64) -> Int64 { ((a % b) + b) % b }
+}
+
+enum IntervalText {
+    static func describe(_ micros: Int64) -> String {
+        let units: [(Int64, String)] = [(86_400_000_000, "d"), (3_600_000_000, "h"), (60_000_000, "min"), (1_000_000, "s"), (1000, "ms")]
+        for (length, name) in units where micros % length == 0 { return "\(micros / length) \(name)" }
+        return "\(micros) µs"
+    }
+}
+
+/// One aggregate of a grouped query.
+struct AggregateCall: Sendable {
+    enum Kind: Sendable {
+        case count, sum, avg, min, max, firstValue, lastValue
+        case listagg(separator: String)
+    }
+
+    var kind: Kind
+    /// nil for COUNT(*).
+    var argument: CompiledExpression?
+    var distinct: Bool
+    var resultType: DataType
+    /// What the aggregate is called in EXPLAIN.
+    var text: String
+}
+
+/// A node of a query plan: what it does, its inputs, and the columns it produces.
+final class PlanNode: @unchecked Sendable {
+    indirect enum Kind {
+        /// Reads a table through its connector (computed columns and watermarks included).
+        case scan(CatalogTable)
+        case values([Row])
+        case project([CompiledExpression], texts: [String])
+        case filter(CompiledExpression, text: String)
+        /// A window table-valued function: appends window_start, window_end and window_time.
+        case assignWindows(WindowSpec)
+        /// Aggregates per group and window; emits each window when the watermark passes its
+        /// end. Output: the keys, the aggregates, window start, end and time.
+        case windowAggregate(WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool)
+        /// Aggregates per group without windows: a changelog of updated results.
+        case aggregate(keys: [CompiledExpression], aggregates: [AggregateCall])
+        case sort([(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)])
+        case limit(count: Int, offset: Int)
+        case union
+        case distinct
+    }
+
+    let kind: Kind
+    let inputs: [PlanNode]
+    let schema: Schema
+    /// Whether the node's output holds only insertions (false once a non-windowed aggregate updates rows).
+    let appendOnly: Bool
+    /// Whether the node ends (its sources are bounded).
+    let bounded: Bool
+    /// A short description for EXPLAIN.
+    let label: String
+
+    init(_ kind: Kind, inputs: [PlanNode], schema: Schema, label: String, appendOnly: Bool? = nil, bounded: Bool? = nil) {
+        self.kind = kind
+        self.inputs = inputs
+        self.schema = schema
+        self.label = label
+        self.appendOnly = appendOnly ?? inputs.allSatisfy(\.appendOnly)
+        self.bounded = bounded ?? inputs.allSatisfy(\.bounded)
+    }
+
+    /// The plan as indented text, one node a line: what EXPLAIN prints.
+    func explain(indent: Int = 0) -> String {
+        var text = String(repeating: "  ", count: indent) + label
+        text += " → [" + schema.columns.map { "\($0.name): \($0.typeDescription)" }.joined(separator: ", ") + "]"
+        for input in inputs { text += "\n" + input.explain(indent: indent + 1) }
+        return text
+    }
+}

@@ -1,0 +1,252 @@
+import SQLSyntax
+
+/// Grouped queries: GROUP BY with group windows (TUMBLE, HOP, SESSION and their _START,
+/// _END, _ROWTIME), with the windows of a table-valued function (window_start, window_end),
+/// or without windows (a changelog); aggregates in the select list and HAVING.
+extension Planner {
+    static let groupWindows: Set<String> = ["TUMBLE", "HOP", "SESSION"]
+
+    func aggregate(_ select: Select, input: PlanNode, scope: Scope) throws(SQLError) -> PlanNode {
+        let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
+        var window: (spec: WindowSpec, name: String, arguments: String, eventTime: Bool)?
+        var keyExpressions: [SQLSyntax.Expression] = []
+        for item in select.groupBy {
+            if case let .function(call) = item.kind, Self.groupWindows.contains(call.name.name.uppercased()) {
+                guard window == nil else { throw SQLError(.plan, "a query groups by one window at most", at: item.range) }
+                window = try groupWindow(call, scope: scope)
+            } else {
+                keyExpressions.append(item)
+            }
+        }
+        // Windows from a window table-valued function: GROUP BY window_start, window_end, ...
+        var assignedWindow: (start: Int, end: Int, time: Int)?
+        if window == nil, case .assignWindows = input.kind {
+            let names = input.schema.names
+            let start = names.lastIndex(of: "window_start"), end = names.lastIndex(of: "window_end"), time = names.lastIndex(of: "window_time")
+            let groupsByBoth = [start, end].allSatisfy { index in
+                keyExpressions.contains { if case let .column(_, name) = $0.kind { return name.name == names[index!] } else { return false } }
+            }
+            if let start, let end, let time, groupsByBoth {
+                assignedWindow = (start, end, time)
+                keyExpressions.removeAll { if case let .column(_, name) = $0.kind { return name.name == "window_start" || name.name == "window_end" } else { return false } }
+            }
+        }
+
+        // Keys.
+        var keys: [CompiledExpression] = []
+        var columns: [Column] = []
+        var substitutions: [String: Int] = [:]
+        for (position, key) in keyExpressions.enumerated() {
+            let typed = try compiler.compile(key)
+            keys.append(typed.expression)
+            var column = Column(name: Self.defaultName(key, position: position), type: typed.type, nullable: typed.nullable)
+            if case .char = column.type { column.type = .string }
+            columns.append(column)
+            substitutions[key.description] = columns.count - 1
+        }
+
+        // Aggregates, and window properties, found in the select list and HAVING.
+        var aggregates: [AggregateCall] = []
+        var aggregateColumns: [String: Int] = [:]
+        var rewritten: [SelectItem] = []
+        var windowColumns: (start: Int, end: Int, time: Int)?
+        if window != nil || assignedWindow != nil {
+            let base = keyExpressions.count
+            windowColumns = (base, base + 1, base + 2) // provisional: moved after the aggregates below
+        }
+        var failure: SQLError?
+        func replace(_ expression: SQLSyntax.Expression) -> SQLSyntax.Expression {
+            ExpressionWalker.rewrite(expression) { node in
+                guard failure == nil, case let .function(call) = node.kind else { return nil }
+                let name = call.name.name.uppercased()
+                if ExpressionCompiler.aggregateNames.contains(name) {
+                    let text = node.description.uppercased()
+                    if aggregateColumns[text] == nil {
+                        do throws(SQLError) {
+                            aggregates.append(try aggregateCall(call, name: name, compiler: compiler, range: node.range))
+                            aggregateColumns[text] = aggregates.count - 1
+                        } catch {
+                            failure = error
+                            return nil
+                        }
+                    }
+                    return Self.placeholder("$agg\(aggregateColumns[text]!)", at: node.range)
+                }
+                if let window, name.hasPrefix(window.name + "_") {
+                    let arguments = call.arguments.compactMap(\.expression).map(\.description).joined(separator: ", ")
+                    guard arguments.uppercased() == window.arguments.uppercased() else {
+                        failure = SQLError(.plan, "\(name)(\(arguments)) does not match the window in GROUP BY: \(window.name)(\(window.arguments))", at: node.range)
+                        return nil
+                    }
+                    switch name.dropFirst(window.name.count + 1) {
+                    case "START": return Self.placeholder("$window_start", at: node.range)
+                    case "END": return Self.placeholder("$window_end", at: node.range)
+                    case "ROWTIME", "PROCTIME": return Self.placeholder("$window_time", at: node.range)
+                    default: return nil
+                    }
+                }
+                if ExpressionCompiler.windowFunctionNames.contains(name), window == nil {
+                    failure = SQLError(.plan, "\(name) needs the window \(name.split(separator: "_")[0])(...) in GROUP BY", at: node.range)
+                }
+                return nil
+            }
+        }
+        for item in select.items {
+            switch item {
+            case let .expression(value, alias):
+                let replaced = replace(value)
+                rewritten.append(.expression(replaced, alias: alias ?? Self.implicitAlias(value, position: rewritten.count)))
+            case .wildcard:
+                rewritten.append(item)
+            }
+        }
+        let having = select.having.map(replace)
+        if let failure { throw failure }
+
+        // The node and its output columns: keys, aggregates, then the window's start, end and time.
+        for (position, aggregate) in aggregates.enumerated() {
+            columns.append(Column(name: "EXPR$\(keyExpressions.count + position)", type: aggregate.resultType, nullable: aggregate.resultType != .bigint || !aggregate.textIsCount))
+            substitutions["$agg\(position)"] = columns.count - 1
+        }
+        let node: PlanNode
+        let aggregateText = (keys.indices.map { "key \(columns[$0].name)" } + aggregates.map(\.text)).joined(separator: ", ")
+        if let window {
+            let timeType = input.schema.columns[window.spec.timeColumn].type
+            columns.append(Column(name: "window_start", type: Self.windowBoundType(timeType), nullable: false))
+            columns.append(Column(name: "window_end", type: Self.windowBoundType(timeType), nullable: false))
+            columns.append(Column(name: "window_time", type: timeType, nullable: false, timeAttribute: window.eventTime ? .rowtime : .proctime))
+            windowColumns = (columns.count - 3, columns.count - 2, columns.count - 1)
+            node = PlanNode(.windowAggregate(window.spec, keys: keys, aggregates: aggregates, eventTime: window.eventTime), inputs: [input],
+                            schema: Schema(columns), label: "WindowAggregate(\(window.spec.description) on \(input.schema.columns[window.spec.timeColumn].name); \(aggregateText))")
+        } else if let assignedWindow {
+            let eventTime = input.schema.columns[assignedWindow.time].timeAttribute == .rowtime
+            columns.append(input.schema.columns[assignedWindow.start])
+            columns.append(input.schema.columns[assignedWindow.end])
+            columns.append(input.schema.columns[assignedWindow.time])
+            windowColumns = (columns.count - 3, columns.count - 2, columns.count - 1)
+            let spec = WindowSpec(kind: .assigned(start: assignedWindow.start, end: assignedWindow.end), timeColumn: assignedWindow.time)
+            node = PlanNode(.windowAggregate(spec, keys: keys, aggregates: aggregates, eventTime: eventTime), inputs: [input], schema: Schema(columns),
+                            label: "WindowAggregate(by window_start, window_end; \(aggregateText))")
+            substitutions["window_start"] = windowColumns!.start
+            substitutions["window_end"] = windowColumns!.end
+            substitutions["window_time"] = windowColumns!.time
+        } else {
+            node = PlanNode(.aggregate(keys: keys, aggregates: aggregates), inputs: [input], schema: Schema(columns),
+                            label: "GroupAggregate(\(aggregateText))", appendOnly: false)
+        }
+        if let windowColumns {
+            substitutions["$window_start"] = windowColumns.start
+            substitutions["$window_end"] = windowColumns.end
+            substitutions["$window_time"] = windowColumns.time
+        }
+
+        var after = ExpressionCompiler(catalog: catalog, scope: Scope(node.schema))
+        after.substitutions = substitutions
+        after.columnsVisible = false
+        after.groupingContext = keyExpressions.isEmpty && window == nil && assignedWindow == nil
+            ? " (the query aggregates every row into one: add it to GROUP BY or aggregate it)"
+            : " (add it to GROUP BY or wrap it in an aggregate such as MAX)"
+        var result = node
+        if let having {
+            let predicate = try after.compile(having)
+            try after.requireBoolean(predicate, having, "HAVING")
+            result = PlanNode(.filter(predicate.expression, text: select.having!.description), inputs: [result], schema: result.schema,
+                              label: "Filter(HAVING \(select.having!))")
+        }
+        result = try project(rewritten, input: result, scope: Scope(result.schema), compiler: after)
+        if select.distinct { result = PlanNode(.distinct, inputs: [result], schema: result.schema, label: "Distinct", appendOnly: false) }
+        return result
+    }
+
+    static func placeholder(_ name: String, at range: SourceRange) -> SQLSyntax.Expression {
+        SQLSyntax.Expression(.column(qualifier: nil, name: Identifier(name, range: range)), range: range)
+    }
+
+    /// Select items keep the name Flink gives them even after their expression is rewritten.
+    static func implicitAlias(_ expression: SQLSyntax.Expression, position: Int) -> Identifier? {
+        let name = defaultName(expression, position: position)
+        return Identifier(name, range: expression.range)
+    }
+
+    /// TUMBLE(ts, size), HOP(ts, slide, size), SESSION(ts, gap) in GROUP BY.
+    func groupWindow(_ call: FunctionCall, scope: Scope) throws(SQLError) -> (spec: WindowSpec, name: String, arguments: String, eventTime: Bool) {
+        let name = call.name.name.uppercased()
+        let expected = name == "HOP" ? 3 : 2
+        let arguments = call.arguments.compactMap(\.expression)
+        guard arguments.count == expected || arguments.count == expected + 1 else {
+            let shape = name == "HOP" ? "HOP(time, slide, size)" : "\(name)(time, \(name == "SESSION" ? "gap" : "size"))"
+            throw SQLError(.plan, "\(shape) takes \(expected) arguments", at: call.range)
+        }
+        guard case let .column(_, column) = arguments[0].kind else {
+            throw SQLError(.plan, "\(name)'s first argument is a time column", at: arguments[0].range)
+        }
+        let timeColumn = try self.timeColumn(column, in: scope, window: name)
+        let first = try Self.intervalMicros(arguments[1], catalog: catalog, what: "\(name)'s interval")
+        let kind: WindowSpec.Kind
+        switch name {
+        case "TUMBLE": kind = .tumble(size: first)
+        case "HOP":
+            let size = try Self.intervalMicros(arguments[2], catalog: catalog, what: "HOP's size")
+            kind = .hop(size: size, slide: first)
+        default: kind = .session(gap: first)
+        }
+        let offset = arguments.count > expected ? try Self.intervalMicros(arguments[expected], catalog: catalog, what: "\(name)'s offset") : 0
+        let eventTime = scope.schema.columns[timeColumn].timeAttribute == .rowtime
+        return (WindowSpec(kind: kind, timeColumn: timeColumn, offset: offset), name, arguments.map(\.description).joined(separator: ", "), eventTime)
+    }
+
+    func aggregateCall(_ call: FunctionCall, name: String, compiler: ExpressionCompiler, range: SourceRange) throws(SQLError) -> AggregateCall {
+        let text = SQLSyntax.Expression(.function(call), range: range).description
+        if call.star {
+            guard name == "COUNT" else { throw SQLError(.plan, "\(name)(*) is not an aggregate: only COUNT(*) is", at: range) }
+            return AggregateCall(kind: .count, argument: nil, distinct: false, resultType: .bigint, text: text)
+        }
+        let values = call.arguments.compactMap(\.expression)
+        guard !values.isEmpty else { throw SQLError(.plan, "\(name) needs an argument", at: range) }
+        for value in values where Self.containsAggregate(value) {
+            throw SQLError(.plan, "aggregates cannot be nested", at: value.range)
+        }
+        let argument = try compiler.compile(values[0])
+        func numeric() throws(SQLError) {
+            guard ExpressionCompiler.isNumeric(argument.type) else { throw SQLError(.plan, "\(name) needs a number, not \(argument.type)", at: values[0].range) }
+        }
+        let kind: AggregateCall.Kind
+        var type = argument.type
+        switch name {
+        case "COUNT":
+            kind = .count
+            type = .bigint
+        case "SUM":
+            try numeric()
+            kind = .sum
+            if case let .decimal(_, scale) = type { type = .decimal(precision: 38, scale: scale) }
+        case "AVG":
+            try numeric()
+            kind = .avg
+            if case let .decimal(_, scale) = type { type = .decimal(precision: 38, scale: max(scale, 6)) }
+        case "MIN", "MAX":
+            kind = name == "MIN" ? .min : .max
+        case "FIRST_VALUE", "LAST_VALUE":
+            kind = name == "FIRST_VALUE" ? .firstValue : .lastValue
+        case "LISTAGG":
+            var separator = ","
+            if values.count > 1 {
+                guard case let .literal(.string(given)) = values[1].kind else { throw SQLError(.plan, "LISTAGG's separator must be a constant string", at: values[1].range) }
+                separator = given
+            }
+            kind = .listagg(separator: separator)
+            type = .string
+        default:
+            throw SQLError(.unsupported, "\(name) is not supported yet", at: range)
+        }
+        if case .char = type { type = .string }
+        return AggregateCall(kind: kind, argument: argument.expression, distinct: call.distinct, resultType: type, text: text)
+    }
+}
+
+extension AggregateCall {
+    var textIsCount: Bool {
+        if case .count = kind { return true }
+        return false
+    }
+}

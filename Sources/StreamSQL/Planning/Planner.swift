@@ -1,0 +1,372 @@
+import SQLSyntax
+
+/// Turns queries into plans: resolves names against the catalog, types expressions, and
+/// places filters, projections, windows and aggregates. Explains what is wrong with a query
+/// in terms of the query (a window on a column that is not a time attribute, a column that
+/// is neither grouped nor aggregated).
+struct Planner {
+    let catalog: Catalog
+    /// Queries named in WITH clauses, visible to the query being planned.
+    var named: [String: PlanNode] = [:]
+
+    init(catalog: Catalog) {
+        self.catalog = catalog
+    }
+
+    func plan(_ query: Query) throws(SQLError) -> PlanNode {
+        var planner = self
+        for entry in query.with { planner.named[entry.name.name] = try planner.plan(entry.query) }
+        var node = try planner.body(query.body)
+        if !query.orderBy.isEmpty {
+            let compiler = ExpressionCompiler(catalog: catalog, scope: Scope(node.schema))
+            var keys: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)] = []
+            var texts: [String] = []
+            for item in query.orderBy {
+                var compiled: CompiledExpression
+                if case let .literal(.integer(text)) = item.expression.kind, let ordinal = Int(text) {
+                    guard ordinal >= 1, ordinal <= node.schema.columns.count else {
+                        throw SQLError(.plan, "ORDER BY \(ordinal): the query has \(node.schema.columns.count) columns", at: item.expression.range)
+                    }
+                    compiled = .column(ordinal - 1)
+                } else {
+                    compiled = try compiler.compile(item.expression).expression
+                }
+                keys.append((compiled, item.descending, item.nullsFirst ?? !item.descending))
+                texts.append(item.expression.description + (item.descending ? " DESC" : ""))
+            }
+            guard node.bounded else {
+                throw SQLError(.unsupported, "ORDER BY on an unbounded input never ends: bound the source (number-of-rows, scan.bounded.mode, a file) or drop the ORDER BY",
+                               at: query.orderBy[0].expression.range)
+            }
+            node = PlanNode(.sort(keys), inputs: [node], schema: node.schema, label: "Sort(\(texts.joined(separator: ", ")))")
+        }
+        if query.limit != nil || query.offset != nil {
+            let count = try Self.constantInteger(query.limit, default: Int.max, what: "LIMIT")
+            let offset = try Self.constantInteger(query.offset, default: 0, what: "OFFSET")
+            node = PlanNode(.limit(count: count, offset: offset), inputs: [node], schema: node.schema,
+                            label: "Limit(\(count == Int.max ? "all" : String(count))\(offset > 0 ? ", offset \(offset)" : ""))",
+                            bounded: node.bounded || count != Int.max)
+        }
+        return node
+    }
+
+    static func constantInteger(_ expression: SQLSyntax.Expression?, default value: Int, what: String) throws(SQLError) -> Int {
+        guard let expression else { return value }
+        guard case let .literal(.integer(text)) = expression.kind, let number = Int(text), number >= 0 else {
+            throw SQLError(.plan, "\(what) takes a whole number", at: expression.range)
+        }
+        return number
+    }
+
+    func body(_ body: QueryBody) throws(SQLError) -> PlanNode {
+        switch body {
+        case let .select(select):
+            return try self.select(select)
+        case let .nested(query):
+            return try plan(query)
+        case let .values(rows):
+            let compiler = ExpressionCompiler(catalog: catalog, scope: Scope(Schema([])))
+            var typedRows: [[TypedExpression]] = []
+            for row in rows {
+                var typed: [TypedExpression] = []
+                for value in row { typed.append(try compiler.compile(value)) }
+                typedRows.append(typed)
+            }
+            var columns: [Column] = []
+            for position in typedRows[0].indices {
+                let type = try compiler.commonType(typedRows.map { $0[position].type }, at: rows[0][position].range)
+                columns.append(Column(name: "EXPR$\(position)", type: type == .null ? .string : type, nullable: typedRows.contains { $0[position].nullable }))
+            }
+            var values: [Row] = []
+            for row in typedRows {
+                var evaluated: Row = []
+                for (position, cell) in row.enumerated() {
+                    evaluated.append(try compiler.coerce(cell.expression, to: columns[position].type).evaluate([]))
+                }
+                values.append(evaluated)
+            }
+            return PlanNode(.values(values), inputs: [], schema: Schema(columns), label: "Values(\(values.count) rows)", appendOnly: true, bounded: true)
+        case let .setOperation(operation, all, left, right):
+            let a = try self.body(left), b = try self.body(right)
+            guard operation == .union else {
+                throw SQLError(.unsupported, "\(operation.rawValue) is not supported yet (UNION and UNION ALL are)")
+            }
+            guard a.schema.columns.count == b.schema.columns.count else {
+                throw SQLError(.plan, "UNION of \(a.schema.columns.count) and \(b.schema.columns.count) columns: both sides need the same number")
+            }
+            let union = PlanNode(.union, inputs: [a, b], schema: a.schema, label: "Union")
+            return all ? union : PlanNode(.distinct, inputs: [union], schema: a.schema, label: "Distinct", appendOnly: false)
+        }
+    }
+
+    // MARK: SELECT
+
+    func select(_ select: Select) throws(SQLError) -> PlanNode {
+        var (node, scope) = try select.from.map(tableReference) ?? (PlanNode(.values([[]]), inputs: [], schema: Schema([]), label: "Values(1 row)",
+                                                                              appendOnly: true, bounded: true), Scope(Schema([])))
+        if let filter = select.filter {
+            let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
+            let predicate = try compiler.compile(filter)
+            try compiler.requireBoolean(predicate, filter, "WHERE")
+            node = PlanNode(.filter(predicate.expression, text: filter.description), inputs: [node], schema: node.schema, label: "Filter(\(filter))")
+        }
+        let grouped = !select.groupBy.isEmpty || select.items.contains { item in
+            if case let .expression(value, _) = item { return Self.containsAggregate(value) }
+            return false
+        } || select.having != nil
+        if grouped {
+            return try aggregate(select, input: node, scope: scope)
+        }
+        node = try project(select.items, input: node, scope: scope, compiler: ExpressionCompiler(catalog: catalog, scope: scope))
+        if select.distinct { node = PlanNode(.distinct, inputs: [node], schema: node.schema, label: "Distinct", appendOnly: false) }
+        return node
+    }
+
+    /// The select list as a projection (wildcards expanded, names from aliases or columns).
+    func project(_ items: [SelectItem], input: PlanNode, scope: Scope, compiler: ExpressionCompiler) throws(SQLError) -> PlanNode {
+        var expressions: [CompiledExpression] = []
+        var columns: [Column] = []
+        var texts: [String] = []
+        for item in items {
+            switch item {
+            case let .wildcard(qualifier, range):
+                let indexes = scope.schema.columns.indices.filter { qualifier == nil || scope.qualifiers[$0] == qualifier!.name }
+                guard !indexes.isEmpty else { throw SQLError(.plan, "no table \(qualifier?.name ?? "") to expand *", at: range) }
+                guard compiler.columnsVisible else { throw SQLError(.plan, "* cannot be used in a grouped query", at: range) }
+                for index in indexes {
+                    expressions.append(.column(index))
+                    columns.append(scope.schema.columns[index])
+                    texts.append(scope.schema.columns[index].name)
+                }
+            case let .expression(value, alias):
+                let typed = try compiler.compile(value)
+                var column = Column(name: alias?.name ?? Self.defaultName(value, position: columns.count), type: typed.type, nullable: typed.nullable)
+                if case let .column(index) = typed.expression { column.timeAttribute = scope.schema.columns[index].timeAttribute }
+                if column.type == .null { column.type = .string }
+                if case .char = column.type, !isLiteral(value) { column.type = .string }
+                expressions.append(typed.expression)
+                columns.append(column)
+                texts.append(value.description + (alias.map { " AS \($0.name)" } ?? ""))
+            }
+        }
+        // A projection that only passes its input through is left out.
+        if expressions.count == input.schema.columns.count, expressions.enumerated().allSatisfy({ position, expression in
+            if case let .column(index) = expression { return index == position && columns[position].name == input.schema.columns[position].name }
+            return false
+        }) {
+            return input
+        }
+        return PlanNode(.project(expressions, texts: texts), inputs: [input], schema: Schema(columns), label: "Project(\(texts.joined(separator: ", ")))")
+    }
+
+    private func isLiteral(_ value: SQLSyntax.Expression) -> Bool {
+        if case .literal = value.kind { return true }
+        return false
+    }
+
+    /// Flink's names for unnamed select items: the column's own name, else EXPR$n.
+    static func defaultName(_ expression: SQLSyntax.Expression, position: Int) -> String {
+        switch expression.kind {
+        case let .column(_, name): return name.name
+        case let .field(_, field): return field.name
+        default: return "EXPR$\(position)"
+        }
+    }
+
+    static func containsAggregate(_ expression: SQLSyntax.Expression) -> Bool {
+        var found = false
+        ExpressionWalker.visit(expression) { node in
+            if case let .function(call) = node.kind, ExpressionCompiler.aggregateNames.contains(call.name.name.uppercased()) { found = true }
+        }
+        return found
+    }
+
+    // MARK: FROM
+
+    func tableReference(_ reference: TableReference) throws(SQLError) -> (PlanNode, Scope) {
+        switch reference {
+        case let .table(name, alias):
+            let qualifier = alias?.name ?? name.name
+            if let query = named[name.name] { return (query, Scope(query.schema, qualifier: qualifier)) }
+            if let view = catalog.view(name.name) {
+                let node = try Planner(catalog: catalog).plan(view.definition.query)
+                var schema = node.schema
+                for (position, column) in view.definition.columns.enumerated() where position < schema.columns.count {
+                    schema.columns[position].name = column.name
+                }
+                let renamed = PlanNode(.project(schema.columns.indices.map { .column($0) }, texts: schema.names), inputs: [node], schema: schema,
+                                       label: "View(\(view.definition.name))")
+                return (renamed, Scope(schema, qualifier: qualifier))
+            }
+            guard let table = catalog.table(name.name) else {
+                let suggestion = TableOptions.nearest(name.name, among: catalog.tableNames)
+                throw SQLError(.plan, "unknown table \(name)\(suggestion.map { "; did you mean \($0)?" } ?? (catalog.tableNames.isEmpty ? " (there are no tables yet: CREATE TABLE first)" : ""))",
+                               at: name.range)
+            }
+            let node = PlanNode(.scan(table), inputs: [], schema: table.schema, label: "Scan(\(table.name), \(table.options.connector))",
+                                appendOnly: true, bounded: Sources.isBounded(table))
+            return (node, Scope(table.schema, qualifier: qualifier))
+        case let .subquery(query, alias, _):
+            let node = try plan(query)
+            return (node, Scope(node.schema, qualifier: alias?.name))
+        case let .tableFunction(call, alias):
+            let node = try windowFunction(call)
+            return (node, Scope(node.schema, qualifier: alias?.name))
+        case .join:
+            throw SQLError(.unsupported, "joins are not supported yet")
+        }
+    }
+
+    /// TUMBLE / HOP / CUMULATE as table-valued functions (positional or named arguments).
+    func windowFunction(_ call: FunctionCall) throws(SQLError) -> PlanNode {
+        let name = call.name.name.uppercased()
+        let parameters: [String]
+        switch name {
+        case "TUMBLE": parameters = ["DATA", "TIMECOL", "SIZE", "OFFSET"]
+        case "HOP": parameters = ["DATA", "TIMECOL", "SLIDE", "SIZE", "OFFSET"]
+        case "CUMULATE": parameters = ["DATA", "TIMECOL", "STEP", "SIZE", "OFFSET"]
+        case "SESSION":
+            throw SQLError(.unsupported, "SESSION as a table-valued function is not supported yet: use GROUP BY SESSION(ts, INTERVAL ...)", at: call.range)
+        default:
+            throw SQLError(.plan, "unknown table-valued function \(call.name) (TUMBLE, HOP, CUMULATE)", at: call.name.range)
+        }
+        var arguments: [String: FunctionArgument] = [:]
+        for (position, argument) in call.arguments.enumerated() {
+            let key = argument.name?.name.uppercased() ?? (position < parameters.count ? parameters[position] : "?")
+            guard parameters.contains(key) else { throw SQLError(.plan, "\(name) has no argument \(key) (it takes \(parameters.joined(separator: ", ")))", at: call.range) }
+            arguments[key] = argument
+        }
+        guard case let .table(table)? = arguments["DATA"]?.value else {
+            throw SQLError(.plan, "\(name)'s first argument is the input: TABLE name", at: call.range)
+        }
+        let (input, scope) = try tableReference(table)
+        guard case let .descriptor(columns)? = arguments["TIMECOL"]?.value, columns.count == 1 else {
+            throw SQLError(.plan, "\(name)'s second argument is the time column: DESCRIPTOR(column)", at: call.range)
+        }
+        let timeColumn = try self.timeColumn(columns[0], in: scope, window: name)
+        func interval(_ key: String) throws(SQLError) -> Int64 {
+            guard let expression = arguments[key]?.expression else { throw SQLError(.plan, "\(name) needs \(key) (an INTERVAL)", at: call.range) }
+            return try Self.intervalMicros(expression, catalog: catalog, what: "\(name)'s \(key)")
+        }
+        let kind: WindowSpec.Kind
+        switch name {
+        case "TUMBLE": kind = .tumble(size: try interval("SIZE"))
+        case "HOP":
+            let size = try interval("SIZE"), slide = try interval("SLIDE")
+            kind = .hop(size: size, slide: slide)
+        default:
+            let size = try interval("SIZE"), step = try interval("STEP")
+            guard size % step == 0 else { throw SQLError(.plan, "CUMULATE's SIZE must be a whole number of STEPs", at: call.range) }
+            kind = .cumulate(step: step, size: size)
+        }
+        let offset = arguments["OFFSET"] == nil ? 0 : try interval("OFFSET")
+        let spec = WindowSpec(kind: kind, timeColumn: timeColumn, offset: offset)
+        let timeType = input.schema.columns[timeColumn].type
+        let eventTime = input.schema.columns[timeColumn].timeAttribute == .rowtime
+        var schema = input.schema
+        schema.columns.append(Column(name: "window_start", type: Self.windowBoundType(timeType), nullable: false))
+        schema.columns.append(Column(name: "window_end", type: Self.windowBoundType(timeType), nullable: false))
+        schema.columns.append(Column(name: "window_time", type: timeType, nullable: false, timeAttribute: eventTime ? .rowtime : nil))
+        return PlanNode(.assignWindows(spec), inputs: [input], schema: schema, label: "\(spec.description) on \(input.schema.columns[timeColumn].name)")
+    }
+
+    static func windowBoundType(_ timeType: DataType) -> DataType {
+        if case .timestampLTZ = timeType { return .timestampLTZ(3) }
+        return .timestamp(3)
+    }
+
+    /// The column a window is defined on, which must be a time attribute.
+    func timeColumn(_ identifier: Identifier, in scope: Scope, window: String) throws(SQLError) -> Int {
+        let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
+        guard case let .column(index) = try compiler.column(qualifier: nil, name: identifier.name, range: identifier.range).expression else {
+            throw SQLError(.internalBug, "a column did not resolve to a column", at: identifier.range)
+        }
+        guard scope.schema.columns[index].timeAttribute != nil else {
+            let type = scope.schema.columns[index].type
+            throw SQLError(.plan, """
+                \(window) needs a time attribute, and \(identifier.name) (\(type)) is not one: declare it with \
+                WATERMARK FOR \(identifier.name) AS \(identifier.name) - INTERVAL '5' SECOND in the table \
+                (or use a processing-time column, \(identifier.name) AS PROCTIME())
+                """, at: identifier.range)
+        }
+        return index
+    }
+
+    static func intervalMicros(_ expression: SQLSyntax.Expression, catalog: Catalog, what: String) throws(SQLError) -> Int64 {
+        let typed = try ExpressionCompiler(catalog: catalog, scope: Scope(Schema([]))).compile(expression)
+        guard case .interval(yearToMonth: false) = typed.type, case let .integer(micros) = try typed.expression.evaluate([]), micros > 0 else {
+            throw SQLError(.plan, "\(what) must be a positive interval of days to seconds (INTERVAL '5' SECOND)", at: expression.range)
+        }
+        return micros
+    }
+}
+
+/// Walks an expression tree (used to find aggregates and window functions).
+enum ExpressionWalker {
+    static func visit(_ expression: SQLSyntax.Expression, _ body: (SQLSyntax.Expression) -> Void) {
+        body(expression)
+        for child in children(expression) { visit(child, body) }
+    }
+
+    static func children(_ expression: SQLSyntax.Expression) -> [SQLSyntax.Expression] {
+        switch expression.kind {
+        case .column, .literal, .subquery, .exists: return []
+        case let .unary(_, operand): return [operand]
+        case let .binary(_, left, right): return [left, right]
+        case let .function(call): return call.arguments.compactMap(\.expression)
+        case let .cast(operand, _, _): return [operand]
+        case let .caseWhen(operand, branches, otherwise):
+            return (operand.map { [$0] } ?? []) + branches.flatMap { [$0.condition, $0.result] } + (otherwise.map { [$0] } ?? [])
+        case let .isPredicate(operand, _, _): return [operand]
+        case let .inList(operand, list, _): return [operand] + list
+        case let .between(operand, low, high, _): return [operand, low, high]
+        case let .like(operand, pattern, escape, _, _): return [operand, pattern] + (escape.map { [$0] } ?? [])
+        case let .extract(_, operand), let .floorCeil(_, operand, _): return [operand]
+        case let .timestampAdd(_, a, b), let .timestampDiff(_, a, b): return [a, b]
+        case let .trim(_, characters, value): return (characters.map { [$0] } ?? []) + [value]
+        case let .substring(value, from, length): return [value, from] + (length.map { [$0] } ?? [])
+        case let .position(a, b), let .element(a, b): return [a, b]
+        case let .field(value, _): return [value]
+        case let .constructor(_, elements): return elements
+        }
+    }
+
+    /// The expression with every node `transform` returns a replacement for replaced (children first not visited for replaced nodes).
+    static func rewrite(_ expression: SQLSyntax.Expression, _ transform: (SQLSyntax.Expression) -> SQLSyntax.Expression?) -> SQLSyntax.Expression {
+        if let replaced = transform(expression) { return replaced }
+        var result = expression
+        func go(_ child: SQLSyntax.Expression) -> SQLSyntax.Expression { rewrite(child, transform) }
+        switch expression.kind {
+        case .column, .literal, .subquery, .exists: break
+        case let .unary(operation, operand): result.kind = .unary(operation, go(operand))
+        case let .binary(operation, left, right): result.kind = .binary(operation, go(left), go(right))
+        case var .function(call):
+            call.arguments = call.arguments.map { argument in
+                var argument = argument
+                if case let .expression(value) = argument.value { argument.value = .expression(go(value)) }
+                return argument
+            }
+            result.kind = .function(call)
+        case let .cast(operand, type, isTry): result.kind = .cast(go(operand), type, isTry: isTry)
+        case let .caseWhen(operand, branches, otherwise):
+            result.kind = .caseWhen(operand: operand.map(go), branches: branches.map { WhenClause(condition: go($0.condition), result: go($0.result)) },
+                                    otherwise: otherwise.map(go))
+        case let .isPredicate(operand, test, negated): result.kind = .isPredicate(go(operand), test, negated: negated)
+        case let .inList(operand, list, negated): result.kind = .inList(go(operand), list.map(go), negated: negated)
+        case let .between(operand, low, high, negated): result.kind = .between(go(operand), low: go(low), high: go(high), negated: negated)
+        case let .like(operand, pattern, escape, negated, similar):
+            result.kind = .like(go(operand), pattern: go(pattern), escape: escape.map(go), negated: negated, similar: similar)
+        case let .extract(unit, operand): result.kind = .extract(unit, go(operand))
+        case let .floorCeil(ceil, operand, unit): result.kind = .floorCeil(ceil: ceil, go(operand), to: unit)
+        case let .timestampAdd(unit, a, b): result.kind = .timestampAdd(unit, go(a), go(b))
+        case let .timestampDiff(unit, a, b): result.kind = .timestampDiff(unit, go(a), go(b))
+        case let .trim(side, characters, value): result.kind = .trim(side, characters: characters.map(go), go(value))
+        case let .substring(value, from, length): result.kind = .substring(go(value), from: go(from), length: length.map(go))
+        case let .position(a, b): result.kind = .position(go(a), in: go(b))
+        case let .element(a, b): result.kind = .element(go(a), go(b))
+        case let .field(value, field): result.kind = .field(go(value), field)
+        case let .constructor(kind, elements): result.kind = .constructor(kind, elements.map(go))
+        }
+        return result
+    }
+}
