@@ -69,6 +69,9 @@ let package = Package(
         // The streaming SQL engine: catalog, planner, expressions, operators, windows,
         // connectors and formats (on SQLSyntax; Kafka tables come with the next issue).
         .target(name: "StreamSQL", dependencies: ["SQLSyntax"]),
+        // The seeds' data sets as generators (payments now; words, user events, recipes and
+        // clicks with `weir demo`).
+        .target(name: "DemoData"),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
         .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),
         .executableTarget(
@@ -77,6 +80,8 @@ let package = Package(
                 "KafkaProtocol",
                 "KafkaClient",
                 "KafkaBroker",
+                "SQLSyntax",
+                "StreamSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -118,6 +123,9 @@ let package = Package(
         ),
         // The SQL parser: every statement form, expressions and their precedence, error places.
         .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax"]),
+        // The engine: statements, functions, windows and watermarks, formats, and Flink's own
+        // answers for the seeds' payment window (Fixtures/flink-oracle).
+        .testTarget(name: "StreamSQLTests", dependencies: ["StreamSQL", "SQLSyntax", "DemoData"], resources: [.copy("Fixtures")]),
         // Runs the built `weir` binary as a user would.
         .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "KafkaClient", "WeirTestSupport", "weir"]),
     ]

@@ -177,7 +177,9 @@ extension Parser {
                 let nested = try query()
                 try expect(symbol: ")", "after the subquery")
                 let range = start.union(previousRange)
-                return .subquery(nested, alias: try alias(), range: range)
+                let name = try alias()
+                let columns = name != nil && current.isSymbol("(") ? try identifierList("column alias") : []
+                return .subquery(nested, alias: name, columns: columns, range: range)
             }
             let nested = try tableReference()
             try expect(symbol: ")", "after the joined tables")

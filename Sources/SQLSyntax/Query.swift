@@ -84,7 +84,8 @@ public struct OrderItem: Sendable, Equatable {
 /// What FROM reads.
 public indirect enum TableReference: Sendable, Equatable {
     case table(QualifiedName, alias: Identifier?)
-    case subquery(Query, alias: Identifier?, range: SourceRange)
+    /// `(query) AS name(c1, c2)`: the column names are optional.
+    case subquery(Query, alias: Identifier?, columns: [Identifier], range: SourceRange)
     /// `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '5' SECOND))`: a table-valued function.
     case tableFunction(FunctionCall, alias: Identifier?)
     case join(JoinKind, TableReference, TableReference, condition: Expression?)

@@ -174,8 +174,9 @@ enum SQLPrinter {
         switch reference {
         case let .table(table, alias):
             return table.parts.map { name($0.name) }.joined(separator: ".") + (alias.map { " AS " + name($0.name) } ?? "")
-        case let .subquery(nested, alias, _):
+        case let .subquery(nested, alias, columns, _):
             return "(\(query(nested)))" + (alias.map { " AS " + name($0.name) } ?? "")
+                + (columns.isEmpty ? "" : "(" + columns.map { name($0.name) }.joined(separator: ", ") + ")")
         case let .tableFunction(call, alias):
             return "TABLE(\(function(call)))" + (alias.map { " AS " + name($0.name) } ?? "")
         case let .join(kind, left, right, condition):

@@ -9,13 +9,38 @@ struct Weir: AsyncParsableCommand {
         commandName: "weir",
         abstract: "A terminal workbench for streaming SQL over Kafka.",
         discussion: """
-        Weir is being built in stages (see README.md). Available now: topic admin, \
-        producing, consuming and consumer groups against any Kafka-compatible broker, \
-        and `dump-log` for Kafka segment files.
+        Weir is being built in stages (see README.md). Available now: SQL statements with \
+        -e and -f (files and generated data; Kafka tables come next), the embedded broker, \
+        topic admin, producing, consuming and consumer groups against any Kafka-compatible \
+        broker, and `dump-log` for Kafka segment files.
         """,
         version: "0.1.0",
         subcommands: [BrokerCommand.self, Topics.self, Produce.self, Consume.self, Groups.self, DumpLog.self]
     )
+
+    @Option(name: [.customShort("e"), .customLong("execute")], help: "SQL statements to run, separated by ';'.")
+    var execute: String?
+
+    @Option(name: [.customShort("f"), .customLong("file")], help: "A file of SQL statements to run.")
+    var file: String?
+
+    @Option(name: .long, help: "How query results are printed: table, csv or json (default: table on a terminal, csv otherwise).")
+    var format: ResultFormat?
+
+    func run() async throws {
+        guard execute != nil || file != nil else {
+            // The workbench is not built yet: say what there is.
+            print(Weir.helpMessage())
+            return
+        }
+        var script = execute ?? ""
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+            script = String(decoding: data, as: UTF8.self)
+        }
+        let chosen = format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .csv)
+        try SQLRunner(format: chosen).run(script, name: file ?? "-e")
+    }
 }
 
 /// A command that could not do its work: printed as one line on stderr, exit status 1.

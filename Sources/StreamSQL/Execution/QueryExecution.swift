@@ -8,9 +8,14 @@ final class QueryExecution {
     private(set) var sources: [(runner: SourceRunner, entry: Operator)] = []
     private(set) var operators: [Operator] = []
 
+    /// `SET 'execution.runtime-mode' = 'batch'`: sources hold their watermarks back to the
+    /// end, so windows fire once every row is in and no row is late.
+    let batch: Bool
+
     init(catalog: Catalog, stop: StopSignal) {
         self.catalog = catalog
         self.stop = stop
+        batch = catalog.setting("execution.runtime-mode", default: "streaming").lowercased() == "batch"
     }
 
     /// Builds the operators of `node` feeding `downstream`; returns the node's own operator.
@@ -24,7 +29,17 @@ final class QueryExecution {
         }
         switch node.kind {
         case let .scan(table):
-            sources.append((try Sources.runner(for: table, catalog: catalog), downstream))
+            if batch, !node.bounded {
+                throw SQLError(.plan, "batch mode needs bounded tables, and \(table.name) (\(table.options.connector)) is not: "
+                    + "SET 'execution.runtime-mode' = 'streaming'")
+            }
+            var entry = downstream
+            if batch {
+                entry = EndOfInputWatermarks()
+                entry.output = downstream
+                operators.append(entry)
+            }
+            sources.append((try Sources.runner(for: table, catalog: catalog), entry))
             return downstream
         case let .values(rows):
             sources.append((ValuesSource(rows: rows), downstream))
@@ -76,5 +91,12 @@ final class QueryExecution {
         let skipped = FileSystemSource.skippedRecords.take()
         if skipped > 0 { totals["records skipped (parse errors)"] = Int64(skipped) }
         return totals
+    }
+}
+
+/// Lets only the final watermark through (batch mode).
+final class EndOfInputWatermarks: Operator {
+    override func watermark(_ time: Int64) throws(SQLError) {
+        if time == Int64.max { try output?.watermark(time) }
     }
 }

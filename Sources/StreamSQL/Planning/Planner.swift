@@ -206,8 +206,17 @@ struct Planner {
             let node = PlanNode(.scan(table), inputs: [], schema: table.schema, label: "Scan(\(table.name), \(table.options.connector))",
                                 appendOnly: true, bounded: Sources.isBounded(table))
             return (node, Scope(table.schema, qualifier: qualifier))
-        case let .subquery(query, alias, _):
-            let node = try plan(query)
+        case let .subquery(query, alias, columns, range):
+            var node = try plan(query)
+            if !columns.isEmpty {
+                guard columns.count == node.schema.columns.count else {
+                    throw SQLError(.plan, "\(columns.count) column names for a query of \(node.schema.columns.count) columns", at: range)
+                }
+                var schema = node.schema
+                for (position, column) in columns.enumerated() { schema.columns[position].name = column.name }
+                node = PlanNode(.project(schema.columns.indices.map { .column($0) }, texts: schema.names), inputs: [node], schema: schema,
+                                label: "Rename(\(schema.names.joined(separator: ", ")))")
+            }
             return (node, Scope(node.schema, qualifier: alias?.name))
         case let .tableFunction(call, alias):
             let node = try windowFunction(call)

@@ -76,11 +76,11 @@ enum ValueParser {
 }
 
 /// Values to text as Flink shows them.
-enum ValueFormatter {
+public enum ValueFormatter {
     /// The text of a value without quotes (CSV fields, CONCAT, CAST to STRING): doubles as
     /// Java prints them (`1.0E7`, `801136.8400000001`), timestamps with their fraction only
     /// when there is one.
-    static func plain(_ value: Value, type: DataType? = nil) -> String {
+    public static func plain(_ value: Value, type: DataType? = nil) -> String {
         switch value {
         case .null: return ""
         case let .boolean(flag): return flag ? "true" : "false"
@@ -102,7 +102,7 @@ enum ValueFormatter {
     }
 
     /// As the results table shows a value: NULL spelled out, timestamps at their precision.
-    static func display(_ value: Value, type: DataType) -> String {
+    public static func display(_ value: Value, type: DataType) -> String {
         switch (value, type) {
         case (.null, _): return "NULL"
         case let (.boolean(flag), _): return flag ? "TRUE" : "FALSE"

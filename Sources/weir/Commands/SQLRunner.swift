@@ -1,0 +1,216 @@
+import ArgumentParser
+import Foundation
+import SQLSyntax
+import StreamSQL
+
+enum ResultFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+/// `weir -e` / `weir -f`: runs a script's statements with the engine and prints what they
+/// return. Query results go to stdout; messages and notes go to stderr when the results are
+/// for a program (csv, json), to stdout in table mode. Ctrl-C stops a running query and
+/// the script.
+struct SQLRunner {
+    let format: ResultFormat
+
+    func run(_ script: String, name: String) throws {
+        let engine = Engine()
+        let stop = StreamSQL.StopSignal()
+        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.request() }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        let printer = ResultPrinter(format: format)
+        do throws(SQLError) {
+            try engine.execute(script: script, writer: printer, stop: stop)
+        } catch {
+            printer.flush()
+            throw CommandFailure(error.rendered(in: script))
+        }
+        printer.flush()
+    }
+}
+
+/// Prints results as a table (columns fitted to the first thousand rows), CSV or JSON lines.
+final class ResultPrinter: ResultWriter {
+    let format: ResultFormat
+    private var columns: [Column] = []
+    private var changelog = false
+    private var pending: [(kind: RowKind?, row: Row)] = []
+    private var widths: [Int]?
+    private var count = 0
+    private var output = ""
+
+    init(format: ResultFormat) {
+        self.format = format
+    }
+
+    func message(_ text: String) {
+        if format == .table {
+            write(text + "\n")
+        } else {
+            flush()
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        }
+    }
+
+    func begin(columns: [Column], changelog: Bool) {
+        self.columns = columns
+        self.changelog = changelog
+        pending = []
+        widths = nil
+        count = 0
+        if format == .csv {
+            write(((changelog ? ["op"] : []) + columns.map(\.name)).map(csvField).joined(separator: ",") + "\n")
+        }
+    }
+
+    func rows(_ rows: [Row], kinds: [RowKind]?) {
+        for (position, row) in rows.enumerated() {
+            let kind = kinds?[position]
+            count += 1
+            switch format {
+            case .csv:
+                let fields = row.enumerated().map { csvField(plain($1, $0)) }
+                write(((changelog ? [(kind ?? .insert).rawValue] : []) + fields).joined(separator: ",") + "\n")
+            case .json:
+                var members = changelog ? ["\"op\":\"\((kind ?? .insert).rawValue)\""] : []
+                for (index, value) in row.enumerated() {
+                    members.append(jsonString(columns[index].name) + ":" + jsonValue(value, index))
+                }
+                write("{" + members.joined(separator: ",") + "}\n")
+            case .table:
+                pending.append((kind, row))
+                if widths == nil, pending.count >= 1000 { printHeader() }
+                if widths != nil { printPending() }
+            }
+        }
+        if output.utf8.count > 1 << 16 { flush() }
+    }
+
+    func end(statistics: [String: Int64]) {
+        if format == .table {
+            if widths == nil { printHeader() }
+            printPending()
+            write(border() + "\n" + "\(count) row\(count == 1 ? "" : "s") in set\n")
+        }
+        flush()
+        for (name, value) in statistics.sorted(by: { $0.key < $1.key }) where value > 0 && name != "open windows" {
+            FileHandle.standardError.write(Data("note: \(value) \(name)\n".utf8))
+        }
+    }
+
+    func flush() {
+        guard !output.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        output = ""
+    }
+
+    private func write(_ text: String) { output += text }
+
+    // MARK: Table
+
+    private var headers: [String] { (changelog ? ["op"] : []) + columns.map(\.name) }
+
+    private func cells(_ entry: (kind: RowKind?, row: Row)) -> [String] {
+        (changelog ? [(entry.kind ?? .insert).rawValue] : []) + entry.row.enumerated().map { ValueFormatter.display($1, type: columns[$0].type) }
+    }
+
+    private func printHeader() {
+        var fitted = headers.map { DisplayWidth.of($0) }
+        for entry in pending {
+            for (index, cell) in cells(entry).enumerated() { fitted[index] = max(fitted[index], min(DisplayWidth.of(cell), 60)) }
+        }
+        widths = fitted
+        write(border() + "\n" + line(headers) + "\n" + border() + "\n")
+    }
+
+    private func printPending() {
+        for entry in pending { write(line(cells(entry)) + "\n") }
+        pending = []
+    }
+
+    private func border() -> String { "+" + (widths ?? []).map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "+" }
+
+    private func line(_ cells: [String]) -> String {
+        "|" + cells.enumerated().map { index, cell in
+            let width = widths![index]
+            let fitted = DisplayWidth.truncate(cell, to: width)
+            let padding = String(repeating: " ", count: max(0, width - DisplayWidth.of(fitted)))
+            let numeric = index >= (changelog ? 1 : 0) && Self.isNumeric(columns[index - (changelog ? 1 : 0)].type)
+            return " " + (numeric ? padding + fitted : fitted + padding) + " "
+        }.joined(separator: "|") + "|"
+    }
+
+    static func isNumeric(_ type: DataType) -> Bool {
+        switch type {
+        case .tinyint, .smallint, .int, .bigint, .float, .double, .decimal: return true
+        default: return false
+        }
+    }
+
+    // MARK: CSV and JSON
+
+    private func plain(_ value: Value, _ index: Int) -> String { ValueFormatter.plain(value, type: columns[index].type) }
+
+    private func csvField(_ text: String) -> String {
+        text.contains(",") || text.contains("\"") || text.contains("\n") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    private func jsonString(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case let control where control.value < 0x20: result += String(format: "\\u%04x", control.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
+    private func jsonValue(_ value: Value, _ index: Int) -> String {
+        switch value {
+        case .null: return "null"
+        case let .boolean(flag): return flag ? "true" : "false"
+        case .integer, .double, .decimal: return plain(value, index)
+        default: return jsonString(plain(value, index))
+        }
+    }
+}
+
+/// Terminal columns a string takes: East Asian wide characters take two.
+enum DisplayWidth {
+    static func of(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + width($1) }
+    }
+
+    static func width(_ scalar: Unicode.Scalar) -> Int {
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x1F300...0x1FAFF, 0x20000...0x3FFFD: return 2
+        case 0x0300...0x036F, 0x200B...0x200F: return 0
+        default: return 1
+        }
+    }
+
+    static func truncate(_ text: String, to limit: Int) -> String {
+        guard of(text) > limit else { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            let width = of(String(character))
+            if used + width > limit - 1 { break }
+            result.append(character)
+            used += width
+        }
+        return result + "…"
+    }
+}

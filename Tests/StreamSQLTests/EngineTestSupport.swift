@@ -1,0 +1,50 @@
+import Foundation
+import SQLSyntax
+import StreamSQL
+
+/// Collects what statements return, for assertions.
+final class Collector: ResultWriter {
+    var columns: [Column] = []
+    var rows: [Row] = []
+    var kinds: [RowKind] = []
+    var messages: [String] = []
+    var statistics: [String: Int64] = [:]
+    var changelog = false
+
+    func begin(columns: [Column], changelog: Bool) {
+        self.columns = columns
+        self.changelog = changelog
+        rows = []
+        kinds = []
+    }
+
+    func rows(_ rows: [Row], kinds: [RowKind]?) {
+        self.rows += rows
+        self.kinds += kinds ?? Array(repeating: .insert, count: rows.count)
+    }
+
+    func end(statistics: [String: Int64]) { self.statistics = statistics }
+    func message(_ text: String) { messages.append(text) }
+
+    /// Rows as text, one per row, cells joined by `|` (NULL spelled out), in order.
+    var lines: [String] {
+        rows.map { row in row.enumerated().map { ValueFormatter.display($1, type: columns[$0].type) }.joined(separator: "|") }
+    }
+}
+
+/// Runs a script on a fresh engine; returns what the last statement returned.
+@discardableResult
+func run(_ script: String, engine: Engine = Engine()) throws(SQLError) -> Collector {
+    let collector = Collector()
+    try engine.execute(script: script, writer: collector)
+    return collector
+}
+
+/// A file in a fresh temporary folder with `lines`.
+func temporaryFile(_ name: String, _ lines: [String]) -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-sql-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let path = folder.appendingPathComponent(name).path
+    FileManager.default.createFile(atPath: path, contents: Data(lines.joined(separator: "\n").utf8))
+    return path
+}
