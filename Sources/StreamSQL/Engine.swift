@@ -211,7 +211,6 @@ public final class Engine: @unchecked Sendable {
             let execution = QueryExecution(catalog: catalog, stop: stop)
             try execution.build(node, into: sink)
             try execution.run()
-            try sink.finish()
             writer.message("[INFO] INSERT INTO \(table.name) finished.")
             let statistics = execution.statistics.filter { $0.value > 0 && $0.key != "open windows" }
             if !statistics.isEmpty { writer.end(statistics: statistics) }

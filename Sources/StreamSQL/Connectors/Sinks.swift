@@ -44,8 +44,8 @@ final class PrintSink: Operator {
             let kind = kinds?[position] ?? .insert
             text += prefix + kind.rawValue + "[" + row.enumerated().map { ValueFormatter.display($1, type: types[$0]) }.joined(separator: ", ") + "]\n"
         }
-        let data = Data(text.utf8)
-        (toStandardError ? FileHandle.standardError : FileHandle.standardOutput).write(data)
+        // A closed pipe (`| head`) ends the output quietly rather than trapping.
+        try? (toStandardError ? FileHandle.standardError : FileHandle.standardOutput).write(contentsOf: Data(text.utf8))
     }
 
     override func watermark(_ time: Int64) throws(SQLError) {}
@@ -63,7 +63,9 @@ final class BlackholeSink: Operator {
 final class FileSink: Operator {
     let handle: FileHandle
     let writer: RecordWriter
+    let file: String
     private var buffer = Data()
+    private var closed = false
 
     init(table: CatalogTable) throws(SQLError) {
         guard let path = table.options["path"] else { throw SQLError(.plan, "the filesystem table \(table.name) needs a 'path' option") }
@@ -83,6 +85,7 @@ final class FileSink: Operator {
             throw SQLError(.execution, "cannot write \(file)")
         }
         self.handle = handle
+        self.file = file
         writer = try RecordWriter(table: table)
     }
 
@@ -91,18 +94,25 @@ final class FileSink: Operator {
             throw SQLError(.plan, "the filesystem connector writes only insertions, and this query updates its results (a GROUP BY without a window)")
         }
         for row in rows { buffer.append(contentsOf: writer.encode(row)) }
-        if buffer.count > 1 << 16 { flushBuffer() }
+        if buffer.count > 1 << 16 { try flushBuffer() }
     }
 
-    private func flushBuffer() {
-        handle.write(buffer)
+    private func flushBuffer() throws(SQLError) {
+        guard !buffer.isEmpty, !closed else { return }
+        do {
+            try handle.write(contentsOf: buffer)
+        } catch {
+            throw SQLError(.execution, "cannot write \(file): \(error.localizedDescription)")
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
     override func watermark(_ time: Int64) throws(SQLError) {}
 
     override func finish() throws(SQLError) {
-        flushBuffer()
+        try flushBuffer()
+        guard !closed else { return }
+        closed = true
         try? handle.close()
     }
 }

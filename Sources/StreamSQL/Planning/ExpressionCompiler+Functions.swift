@@ -126,7 +126,13 @@ extension ExpressionCompiler {
             return TypedExpression(.call(.abs, values), arguments[0].type, nullable: nullable)
         case "ROUND":
             try expect(1...2)
-            return TypedExpression(.call(.round, values), arguments[0].type, nullable: nullable)
+            var type = arguments[0].type
+            if case let .decimal(precision, scale) = type {
+                var places = 0
+                if arguments.count > 1, case let .literal(.integer(text))? = call.arguments[1].expression?.kind { places = Int(text) ?? 0 }
+                type = .decimal(precision: precision, scale: max(0, min(scale, places)))
+            }
+            return TypedExpression(.call(.round, values), type, nullable: nullable)
         case "MOD":
             try expect(2...2)
             return TypedExpression(.call(.mod, values), Self.arithmeticType(arguments[0].type, arguments[1].type, .modulo).1)
@@ -136,7 +142,7 @@ extension ExpressionCompiler {
             return TypedExpression(.call(function, values), .double, nullable: nullable)
         case "FLOOR", "CEIL", "CEILING":
             try expect(1...1)
-            return TypedExpression(.call(name == "FLOOR" ? .floorNumber : .ceilNumber, values), arguments[0].type, nullable: nullable)
+            return TypedExpression(.call(name == "FLOOR" ? .floorNumber : .ceilNumber, values), Self.wholeNumberType(arguments[0].type), nullable: nullable)
         case "COALESCE":
             try expect(1...255)
             let type = try commonType(arguments.map(\.type), at: range)
@@ -154,6 +160,12 @@ extension ExpressionCompiler {
             let suggestion = TableOptions.nearest(name, among: known)
             throw SQLError(.plan, "unknown function \(call.name)\(suggestion.map { "; did you mean \($0)?" } ?? "")", at: call.name.range)
         }
+    }
+
+    /// FLOOR and CEIL of a DECIMAL(p, s) are DECIMAL(p - s + 1, 0); other numbers keep their type.
+    static func wholeNumberType(_ type: DataType) -> DataType {
+        if case let .decimal(precision, scale) = type { return .decimal(precision: max(1, precision - scale + 1), scale: 0) }
+        return type
     }
 
     /// A CREATE FUNCTION body, with its arguments cast to the declared parameter types.

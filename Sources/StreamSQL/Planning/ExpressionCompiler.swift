@@ -28,6 +28,8 @@ struct ExpressionCompiler {
     var columnsVisible = true
     /// What the query is doing, for error messages about plain columns after GROUP BY.
     var groupingContext = ""
+    /// After GROUP BY: the columns before grouping, to tell "not grouped" from "unknown".
+    var groupedInput: Schema?
 
     init(catalog: Catalog, scope: Scope) {
         self.catalog = catalog
@@ -138,7 +140,7 @@ struct ExpressionCompiler {
                 return TypedExpression(.call(ceil ? .ceilTime(unit) : .floorTime(unit), [typed.expression]), Self.withoutTimeAttribute(typed.type), nullable: typed.nullable)
             }
             guard Self.isNumeric(typed.type) else { throw SQLError(.plan, "\(ceil ? "CEIL" : "FLOOR") needs a number, not \(typed.type)", at: operand.range) }
-            return TypedExpression(.call(ceil ? .ceilNumber : .floorNumber, [typed.expression]), typed.type, nullable: typed.nullable)
+            return TypedExpression(.call(ceil ? .ceilNumber : .floorNumber, [typed.expression]), Self.wholeNumberType(typed.type), nullable: typed.nullable)
         case let .timestampAdd(unit, amount, value):
             let count = try compile(amount), time = try compile(value)
             return TypedExpression(.call(.timestampAdd(unit), [count.expression, time.expression]), time.type)
@@ -183,6 +185,9 @@ struct ExpressionCompiler {
                 scope.schema.columns[index].name.lowercased() == name.lowercased()
                     && (qualifier == nil || scope.qualifiers[index]?.lowercased() == qualifier?.lowercased())
             }
+        }
+        if candidates.isEmpty, let groupedInput, groupedInput.index(of: name) != nil {
+            throw SQLError(.plan, "column \(name) is neither grouped nor aggregated\(groupingContext)", at: range)
         }
         guard !candidates.isEmpty else {
             let all = scope.schema.names
@@ -299,11 +304,13 @@ struct ExpressionCompiler {
 
     static func arithmeticType(_ a: DataType, _ b: DataType, _ operation: BinaryOperator) -> (NumericKind, DataType) {
         if [a, b].contains(where: { $0 == .double || $0 == .float }) { return (.double, .double) }
+        // An integer in decimal arithmetic counts as DECIMAL(10, 0) (INT) or DECIMAL(19, 0) (BIGINT), as in Flink.
+        let integerPrecision: (DataType) -> Int = { [.tinyint: 3, .smallint: 5, .int: 10][$0] ?? 19 }
         if case let .decimal(p1, s1) = a {
             if case let .decimal(p2, s2) = b { return (.decimal, decimalResult(p1, s1, p2, s2, operation)) }
-            return (.decimal, decimalResult(p1, s1, 19, 0, operation))
+            return (.decimal, decimalResult(p1, s1, integerPrecision(b), 0, operation))
         }
-        if case let .decimal(p2, s2) = b { return (.decimal, decimalResult(19, 0, p2, s2, operation)) }
+        if case let .decimal(p2, s2) = b { return (.decimal, decimalResult(integerPrecision(a), 0, p2, s2, operation)) }
         let rank: (DataType) -> Int = { [.tinyint: 1, .smallint: 2, .int: 3, .bigint: 4][$0] ?? 4 }
         return (.integer, rank(a) >= rank(b) ? a : b)
     }

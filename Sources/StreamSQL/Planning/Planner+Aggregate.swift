@@ -143,6 +143,7 @@ extension Planner {
         var after = ExpressionCompiler(catalog: catalog, scope: Scope(node.schema))
         after.substitutions = substitutions
         after.columnsVisible = false
+        after.groupedInput = scope.schema
         after.groupingContext = keyExpressions.isEmpty && window == nil && assignedWindow == nil
             ? " (the query aggregates every row into one: add it to GROUP BY or aggregate it)"
             : " (add it to GROUP BY or wrap it in an aggregate such as MAX)"

@@ -55,7 +55,7 @@ final class ResultPrinter: ResultWriter {
             write(text + "\n")
         } else {
             flush()
-            FileHandle.standardError.write(Data((text + "\n").utf8))
+            try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
         }
     }
 
@@ -101,13 +101,14 @@ final class ResultPrinter: ResultWriter {
         }
         flush()
         for (name, value) in statistics.sorted(by: { $0.key < $1.key }) where value > 0 && name != "open windows" {
-            FileHandle.standardError.write(Data("note: \(value) \(name)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("note: \(value) \(name)\n".utf8))
         }
     }
 
     func flush() {
         guard !output.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        // A closed pipe (`| head`) ends the output quietly rather than trapping.
+        try? FileHandle.standardOutput.write(contentsOf: Data(output.utf8))
         output = ""
     }
 

@@ -1,0 +1,184 @@
+import Foundation
+import SQLSyntax
+import StreamSQL
+import Testing
+
+/// Statements, functions, windows and formats through the engine, on small inputs whose
+/// answers are worked out by hand.
+@Suite struct EngineTests {
+    // MARK: Scalar functions
+
+    @Test(arguments: [
+        ("1 + 2 * 3", "7"), ("7 / 2", "3"), ("7 % 3", "1"), ("CAST(7.0 / 2 AS DOUBLE)", "3.5"), ("1.25 + 1", "2.25"), ("CAST(7 AS DOUBLE) / 2", "3.5"),
+        ("'a' || 'b'", "ab"), ("CONCAT('a', 'b', 'c')", "abc"), ("CONCAT_WS('-', 'a', NULL, 'c')", "a-c"),
+        ("UPPER('abc')", "ABC"), ("LOWER('ABC')", "abc"), ("CHAR_LENGTH('北京ab')", "4"), ("SUBSTRING('hello', 2, 3)", "ell"),
+        ("SUBSTRING('hello' FROM 2)", "ello"), ("TRIM('  x  ')", "x"), ("TRIM(LEADING 'x' FROM 'xxyx')", "yx"),
+        ("REPLACE('a-b-c', '-', '+')", "a+b+c"), ("REGEXP_EXTRACT('foo123bar', '[0-9]+', 0)", "123"),
+        ("SPLIT_INDEX('a,b,c', ',', 1)", "b"), ("POSITION('c' IN 'abc')", "3"),
+        ("ABS(-3)", "3"), ("ROUND(2.567, 2)", "2.57"), ("FLOOR(2.7)", "2"), ("CEIL(2.1)", "3"), ("MOD(10, 4)", "2"), ("POWER(2, 10)", "1024.0"),
+        ("COALESCE(NULL, 'x')", "x"), ("IF(1 < 2, 'yes', 'no')", "yes"), ("NULLIF(1, 1)", "NULL"),
+        ("CASE WHEN 1 > 2 THEN 'a' ELSE 'b' END", "b"), ("CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' END", "two"),
+        ("3 IN (1, 2, 3)", "TRUE"), ("3 NOT IN (1, 2)", "TRUE"), ("5 BETWEEN 1 AND 10", "TRUE"), ("'abc' LIKE 'a_c'", "TRUE"),
+        ("'abc' LIKE '%d'", "FALSE"), ("NULL IS NULL", "TRUE"), ("1 = NULL", "NULL"), ("TRUE OR NULL", "TRUE"), ("FALSE AND NULL", "FALSE"),
+        ("TRY_CAST('x' AS INT)", "NULL"), ("CAST('2024-02-29 10:00:00' AS TIMESTAMP(3))", "2024-02-29 10:00:00.000"),
+        ("TO_TIMESTAMP('2024-01-01 00:00:05')", "2024-01-01 00:00:05.000"),
+        ("TO_TIMESTAMP('01/02/2024', 'dd/MM/yyyy')", "2024-02-01 00:00:00.000"),
+        ("DATE_FORMAT(TIMESTAMP '2024-03-04 05:06:07', 'yyyy/MM/dd HH:mm')", "2024/03/04 05:06"),
+        ("EXTRACT(HOUR FROM TIMESTAMP '2024-03-04 05:06:07')", "5"), ("EXTRACT(YEAR FROM DATE '2024-03-04')", "2024"),
+        ("FLOOR(TIMESTAMP '2024-03-04 05:06:07' TO HOUR)", "2024-03-04 05:00:00"),
+        ("CEIL(TIMESTAMP '2024-03-04 05:06:07' TO DAY)", "2024-03-05 00:00:00"),
+        ("TIMESTAMP '2024-01-31 00:00:00' + INTERVAL '1' MONTH", "2024-02-29 00:00:00"),
+        ("TIMESTAMP '2024-01-01 00:00:10' - INTERVAL '2' SECOND", "2024-01-01 00:00:08"),
+        ("TIMESTAMPADD(DAY, 2, TIMESTAMP '2024-12-31 00:00:00')", "2025-01-02 00:00:00"),
+        ("TIMESTAMPDIFF(MINUTE, TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2024-01-01 01:30:00')", "90"),
+        ("FROM_UNIXTIME(0)", "1970-01-01 00:00:00"), ("UNIX_TIMESTAMP('1970-01-02 00:00:00')", "86400"),
+        ("JSON_VALUE('{\"a\": {\"b\": [1, 2]}}', '$.a.b[1]')", "2"), ("JSON_VALUE('{\"a\": 1}', '$.x')", "NULL"),
+    ])
+    func scalarFunctions(expression: String, expected: String) throws {
+        let result = try run("SELECT \(expression)")
+        #expect(result.lines == [expected], "\(expression)")
+    }
+
+    // MARK: Statements
+
+    @Test func tablesViewsFunctionsAndDescribe() throws {
+        let engine = Engine()
+        try run("""
+            CREATE TABLE orders (
+              id BIGINT NOT NULL, amount DOUBLE, created STRING,
+              ts AS TO_TIMESTAMP(created),
+              WATERMARK FOR ts AS ts - INTERVAL '1' SECOND,
+              PRIMARY KEY (id) NOT ENFORCED
+            ) WITH ('connector' = 'datagen', 'number-of-rows' = '5');
+            CREATE VIEW big AS SELECT id FROM orders WHERE amount > 100;
+            CREATE FUNCTION twice(x INT) RETURNS INT AS x * 2;
+            """, engine: engine)
+        #expect(try run("SHOW TABLES", engine: engine).lines == ["big", "orders"])
+        #expect(try run("SHOW FUNCTIONS", engine: engine).lines.contains("twice"))
+        let described = try run("DESCRIBE orders", engine: engine).lines
+        #expect(described[0] == "id|BIGINT|FALSE|PRI(id)|NULL|NULL")
+        #expect(described[3] == "ts|TIMESTAMP(3) *ROWTIME*|TRUE|NULL|AS TO_TIMESTAMP(created)|ts - INTERVAL '1' SECOND")
+        #expect(try run("SELECT twice(21)", engine: engine).lines == ["42"])
+        let plan = try run("EXPLAIN SELECT id FROM big", engine: engine).lines[0]
+        #expect(plan.contains("Scan(orders, datagen)") && plan.contains("Filter(amount > 100)"))
+        #expect(try run("SELECT COUNT(*) FROM orders", engine: engine).lines.last == "5")
+        try run("DROP VIEW big; DROP TABLE orders; DROP FUNCTION twice", engine: engine)
+        #expect(try run("SHOW TABLES", engine: engine).lines.isEmpty)
+    }
+
+    @Test func csvFilesInAndOutWithParseErrorsCountedOrReported() throws {
+        let input = temporaryFile("in.csv", ["1,apple,2.5", "2,pear,x", "3,\"kiwi, gold\",1.0"])
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("weir-out-\(UUID().uuidString)").path
+        let engine = Engine()
+        try run("""
+            CREATE TABLE fruit (id INT, name STRING, price DOUBLE)
+              WITH ('connector' = 'filesystem', 'path' = '\(input)', 'format' = 'csv', 'csv.ignore-parse-errors' = 'true');
+            CREATE TABLE cheap (name STRING, price DOUBLE) WITH ('connector' = 'filesystem', 'path' = '\(output)', 'format' = 'json');
+            INSERT INTO cheap SELECT UPPER(name), price FROM fruit WHERE price < 3;
+            """, engine: engine)
+        let written = try String(contentsOfFile: output + "/part-0.json", encoding: .utf8)
+        #expect(written == "{\"name\":\"APPLE\",\"price\":2.5}\n{\"name\":\"KIWI, GOLD\",\"price\":1.0}\n")
+
+        try run("CREATE TABLE strict (id INT, name STRING, price DOUBLE) WITH ('connector' = 'filesystem', 'path' = '\(input)', 'format' = 'csv')",
+                engine: engine)
+        #expect(throws: SQLError(.execution, "\(input), line 2: field 3 ('x') is not a DOUBLE")) {
+            try run("SELECT * FROM strict", engine: engine)
+        }
+    }
+
+    @Test func nonWindowedAggregationIsAChangelog() throws {
+        let result = try run("SELECT k, SUM(v) AS total FROM (VALUES ('a', 1), ('b', 2)) AS t(k, v) GROUP BY k")
+        #expect(result.changelog && result.kinds == [.insert, .insert])
+        #expect(Set(result.lines) == ["a|1", "b|2"])
+        let global = try run("SELECT COUNT(*), MIN(v), MAX(v), AVG(v), LISTAGG(k) FROM (VALUES ('a', 1), ('b', 4)) AS t(k, v)")
+        #expect(global.lines == ["2|1|4|2|a,b"])
+    }
+
+    @Test func orderByLimitUnionWithAndDistinct() throws {
+        let result = try run("""
+            WITH t AS (SELECT * FROM (VALUES (3, 'c'), (1, 'a'), (2, 'b'), (1, 'a')) AS v(n, s))
+            SELECT DISTINCT n, s FROM t UNION ALL SELECT 9, 'z' ORDER BY n DESC LIMIT 3
+            """)
+        #expect(result.lines == ["9|z", "3|c", "2|b"])
+    }
+
+    // MARK: Windows and watermarks
+
+    /// Events at 0, 1, 2, 6, 7 and 12 s (and 3 s arriving after 7 s, late for 5-second windows
+    /// with a 0-second bound); the watermark is the largest time seen.
+    static func events() -> String {
+        temporaryFile("events.json", [0, 1, 2, 6, 7, 3, 12].enumerated().map { index, second in
+            "{\"k\": \"\(index % 2 == 0 ? "x" : "y")\", \"ts\": \"2024-01-01 00:00:\(second < 10 ? "0" : "")\(second)\"}"
+        })
+    }
+
+    static func table(_ path: String) -> String {
+        """
+        CREATE TABLE e (k STRING, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt)
+          WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json');
+        """
+    }
+
+    @Test func tumbleHopSessionAndCumulate() throws {
+        let path = Self.events()
+        let tumble = try run(Self.table(path) + "SELECT TUMBLE_START(rt, INTERVAL '5' SECOND), COUNT(*) FROM e GROUP BY TUMBLE(rt, INTERVAL '5' SECOND)")
+        #expect(tumble.lines == ["2024-01-01 00:00:00.000|3", "2024-01-01 00:00:05.000|2", "2024-01-01 00:00:10.000|1"])
+        #expect(tumble.statistics["late rows dropped"] == 1)
+
+        let hop = try run(Self.table(path) + """
+            SELECT HOP_END(rt, INTERVAL '5' SECOND, INTERVAL '10' SECOND), COUNT(*) FROM e GROUP BY HOP(rt, INTERVAL '5' SECOND, INTERVAL '10' SECOND)
+            """)
+        // The late 3 s still counts in [0 s, 10 s), which has not fired yet (Flink drops a row only from windows already fired).
+        #expect(hop.lines == ["2024-01-01 00:00:05.000|3", "2024-01-01 00:00:10.000|6", "2024-01-01 00:00:15.000|3", "2024-01-01 00:00:20.000|1"])
+
+        let session = try run(Self.table(path) + """
+            SELECT SESSION_START(rt, INTERVAL '3' SECOND), SESSION_END(rt, INTERVAL '3' SECOND), COUNT(*) FROM e GROUP BY SESSION(rt, INTERVAL '3' SECOND)
+            """)
+        #expect(session.lines == ["2024-01-01 00:00:00.000|2024-01-01 00:00:05.000|3", "2024-01-01 00:00:06.000|2024-01-01 00:00:10.000|2",
+                                  "2024-01-01 00:00:12.000|2024-01-01 00:00:15.000|1"])
+
+        let cumulate = try run(Self.table(path) + """
+            SELECT window_end, COUNT(*) FROM TABLE(CUMULATE(TABLE e, DESCRIPTOR(rt), INTERVAL '5' SECOND, INTERVAL '10' SECOND))
+            GROUP BY window_start, window_end
+            """)
+        #expect(cumulate.lines == ["2024-01-01 00:00:05.000|3", "2024-01-01 00:00:10.000|6", "2024-01-01 00:00:15.000|1", "2024-01-01 00:00:20.000|1"])
+    }
+
+    // MARK: Errors
+
+    func failure(_ script: String) -> SQLError? {
+        do {
+            try run(script)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func streamingMistakesAreExplained() throws {
+        let noWatermark = try #require(failure("""
+            CREATE TABLE t (a INT, ts TIMESTAMP(3)) WITH ('connector' = 'datagen');
+            SELECT COUNT(*) FROM t GROUP BY TUMBLE(ts, INTERVAL '1' MINUTE)
+            """))
+        #expect(noWatermark.message.hasPrefix("TUMBLE needs a time attribute, and ts (TIMESTAMP(3)) is not one: declare it with WATERMARK FOR ts"))
+        #expect(noWatermark.range?.start.line == 2 && noWatermark.range?.start.column == 40)
+
+        let option = try #require(failure("CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'rows-per-secnd' = '5')"))
+        #expect(option.message == "unknown option 'rows-per-secnd' for the datagen connector; did you mean 'rows-per-second'?")
+
+        let column = try #require(failure("SELECT amout FROM (VALUES (1)) AS t(amount)"))
+        #expect(column.message == "unknown column amout; did you mean amount?")
+
+        let grouped = try #require(failure("SELECT k, v FROM (VALUES ('a', 1)) AS t(k, v) GROUP BY k"))
+        #expect(grouped.message.hasPrefix("column v is neither grouped nor aggregated"))
+
+        let mismatch = try #require(failure("""
+            CREATE TABLE e (ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen');
+            SELECT TUMBLE_START(ts, INTERVAL '2' SECOND) FROM e GROUP BY TUMBLE(ts, INTERVAL '1' SECOND)
+            """))
+        #expect(mismatch.message.contains("does not match the window in GROUP BY"))
+
+        let watermarkType = try #require(failure("CREATE TABLE e (ts STRING, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen')"))
+        #expect(watermarkType.message.contains("event time must be TIMESTAMP(3) or TIMESTAMP_LTZ(3)"))
+    }
+}
