@@ -59,3 +59,27 @@ func runWeir(_ arguments: [String], input: String = "", environment: [String: St
         #expect(result.output.contains("bytes at the end do not hold a whole batch"))
     }
 }
+
+/// `weir -e` and `weir -f` as a user runs them.
+@Suite struct SQLCommandTests {
+    @Test func statementsPrintTheirResultsInEachFormat() throws {
+        let query = "SELECT n, s FROM (VALUES (1, 'a'), (2, '北京')) AS t(n, s)"
+        let csv = try runWeir(["-e", query, "--format", "csv"])
+        #expect(csv.status == 0)
+        #expect(csv.output == "n,s\n1,a\n2,北京\n")
+        let json = try runWeir(["-e", query, "--format", "json"])
+        #expect(json.output == "{\"n\":1,\"s\":\"a\"}\n{\"n\":2,\"s\":\"北京\"}\n")
+        let table = try runWeir(["-e", query, "--format", "table"])
+        #expect(table.output.contains("| n | s    |") && table.output.contains("| 2 | 北京 |") && table.output.contains("2 rows in set"))
+    }
+
+    @Test func aFailingStatementPrintsItsPlaceAndExitsNonZero() throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("weir-\(UUID().uuidString).sql")
+        try Data("SELECT 1;\nSELECT amount FROM nowhere;\nSELECT 2;\n".utf8).write(to: script)
+        let result = try runWeir(["-f", script.path, "--format", "csv"])
+        #expect(result.status != 0)
+        #expect(result.output == "EXPR$0\n1\n", "statements before the failing one ran, those after did not")
+        #expect(result.error.contains("line 2, column 20: planning error: unknown table nowhere"))
+        #expect(result.error.contains("                   ^^^^^^^"))
+    }
+}
