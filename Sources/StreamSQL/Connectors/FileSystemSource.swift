@@ -34,40 +34,61 @@ struct FileSystemSource: SourceRunner {
         var splitWatermarks = Array(repeating: Int64.min, count: files.count)
         var skipped = 0
         for (split, file) in files.enumerated() {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let handle = FileHandle(forReadingAtPath: file) else {
                 throw SQLError(.execution, "table \(table.name): cannot read \(file)")
             }
+            defer { try? handle.close() }
             var assembler = RowAssembler(table: table)
             var failure: SQLError?
-            data.withUnsafeBytes { raw in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                var lineStart = 0
-                var lineNumber = 0
-                while lineStart < bytes.count, failure == nil {
-                    var lineEnd = lineStart
-                    while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-                    lineNumber += 1
-                    var contentEnd = lineEnd
-                    if contentEnd > lineStart, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                    defer { lineStart = lineEnd + 1 }
-                    if contentEnd == lineStart { continue }
-                    do throws(SQLError) {
-                        if lineNumber % 4096 == 0, stop.isRequested { return }
-                        var row = assembler.emptyRow()
-                        guard try format.decode(bytes, lineStart, contentEnd, into: &row, table: table) else {
-                            skipped += 1
-                            continue
-                        }
-                        let moved = try assembler.complete(&row)
-                        try emitter.add(row)
-                        if moved {
-                            splitWatermarks[split] = assembler.watermark
-                            try emitter.watermark(splitWatermarks.min()!)
-                        }
-                    } catch {
-                        failure = SQLError(error.kind, "\(file), line \(lineNumber): \(error.message)")
-                    }
+            var lineNumber = 0
+            // Read in chunks (memory stays bounded by the window state, not the file): whole
+            // lines are decoded, a partial last line is carried into the next chunk.
+            var carry: [UInt8] = []
+            var atEnd = false
+            while !atEnd, failure == nil, !stop.isRequested {
+                let chunk: Data
+                do {
+                    chunk = try handle.read(upToCount: Self.chunkSize) ?? Data()
+                } catch {
+                    throw SQLError(.execution, "table \(table.name): cannot read \(file): \(error.localizedDescription)")
                 }
+                atEnd = chunk.isEmpty
+                var buffer = carry
+                buffer.append(contentsOf: chunk)
+                if !atEnd, buffer.count > 64 << 20 {
+                    throw SQLError(.execution, "\(file), line \(lineNumber + 1): a line longer than 64 MB")
+                }
+                let consumed: Int = buffer.withUnsafeBufferPointer { bytes in
+                    var lineStart = 0
+                    while lineStart < bytes.count, failure == nil {
+                        var lineEnd = lineStart
+                        while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                        // The last line of a chunk may continue in the next one.
+                        if lineEnd == bytes.count, !atEnd { return lineStart }
+                        lineNumber += 1
+                        var contentEnd = lineEnd
+                        if contentEnd > lineStart, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+                        defer { lineStart = lineEnd + 1 }
+                        if contentEnd == lineStart { continue }
+                        do throws(SQLError) {
+                            var row = assembler.emptyRow()
+                            guard try format.decode(bytes, lineStart, contentEnd, into: &row, table: table) else {
+                                skipped += 1
+                                continue
+                            }
+                            let moved = try assembler.complete(&row)
+                            try emitter.add(row)
+                            if moved {
+                                splitWatermarks[split] = assembler.watermark
+                                try emitter.watermark(splitWatermarks.min()!)
+                            }
+                        } catch {
+                            failure = SQLError(error.kind, "\(file), line \(lineNumber): \(error.message)")
+                        }
+                    }
+                    return bytes.count
+                }
+                carry = consumed < buffer.count ? Array(buffer[consumed...]) : []
             }
             if let failure { throw failure }
             if stop.isRequested { break }
@@ -77,6 +98,9 @@ struct FileSystemSource: SourceRunner {
         if skipped > 0 { FileSystemSource.skippedRecords.add(skipped) }
         try emitter.finish()
     }
+
+    /// Bytes read at a time.
+    static let chunkSize = 4 << 20
 
     /// Records skipped by ignore-parse-errors, for the statement's report.
     static let skippedRecords = Counter()
