@@ -191,18 +191,32 @@ struct RecordFormat {
         if !scanner.consume(0x7D) {
             repeat {
                 guard scanner.consume(0x22) else { throw SQLError(.execution, "malformed JSON: expected a field name at byte \(scanner.index - start)") }
+                // Field names are matched as bytes against the columns' names: no String per field.
                 let keyStart = scanner.index
-                guard let key = scanner.string() else { throw SQLError(.execution, "malformed JSON: unterminated field name") }
-                guard scanner.consume(0x3A) else { throw SQLError(.execution, "malformed JSON: expected ':' after \"\(key)\"") }
-                _ = keyStart
-                guard let position = byName[key] else {
+                var keyEnd = keyStart
+                while keyEnd < end, bytes[keyEnd] != 0x22, bytes[keyEnd] != 0x5C { keyEnd += 1 }
+                var position: Int?
+                let key: String
+                if keyEnd < end, bytes[keyEnd] == 0x22 {
+                    scanner.index = keyEnd + 1
+                    position = physical.firstIndex { name in
+                        name.name.count == keyEnd - keyStart && name.name.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress! + keyStart, keyEnd - keyStart) == 0 }
+                    }
+                    key = position == nil ? String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self) : ""
+                } else {
+                    guard let escaped = scanner.string() else { throw SQLError(.execution, "malformed JSON: unterminated field name") }
+                    key = escaped
+                    position = byName[escaped]
+                }
+                guard scanner.consume(0x3A) else { throw SQLError(.execution, "malformed JSON: expected ':' after a field name") }
+                guard let position else {
                     guard scanner.skipValue() else { throw SQLError(.execution, "malformed JSON value of \"\(key)\"") }
                     continue
                 }
                 let column = physical[position]
                 scanner.skipSpace()
                 guard let value = try Self.jsonValue(&scanner, as: column.type) else {
-                    throw SQLError(.execution, "field \"\(key)\" is not a \(column.type)")
+                    throw SQLError(.execution, "field \"\(String(decoding: column.name, as: UTF8.self))\" is not a \(column.type)")
                 }
                 row[column.index] = value
                 seen += 1
@@ -236,7 +250,7 @@ struct RecordFormat {
                 index += 1
                 digits += 1
             }
-            if digits > 0, index == scanner.end || !".eE".utf8.contains(scanner.bytes[index]) {
+            if digits > 0, index == scanner.end || (scanner.bytes[index] != 0x2E && scanner.bytes[index] | 0x20 != 0x65) {
                 scanner.index = index
                 let number = negative ? -value : value
                 return ValueParser.fits(number, type) ? .integer(number) : nil

@@ -71,7 +71,9 @@ extension BuiltinFunction {
             if let format, format != "yyyy-MM-dd HH:mm:ss" {
                 return TimeFormat(format).parse(text).map(Value.timestamp) ?? .null
             }
-            return CivilTime.parseTimestamp(Array(text.utf8)).map(Value.timestamp) ?? .null
+            // Straight from the string's UTF-8 storage: no copy per row.
+            let parsed = text.utf8.withContiguousStorageIfAvailable { CivilTime.parseTimestamp($0) } ?? CivilTime.parseTimestamp(Array(text.utf8))
+            return parsed.map(Value.timestamp) ?? .null
         case let .toTimestampLTZ(precision):
             guard let number = arguments[0].doubleValue else { return .null }
             return .timestampLTZ(precision == 0 ? Int64(number) * 1_000_000 : Int64(number * 1000))
