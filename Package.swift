@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "StreamSQL", dependencies: ["SQLSyntax"]),
         // The seeds' data sets as generators (payments now; words, user events, recipes and
         // clicks with `weir demo`).
-        .target(name: "DemoData"),
+        .target(name: "DemoData", dependencies: ["StreamSQL"]),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
         .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),
         .executableTarget(

@@ -1,3 +1,5 @@
+import StreamSQL
+
 /// The seed 001 payment events, bit for bit as `shared/flink-oracle/gen_payments.py` writes
 /// them (its docstring gives the algorithm): SplitMix64, five draws per event, whole-second
 /// event times at `rate` events per second from `start`, with a share out of order by 1-2 s
@@ -69,18 +71,6 @@ public struct PaymentEvents: Sequence, IteratorProtocol {
 
     /// `yyyy-MM-dd HH:mm:ss` of seconds since the epoch, UTC.
     static func format(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let ofDay = seconds - days * 86400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day)) \(two(ofDay / 3600)):\(two(ofDay / 60 % 60)):\(two(ofDay % 60))"
+        CivilTime.formatTimestamp(seconds * 1_000_000, precision: 0)
     }
 }

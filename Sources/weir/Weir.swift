@@ -15,7 +15,16 @@ struct Weir: AsyncParsableCommand {
         broker, and `dump-log` for Kafka segment files.
         """,
         version: "0.1.0",
-        subcommands: [BrokerCommand.self, Topics.self, Produce.self, Consume.self, Groups.self, DumpLog.self]
+        subcommands: [SQLCommand.self, BrokerCommand.self, Topics.self, Produce.self, Consume.self, Groups.self, DumpLog.self],
+        defaultSubcommand: SQLCommand.self
+    )
+}
+
+/// `weir -e` / `weir -f` (the default command; `weir sql` names it): SQL without the workbench.
+struct SQLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Run SQL statements (-e or -f) and print their results; the default command."
     )
 
     @Option(name: [.customShort("e"), .customLong("execute")], help: "SQL statements to run, separated by ';'.")
@@ -27,7 +36,7 @@ struct Weir: AsyncParsableCommand {
     @Option(name: .long, help: "How query results are printed: table, csv or json (default: table on a terminal, csv otherwise).")
     var format: ResultFormat?
 
-    func run() async throws {
+    func run() throws {
         guard execute != nil || file != nil else {
             // The workbench is not built yet: say what there is.
             print(Weir.helpMessage())

@@ -231,8 +231,8 @@ struct JSONScanner {
     }
 }
 
-enum JSONText {
-    static func quote(_ text: String) -> String {
+package enum JSONText {
+    package static func quote(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

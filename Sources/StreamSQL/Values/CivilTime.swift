@@ -1,6 +1,6 @@
 /// Dates and times without Foundation's calendars: the proleptic Gregorian calendar in
 /// plain integer arithmetic (Howard Hinnant's days-from-civil), fast enough to run per row.
-enum CivilTime {
+package enum CivilTime {
     static let microsPerSecond: Int64 = 1_000_000
     static let microsPerDay: Int64 = 86_400_000_000
 
@@ -79,7 +79,7 @@ enum CivilTime {
     }
 
     /// `yyyy-MM-dd HH:mm:ss` with `precision` fractional digits (0: none).
-    static func formatTimestamp(_ micros: Int64, precision: Int) -> String {
+    package static func formatTimestamp(_ micros: Int64, precision: Int) -> String {
         let dayCount = micros >= 0 ? micros / microsPerDay : (micros - microsPerDay + 1) / microsPerDay
         let ofDay = micros - dayCount * microsPerDay
         let (year, month, day) = date(days: dayCount)
