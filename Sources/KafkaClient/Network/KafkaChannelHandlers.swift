@@ -38,12 +38,22 @@ final class KafkaRequestHandler: ChannelDuplexHandler {
     private var unanswered: [Int32] = []
     private static let unansweredKept = 256
 
+    /// Why the connection failed, once it has: what later requests fail with.
+    private var failure: KafkaClientError?
+
     init(brokerName: String) {
         self.brokerName = brokerName
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise writePromise: EventLoopPromise<Void>?) {
         var request = unwrapOutboundIn(data)
+        // The connection already failed (a TLS handshake can fail before the first request is
+        // written): the request gets that failure, not a vaguer one later.
+        if let failure {
+            request.promise.fail(failure)
+            writePromise?.fail(failure)
+            return
+        }
         let correlationId = nextCorrelationId
         nextCorrelationId = nextCorrelationId == Int32.max ? 1 : nextCorrelationId + 1
         withUnsafeBytes(of: correlationId.bigEndian) { request.frame.replaceSubrange(8..<12, with: $0) }
@@ -85,18 +95,24 @@ final class KafkaRequestHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        failAll(KafkaClientError.connectionClosed(broker: brokerName))
+        let closed = failure ?? KafkaClientError.connectionClosed(broker: brokerName)
+        failure = closed
+        failAll(closed)
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        let reported: KafkaClientError
         if let protocolError = error as? ProtocolError {
-            failAll(KafkaClientError.protocolViolation(protocolError, broker: brokerName))
+            reported = .protocolViolation(protocolError, broker: brokerName)
         } else if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            failAll(KafkaClientError.tlsFailed(broker: brokerName, reason: Self.describeTLS(error)))
+            reported = .tlsFailed(broker: brokerName, reason: Self.describeTLS(error))
         } else {
-            failAll(KafkaClientError.connectionClosed(broker: brokerName))
+            reported = .connectionClosed(broker: brokerName)
         }
+        // The first failure is the one to report: the close that follows it says less.
+        if failure == nil || failure == .connectionClosed(broker: brokerName) { failure = reported }
+        failAll(failure!)
         context.close(promise: nil)
     }
 
