@@ -83,3 +83,16 @@ func runWeir(_ arguments: [String], input: String = "", environment: [String: St
         #expect(result.error.contains("                   ^^^^^^^"))
     }
 }
+
+/// The demos in `demos/` run as their README says, from the repository's folder.
+@Suite struct DemoTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func seed000TumbleAndSeed003WordCount() throws {
+        let tumble = try ChildProcess.run(try weirBinary().path, ["-f", "demos/user-events-tumble.sql", "--format", "csv"], directory: Self.repository)
+        #expect(tumble.status == 0, "\(tumble.error)")
+        #expect(tumble.output == "a,max_b,hour_start\na,3,2013-01-01 00:00:00\nb,2,2013-01-01 00:00:00\na,5,2013-01-01 01:00:00\nb,4,2013-01-01 01:00:00\n")
+        let words = try ChildProcess.run(try weirBinary().path, ["-f", "demos/word-count.sql", "--format", "csv"], directory: Self.repository)
+        #expect(words.output == "word,n\nweir,3\nflink,2\nwindow,2\nkafka,1\nstream,1\nwatermark,1\n")
+    }
+}

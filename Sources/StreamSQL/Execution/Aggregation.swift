@@ -263,15 +263,19 @@ final class WindowAggregateOperator: Operator {
 }
 
 /// GROUP BY without a window: updates each group's result as rows arrive and emits the
-/// change (+I the first time, then -U old and +U new).
+/// change (+I the first time, then -U old and +U new) — or, in batch mode, each group's
+/// final result once at the end.
 final class GroupAggregateOperator: Operator {
     let keys: [CompiledExpression]
     let aggregates: [AggregateCall]
+    let emitAtEnd: Bool
     private var groups: [Row: (accumulators: [Accumulator], emitted: Row?)] = [:]
+    private var order: [Row] = []
 
-    init(keys: [CompiledExpression], aggregates: [AggregateCall]) {
+    init(keys: [CompiledExpression], aggregates: [AggregateCall], emitAtEnd: Bool = false) {
         self.keys = keys
         self.aggregates = aggregates
+        self.emitAtEnd = emitAtEnd
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
@@ -287,9 +291,11 @@ final class GroupAggregateOperator: Operator {
             for (index, aggregate) in aggregates.enumerated() {
                 entry.accumulators[index].add(try aggregate.argument?.evaluate(row) ?? .null, aggregate)
             }
+            if groups[key] == nil, emitAtEnd { order.append(key) }
             groups[key] = entry
             if touchedSet.insert(key).inserted { touched.append(key) }
         }
+        if emitAtEnd { return }
         var output: [Row] = []
         var kinds: [RowKind] = []
         for key in touched {
@@ -313,6 +319,12 @@ final class GroupAggregateOperator: Operator {
     }
 
     override func finish() throws(SQLError) {
+        if emitAtEnd, !order.isEmpty {
+            let rows = order.map { key in key + aggregates.indices.map { groups[key]!.accumulators[$0].result(aggregates[$0]) } }
+            try output?.process(rows, kinds: nil)
+            try output?.finish()
+            return
+        }
         // A global aggregate over an empty input still has its one row (COUNT(*) = 0).
         if keys.isEmpty, groups.isEmpty {
             let row = aggregates.map { Accumulator($0).result($0) }

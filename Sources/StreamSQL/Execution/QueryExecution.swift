@@ -55,7 +55,7 @@ final class QueryExecution {
             if case .timestampLTZ = node.schema.columns[node.schema.columns.count - 1].type { ltz = true }
             return try chain(WindowAggregateOperator(spec: spec, keys: keys, aggregates: aggregates, eventTime: eventTime, ltz: ltz))
         case let .aggregate(keys, aggregates):
-            return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates))
+            return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates, emitAtEnd: batch))
         case let .sort(keys):
             return try chain(SortOperator(keys))
         case let .limit(count, offset):

@@ -131,8 +131,10 @@ extension Planner {
             substitutions["window_end"] = windowColumns!.end
             substitutions["window_time"] = windowColumns!.time
         } else {
+            // In batch mode the groups are emitted once, final, at the end: insertions only.
+            let batch = catalog.setting("execution.runtime-mode", default: "streaming").lowercased() == "batch"
             node = PlanNode(.aggregate(keys: keys, aggregates: aggregates), inputs: [input], schema: Schema(columns),
-                            label: "GroupAggregate(\(aggregateText))", appendOnly: false)
+                            label: "GroupAggregate(\(aggregateText))", appendOnly: batch)
         }
         if let windowColumns {
             substitutions["$window_start"] = windowColumns.start
