@@ -231,10 +231,12 @@ final class WindowAggregateOperator: Operator {
         var result: [Row] = []
         let due = windows.keys.filter { $0 - 1000 <= time }.sorted()
         for end in due {
-            for (key, entry) in windows.removeValue(forKey: end)! { result.append(output(key, entry.accumulators, start: entry.start, end: end)) }
+            // Keys in order, so a window's rows come out the same way every run.
+            let fired = windows.removeValue(forKey: end)!.sorted { Self.precedes($0.key, $1.key) }
+            for (key, entry) in fired { result.append(output(key, entry.accumulators, start: entry.start, end: end)) }
         }
         if case .session = spec.kind {
-            for (key, list) in sessions {
+            for (key, list) in sessions.sorted(by: { Self.precedes($0.key, $1.key) }) {
                 let closed = list.filter { $0.end - 1000 <= time }
                 guard !closed.isEmpty else { continue }
                 for session in closed { result.append(output(key, session.accumulators, start: session.start, end: session.end)) }
@@ -243,6 +245,15 @@ final class WindowAggregateOperator: Operator {
             }
         }
         if !result.isEmpty { try output?.process(result, kinds: nil) }
+    }
+
+    /// Rows compared column by column (NULL first): the order keys are emitted in.
+    static func precedes(_ a: Row, _ b: Row) -> Bool {
+        for (x, y) in zip(a, b) {
+            if x.isNull != y.isNull { return x.isNull }
+            if let order = CompiledExpression.compare(x, y), order != 0 { return order < 0 }
+        }
+        return false
     }
 
     private func output(_ key: Row, _ accumulators: [Accumulator], start: Int64, end: Int64) -> Row {
