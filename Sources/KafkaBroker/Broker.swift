@@ -67,13 +67,14 @@ public final class Broker: Sendable {
         clusterId = try Self.loadClusterId(config.dataDirectory)
         let largest = max(topics.logs.allLogs.map(\.largestProducerId).max() ?? -1,
                           TransactionCoordinator.largestSavedProducerId(dataDirectory: config.dataDirectory))
-        let producerIds = NIOLockedValueBox(max(largest + 1, 1000))
-        self.producerIds = producerIds
+        producerIds = NIOLockedValueBox(max(largest + 1, 1000))
         advertised = NIOLockedValueBox((config.advertisedHost ?? config.host, Int32(config.advertisedPort ?? config.port)))
         groups = try GroupCoordinator(config: config, topics: topics, durability: durability, logger: logger)
+        // Idempotent and transactional producers draw ids from the one counter.
+        let producerIds = producerIds
         transactions = try TransactionCoordinator(
             dataDirectory: config.dataDirectory, topics: topics, durability: durability, groups: groups, logger: logger,
-            newProducerId: { producerIds.withLockedValue { id in defer { id += 1 }; return id } })
+            newProducerId: { Self.next(producerIds) })
         scramCredentials = try Self.deriveCredentials(config.users)
         let recovered = topics.logs.allLogs.filter { $0.recoveredBytes > 0 }
         for log in recovered {
@@ -100,7 +101,9 @@ public final class Broker: Sendable {
         advertised.withLockedValue { $0 = (config.advertisedHost ?? host, Int32(config.advertisedPort ?? port)) }
     }
 
-    func nextProducerId() -> Int64 {
+    func nextProducerId() -> Int64 { Self.next(producerIds) }
+
+    private static func next(_ producerIds: NIOLockedValueBox<Int64>) -> Int64 {
         producerIds.withLockedValue { id in
             defer { id += 1 }
             return id

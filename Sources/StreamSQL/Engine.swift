@@ -246,21 +246,19 @@ struct TableBuilder {
         // Computed columns read the physical and metadata ones (not each other).
         var computed: [(Int, CompiledExpression)] = []
         var readable = Schema(columns)
+        let computedNames = Set(definition.columns.compactMap { column in
+            if case .computed = column.kind { column.name.name.lowercased() } else { nil }
+        })
         for (position, column) in definition.columns.enumerated() {
             guard case let .computed(expression) = column.kind else { continue }
-            var hidden = readable
-            for other in definition.columns.indices where { if case .computed = definition.columns[other].kind { return true } else { return false } }() {
-                hidden.columns[other].name = "\u{0}computed-" + hidden.columns[other].name
+            var reference: SourceRange?
+            ExpressionWalker.visit(expression) { node in
+                if case let .column(_, name) = node.kind, computedNames.contains(name.name.lowercased()) { reference = reference ?? node.range }
             }
-            let typed: TypedExpression
-            do throws(SQLError) {
-                typed = try ExpressionCompiler(catalog: catalog, scope: Scope(hidden)).compile(expression)
-            } catch {
-                if error.message.hasPrefix("unknown column"), definition.columns.contains(where: { $0.name.name == error.message.split(separator: " ").dropFirst(2).first.map(String.init)?.trimmingCharacters(in: CharacterSet(charactersIn: ";")) }) {
-                    throw SQLError(.plan, "a computed column may read physical and metadata columns only, not other computed ones", at: error.range)
-                }
-                throw error
+            if let reference {
+                throw SQLError(.plan, "a computed column may read physical and metadata columns only, not other computed ones", at: reference)
             }
+            let typed = try ExpressionCompiler(catalog: catalog, scope: Scope(readable)).compile(expression)
             readable.columns[position].type = typed.type
             readable.columns[position].nullable = typed.nullable
             if case .call(.proctime, _) = typed.expression { readable.columns[position].timeAttribute = .proctime }

@@ -48,7 +48,7 @@ struct SQLCommand: ParsableCommand {
             script = String(decoding: data, as: UTF8.self)
         }
         let chosen = format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .csv)
-        try SQLRunner(format: chosen).run(script, name: file ?? "-e")
+        try SQLRunner(format: chosen).run(script)
     }
 }
 

@@ -40,9 +40,19 @@ func run(_ script: String, engine: Engine = Engine()) throws(SQLError) -> Collec
     return collector
 }
 
-/// A file in a fresh temporary folder with `lines`.
+/// This test process's folder for files, removed when the process exits.
+let scratchFolder: URL = {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-sql-tests-\(getpid())")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    atexit {
+        try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("weir-sql-tests-\(getpid())"))
+    }
+    return folder
+}()
+
+/// A file in a fresh folder (of the scratch folder) with `lines`.
 func temporaryFile(_ name: String, _ lines: [String]) -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-sql-\(UUID().uuidString)")
+    let folder = scratchFolder.appendingPathComponent(UUID().uuidString)
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let path = folder.appendingPathComponent(name).path
     FileManager.default.createFile(atPath: path, contents: Data(lines.joined(separator: "\n").utf8))

@@ -68,7 +68,7 @@ import Testing
 
     @Test func csvFilesInAndOutWithParseErrorsCountedOrReported() throws {
         let input = temporaryFile("in.csv", ["1,apple,2.5", "2,pear,x", "3,\"kiwi, gold\",1.0"])
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("weir-out-\(UUID().uuidString)").path
+        let output = scratchFolder.appendingPathComponent("out-\(UUID().uuidString)").path
         let engine = Engine()
         try run("""
             CREATE TABLE fruit (id INT, name STRING, price DOUBLE)

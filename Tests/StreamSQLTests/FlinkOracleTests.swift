@@ -10,11 +10,9 @@ import Testing
 
     /// The input file, written once by the Swift port of the generator.
     static let input: String = {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("weir-payments-100k-42-\(getpid()).json").path
         var text = ""
         for line in PaymentEvents(count: 100_000, seed: 42) { text += line + "\n" }
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        return path
+        return temporaryFile("payments-100k-42.json", [text])
     }()
 
     static func table(_ path: String) -> String {
@@ -52,8 +50,7 @@ import Testing
 
     @Test func theSwiftGeneratorWritesWhatTheOracleScriptWrites() throws {
         let script = Self.fixtures.appendingPathComponent("gen_payments.py").path
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("weir-gen-\(UUID().uuidString).json").path
-        defer { try? FileManager.default.removeItem(atPath: output) }
+        let output = scratchFolder.appendingPathComponent("gen-\(UUID().uuidString).json").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "20000", "7", output]

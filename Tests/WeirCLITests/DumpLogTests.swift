@@ -82,6 +82,47 @@ func runWeir(_ arguments: [String], input: String = "", environment: [String: St
         #expect(result.error.contains("line 2, column 20: planning error: unknown table nowhere"))
         #expect(result.error.contains("                   ^^^^^^^"))
     }
+
+    @Test func aStatementSetFeedsPrintAndFileSinksFromARawFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("hello world\nsecond, line\n".utf8).write(to: folder.appendingPathComponent("lines.txt"))
+        let script = """
+            CREATE TABLE lines (line STRING) WITH ('connector' = 'filesystem', 'path' = '\(folder.path)/lines.txt', 'format' = 'raw');
+            CREATE TABLE shown (line STRING, n INT) WITH ('connector' = 'print');
+            CREATE TABLE lengths (line STRING, n INT) WITH ('connector' = 'filesystem', 'path' = '\(folder.path)/out.csv', 'format' = 'csv');
+            EXECUTE STATEMENT SET BEGIN
+              INSERT INTO shown SELECT line, CHAR_LENGTH(line) FROM lines;
+              INSERT INTO lengths SELECT UPPER(line), CHAR_LENGTH(line) FROM lines;
+            END;
+            """
+        let result = try runWeir(["-e", script])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("+I[hello world, 11]\n+I[second, line, 12]\n"), "\(result.output)")
+        let written = try String(contentsOf: folder.appendingPathComponent("out.csv"), encoding: .utf8)
+        #expect(written == "HELLO WORLD,11\n\"SECOND, LINE\",12\n")
+    }
+
+    @Test func ctrlCStopsARunningQueryCleanly() throws {
+        let query = Process()
+        query.executableURL = try weirBinary()
+        query.arguments = ["-e", "CREATE TABLE ticks (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '20'); SELECT n FROM ticks;",
+                           "--format", "csv"]
+        let output = Pipe()
+        query.standardOutput = output
+        try query.run()
+        usleep(1_500_000)
+        #expect(query.isRunning, "an unbounded datagen query runs until stopped")
+        kill(query.processIdentifier, SIGINT)
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        for _ in 0..<500 where query.isRunning { usleep(10_000) }
+        #expect(!query.isRunning, "weir -e ignored Ctrl-C")
+        if query.isRunning { kill(query.processIdentifier, SIGKILL) }
+        #expect(query.terminationStatus == 0)
+        let lines = printed.split(separator: "\n")
+        #expect(lines.first == "n" && lines.count > 5, "the rows before Ctrl-C are printed: \(printed)")
+    }
 }
 
 /// The demos in `demos/` run as their README says, from the repository's folder.

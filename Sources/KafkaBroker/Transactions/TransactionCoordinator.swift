@@ -174,9 +174,11 @@ actor TransactionCoordinator {
         let now = Broker.nowMs()
         let kind: ControlRecord.Kind = commit ? .commit : .abort
         let marker: [UInt8]
+        let headers: [RecordBatchHeader]
         do {
             marker = try RecordBatch(records: [Record(timestamp: now, key: ControlRecord.markerKey(kind), value: ControlRecord.markerValue(coordinatorEpoch: 0))],
                                      producerId: producer.producerId, producerEpoch: producer.epoch, isTransactional: true, isControl: true).encoded()
+            headers = try PartitionLog.validate(marker, maxMessageBytes: .max)
         } catch {
             return .unknownServerError
         }
@@ -185,7 +187,6 @@ actor TransactionCoordinator {
             // A partition deleted meanwhile has nothing left to mark.
             guard let log = topics.log(partition.topic, partition.partition) else { continue }
             do {
-                let headers = try PartitionLog.validate(marker, maxMessageBytes: .max)
                 let result = try log.append(marker, headers: headers, now: now)
                 durability.appended(log, lastOffset: result.lastOffset)
                 written.append((log, result.lastOffset))

@@ -13,7 +13,7 @@ struct TableOptions: Sendable {
         "connector.type": "connector", "connector.path": "path", "format.type": "format",
         "connector.topic": "topic", "connector.startup-mode": "scan.startup.mode",
         "format.field-delimiter": "csv.field-delimiter", "format.ignore-parse-errors": "json.ignore-parse-errors",
-        "format.fail-on-missing-field": "json.fail-on-missing-field", "connector.version": "connector.version",
+        "format.fail-on-missing-field": "json.fail-on-missing-field",
     ]
 
     static let formatKeys: [String: [String]] = [

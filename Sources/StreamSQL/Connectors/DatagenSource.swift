@@ -58,7 +58,7 @@ struct DatagenSource: SourceRunner {
         self.generators = generators
     }
 
-    func run(into output: Operator, stop: StopSignal) throws(SQLError) {
+    func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
         var emitter = BatchEmitter(output: output)
         var assembler = RowAssembler(table: table)
         var random = SystemRandomNumberGenerator()
@@ -86,10 +86,10 @@ struct DatagenSource: SourceRunner {
                     case .boolean:
                         row[index] = .boolean(Bool.random(using: &random))
                     case .timestamp, .timestampLTZ:
+                        // Now, or up to max-past milliseconds before it.
                         let now = Int64(Date().timeIntervalSince1970 * 1000)
-                        let millis = now - (maxPast > 0 ? Int64.random(in: 0...maxPast, using: &random) : 0)
-                        row[index] = type == .timestamp(3) || { if case .timestamp = type { return true } else { return false } }()
-                            ? .timestamp(millis * 1000) : .timestampLTZ(millis * 1000)
+                        let micros = (now - (maxPast > 0 ? Int64.random(in: 0...maxPast, using: &random) : 0)) * 1000
+                        if case .timestamp = type { row[index] = .timestamp(micros) } else { row[index] = .timestampLTZ(micros) }
                     default:
                         let value = low + Double.random(in: 0...1, using: &random) * (high - low)
                         row[index] = Self.number(value, type)
@@ -102,6 +102,7 @@ struct DatagenSource: SourceRunner {
             produced += 1
         }
         try emitter.finish()
+        return [:]
     }
 
     static func number(_ value: Double, _ type: DataType) -> Value {

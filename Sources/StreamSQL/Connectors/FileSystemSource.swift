@@ -28,7 +28,7 @@ struct FileSystemSource: SourceRunner {
         format = try RecordFormat(table: table)
     }
 
-    func run(into output: Operator, stop: StopSignal) throws(SQLError) {
+    func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
         var emitter = BatchEmitter(output: output)
         // Splits not started yet hold the combined watermark back; finished ones no longer do.
         var splitWatermarks = Array(repeating: Int64.min, count: files.count)
@@ -95,34 +95,12 @@ struct FileSystemSource: SourceRunner {
             splitWatermarks[split] = Int64.max
             try emitter.watermark(splitWatermarks.min()!)
         }
-        if skipped > 0 { FileSystemSource.skippedRecords.add(skipped) }
         try emitter.finish()
+        return skipped > 0 ? ["records skipped (parse errors)": Int64(skipped)] : [:]
     }
 
     /// Bytes read at a time.
     static let chunkSize = 4 << 20
-
-    /// Records skipped by ignore-parse-errors, for the statement's report.
-    static let skippedRecords = Counter()
-}
-
-/// A counter any thread may add to.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-
-    func add(_ amount: Int) {
-        lock.lock()
-        count += amount
-        lock.unlock()
-    }
-
-    /// The count so far, reset to zero.
-    func take() -> Int {
-        lock.lock()
-        defer { count = 0; lock.unlock() }
-        return count
-    }
 }
 
 /// The formats of records: json (fields by name), csv (fields by position) and raw (the whole

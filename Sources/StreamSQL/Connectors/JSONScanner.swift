@@ -172,8 +172,15 @@ struct JSONScanner {
         return value
     }
 
-    /// The extent of a number at `index`.
+    /// The text of a number at `index`.
     mutating func numberText() -> String? {
+        let start = index
+        guard skipNumber() else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+
+    /// Moves past a number's characters; false if there are none.
+    private mutating func skipNumber() -> Bool {
         let start = index
         if index < end, bytes[index] == 0x2D { index += 1 }
         while index < end {
@@ -181,7 +188,7 @@ struct JSONScanner {
             guard (byte >= 0x30 && byte <= 0x39) || byte == 0x2E || byte == 0x65 || byte == 0x45 || byte == 0x2B || byte == 0x2D else { break }
             index += 1
         }
-        return index > start ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) : nil
+        return index > start
     }
 
     /// A whole value, parsed.
@@ -225,9 +232,53 @@ struct JSONScanner {
         return node
     }
 
-    /// Skips a whole value (without building it); false if malformed.
-    mutating func skipValue() -> Bool {
-        node() != nil
+    /// Skips a whole value without building it (a record's fields the table does not
+    /// declare); false where `node` would fail.
+    mutating func skipValue(depth: Int = 0) -> Bool {
+        skipSpace()
+        guard index < end, depth < 64 else { return false }
+        switch bytes[index] {
+        case 0x22:
+            index += 1
+            return skipString()
+        case 0x7B:
+            index += 1
+            if consume(0x7D) { return true }
+            repeat {
+                guard consume(0x22), skipString(), consume(0x3A), skipValue(depth: depth + 1) else { return false }
+            } while consume(0x2C)
+            return consume(0x7D)
+        case 0x5B:
+            index += 1
+            if consume(0x5D) { return true }
+            repeat {
+                guard skipValue(depth: depth + 1) else { return false }
+            } while consume(0x2C)
+            return consume(0x5D)
+        case 0x74: return literal("true", .null) != nil
+        case 0x66: return literal("false", .null) != nil
+        case 0x6E: return literal("null", .null) != nil
+        default: return skipNumber()
+        }
+    }
+
+    /// Moves past a string's contents and closing quote (the opening one consumed), checking its escapes.
+    private mutating func skipString() -> Bool {
+        while index < end {
+            let byte = bytes[index]
+            index += 1
+            if byte == 0x22 { return true }
+            guard byte == 0x5C else { continue }
+            guard index < end else { return false }
+            let escape = bytes[index]
+            index += 1
+            switch escape {
+            case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: continue
+            case 0x75: guard hex4() != nil else { return false }
+            default: return false
+            }
+        }
+        return false
     }
 }
 
@@ -252,13 +303,11 @@ package enum JSONText {
 /// JSON_VALUE's paths: `$`, `$.a.b`, `$.a[0]`, `$['a b']` (lax mode: a missing step gives NULL).
 enum JSONPath {
     static func value(in document: String, path: String) -> Value {
-        var bytes = Array(document.utf8)
-        let parsed: JSONNode? = bytes.withUnsafeMutableBufferPointer { buffer in
-            var scanner = JSONScanner(UnsafeBufferPointer(buffer))
+        let parsed: JSONNode? = Array(document.utf8).withUnsafeBufferPointer { buffer in
+            var scanner = JSONScanner(buffer)
             return scanner.node()
         }
         guard var node = parsed else { return .null }
-        _ = bytes
         var characters = Substring(path.trimmingCharacters(in: .whitespaces))
         if characters.hasPrefix("lax ") { characters = characters.dropFirst(4) }
         guard characters.first == "$" else { return .null }

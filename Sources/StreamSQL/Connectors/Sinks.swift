@@ -118,7 +118,7 @@ final class FileSink: Operator {
 }
 
 /// Rows to JSON or CSV lines.
-struct RecordWriter {
+package struct RecordWriter {
     let columns: [Column]
     let json: Bool
     let delimiter: String
@@ -142,15 +142,20 @@ struct RecordWriter {
         } else {
             line = row.enumerated().map { position, value -> String in
                 let text = ValueFormatter.plain(value, type: columns[position].type)
-                let needsQuotes = text.contains(delimiter) || text.contains("\"") || text.contains("\n")
-                    || ExpressionCompiler.isTemporalPoint(columns[position].type) && text.contains(" ")
-                return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+                // Flink's CSV writer quotes timestamps (they hold a space).
+                return Self.csvField(text, delimiter: delimiter, quote: ExpressionCompiler.isTemporalPoint(columns[position].type) && text.contains(" "))
             }.joined(separator: delimiter)
         }
         return Array((line + "\n").utf8)
     }
 
-    static func jsonValue(_ value: Value, type: DataType) -> String {
+    /// A CSV field, quoted (quotes doubled) when it holds the delimiter, a quote or a line break, or when `quote` asks.
+    package static func csvField(_ text: String, delimiter: String, quote: Bool = false) -> String {
+        let needsQuotes = quote || text.contains(delimiter) || text.contains("\"") || text.contains("\n")
+        return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    package static func jsonValue(_ value: Value, type: DataType) -> String {
         switch value {
         case .null: return "null"
         case let .boolean(flag): return flag ? "true" : "false"

@@ -3,8 +3,9 @@ import SQLSyntax
 
 /// Feeds a query: reads its input and pushes rows and watermarks into the first operator,
 /// then a final watermark and `finish`. Runs on the query's thread; checks `stop` between batches.
+/// Returns what it counted (records skipped, say) for the statement's report.
 protocol SourceRunner {
-    func run(into output: Operator, stop: StopSignal) throws(SQLError)
+    func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64]
 }
 
 enum Sources {
@@ -97,9 +98,10 @@ struct BatchEmitter {
 struct ValuesSource: SourceRunner {
     let rows: [Row]
 
-    func run(into output: Operator, stop: StopSignal) throws(SQLError) {
+    func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
         var emitter = BatchEmitter(output: output)
         for row in rows { try emitter.add(row) }
         try emitter.finish()
+        return [:]
     }
 }

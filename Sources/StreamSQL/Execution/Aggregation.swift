@@ -71,6 +71,18 @@ struct Accumulator {
         }
     }
 
+    /// Each aggregate's argument evaluated on `row` (NULL for COUNT(*)).
+    static func arguments(_ aggregates: [AggregateCall], of row: Row) throws(SQLError) -> [Value] {
+        var values: [Value] = []
+        values.reserveCapacity(aggregates.count)
+        for aggregate in aggregates { values.append(try aggregate.argument?.evaluate(row) ?? .null) }
+        return values
+    }
+
+    static func add(_ values: [Value], to accumulators: inout [Accumulator], _ aggregates: [AggregateCall]) {
+        for position in aggregates.indices { accumulators[position].add(values[position], aggregates[position]) }
+    }
+
     func result(_ call: AggregateCall) -> Value {
         switch call.kind {
         case .count: return .integer(count)
@@ -135,9 +147,7 @@ final class WindowAggregateOperator: Operator {
             var key: Row = []
             key.reserveCapacity(keys.count)
             for expression in keys { key.append(try expression.evaluate(row)) }
-            var values: [Value] = []
-            values.reserveCapacity(aggregates.count)
-            for aggregate in aggregates { values.append(try aggregate.argument?.evaluate(row) ?? .null) }
+            let values = try Accumulator.arguments(aggregates, of: row)
             let time: Int64
             if case let .assigned(startColumn, endColumn) = spec.kind {
                 guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else { continue }
@@ -167,9 +177,8 @@ final class WindowAggregateOperator: Operator {
     }
 
     private func add(_ values: [Value], key: Row, start: Int64, end: Int64) {
-        var entry = windows[end]?[key] ?? (start, fresh())
-        for position in aggregates.indices { entry.accumulators[position].add(values[position], aggregates[position]) }
-        windows[end, default: [:]][key] = entry
+        // Updated where they live: a copy out and back would copy the accumulators per row.
+        Accumulator.add(values, to: &windows[end, default: [:]][key, default: (start, fresh())].accumulators, aggregates)
     }
 
     private func addToSession(_ values: [Value], key: Row, time: Int64, gap: Int64) {
@@ -191,7 +200,7 @@ final class WindowAggregateOperator: Operator {
         for other in merged {
             session.accumulators = session.accumulators.indices.map { Self.merge(session.accumulators[$0], other[$0], aggregates[$0]) }
         }
-        for position in aggregates.indices { session.accumulators[position].add(values[position], aggregates[position]) }
+        Accumulator.add(values, to: &session.accumulators, aggregates)
         kept.append(session)
         list = kept.sorted { $0.start < $1.start }
         sessions[key] = list
@@ -298,19 +307,16 @@ final class GroupAggregateOperator: Operator {
             }
             var key: Row = []
             for expression in keys { key.append(try expression.evaluate(row)) }
-            var entry = groups[key] ?? (aggregates.map { Accumulator($0) }, nil)
-            for (index, aggregate) in aggregates.enumerated() {
-                entry.accumulators[index].add(try aggregate.argument?.evaluate(row) ?? .null, aggregate)
-            }
-            if groups[key] == nil, emitAtEnd { order.append(key) }
-            groups[key] = entry
+            let values = try Accumulator.arguments(aggregates, of: row)
+            if emitAtEnd, groups[key] == nil { order.append(key) }
+            Accumulator.add(values, to: &groups[key, default: (aggregates.map { Accumulator($0) }, nil)].accumulators, aggregates)
             if touchedSet.insert(key).inserted { touched.append(key) }
         }
         if emitAtEnd { return }
         var output: [Row] = []
         var kinds: [RowKind] = []
         for key in touched {
-            var entry = groups[key]!
+            let entry = groups[key]!
             var row = key
             for (index, aggregate) in aggregates.enumerated() { row.append(entry.accumulators[index].result(aggregate)) }
             if let previous = entry.emitted {
@@ -323,8 +329,7 @@ final class GroupAggregateOperator: Operator {
                 output.append(row)
                 kinds.append(.insert)
             }
-            entry.emitted = row
-            groups[key] = entry
+            groups[key]!.emitted = row
         }
         if !output.isEmpty { try self.output?.process(output, kinds: kinds) }
     }

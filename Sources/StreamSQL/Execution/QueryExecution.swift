@@ -7,6 +7,8 @@ final class QueryExecution {
     let stop: StopSignal
     private(set) var sources: [(runner: SourceRunner, entry: Operator)] = []
     private(set) var operators: [Operator] = []
+    /// What the sources counted as they ran.
+    private var sourceStatistics: [String: Int64] = [:]
 
     /// `SET 'execution.runtime-mode' = 'batch'`: sources hold their watermarks back to the
     /// end, so windows fire once every row is in and no row is late.
@@ -78,18 +80,16 @@ final class QueryExecution {
     /// Runs every source to its end (or until stopped).
     func run() throws(SQLError) {
         for (runner, entry) in sources {
-            try runner.run(into: entry, stop: stop)
+            sourceStatistics.merge(try runner.run(into: entry, stop: stop), uniquingKeysWith: +)
         }
     }
 
-    /// What the operators counted (late rows, open windows), summed by name.
+    /// What the sources and operators counted (records skipped, late rows, open windows), summed by name.
     var statistics: [String: Int64] {
-        var totals: [String: Int64] = [:]
+        var totals = sourceStatistics
         for step in operators {
-            for (name, value) in step.statistics { totals[name, default: 0] += value }
+            totals.merge(step.statistics, uniquingKeysWith: +)
         }
-        let skipped = FileSystemSource.skippedRecords.take()
-        if skipped > 0 { totals["records skipped (parse errors)"] = Int64(skipped) }
         return totals
     }
 }

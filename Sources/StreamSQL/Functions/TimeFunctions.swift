@@ -40,9 +40,7 @@ struct TimeFormat: Sendable {
     }
 
     func format(_ micros: Int64) -> String {
-        let dayCount = micros >= 0 ? micros / CivilTime.microsPerDay : (micros - CivilTime.microsPerDay + 1) / CivilTime.microsPerDay
-        let ofDay = micros - dayCount * CivilTime.microsPerDay
-        let (year, month, day) = CivilTime.date(days: dayCount)
+        let (year, month, day, ofDay, _) = TimeArithmetic.fields(micros)
         let seconds = ofDay / CivilTime.microsPerSecond
         var text = ""
         for piece in pieces {
@@ -124,9 +122,9 @@ enum TimeArithmetic {
     }
 
     static func fields(_ micros: Int64) -> (year: Int64, month: Int64, day: Int64, ofDay: Int64, days: Int64) {
-        let days = micros >= 0 ? micros / CivilTime.microsPerDay : (micros - CivilTime.microsPerDay + 1) / CivilTime.microsPerDay
+        let (days, ofDay) = CivilTime.split(micros)
         let (year, month, day) = CivilTime.date(days: days)
-        return (year, month, day, micros - days * CivilTime.microsPerDay, days)
+        return (year, month, day, ofDay, days)
     }
 
     static func extract(_ unit: TimeUnit, from value: Value) -> Int64? {

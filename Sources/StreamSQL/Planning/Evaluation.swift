@@ -235,14 +235,16 @@ enum Casting {
             NSDecimalRound(&rounded, &number, scale, .plain)
             return .decimal(rounded)
         case .timestamp, .timestampLTZ:
+            let micros: Int64
             switch value {
             case let .string(text): return ValueParser.parse(text, as: to)
-            case let .timestamp(micros), let .timestampLTZ(micros):
-                return to == .timestamp(0) || { if case .timestamp = to { return true } else { return false } }() ? .timestamp(micros) : .timestampLTZ(micros)
-            case let .date(days): return TimeArithmetic.rebuild(Int64(days) * CivilTime.microsPerDay, like: { if case .timestamp = to { return Value.timestamp(0) } else { return Value.timestampLTZ(0) } }())
+            case let .timestamp(time), let .timestampLTZ(time): micros = time
+            case let .date(days): micros = Int64(days) * CivilTime.microsPerDay
             case let .integer(seconds): return .timestampLTZ(seconds * CivilTime.microsPerSecond)
             default: return nil
             }
+            if case .timestamp = to { return .timestamp(micros) }
+            return .timestampLTZ(micros)
         case .date:
             switch value {
             case let .string(text): return ValueParser.parse(text, as: .date)

@@ -137,7 +137,7 @@ struct ExpressionCompiler {
             let typed = try compile(operand)
             if let unit {
                 guard Self.isTemporal(typed.type) else { throw SQLError(.plan, "\(ceil ? "CEIL" : "FLOOR")(... TO \(unit.rawValue)) needs a date or timestamp", at: operand.range) }
-                return TypedExpression(.call(ceil ? .ceilTime(unit) : .floorTime(unit), [typed.expression]), Self.withoutTimeAttribute(typed.type), nullable: typed.nullable)
+                return TypedExpression(.call(ceil ? .ceilTime(unit) : .floorTime(unit), [typed.expression]), typed.type, nullable: typed.nullable)
             }
             guard Self.isNumeric(typed.type) else { throw SQLError(.plan, "\(ceil ? "CEIL" : "FLOOR") needs a number, not \(typed.type)", at: operand.range) }
             return TypedExpression(.call(ceil ? .ceilNumber : .floorNumber, [typed.expression]), Self.wholeNumberType(typed.type), nullable: typed.nullable)
@@ -289,7 +289,7 @@ struct ExpressionCompiler {
             let arithmetic: ArithmeticOperator = [.plus: .plus, .minus: .minus, .multiply: .multiply, .divide: .divide, .modulo: .modulo][operation]!
             if Self.isTemporal(a.type), case let .interval(months) = b.type, operation == .plus || operation == .minus {
                 return TypedExpression(.shiftTime(a.expression, b.expression, subtract: operation == .minus, months: months),
-                                       Self.withoutTimeAttribute(a.type), nullable: nullable)
+                                       a.type, nullable: nullable)
             }
             if case let .interval(months) = a.type, Self.isTemporal(b.type), operation == .plus {
                 return TypedExpression(.shiftTime(b.expression, a.expression, subtract: false, months: months), b.type, nullable: nullable)
@@ -400,7 +400,5 @@ struct ExpressionCompiler {
         if case .interval = type { return true }
         return false
     }
-
-    static func withoutTimeAttribute(_ type: DataType) -> DataType { type }
 }
 

@@ -49,11 +49,6 @@ extension Planner {
         var aggregates: [AggregateCall] = []
         var aggregateColumns: [String: Int] = [:]
         var rewritten: [SelectItem] = []
-        var windowColumns: (start: Int, end: Int, time: Int)?
-        if window != nil || assignedWindow != nil {
-            let base = keyExpressions.count
-            windowColumns = (base, base + 1, base + 2) // provisional: moved after the aggregates below
-        }
         var failure: SQLError?
         func replace(_ expression: SQLSyntax.Expression) -> SQLSyntax.Expression {
             ExpressionWalker.rewrite(expression) { node in
@@ -105,7 +100,7 @@ extension Planner {
 
         // The node and its output columns: keys, aggregates, then the window's start, end and time.
         for (position, aggregate) in aggregates.enumerated() {
-            columns.append(Column(name: "EXPR$\(keyExpressions.count + position)", type: aggregate.resultType, nullable: aggregate.resultType != .bigint || !aggregate.textIsCount))
+            columns.append(Column(name: "EXPR$\(keyExpressions.count + position)", type: aggregate.resultType, nullable: !aggregate.isCount))
             substitutions["$agg\(position)"] = columns.count - 1
         }
         let node: PlanNode
@@ -115,7 +110,6 @@ extension Planner {
             columns.append(Column(name: "window_start", type: Self.windowBoundType(timeType), nullable: false))
             columns.append(Column(name: "window_end", type: Self.windowBoundType(timeType), nullable: false))
             columns.append(Column(name: "window_time", type: timeType, nullable: false, timeAttribute: window.eventTime ? .rowtime : .proctime))
-            windowColumns = (columns.count - 3, columns.count - 2, columns.count - 1)
             node = PlanNode(.windowAggregate(window.spec, keys: keys, aggregates: aggregates, eventTime: window.eventTime), inputs: [input],
                             schema: Schema(columns), label: "WindowAggregate(\(window.spec.description) on \(input.schema.columns[window.spec.timeColumn].name); \(aggregateText))")
         } else if let assignedWindow {
@@ -123,23 +117,24 @@ extension Planner {
             columns.append(input.schema.columns[assignedWindow.start])
             columns.append(input.schema.columns[assignedWindow.end])
             columns.append(input.schema.columns[assignedWindow.time])
-            windowColumns = (columns.count - 3, columns.count - 2, columns.count - 1)
             let spec = WindowSpec(kind: .assigned(start: assignedWindow.start, end: assignedWindow.end), timeColumn: assignedWindow.time)
             node = PlanNode(.windowAggregate(spec, keys: keys, aggregates: aggregates, eventTime: eventTime), inputs: [input], schema: Schema(columns),
                             label: "WindowAggregate(by window_start, window_end; \(aggregateText))")
-            substitutions["window_start"] = windowColumns!.start
-            substitutions["window_end"] = windowColumns!.end
-            substitutions["window_time"] = windowColumns!.time
+            // The TVF's columns may also be named as they are.
+            substitutions["window_start"] = columns.count - 3
+            substitutions["window_end"] = columns.count - 2
+            substitutions["window_time"] = columns.count - 1
         } else {
             // In batch mode the groups are emitted once, final, at the end: insertions only.
             let batch = catalog.setting("execution.runtime-mode", default: "streaming").lowercased() == "batch"
             node = PlanNode(.aggregate(keys: keys, aggregates: aggregates), inputs: [input], schema: Schema(columns),
                             label: "GroupAggregate(\(aggregateText))", appendOnly: batch)
         }
-        if let windowColumns {
-            substitutions["$window_start"] = windowColumns.start
-            substitutions["$window_end"] = windowColumns.end
-            substitutions["$window_time"] = windowColumns.time
+        if window != nil || assignedWindow != nil {
+            // A window's start, end and time are the node's last three columns.
+            substitutions["$window_start"] = columns.count - 3
+            substitutions["$window_end"] = columns.count - 2
+            substitutions["$window_time"] = columns.count - 1
         }
 
         var after = ExpressionCompiler(catalog: catalog, scope: Scope(node.schema))
@@ -248,7 +243,7 @@ extension Planner {
 }
 
 extension AggregateCall {
-    var textIsCount: Bool {
+    var isCount: Bool {
         if case .count = kind { return true }
         return false
     }

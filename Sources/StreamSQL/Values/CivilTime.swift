@@ -78,10 +78,15 @@ package enum CivilTime {
         }
     }
 
+    /// Microseconds since the epoch as whole days (rounded down, also before 1970) and microseconds into the day.
+    static func split(_ micros: Int64) -> (days: Int64, ofDay: Int64) {
+        let days = micros >= 0 ? micros / microsPerDay : (micros - microsPerDay + 1) / microsPerDay
+        return (days, micros - days * microsPerDay)
+    }
+
     /// `yyyy-MM-dd HH:mm:ss` with `precision` fractional digits (0: none).
     package static func formatTimestamp(_ micros: Int64, precision: Int) -> String {
-        let dayCount = micros >= 0 ? micros / microsPerDay : (micros - microsPerDay + 1) / microsPerDay
-        let ofDay = micros - dayCount * microsPerDay
+        let (dayCount, ofDay) = split(micros)
         let (year, month, day) = date(days: dayCount)
         return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " " + formatTime(ofDay, precision: precision)
     }

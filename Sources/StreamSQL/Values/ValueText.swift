@@ -119,15 +119,19 @@ public enum ValueFormatter {
         return fraction % 1000 == 0 ? 3 : 6
     }
 
+    /// A decimal with exactly `scale` fractional digits (rounded half up, as Flink does).
     static func decimalText(_ value: Decimal, scale: Int) -> String {
-        let number = NSDecimalNumber(decimal: value)
-        let formatter = NumberFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.minimumFractionDigits = scale
-        formatter.maximumFractionDigits = scale
-        formatter.minimumIntegerDigits = 1
-        formatter.usesGroupingSeparator = false
-        return formatter.string(from: number) ?? "\(value)"
+        var input = value, rounded = Decimal()
+        NSDecimalRound(&rounded, &input, scale, .plain)
+        var text = "\(rounded)" // plain digits, never an exponent
+        guard scale > 0 else { return text }
+        var digits = 0
+        if let point = text.firstIndex(of: ".") {
+            digits = text.distance(from: point, to: text.endIndex) - 1
+        } else {
+            text += "."
+        }
+        return text + String(repeating: "0", count: max(0, scale - digits))
     }
 
     /// Java's `Double.toString`: plain notation from 10^-3 to 10^7, scientific outside, the
@@ -139,8 +143,7 @@ public enum ValueFormatter {
         let magnitude = abs(value)
         let shortest = isFloat ? "\(Float(value))" : "\(value)"
         if magnitude >= 1e-3 && magnitude < 1e7 {
-            // Swift prints these plainly already ("1.5", "100.0"), except tiny exponents it never uses here.
-            return shortest.contains("e") ? String(format: "%.17g", value) : shortest
+            return shortest // Swift prints these plainly already ("1.5", "100.0")
         }
         // Scientific: mantissa digits from the shortest form, Java's "d.dddE±n".
         let parts = shortest.lowercased().split(separator: "e")

@@ -77,7 +77,7 @@ struct BrokerCommand: AsyncParsableCommand {
         // Scripts wait for this line (and read the port from it when --listen asked for port 0).
         let banner = "weir broker listening on \(server.host):\(server.port), data in \(data), flush \(policy)\n"
         FileHandle.standardOutput.write(Data(banner.utf8))
-        let signals = StopSignal()
+        let signals = TerminationSignals()
         let stopper = Task {
             while !signals.isRequested { try? await Task.sleep(nanoseconds: 50_000_000) }
             await server.stop()

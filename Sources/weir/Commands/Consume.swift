@@ -51,7 +51,7 @@ struct Consume: AsyncParsableCommand {
 
     func run() async throws {
         let formatter = try MessageFormatter(format)
-        let stop = StopSignal()
+        let stop = TerminationSignals()
         // Read once: the options are property wrappers, too slow to consult per message.
         let count = self.count, exitAtEnd = self.exitAtEnd
         var client = self.client

@@ -14,20 +14,13 @@ enum ResultFormat: String, ExpressibleByArgument, CaseIterable {
 struct SQLRunner {
     let format: ResultFormat
 
-    func run(_ script: String, name: String) throws {
+    func run(_ script: String) throws {
         let engine = Engine()
-        let stop = StreamSQL.StopSignal()
-        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.request() }
-            source.resume()
-            return source
-        }
-        defer { signals.forEach { $0.cancel() } }
+        let signals = TerminationSignals()
+        defer { withExtendedLifetime(signals) {} } // the handlers stay until the script ends
         let printer = ResultPrinter(format: format)
         do throws(SQLError) {
-            try engine.execute(script: script, writer: printer, stop: stop)
+            try engine.execute(script: script, writer: printer, stop: signals.stop)
         } catch {
             printer.flush()
             throw CommandFailure(error.rendered(in: script))
@@ -76,12 +69,12 @@ final class ResultPrinter: ResultWriter {
             count += 1
             switch format {
             case .csv:
-                let fields = row.enumerated().map { csvField(plain($1, $0)) }
+                let fields = row.enumerated().map { csvField(ValueFormatter.plain($1, type: columns[$0].type)) }
                 write(((changelog ? [(kind ?? .insert).rawValue] : []) + fields).joined(separator: ",") + "\n")
             case .json:
                 var members = changelog ? ["\"op\":\"\((kind ?? .insert).rawValue)\""] : []
                 for (index, value) in row.enumerated() {
-                    members.append(jsonString(columns[index].name) + ":" + jsonValue(value, index))
+                    members.append(JSONText.quote(columns[index].name) + ":" + RecordWriter.jsonValue(value, type: columns[index].type))
                 }
                 write("{" + members.joined(separator: ",") + "}\n")
             case .table:
@@ -157,22 +150,7 @@ final class ResultPrinter: ResultWriter {
 
     // MARK: CSV and JSON
 
-    private func plain(_ value: Value, _ index: Int) -> String { ValueFormatter.plain(value, type: columns[index].type) }
-
-    private func csvField(_ text: String) -> String {
-        text.contains(",") || text.contains("\"") || text.contains("\n") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
-
-    private func jsonString(_ text: String) -> String { JSONText.quote(text) }
-
-    private func jsonValue(_ value: Value, _ index: Int) -> String {
-        switch value {
-        case .null: return "null"
-        case let .boolean(flag): return flag ? "true" : "false"
-        case .integer, .double, .decimal: return plain(value, index)
-        default: return jsonString(plain(value, index))
-        }
-    }
+    private func csvField(_ text: String) -> String { RecordWriter.csvField(text, delimiter: ",") }
 }
 
 /// Terminal columns a string takes: East Asian wide characters take two.
