@@ -14,6 +14,15 @@ public final class Engine: @unchecked Sendable {
 
     public init() {}
 
+    /// A fresh input for the `feed` table `table`, read by the next query that scans it.
+    public func feed(_ table: String) -> Feed {
+        let feed = Feed()
+        catalog.feedsLock.lock()
+        catalog.feeds[catalog.table(table)?.name ?? table] = feed
+        catalog.feedsLock.unlock()
+        return feed
+    }
+
     /// Every statement of `script`, in order; stops at the first that fails. Errors carry the
     /// place in the script.
     public func execute(script: String, writer: ResultWriter, stop: StopSignal = StopSignal()) throws(SQLError) {

@@ -3,7 +3,7 @@ import SQLSyntax
 import StreamSQL
 
 /// Collects what statements return, for assertions.
-final class Collector: ResultWriter {
+final class Collector: ResultWriter, @unchecked Sendable {
     var columns: [Column] = []
     var rows: [Row] = []
     var kinds: [RowKind] = []

@@ -21,6 +21,26 @@ import Testing
 /// b|1
 /// ```
 ///
+/// A streaming query feeds its `feed` table by hand and checks what each step emits:
+///
+/// ```
+/// stream events rowsort
+/// SELECT k, COUNT(*) FROM events GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k
+/// ----
+/// feed 0 {"k":"x","ts":"2024-01-01 00:00:01"}
+/// watermark 1 2024-01-01 00:00:09
+/// idle 1
+/// emits
+/// x|1
+/// end
+/// emits
+/// ```
+///
+/// `feed SPLIT RECORD`, `watermark SPLIT TIMESTAMP`, `idle SPLIT` and `end` push into the
+/// table's feed; `emits` waits until the query has handled them and compares the rows it
+/// wrote since the last `emits` (none, when nothing follows). The input is ended at the end
+/// of the block if no `end` did.
+///
 /// A statement ends at a blank line; cells are separated by `|`, NULL spelled out, times at
 /// their precision. `${FIXTURES}` in SQL stands for the fixtures folder. With
 /// `WEIR_SLT_RECORD=1` the files are rewritten with the results the engine gives (read the
@@ -37,6 +57,47 @@ import Testing
         case statementOK(sql: String, line: Int)
         case statementError(expected: String, sql: String, line: Int)
         case query(sorted: Bool, sql: String, expected: [String], line: Int)
+        case stream(table: String, sorted: Bool, sql: String, steps: [StreamStep], line: Int)
+    }
+
+    enum StreamStep {
+        case push(String)
+        case emits([String])
+    }
+
+    static let pushWords = ["feed", "watermark", "idle", "end"]
+
+    static func isPush(_ line: String) -> Bool {
+        pushWords.contains(String(line.split(separator: " ", maxSplits: 1).first ?? ""))
+    }
+
+    static func streamSteps(_ lines: [String]) -> [StreamStep] {
+        var steps: [StreamStep] = []
+        var index = 0
+        while index < lines.count {
+            if lines[index] == "emits" {
+                index += 1
+                var rows: [String] = []
+                while index < lines.count, lines[index] != "emits", !isPush(lines[index]) {
+                    rows.append(lines[index])
+                    index += 1
+                }
+                steps.append(.emits(rows))
+            } else {
+                steps.append(.push(lines[index]))
+                index += 1
+            }
+        }
+        return steps
+    }
+
+    static func streamText(_ steps: [StreamStep]) -> String {
+        steps.map { step in
+            switch step {
+            case let .push(line): return line
+            case let .emits(rows): return (["emits"] + rows).joined(separator: "\n")
+            }
+        }.joined(separator: "\n")
     }
 
     static func parse(_ text: String) -> [Record] {
@@ -61,6 +122,15 @@ import Testing
             } else if line.hasPrefix("statement error") {
                 let expected = String(line.dropFirst("statement error".count)).trimmingCharacters(in: .whitespaces)
                 records.append(.statementError(expected: expected, sql: block().joined(separator: "\n"), line: number))
+            } else if line.hasPrefix("stream ") {
+                let words = line.split(separator: " ").map(String.init)
+                let sql = block().joined(separator: "\n")
+                var steps: [StreamStep] = []
+                if index < lines.count, lines[index] == "----" {
+                    index += 1
+                    steps = streamSteps(block())
+                }
+                records.append(.stream(table: words[1], sorted: words.contains("rowsort"), sql: sql, steps: steps, line: number))
             } else if line.hasPrefix("query") {
                 let sql = block().joined(separator: "\n")
                 var expected: [String] = []
@@ -112,11 +182,79 @@ import Testing
                 } else {
                     #expect(actual == want, "\(name):\(line)")
                 }
+            case let .stream(table, sorted, sql, steps, line):
+                let recordedSteps = runStream(table: table, sorted: sorted, sql: substitute(sql), steps: steps, engine: engine, place: "\(name):\(line)")
+                if ProcessInfo.processInfo.environment["WEIR_SLT_RECORD"] == "1" {
+                    recorded = recorded.replacingOccurrences(of: sql + "\n----\n" + Self.streamText(steps),
+                                                            with: sql + "\n----\n" + Self.streamText(recordedSteps))
+                }
             }
         }
         if ProcessInfo.processInfo.environment["WEIR_SLT_RECORD"] == "1", recorded != text {
             let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/slt/\(name)")
             try recorded.write(to: source, atomically: true, encoding: .utf8)
         }
+    }
+
+    /// Runs a streaming query on its own thread while the steps feed it; returns the steps
+    /// with the rows actually emitted (for record mode).
+    func runStream(table: String, sorted: Bool, sql: String, steps: [StreamStep], engine: Engine, place: String) -> [StreamStep] {
+        let feed = engine.feed(table)
+        let collector = Collector()
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: SQLError?
+        let thread = Thread {
+            do throws(SQLError) {
+                try engine.execute(script: sql, writer: collector)
+            } catch {
+                failure = error
+            }
+            done.signal()
+        }
+        thread.start()
+        var seen = 0
+        var ended = false
+        var actualSteps: [StreamStep] = []
+        for step in steps {
+            switch step {
+            case let .push(line):
+                actualSteps.append(step)
+                let words = line.split(separator: " ", maxSplits: 2).map(String.init)
+                switch words[0] {
+                case "feed": feed.record(words[2], split: Int(words[1])!)
+                case "watermark":
+                    guard let micros = ValueParser.parse(words[2], as: .timestamp(3))?.timestampMicros else {
+                        Issue.record("\(place): not a timestamp: \(words[2])")
+                        continue
+                    }
+                    feed.watermark(micros, split: Int(words[1])!)
+                case "idle": feed.idle(split: Int(words[1])!)
+                default:
+                    feed.end()
+                    ended = true
+                }
+            case let .emits(expected):
+                feed.drain()
+                if ended { done.wait() }
+                let lines = Array(collector.lines[seen...])
+                seen = collector.lines.count
+                actualSteps.append(.emits(lines))
+                if ProcessInfo.processInfo.environment["WEIR_SLT_RECORD"] != "1" {
+                    #expect((sorted ? lines.sorted() : lines) == (sorted ? expected.sorted() : expected), "\(place): after \(actualSteps.count - 1) steps")
+                }
+            }
+            if let failure {
+                Issue.record("\(place): \(failure.rendered(in: sql))")
+                break
+            }
+        }
+        if !ended {
+            feed.end()
+            done.wait()
+        } else if case .push = steps.last {
+            done.wait()
+        }
+        if let failure { Issue.record("\(place): \(failure.rendered(in: sql))") }
+        return actualSteps
     }
 }

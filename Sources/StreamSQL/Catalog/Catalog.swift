@@ -1,3 +1,4 @@
+import Foundation
 import SQLSyntax
 
 /// A table as the catalog keeps it: its definition, and what the planner needs from it.
@@ -31,6 +32,9 @@ public final class Catalog: @unchecked Sendable {
     var functions: [String: CreateFunction] = [:]
     /// `SET` values, by key.
     public internal(set) var settings: [String: String] = [:]
+    /// Inputs of `feed` tables, by table name (set from the caller's thread, read by the query's).
+    var feeds: [String: Feed] = [:]
+    let feedsLock = NSLock()
 
     public init() {}
 

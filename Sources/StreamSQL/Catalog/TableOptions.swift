@@ -30,6 +30,7 @@ struct TableOptions: Sendable {
         "datagen": ["rows-per-second", "number-of-rows", "scan.parallelism"],
         "print": ["print-identifier", "standard-error", "sink.parallelism"],
         "blackhole": [],
+        "feed": ["format", "splits"],
         "kafka": ["topic", "topic-pattern", "properties.bootstrap.servers", "properties.group.id", "scan.startup.mode",
                   "scan.startup.timestamp-millis", "scan.startup.specific-offsets", "scan.bounded.mode",
                   "scan.bounded.timestamp-millis", "scan.bounded.specific-offsets", "format", "key.format", "key.fields",

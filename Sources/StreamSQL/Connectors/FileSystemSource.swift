@@ -31,7 +31,7 @@ struct FileSystemSource: SourceRunner {
     func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
         var emitter = BatchEmitter(output: output)
         // Splits not started yet hold the combined watermark back; finished ones no longer do.
-        var splitWatermarks = Array(repeating: Int64.min, count: files.count)
+        var splits = SplitWatermarks(splits: files.count)
         var skipped = 0
         for (split, file) in files.enumerated() {
             guard let handle = FileHandle(forReadingAtPath: file) else {
@@ -79,8 +79,8 @@ struct FileSystemSource: SourceRunner {
                             let moved = try assembler.complete(&row)
                             try emitter.add(row)
                             if moved {
-                                splitWatermarks[split] = assembler.watermark
-                                try emitter.watermark(splitWatermarks.min()!)
+                                splits.advance(split, to: assembler.watermark)
+                                if let combined = splits.combined { try emitter.watermark(combined) }
                             }
                         } catch {
                             failure = SQLError(error.kind, "\(file), line \(lineNumber): \(error.message)")
@@ -92,8 +92,8 @@ struct FileSystemSource: SourceRunner {
             }
             if let failure { throw failure }
             if stop.isRequested { break }
-            splitWatermarks[split] = Int64.max
-            try emitter.watermark(splitWatermarks.min()!)
+            splits.end(split)
+            if let combined = splits.combined { try emitter.watermark(combined) }
         }
         try emitter.finish()
         return skipped > 0 ? ["records skipped (parse errors)": Int64(skipped)] : [:]

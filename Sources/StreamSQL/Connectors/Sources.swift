@@ -24,6 +24,7 @@ enum Sources {
         switch table.options.connector {
         case "filesystem": return try FileSystemSource(table: table)
         case "datagen": return try DatagenSource(table: table)
+        case "feed": return try FeedSource(table: table, feed: catalog.feed(for: table.name))
         case "print", "blackhole":
             throw SQLError(.plan, "the \(table.options.connector) connector only writes: table \(table.name) cannot be read")
         default:
@@ -51,6 +52,65 @@ struct RowAssembler {
         guard let (_, expression) = table.watermark, let time = try expression.evaluate(row).timestampMicros, time > watermark else { return false }
         watermark = time
         return true
+    }
+}
+
+/// The watermarks of a source's splits (files of a folder, Kafka partitions, fed splits) and
+/// what they combine to: the smallest among the active splits. An idle split stops holding
+/// the others back until it has a row again; an ended split no longer counts. When every
+/// split is idle there is no combined watermark (it stays where it was), as in Flink.
+struct SplitWatermarks {
+    private var watermarks: [Int64]
+    private var idle: [Bool]
+
+    init(splits: Int) {
+        watermarks = Array(repeating: Int64.min, count: splits)
+        idle = Array(repeating: false, count: splits)
+    }
+
+    var count: Int { watermarks.count }
+
+    /// Splits found later (a new partition) start active, holding the others back.
+    mutating func grow(to splits: Int) {
+        guard splits > watermarks.count else { return }
+        watermarks += Array(repeating: Int64.min, count: splits - watermarks.count)
+        idle += Array(repeating: false, count: splits - idle.count)
+    }
+
+    mutating func advance(_ split: Int, to time: Int64) {
+        grow(to: split + 1)
+        watermarks[split] = max(watermarks[split], time)
+        idle[split] = false
+    }
+
+    /// The split had a row (its watermark may not have moved): it is active again.
+    mutating func active(_ split: Int) {
+        grow(to: split + 1)
+        idle[split] = false
+    }
+
+    mutating func markIdle(_ split: Int) {
+        grow(to: split + 1)
+        idle[split] = true
+    }
+
+    mutating func end(_ split: Int) {
+        grow(to: split + 1)
+        watermarks[split] = Int64.max
+        idle[split] = false
+    }
+
+    func isIdle(_ split: Int) -> Bool { split < idle.count && idle[split] }
+
+    func watermark(of split: Int) -> Int64 { split < watermarks.count ? watermarks[split] : Int64.min }
+
+    /// The smallest watermark of the active splits; nil when all are idle (or there are none).
+    var combined: Int64? {
+        var smallest: Int64?
+        for split in watermarks.indices where !idle[split] {
+            smallest = min(smallest ?? Int64.max, watermarks[split])
+        }
+        return smallest
     }
 }
 

@@ -2,8 +2,8 @@ import Foundation
 import SQLSyntax
 
 /// Text to values of a type: CAST from STRING, and the fields of CSV and JSON records.
-enum ValueParser {
-    static func parse(_ text: String, as type: DataType) -> Value? {
+public enum ValueParser {
+    public static func parse(_ text: String, as type: DataType) -> Value? {
         switch type {
         case .varchar, .char: return .string(text)
         case .boolean:

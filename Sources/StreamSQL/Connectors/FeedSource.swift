@@ -1,0 +1,168 @@
+import Foundation
+import SQLSyntax
+
+/// Records, watermarks and idleness handed to a running query one at a time: the input of
+/// a table with `'connector' = 'feed'`. Tests and lessons use it to show what a window does
+/// with each row: push, then `drain()` to wait until the query has handled everything
+/// pushed so far (its output for those rows is then written).
+///
+/// ```swift
+/// let feed = engine.feed("events")          // before the query starts
+/// feed.record(#"{"k":"x","ts":"2024-01-01 00:00:01"}"#, split: 0)
+/// feed.idle(split: 1)
+/// feed.drain()
+/// feed.end()
+/// ```
+public final class Feed: @unchecked Sendable {
+    enum Item {
+        case record(String, split: Int)
+        case watermark(Int64, split: Int)
+        case idle(split: Int)
+        case end
+    }
+
+    private let condition = NSCondition()
+    private var queue: [Item] = []
+    private var pushed = 0
+    private var handled = 0
+    private var closed = false
+
+    public init() {}
+
+    /// One record in the table's format, read by split `split`.
+    public func record(_ text: String, split: Int = 0) { push(.record(text, split: split)) }
+
+    /// The split promises no row earlier than `micros` (microseconds, as TIMESTAMP values are) will follow.
+    public func watermark(_ micros: Int64, split: Int = 0) { push(.watermark(micros, split: split)) }
+
+    /// The split has nothing for now: it stops holding the watermark back until its next record.
+    public func idle(split: Int) { push(.idle(split: split)) }
+
+    /// The input ends: a final watermark fires every open window and the query finishes.
+    public func end() { push(.end) }
+
+    /// Waits until the query has handled everything pushed so far (or has stopped).
+    public func drain() {
+        condition.lock()
+        while handled < pushed, !closed { condition.wait() }
+        condition.unlock()
+    }
+
+    private func push(_ item: Item) {
+        condition.lock()
+        queue.append(item)
+        pushed += 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next item; nil when `stop` was requested first.
+    func next(stop: StopSignal) -> Item? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty {
+            if stop.isRequested { return nil }
+            _ = condition.wait(until: Date().addingTimeInterval(0.05))
+        }
+        return queue.removeFirst()
+    }
+
+    func finishedItem() {
+        condition.lock()
+        handled += 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The query no longer reads (it ended, failed or was stopped): nobody waits for it.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+extension Catalog {
+    /// The feed of a `feed` table: the one handed out by `Engine.feed(_:)`, or a fresh one
+    /// (whose records nobody pushes: the query then runs until stopped).
+    func feed(for table: String) -> Feed {
+        feedsLock.lock()
+        defer { feedsLock.unlock() }
+        if let feed = feeds[table] { return feed }
+        let feed = Feed()
+        feeds[table] = feed
+        return feed
+    }
+}
+
+/// Reads a table's records from its `Feed`, each split with its own watermark.
+struct FeedSource: SourceRunner {
+    let table: CatalogTable
+    let feed: Feed
+    let format: RecordFormat
+    /// Splits known from the start (`'splits' = 'N'`): one that has had no row yet holds the
+    /// watermark back, as an empty Kafka partition does.
+    let declaredSplits: Int
+
+    init(table: CatalogTable, feed: Feed) throws(SQLError) {
+        self.table = table
+        self.feed = feed
+        format = try RecordFormat(table: table)
+        let text = table.options["splits"] ?? "1"
+        guard let splits = Int(text), splits >= 1 else { throw SQLError(.plan, "option 'splits' must be a positive number, not '\(text)'") }
+        declaredSplits = splits
+    }
+
+    func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
+        defer { feed.close() }
+        var emitter = BatchEmitter(output: output)
+        var splits = SplitWatermarks(splits: declaredSplits)
+        var assemblers: [Int: RowAssembler] = [:]
+        var skipped: Int64 = 0
+        var number = 0
+        func combine() throws(SQLError) {
+            if let combined = splits.combined { try emitter.watermark(combined) }
+        }
+        while let item = feed.next(stop: stop) {
+            number += 1
+            switch item {
+            case let .record(text, split):
+                var assembler = assemblers[split] ?? RowAssembler(table: table)
+                var row = assembler.emptyRow()
+                let bytes = Array(text.utf8)
+                do throws(SQLError) {
+                    let decoded = try bytes.withUnsafeBufferPointer { buffer throws(SQLError) in
+                        try format.decode(buffer, 0, buffer.count, into: &row, table: table)
+                    }
+                    if decoded {
+                        let moved = try assembler.complete(&row)
+                        assemblers[split] = assembler
+                        splits.active(split)
+                        try emitter.add(row)
+                        if moved { splits.advance(split, to: assembler.watermark) }
+                        try combine()
+                    } else {
+                        skipped += 1
+                    }
+                } catch {
+                    throw SQLError(error.kind, "fed record \(number) (split \(split)): \(error.message)")
+                }
+            case let .watermark(time, split):
+                splits.advance(split, to: time)
+                try combine()
+            case let .idle(split):
+                splits.markIdle(split)
+                try combine()
+            case .end:
+                try emitter.finish()
+                feed.finishedItem()
+                return skipped > 0 ? ["records skipped (parse errors)": skipped] : [:]
+            }
+            try emitter.flush()
+            feed.finishedItem()
+        }
+        try emitter.finish()
+        return skipped > 0 ? ["records skipped (parse errors)": skipped] : [:]
+    }
+}
