@@ -86,6 +86,29 @@ import Testing
         }
     }
 
+    @Test func jsonTimestampsInEitherStandardWrittenAndReadBack() throws {
+        for (standard, expected) in [("SQL", #"{"t":"2024-01-02 03:04:05.678","i":"2024-01-02 03:04:05.678Z"}"#),
+                                     ("ISO-8601", #"{"t":"2024-01-02T03:04:05.678","i":"2024-01-02T03:04:05.678Z"}"#)] {
+            let output = scratchFolder.appendingPathComponent("out-\(UUID().uuidString)").path
+            let engine = Engine()
+            try run("""
+                CREATE TABLE times (t TIMESTAMP(3), i TIMESTAMP_LTZ(3)) WITH ('connector' = 'filesystem', 'path' = '\(output)',
+                  'format' = 'json', 'json.timestamp-format.standard' = '\(standard)');
+                INSERT INTO times SELECT TIMESTAMP '2024-01-02 03:04:05.678', TO_TIMESTAMP_LTZ(1704164645678, 3);
+                """, engine: engine)
+            let written = try String(contentsOfFile: output + "/part-0.json", encoding: .utf8)
+            #expect(written == expected + "\n")
+            #expect(try run("SELECT t, CAST(i AS STRING) FROM times", engine: engine).lines == ["2024-01-02 03:04:05.678|2024-01-02 03:04:05.678"])
+        }
+        #expect(throws: SQLError(.plan, "json.timestamp-format.standard is 'SQL' or 'ISO-8601', not 'RFC'")) {
+            try run("""
+                CREATE TABLE bad (t TIMESTAMP(3)) WITH ('connector' = 'filesystem', 'path' = '/tmp', 'format' = 'json',
+                  'json.timestamp-format.standard' = 'RFC');
+                INSERT INTO bad SELECT TIMESTAMP '2024-01-02 03:04:05';
+                """)
+        }
+    }
+
     @Test func nonWindowedAggregationIsAChangelog() throws {
         let result = try run("SELECT k, SUM(v) AS total FROM (VALUES ('a', 1), ('b', 2)) AS t(k, v) GROUP BY k")
         #expect(result.changelog && result.kinds == [.insert, .insert])

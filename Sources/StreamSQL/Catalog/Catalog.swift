@@ -30,6 +30,8 @@ public final class Catalog: @unchecked Sendable {
     var tables: [String: CatalogTable] = [:]
     var views: [String: CatalogView] = [:]
     var functions: [String: CreateFunction] = [:]
+    var nativeScalars: [String: NativeScalarFunction] = [:]
+    var nativeAggregates: [String: NativeAggregateFunction] = [:]
     /// `SET` values, by key.
     public internal(set) var settings: [String: String] = [:]
     /// Inputs of `feed` tables, by table name (set from the caller's thread, read by the query's).
@@ -51,7 +53,7 @@ public final class Catalog: @unchecked Sendable {
     /// Every table and view name, sorted (SHOW TABLES lists views too, as Flink does).
     public var tableNames: [String] { (Array(tables.keys) + Array(views.keys)).sorted() }
     public var viewNames: [String] { views.keys.sorted() }
-    public var functionNames: [String] { functions.keys.sorted() }
+    public var functionNames: [String] { (Array(functions.keys) + Array(nativeScalars.keys) + Array(nativeAggregates.keys)).sorted() }
 
     /// The setting, or its default.
     public func setting(_ key: String, default value: String) -> String { settings[key] ?? value }

@@ -128,6 +128,7 @@ struct RecordFormat {
         switch format {
         case "json":
             kind = .json(failOnMissing: options["json.fail-on-missing-field"] == "true")
+            _ = try TimestampStandard(option: options["json.timestamp-format.standard"]) // both standards are read
             ignoreErrors = options["json.ignore-parse-errors"] == "true"
         case "csv":
             let delimiter = options["csv.field-delimiter"] ?? ","

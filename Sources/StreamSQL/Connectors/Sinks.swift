@@ -117,11 +117,27 @@ final class FileSink: Operator {
     }
 }
 
+/// How JSON writes TIMESTAMP values (Flink's `json.timestamp-format.standard`).
+package enum TimestampStandard: Sendable {
+    case sql, iso8601
+
+    init(option: String?) throws(SQLError) {
+        switch option?.uppercased() {
+        case nil, "SQL": self = .sql
+        case "ISO-8601": self = .iso8601
+        default: throw SQLError(.plan, "json.timestamp-format.standard is 'SQL' or 'ISO-8601', not '\(option!)'")
+        }
+    }
+}
+
 /// Rows to JSON or CSV lines.
 package struct RecordWriter {
     let columns: [Column]
     let json: Bool
     let delimiter: String
+    /// `json.timestamp-format.standard`: 'SQL' (2024-01-01 00:00:05.000, the default) or
+    /// 'ISO-8601' (2024-01-01T00:00:05.000).
+    let timestampStandard: TimestampStandard
 
     init(table: CatalogTable) throws(SQLError) {
         columns = table.physical.map { table.schema.columns[$0] }
@@ -131,13 +147,14 @@ package struct RecordWriter {
         default: throw SQLError(.unsupported, "writing format '\(table.options["format"] ?? "")' is not supported (json, csv)")
         }
         delimiter = table.options["csv.field-delimiter"] ?? ","
+        timestampStandard = try TimestampStandard(option: table.options["json.timestamp-format.standard"])
     }
 
     func encode(_ row: Row) -> [UInt8] {
         var line = ""
         if json {
             line = "{" + columns.enumerated().map { position, column in
-                JSONText.quote(column.name) + ":" + RecordWriter.jsonValue(row[position], type: column.type)
+                JSONText.quote(column.name) + ":" + RecordWriter.jsonValue(row[position], type: column.type, standard: timestampStandard)
             }.joined(separator: ",") + "}"
         } else {
             line = row.enumerated().map { position, value -> String in
@@ -155,17 +172,23 @@ package struct RecordWriter {
         return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
-    package static func jsonValue(_ value: Value, type: DataType) -> String {
+    package static func jsonValue(_ value: Value, type: DataType, standard: TimestampStandard = .sql) -> String {
         switch value {
         case .null: return "null"
         case let .boolean(flag): return flag ? "true" : "false"
         case .integer, .double, .decimal: return ValueFormatter.plain(value, type: type)
         case let .array(elements):
             let element: DataType = { if case let .array(inner) = type { return inner } else { return .string } }()
-            return "[" + elements.map { jsonValue($0, type: element) }.joined(separator: ",") + "]"
+            return "[" + elements.map { jsonValue($0, type: element, standard: standard) }.joined(separator: ",") + "]"
         case let .row(fields):
             guard case let .row(types) = type else { return "null" }
-            return "{" + zip(fields, types).map { JSONText.quote($1.name) + ":" + jsonValue($0, type: $1.type) }.joined(separator: ",") + "}"
+            return "{" + zip(fields, types).map { JSONText.quote($1.name) + ":" + jsonValue($0, type: $1.type, standard: standard) }.joined(separator: ",") + "}"
+        case .timestamp, .timestampLTZ:
+            // Flink's JSON format: an instant (TIMESTAMP_LTZ) is written in UTC with a 'Z'.
+            var text = ValueFormatter.plain(value, type: type)
+            if standard == .iso8601 { text = text.replacingOccurrences(of: " ", with: "T") }
+            if case .timestampLTZ = value { text += "Z" }
+            return JSONText.quote(text)
         default: return JSONText.quote(ValueFormatter.plain(value, type: type))
         }
     }

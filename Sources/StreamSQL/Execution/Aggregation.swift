@@ -33,9 +33,12 @@ struct Accumulator {
     var last: Value = .null
     var strings: [String] = []
     var distinct: Set<Value>?
+    /// A native aggregate's state.
+    var state: Value = .null
 
     init(_ call: AggregateCall) {
         if call.distinct { distinct = [] }
+        if case let .native(function) = call.kind { state = function.initial }
     }
 
     mutating func add(_ value: Value, _ call: AggregateCall) {
@@ -68,6 +71,8 @@ struct Accumulator {
             last = value
         case .listagg:
             strings.append(ValueFormatter.plain(value))
+        case let .native(function):
+            function.add(&state, value)
         }
     }
 
@@ -100,6 +105,7 @@ struct Accumulator {
         case .firstValue: return first ?? .null
         case .lastValue: return last
         case let .listagg(separator): return count > 0 ? .string(strings.joined(separator: separator)) : .null
+        case let .native(function): return function.result(state)
         }
     }
 
@@ -222,6 +228,7 @@ final class WindowAggregateOperator: Operator {
         if !b.last.isNull { result.last = b.last }
         result.strings += b.strings
         if let other = b.distinct { result.distinct = (result.distinct ?? []).union(other) }
+        if case let .native(function) = call.kind, let merge = function.merge { result.state = merge(a.state, b.state) }
         return result
     }
 

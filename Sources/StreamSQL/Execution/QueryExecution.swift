@@ -53,6 +53,13 @@ final class QueryExecution {
         case let .assignWindows(spec):
             return try chain(WindowAssignOperator(spec))
         case let .windowAggregate(spec, keys, aggregates, eventTime):
+            if case .session = spec.kind {
+                for aggregate in aggregates {
+                    if case let .native(function) = aggregate.kind, function.merge == nil {
+                        throw SQLError(.plan, "\(function.name) cannot be used in a SESSION window: it was registered without a merge function")
+                    }
+                }
+            }
             var ltz = false
             if case .timestampLTZ = node.schema.columns[node.schema.columns.count - 1].type { ltz = true }
             return try chain(WindowAggregateOperator(spec: spec, keys: keys, aggregates: aggregates, eventTime: eventTime, ltz: ltz))

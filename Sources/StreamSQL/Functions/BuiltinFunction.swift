@@ -31,6 +31,8 @@ enum BuiltinFunction: Sendable {
     case coalesce, ifThenElse, nullIf
     /// A function defined in SQL: its body, with its parameters as columns 0..<n.
     case sqlFunction(name: String, body: CompiledExpression)
+    /// A function written in Swift and registered on the engine.
+    case native(NativeScalarFunction)
 
     static let names: [String] = [
         "TO_TIMESTAMP", "TO_TIMESTAMP_LTZ", "DATE_FORMAT", "FROM_UNIXTIME", "UNIX_TIMESTAMP", "CURRENT_TIMESTAMP", "NOW",
@@ -61,6 +63,8 @@ extension BuiltinFunction {
             return .timestampLTZ(Int64(Date().timeIntervalSince1970 * 1000) * 1000)
         case let .sqlFunction(_, body):
             return try body.evaluate(arguments)
+        case let .native(function):
+            return try function.call(arguments)
         default:
             break
         }

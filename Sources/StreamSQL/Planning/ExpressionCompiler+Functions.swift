@@ -11,7 +11,7 @@ extension ExpressionCompiler {
 
     func call(_ call: FunctionCall, range: SourceRange) throws(SQLError) -> TypedExpression {
         let name = call.name.name.uppercased()
-        if Self.aggregateNames.contains(name) {
+        if catalog.isAggregate(name) {
             throw SQLError(.plan, "aggregate \(name) is not allowed here (aggregates belong in the select list or HAVING of a grouped query)", at: range)
         }
         if Self.windowFunctionNames.contains(name) {
@@ -29,6 +29,15 @@ extension ExpressionCompiler {
         }
         if let defined = catalog.function(call.name.name) {
             return try sqlFunction(defined, arguments, range: range)
+        }
+        if let native = catalog.nativeScalar(call.name.name) {
+            guard arguments.count == native.parameters.count else {
+                throw SQLError(.plan, "\(native.name) takes \(native.parameters.count) argument(s), not \(arguments.count)", at: range)
+            }
+            let casted = zip(arguments, native.parameters).map { argument, parameter -> CompiledExpression in
+                argument.type == parameter ? argument.expression : .cast(argument.expression, from: argument.type, to: parameter, isTry: true)
+            }
+            return TypedExpression(.call(.native(native), casted), native.returns)
         }
         func expect(_ counts: ClosedRange<Int>) throws(SQLError) {
             guard counts.contains(arguments.count) else {

@@ -71,6 +71,7 @@ struct AggregateCall: Sendable {
     enum Kind: Sendable {
         case count, sum, avg, min, max, firstValue, lastValue
         case listagg(separator: String)
+        case native(NativeAggregateFunction)
     }
 
     var kind: Kind

@@ -54,7 +54,7 @@ extension Planner {
             ExpressionWalker.rewrite(expression) { node in
                 guard failure == nil, case let .function(call) = node.kind else { return nil }
                 let name = call.name.name.uppercased()
-                if ExpressionCompiler.aggregateNames.contains(name) {
+                if catalog.isAggregate(name) {
                     let text = node.description.uppercased()
                     if aggregateColumns[text] == nil {
                         do throws(SQLError) {
@@ -201,7 +201,7 @@ extension Planner {
         }
         let values = call.arguments.compactMap(\.expression)
         guard !values.isEmpty else { throw SQLError(.plan, "\(name) needs an argument", at: range) }
-        for value in values where Self.containsAggregate(value) {
+        for value in values where containsAggregate(value) {
             throw SQLError(.plan, "aggregates cannot be nested", at: value.range)
         }
         let argument = try compiler.compile(values[0])
@@ -235,7 +235,13 @@ extension Planner {
             kind = .listagg(separator: separator)
             type = .string
         default:
-            throw SQLError(.unsupported, "\(name) is not supported yet", at: range)
+            guard let native = catalog.nativeAggregate(name) else { throw SQLError(.unsupported, "\(name) is not supported yet", at: range) }
+            guard values.count == 1 else { throw SQLError(.plan, "\(native.name) takes 1 argument, not \(values.count)", at: range) }
+            kind = .native(native)
+            type = native.returns
+            let cast: CompiledExpression = argument.type == native.parameter ? argument.expression
+                : .cast(argument.expression, from: argument.type, to: native.parameter, isTry: true)
+            return AggregateCall(kind: kind, argument: cast, distinct: call.distinct, resultType: type, text: text)
         }
         if case .char = type { type = .string }
         return AggregateCall(kind: kind, argument: argument.expression, distinct: call.distinct, resultType: type, text: text)

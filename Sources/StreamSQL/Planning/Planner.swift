@@ -111,7 +111,7 @@ struct Planner {
             node = PlanNode(.filter(predicate.expression, text: filter.description), inputs: [node], schema: node.schema, label: "Filter(\(filter))")
         }
         let grouped = !select.groupBy.isEmpty || select.items.contains { item in
-            if case let .expression(value, _) = item { return Self.containsAggregate(value) }
+            if case let .expression(value, _) = item { return containsAggregate(value) }
             return false
         } || select.having != nil
         if grouped {
@@ -173,10 +173,10 @@ struct Planner {
         }
     }
 
-    static func containsAggregate(_ expression: SQLSyntax.Expression) -> Bool {
+    func containsAggregate(_ expression: SQLSyntax.Expression) -> Bool {
         var found = false
         ExpressionWalker.visit(expression) { node in
-            if case let .function(call) = node.kind, ExpressionCompiler.aggregateNames.contains(call.name.name.uppercased()) { found = true }
+            if case let .function(call) = node.kind, catalog.isAggregate(call.name.name) { found = true }
         }
         return found
     }
