@@ -67,8 +67,8 @@ let package = Package(
         // with errors that name line and column. No I/O, no dependencies.
         .target(name: "SQLSyntax"),
         // The streaming SQL engine: catalog, planner, expressions, operators, windows,
-        // connectors and formats (on SQLSyntax; Kafka tables come with the next issue).
-        .target(name: "StreamSQL", dependencies: ["SQLSyntax"]),
+        // connectors and formats; Kafka tables read and write through KafkaClient.
+        .target(name: "StreamSQL", dependencies: ["SQLSyntax", "KafkaClient", "KafkaProtocol"]),
         // The seeds' data sets as generators (payments now; words, user events, recipes and
         // clicks with `weir demo`).
         .target(name: "DemoData", dependencies: ["StreamSQL"]),

@@ -11,6 +11,10 @@ import SQLSyntax
 /// ```
 public final class Engine: @unchecked Sendable {
     public let catalog = Catalog()
+    /// Continuous INSERTs running in the background.
+    public let jobs = JobRegistry()
+    /// Called with a background job's notes as it makes them ("reading payment_msg from ...").
+    public var onJobNote: (@Sendable (Job, String) -> Void)?
 
     public init() {}
 
@@ -39,7 +43,14 @@ public final class Engine: @unchecked Sendable {
                 if definition.ifNotExists { return writer.message("table \(definition.name) already exists") }
                 throw SQLError(.plan, "table \(definition.name) already exists (DROP TABLE it first, or CREATE TABLE IF NOT EXISTS)", at: definition.name.range)
             }
-            catalog.tables[definition.name.name] = try TableBuilder(catalog: catalog).build(definition)
+            let table = try TableBuilder(catalog: catalog).build(definition)
+            if ["kafka", "upsert-kafka"].contains(table.options.connector) {
+                _ = try KafkaTable(table: table, catalog: catalog) // options checked now, not at the first query
+                if table.options["properties.zookeeper.connect"] != nil {
+                    writer.message("[NOTE] table \(table.name): zookeeper.connect is ignored (Kafka clients talk to the brokers)")
+                }
+            }
+            catalog.tables[definition.name.name] = table
             writer.message("[INFO] Execute statement succeeded.")
         case let .dropTable(name, ifExists, _):
             guard catalog.tables.removeValue(forKey: catalog.table(name.name)?.name ?? name.name) != nil else {
@@ -105,8 +116,13 @@ public final class Engine: @unchecked Sendable {
             try run([insert], writer: writer, stop: stop)
         case let .statementSet(inserts):
             try run(inserts, writer: writer, stop: stop)
-        case .showJobs, .stopJob:
-            throw SQLError(.unsupported, "background jobs come with Kafka tables (SHOW JOBS and STOP JOB are not available yet)")
+        case .showJobs:
+            showJobs(writer)
+        case let .stopJob(id):
+            guard let job = jobs.job(id) else { throw SQLError(.plan, "no job '\(id)' (SHOW JOBS lists them)") }
+            job.requestStop()
+            job.wait()
+            writer.message("[INFO] Job \(job.id) \(job.status.text.lowercased()).")
         }
     }
 
@@ -207,23 +223,66 @@ public final class Engine: @unchecked Sendable {
         return (node, table)
     }
 
+    private func sink(for table: CatalogTable, at range: SourceRange?, progress: JobProgress?) throws(SQLError) -> Operator {
+        switch table.options.connector {
+        case "print": return PrintSink(table: table)
+        case "blackhole": return BlackholeSink()
+        case "filesystem": return try FileSink(table: table)
+        case "kafka", "upsert-kafka": return try KafkaSink(table: table, catalog: catalog, progress: progress)
+        default: throw SQLError(.unsupported, "writing to the \(table.options.connector) connector is not supported", at: range)
+        }
+    }
+
+    /// INSERTs over bounded inputs run to their end here; over unbounded ones (Kafka
+    /// topics) they become a background job and this returns its id, as Flink's SQL client
+    /// does (`SET 'table.dml-sync' = 'true'` runs them here too, until stopped).
     private func run(_ inserts: [Insert], writer: ResultWriter, stop: StopSignal) throws(SQLError) {
-        for insert in inserts {
-            let (node, table) = try planInsert(insert)
-            let sink: Operator
-            switch table.options.connector {
-            case "print": sink = PrintSink(table: table)
-            case "blackhole": sink = BlackholeSink()
-            case "filesystem": sink = try FileSink(table: table)
-            default: throw SQLError(.unsupported, "writing to the \(table.options.connector) connector is not supported yet", at: insert.table.range)
-            }
+        let planned = try inserts.map { insert throws(SQLError) in (insert, try planInsert(insert)) }
+        let continuous = planned.contains { !$0.1.0.bounded }
+        if continuous, catalog.setting("table.dml-sync", default: "false") != "true" {
+            return try startJob(planned, writer: writer, stop: stop)
+        }
+        for (insert, (node, table)) in planned {
             let execution = QueryExecution(catalog: catalog, stop: stop)
-            try execution.build(node, into: sink)
+            try execution.build(node, into: try sink(for: table, at: insert.table.range, progress: nil))
             try execution.run()
             writer.message("[INFO] INSERT INTO \(table.name) finished.")
             let statistics = execution.statistics.filter { $0.value > 0 && $0.key != "open windows" }
             if !statistics.isEmpty { writer.end(statistics: statistics) }
         }
+    }
+
+    private func startJob(_ planned: [(Insert, (PlanNode, CatalogTable))], writer: ResultWriter, stop: StopSignal) throws(SQLError) {
+        let statement = planned.map { insert, _ in
+            "INSERT INTO \(insert.table)\(insert.columns.isEmpty ? "" : " (" + insert.columns.map(\.name).joined(separator: ", ") + ")") \(insert.query)"
+        }.joined(separator: ";\n")
+        let name = catalog.settings["pipeline.name"] ?? statement
+        let progress = JobProgress()
+        let jobStop = StopSignal(parent: stop)
+        // Everything that can fail before the job runs fails the statement instead.
+        var parts: [QueryExecution] = []
+        for (insert, (node, table)) in planned {
+            let execution = QueryExecution(catalog: catalog, stop: jobStop, progress: progress)
+            try execution.build(node, into: try sink(for: table, at: insert.table.range, progress: progress))
+            parts.append(execution)
+        }
+        let job = jobs.add(name: name, statement: statement, progress: progress, stop: jobStop)
+        if let onJobNote { progress.onNote = { [job] note in onJobNote(job, note) } }
+        job.start(parts)
+        writer.message("[INFO] Submitted job \(job.id)\(catalog.settings["pipeline.name"].map { " (\($0))" } ?? "").")
+    }
+
+    private func showJobs(_ writer: ResultWriter) {
+        let columns = ["job id", "status", "rows in", "rows out", "watermark", "lag", "statement"].map { Column(name: $0, type: .string) }
+        writer.begin(columns: columns, changelog: false)
+        writer.rows(jobs.all.map { job in
+            let progress = job.progress.snapshot
+            let lag = progress.lag.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
+            return [.string(job.id), .string(job.status.text), .string("\(progress.rowsIn)"), .string("\(progress.rowsOut)"),
+                    progress.watermark.map { .string(ValueFormatter.plain(.timestamp($0), type: .timestamp(3))) } ?? .null,
+                    lag.isEmpty ? .null : .string(lag), .string(job.name)]
+        }, kinds: nil)
+        writer.end(statistics: [:])
     }
 }
 

@@ -21,7 +21,7 @@ struct Weir: AsyncParsableCommand {
 }
 
 /// `weir -e` / `weir -f` (the default command; `weir sql` names it): SQL without the workbench.
-struct SQLCommand: ParsableCommand {
+struct SQLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sql",
         abstract: "Run SQL statements (-e or -f) and print their results; the default command."
@@ -36,7 +36,10 @@ struct SQLCommand: ParsableCommand {
     @Option(name: .long, help: "How query results are printed: table, csv or json (default: table on a terminal, csv otherwise).")
     var format: ResultFormat?
 
-    func run() throws {
+    @Option(help: "Kafka bootstrap servers for tables without 'properties.bootstrap.servers' (default: $WEIR_BOOTSTRAP, else 127.0.0.1:9092).")
+    var bootstrap: String?
+
+    func run() async throws {
         guard execute != nil || file != nil else {
             // The workbench is not built yet: say what there is.
             print(Weir.helpMessage())
@@ -48,7 +51,8 @@ struct SQLCommand: ParsableCommand {
             script = String(decoding: data, as: UTF8.self)
         }
         let chosen = format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .csv)
-        try SQLRunner(format: chosen).run(script)
+        let servers = bootstrap ?? ProcessInfo.processInfo.environment["WEIR_BOOTSTRAP"] ?? "127.0.0.1:9092"
+        try await SQLRunner(format: chosen, bootstrap: servers).run(script)
     }
 }
 

@@ -38,6 +38,10 @@ public final class Catalog: @unchecked Sendable {
     var feeds: [String: Feed] = [:]
     let feedsLock = NSLock()
 
+    /// Kafka tables without `properties.bootstrap.servers` use this (`--bootstrap`,
+    /// `WEIR_BOOTSTRAP`, the workbench's embedded broker).
+    public var defaultBootstrap = "127.0.0.1:9092"
+
     public init() {}
 
     func lookup<Entry>(_ name: String, in entries: [String: Entry]) -> Entry? {

@@ -118,26 +118,34 @@ struct RecordFormat {
     let physical: [(index: Int, name: [UInt8], type: DataType)]
     private let byName: [String: Int]
 
+    /// The format of a table's records: `format` (or `value.format`) over its physical columns.
     init(table: CatalogTable) throws(SQLError) {
         let options = table.options
-        let format = options["format"] ?? options["value.format"] ?? ""
-        physical = table.physical.map { ($0, Array(table.schema.columns[$0].name.utf8), table.schema.columns[$0].type) }
+        let prefix = options["format"] == nil && options["value.format"] != nil ? "value." : ""
+        try self.init(table: table, columns: table.physical, format: options["format"] ?? options["value.format"] ?? "", optionPrefix: prefix)
+    }
+
+    /// A format over some of a table's columns (a Kafka key's fields, or its value's), with
+    /// the format's options read under `optionPrefix` (`key.`, `value.`) first.
+    init(table: CatalogTable, columns: [Int], format: String, optionPrefix: String) throws(SQLError) {
+        func option(_ key: String) -> String? { table.options[optionPrefix + key] ?? table.options[key] }
+        physical = columns.map { ($0, Array(table.schema.columns[$0].name.utf8), table.schema.columns[$0].type) }
         var lookup: [String: Int] = [:]
         for (position, column) in physical.enumerated() { lookup[table.schema.columns[column.index].name] = position }
         byName = lookup
         switch format {
         case "json":
-            kind = .json(failOnMissing: options["json.fail-on-missing-field"] == "true")
-            _ = try TimestampStandard(option: options["json.timestamp-format.standard"]) // both standards are read
-            ignoreErrors = options["json.ignore-parse-errors"] == "true"
+            kind = .json(failOnMissing: option("json.fail-on-missing-field") == "true")
+            _ = try TimestampStandard(option: option("json.timestamp-format.standard")) // both standards are read
+            ignoreErrors = option("json.ignore-parse-errors") == "true"
         case "csv":
-            let delimiter = options["csv.field-delimiter"] ?? ","
+            let delimiter = option("csv.field-delimiter") ?? ","
             guard delimiter.utf8.count == 1 else { throw SQLError(.plan, "csv.field-delimiter must be one character, not '\(delimiter)'") }
-            let quote = options["csv.disable-quote-character"] == "true" ? nil : (options["csv.quote-character"] ?? "\"").utf8.first
+            let quote = option("csv.disable-quote-character") == "true" ? nil : (option("csv.quote-character") ?? "\"").utf8.first
             kind = .csv(delimiter: delimiter.utf8.first!, quote: quote)
-            ignoreErrors = options["csv.ignore-parse-errors"] == "true"
+            ignoreErrors = option("csv.ignore-parse-errors") == "true"
         case "raw":
-            guard physical.count == 1 else { throw SQLError(.plan, "the raw format needs exactly one physical column, table \(table.name) has \(physical.count)") }
+            guard physical.count == 1 else { throw SQLError(.plan, "the raw format needs exactly one column, table \(table.name) gives it \(physical.count)") }
             kind = .raw
             ignoreErrors = false
         case "":

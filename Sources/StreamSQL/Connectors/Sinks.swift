@@ -132,39 +132,64 @@ package enum TimestampStandard: Sendable {
 
 /// Rows to JSON or CSV lines.
 package struct RecordWriter {
-    let columns: [Column]
-    let json: Bool
+    /// The columns written, with their positions in the rows handed to `encode`.
+    let fields: [(position: Int, column: Column)]
+    let format: Format
     let delimiter: String
     /// `json.timestamp-format.standard`: 'SQL' (2024-01-01 00:00:05.000, the default) or
     /// 'ISO-8601' (2024-01-01T00:00:05.000).
     let timestampStandard: TimestampStandard
 
-    init(table: CatalogTable) throws(SQLError) {
-        columns = table.physical.map { table.schema.columns[$0] }
-        switch table.options["format"] {
-        case "json": json = true
-        case "csv": json = false
-        default: throw SQLError(.unsupported, "writing format '\(table.options["format"] ?? "")' is not supported (json, csv)")
-        }
-        delimiter = table.options["csv.field-delimiter"] ?? ","
-        timestampStandard = try TimestampStandard(option: table.options["json.timestamp-format.standard"])
+    enum Format {
+        case json, csv, raw
     }
 
-    func encode(_ row: Row) -> [UInt8] {
-        var line = ""
-        if json {
-            line = "{" + columns.enumerated().map { position, column in
-                JSONText.quote(column.name) + ":" + RecordWriter.jsonValue(row[position], type: column.type, standard: timestampStandard)
-            }.joined(separator: ",") + "}"
-        } else {
-            line = row.enumerated().map { position, value -> String in
-                let text = ValueFormatter.plain(value, type: columns[position].type)
-                // Flink's CSV writer quotes timestamps (they hold a space).
-                return Self.csvField(text, delimiter: delimiter, quote: ExpressionCompiler.isTemporalPoint(columns[position].type) && text.contains(" "))
-            }.joined(separator: delimiter)
-        }
-        return Array((line + "\n").utf8)
+    /// Writes a table's physical columns (rows hold them in order) in its `format`.
+    init(table: CatalogTable) throws(SQLError) {
+        let prefix = table.options["format"] == nil && table.options["value.format"] != nil ? "value." : ""
+        try self.init(table: table, positions: Array(table.physical.indices), format: table.options["format"] ?? table.options["value.format"] ?? "",
+                      optionPrefix: prefix)
     }
+
+    /// Writes the physical columns at `positions` (a Kafka key's fields, or its value's), with
+    /// the format's options read under `optionPrefix` (`key.`, `value.`) first.
+    init(table: CatalogTable, positions: [Int], format: String, optionPrefix: String) throws(SQLError) {
+        func option(_ key: String) -> String? { table.options[optionPrefix + key] ?? table.options[key] }
+        fields = positions.map { ($0, table.schema.columns[table.physical[$0]]) }
+        switch format {
+        case "json": self.format = .json
+        case "csv": self.format = .csv
+        case "raw":
+            guard positions.count == 1 else { throw SQLError(.plan, "the raw format needs exactly one column, table \(table.name) gives it \(positions.count)") }
+            self.format = .raw
+        default: throw SQLError(.unsupported, "writing format '\(format)' is not supported (json, csv, raw)")
+        }
+        delimiter = option("csv.field-delimiter") ?? ","
+        timestampStandard = try TimestampStandard(option: option("json.timestamp-format.standard"))
+    }
+
+    /// One record, without a line end.
+    func record(_ row: Row) -> [UInt8] {
+        switch format {
+        case .json:
+            return Array(("{" + fields.map { field in
+                JSONText.quote(field.column.name) + ":" + RecordWriter.jsonValue(row[field.position], type: field.column.type, standard: timestampStandard)
+            }.joined(separator: ",") + "}").utf8)
+        case .csv:
+            return Array(fields.map { field -> String in
+                let text = ValueFormatter.plain(row[field.position], type: field.column.type)
+                // Flink's CSV writer quotes timestamps (they hold a space).
+                return Self.csvField(text, delimiter: delimiter, quote: ExpressionCompiler.isTemporalPoint(field.column.type) && text.contains(" "))
+            }.joined(separator: delimiter).utf8)
+        case .raw:
+            let value = row[fields[0].position]
+            if case let .bytes(bytes) = value { return bytes }
+            return Array(ValueFormatter.plain(value, type: fields[0].column.type).utf8)
+        }
+    }
+
+    /// One record as a line of a file.
+    func encode(_ row: Row) -> [UInt8] { record(row) + [0x0A] }
 
     /// A CSV field, quoted (quotes doubled) when it holds the delimiter, a quote or a line break, or when `quote` asks.
     package static func csvField(_ text: String, delimiter: String, quote: Bool = false) -> String {

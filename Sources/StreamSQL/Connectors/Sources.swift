@@ -13,6 +13,7 @@ enum Sources {
     static func isBounded(_ table: CatalogTable) -> Bool {
         switch table.options.connector {
         case "filesystem": return true
+        case "kafka": return table.options["scan.bounded.mode"].map { $0 != "unbounded" } ?? false
         case "datagen": return table.options["number-of-rows"] != nil || table.definition.columns.contains { column in
             table.options["fields.\(column.name.name).kind"] == "sequence"
         }
@@ -20,8 +21,9 @@ enum Sources {
         }
     }
 
-    static func runner(for table: CatalogTable, catalog: Catalog) throws(SQLError) -> SourceRunner {
+    static func runner(for table: CatalogTable, catalog: Catalog, progress: JobProgress?) throws(SQLError) -> SourceRunner {
         switch table.options.connector {
+        case "kafka": return try KafkaSource(table: table, catalog: catalog, progress: progress)
         case "filesystem": return try FileSystemSource(table: table)
         case "datagen": return try DatagenSource(table: table)
         case "feed": return try FeedSource(table: table, feed: catalog.feed(for: table.name))
@@ -119,12 +121,14 @@ struct SplitWatermarks {
 /// per-record rule, on which late rows depend).
 struct BatchEmitter {
     let output: Operator
+    let progress: JobProgress?
     private var batch: [Row] = []
     private var emittedWatermark = Int64.min
     static let batchSize = 1024
 
-    init(output: Operator) {
+    init(output: Operator, progress: JobProgress? = nil) {
         self.output = output
+        self.progress = progress
         batch.reserveCapacity(Self.batchSize)
     }
 
@@ -137,6 +141,7 @@ struct BatchEmitter {
         guard !batch.isEmpty else { return }
         let rows = batch
         batch.removeAll(keepingCapacity: true)
+        progress?.read(rows.count)
         try output.process(rows, kinds: nil)
     }
 
@@ -144,6 +149,7 @@ struct BatchEmitter {
         guard time > emittedWatermark else { return }
         try flush()
         emittedWatermark = time
+        progress?.watermark(time)
         try output.watermark(time)
     }
 

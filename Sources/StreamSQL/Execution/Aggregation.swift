@@ -6,8 +6,12 @@ import SQLSyntax
 public final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false
+    /// A job's signal also stops when its session's does.
+    private let parent: StopSignal?
 
-    public init() {}
+    public init(parent: StopSignal? = nil) {
+        self.parent = parent
+    }
 
     public func request() {
         lock.lock()
@@ -17,8 +21,9 @@ public final class StopSignal: @unchecked Sendable {
 
     public var isRequested: Bool {
         lock.lock()
-        defer { lock.unlock() }
-        return requested
+        let mine = requested
+        lock.unlock()
+        return mine || parent?.isRequested == true
     }
 }
 

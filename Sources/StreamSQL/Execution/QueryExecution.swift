@@ -2,7 +2,7 @@ import SQLSyntax
 
 /// A plan turned into operators, and run: each source pushes into its chain on this
 /// thread, one after another (a union waits for all of its inputs to end).
-final class QueryExecution {
+final class QueryExecution: @unchecked Sendable {
     let catalog: Catalog
     let stop: StopSignal
     private(set) var sources: [(runner: SourceRunner, entry: Operator)] = []
@@ -14,9 +14,13 @@ final class QueryExecution {
     /// end, so windows fire once every row is in and no row is late.
     let batch: Bool
 
-    init(catalog: Catalog, stop: StopSignal) {
+    /// Where a background job's counts go (nil for a query someone watches).
+    let progress: JobProgress?
+
+    init(catalog: Catalog, stop: StopSignal, progress: JobProgress? = nil) {
         self.catalog = catalog
         self.stop = stop
+        self.progress = progress
         batch = catalog.setting("execution.runtime-mode", default: "streaming").lowercased() == "batch"
     }
 
@@ -41,7 +45,7 @@ final class QueryExecution {
                 entry.output = downstream
                 operators.append(entry)
             }
-            sources.append((try Sources.runner(for: table, catalog: catalog), entry))
+            sources.append((try Sources.runner(for: table, catalog: catalog, progress: progress), entry))
             return downstream
         case let .values(rows):
             sources.append((ValuesSource(rows: rows), downstream))

@@ -9,13 +9,38 @@ enum ResultFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// `weir -e` / `weir -f`: runs a script's statements with the engine and prints what they
 /// return. Query results go to stdout; messages and notes go to stderr when the results are
-/// for a program (csv, json), to stdout in table mode. Ctrl-C stops a running query and
-/// the script.
+/// for a program (csv, json), to stdout in table mode. Continuous INSERTs start background
+/// jobs; the command exits when they have all ended. Ctrl-C stops a running query, the
+/// jobs and the script.
 struct SQLRunner {
     let format: ResultFormat
+    /// For Kafka tables without `properties.bootstrap.servers`.
+    let bootstrap: String
 
-    func run(_ script: String) throws {
+    /// Runs the script on a thread of its own: the engine blocks while it waits for Kafka,
+    /// which must not take one of Swift's few concurrency threads.
+    func run(_ script: String) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            let thread = Thread {
+                do {
+                    try runHere(script)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.name = "weir sql"
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+    }
+
+    private func runHere(_ script: String) throws {
         let engine = Engine()
+        engine.catalog.defaultBootstrap = bootstrap
+        engine.onJobNote = { job, note in
+            try? FileHandle.standardError.write(contentsOf: Data("job \(job.id): \(note)\n".utf8))
+        }
         let signals = TerminationSignals()
         defer { withExtendedLifetime(signals) {} } // the handlers stay until the script ends
         let printer = ResultPrinter(format: format)
@@ -23,9 +48,22 @@ struct SQLRunner {
             try engine.execute(script: script, writer: printer, stop: signals.stop)
         } catch {
             printer.flush()
+            engine.jobs.stopAll()
+            engine.jobs.waitForAll()
             throw CommandFailure(error.rendered(in: script))
         }
         printer.flush()
+        engine.jobs.waitForAll()
+        let failed = engine.jobs.all.compactMap { job -> String? in
+            if case let .failed(message) = job.status { return "job \(job.id) failed: \(message)" }
+            return nil
+        }
+        for job in engine.jobs.all where job.status != .running {
+            let progress = job.progress.snapshot
+            try? FileHandle.standardError.write(contentsOf: Data(
+                "job \(job.id) \(job.status == .finished ? "finished" : job.status == .stopped ? "stopped" : "failed"): \(progress.rowsIn) rows in, \(progress.rowsOut) rows out\n".utf8))
+        }
+        if !failed.isEmpty { throw CommandFailure(failed.joined(separator: "\n")) }
     }
 }
 

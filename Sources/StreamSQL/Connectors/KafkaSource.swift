@@ -1,0 +1,301 @@
+import Foundation
+import KafkaClient
+import KafkaProtocol
+import SQLSyntax
+
+/// Reads a kafka table: each partition is a split with its own watermark (the query's is
+/// the smallest of the active ones), records decoded by the key and value formats, metadata
+/// columns filled from the record. Unbounded unless `scan.bounded.mode` names an end; new
+/// partitions (and topics matching `topic-pattern`) are picked up as they appear and read
+/// from their beginning.
+struct KafkaSource: SourceRunner {
+    let settings: KafkaTable
+    let valueFormat: RecordFormat
+    let keyFormat: RecordFormat?
+    let progress: JobProgress?
+
+    init(table: CatalogTable, catalog: Catalog, progress: JobProgress?) throws(SQLError) {
+        settings = try KafkaTable(table: table, catalog: catalog)
+        let prefix = table.options["value.format"] != nil ? "value." : ""
+        valueFormat = try RecordFormat(table: table, columns: settings.valueColumns, format: settings.valueFormat, optionPrefix: prefix)
+        if let format = settings.keyFormat {
+            keyFormat = try RecordFormat(table: table, columns: settings.keyColumns, format: format, optionPrefix: "key.")
+        } else {
+            keyFormat = nil
+        }
+        self.progress = progress
+    }
+
+    var table: CatalogTable { settings.table }
+
+    func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
+        var config = settings.client
+        // Short fetch waits keep Ctrl-C, STOP JOB and idle detection prompt.
+        if config["fetch.max.wait.ms"] == nil { config["fetch.max.wait.ms"] = "100" }
+        let cluster: KafkaCluster
+        let consumer: KafkaConsumer
+        do {
+            cluster = try KafkaCluster(config: config)
+            consumer = try KafkaConsumer(cluster: cluster)
+        } catch {
+            throw SQLError(.execution, "table \(table.name): \(error)")
+        }
+        defer { try? awaitClient { await consumer.close(); await cluster.close() } }
+        let admin = KafkaAdmin(cluster: cluster)
+
+        var reader = PartitionReader(source: self, output: output)
+        try reader.discover(admin: admin, consumer: consumer, first: true)
+        progress?.note("reading \(reader.describeStart())")
+        var lastDiscovery = DispatchTime.now()
+        while !stop.isRequested {
+            if reader.finished { break }
+            let records = try awaitClient { try await consumer.poll() }
+            try reader.absorb(records)
+            try reader.checkIdle()
+            if reader.bounded { try reader.checkEnds(consumer: consumer) }
+            if Self.elapsedMs(since: lastDiscovery) >= settings.discoveryIntervalMs {
+                try reader.discover(admin: admin, consumer: consumer, first: false)
+                lastDiscovery = .now()
+            }
+            reader.report(consumer: consumer)
+        }
+        if reader.finished {
+            try reader.emitter.finish()
+        } else {
+            // Stopped: open windows stay open (a resumed job fills them), as Flink's cancel does.
+            try reader.emitter.flush()
+            try output.finish()
+        }
+        return reader.skipped > 0 ? ["records skipped (parse errors)": reader.skipped] : [:]
+    }
+
+    static func elapsedMs(since start: DispatchTime) -> Int64 {
+        Int64((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
+    }
+}
+
+/// The running state of a Kafka read: partitions as splits, their assemblers and
+/// watermarks, where each starts and (when bounded) ends.
+private struct PartitionReader {
+    let source: KafkaSource
+    var emitter: BatchEmitter
+    var splitOf: [TopicPartition: Int] = [:]
+    var partitions: [TopicPartition] = []
+    var assemblers: [RowAssembler] = []
+    var splits = SplitWatermarks(splits: 0)
+    var lastRecordAt: [DispatchTime] = []
+    /// Where each partition's reading ends (exclusive), when bounded.
+    var ends: [TopicPartition: Int64] = [:]
+    var done: Set<TopicPartition> = []
+    var skipped: Int64 = 0
+    var starts: [TopicPartition: Int64] = [:]
+
+    init(source: KafkaSource, output: Operator) {
+        self.source = source
+        emitter = BatchEmitter(output: output, progress: source.progress)
+    }
+
+    var settings: KafkaTable { source.settings }
+    var bounded: Bool { settings.end != .unbounded }
+    var finished: Bool { bounded && !partitions.isEmpty && done.count == partitions.count }
+
+    /// Finds the topics' partitions; new ones are assigned (the first time from the startup
+    /// mode, later from their beginning, as Flink reads partitions that appear).
+    mutating func discover(admin: KafkaAdmin, consumer: KafkaConsumer, first: Bool) throws(SQLError) {
+        let settings = self.settings
+        let metadata: [TopicMetadata] = try awaitClient {
+            if let pattern = settings.topicPattern {
+                return try await admin.listTopics().filter { topic in
+                    let range = NSRange(topic.name.startIndex..., in: topic.name)
+                    return pattern.firstMatch(in: topic.name, range: range) != nil
+                }
+            }
+            var found: [TopicMetadata] = []
+            for name in settings.topics {
+                do {
+                    found.append(try await admin.describeTopic(name))
+                } catch KafkaClientError.unknownTopicOrPartition {
+                    continue // not created yet: picked up when it is
+                }
+            }
+            return found
+        }
+        let fresh = metadata.flatMap { topic in topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.partition) } }
+            .filter { splitOf[$0] == nil }.sorted()
+        guard !fresh.isEmpty else {
+            if first, settings.topicPattern == nil, metadata.isEmpty {
+                source.progress?.note("waiting for topic \(settings.topics.joined(separator: ", ")) to be created")
+            }
+            return
+        }
+        let start: KafkaTable.Start = first ? settings.start : .earliest
+        let offsets = try startOffsets(fresh, start, admin: admin)
+        var endOffsets: [TopicPartition: Int64] = [:]
+        switch settings.end {
+        case .unbounded: break
+        case .latest: endOffsets = try awaitClient { try await admin.listOffsets(fresh, spec: .latest) }
+        case let .timestamp(millis):
+            let byTime = try awaitClient { try await admin.listOffsets(fresh, spec: .timestamp(millis)) }
+            let latest = try awaitClient { try await admin.listOffsets(fresh, spec: .latest) }
+            for partition in fresh { endOffsets[partition] = (byTime[partition] ?? -1) >= 0 ? byTime[partition]! : latest[partition] ?? 0 }
+        case let .specific(map):
+            for partition in fresh { endOffsets[partition] = map[partition.partition] ?? Int64.max }
+        }
+        for partition in fresh {
+            splitOf[partition] = partitions.count
+            partitions.append(partition)
+            assemblers.append(RowAssembler(table: settings.table))
+            lastRecordAt.append(.now())
+            splits.grow(to: partitions.count)
+            starts[partition] = offsets[partition]
+            if let end = endOffsets[partition] {
+                ends[partition] = end
+                if offsets[partition]! >= end {
+                    done.insert(partition)
+                    splits.end(splitOf[partition]!)
+                    continue
+                }
+            }
+            let offset = offsets[partition]!
+            try awaitClient { try await consumer.seek(topic: partition.topic, partition: partition.partition, to: .offset(offset)) }
+        }
+    }
+
+    private func startOffsets(_ partitions: [TopicPartition], _ start: KafkaTable.Start, admin: KafkaAdmin) throws(SQLError) -> [TopicPartition: Int64] {
+        switch start {
+        case .earliest: return try awaitClient { try await admin.listOffsets(partitions, spec: .earliest) }
+        case .latest: return try awaitClient { try await admin.listOffsets(partitions, spec: .latest) }
+        case let .timestamp(millis):
+            let byTime = try awaitClient { try await admin.listOffsets(partitions, spec: .timestamp(millis)) }
+            let latest = try awaitClient { try await admin.listOffsets(partitions, spec: .latest) }
+            return Dictionary(uniqueKeysWithValues: partitions.map { ($0, (byTime[$0] ?? -1) >= 0 ? byTime[$0]! : latest[$0] ?? 0) })
+        case let .specific(map):
+            let earliest = try awaitClient { try await admin.listOffsets(partitions, spec: .earliest) }
+            return Dictionary(uniqueKeysWithValues: partitions.map { ($0, map[$0.partition] ?? earliest[$0] ?? 0) })
+        case .groupOffsets:
+            let group = settings.groupId!
+            let committed = try awaitClient { try await admin.groupLag(group) }
+            let reset = settings.client["auto.offset.reset"] ?? "earliest"
+            let fallback = try awaitClient { try await admin.listOffsets(partitions, spec: reset == "latest" ? .latest : .earliest) }
+            var offsets: [TopicPartition: Int64] = [:]
+            for partition in partitions {
+                offsets[partition] = committed.first { $0.partition == partition }?.committed ?? fallback[partition] ?? 0
+            }
+            return offsets
+        }
+    }
+
+    func describeStart() -> String {
+        let names = Set(partitions.map(\.topic)).sorted().joined(separator: ", ")
+        let place: String = switch settings.start {
+        case .earliest: "from the earliest offsets"
+        case .latest: "from the latest offsets"
+        case .groupOffsets: "from group \(settings.groupId ?? "")'s offsets"
+        case let .timestamp(millis): "from timestamp \(millis)"
+        case .specific: "from the given offsets"
+        }
+        return "\(names.isEmpty ? settings.topics.joined(separator: ", ") : names) (\(partitions.count) partitions) \(place)"
+    }
+
+    mutating func absorb(_ records: [ConsumerRecord]) throws(SQLError) {
+        guard !records.isEmpty else { return }
+        let table = settings.table
+        let now = DispatchTime.now()
+        for record in records {
+            let target = TopicPartition(topic: record.topic, partition: record.partition)
+            guard let split = splitOf[target], !done.contains(target) else { continue }
+            if let end = ends[target], record.offset >= end { continue }
+            lastRecordAt[split] = now
+            var row = assemblers[split].emptyRow()
+            do throws(SQLError) {
+                guard try decode(record, into: &row) else {
+                    skipped += 1
+                    continue
+                }
+                for (index, key) in table.metadata { row[index] = metadataValue(key, record, type: table.schema.columns[index].type) }
+                let moved = try assemblers[split].complete(&row)
+                splits.active(split)
+                try emitter.add(row)
+                if moved {
+                    splits.advance(split, to: assemblers[split].watermark)
+                    if let combined = splits.combined { try emitter.watermark(combined) }
+                }
+            } catch {
+                throw SQLError(error.kind, "\(record.topic) partition \(record.partition) offset \(record.offset): \(error.message)")
+            }
+        }
+        try emitter.flush()
+    }
+
+    /// False when the record is skipped (an ignore-parse-errors format).
+    private func decode(_ record: ConsumerRecord, into row: inout Row) throws(SQLError) -> Bool {
+        if let keyFormat = source.keyFormat, let key = record.key {
+            let decoded = try Array(key).withUnsafeBufferPointer { bytes throws(SQLError) in
+                try keyFormat.decode(bytes, 0, bytes.count, into: &row, table: settings.table)
+            }
+            guard decoded else { return false }
+        }
+        guard let value = record.value else {
+            // A tombstone: nothing to read for a plain kafka table (upsert-kafka reads it as a delete).
+            return false
+        }
+        return try value.withUnsafeBufferPointer { bytes throws(SQLError) in
+            try source.valueFormat.decode(bytes, 0, bytes.count, into: &row, table: settings.table)
+        }
+    }
+
+    private func metadataValue(_ key: String, _ record: ConsumerRecord, type: DataType) -> Value {
+        switch key {
+        case "timestamp":
+            if case .timestamp = type { return .timestamp(record.timestamp * 1000) }
+            return .timestampLTZ(record.timestamp * 1000)
+        case "timestamp-type": return .string("CreateTime")
+        case "partition": return .integer(Int64(record.partition))
+        case "offset": return .integer(record.offset)
+        case "topic": return .string(record.topic)
+        case "headers":
+            return .map(record.headers.map { Value.MapEntry(key: .string($0.key), value: $0.value.map { .bytes(Array($0)) } ?? .null) })
+        default: return .null // leader-epoch: not kept by the consumer
+        }
+    }
+
+    /// Partitions quiet for longer than the idle timeout stop holding the watermark back.
+    mutating func checkIdle() throws(SQLError) {
+        guard let timeout = settings.idleTimeoutMs else { return }
+        var changed = false
+        for split in partitions.indices where !splits.isIdle(split) && KafkaSource.elapsedMs(since: lastRecordAt[split]) >= timeout {
+            splits.markIdle(split)
+            changed = true
+        }
+        if changed, let combined = splits.combined { try emitter.watermark(combined) }
+    }
+
+    /// A bounded read ends each partition at its end offset.
+    mutating func checkEnds(consumer: KafkaConsumer) throws(SQLError) {
+        for partition in partitions where !done.contains(partition) {
+            guard let end = ends[partition] else { continue }
+            let position = try awaitClient { await consumer.position(topic: partition.topic, partition: partition.partition) } ?? 0
+            if position >= end {
+                done.insert(partition)
+                splits.end(splitOf[partition]!)
+                if let combined = splits.combined { try emitter.watermark(combined) }
+            }
+        }
+    }
+
+    /// Per-partition lag and the watermark, for SHOW JOBS.
+    func report(consumer: KafkaConsumer) {
+        guard let progress = source.progress else { return }
+        let partitions = self.partitions
+        let lags: [String: Int64] = (try? awaitClient {
+            var lags: [String: Int64] = [:]
+            for partition in partitions {
+                let position = await consumer.position(topic: partition.topic, partition: partition.partition) ?? 0
+                let end = await consumer.highWatermark(topic: partition.topic, partition: partition.partition) ?? position
+                lags["\(partition.topic)-\(partition.partition)"] = max(0, end - position)
+            }
+            return lags
+        }) ?? [:]
+        progress.update(lag: lags, positions: [:])
+    }
+}

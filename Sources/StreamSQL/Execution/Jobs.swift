@@ -1,0 +1,178 @@
+import Foundation
+import SQLSyntax
+
+/// What a running query has done so far, written by its thread (sources, sinks) and read by
+/// anyone (SHOW JOBS, the workbench's side pane).
+public final class JobProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rowsIn: Int64 = 0
+    private var rowsOut: Int64 = 0
+    private var watermark = Int64.min
+    private var lag: [String: Int64] = [:]
+    private var notes: [String] = []
+    /// Called with each note as it is made (the CLI prints them); set before the job starts.
+    var onNote: (@Sendable (String) -> Void)?
+
+    init() {}
+
+    func read(_ count: Int) {
+        lock.lock()
+        rowsIn += Int64(count)
+        lock.unlock()
+    }
+
+    func wrote(_ count: Int) {
+        lock.lock()
+        rowsOut += Int64(count)
+        lock.unlock()
+    }
+
+    func watermark(_ time: Int64) {
+        lock.lock()
+        watermark = max(watermark, time)
+        lock.unlock()
+    }
+
+    func update(lag: [String: Int64], positions: [String: Int64]) {
+        lock.lock()
+        self.lag = lag
+        lock.unlock()
+    }
+
+    /// Something the job wants its owner to know (where it started reading, a topic it waits for).
+    func note(_ text: String) {
+        lock.lock()
+        notes.append(text)
+        lock.unlock()
+        onNote?(text)
+    }
+
+    public struct Snapshot: Sendable {
+        public var rowsIn: Int64
+        public var rowsOut: Int64
+        /// Microseconds of event time; nil before the first watermark.
+        public var watermark: Int64?
+        /// Records behind the end of each partition, by "topic-partition".
+        public var lag: [String: Int64]
+        public var notes: [String]
+    }
+
+    public var snapshot: Snapshot {
+        lock.lock()
+        defer { lock.unlock() }
+        return Snapshot(rowsIn: rowsIn, rowsOut: rowsOut, watermark: watermark == Int64.min || watermark == Int64.max ? nil : watermark,
+                        lag: lag, notes: notes)
+    }
+}
+
+/// A continuous INSERT INTO (or a statement set) running in the background on threads of
+/// its own: known by an id, stopped by STOP JOB, listed by SHOW JOBS.
+public final class Job: @unchecked Sendable {
+    public enum Status: Sendable, Equatable {
+        case running, finished, stopped
+        case failed(String)
+
+        public var text: String {
+            switch self {
+            case .running: return "RUNNING"
+            case .finished: return "FINISHED"
+            case .stopped: return "CANCELED"
+            case let .failed(message): return "FAILED: \(message)"
+            }
+        }
+    }
+
+    public let id: String
+    /// `SET 'pipeline.name'` when given, else the statement.
+    public let name: String
+    public let statement: String
+    public let progress: JobProgress
+    let stop: StopSignal
+    private let lock = NSLock()
+    private var state = Status.running
+    private let finished = DispatchGroup()
+
+    init(id: String, name: String, statement: String, progress: JobProgress, stop: StopSignal) {
+        self.id = id
+        self.name = name
+        self.statement = statement
+        self.progress = progress
+        self.stop = stop
+    }
+
+    public var status: Status {
+        lock.lock()
+        defer { lock.unlock() }
+        return state
+    }
+
+    /// Runs each part (one per INSERT) on a thread of its own; the job ends when all have.
+    func start(_ parts: [QueryExecution]) {
+        for part in parts {
+            finished.enter()
+            let thread = Thread { [self] in
+                do throws(SQLError) {
+                    try part.run()
+                } catch {
+                    lock.lock()
+                    if case .running = state { state = .failed(error.description) }
+                    lock.unlock()
+                    stop.request() // one part failing stops the others
+                }
+                finished.leave()
+            }
+            thread.name = "weir job \(id)"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        finished.notify(queue: .global()) { [self] in
+            lock.lock()
+            if case .running = state { state = stop.isRequested ? .stopped : .finished }
+            lock.unlock()
+        }
+    }
+
+    public func requestStop() { stop.request() }
+
+    /// Blocks until every part has ended.
+    public func wait() {
+        finished.wait()
+        // The status is set by the notify block; give it its moment.
+        while case .running = status { usleep(1000) }
+    }
+}
+
+/// The session's background jobs.
+public final class JobRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var jobs: [Job] = []
+    private var counter = 0
+
+    func add(name: String, statement: String, progress: JobProgress, stop: StopSignal) -> Job {
+        lock.lock()
+        defer { lock.unlock() }
+        counter += 1
+        let id = String(format: "%08x", UInt32(truncatingIfNeeded: UInt64(Date().timeIntervalSince1970 * 1000) &* 2_654_435_761 &+ UInt64(counter)))
+        let job = Job(id: id, name: name, statement: statement, progress: progress, stop: stop)
+        jobs.append(job)
+        return job
+    }
+
+    public var all: [Job] {
+        lock.lock()
+        defer { lock.unlock() }
+        return jobs
+    }
+
+    public func job(_ id: String) -> Job? { all.first { $0.id == id || $0.name == id } }
+
+    /// Asks every running job to stop (Ctrl-C in `weir -f`).
+    public func stopAll() {
+        for job in all { job.requestStop() }
+    }
+
+    /// Blocks until every job has ended.
+    public func waitForAll() {
+        for job in all { job.wait() }
+    }
+}
