@@ -107,7 +107,11 @@ public final class Engine: @unchecked Sendable {
             writer.message("[INFO] Execute statement succeeded.")
         case let .query(query):
             let node = try Planner(catalog: catalog).plan(query)
-            let execution = QueryExecution(catalog: catalog, stop: stop)
+            // Notes of the sources (where a Kafka read starts) reach the one watching, on this thread.
+            let progress = JobProgress()
+            nonisolated(unsafe) let watcher = writer
+            progress.onNote = { note in watcher.message(note) }
+            let execution = QueryExecution(catalog: catalog, stop: stop, progress: progress)
             try execution.build(node, into: CollectSink(writer: writer))
             writer.begin(columns: node.schema.columns, changelog: !node.appendOnly)
             try execution.run()

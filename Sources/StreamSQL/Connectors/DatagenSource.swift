@@ -101,7 +101,7 @@ struct DatagenSource: SourceRunner {
             if moved { try emitter.watermark(assembler.watermark) }
             produced += 1
         }
-        try emitter.finish()
+        if stop.isRequested { try emitter.cancel() } else { try emitter.finish() }
         return [:]
     }
 

@@ -162,7 +162,7 @@ struct FeedSource: SourceRunner {
             try emitter.flush()
             feed.finishedItem()
         }
-        try emitter.finish()
+        try emitter.cancel() // stopped before the feed ended
         return skipped > 0 ? ["records skipped (parse errors)": skipped] : [:]
     }
 }

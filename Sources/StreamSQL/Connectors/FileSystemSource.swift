@@ -95,7 +95,7 @@ struct FileSystemSource: SourceRunner {
             splits.end(split)
             if let combined = splits.combined { try emitter.watermark(combined) }
         }
-        try emitter.finish()
+        if stop.isRequested { try emitter.cancel() } else { try emitter.finish() }
         return skipped > 0 ? ["records skipped (parse errors)": Int64(skipped)] : [:]
     }
 

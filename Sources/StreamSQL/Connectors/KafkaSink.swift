@@ -103,6 +103,8 @@ final class KafkaSink: Operator {
 
     override func watermark(_ time: Int64) throws(SQLError) { try flush() }
 
+    override func close() throws(SQLError) { try finish() }
+
     override func finish() throws(SQLError) {
         guard !closed else { return }
         closed = true

@@ -63,8 +63,7 @@ struct KafkaSource: SourceRunner {
             try reader.emitter.finish()
         } else {
             // Stopped: open windows stay open (a resumed job fills them), as Flink's cancel does.
-            try reader.emitter.flush()
-            try output.finish()
+            try reader.emitter.cancel()
         }
         return reader.skipped > 0 ? ["records skipped (parse errors)": reader.skipped] : [:]
     }
@@ -260,14 +259,17 @@ private struct PartitionReader {
     }
 
     /// Partitions quiet for longer than the idle timeout stop holding the watermark back.
+    /// They go idle in the order they fell quiet, each moving the watermark as it does: had
+    /// the check run at every moment, the first to fall quiet would have released the others
+    /// before they fell quiet too (and with all idle, the watermark stays where it got to).
     mutating func checkIdle() throws(SQLError) {
         guard let timeout = settings.idleTimeoutMs else { return }
-        var changed = false
-        for split in partitions.indices where !splits.isIdle(split) && KafkaSource.elapsedMs(since: lastRecordAt[split]) >= timeout {
+        let quiet = partitions.indices.filter { !splits.isIdle($0) && KafkaSource.elapsedMs(since: lastRecordAt[$0]) >= timeout }
+            .sorted { lastRecordAt[$0] < lastRecordAt[$1] }
+        for split in quiet {
             splits.markIdle(split)
-            changed = true
+            if let combined = splits.combined { try emitter.watermark(combined) }
         }
-        if changed, let combined = splits.combined { try emitter.watermark(combined) }
     }
 
     /// A bounded read ends each partition at its end offset.

@@ -115,6 +115,8 @@ final class FileSink: Operator {
         closed = true
         try? handle.close()
     }
+
+    override func close() throws(SQLError) { try finish() }
 }
 
 /// How JSON writes TIMESTAMP values (Flink's `json.timestamp-format.standard`).

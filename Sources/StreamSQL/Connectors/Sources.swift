@@ -153,6 +153,13 @@ struct BatchEmitter {
         try output.watermark(time)
     }
 
+    /// The source was stopped before its input ended (see `Operator.close`).
+    mutating func cancel() throws(SQLError) {
+        try flush()
+        try output.close()
+    }
+
+    /// The input ended: a final watermark fires every open window.
     mutating func finish() throws(SQLError) {
         try flush()
         try output.watermark(Int64.max)

@@ -26,6 +26,13 @@ class Operator {
         try output?.finish()
     }
 
+    /// The query was stopped before its input ended (Ctrl-C, STOP JOB, a LIMIT reached):
+    /// open windows stay unfired — a partial window is not a result — and sinks write out
+    /// what they hold and let go.
+    func close() throws(SQLError) {
+        try output?.close()
+    }
+
     /// Statistics for the job status and EXPLAIN ANALYZE-style reports.
     var statistics: [String: Int64] { [:] }
 }
@@ -94,9 +101,21 @@ final class UnionOperator: Operator {
         }
     }
 
+    private var closed = 0
+
     fileprivate func finishInput() throws(SQLError) {
         finished += 1
-        if finished == watermarks.count { try output?.finish() }
+        try endIfDone()
+    }
+
+    fileprivate func closeInput() throws(SQLError) {
+        closed += 1
+        try endIfDone()
+    }
+
+    private func endIfDone() throws(SQLError) {
+        guard finished + closed == watermarks.count else { return }
+        if closed > 0 { try output?.close() } else { try output?.finish() }
     }
 }
 
@@ -112,6 +131,7 @@ private final class UnionInput: Operator {
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) { try union.output?.process(rows, kinds: kinds) }
     override func watermark(_ time: Int64) throws(SQLError) { try union.watermark(time, from: position) }
     override func finish() throws(SQLError) { try union.finishInput() }
+    override func close() throws(SQLError) { try union.closeInput() }
 }
 
 /// The window table-valued functions: each row, once per window it falls into, with the

@@ -121,7 +121,8 @@ final class ResultPrinter: ResultWriter {
                 if widths != nil { printPending() }
             }
         }
-        if output.utf8.count > 1 << 16 { flush() }
+        // A stream's rows are shown as they come (one write per batch); a table waits to size its columns.
+        if format != .table || output.utf8.count > 1 << 16 { flush() }
     }
 
     func end(statistics: [String: Int64]) {

@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+import WeirTestSupport
+
+/// `weir -f` running while a test watches it: stdout and stderr go to files that can be
+/// read as they grow; `interrupt()` is Ctrl-C.
+final class RunningWeir: @unchecked Sendable {
+    let process = Process()
+    let outputPath: String
+    let errorPath: String
+
+    init(_ arguments: [String]) throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("weir-run-\(UUID().uuidString)").path
+        outputPath = base + ".out"
+        errorPath = base + ".err"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        process.executableURL = try weirBinary()
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: outputPath)
+        try? FileManager.default.removeItem(atPath: errorPath)
+    }
+
+    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+    var error: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
+
+    /// Polls until `condition` holds (true) or `seconds` pass (false).
+    func wait(seconds: Double, until condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(50_000)
+        }
+        return condition()
+    }
+
+    /// Ctrl-C, then the exit status (nil if it did not exit within 20 s).
+    func interrupt() -> Int32? {
+        kill(process.processIdentifier, SIGINT)
+        guard wait(seconds: 20, until: { !process.isRunning }) else { return nil }
+        return process.terminationStatus
+    }
+}
+
+/// SQL over Kafka topics end to end: `weir -f` against `weir broker`, with data written by
+/// kafka-python (the seeds' producer) and results read back with kcat.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct KafkaSQLTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let oracleFolder = repository.appendingPathComponent("Tests/StreamSQLTests/Fixtures/flink-oracle")
+
+    static func script(_ text: String) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("weir-job-\(UUID().uuidString).sql").path
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    /// Seed 001's DDL and query as the seed writes them (legacy options, zookeeper, a Python
+    /// UDF as SQL), fed the Flink oracle's 100,000 events by kafka-python: the `results`
+    /// topic, read by kcat, holds Flink's windows with Flink's sums.
+    @Test func seed001PaymentWindowsMatchFlink() async throws {
+        let broker = try WeirBrokerProcess()
+        for topic in ["payment_msg", "results"] {
+            #expect(try runWeir(["topics", "create", topic, "--bootstrap", broker.bootstrap]).status == 0)
+        }
+        let job = Self.script("""
+            CREATE TABLE payment_msg(
+                createTime VARCHAR,
+                rt as TO_TIMESTAMP(createTime),
+                orderId BIGINT,
+                payAmount DOUBLE,
+                payPlatform INT,
+                provinceId INT,
+                WATERMARK FOR rt as rt - INTERVAL '2' SECOND
+            ) WITH (
+              'connector.type' = 'kafka',
+              'connector.version' = 'universal',
+              'connector.topic' = 'payment_msg',
+              'connector.properties.bootstrap.servers' = '\(broker.bootstrap)',
+              'connector.properties.zookeeper.connect' = 'localhost:2181',
+              'connector.properties.group.id' = 'test_3',
+              'connector.startup-mode' = 'latest-offset',
+              'format.type' = 'json'
+            );
+            CREATE TABLE es_sink (
+            province VARCHAR,
+            pay_amount DOUBLE,
+            rowtime TIMESTAMP(3)
+            ) with (
+              'connector.type' = 'kafka',
+              'connector.version' = 'universal',
+              'connector.topic' = 'results',
+              'connector.properties.bootstrap.servers' = '\(broker.bootstrap)',
+              'connector.properties.zookeeper.connect' = 'localhost:2181',
+              'connector.properties.group.id' = 'test_3',
+              'connector.startup-mode' = 'latest-offset',
+              'format.type' = 'json'
+            );
+            CREATE FUNCTION province_id_to_name(id INT) RETURNS STRING AS
+              CASE id WHEN 0 THEN 'beijing' WHEN 1 THEN 'shanghai' WHEN 2 THEN 'hangzhou' WHEN 3 THEN 'shenzhen'
+                      WHEN 4 THEN 'jiangxi' WHEN 5 THEN 'chongqing' WHEN 6 THEN 'xizang' END;
+            insert into es_sink
+            select province_id_to_name(provinceId) as province, sum(payAmount) as pay_amount, tumble_start(rt, interval '5' second) as rowtime
+            from payment_msg
+            group by tumble(rt, interval '5' second), provinceId;
+            """)
+        let weir = try RunningWeir(["-f", job])
+        // latest-offset: produce only once the job has found where the topic ends.
+        #expect(weir.wait(seconds: 30) { weir.error.contains("reading payment_msg") }, "\(weir.error)")
+        #expect(weir.error.contains("zookeeper.connect is ignored"))
+
+        // The oracle's input, and one event an hour later whose watermark fires every window of it.
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("weir-payments-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        let generated = try await ChildProcess.run("/usr/bin/env", ["python3", Self.oracleFolder.appendingPathComponent("gen_payments.py").path,
+                                                                    "100000", "42", input])
+        #expect(generated.status == 0)
+        let closing = #"{"createTime": "2024-01-01 02:00:00", "orderId": 0, "payAmount": 1.0, "payPlatform": 0, "provinceId": 0}"#
+        let appender = try FileHandle(forWritingTo: URL(fileURLWithPath: input))
+        appender.seekToEndOfFile()
+        appender.write(Data((closing + "\n").utf8))
+        try appender.close()
+        let sent = try await TansuBroker.runPeer("seed_payments.py", [broker.bootstrap, "payment_msg", input])
+        #expect(sent.first?["sent"] as? Int == 100_001)
+
+        let oracle = try Self.oracle()
+        var results: [String: Double] = [:]
+        let deadline = Date().addingTimeInterval(60)
+        while results.count < oracle.count, Date() < deadline {
+            let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "results", "-o", "beginning", "-e", "-q"])
+            results = [:]
+            for line in read.output.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                results["\(object["province"]!)|\(object["rowtime"]!)"] = object["pay_amount"] as? Double
+            }
+            if results.count < oracle.count { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        #expect(results.count == oracle.count, "\(weir.error)")
+        for (key, expected) in oracle {
+            let actual = try #require(results[key], "window \(key) missing")
+            #expect(abs(actual - expected) <= 1e-9 * abs(expected), "\(key): \(actual) vs Flink's \(expected)")
+        }
+        #expect(weir.interrupt() == 0)
+        #expect(weir.error.contains("stopped: 100001 rows in, \(oracle.count) rows out"), "\(weir.error)")
+    }
+
+    /// Flink's rows for the 100,000 events: "province|rowtime" → sum.
+    static func oracle() throws -> [String: Double] {
+        let text = try String(contentsOf: oracleFolder.appendingPathComponent("oracle_tumble_100k_seed42.csv"), encoding: .utf8)
+        var rows: [String: Double] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ",", maxSplits: 2).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            rows[fields[0] + "|" + fields[2]] = Double(fields[1])!
+        }
+        return rows
+    }
+
+    /// One partition without data holds every window back (its watermark is the smallest);
+    /// with `scan.watermark.idle-timeout` it stops doing so once it has been quiet that long.
+    @Test(arguments: [false, true])
+    func anEmptyPartitionHoldsWindowsBackUntilIdle(idleTimeout: Bool) async throws {
+        let broker = try WeirBrokerProcess()
+        #expect(try runWeir(["topics", "create", "clicks", "--partitions", "2", "--bootstrap", broker.bootstrap]).status == 0)
+        let events = (0..<20).map { #"{"user":"u\#($0 % 3)","ts":"2024-01-01 00:00:\#(String(format: "%02d", $0 * 2))"}"# }
+        let produced = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "clicks", "-p", "0"], input: events.joined(separator: "\n") + "\n")
+        #expect(produced.status == 0, "\(produced.error)")
+        let query = Self.script("""
+            CREATE TABLE clicks (user_name STRING METADATA FROM 'topic' VIRTUAL, `user` STRING, ts STRING,
+              part INT METADATA FROM 'partition', rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt)
+            WITH ('connector' = 'kafka', 'topic' = 'clicks', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset'
+                  \(idleTimeout ? ", 'scan.watermark.idle-timeout' = '1 s'" : ""));
+            SELECT `user`, COUNT(*) AS clicks, MAX(part) AS part, TUMBLE_START(rt, INTERVAL '10' SECOND) AS window_start
+            FROM clicks GROUP BY TUMBLE(rt, INTERVAL '10' SECOND), `user`;
+            """)
+        let weir = try RunningWeir(["-f", query, "--format", "csv", "--bootstrap", broker.bootstrap])
+        #expect(weir.wait(seconds: 30) { weir.error.contains("reading clicks (2 partitions)") }, "\(weir.error)")
+        let fired = weir.wait(seconds: 4) { weir.output.split(separator: "\n").count > 1 }
+        #expect(fired == idleTimeout, "\(weir.output)")
+        if idleTimeout {
+            // Windows [0, 10) … [20, 30) fired (the watermark is at 38 s); [30, 40) is open.
+            let rows = weir.output.split(separator: "\n").dropFirst().map(String.init)
+            #expect(weir.wait(seconds: 5) { weir.output.split(separator: "\n").count == 10 })
+            #expect(rows.allSatisfy { $0.contains(",0,2024-01-01 00:00:") }, "\(rows)")
+            #expect(Set(weir.output.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[3]) })
+                == ["2024-01-01 00:00:00", "2024-01-01 00:00:10", "2024-01-01 00:00:20"])
+        }
+        #expect(weir.interrupt() == 0)
+    }
+}
