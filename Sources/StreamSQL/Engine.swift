@@ -15,6 +15,10 @@ public final class Engine: @unchecked Sendable {
     public let jobs = JobRegistry()
     /// Called with a background job's notes as it makes them ("reading payment_msg from ...").
     public var onJobNote: (@Sendable (Job, String) -> Void)?
+    /// Where jobs keep their checkpoints (`--data`); without it no checkpoint is taken.
+    public var dataDirectory: String?
+    /// Start jobs afresh, ignoring (and removing) their checkpoints (`--fresh`).
+    public var ignoreCheckpoints = false
 
     public init() {}
 
@@ -263,17 +267,32 @@ public final class Engine: @unchecked Sendable {
         let name = catalog.settings["pipeline.name"] ?? statement
         let progress = JobProgress()
         let jobStop = StopSignal(parent: stop)
+        var interval: Int64?
+        if let text = catalog.settings["execution.checkpointing.interval"], dataDirectory != nil {
+            interval = try KafkaTable.milliseconds(text, option: "execution.checkpointing.interval")
+        }
         // Everything that can fail before the job runs fails the statement instead.
         var parts: [QueryExecution] = []
-        for (insert, (node, table)) in planned {
+        var resumed: [Int] = []
+        for (position, (insert, (node, table))) in planned.enumerated() {
             let execution = QueryExecution(catalog: catalog, stop: jobStop, progress: progress)
+            if let interval, let dataDirectory {
+                let folder = dataDirectory + "/jobs/" + Checkpointer.folderName(for: name, named: catalog.settings["pipeline.name"] != nil)
+                    + (planned.count > 1 ? "/part-\(position)" : "")
+                execution.checkpointer = try Checkpointer(folder: folder, job: name, intervalMs: max(interval, 10), fresh: ignoreCheckpoints)
+            }
             try execution.build(node, into: try sink(for: table, at: insert.table.range, progress: progress))
+            if let checkpointer = execution.checkpointer, let restored = checkpointer.restored {
+                try checkpointer.restoreOperators(execution)
+                resumed.append(restored.sequence)
+            }
             parts.append(execution)
         }
         let job = jobs.add(name: name, statement: statement, progress: progress, stop: jobStop)
         if let onJobNote { progress.onNote = { [job] note in onJobNote(job, note) } }
         job.start(parts)
-        writer.message("[INFO] Submitted job \(job.id)\(catalog.settings["pipeline.name"].map { " (\($0))" } ?? "").")
+        writer.message("[INFO] Submitted job \(job.id)\(catalog.settings["pipeline.name"].map { " (\($0))" } ?? "")"
+            + (resumed.isEmpty ? "" : ", resuming from checkpoint \(resumed.map(String.init).joined(separator: ", "))") + ".")
     }
 
     private func showJobs(_ writer: ResultWriter) {

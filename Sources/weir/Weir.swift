@@ -39,6 +39,19 @@ struct SQLCommand: AsyncParsableCommand {
     @Option(help: "Kafka bootstrap servers for tables without 'properties.bootstrap.servers' (default: $WEIR_BOOTSTRAP, else 127.0.0.1:9092).")
     var bootstrap: String?
 
+    @Option(help: "Where jobs keep their checkpoints (default: $XDG_DATA_HOME/weir, else ~/.local/share/weir).")
+    var data: String?
+
+    @Flag(help: "Start jobs afresh: ignore (and remove) their checkpoints.")
+    var fresh = false
+
+    /// The per-user data folder.
+    static var defaultDataDirectory: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/weir" }
+        return (environment["HOME"] ?? NSTemporaryDirectory()) + "/.local/share/weir"
+    }
+
     func run() async throws {
         guard execute != nil || file != nil else {
             // The workbench is not built yet: say what there is.
@@ -52,7 +65,7 @@ struct SQLCommand: AsyncParsableCommand {
         }
         let chosen = format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .csv)
         let servers = bootstrap ?? ProcessInfo.processInfo.environment["WEIR_BOOTSTRAP"] ?? "127.0.0.1:9092"
-        try await SQLRunner(format: chosen, bootstrap: servers).run(script)
+        try await SQLRunner(format: chosen, bootstrap: servers, dataDirectory: data ?? Self.defaultDataDirectory, fresh: fresh).run(script)
     }
 }
 

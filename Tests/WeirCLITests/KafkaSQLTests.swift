@@ -13,8 +13,8 @@ final class RunningWeir: @unchecked Sendable {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("weir-run-\(UUID().uuidString)").path
         outputPath = base + ".out"
         errorPath = base + ".err"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         process.executableURL = try weirBinary()
         process.arguments = arguments
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
@@ -56,9 +56,17 @@ final class RunningWeir: @unchecked Sendable {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let oracleFolder = repository.appendingPathComponent("Tests/StreamSQLTests/Fixtures/flink-oracle")
 
+    /// This process's folder for scripts, removed when it exits.
+    static let scripts: String = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-sql-scripts-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("weir-sql-scripts-\(getpid())").path) }
+        return folder
+    }()
+
     static func script(_ text: String) -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("weir-job-\(UUID().uuidString).sql").path
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        let path = scripts + "/job-\(UUID().uuidString).sql"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
 
@@ -192,5 +200,80 @@ final class RunningWeir: @unchecked Sendable {
                 == ["2024-01-01 00:00:00", "2024-01-01 00:00:10", "2024-01-01 00:00:20"])
         }
         #expect(weir.interrupt() == 0)
+    }
+
+    /// A checkpointed job killed with SIGKILL at random points, and started again on the same
+    /// `--data` each time, ends with Flink's windows: none lost, none with another value (a
+    /// window written again after a restart has the same value).
+    @Test func aCheckpointedJobSurvivesKillNine() async throws {
+        let broker = try WeirBrokerProcess()
+        for topic in ["payments", "windows"] {
+            #expect(try runWeir(["topics", "create", topic, "--bootstrap", broker.bootstrap]).status == 0)
+        }
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("weir-payments-\(UUID().uuidString).json").path
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("weir-jobs-\(UUID().uuidString)").path
+        defer {
+            try? FileManager.default.removeItem(atPath: input)
+            try? FileManager.default.removeItem(atPath: data)
+        }
+        #expect(try await ChildProcess.run("/usr/bin/env", ["python3", Self.oracleFolder.appendingPathComponent("gen_payments.py").path,
+                                                            "100000", "42", input]).status == 0)
+        var lines = try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.append(#"{"createTime": "2024-01-01 02:00:00", "orderId": 0, "payAmount": 1.0, "payPlatform": 0, "provinceId": 0}"#)
+        let job = Self.script("""
+            SET 'execution.checkpointing.interval' = '100 ms';
+            SET 'pipeline.name' = 'payments-5s';
+            CREATE TABLE payments (createTime STRING, rt AS TO_TIMESTAMP(createTime), orderId BIGINT, payAmount DOUBLE,
+              payPlatform INT, provinceId INT, WATERMARK FOR rt AS rt - INTERVAL '2' SECOND)
+            WITH ('connector' = 'kafka', 'topic' = 'payments', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset');
+            CREATE TABLE windows (province STRING, pay_amount DOUBLE, rowtime TIMESTAMP(3))
+            WITH ('connector' = 'kafka', 'topic' = 'windows', 'format' = 'json');
+            CREATE FUNCTION province_id_to_name(id INT) RETURNS STRING AS
+              CASE id WHEN 0 THEN 'beijing' WHEN 1 THEN 'shanghai' WHEN 2 THEN 'hangzhou' WHEN 3 THEN 'shenzhen'
+                      WHEN 4 THEN 'jiangxi' WHEN 5 THEN 'chongqing' WHEN 6 THEN 'xizang' END;
+            INSERT INTO windows
+            SELECT province_id_to_name(provinceId), SUM(payAmount), TUMBLE_START(rt, INTERVAL '5' SECOND)
+            FROM payments GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId;
+            """)
+        let arguments = ["-f", job, "--bootstrap", broker.bootstrap, "--data", data]
+        // The events arrive in six parts, one before each run, so every kill lands while the job has work.
+        let parts = 6
+        let size = (lines.count + parts - 1) / parts
+        var kills: [Double] = []
+        for run in 0..<parts {
+            let chunk = lines[(run * size)..<min(lines.count, (run + 1) * size)].joined(separator: "\n") + "\n"
+            #expect(try runWeir(["produce", "payments", "--bootstrap", broker.bootstrap], input: chunk).status == 0)
+            let checkpointed = (FileManager.default.enumerator(atPath: data)?.allObjects as? [String] ?? [])
+                .contains { $0.hasSuffix(".json") && $0.contains("checkpoint-") }
+            let weir = try RunningWeir(arguments)
+            if checkpointed { #expect(weir.wait(seconds: 20) { weir.error.contains("resuming from checkpoint") }, "run \(run): \(weir.error)") }
+            if run == parts - 1 { break }
+            let delay = Double.random(in: 0.2...1.0)
+            kills.append(delay)
+            usleep(UInt32(delay * 1_000_000))
+            kill(weir.process.processIdentifier, SIGKILL)
+            _ = weir.wait(seconds: 10) { !weir.process.isRunning }
+        }
+        // The last run goes on until every window is out.
+        let last = try RunningWeir(arguments)
+        let oracle = try Self.oracle()
+        var values: [String: [Double]] = [:]
+        let deadline = Date().addingTimeInterval(60)
+        while Set(values.keys).count < oracle.count, Date() < deadline {
+            let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "windows", "-o", "beginning", "-e", "-q"])
+            values = [:]
+            for line in read.output.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                values["\(object["province"]!)|\(object["rowtime"]!)", default: []].append(object["pay_amount"] as! Double)
+            }
+            if values.count < oracle.count { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        #expect(Set(values.keys) == Set(oracle.keys), "killed after \(kills) s: \(last.error)")
+        for (key, expected) in oracle {
+            for actual in values[key] ?? [] {
+                #expect(abs(actual - expected) <= 1e-9 * abs(expected), "\(key): \(actual) vs Flink's \(expected) (killed after \(kills) s)")
+            }
+        }
+        #expect(last.interrupt() == 0)
     }
 }

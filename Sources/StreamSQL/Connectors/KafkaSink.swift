@@ -102,6 +102,7 @@ final class KafkaSink: Operator {
     }
 
     override func watermark(_ time: Int64) throws(SQLError) { try flush() }
+    override func prepareCheckpoint() throws(SQLError) { try flush() }
 
     override func close() throws(SQLError) { try finish() }
 

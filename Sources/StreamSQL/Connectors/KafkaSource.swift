@@ -13,8 +13,10 @@ struct KafkaSource: SourceRunner {
     let valueFormat: RecordFormat
     let keyFormat: RecordFormat?
     let progress: JobProgress?
+    let checkpointer: Checkpointer?
 
-    init(table: CatalogTable, catalog: Catalog, progress: JobProgress?) throws(SQLError) {
+    init(table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?) throws(SQLError) {
+        self.checkpointer = checkpointer
         settings = try KafkaTable(table: table, catalog: catalog)
         let prefix = table.options["value.format"] != nil ? "value." : ""
         valueFormat = try RecordFormat(table: table, columns: settings.valueColumns, format: settings.valueFormat, optionPrefix: prefix)
@@ -58,6 +60,10 @@ struct KafkaSource: SourceRunner {
                 lastDiscovery = .now()
             }
             reader.report(consumer: consumer)
+            if let checkpointer, checkpointer.isDue {
+                try reader.emitter.flush()
+                try checkpointer.take(source: try reader.state(consumer: consumer))
+            }
         }
         if reader.finished {
             try reader.emitter.finish()
@@ -128,7 +134,19 @@ private struct PartitionReader {
             return
         }
         let start: KafkaTable.Start = first ? settings.start : .earliest
-        let offsets = try startOffsets(fresh, start, admin: admin)
+        var offsets = try startOffsets(fresh, start, admin: admin)
+        // A job resuming from a checkpoint starts where it was; partitions new since start at their beginning.
+        var resumedWatermarks: [TopicPartition: Int64] = [:]
+        if first, let restored = source.checkpointer?.restored {
+            let earliest = try awaitClient { try await admin.listOffsets(fresh, spec: .earliest) }
+            offsets = earliest
+            for saved in restored.source.partitions {
+                let partition = TopicPartition(topic: saved.topic, partition: saved.partition)
+                guard offsets[partition] != nil else { continue }
+                offsets[partition] = max(saved.nextOffset, earliest[partition] ?? 0)
+                resumedWatermarks[partition] = saved.watermark
+            }
+        }
         var endOffsets: [TopicPartition: Int64] = [:]
         switch settings.end {
         case .unbounded: break
@@ -143,9 +161,14 @@ private struct PartitionReader {
         for partition in fresh {
             splitOf[partition] = partitions.count
             partitions.append(partition)
-            assemblers.append(RowAssembler(table: settings.table))
-            lastRecordAt.append(.now())
+            var assembler = RowAssembler(table: settings.table)
             splits.grow(to: partitions.count)
+            if let watermark = resumedWatermarks[partition] {
+                assembler.resume(watermark: watermark)
+                splits.advance(partitions.count - 1, to: watermark)
+            }
+            assemblers.append(assembler)
+            lastRecordAt.append(.now())
             starts[partition] = offsets[partition]
             if let end = endOffsets[partition] {
                 ends[partition] = end
@@ -184,8 +207,22 @@ private struct PartitionReader {
         }
     }
 
+    /// Where each partition is, for a checkpoint: the next offset to read and its watermark.
+    func state(consumer: KafkaConsumer) throws(SQLError) -> KafkaSourceState {
+        var saved: [KafkaSourceState.Partition] = []
+        for (split, partition) in partitions.enumerated() {
+            let position = try awaitClient { await consumer.position(topic: partition.topic, partition: partition.partition) }
+            saved.append(.init(topic: partition.topic, partition: partition.partition,
+                               nextOffset: position ?? starts[partition] ?? 0, watermark: assemblers[split].watermark))
+        }
+        return KafkaSourceState(partitions: saved)
+    }
+
     func describeStart() -> String {
         let names = Set(partitions.map(\.topic)).sorted().joined(separator: ", ")
+        if let restored = source.checkpointer?.restored {
+            return "\(Set(partitions.map(\.topic)).sorted().joined(separator: ", ")) (\(partitions.count) partitions) from checkpoint \(restored.sequence)"
+        }
         let place: String = switch settings.start {
         case .earliest: "from the earliest offsets"
         case .latest: "from the latest offsets"

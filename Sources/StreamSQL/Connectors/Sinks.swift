@@ -117,6 +117,7 @@ final class FileSink: Operator {
     }
 
     override func close() throws(SQLError) { try finish() }
+    override func prepareCheckpoint() throws(SQLError) { try flushBuffer() }
 }
 
 /// How JSON writes TIMESTAMP values (Flink's `json.timestamp-format.standard`).

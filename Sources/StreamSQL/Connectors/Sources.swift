@@ -21,9 +21,12 @@ enum Sources {
         }
     }
 
-    static func runner(for table: CatalogTable, catalog: Catalog, progress: JobProgress?) throws(SQLError) -> SourceRunner {
+    static func runner(for table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?) throws(SQLError) -> SourceRunner {
+        if checkpointer != nil, table.options.connector != "kafka" {
+            throw SQLError(.unsupported, "checkpoints are taken for Kafka sources; \(table.name) is a \(table.options.connector) table")
+        }
         switch table.options.connector {
-        case "kafka": return try KafkaSource(table: table, catalog: catalog, progress: progress)
+        case "kafka": return try KafkaSource(table: table, catalog: catalog, progress: progress, checkpointer: checkpointer)
         case "filesystem": return try FileSystemSource(table: table)
         case "datagen": return try DatagenSource(table: table)
         case "feed": return try FeedSource(table: table, feed: catalog.feed(for: table.name))
@@ -43,6 +46,11 @@ struct RowAssembler {
 
     init(table: CatalogTable) {
         self.table = table
+    }
+
+    /// Continues from a checkpoint's watermark.
+    mutating func resume(watermark: Int64) {
+        self.watermark = watermark
     }
 
     /// A row of the table's schema with the physical values in place and the rest NULL.

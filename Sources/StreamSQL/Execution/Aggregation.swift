@@ -28,7 +28,7 @@ public final class StopSignal: @unchecked Sendable {
 }
 
 /// The running state of one aggregate for one group (and window).
-struct Accumulator {
+struct Accumulator: Codable {
     var count: Int64 = 0
     var integerSum: Int64 = 0
     var doubleSum: Double = 0
@@ -40,6 +40,10 @@ struct Accumulator {
     var distinct: Set<Value>?
     /// A native aggregate's state.
     var state: Value = .null
+
+    private enum CodingKeys: String, CodingKey {
+        case count, integerSum, doubleSum, decimalSum, extreme, first, last, strings, distinct, state
+    }
 
     init(_ call: AggregateCall) {
         if call.distinct { distinct = [] }
@@ -127,7 +131,7 @@ struct Accumulator {
 /// it falls into, and when the watermark passes a window's end (end - 1 ms ≤ watermark)
 /// emits one row per key of the window and forgets it. A row whose windows have all fired
 /// already is late: it is dropped and counted (Flink's rule).
-final class WindowAggregateOperator: Operator {
+final class WindowAggregateOperator: Operator, StatefulOperator {
     let spec: WindowSpec
     let keys: [CompiledExpression]
     let aggregates: [AggregateCall]
@@ -146,6 +150,43 @@ final class WindowAggregateOperator: Operator {
         self.aggregates = aggregates
         self.eventTime = eventTime
         self.ltz = ltz
+    }
+
+    private struct SavedWindow: Codable {
+        var end: Int64
+        var key: Row
+        var start: Int64
+        var accumulators: [Accumulator]
+    }
+
+    private struct SavedState: Codable {
+        var watermark: Int64
+        var lateRows: Int64
+        var windows: [SavedWindow]
+        /// Sessions as windows: per key, each session's start, end and accumulators.
+        var sessions: [SavedWindow]
+    }
+
+    func saveState(_ encoder: JSONEncoder) throws -> Data {
+        var saved = SavedState(watermark: currentWatermark, lateRows: lateRows, windows: [], sessions: [])
+        for (end, keys) in windows {
+            for (key, entry) in keys { saved.windows.append(SavedWindow(end: end, key: key, start: entry.start, accumulators: entry.accumulators)) }
+        }
+        for (key, list) in sessions {
+            for session in list { saved.sessions.append(SavedWindow(end: session.end, key: key, start: session.start, accumulators: session.accumulators)) }
+        }
+        return try encoder.encode(saved)
+    }
+
+    func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
+        let saved = try decoder.decode(SavedState.self, from: data)
+        currentWatermark = saved.watermark
+        lateRows = saved.lateRows
+        windows = [:]
+        for window in saved.windows { windows[window.end, default: [:]][window.key] = (window.start, window.accumulators) }
+        sessions = [:]
+        for session in saved.sessions { sessions[session.key, default: []].append((session.start, session.end, session.accumulators)) }
+        for key in sessions.keys { sessions[key]!.sort { $0.start < $1.start } }
     }
 
     override var statistics: [String: Int64] { ["late rows dropped": lateRows, "open windows": Int64(windows.values.reduce(0) { $0 + $1.count } + sessions.values.reduce(0) { $0 + $1.count })] }
@@ -297,7 +338,7 @@ final class WindowAggregateOperator: Operator {
 /// GROUP BY without a window: updates each group's result as rows arrive and emits the
 /// change (+I the first time, then -U old and +U new) — or, in batch mode, each group's
 /// final result once at the end.
-final class GroupAggregateOperator: Operator {
+final class GroupAggregateOperator: Operator, StatefulOperator {
     let keys: [CompiledExpression]
     let aggregates: [AggregateCall]
     let emitAtEnd: Bool
@@ -308,6 +349,24 @@ final class GroupAggregateOperator: Operator {
         self.keys = keys
         self.aggregates = aggregates
         self.emitAtEnd = emitAtEnd
+    }
+
+    private struct SavedGroup: Codable {
+        var key: Row
+        var accumulators: [Accumulator]
+        var emitted: Row?
+    }
+
+    func saveState(_ encoder: JSONEncoder) throws -> Data {
+        let keys = emitAtEnd ? order : Array(groups.keys)
+        return try encoder.encode(keys.map { SavedGroup(key: $0, accumulators: groups[$0]!.accumulators, emitted: groups[$0]!.emitted) })
+    }
+
+    func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
+        let saved = try decoder.decode([SavedGroup].self, from: data)
+        groups = [:]
+        order = emitAtEnd ? saved.map(\.key) : []
+        for group in saved { groups[group.key] = (group.accumulators, group.emitted) }
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {

@@ -1,3 +1,4 @@
+import Foundation
 import SQLSyntax
 
 /// What a row of a changelog does (Flink's RowKind): insert, the old and new value of an
@@ -31,6 +32,11 @@ class Operator {
     /// what they hold and let go.
     func close() throws(SQLError) {
         try output?.close()
+    }
+
+    /// A checkpoint is about to be taken: sinks make sure what they were given is written.
+    func prepareCheckpoint() throws(SQLError) {
+        try output?.prepareCheckpoint()
     }
 
     /// Statistics for the job status and EXPLAIN ANALYZE-style reports.
@@ -162,8 +168,11 @@ final class WindowAssignOperator: Operator {
 }
 
 /// Drops rows already seen (SELECT DISTINCT, UNION): the first of each is inserted.
-final class DistinctOperator: Operator {
+final class DistinctOperator: Operator, StatefulOperator {
     private var seen: Set<Row> = []
+
+    func saveState(_ encoder: JSONEncoder) throws -> Data { try encoder.encode(seen) }
+    func restoreState(_ data: Data, _ decoder: JSONDecoder) throws { seen = try decoder.decode(Set<Row>.self, from: data) }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         let fresh = rows.filter { seen.insert($0).inserted }
@@ -211,7 +220,7 @@ final class SortOperator: Operator {
 }
 
 /// The first `count` rows after `offset`; asks its source to stop once it has them.
-final class LimitOperator: Operator {
+final class LimitOperator: Operator, StatefulOperator {
     let count: Int
     let offset: Int
     private var seen = 0
@@ -223,6 +232,9 @@ final class LimitOperator: Operator {
         self.offset = offset
         self.stop = stop
     }
+
+    func saveState(_ encoder: JSONEncoder) throws -> Data { try encoder.encode([seen]) }
+    func restoreState(_ data: Data, _ decoder: JSONDecoder) throws { seen = try decoder.decode([Int].self, from: data)[0] }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         guard !done else { return }

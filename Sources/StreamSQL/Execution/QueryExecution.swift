@@ -16,6 +16,10 @@ final class QueryExecution: @unchecked Sendable {
 
     /// Where a background job's counts go (nil for a query someone watches).
     let progress: JobProgress?
+    /// Saves the job's state now and then; set before `build` (sources take it up).
+    var checkpointer: Checkpointer? {
+        didSet { checkpointer?.execution = self }
+    }
 
     init(catalog: Catalog, stop: StopSignal, progress: JobProgress? = nil) {
         self.catalog = catalog
@@ -45,7 +49,10 @@ final class QueryExecution: @unchecked Sendable {
                 entry.output = downstream
                 operators.append(entry)
             }
-            sources.append((try Sources.runner(for: table, catalog: catalog, progress: progress), entry))
+            if checkpointer != nil, !sources.isEmpty {
+                throw SQLError(.unsupported, "checkpoints are taken for an INSERT that reads one Kafka table; this one reads several")
+            }
+            sources.append((try Sources.runner(for: table, catalog: catalog, progress: progress, checkpointer: checkpointer), entry))
             return downstream
         case let .values(rows):
             sources.append((ValuesSource(rows: rows), downstream))
@@ -86,6 +93,11 @@ final class QueryExecution: @unchecked Sendable {
             }
             return union
         }
+    }
+
+    /// Sinks write out what they hold (called by the checkpointer).
+    func prepareCheckpoint() throws(SQLError) {
+        for (_, entry) in sources { try entry.prepareCheckpoint() }
     }
 
     /// Runs every source to its end (or until stopped).

@@ -4,7 +4,7 @@ import SQLSyntax
 /// One SQL value at run time. Integers of every width are `Int64`, FLOAT and DOUBLE are
 /// `Double`; date and time values count from the Unix epoch in UTC (TIMESTAMP has no zone:
 /// its fields are read as if it were UTC, which is how Flink aligns windows on it).
-public enum Value: Sendable, Hashable {
+public enum Value: Sendable, Hashable, Codable {
     case null
     case boolean(Bool)
     case integer(Int64)
@@ -24,7 +24,7 @@ public enum Value: Sendable, Hashable {
     case map([MapEntry])
     case row([Value])
 
-    public struct MapEntry: Sendable, Hashable {
+    public struct MapEntry: Sendable, Hashable, Codable {
         public var key: Value
         public var value: Value
 

@@ -16,6 +16,9 @@ struct SQLRunner {
     let format: ResultFormat
     /// For Kafka tables without `properties.bootstrap.servers`.
     let bootstrap: String
+    /// Where jobs keep their checkpoints.
+    let dataDirectory: String
+    let fresh: Bool
 
     /// Runs the script on a thread of its own: the engine blocks while it waits for Kafka,
     /// which must not take one of Swift's few concurrency threads.
@@ -38,6 +41,8 @@ struct SQLRunner {
     private func runHere(_ script: String) throws {
         let engine = Engine()
         engine.catalog.defaultBootstrap = bootstrap
+        engine.dataDirectory = dataDirectory
+        engine.ignoreCheckpoints = fresh
         engine.onJobNote = { job, note in
             try? FileHandle.standardError.write(contentsOf: Data("job \(job.id): \(note)\n".utf8))
         }
