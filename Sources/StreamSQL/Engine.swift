@@ -241,12 +241,17 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
-    /// INSERTs over bounded inputs run to their end here; over unbounded ones (Kafka
-    /// topics) they become a background job and this returns its id, as Flink's SQL client
-    /// does (`SET 'table.dml-sync' = 'true'` runs them here too, until stopped).
+    /// INSERTs over files and generated rows run to their end here; ones that read Kafka
+    /// topics (or never end) become a background job — checkpointed when asked — and this
+    /// returns its id, as Flink's SQL client does (`SET 'table.dml-sync' = 'true'` runs them
+    /// here too, until they end or are stopped).
     private func run(_ inserts: [Insert], writer: ResultWriter, stop: StopSignal) throws(SQLError) {
         let planned = try inserts.map { insert throws(SQLError) in (insert, try planInsert(insert)) }
-        let continuous = planned.contains { !$0.1.0.bounded }
+        func readsKafka(_ node: PlanNode) -> Bool {
+            if case let .scan(table) = node.kind, table.options.connector == "kafka" { return true }
+            return node.inputs.contains(where: readsKafka)
+        }
+        let continuous = planned.contains { !$0.1.0.bounded || readsKafka($0.1.0) }
         if continuous, catalog.setting("table.dml-sync", default: "false") != "true" {
             return try startJob(planned, writer: writer, stop: stop)
         }
@@ -281,7 +286,7 @@ public final class Engine: @unchecked Sendable {
                     + (planned.count > 1 ? "/part-\(position)" : "")
                 execution.checkpointer = try Checkpointer(folder: folder, job: name, intervalMs: max(interval, 10), fresh: ignoreCheckpoints)
             }
-            try execution.build(node, into: try sink(for: table, at: insert.table.range, progress: progress))
+            try execution.build(node, into: OutputCounter(progress: progress, sink: try sink(for: table, at: insert.table.range, progress: progress)))
             if let checkpointer = execution.checkpointer, let restored = checkpointer.restored {
                 try checkpointer.restoreOperators(execution)
                 resumed.append(restored.sequence)

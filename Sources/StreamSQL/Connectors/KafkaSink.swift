@@ -70,7 +70,6 @@ final class KafkaSink: Operator {
         let producer = self.producer
         try awaitClient { [records] in try await producer.enqueue(contentsOf: records) }
         unflushed += records.count
-        progress?.wrote(records.count)
     }
 
     /// The value bytes; a raw value that is NULL is a message without a value.

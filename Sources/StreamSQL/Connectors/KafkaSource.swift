@@ -79,14 +79,16 @@ struct KafkaSource: SourceRunner {
     }
 }
 
-/// The running state of a Kafka read: partitions as splits, their assemblers and
+/// The running state of a Kafka read: partitions as splits, their
 /// watermarks, where each starts and (when bounded) ends.
 private struct PartitionReader {
     let source: KafkaSource
     var emitter: BatchEmitter
     var splitOf: [TopicPartition: Int] = [:]
     var partitions: [TopicPartition] = []
-    var assemblers: [RowAssembler] = []
+    let assembler: RowAssembler
+    /// Each partition's own watermark (from its rows' event times).
+    var watermarks: [Int64] = []
     var splits = SplitWatermarks(splits: 0)
     var lastRecordAt: [DispatchTime] = []
     /// Where each partition's reading ends (exclusive), when bounded.
@@ -98,6 +100,7 @@ private struct PartitionReader {
     init(source: KafkaSource, output: Operator) {
         self.source = source
         emitter = BatchEmitter(output: output, progress: source.progress)
+        assembler = RowAssembler(table: source.settings.table)
     }
 
     var settings: KafkaTable { source.settings }
@@ -161,13 +164,9 @@ private struct PartitionReader {
         for partition in fresh {
             splitOf[partition] = partitions.count
             partitions.append(partition)
-            var assembler = RowAssembler(table: settings.table)
             splits.grow(to: partitions.count)
-            if let watermark = resumedWatermarks[partition] {
-                assembler.resume(watermark: watermark)
-                splits.advance(partitions.count - 1, to: watermark)
-            }
-            assemblers.append(assembler)
+            watermarks.append(resumedWatermarks[partition] ?? Int64.min)
+            if let watermark = resumedWatermarks[partition] { splits.advance(partitions.count - 1, to: watermark) }
             lastRecordAt.append(.now())
             starts[partition] = offsets[partition]
             if let end = endOffsets[partition] {
@@ -213,7 +212,7 @@ private struct PartitionReader {
         for (split, partition) in partitions.enumerated() {
             let position = try awaitClient { await consumer.position(topic: partition.topic, partition: partition.partition) }
             saved.append(.init(topic: partition.topic, partition: partition.partition,
-                               nextOffset: position ?? starts[partition] ?? 0, watermark: assemblers[split].watermark))
+                               nextOffset: position ?? starts[partition] ?? 0, watermark: watermarks[split]))
         }
         return KafkaSourceState(partitions: saved)
     }
@@ -237,23 +236,28 @@ private struct PartitionReader {
         guard !records.isEmpty else { return }
         let table = settings.table
         let now = DispatchTime.now()
+        // Records come in runs of one partition: its split is looked up once per run.
+        var current: (topic: String, partition: Int32, split: Int?, end: Int64)?
         for record in records {
-            let target = TopicPartition(topic: record.topic, partition: record.partition)
-            guard let split = splitOf[target], !done.contains(target) else { continue }
-            if let end = ends[target], record.offset >= end { continue }
-            lastRecordAt[split] = now
-            var row = assemblers[split].emptyRow()
+            if current == nil || current!.partition != record.partition || current!.topic != record.topic {
+                let target = TopicPartition(topic: record.topic, partition: record.partition)
+                let split = done.contains(target) ? nil : splitOf[target]
+                current = (record.topic, record.partition, split, ends[target] ?? Int64.max)
+                if let split { lastRecordAt[split] = now }
+            }
+            guard let split = current!.split, record.offset < current!.end else { continue }
+            var row = assembler.emptyRow()
             do throws(SQLError) {
                 guard try decode(record, into: &row) else {
                     skipped += 1
                     continue
                 }
                 for (index, key) in table.metadata { row[index] = metadataValue(key, record, type: table.schema.columns[index].type) }
-                let moved = try assemblers[split].complete(&row)
+                let moved = try assembler.complete(&row, watermark: &watermarks[split])
                 splits.active(split)
                 try emitter.add(row)
                 if moved {
-                    splits.advance(split, to: assemblers[split].watermark)
+                    splits.advance(split, to: watermarks[split])
                     if let combined = splits.combined { try emitter.watermark(combined) }
                 }
             } catch {

@@ -48,16 +48,16 @@ struct RowAssembler {
         self.table = table
     }
 
-    /// Continues from a checkpoint's watermark.
-    mutating func resume(watermark: Int64) {
-        self.watermark = watermark
-    }
-
     /// A row of the table's schema with the physical values in place and the rest NULL.
     func emptyRow() -> Row { Array(repeating: .null, count: table.schema.columns.count) }
 
     /// Fills the computed columns; returns whether the watermark moved (to `watermark`).
     mutating func complete(_ row: inout Row) throws(SQLError) -> Bool {
+        try complete(&row, watermark: &watermark)
+    }
+
+    /// The same for a source that keeps one watermark per split and one assembler for all.
+    func complete(_ row: inout Row, watermark: inout Int64) throws(SQLError) -> Bool {
         for (index, expression) in table.computed { row[index] = try expression.evaluate(row) }
         guard let (_, expression) = table.watermark, let time = try expression.evaluate(row).timestampMicros, time > watermark else { return false }
         watermark = time

@@ -41,8 +41,38 @@ struct Accumulator: Codable {
     /// A native aggregate's state.
     var state: Value = .null
 
+    // Checkpoints write only what differs from a fresh accumulator: most aggregates use one or two fields.
     private enum CodingKeys: String, CodingKey {
-        case count, integerSum, doubleSum, decimalSum, extreme, first, last, strings, distinct, state
+        case count = "c", integerSum = "i", doubleSum = "f", decimalSum = "d", extreme = "x", first = "a", last = "z", strings = "s"
+        case distinct = "u", state = "n"
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if count != 0 { try container.encode(count, forKey: .count) }
+        if integerSum != 0 { try container.encode(integerSum, forKey: .integerSum) }
+        if doubleSum != 0 { try container.encode(doubleSum, forKey: .doubleSum) }
+        if decimalSum != 0 { try container.encode(decimalSum.description, forKey: .decimalSum) }
+        if !extreme.isNull { try container.encode(extreme, forKey: .extreme) }
+        try container.encodeIfPresent(first, forKey: .first)
+        if !last.isNull { try container.encode(last, forKey: .last) }
+        if !strings.isEmpty { try container.encode(strings, forKey: .strings) }
+        try container.encodeIfPresent(distinct, forKey: .distinct)
+        if !state.isNull { try container.encode(state, forKey: .state) }
+    }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        count = try container.decodeIfPresent(Int64.self, forKey: .count) ?? 0
+        integerSum = try container.decodeIfPresent(Int64.self, forKey: .integerSum) ?? 0
+        doubleSum = try container.decodeIfPresent(Double.self, forKey: .doubleSum) ?? 0
+        decimalSum = try container.decodeIfPresent(String.self, forKey: .decimalSum).flatMap { Decimal(string: $0) } ?? Decimal()
+        extreme = try container.decodeIfPresent(Value.self, forKey: .extreme) ?? .null
+        first = try container.decodeIfPresent(Value.self, forKey: .first)
+        last = try container.decodeIfPresent(Value.self, forKey: .last) ?? .null
+        strings = try container.decodeIfPresent([String].self, forKey: .strings) ?? []
+        distinct = try container.decodeIfPresent(Set<Value>.self, forKey: .distinct)
+        state = try container.decodeIfPresent(Value.self, forKey: .state) ?? .null
     }
 
     init(_ call: AggregateCall) {

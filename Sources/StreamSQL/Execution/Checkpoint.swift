@@ -106,6 +106,8 @@ final class Checkpointer: @unchecked Sendable {
     /// given before this point is on the broker before the checkpoint says it was read.
     func take(source: KafkaSourceState) throws(SQLError) {
         guard let execution else { return }
+        let started = DispatchTime.now()
+        defer { execution.progress?.checkpointTaken(milliseconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6) }
         try execution.prepareCheckpoint()
         var operators: [String: Data] = [:]
         do {

@@ -10,6 +10,8 @@ public final class JobProgress: @unchecked Sendable {
     private var watermark = Int64.min
     private var lag: [String: Int64] = [:]
     private var notes: [String] = []
+    private var checkpoints = 0
+    private var longestCheckpointMs: Double = 0
     /// Called with each note as it is made (the CLI prints them); set before the job starts.
     var onNote: (@Sendable (String) -> Void)?
 
@@ -39,6 +41,14 @@ public final class JobProgress: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// A checkpoint was taken; the job's input waited `milliseconds` for it.
+    func checkpointTaken(milliseconds: Double) {
+        lock.lock()
+        checkpoints += 1
+        longestCheckpointMs = max(longestCheckpointMs, milliseconds)
+        lock.unlock()
+    }
+
     /// Something the job wants its owner to know (where it started reading, a topic it waits for).
     func note(_ text: String) {
         lock.lock()
@@ -55,13 +65,32 @@ public final class JobProgress: @unchecked Sendable {
         /// Records behind the end of each partition, by "topic-partition".
         public var lag: [String: Int64]
         public var notes: [String]
+        public var checkpoints: Int
+        /// The longest pause a checkpoint made, in milliseconds.
+        public var longestCheckpointMs: Double
     }
 
     public var snapshot: Snapshot {
         lock.lock()
         defer { lock.unlock() }
         return Snapshot(rowsIn: rowsIn, rowsOut: rowsOut, watermark: watermark == Int64.min || watermark == Int64.max ? nil : watermark,
-                        lag: lag, notes: notes)
+                        lag: lag, notes: notes, checkpoints: checkpoints, longestCheckpointMs: longestCheckpointMs)
+    }
+}
+
+/// Counts the rows a job's sink is given (the "after" rows of a changelog).
+final class OutputCounter: Operator {
+    let progress: JobProgress
+
+    init(progress: JobProgress, sink: Operator) {
+        self.progress = progress
+        super.init()
+        output = sink
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        progress.wrote(kinds?.count { $0 != .updateBefore } ?? rows.count)
+        try output?.process(rows, kinds: kinds)
     }
 }
 

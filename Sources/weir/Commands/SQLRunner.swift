@@ -65,8 +65,10 @@ struct SQLRunner {
         }
         for job in engine.jobs.all where job.status != .running {
             let progress = job.progress.snapshot
+            let checkpoints = progress.checkpoints == 0 ? ""
+                : String(format: ", %d checkpoints (the longest %.1f ms)", progress.checkpoints, progress.longestCheckpointMs)
             try? FileHandle.standardError.write(contentsOf: Data(
-                "job \(job.id) \(job.status == .finished ? "finished" : job.status == .stopped ? "stopped" : "failed"): \(progress.rowsIn) rows in, \(progress.rowsOut) rows out\n".utf8))
+                "job \(job.id) \(job.status == .finished ? "finished" : job.status == .stopped ? "stopped" : "failed"): \(progress.rowsIn) rows in, \(progress.rowsOut) rows out\(checkpoints)\n".utf8))
         }
         if !failed.isEmpty { throw CommandFailure(failed.joined(separator: "\n")) }
     }
