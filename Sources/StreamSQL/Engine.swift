@@ -248,7 +248,7 @@ public final class Engine: @unchecked Sendable {
     private func run(_ inserts: [Insert], writer: ResultWriter, stop: StopSignal) throws(SQLError) {
         let planned = try inserts.map { insert throws(SQLError) in (insert, try planInsert(insert)) }
         func readsKafka(_ node: PlanNode) -> Bool {
-            if case let .scan(table) = node.kind, table.options.connector == "kafka" { return true }
+            if case let .scan(table) = node.kind, ["kafka", "upsert-kafka"].contains(table.options.connector) { return true }
             return node.inputs.contains(where: readsKafka)
         }
         let continuous = planned.contains { !$0.1.0.bounded || readsKafka($0.1.0) }

@@ -276,4 +276,66 @@ final class RunningWeir: @unchecked Sendable {
         }
         #expect(last.interrupt() == 0)
     }
+
+    /// A GROUP BY without a window is a changelog: written to upsert-kafka it leaves each
+    /// key's latest row as the key's last message; read back by an upsert-kafka table, the
+    /// messages are a changelog again (+I, -U/+U, and -D for a tombstone).
+    @Test func nonWindowedCountsThroughUpsertKafka() async throws {
+        let broker = try WeirBrokerProcess()
+        #expect(try runWeir(["topics", "create", "clicks", "--partitions", "2", "--bootstrap", broker.bootstrap]).status == 0)
+        #expect(try runWeir(["topics", "create", "counts", "--bootstrap", broker.bootstrap]).status == 0)
+        let users = ["ana", "bo", "cy", "ana", "ana", "bo", "dee", "cy", "ana"]
+        let events = users.enumerated().map { #"{"user":"\#($1)","url":"/page/\#($0)"}"# }
+        #expect(try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "clicks"], input: events.joined(separator: "\n") + "\n").status == 0)
+        let job = Self.script("""
+            CREATE TABLE clicks (`user` STRING, url STRING) WITH ('connector' = 'kafka', 'topic' = 'clicks', 'format' = 'json',
+              'scan.startup.mode' = 'earliest-offset');
+            CREATE TABLE counts (`user` STRING, clicks BIGINT, last_url STRING, PRIMARY KEY (`user`) NOT ENFORCED)
+            WITH ('connector' = 'upsert-kafka', 'topic' = 'counts', 'key.format' = 'json', 'value.format' = 'json');
+            INSERT INTO counts SELECT `user`, COUNT(*), LAST_VALUE(url) FROM clicks GROUP BY `user`;
+            """)
+        let weir = try RunningWeir(["-f", job, "--bootstrap", broker.bootstrap])
+        let expected = ["ana": 4, "bo": 2, "cy": 2, "dee": 1]
+        var latest: [String: Int] = [:]
+        let deadline = Date().addingTimeInterval(30)
+        repeat {
+            let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "counts", "-o", "beginning", "-e", "-q", "-f", "%k\t%s\n"])
+            latest = [:]
+            for line in read.output.split(separator: "\n") {
+                let parts = line.split(separator: "\t").map(String.init)
+                let key = try JSONSerialization.jsonObject(with: Data(parts[0].utf8)) as! [String: Any]
+                let value = try JSONSerialization.jsonObject(with: Data(parts[1].utf8)) as! [String: Any]
+                #expect(key.count == 1, "the message key is the primary key: \(parts[0])")
+                latest[key["user"] as! String] = value["clicks"] as? Int
+            }
+            if latest != expected { try await Task.sleep(for: .milliseconds(200)) }
+        } while latest != expected && Date() < deadline
+        #expect(latest == expected, "\(weir.error)")
+        #expect(weir.interrupt() == 0)
+
+        // A tombstone for dee, then the topic read as a changelog.
+        #expect(try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "counts", "-K", "|", "-Z"],
+                                         input: #"{"user":"dee"}|"# + "\n").status == 0)
+        let query = Self.script("""
+            CREATE TABLE counts (`user` STRING, clicks BIGINT, last_url STRING, PRIMARY KEY (`user`) NOT ENFORCED)
+            WITH ('connector' = 'upsert-kafka', 'topic' = 'counts', 'key.format' = 'json', 'value.format' = 'json',
+                  'scan.bounded.mode' = 'latest-offset');
+            SELECT `user`, clicks FROM counts;
+            """)
+        let read = try runWeir(["-f", query, "--format", "csv", "--bootstrap", broker.bootstrap])
+        #expect(read.status == 0, "\(read.error)")
+        var table: [String: String] = [:]
+        var operations: [String: Int] = [:]
+        for line in read.output.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",").map(String.init)
+            operations[fields[0], default: 0] += 1
+            switch fields[0] {
+            case "+I", "+U": table[fields[1]] = fields[2]
+            case "-D": table[fields[1]] = nil
+            default: #expect(table[fields[1]] == fields[2], "-U retracts the row shown: \(line)")
+            }
+        }
+        #expect(table == ["ana": "4", "bo": "2", "cy": "2"], "\(read.output)")
+        #expect(operations["-D"] == 1 && operations["+I"] == 4 && operations["-U"] == operations["+U"], "\(operations)")
+    }
 }

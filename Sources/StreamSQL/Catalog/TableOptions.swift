@@ -34,9 +34,12 @@ struct TableOptions: Sendable {
         "kafka": ["topic", "topic-pattern", "properties.bootstrap.servers", "properties.group.id", "scan.startup.mode",
                   "scan.startup.timestamp-millis", "scan.startup.specific-offsets", "scan.bounded.mode",
                   "scan.bounded.timestamp-millis", "scan.bounded.specific-offsets", "format", "key.format", "key.fields",
-                  "value.format", "value.fields-include", "sink.partitioner", "scan.watermark.idle-timeout", "connector.version"],
+                  "value.format", "value.fields-include", "sink.partitioner", "scan.watermark.idle-timeout", "connector.version",
+                  "scan.topic-partition-discovery.interval", "key.fields-prefix", "sink.delivery-guarantee", "sink.parallelism",
+                  "update-mode"],
         "upsert-kafka": ["topic", "properties.bootstrap.servers", "key.format", "value.format", "value.fields-include",
-                         "sink.buffer-flush.max-rows", "sink.buffer-flush.interval"],
+                         "sink.buffer-flush.max-rows", "sink.buffer-flush.interval", "scan.bounded.mode", "scan.bounded.timestamp-millis",
+                         "scan.bounded.specific-offsets", "scan.watermark.idle-timeout", "key.fields-prefix", "sink.parallelism"],
     ]
 
     init(_ options: [TableOption], columns: [String]) throws(SQLError) {

@@ -96,6 +96,9 @@ private struct PartitionReader {
     var done: Set<TopicPartition> = []
     var skipped: Int64 = 0
     var starts: [TopicPartition: Int64] = [:]
+    /// upsert-kafka: the latest row of each key (its PRIMARY KEY values), so a new value is
+    /// an update (-U old, +U new) and a tombstone a delete, as Flink's changelog gives them.
+    var upserted: [Row: Row] = [:]
 
     init(source: KafkaSource, output: Operator) {
         self.source = source
@@ -141,6 +144,7 @@ private struct PartitionReader {
         // A job resuming from a checkpoint starts where it was; partitions new since start at their beginning.
         var resumedWatermarks: [TopicPartition: Int64] = [:]
         if first, let restored = source.checkpointer?.restored {
+            for row in restored.source.upserted ?? [] { upserted[settings.keyColumns.map { row[$0] }] = row }
             let earliest = try awaitClient { try await admin.listOffsets(fresh, spec: .earliest) }
             offsets = earliest
             for saved in restored.source.partitions {
@@ -214,7 +218,7 @@ private struct PartitionReader {
             saved.append(.init(topic: partition.topic, partition: partition.partition,
                                nextOffset: position ?? starts[partition] ?? 0, watermark: watermarks[split]))
         }
-        return KafkaSourceState(partitions: saved)
+        return KafkaSourceState(partitions: saved, upserted: settings.upsert ? Array(upserted.values) : nil)
     }
 
     func describeStart() -> String {
@@ -248,6 +252,10 @@ private struct PartitionReader {
             guard let split = current!.split, record.offset < current!.end else { continue }
             var row = assembler.emptyRow()
             do throws(SQLError) {
+                if settings.upsert {
+                    try upsert(record, split: split)
+                    continue
+                }
                 guard try decode(record, into: &row) else {
                     skipped += 1
                     continue
@@ -265,6 +273,44 @@ private struct PartitionReader {
             }
         }
         try emitter.flush()
+    }
+
+    /// An upsert-kafka record: the key names the row, the value is its new state (none: deleted).
+    private mutating func upsert(_ record: ConsumerRecord, split: Int) throws(SQLError) {
+        let table = settings.table
+        var row = assembler.emptyRow()
+        guard let keyFormat = source.keyFormat, let key = record.key else {
+            skipped += 1 // a message without a key names no row
+            return
+        }
+        guard try Array(key).withUnsafeBufferPointer({ bytes throws(SQLError) in try keyFormat.decode(bytes, 0, bytes.count, into: &row, table: table) }) else {
+            skipped += 1
+            return
+        }
+        let keyValues = settings.keyColumns.map { row[$0] }
+        guard let value = record.value else {
+            if let previous = upserted.removeValue(forKey: keyValues) { try emitter.add(previous, kind: .delete) }
+            return
+        }
+        guard try value.withUnsafeBufferPointer({ bytes throws(SQLError) in try source.valueFormat.decode(bytes, 0, bytes.count, into: &row, table: table) }) else {
+            skipped += 1
+            return
+        }
+        for (index, key) in table.metadata { row[index] = metadataValue(key, record, type: table.schema.columns[index].type) }
+        let moved = try assembler.complete(&row, watermark: &watermarks[split])
+        splits.active(split)
+        if let previous = upserted[keyValues] {
+            guard previous != row else { return }
+            try emitter.add(previous, kind: .updateBefore)
+            try emitter.add(row, kind: .updateAfter)
+        } else {
+            try emitter.add(row, kind: .insert)
+        }
+        upserted[keyValues] = row
+        if moved {
+            splits.advance(split, to: watermarks[split])
+            if let combined = splits.combined { try emitter.watermark(combined) }
+        }
     }
 
     /// False when the record is skipped (an ignore-parse-errors format).

@@ -72,7 +72,8 @@ struct KafkaTable {
         }
         if upsert, topics.count != 1 { throw SQLError(.plan, "the upsert-kafka table \(table.name) needs exactly one 'topic'") }
 
-        start = try Self.start(options, table: table.name, upsert: upsert, hasGroup: groupId != nil)
+        // upsert-kafka reads a topic whole (Flink has no startup mode for it): the latest value of every key.
+        start = upsert ? .earliest : try Self.start(options, table: table.name, upsert: upsert, hasGroup: groupId != nil)
         end = try Self.end(options, table: table.name)
 
         // Key and value.

@@ -13,7 +13,7 @@ enum Sources {
     static func isBounded(_ table: CatalogTable) -> Bool {
         switch table.options.connector {
         case "filesystem": return true
-        case "kafka": return table.options["scan.bounded.mode"].map { $0 != "unbounded" } ?? false
+        case "kafka", "upsert-kafka": return table.options["scan.bounded.mode"].map { $0 != "unbounded" } ?? false
         case "datagen": return table.options["number-of-rows"] != nil || table.definition.columns.contains { column in
             table.options["fields.\(column.name.name).kind"] == "sequence"
         }
@@ -22,11 +22,11 @@ enum Sources {
     }
 
     static func runner(for table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?) throws(SQLError) -> SourceRunner {
-        if checkpointer != nil, table.options.connector != "kafka" {
+        if checkpointer != nil, !["kafka", "upsert-kafka"].contains(table.options.connector) {
             throw SQLError(.unsupported, "checkpoints are taken for Kafka sources; \(table.name) is a \(table.options.connector) table")
         }
         switch table.options.connector {
-        case "kafka": return try KafkaSource(table: table, catalog: catalog, progress: progress, checkpointer: checkpointer)
+        case "kafka", "upsert-kafka": return try KafkaSource(table: table, catalog: catalog, progress: progress, checkpointer: checkpointer)
         case "filesystem": return try FileSystemSource(table: table)
         case "datagen": return try DatagenSource(table: table)
         case "feed": return try FeedSource(table: table, feed: catalog.feed(for: table.name))
@@ -131,6 +131,8 @@ struct BatchEmitter {
     let output: Operator
     let progress: JobProgress?
     private var batch: [Row] = []
+    /// The batch's row kinds, once a row other than an insertion is in it.
+    private var kinds: [RowKind]?
     private var emittedWatermark = Int64.min
     static let batchSize = 1024
 
@@ -142,15 +144,26 @@ struct BatchEmitter {
 
     mutating func add(_ row: Row) throws(SQLError) {
         batch.append(row)
+        kinds?.append(.insert)
+        if batch.count >= Self.batchSize { try flush() }
+    }
+
+    /// A row of a changelog (an upsert source's updates and deletes).
+    mutating func add(_ row: Row, kind: RowKind) throws(SQLError) {
+        if kind != .insert, kinds == nil { kinds = Array(repeating: .insert, count: batch.count) }
+        batch.append(row)
+        kinds?.append(kind)
         if batch.count >= Self.batchSize { try flush() }
     }
 
     mutating func flush() throws(SQLError) {
         guard !batch.isEmpty else { return }
         let rows = batch
+        let rowKinds = kinds
         batch.removeAll(keepingCapacity: true)
+        kinds = nil
         progress?.read(rows.count)
-        try output.process(rows, kinds: nil)
+        try output.process(rows, kinds: rowKinds)
     }
 
     mutating func watermark(_ time: Int64) throws(SQLError) {

@@ -224,6 +224,9 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     private func fresh() -> [Accumulator] { aggregates.map { Accumulator($0) } }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        if let kinds, kinds.contains(where: { $0 == .updateBefore || $0 == .delete }) {
+            throw SQLError(.unsupported, "a window aggregates insertions only, and its input updates rows (an upsert-kafka table or a GROUP BY without a window)")
+        }
         let now = Int64(Date().timeIntervalSince1970 * 1000) * 1000
         for row in rows {
             var key: Row = []

@@ -18,6 +18,8 @@ struct KafkaSourceState: Codable, Equatable {
     }
 
     var partitions: [Partition]
+    /// An upsert-kafka source's latest row per key (to emit updates and deletes after a restart).
+    var upserted: [Row]?
 }
 
 /// One checkpoint on disk: the source's position and every stateful operator's state, taken
