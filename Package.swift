@@ -69,8 +69,8 @@ let package = Package(
         // The streaming SQL engine: catalog, planner, expressions, operators, windows,
         // connectors and formats; Kafka tables read and write through KafkaClient.
         .target(name: "StreamSQL", dependencies: ["SQLSyntax", "KafkaClient", "KafkaProtocol"]),
-        // The seeds' data sets as generators (payments now; words, user events, recipes and
-        // clicks with `weir demo`).
+        // The seeds' data sets as generators: the oracle's payment file, and the live streams
+        // of `weir demo` (payments, words, user events, recipes, clicks).
         .target(name: "DemoData", dependencies: ["StreamSQL"]),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
         .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),
@@ -82,6 +82,7 @@ let package = Package(
                 "KafkaBroker",
                 "SQLSyntax",
                 "StreamSQL",
+                "DemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -15,7 +15,7 @@ struct Weir: AsyncParsableCommand {
         broker, and `dump-log` for Kafka segment files.
         """,
         version: "0.1.0",
-        subcommands: [SQLCommand.self, BrokerCommand.self, Topics.self, Produce.self, Consume.self, Groups.self, DumpLog.self],
+        subcommands: [SQLCommand.self, BrokerCommand.self, Topics.self, Produce.self, Consume.self, Groups.self, DemoCommand.self, DumpLog.self],
         defaultSubcommand: SQLCommand.self
     )
 }

@@ -338,4 +338,42 @@ final class RunningWeir: @unchecked Sendable {
         #expect(table == ["ana": "4", "bo": "2", "cy": "2"], "\(read.output)")
         #expect(operations["-D"] == 1 && operations["+I"] == 4 && operations["-U"] == operations["+U"], "\(operations)")
     }
+
+    /// `weir demo` writes the seeds' data sets; the Kafka demos run on them as README says.
+    @Test func demoGeneratorsAndKafkaDemos() async throws {
+        let broker = try WeirBrokerProcess()
+        let bootstrap = ["--bootstrap", broker.bootstrap]
+        #expect(try runWeir(["demo", "user-events"] + bootstrap).status == 0)
+        let tumble = try await ChildProcess.run(try weirBinary().path, ["-f", "demos/kafka-user-events.sql", "--format", "csv"] + bootstrap,
+                                          directory: Self.repository)
+        #expect(tumble.status == 0, "\(tumble.error)")
+        #expect(tumble.output == "a,max_b,hour_start\na,3,2013-01-01 00:00:00\nb,2,2013-01-01 00:00:00\na,5,2013-01-01 01:00:00\nb,4,2013-01-01 01:00:00\n")
+
+        #expect(try runWeir(["demo", "payments", "--count", "50", "--rate", "0"] + bootstrap).status == 0)
+        let payments = try runWeir(["consume", "payment_msg", "--from", "beginning", "--count", "50"] + bootstrap)
+        let events = try payments.output.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(events.count == 50)
+        for event in events {
+            #expect(Set(event.keys) == ["createTime", "orderId", "payAmount", "payPlatform", "provinceId"])
+            #expect((0...6).contains(event["provinceId"] as! Int) && (0...1).contains(event["payPlatform"] as! Int))
+            #expect((0..<100_000).contains(event["payAmount"] as! Double))
+        }
+        #expect(Set(events.map { $0["orderId"] as! Int }).count == 50)
+
+        #expect(try runWeir(["demo", "recipes", "--count", "30", "--rate", "0"] + bootstrap).status == 0)
+        let pipeline = try RunningWeir(["-f", Self.repository.appendingPathComponent("demos/kafka-recipes.sql").path] + bootstrap)
+        var alerts: [[String: Any]] = []
+        let deadline = Date().addingTimeInterval(30)
+        while alerts.isEmpty, Date() < deadline {
+            let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "calorie_alerts", "-o", "beginning", "-e", "-q"])
+            alerts = try read.output.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            if alerts.isEmpty { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        #expect(!alerts.isEmpty, "\(pipeline.error)")
+        for alert in alerts {
+            let calories = alert["calories"] as! Int
+            #expect(calories > 300 && (alert["alert"] as! String).hasSuffix("has \(calories) calories"))
+        }
+        #expect(pipeline.interrupt() == 0)
+    }
 }

@@ -47,7 +47,7 @@ struct KafkaSource: SourceRunner {
 
         var reader = PartitionReader(source: self, output: output)
         try reader.discover(admin: admin, consumer: consumer, first: true)
-        progress?.note("reading \(reader.describeStart())")
+        if !reader.partitions.isEmpty { progress?.note("reading \(reader.describeStart())") }
         var lastDiscovery = DispatchTime.now()
         while !stop.isRequested {
             if reader.finished { break }
@@ -55,8 +55,12 @@ struct KafkaSource: SourceRunner {
             try reader.absorb(records)
             try reader.checkIdle()
             if reader.bounded { try reader.checkEnds(consumer: consumer) }
-            if Self.elapsedMs(since: lastDiscovery) >= settings.discoveryIntervalMs {
+            // A topic not created yet is looked for often; known ones for new partitions now and then.
+            if Self.elapsedMs(since: lastDiscovery) >= (reader.partitions.isEmpty ? 500 : settings.discoveryIntervalMs) {
+                let known = reader.partitions.count
+                // A topic created after the job started is read from its beginning.
                 try reader.discover(admin: admin, consumer: consumer, first: false)
+                if known == 0, !reader.partitions.isEmpty { progress?.note("reading \(reader.describeStart())") }
                 lastDiscovery = .now()
             }
             reader.report(consumer: consumer)
@@ -143,8 +147,10 @@ private struct PartitionReader {
         var offsets = try startOffsets(fresh, start, admin: admin)
         // A job resuming from a checkpoint starts where it was; partitions new since start at their beginning.
         var resumedWatermarks: [TopicPartition: Int64] = [:]
-        if first, let restored = source.checkpointer?.restored {
-            for row in restored.source.upserted ?? [] { upserted[settings.keyColumns.map { row[$0] }] = row }
+        if let restored = source.checkpointer?.restored {
+            if first {
+                for row in restored.source.upserted ?? [] { upserted[settings.keyColumns.map { row[$0] }] = row }
+            }
             let earliest = try awaitClient { try await admin.listOffsets(fresh, spec: .earliest) }
             offsets = earliest
             for saved in restored.source.partitions {
@@ -224,7 +230,7 @@ private struct PartitionReader {
     func describeStart() -> String {
         let names = Set(partitions.map(\.topic)).sorted().joined(separator: ", ")
         if let restored = source.checkpointer?.restored {
-            return "\(Set(partitions.map(\.topic)).sorted().joined(separator: ", ")) (\(partitions.count) partitions) from checkpoint \(restored.sequence)"
+            return "\(Set(partitions.map(\.topic)).sorted().joined(separator: ", ")) (\(Self.count(partitions.count))) from checkpoint \(restored.sequence)"
         }
         let place: String = switch settings.start {
         case .earliest: "from the earliest offsets"
@@ -233,8 +239,10 @@ private struct PartitionReader {
         case let .timestamp(millis): "from timestamp \(millis)"
         case .specific: "from the given offsets"
         }
-        return "\(names.isEmpty ? settings.topics.joined(separator: ", ") : names) (\(partitions.count) partitions) \(place)"
+        return "\(names.isEmpty ? settings.topics.joined(separator: ", ") : names) (\(Self.count(partitions.count))) \(place)"
     }
+
+    static func count(_ partitions: Int) -> String { partitions == 1 ? "1 partition" : "\(partitions) partitions" }
 
     mutating func absorb(_ records: [ConsumerRecord]) throws(SQLError) {
         guard !records.isEmpty else { return }
