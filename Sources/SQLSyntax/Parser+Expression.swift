@@ -369,8 +369,28 @@ extension Parser {
             repeat { call.arguments.append(try functionArgument()) } while accept(symbol: ",")
         }
         try expect(symbol: ")", "after the arguments of \(name)")
+        if accept("OVER") { call.over = try overClause() }
         call.range = name.range.union(previousRange)
         return call
+    }
+
+    /// `(PARTITION BY a, b ORDER BY c DESC)` after OVER.
+    private mutating func overClause() throws(SQLError) -> OverClause {
+        try expect(symbol: "(", "after OVER")
+        var clause = OverClause()
+        if accept("PARTITION") {
+            try expect("BY", "after PARTITION")
+            repeat { clause.partitionBy.append(try expression()) } while accept(symbol: ",")
+        }
+        if accept("ORDER") {
+            try expect("BY", "after ORDER")
+            repeat { clause.orderBy.append(try orderItem()) } while accept(symbol: ",")
+        }
+        if current.isKeyword("ROWS") || current.isKeyword("RANGE") {
+            throw SQLError(.unsupported, "window frames (ROWS/RANGE BETWEEN ...) are not supported yet", at: current.range)
+        }
+        try expect(symbol: ")", "to close OVER (...)")
+        return clause
     }
 
     private mutating func functionArgument() throws(SQLError) -> FunctionArgument {

@@ -104,14 +104,29 @@ public struct FunctionCall: Sendable, Equatable {
     public var distinct: Bool
     /// `COUNT(*)`.
     public var star: Bool
+    /// `OVER (PARTITION BY ... ORDER BY ...)`: the call is a window function (ROW_NUMBER).
+    public var over: OverClause?
     public var range: SourceRange
 
-    public init(name: QualifiedName, arguments: [FunctionArgument], distinct: Bool = false, star: Bool = false, range: SourceRange) {
+    public init(name: QualifiedName, arguments: [FunctionArgument], distinct: Bool = false, star: Bool = false,
+                over: OverClause? = nil, range: SourceRange) {
         self.name = name
         self.arguments = arguments
         self.distinct = distinct
         self.star = star
+        self.over = over
         self.range = range
+    }
+}
+
+/// The window of a window function: which rows are numbered together, and in what order.
+public struct OverClause: Sendable, Equatable {
+    public var partitionBy: [Expression]
+    public var orderBy: [OrderItem]
+
+    public init(partitionBy: [Expression] = [], orderBy: [OrderItem] = []) {
+        self.partitionBy = partitionBy
+        self.orderBy = orderBy
     }
 }
 

@@ -126,7 +126,18 @@ enum SQLPrinter {
             }
             return (argument.name.map { name($0.name) + " => " } ?? "") + value
         }
-        return "\(callee)(\(call.distinct ? "DISTINCT " : "")\(arguments.joined(separator: ", ")))"
+        var text = "\(callee)(\(call.distinct ? "DISTINCT " : "")\(arguments.joined(separator: ", ")))"
+        if let over = call.over {
+            var parts: [String] = []
+            if !over.partitionBy.isEmpty { parts.append("PARTITION BY " + over.partitionBy.map { expression($0) }.joined(separator: ", ")) }
+            if !over.orderBy.isEmpty { parts.append("ORDER BY " + over.orderBy.map(orderItem).joined(separator: ", ")) }
+            text += " OVER (" + parts.joined(separator: " ") + ")"
+        }
+        return text
+    }
+
+    static func orderItem(_ item: OrderItem) -> String {
+        expression(item.expression) + (item.descending ? " DESC" : "") + (item.nullsFirst.map { $0 ? " NULLS FIRST" : " NULLS LAST" } ?? "")
     }
 
     static func query(_ query: Query) -> String {
@@ -136,9 +147,7 @@ enum SQLPrinter {
         }
         text += body(query.body)
         if !query.orderBy.isEmpty {
-            text += " ORDER BY " + query.orderBy.map { item in
-                expression(item.expression) + (item.descending ? " DESC" : "") + (item.nullsFirst.map { $0 ? " NULLS FIRST" : " NULLS LAST" } ?? "")
-            }.joined(separator: ", ")
+            text += " ORDER BY " + query.orderBy.map(orderItem).joined(separator: ", ")
         }
         if let limit = query.limit { text += " LIMIT " + expression(limit) }
         if let offset = query.offset { text += " OFFSET " + expression(offset) }

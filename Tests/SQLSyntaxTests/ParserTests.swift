@@ -77,6 +77,18 @@ import Testing
             """)
         guard case let .query(namedQuery) = named else { return }
         #expect(namedQuery.description == "SELECT * FROM TABLE(HOP(DATA => TABLE clicks, TIMECOL => DESCRIPTOR(ts), SLIDE => INTERVAL '1' MINUTE, SIZE => INTERVAL '5' MINUTE))")
+
+        // A window function: ROW_NUMBER() OVER (...), printed back the same.
+        let ranked = try Parser.parseStatement("SELECT k, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY clicks DESC, k) AS rownum FROM t")
+        guard case let .query(rankedQuery) = ranked, case let .select(rankedSelect) = rankedQuery.body,
+              case let .expression(value, _) = rankedSelect.items[1], case let .function(call) = value.kind else {
+            Issue.record("no window function")
+            return
+        }
+        #expect(call.over?.partitionBy.map(\.description) == ["window_start", "window_end"])
+        #expect(call.over?.orderBy.map(\.descending) == [true, false])
+        #expect(rankedQuery.description == "SELECT k, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY clicks DESC, k) AS rownum FROM t")
+        #expect(throws: SQLError.self) { try Parser.parseStatement("SELECT ROW_NUMBER() OVER (ORDER BY k ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t") }
     }
 
     @Test func precedenceFromOrToPostfix() throws {

@@ -250,3 +250,65 @@ final class LimitOperator: Operator, StatefulOperator {
         }
     }
 }
+
+/// ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...): keeps each partition's rows until the
+/// partition is complete — its window has closed (the watermark reached window_end - 1 ms)
+/// or the input ended — then emits them in order, each with its number appended.
+final class RowNumberOperator: Operator {
+    let partition: [CompiledExpression]
+    let order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)]
+    /// Which partition key is the window's end (nil: partitions complete at the end only).
+    let windowEnd: Int?
+    private var partitions: [Row: [(key: [Value], row: Row)]] = [:]
+
+    init(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?) {
+        self.partition = partition
+        self.order = order
+        self.windowEnd = windowEnd
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        for row in rows {
+            var key: Row = []
+            for expression in partition { key.append(try expression.evaluate(row)) }
+            var sortKey: [Value] = []
+            for entry in order { sortKey.append(try entry.expression.evaluate(row)) }
+            partitions[key, default: []].append((sortKey, row))
+        }
+    }
+
+    override func watermark(_ time: Int64) throws(SQLError) {
+        if let windowEnd {
+            let complete = partitions.keys.filter { key in key[windowEnd].timestampMicros.map { $0 - 1000 <= time } ?? false }
+            try emit(complete.sorted { ($0[windowEnd].timestampMicros ?? 0) < ($1[windowEnd].timestampMicros ?? 0) })
+        }
+        try output?.watermark(time)
+    }
+
+    override func finish() throws(SQLError) {
+        try emit(Array(partitions.keys))
+        try output?.finish()
+    }
+
+    private func emit(_ keys: [Row]) throws(SQLError) {
+        var result: [Row] = []
+        let order = self.order
+        for key in keys {
+            guard let rows = partitions.removeValue(forKey: key) else { continue }
+            let sorted = rows.enumerated().sorted { a, b in
+                for (position, entry) in order.enumerated() {
+                    let x = a.element.key[position], y = b.element.key[position]
+                    if x.isNull || y.isNull {
+                        if x.isNull && y.isNull { continue }
+                        return x.isNull == entry.nullsFirst
+                    }
+                    guard let comparison = CompiledExpression.compare(x, y), comparison != 0 else { continue }
+                    return entry.descending ? comparison > 0 : comparison < 0
+                }
+                return a.offset < b.offset // ties keep their arrival order
+            }
+            for (number, entry) in sorted.enumerated() { result.append(entry.element.row + [.integer(Int64(number + 1))]) }
+        }
+        if !result.isEmpty { try output?.process(result, kinds: nil) }
+    }
+}

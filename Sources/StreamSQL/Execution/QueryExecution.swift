@@ -78,6 +78,8 @@ final class QueryExecution: @unchecked Sendable {
             return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates, emitAtEnd: batch))
         case let .sort(keys):
             return try chain(SortOperator(keys))
+        case let .rowNumber(partition, order, windowEnd):
+            return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd))
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .distinct:

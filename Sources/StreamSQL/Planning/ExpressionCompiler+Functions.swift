@@ -11,6 +11,10 @@ extension ExpressionCompiler {
 
     func call(_ call: FunctionCall, range: SourceRange) throws(SQLError) -> TypedExpression {
         let name = call.name.name.uppercased()
+        if call.over != nil {
+            throw SQLError(.plan, "\(name) OVER (...) belongs directly in a select list; for a Top-N: SELECT * FROM (SELECT ..., "
+                + "ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) AS rownum FROM t) WHERE rownum <= 10", at: range)
+        }
         if catalog.isAggregate(name) {
             throw SQLError(.plan, "aggregate \(name) is not allowed here (aggregates belong in the select list or HAVING of a grouped query)", at: range)
         }

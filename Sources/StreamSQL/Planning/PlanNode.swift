@@ -99,6 +99,11 @@ final class PlanNode: @unchecked Sendable {
         /// Aggregates per group without windows: a changelog of updated results.
         case aggregate(keys: [CompiledExpression], aggregates: [AggregateCall])
         case sort([(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)])
+        /// ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...): each partition's rows numbered
+        /// in order, emitted once the partition is complete — when the watermark passes its
+        /// window's end (`windowEnd`: the partition key holding it), or at the end of a bounded
+        /// input. Appends the number as a BIGINT column.
+        case rowNumber(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?)
         case limit(count: Int, offset: Int)
         case union
         case distinct

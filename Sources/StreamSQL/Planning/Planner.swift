@@ -115,11 +115,66 @@ struct Planner {
             return false
         } || select.having != nil
         if grouped {
+            if let numbered = select.items.first(where: { Self.windowFunction($0) != nil }), let call = Self.windowFunction(numbered) {
+                throw SQLError(.unsupported, "\(call.name) OVER (...) in a grouped query: GROUP BY in a subquery and number its rows outside", at: call.range)
+            }
             return try aggregate(select, input: node, scope: scope)
         }
-        node = try project(select.items, input: node, scope: scope, compiler: ExpressionCompiler(catalog: catalog, scope: scope))
+        var items = select.items
+        if let numbered = try rowNumbers(&items, input: node, scope: scope) { (node, scope) = numbered }
+        node = try project(items, input: node, scope: scope, compiler: ExpressionCompiler(catalog: catalog, scope: scope))
         if select.distinct { node = PlanNode(.distinct, inputs: [node], schema: node.schema, label: "Distinct", appendOnly: false) }
         return node
+    }
+
+    /// A select item that is a window function call (`ROW_NUMBER() OVER (...)`).
+    static func windowFunction(_ item: SelectItem) -> FunctionCall? {
+        if case let .expression(value, _) = item, case let .function(call) = value.kind, call.over != nil { return call }
+        return nil
+    }
+
+    /// `ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...)` in the select list: the rows of
+    /// FROM and WHERE numbered per partition (Flink's Top-N, with `WHERE rownum <= N` around
+    /// it). The item becomes a reference to the number's column.
+    func rowNumbers(_ items: inout [SelectItem], input: PlanNode, scope: Scope) throws(SQLError) -> (PlanNode, Scope)? {
+        var found: (call: FunctionCall, over: OverClause)?
+        for (position, item) in items.enumerated() {
+            guard let call = Self.windowFunction(item), case let .expression(value, alias) = item else { continue }
+            guard found == nil else { throw SQLError(.unsupported, "one ROW_NUMBER() OVER (...) per SELECT is supported", at: call.range) }
+            guard call.name.name.uppercased() == "ROW_NUMBER", call.arguments.isEmpty else {
+                throw SQLError(.unsupported, "\(call.name) OVER (...) is not supported yet (ROW_NUMBER() is, for Top-N)", at: call.range)
+            }
+            guard !call.over!.orderBy.isEmpty else { throw SQLError(.plan, "ROW_NUMBER() needs ORDER BY in its OVER (...)", at: call.range) }
+            found = (call, call.over!)
+            items[position] = .expression(Self.placeholder("$rownum", at: value.range), alias: alias ?? Self.implicitAlias(value, position: position))
+        }
+        guard let (call, over) = found else { return nil }
+        let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
+        var partition: [CompiledExpression] = []
+        var windowEnd: Int?
+        for key in over.partitionBy {
+            let compiled = try compiler.compile(key)
+            if case let .column(index) = compiled.expression, scope.schema.columns[index].name.lowercased() == "window_end" {
+                windowEnd = partition.count
+            }
+            partition.append(compiled.expression)
+        }
+        var order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)] = []
+        for item in over.orderBy {
+            // Flink's default: NULLs first when ascending, last when descending.
+            order.append((try compiler.compile(item.expression).expression, item.descending, item.nullsFirst ?? !item.descending))
+        }
+        if !input.bounded, windowEnd == nil {
+            throw SQLError(.unsupported, "ROW_NUMBER() over an unbounded input needs its windows in PARTITION BY (PARTITION BY window_start, "
+                + "window_end, ...: a Window Top-N, emitted as each window closes); a continuously updated Top-N is not supported yet", at: call.range)
+        }
+        guard input.appendOnly else {
+            throw SQLError(.unsupported, "ROW_NUMBER() over rows that are updated (a GROUP BY without a window) is not supported yet", at: call.range)
+        }
+        let schema = Schema(input.schema.columns + [Column(name: "$rownum", type: .bigint, nullable: false)])
+        let text = SQLSyntax.Expression(.function(call), range: call.range).description
+        let node = PlanNode(.rowNumber(partition: partition, order: order, windowEnd: windowEnd), inputs: [input], schema: schema, label: "RowNumber(\(text))")
+        return (node, Scope(schema, qualifiers: scope.qualifiers + [nil]))
     }
 
     /// The select list as a projection (wildcards expanded, names from aliases or columns).
@@ -130,7 +185,10 @@ struct Planner {
         for item in items {
             switch item {
             case let .wildcard(qualifier, range):
-                let indexes = scope.schema.columns.indices.filter { qualifier == nil || scope.qualifiers[$0] == qualifier!.name }
+                // Columns the planner adds (`$rownum`) are not the query's.
+                let indexes = scope.schema.columns.indices.filter {
+                    (qualifier == nil || scope.qualifiers[$0] == qualifier!.name) && !scope.schema.columns[$0].name.hasPrefix("$")
+                }
                 guard !indexes.isEmpty else { throw SQLError(.plan, "no table \(qualifier?.name ?? "") to expand *", at: range) }
                 guard compiler.columnsVisible else { throw SQLError(.plan, "* cannot be used in a grouped query", at: range) }
                 for index in indexes {
