@@ -225,7 +225,8 @@ final class RunningWeir: @unchecked Sendable {
             SET 'pipeline.name' = 'payments-5s';
             CREATE TABLE payments (createTime STRING, rt AS TO_TIMESTAMP(createTime), orderId BIGINT, payAmount DOUBLE,
               payPlatform INT, provinceId INT, WATERMARK FOR rt AS rt - INTERVAL '2' SECOND)
-            WITH ('connector' = 'kafka', 'topic' = 'payments', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset');
+            WITH ('connector' = 'kafka', 'topic' = 'payments', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset',
+                  'properties.group.id' = 'payments-job');
             CREATE TABLE windows (province STRING, pay_amount DOUBLE, rowtime TIMESTAMP(3))
             WITH ('connector' = 'kafka', 'topic' = 'windows', 'format' = 'json');
             CREATE FUNCTION province_id_to_name(id INT) RETURNS STRING AS
@@ -274,6 +275,14 @@ final class RunningWeir: @unchecked Sendable {
                 #expect(abs(actual - expected) <= 1e-9 * abs(expected), "\(key): \(actual) vs Flink's \(expected) (killed after \(kills) s)")
             }
         }
+        // The checkpoints also committed the job's offsets to its group: nothing left to read.
+        var lag = ""
+        for _ in 0..<50 {
+            lag = try runWeir(["groups", "describe", "payments-job", "--bootstrap", broker.bootstrap]).output
+            if lag.contains("total lag 0") { break }
+            usleep(100_000)
+        }
+        #expect(lag.contains("payments\t0\t100001\t100001\t0"), "\(lag)")
         #expect(last.interrupt() == 0)
     }
 
@@ -375,5 +384,61 @@ final class RunningWeir: @unchecked Sendable {
             #expect(calories > 300 && (alert["alert"] as! String).hasSuffix("has \(calories) calories"))
         }
         #expect(pipeline.interrupt() == 0)
+    }
+
+    /// Where reading starts and ends, metadata columns, key fields and topic patterns, on
+    /// records kafka-python wrote (keys key-<n>, header seq=<n>, timestamps 1700000000000 + n).
+    @Test func startupAndBoundedModesMetadataKeysAndPatterns() async throws {
+        let broker = try WeirBrokerProcess()
+        #expect(try runWeir(["topics", "create", "events", "--partitions", "2", "--bootstrap", broker.bootstrap]).status == 0)
+        let written = try await TansuBroker.runPeer("kafka_python_peer.py", ["produce", broker.bootstrap, "events", "none", "20"])
+        #expect(written.count == 20)
+        var placeOf: [Int: (partition: Int, offset: Int)] = [:]
+        for entry in written {
+            let n = Int((entry["key"] as! String).dropFirst(4))!
+            placeOf[n] = (entry["partition"] as! Int, entry["offset"] as! Int)
+        }
+        func query(_ options: String, _ select: String = "SELECT n, k, `partition`, `offset`, ts, tp, h FROM events",
+                   bounded: String = "'scan.bounded.mode' = 'latest-offset'") throws -> [[String]] {
+            let script = Self.script("""
+                CREATE TABLE events (k STRING, n INT, `from` STRING, `partition` INT METADATA, `offset` BIGINT METADATA,
+                  ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp', tp STRING METADATA FROM 'topic' VIRTUAL,
+                  h MAP<STRING, BYTES> METADATA FROM 'headers')
+                WITH ('connector' = 'kafka', 'key.format' = 'raw', 'key.fields' = 'k', 'value.format' = 'json',
+                      'value.fields-include' = 'EXCEPT_KEY', \(bounded), \(options));
+                \(select);
+                """)
+            let result = try runWeir(["-f", script, "--format", "csv", "--bootstrap", broker.bootstrap])
+            #expect(result.status == 0, "\(result.error)")
+            return result.output.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        // Everything, with each record's place, time, topic and key.
+        let all = try query("'topic' = 'events', 'scan.startup.mode' = 'earliest-offset'")
+        #expect(all.count == 20)
+        for row in all {
+            let n = Int(row[0])!
+            #expect(row[1] == "key-\(n)")
+            #expect(Int(row[2]) == placeOf[n]?.partition && Int(row[3]) == placeOf[n]?.offset, "\(row)")
+            // CSV prints a time without its zero fraction, as Flink's CSV format does.
+            #expect(row[4] == "2023-11-14 22:13:20" + (n == 0 ? "" : ".\(String(format: "%03d", n))") && row[5] == "events", "\(row)")
+            #expect(row[6] == "{seq=\(Array("\(n)".utf8).map { String(format: "%02x", $0) }.joined())}", "headers as BYTES, in hex: \(row[6])")
+        }
+        // From a time: records stamped at or after it.
+        let late = try query("'topic' = 'events', 'scan.startup.mode' = 'timestamp', 'scan.startup.timestamp-millis' = '1700000000010'")
+        #expect(Set(late.map { Int($0[0])! }) == Set(10..<20))
+        // From given offsets: the rest of each partition.
+        let specific = try query("'topic' = 'events', 'scan.startup.mode' = 'specific-offsets', 'scan.startup.specific-offsets' = 'partition:0,offset:2;partition:1,offset:3'")
+        #expect(Set(specific.map { Int($0[0])! }) == Set(placeOf.filter { $0.value.offset >= ($0.value.partition == 0 ? 2 : 3) }.keys))
+        // Up to a time: each partition's records before it.
+        let early = try query("'topic' = 'events', 'scan.startup.mode' = 'earliest-offset'",
+                              bounded: "'scan.bounded.mode' = 'timestamp', 'scan.bounded.timestamp-millis' = '1700000000005'")
+        #expect(Set(early.map { Int($0[0])! }) == Set(0..<5))
+        // A pattern matching two topics.
+        #expect(try runWeir(["topics", "create", "events-b", "--bootstrap", broker.bootstrap]).status == 0)
+        #expect(try runWeir(["produce", "events-b", "--key-separator", "|", "--bootstrap", broker.bootstrap],
+                            input: #"key-100|{"n":100,"from":"weir"}"# + "\n").status == 0)
+        let both = try query("'topic-pattern' = 'events.*', 'scan.startup.mode' = 'earliest-offset'", "SELECT tp, COUNT(*) FROM events GROUP BY tp")
+        #expect(Set(both.map { $0.joined(separator: ",") }).isSuperset(of: ["+I,events-b,1"]), "\(both)")
+        #expect(both.contains { $0.count == 3 && $0[1] == "events" && $0[2] == "20" }, "\(both)")
     }
 }

@@ -49,6 +49,7 @@ struct KafkaSource: SourceRunner {
         try reader.discover(admin: admin, consumer: consumer, first: true)
         if !reader.partitions.isEmpty { progress?.note("reading \(reader.describeStart())") }
         var lastDiscovery = DispatchTime.now()
+        var warnedAboutCommits = false
         while !stop.isRequested {
             if reader.finished { break }
             let records = try awaitClient { try await consumer.poll() }
@@ -66,7 +67,12 @@ struct KafkaSource: SourceRunner {
             reader.report(consumer: consumer)
             if let checkpointer, checkpointer.isDue {
                 try reader.emitter.flush()
-                try checkpointer.take(source: try reader.state(consumer: consumer))
+                let state = try reader.state(consumer: consumer)
+                try checkpointer.take(source: state)
+                if let failure = commitToGroup(state, admin: admin), !warnedAboutCommits {
+                    warnedAboutCommits = true // said once, not at every checkpoint
+                    progress?.note(failure)
+                }
             }
         }
         if reader.finished {
@@ -76,6 +82,22 @@ struct KafkaSource: SourceRunner {
             try reader.emitter.cancel()
         }
         return reader.skipped > 0 ? ["records skipped (parse errors)": reader.skipped] : [:]
+    }
+
+    /// As Flink does on each completed checkpoint: the group's committed offsets follow the
+    /// job (for `group-offsets` starts and `weir groups describe` lag). Weir reads partitions
+    /// it assigned itself, so it commits as a non-member; a group with active members
+    /// refuses that, and the job goes on (its own checkpoints are what it resumes from).
+    private func commitToGroup(_ state: KafkaSourceState, admin: KafkaAdmin) -> String? {
+        guard let group = settings.groupId else { return nil }
+        var offsets: [TopicPartition: Int64] = [:]
+        for partition in state.partitions { offsets[TopicPartition(topic: partition.topic, partition: partition.partition)] = partition.nextOffset }
+        do {
+            try awaitClient { [offsets] in try await admin.commitGroupOffsets(group, offsets: offsets) }
+            return nil
+        } catch {
+            return "offsets not committed to group \(group): \(error.message)"
+        }
     }
 
     static func elapsedMs(since start: DispatchTime) -> Int64 {
