@@ -115,7 +115,8 @@ public final class Engine: @unchecked Sendable {
             let progress = JobProgress()
             nonisolated(unsafe) let watcher = writer
             progress.onNote = { note in watcher.message(note) }
-            let execution = QueryExecution(catalog: catalog, stop: stop, progress: progress)
+            // The query's own signal: its LIMIT ends it, not the session (Ctrl-C reaches it through the parent).
+            let execution = QueryExecution(catalog: catalog, stop: StopSignal(parent: stop), progress: progress)
             try execution.build(node, into: CollectSink(writer: writer))
             writer.begin(columns: node.schema.columns, changelog: !node.appendOnly)
             try execution.run()
@@ -256,7 +257,7 @@ public final class Engine: @unchecked Sendable {
             return try startJob(planned, writer: writer, stop: stop)
         }
         for (insert, (node, table)) in planned {
-            let execution = QueryExecution(catalog: catalog, stop: stop)
+            let execution = QueryExecution(catalog: catalog, stop: StopSignal(parent: stop))
             try execution.build(node, into: try sink(for: table, at: insert.table.range, progress: nil))
             try execution.run()
             writer.message("[INFO] INSERT INTO \(table.name) finished.")

@@ -1,4 +1,5 @@
 import Foundation
+import KafkaClient
 import Testing
 import WeirTestSupport
 
@@ -440,5 +441,53 @@ final class RunningWeir: @unchecked Sendable {
         let both = try query("'topic-pattern' = 'events.*', 'scan.startup.mode' = 'earliest-offset'", "SELECT tp, COUNT(*) FROM events GROUP BY tp")
         #expect(Set(both.map { $0.joined(separator: ",") }).isSuperset(of: ["+I,events-b,1"]), "\(both)")
         #expect(both.contains { $0.count == 3 && $0[1] == "events" && $0[2] == "20" }, "\(both)")
+    }
+
+    /// SHOW JOBS lists a running job with its counts; STOP JOB (by id or pipeline name) stops it.
+    @Test func showAndStopJobs() async throws {
+        let broker = try WeirBrokerProcess()
+        #expect(try runWeir(["topics", "create", "lines", "--bootstrap", broker.bootstrap]).status == 0)
+        #expect(try runWeir(["produce", "lines", "--bootstrap", broker.bootstrap], input: "one\ntwo\nthree\n").status == 0)
+        let script = Self.script("""
+            CREATE TABLE lines (line STRING) WITH ('connector' = 'kafka', 'topic' = 'lines', 'format' = 'raw', 'scan.startup.mode' = 'earliest-offset');
+            CREATE TABLE shouted (line STRING) WITH ('connector' = 'kafka', 'topic' = 'shouted', 'format' = 'raw');
+            SET 'pipeline.name' = 'shout';
+            INSERT INTO shouted SELECT UPPER(line) FROM lines;
+            SELECT * FROM shouted LIMIT 3;
+            SHOW JOBS;
+            STOP JOB 'shout';
+            SHOW JOBS;
+            """)
+        let result = try runWeir(["-f", script, "--format", "csv", "--bootstrap", broker.bootstrap])
+        #expect(result.status == 0, "\(result.error)")
+        let lines = result.output.split(separator: "\n").map(String.init)
+        let listings = lines.filter { $0.contains(",shout") || $0.hasSuffix("INSERT INTO shouted SELECT UPPER(line) FROM lines") }
+        #expect(listings.count == 2, "\(result.output)")
+        // The SELECT of the job's output ended once the job had written the three lines.
+        #expect(listings.first?.contains(",RUNNING,3,3,") == true, "the job read and wrote the three lines: \(listings)")
+        #expect(listings.last?.contains(",CANCELED,") == true, "\(listings)")
+        #expect(result.error.contains("stopped: 3 rows in, 3 rows out"), "\(result.error)")
+        let shouted = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "shouted", "-o", "beginning", "-e", "-q"])
+        #expect(shouted.output == "ONE\nTWO\nTHREE\n")
+    }
+
+    /// A partition added while a query runs is found and read from its beginning.
+    @Test func newPartitionsArePickedUp() async throws {
+        let broker = try WeirBrokerProcess()
+        #expect(try runWeir(["topics", "create", "grow", "--bootstrap", broker.bootstrap]).status == 0)
+        let script = Self.script("""
+            CREATE TABLE grow (line STRING, p INT METADATA FROM 'partition')
+            WITH ('connector' = 'kafka', 'topic' = 'grow', 'format' = 'raw', 'scan.startup.mode' = 'earliest-offset',
+                  'scan.topic-partition-discovery.interval' = '300 ms');
+            SELECT line, p FROM grow;
+            """)
+        let weir = try RunningWeir(["-f", script, "--format", "csv", "--bootstrap", broker.bootstrap])
+        #expect(weir.wait(seconds: 20) { weir.error.contains("reading grow (1 partition)") }, "\(weir.error)")
+        let cluster = try KafkaCluster(config: ClientConfig(["bootstrap.servers": broker.bootstrap]))
+        try await KafkaAdmin(cluster: cluster).createPartitions("grow", totalCount: 2)
+        await cluster.close()
+        #expect(try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "grow", "-p", "1"], input: "late\n").status == 0)
+        #expect(weir.wait(seconds: 10) { weir.output.contains("late,1") }, "\(weir.output) \(weir.error)")
+        #expect(weir.interrupt() == 0)
     }
 }
