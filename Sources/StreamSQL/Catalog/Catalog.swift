@@ -2,7 +2,9 @@ import Foundation
 import SQLSyntax
 
 /// A table as the catalog keeps it: its definition, and what the planner needs from it.
-struct CatalogTable: Sendable {
+/// A class: sources hand it around per record, and a struct of this many references cost a
+/// retain and a release of each per copy.
+final class CatalogTable: Sendable {
     let definition: CreateTable
     /// Every column in declaration order: physical, metadata and computed.
     let schema: Schema
@@ -16,6 +18,17 @@ struct CatalogTable: Sendable {
     let options: TableOptions
 
     var name: String { definition.name.name }
+
+    init(definition: CreateTable, schema: Schema, physical: [Int], metadata: [(index: Int, key: String)],
+         computed: [(index: Int, expression: CompiledExpression)], watermark: (column: Int, expression: CompiledExpression)?, options: TableOptions) {
+        self.definition = definition
+        self.schema = schema
+        self.physical = physical
+        self.metadata = metadata
+        self.computed = computed
+        self.watermark = watermark
+        self.options = options
+    }
 }
 
 /// A view: its query, planned again wherever it is used.

@@ -243,6 +243,7 @@ struct RecordFormat {
                 return ValueParser.fits(number, type) ? .integer(number) : nil
             }
         case .double, .float where first == 0x2D || (first >= 0x30 && first <= 0x39):
+            if let value = scanner.plainDecimal() { return .double(value) }
             guard let text = scanner.numberText(), let value = Double(text) else { return nil }
             return .double(value)
         case .varchar where first == 0x22:

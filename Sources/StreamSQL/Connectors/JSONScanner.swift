@@ -173,6 +173,44 @@ struct JSONScanner {
     }
 
     /// The text of a number at `index`.
+    /// A plain decimal (`-12.345`: at most 15 digits, no exponent) straight from the bytes:
+    /// its digits as an integer divided by a power of ten, both exact in a Double, so the
+    /// quotient is the correctly rounded value (Clinger's fast path). nil for anything else,
+    /// with the position unchanged, for the general path to read.
+    mutating func plainDecimal() -> Double? {
+        var position = index
+        var negative = false
+        if position < end, bytes[position] == 0x2D {
+            negative = true
+            position += 1
+        }
+        var mantissa: Int64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var seenPoint = false
+        while position < end {
+            let byte = bytes[position]
+            if byte &- 0x30 <= 9 {
+                mantissa = mantissa * 10 + Int64(byte &- 0x30)
+                digits += 1
+                if seenPoint { fractionDigits += 1 }
+                guard digits <= 15 else { return nil }
+            } else if byte == 0x2E, !seenPoint {
+                seenPoint = true
+            } else {
+                break
+            }
+            position += 1
+        }
+        guard digits > 0, position == end || (bytes[position] | 0x20) != 0x65 else { return nil }
+        if seenPoint, fractionDigits == 0 { return nil }
+        index = position
+        let value = Double(mantissa) / Self.powersOfTen[fractionDigits]
+        return negative ? -value : value
+    }
+
+    private static let powersOfTen: [Double] = (0...15).map { power in (0..<power).reduce(1.0) { value, _ in value * 10 } }
+
     mutating func numberText() -> String? {
         let start = index
         guard skipNumber() else { return nil }

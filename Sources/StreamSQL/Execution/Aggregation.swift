@@ -228,11 +228,16 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             throw SQLError(.unsupported, "a window aggregates insertions only, and its input updates rows (an upsert-kafka table or a GROUP BY without a window)")
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000) * 1000
+        // Scratch arrays reused row after row: a key is copied only when a new group stores it.
+        var key: Row = []
+        key.reserveCapacity(keys.count)
+        var values: [Value] = []
+        values.reserveCapacity(aggregates.count)
         for row in rows {
-            var key: Row = []
-            key.reserveCapacity(keys.count)
+            key.removeAll(keepingCapacity: true)
             for expression in keys { key.append(try expression.evaluate(row)) }
-            let values = try Accumulator.arguments(aggregates, of: row)
+            values.removeAll(keepingCapacity: true)
+            for aggregate in aggregates { values.append(try aggregate.argument?.evaluate(row) ?? .null) }
             let time: Int64
             if case let .assigned(startColumn, endColumn) = spec.kind {
                 guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else { continue }
@@ -249,6 +254,13 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             if case let .session(gap) = spec.kind {
                 if eventTime, time + gap - 1000 <= currentWatermark { lateRows += 1; continue }
                 addToSession(values, key: key, time: time, gap: gap)
+                continue
+            }
+            if case let .tumble(size) = spec.kind {
+                // The common case, without a list of windows per row.
+                let start = time - WindowSpec.floorMod(time - spec.offset, size)
+                if eventTime, start + size - 1000 <= currentWatermark { lateRows += 1; continue }
+                add(values, key: key, start: start, end: start + size)
                 continue
             }
             var assigned = false

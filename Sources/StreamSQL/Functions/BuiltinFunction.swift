@@ -76,7 +76,8 @@ extension BuiltinFunction {
                 return TimeFormat(format).parse(text).map(Value.timestamp) ?? .null
             }
             // Straight from the string's UTF-8 storage: no copy per row.
-            let parsed = text.utf8.withContiguousStorageIfAvailable { CivilTime.parseTimestamp($0) } ?? CivilTime.parseTimestamp(Array(text.utf8))
+            let parsed = text.utf8.withContiguousStorageIfAvailable { CivilTime.parseSecondsTimestamp($0) ?? CivilTime.parseTimestamp($0) }
+                ?? CivilTime.parseTimestamp(Array(text.utf8))
             return parsed.map(Value.timestamp) ?? .null
         case let .toTimestampLTZ(precision):
             guard let number = arguments[0].doubleValue else { return .null }

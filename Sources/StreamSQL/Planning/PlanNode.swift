@@ -67,20 +67,30 @@ enum IntervalText {
 }
 
 /// One aggregate of a grouped query.
-struct AggregateCall: Sendable {
+/// A class, not a struct: operators read it per row, and copies of a struct with these
+/// references cost retains and releases.
+final class AggregateCall: Sendable {
     enum Kind: Sendable {
         case count, sum, avg, min, max, firstValue, lastValue
         case listagg(separator: String)
         case native(NativeAggregateFunction)
     }
 
-    var kind: Kind
+    let kind: Kind
     /// nil for COUNT(*).
-    var argument: CompiledExpression?
-    var distinct: Bool
-    var resultType: DataType
+    let argument: CompiledExpression?
+    let distinct: Bool
+    let resultType: DataType
     /// What the aggregate is called in EXPLAIN.
-    var text: String
+    let text: String
+
+    init(kind: Kind, argument: CompiledExpression?, distinct: Bool, resultType: DataType, text: String) {
+        self.kind = kind
+        self.argument = argument
+        self.distinct = distinct
+        self.resultType = resultType
+        self.text = text
+    }
 }
 
 /// A node of a query plan: what it does, its inputs, and the columns it produces.

@@ -27,6 +27,26 @@ package enum CivilTime {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// `yyyy-MM-dd HH:mm:ss` exactly (19 bytes, the seeds' event times), read at fixed
+    /// places; nil for anything else (the general parser then decides).
+    static func parseSecondsTimestamp(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard text.count == 19, text[4] == 0x2D, text[7] == 0x2D, text[10] == 0x20, text[13] == 0x3A, text[16] == 0x3A else { return nil }
+        var valid = true
+        func digits(_ start: Int, _ count: Int) -> Int64 {
+            var value: Int64 = 0
+            for position in start..<(start + count) {
+                let digit = text[position] &- 0x30
+                if digit > 9 { valid = false }
+                value = value * 10 + Int64(digit)
+            }
+            return value
+        }
+        let year = digits(0, 4), month = digits(5, 2), day = digits(8, 2)
+        let hour = digits(11, 2), minute = digits(14, 2), second = digits(17, 2)
+        guard valid, month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 60 else { return nil }
+        return days(year: year, month: month, day: day) * microsPerDay + ((hour * 60 + minute) * 60 + second) * microsPerSecond
+    }
+
     /// Parses `yyyy-MM-dd[( |T)HH:mm[:ss[.fraction]]]` into microseconds; nil when it is not one.
     static func parseTimestamp<Bytes: RandomAccessCollection>(_ text: Bytes) -> Int64? where Bytes.Element == UInt8, Bytes.Index == Int {
         var index = text.startIndex
