@@ -116,6 +116,11 @@ struct RecordFormat {
     let ignoreErrors: Bool
     /// Physical columns: their positions in the row, names (as UTF-8) and types.
     let physical: [(index: Int, name: [UInt8], type: DataType)]
+    /// The same columns for the JSON reader's inner loop: names in one buffer, positions and
+    /// types apart, so matching a field name touches no reference-counted value.
+    private let fieldNames: FieldNames
+    private let columnIndexes: [Int]
+    private let columnTypes: [DataType]
     private let byName: [String: Int]
 
     /// The format of a table's records: `format` (or `value.format`) over its physical columns.
@@ -130,6 +135,9 @@ struct RecordFormat {
     init(table: CatalogTable, columns: [Int], format: String, optionPrefix: String) throws(SQLError) {
         func option(_ key: String) -> String? { table.options[optionPrefix + key] ?? table.options[key] }
         physical = columns.map { ($0, Array(table.schema.columns[$0].name.utf8), table.schema.columns[$0].type) }
+        fieldNames = FieldNames(physical.map(\.name))
+        columnIndexes = physical.map(\.index)
+        columnTypes = physical.map(\.type)
         var lookup: [String: Int] = [:]
         for (position, column) in physical.enumerated() { lookup[table.schema.columns[column.index].name] = position }
         byName = lookup
@@ -175,6 +183,8 @@ struct RecordFormat {
         var scanner = JSONScanner(bytes, from: start, to: end)
         guard scanner.consume(0x7B) else { throw SQLError(.execution, "not a JSON object") }
         var seen = 0
+        // Records usually list their fields in the same order: the next column is tried first.
+        var expected = 0
         if !scanner.consume(0x7D) {
             repeat {
                 guard scanner.consume(0x22) else { throw SQLError(.execution, "malformed JSON: expected a field name at byte \(scanner.index - start)") }
@@ -186,9 +196,7 @@ struct RecordFormat {
                 let key: String
                 if keyEnd < end, bytes[keyEnd] == 0x22 {
                     scanner.index = keyEnd + 1
-                    position = physical.firstIndex { name in
-                        name.name.count == keyEnd - keyStart && name.name.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress! + keyStart, keyEnd - keyStart) == 0 }
-                    }
+                    position = fieldNames.position(of: bytes.baseAddress! + keyStart, count: keyEnd - keyStart, tryingFirst: expected)
                     key = position == nil ? String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self) : ""
                 } else {
                     guard let escaped = scanner.string() else { throw SQLError(.execution, "malformed JSON: unterminated field name") }
@@ -200,12 +208,12 @@ struct RecordFormat {
                     guard scanner.skipValue() else { throw SQLError(.execution, "malformed JSON value of \"\(key)\"") }
                     continue
                 }
-                let column = physical[position]
                 scanner.skipSpace()
-                guard let value = try Self.jsonValue(&scanner, as: column.type) else {
-                    throw SQLError(.execution, "field \"\(String(decoding: column.name, as: UTF8.self))\" is not a \(column.type)")
+                guard let value = try Self.jsonValue(&scanner, as: columnTypes[position]) else {
+                    throw SQLError(.execution, "field \"\(String(decoding: physical[position].name, as: UTF8.self))\" is not a \(columnTypes[position])")
                 }
-                row[column.index] = value
+                row[columnIndexes[position]] = value
+                expected = position + 1
                 seen += 1
             } while scanner.consume(0x2C)
             guard scanner.consume(0x7D) else { throw SQLError(.execution, "malformed JSON: expected ',' or '}' at byte \(scanner.index - start)") }
@@ -298,5 +306,43 @@ struct RecordFormat {
             }
             row[column.index] = value
         }
+    }
+}
+
+/// Column names for matching JSON field names: one allocation holding every name, read
+/// through a pointer. A class so that the memory is freed with the last format using it.
+final class FieldNames: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<UInt8>
+    private let ranges: [(start: Int, count: Int)]
+
+    init(_ names: [[UInt8]]) {
+        let total = names.reduce(0) { $0 + $1.count }
+        let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
+        var ranges: [(Int, Int)] = []
+        var offset = 0
+        for name in names {
+            name.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress { (storage + offset).update(from: base, count: name.count) }
+            }
+            ranges.append((offset, name.count))
+            offset += name.count
+        }
+        self.storage = storage
+        self.ranges = ranges
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Which name equals the `count` bytes at `key`, trying `first` before the others.
+    func position(of key: UnsafePointer<UInt8>, count: Int, tryingFirst first: Int) -> Int? {
+        let total = ranges.count
+        guard total > 0 else { return nil }
+        var candidate = first < total ? first : 0
+        for _ in 0..<total {
+            let range = ranges[candidate]
+            if range.count == count, memcmp(storage + range.start, key, count) == 0 { return candidate }
+            candidate = candidate + 1 == total ? 0 : candidate + 1
+        }
+        return nil
     }
 }
