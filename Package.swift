@@ -72,6 +72,15 @@ let package = Package(
         // The seeds' data sets as generators: the oracle's payment file, and the live streams
         // of `weir demo` (payments, words, user events, recipes, clicks).
         .target(name: "DemoData", dependencies: ["StreamSQL"]),
+        // ncurses with wide characters (Debian: libncurses-dev).
+        .systemLibrary(name: "CCurses", path: "Sources/CCurses"),
+        // The terminal toolkit: cells, styles, keys, geometry, and the curses backend that
+        // draws only changed cells. Knows nothing of SQL or Kafka.
+        .target(name: "TerminalKit", dependencies: ["CCurses"]),
+        // The workbench: session model, panes and the controller that runs statements off the UI loop.
+        .target(name: "Workbench", dependencies: [
+            "TerminalKit", "StreamSQL", "SQLSyntax", "KafkaClient", "KafkaBroker", .product(name: "Logging", package: "swift-log"),
+        ]),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
         .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),
         .executableTarget(
@@ -83,6 +92,8 @@ let package = Package(
                 "SQLSyntax",
                 "StreamSQL",
                 "DemoData",
+                "TerminalKit",
+                "Workbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -127,6 +138,9 @@ let package = Package(
         // The engine: statements, functions, windows and watermarks, formats, and Flink's own
         // answers for the seeds' payment window (Fixtures/flink-oracle).
         .testTarget(name: "StreamSQLTests", dependencies: ["StreamSQL", "SQLSyntax", "DemoData"], resources: [.copy("Fixtures")]),
+        // The workbench: golden screens from replayed keys, the terminal toolkit, and `weir` under tmux.
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalKit", "StreamSQL", "WeirTestSupport", "weir"],
+                    exclude: ["Golden"]),
         // Runs the built `weir` binary as a user would.
         .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "KafkaClient", "WeirTestSupport", "weir"]),
     ]

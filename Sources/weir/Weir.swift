@@ -53,10 +53,17 @@ struct SQLCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let servers = bootstrap ?? ProcessInfo.processInfo.environment["WEIR_BOOTSTRAP"] ?? "127.0.0.1:9092"
+        let dataDirectory = data ?? Self.defaultDataDirectory
         guard execute != nil || file != nil else {
-            // The workbench is not built yet: say what there is.
-            print(Weir.helpMessage())
-            return
+            if isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 {
+                // Without --bootstrap the workbench brings its own broker (WEIR_BOOTSTRAP is for the CLI commands).
+                return try await WorkbenchLauncher.run(bootstrap: bootstrap, dataDirectory: dataDirectory)
+            }
+            // No terminal (`weir < file.sql`, or output to a file or pipe): the statements on stdin, as -f runs them.
+            let script = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            let chosen = format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .csv)
+            return try await SQLRunner(format: chosen, bootstrap: servers, dataDirectory: dataDirectory, fresh: fresh).run(script)
         }
         var script = execute ?? ""
         if let file {
@@ -64,8 +71,7 @@ struct SQLCommand: AsyncParsableCommand {
             script = String(decoding: data, as: UTF8.self)
         }
         let chosen = format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .csv)
-        let servers = bootstrap ?? ProcessInfo.processInfo.environment["WEIR_BOOTSTRAP"] ?? "127.0.0.1:9092"
-        try await SQLRunner(format: chosen, bootstrap: servers, dataDirectory: data ?? Self.defaultDataDirectory, fresh: fresh).run(script)
+        try await SQLRunner(format: chosen, bootstrap: servers, dataDirectory: dataDirectory, fresh: fresh).run(script)
     }
 }
 

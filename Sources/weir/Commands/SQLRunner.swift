@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SQLSyntax
 import StreamSQL
+import TerminalKit
 
 enum ResultFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
@@ -199,31 +200,3 @@ final class ResultPrinter: ResultWriter {
     private func csvField(_ text: String) -> String { RecordWriter.csvField(text, delimiter: ",") }
 }
 
-/// Terminal columns a string takes: East Asian wide characters take two.
-enum DisplayWidth {
-    static func of(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + width($1) }
-    }
-
-    static func width(_ scalar: Unicode.Scalar) -> Int {
-        switch scalar.value {
-        case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-             0x1F300...0x1FAFF, 0x20000...0x3FFFD: return 2
-        case 0x0300...0x036F, 0x200B...0x200F: return 0
-        default: return 1
-        }
-    }
-
-    static func truncate(_ text: String, to limit: Int) -> String {
-        guard of(text) > limit else { return text }
-        var result = ""
-        var used = 0
-        for character in text {
-            let width = of(String(character))
-            if used + width > limit - 1 { break }
-            result.append(character)
-            used += width
-        }
-        return result + "…"
-    }
-}

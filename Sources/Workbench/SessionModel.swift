@@ -1,0 +1,33 @@
+import StreamSQL
+import TerminalKit
+
+/// Everything the workbench shows, changed only on the UI thread: the input, the results
+/// of the latest query, messages, the catalog and jobs for the side pane, and the status.
+public struct SessionModel: Sendable {
+    public enum Focus: String, Sendable {
+        case input, results
+    }
+
+    public var editor = LineEditor()
+    public var results = ResultsModel()
+    /// Lines of the message area (statement results, errors with their caret, notes).
+    public var messages: [String] = []
+    public var tables: [String] = []
+    public var jobs: [(id: String, status: String, rowsIn: Int64, rowsOut: Int64)] = []
+    public var brokerAddress = ""
+    public var running = false
+    public var focus = Focus.input
+    public var helpVisible = false
+    public var zoomed = false
+    /// Rows of the screen given to the input pane.
+    public var inputHeight = 5
+    /// Ctrl-R: the text searched for in the history, while searching.
+    public var historySearch: String?
+
+    public init() {}
+
+    public mutating func note(_ text: String) {
+        messages.append(contentsOf: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        if messages.count > 500 { messages.removeFirst(messages.count - 500) }
+    }
+}

@@ -1,0 +1,290 @@
+import Foundation
+import SQLSyntax
+import StreamSQL
+import TerminalKit
+
+/// The workbench's controller: keys change the session model; statements run on a worker
+/// thread (never on the UI loop) and post what they produce back through an inbox, which
+/// the UI loop drains before each frame. Tests drive it with `handle` and `settle` and
+/// read the screen from `WorkbenchView`.
+public final class Workbench: @unchecked Sendable {
+    public private(set) var model = SessionModel()
+    public let engine: Engine
+    private let quitLock = NSLock()
+    private var quitFlag = false
+    /// Set by \quit, Ctrl-D, or `requestQuit()` from another thread (a signal).
+    public var quitRequested: Bool {
+        get { quitLock.lock(); defer { quitLock.unlock() }; return quitFlag }
+        set { quitLock.lock(); quitFlag = newValue; quitLock.unlock() }
+    }
+
+    public func requestQuit() { quitRequested = true }
+    private let inbox = Inbox()
+    private let worker = DispatchQueue(label: "weir.workbench.statements")
+    private let stopLock = NSLock()
+    private var currentStop: StopSignal?
+    private let historyFile: String?
+
+    public init(engine: Engine, brokerAddress: String = "", historyFile: String? = nil) {
+        self.engine = engine
+        self.historyFile = historyFile
+        model.brokerAddress = brokerAddress
+        if let historyFile, let saved = try? String(contentsOfFile: historyFile, encoding: .utf8) {
+            // Entries are separated by a line holding only "\u{1E}" (statements span lines).
+            model.editor = LineEditor(history: saved.components(separatedBy: "\n\u{1E}\n").filter { !$0.isEmpty })
+        }
+        model.note("Weir — \(brokerAddress.isEmpty ? "" : "broker at \(brokerAddress); ")type SQL ending in ; and press Enter. F1 for help.")
+    }
+
+    // MARK: Keys
+
+    public func handle(_ key: Key) {
+        if model.helpVisible {
+            if key == .function(1) || key == .escape || key == .character("q") { model.helpVisible = false }
+            return
+        }
+        if model.historySearch != nil { return searchHistory(key) }
+        switch key {
+        case .function(1): model.helpVisible = true
+        case .tab, .backTab: model.focus = model.focus == .input ? .results : .input
+        case .function(2): cycleView()
+        case .function(3): model.zoomed.toggle()
+        case .escape, .control("c"):
+            if model.running {
+                stopRunning()
+            } else if key == .control("c") {
+                _ = model.editor.take()
+            }
+        case .control("d") where model.editor.isEmpty: quitRequested = true
+        case .control("r"): model.historySearch = ""
+        case .control("l"): model.messages = []
+        case .wheelUp: scroll(-3)
+        case .wheelDown: scroll(3)
+        case .pageUp: scroll(-10)
+        case .pageDown: scroll(10)
+        default:
+            if model.focus == .results {
+                switch key {
+                case .up: scroll(-1)
+                case .down: scroll(1)
+                case .left: model.results.left = max(0, model.results.left - 1)
+                case .right: model.results.left = min(max(0, model.results.columns.count - 1), model.results.left + 1)
+                case .home: model.results.follow = false; model.results.top = 0
+                case .end: model.results.follow = true
+                default: model.focus = .input; handle(key)
+                }
+                return
+            }
+            switch key {
+            case .enter:
+                if model.editor.isComplete { submit(model.editor.take()) } else { model.editor.newline() }
+            case .control("j"): model.editor.newline()
+            default: _ = model.editor.handle(key)
+            }
+        }
+    }
+
+    private func searchHistory(_ key: Key) {
+        switch key {
+        case let .character(character): model.historySearch! += String(character)
+        case .backspace: _ = model.historySearch!.popLast()
+        case .enter, .control("r"):
+            if let found = model.editor.search(model.historySearch!) { model.editor.set(found) }
+            model.historySearch = nil
+        default: model.historySearch = nil
+        }
+    }
+
+    private func scroll(_ rows: Int) {
+        var results = model.results
+        if results.follow { results.top = max(0, results.rows.count - 10) }
+        results.follow = false
+        results.top = max(0, min(results.rows.count - 1, results.top + rows))
+        if rows > 0, results.top >= results.rows.count - 10 { results.follow = true }
+        model.results = results
+    }
+
+    private func cycleView() {
+        let views: [ResultsModel.View] = model.results.changelog ? [.table, .changelog] : [.append]
+        guard let index = views.firstIndex(of: model.results.view) else { model.results.view = views[0]; return }
+        model.results.view = views[(index + 1) % views.count]
+    }
+
+    // MARK: Statements
+
+    /// Runs `text`: a `\command`, or SQL statements in order, on the worker thread.
+    public func submit(_ text: String) {
+        saveHistory()
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return }
+        model.note("> " + trimmed.replacingOccurrences(of: "\n", with: " "))
+        if trimmed.hasPrefix("\\") { return command(trimmed) }
+        let stop = StopSignal()
+        stopLock.lock()
+        currentStop = stop
+        stopLock.unlock()
+        model.running = true
+        let engine = self.engine, inbox = self.inbox
+        worker.async {
+            let writer = InboxWriter(inbox: inbox)
+            do throws(SQLError) {
+                try engine.execute(script: trimmed, writer: writer, stop: stop)
+            } catch {
+                inbox.post(.message(error.rendered(in: trimmed)))
+            }
+            inbox.post(.catalog(tables: engine.catalog.tableNames))
+            inbox.post(.finished)
+        }
+    }
+
+    private func command(_ text: String) {
+        let words = text.dropFirst().split(separator: " ").map(String.init)
+        switch words.first ?? "" {
+        case "help", "h", "?": model.helpVisible = true
+        case "quit", "q", "exit": quitRequested = true
+        case "clear": model.messages = []
+        case "tables": submit("SHOW TABLES;")
+        case "view":
+            guard words.count > 1, let view = ResultsModel.View(rawValue: words[1]) else {
+                return model.note("\\view table|changelog|append")
+            }
+            model.results.view = view
+        default: model.note("error: unknown command \\\(words.first ?? ""); \\help lists them")
+        }
+    }
+
+    private func stopRunning() {
+        stopLock.lock()
+        currentStop?.request()
+        stopLock.unlock()
+        model.note("stopping…")
+    }
+
+    private func saveHistory() {
+        guard let historyFile else { return }
+        let entries = model.editor.history.suffix(1000)
+        try? entries.joined(separator: "\n\u{1E}\n").write(toFile: historyFile, atomically: true, encoding: .utf8)
+    }
+
+    // MARK: Updates from the worker
+
+    /// Applies what the worker posted; true when anything changed.
+    @discardableResult
+    public func drainInbox() -> Bool {
+        let events = inbox.take()
+        for event in events {
+            switch event {
+            case let .begin(columns, changelog): model.results.begin(columns: columns, changelog: changelog)
+            case let .rows(rows, kinds): model.results.add(rows, kinds: kinds)
+            case let .end(statistics):
+                model.results.state = "finished"
+                model.results.statistics = statistics
+                for (name, value) in statistics.sorted(by: { $0.key < $1.key }) where value > 0 && name != "open windows" {
+                    model.note("note: \(value) \(name)")
+                }
+            case let .message(text): model.note(text)
+            case let .catalog(tables): model.tables = tables
+            case .finished: model.running = false
+            }
+        }
+        refreshJobs()
+        return !events.isEmpty
+    }
+
+    /// The side pane's jobs, from the engine's registry (thread-safe snapshots).
+    public func refreshJobs() {
+        model.jobs = engine.jobs.all.map { job in
+            let progress = job.progress.snapshot
+            return (job.id, job.status.text, progress.rowsIn, progress.rowsOut)
+        }
+    }
+
+    /// Waits until the worker has nothing left to do and its posts are applied (tests).
+    public func settle(timeout: TimeInterval = 10) {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            drainInbox()
+            if !model.running { return }
+            usleep(5_000)
+        } while Date() < deadline
+    }
+
+    // MARK: The loop
+
+    /// Reads keys and draws frames until \quit or Ctrl-D. Keys that arrive together (a
+    /// paste) are handled before the next frame, so 10,000 pasted lines do not wait for
+    /// 10,000 frames.
+    public func run(on terminal: CursesTerminal) {
+        while !quitRequested {
+            if let key = terminal.readKey(timeoutMs: 40) {
+                var pending: Key? = key
+                var handled = 0
+                while let next = pending, handled < 100_000 {
+                    if next == .resize { terminal.invalidate() } else { handle(next) }
+                    handled += 1
+                    pending = terminal.readKey(timeoutMs: 0)
+                }
+            }
+            drainInbox()
+            let size = terminal.size
+            let frame = WorkbenchView.render(model, width: size.width, height: size.height)
+            terminal.draw(frame.grid, cursor: frame.cursor)
+        }
+        stopRunning()
+        engine.jobs.stopAll()
+        saveHistory()
+    }
+}
+
+/// What the worker posts to the UI loop.
+enum WorkerEvent: Sendable {
+    case begin(columns: [String], changelog: Bool)
+    case rows([[String]], kinds: [RowKind]?)
+    case end(statistics: [String: Int64])
+    case message(String)
+    case catalog(tables: [String])
+    case finished
+}
+
+/// A lock-protected queue of worker events.
+final class Inbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [WorkerEvent] = []
+
+    func post(_ event: WorkerEvent) {
+        lock.lock()
+        events.append(event)
+        lock.unlock()
+    }
+
+    func take() -> [WorkerEvent] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = events
+        events = []
+        return taken
+    }
+}
+
+/// The engine's results, turned into text on the worker thread and posted.
+final class InboxWriter: ResultWriter, @unchecked Sendable {
+    let inbox: Inbox
+    private var types: [DataType] = []
+
+    init(inbox: Inbox) {
+        self.inbox = inbox
+    }
+
+    func begin(columns: [Column], changelog: Bool) {
+        types = columns.map(\.type)
+        inbox.post(.begin(columns: columns.map(\.name), changelog: changelog))
+    }
+
+    func rows(_ rows: [Row], kinds: [RowKind]?) {
+        let text = rows.map { row in row.enumerated().map { ValueFormatter.display($1, type: types[$0]) } }
+        inbox.post(.rows(text, kinds: kinds))
+    }
+
+    func end(statistics: [String: Int64]) { inbox.post(.end(statistics: statistics)) }
+    func message(_ text: String) { inbox.post(.message(text)) }
+}

@@ -1,0 +1,194 @@
+import StreamSQL
+import TerminalKit
+
+/// Draws the session into a grid: results (with messages) and the catalog side pane above,
+/// the input pane, and the status bar. Pure: the same model and size give the same screen,
+/// which is what the golden-screen tests compare.
+public enum WorkbenchView {
+    static let border = Style(foreground: .cyan)
+    static let focused = Style(foreground: .yellow, bold: true)
+    static let header = Style(bold: true, underline: true)
+    static let changed = Style(foreground: .yellow, bold: true)
+    static let status = Style(reverse: true)
+    static let error = Style(foreground: .red, bold: true)
+
+    /// The screen, and where the cursor goes.
+    public static func render(_ model: SessionModel, width: Int, height: Int) -> (grid: CellGrid, cursor: (x: Int, y: Int)?) {
+        var grid = CellGrid(width: width, height: height)
+        guard width >= 20, height >= 8 else {
+            grid.put("weir: the terminal is too small", x: 0, y: 0)
+            return (grid, nil)
+        }
+        let (main, statusRow) = grid.bounds.splitBottom(1)
+        drawStatus(model, into: &grid, row: statusRow.y)
+        var cursor: (x: Int, y: Int)?
+        if model.zoomed {
+            drawResults(model, into: &grid, area: main)
+        } else {
+            let (upper, input) = main.splitBottom(min(max(3, model.inputHeight), main.height - 4))
+            var resultsArea = upper
+            if width >= 80 {
+                let (left, side) = upper.splitRight(min(30, width / 4))
+                resultsArea = left
+                drawSide(model, into: &grid, area: side)
+            }
+            drawResults(model, into: &grid, area: resultsArea)
+            cursor = drawInput(model, into: &grid, area: input)
+        }
+        if model.helpVisible { drawHelp(into: &grid, area: main) }
+        return (grid, model.helpVisible ? nil : cursor)
+    }
+
+    // MARK: Panes
+
+    static func drawStatus(_ model: SessionModel, into grid: inout CellGrid, row: Int) {
+        grid.fill(Rect(x: 0, y: row, width: grid.width, height: 1), style: status)
+        let state = model.running ? "running (Esc stops)" : "ready"
+        let broker = model.brokerAddress.isEmpty ? "" : " │ broker \(model.brokerAddress)"
+        let left = " weir\(broker) │ \(state)"
+        grid.put(left, x: 0, y: row, style: status, limit: grid.width)
+        // The longest reminder of the keys that fits beside the state.
+        for right in ["F1 help  Tab focus  F2 view  F3 zoom  Ctrl-D quit ", "F1 help  Ctrl-D quit ", "F1 help "] {
+            let rightWidth = DisplayWidth.of(right)
+            if DisplayWidth.of(left) + rightWidth + 2 <= grid.width {
+                grid.put(right, x: grid.width - rightWidth, y: row, style: status)
+                break
+            }
+        }
+    }
+
+    static func drawSide(_ model: SessionModel, into grid: inout CellGrid, area: Rect) {
+        grid.box(area, title: "Catalog", style: border)
+        let inner = area.inner
+        var row = inner.y
+        func line(_ text: String, _ style: Style = .plain) {
+            guard row < inner.maxY else { return }
+            grid.put(text, x: inner.x, y: row, style: style, limit: inner.width)
+            row += 1
+        }
+        line("Tables", header)
+        if model.tables.isEmpty { line("  (none)", Style(dim: true)) }
+        for table in model.tables { line("  " + table) }
+        row += row < inner.maxY ? 1 : 0
+        line("Jobs", header)
+        if model.jobs.isEmpty { line("  (none)", Style(dim: true)) }
+        for job in model.jobs { line("  \(job.id) \(job.status.prefix(8)) \(job.rowsIn)→\(job.rowsOut)") }
+    }
+
+    static func drawResults(_ model: SessionModel, into grid: inout CellGrid, area: Rect) {
+        let results = model.results
+        let title = results.columns.isEmpty ? "Results" : "Results — \(results.view.rawValue) view, \(results.rows.count) rows\(results.state.isEmpty ? "" : ", " + results.state)"
+        grid.box(area, title: title, style: model.focus == .results ? focused : border)
+        let inner = area.inner
+        guard !inner.isEmpty else { return }
+        // The newest messages, wrapped to the pane, take its bottom (all of it when there are no rows).
+        let wrapped = model.messages.suffix(inner.height).flatMap { wrap($0, to: inner.width) }
+        let messageRows = results.columns.isEmpty ? inner.height : min(4, max(1, inner.height / 4))
+        let (tableArea, messageArea) = inner.splitBottom(min(messageRows, wrapped.count))
+        for (offset, line) in wrapped.suffix(messageArea.height).enumerated() {
+            let style = line.error ? error : Style.plain
+            grid.put(line.text, x: messageArea.x, y: messageArea.y + offset, style: style, limit: messageArea.width)
+        }
+        guard !results.columns.isEmpty, tableArea.height >= 2 else { return }
+        drawTable(results, into: &grid, area: tableArea)
+    }
+
+    /// A message cut into lines of at most `width` columns (errors keep their colour on every line).
+    static func wrap(_ message: String, to width: Int) -> [(text: String, error: Bool)] {
+        let isError = message.hasPrefix("error") || message.hasPrefix("line ")
+        guard width > 0, DisplayWidth.of(message) > width else { return [(message, isError)] }
+        var lines: [(String, Bool)] = []
+        var current = ""
+        var used = 0
+        for character in message {
+            let size = DisplayWidth.of(character)
+            if used + size > width {
+                lines.append((current, isError))
+                current = ""
+                used = 0
+            }
+            current.append(character)
+            used += size
+        }
+        if !current.isEmpty { lines.append((current, isError)) }
+        return lines
+    }
+
+    static func drawTable(_ results: ResultsModel, into grid: inout CellGrid, area: Rect) {
+        let rows = results.rows
+        let showKinds = results.view == .changelog
+        let headers = (showKinds ? ["op"] : []) + results.columns
+        let visibleCount = area.height - 1
+        let first = results.follow ? max(0, rows.count - visibleCount) : min(results.top, max(0, rows.count - 1))
+        let shown = rows.count > first ? Array(rows[first..<min(rows.count, first + visibleCount)]) : []
+        func cells(_ entry: ResultsModel.Entry) -> [String] { (showKinds ? [entry.kind?.rawValue ?? "+I"] : []) + entry.cells }
+        // Columns fitted to the header and the rows on screen, each at most 40 wide.
+        var widths = headers.map { DisplayWidth.of($0) }
+        for entry in shown {
+            for (index, cell) in cells(entry).enumerated() where index < widths.count { widths[index] = max(widths[index], min(40, DisplayWidth.of(cell))) }
+        }
+        var x = area.x
+        var drawn: [(index: Int, x: Int, width: Int)] = []
+        for index in results.left..<widths.count {
+            guard x < area.maxX else { break }
+            let width = min(widths[index], area.maxX - x)
+            drawn.append((index, x, width))
+            x += widths[index] + 2
+        }
+        for column in drawn {
+            grid.put(DisplayWidth.truncate(headers[column.index], to: column.width), x: column.x, y: area.y, style: header, limit: column.width)
+        }
+        for (offset, entry) in shown.enumerated() {
+            let values = cells(entry)
+            for column in drawn where column.index < values.count {
+                let changedCell = results.view == .table && entry.changed.contains(column.index - (showKinds ? 1 : 0))
+                grid.put(DisplayWidth.truncate(values[column.index], to: column.width), x: column.x, y: area.y + 1 + offset,
+                         style: changedCell ? changed : .plain, limit: column.width)
+            }
+        }
+    }
+
+    static func drawInput(_ model: SessionModel, into grid: inout CellGrid, area: Rect) -> (x: Int, y: Int)? {
+        let title = model.historySearch.map { "history search: \($0)" } ?? "SQL — Enter runs a statement ending in ;  (\\help)"
+        grid.box(area, title: title, style: model.focus == .input ? focused : border)
+        let inner = area.inner
+        guard !inner.isEmpty else { return nil }
+        let editor = model.editor
+        // Keep the cursor's line in view.
+        let firstLine = max(0, editor.row - inner.height + 1)
+        for (offset, line) in editor.lines.dropFirst(firstLine).prefix(inner.height).enumerated() {
+            let prompt = firstLine + offset == 0 ? "> " : "  "
+            grid.put(prompt + String(line), x: inner.x, y: inner.y + offset, limit: inner.width)
+        }
+        let column = DisplayWidth.of(String(editor.lines[editor.row].prefix(editor.column)))
+        return (min(inner.maxX - 1, inner.x + 2 + column), inner.y + editor.row - firstLine)
+    }
+
+    static let helpLines = [
+        "Keys",
+        "  Enter          run the statement (when it ends with ;)",
+        "  Ctrl-J         a new line without running",
+        "  Up/Down        history (on the first/last line); Ctrl-R searches it",
+        "  Ctrl-A/E/K/U/W/Y  line editing, as in emacs",
+        "  Esc, Ctrl-C    stop the running query",
+        "  Tab            focus: input / results",
+        "  PgUp/PgDn, arrows  scroll the results (focus on results)",
+        "  F2             results view: table / changelog / append",
+        "  F3             zoom the results pane",
+        "  F1             this help;  Ctrl-D (empty input) quits",
+        "Commands",
+        "  \\help  \\quit  \\tables  \\view table|changelog|append  \\clear",
+        "SQL: CREATE TABLE ... WITH ('connector' = 'kafka', ...), SELECT, INSERT INTO (a job), SHOW JOBS",
+    ]
+
+    static func drawHelp(into grid: inout CellGrid, area: Rect) {
+        let width = min(area.width - 4, helpLines.map { DisplayWidth.of($0) }.max()! + 4)
+        let height = min(area.height - 2, helpLines.count + 2)
+        let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
+        grid.fill(box)
+        grid.box(box, title: "Help (F1 or Esc closes)", style: focused)
+        for (offset, line) in helpLines.prefix(box.inner.height).enumerated() {
+            grid.put(line, x: box.inner.x + 1, y: box.inner.y + offset, style: line.hasPrefix(" ") ? .plain : header, limit: box.inner.width - 1)
+        }
+    }
+}

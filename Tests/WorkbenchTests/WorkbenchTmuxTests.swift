@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import WeirTestSupport
+
+/// `weir` as a person runs it, in a real terminal (tmux): the embedded broker starts, a
+/// windowed query over a topic fills the results pane, the screen survives a resize to
+/// 80×24, and quitting leaves the terminal as it was.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct WorkbenchTmuxTests {
+    final class Tmux {
+        let session = "weir-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+
+        @discardableResult
+        func run(_ arguments: [String]) throws -> String {
+            try ChildProcess.run("/usr/bin/tmux", arguments, timeoutSeconds: 20).output
+        }
+
+        func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
+
+        /// The screen for a failure message.
+        var shown: String { (try? screen()) ?? "" }
+
+        /// Types `text` literally (a `;` escaped: tmux would read a trailing one as its own separator).
+        func type(_ text: String) throws {
+            try run(["send-keys", "-t", session, "-l", text.replacingOccurrences(of: ";", with: "\\;")])
+        }
+
+        func press(_ key: String) throws { try run(["send-keys", "-t", session, key]) }
+
+        func waitFor(seconds: Double, _ condition: (String) -> Bool) throws -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if condition(try screen()) { return true }
+                usleep(100_000)
+            }
+            return condition(try screen())
+        }
+
+        deinit { _ = try? run(["kill-session", "-t", session]) }
+    }
+
+    @Test func paymentsWindowsLiveResizeAndARestoredTerminal() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tmux-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let weir = try weirBinary().path
+        let tmux = Tmux()
+        let shell = "stty -a > \(folder)/before; \(weir) --data \(folder)/data; echo $? > \(folder)/exit; stty -a > \(folder)/after; sleep 60"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "sh", "-c", shell])
+        #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
+        let status = try tmux.screen().split(separator: "\n").last { $0.contains("broker 127.0.0.1:") }.map(String.init) ?? ""
+        let address = status.components(separatedBy: "broker ").last!.split(separator: " ").first.map(String.init) ?? ""
+
+        // Seed 001's events into the embedded broker, from outside, as a user would.
+        let demo = Process()
+        demo.executableURL = URL(fileURLWithPath: weir)
+        demo.arguments = ["demo", "payments", "--bootstrap", address, "--rate", "400", "--count", "6000"]
+        demo.standardOutput = FileHandle.nullDevice
+        demo.standardError = FileHandle.nullDevice
+        try demo.run()
+        defer { if demo.isRunning { demo.terminate() } }
+
+        try tmux.type("""
+            CREATE TABLE payment_msg (createTime STRING, rt AS TO_TIMESTAMP(createTime), orderId BIGINT, payAmount DOUBLE, \
+            payPlatform INT, provinceId INT, WATERMARK FOR rt AS rt - INTERVAL '2' SECOND) WITH ('connector' = 'kafka', \
+            'topic' = 'payment_msg', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset');
+            """)
+        try tmux.press("Enter")
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("payment_msg") && $0.contains("Execute statement succeeded") }, "\(tmux.shown)")
+        try tmux.type("SELECT provinceId, SUM(payAmount) AS pay, TUMBLE_START(rt, INTERVAL '5' SECOND) AS ws FROM payment_msg GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId;")
+        try tmux.press("Enter")
+        // Windows close as the watermark passes them: rows appear within seconds.
+        let filled = try tmux.waitFor(seconds: 30) { screen in
+            screen.split(separator: "\n").filter { $0.range(of: #"│[0-6] +[0-9.E]+ +20\d\d-"#, options: .regularExpression) != nil }.count >= 7
+        }
+        #expect(filled, "\(tmux.shown)")
+        #expect(tmux.shown.contains("running (Esc stops)"))
+
+        // 80×24: every line fits, the input and the status bar are still there.
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "80", "-y", "24"])
+        #expect(try tmux.waitFor(seconds: 5) { screen in
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.count >= 24 && screen.contains("F1 help") && screen.contains("┌─ SQL")
+        }, "\(tmux.shown)")
+        let narrow = try tmux.screen().split(separator: "\n")
+        #expect(narrow.allSatisfy { $0.count <= 80 }, "\(narrow)")
+
+        try tmux.press("Escape")
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("│ ready") }, "\(tmux.shown)")
+        try tmux.press("C-d")
+        let exitFile = folder + "/exit"
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: exitFile) { usleep(100_000) }
+        #expect((try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        for _ in 0..<50 where !FileManager.default.fileExists(atPath: folder + "/after") { usleep(100_000) }
+        // The modes (all but the first line, which has the size we changed) are as they were.
+        let before = try String(contentsOfFile: folder + "/before", encoding: .utf8).split(separator: "\n").dropFirst()
+        let after = try String(contentsOfFile: folder + "/after", encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(!before.isEmpty && Array(before) == Array(after), "the terminal's modes were not restored")
+    }
+}
