@@ -79,7 +79,8 @@ let package = Package(
         .target(name: "TerminalKit", dependencies: ["CCurses"]),
         // The workbench: session model, panes and the controller that runs statements off the UI loop.
         .target(name: "Workbench", dependencies: [
-            "TerminalKit", "StreamSQL", "SQLSyntax", "KafkaClient", "KafkaBroker", .product(name: "Logging", package: "swift-log"),
+            "TerminalKit", "StreamSQL", "SQLSyntax", "KafkaClient", "KafkaProtocol", "KafkaBroker", "DemoData",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
         .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),

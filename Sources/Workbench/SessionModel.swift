@@ -13,6 +13,12 @@ public struct SessionModel: Sendable {
     /// Lines of the message area (statement results, errors with their caret, notes).
     public var messages: [String] = []
     public var tables: [String] = []
+    /// Topics with partitions and message counts (nil until the broker answered).
+    public var topics: [TopicSummary]?
+    /// The topic pane, while a topic is tailed.
+    public var tail: TopicPane?
+    /// Milliseconds between frames (`\refresh MS`).
+    public var refreshMs = 40
     public var jobs: [(id: String, status: String, rowsIn: Int64, rowsOut: Int64)] = []
     public var brokerAddress = ""
     public var running = false

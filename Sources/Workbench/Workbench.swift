@@ -1,4 +1,6 @@
+import DemoData
 import Foundation
+import KafkaClient
 import SQLSyntax
 import StreamSQL
 import TerminalKit
@@ -24,11 +26,14 @@ public final class Workbench: @unchecked Sendable {
     private let stopLock = NSLock()
     private var currentStop: StopSignal?
     private let historyFile: String?
+    /// Topics, tails, produce, groups and demos (nil without a broker).
+    private let kafka: KafkaServices?
 
     public init(engine: Engine, brokerAddress: String = "", historyFile: String? = nil) {
         self.engine = engine
         self.historyFile = historyFile
         model.brokerAddress = brokerAddress
+        kafka = brokerAddress.isEmpty ? nil : KafkaServices(bootstrap: brokerAddress, inbox: inbox)
         if let historyFile, let saved = try? String(contentsOfFile: historyFile, encoding: .utf8) {
             // Entries are separated by a line holding only "\u{1E}" (statements span lines).
             model.editor = LineEditor(history: saved.components(separatedBy: "\n\u{1E}\n").filter { !$0.isEmpty })
@@ -138,8 +143,12 @@ public final class Workbench: @unchecked Sendable {
     }
 
     private func command(_ text: String) {
-        let words = text.dropFirst().split(separator: " ").map(String.init)
-        switch words.first ?? "" {
+        let words = text.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let rest = words.count > 1 ? text.dropFirst().split(separator: " ", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces) : ""
+        let name = words.first ?? ""
+        let needsBroker = ["topics", "tail", "produce", "groups", "demo", "pause", "resume"]
+        if needsBroker.contains(name), kafka == nil { return model.note("error: \\\(name) needs a broker (start weir without -e, or give --bootstrap)") }
+        switch name {
         case "help", "h", "?": model.helpVisible = true
         case "quit", "q", "exit": quitRequested = true
         case "clear": model.messages = []
@@ -149,8 +158,89 @@ public final class Workbench: @unchecked Sendable {
                 return model.note("\\view table|changelog|append")
             }
             model.results.view = view
-        default: model.note("error: unknown command \\\(words.first ?? ""); \\help lists them")
+        case "refresh":
+            guard words.count > 1, let milliseconds = Int(words[1]), milliseconds >= 10 else { return model.note("\\refresh MS (at least 10)") }
+            model.refreshMs = milliseconds
+        case "topics":
+            kafka!.refreshTopics()
+            model.note(model.topics.map { $0.map { "\($0.name): \($0.partitions) partitions, \($0.messages) messages" }.joined(separator: "\n") } ?? "asking the broker…")
+        case "tail":
+            guard words.count > 1 else { return model.note("\\tail TOPIC [beginning|end|OFFSET|@EPOCH_MS], \\tail stop") }
+            if words[1] == "stop" {
+                kafka!.stopTail()
+                model.tail = nil
+                return
+            }
+            let from: OffsetSpec
+            switch words.count > 2 ? words[2] : "end" {
+            case "beginning", "earliest": from = .earliest
+            case "end", "latest": from = .latest
+            case let other where other.hasPrefix("@"):
+                guard let millis = Int64(other.dropFirst()) else { return model.note("error: @ takes milliseconds since the epoch") }
+                from = .timestamp(millis)
+            case let other:
+                guard let offset = Int64(other) else { return model.note("error: \\tail \(words[1]) beginning|end|OFFSET|@EPOCH_MS") }
+                from = .offset(offset)
+            }
+            model.tail = TopicPane(topic: words[1])
+            kafka!.startTail(words[1], from: from)
+        case "pause", "resume":
+            kafka!.setPaused(name == "pause")
+            model.tail?.paused = name == "pause"
+        case "filter":
+            model.tail?.filter = rest.isEmpty ? nil : TailFilter(rest)
+        case "produce":
+            let parts = rest.split(separator: " ", maxSplits: 2).map(String.init)
+            guard parts.count >= 2 else { return model.note("\\produce TOPIC [KEY] VALUE") }
+            let keyed = parts.count == 3 && !parts[1].hasPrefix("{") && !parts[1].hasPrefix("[")
+            let value = keyed ? parts[2] : rest.dropFirst(parts[0].count).trimmingCharacters(in: .whitespaces)
+            kafka!.produce(topic: parts[0], key: keyed ? parts[1] : nil, value: value)
+        case "groups": kafka!.listGroups()
+        case "demo":
+            guard words.count > 1 else { return model.note("\\demo payments|words|user-events|recipes|clicks [RATE], \\demo stop") }
+            if words[1] == "stop" { return kafka!.stopDemo() }
+            guard let stream = DemoStream(rawValue: words[1]) else {
+                return model.note("error: no demo \(words[1]): \(DemoStream.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kafka!.startDemo(stream, rate: words.count > 2 ? Double(words[2]) : nil, count: nil)
+        case "export":
+            guard !rest.isEmpty else { return model.note("\\export FILE.csv|FILE.json") }
+            export(to: rest)
+        default: model.note("error: unknown command \\\(name); \\help lists them")
         }
+    }
+
+    /// The current view's rows to a CSV or JSON-lines file.
+    private func export(to path: String) {
+        let results = model.results
+        guard !results.columns.isEmpty else { return model.note("error: no results to export") }
+        let json = path.lowercased().hasSuffix(".json")
+        var text = json ? "" : results.columns.map(Self.csvField).joined(separator: ",") + "\n"
+        for entry in results.rows {
+            if json {
+                let members = zip(results.columns, entry.cells).map { "\"\($0.0)\":" + Self.jsonString($0.1) }
+                text += "{" + members.joined(separator: ",") + "}\n"
+            } else {
+                text += entry.cells.map(Self.csvField).joined(separator: ",") + "\n"
+            }
+        }
+        do {
+            try text.write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
+            model.note("exported \(results.rows.count) rows to \(path)")
+        } catch {
+            model.note("error: cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+
+    static func csvField(_ text: String) -> String {
+        text.contains(",") || text.contains("\"") || text.contains("\n") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    static func jsonString(_ text: String) -> String {
+        if text == "NULL" { return "null" }
+        if Double(text) != nil, !text.hasPrefix("+"), !text.hasPrefix(".") { return text }
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
+        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
     }
 
     private func stopRunning() {
@@ -184,6 +274,8 @@ public final class Workbench: @unchecked Sendable {
                 }
             case let .message(text): model.note(text)
             case let .catalog(tables): model.tables = tables
+            case let .topics(topics): if let topics { model.topics = topics }
+            case let .tail(records): model.tail?.add(records)
             case .finished: model.running = false
             }
         }
@@ -215,8 +307,13 @@ public final class Workbench: @unchecked Sendable {
     /// paste) are handled before the next frame, so 10,000 pasted lines do not wait for
     /// 10,000 frames.
     public func run(on terminal: CursesTerminal) {
+        var lastTopics = Date.distantPast
         while !quitRequested {
-            if let key = terminal.readKey(timeoutMs: 40) {
+            if Date().timeIntervalSince(lastTopics) > 2 {
+                kafka?.refreshTopics()
+                lastTopics = Date()
+            }
+            if let key = terminal.readKey(timeoutMs: model.refreshMs) {
                 var pending: Key? = key
                 var handled = 0
                 while let next = pending, handled < 100_000 {
@@ -231,9 +328,13 @@ public final class Workbench: @unchecked Sendable {
             terminal.draw(frame.grid, cursor: frame.cursor)
         }
         stopRunning()
+        kafka?.close()
         engine.jobs.stopAll()
         saveHistory()
     }
+
+    /// Refreshes the topics list now (tests; the loop does it every two seconds).
+    public func refreshTopics() { kafka?.refreshTopics() }
 }
 
 /// What the worker posts to the UI loop.
@@ -243,6 +344,8 @@ enum WorkerEvent: Sendable {
     case end(statistics: [String: Int64])
     case message(String)
     case catalog(tables: [String])
+    case topics([TopicSummary]?)
+    case tail([TailEntry])
     case finished
 }
 

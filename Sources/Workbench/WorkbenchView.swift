@@ -32,7 +32,13 @@ public enum WorkbenchView {
                 resultsArea = left
                 drawSide(model, into: &grid, area: side)
             }
-            drawResults(model, into: &grid, area: resultsArea)
+            if let tail = model.tail, resultsArea.height >= 10 {
+                let (top, bottom) = resultsArea.splitTop(resultsArea.height / 2)
+                drawResults(model, into: &grid, area: top)
+                drawTopic(tail, into: &grid, area: bottom)
+            } else {
+                drawResults(model, into: &grid, area: resultsArea)
+            }
             cursor = drawInput(model, into: &grid, area: input)
         }
         if model.helpVisible { drawHelp(into: &grid, area: main) }
@@ -66,6 +72,12 @@ public enum WorkbenchView {
             grid.put(text, x: inner.x, y: row, style: style, limit: inner.width)
             row += 1
         }
+        if let topics = model.topics {
+            line("Topics", header)
+            if topics.isEmpty { line("  (none)", Style(dim: true)) }
+            for topic in topics { line("  \(topic.name) \(topic.partitions)p \(topic.messages)") }
+            row += row < inner.maxY ? 1 : 0
+        }
         line("Tables", header)
         if model.tables.isEmpty { line("  (none)", Style(dim: true)) }
         for table in model.tables { line("  " + table) }
@@ -91,6 +103,31 @@ public enum WorkbenchView {
         }
         guard !results.columns.isEmpty, tableArea.height >= 2 else { return }
         drawTable(results, into: &grid, area: tableArea)
+    }
+
+    static func drawTopic(_ pane: TopicPane, into grid: inout CellGrid, area: Rect) {
+        let shown = pane.shown
+        var title = "Topic \(pane.topic) — \(shown.count) messages"
+        if let filter = pane.filter {
+            switch filter {
+            case let .contains(text): title += ", containing \(text)"
+            case let .field(name, operation, value): title += ", \(name) \(operation) \(value)"
+            }
+        }
+        if pane.paused { title += ", paused" }
+        grid.box(area, title: title, style: border)
+        let inner = area.inner
+        guard !inner.isEmpty else { return }
+        for (offset, entry) in shown.suffix(inner.height).enumerated() {
+            let y = inner.y + offset
+            let time = entry.timestamp > 0 ? String(CivilClock.time(entry.timestamp)) : "-"
+            var x = inner.x
+            x += grid.put("p\(entry.partition) \(entry.offset) \(time) ", x: x, y: y, style: Style(dim: true), limit: inner.maxX - x)
+            if let key = entry.key, x < inner.maxX { x += grid.put(key + " ", x: x, y: y, style: Style(bold: true), limit: inner.maxX - x) }
+            for (text, style) in JSONColours.spans(entry.value) where x < inner.maxX {
+                x += grid.put(text, x: x, y: y, style: style, limit: inner.maxX - x)
+            }
+        }
     }
 
     /// A message cut into lines of at most `width` columns (errors keep their colour on every line).
@@ -166,19 +203,22 @@ public enum WorkbenchView {
 
     static let helpLines = [
         "Keys",
-        "  Enter          run the statement (when it ends with ;)",
-        "  Ctrl-J         a new line without running",
-        "  Up/Down        history (on the first/last line); Ctrl-R searches it",
+        "  Enter, Ctrl-J   run the statement (it ends with ;), a new line",
+        "  Up/Down         history (on the first/last line); Ctrl-R searches it",
         "  Ctrl-A/E/K/U/W/Y  line editing, as in emacs",
-        "  Esc, Ctrl-C    stop the running query",
-        "  Tab            focus: input / results",
-        "  PgUp/PgDn, arrows  scroll the results (focus on results)",
-        "  F2             results view: table / changelog / append",
-        "  F3             zoom the results pane",
-        "  F1             this help;  Ctrl-D (empty input) quits",
+        "  Esc, Ctrl-C     stop the running query",
+        "  Tab             focus: input / results",
+        "  PgUp/PgDn, arrows  scroll the results (arrows: focus on results)",
+        "  F2, F3          results view (table, changelog, append); zoom",
+        "  F1              this help;  Ctrl-D (empty input) quits",
         "Commands",
-        "  \\help  \\quit  \\tables  \\view table|changelog|append  \\clear",
-        "SQL: CREATE TABLE ... WITH ('connector' = 'kafka', ...), SELECT, INSERT INTO (a job), SHOW JOBS",
+        "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups",
+        "  \\view table|changelog|append   \\refresh MS   \\export FILE.csv|.json",
+        "  \\tail TOPIC [beginning|end|OFFSET|@MS]   \\tail stop",
+        "  \\pause  \\resume  \\filter TEXT | field > n   (the topic pane)",
+        "  \\produce TOPIC [KEY] VALUE",
+        "  \\demo payments|words|user-events|recipes|clicks [RATE]   \\demo stop",
+        "SQL: CREATE TABLE, SELECT, INSERT INTO (a job), SHOW JOBS, STOP JOB",
     ]
 
     static func drawHelp(into grid: inout CellGrid, area: Rect) {

@@ -45,6 +45,9 @@ struct SQLCommand: AsyncParsableCommand {
     @Flag(help: "Start jobs afresh: ignore (and remove) their checkpoints.")
     var fresh = false
 
+    @Option(name: .customShort("i"), help: ArgumentHelp("The workbench runs this file's statements first.", valueName: "init.sql"))
+    var initFile: String?
+
     /// The per-user data folder.
     static var defaultDataDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -58,7 +61,12 @@ struct SQLCommand: AsyncParsableCommand {
         guard execute != nil || file != nil else {
             if isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 {
                 // Without --bootstrap the workbench brings its own broker (WEIR_BOOTSTRAP is for the CLI commands).
-                return try await WorkbenchLauncher.run(bootstrap: bootstrap, dataDirectory: dataDirectory)
+                var initScript: String?
+                if let initFile {
+                    guard let data = FileManager.default.contents(atPath: initFile) else { throw CommandFailure("cannot read \(initFile)") }
+                    initScript = String(decoding: data, as: UTF8.self)
+                }
+                return try await WorkbenchLauncher.run(bootstrap: bootstrap, dataDirectory: dataDirectory, initScript: initScript)
             }
             // No terminal (`weir < file.sql`, or output to a file or pipe): the statements on stdin, as -f runs them.
             let script = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)

@@ -77,6 +77,43 @@ import Testing
     }
 }
 
+@Suite struct TopicPaneTests {
+    static let records: [TailEntry] = (0..<6).map { (index: Int) -> TailEntry in
+        let province: String = ["北京", "shanghai", "hangzhou"][index % 3]
+        let value: String = "{\"province\": \"" + province + "\", \"payAmount\": " + String(index * 2500) + "}"
+        let timestamp: Int64 = 1_704_067_200_000 + Int64(index) * 1500
+        return TailEntry(partition: Int32(index % 2), offset: Int64(index / 2), timestamp: timestamp, key: index == 0 ? "k0" : nil, value: value)
+    }
+
+    @Test func filtersBySubstringOrField() {
+        #expect(Self.records.filter { TailFilter("payAmount > 5000").matches($0) }.count == 3)
+        #expect(Self.records.filter { TailFilter("payAmount <= 2500").matches($0) }.count == 2)
+        #expect(Self.records.filter { TailFilter("province = 北京").matches($0) }.count == 2)
+        #expect(Self.records.filter { TailFilter("SHANGHAI").matches($0) }.count == 2)
+        #expect(TailFilter("payAmount > 5000") == .field(name: "payAmount", operation: ">", value: "5000"))
+    }
+
+    @Test func thePaneBesideTheResults() throws {
+        var model = SessionModel()
+        var pane = TopicPane(topic: "payment_msg")
+        pane.add(Self.records)
+        pane.filter = TailFilter("payAmount >= 5000")
+        model.tail = pane
+        let text = WorkbenchView.render(model, width: 100, height: 30).grid.text + "\n"
+        let path = WorkbenchScreenTests.golden.appendingPathComponent("topic-pane-100x30.txt")
+        if ProcessInfo.processInfo.environment["WEIR_GOLDEN_RECORD"] == "1" {
+            try text.write(to: path, atomically: true, encoding: .utf8)
+        } else {
+            #expect(text == (try String(contentsOf: path, encoding: .utf8)), "\(text)")
+        }
+        let spans = JSONColours.spans(#"{"a": "x", "n": -1.5, "ok": true}"#)
+        #expect(spans.first { $0.0 == "\"a\"" }?.1 == JSONColours.name)
+        #expect(spans.first { $0.0 == "\"x\"" }?.1 == JSONColours.string)
+        #expect(spans.first { $0.0 == "-1.5" }?.1 == JSONColours.number)
+        #expect(spans.first { $0.0 == "true" }?.1 == JSONColours.literal)
+    }
+}
+
 @Suite struct TerminalKitTests {
     @Test func keysFromBytes() {
         #expect(KeyDecoder.keys("a\r\u{7f}\u{1b}[A\u{1b}[B\u{1b}[5~\u{1b}[3~\u{1b}OP\u{01}\t\u{1b}") ==

@@ -47,17 +47,12 @@ import WeirTestSupport
         let shell = "stty -a > \(folder)/before; \(weir) --data \(folder)/data; echo $? > \(folder)/exit; stty -a > \(folder)/after; sleep 60"
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "sh", "-c", shell])
         #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
-        let status = try tmux.screen().split(separator: "\n").last { $0.contains("broker 127.0.0.1:") }.map(String.init) ?? ""
-        let address = status.components(separatedBy: "broker ").last!.split(separator: " ").first.map(String.init) ?? ""
-
-        // Seed 001's events into the embedded broker, from outside, as a user would.
-        let demo = Process()
-        demo.executableURL = URL(fileURLWithPath: weir)
-        demo.arguments = ["demo", "payments", "--bootstrap", address, "--rate", "400", "--count", "6000"]
-        demo.standardOutput = FileHandle.nullDevice
-        demo.standardError = FileHandle.nullDevice
-        try demo.run()
-        defer { if demo.isRunning { demo.terminate() } }
+        // Seed 001's events into the embedded broker, and the topic followed in its pane.
+        try tmux.type("\\demo payments 400")
+        try tmux.press("Enter")
+        try tmux.type("\\tail payment_msg beginning")
+        try tmux.press("Enter")
+        #expect(try tmux.waitFor(seconds: 15) { $0.contains("Topic payment_msg") && $0.contains("\"createTime\"") }, "\(tmux.shown)")
 
         try tmux.type("""
             CREATE TABLE payment_msg (createTime STRING, rt AS TO_TIMESTAMP(createTime), orderId BIGINT, payAmount DOUBLE, \
@@ -86,6 +81,8 @@ import WeirTestSupport
 
         try tmux.press("Escape")
         #expect(try tmux.waitFor(seconds: 10) { $0.contains("│ ready") }, "\(tmux.shown)")
+        try tmux.type("\\demo stop")
+        try tmux.press("Enter")
         try tmux.press("C-d")
         let exitFile = folder + "/exit"
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: exitFile) { usleep(100_000) }

@@ -5,10 +5,10 @@ import TerminalKit
 import Workbench
 
 /// `weir` on a terminal: the workbench, with the embedded broker in-process unless
-/// `--bootstrap` names a cluster. The terminal is restored on every way out: \quit, Ctrl-D,
+/// `--bootstrap` names a cluster (then `-X`-style client properties go in the tables' WITH). The terminal is restored on every way out: \quit, Ctrl-D,
 /// SIGTERM, SIGHUP, or an error.
 enum WorkbenchLauncher {
-    static func run(bootstrap: String?, dataDirectory: String) async throws {
+    static func run(bootstrap: String?, dataDirectory: String, initScript: String?) async throws {
         try? FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let engine = Engine()
         engine.dataDirectory = dataDirectory
@@ -26,6 +26,7 @@ enum WorkbenchLauncher {
         }
         engine.catalog.defaultBootstrap = address
         let workbench = Workbench(engine: engine, brokerAddress: address, historyFile: dataDirectory + "/history")
+        if let initScript { workbench.submit(initScript) }
         // Anything written to stderr while curses owns the screen would be drawn over it.
         let log = open(dataDirectory + "/workbench.log", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         if log >= 0 {

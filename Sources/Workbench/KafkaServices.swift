@@ -1,0 +1,206 @@
+import DemoData
+import Foundation
+import KafkaClient
+import KafkaProtocol
+
+/// What the workbench does with Kafka directly (not through SQL): the topics list with
+/// message counts, tailing a topic, producing a message, listing groups, and running a demo
+/// generator. Everything runs in tasks of its own and posts its results to the inbox, so no
+/// frame ever waits on the network.
+final class KafkaServices: @unchecked Sendable {
+    let bootstrap: String
+    private let inbox: Inbox
+    private let lock = NSLock()
+    private var cluster: KafkaCluster?
+    private var tail: Task<Void, Never>?
+    private var demo: Task<Void, Never>?
+    private var paused = false
+
+    init(bootstrap: String, inbox: Inbox) {
+        self.bootstrap = bootstrap
+        self.inbox = inbox
+    }
+
+    private func connection() throws -> KafkaCluster {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cluster { return cluster }
+        let made = try KafkaCluster(config: ClientConfig(["bootstrap.servers": bootstrap, "request.timeout.ms": "5000"]))
+        cluster = made
+        return made
+    }
+
+    /// Posts the topics (not internal ones) with partitions and message counts.
+    func refreshTopics() {
+        Task {
+            do {
+                let admin = KafkaAdmin(cluster: try connection())
+                let topics = try await admin.listTopics().filter { !$0.isInternal && !$0.name.hasPrefix("__") }
+                let partitions = topics.flatMap { topic in topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.partition) } }
+                let earliest = try await admin.listOffsets(partitions, spec: .earliest)
+                let latest = try await admin.listOffsets(partitions, spec: .latest)
+                let summaries = topics.map { topic in
+                    let messages = topic.partitions.reduce(Int64(0)) { total, partition in
+                        let key = TopicPartition(topic: topic.name, partition: partition.partition)
+                        return total + max(0, (latest[key] ?? 0) - (earliest[key] ?? 0))
+                    }
+                    return TopicSummary(name: topic.name, partitions: topic.partitions.count, messages: messages)
+                }
+                inbox.post(.topics(summaries.sorted { $0.name < $1.name }))
+            } catch {
+                inbox.post(.topics(nil))
+            }
+        }
+    }
+
+    /// Follows `topic` from `start`, posting records as they come, until `stopTail`.
+    func startTail(_ topic: String, from start: OffsetSpec) {
+        stopTail()
+        lock.lock()
+        paused = false
+        lock.unlock()
+        let inbox = self.inbox
+        let task = Task {
+            do {
+                let consumer = try KafkaConsumer(cluster: try connection())
+                try await consumer.assign(topic: topic, from: start)
+                inbox.post(.message("tailing \(topic) (\\pause, \\filter TEXT or \\filter field > n, \\tail stop)"))
+                while !Task.isCancelled {
+                    if isPaused {
+                        try await Task.sleep(nanoseconds: 100_000_000)
+                        continue
+                    }
+                    let records = try await consumer.poll()
+                    guard !records.isEmpty else { continue }
+                    inbox.post(.tail(records.map { record in
+                        TailEntry(partition: record.partition, offset: record.offset, timestamp: record.timestamp,
+                                  key: record.key.map { String(decoding: $0, as: UTF8.self) },
+                                  value: record.value.map { String(decoding: $0, as: UTF8.self) } ?? "(null)")
+                    }))
+                }
+            } catch is CancellationError {
+            } catch {
+                inbox.post(.message("error: tail \(topic): \(error)"))
+            }
+        }
+        lock.lock()
+        tail = task
+        lock.unlock()
+    }
+
+    func stopTail() {
+        lock.lock()
+        tail?.cancel()
+        tail = nil
+        lock.unlock()
+    }
+
+    var isPaused: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return paused
+    }
+
+    func setPaused(_ value: Bool) {
+        lock.lock()
+        paused = value
+        lock.unlock()
+    }
+
+    func produce(topic: String, key: String?, value: String) {
+        Task {
+            do {
+                let producer = try KafkaProducer(cluster: try connection())
+                let written = try await producer.send(ProducerRecord(topic: topic, key: key.map { Array($0.utf8) }, value: Array(value.utf8)))
+                inbox.post(.message("produced to \(topic) partition \(written.partition) offset \(written.offset)"))
+                refreshTopics()
+            } catch {
+                inbox.post(.message("error: produce to \(topic): \(error)"))
+            }
+        }
+    }
+
+    func listGroups() {
+        Task {
+            do {
+                let admin = KafkaAdmin(cluster: try connection())
+                let groups = try await admin.listGroups()
+                var lines = groups.isEmpty ? ["no consumer groups"] : []
+                for group in groups.sorted(by: { $0.groupId < $1.groupId }) {
+                    let lags = (try? await admin.groupLag(group.groupId)) ?? []
+                    lines.append("group \(group.groupId) \(group.state.isEmpty ? "" : "(\(group.state)) ")lag \(lags.reduce(0) { $0 + $1.lag })"
+                        + lags.map { " \($0.partition.topic)-\($0.partition.partition):\($0.lag)" }.joined())
+                }
+                inbox.post(.message(lines.joined(separator: "\n")))
+            } catch {
+                inbox.post(.message("error: groups: \(error)"))
+            }
+        }
+    }
+
+    /// Writes a demo data set into its topic until `stopDemo` (or `count` messages).
+    func startDemo(_ stream: DemoStream, rate: Double?, count: Int?) {
+        stopDemo()
+        let inbox = self.inbox
+        let task = Task {
+            do {
+                let producer = try KafkaProducer(cluster: try connection())
+                var generator = stream.generator()
+                let rate = rate ?? stream.defaultRate
+                let limit = count ?? stream.defaultCount
+                let started = ContinuousClock.now
+                var written = 0
+                inbox.post(.message("demo \(stream.rawValue): writing to \(stream.topic)\(rate > 0 ? " at \(Int(rate))/s" : "") (\\demo stop)"))
+                while !Task.isCancelled, limit.map({ written < $0 }) ?? true {
+                    if rate > 0 {
+                        let due = started + .milliseconds(Int64(Double(written) * 1000 / rate))
+                        if due > .now {
+                            try await producer.flush()
+                            try await Task.sleep(until: min(due, .now + .milliseconds(200)), clock: .continuous)
+                            continue
+                        }
+                    }
+                    let message = generator.next()
+                    try await producer.enqueue(ProducerRecord(topic: stream.topic, key: message.key.map { Array($0.utf8) }, value: Array(message.value.utf8)))
+                    written += 1
+                }
+                try await producer.flush()
+                inbox.post(.message("demo \(stream.rawValue): wrote \(written) messages to \(stream.topic)"))
+            } catch is CancellationError {
+            } catch {
+                inbox.post(.message("error: demo \(stream.rawValue): \(error)"))
+            }
+        }
+        lock.lock()
+        demo = task
+        lock.unlock()
+    }
+
+    func stopDemo() {
+        lock.lock()
+        demo?.cancel()
+        demo = nil
+        lock.unlock()
+    }
+
+    func close() {
+        stopTail()
+        stopDemo()
+    }
+}
+
+/// A topic in the side pane.
+public struct TopicSummary: Sendable, Equatable {
+    public var name: String
+    public var partitions: Int
+    public var messages: Int64
+}
+
+/// A record in the topic pane.
+public struct TailEntry: Sendable, Equatable {
+    public var partition: Int32
+    public var offset: Int64
+    public var timestamp: Int64
+    public var key: String?
+    public var value: String
+}

@@ -1,0 +1,128 @@
+import Foundation
+import TerminalKit
+
+/// The topic pane's state: the records of the topic being tailed (the newest 10,000), a
+/// filter, pause, and scrolling.
+public struct TopicPane: Sendable {
+    public var topic: String
+    public private(set) var entries: [TailEntry] = []
+    public var filter: TailFilter?
+    public var paused = false
+
+    public init(topic: String) {
+        self.topic = topic
+    }
+
+    public mutating func add(_ records: [TailEntry]) {
+        entries.append(contentsOf: records)
+        if entries.count > 12_000 { entries.removeFirst(entries.count - 10_000) }
+    }
+
+    /// The records the filter lets through.
+    public var shown: [TailEntry] {
+        guard let filter else { return entries }
+        return entries.filter { filter.matches($0) }
+    }
+}
+
+/// `\filter TEXT` (the value contains it) or `\filter field OP value` on a JSON value's
+/// top-level field (`payAmount > 5000`, `province = beijing`).
+public enum TailFilter: Sendable, Equatable {
+    case contains(String)
+    case field(name: String, operation: String, value: String)
+
+    public init(_ text: String) {
+        let pattern = #"^([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|!=|=|>|<)\s*(.+)$"#
+        if let match = text.range(of: pattern, options: .regularExpression), match == text.startIndex..<text.endIndex {
+            let scanner = text.trimmingCharacters(in: .whitespaces)
+            let name = String(scanner.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+            let rest = scanner.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+            let operation = ["<=", ">=", "!=", "=", "<", ">"].first { rest.hasPrefix($0) }!
+            let value = rest.dropFirst(operation.count).trimmingCharacters(in: .whitespaces)
+            self = .field(name: name, operation: operation, value: value.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")))
+        } else {
+            self = .contains(text)
+        }
+    }
+
+    public func matches(_ entry: TailEntry) -> Bool {
+        switch self {
+        case let .contains(text):
+            return entry.value.localizedCaseInsensitiveContains(text) || (entry.key?.localizedCaseInsensitiveContains(text) ?? false)
+        case let .field(name, operation, expected):
+            guard let object = try? JSONSerialization.jsonObject(with: Data(entry.value.utf8)) as? [String: Any], let found = object[name] else {
+                return false
+            }
+            let actualText = found is String ? found as! String : "\(found)"
+            let order: Int
+            if let actual = Double(actualText), let wanted = Double(expected) {
+                order = actual < wanted ? -1 : actual > wanted ? 1 : 0
+            } else {
+                order = actualText < expected ? -1 : actualText > expected ? 1 : 0
+            }
+            switch operation {
+            case "=": return order == 0
+            case "!=": return order != 0
+            case ">": return order > 0
+            case ">=": return order >= 0
+            case "<": return order < 0
+            default: return order <= 0
+            }
+        }
+    }
+}
+
+/// JSON text in colours: field names, strings, numbers and literals each their own.
+enum JSONColours {
+    static let name = Style(foreground: .cyan)
+    static let string = Style(foreground: .green)
+    static let number = Style(foreground: .yellow)
+    static let literal = Style(foreground: .magenta)
+
+    /// Spans of `text` with their styles (plain text when it is not JSON-like).
+    static func spans(_ text: String) -> [(String, Style)] {
+        guard text.hasPrefix("{") || text.hasPrefix("[") else { return [(text, .plain)] }
+        var spans: [(String, Style)] = []
+        let characters = Array(text)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character == "\"" {
+                var end = index + 1
+                while end < characters.count, characters[end] != "\"" {
+                    if characters[end] == "\\" { end += 1 }
+                    end += 1
+                }
+                end = min(end + 1, characters.count)
+                var after = end
+                while after < characters.count, characters[after] == " " { after += 1 }
+                let isName = after < characters.count && characters[after] == ":"
+                spans.append((String(characters[index..<end]), isName ? name : string))
+                index = end
+            } else if character == "-" || character.isNumber {
+                var end = index + 1
+                while end < characters.count, characters[end].isNumber || ".eE+-".contains(characters[end]) { end += 1 }
+                spans.append((String(characters[index..<end]), number))
+                index = end
+            } else if character.isLetter {
+                var end = index + 1
+                while end < characters.count, characters[end].isLetter { end += 1 }
+                spans.append((String(characters[index..<end]), literal))
+                index = end
+            } else {
+                spans.append((String(character), .plain))
+                index += 1
+            }
+        }
+        return spans
+    }
+}
+
+/// Times of day for the topic pane, UTC.
+enum CivilClock {
+    /// `HH:mm:ss.SSS` of milliseconds since the epoch.
+    static func time(_ millis: Int64) -> String {
+        let ofDay = ((millis % 86_400_000) + 86_400_000) % 86_400_000
+        return String(format: "%02d:%02d:%02d.%03d", ofDay / 3_600_000, ofDay / 60_000 % 60, ofDay / 1000 % 60, ofDay % 1000)
+    }
+}
