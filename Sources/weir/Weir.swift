@@ -9,10 +9,9 @@ struct Weir: AsyncParsableCommand {
         commandName: "weir",
         abstract: "A terminal workbench for streaming SQL over Kafka.",
         discussion: """
-        Weir is being built in stages (see README.md). Available now: SQL statements with \
-        -e and -f (files and generated data; Kafka tables come next), the embedded broker, \
-        topic admin, producing, consuming and consumer groups against any Kafka-compatible \
-        broker, and `dump-log` for Kafka segment files.
+        On a terminal, `weir` opens the workbench with its own broker (F1 lists the keys); \
+        -e and -f run SQL without it. The other commands are the Kafka tools (topics, produce, \
+        consume, groups, demo), the broker alone, and dump-log for segment files.
         """,
         version: "0.1.0",
         subcommands: [SQLCommand.self, BrokerCommand.self, Topics.self, Produce.self, Consume.self, Groups.self, DemoCommand.self, DumpLog.self],
