@@ -100,6 +100,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "WeirBench", dependencies: ["KafkaProtocol"]),
+        // The workbench's frame, update and key-echo costs (scripts/bench-workbench.sh).
+        .executableTarget(name: "WorkbenchBench", dependencies: ["Workbench", "TerminalKit", "StreamSQL"]),
         // The broker's mutation fuzzer (run by KafkaBrokerTests in a process of its own).
         .executableTarget(
             name: "WeirFuzz",

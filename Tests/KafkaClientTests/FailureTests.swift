@@ -5,7 +5,7 @@ import Testing
 import WeirTestSupport
 
 /// What the client does when the broker goes away and comes back.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct FailureTests {
+@Suite(.serialized, .loadSensitive, .timeLimit(.minutes(5))) struct FailureTests {
     @Test func aStoppedBrokerIsAnErrorWithinTheTimeoutsAndARestartedOneIsUsedAgain() async throws {
         var broker = try TansuBroker()
         let port = broker.port
@@ -51,7 +51,7 @@ import WeirTestSupport
 
 /// The producer when acknowledgements are lost or the broker goes away mid-produce,
 /// with Tansu behind a `FaultyProxy` (so its data survives the "outage").
-@Suite(.serialized, .timeLimit(.minutes(2))) struct ProducerFailureTests {
+@Suite(.serialized, .loadSensitive, .timeLimit(.minutes(5))) struct ProducerFailureTests {
     typealias Setup = ProxiedBroker
 
     /// Every value of the topic's only partition, in offset order.
@@ -139,7 +139,8 @@ import WeirTestSupport
         let started = Date()
         await #expect(throws: KafkaClientError.self) { try await producer.flush() }
         let waited = Date().timeIntervalSince(started)
-        #expect(waited > 1 && waited < 6, "flush gave up after \(waited) s")
+        // The delivery timeout (1.5 s) plus a request in flight, not an endless wait.
+        #expect(waited > 1 && waited < 10, "flush gave up after \(waited) s")
         await cluster.close()
     }
 }
@@ -162,7 +163,7 @@ struct ProxiedBroker {
 }
 
 /// The consumer when the broker goes away while it follows a topic.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct ConsumerFailureTests {
+@Suite(.serialized, .loadSensitive, .timeLimit(.minutes(5))) struct ConsumerFailureTests {
     @Test func anOutageWhileFollowingIsRiddenOutWithNothingLostOrRepeated() async throws {
         let setup = try ProxiedBroker()
         let cluster = try KafkaCluster(config: setup.config)
@@ -211,7 +212,8 @@ struct ProxiedBroker {
             while Date().timeIntervalSince(started) < 20 { _ = try await consumer.poll() }
         }
         let waited = Date().timeIntervalSince(started)
-        #expect(waited > 2.5 && waited < 8, "gave up after \(waited) s")
+        // Within the request timeout (3 s) plus a reconnect backoff — and far from the 20 s guard.
+        #expect(waited > 2.5 && waited < 12, "gave up after \(waited) s")
         await cluster.close()
     }
 }

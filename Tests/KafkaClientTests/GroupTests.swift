@@ -7,7 +7,7 @@ import WeirTestSupport
 /// Consumer groups on a real broker (Tansu): members split a topic, resume from
 /// committed offsets, take over a dead member's partitions, and share a group
 /// with librdkafka.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct GroupTests {
+@Suite(.serialized, .loadSensitive, .timeLimit(.minutes(5))) struct GroupTests {
     static func groupConfig(_ broker: TansuBroker, group: String) -> ClientConfig {
         var config = broker.config
         config["group.id"] = group

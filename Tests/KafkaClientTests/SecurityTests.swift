@@ -36,7 +36,7 @@ import WeirTestSupport
 /// TLS and SASL against servers nobody here wrote: OpenSSL (socat) terminating TLS,
 /// and `scramp` checking SCRAM proofs in a SASL gateway, both in front of Tansu.
 /// librdkafka goes through the same doors first, which shows they are sound.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct SecurityTests {
+@Suite(.serialized, .loadSensitive, .timeLimit(.minutes(5))) struct SecurityTests {
     /// Creates the topic, writes three values with Weir and reads them back.
     static func weirRoundTrip(_ config: ClientConfig, topic: String) async throws -> [String] {
         let cluster = try KafkaCluster(config: config)

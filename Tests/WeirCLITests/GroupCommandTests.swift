@@ -4,7 +4,7 @@ import Testing
 import WeirTestSupport
 
 /// `weir consume --group` and `weir groups` against a real broker (Tansu).
-@Suite(.serialized, .timeLimit(.minutes(2))) struct GroupCommandTests {
+@Suite(.serialized, .loadSensitive, .timeLimit(.minutes(5))) struct GroupCommandTests {
     @Test func groupConsumeCommitsWhatItPrintedAndGroupsDescribeShowsTheLag() throws {
         let broker = try TansuBroker()
         let bootstrap = ["--bootstrap", broker.bootstrap]

@@ -53,7 +53,7 @@ final class RunningWeir: @unchecked Sendable {
 
 /// SQL over Kafka topics end to end: `weir -f` against `weir broker`, with data written by
 /// kafka-python (the seeds' producer) and results read back with kcat.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct KafkaSQLTests {
+@Suite(.serialized, .loadSensitive, .timeLimit(.minutes(5))) struct KafkaSQLTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let oracleFolder = repository.appendingPathComponent("Tests/StreamSQLTests/Fixtures/flink-oracle")
 

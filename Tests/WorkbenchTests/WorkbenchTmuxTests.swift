@@ -5,7 +5,7 @@ import WeirTestSupport
 /// `weir` as a person runs it, in a real terminal (tmux): the embedded broker starts, a
 /// windowed query over a topic fills the results pane, the screen survives a resize to
 /// 80×24, and quitting leaves the terminal as it was.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct WorkbenchTmuxTests {
+@Suite(.serialized, .loadSensitive, .timeLimit(.minutes(5))) struct WorkbenchTmuxTests {
     final class Tmux {
         let session = "weir-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
 
@@ -48,7 +48,7 @@ import WeirTestSupport
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "sh", "-c", shell])
         #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
         // Seed 001's events into the embedded broker, and the topic followed in its pane.
-        try tmux.type("\\demo payments 400")
+        try tmux.type("\\demo payments 100")
         try tmux.press("Enter")
         try tmux.type("\\tail payment_msg beginning")
         try tmux.press("Enter")

@@ -1,0 +1,60 @@
+import Foundation
+import StreamSQL
+import TerminalKit
+import Workbench
+
+// The workbench's drawing costs, without a terminal (run: scripts/bench-workbench.sh):
+// a full 200×60 frame of results, what an update changes, and how long a key takes to
+// show while a query streams rows in at full speed.
+
+func milliseconds(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
+
+// 1. A full frame: 1,000 rows of five columns (one of them Chinese), drawn at 200×60.
+var model = SessionModel()
+model.results.begin(columns: ["province", "pay_amount", "window_start", "window_end", "orders"], changelog: false)
+model.results.add((0..<1000).map { index in
+    [["北京", "shanghai", "hangzhou", "深圳"][index % 4], String(Double(index) * 1234.5678), "2024-01-01 00:00:\(String(format: "%02d", index % 60)).000",
+     "2024-01-01 00:01:00.000", String(index)]
+}, kinds: nil)
+model.tables = ["payment_msg", "results"]
+var frames = 0
+let started = DispatchTime.now()
+var last = CellGrid(width: 200, height: 60)
+while milliseconds(started) < 2000 {
+    last = WorkbenchView.render(model, width: 200, height: 60).grid
+    frames += 1
+}
+let frameMs = milliseconds(started) / Double(frames)
+print(String(format: "full 200×60 frame of results: %.3f ms (%d frames; goal ≤ 2 ms)", frameMs, frames))
+
+// 2. An update: one more window's row arrives (the view follows the newest rows).
+model.results.add([["北京", "99999.5", "2024-01-01 00:02:00.000", "2024-01-01 00:03:00.000", "1001"]], kinds: nil)
+let next = WorkbenchView.render(model, width: 200, height: 60).grid
+let changed = next.changes(since: last)
+let bytes = changed.reduce(0) { $0 + max(1, next.cells[$1].text.utf8.count) }
+print("one new row at 200×60: \(changed.count) of \(200 * 60) cells change, about \(bytes) bytes of text (plus cursor moves)")
+let same = WorkbenchView.render(model, width: 200, height: 60).grid
+print("an unchanged frame: \(same.changes(since: next).count) cells to write")
+
+// 3. Key echo while a query streams: the UI's work between a key and its frame.
+let engine = Engine()
+let workbench = Workbench(engine: engine)
+workbench.submit("CREATE TABLE numbers (n BIGINT, s STRING) WITH ('connector' = 'datagen', 'rows-per-second' = '2000000');")
+workbench.settle()
+workbench.submit("SELECT n, s FROM numbers;")
+usleep(300_000)
+var latencies: [Double] = []
+for index in 0..<400 {
+    let start = DispatchTime.now()
+    workbench.handle(.character(Character(String(index % 10))))
+    workbench.drainInbox()
+    _ = WorkbenchView.render(workbench.model, width: 120, height: 40)
+    latencies.append(milliseconds(start))
+    usleep(10_000)
+}
+latencies.sort()
+let streamed = workbench.model.results.log.count
+print(String(format: "key to frame while a query streams (%d rows shown so far): p50 %.2f ms, p99 %.2f ms (goal: p99 ≤ 16 ms)",
+             streamed, latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
+workbench.handle(.escape)
+workbench.settle()
