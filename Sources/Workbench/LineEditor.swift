@@ -134,6 +134,38 @@ public struct LineEditor: Sendable, Equatable {
         }
     }
 
+    /// The word being typed before the cursor (letters, digits, `_`, `.` and `-` for option keys).
+    public var wordBeforeCursor: String {
+        var start = column
+        let line = lines[row]
+        while start > 0, line[start - 1].isLetter || line[start - 1].isNumber || "_.-".contains(line[start - 1]) { start -= 1 }
+        return String(line[start..<column])
+    }
+
+    /// Completes the word before the cursor from `words`: one match is completed (with a
+    /// space after), several are completed to what they share; returns the matches.
+    @discardableResult
+    public mutating func complete(from words: [String]) -> [String] {
+        let prefix = wordBeforeCursor
+        guard !prefix.isEmpty else { return [] }
+        let matches = words.filter { $0.lowercased().hasPrefix(prefix.lowercased()) && $0.count > prefix.count }
+        guard let first = matches.first else { return [] }
+        // Keywords keep the case the user typed them in.
+        let lowered = prefix == prefix.lowercased() && first == first.uppercased()
+        var shared = Array(lowered ? first.lowercased() : first)
+        for match in matches.dropFirst() {
+            let candidate = Array(lowered ? match.lowercased() : match)
+            var length = 0
+            while length < min(shared.count, candidate.count), String(shared[length]).lowercased() == String(candidate[length]).lowercased() { length += 1 }
+            shared = Array(shared.prefix(length))
+        }
+        let addition = shared.dropFirst(prefix.count)
+        lines[row].insert(contentsOf: addition, at: column)
+        column += addition.count
+        if matches.count == 1, !lines[row][column...].starts(with: [" "]) { insert(" ") }
+        return matches
+    }
+
     /// The newest history entry containing `query` (Ctrl-R).
     public func search(_ query: String) -> String? {
         guard !query.isEmpty else { return nil }

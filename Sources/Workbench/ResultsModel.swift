@@ -29,6 +29,10 @@ public struct ResultsModel: Sendable {
     public var left = 0
     /// Keep showing the newest rows as they come, until the user scrolls up.
     public var follow = true
+    /// The row picked with the arrow keys (results focus); Enter shows it whole.
+    public var selected: Int?
+    /// Rows per second arriving now (while a query runs).
+    public var rate = 0
 
     public init() {}
 
@@ -41,6 +45,8 @@ public struct ResultsModel: Sendable {
         top = 0
         left = 0
         follow = true
+        selected = nil
+        rate = 0
         state = "running"
         statistics = [:]
     }

@@ -13,17 +13,21 @@ public struct SessionModel: Sendable {
     /// Lines of the message area (statement results, errors with their caret, notes).
     public var messages: [String] = []
     public var tables: [String] = []
+    /// What Tab completes from (keywords, functions, tables, columns, option keys).
+    public var completionWords: [String] = []
     /// Topics with partitions and message counts (nil until the broker answered).
     public var topics: [TopicSummary]?
     /// The topic pane, while a topic is tailed.
     public var tail: TopicPane?
     /// Milliseconds between frames (`\refresh MS`).
     public var refreshMs = 40
-    public var jobs: [(id: String, status: String, rowsIn: Int64, rowsOut: Int64)] = []
+    public var jobs: [(id: String, status: String, rowsIn: Int64, rowsOut: Int64, watermark: String, lag: Int64)] = []
     public var brokerAddress = ""
     public var running = false
     public var focus = Focus.input
     public var helpVisible = false
+    /// The selected result row shown whole (Enter on the results).
+    public var detailVisible = false
     public var zoomed = false
     /// Rows of the screen given to the input pane.
     public var inputHeight = 5

@@ -34,6 +34,7 @@ public final class Workbench: @unchecked Sendable {
         self.historyFile = historyFile
         model.brokerAddress = brokerAddress
         kafka = brokerAddress.isEmpty ? nil : KafkaServices(bootstrap: brokerAddress, inbox: inbox)
+        model.completionWords = engine.completionWords
         if let historyFile, let saved = try? String(contentsOfFile: historyFile, encoding: .utf8) {
             // Entries are separated by a line holding only "\u{1E}" (statements span lines).
             model.editor = LineEditor(history: saved.components(separatedBy: "\n\u{1E}\n").filter { !$0.isEmpty })
@@ -48,12 +49,22 @@ public final class Workbench: @unchecked Sendable {
             if key == .function(1) || key == .escape || key == .character("q") { model.helpVisible = false }
             return
         }
+        if model.detailVisible {
+            if key == .escape || key == .enter || key == .character("q") { model.detailVisible = false }
+            return
+        }
         if model.historySearch != nil { return searchHistory(key) }
         switch key {
         case .function(1): model.helpVisible = true
+        case .tab where model.focus == .input && !model.editor.wordBeforeCursor.isEmpty:
+            let words = model.completionWords + (model.topics?.map(\.name) ?? [])
+            let matches = model.editor.complete(from: words)
+            if matches.count > 1 { model.note(matches.prefix(30).joined(separator: "  ") + (matches.count > 30 ? "  …" : "")) }
         case .tab, .backTab: model.focus = model.focus == .input ? .results : .input
         case .function(2): cycleView()
         case .function(3): model.zoomed.toggle()
+        case .function(5): model.inputHeight = max(3, model.inputHeight - 1)
+        case .function(6): model.inputHeight = min(20, model.inputHeight + 1)
         case .escape, .control("c"):
             if model.running {
                 stopRunning()
@@ -70,8 +81,9 @@ public final class Workbench: @unchecked Sendable {
         default:
             if model.focus == .results {
                 switch key {
-                case .up: scroll(-1)
-                case .down: scroll(1)
+                case .up: select(-1)
+                case .down: select(1)
+                case .enter: if model.results.selected != nil { model.detailVisible = true }
                 case .left: model.results.left = max(0, model.results.left - 1)
                 case .right: model.results.left = min(max(0, model.results.columns.count - 1), model.results.left + 1)
                 case .home: model.results.follow = false; model.results.top = 0
@@ -109,6 +121,16 @@ public final class Workbench: @unchecked Sendable {
         model.results = results
     }
 
+    /// Moves the selected row (the newest one first), which stops following new rows.
+    private func select(_ step: Int) {
+        let count = model.results.rows.count
+        guard count > 0 else { return }
+        let current = model.results.selected ?? count
+        model.results.selected = max(0, min(count - 1, current + step))
+        model.results.follow = false
+        model.results.top = max(0, model.results.selected! - 5)
+    }
+
     private func cycleView() {
         let views: [ResultsModel.View] = model.results.changelog ? [.table, .changelog] : [.append]
         guard let index = views.firstIndex(of: model.results.view) else { model.results.view = views[0]; return }
@@ -137,7 +159,8 @@ public final class Workbench: @unchecked Sendable {
             } catch {
                 inbox.post(.message(error.rendered(in: trimmed)))
             }
-            inbox.post(.catalog(tables: engine.catalog.tableNames))
+            // Read here, on the thread that changes the catalog.
+            inbox.post(.catalog(tables: engine.catalog.tableNames, words: engine.completionWords))
             inbox.post(.finished)
         }
     }
@@ -265,7 +288,9 @@ public final class Workbench: @unchecked Sendable {
         for event in events {
             switch event {
             case let .begin(columns, changelog): model.results.begin(columns: columns, changelog: changelog)
-            case let .rows(rows, kinds): model.results.add(rows, kinds: kinds)
+            case let .rows(rows, kinds):
+                model.results.add(rows, kinds: kinds)
+                countRate(rows.count)
             case let .end(statistics):
                 model.results.state = "finished"
                 model.results.statistics = statistics
@@ -273,12 +298,15 @@ public final class Workbench: @unchecked Sendable {
                     model.note("note: \(value) \(name)")
                 }
             case let .message(text): model.note(text)
-            case let .catalog(tables): model.tables = tables
+            case let .catalog(tables, words):
+                model.tables = tables
+                model.completionWords = words
             case let .topics(topics): if let topics { model.topics = topics }
             case let .tail(records): model.tail?.add(records)
             case .finished: model.running = false
             }
         }
+        if model.running { countRate(0) } else { model.results.rate = 0 }
         refreshJobs()
         return !events.isEmpty
     }
@@ -287,7 +315,20 @@ public final class Workbench: @unchecked Sendable {
     public func refreshJobs() {
         model.jobs = engine.jobs.all.map { job in
             let progress = job.progress.snapshot
-            return (job.id, job.status.text, progress.rowsIn, progress.rowsOut)
+            let watermark = progress.watermark.map { CivilClock.time($0 / 1000).prefix(8) }.map(String.init) ?? "-"
+            return (job.id, job.status.text, progress.rowsIn, progress.rowsOut, watermark, progress.lag.values.reduce(0, +))
+        }
+    }
+
+    private var rateWindow = (start: Date(), rows: 0)
+
+    /// Rows per second arriving in the results, over the last second.
+    private func countRate(_ rows: Int) {
+        rateWindow.rows += rows
+        let elapsed = Date().timeIntervalSince(rateWindow.start)
+        if elapsed >= 1 {
+            model.results.rate = Int(Double(rateWindow.rows) / elapsed)
+            rateWindow = (Date(), 0)
         }
     }
 
@@ -343,7 +384,7 @@ enum WorkerEvent: Sendable {
     case rows([[String]], kinds: [RowKind]?)
     case end(statistics: [String: Int64])
     case message(String)
-    case catalog(tables: [String])
+    case catalog(tables: [String], words: [String])
     case topics([TopicSummary]?)
     case tail([TailEntry])
     case finished

@@ -41,15 +41,16 @@ public enum WorkbenchView {
             }
             cursor = drawInput(model, into: &grid, area: input)
         }
+        if model.detailVisible { drawDetail(model.results, into: &grid, area: main) }
         if model.helpVisible { drawHelp(into: &grid, area: main) }
-        return (grid, model.helpVisible ? nil : cursor)
+        return (grid, model.helpVisible || model.detailVisible ? nil : cursor)
     }
 
     // MARK: Panes
 
     static func drawStatus(_ model: SessionModel, into grid: inout CellGrid, row: Int) {
         grid.fill(Rect(x: 0, y: row, width: grid.width, height: 1), style: status)
-        let state = model.running ? "running (Esc stops)" : "ready"
+        let state = model.running ? "running\(model.results.rate > 0 ? ", \(model.results.rate) rows/s" : "") (Esc stops)" : "ready"
         let broker = model.brokerAddress.isEmpty ? "" : " │ broker \(model.brokerAddress)"
         let left = " weir\(broker) │ \(state)"
         grid.put(left, x: 0, y: row, style: status, limit: grid.width)
@@ -84,7 +85,11 @@ public enum WorkbenchView {
         row += row < inner.maxY ? 1 : 0
         line("Jobs", header)
         if model.jobs.isEmpty { line("  (none)", Style(dim: true)) }
-        for job in model.jobs { line("  \(job.id) \(job.status.prefix(8)) \(job.rowsIn)→\(job.rowsOut)") }
+        for job in model.jobs {
+            line("  \(job.id) \(job.status.prefix(8))")
+            line("    \(job.rowsIn) in, \(job.rowsOut) out", Style(dim: true))
+            line("    wm \(job.watermark) lag \(job.lag)", Style(dim: true))
+        }
     }
 
     static func drawResults(_ model: SessionModel, into grid: inout CellGrid, area: Rect) {
@@ -156,7 +161,11 @@ public enum WorkbenchView {
         let showKinds = results.view == .changelog
         let headers = (showKinds ? ["op"] : []) + results.columns
         let visibleCount = area.height - 1
-        let first = results.follow ? max(0, rows.count - visibleCount) : min(results.top, max(0, rows.count - 1))
+        var first = results.follow ? max(0, rows.count - visibleCount) : min(results.top, max(0, rows.count - 1))
+        if let selected = results.selected, !results.follow {
+            // Keep the selected row on screen.
+            first = min(max(first, selected - visibleCount + 1), selected)
+        }
         let shown = rows.count > first ? Array(rows[first..<min(rows.count, first + visibleCount)]) : []
         func cells(_ entry: ResultsModel.Entry) -> [String] { (showKinds ? [entry.kind?.rawValue ?? "+I"] : []) + entry.cells }
         // Columns fitted to the header and the rows on screen, each at most 40 wide.
@@ -177,10 +186,14 @@ public enum WorkbenchView {
         }
         for (offset, entry) in shown.enumerated() {
             let values = cells(entry)
+            let isSelected = results.selected == first + offset && !results.follow
+            if isSelected { grid.fill(Rect(x: area.x, y: area.y + 1 + offset, width: area.width, height: 1), style: Style(reverse: true)) }
             for column in drawn where column.index < values.count {
                 let changedCell = results.view == .table && entry.changed.contains(column.index - (showKinds ? 1 : 0))
+                var style = changedCell ? changed : Style.plain
+                style.reverse = isSelected
                 grid.put(DisplayWidth.truncate(values[column.index], to: column.width), x: column.x, y: area.y + 1 + offset,
-                         style: changedCell ? changed : .plain, limit: column.width)
+                         style: style, limit: column.width)
             }
         }
     }
@@ -207,9 +220,11 @@ public enum WorkbenchView {
         "  Up/Down         history (on the first/last line); Ctrl-R searches it",
         "  Ctrl-A/E/K/U/W/Y  line editing, as in emacs",
         "  Esc, Ctrl-C     stop the running query",
-        "  Tab             focus: input / results",
+        "  Tab, Shift-Tab  focus input / results; Tab after a word completes it",
         "  PgUp/PgDn, arrows  scroll the results (arrows: focus on results)",
         "  F2, F3          results view (table, changelog, append); zoom",
+        "  F5, F6          a smaller / larger input pane",
+        "  Up/Down, Enter  on the results: pick a row, show it whole",
         "  F1              this help;  Ctrl-D (empty input) quits",
         "Commands",
         "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups",
@@ -218,8 +233,30 @@ public enum WorkbenchView {
         "  \\pause  \\resume  \\filter TEXT | field > n   (the topic pane)",
         "  \\produce TOPIC [KEY] VALUE",
         "  \\demo payments|words|user-events|recipes|clicks [RATE]   \\demo stop",
-        "SQL: CREATE TABLE, SELECT, INSERT INTO (a job), SHOW JOBS, STOP JOB",
     ]
+
+    /// The selected row whole: each column's name and its full value, wrapped.
+    static func drawDetail(_ results: ResultsModel, into grid: inout CellGrid, area: Rect) {
+        guard let selected = results.selected, selected < results.rows.count else { return }
+        let entry = results.rows[selected]
+        let names = (results.view == .changelog ? ["op"] : []) + results.columns
+        let values = (results.view == .changelog ? [entry.kind?.rawValue ?? "+I"] : []) + entry.cells
+        let box = Rect(x: area.x + 2, y: area.y + 1, width: area.width - 4, height: area.height - 2)
+        grid.fill(box)
+        grid.box(box, title: "Row \(selected + 1) of \(results.rows.count) (Esc closes)", style: focused)
+        let inner = box.inner
+        let nameWidth = min(24, names.map { DisplayWidth.of($0) }.max() ?? 0)
+        var row = inner.y
+        for (name, value) in zip(names, values) {
+            guard row < inner.maxY else { break }
+            grid.put(DisplayWidth.truncate(name, to: nameWidth), x: inner.x + 1, y: row, style: header)
+            for line in wrap(value, to: max(1, inner.width - nameWidth - 3)) {
+                guard row < inner.maxY else { break }
+                grid.put(line.text, x: inner.x + nameWidth + 3, y: row)
+                row += 1
+            }
+        }
+    }
 
     static func drawHelp(into grid: inout CellGrid, area: Rect) {
         let width = min(area.width - 4, helpLines.map { DisplayWidth.of($0) }.max()! + 4)

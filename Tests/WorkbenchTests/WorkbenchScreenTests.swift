@@ -65,6 +65,29 @@ import Testing
         try expectScreen(workbench, "changelog-changes-80x24")
     }
 
+    @Test func tabCompletesKeywordsTablesAndColumns() throws {
+        let workbench = Workbench(engine: Engine())
+        type(workbench, "CREATE TABLE payment_msg (provinceId INT, payAmount DOUBLE) WITH ('connector' = 'datagen');\r")
+        type(workbench, "sel\t")
+        #expect(workbench.model.editor.text == "select ")
+        type(workbench, "provinceI\tFROM paym\t")
+        #expect(workbench.model.editor.text == "select provinceId FROM payment_msg ")
+        type(workbench, "WHERE pay\t")
+        #expect(workbench.model.editor.text.hasSuffix("WHERE pay"), "payAmount and payment_msg share only 'pay'")
+        #expect(workbench.model.messages.last?.contains("payAmount") == true)
+    }
+
+    @Test func aRowPickedOnTheResultsIsShownWhole() throws {
+        let workbench = Workbench(engine: Engine())
+        let long = String(repeating: "a long value that does not fit ", count: 4)
+        type(workbench, "SELECT k, v FROM (VALUES ('one', 'short'), ('two', '\(long)')) AS t(k, v);\r")
+        type(workbench, "\t\u{1b}[A\r") // Tab to the results, Up picks the newest row, Enter shows it
+        #expect(workbench.model.results.selected == 1 && workbench.model.detailVisible)
+        try expectScreen(workbench, "detail-80x24")
+        type(workbench, "\u{1b}")
+        #expect(!workbench.model.detailVisible)
+    }
+
     @Test func errorsShowTheirCaretAndTheInputStays() throws {
         let workbench = Workbench(engine: Engine())
         type(workbench, "SELECT amount\rFROM nowhere;\r")
