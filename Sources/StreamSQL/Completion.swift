@@ -16,7 +16,7 @@ extension Engine {
         return words.sorted()
     }
 
-    static let keywords = [
+    public static let keywords = [
         "SELECT", "FROM", "WHERE", "GROUP", "BY", "HAVING", "ORDER", "LIMIT", "OFFSET", "INSERT", "INTO", "CREATE", "TABLE", "VIEW",
         "FUNCTION", "TEMPORARY", "DROP", "IF", "EXISTS", "SHOW", "TABLES", "VIEWS", "FUNCTIONS", "JOBS", "STOP", "JOB", "DESCRIBE",
         "EXPLAIN", "SET", "RESET", "WITH", "WATERMARK", "FOR", "AS", "INTERVAL", "SECOND", "MINUTE", "HOUR", "DAY", "DESCRIPTOR",

@@ -20,9 +20,12 @@ public struct LineEditor: Sendable, Equatable {
     public var isEmpty: Bool { lines.count == 1 && lines[0].isEmpty }
 
     /// A statement is complete when its text, trimmed, ends with `;` or is a `\` command.
+    /// Looks only at the last lines with text: a paste of many lines checks this per line.
     public var isComplete: Bool {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.hasSuffix(";") || (trimmed.hasPrefix("\\") && !trimmed.contains("\n"))
+        guard let last = lines.lastIndex(where: { line in line.contains { !$0.isWhitespace } }) else { return false }
+        if lines[last].last(where: { !$0.isWhitespace }) == ";" { return true }
+        let first = lines.firstIndex(where: { line in line.contains { !$0.isWhitespace } })!
+        return first == last && lines[first].first(where: { !$0.isWhitespace }) == "\\"
     }
 
     public mutating func set(_ text: String) {

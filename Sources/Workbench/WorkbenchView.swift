@@ -208,7 +208,10 @@ public enum WorkbenchView {
         let firstLine = max(0, editor.row - inner.height + 1)
         for (offset, line) in editor.lines.dropFirst(firstLine).prefix(inner.height).enumerated() {
             let prompt = firstLine + offset == 0 ? "> " : "  "
-            grid.put(prompt + String(line), x: inner.x, y: inner.y + offset, limit: inner.width)
+            var x = inner.x + grid.put(prompt, x: inner.x, y: inner.y + offset, limit: inner.width)
+            for (text, style) in SQLColours.spans(String(line)) where x < inner.maxX {
+                x += grid.put(text, x: x, y: inner.y + offset, style: style, limit: inner.maxX - x)
+            }
         }
         let column = DisplayWidth.of(String(editor.lines[editor.row].prefix(editor.column)))
         return (min(inner.maxX - 1, inner.x + 2 + column), inner.y + editor.row - firstLine)
@@ -267,5 +270,54 @@ public enum WorkbenchView {
         for (offset, line) in helpLines.prefix(box.inner.height).enumerated() {
             grid.put(line, x: box.inner.x + 1, y: box.inner.y + offset, style: line.hasPrefix(" ") ? .plain : header, limit: box.inner.width - 1)
         }
+    }
+}
+
+/// SQL in colour as it is typed: keywords, strings, numbers and comments, line by line.
+enum SQLColours {
+    static let keyword = Style(foreground: .blue, bold: true)
+    static let string = Style(foreground: .green)
+    static let number = Style(foreground: .yellow)
+    static let comment = Style(dim: true)
+    static let keywords = Set(Engine.keywords)
+
+    static func spans(_ line: String) -> [(String, Style)] {
+        var spans: [(String, Style)] = []
+        let characters = Array(line)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character == "-", index + 1 < characters.count, characters[index + 1] == "-" {
+                spans.append((String(characters[index...]), comment))
+                break
+            } else if character == "'" {
+                var end = index + 1
+                while end < characters.count {
+                    if characters[end] == "'" {
+                        if end + 1 < characters.count, characters[end + 1] == "'" { end += 2; continue }
+                        break
+                    }
+                    end += 1
+                }
+                end = min(end + 1, characters.count)
+                spans.append((String(characters[index..<end]), string))
+                index = end
+            } else if character.isLetter || character == "_" {
+                var end = index + 1
+                while end < characters.count, characters[end].isLetter || characters[end].isNumber || characters[end] == "_" { end += 1 }
+                let word = String(characters[index..<end])
+                spans.append((word, keywords.contains(word.uppercased()) ? keyword : .plain))
+                index = end
+            } else if character.isNumber {
+                var end = index + 1
+                while end < characters.count, characters[end].isNumber || characters[end] == "." { end += 1 }
+                spans.append((String(characters[index..<end]), number))
+                index = end
+            } else {
+                spans.append((String(character), .plain))
+                index += 1
+            }
+        }
+        return spans
     }
 }

@@ -65,6 +65,21 @@ import Testing
         try expectScreen(workbench, "changelog-changes-80x24")
     }
 
+    @Test func typedSQLIsColouredAndAPasteOfTenThousandLinesGoesThrough() throws {
+        let spans = SQLColours.spans("SELECT 'it''s', 42 FROM t -- note")
+        #expect(spans.first { $0.0 == "SELECT" }?.1 == SQLColours.keyword)
+        #expect(spans.first { $0.0 == "'it''s'" }?.1 == SQLColours.string)
+        #expect(spans.first { $0.0 == "42" }?.1 == SQLColours.number)
+        #expect(spans.last?.0 == "-- note" && spans.last?.1 == SQLColours.comment)
+        #expect(spans.first { $0.0 == "t" }?.1 == .plain)
+        let workbench = Workbench(engine: Engine())
+        let paste = (0..<10_000).map { "-- line \($0)" }.joined(separator: "\n")
+        for key in KeyDecoder.keys(paste) { workbench.handle(key) }
+        #expect(workbench.model.editor.lines.count == 10_000)
+        let screen = WorkbenchView.render(workbench.model, width: 80, height: 24).grid.text
+        #expect(screen.contains("-- line 9999"), "the cursor's line stays in view")
+    }
+
     @Test func tabCompletesKeywordsTablesAndColumns() throws {
         let workbench = Workbench(engine: Engine())
         type(workbench, "CREATE TABLE payment_msg (provinceId INT, payAmount DOUBLE) WITH ('connector' = 'datagen');\r")
