@@ -68,7 +68,7 @@ import WeirTestSupport
             screen.split(separator: "\n").filter { $0.range(of: #"│[0-6] +[0-9.E]+ +20\d\d-"#, options: .regularExpression) != nil }.count >= 7
         }
         #expect(filled, "\(tmux.shown)")
-        #expect(tmux.shown.contains("running (Esc stops)"))
+        #expect(tmux.shown.contains("│ running") && tmux.shown.contains("(Esc stops)"))
 
         // 80×24: every line fits, the input and the status bar are still there.
         try tmux.run(["resize-window", "-t", tmux.session, "-x", "80", "-y", "24"])
