@@ -3,9 +3,16 @@ import Foundation
 import KafkaProtocol
 import Testing
 
+/// This test process's folder for logs, removed when the process exits.
+let logScratch: String = {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-log-tests-\(getpid())").path
+    atexit { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("weir-log-tests-\(getpid())").path) }
+    return folder
+}()
+
 /// A fresh folder for one test.
 func temporaryFolder() -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("weir-log-\(UUID().uuidString)").path
+    let path = logScratch + "/" + UUID().uuidString
     try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }

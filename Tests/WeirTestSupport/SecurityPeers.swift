@@ -10,9 +10,16 @@ public struct TestCertificates: Sendable {
     public var clientCertificate: String { folder.appendingPathComponent("client.pem").path }
     public var clientKey: String { folder.appendingPathComponent("client.key").path }
 
+    /// This test process's folder for certificates, removed when the process exits.
+    static let scratch: String = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tls-tests-\(getpid())").path
+        atexit { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("weir-tls-tests-\(getpid())").path) }
+        return folder
+    }()
+
     /// - Parameter serverNames: subjectAltName entries, e.g. `["DNS:localhost", "IP:127.0.0.1"]`.
     public init(serverNames: [String]) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tls-\(UUID().uuidString)")
+        folder = URL(fileURLWithPath: TestCertificates.scratch).appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let names = serverNames.joined(separator: ",")
         try "subjectAltName=\(names)\n".write(to: folder.appendingPathComponent("server.ext"), atomically: true, encoding: .utf8)
