@@ -8,6 +8,8 @@ public struct TopicPane: Sendable {
     public private(set) var entries: [TailEntry] = []
     public var filter: TailFilter?
     public var paused = false
+    /// JSON values indented over several lines (`\\pretty`), instead of one line each.
+    public var pretty = false
 
     public init(topic: String) {
         self.topic = topic
@@ -79,9 +81,54 @@ enum JSONColours {
     static let number = Style(foreground: .yellow)
     static let literal = Style(foreground: .magenta)
 
-    /// Spans of `text` with their styles (plain text when it is not JSON-like).
-    static func spans(_ text: String) -> [(String, Style)] {
-        guard text.hasPrefix("{") || text.hasPrefix("[") else { return [(text, .plain)] }
+    /// JSON text indented, two spaces a level, one member per line; strings kept as they are.
+    static func pretty(_ text: String) -> [String] {
+        guard text.hasPrefix("{") || text.hasPrefix("[") else { return [text] }
+        var lines: [String] = []
+        var line = ""
+        var depth = 0
+        var inString = false
+        var escaped = false
+        func newline() {
+            if !line.trimmingCharacters(in: .whitespaces).isEmpty { lines.append(line) }
+            line = String(repeating: "  ", count: max(0, depth))
+        }
+        for character in text {
+            if inString {
+                line.append(character)
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+                continue
+            }
+            switch character {
+            case "\"":
+                inString = true
+                line.append(character)
+            case "{", "[":
+                line.append(character)
+                depth += 1
+                newline()
+            case "}", "]":
+                depth -= 1
+                newline()
+                line.append(character)
+            case ",":
+                line.append(character)
+                newline()
+            case ":":
+                line.append(": ")
+            case " ", "\n", "\t", "\r":
+                continue
+            default:
+                line.append(character)
+            }
+        }
+        if !line.trimmingCharacters(in: .whitespaces).isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// Spans of `text` with their styles (plain text when it is not JSON-like, unless `anyText`).
+    static func spans(_ text: String, anyText: Bool = false) -> [(String, Style)] {
+        guard anyText || text.hasPrefix("{") || text.hasPrefix("[") else { return [(text, .plain)] }
         var spans: [(String, Style)] = []
         let characters = Array(text)
         var index = 0

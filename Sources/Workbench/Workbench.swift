@@ -210,6 +210,8 @@ public final class Workbench: @unchecked Sendable {
         case "pause", "resume":
             kafka!.setPaused(name == "pause")
             model.tail?.paused = name == "pause"
+        case "pretty":
+            model.tail?.pretty.toggle()
         case "filter":
             model.tail?.filter = rest.isEmpty ? nil : TailFilter(rest)
         case "produce":

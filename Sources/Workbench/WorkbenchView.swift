@@ -123,6 +123,27 @@ public enum WorkbenchView {
         grid.box(area, title: title, style: border)
         let inner = area.inner
         guard !inner.isEmpty else { return }
+        if pane.pretty {
+            // The newest records that fit, each a header line and its value indented.
+            var lines: [(text: String, header: Bool)] = []
+            for entry in shown.reversed() {
+                let time = entry.timestamp > 0 ? CivilClock.time(entry.timestamp) : "-"
+                let block = [("p\(entry.partition) \(entry.offset) \(time) \(entry.key ?? "")", true)] + JSONColours.pretty(entry.value).map { ("  " + $0, false) }
+                lines.insert(contentsOf: block, at: 0)
+                if lines.count >= inner.height { break }
+            }
+            for (offset, line) in lines.suffix(inner.height).enumerated() {
+                if line.header {
+                    grid.put(line.text, x: inner.x, y: inner.y + offset, style: Style(dim: true), limit: inner.width)
+                    continue
+                }
+                var x = inner.x
+                for (text, style) in JSONColours.spans(line.text, anyText: true) where x < inner.maxX {
+                    x += grid.put(text, x: x, y: inner.y + offset, style: style, limit: inner.maxX - x)
+                }
+            }
+            return
+        }
         for (offset, entry) in shown.suffix(inner.height).enumerated() {
             let y = inner.y + offset
             let time = entry.timestamp > 0 ? String(CivilClock.time(entry.timestamp)) : "-"
@@ -233,7 +254,7 @@ public enum WorkbenchView {
         "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups",
         "  \\view table|changelog|append   \\refresh MS   \\export FILE.csv|.json",
         "  \\tail TOPIC [beginning|end|OFFSET|@MS]   \\tail stop",
-        "  \\pause  \\resume  \\filter TEXT | field > n   (the topic pane)",
+        "  \\pause  \\resume  \\pretty  \\filter TEXT | field > n   (the topic pane)",
         "  \\produce TOPIC [KEY] VALUE",
         "  \\demo payments|words|user-events|recipes|clicks [RATE]   \\demo stop",
     ]

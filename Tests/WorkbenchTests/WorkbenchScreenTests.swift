@@ -144,6 +144,10 @@ import Testing
         } else {
             #expect(text == (try String(contentsOf: path, encoding: .utf8)), "\(text)")
         }
+        model.tail?.pretty = true
+        let pretty = WorkbenchView.render(model, width: 100, height: 30).grid.text
+        #expect(pretty.contains("  \"payAmount\": 12500"), "\(pretty)")
+        #expect(JSONColours.pretty(#"{"a":{"b":[1,2]},"s":"x, {y}"}"#) == ["{", "  \"a\": {", "    \"b\": [", "      1,", "      2", "    ]", "  },", "  \"s\": \"x, {y}\"", "}"])
         let spans = JSONColours.spans(#"{"a": "x", "n": -1.5, "ok": true}"#)
         #expect(spans.first { $0.0 == "\"a\"" }?.1 == JSONColours.name)
         #expect(spans.first { $0.0 == "\"x\"" }?.1 == JSONColours.string)
