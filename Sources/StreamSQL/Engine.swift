@@ -15,6 +15,15 @@ public final class Engine: @unchecked Sendable {
     public let jobs = JobRegistry()
     /// Called with a background job's notes as it makes them ("reading payment_msg from ...").
     public var onJobNote: (@Sendable (Job, String) -> Void)?
+    private let runningLock = NSLock()
+    private var running: JobProgress?
+    /// The progress of the query running in the foreground now (what `\\why` explains).
+    public var runningQuery: JobProgress? {
+        runningLock.lock()
+        defer { runningLock.unlock() }
+        return running
+    }
+
     /// Where jobs keep their checkpoints (`--data`); without it no checkpoint is taken.
     public var dataDirectory: String?
     /// Start jobs afresh, ignoring (and removing) their checkpoints (`--fresh`).
@@ -119,6 +128,14 @@ public final class Engine: @unchecked Sendable {
             let execution = QueryExecution(catalog: catalog, stop: StopSignal(parent: stop), progress: progress)
             try execution.build(node, into: CollectSink(writer: writer))
             writer.begin(columns: node.schema.columns, changelog: !node.appendOnly)
+            runningLock.lock()
+            running = progress
+            runningLock.unlock()
+            defer {
+                runningLock.lock()
+                running = nil
+                runningLock.unlock()
+            }
             try execution.run()
             writer.end(statistics: execution.statistics)
         case let .insert(insert):

@@ -210,6 +210,16 @@ public final class Workbench: @unchecked Sendable {
         case "pause", "resume":
             kafka!.setPaused(name == "pause")
             model.tail?.paused = name == "pause"
+        case "why":
+            let progress: JobProgress?
+            if words.count > 1 {
+                guard let job = engine.jobs.job(words[1]) else { return model.note("error: no job \(words[1]) (SHOW JOBS lists them)") }
+                progress = job.progress
+            } else {
+                progress = engine.runningQuery ?? engine.jobs.all.last(where: { $0.status == .running })?.progress
+            }
+            guard let progress else { return model.note("\\why explains a running query (or \\why JOB): nothing is running") }
+            model.note(WhyExplainer.explain(progress.snapshot).joined(separator: "\n"))
         case "pretty":
             model.tail?.pretty.toggle()
         case "filter":

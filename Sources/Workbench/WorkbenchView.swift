@@ -251,7 +251,7 @@ public enum WorkbenchView {
         "  Up/Down, Enter  on the results: pick a row, show it whole",
         "  F1              this help;  Ctrl-D (empty input) quits",
         "Commands",
-        "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups",
+        "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups  \\why [JOB]",
         "  \\view table|changelog|append   \\refresh MS   \\export FILE.csv|.json",
         "  \\tail TOPIC [beginning|end|OFFSET|@MS]   \\tail stop",
         "  \\pause  \\resume  \\pretty  \\filter TEXT | field > n   (the topic pane)",

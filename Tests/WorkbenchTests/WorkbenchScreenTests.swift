@@ -80,6 +80,39 @@ import Testing
         #expect(screen.contains("-- line 9999"), "the cursor's line stays in view")
     }
 
+    /// `\why` explains a stalled window: a split with no record, then how far the next window is, then late rows.
+    @Test func whyExplainsWhatHoldsAWindowBack() throws {
+        let engine = Engine()
+        let workbench = Workbench(engine: engine)
+        type(workbench, "CREATE TABLE clicks (k STRING, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt) WITH ('connector' = 'feed', 'format' = 'json', 'splits' = '2');\r")
+        let feed = engine.feed("clicks")
+        for key in KeyDecoder.keys("SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;\r") { workbench.handle(key) }
+        feed.record(#"{"k":"a","ts":"2024-01-01 00:00:01"}"#, split: 0)
+        feed.record(#"{"k":"a","ts":"2024-01-01 00:00:09"}"#, split: 0)
+        feed.drain()
+        func why() -> String {
+            let before = workbench.model.messages.count
+            for key in KeyDecoder.keys("\\why\r") { workbench.handle(key) } // a command: answered at once, while the query runs
+            return workbench.model.messages[before...].joined(separator: "\n")
+        }
+        let stalled = why()
+        #expect(stalled.contains("There is no watermark yet"), "\(stalled)")
+        #expect(stalled.contains("split 1 has had no record: it holds the watermark back"), "\(stalled)")
+        #expect(stalled.contains("scan.watermark.idle-timeout"), "\(stalled)")
+
+        feed.idle(split: 1)
+        feed.record(#"{"k":"b","ts":"2024-01-01 00:00:02"}"#, split: 0) // its window fired at 9 s: late
+        feed.drain()
+        let moving = why()
+        #expect(moving.contains("The watermark is at 00:00:09.000 UTC"), "\(moving)")
+        #expect(moving.contains("Idle, not counted: split 1."), "\(moving)")
+        #expect(moving.contains("The next window ends at 00:00:10.000 UTC: it fires when the watermark reaches 00:00:09.999 UTC, 0.999 s of event time from now."), "\(moving)")
+        #expect(moving.contains("1 row was late"), "\(moving)")
+        feed.end()
+        workbench.settle()
+        #expect(why().contains("nothing is running"))
+    }
+
     @Test func tabCompletesKeywordsTablesAndColumns() throws {
         let workbench = Workbench(engine: Engine())
         type(workbench, "CREATE TABLE payment_msg (provinceId INT, payAmount DOUBLE) WITH ('connector' = 'datagen');\r")

@@ -101,13 +101,15 @@ struct FeedSource: SourceRunner {
     let table: CatalogTable
     let feed: Feed
     let format: RecordFormat
+    let progress: JobProgress?
     /// Splits known from the start (`'splits' = 'N'`): one that has had no row yet holds the
     /// watermark back, as an empty Kafka partition does.
     let declaredSplits: Int
 
-    init(table: CatalogTable, feed: Feed) throws(SQLError) {
+    init(table: CatalogTable, feed: Feed, progress: JobProgress? = nil) throws(SQLError) {
         self.table = table
         self.feed = feed
+        self.progress = progress
         format = try RecordFormat(table: table)
         let text = table.options["splits"] ?? "1"
         guard let splits = Int(text), splits >= 1 else { throw SQLError(.plan, "option 'splits' must be a positive number, not '\(text)'") }
@@ -116,7 +118,7 @@ struct FeedSource: SourceRunner {
 
     func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
         defer { feed.close() }
-        var emitter = BatchEmitter(output: output)
+        var emitter = BatchEmitter(output: output, progress: progress)
         var splits = SplitWatermarks(splits: declaredSplits)
         var assemblers: [Int: RowAssembler] = [:]
         var skipped: Int64 = 0
@@ -160,6 +162,7 @@ struct FeedSource: SourceRunner {
                 return skipped > 0 ? ["records skipped (parse errors)": skipped] : [:]
             }
             try emitter.flush()
+            progress?.splits(splits.states { "split \($0)" })
             feed.finishedItem()
         }
         try emitter.cancel() // stopped before the feed ended

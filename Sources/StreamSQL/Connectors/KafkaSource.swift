@@ -416,5 +416,6 @@ private struct PartitionReader {
             return lags
         }) ?? [:]
         progress.update(lag: lags, positions: [:])
+        progress.splits(splits.states { "\(partitions[$0].topic)-\(partitions[$0].partition)" })
     }
 }

@@ -29,7 +29,7 @@ enum Sources {
         case "kafka", "upsert-kafka": return try KafkaSource(table: table, catalog: catalog, progress: progress, checkpointer: checkpointer)
         case "filesystem": return try FileSystemSource(table: table)
         case "datagen": return try DatagenSource(table: table)
-        case "feed": return try FeedSource(table: table, feed: catalog.feed(for: table.name))
+        case "feed": return try FeedSource(table: table, feed: catalog.feed(for: table.name), progress: progress)
         case "print", "blackhole":
             throw SQLError(.plan, "the \(table.options.connector) connector only writes: table \(table.name) cannot be read")
         default:
@@ -113,6 +113,14 @@ struct SplitWatermarks {
     func isIdle(_ split: Int) -> Bool { split < idle.count && idle[split] }
 
     func watermark(of split: Int) -> Int64 { split < watermarks.count ? watermarks[split] : Int64.min }
+
+    /// Each split's state, named by `name`, for a job's progress.
+    func states(_ name: (Int) -> String) -> [SplitState] {
+        watermarks.indices.map { split in
+            SplitState(name: name(split), watermark: watermarks[split] == Int64.min || watermarks[split] == Int64.max ? nil : watermarks[split],
+                       idle: idle[split], ended: watermarks[split] == Int64.max)
+        }
+    }
 
     /// The smallest watermark of the active splits; nil when all are idle (or there are none).
     var combined: Int64? {

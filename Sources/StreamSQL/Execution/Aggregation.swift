@@ -173,6 +173,8 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     /// Sessions per key: sorted, non-overlapping [start, end) with their accumulators.
     private var sessions: [Row: [(start: Int64, end: Int64, accumulators: [Accumulator])]] = [:]
     private(set) var lateRows: Int64 = 0
+    /// Where the window state is reported (what `\\why` explains).
+    var progress: JobProgress?
 
     init(spec: WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool, ltz: Bool) {
         self.spec = spec
@@ -271,6 +273,14 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             if !assigned { lateRows += 1 }
         }
         if !eventTime { try fire(upTo: now) }
+        report()
+    }
+
+    private func report() {
+        guard let progress else { return }
+        let sessionEnds = sessions.values.compactMap { $0.map(\.end).min() }
+        let open = windows.values.reduce(0) { $0 + $1.count } + sessions.values.reduce(0) { $0 + $1.count }
+        progress.windows(open: open, nextEnd: (Array(windows.keys) + sessionEnds).min(), late: lateRows)
     }
 
     private func add(_ values: [Value], key: Row, start: Int64, end: Int64) {
@@ -330,6 +340,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         }
         currentWatermark = time
         try fire(upTo: time)
+        report()
         try output?.watermark(time)
     }
 

@@ -12,6 +12,10 @@ public final class JobProgress: @unchecked Sendable {
     private var notes: [String] = []
     private var checkpoints = 0
     private var longestCheckpointMs: Double = 0
+    private var splits: [SplitState] = []
+    private var openWindows = 0
+    private var nextWindowEnd: Int64?
+    private var lateRows: Int64 = 0
     /// Called with each note as it is made (the CLI prints them); set before the job starts.
     var onNote: (@Sendable (String) -> Void)?
 
@@ -38,6 +42,22 @@ public final class JobProgress: @unchecked Sendable {
     func update(lag: [String: Int64], positions: [String: Int64]) {
         lock.lock()
         self.lag = lag
+        lock.unlock()
+    }
+
+    /// Where each split of the source is (what `\\why` explains).
+    func splits(_ states: [SplitState]) {
+        lock.lock()
+        splits = states
+        lock.unlock()
+    }
+
+    /// The window operator's state after a batch or a watermark.
+    func windows(open: Int, nextEnd: Int64?, late: Int64) {
+        lock.lock()
+        openWindows = open
+        nextWindowEnd = nextEnd
+        lateRows = late
         lock.unlock()
     }
 
@@ -68,14 +88,30 @@ public final class JobProgress: @unchecked Sendable {
         public var checkpoints: Int
         /// The longest pause a checkpoint made, in milliseconds.
         public var longestCheckpointMs: Double
+        /// The source's splits (Kafka partitions, files, fed splits) and their watermarks.
+        public var splits: [SplitState]
+        /// Windows open in the window aggregate, the earliest end among them, and rows dropped as late.
+        public var openWindows: Int
+        public var nextWindowEnd: Int64?
+        public var lateRows: Int64
     }
 
     public var snapshot: Snapshot {
         lock.lock()
         defer { lock.unlock() }
         return Snapshot(rowsIn: rowsIn, rowsOut: rowsOut, watermark: watermark == Int64.min || watermark == Int64.max ? nil : watermark,
-                        lag: lag, notes: notes, checkpoints: checkpoints, longestCheckpointMs: longestCheckpointMs)
+                        lag: lag, notes: notes, checkpoints: checkpoints, longestCheckpointMs: longestCheckpointMs,
+                        splits: splits, openWindows: openWindows, nextWindowEnd: nextWindowEnd, lateRows: lateRows)
     }
+}
+
+/// One split of a source as `\\why` sees it.
+public struct SplitState: Sendable, Equatable {
+    public var name: String
+    /// Microseconds of event time; nil before its first record.
+    public var watermark: Int64?
+    public var idle: Bool
+    public var ended: Bool
 }
 
 /// Counts the rows a job's sink is given (the "after" rows of a changelog).

@@ -73,7 +73,9 @@ final class QueryExecution: @unchecked Sendable {
             }
             var ltz = false
             if case .timestampLTZ = node.schema.columns[node.schema.columns.count - 1].type { ltz = true }
-            return try chain(WindowAggregateOperator(spec: spec, keys: keys, aggregates: aggregates, eventTime: eventTime, ltz: ltz))
+            let window = WindowAggregateOperator(spec: spec, keys: keys, aggregates: aggregates, eventTime: eventTime, ltz: ltz)
+            window.progress = progress
+            return try chain(window)
         case let .aggregate(keys, aggregates):
             return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates, emitAtEnd: batch))
         case let .sort(keys):
