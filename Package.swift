@@ -142,7 +142,7 @@ let package = Package(
         // answers for the seeds' payment window (Fixtures/flink-oracle).
         .testTarget(name: "StreamSQLTests", dependencies: ["StreamSQL", "SQLSyntax", "DemoData"], resources: [.copy("Fixtures")]),
         // The workbench: golden screens from replayed keys, the terminal toolkit, and `weir` under tmux.
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalKit", "StreamSQL", "WeirTestSupport", "weir"],
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalKit", "StreamSQL", "SQLSyntax", "WeirTestSupport", "weir"],
                     exclude: ["Golden"]),
         // Runs the built `weir` binary as a user would.
         .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "KafkaClient", "WeirTestSupport", "weir"]),

@@ -107,15 +107,40 @@ final class KafkaServices: @unchecked Sendable {
         lock.unlock()
     }
 
-    func produce(topic: String, key: String?, value: String) {
+    func produce(topic: String, partition: Int32? = nil, key: String?, value: String) {
         Task {
             do {
                 let producer = try KafkaProducer(cluster: try connection())
-                let written = try await producer.send(ProducerRecord(topic: topic, key: key.map { Array($0.utf8) }, value: Array(value.utf8)))
+                let written = try await producer.send(ProducerRecord(topic: topic, key: key.map { Array($0.utf8) }, value: Array(value.utf8), partition: partition))
                 inbox.post(.message("produced to \(topic) partition \(written.partition) offset \(written.offset)"))
                 refreshTopics()
             } catch {
                 inbox.post(.message("error: produce to \(topic): \(error)"))
+            }
+        }
+    }
+
+    /// Reads up to `count` records from the beginning of `topic` and posts the DDL inferred from them.
+    func infer(_ topic: String, count: Int = 200) {
+        Task {
+            do {
+                let consumer = try KafkaConsumer(cluster: try connection())
+                try await consumer.assign(topic: topic, from: .earliest)
+                var samples: [String] = []
+                let deadline = ContinuousClock.now + .seconds(3)
+                while samples.count < count, ContinuousClock.now < deadline {
+                    let records = try await consumer.poll()
+                    if records.isEmpty, !samples.isEmpty { break }
+                    samples += records.compactMap { $0.value.map { String(decoding: $0, as: UTF8.self) } }
+                }
+                await consumer.close()
+                guard let ddl = TableInference.createTable(topic: topic, samples: Array(samples.prefix(count))) else {
+                    return inbox.post(.message("error: \(topic): \(samples.isEmpty ? "no records to sample" : "its records are not JSON objects")"))
+                }
+                inbox.post(.input(ddl))
+                inbox.post(.message("\\infer \(topic): a table from \(min(samples.count, count)) records is in the input — read it, edit it, Enter runs it"))
+            } catch {
+                inbox.post(.message("error: infer \(topic): \(error)"))
             }
         }
     }

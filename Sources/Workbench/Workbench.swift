@@ -169,7 +169,7 @@ public final class Workbench: @unchecked Sendable {
         let words = text.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         let rest = words.count > 1 ? text.dropFirst().split(separator: " ", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces) : ""
         let name = words.first ?? ""
-        let needsBroker = ["topics", "tail", "produce", "groups", "demo", "pause", "resume"]
+        let needsBroker = ["topics", "tail", "produce", "groups", "demo", "pause", "resume", "infer"]
         if needsBroker.contains(name), kafka == nil { return model.note("error: \\\(name) needs a broker (start weir without -e, or give --bootstrap)") }
         switch name {
         case "help", "h", "?": model.helpVisible = true
@@ -229,7 +229,17 @@ public final class Workbench: @unchecked Sendable {
             guard parts.count >= 2 else { return model.note("\\produce TOPIC [KEY] VALUE") }
             let keyed = parts.count == 3 && !parts[1].hasPrefix("{") && !parts[1].hasPrefix("[")
             let value = keyed ? parts[2] : rest.dropFirst(parts[0].count).trimmingCharacters(in: .whitespaces)
-            kafka!.produce(topic: parts[0], key: keyed ? parts[1] : nil, value: value)
+            // TOPIC:PARTITION puts the record in that partition (to show an idle or lagging one).
+            let target = parts[0].split(separator: ":", maxSplits: 1).map(String.init)
+            var partition: Int32?
+            if target.count == 2 {
+                guard let number = Int32(target[1]) else { return model.note("error: \\produce TOPIC:PARTITION, a number after the colon") }
+                partition = number
+            }
+            kafka!.produce(topic: target[0], partition: partition, key: keyed ? parts[1] : nil, value: value)
+        case "infer":
+            guard words.count > 1 else { return model.note("\\infer TOPIC") }
+            kafka!.infer(words[1])
         case "groups": kafka!.listGroups()
         case "demo":
             guard words.count > 1 else { return model.note("\\demo payments|words|user-events|recipes|clicks [RATE], \\demo stop") }
@@ -315,6 +325,7 @@ public final class Workbench: @unchecked Sendable {
                 model.completionWords = words
             case let .topics(topics): if let topics { model.topics = topics }
             case let .tail(records): model.tail?.add(records)
+            case let .input(text): model.editor.set(text)
             case .finished: model.running = false
             }
         }
@@ -399,6 +410,8 @@ enum WorkerEvent: Sendable {
     case catalog(tables: [String], words: [String])
     case topics([TopicSummary]?)
     case tail([TailEntry])
+    /// Text for the input pane (a DDL from \\infer).
+    case input(String)
     case finished
 }
 

@@ -255,7 +255,7 @@ public enum WorkbenchView {
         "  \\view table|changelog|append   \\refresh MS   \\export FILE.csv|.json",
         "  \\tail TOPIC [beginning|end|OFFSET|@MS]   \\tail stop",
         "  \\pause  \\resume  \\pretty  \\filter TEXT | field > n   (the topic pane)",
-        "  \\produce TOPIC [KEY] VALUE",
+        "  \\produce TOPIC[:PARTITION] [KEY] VALUE   \\infer TOPIC (a CREATE TABLE)",
         "  \\demo payments|words|user-events|recipes|clicks [RATE]   \\demo stop",
     ]
 

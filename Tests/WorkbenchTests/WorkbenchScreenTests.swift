@@ -1,4 +1,5 @@
 import Foundation
+import SQLSyntax
 import StreamSQL
 import TerminalKit
 import Testing
@@ -186,6 +187,53 @@ import Testing
         #expect(spans.first { $0.0 == "\"x\"" }?.1 == JSONColours.string)
         #expect(spans.first { $0.0 == "-1.5" }?.1 == JSONColours.number)
         #expect(spans.first { $0.0 == "true" }?.1 == JSONColours.literal)
+    }
+}
+
+/// `\infer`: a table from sampled JSON records, which then runs.
+@Suite struct TableInferenceTests {
+    @Test func theSeedsRecordsGiveTablesThatRun() throws {
+        let payments = [
+            #"{"createTime": "2024-01-01 00:00:01", "orderId": 1, "payAmount": 27860.12, "payPlatform": 0, "provinceId": 3}"#,
+            #"{"createTime": "2024-01-01 00:00:02", "orderId": 2, "payAmount": 100, "payPlatform": 1, "provinceId": 6}"#,
+        ]
+        let ddl = try #require(TableInference.createTable(topic: "payment_msg", samples: payments))
+        #expect(ddl == """
+            CREATE TABLE payment_msg (
+              createTime STRING,
+              rt AS TO_TIMESTAMP(createTime),
+              orderId BIGINT,
+              payAmount DOUBLE,
+              payPlatform BIGINT,
+              provinceId BIGINT,
+              WATERMARK FOR rt AS rt - INTERVAL '2' SECOND
+            ) WITH ('connector' = 'kafka', 'topic' = 'payment_msg', 'format' = 'json',
+              'scan.startup.mode' = 'earliest-offset');
+            """)
+        let events = [#"{"a": "a", "b": 1, "c": 1, "time": "2013-01-01T00:14:13Z"}"#, #"{"a": "b", "b": 2, "c": 2, "time": "2013-01-01T00:24:13Z", "ok": true}"#]
+        let userDDL = try #require(TableInference.createTable(topic: "user", samples: events))
+        #expect(userDDL.contains("`time` TIMESTAMP_LTZ(3)") && userDDL.contains("WATERMARK FOR `time` AS `time` - INTERVAL '2' SECOND"), "\(userDDL)")
+        #expect(userDDL.contains("ok BOOLEAN"), "\(userDDL)")
+        let clicks = [#"{"user": "u1", "ts": 1700000000123, "tags": ["x"]}"#]
+        let clickDDL = try #require(TableInference.createTable(topic: "clicks", samples: clicks))
+        #expect(clickDDL.contains("`user` STRING") && clickDDL.contains("rt AS TO_TIMESTAMP_LTZ(ts, 3)") && clickDDL.contains("tags STRING"), "\(clickDDL)")
+        #expect(TableInference.createTable(topic: "raw", samples: ["plain text"]) == nil)
+        // Each DDL is accepted by the engine as it is.
+        let engine = Engine()
+        for statement in [ddl, userDDL, clickDDL] {
+            do throws(SQLError) {
+                try engine.execute(script: statement, writer: Silent())
+            } catch {
+                Issue.record("\(error.rendered(in: statement))")
+            }
+        }
+    }
+
+    final class Silent: ResultWriter {
+        func begin(columns: [Column], changelog: Bool) {}
+        func rows(_ rows: [Row], kinds: [RowKind]?) {}
+        func end(statistics: [String: Int64]) {}
+        func message(_ text: String) {}
     }
 }
 

@@ -54,11 +54,10 @@ import WeirTestSupport
         try tmux.press("Enter")
         #expect(try tmux.waitFor(seconds: 15) { $0.contains("Topic payment_msg") && $0.contains("\"createTime\"") }, "\(tmux.shown)")
 
-        try tmux.type("""
-            CREATE TABLE payment_msg (createTime STRING, rt AS TO_TIMESTAMP(createTime), orderId BIGINT, payAmount DOUBLE, \
-            payPlatform INT, provinceId INT, WATERMARK FOR rt AS rt - INTERVAL '2' SECOND) WITH ('connector' = 'kafka', \
-            'topic' = 'payment_msg', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset');
-            """)
+        // The table, inferred from the topic's records into the input, then run as it is.
+        try tmux.type("\\infer payment_msg")
+        try tmux.press("Enter")
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("is in the input") && $0.contains("earliest-offset") }, "\(tmux.shown)")
         try tmux.press("Enter")
         #expect(try tmux.waitFor(seconds: 10) { $0.contains("payment_msg") && $0.contains("Execute statement succeeded") }, "\(tmux.shown)")
         try tmux.type("SELECT provinceId, SUM(payAmount) AS pay, TUMBLE_START(rt, INTERVAL '5' SECOND) AS ws FROM payment_msg GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId;")
