@@ -24,7 +24,8 @@ public final class Workbench: @unchecked Sendable {
     private let inbox = Inbox()
     private let worker = DispatchQueue(label: "weir.workbench.statements")
     private let stopLock = NSLock()
-    private var currentStop: StopSignal?
+    /// The stop signals of the submissions not finished yet, oldest (the running one) first.
+    private var pendingStops: [StopSignal] = []
     private let historyFile: String?
     /// Topics, tails, produce, groups and demos (nil without a broker).
     private let kafka: KafkaServices?
@@ -146,9 +147,10 @@ public final class Workbench: @unchecked Sendable {
         guard !trimmed.isEmpty else { return }
         model.note("> " + trimmed.replacingOccurrences(of: "\n", with: " "))
         if trimmed.hasPrefix("\\") { return command(trimmed) }
+        if model.running { model.note("a query is running: this statement runs after it (Esc stops it)") }
         let stop = StopSignal()
         stopLock.lock()
-        currentStop = stop
+        pendingStops.append(stop)
         stopLock.unlock()
         model.running = true
         let engine = self.engine, inbox = self.inbox
@@ -289,8 +291,9 @@ public final class Workbench: @unchecked Sendable {
     }
 
     private func stopRunning() {
+        // The running statement and any waiting behind it.
         stopLock.lock()
-        currentStop?.request()
+        pendingStops.forEach { $0.request() }
         stopLock.unlock()
         model.note("stopping…")
     }
@@ -326,7 +329,11 @@ public final class Workbench: @unchecked Sendable {
             case let .topics(topics): if let topics { model.topics = topics }
             case let .tail(records): model.tail?.add(records)
             case let .input(text): model.editor.set(text)
-            case .finished: model.running = false
+            case .finished:
+                stopLock.lock()
+                if !pendingStops.isEmpty { pendingStops.removeFirst() }
+                model.running = !pendingStops.isEmpty
+                stopLock.unlock()
             }
         }
         if model.running { countRate(0) } else { model.results.rate = 0 }
