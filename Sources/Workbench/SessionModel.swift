@@ -19,6 +19,9 @@ public struct SessionModel: Sendable {
     public var topics: [TopicSummary]?
     /// The topic pane, while a topic is tailed.
     public var tail: TopicPane?
+    /// The timeline pane (`\\timeline`), and what it last read of the running query.
+    public var timelineVisible = false
+    public var timeline: JobProgress.Snapshot?
     /// Milliseconds between frames (`\refresh MS`).
     public var refreshMs = 40
     public var jobs: [(id: String, status: String, rowsIn: Int64, rowsOut: Int64, watermark: String, lag: Int64)] = []

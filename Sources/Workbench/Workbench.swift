@@ -222,6 +222,10 @@ public final class Workbench: @unchecked Sendable {
             }
             guard let progress else { return model.note("\\why explains a running query (or \\why JOB): nothing is running") }
             model.note(WhyExplainer.explain(progress.snapshot).joined(separator: "\n"))
+        case "timeline":
+            model.timelineVisible.toggle()
+            refreshTimeline()
+            if model.timelineVisible, model.timeline == nil { model.note("\\timeline shows a running windowed query: run one") }
         case "pretty":
             model.tail?.pretty.toggle()
         case "filter":
@@ -338,6 +342,7 @@ public final class Workbench: @unchecked Sendable {
         }
         if model.running { countRate(0) } else { model.results.rate = 0 }
         refreshJobs()
+        refreshTimeline()
         return !events.isEmpty
     }
 
@@ -347,6 +352,15 @@ public final class Workbench: @unchecked Sendable {
             let progress = job.progress.snapshot
             let watermark = progress.watermark.map { CivilClock.time($0 / 1000).prefix(8) }.map(String.init) ?? "-"
             return (job.id, job.status.text, progress.rowsIn, progress.rowsOut, watermark, progress.lag.values.reduce(0, +))
+        }
+    }
+
+    /// The running query's (else the newest running job's) progress, for the timeline; the last
+    /// one read stays on screen after the query ends.
+    private func refreshTimeline() {
+        guard model.timelineVisible else { return }
+        if let progress = engine.runningQuery ?? engine.jobs.all.last(where: { $0.status == .running })?.progress {
+            model.timeline = progress.snapshot
         }
     }
 

@@ -32,7 +32,11 @@ public enum WorkbenchView {
                 resultsArea = left
                 drawSide(model, into: &grid, area: side)
             }
-            if let tail = model.tail, resultsArea.height >= 10 {
+            if model.timelineVisible, let timeline = model.timeline, resultsArea.height >= 12 {
+                let (top, bottom) = resultsArea.splitTop(resultsArea.height - min(resultsArea.height / 2, timeline.splits.count + 7))
+                drawResults(model, into: &grid, area: top)
+                TimelineView.draw(timeline, into: &grid, area: bottom)
+            } else if let tail = model.tail, resultsArea.height >= 10 {
                 let (top, bottom) = resultsArea.splitTop(resultsArea.height / 2)
                 drawResults(model, into: &grid, area: top)
                 drawTopic(tail, into: &grid, area: bottom)
@@ -251,7 +255,7 @@ public enum WorkbenchView {
         "  Up/Down, Enter  on the results: pick a row, show it whole",
         "  F1              this help;  Ctrl-D (empty input) quits",
         "Commands",
-        "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups  \\why [JOB]",
+        "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups  \\why [JOB]  \\timeline",
         "  \\view table|changelog|append   \\refresh MS   \\export FILE.csv|.json",
         "  \\tail TOPIC [beginning|end|OFFSET|@MS]   \\tail stop",
         "  \\pause  \\resume  \\pretty  \\filter TEXT | field > n   (the topic pane)",

@@ -141,6 +141,9 @@ struct FeedSource: SourceRunner {
                         let moved = try assembler.complete(&row)
                         assemblers[split] = assembler
                         splits.active(split)
+                        if let column = table.watermark?.column, let time = row[column].timestampMicros {
+                            progress?.events([TimelineEvent(split: split, time: time, late: false)])
+                        }
                         try emitter.add(row)
                         if moved { splits.advance(split, to: assembler.watermark) }
                         try combine()

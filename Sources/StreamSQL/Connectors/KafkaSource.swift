@@ -270,6 +270,10 @@ private struct PartitionReader {
         guard !records.isEmpty else { return }
         let table = settings.table
         let now = DispatchTime.now()
+        // Event times for the timeline pane, handed over once per poll.
+        var timeline: [TimelineEvent] = []
+        let rowtime = source.progress == nil ? nil : table.watermark?.column
+        defer { source.progress?.events(timeline) }
         // Records come in runs of one partition: its split is looked up once per run.
         var current: (topic: String, partition: Int32, split: Int?, end: Int64)?
         for record in records {
@@ -293,6 +297,7 @@ private struct PartitionReader {
                 for (index, key) in table.metadata { row[index] = metadataValue(key, record, type: table.schema.columns[index].type) }
                 let moved = try assembler.complete(&row, watermark: &watermarks[split])
                 splits.active(split)
+                if let rowtime, let time = row[rowtime].timestampMicros { timeline.append(TimelineEvent(split: split, time: time, late: false)) }
                 try emitter.add(row)
                 if moved {
                     splits.advance(split, to: watermarks[split])

@@ -243,7 +243,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             let time: Int64
             if case let .assigned(startColumn, endColumn) = spec.kind {
                 guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else { continue }
-                if eventTime, end - 1000 <= currentWatermark { lateRows += 1; continue }
+                if eventTime, end - 1000 <= currentWatermark { noteLate(end - 1000); continue }
                 add(values, key: key, start: start, end: end)
                 continue
             }
@@ -254,14 +254,14 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
                 time = now
             }
             if case let .session(gap) = spec.kind {
-                if eventTime, time + gap - 1000 <= currentWatermark { lateRows += 1; continue }
+                if eventTime, time + gap - 1000 <= currentWatermark { noteLate(time); continue }
                 addToSession(values, key: key, time: time, gap: gap)
                 continue
             }
             if case let .tumble(size) = spec.kind {
                 // The common case, without a list of windows per row.
                 let start = time - WindowSpec.floorMod(time - spec.offset, size)
-                if eventTime, start + size - 1000 <= currentWatermark { lateRows += 1; continue }
+                if eventTime, start + size - 1000 <= currentWatermark { noteLate(time); continue }
                 add(values, key: key, start: start, end: start + size)
                 continue
             }
@@ -270,14 +270,24 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
                 add(values, key: key, start: window.start, end: window.end)
                 assigned = true
             }
-            if !assigned { lateRows += 1 }
+            if !assigned { noteLate(time) }
         }
         if !eventTime { try fire(upTo: now) }
         report()
     }
 
-    private func report() {
+    private func noteLate(_ time: Int64) {
+        lateRows += 1
+        progress?.late(time: time)
+    }
+
+    private func report(fired: [WindowSpan] = []) {
         guard let progress else { return }
+        var spans: [WindowSpan] = []
+        for (end, keys) in windows { if let first = keys.first { spans.append(WindowSpan(start: first.value.start, end: end, groups: keys.count)) } }
+        // Sessions are per key: the timeline shows at most a few hundred.
+        for list in sessions.values.prefix(200) { for session in list { spans.append(WindowSpan(start: session.start, end: session.end, groups: 1)) } }
+        progress.windowSpans(open: spans.sorted { ($0.start, $0.end) < ($1.start, $1.end) }, fired: fired)
         let sessionEnds = sessions.values.compactMap { $0.map(\.end).min() }
         let open = windows.values.reduce(0) { $0 + $1.count } + sessions.values.reduce(0) { $0 + $1.count }
         progress.windows(open: open, nextEnd: (Array(windows.keys) + sessionEnds).min(), late: lateRows)
@@ -339,8 +349,12 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             return
         }
         currentWatermark = time
+        // The windows this watermark closes, for the timeline (read before they are emitted and forgotten).
+        let firing = progress == nil ? [] : windows.filter { $0.key - 1000 <= time }.compactMap { end, keys in
+            keys.first.map { WindowSpan(start: $0.value.start, end: end, groups: keys.count) }
+        }
         try fire(upTo: time)
-        report()
+        report(fired: firing)
         try output?.watermark(time)
     }
 

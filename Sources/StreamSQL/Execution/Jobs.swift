@@ -16,6 +16,11 @@ public final class JobProgress: @unchecked Sendable {
     private var openWindows = 0
     private var nextWindowEnd: Int64?
     private var lateRows: Int64 = 0
+    private var events: [TimelineEvent] = []
+    private var spans: [WindowSpan] = []
+    private var fired: [WindowSpan] = []
+    /// Events kept for the timeline: the newest.
+    static let eventLimit = 4000
     /// Called with each note as it is made (the CLI prints them); set before the job starts.
     var onNote: (@Sendable (String) -> Void)?
 
@@ -49,6 +54,31 @@ public final class JobProgress: @unchecked Sendable {
     func splits(_ states: [SplitState]) {
         lock.lock()
         splits = states
+        lock.unlock()
+    }
+
+    /// Rows' event times as their source read them, a batch at a time (the timeline pane plots these).
+    func events(_ batch: [TimelineEvent]) {
+        guard !batch.isEmpty else { return }
+        lock.lock()
+        events.append(contentsOf: batch.suffix(Self.eventLimit))
+        if events.count > Self.eventLimit + 500 { events.removeFirst(events.count - Self.eventLimit) }
+        lock.unlock()
+    }
+
+    /// A row dropped as late (the timeline marks where it would have landed).
+    func late(time: Int64) {
+        lock.lock()
+        events.append(TimelineEvent(split: -1, time: time, late: true))
+        lock.unlock()
+    }
+
+    /// The open windows now, and windows that just fired.
+    func windowSpans(open: [WindowSpan], fired newlyFired: [WindowSpan]) {
+        lock.lock()
+        spans = open
+        fired.append(contentsOf: newlyFired)
+        if fired.count > 200 { fired.removeFirst(fired.count - 100) }
         lock.unlock()
     }
 
@@ -94,6 +124,11 @@ public final class JobProgress: @unchecked Sendable {
         public var openWindows: Int
         public var nextWindowEnd: Int64?
         public var lateRows: Int64
+        /// The newest rows' event times by split, and late rows (split -1).
+        public var events: [TimelineEvent]
+        /// Windows open now (with how many groups each holds), and the latest fired ones.
+        public var openSpans: [WindowSpan]
+        public var firedSpans: [WindowSpan]
     }
 
     public var snapshot: Snapshot {
@@ -101,8 +136,23 @@ public final class JobProgress: @unchecked Sendable {
         defer { lock.unlock() }
         return Snapshot(rowsIn: rowsIn, rowsOut: rowsOut, watermark: watermark == Int64.min || watermark == Int64.max ? nil : watermark,
                         lag: lag, notes: notes, checkpoints: checkpoints, longestCheckpointMs: longestCheckpointMs,
-                        splits: splits, openWindows: openWindows, nextWindowEnd: nextWindowEnd, lateRows: lateRows)
+                        splits: splits, openWindows: openWindows, nextWindowEnd: nextWindowEnd, lateRows: lateRows,
+                        events: events, openSpans: spans, firedSpans: fired)
     }
+}
+
+/// A row on the timeline: its split and event time (microseconds), or a late row.
+public struct TimelineEvent: Sendable, Equatable {
+    public var split: Int
+    public var time: Int64
+    public var late: Bool
+}
+
+/// A window as the timeline draws it: [start, end) and how many groups (keys) it holds.
+public struct WindowSpan: Sendable, Equatable {
+    public var start: Int64
+    public var end: Int64
+    public var groups: Int
 }
 
 /// One split of a source as `\\why` sees it.
