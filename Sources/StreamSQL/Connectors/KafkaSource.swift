@@ -50,10 +50,17 @@ struct KafkaSource: SourceRunner {
         if !reader.partitions.isEmpty { progress?.note("reading \(reader.describeStart())") }
         var lastDiscovery = DispatchTime.now()
         var warnedAboutCommits = false
+        // The next poll is under way while this one's records go through the operators: fetching
+        // and decoding (on the client's threads) overlap with the query's work on its own.
+        var next = Self.poll(consumer)
+        defer { next.cancel() }
         while !stop.isRequested {
             if reader.finished { break }
-            let records = try awaitClient { try await consumer.poll() }
-            try reader.absorb(records)
+            let pending = next
+            let batch = try awaitClient { try await pending.value }
+            next = Self.poll(consumer)
+            reader.positions.merge(batch.positions) { $1 }
+            try reader.absorb(batch.records)
             try reader.checkIdle()
             if reader.bounded { try reader.checkEnds(consumer: consumer) }
             // A topic not created yet is looked for often; known ones for new partitions now and then.
@@ -100,6 +107,24 @@ struct KafkaSource: SourceRunner {
         }
     }
 
+    /// One poll's records, and each partition's position right after it (what a checkpoint
+    /// records once these records are through: the consumer itself may be a poll ahead).
+    struct PolledBatch: Sendable {
+        let records: [ConsumerRecord]
+        let positions: [TopicPartition: Int64]
+    }
+
+    static func poll(_ consumer: KafkaConsumer) -> Task<PolledBatch, Error> {
+        Task {
+            let records = try await consumer.poll()
+            var positions: [TopicPartition: Int64] = [:]
+            for partition in await consumer.assignment {
+                positions[partition] = await consumer.position(topic: partition.topic, partition: partition.partition)
+            }
+            return PolledBatch(records: records, positions: positions)
+        }
+    }
+
     static func elapsedMs(since start: DispatchTime) -> Int64 {
         Int64((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
     }
@@ -122,6 +147,8 @@ private struct PartitionReader {
     var done: Set<TopicPartition> = []
     var skipped: Int64 = 0
     var starts: [TopicPartition: Int64] = [:]
+    /// Where each partition's reading is, as of the records absorbed so far.
+    var positions: [TopicPartition: Int64] = [:]
     /// upsert-kafka: the latest row of each key (its PRIMARY KEY values), so a new value is
     /// an update (-U old, +U new) and a tombstone a delete, as Flink's changelog gives them.
     var upserted: [Row: Row] = [:]
@@ -242,9 +269,8 @@ private struct PartitionReader {
     func state(consumer: KafkaConsumer) throws(SQLError) -> KafkaSourceState {
         var saved: [KafkaSourceState.Partition] = []
         for (split, partition) in partitions.enumerated() {
-            let position = try awaitClient { await consumer.position(topic: partition.topic, partition: partition.partition) }
             saved.append(.init(topic: partition.topic, partition: partition.partition,
-                               nextOffset: position ?? starts[partition] ?? 0, watermark: watermarks[split]))
+                               nextOffset: positions[partition] ?? starts[partition] ?? 0, watermark: watermarks[split]))
         }
         return KafkaSourceState(partitions: saved, upserted: settings.upsert ? Array(upserted.values) : nil)
     }
@@ -398,7 +424,7 @@ private struct PartitionReader {
     mutating func checkEnds(consumer: KafkaConsumer) throws(SQLError) {
         for partition in partitions where !done.contains(partition) {
             guard let end = ends[partition] else { continue }
-            let position = try awaitClient { await consumer.position(topic: partition.topic, partition: partition.partition) } ?? 0
+            let position = positions[partition] ?? starts[partition] ?? 0
             if position >= end {
                 done.insert(partition)
                 splits.end(splitOf[partition]!)
@@ -411,10 +437,11 @@ private struct PartitionReader {
     func report(consumer: KafkaConsumer) {
         guard let progress = source.progress else { return }
         let partitions = self.partitions
+        let absorbed = partitions.map { positions[$0] ?? starts[$0] ?? 0 }
         let lags: [String: Int64] = (try? awaitClient {
             var lags: [String: Int64] = [:]
-            for partition in partitions {
-                let position = await consumer.position(topic: partition.topic, partition: partition.partition) ?? 0
+            for (index, partition) in partitions.enumerated() {
+                let position = absorbed[index]
                 let end = await consumer.highWatermark(topic: partition.topic, partition: partition.partition) ?? position
                 lags["\(partition.topic)-\(partition.partition)"] = max(0, end - position)
             }
