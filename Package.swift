@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "StreamSQL", dependencies: ["SQLSyntax", "KafkaClient", "KafkaProtocol"]),
         // The seeds' data sets as generators: the oracle's payment file, and the live streams
         // of `weir demo` (payments, words, user events, recipes, clicks).
-        .target(name: "DemoData", dependencies: ["StreamSQL"]),
+        .target(name: "DemoData", dependencies: ["StreamSQL", "KafkaClient"]),
         // ncurses with wide characters (Debian: libncurses-dev).
         .systemLibrary(name: "CCurses", path: "Sources/CCurses"),
         // The terminal toolkit: cells, styles, keys, geometry, and the curses backend that

@@ -15,7 +15,7 @@ public struct PaymentEvents: Sequence, IteratorProtocol {
     public let start: Int64
     public let outOfOrderBasisPoints: UInt64
     public let lateBasisPoints: UInt64
-    private var state: UInt64
+    private var random: SplitMix
     private var index = 0
     private var cachedSecond: Int64 = .min
     private var cachedText = ""
@@ -29,21 +29,13 @@ public struct PaymentEvents: Sequence, IteratorProtocol {
         self.start = start
         self.outOfOrderBasisPoints = outOfOrderBasisPoints
         self.lateBasisPoints = lateBasisPoints
-        state = seed
+        random = SplitMix(seed: seed)
     }
 
-    private mutating func nextRandom() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func nextRandom() -> UInt64 { random.next() }
 
     /// The high word of the 128-bit product: a uniform draw below `bound`.
-    private mutating func below(_ bound: UInt64) -> UInt64 {
-        nextRandom().multipliedFullWidth(by: bound).high
-    }
+    private mutating func below(_ bound: UInt64) -> UInt64 { random.below(bound) }
 
     /// The next event's JSON line (without the newline).
     public mutating func next() -> String? {

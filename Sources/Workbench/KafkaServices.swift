@@ -170,26 +170,9 @@ final class KafkaServices: @unchecked Sendable {
         let task = Task {
             do {
                 let producer = try KafkaProducer(cluster: try connection())
-                var generator = stream.generator()
-                let rate = rate ?? stream.defaultRate
-                let limit = count ?? stream.defaultCount
-                let started = ContinuousClock.now
-                var written = 0
-                inbox.post(.message("demo \(stream.rawValue): writing to \(stream.topic)\(rate > 0 ? " at \(Int(rate))/s" : "") (\\demo stop)"))
-                while !Task.isCancelled, limit.map({ written < $0 }) ?? true {
-                    if rate > 0 {
-                        let due = started + .milliseconds(Int64(Double(written) * 1000 / rate))
-                        if due > .now {
-                            try await producer.flush()
-                            try await Task.sleep(until: min(due, .now + .milliseconds(200)), clock: .continuous)
-                            continue
-                        }
-                    }
-                    let message = generator.next()
-                    try await producer.enqueue(ProducerRecord(topic: stream.topic, key: message.key.map { Array($0.utf8) }, value: Array(message.value.utf8)))
-                    written += 1
-                }
-                try await producer.flush()
+                let shown = rate ?? stream.defaultRate
+                inbox.post(.message("demo \(stream.rawValue): writing to \(stream.topic)\(shown > 0 ? " at \(Int(shown))/s" : "") (\\demo stop)"))
+                let written = try await stream.write(to: producer, rate: rate, count: count)
                 inbox.post(.message("demo \(stream.rawValue): wrote \(written) messages to \(stream.topic)"))
             } catch is CancellationError {
             } catch {

@@ -35,26 +35,8 @@ struct DemoCommand: AsyncParsableCommand {
         let signals = TerminationSignals()
         let written = try await client.withCluster { cluster in
             let producer = try KafkaProducer(cluster: cluster)
-            var generator = stream.generator()
-            let started = ContinuousClock.now
-            var written = 0
             FileHandle.standardError.write(Data("writing \(stream.rawValue) to \(topic)\(rate > 0 ? " at \(rate)/s" : ""); Ctrl-C stops\n".utf8))
-            while count.map({ written < $0 }) ?? true, !signals.isRequested {
-                if rate > 0 {
-                    // Keep to the rate: wait until the next message is due.
-                    let due = started + .milliseconds(Int64(Double(written) * 1000 / rate))
-                    if due > .now {
-                        try await producer.flush()
-                        try await Task.sleep(until: min(due, .now + .milliseconds(200)), clock: .continuous)
-                        continue
-                    }
-                }
-                let message = generator.next()
-                try await producer.enqueue(ProducerRecord(topic: topic, key: message.key.map { Array($0.utf8) }, value: Array(message.value.utf8)))
-                written += 1
-            }
-            try await producer.flush()
-            return written
+            return try await stream.write(to: producer, topic: topic, rate: rate, count: count, shouldStop: { signals.isRequested })
         }
         FileHandle.standardError.write(Data("wrote \(written) messages to \(topic)\n".utf8))
     }
