@@ -249,12 +249,12 @@ public final class Engine: @unchecked Sendable {
         return (node, table)
     }
 
-    private func sink(for table: CatalogTable, at range: SourceRange?, progress: JobProgress?) throws(SQLError) -> Operator {
+    private func sink(for table: CatalogTable, at range: SourceRange?) throws(SQLError) -> Operator {
         switch table.options.connector {
         case "print": return PrintSink(table: table)
         case "blackhole": return BlackholeSink()
         case "filesystem": return try FileSink(table: table)
-        case "kafka", "upsert-kafka": return try KafkaSink(table: table, catalog: catalog, progress: progress)
+        case "kafka", "upsert-kafka": return try KafkaSink(table: table, catalog: catalog)
         default: throw SQLError(.unsupported, "writing to the \(table.options.connector) connector is not supported", at: range)
         }
     }
@@ -275,7 +275,7 @@ public final class Engine: @unchecked Sendable {
         }
         for (insert, (node, table)) in planned {
             let execution = QueryExecution(catalog: catalog, stop: StopSignal(parent: stop))
-            try execution.build(node, into: try sink(for: table, at: insert.table.range, progress: nil))
+            try execution.build(node, into: try sink(for: table, at: insert.table.range))
             try execution.run()
             writer.message("[INFO] INSERT INTO \(table.name) finished.")
             let statistics = execution.statistics.filter { $0.value > 0 && $0.key != "open windows" }
@@ -304,7 +304,7 @@ public final class Engine: @unchecked Sendable {
                     + (planned.count > 1 ? "/part-\(position)" : "")
                 execution.checkpointer = try Checkpointer(folder: folder, job: name, intervalMs: max(interval, 10), fresh: ignoreCheckpoints)
             }
-            try execution.build(node, into: OutputCounter(progress: progress, sink: try sink(for: table, at: insert.table.range, progress: progress)))
+            try execution.build(node, into: OutputCounter(progress: progress, sink: try sink(for: table, at: insert.table.range)))
             if let checkpointer = execution.checkpointer, let restored = checkpointer.restored {
                 try checkpointer.restoreOperators(execution)
                 resumed.append(restored.sequence)

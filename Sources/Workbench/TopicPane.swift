@@ -1,4 +1,5 @@
 import Foundation
+import StreamSQL
 import TerminalKit
 
 /// The topic pane's state: the records of the topic being tailed (the newest 10,000), a
@@ -169,7 +170,6 @@ enum JSONColours {
 enum CivilClock {
     /// `HH:mm:ss.SSS` of milliseconds since the epoch.
     static func time(_ millis: Int64) -> String {
-        let ofDay = ((millis % 86_400_000) + 86_400_000) % 86_400_000
-        return String(format: "%02d:%02d:%02d.%03d", ofDay / 3_600_000, ofDay / 60_000 % 60, ofDay / 1000 % 60, ofDay % 1000)
+        String(CivilTime.formatTimestamp(millis * 1000, precision: 3).dropFirst(11))
     }
 }

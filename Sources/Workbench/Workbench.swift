@@ -283,15 +283,13 @@ public final class Workbench: @unchecked Sendable {
         }
     }
 
-    static func csvField(_ text: String) -> String {
-        text.contains(",") || text.contains("\"") || text.contains("\n") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
+    static func csvField(_ text: String) -> String { RecordWriter.csvField(text, delimiter: ",") }
 
+    /// The shown text as JSON: numbers and NULL as themselves, the rest as strings.
     static func jsonString(_ text: String) -> String {
         if text == "NULL" { return "null" }
         if Double(text) != nil, !text.hasPrefix("+"), !text.hasPrefix(".") { return text }
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+        return JSONText.quote(text)
     }
 
     private func stopRunning() {

@@ -16,7 +16,6 @@ final class KafkaSink: Operator {
     let settings: KafkaTable
     let value: RecordWriter
     let key: RecordWriter?
-    let progress: JobProgress?
     private let cluster: KafkaCluster
     private let producer: KafkaProducer
     private let topic: String
@@ -25,7 +24,7 @@ final class KafkaSink: Operator {
     private var unflushed = 0
     private var closed = false
 
-    init(table: CatalogTable, catalog: Catalog, progress: JobProgress?) throws(SQLError) {
+    init(table: CatalogTable, catalog: Catalog) throws(SQLError) {
         settings = try KafkaTable(table: table, catalog: catalog)
         guard settings.topicPattern == nil, settings.topics.count == 1 else {
             throw SQLError(.plan, "a kafka table written to needs exactly one 'topic' (table \(table.name))")
@@ -41,7 +40,6 @@ final class KafkaSink: Operator {
         } else {
             key = nil
         }
-        self.progress = progress
         var config = settings.client
         if config["linger.ms"] == nil { config["linger.ms"] = "5" }
         do {

@@ -62,7 +62,7 @@ struct KafkaSource: SourceRunner {
             reader.positions.merge(batch.positions) { $1 }
             try reader.absorb(batch.records)
             try reader.checkIdle()
-            if reader.bounded { try reader.checkEnds(consumer: consumer) }
+            if reader.bounded { try reader.checkEnds() }
             // A topic not created yet is looked for often; known ones for new partitions now and then.
             if Self.elapsedMs(since: lastDiscovery) >= (reader.partitions.isEmpty ? 500 : settings.discoveryIntervalMs) {
                 let known = reader.partitions.count
@@ -74,7 +74,7 @@ struct KafkaSource: SourceRunner {
             reader.report(consumer: consumer)
             if let checkpointer, checkpointer.isDue {
                 try reader.emitter.flush()
-                let state = try reader.state(consumer: consumer)
+                let state = reader.state()
                 try checkpointer.take(source: state)
                 if let failure = commitToGroup(state, admin: admin), !warnedAboutCommits {
                     warnedAboutCommits = true // said once, not at every checkpoint
@@ -266,7 +266,7 @@ private struct PartitionReader {
     }
 
     /// Where each partition is, for a checkpoint: the next offset to read and its watermark.
-    func state(consumer: KafkaConsumer) throws(SQLError) -> KafkaSourceState {
+    func state() -> KafkaSourceState {
         var saved: [KafkaSourceState.Partition] = []
         for (split, partition) in partitions.enumerated() {
             saved.append(.init(topic: partition.topic, partition: partition.partition,
@@ -421,7 +421,7 @@ private struct PartitionReader {
     }
 
     /// A bounded read ends each partition at its end offset.
-    mutating func checkEnds(consumer: KafkaConsumer) throws(SQLError) {
+    mutating func checkEnds() throws(SQLError) {
         for partition in partitions where !done.contains(partition) {
             guard let end = ends[partition] else { continue }
             let position = positions[partition] ?? starts[partition] ?? 0
@@ -447,7 +447,7 @@ private struct PartitionReader {
             }
             return lags
         }) ?? [:]
-        progress.update(lag: lags, positions: [:])
+        progress.update(lag: lags)
         progress.splits(splits.states { "\(partitions[$0].topic)-\(partitions[$0].partition)" })
     }
 }

@@ -112,8 +112,6 @@ struct SplitWatermarks {
 
     func isIdle(_ split: Int) -> Bool { split < idle.count && idle[split] }
 
-    func watermark(of split: Int) -> Int64 { split < watermarks.count ? watermarks[split] : Int64.min }
-
     /// Each split's state, named by `name`, for a job's progress.
     func states(_ name: (Int) -> String) -> [SplitState] {
         watermarks.indices.map { split in

@@ -44,7 +44,7 @@ public final class JobProgress: @unchecked Sendable {
         lock.unlock()
     }
 
-    func update(lag: [String: Int64], positions: [String: Int64]) {
+    func update(lag: [String: Int64]) {
         lock.lock()
         self.lag = lag
         lock.unlock()
@@ -205,6 +205,7 @@ public final class Job: @unchecked Sendable {
     let stop: StopSignal
     private let lock = NSLock()
     private var state = Status.running
+    private var remaining = 0
     private let finished = DispatchGroup()
 
     init(id: String, name: String, statement: String, progress: JobProgress, stop: StopSignal) {
@@ -221,29 +222,29 @@ public final class Job: @unchecked Sendable {
         return state
     }
 
-    /// Runs each part (one per INSERT) on a thread of its own; the job ends when all have.
+    /// Runs each part (one per INSERT) on a thread of its own; the last part to end sets the status.
     func start(_ parts: [QueryExecution]) {
+        remaining = parts.count
         for part in parts {
             finished.enter()
             let thread = Thread { [self] in
+                var failure: SQLError?
                 do throws(SQLError) {
                     try part.run()
                 } catch {
-                    lock.lock()
-                    if case .running = state { state = .failed(error.description) }
-                    lock.unlock()
+                    failure = error
                     stop.request() // one part failing stops the others
                 }
+                lock.lock()
+                if case .running = state, let failure { state = .failed(failure.description) }
+                remaining -= 1
+                if remaining == 0, case .running = state { state = stop.isRequested ? .stopped : .finished }
+                lock.unlock()
                 finished.leave()
             }
             thread.name = "weir job \(id)"
             thread.stackSize = 8 << 20
             thread.start()
-        }
-        finished.notify(queue: .global()) { [self] in
-            lock.lock()
-            if case .running = state { state = stop.isRequested ? .stopped : .finished }
-            lock.unlock()
         }
     }
 
@@ -252,8 +253,6 @@ public final class Job: @unchecked Sendable {
     /// Blocks until every part has ended.
     public func wait() {
         finished.wait()
-        // The status is set by the notify block; give it its moment.
-        while case .running = status { usleep(1000) }
     }
 }
 

@@ -5,8 +5,8 @@ import TerminalKit
 import Workbench
 
 /// `weir` on a terminal: the workbench, with the embedded broker in-process unless
-/// `--bootstrap` names a cluster (then `-X`-style client properties go in the tables' WITH). The terminal is restored on every way out: \quit, Ctrl-D,
-/// SIGTERM, SIGHUP, or an error.
+/// `--bootstrap` names a cluster (then client properties go in the tables' WITH). The terminal
+/// is restored on \quit, Ctrl-D and SIGTERM.
 enum WorkbenchLauncher {
     static func run(bootstrap: String?, dataDirectory: String, initScript: String?) async throws {
         try? FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
