@@ -5,7 +5,7 @@ import TerminalKit
 /// of the latest query, messages, the catalog and jobs for the side pane, and the status.
 public struct SessionModel: Sendable {
     public enum Focus: String, Sendable {
-        case input, results
+        case input, results, timeline
     }
 
     public var editor = LineEditor()
@@ -19,9 +19,8 @@ public struct SessionModel: Sendable {
     public var topics: [TopicSummary]?
     /// The topic pane, while a topic is tailed.
     public var tail: TopicPane?
-    /// The timeline pane (`\\timeline`), and what it last read of the running query.
-    public var timelineVisible = false
-    public var timeline: JobProgress.Snapshot?
+    /// The timeline pane (`\\timeline`): what it last read of the running query, and its axis.
+    public var timeline = TimelineState()
     /// Milliseconds between frames (`\refresh MS`).
     public var refreshMs = 40
     public var jobs: [(id: String, status: String, rowsIn: Int64, rowsOut: Int64, watermark: String, lag: Int64)] = []
@@ -29,6 +28,8 @@ public struct SessionModel: Sendable {
     public var running = false
     public var focus = Focus.input
     public var helpVisible = false
+    /// The first help line shown (the help scrolls on a small screen).
+    public var helpTop = 0
     /// The selected result row shown whole (Enter on the results).
     public var detailVisible = false
     public var zoomed = false

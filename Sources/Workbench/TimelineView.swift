@@ -1,75 +1,245 @@
 import StreamSQL
 import TerminalKit
 
-/// The timeline pane (`\timeline`): event time runs left to right; one lane per source split
-/// with its rows (•) and its watermark (|); late rows (×) where they would have landed;
-/// open windows as spans that fill, fired ones faint; the combined watermark (▲) on the axis.
+/// Where an event sits in its source: the split (a Kafka partition) and its offset there.
+public struct EventPosition: Hashable, Sendable {
+    public var split: Int
+    public var offset: Int64
+
+    public init(split: Int, offset: Int64) {
+        self.split = split
+        self.offset = offset
+    }
+}
+
+/// The timeline pane as the user set it: shown or not, the running query's latest progress,
+/// the time axis (zoom, and where it is when not following), the picked event, and the window
+/// of the picked result row (whose events light up).
+public struct TimelineState: Sendable {
+    public var visible = false
+    public var snapshot: JobProgress.Snapshot?
+    /// The pane spans about three windows times 2^zoom.
+    public var zoom = 0
+    /// The event time at the pane's centre; nil follows the watermark.
+    public var center: Int64?
+    /// The picked event: the windows it belongs to are named under the axis.
+    public var selected: EventPosition?
+    /// The window [start, end) of the picked result row.
+    public var lit: Range<Int64>?
+
+    public var following: Bool { center == nil }
+}
+
+/// The timeline pane (`\timeline`): event time runs left to right. One lane per source split
+/// with its events (•) and its own watermark (|), the combined watermark as a line (┊) and
+/// a mark on the axis (▲); late events (×) where they would have landed; windows as spans
+/// `[ … )` with their running aggregate, filled up to the watermark while open, faint once
+/// fired. Windows that overlap (hopping, cumulating, sessions of different keys) are stacked
+/// on rows of their own, so an overlap or a gap can be seen.
 enum TimelineView {
     static let eventStyle = Style(foreground: .cyan, bold: true)
     static let watermarkStyle = Style(foreground: .yellow, bold: true)
     static let lateStyle = Style(foreground: .red, bold: true)
     static let openStyle = Style(foreground: .green, bold: true)
+    static let waitingStyle = Style(foreground: .green)
     static let firedStyle = Style(dim: true)
+    static let litStyle = Style(foreground: .magenta, bold: true)
+    static let pickedStyle = Style(foreground: .magenta, bold: true, reverse: true)
+    /// At most this many rows of stacked windows.
+    static let windowRowLimit = 4
 
-    static func draw(_ snapshot: JobProgress.Snapshot, into grid: inout CellGrid, area: Rect) {
-        grid.box(area, title: "Timeline — event time →  (\\timeline closes)", style: WorkbenchView.border)
-        let inner = area.inner
-        let labelWidth = min(14, max(6, (snapshot.splits.map { DisplayWidth.of($0.name) }.max() ?? 4) + 1))
-        let plot = Rect(x: inner.x + labelWidth, y: inner.y, width: inner.width - labelWidth, height: inner.height)
-        guard plot.width >= 10, inner.height >= 4 else { return }
-        // The scale: about three windows across the pane, ending a window past the watermark.
-        let size = (snapshot.openSpans.first ?? snapshot.firedSpans.last).map { $0.end - $0.start } ?? 5_000_000
-        let latest = snapshot.events.last?.time ?? snapshot.watermark ?? 0
+    // MARK: The time axis
+
+    /// The length of one window (a session's gap) in microseconds.
+    static func windowSize(_ snapshot: JobProgress.Snapshot) -> Int64 {
+        if let size = snapshot.window?.size, size > 0 { return size }
+        return (snapshot.openSpans.first ?? snapshot.firedSpans.last).map { $0.end - $0.start } ?? 5_000_000
+    }
+
+    /// The event time the pane spans at `zoom`.
+    static func span(_ snapshot: JobProgress.Snapshot, zoom: Int) -> Int64 {
+        let size = windowSize(snapshot)
+        let base: Int64
+        switch snapshot.window?.kind {
+        case .session?: base = size * 6
+        case .cumulate?: base = size * 3 / 2
+        default: base = size * 3
+        }
+        return zoom >= 0 ? base << Int64(min(zoom, 20)) : max(1000, base >> Int64(min(-zoom, 20)))
+    }
+
+    /// The centre of the pane: where the user put it, or (following) so that the newest of
+    /// the watermark and the latest event sits half a window from the right edge.
+    static func center(_ state: TimelineState, _ snapshot: JobProgress.Snapshot) -> Int64 {
+        if let center = state.center { return center }
+        let latest = snapshot.events.last(where: { !$0.late })?.time ?? snapshot.watermark ?? 0
         let reference = max(snapshot.watermark ?? latest, latest)
-        let scale = max(1000, size * 3 / Int64(plot.width))
-        let end = reference + size / 2
-        let start = end - scale * Int64(plot.width)
+        return reference + windowSize(snapshot) / 2 - span(snapshot, zoom: state.zoom) / 2
+    }
+
+    /// The distance between labelled ticks: the windows' own rhythm, doubled until labels fit.
+    static func tick(_ snapshot: JobProgress.Snapshot, scale: Int64) -> Int64 {
+        var tick = max(snapshot.window?.step ?? windowSize(snapshot), 1000)
+        while tick / scale < 13 { tick *= 2 }
+        return tick
+    }
+
+    /// Rows of the pane a snapshot needs (the workbench gives it at most half the results area).
+    static func preferredHeight(_ snapshot: JobProgress.Snapshot) -> Int {
+        let windowRows: Int
+        switch snapshot.window?.kind {
+        case .tumble?, nil: windowRows = 1
+        default: windowRows = windowRowLimit
+        }
+        return snapshot.splits.count + windowRows + 7
+    }
+
+    // MARK: Drawing
+
+    static func draw(_ state: TimelineState, into grid: inout CellGrid, area: Rect, focused: Bool) {
+        guard let snapshot = state.snapshot else { return }
+        let kind = snapshot.window?.description ?? "event time →"
+        let mode = state.following ? "following" : "scrolled (f follows)"
+        grid.box(area, title: "Timeline — \(kind) · \(mode)", style: focused ? WorkbenchView.focused : WorkbenchView.border)
+        let inner = area.inner
+        let labelWidth = min(14, max(9, (snapshot.splits.map { DisplayWidth.of($0.name) }.max() ?? 4) + 1))
+        let plot = Rect(x: inner.x + labelWidth, y: inner.y, width: inner.width - labelWidth, height: inner.height)
+        guard plot.width >= 10, inner.height >= 5 else { return }
+        let span = span(snapshot, zoom: state.zoom)
+        let scale = max(1, span / Int64(plot.width))
+        let start = center(state, snapshot) - scale * Int64(plot.width) / 2
+        let end = start + scale * Int64(plot.width)
         func column(_ time: Int64) -> Int? {
             guard time >= start, time < end else { return nil }
             return plot.x + Int((time - start) / scale)
         }
+        let combined = snapshot.watermark.flatMap(column)
+        // Rows from the bottom: the axis, its labels, the watermark line, the picked event or the keys.
+        let reserved = 4
         var row = inner.y
+
         // One lane per split.
-        for (split, state) in snapshot.splits.enumerated() where row < inner.maxY - 3 {
-            grid.put(DisplayWidth.truncate(state.name, to: labelWidth - 1), x: inner.x, y: row, style: state.idle ? Style(dim: true) : .plain)
+        for (split, lane) in snapshot.splits.enumerated() where row < inner.maxY - reserved - 2 {
+            grid.put(DisplayWidth.truncate(lane.name, to: labelWidth - 1), x: inner.x, y: row, style: lane.idle ? Style(dim: true) : .plain)
             grid.put(String(repeating: "·", count: plot.width), x: plot.x, y: row, style: Style(dim: true))
-            for event in snapshot.events where event.split == split { if let x = column(event.time) { grid[x, row] = Cell("•", style: eventStyle) } }
-            if let watermark = state.watermark, let x = column(watermark) { grid[x, row] = Cell("|", style: watermarkStyle) }
-            if state.idle { grid.put(" idle ", x: plot.maxX - 6, y: row, style: Style(dim: true)) }
+            if let combined { grid[combined, row] = Cell("┊", style: watermarkStyle) }
+            if let watermark = lane.watermark, let x = column(watermark) { grid[x, row] = Cell("|", style: watermarkStyle) }
+            for event in snapshot.events where event.split == split {
+                guard let x = column(event.time) else { continue }
+                let position = EventPosition(split: split, offset: event.offset)
+                if position == state.selected {
+                    grid[x, row] = Cell("◉", style: pickedStyle)
+                } else if grid[x, row].style != pickedStyle {
+                    let lit = state.lit?.contains(event.time) == true
+                    grid[x, row] = Cell(lit ? "◆" : "•", style: lit ? litStyle : eventStyle)
+                }
+            }
+            if lane.idle { grid.put(" idle ", x: plot.maxX - 6, y: row, style: Style(dim: true)) }
             row += 1
         }
-        // Late rows, where their windows were.
-        grid.put("late", x: inner.x, y: row, style: lateStyle)
+
+        // Late events, where their windows were.
+        grid.put("late \(snapshot.lateRows)", x: inner.x, y: row, style: snapshot.lateRows > 0 ? lateStyle : Style(dim: true), limit: labelWidth - 1)
         for event in snapshot.events where event.late { if let x = column(event.time) { grid[x, row] = Cell("×", style: lateStyle) } }
         row += 1
-        // Windows: fired ones faint, open ones bold, each [start, end).
+
+        // Windows, stacked where they overlap.
+        let windowRows = max(1, min(windowRowLimit, inner.maxY - reserved - row))
         grid.put("windows", x: inner.x, y: row)
-        for (spans, style) in [(snapshot.firedSpans, firedStyle), (snapshot.openSpans, openStyle)] {
-            for span in spans {
-                let from = max(plot.x, column(span.start) ?? (span.start < start ? plot.x : plot.maxX))
-                let to = min(plot.maxX - 1, column(span.end) ?? (span.end >= end ? plot.maxX - 1 : plot.x))
-                guard from <= to else { continue }
-                for x in from...to { grid[x, row] = Cell(style == openStyle ? "═" : "─", style: style) }
-                if column(span.start) != nil { grid[from, row] = Cell("[", style: style) }
-                if column(span.end) != nil { grid[to, row] = Cell(")", style: style) }
-                let label = "\(span.groups)"
-                if style == openStyle, to - from > label.count + 2 { grid.put(label, x: from + 1, y: row, style: style) }
-            }
+        drawWindows(snapshot, state, into: &grid, rows: row..<(row + windowRows), plot: plot, column: column, range: start..<end, watermark: combined)
+        row += windowRows
+
+        // The axis: ticks at the windows' rhythm, the combined watermark (▲).
+        guard row < inner.maxY else { return }
+        let tick = tick(snapshot, scale: scale)
+        grid.put(String(repeating: "─", count: plot.width), x: plot.x, y: row, style: Style(dim: true))
+        var ticks: [(x: Int, time: Int64)] = []
+        var mark = start - ((start % tick) + tick) % tick
+        while mark < end {
+            if let x = column(mark) { ticks.append((x, mark)); grid[x, row] = Cell("┴", style: Style(dim: true)) }
+            mark += tick
+        }
+        if let combined { grid[combined, row] = Cell("▲", style: watermarkStyle) }
+        row += 1
+        guard row < inner.maxY else { return }
+        var free = plot.x
+        for (x, time) in ticks {
+            let label = tick % 1_000_000 == 0 ? String(CivilClock.time(time / 1000).prefix(8)) : CivilClock.time(time / 1000)
+            let labelX = x - DisplayWidth.of(label) / 2
+            guard labelX >= free, labelX + DisplayWidth.of(label) <= plot.maxX else { continue }
+            grid.put(label, x: labelX, y: row, style: Style(dim: true))
+            free = labelX + DisplayWidth.of(label) + 1
         }
         row += 1
-        // The axis: the combined watermark (▲, named below it) and the times at both ends.
+        // The combined watermark and what it waits for, in words.
         guard row < inner.maxY else { return }
-        let left = CivilClock.time(start / 1000), right = CivilClock.time(end / 1000)
-        var taken: [Range<Int>] = []
-        if let watermark = snapshot.watermark, let x = column(watermark) {
-            grid[x, row] = Cell("▲", style: watermarkStyle)
-            let label = "watermark \(CivilClock.time(watermark / 1000))"
-            let labelX = min(max(plot.x, x - DisplayWidth.of(label) / 2), plot.maxX - DisplayWidth.of(label))
-            if row + 1 < inner.maxY { grid.put(label, x: labelX, y: row + 1, style: watermarkStyle) }
-            taken.append((x - 1)..<(x + 2))
+        var facts: [String] = []
+        if let watermark = snapshot.watermark { facts.append("▲ watermark \(CivilClock.time(watermark / 1000))") } else { facts.append("no watermark yet") }
+        if let next = snapshot.nextWindowEnd { facts.append("next fires at \(CivilClock.time((next - 1000) / 1000))") }
+        facts.append("\(snapshot.openWindows) open")
+        if snapshot.lateRows > 0 { facts.append("\(snapshot.lateRows) late") }
+        grid.put(facts.joined(separator: " · "), x: inner.x, y: row, style: watermarkStyle, limit: inner.width)
+        row += 1
+        guard row < inner.maxY else { return }
+        if let line = pickedLine(state, snapshot) {
+            grid.put(line, x: inner.x, y: row, style: litStyle, limit: inner.width)
+        } else if focused {
+            grid.put("←→ scroll  +/- zoom  f follow  ↑↓ pick an event  Esc unpick", x: inner.x, y: row, style: Style(dim: true), limit: inner.width)
         }
-        for (text, x) in [(left, plot.x), (right, plot.maxX - DisplayWidth.of(right))] where !taken.contains(where: { $0.overlaps(x..<(x + DisplayWidth.of(text))) }) {
-            grid.put(text, x: x, y: row, style: Style(dim: true))
+    }
+
+    /// Fired and open windows on up to `rows.count` rows: each window on the first row where
+    /// it does not touch another.
+    private static func drawWindows(_ snapshot: JobProgress.Snapshot, _ state: TimelineState, into grid: inout CellGrid, rows: Range<Int>,
+                                    plot: Rect, column: (Int64) -> Int?, range: Range<Int64>, watermark: Int?) {
+        // Open windows are placed first: when rows run out, the fired ones give way.
+        func visible(_ spans: [WindowSpan]) -> [WindowSpan] {
+            spans.filter { $0.end > range.lowerBound && $0.start < range.upperBound }.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
         }
+        let spans = visible(snapshot.openSpans).map { ($0, false) } + visible(snapshot.firedSpans).map { ($0, true) }
+        var taken = Array(repeating: [ClosedRange<Int>](), count: rows.count)
+        for (span, fired) in spans {
+            // A window takes the columns from its start's up to (not including) its end's, so
+            // windows that touch in time sit side by side.
+            let from = column(span.start) ?? plot.x
+            let to = column(span.end).map { $0 - 1 } ?? plot.maxX - 1
+            guard from <= to, let slot = taken.firstIndex(where: { $0.allSatisfy { !$0.overlaps(from...to) } }) else { continue }
+            taken[slot].append(from...to)
+            let y = rows.lowerBound + slot
+            let lit = state.lit == span.start..<span.end
+            for x in from...to {
+                if fired {
+                    grid[x, y] = Cell("─", style: lit ? litStyle : firedStyle)
+                } else {
+                    // An open window fills up to the watermark: the rest is what it still waits for.
+                    let filled = watermark.map { x <= $0 } ?? false
+                    grid[x, y] = Cell(filled ? "═" : "─", style: lit ? litStyle : filled ? openStyle : waitingStyle)
+                }
+            }
+            let style = lit ? litStyle : fired ? firedStyle : openStyle
+            if column(span.start) != nil { grid[from, y] = Cell("[", style: style) }
+            if column(span.end) != nil { grid[to, y] = Cell(")", style: style) }
+            var label = span.key.map { "\($0): " } ?? ""
+            label += fired ? "✓ " + span.aggregate : span.aggregate
+            if to - from - 1 >= 3 { grid.put(DisplayWidth.truncate(label, to: to - from - 1), x: from + 1, y: y, style: style) }
+        }
+    }
+
+    /// The picked event in words: where it is, when, and the windows it belongs to.
+    static func pickedLine(_ state: TimelineState, _ snapshot: JobProgress.Snapshot) -> String? {
+        guard let picked = state.selected,
+              let event = snapshot.events.last(where: { !$0.late && $0.split == picked.split && $0.offset == picked.offset }) else { return nil }
+        let split = picked.split < snapshot.splits.count ? snapshot.splits[picked.split].name : "split \(picked.split)"
+        var windows: [(start: Int64, end: Int64)] = snapshot.window?.windows(containing: event.time) ?? []
+        if windows.isEmpty {
+            // Sessions: the spans that cover it.
+            windows = (snapshot.openSpans + snapshot.firedSpans).filter { $0.start <= event.time && event.time < $0.end }.map { ($0.start, $0.end) }
+        }
+        let named = windows.prefix(3).map { window -> String in
+            let state = window.end - 1000 <= (snapshot.watermark ?? .min) ? "fired" : "open"
+            return "[\(CivilClock.time(window.start / 1000)), \(CivilClock.time(window.end / 1000))) \(state)"
+        }
+        return "◉ \(split) offset \(event.offset) at \(CivilClock.time(event.time / 1000)) → "
+            + (named.isEmpty ? "in no window yet" : named.joined(separator: ", ") + (windows.count > 3 ? " …" : ""))
     }
 }

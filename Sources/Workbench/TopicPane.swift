@@ -28,6 +28,12 @@ public struct TopicPane: Sendable {
     }
 }
 
+/// A record of the tailed topic: its partition and offset.
+public struct RecordPosition: Hashable, Sendable {
+    public var partition: Int32
+    public var offset: Int64
+}
+
 /// `\filter TEXT` (the value contains it) or `\filter field OP value` on a JSON value's
 /// top-level field (`payAmount > 5000`, `province = beijing`).
 public enum TailFilter: Sendable, Equatable {
@@ -46,6 +52,13 @@ public enum TailFilter: Sendable, Equatable {
         } else {
             self = .contains(text)
         }
+    }
+
+    /// Whether the record's JSON value has the field this filter names.
+    public func names(_ entry: TailEntry) -> Bool {
+        guard case let .field(name, _, _) = self,
+              let object = try? JSONSerialization.jsonObject(with: Data(entry.value.utf8)) as? [String: Any] else { return false }
+        return object[name] != nil
     }
 
     public func matches(_ entry: TailEntry) -> Bool {

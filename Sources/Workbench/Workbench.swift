@@ -47,7 +47,14 @@ public final class Workbench: @unchecked Sendable {
 
     public func handle(_ key: Key) {
         if model.helpVisible {
-            if key == .function(1) || key == .escape || key == .character("q") { model.helpVisible = false }
+            switch key {
+            case .function(1), .escape, .character("q"): model.helpVisible = false
+            case .up, .wheelUp: model.helpTop = max(0, model.helpTop - 1)
+            case .down, .wheelDown: model.helpTop = min(WorkbenchView.helpLines.count - 1, model.helpTop + 1)
+            case .pageUp: model.helpTop = max(0, model.helpTop - 10)
+            case .pageDown: model.helpTop = min(WorkbenchView.helpLines.count - 1, model.helpTop + 10)
+            default: break
+            }
             return
         }
         if model.detailVisible {
@@ -56,12 +63,20 @@ public final class Workbench: @unchecked Sendable {
         }
         if model.historySearch != nil { return searchHistory(key) }
         switch key {
-        case .function(1): model.helpVisible = true
+        case .function(1):
+            model.helpVisible = true
+            model.helpTop = 0
         case .tab where model.focus == .input && !model.editor.wordBeforeCursor.isEmpty:
             let words = model.completionWords + (model.topics?.map(\.name) ?? [])
             let matches = model.editor.complete(from: words)
             if matches.count > 1 { model.note(matches.prefix(30).joined(separator: "  ") + (matches.count > 30 ? "  …" : "")) }
-        case .tab, .backTab: model.focus = model.focus == .input ? .results : .input
+        case .tab, .backTab:
+            // Input, results, and the timeline when it is shown; Shift-Tab goes the other way.
+            let order: [SessionModel.Focus] = model.timeline.visible && model.timeline.snapshot != nil ? [.input, .results, .timeline] : [.input, .results]
+            let index = order.firstIndex(of: model.focus) ?? 0
+            model.focus = order[(index + (key == .tab ? 1 : order.count - 1)) % order.count]
+        case .escape where model.focus == .timeline && model.timeline.selected != nil:
+            model.timeline.selected = nil
         case .function(2): cycleView()
         case .function(3): model.zoomed.toggle()
         case .function(5): model.inputHeight = max(3, model.inputHeight - 1)
@@ -80,6 +95,7 @@ public final class Workbench: @unchecked Sendable {
         case .pageUp: scroll(-10)
         case .pageDown: scroll(10)
         default:
+            if model.focus == .timeline, handleTimeline(key) { return }
             if model.focus == .results {
                 switch key {
                 case .up: select(-1)
@@ -100,6 +116,52 @@ public final class Workbench: @unchecked Sendable {
             default: _ = model.editor.handle(key)
             }
         }
+    }
+
+    /// Keys on the timeline: scroll and zoom the time axis, follow, pick an event. False for a
+    /// key it does not take (which then goes to the input).
+    private func handleTimeline(_ key: Key) -> Bool {
+        guard let snapshot = model.timeline.snapshot else { return false }
+        let span = TimelineView.span(snapshot, zoom: model.timeline.zoom)
+        switch key {
+        case .left, .right:
+            let center = TimelineView.center(model.timeline, snapshot)
+            model.timeline.center = center + (key == .left ? -span / 4 : span / 4)
+        case .character("+"), .character("="):
+            model.timeline.zoom = max(-8, model.timeline.zoom - 1)
+        case .character("-"):
+            model.timeline.zoom = min(8, model.timeline.zoom + 1)
+        case .character("f"), .end:
+            model.timeline.center = nil
+            model.timeline.selected = nil
+        case .up, .down:
+            pickEvent(key == .down ? 1 : -1, snapshot)
+        default:
+            model.focus = .input
+            return false
+        }
+        return true
+    }
+
+    /// Picks the next (or previous) event in event time and brings it into view.
+    private func pickEvent(_ step: Int, _ snapshot: JobProgress.Snapshot) {
+        let events = snapshot.events.filter { !$0.late }.sorted { ($0.time, $0.split, $0.offset) < ($1.time, $1.split, $1.offset) }
+        guard !events.isEmpty else { return model.note("no events on the timeline yet") }
+        let current = model.timeline.selected.flatMap { picked in events.firstIndex { $0.split == picked.split && $0.offset == picked.offset } }
+        // The first pick starts from the newest event going back, or the oldest going forward.
+        let index = current.map { max(0, min(events.count - 1, $0 + step)) } ?? (step < 0 ? events.count - 1 : 0)
+        let event = events[index]
+        model.timeline.selected = EventPosition(split: event.split, offset: event.offset)
+        let span = TimelineView.span(snapshot, zoom: model.timeline.zoom)
+        if abs(event.time - TimelineView.center(model.timeline, snapshot)) > span * 2 / 5 { model.timeline.center = event.time }
+    }
+
+    /// The window [start, end) of a result row: its first two timestamps, start before end
+    /// (window_start and window_end, or TUMBLE_START and TUMBLE_END, wherever they are).
+    static func window(of cells: [String]) -> Range<Int64>? {
+        let times = cells.compactMap(EventTimeText.micros)
+        guard times.count >= 2, times[0] < times[1] else { return nil }
+        return times[0]..<times[1]
     }
 
     private func searchHistory(_ key: Key) {
@@ -130,6 +192,8 @@ public final class Workbench: @unchecked Sendable {
         model.results.selected = max(0, min(count - 1, current + step))
         model.results.follow = false
         model.results.top = max(0, model.results.selected! - 5)
+        // Its window lights up on the timeline, and its records in the topic pane.
+        model.timeline.lit = Self.window(of: model.results.rows[model.results.selected!].cells)
     }
 
     private func cycleView() {
@@ -223,9 +287,10 @@ public final class Workbench: @unchecked Sendable {
             guard let progress else { return model.note("\\why explains a running query (or \\why JOB): nothing is running") }
             model.note(WhyExplainer.explain(progress.snapshot).joined(separator: "\n"))
         case "timeline":
-            model.timelineVisible.toggle()
+            model.timeline.visible.toggle()
             refreshTimeline()
-            if model.timelineVisible, model.timeline == nil { model.note("\\timeline shows a running windowed query: run one") }
+            if !model.timeline.visible, model.focus == .timeline { model.focus = .input }
+            if model.timeline.visible, model.timeline.snapshot == nil { model.note("\\timeline shows a running windowed query: run one") }
         case "pretty":
             model.tail?.pretty.toggle()
         case "filter":
@@ -356,9 +421,9 @@ public final class Workbench: @unchecked Sendable {
     /// The running query's (else the newest running job's) progress, for the timeline; the last
     /// one read stays on screen after the query ends.
     private func refreshTimeline() {
-        guard model.timelineVisible else { return }
+        guard model.timeline.visible else { return }
         if let progress = engine.runningQuery ?? engine.jobs.all.last(where: { $0.status == .running })?.progress {
-            model.timeline = progress.snapshot
+            model.timeline.snapshot = progress.snapshot
         }
     }
 

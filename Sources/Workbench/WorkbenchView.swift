@@ -32,21 +32,28 @@ public enum WorkbenchView {
                 resultsArea = left
                 drawSide(model, into: &grid, area: side)
             }
-            if model.timelineVisible, let timeline = model.timeline, resultsArea.height >= 12 {
-                let (top, bottom) = resultsArea.splitTop(resultsArea.height - min(resultsArea.height / 2, timeline.splits.count + 7))
-                drawResults(model, into: &grid, area: top)
-                TimelineView.draw(timeline, into: &grid, area: bottom)
+            if model.timeline.visible, let snapshot = model.timeline.snapshot, resultsArea.height >= 12 {
+                // The timeline below the results; the topic pane (if any) below both, where there is room.
+                let timelineHeight = min(resultsArea.height / 2, TimelineView.preferredHeight(snapshot))
+                var (upper, bottom) = resultsArea.splitTop(resultsArea.height - timelineHeight)
+                if let tail = model.tail, upper.height >= 10 {
+                    let (top, middle) = upper.splitTop(upper.height / 2)
+                    upper = top
+                    drawTopic(tail, lit: litRecords(model), into: &grid, area: middle)
+                }
+                drawResults(model, into: &grid, area: upper)
+                TimelineView.draw(model.timeline, into: &grid, area: bottom, focused: model.focus == .timeline)
             } else if let tail = model.tail, resultsArea.height >= 10 {
                 let (top, bottom) = resultsArea.splitTop(resultsArea.height / 2)
                 drawResults(model, into: &grid, area: top)
-                drawTopic(tail, into: &grid, area: bottom)
+                drawTopic(tail, lit: [], into: &grid, area: bottom)
             } else {
                 drawResults(model, into: &grid, area: resultsArea)
             }
             cursor = drawInput(model, into: &grid, area: input)
         }
         if model.detailVisible { drawDetail(model.results, into: &grid, area: main) }
-        if model.helpVisible { drawHelp(into: &grid, area: main) }
+        if model.helpVisible { drawHelp(top: model.helpTop, into: &grid, area: main) }
         return (grid, model.helpVisible || model.detailVisible ? nil : cursor)
     }
 
@@ -114,7 +121,29 @@ public enum WorkbenchView {
         drawTable(results, into: &grid, area: tableArea)
     }
 
-    static func drawTopic(_ pane: TopicPane, into grid: inout CellGrid, area: Rect) {
+    /// The tailed records that fed the picked result row: in its window's time (the timeline's
+    /// events, by partition and offset), and, where the record has a JSON field named like one
+    /// of the row's columns, with the row's value there (its key).
+    static func litRecords(_ model: SessionModel) -> Set<RecordPosition> {
+        guard let window = model.timeline.lit, let snapshot = model.timeline.snapshot, let tail = model.tail else { return [] }
+        var partitionOf: [Int: Int32] = [:]
+        for (split, lane) in snapshot.splits.enumerated() where lane.name.hasPrefix(tail.topic + "-") {
+            if let partition = Int32(lane.name.dropFirst(tail.topic.count + 1)) { partitionOf[split] = partition }
+        }
+        var inWindow: Set<RecordPosition> = []
+        for event in snapshot.events where !event.late && window.contains(event.time) {
+            if let partition = partitionOf[event.split] { inWindow.insert(RecordPosition(partition: partition, offset: event.offset)) }
+        }
+        let row = model.results.selected.flatMap { $0 < model.results.rows.count ? model.results.rows[$0].cells : nil } ?? []
+        let keys = zip(model.results.columns, row).map { TailFilter.field(name: $0.0, operation: "=", value: $0.1) }
+        var lit: Set<RecordPosition> = []
+        for entry in tail.entries where inWindow.contains(RecordPosition(partition: entry.partition, offset: entry.offset)) {
+            if keys.allSatisfy({ !$0.names(entry) || $0.matches(entry) }) { lit.insert(RecordPosition(partition: entry.partition, offset: entry.offset)) }
+        }
+        return lit
+    }
+
+    static func drawTopic(_ pane: TopicPane, lit: Set<RecordPosition>, into grid: inout CellGrid, area: Rect) {
         let shown = pane.shown
         var title = "Topic \(pane.topic) — \(shown.count) messages"
         if let filter = pane.filter {
@@ -124,6 +153,7 @@ public enum WorkbenchView {
             }
         }
         if pane.paused { title += ", paused" }
+        if !lit.isEmpty { title += ", ◆ \(lit.count) fed the picked row" }
         grid.box(area, title: title, style: border)
         let inner = area.inner
         guard !inner.isEmpty else { return }
@@ -148,11 +178,19 @@ public enum WorkbenchView {
             }
             return
         }
-        for (offset, entry) in shown.suffix(inner.height).enumerated() {
+        // The newest records; with records lit, the newest that ends with the last lit one.
+        var last = shown.count
+        if !lit.isEmpty, let index = shown.lastIndex(where: { lit.contains(RecordPosition(partition: $0.partition, offset: $0.offset)) }) {
+            last = min(shown.count, index + 2)
+        }
+        for (offset, entry) in shown[..<last].suffix(inner.height).enumerated() {
             let y = inner.y + offset
             let time = entry.timestamp > 0 ? String(CivilClock.time(entry.timestamp)) : "-"
             var x = inner.x
-            x += grid.put("p\(entry.partition) \(entry.offset) \(time) ", x: x, y: y, style: Style(dim: true), limit: inner.maxX - x)
+            let isLit = lit.contains(RecordPosition(partition: entry.partition, offset: entry.offset))
+            let mark = lit.isEmpty ? "" : isLit ? "◆" : " "
+            x += grid.put("\(mark)p\(entry.partition) \(entry.offset) \(time) ", x: x, y: y,
+                          style: isLit ? TimelineView.litStyle : Style(dim: true), limit: inner.maxX - x)
             if let key = entry.key, x < inner.maxX { x += grid.put(key + " ", x: x, y: y, style: Style(bold: true), limit: inner.maxX - x) }
             for (text, style) in JSONColours.spans(entry.value) where x < inner.maxX {
                 x += grid.put(text, x: x, y: y, style: style, limit: inner.maxX - x)
@@ -252,10 +290,11 @@ public enum WorkbenchView {
         "  PgUp/PgDn, arrows  scroll the results (arrows: focus on results)",
         "  F2, F3          results view (table, changelog, append); zoom",
         "  F5, F6          a smaller / larger input pane",
-        "  Up/Down, Enter  on the results: pick a row, show it whole",
+        "  Up/Down, Enter  on results: pick a row (lights its events), show it whole",
         "  F1              this help;  Ctrl-D (empty input) quits",
         "Commands",
-        "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups  \\why [JOB]  \\timeline",
+        "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups  \\why [JOB]",
+        "  \\timeline (Tab to it: ←→ scroll, +/- zoom, f follow, ↑↓ pick an event)",
         "  \\view table|changelog|append   \\refresh MS   \\export FILE.csv|.json",
         "  \\tail TOPIC [beginning|end|OFFSET|@MS]   \\tail stop",
         "  \\pause  \\resume  \\pretty  \\filter TEXT | field > n   (the topic pane)",
@@ -286,13 +325,15 @@ public enum WorkbenchView {
         }
     }
 
-    static func drawHelp(into grid: inout CellGrid, area: Rect) {
+    static func drawHelp(top: Int, into grid: inout CellGrid, area: Rect) {
         let width = min(area.width - 4, helpLines.map { DisplayWidth.of($0) }.max()! + 4)
         let height = min(area.height - 2, helpLines.count + 2)
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         grid.fill(box)
-        grid.box(box, title: "Help (F1 or Esc closes)", style: focused)
-        for (offset, line) in helpLines.prefix(box.inner.height).enumerated() {
+        let scrolls = helpLines.count > box.inner.height
+        grid.box(box, title: scrolls ? "Help (↑↓ scroll, F1 or Esc closes)" : "Help (F1 or Esc closes)", style: focused)
+        let first = max(0, min(top, helpLines.count - box.inner.height))
+        for (offset, line) in helpLines.dropFirst(first).prefix(box.inner.height).enumerated() {
             grid.put(line, x: box.inner.x + 1, y: box.inner.y + offset, style: line.hasPrefix(" ") ? .plain : header, limit: box.inner.width - 1)
         }
     }

@@ -114,27 +114,6 @@ import Testing
         #expect(why().contains("nothing is running"))
     }
 
-    /// The timeline of a tumbling window fed by hand: two lanes, their watermarks, a late row,
-    /// fired and open windows, the combined watermark on the axis.
-    @Test func theTimelineDrawsLanesWatermarksWindowsAndLateRows() throws {
-        let engine = Engine()
-        let workbench = Workbench(engine: engine)
-        type(workbench, "CREATE TABLE clicks (k STRING, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt) WITH ('connector' = 'feed', 'format' = 'json', 'splits' = '2');\r")
-        let feed = engine.feed("clicks")
-        for key in KeyDecoder.keys("SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;\r") { workbench.handle(key) }
-        for (split, second) in [(0, 1), (1, 2), (0, 4), (0, 7), (1, 6), (0, 11), (1, 12), (1, 3)] {
-            feed.record(#"{"k":"a","ts":"2024-01-01 00:00:\#(String(format: "%02d", second))"}"#, split: split)
-        }
-        feed.drain()
-        for key in KeyDecoder.keys("\\timeline\r") { workbench.handle(key) }
-        workbench.drainInbox()
-        let timeline = try #require(workbench.model.timeline)
-        #expect(timeline.events.filter(\.late).count == 1 && timeline.firedSpans.count == 2 && timeline.openSpans.count == 1)
-        try expectScreen(workbench, "timeline-100x30", width: 100, height: 30)
-        feed.end()
-        workbench.settle()
-    }
-
     @Test func tabCompletesKeywordsTablesAndColumns() throws {
         let workbench = Workbench(engine: Engine())
         type(workbench, "CREATE TABLE payment_msg (provinceId INT, payAmount DOUBLE) WITH ('connector' = 'datagen');\r")

@@ -123,6 +123,8 @@ struct FeedSource: SourceRunner {
         var assemblers: [Int: RowAssembler] = [:]
         var skipped: Int64 = 0
         var number = 0
+        // Each split's records are numbered from 0, like a partition's offsets.
+        var positions: [Int: Int64] = [:]
         func combine() throws(SQLError) {
             if let combined = splits.combined { try emitter.watermark(combined) }
         }
@@ -140,9 +142,10 @@ struct FeedSource: SourceRunner {
                     if decoded {
                         let moved = try assembler.complete(&row)
                         assemblers[split] = assembler
+                        defer { positions[split, default: 0] += 1 }
                         splits.active(split)
                         if let column = table.watermark?.column, let time = row[column].timestampMicros {
-                            progress?.events([TimelineEvent(split: split, time: time, late: false)])
+                            progress?.events([TimelineEvent(split: split, offset: positions[split, default: 0], time: time, late: false)])
                         }
                         try emitter.add(row)
                         if moved { splits.advance(split, to: assembler.watermark) }

@@ -323,7 +323,7 @@ private struct PartitionReader {
                 for (index, key) in table.metadata { row[index] = metadataValue(key, record, type: table.schema.columns[index].type) }
                 let moved = try assembler.complete(&row, watermark: &watermarks[split])
                 splits.active(split)
-                if let rowtime, let time = row[rowtime].timestampMicros { timeline.append(TimelineEvent(split: split, time: time, late: false)) }
+                if let rowtime, let time = row[rowtime].timestampMicros { timeline.append(TimelineEvent(split: split, offset: record.offset, time: time, late: false)) }
                 try emitter.add(row)
                 if moved {
                     splits.advance(split, to: watermarks[split])

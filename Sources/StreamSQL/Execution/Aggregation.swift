@@ -284,13 +284,41 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     private func report(fired: [WindowSpan] = []) {
         guard let progress else { return }
         var spans: [WindowSpan] = []
-        for (end, keys) in windows { if let first = keys.first { spans.append(WindowSpan(start: first.value.start, end: end, groups: keys.count)) } }
+        for (end, keys) in windows { if let span = span(end: end, keys) { spans.append(span) } }
         // Sessions are per key: the timeline shows at most a few hundred.
-        for list in sessions.values.prefix(200) { for session in list { spans.append(WindowSpan(start: session.start, end: session.end, groups: 1)) } }
+        for (key, list) in sessions.prefix(200) {
+            let name = key.map { ValueFormatter.plain($0) }.joined(separator: ",")
+            for session in list {
+                spans.append(WindowSpan(start: session.start, end: session.end, groups: 1, aggregate: summary([session.accumulators]), key: name))
+            }
+        }
         progress.windowSpans(open: spans.sorted { ($0.start, $0.end) < ($1.start, $1.end) }, fired: fired)
         let sessionEnds = sessions.values.compactMap { $0.map(\.end).min() }
         let open = windows.values.reduce(0) { $0 + $1.count } + sessions.values.reduce(0) { $0 + $1.count }
         progress.windows(open: open, nextEnd: (Array(windows.keys) + sessionEnds).min(), late: lateRows)
+    }
+
+    private func span(end: Int64, _ keys: [Row: (start: Int64, accumulators: [Accumulator])]) -> WindowSpan? {
+        guard let first = keys.first else { return nil }
+        // Summing every key's aggregate costs a pass over the keys: past a thousand, the count alone.
+        let aggregate = keys.count > 1000 ? "\(keys.count) keys" : summary(keys.values.map(\.accumulators))
+        return WindowSpan(start: first.value.start, end: end, groups: keys.count, aggregate: aggregate)
+    }
+
+    /// A window's running aggregate in words, for the timeline: the first aggregate's value
+    /// with one key; with several, the total where adding them up means something.
+    private func summary(_ groups: [[Accumulator]]) -> String {
+        guard let call = aggregates.first else { return groups.count == 1 ? "" : "\(groups.count) keys" }
+        if groups.count == 1 { return "\(call.text) \(ValueFormatter.plain(groups[0][0].result(call)))" }
+        switch call.kind {
+        case .count, .sum:
+            var total = 0.0
+            for accumulators in groups { total += accumulators[0].result(call).doubleValue ?? 0 }
+            let text = total == total.rounded() && abs(total) < 1e15 ? String(Int64(total)) : String(format: "%.2f", total)
+            return "\(groups.count) keys, Σ \(call.text) \(text)"
+        default:
+            return "\(groups.count) keys"
+        }
     }
 
     private func add(_ values: [Value], key: Row, start: Int64, end: Int64) {
@@ -350,8 +378,15 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         }
         currentWatermark = time
         // The windows this watermark closes, for the timeline (read before they are emitted and forgotten).
-        let firing = progress == nil ? [] : windows.filter { $0.key - 1000 <= time }.compactMap { end, keys in
-            keys.first.map { WindowSpan(start: $0.value.start, end: end, groups: keys.count) }
+        var firing: [WindowSpan] = []
+        if progress != nil {
+            firing = windows.filter { $0.key - 1000 <= time }.compactMap { span(end: $0.key, $0.value) }
+            for (key, list) in sessions {
+                for session in list where session.end - 1000 <= time {
+                    firing.append(WindowSpan(start: session.start, end: session.end, groups: 1, aggregate: summary([session.accumulators]),
+                                             key: key.map { ValueFormatter.plain($0) }.joined(separator: ",")))
+                }
+            }
         }
         try fire(upTo: time)
         report(fired: firing)

@@ -19,6 +19,7 @@ public final class JobProgress: @unchecked Sendable {
     private var events: [TimelineEvent] = []
     private var spans: [WindowSpan] = []
     private var fired: [WindowSpan] = []
+    private var shape: WindowShape?
     /// Events kept for the timeline: the newest.
     static let eventLimit = 4000
     /// Called with each note as it is made (the CLI prints them); set before the job starts.
@@ -69,7 +70,7 @@ public final class JobProgress: @unchecked Sendable {
     /// A row dropped as late (the timeline marks where it would have landed).
     func late(time: Int64) {
         lock.lock()
-        events.append(TimelineEvent(split: -1, time: time, late: true))
+        events.append(TimelineEvent(split: -1, offset: -1, time: time, late: true))
         lock.unlock()
     }
 
@@ -79,6 +80,14 @@ public final class JobProgress: @unchecked Sendable {
         spans = open
         fired.append(contentsOf: newlyFired)
         if fired.count > 200 { fired.removeFirst(fired.count - 100) }
+        lock.unlock()
+    }
+
+    /// The kind of windows the query aggregates in (set when it is planned).
+    func window(_ spec: WindowSpec) {
+        if case .assigned = spec.kind { return }
+        lock.lock()
+        if shape == nil { shape = WindowShape(spec: spec) }
         lock.unlock()
     }
 
@@ -129,6 +138,8 @@ public final class JobProgress: @unchecked Sendable {
         /// Windows open now (with how many groups each holds), and the latest fired ones.
         public var openSpans: [WindowSpan]
         public var firedSpans: [WindowSpan]
+        /// The query's windows (tumbling, hopping, cumulating, session); nil without a window.
+        public var window: WindowShape?
     }
 
     public var snapshot: Snapshot {
@@ -137,22 +148,82 @@ public final class JobProgress: @unchecked Sendable {
         return Snapshot(rowsIn: rowsIn, rowsOut: rowsOut, watermark: watermark == Int64.min || watermark == Int64.max ? nil : watermark,
                         lag: lag, notes: notes, checkpoints: checkpoints, longestCheckpointMs: longestCheckpointMs,
                         splits: splits, openWindows: openWindows, nextWindowEnd: nextWindowEnd, lateRows: lateRows,
-                        events: events, openSpans: spans, firedSpans: fired)
+                        events: events, openSpans: spans, firedSpans: fired, window: shape)
     }
 }
 
-/// A row on the timeline: its split and event time (microseconds), or a late row.
+/// A row on the timeline: its split, its position there (a Kafka offset, the nth record fed
+/// to the split) and event time (microseconds); or a late row (split and offset -1).
 public struct TimelineEvent: Sendable, Equatable {
     public var split: Int
+    public var offset: Int64
     public var time: Int64
     public var late: Bool
 }
 
-/// A window as the timeline draws it: [start, end) and how many groups (keys) it holds.
+/// A window as the timeline draws it: [start, end), how many groups (keys) it holds, and its
+/// running aggregate in words ("SUM 1250.5", "3 keys, COUNT 7"); a session's key, since
+/// sessions are per key.
 public struct WindowSpan: Sendable, Equatable {
     public var start: Int64
     public var end: Int64
     public var groups: Int
+    public var aggregate: String = ""
+    public var key: String?
+}
+
+/// The windows a query aggregates in, as the timeline needs them: their kind and sizes, and
+/// which windows an event time falls into.
+public struct WindowShape: Sendable, Equatable {
+    public enum Kind: String, Sendable { case tumble, hop, cumulate, session }
+    let spec: WindowSpec
+
+    public var kind: Kind {
+        switch spec.kind {
+        case .tumble: return .tumble
+        case .hop: return .hop
+        case .cumulate: return .cumulate
+        case .session, .assigned: return .session
+        }
+    }
+
+    /// The longest window (a session's gap), microseconds.
+    public var size: Int64 {
+        switch spec.kind {
+        case let .tumble(size), let .hop(size, _), let .cumulate(_, size): return size
+        case let .session(gap): return gap
+        case .assigned: return 0
+        }
+    }
+
+    /// The distance between the windows' boundaries: a tumbling window's size, a hopping one's
+    /// slide, a cumulating one's step, a session's gap.
+    public var step: Int64 {
+        switch spec.kind {
+        case let .tumble(size): return size
+        case let .hop(_, slide): return slide
+        case let .cumulate(step, _): return step
+        case let .session(gap): return gap
+        case .assigned: return 0
+        }
+    }
+
+    /// In words, for the pane's title: "tumbling 5 s", "hopping 10 s every 5 s".
+    public var description: String {
+        func duration(_ micros: Int64) -> String { IntervalText.describe(micros) }
+        switch spec.kind {
+        case let .tumble(size): return "tumbling \(duration(size))"
+        case let .hop(size, slide): return "hopping \(duration(size)) every \(duration(slide)), stacked"
+        case let .cumulate(step, size): return "cumulating \(duration(size)) by \(duration(step)), growing from one start"
+        case let .session(gap): return "sessions per key, closed by a \(duration(gap)) gap"
+        case .assigned: return "windows"
+        }
+    }
+
+    /// The [start, end) windows an event at `time` belongs to (sessions: none can be said).
+    public func windows(containing time: Int64) -> [(start: Int64, end: Int64)] { spec.windows(for: time) }
+
+    public static func == (a: WindowShape, b: WindowShape) -> Bool { a.spec.description == b.spec.description && a.spec.offset == b.spec.offset }
 }
 
 /// One split of a source as `\\why` sees it.

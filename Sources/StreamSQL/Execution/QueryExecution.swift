@@ -62,6 +62,7 @@ final class QueryExecution: @unchecked Sendable {
         case let .filter(predicate, _):
             return try chain(FilterOperator(predicate))
         case let .assignWindows(spec):
+            progress?.window(spec)
             return try chain(WindowAssignOperator(spec))
         case let .windowAggregate(spec, keys, aggregates, eventTime):
             if case .session = spec.kind {
@@ -75,6 +76,7 @@ final class QueryExecution: @unchecked Sendable {
             if case .timestampLTZ = node.schema.columns[node.schema.columns.count - 1].type { ltz = true }
             let window = WindowAggregateOperator(spec: spec, keys: keys, aggregates: aggregates, eventTime: eventTime, ltz: ltz)
             window.progress = progress
+            progress?.window(spec)
             return try chain(window)
         case let .aggregate(keys, aggregates):
             return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates, emitAtEnd: batch))

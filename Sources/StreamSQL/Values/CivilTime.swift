@@ -131,3 +131,13 @@ package enum CivilTime {
         return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }
+
+/// Timestamps as the engine shows them (`2024-01-01 00:00:05` with up to nine fractional
+/// digits), read back: the workbench finds a result row's window this way.
+public enum EventTimeText {
+    /// Microseconds since the epoch, or nil when `text` is not a timestamp.
+    public static func micros(_ text: String) -> Int64? {
+        guard text.count >= 19, text.count <= 29 else { return nil }
+        return CivilTime.parseTimestamp(Array(text.utf8))
+    }
+}
