@@ -42,14 +42,15 @@ public final class Engine: @unchecked Sendable {
 
     /// Every statement of `script`, in order; stops at the first that fails. Errors carry the
     /// place in the script.
-    public func execute(script: String, writer: ResultWriter, stop: StopSignal = StopSignal()) throws(SQLError) {
+    /// With `replay`, queries run again paced by it (INSERTs and other statements run as usual).
+    public func execute(script: String, writer: ResultWriter, stop: StopSignal = StopSignal(), replay: ReplayControl? = nil) throws(SQLError) {
         for statement in try Parser.parseScript(script) {
-            try execute(statement.statement, writer: writer, stop: stop)
+            try execute(statement.statement, writer: writer, stop: stop, replay: replay)
             if stop.isRequested { return }
         }
     }
 
-    public func execute(_ statement: Statement, writer: ResultWriter, stop: StopSignal = StopSignal()) throws(SQLError) {
+    public func execute(_ statement: Statement, writer: ResultWriter, stop: StopSignal = StopSignal(), replay: ReplayControl? = nil) throws(SQLError) {
         switch statement {
         case let .createTable(definition):
             if catalog.table(definition.name.name) != nil || catalog.view(definition.name.name) != nil {
@@ -125,7 +126,7 @@ public final class Engine: @unchecked Sendable {
             nonisolated(unsafe) let watcher = writer
             progress.onNote = { note in watcher.message(note) }
             // The query's own signal: its LIMIT ends it, not the session (Ctrl-C reaches it through the parent).
-            let execution = QueryExecution(catalog: catalog, stop: StopSignal(parent: stop), progress: progress)
+            let execution = QueryExecution(catalog: catalog, stop: StopSignal(parent: stop), progress: progress, replay: replay)
             try execution.build(node, into: CollectSink(writer: writer))
             writer.begin(columns: node.schema.columns, changelog: !node.appendOnly)
             runningLock.lock()

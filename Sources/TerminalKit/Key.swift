@@ -14,6 +14,8 @@ public enum Key: Sendable, Equatable {
 /// Turns bytes as a terminal sends them (UTF-8 text, control bytes and escape sequences)
 /// into keys: how tests replay typing, and how pasted text is read.
 public enum KeyDecoder {
+    /// xterm's `ESC [ n ~` numbers of the function keys.
+    static let functionNumbers = ["11": 1, "12": 2, "13": 3, "14": 4, "15": 5, "17": 6, "18": 7, "19": 8, "20": 9, "21": 10, "23": 11, "24": 12]
     public static func keys(_ text: String) -> [Key] {
         var keys: [Key] = []
         let scalars = Array(text.unicodeScalars)
@@ -44,12 +46,14 @@ public enum KeyDecoder {
                     case ("Z", _): keys.append(.backTab)
                     case ("P", _): keys.append(.function(1))
                     case ("Q", _): keys.append(.function(2))
+                    case ("R", _): keys.append(.function(3))
+                    case ("S", _): keys.append(.function(4))
                     case ("~", "3"): keys.append(.delete)
                     case ("~", "5"): keys.append(.pageUp)
                     case ("~", "6"): keys.append(.pageDown)
                     case ("~", "1"), ("~", "7"): keys.append(.home)
                     case ("~", "4"), ("~", "8"): keys.append(.end)
-                    case ("~", "11"): keys.append(.function(1))
+                    case let ("~", number) where Self.functionNumbers[number] != nil: keys.append(.function(Self.functionNumbers[number]!))
                     default: break
                     }
                 } else {

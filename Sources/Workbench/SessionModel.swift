@@ -37,6 +37,9 @@ public struct SessionModel: Sendable {
     public var inputHeight = 5
     /// Ctrl-R: the text searched for in the history, while searching.
     public var historySearch: String?
+    /// The last query run (what `\\replay` reruns), and the replay running now.
+    public var lastQuery: String?
+    public var replay: ReplayControl?
 
     public init() {}
 

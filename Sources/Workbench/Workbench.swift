@@ -79,6 +79,11 @@ public final class Workbench: @unchecked Sendable {
             model.timeline.selected = nil
         case .function(2): cycleView()
         case .function(3): model.zoomed.toggle()
+        case .function(7) where model.replay != nil && model.running:
+            let control = model.replay!
+            if control.state.paused { control.resume() } else { control.pause() }
+        case .function(8) where model.replay != nil && model.running:
+            model.replay!.step()
         case .function(5): model.inputHeight = max(3, model.inputHeight - 1)
         case .function(6): model.inputHeight = min(20, model.inputHeight + 1)
         case .escape, .control("c"):
@@ -211,6 +216,13 @@ public final class Workbench: @unchecked Sendable {
         guard !trimmed.isEmpty else { return }
         model.note("> " + trimmed.replacingOccurrences(of: "\n", with: " "))
         if trimmed.hasPrefix("\\") { return command(trimmed) }
+        let upper = trimmed.uppercased()
+        if upper.hasPrefix("SELECT") || upper.hasPrefix("WITH") || upper.hasPrefix("(") { model.lastQuery = trimmed }
+        run(trimmed)
+    }
+
+    /// SQL on the worker thread, after whatever runs now (paced when it is a replay).
+    private func run(_ trimmed: String, replay: ReplayControl? = nil) {
         if model.running { model.note("a query is running: this statement runs after it (Esc stops it)") }
         let stop = StopSignal()
         stopLock.lock()
@@ -221,7 +233,7 @@ public final class Workbench: @unchecked Sendable {
         worker.async {
             let writer = InboxWriter(inbox: inbox)
             do throws(SQLError) {
-                try engine.execute(script: trimmed, writer: writer, stop: stop)
+                try engine.execute(script: trimmed, writer: writer, stop: stop, replay: replay)
             } catch {
                 inbox.post(.message(error.rendered(in: trimmed)))
             }
@@ -319,11 +331,38 @@ public final class Workbench: @unchecked Sendable {
                 return model.note("error: no demo \(words[1]): \(DemoStream.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             kafka!.startDemo(stream, rate: words.count > 2 ? Double(words[2]) : nil, count: nil)
+        case "replay":
+            replayCommand(Array(words.dropFirst()))
         case "export":
             guard !rest.isEmpty else { return model.note("\\export FILE.csv|FILE.json") }
             export(to: rest)
         default: model.note("error: unknown command \\\(name); \\help lists them")
         }
+    }
+
+    /// `\\replay [1x|10x|Nx|step] [from TIME] [to TIME] [offsets A-B]` reruns the last query
+    /// paced; `\\replay pause|resume|step [N]` steers the one running.
+    private func replayCommand(_ words: [String]) {
+        if let control = model.replay, model.running, let first = words.first, ["pause", "resume", "step"].contains(first) {
+            switch first {
+            case "pause": control.pause()
+            case "resume": control.resume()
+            default: control.step(words.count > 1 ? Int(words[1]) ?? 1 : 1)
+            }
+            return
+        }
+        guard let query = model.lastQuery else { return model.note("\\replay reruns the last query: run one first") }
+        let request: ReplayRequest
+        do {
+            request = try ReplayRequest(words)
+        } catch {
+            return model.note("error: \(error.message)\n" + ReplayRequest.usage)
+        }
+        if model.running { stopRunning() }
+        let control = ReplayControl(pace: request.pace, timeRange: request.timeRange, offsetRange: request.offsetRange)
+        model.replay = control
+        model.note("replaying \(request.description): F7 pauses and resumes, F8 steps one event, Esc stops")
+        run(query, replay: control)
     }
 
     /// The current view's rows to a CSV or JSON-lines file.
@@ -401,6 +440,7 @@ public final class Workbench: @unchecked Sendable {
                 if !pendingStops.isEmpty { pendingStops.removeFirst() }
                 model.running = !pendingStops.isEmpty
                 stopLock.unlock()
+                if !model.running { model.replay = nil }
             }
         }
         if model.running { countRate(0) } else { model.results.rate = 0 }

@@ -61,7 +61,15 @@ public enum WorkbenchView {
 
     static func drawStatus(_ model: SessionModel, into grid: inout CellGrid, row: Int) {
         grid.fill(Rect(x: 0, y: row, width: grid.width, height: 1), style: status)
-        let state = model.running ? "running\(model.results.rate > 0 ? ", \(model.results.rate) rows/s" : "") (Esc stops)" : "ready"
+        var state = model.running ? "running\(model.results.rate > 0 ? ", \(model.results.rate) rows/s" : "") (Esc stops)" : "ready"
+        if model.running, let replay = model.replay?.state {
+            let pace: String
+            switch replay.pace {
+            case .step: pace = "stepping"
+            case let .speed(speed): pace = speed == speed.rounded() ? "\(Int(speed))×" : "\(speed)×"
+            }
+            state = "replay \(replay.paused ? "paused" : pace), \(replay.released) events (F7 pause, F8 step, Esc stops)"
+        }
         let broker = model.brokerAddress.isEmpty ? "" : " │ broker \(model.brokerAddress)"
         let left = " weir\(broker) │ \(state)"
         grid.put(left, x: 0, y: row, style: status, limit: grid.width)
@@ -290,11 +298,13 @@ public enum WorkbenchView {
         "  PgUp/PgDn, arrows  scroll the results (arrows: focus on results)",
         "  F2, F3          results view (table, changelog, append); zoom",
         "  F5, F6          a smaller / larger input pane",
+        "  F7, F8          a replay: pause and resume, one event on",
         "  Up/Down, Enter  on results: pick a row (lights its events), show it whole",
         "  F1              this help;  Ctrl-D (empty input) quits",
         "Commands",
         "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups  \\why [JOB]",
         "  \\timeline (Tab to it: ←→ scroll, +/- zoom, f follow, ↑↓ pick an event)",
+        "  \\replay [1x|10x|step] [from TIME] [to TIME] [offsets A-B]  (the last query)",
         "  \\view table|changelog|append   \\refresh MS   \\export FILE.csv|.json",
         "  \\tail TOPIC [beginning|end|OFFSET|@MS]   \\tail stop",
         "  \\pause  \\resume  \\pretty  \\filter TEXT | field > n   (the topic pane)",

@@ -15,9 +15,16 @@ struct KafkaSource: SourceRunner {
     let progress: JobProgress?
     let checkpointer: Checkpointer?
 
-    init(table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?) throws(SQLError) {
+    init(table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?, replay: ReplayControl? = nil) throws(SQLError) {
         self.checkpointer = checkpointer
-        settings = try KafkaTable(table: table, catalog: catalog)
+        var settings = try KafkaTable(table: table, catalog: catalog)
+        if let replay {
+            // A replay reads what the topic holds now: from the range's first offset (else the
+            // beginning) to the end it has at the start, whatever the table's startup mode.
+            settings.start = replay.offsetRange.map { .every($0.lowerBound) } ?? .earliest
+            settings.end = replay.offsetRange.map { .every($0.upperBound) } ?? .latest
+        }
+        self.settings = settings
         let prefix = table.options["value.format"] != nil ? "value." : ""
         valueFormat = try RecordFormat(table: table, columns: settings.valueColumns, format: settings.valueFormat, optionPrefix: prefix)
         if let format = settings.keyFormat {
@@ -219,6 +226,9 @@ private struct PartitionReader {
             for partition in fresh { endOffsets[partition] = (byTime[partition] ?? -1) >= 0 ? byTime[partition]! : latest[partition] ?? 0 }
         case let .specific(map):
             for partition in fresh { endOffsets[partition] = map[partition.partition] ?? Int64.max }
+        case let .every(offset):
+            let latest = try awaitClient { try await admin.listOffsets(fresh, spec: .latest) }
+            for partition in fresh { endOffsets[partition] = min(offset, latest[partition] ?? 0) }
         }
         for partition in fresh {
             splitOf[partition] = partitions.count
@@ -252,6 +262,9 @@ private struct PartitionReader {
         case let .specific(map):
             let earliest = try awaitClient { try await admin.listOffsets(partitions, spec: .earliest) }
             return Dictionary(uniqueKeysWithValues: partitions.map { ($0, map[$0.partition] ?? earliest[$0] ?? 0) })
+        case let .every(offset):
+            let earliest = try awaitClient { try await admin.listOffsets(partitions, spec: .earliest) }
+            return Dictionary(uniqueKeysWithValues: partitions.map { ($0, max(offset, earliest[$0] ?? 0)) })
         case .groupOffsets:
             let group = settings.groupId!
             let committed = try awaitClient { try await admin.groupLag(group) }
@@ -286,6 +299,7 @@ private struct PartitionReader {
         case .groupOffsets: "from group \(settings.groupId ?? "")'s offsets"
         case let .timestamp(millis): "from timestamp \(millis)"
         case .specific: "from the given offsets"
+        case let .every(offset): "from offset \(offset)"
         }
         return "\(names.isEmpty ? settings.topics.joined(separator: ", ") : names) (\(Self.count(partitions.count))) \(place)"
     }

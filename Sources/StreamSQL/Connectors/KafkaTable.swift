@@ -9,10 +9,14 @@ import SQLSyntax
 struct KafkaTable {
     enum Start: Equatable {
         case earliest, latest, groupOffsets, timestamp(Int64), specific([Int32: Int64])
+        /// The same offset on every partition (a replay's range).
+        case every(Int64)
     }
 
     enum End: Equatable {
         case unbounded, latest, timestamp(Int64), specific([Int32: Int64])
+        /// The same offset on every partition (a replay's range), or the partition's end if sooner.
+        case every(Int64)
     }
 
     enum Partitioner {
@@ -29,8 +33,8 @@ struct KafkaTable {
     let client: ClientConfig
     let topics: [String]
     let topicPattern: NSRegularExpression?
-    let start: Start
-    let end: End
+    var start: Start
+    var end: End
     let groupId: String?
     /// Columns (schema positions) whose values form the key, and the key's format.
     let keyColumns: [Int]

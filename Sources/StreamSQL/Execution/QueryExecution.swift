@@ -21,10 +21,14 @@ final class QueryExecution: @unchecked Sendable {
         didSet { checkpointer?.execution = self }
     }
 
-    init(catalog: Catalog, stop: StopSignal, progress: JobProgress? = nil) {
+    /// Set for a replay: each source's rows go through a pacer.
+    let replay: ReplayControl?
+
+    init(catalog: Catalog, stop: StopSignal, progress: JobProgress? = nil, replay: ReplayControl? = nil) {
         self.catalog = catalog
         self.stop = stop
         self.progress = progress
+        self.replay = replay
         batch = catalog.setting("execution.runtime-mode", default: "streaming").lowercased() == "batch"
     }
 
@@ -52,7 +56,13 @@ final class QueryExecution: @unchecked Sendable {
             if checkpointer != nil, !sources.isEmpty {
                 throw SQLError(.unsupported, "checkpoints are taken for an INSERT that reads one Kafka table; this one reads several")
             }
-            sources.append((try Sources.runner(for: table, catalog: catalog, progress: progress, checkpointer: checkpointer), entry))
+            if let replay {
+                let pacer = ReplayPacer(replay, timeColumn: table.watermark?.column, stop: stop)
+                pacer.output = entry
+                operators.append(pacer)
+                entry = pacer
+            }
+            sources.append((try Sources.runner(for: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay), entry))
             return downstream
         case let .values(rows):
             sources.append((ValuesSource(rows: rows), downstream))
