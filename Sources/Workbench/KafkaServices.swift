@@ -164,11 +164,20 @@ final class KafkaServices: @unchecked Sendable {
     }
 
     /// Writes a demo data set into its topic until `stopDemo` (or `count` messages).
-    func startDemo(_ stream: DemoStream, rate: Double?, count: Int?) {
+    /// Writes the demo's messages; with `partitions`, its topic is made first with that many
+    /// (if it is not there yet), so a lesson can show partitions.
+    func startDemo(_ stream: DemoStream, rate: Double?, count: Int?, partitions: Int32? = nil) {
         stopDemo()
         let inbox = self.inbox
         let task = Task {
             do {
+                if let partitions {
+                    do {
+                        try await KafkaAdmin(cluster: try connection()).createTopic(stream.topic, partitions: partitions)
+                    } catch KafkaClientError.broker(.topicAlreadyExists, _) {
+                        inbox.post(.message("demo \(stream.rawValue): \(stream.topic) is there already (its partitions stay as they are)"))
+                    }
+                }
                 let producer = try KafkaProducer(cluster: try connection())
                 let shown = rate ?? stream.defaultRate
                 inbox.post(.message("demo \(stream.rawValue): writing to \(stream.topic)\(shown > 0 ? " at \(Int(shown))/s" : "") (\\demo stop)"))

@@ -40,6 +40,8 @@ public struct SessionModel: Sendable {
     /// The last query run (what `\\replay` reruns), and the replay running now.
     public var lastQuery: String?
     public var replay: ReplayControl?
+    /// The guided lesson (`\\tutorial`), while it runs.
+    public var tutorial: Tutorial?
 
     public init() {}
 

@@ -104,7 +104,7 @@ enum TimelineView {
         let inner = area.inner
         let labelWidth = min(14, max(9, (snapshot.splits.map { DisplayWidth.of($0.name) }.max() ?? 4) + 1))
         let plot = Rect(x: inner.x + labelWidth, y: inner.y, width: inner.width - labelWidth, height: inner.height)
-        guard plot.width >= 10, inner.height >= 5 else { return }
+        guard plot.width >= 10, inner.height >= 4 else { return }
         let span = span(snapshot, zoom: state.zoom)
         let scale = max(1, span / Int64(plot.width))
         let start = center(state, snapshot) - scale * Int64(plot.width) / 2
@@ -114,12 +114,13 @@ enum TimelineView {
             return plot.x + Int((time - start) / scale)
         }
         let combined = snapshot.watermark.flatMap(column)
-        // Rows from the bottom: the axis, its labels, the watermark line, the picked event or the keys.
-        let reserved = 4
+        let rows = plan(height: inner.height, splits: snapshot.splits.count,
+                        windowRows: snapshot.window?.kind == .tumble || snapshot.window == nil ? 1 : windowRowLimit,
+                        picked: focused || state.selected != nil)
         var row = inner.y
 
         // One lane per split.
-        for (split, lane) in snapshot.splits.enumerated() where row < inner.maxY - reserved - 2 {
+        for (split, lane) in snapshot.splits.enumerated().prefix(rows.lanes) {
             grid.put(DisplayWidth.truncate(lane.name, to: labelWidth - 1), x: inner.x, y: row, style: lane.idle ? Style(dim: true) : .plain)
             grid.put(String(repeating: "·", count: plot.width), x: plot.x, y: row, style: Style(dim: true))
             if let combined { grid[combined, row] = Cell("┊", style: watermarkStyle) }
@@ -137,55 +138,94 @@ enum TimelineView {
             if lane.idle { grid.put(" idle ", x: plot.maxX - 6, y: row, style: Style(dim: true)) }
             row += 1
         }
+        if rows.lanes < snapshot.splits.count {
+            grid.put("+\(snapshot.splits.count - rows.lanes) more", x: plot.maxX - 8, y: row - 1, style: Style(dim: true))
+        }
 
         // Late events, where their windows were.
-        grid.put("late \(snapshot.lateRows)", x: inner.x, y: row, style: snapshot.lateRows > 0 ? lateStyle : Style(dim: true), limit: labelWidth - 1)
-        for event in snapshot.events where event.late { if let x = column(event.time) { grid[x, row] = Cell("×", style: lateStyle) } }
-        row += 1
+        if rows.late {
+            grid.put("late \(snapshot.lateRows)", x: inner.x, y: row, style: snapshot.lateRows > 0 ? lateStyle : Style(dim: true), limit: labelWidth - 1)
+            for event in snapshot.events where event.late { if let x = column(event.time) { grid[x, row] = Cell("×", style: lateStyle) } }
+            row += 1
+        }
 
         // Windows, stacked where they overlap.
-        let windowRows = max(1, min(windowRowLimit, inner.maxY - reserved - row))
-        grid.put("windows", x: inner.x, y: row)
-        drawWindows(snapshot, state, into: &grid, rows: row..<(row + windowRows), plot: plot, column: column, range: start..<end, watermark: combined)
-        row += windowRows
+        if rows.windows > 0 {
+            grid.put("windows", x: inner.x, y: row)
+            drawWindows(snapshot, state, into: &grid, rows: row..<(row + rows.windows), plot: plot, column: column, range: start..<end, watermark: combined)
+            row += rows.windows
+        }
 
         // The axis: ticks at the windows' rhythm, the combined watermark (▲).
-        guard row < inner.maxY else { return }
         let tick = tick(snapshot, scale: scale)
-        grid.put(String(repeating: "─", count: plot.width), x: plot.x, y: row, style: Style(dim: true))
         var ticks: [(x: Int, time: Int64)] = []
         var mark = start - ((start % tick) + tick) % tick
         while mark < end {
-            if let x = column(mark) { ticks.append((x, mark)); grid[x, row] = Cell("┴", style: Style(dim: true)) }
+            if let x = column(mark) { ticks.append((x, mark)) }
             mark += tick
         }
-        if let combined { grid[combined, row] = Cell("▲", style: watermarkStyle) }
-        row += 1
-        guard row < inner.maxY else { return }
-        var free = plot.x
-        for (x, time) in ticks {
-            let label = tick % 1_000_000 == 0 ? String(CivilClock.time(time / 1000).prefix(8)) : CivilClock.time(time / 1000)
-            let labelX = x - DisplayWidth.of(label) / 2
-            guard labelX >= free, labelX + DisplayWidth.of(label) <= plot.maxX else { continue }
-            grid.put(label, x: labelX, y: row, style: Style(dim: true))
-            free = labelX + DisplayWidth.of(label) + 1
+        if rows.axis {
+            grid.put(String(repeating: "─", count: plot.width), x: plot.x, y: row, style: Style(dim: true))
+            for (x, _) in ticks { grid[x, row] = Cell("┴", style: Style(dim: true)) }
+            if let combined { grid[combined, row] = Cell("▲", style: watermarkStyle) }
+            row += 1
         }
-        row += 1
+        if rows.labels {
+            var free = plot.x
+            for (x, time) in ticks {
+                let label = tick % 1_000_000 == 0 ? String(CivilClock.time(time / 1000).prefix(8)) : CivilClock.time(time / 1000)
+                let labelX = x - DisplayWidth.of(label) / 2
+                guard labelX >= free, labelX + DisplayWidth.of(label) <= plot.maxX else { continue }
+                grid.put(label, x: labelX, y: row, style: Style(dim: true))
+                free = labelX + DisplayWidth.of(label) + 1
+            }
+            row += 1
+        }
         // The combined watermark and what it waits for, in words.
-        guard row < inner.maxY else { return }
-        var facts: [String] = []
-        if let watermark = snapshot.watermark { facts.append("▲ watermark \(CivilClock.time(watermark / 1000))") } else { facts.append("no watermark yet") }
-        if let next = snapshot.nextWindowEnd { facts.append("next fires at \(CivilClock.time((next - 1000) / 1000))") }
-        facts.append("\(snapshot.openWindows) open")
-        if snapshot.lateRows > 0 { facts.append("\(snapshot.lateRows) late") }
-        grid.put(facts.joined(separator: " · "), x: inner.x, y: row, style: watermarkStyle, limit: inner.width)
-        row += 1
-        guard row < inner.maxY else { return }
+        if rows.facts {
+            var facts: [String] = []
+            if let watermark = snapshot.watermark { facts.append("▲ watermark \(CivilClock.time(watermark / 1000))") } else { facts.append("no watermark yet") }
+            if let next = snapshot.nextWindowEnd { facts.append("next fires at \(CivilClock.time((next - 1000) / 1000))") }
+            facts.append("\(snapshot.openWindows) open")
+            if snapshot.lateRows > 0 { facts.append("\(snapshot.lateRows) late") }
+            grid.put(facts.joined(separator: " · "), x: inner.x, y: row, style: watermarkStyle, limit: inner.width)
+            row += 1
+        }
+        guard rows.picked else { return }
         if let line = pickedLine(state, snapshot) {
             grid.put(line, x: inner.x, y: row, style: litStyle, limit: inner.width)
         } else if focused {
             grid.put("←→ scroll  +/- zoom  f follow  ↑↓ pick an event  Esc unpick", x: inner.x, y: row, style: Style(dim: true), limit: inner.width)
         }
+    }
+
+    /// The rows the pane has room for.
+    struct Rows: Equatable {
+        var lanes = 0, windows = 0
+        var late = false, axis = false, labels = false, facts = false, picked = false
+    }
+
+    /// Which rows fit in `height`, the most needed first: every lane (keeping three rows for
+    /// what follows), a row of windows, the axis, the watermark in words, the late events, the
+    /// axis labels, the picked event (when it is wanted), then more rows of stacked windows.
+    static func plan(height: Int, splits: Int, windowRows: Int, picked: Bool) -> Rows {
+        var rows = Rows()
+        var left = height
+        rows.lanes = max(0, min(splits, left - 3))
+        left -= rows.lanes
+        func take() -> Bool {
+            guard left > 0 else { return false }
+            left -= 1
+            return true
+        }
+        rows.windows = take() ? 1 : 0
+        rows.axis = take()
+        rows.facts = take()
+        rows.late = take()
+        rows.labels = take()
+        if picked { rows.picked = take() }
+        while rows.windows < windowRows, take() { rows.windows += 1 }
+        return rows
     }
 
     /// Fired and open windows on up to `rows.count` rows: each window on the first row where

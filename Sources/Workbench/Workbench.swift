@@ -215,7 +215,11 @@ public final class Workbench: @unchecked Sendable {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return }
         model.note("> " + trimmed.replacingOccurrences(of: "\n", with: " "))
-        if trimmed.hasPrefix("\\") { return command(trimmed) }
+        model.tutorial?.observe(submitted: trimmed)
+        if trimmed.hasPrefix("\\") {
+            command(trimmed)
+            return checkTutorial()
+        }
         let upper = trimmed.uppercased()
         if upper.hasPrefix("SELECT") || upper.hasPrefix("WITH") || upper.hasPrefix("(") { model.lastQuery = trimmed }
         run(trimmed)
@@ -325,12 +329,26 @@ public final class Workbench: @unchecked Sendable {
             kafka!.infer(words[1])
         case "groups": kafka!.listGroups()
         case "demo":
-            guard words.count > 1 else { return model.note("\\demo payments|words|user-events|recipes|clicks [RATE], \\demo stop") }
+            guard words.count > 1 else { return model.note("\\demo payments|words|user-events|recipes|clicks [RATE [PARTITIONS]], \\demo stop") }
             if words[1] == "stop" { return kafka!.stopDemo() }
             guard let stream = DemoStream(rawValue: words[1]) else {
                 return model.note("error: no demo \(words[1]): \(DemoStream.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            kafka!.startDemo(stream, rate: words.count > 2 ? Double(words[2]) : nil, count: nil)
+            let partitions = words.count > 3 ? Int32(words[3]) : nil
+            if words.count > 3, partitions == nil || partitions! < 1 { return model.note("error: \\demo NAME RATE PARTITIONS, a number of partitions") }
+            kafka!.startDemo(stream, rate: words.count > 2 ? Double(words[2]) : nil, count: nil, partitions: partitions)
+        case "tutorial":
+            switch words.count > 1 ? words[1] : "" {
+            case "stop":
+                model.tutorial = nil
+            case "next":
+                guard model.tutorial != nil else { return model.note("\\tutorial starts the lesson") }
+                model.tutorial!.skip()
+                offerTutorialInput()
+            default:
+                model.tutorial = Tutorial()
+                offerTutorialInput()
+            }
         case "replay":
             replayCommand(Array(words.dropFirst()))
         case "export":
@@ -446,7 +464,25 @@ public final class Workbench: @unchecked Sendable {
         if model.running { countRate(0) } else { model.results.rate = 0 }
         refreshJobs()
         refreshTimeline()
+        checkTutorial()
         return !events.isEmpty
+    }
+
+    /// Moves the lesson on past the steps now done, and offers the next step's input.
+    private func checkTutorial() {
+        guard model.tutorial != nil else { return }
+        let progress = engine.runningQuery?.snapshot
+        let completed = model.tutorial!.advance(model: model, progress: progress)
+        guard !completed.isEmpty else { return }
+        for title in completed { model.note("✓ tutorial: \(title)") }
+        offerTutorialInput()
+    }
+
+    /// The current step's text to type, in the input (unless the user is typing something).
+    private func offerTutorialInput() {
+        guard let tutorial = model.tutorial, model.editor.isEmpty,
+              let text = tutorial.input(model: model, progress: engine.runningQuery?.snapshot) else { return }
+        model.editor.set(text)
     }
 
     /// The side pane's jobs, from the engine's registry (thread-safe snapshots).

@@ -25,7 +25,13 @@ public enum WorkbenchView {
         if model.zoomed {
             drawResults(model, into: &grid, area: main)
         } else {
-            let (upper, input) = main.splitBottom(min(max(3, model.inputHeight), main.height - 4))
+            var (upper, input) = main.splitBottom(min(max(3, model.inputHeight), main.height - 4))
+            if let tutorial = model.tutorial, upper.height >= 12 {
+                let lines = wordWrap(tutorial.shown.text, to: upper.width - 4)
+                let (rest, box) = upper.splitBottom(min(lines.count + 2, 7))
+                upper = rest
+                drawTutorial(tutorial, lines: lines, into: &grid, area: box)
+            }
             var resultsArea = upper
             if width >= 80 {
                 let (left, side) = upper.splitRight(min(30, width / 4))
@@ -309,8 +315,34 @@ public enum WorkbenchView {
         "  \\tail TOPIC [beginning|end|OFFSET|@MS]   \\tail stop",
         "  \\pause  \\resume  \\pretty  \\filter TEXT | field > n   (the topic pane)",
         "  \\produce TOPIC[:PARTITION] [KEY] VALUE   \\infer TOPIC (a CREATE TABLE)",
-        "  \\demo payments|words|user-events|recipes|clicks [RATE]   \\demo stop",
+        "  \\demo payments|words|user-events|recipes|clicks [RATE [PARTITIONS]]  \\demo stop",
+        "  \\tutorial   a guided lesson on watermarks and windows (\\tutorial next|stop)",
     ]
+
+    static func drawTutorial(_ tutorial: Tutorial, lines: [String], into grid: inout CellGrid, area: Rect) {
+        grid.box(area, title: tutorial.shown.title, style: Style(foreground: .magenta, bold: true))
+        for (offset, line) in lines.prefix(area.inner.height).enumerated() {
+            grid.put(line, x: area.inner.x + 1, y: area.inner.y + offset, limit: area.inner.width - 1)
+        }
+    }
+
+    /// Prose broken between words into lines of at most `width` columns (a longer word is cut).
+    static func wordWrap(_ text: String, to width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if DisplayWidth.of(candidate) <= width {
+                current = candidate
+                continue
+            }
+            if !current.isEmpty { lines.append(current) }
+            current = DisplayWidth.of(String(word)) > width ? DisplayWidth.truncate(String(word), to: width) : String(word)
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
 
     /// The selected row whole: each column's name and its full value, wrapped.
     static func drawDetail(_ results: ResultsModel, into grid: inout CellGrid, area: Rect) {

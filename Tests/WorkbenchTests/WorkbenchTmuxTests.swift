@@ -92,4 +92,38 @@ import WeirTestSupport
         let after = try String(contentsOfFile: folder + "/after", encoding: .utf8).split(separator: "\n").dropFirst()
         #expect(!before.isEmpty && Array(before) == Array(after), "the terminal's modes were not restored")
     }
+
+    /// The guided lesson's first six steps, as a student takes them: each step's input is
+    /// ready, Enter runs it, and the lesson moves on when the demo, the table, the window's
+    /// first rows, the timeline and a dropped late event have happened.
+    @Test func theTutorialsFirstSteps() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tmux-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let tmux = Tmux()
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "sh", "-c", "\(try weirBinary().path) --data \(folder)/data; sleep 60"])
+        #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
+        try tmux.type("\\tutorial")
+        try tmux.press("Enter")
+        #expect(try tmux.waitFor(seconds: 5) { $0.contains("step 1 of 8") && $0.contains("> \\demo payments 20 3") }, "\(tmux.shown)")
+        try tmux.press("Enter")
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("step 2 of 8") && $0.contains("WATERMARK FOR rt") }, "\(tmux.shown)")
+        try tmux.press("Enter")
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("step 3 of 8") && $0.contains("SELECT window_start") }, "\(tmux.shown)")
+        try tmux.press("Enter")
+        // The first window closes once the watermark (2 s behind) passes its end.
+        #expect(try tmux.waitFor(seconds: 40) { $0.contains("step 4 of 8") && $0.contains("> \\timeline") }, "\(tmux.shown)")
+        try tmux.press("Enter")
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("step 5 of 8") && $0.contains("Timeline — tumbling 5 s") && $0.contains("> \\produce payment_msg:0") },
+                "\(tmux.shown)")
+        try tmux.press("Enter")
+        #expect(try tmux.waitFor(seconds: 20) { $0.contains("step 6 of 8") && $0.contains("1 late") }, "\(tmux.shown)")
+        try tmux.press("Enter") // \demo stop
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("step 7 of 8") }, "\(tmux.shown)")
+        try tmux.press("Escape")
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("│ ready") }, "\(tmux.shown)")
+        try tmux.press("C-c")
+        try tmux.press("C-d")
+        #expect(try tmux.waitFor(seconds: 10) { !$0.contains("step 7 of 8") }, "weir quits: \(tmux.shown)")
+    }
 }

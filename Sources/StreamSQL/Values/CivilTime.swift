@@ -140,4 +140,9 @@ public enum EventTimeText {
         guard text.count >= 19, text.count <= 29 else { return nil }
         return CivilTime.parseTimestamp(Array(text.utf8))
     }
+
+    /// `yyyy-MM-dd HH:mm:ss` of microseconds since the epoch (the fraction dropped).
+    public static func format(_ micros: Int64) -> String {
+        CivilTime.formatTimestamp(micros, precision: 0)
+    }
 }
