@@ -40,6 +40,10 @@ public struct SessionModel: Sendable {
     /// The last query run (what `\\replay` reruns), and the replay running now.
     public var lastQuery: String?
     public var replay: ReplayControl?
+    /// `\\why`'s explanation, shown over the results until Esc.
+    public var why: [String]?
+    /// Why the running windowed query has not emitted for a while (the status bar shows it).
+    public var stall: String?
     /// The guided lesson (`\\tutorial`), while it runs.
     public var tutorial: Tutorial?
 

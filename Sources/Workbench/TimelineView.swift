@@ -68,13 +68,13 @@ enum TimelineView {
         return zoom >= 0 ? base << Int64(min(zoom, 20)) : max(1000, base >> Int64(min(-zoom, 20)))
     }
 
-    /// The centre of the pane: where the user put it, or (following) so that the newest of
-    /// the watermark and the latest event sits half a window from the right edge.
+    /// The centre of the pane: where the user put it, or (following) so that the watermark —
+    /// what makes windows fire — sits a third of the pane from the right edge, the events just
+    /// ahead of it in view (before there is a watermark, the latest event).
     static func center(_ state: TimelineState, _ snapshot: JobProgress.Snapshot) -> Int64 {
         if let center = state.center { return center }
-        let latest = snapshot.events.last(where: { !$0.late })?.time ?? snapshot.watermark ?? 0
-        let reference = max(snapshot.watermark ?? latest, latest)
-        return reference + windowSize(snapshot) / 2 - span(snapshot, zoom: state.zoom) / 2
+        let reference = snapshot.watermark ?? snapshot.events.last(where: { !$0.late })?.time ?? 0
+        return reference - span(snapshot, zoom: state.zoom) / 6
     }
 
     /// The distance between labelled ticks: the windows' own rhythm, doubled until labels fit.
@@ -146,6 +146,8 @@ enum TimelineView {
         if rows.late {
             grid.put("late \(snapshot.lateRows)", x: inner.x, y: row, style: snapshot.lateRows > 0 ? lateStyle : Style(dim: true), limit: labelWidth - 1)
             for event in snapshot.events where event.late { if let x = column(event.time) { grid[x, row] = Cell("×", style: lateStyle) } }
+            // Late events far behind (the usual case: their windows fired long ago) point left.
+            if snapshot.events.contains(where: { $0.late && $0.time < start }) { grid.put("◂×", x: plot.x, y: row, style: lateStyle) }
             row += 1
         }
 
@@ -167,7 +169,12 @@ enum TimelineView {
         if rows.axis {
             grid.put(String(repeating: "─", count: plot.width), x: plot.x, y: row, style: Style(dim: true))
             for (x, _) in ticks { grid[x, row] = Cell("┴", style: Style(dim: true)) }
-            if let combined { grid[combined, row] = Cell("▲", style: watermarkStyle) }
+            if let combined {
+                grid[combined, row] = Cell("▲", style: watermarkStyle)
+            } else if let watermark = snapshot.watermark {
+                // Off the pane: which way it is.
+                if watermark < start { grid.put("◂▲", x: plot.x, y: row, style: watermarkStyle) } else { grid.put("▲▸", x: plot.maxX - 2, y: row, style: watermarkStyle) }
+            }
             row += 1
         }
         if rows.labels {

@@ -49,6 +49,25 @@ public enum WhyExplainer {
         return lines
     }
 
+    /// The reason in one line, for the status bar when no window has fired for a while: who
+    /// holds the watermark back, or how far it is from the next window's end.
+    public static func headline(_ progress: JobProgress.Snapshot) -> String? {
+        let active = progress.splits.filter { !$0.idle && !$0.ended }
+        let empty = active.filter { $0.watermark == nil }
+        if !empty.isEmpty {
+            return "\(empty.map(\.name).joined(separator: ", ")) had no record: the watermark waits for \(empty.count == 1 ? "it" : "them")"
+        }
+        guard let watermark = progress.watermark else { return progress.openWindows > 0 ? "no watermark yet" : nil }
+        if active.count > 1, let slowest = active.min(by: { ($0.watermark ?? .min) < ($1.watermark ?? .min) }),
+           let fastest = active.max(by: { ($0.watermark ?? .min) < ($1.watermark ?? .min) }),
+           let low = slowest.watermark, let high = fastest.watermark, high > low, let end = progress.nextWindowEnd, high >= end - 1000 {
+            // Another split is past the next window's end: the slowest one is why it has not fired.
+            return "\(slowest.name) holds the watermark back at \(CivilClock.time(low / 1000))"
+        }
+        guard let end = progress.nextWindowEnd else { return nil }
+        return "the next window fires when the watermark reaches \(CivilClock.time((end - 1000) / 1000)), \(seconds(max(0, end - 1000 - watermark))) away"
+    }
+
     static func time(_ micros: Int64) -> String {
         CivilClock.time(micros / 1000) + " UTC"
     }

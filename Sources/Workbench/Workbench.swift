@@ -57,6 +57,10 @@ public final class Workbench: @unchecked Sendable {
             }
             return
         }
+        if model.why != nil, key == .escape || (key == .enter && model.editor.isEmpty) {
+            model.why = nil
+            return
+        }
         if model.detailVisible {
             if key == .escape || key == .enter || key == .character("q") { model.detailVisible = false }
             return
@@ -301,7 +305,9 @@ public final class Workbench: @unchecked Sendable {
                 progress = engine.runningQuery ?? engine.jobs.all.last(where: { $0.status == .running })?.progress
             }
             guard let progress else { return model.note("\\why explains a running query (or \\why JOB): nothing is running") }
-            model.note(WhyExplainer.explain(progress.snapshot).joined(separator: "\n"))
+            let lines = WhyExplainer.explain(progress.snapshot)
+            model.note(lines.joined(separator: "\n"))
+            model.why = lines
         case "timeline":
             model.timeline.visible.toggle()
             refreshTimeline()
@@ -464,6 +470,7 @@ public final class Workbench: @unchecked Sendable {
         if model.running { countRate(0) } else { model.results.rate = 0 }
         refreshJobs()
         refreshTimeline()
+        refreshStall()
         checkTutorial()
         return !events.isEmpty
     }
@@ -500,6 +507,24 @@ public final class Workbench: @unchecked Sendable {
         guard model.timeline.visible else { return }
         if let progress = engine.runningQuery ?? engine.jobs.all.last(where: { $0.status == .running })?.progress {
             model.timeline.snapshot = progress.snapshot
+        }
+    }
+
+    /// When the running query's output or watermark last changed.
+    private var lastChange = (rows: Int64(-1), watermark: Int64?.none, at: Date())
+
+    /// A windowed query that has not emitted nor moved its watermark for two seconds gets the
+    /// reason in the status bar.
+    private func refreshStall() {
+        guard model.running, let progress = engine.runningQuery?.snapshot, progress.window != nil else {
+            model.stall = nil
+            return
+        }
+        if progress.rowsOut != lastChange.rows || progress.watermark != lastChange.watermark {
+            lastChange = (progress.rowsOut, progress.watermark, Date())
+            model.stall = nil
+        } else if Date().timeIntervalSince(lastChange.at) > 2 {
+            model.stall = WhyExplainer.headline(progress)
         }
     }
 

@@ -59,8 +59,9 @@ public enum WorkbenchView {
             cursor = drawInput(model, into: &grid, area: input)
         }
         if model.detailVisible { drawDetail(model.results, into: &grid, area: main) }
+        if let why = model.why { drawWhy(why, into: &grid, area: main) }
         if model.helpVisible { drawHelp(top: model.helpTop, into: &grid, area: main) }
-        return (grid, model.helpVisible || model.detailVisible ? nil : cursor)
+        return (grid, model.helpVisible || model.detailVisible || model.why != nil ? nil : cursor)
     }
 
     // MARK: Panes
@@ -76,6 +77,7 @@ public enum WorkbenchView {
             }
             state = "replay \(replay.paused ? "paused" : pace), \(replay.released) events (F7 pause, F8 step, Esc stops)"
         }
+        if let stall = model.stall { state = "waiting: \(stall) (\\why)" }
         let broker = model.brokerAddress.isEmpty ? "" : " │ broker \(model.brokerAddress)"
         let left = " weir\(broker) │ \(state)"
         grid.put(left, x: 0, y: row, style: status, limit: grid.width)
@@ -323,6 +325,18 @@ public enum WorkbenchView {
         grid.box(area, title: tutorial.shown.title, style: Style(foreground: .magenta, bold: true))
         for (offset, line) in lines.prefix(area.inner.height).enumerated() {
             grid.put(line, x: area.inner.x + 1, y: area.inner.y + offset, limit: area.inner.width - 1)
+        }
+    }
+
+    /// `\\why`'s explanation in a box over the results, a paragraph a line.
+    static func drawWhy(_ lines: [String], into grid: inout CellGrid, area: Rect) {
+        let width = min(area.width - 4, 90)
+        let text = lines.flatMap { wordWrap($0, to: width - 4) }
+        let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + 1, width: width, height: min(area.height - 2, text.count + 2))
+        grid.fill(box)
+        grid.box(box, title: "Why no output? (Esc closes)", style: focused)
+        for (offset, line) in text.prefix(box.inner.height).enumerated() {
+            grid.put(line, x: box.inner.x + 1, y: box.inner.y + offset, limit: box.inner.width - 1)
         }
     }
 

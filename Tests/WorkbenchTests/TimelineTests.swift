@@ -166,4 +166,25 @@ import Testing
         #expect(WorkbenchView.litRecords(model) == [RecordPosition(partition: 0, offset: 0), RecordPosition(partition: 0, offset: 1)])
         #expect(Workbench.window(of: model.results.rows[0].cells) == 0..<5_000_000)
     }
+
+    /// A split that stopped while another ran ahead: `\why` names it in a box over the
+    /// results, and after two seconds without output the status bar says it too.
+    @Test func aSplitLeftBehindIsNamedByWhyAndTheStatusBar() throws {
+        let events = [(0, 1, "a"), (1, 2, "a"), (1, 3, "a"), (0, 20, "a")]
+        let (workbench, feed) = running("SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;", events)
+        let snapshot = try #require(workbench.model.timeline.snapshot)
+        #expect(WhyExplainer.headline(snapshot) == "split 1 holds the watermark back at 00:00:03.000")
+        press(workbench, "\\why\r")
+        let why = try #require(workbench.model.why)
+        #expect(why.contains("split 1 holds it back at 00:00:03.000 UTC; split 0 is at 00:00:20.000 UTC (17 s ahead). "
+            + "An idle timeout lets a split that stopped writing go; a lagging one catches up as it is read."), "\(why)")
+        try screens.expectScreen(workbench, "why-100x30", width: 100, height: 30)
+        press(workbench, "\u{1b}")
+        #expect(workbench.model.why == nil && workbench.model.running, "Esc closes the box; the query runs on")
+        Thread.sleep(forTimeInterval: 2.2)
+        workbench.drainInbox()
+        let status = WorkbenchView.render(workbench.model, width: 120, height: 30).grid.text.split(separator: "\n").last ?? ""
+        #expect(status.contains("waiting: split 1 holds the watermark back at 00:00:03.000 (\\why)"), "\(status)")
+        finish(workbench, feed)
+    }
 }
