@@ -58,3 +58,32 @@ print(String(format: "key to frame while a query streams (%d rows shown so far):
              streamed, latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
 workbench.handle(.escape)
 workbench.settle()
+
+// 4. A frame with the timeline open: four partitions, 4,000 events kept for it, hopping
+// windows stacked (what a lesson shows), drawn at 200×60.
+let lesson = Engine()
+let teacher = Workbench(engine: lesson)
+teacher.submit("CREATE TABLE clicks (k STRING, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt - INTERVAL '2' SECOND) "
+    + "WITH ('connector' = 'feed', 'format' = 'json', 'splits' = '4');")
+teacher.settle()
+let feed = lesson.feed("clicks")
+teacher.submit("SELECT k, COUNT(*) FROM clicks GROUP BY HOP(rt, INTERVAL '2' SECOND, INTERVAL '10' SECOND), k;")
+for index in 0..<4000 {
+    let millis = index * 25
+    feed.record(#"{"k":"k\#(index % 7)","ts":"2024-01-01 00:\#(String(format: "%02d", millis / 60_000)):\#(String(format: "%02d", millis / 1000 % 60)).\#(String(format: "%03d", millis % 1000))"}"#,
+                split: index % 4)
+}
+feed.drain()
+for key in KeyDecoder.keys("\\timeline\r") { teacher.handle(key) }
+teacher.drainInbox()
+var timelineFrames = 0
+let timelineStarted = DispatchTime.now()
+while milliseconds(timelineStarted) < 2000 {
+    _ = WorkbenchView.render(teacher.model, width: 200, height: 60)
+    timelineFrames += 1
+}
+print(String(format: "full 200×60 frame with the timeline (4 lanes, %d events, %d open windows): %.3f ms (goal ≤ 2 ms)",
+             teacher.model.timeline.snapshot?.events.count ?? 0, teacher.model.timeline.snapshot?.openSpans.count ?? 0,
+             milliseconds(timelineStarted) / Double(timelineFrames)))
+feed.end()
+teacher.settle()

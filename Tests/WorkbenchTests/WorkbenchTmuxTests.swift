@@ -14,6 +14,19 @@ import WeirTestSupport
             try ChildProcess.run("/usr/bin/tmux", arguments, timeoutSeconds: 20).output
         }
 
+        /// Starts the session. Its output goes nowhere: the tmux server it forks would hold a
+        /// pipe open (and a reader waiting for its end) for as long as it lives.
+        func start(_ width: Int, _ height: Int, _ command: String) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+            process.arguments = ["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "sh", "-c", command]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        }
+
         func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
 
         /// The screen for a failure message.
@@ -45,7 +58,7 @@ import WeirTestSupport
         let weir = try weirBinary().path
         let tmux = Tmux()
         let shell = "stty -a > \(folder)/before; \(weir) --data \(folder)/data; echo $? > \(folder)/exit; stty -a > \(folder)/after; sleep 60"
-        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "sh", "-c", shell])
+        try tmux.start(100, 30, shell)
         #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
         // Seed 001's events into the embedded broker, and the topic followed in its pane.
         try tmux.type("\\demo payments 100")
@@ -101,7 +114,7 @@ import WeirTestSupport
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let tmux = Tmux()
-        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", "sh", "-c", "\(try weirBinary().path) --data \(folder)/data; sleep 60"])
+        try tmux.start(100, 30, "\(try weirBinary().path) --data \(folder)/data; sleep 60")
         #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
         try tmux.type("\\tutorial")
         try tmux.press("Enter")
@@ -125,5 +138,39 @@ import WeirTestSupport
         try tmux.press("C-c")
         try tmux.press("C-d")
         #expect(try tmux.waitFor(seconds: 10) { !$0.contains("step 7 of 8") }, "weir quits: \(tmux.shown)")
+    }
+
+    /// `NO_COLOR` leaves attributes (reverse, bold) but no colour; SIGTERM (a `kill` from
+    /// another terminal) ends the workbench with the terminal as it was, cursor shown.
+    @Test func noColourAndSIGTERMLeaveTheTerminalRestored() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tmux-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let tmux = Tmux()
+        let shell = "stty -a > \(folder)/before; NO_COLOR=1 \(try weirBinary().path) --data \(folder)/data; echo $? > \(folder)/exit; stty -a > \(folder)/after; sleep 60"
+        try tmux.start(100, 30, shell)
+        #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
+        // Every SGR sequence on screen: attributes only.
+        let styled = try tmux.run(["capture-pane", "-t", tmux.session, "-p", "-e"])
+        let parameters = styled.matches(of: /\x1b\[([0-9;]*)m/).flatMap { $0.1.split(separator: ";").compactMap { Int($0) } }
+        #expect(parameters.contains(7), "the status bar is reversed")
+        // 39 and 49 are the terminal's own colours (no colour).
+        let colours = parameters.filter { ((30...49).contains($0) && $0 != 39 && $0 != 49) || (90...107).contains($0) }
+        #expect(colours.isEmpty, "colours under NO_COLOR: \(colours)")
+
+        let terminate = Process()
+        terminate.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+        // The shell's children: weir, not the shell that then checks the terminal.
+        let shellProcess = try tmux.run(["display-message", "-t", tmux.session, "-p", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        terminate.arguments = ["-TERM", "-P", shellProcess]
+        try terminate.run()
+        terminate.waitUntilExit()
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: folder + "/after") { usleep(100_000) }
+        #expect(FileManager.default.fileExists(atPath: folder + "/after"), "weir ended on SIGTERM: \(tmux.shown)")
+        let before = try String(contentsOfFile: folder + "/before", encoding: .utf8)
+        let after = try String(contentsOfFile: folder + "/after", encoding: .utf8)
+        #expect(before == after, "the terminal's modes were not restored")
+        #expect(try tmux.run(["display-message", "-t", tmux.session, "-p", "#{cursor_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "1",
+                "the cursor is shown again")
     }
 }
