@@ -22,6 +22,11 @@ public struct ResultsModel: Sendable {
     public private(set) var log: [Entry] = []
     /// The rows the changes amount to (the table view).
     public private(set) var table: [Entry] = []
+    /// Where each row of `table` is, by its cells (rows may repeat): a -U or -D finds its row
+    /// without a scan of the table.
+    private var positions: [[String]: [Int]] = [:]
+    /// Rows a -U marked, waiting for their +U.
+    private var awaitingUpdate: [Int] = []
     public var state = ""
     public var statistics: [String: Int64] = [:]
     /// The first row shown, and the first column (horizontal scroll).
@@ -42,6 +47,8 @@ public struct ResultsModel: Sendable {
         view = changelog ? .table : .append
         log = []
         table = []
+        positions = [:]
+        awaitingUpdate = []
         top = 0
         left = 0
         follow = true
@@ -57,23 +64,45 @@ public struct ResultsModel: Sendable {
             log.append(Entry(kind: kind, cells: cells))
             switch kind ?? .insert {
             case .insert:
-                table.append(Entry(kind: nil, cells: cells))
-            case .updateBefore, .delete:
-                if let index = table.lastIndex(where: { $0.cells == cells }) {
-                    if kind == .delete { table.remove(at: index) } else { table[index].kind = .updateBefore }
+                append(cells)
+            case .updateBefore:
+                if let index = positions[cells]?.last(where: { table[$0].kind != .updateBefore }) {
+                    table[index].kind = .updateBefore
+                    awaitingUpdate.append(index)
+                }
+            case .delete:
+                if let index = positions[cells]?.last(where: { table[$0].kind != .updateBefore }) {
+                    table.remove(at: index)
+                    // Rows after it moved up one: their positions are counted again.
+                    awaitingUpdate = awaitingUpdate.map { $0 > index ? $0 - 1 : $0 }
+                    reindex()
                 }
             case .updateAfter:
                 // The row the -U before it marked is updated in place, its changed cells noted.
-                if let index = table.lastIndex(where: { $0.kind == .updateBefore }) {
+                if let index = awaitingUpdate.popLast() {
                     let old = table[index].cells
+                    positions[old]?.removeAll { $0 == index }
+                    if positions[old]?.isEmpty == true { positions[old] = nil }
                     table[index] = Entry(kind: nil, cells: cells, changed: Set(cells.indices.filter { $0 >= old.count || old[$0] != cells[$0] }))
+                    positions[cells, default: []].append(index)
+                    positions[cells]!.sort()
                 } else {
-                    table.append(Entry(kind: nil, cells: cells))
+                    append(cells)
                 }
             }
         }
         // Keep memory bounded on endless streams: the newest 100,000 changes.
         if log.count > 120_000 { log.removeFirst(log.count - 100_000) }
+    }
+
+    private mutating func append(_ cells: [String]) {
+        table.append(Entry(kind: nil, cells: cells))
+        positions[cells, default: []].append(table.count - 1)
+    }
+
+    private mutating func reindex() {
+        positions = [:]
+        for (index, entry) in table.enumerated() { positions[entry.cells, default: []].append(index) }
     }
 
     /// The rows of the current view.

@@ -188,3 +188,34 @@ import Testing
         finish(workbench, feed)
     }
 }
+
+/// The results' table view over a long changelog: a GROUP BY's counts (+I for a new key,
+/// -U/+U for each further row, -D now and then) end as the table the changes amount to.
+@Suite struct ChangelogTableTests {
+    @Test func manyKeysUpdatedAndDeletedEndAsTheirTable() {
+        var random = SystemRandomNumberGenerator()
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        var model = ResultsModel()
+        model.begin(columns: ["k", "n"], changelog: true)
+        for _ in 0..<20_000 {
+            let key = "k\(Int.random(in: 0..<2_000, using: &random))"
+            if let count = counts[key] {
+                if Int.random(in: 0..<20, using: &random) == 0 {
+                    model.add([[key, "\(count)"]], kinds: [.delete])
+                    counts[key] = nil
+                    order.removeAll { $0 == key }
+                } else {
+                    model.add([[key, "\(count)"], [key, "\(count + 1)"]], kinds: [.updateBefore, .updateAfter])
+                    counts[key] = count + 1
+                }
+            } else {
+                model.add([[key, "1"]], kinds: [.insert])
+                counts[key] = 1
+                order.append(key)
+            }
+        }
+        #expect(model.table.map(\.cells) == order.map { [$0, "\(counts[$0]!)"] })
+        #expect(model.table.allSatisfy { $0.kind == nil })
+    }
+}
