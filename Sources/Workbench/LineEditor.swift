@@ -4,13 +4,28 @@ import TerminalKit
 /// The input pane's text: several lines, a cursor, emacs keys, and a history of submitted
 /// statements (Up/Down when the cursor is on the first/last line; Ctrl-R searches back).
 public struct LineEditor: Sendable, Equatable {
-    public private(set) var lines: [[Character]] = [[]]
-    public private(set) var row = 0
-    public private(set) var column = 0
+    // Set in this file and in its vi keys (LineEditor+Vi.swift).
+    public internal(set) var lines: [[Character]] = [[]]
+    public internal(set) var row = 0
+    public internal(set) var column = 0
     public private(set) var history: [String] = []
     private var historyIndex: Int?
     private var draft: String = ""
-    private var killRing: [Character] = []
+    var killRing: [Character] = []
+    /// vi keys (`set editing-mode vi` in inputrc, or `\\editing-mode vi`) instead of emacs keys.
+    public var viKeys = false
+    /// In vi keys: command mode (after Esc), where letters move and edit instead of typing.
+    public internal(set) var viCommandMode = false
+    /// A vi operator (d, c) waiting for its motion, and the text before the last vi change (u).
+    var viPending: Character?
+    var viUndo: Saved?
+
+    /// The text and the cursor, as vi's undo keeps them.
+    struct Saved: Equatable, Sendable {
+        var lines: [[Character]]
+        var row: Int
+        var column: Int
+    }
 
     public init(history: [String] = []) {
         self.history = history
@@ -44,6 +59,9 @@ public struct LineEditor: Sendable, Equatable {
         row = 0
         column = 0
         historyIndex = nil
+        // A new statement starts in insert mode, as readline's vi mode does.
+        viCommandMode = false
+        viPending = nil
         return submitted
     }
 
@@ -68,6 +86,7 @@ public struct LineEditor: Sendable, Equatable {
 
     /// Handles an editing key; false when the key is not an editing key.
     public mutating func handle(_ key: Key) -> Bool {
+        if viKeys, viCommandMode { return handleViCommand(key) }
         switch key {
         case let .character(character): insert(character)
         case .backspace, .control("h"):
@@ -120,7 +139,7 @@ public struct LineEditor: Sendable, Equatable {
         return true
     }
 
-    private mutating func recall(_ step: Int) {
+    mutating func recall(_ step: Int) {
         guard !history.isEmpty else { return }
         if historyIndex == nil {
             guard step < 0 else { return }

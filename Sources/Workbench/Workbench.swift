@@ -30,7 +30,7 @@ public final class Workbench: @unchecked Sendable {
     /// Topics, tails, produce, groups and demos (nil without a broker).
     private let kafka: KafkaServices?
 
-    public init(engine: Engine, brokerAddress: String = "", historyFile: String? = nil) {
+    public init(engine: Engine, brokerAddress: String = "", historyFile: String? = nil, viKeys: Bool = false) {
         self.engine = engine
         self.historyFile = historyFile
         model.brokerAddress = brokerAddress
@@ -40,6 +40,7 @@ public final class Workbench: @unchecked Sendable {
             // Entries are separated by a line holding only "\u{1E}" (statements span lines).
             model.editor = LineEditor(history: saved.components(separatedBy: "\n\u{1E}\n").filter { !$0.isEmpty })
         }
+        model.editor.viKeys = viKeys
         model.note("Weir — \(brokerAddress.isEmpty ? "" : "broker at \(brokerAddress); ")type SQL ending in ; and press Enter. F1 for help.")
     }
 
@@ -91,6 +92,8 @@ public final class Workbench: @unchecked Sendable {
         case .function(5): model.inputHeight = max(3, model.inputHeight - 1)
         case .function(6): model.inputHeight = min(20, model.inputHeight + 1)
         case .escape, .control("c"):
+            // In vi keys, Esc in the input is command mode first; pressed again, it stops the query.
+            if key == .escape, model.focus == .input, model.editor.enterViCommandMode() { return }
             if model.running {
                 stopRunning()
             } else if key == .control("c") {
@@ -343,6 +346,10 @@ public final class Workbench: @unchecked Sendable {
             let partitions = words.count > 3 ? Int32(words[3]) : nil
             if words.count > 3, partitions == nil || partitions! < 1 { return model.note("error: \\demo NAME RATE PARTITIONS, a number of partitions") }
             kafka!.startDemo(stream, rate: words.count > 2 ? Double(words[2]) : nil, count: nil, partitions: partitions)
+        case "editing-mode":
+            guard words.count == 2, ["vi", "emacs"].contains(words[1]) else { return model.note("\\editing-mode vi|emacs") }
+            model.editor.viKeys = words[1] == "vi"
+            model.note("\(words[1]) keys\(words[1] == "vi" ? ": Esc for command mode, i to insert" : "")")
         case "tutorial":
             switch words.count > 1 ? words[1] : "" {
             case "stop":

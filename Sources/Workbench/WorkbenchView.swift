@@ -278,7 +278,8 @@ public enum WorkbenchView {
     }
 
     static func drawInput(_ model: SessionModel, into grid: inout CellGrid, area: Rect) -> (x: Int, y: Int)? {
-        let title = model.historySearch.map { "history search: \($0)" } ?? "SQL — Enter runs a statement ending in ;  (\\help)"
+        let mode = !model.editor.viKeys ? "" : model.editor.viCommandMode ? " [vi command]" : " [vi insert]"
+        let title = model.historySearch.map { "history search: \($0)" } ?? "SQL\(mode) — Enter runs a statement ending in ;  (\\help)"
         grid.box(area, title: title, style: model.focus == .input ? focused : border)
         let inner = area.inner
         guard !inner.isEmpty else { return nil }
@@ -300,7 +301,7 @@ public enum WorkbenchView {
         "Keys",
         "  Enter, Ctrl-J   run the statement (it ends with ;), a new line",
         "  Up/Down         history (on the first/last line); Ctrl-R searches it",
-        "  Ctrl-A/E/K/U/W/Y  line editing, as in emacs",
+        "  Ctrl-A/E/K/U/W/Y  line editing, as in emacs (vi keys: \\editing-mode vi, or inputrc)",
         "  Esc, Ctrl-C     stop the running query",
         "  Tab, Shift-Tab  focus input / results; Tab after a word completes it",
         "  PgUp/PgDn, arrows  scroll the results (arrows: focus on results)",
