@@ -38,6 +38,8 @@ public struct ResultsModel: Sendable {
     public var selected: Int?
     /// Rows per second arriving now (while a query runs).
     public var rate = 0
+    /// Rows the pane showed in the last frame: scrolling up from the newest starts there.
+    public var page = 10
 
     public init() {}
 

@@ -189,10 +189,10 @@ public final class Workbench: @unchecked Sendable {
 
     private func scroll(_ rows: Int) {
         var results = model.results
-        if results.follow { results.top = max(0, results.rows.count - 10) }
+        if results.follow { results.top = max(0, results.rows.count - results.page) }
         results.follow = false
         results.top = max(0, min(results.rows.count - 1, results.top + rows))
-        if rows > 0, results.top >= results.rows.count - 10 { results.follow = true }
+        if rows > 0, results.top >= results.rows.count - results.page { results.follow = true }
         model.results = results
     }
 
@@ -581,6 +581,7 @@ public final class Workbench: @unchecked Sendable {
             drainInbox()
             let size = terminal.size
             let frame = WorkbenchView.render(model, width: size.width, height: size.height)
+            if frame.resultRows > 0 { model.results.page = frame.resultRows }
             terminal.draw(frame.grid, cursor: frame.cursor)
         }
         stopRunning()

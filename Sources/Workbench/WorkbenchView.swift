@@ -13,17 +13,20 @@ public enum WorkbenchView {
     static let error = Style(foreground: .red, bold: true)
 
     /// The screen, and where the cursor goes.
-    public static func render(_ model: SessionModel, width: Int, height: Int) -> (grid: CellGrid, cursor: (x: Int, y: Int)?) {
+    /// The screen, where the cursor goes, and how many result rows the results pane shows
+    /// (what scrolling from the newest rows starts from).
+    public static func render(_ model: SessionModel, width: Int, height: Int) -> (grid: CellGrid, cursor: (x: Int, y: Int)?, resultRows: Int) {
         var grid = CellGrid(width: width, height: height)
         guard width >= 20, height >= 8 else {
             grid.put("weir: the terminal is too small", x: 0, y: 0)
-            return (grid, nil)
+            return (grid, nil, 0)
         }
+        var resultRows = 0
         let (main, statusRow) = grid.bounds.splitBottom(1)
         drawStatus(model, into: &grid, row: statusRow.y)
         var cursor: (x: Int, y: Int)?
         if model.zoomed {
-            drawResults(model, into: &grid, area: main)
+            resultRows = drawResults(model, into: &grid, area: main)
         } else {
             var (upper, input) = main.splitBottom(min(max(3, model.inputHeight), main.height - 4))
             if let tutorial = model.tutorial, upper.height >= 12 {
@@ -47,21 +50,21 @@ public enum WorkbenchView {
                     upper = top
                     drawTopic(tail, lit: litRecords(model), into: &grid, area: middle)
                 }
-                drawResults(model, into: &grid, area: upper)
+                resultRows = drawResults(model, into: &grid, area: upper)
                 TimelineView.draw(model.timeline, into: &grid, area: bottom, focused: model.focus == .timeline)
             } else if let tail = model.tail, resultsArea.height >= 10 {
                 let (top, bottom) = resultsArea.splitTop(resultsArea.height / 2)
-                drawResults(model, into: &grid, area: top)
+                resultRows = drawResults(model, into: &grid, area: top)
                 drawTopic(tail, lit: [], into: &grid, area: bottom)
             } else {
-                drawResults(model, into: &grid, area: resultsArea)
+                resultRows = drawResults(model, into: &grid, area: resultsArea)
             }
             cursor = drawInput(model, into: &grid, area: input)
         }
         if model.detailVisible { drawDetail(model.results, into: &grid, area: main) }
         if let why = model.why { drawWhy(why, into: &grid, area: main) }
         if model.helpVisible { drawHelp(top: model.helpTop, into: &grid, area: main) }
-        return (grid, model.helpVisible || model.detailVisible || model.why != nil ? nil : cursor)
+        return (grid, model.helpVisible || model.detailVisible || model.why != nil ? nil : cursor, resultRows)
     }
 
     // MARK: Panes
@@ -119,12 +122,14 @@ public enum WorkbenchView {
         }
     }
 
-    static func drawResults(_ model: SessionModel, into grid: inout CellGrid, area: Rect) {
+    /// Returns how many rows of the table it shows.
+    @discardableResult
+    static func drawResults(_ model: SessionModel, into grid: inout CellGrid, area: Rect) -> Int {
         let results = model.results
         let title = results.columns.isEmpty ? "Results" : "Results — \(results.view.rawValue) view, \(results.rows.count) rows\(results.state.isEmpty ? "" : ", " + results.state)"
         grid.box(area, title: title, style: model.focus == .results ? focused : border)
         let inner = area.inner
-        guard !inner.isEmpty else { return }
+        guard !inner.isEmpty else { return 0 }
         // The newest messages, wrapped to the pane, take its bottom (all of it when there are no rows).
         let wrapped = model.messages.suffix(inner.height).flatMap { wrap($0, to: inner.width) }
         let messageRows = results.columns.isEmpty ? inner.height : min(4, max(1, inner.height / 4))
@@ -133,8 +138,9 @@ public enum WorkbenchView {
             let style = line.error ? error : Style.plain
             grid.put(line.text, x: messageArea.x, y: messageArea.y + offset, style: style, limit: messageArea.width)
         }
-        guard !results.columns.isEmpty, tableArea.height >= 2 else { return }
+        guard !results.columns.isEmpty, tableArea.height >= 2 else { return 0 }
         drawTable(results, into: &grid, area: tableArea)
+        return tableArea.height - 1
     }
 
     /// The tailed records that fed the picked result row: in its window's time (the timeline's

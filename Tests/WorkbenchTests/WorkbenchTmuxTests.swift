@@ -140,9 +140,10 @@ import WeirTestSupport
         #expect(try tmux.waitFor(seconds: 10) { !$0.contains("step 7 of 8") }, "weir quits: \(tmux.shown)")
     }
 
-    /// `NO_COLOR` leaves attributes (reverse, bold) but no colour; SIGTERM (a `kill` from
-    /// another terminal) ends the workbench with the terminal as it was, cursor shown.
-    @Test func noColourAndSIGTERMLeaveTheTerminalRestored() async throws {
+    /// `NO_COLOR` leaves attributes (reverse, bold) but no colour; the mouse wheel scrolls
+    /// the results; SIGTERM (a `kill` from another terminal) ends the workbench with the
+    /// terminal as it was, cursor shown.
+    @Test func noColourMouseWheelAndSIGTERM() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tmux-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -157,6 +158,20 @@ import WeirTestSupport
         // 39 and 49 are the terminal's own colours (no colour).
         let colours = parameters.filter { ((30...49).contains($0) && $0 != 39 && $0 != 49) || (90...107).contains($0) }
         #expect(colours.isEmpty, "colours under NO_COLOR: \(colours)")
+
+        // The mouse wheel scrolls the results: xterm's wheel-up report, twice, is six rows up.
+        try tmux.type("CREATE TABLE n (x INT) WITH ('connector' = 'datagen', 'number-of-rows' = '100', 'fields.x.kind' = 'sequence', "
+            + "'fields.x.start' = '1', 'fields.x.end' = '100');")
+        try tmux.press("Enter")
+        try tmux.type("SELECT x FROM n;")
+        try tmux.press("Enter")
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("100 rows, finished") }, "\(tmux.shown)")
+        func firstRow() throws -> Int? {
+            try tmux.screen().split(separator: "\n").dropFirst(2).first.flatMap { Int($0.dropFirst().prefix { $0.isNumber }) }
+        }
+        let newest = try #require(try firstRow())
+        try tmux.type("\u{1b}[M`++\u{1b}[M`++")
+        #expect(try tmux.waitFor(seconds: 5) { _ in (try? firstRow()) == newest - 6 }, "\(tmux.shown)")
 
         let terminate = Process()
         terminate.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
