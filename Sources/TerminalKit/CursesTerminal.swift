@@ -14,6 +14,7 @@ public final class CursesTerminal {
 
     public init() {
         setlocale(LC_ALL, "")
+        CrashRestore.install()
         initscr()
         raw()
         noecho()
@@ -36,6 +37,7 @@ public final class CursesTerminal {
         guard !ended else { return }
         ended = true
         endwin()
+        CrashRestore.uninstall()
     }
 
     public var size: (width: Int, height: Int) { (Int(weir_curses_columns()), Int(weir_curses_lines())) }
@@ -128,6 +130,49 @@ public final class CursesTerminal {
         case 0x1B: return .escape
         case 0x01...0x1A: return .control(Character(Unicode.Scalar(scalar.value + 0x60)!))
         default: return .character(Character(scalar))
+        }
+    }
+}
+
+/// A crash (a trap, a bad access, an abort) while curses owns the terminal would leave it raw,
+/// without echo and on the alternate screen. Before the process dies, these handlers put
+/// back the modes saved before curses started and leave the alternate screen, using only
+/// calls a signal handler may make (tcsetattr, write); then the handler that was there before
+/// (Swift's backtracer, which prints where it crashed) gets the signal.
+enum CrashRestore {
+    nonisolated(unsafe) static var saved = termios()
+    nonisolated(unsafe) static var installed = false
+    nonisolated(unsafe) static var previous: [Int32: sigaction] = [:]
+    static let signals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
+
+    static func install() {
+        guard isatty(STDIN_FILENO) == 1, tcgetattr(STDIN_FILENO, &saved) == 0 else { return }
+        for signal in signals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in
+                if CrashRestore.installed {
+                    _ = tcsetattr(STDIN_FILENO, TCSANOW, &CrashRestore.saved)
+                    // Leave the alternate screen, show the cursor, reset attributes.
+                    let reset: StaticString = "\u{1b}[?1049l\u{1b}[?25h\u{1b}[0m\r\n"
+                    _ = write(STDOUT_FILENO, reset.utf8Start, reset.utf8CodeUnitCount)
+                }
+                // The handler from before (read-only here: the table was filled before any signal).
+                if var earlier = CrashRestore.previous[number] { sigaction(number, &earlier, nil) } else { Foundation.signal(number, SIG_DFL) }
+                raise(number)
+            }
+            var earlier = sigaction()
+            sigaction(signal, &action, &earlier)
+            previous[signal] = earlier
+        }
+        installed = true
+    }
+
+    static func uninstall() {
+        guard installed else { return }
+        installed = false
+        for (signal, earlier) in previous {
+            var action = earlier
+            sigaction(signal, &action, nil)
         }
     }
 }

@@ -188,4 +188,31 @@ import WeirTestSupport
         #expect(try tmux.run(["display-message", "-t", tmux.session, "-p", "#{cursor_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "1",
                 "the cursor is shown again")
     }
+
+    /// A crash (here a SIGSEGV from outside) still leaves the terminal's modes as they were
+    /// and the cursor shown: the handlers put them back before the process dies.
+    @Test func aCrashStillRestoresTheTerminal() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tmux-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let tmux = Tmux()
+        // Without Swift's backtracer (which would get the signal after Weir's handler and write
+        // every thread's stack to the log, slowly in a debug build): the default, death.
+        try tmux.start(100, 30, "stty -a > \(folder)/before; SWIFT_BACKTRACE=enable=no \(try weirBinary().path) --data \(folder)/data; "
+            + "echo $? > \(folder)/exit; stty -a > \(folder)/after; sleep 60")
+        #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
+        let crash = Process()
+        crash.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+        crash.arguments = ["-SEGV", "-P", try tmux.run(["display-message", "-t", tmux.session, "-p", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)]
+        try crash.run()
+        crash.waitUntilExit()
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: folder + "/after") { usleep(100_000) }
+        let status = try String(contentsOfFile: folder + "/exit", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(status == "139", "weir died of the signal (128 + 11)")
+        #expect(try String(contentsOfFile: folder + "/before", encoding: .utf8) == String(contentsOfFile: folder + "/after", encoding: .utf8),
+                "the terminal's modes were not restored")
+        #expect(try tmux.run(["display-message", "-t", tmux.session, "-p", "#{cursor_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        #expect(try tmux.run(["display-message", "-t", tmux.session, "-p", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0",
+                "back from the alternate screen")
+    }
 }
