@@ -26,7 +26,12 @@ public enum WorkbenchView {
         drawStatus(model, into: &grid, row: statusRow.y)
         var cursor: (x: Int, y: Int)?
         if model.zoomed {
-            resultRows = drawResults(model, into: &grid, area: main)
+            // The focused pane takes the screen: the timeline when it has the focus, else the results.
+            if model.focus == .timeline, model.timeline.visible, model.timeline.snapshot != nil {
+                TimelineView.draw(model.timeline, into: &grid, area: main, focused: true)
+            } else {
+                resultRows = drawResults(model, into: &grid, area: main)
+            }
         } else {
             var (upper, input) = main.splitBottom(min(max(3, model.inputHeight), main.height - 4))
             if let tutorial = model.tutorial, upper.height >= 12 {
@@ -311,7 +316,7 @@ public enum WorkbenchView {
         "  Esc, Ctrl-C     stop the running query",
         "  Tab, Shift-Tab  focus input / results; Tab after a word completes it",
         "  PgUp/PgDn, arrows  scroll the results (arrows: focus on results)",
-        "  F2, F3          results view (table, changelog, append); zoom",
+        "  F2, F3          results view (table, changelog, append); zoom the focused pane",
         "  F5, F6          a smaller / larger input pane",
         "  F7, F8          a replay: pause and resume, one event on",
         "  Up/Down, Enter  on results: pick a row (lights its events), show it whole",

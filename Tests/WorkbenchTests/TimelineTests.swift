@@ -111,6 +111,11 @@ import Testing
         let (workbench, feed) = running("SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;", Self.tumbleEvents)
         press(workbench, "\t\t")
         #expect(workbench.model.focus == .timeline)
+        // F3 zooms the focused pane: the timeline takes the screen.
+        press(workbench, "\u{1b}OR")
+        #expect(WorkbenchView.render(workbench.model, width: 100, height: 30).grid.text.hasPrefix("┌─ Timeline — tumbling 5 s"))
+        press(workbench, "\u{1b}OR")
+        #expect(!workbench.model.zoomed)
         press(workbench, "\u{1b}[D") // Left: a quarter of the pane back
         let snapshot = try #require(workbench.model.timeline.snapshot)
         #expect(!workbench.model.timeline.following)
