@@ -316,7 +316,7 @@ public enum WorkbenchView {
         "  Esc, Ctrl-C     stop the running query",
         "  Tab, Shift-Tab  focus input / results; Tab after a word completes it",
         "  PgUp/PgDn, arrows  scroll the results (arrows: focus on results)",
-        "  F2, F3          results view (table, changelog, append); zoom the focused pane",
+        "  F2, F3          view: table, changelog, append; zoom the focused pane",
         "  F5, F6          a smaller / larger input pane",
         "  F7, F8          a replay: pause and resume, one event on",
         "  Up/Down, Enter  on results: pick a row (lights its events), show it whole",
