@@ -28,6 +28,9 @@ public final class Engine: @unchecked Sendable {
     public var dataDirectory: String?
     /// Start jobs afresh, ignoring (and removing) their checkpoints (`--fresh`).
     public var ignoreCheckpoints = false
+    /// Queries and jobs keep what the workbench's timeline draws (their events and window
+    /// spans); off for `weir -f`, where nobody looks and every record would pay for it.
+    public var keepsTimeline = false
 
     public init() {}
 
@@ -122,7 +125,7 @@ public final class Engine: @unchecked Sendable {
         case let .query(query):
             let node = try Planner(catalog: catalog).plan(query)
             // Notes of the sources (where a Kafka read starts) reach the one watching, on this thread.
-            let progress = JobProgress()
+            let progress = JobProgress(keepsTimeline: keepsTimeline)
             nonisolated(unsafe) let watcher = writer
             progress.onNote = { note in watcher.message(note) }
             // The query's own signal: its LIMIT ends it, not the session (Ctrl-C reaches it through the parent).
@@ -289,7 +292,7 @@ public final class Engine: @unchecked Sendable {
             "INSERT INTO \(insert.table)\(insert.columns.isEmpty ? "" : " (" + insert.columns.map(\.name).joined(separator: ", ") + ")") \(insert.query)"
         }.joined(separator: ";\n")
         let name = catalog.settings["pipeline.name"] ?? statement
-        let progress = JobProgress()
+        let progress = JobProgress(keepsTimeline: keepsTimeline)
         let jobStop = StopSignal(parent: stop)
         var interval: Int64?
         if let text = catalog.settings["execution.checkpointing.interval"], dataDirectory != nil {

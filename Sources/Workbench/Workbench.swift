@@ -32,6 +32,8 @@ public final class Workbench: @unchecked Sendable {
 
     public init(engine: Engine, brokerAddress: String = "", historyFile: String? = nil, viKeys: Bool = false) {
         self.engine = engine
+        // The timeline may be opened at any time: the session's queries keep what it draws.
+        engine.keepsTimeline = true
         self.historyFile = historyFile
         model.brokerAddress = brokerAddress
         kafka = brokerAddress.isEmpty ? nil : KafkaServices(bootstrap: brokerAddress, inbox: inbox)

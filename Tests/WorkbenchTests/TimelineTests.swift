@@ -151,7 +151,7 @@ import Testing
     /// The topic pane lights the records of the picked row's window whose JSON agrees with the
     /// row's key columns.
     @Test func theTopicPaneLightsTheRecordsThatFedTheRow() {
-        let progress = JobProgress()
+        let progress = JobProgress(keepsTimeline: true)
         progress.splits([SplitState(name: "clicks-0", watermark: nil, idle: false, ended: false),
                          SplitState(name: "clicks-1", watermark: nil, idle: false, ended: false)])
         progress.events([TimelineEvent(split: 0, offset: 0, time: 1_000_000, late: false), TimelineEvent(split: 1, offset: 0, time: 2_000_000, late: false),

@@ -144,7 +144,7 @@ struct FeedSource: SourceRunner {
                         assemblers[split] = assembler
                         defer { positions[split, default: 0] += 1 }
                         splits.active(split)
-                        if let column = table.watermark?.column, let time = row[column].timestampMicros {
+                        if progress?.keepsTimeline == true, let column = table.watermark?.column, let time = row[column].timestampMicros {
                             progress?.events([TimelineEvent(split: split, offset: positions[split, default: 0], time: time, late: false)])
                         }
                         try emitter.add(row)

@@ -312,7 +312,7 @@ private struct PartitionReader {
         let now = DispatchTime.now()
         // Event times for the timeline pane, handed over once per poll.
         var timeline: [TimelineEvent] = []
-        let rowtime = source.progress == nil ? nil : table.watermark?.column
+        let rowtime = source.progress?.keepsTimeline == true ? table.watermark?.column : nil
         defer { source.progress?.events(timeline) }
         // Records come in runs of one partition: its split is looked up once per run.
         var current: (topic: String, partition: Int32, split: Int?, end: Int64)?

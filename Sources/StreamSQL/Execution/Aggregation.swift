@@ -283,6 +283,10 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
 
     private func report(fired: [WindowSpan] = []) {
         guard let progress else { return }
+        let sessionEnds = sessions.values.compactMap { $0.map(\.end).min() }
+        let open = windows.values.reduce(0) { $0 + $1.count } + sessions.values.reduce(0) { $0 + $1.count }
+        progress.windows(open: open, nextEnd: (Array(windows.keys) + sessionEnds).min(), late: lateRows)
+        guard progress.keepsTimeline else { return }
         var spans: [WindowSpan] = []
         for (end, keys) in windows { if let span = span(end: end, keys) { spans.append(span) } }
         // Sessions are per key: the timeline shows at most a few hundred.
@@ -293,9 +297,6 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             }
         }
         progress.windowSpans(open: spans.sorted { ($0.start, $0.end) < ($1.start, $1.end) }, fired: fired)
-        let sessionEnds = sessions.values.compactMap { $0.map(\.end).min() }
-        let open = windows.values.reduce(0) { $0 + $1.count } + sessions.values.reduce(0) { $0 + $1.count }
-        progress.windows(open: open, nextEnd: (Array(windows.keys) + sessionEnds).min(), late: lateRows)
     }
 
     private func span(end: Int64, _ keys: [Row: (start: Int64, accumulators: [Accumulator])]) -> WindowSpan? {
@@ -379,7 +380,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         currentWatermark = time
         // The windows this watermark closes, for the timeline (read before they are emitted and forgotten).
         var firing: [WindowSpan] = []
-        if progress != nil {
+        if progress?.keepsTimeline == true {
             firing = windows.filter { $0.key - 1000 <= time }.compactMap { span(end: $0.key, $0.value) }
             for (key, list) in sessions {
                 for session in list where session.end - 1000 <= time {

@@ -24,8 +24,13 @@ public final class JobProgress: @unchecked Sendable {
     static let eventLimit = 4000
     /// Called with each note as it is made (the CLI prints them); set before the job starts.
     var onNote: (@Sendable (String) -> Void)?
+    /// Whether the query keeps what a timeline draws (events, window spans with their running
+    /// aggregates): the workbench's queries do; `weir -f` does not pay for it.
+    let keepsTimeline: Bool
 
-    init() {}
+    init(keepsTimeline: Bool = false) {
+        self.keepsTimeline = keepsTimeline
+    }
 
     func read(_ count: Int) {
         lock.lock()
@@ -60,7 +65,7 @@ public final class JobProgress: @unchecked Sendable {
 
     /// Rows' event times as their source read them, a batch at a time (the timeline pane plots these).
     func events(_ batch: [TimelineEvent]) {
-        guard !batch.isEmpty else { return }
+        guard keepsTimeline, !batch.isEmpty else { return }
         lock.lock()
         events.append(contentsOf: batch.suffix(Self.eventLimit))
         if events.count > Self.eventLimit + 500 { events.removeFirst(events.count - Self.eventLimit) }
@@ -69,6 +74,7 @@ public final class JobProgress: @unchecked Sendable {
 
     /// A row dropped as late (the timeline marks where it would have landed).
     func late(time: Int64) {
+        guard keepsTimeline else { return }
         lock.lock()
         events.append(TimelineEvent(split: -1, offset: -1, time: time, late: true))
         lock.unlock()
