@@ -8,6 +8,12 @@ import WeirTestSupport
 @Suite(.serialized, .loadSensitive, .timeLimit(.minutes(5))) struct WorkbenchTmuxTests {
     final class Tmux {
         let session = "weir-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        /// A folder of the test's own (weir's --data, stty's files), removed with the session.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tmux-\(UUID().uuidString)").path
+
+        init() throws {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
 
         @discardableResult
         func run(_ arguments: [String]) throws -> String {
@@ -48,15 +54,16 @@ import WeirTestSupport
             return condition(try screen())
         }
 
-        deinit { _ = try? run(["kill-session", "-t", session]) }
+        deinit {
+            _ = try? run(["kill-session", "-t", session])
+            try? FileManager.default.removeItem(atPath: folder)
+        }
     }
 
     @Test func paymentsWindowsLiveResizeAndARestoredTerminal() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tmux-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let weir = try weirBinary().path
-        let tmux = Tmux()
+        let tmux = try Tmux()
+        let folder = tmux.folder
         let shell = "stty -a > \(folder)/before; \(weir) --data \(folder)/data; echo $? > \(folder)/exit; stty -a > \(folder)/after; sleep 60"
         try tmux.start(100, 30, shell)
         #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
@@ -110,10 +117,8 @@ import WeirTestSupport
     /// ready, Enter runs it, and the lesson moves on when the demo, the table, the window's
     /// first rows, the timeline and a dropped late event have happened.
     @Test func theTutorialsFirstSteps() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tmux-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let tmux = Tmux()
+        let tmux = try Tmux()
+        let folder = tmux.folder
         try tmux.start(100, 30, "\(try weirBinary().path) --data \(folder)/data; sleep 60")
         #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
         try tmux.type("\\tutorial")
@@ -144,10 +149,8 @@ import WeirTestSupport
     /// the results; SIGTERM (a `kill` from another terminal) ends the workbench with the
     /// terminal as it was, cursor shown.
     @Test func noColourMouseWheelAndSIGTERM() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tmux-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let tmux = Tmux()
+        let tmux = try Tmux()
+        let folder = tmux.folder
         let shell = "stty -a > \(folder)/before; NO_COLOR=1 \(try weirBinary().path) --data \(folder)/data; echo $? > \(folder)/exit; stty -a > \(folder)/after; sleep 60"
         try tmux.start(100, 30, shell)
         #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
@@ -192,10 +195,8 @@ import WeirTestSupport
     /// A crash (here a SIGSEGV from outside) still leaves the terminal's modes as they were
     /// and the cursor shown: the handlers put them back before the process dies.
     @Test func aCrashStillRestoresTheTerminal() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tmux-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let tmux = Tmux()
+        let tmux = try Tmux()
+        let folder = tmux.folder
         // Without Swift's backtracer (which would get the signal after Weir's handler and write
         // every thread's stack to the log, slowly in a debug build): the default, death.
         try tmux.start(100, 30, "stty -a > \(folder)/before; SWIFT_BACKTRACE=enable=no \(try weirBinary().path) --data \(folder)/data; "

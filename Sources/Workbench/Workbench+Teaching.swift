@@ -1,0 +1,94 @@
+import StreamSQL
+import TerminalKit
+
+/// The workbench's teaching tools: the timeline's keys (scroll, zoom, follow, pick an event)
+/// and a result row's window, `\replay`, and the guided `\tutorial`'s progress.
+extension Workbench {
+    /// Keys on the timeline: scroll and zoom the time axis, follow, pick an event. False for a
+    /// key it does not take (which then goes to the input).
+    func handleTimeline(_ key: Key) -> Bool {
+        guard let snapshot = model.timeline.snapshot else { return false }
+        let span = TimelineView.span(snapshot, zoom: model.timeline.zoom)
+        switch key {
+        case .left, .right:
+            let center = TimelineView.center(model.timeline, snapshot)
+            model.timeline.center = center + (key == .left ? -span / 4 : span / 4)
+        case .character("+"), .character("="):
+            model.timeline.zoom = max(-8, model.timeline.zoom - 1)
+        case .character("-"):
+            model.timeline.zoom = min(8, model.timeline.zoom + 1)
+        case .character("f"), .end:
+            model.timeline.center = nil
+            model.timeline.selected = nil
+        case .up, .down:
+            pickEvent(key == .down ? 1 : -1, snapshot)
+        default:
+            model.focus = .input
+            return false
+        }
+        return true
+    }
+
+    /// Picks the next (or previous) event in event time and brings it into view.
+    private func pickEvent(_ step: Int, _ snapshot: JobProgress.Snapshot) {
+        let events = snapshot.events.filter { !$0.late }.sorted { ($0.time, $0.split, $0.offset) < ($1.time, $1.split, $1.offset) }
+        guard !events.isEmpty else { return model.note("no events on the timeline yet") }
+        let current = model.timeline.selected.flatMap { picked in events.firstIndex { $0.split == picked.split && $0.offset == picked.offset } }
+        // The first pick starts from the newest event going back, or the oldest going forward.
+        let index = current.map { max(0, min(events.count - 1, $0 + step)) } ?? (step < 0 ? events.count - 1 : 0)
+        let event = events[index]
+        model.timeline.selected = EventPosition(split: event.split, offset: event.offset)
+        let span = TimelineView.span(snapshot, zoom: model.timeline.zoom)
+        if abs(event.time - TimelineView.center(model.timeline, snapshot)) > span * 2 / 5 { model.timeline.center = event.time }
+    }
+
+    /// The window [start, end) of a result row: its first two timestamps, start before end
+    /// (window_start and window_end, or TUMBLE_START and TUMBLE_END, wherever they are).
+    static func window(of cells: [String]) -> Range<Int64>? {
+        let times = cells.compactMap(EventTimeText.micros)
+        guard times.count >= 2, times[0] < times[1] else { return nil }
+        return times[0]..<times[1]
+    }
+
+    /// `\\replay [1x|10x|Nx|step] [from TIME] [to TIME] [offsets A-B]` reruns the last query
+    /// paced; `\\replay pause|resume|step [N]` steers the one running.
+    func replayCommand(_ words: [String]) {
+        if let control = model.replay, model.running, let first = words.first, ["pause", "resume", "step"].contains(first) {
+            switch first {
+            case "pause": control.pause()
+            case "resume": control.resume()
+            default: control.step(words.count > 1 ? Int(words[1]) ?? 1 : 1)
+            }
+            return
+        }
+        guard let query = model.lastQuery else { return model.note("\\replay reruns the last query: run one first") }
+        let request: ReplayRequest
+        do {
+            request = try ReplayRequest(words)
+        } catch {
+            return model.note("error: \(error.message)\n" + ReplayRequest.usage)
+        }
+        if model.running { stopRunning() }
+        let control = ReplayControl(pace: request.pace, timeRange: request.timeRange, offsetRange: request.offsetRange)
+        model.replay = control
+        model.note("replaying \(request.description): F7 pauses and resumes, F8 steps one event, Esc stops")
+        run(query, replay: control)
+    }
+
+    /// Moves the lesson on past the steps now done, and offers the next step's input.
+    func checkTutorial() {
+        guard model.tutorial != nil else { return }
+        let progress = engine.runningQuery?.snapshot
+        let completed = model.tutorial!.advance(model: model, progress: progress)
+        guard !completed.isEmpty else { return }
+        for title in completed { model.note("✓ tutorial: \(title)") }
+        offerTutorialInput()
+    }
+
+    /// The current step's text to type, in the input (unless the user is typing something).
+    func offerTutorialInput() {
+        guard let tutorial = model.tutorial, model.editor.isEmpty,
+              let text = tutorial.input(model: model, progress: engine.runningQuery?.snapshot) else { return }
+        model.editor.set(text)
+    }
+}
