@@ -32,6 +32,11 @@ import WeirTestSupport
         while workbench.model.replay?.state.released ?? 0 < 3, waited < 500 { usleep(10_000); waited += 1 }
         workbench.drainInbox()
         #expect(workbench.model.results.rows.isEmpty, "no window has closed after three events")
+        // The timeline shows the events let through, not those the file source read ahead.
+        for key in KeyDecoder.keys("\\timeline\r") { workbench.handle(key) }
+        workbench.drainInbox()
+        #expect(workbench.model.timeline.snapshot?.events.map(\.offset) == [0, 1, 2])
+        #expect(workbench.model.timeline.snapshot?.splits.map(\.name) == ["clicks.json"])
         let status = WorkbenchView.render(workbench.model, width: 100, height: 30).grid.text.split(separator: "\n").last ?? ""
         #expect(status.contains("replay stepping, 3 events"))
         for key in KeyDecoder.keys(String(repeating: "\u{1b}[19~", count: lines.count - 3)) { workbench.handle(key) }

@@ -9,9 +9,12 @@ struct FileSystemSource: SourceRunner {
     let table: CatalogTable
     let files: [String]
     let format: RecordFormat
+    /// Where the rows' event times and the files' watermarks go (the workbench's timeline and `\\why`).
+    let progress: JobProgress?
 
-    init(table: CatalogTable) throws(SQLError) {
+    init(table: CatalogTable, progress: JobProgress? = nil) throws(SQLError) {
         self.table = table
+        self.progress = progress
         guard let path = table.options["path"] else {
             throw SQLError(.plan, "the filesystem table \(table.name) needs a 'path' option")
         }
@@ -29,15 +32,29 @@ struct FileSystemSource: SourceRunner {
     }
 
     func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
-        var emitter = BatchEmitter(output: output)
+        var emitter = BatchEmitter(output: output, progress: progress)
         // Splits not started yet hold the combined watermark back; finished ones no longer do.
         var splits = SplitWatermarks(splits: files.count)
         var skipped = 0
+        // Event times for the timeline (a file is a split, a line number its offset), when kept.
+        let rowtime = progress?.keepsTimeline == true ? table.watermark?.column : nil
+        var timeline: [TimelineEvent] = []
+        // In a replay each event goes before its row (the pacer shows it as it lets the row through).
+        let eventsAtOnce = progress?.holdsEvents == true ? 1 : 256
+        func handOverEvents() {
+            progress?.events(timeline)
+            timeline.removeAll(keepingCapacity: true)
+        }
+        func report() {
+            handOverEvents()
+            progress?.splits(splits.states { URL(fileURLWithPath: files[$0]).lastPathComponent })
+        }
         for (split, file) in files.enumerated() {
             guard let handle = FileHandle(forReadingAtPath: file) else {
                 throw SQLError(.execution, "table \(table.name): cannot read \(file)")
             }
             defer { try? handle.close() }
+            if progress != nil { report() }
             var assembler = RowAssembler(table: table)
             var failure: SQLError?
             var lineNumber = 0
@@ -77,6 +94,10 @@ struct FileSystemSource: SourceRunner {
                                 continue
                             }
                             let moved = try assembler.complete(&row)
+                            if let rowtime, let time = row[rowtime].timestampMicros {
+                                timeline.append(TimelineEvent(split: split, offset: Int64(lineNumber - 1), time: time, late: false))
+                                if timeline.count >= eventsAtOnce { handOverEvents() }
+                            }
                             try emitter.add(row)
                             if moved {
                                 splits.advance(split, to: assembler.watermark)
@@ -89,11 +110,13 @@ struct FileSystemSource: SourceRunner {
                     return bytes.count
                 }
                 carry = consumed < buffer.count ? Array(buffer[consumed...]) : []
+                if progress != nil { report() }
             }
             if let failure { throw failure }
             if stop.isRequested { break }
             splits.end(split)
             if let combined = splits.combined { try emitter.watermark(combined) }
+            if progress != nil { report() }
         }
         if stop.isRequested { try emitter.cancel() } else { try emitter.finish() }
         return skipped > 0 ? ["records skipped (parse errors)": Int64(skipped)] : [:]

@@ -337,7 +337,11 @@ private struct PartitionReader {
                 for (index, key) in table.metadata { row[index] = metadataValue(key, record, type: table.schema.columns[index].type) }
                 let moved = try assembler.complete(&row, watermark: &watermarks[split])
                 splits.active(split)
-                if let rowtime, let time = row[rowtime].timestampMicros { timeline.append(TimelineEvent(split: split, offset: record.offset, time: time, late: false)) }
+                if let rowtime, let time = row[rowtime].timestampMicros {
+                    let event = TimelineEvent(split: split, offset: record.offset, time: time, late: false)
+                    // In a replay each event goes before its row (the pacer shows it as it lets the row through).
+                    if source.progress!.holdsEvents { source.progress!.events([event]) } else { timeline.append(event) }
+                }
                 try emitter.add(row)
                 if moved {
                     splits.advance(split, to: watermarks[split])

@@ -28,7 +28,7 @@ enum Sources {
         }
         switch table.options.connector {
         case "kafka", "upsert-kafka": return try KafkaSource(table: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay)
-        case "filesystem": return try FileSystemSource(table: table)
+        case "filesystem": return try FileSystemSource(table: table, progress: progress)
         case "datagen": return try DatagenSource(table: table)
         case "feed": return try FeedSource(table: table, feed: catalog.feed(for: table.name), progress: progress)
         case "print", "blackhole":

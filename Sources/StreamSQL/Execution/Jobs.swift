@@ -63,13 +63,40 @@ public final class JobProgress: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// In a replay, events wait here until the pacer lets their rows through (a source reads
+    /// ahead of the pace), so the timeline shows what the query has been given.
+    private var held: [TimelineEvent] = []
+    private var heldStart = 0
+    var holdsEvents = false
+
     /// Rows' event times as their source read them, a batch at a time (the timeline pane plots these).
     func events(_ batch: [TimelineEvent]) {
         guard keepsTimeline, !batch.isEmpty else { return }
         lock.lock()
+        if holdsEvents {
+            held.append(contentsOf: batch)
+            lock.unlock()
+            return
+        }
         events.append(contentsOf: batch.suffix(Self.eventLimit))
         if events.count > Self.eventLimit + 500 { events.removeFirst(events.count - Self.eventLimit) }
         lock.unlock()
+    }
+
+    /// The pacer let a row with an event time through: its event shows.
+    func releaseEvent() {
+        guard keepsTimeline else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        guard heldStart < held.count else { return }
+        events.append(held[heldStart])
+        heldStart += 1
+        if events.count > Self.eventLimit + 500 { events.removeFirst(events.count - Self.eventLimit) }
+        // Drop what was released once it is most of the array.
+        if heldStart > 4096, heldStart * 2 > held.count {
+            held.removeFirst(heldStart)
+            heldStart = 0
+        }
     }
 
     /// A row dropped as late (the timeline marks where it would have landed).

@@ -57,7 +57,7 @@ final class QueryExecution: @unchecked Sendable {
                 throw SQLError(.unsupported, "checkpoints are taken for an INSERT that reads one Kafka table; this one reads several")
             }
             if let replay {
-                let pacer = ReplayPacer(replay, timeColumn: table.watermark?.column, stop: stop)
+                let pacer = ReplayPacer(replay, timeColumn: table.watermark?.column, stop: stop, progress: progress)
                 pacer.output = entry
                 operators.append(pacer)
                 entry = pacer

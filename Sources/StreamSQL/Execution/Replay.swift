@@ -101,12 +101,16 @@ final class ReplayPacer: Operator {
     let control: ReplayControl
     let timeColumn: Int?
     let stop: StopSignal
+    /// Where the timeline's events wait for their rows to be let through.
+    let progress: JobProgress?
     private(set) var skipped: Int64 = 0
 
-    init(_ control: ReplayControl, timeColumn: Int?, stop: StopSignal) {
+    init(_ control: ReplayControl, timeColumn: Int?, stop: StopSignal, progress: JobProgress?) {
         self.control = control
         self.timeColumn = timeColumn
         self.stop = stop
+        self.progress = progress
+        progress?.holdsEvents = true
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
@@ -114,9 +118,11 @@ final class ReplayPacer: Operator {
             let time = timeColumn.flatMap { row[$0].timestampMicros }
             if let range = control.timeRange, let time, !range.contains(time) {
                 skipped += 1
+                if time != nil { progress?.releaseEvent() }
                 continue
             }
             guard control.admit(time, stop: stop) else { return }
+            if time != nil { progress?.releaseEvent() }
             try output?.process([row], kinds: kinds.map { [$0[index]] })
         }
     }
