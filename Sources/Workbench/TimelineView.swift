@@ -80,6 +80,7 @@ enum TimelineView {
     /// The distance between labelled ticks: the windows' own rhythm, doubled until labels fit.
     static func tick(_ snapshot: JobProgress.Snapshot, scale: Int64) -> Int64 {
         var tick = max(snapshot.window?.step ?? windowSize(snapshot), 1000)
+        // A label is 8 columns (HH:mm:ss), 12 with milliseconds; and a space between two.
         while tick / scale < 13 { tick *= 2 }
         return tick
     }
@@ -91,7 +92,8 @@ enum TimelineView {
         case .tumble?, nil: windowRows = 1
         default: windowRows = windowRowLimit
         }
-        return snapshot.splits.count + windowRows + 7
+        // The late row, the axis, its labels, the watermark in words, the picked event; the border.
+        return snapshot.splits.count + windowRows + 5 + 2
     }
 
     // MARK: Drawing
