@@ -54,36 +54,38 @@ public enum TailFilter: Sendable, Equatable {
         }
     }
 
-    /// Whether the record's JSON value has the field this filter names.
-    public func names(_ entry: TailEntry) -> Bool {
-        guard case let .field(name, _, _) = self,
-              let object = try? JSONSerialization.jsonObject(with: Data(entry.value.utf8)) as? [String: Any] else { return false }
-        return object[name] != nil
-    }
-
     public func matches(_ entry: TailEntry) -> Bool {
         switch self {
         case let .contains(text):
             return entry.value.localizedCaseInsensitiveContains(text) || (entry.key?.localizedCaseInsensitiveContains(text) ?? false)
-        case let .field(name, operation, expected):
-            guard let object = try? JSONSerialization.jsonObject(with: Data(entry.value.utf8)) as? [String: Any], let found = object[name] else {
-                return false
-            }
-            let actualText = found is String ? found as! String : "\(found)"
-            let order: Int
-            if let actual = Double(actualText), let wanted = Double(expected) {
-                order = actual < wanted ? -1 : actual > wanted ? 1 : 0
-            } else {
-                order = actualText < expected ? -1 : actualText > expected ? 1 : 0
-            }
-            switch operation {
-            case "=": return order == 0
-            case "!=": return order != 0
-            case ">": return order > 0
-            case ">=": return order >= 0
-            case "<": return order < 0
-            default: return order <= 0
-            }
+        case let .field(name, _, _):
+            guard let found = Self.object(entry)?[name] else { return false }
+            return matches(found)
+        }
+    }
+
+    /// A record's JSON value as an object (nil when it is not one).
+    static func object(_ entry: TailEntry) -> [String: Any]? {
+        try? JSONSerialization.jsonObject(with: Data(entry.value.utf8)) as? [String: Any]
+    }
+
+    /// Whether a field's value passes this field filter: as numbers when both are, else as text.
+    func matches(_ found: Any) -> Bool {
+        guard case let .field(_, operation, expected) = self else { return false }
+        let actualText = found is String ? found as! String : "\(found)"
+        let order: Int
+        if let actual = Double(actualText), let wanted = Double(expected) {
+            order = actual < wanted ? -1 : actual > wanted ? 1 : 0
+        } else {
+            order = actualText < expected ? -1 : actualText > expected ? 1 : 0
+        }
+        switch operation {
+        case "=": return order == 0
+        case "!=": return order != 0
+        case ">": return order > 0
+        case ">=": return order >= 0
+        case "<": return order < 0
+        default: return order <= 0
         }
     }
 }

@@ -22,9 +22,7 @@ public enum WhyExplainer {
             let names = empty.map(\.name).joined(separator: ", ")
             lines.append("\(names) \(empty.count == 1 ? "has" : "have") had no record: \(empty.count == 1 ? "it holds" : "they hold") the watermark back. "
                 + "Write to \(empty.count == 1 ? "it" : "them"), or set 'scan.watermark.idle-timeout' = '5 s' so a quiet split stops counting.")
-        } else if active.count > 1, let slowest = active.min(by: { ($0.watermark ?? .min) < ($1.watermark ?? .min) }),
-                  let fastest = active.max(by: { ($0.watermark ?? .min) < ($1.watermark ?? .min) }),
-                  let low = slowest.watermark, let high = fastest.watermark, high > low {
+        } else if let (slowest, low, fastest, high) = spread(active) {
             lines.append("\(slowest.name) holds it back at \(time(low)); \(fastest.name) is at \(time(high)) (\(seconds(high - low)) ahead). "
                 + "An idle timeout lets a split that stopped writing go; a lagging one catches up as it is read.")
         }
@@ -58,14 +56,20 @@ public enum WhyExplainer {
             return "\(empty.map(\.name).joined(separator: ", ")) had no record: the watermark waits for \(empty.count == 1 ? "it" : "them")"
         }
         guard let watermark = progress.watermark else { return progress.openWindows > 0 ? "no watermark yet" : nil }
-        if active.count > 1, let slowest = active.min(by: { ($0.watermark ?? .min) < ($1.watermark ?? .min) }),
-           let fastest = active.max(by: { ($0.watermark ?? .min) < ($1.watermark ?? .min) }),
-           let low = slowest.watermark, let high = fastest.watermark, high > low, let end = progress.nextWindowEnd, high >= end - 1000 {
+        if let (slowest, low, _, high) = spread(active), let end = progress.nextWindowEnd, high >= end - 1000 {
             // Another split is past the next window's end: the slowest one is why it has not fired.
             return "\(slowest.name) holds the watermark back at \(CivilClock.time(low / 1000))"
         }
         guard let end = progress.nextWindowEnd else { return nil }
         return "the next window fires when the watermark reaches \(CivilClock.time((end - 1000) / 1000)), \(seconds(max(0, end - 1000 - watermark))) away"
+    }
+
+    /// The active splits' slowest and fastest watermarks, when they differ.
+    static func spread(_ active: [SplitState]) -> (slowest: SplitState, low: Int64, fastest: SplitState, high: Int64)? {
+        guard active.count > 1, let slowest = active.min(by: { ($0.watermark ?? .min) < ($1.watermark ?? .min) }),
+              let fastest = active.max(by: { ($0.watermark ?? .min) < ($1.watermark ?? .min) }),
+              let low = slowest.watermark, let high = fastest.watermark, high > low else { return nil }
+        return (slowest, low, fastest, high)
     }
 
     static func time(_ micros: Int64) -> String {

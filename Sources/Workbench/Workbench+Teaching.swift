@@ -76,19 +76,18 @@ extension Workbench {
     }
 
     /// Moves the lesson on past the steps now done, and offers the next step's input.
-    func checkTutorial() {
+    func checkTutorial(_ progress: JobProgress.Snapshot?) {
         guard model.tutorial != nil else { return }
-        let progress = engine.runningQuery?.snapshot
         let completed = model.tutorial!.advance(model: model, progress: progress)
         guard !completed.isEmpty else { return }
         for title in completed { model.note("✓ tutorial: \(title)") }
-        offerTutorialInput()
+        offerTutorialInput(progress)
     }
 
     /// The current step's text to type, in the input (unless the user is typing something).
-    func offerTutorialInput() {
+    func offerTutorialInput(_ progress: JobProgress.Snapshot?) {
         guard let tutorial = model.tutorial, model.editor.isEmpty,
-              let text = tutorial.input(model: model, progress: engine.runningQuery?.snapshot) else { return }
+              let text = tutorial.input(model: model, progress: progress) else { return }
         model.editor.set(text)
     }
 }

@@ -182,7 +182,7 @@ public final class Workbench: @unchecked Sendable {
         model.tutorial?.observe(submitted: trimmed)
         if trimmed.hasPrefix("\\") {
             command(trimmed)
-            return checkTutorial()
+            return checkTutorial(engine.runningQuery?.snapshot)
         }
         let upper = trimmed.uppercased()
         if upper.hasPrefix("SELECT") || upper.hasPrefix("WITH") || upper.hasPrefix("(") { model.lastQuery = trimmed }
@@ -270,7 +270,7 @@ public final class Workbench: @unchecked Sendable {
             model.why = lines
         case "timeline":
             model.timeline.visible.toggle()
-            refreshTimeline()
+            refreshTimeline(engine.runningQuery?.snapshot)
             if !model.timeline.visible, model.focus == .timeline { model.focus = .input }
             if model.timeline.visible, model.timeline.snapshot == nil { model.note("\\timeline shows a running windowed query: run one") }
         case "pretty":
@@ -314,10 +314,10 @@ public final class Workbench: @unchecked Sendable {
             case "next":
                 guard model.tutorial != nil else { return model.note("\\tutorial starts the lesson") }
                 model.tutorial!.skip()
-                offerTutorialInput()
+                offerTutorialInput(engine.runningQuery?.snapshot)
             default:
                 model.tutorial = Tutorial()
-                offerTutorialInput()
+                offerTutorialInput(engine.runningQuery?.snapshot)
             }
         case "replay":
             replayCommand(Array(words.dropFirst()))
@@ -408,9 +408,11 @@ public final class Workbench: @unchecked Sendable {
         }
         if model.running { countRate(0) } else { model.results.rate = 0 }
         refreshJobs()
-        refreshTimeline()
-        refreshStall()
-        checkTutorial()
+        // One look at the running query per frame, for the timeline, the status line and the lesson.
+        let running = engine.runningQuery?.snapshot
+        refreshTimeline(running)
+        refreshStall(running)
+        checkTutorial(running)
         return !events.isEmpty
     }
 
@@ -425,10 +427,10 @@ public final class Workbench: @unchecked Sendable {
 
     /// The running query's (else the newest running job's) progress, for the timeline; the last
     /// one read stays on screen after the query ends.
-    private func refreshTimeline() {
+    private func refreshTimeline(_ running: JobProgress.Snapshot?) {
         guard model.timeline.visible else { return }
-        if let progress = engine.runningQuery ?? engine.jobs.all.last(where: { $0.status == .running })?.progress {
-            model.timeline.snapshot = progress.snapshot
+        if let snapshot = running ?? engine.jobs.all.last(where: { $0.status == .running })?.progress.snapshot {
+            model.timeline.snapshot = snapshot
         }
     }
 
@@ -437,8 +439,8 @@ public final class Workbench: @unchecked Sendable {
 
     /// A windowed query that has not emitted nor moved its watermark for two seconds gets the
     /// reason in the status bar.
-    private func refreshStall() {
-        guard model.running, let progress = engine.runningQuery?.snapshot, progress.window != nil else {
+    private func refreshStall(_ running: JobProgress.Snapshot?) {
+        guard model.running, let progress = running, progress.window != nil else {
             model.stall = nil
             return
         }

@@ -162,10 +162,14 @@ public enum WorkbenchView {
             if let partition = partitionOf[event.split] { inWindow.insert(RecordPosition(partition: partition, offset: event.offset)) }
         }
         let row = model.results.selected.flatMap { $0 < model.results.rows.count ? model.results.rows[$0].cells : nil } ?? []
-        let keys = zip(model.results.columns, row).map { TailFilter.field(name: $0.0, operation: "=", value: $0.1) }
+        let keys = zip(model.results.columns, row).map { (name: $0.0, filter: TailFilter.field(name: $0.0, operation: "=", value: $0.1)) }
         var lit: Set<RecordPosition> = []
-        for entry in tail.entries where inWindow.contains(RecordPosition(partition: entry.partition, offset: entry.offset)) {
-            if keys.allSatisfy({ !$0.names(entry) || $0.matches(entry) }) { lit.insert(RecordPosition(partition: entry.partition, offset: entry.offset)) }
+        for entry in tail.entries {
+            let position = RecordPosition(partition: entry.partition, offset: entry.offset)
+            guard inWindow.contains(position) else { continue }
+            // Parsed once per record: a field the record does not have does not count against it.
+            let object = TailFilter.object(entry) ?? [:]
+            if keys.allSatisfy({ key in object[key.name].map { key.filter.matches($0) } ?? true }) { lit.insert(position) }
         }
         return lit
     }

@@ -58,6 +58,19 @@ import Testing
         #expect(!workbench.model.editor.viCommandMode, "a new statement starts inserting")
     }
 
+    @Test func escInCommandModeStopsTheRunningQuery() {
+        let engine = Engine()
+        let workbench = Workbench(engine: engine, viKeys: true)
+        for key in KeyDecoder.keys("CREATE TABLE t (k STRING) WITH ('connector' = 'feed', 'format' = 'json');\r") { workbench.handle(key) }
+        workbench.settle()
+        _ = engine.feed("t")
+        for key in KeyDecoder.keys("SELECT k FROM t;\r\u{1b}") { workbench.handle(key) }
+        #expect(workbench.model.editor.viCommandMode && workbench.model.running, "the first Esc: command mode")
+        workbench.handle(.escape)
+        workbench.settle()
+        #expect(!workbench.model.running, "the second stops the query")
+    }
+
     @Test func inputrcChoosesTheKeys() throws {
         #expect(InputRC.editingMode(in: "# mine\nset bell-style none\nset editing-mode vi\n") == "vi")
         #expect(InputRC.editingMode(in: "set editing-mode vi\nset editing-mode emacs") == "emacs")

@@ -125,6 +125,7 @@ struct FeedSource: SourceRunner {
         var number = 0
         // Each split's records are numbered from 0, like a partition's offsets.
         var positions: [Int: Int64] = [:]
+        var timeline = TimelineRecorder(progress: progress, table: table)
         func combine() throws(SQLError) {
             if let combined = splits.combined { try emitter.watermark(combined) }
         }
@@ -142,11 +143,11 @@ struct FeedSource: SourceRunner {
                     if decoded {
                         let moved = try assembler.complete(&row)
                         assemblers[split] = assembler
-                        defer { positions[split, default: 0] += 1 }
                         splits.active(split)
-                        if progress?.keepsTimeline == true, let column = table.watermark?.column, let time = row[column].timestampMicros {
-                            progress?.events([TimelineEvent(split: split, offset: positions[split, default: 0], time: time, late: false)])
-                        }
+                        timeline.record(row, split: split, offset: positions[split, default: 0])
+                        // Fed by hand, one at a time: each shows at once.
+                        timeline.flush()
+                        positions[split, default: 0] += 1
                         try emitter.add(row)
                         if moved { splits.advance(split, to: assembler.watermark) }
                         try combine()

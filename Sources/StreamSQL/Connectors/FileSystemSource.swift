@@ -36,17 +36,10 @@ struct FileSystemSource: SourceRunner {
         // Splits not started yet hold the combined watermark back; finished ones no longer do.
         var splits = SplitWatermarks(splits: files.count)
         var skipped = 0
-        // Event times for the timeline (a file is a split, a line number its offset), when kept.
-        let rowtime = progress?.keepsTimeline == true ? table.watermark?.column : nil
-        var timeline: [TimelineEvent] = []
-        // In a replay each event goes before its row (the pacer shows it as it lets the row through).
-        let eventsAtOnce = progress?.holdsEvents == true ? 1 : 256
-        func handOverEvents() {
-            progress?.events(timeline)
-            timeline.removeAll(keepingCapacity: true)
-        }
+        // Event times for the timeline: a file is a split, a line number its offset.
+        var timeline = TimelineRecorder(progress: progress, table: table)
         func report() {
-            handOverEvents()
+            timeline.flush()
             progress?.splits(splits.states { URL(fileURLWithPath: files[$0]).lastPathComponent })
         }
         for (split, file) in files.enumerated() {
@@ -97,10 +90,7 @@ struct FileSystemSource: SourceRunner {
                                 continue
                             }
                             let moved = try assembler.complete(&row)
-                            if let rowtime, let time = row[rowtime].timestampMicros {
-                                timeline.append(TimelineEvent(split: split, offset: Int64(lineNumber - 1), time: time, late: false))
-                                if timeline.count >= eventsAtOnce { handOverEvents() }
-                            }
+                            timeline.record(row, split: split, offset: Int64(lineNumber - 1))
                             try emitter.add(row)
                             if moved {
                                 splits.advance(split, to: assembler.watermark)

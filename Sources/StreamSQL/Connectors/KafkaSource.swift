@@ -310,10 +310,8 @@ private struct PartitionReader {
         guard !records.isEmpty else { return }
         let table = settings.table
         let now = DispatchTime.now()
-        // Event times for the timeline pane, handed over once per poll.
-        var timeline: [TimelineEvent] = []
-        let rowtime = source.progress?.keepsTimeline == true ? table.watermark?.column : nil
-        defer { source.progress?.events(timeline) }
+        var timeline = TimelineRecorder(progress: source.progress, table: table)
+        defer { timeline.flush() }
         // Records come in runs of one partition: its split is looked up once per run.
         var current: (topic: String, partition: Int32, split: Int?, end: Int64)?
         for record in records {
@@ -337,11 +335,7 @@ private struct PartitionReader {
                 for (index, key) in table.metadata { row[index] = metadataValue(key, record, type: table.schema.columns[index].type) }
                 let moved = try assembler.complete(&row, watermark: &watermarks[split])
                 splits.active(split)
-                if let rowtime, let time = row[rowtime].timestampMicros {
-                    let event = TimelineEvent(split: split, offset: record.offset, time: time, late: false)
-                    // In a replay each event goes before its row (the pacer shows it as it lets the row through).
-                    if source.progress!.holdsEvents { source.progress!.events([event]) } else { timeline.append(event) }
-                }
+                timeline.record(row, split: split, offset: record.offset)
                 try emitter.add(row)
                 if moved {
                     splits.advance(split, to: watermarks[split])

@@ -283,19 +283,15 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
 
     private func report(fired: [WindowSpan] = []) {
         guard let progress else { return }
-        let sessionEnds = sessions.values.compactMap { $0.map(\.end).min() }
+        let sessionEnd = sessions.values.lazy.compactMap { $0.first?.end }.min()
+        let nextEnd = [windows.keys.min(), sessionEnd].compactMap { $0 }.min()
         let open = windows.values.reduce(0) { $0 + $1.count } + sessions.values.reduce(0) { $0 + $1.count }
-        progress.windows(open: open, nextEnd: (Array(windows.keys) + sessionEnds).min(), late: lateRows)
+        progress.windows(open: open, nextEnd: nextEnd, late: lateRows)
         guard progress.keepsTimeline else { return }
         var spans: [WindowSpan] = []
         for (end, keys) in windows { if let span = span(end: end, keys) { spans.append(span) } }
         // Sessions are per key: the timeline shows at most a few hundred.
-        for (key, list) in sessions.prefix(200) {
-            let name = key.map { ValueFormatter.plain($0) }.joined(separator: ",")
-            for session in list {
-                spans.append(WindowSpan(start: session.start, end: session.end, groups: 1, aggregate: summary([session.accumulators]), key: name))
-            }
-        }
+        for (key, list) in sessions.prefix(200) { spans += list.map { sessionSpan(key, $0) } }
         progress.windowSpans(open: spans.sorted { ($0.start, $0.end) < ($1.start, $1.end) }, fired: fired)
     }
 
@@ -304,6 +300,11 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         // Summing every key's aggregate costs a pass over the keys: past a thousand, the count alone.
         let aggregate = keys.count > 1000 ? "\(keys.count) keys" : summary(keys.values.map(\.accumulators))
         return WindowSpan(start: first.value.start, end: end, groups: keys.count, aggregate: aggregate)
+    }
+
+    private func sessionSpan(_ key: Row, _ session: (start: Int64, end: Int64, accumulators: [Accumulator])) -> WindowSpan {
+        WindowSpan(start: session.start, end: session.end, groups: 1, aggregate: summary([session.accumulators]),
+                   key: key.map { ValueFormatter.plain($0) }.joined(separator: ","))
     }
 
     /// A window's running aggregate in words, for the timeline: the first aggregate's value
@@ -382,12 +383,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         var firing: [WindowSpan] = []
         if progress?.keepsTimeline == true {
             firing = windows.filter { $0.key - 1000 <= time }.compactMap { span(end: $0.key, $0.value) }
-            for (key, list) in sessions {
-                for session in list where session.end - 1000 <= time {
-                    firing.append(WindowSpan(start: session.start, end: session.end, groups: 1, aggregate: summary([session.accumulators]),
-                                             key: key.map { ValueFormatter.plain($0) }.joined(separator: ",")))
-                }
-            }
+            for (key, list) in sessions { firing += list.filter { $0.end - 1000 <= time }.map { sessionSpan(key, $0) } }
         }
         try fire(upTo: time)
         report(fired: firing)

@@ -79,7 +79,7 @@ public final class JobProgress: @unchecked Sendable {
             return
         }
         events.append(contentsOf: batch.suffix(Self.eventLimit))
-        if events.count > Self.eventLimit + 500 { events.removeFirst(events.count - Self.eventLimit) }
+        trimEvents()
         lock.unlock()
     }
 
@@ -91,12 +91,17 @@ public final class JobProgress: @unchecked Sendable {
         guard heldStart < held.count else { return }
         events.append(held[heldStart])
         heldStart += 1
-        if events.count > Self.eventLimit + 500 { events.removeFirst(events.count - Self.eventLimit) }
+        trimEvents()
         // Drop what was released once it is most of the array.
         if heldStart > 4096, heldStart * 2 > held.count {
             held.removeFirst(heldStart)
             heldStart = 0
         }
+    }
+
+    /// Keeps the newest events (called with the lock held; trims in steps, not per event).
+    private func trimEvents() {
+        if events.count > Self.eventLimit + 500 { events.removeFirst(events.count - Self.eventLimit) }
     }
 
     /// A row dropped as late (the timeline marks where it would have landed).
@@ -182,6 +187,35 @@ public final class JobProgress: @unchecked Sendable {
                         lag: lag, notes: notes, checkpoints: checkpoints, longestCheckpointMs: longestCheckpointMs,
                         splits: splits, openWindows: openWindows, nextWindowEnd: nextWindowEnd, lateRows: lateRows,
                         events: events, openSpans: spans, firedSpans: fired, window: shape)
+    }
+}
+
+/// A source's event times on their way to the timeline: gathered and handed over a batch at a
+/// time, or each before its row in a replay (the pacer shows an event as it lets its row
+/// through). Costs nothing per row unless the query keeps a timeline.
+struct TimelineRecorder {
+    private let progress: JobProgress?
+    private let column: Int?
+    private let batchSize: Int
+    private var pending: [TimelineEvent] = []
+
+    init(progress: JobProgress?, table: CatalogTable) {
+        let kept = progress?.keepsTimeline == true ? progress : nil
+        self.progress = kept
+        column = kept == nil ? nil : table.watermark?.column
+        batchSize = kept?.holdsEvents == true ? 1 : 256
+    }
+
+    mutating func record(_ row: Row, split: Int, offset: Int64) {
+        guard let column, let time = row[column].timestampMicros else { return }
+        pending.append(TimelineEvent(split: split, offset: offset, time: time, late: false))
+        if pending.count >= batchSize { flush() }
+    }
+
+    mutating func flush() {
+        guard !pending.isEmpty else { return }
+        progress?.events(pending)
+        pending.removeAll(keepingCapacity: true)
     }
 }
 
