@@ -77,9 +77,11 @@ let package = Package(
         // The terminal toolkit: cells, styles, keys, geometry, and the curses backend that
         // draws only changed cells. Knows nothing of SQL or Kafka.
         .target(name: "TerminalKit", dependencies: ["CCurses"]),
+        // GNU readline (Debian: libreadline-dev), the workbench's line editor.
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         // The workbench: session model, panes and the controller that runs statements off the UI loop.
         .target(name: "Workbench", dependencies: [
-            "TerminalKit", "StreamSQL", "SQLSyntax", "KafkaClient", "KafkaProtocol", "KafkaBroker", "DemoData",
+            "TerminalKit", "CReadline", "StreamSQL", "SQLSyntax", "KafkaClient", "KafkaProtocol", "KafkaBroker", "DemoData",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.

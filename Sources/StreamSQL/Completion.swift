@@ -12,7 +12,10 @@ extension Engine {
         for view in catalog.views.values { words.formUnion(view.schema.columns.map(\.name)) }
         words.formUnion(TableOptions.connectorKeys.values.joined())
         words.formUnion(TableOptions.formatKeys.values.joined())
+        // The two keys every table has, and the values they take.
+        words.formUnion(["connector", "format"])
         words.formUnion(TableOptions.connectorKeys.keys)
+        words.formUnion(TableOptions.formatKeys.keys)
         return words.sorted()
     }
 

@@ -8,7 +8,7 @@ public struct SessionModel: Sendable {
         case input, results, timeline
     }
 
-    public var editor = LineEditor()
+    public var editor = InputEditor()
     public var results = ResultsModel()
     /// Lines of the message area (statement results, errors with their caret, notes).
     public var messages: [String] = []
@@ -35,8 +35,6 @@ public struct SessionModel: Sendable {
     public var zoomed = false
     /// Rows of the screen given to the input pane.
     public var inputHeight = 5
-    /// Ctrl-R: the text searched for in the history, while searching.
-    public var historySearch: String?
     /// The last query run (what `\\replay` reruns), and the replay running now.
     public var lastQuery: String?
     public var replay: ReplayControl?

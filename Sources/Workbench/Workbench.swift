@@ -41,7 +41,7 @@ public final class Workbench: @unchecked Sendable {
         model.completionWords = engine.completionWords
         if let historyFile, let saved = try? String(contentsOfFile: historyFile, encoding: .utf8) {
             // Entries are separated by a line holding only "\u{1E}" (statements span lines).
-            model.editor = LineEditor(history: saved.components(separatedBy: "\n\u{1E}\n").filter { !$0.isEmpty })
+            model.editor = InputEditor(history: saved.components(separatedBy: "\n\u{1E}\n").filter { !$0.isEmpty })
         }
         model.editor.viKeys = viKeys
         model.note("Weir — \(brokerAddress.isEmpty ? "" : "broker at \(brokerAddress); ")type SQL ending in ; and press Enter. F1 for help.")
@@ -69,7 +69,7 @@ public final class Workbench: @unchecked Sendable {
             if key == .escape || key == .enter || key == .character("q") { model.detailVisible = false }
             return
         }
-        if model.historySearch != nil { return searchHistory(key) }
+        if model.focus == .input, model.editor.isAsking, Self.isEditingKey(key) { return answerReadline(key) }
         switch key {
         case .function(1):
             model.helpVisible = true
@@ -100,10 +100,12 @@ public final class Workbench: @unchecked Sendable {
             if model.running {
                 stopRunning()
             } else if key == .control("c") {
-                _ = model.editor.take()
+                model.editor.clear()
+            } else if model.focus == .input {
+                // Readline's Meta prefix: Esc then b is Meta-b.
+                model.editor.handle(key)
             }
         case .control("d") where model.editor.isEmpty: quitRequested = true
-        case .control("r"): model.historySearch = ""
         case .control("l"): model.messages = []
         case .wheelUp: scroll(-3)
         case .wheelDown: scroll(3)
@@ -128,21 +130,26 @@ public final class Workbench: @unchecked Sendable {
             case .enter:
                 if model.editor.isComplete { submit(model.editor.take()) } else { model.editor.newline() }
             case .control("j"): model.editor.newline()
-            default: _ = model.editor.handle(key)
+            default: model.editor.handle(key)
             }
+            // A line readline accepted by a binding of its own (Ctrl-O, an inputrc macro).
+            while let line = model.editor.takeAccepted() { submit(line) }
         }
     }
 
-    private func searchHistory(_ key: Key) {
-        switch key {
-        case let .character(character): model.historySearch! += String(character)
-        case .backspace: _ = model.historySearch!.popLast()
-        case .enter, .control("r"):
-            if let found = model.editor.search(model.historySearch!) { model.editor.set(found) }
-            model.historySearch = nil
-        default: model.historySearch = nil
+    /// Keys while readline asks for something (Ctrl-R's search): all of them are readline's,
+    /// but Enter ends the search and runs what it found once that is a whole statement.
+    private func answerReadline(_ key: Key) {
+        guard key == .enter else {
+            model.editor.handle(key)
+            return
         }
+        model.editor.endSearch()
+        if model.editor.isComplete { submit(model.editor.take()) }
     }
+
+    /// Keys readline has a meaning for; the function keys, paging and the mouse stay the workbench's.
+    private static func isEditingKey(_ key: Key) -> Bool { InputEditor.bytes(of: key) != nil }
 
     private func scroll(_ rows: Int) {
         var results = model.results

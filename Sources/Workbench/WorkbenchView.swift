@@ -293,30 +293,32 @@ public enum WorkbenchView {
     }
 
     static func drawInput(_ model: SessionModel, into grid: inout CellGrid, area: Rect) -> (x: Int, y: Int)? {
-        let mode = !model.editor.viKeys ? "" : model.editor.viCommandMode ? " [vi command]" : " [vi insert]"
-        let title = model.historySearch.map { "history search: \($0)" } ?? "SQL\(mode) — Enter runs a statement ending in ;  (\\help)"
+        let editor = model.editor.snapshot
+        let mode = !model.editor.viKeys ? "" : editor.viCommandMode ? " [vi command]" : " [vi insert]"
+        let title = editor.prompt ?? "SQL\(mode) — Enter runs a statement ending in ;  (\\help)"
         grid.box(area, title: title, style: model.focus == .input ? focused : border)
         let inner = area.inner
         guard !inner.isEmpty else { return nil }
-        let editor = model.editor
+        let lines = editor.lines
+        let row = editor.row
         // Keep the cursor's line in view.
-        let firstLine = max(0, editor.row - inner.height + 1)
-        for (offset, line) in editor.lines.dropFirst(firstLine).prefix(inner.height).enumerated() {
+        let firstLine = max(0, row - inner.height + 1)
+        for (offset, line) in lines.dropFirst(firstLine).prefix(inner.height).enumerated() {
             let prompt = firstLine + offset == 0 ? "> " : "  "
             var x = inner.x + grid.put(prompt, x: inner.x, y: inner.y + offset, limit: inner.width)
             for (text, style) in SQLColours.spans(String(line)) where x < inner.maxX {
                 x += grid.put(text, x: x, y: inner.y + offset, style: style, limit: inner.maxX - x)
             }
         }
-        let column = DisplayWidth.of(String(editor.lines[editor.row].prefix(editor.column)))
-        return (min(inner.maxX - 1, inner.x + 2 + column), inner.y + editor.row - firstLine)
+        let column = DisplayWidth.of(String(lines[row].prefix(editor.column)))
+        return (min(inner.maxX - 1, inner.x + 2 + column), inner.y + row - firstLine)
     }
 
     static let helpLines = [
         "Keys",
         "  Enter, Ctrl-J   run the statement (it ends with ;), a new line",
         "  Up/Down         history (on the first/last line); Ctrl-R searches it",
-        "  Ctrl-A/E/K/U/W/Y  line editing, as in emacs (vi keys: \\editing-mode vi, or inputrc)",
+        "  Ctrl-A/E/K/W/Y…  GNU readline: emacs or vi keys (\\editing-mode), ~/.inputrc",
         "  Esc, Ctrl-C     stop the running query",
         "  Tab, Shift-Tab  focus input / results; Tab after a word completes it",
         "  PgUp/PgDn, arrows  scroll the results (arrows: focus on results)",

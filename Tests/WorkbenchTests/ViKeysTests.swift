@@ -4,15 +4,17 @@ import TerminalKit
 import Testing
 @testable import Workbench
 
-/// vi keys in the input, as readline's vi mode has them, and `set editing-mode vi` read
-/// from inputrc.
+/// vi keys in the input: readline's vi mode (the init file's `set editing-mode vi` is
+/// checked under tmux, WorkbenchTmuxTests).
 @Suite struct ViKeysTests {
-    func editor(_ text: String, keys: String) -> LineEditor {
-        var editor = LineEditor()
-        editor.viKeys = true
-        editor.insert(text)
-        for key in KeyDecoder.keys(keys) {
-            if key == .escape { _ = editor.enterViCommandMode() } else { _ = editor.handle(key) }
+    func editor(_ text: String, keys: String) -> InputEditor {
+        let editor = InputEditor()
+        // An operator waiting for its motion and the undo list are not parked: other
+        // tests' editors wait.
+        Readline.holding {
+            editor.viKeys = true
+            editor.insert(text)
+            for key in KeyDecoder.keys(keys) { editor.handle(key) }
         }
         return editor
     }
@@ -35,14 +37,14 @@ import Testing
     }
 
     @Test func historyWithKAndJ() {
-        var editor = LineEditor(history: ["SELECT 1;", "SELECT 2;"])
+        let editor = InputEditor(history: ["SELECT 1;", "SELECT 2;"])
         editor.viKeys = true
         _ = editor.enterViCommandMode()
-        _ = editor.handle(.character("k"))
+        editor.handle(.character("k"))
         #expect(editor.text == "SELECT 2;")
-        _ = editor.handle(.character("k"))
+        editor.handle(.character("k"))
         #expect(editor.text == "SELECT 1;")
-        _ = editor.handle(.character("j"))
+        editor.handle(.character("j"))
         #expect(editor.text == "SELECT 2;")
     }
 
@@ -69,16 +71,5 @@ import Testing
         workbench.handle(.escape)
         workbench.settle()
         #expect(!workbench.model.running, "the second stops the query")
-    }
-
-    @Test func inputrcChoosesTheKeys() throws {
-        #expect(InputRC.editingMode(in: "# mine\nset bell-style none\nset editing-mode vi\n") == "vi")
-        #expect(InputRC.editingMode(in: "set editing-mode vi\nset editing-mode emacs") == "emacs")
-        #expect(InputRC.editingMode(in: "") == nil)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("inputrc-\(UUID().uuidString)").path
-        try "set editing-mode vi\n".write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(InputRC.wantsViKeys(environment: ["INPUTRC": path]))
-        #expect(!InputRC.wantsViKeys(environment: ["INPUTRC": path + ".missing"]))
     }
 }

@@ -261,27 +261,4 @@ import Testing
         #expect(second.changes(since: first) == [10])
         #expect(second.changes(since: nil).count == 20)
     }
-
-    @Test func lineEditing() {
-        var editor = LineEditor()
-        for key in KeyDecoder.keys("select one two") { _ = editor.handle(key) }
-        _ = editor.handle(.control("w"))
-        #expect(editor.text == "select one ")
-        _ = editor.handle(.control("a"))
-        _ = editor.handle(.control("k"))
-        #expect(editor.isEmpty)
-        _ = editor.handle(.control("y"))
-        #expect(editor.text == "select one ")
-        editor.newline()
-        editor.insert("FROM t;")
-        #expect(editor.isComplete)
-        #expect(editor.take() == "select one \nFROM t;")
-        editor.insert("draft")
-        _ = editor.handle(.up)
-        #expect(editor.text == "select one \nFROM t;")
-        _ = editor.handle(.down)
-        _ = editor.handle(.down)
-        #expect(editor.text == "draft")
-        #expect(editor.search("from") == "select one \nFROM t;")
-    }
 }

@@ -193,16 +193,25 @@ import WeirTestSupport
                 "the cursor is shown again")
     }
 
-    /// A crash (here a SIGSEGV from outside) still leaves the terminal's modes as they were
+    /// The input is GNU readline's and reads the user's inputrc (vi keys and a macro here).
+    /// Then a crash (a SIGSEGV from outside) still leaves the terminal's modes as they were
     /// and the cursor shown: the handlers put them back before the process dies.
-    @Test func aCrashStillRestoresTheTerminal() async throws {
+    @Test func inputrcBindingsThenACrashStillRestoresTheTerminal() async throws {
         let tmux = try Tmux()
         let folder = tmux.folder
+        try "set editing-mode vi\nset keymap vi-insert\n\"\\C-t\": \"SELECT 40 + 2 AS answer;\"\n".write(toFile: folder + "/inputrc", atomically: true, encoding: .utf8)
         // Without Swift's backtracer (which would get the signal after Weir's handler and write
         // every thread's stack to the log, slowly in a debug build): the default, death.
-        try tmux.start(100, 30, "stty -a > \(folder)/before; SWIFT_BACKTRACE=enable=no \(try weirBinary().path) --data \(folder)/data; "
+        try tmux.start(100, 30, "stty -a > \(folder)/before; INPUTRC=\(folder)/inputrc SWIFT_BACKTRACE=enable=no \(try weirBinary().path) --data \(folder)/data; "
             + "echo $? > \(folder)/exit; stty -a > \(folder)/after.partial; mv \(folder)/after.partial \(folder)/after; sleep 60")
         #expect(try tmux.waitFor(seconds: 20) { $0.contains("broker 127.0.0.1:") }, "\(tmux.shown)")
+        #expect(try tmux.screen().contains("SQL [vi insert]"), "\(tmux.shown)")
+        try tmux.press("C-t")
+        #expect(try tmux.waitFor(seconds: 5) { $0.contains("> SELECT 40 + 2 AS answer;") }, "the macro typed its text: \(tmux.shown)")
+        try tmux.press("Escape")
+        #expect(try tmux.waitFor(seconds: 5) { $0.contains("SQL [vi command]") }, "\(tmux.shown)")
+        try tmux.press("Enter")
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("1 rows, finished") && $0.contains("│42 ") }, "\(tmux.shown)")
         let crash = Process()
         crash.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
         crash.arguments = ["-SEGV", "-P", try tmux.run(["display-message", "-t", tmux.session, "-p", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)]
