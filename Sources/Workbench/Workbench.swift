@@ -148,8 +148,9 @@ public final class Workbench: @unchecked Sendable {
         if model.editor.isComplete { submit(model.editor.take()) }
     }
 
-    /// Keys readline has a meaning for; the function keys, paging and the mouse stay the workbench's.
-    private static func isEditingKey(_ key: Key) -> Bool { InputEditor.bytes(of: key) != nil }
+    /// Keys readline has a meaning for; the function keys, paging, the mouse and Ctrl-C (stop
+    /// the query, or drop the input and the search) stay the workbench's.
+    private static func isEditingKey(_ key: Key) -> Bool { key != .control("c") && InputEditor.bytes(of: key) != nil }
 
     private func scroll(_ rows: Int) {
         var results = model.results

@@ -1,4 +1,5 @@
 import Foundation
+import StreamSQL
 import TerminalKit
 import Testing
 @testable import Workbench
@@ -53,6 +54,26 @@ import Testing
         #expect(editor.text == "SELECT 1;", "from the first line, Up is the history")
         editor.handle(.down)
         #expect(editor.text == "SELECT a,\n  bé\nFROM t")
+    }
+
+    @Test func ctrlRInTheWorkbenchFindsAStatementAndEnterRunsIt() {
+        let workbench = Workbench(engine: Engine())
+        // A search in progress is not parked: other tests' editors wait.
+        Readline.holding {
+            for key in KeyDecoder.keys("SELECT 7 AS seven;\rSELECT 8 AS eight;\r") { workbench.handle(key) }
+            workbench.settle()
+            for key in KeyDecoder.keys("\u{12}seven") { workbench.handle(key) }
+            let screen = WorkbenchView.render(workbench.model, width: 80, height: 24).grid.text
+            #expect(screen.contains("(reverse-i-search)`seven'"), "the search shows in the input's title")
+            workbench.handle(.enter)
+            workbench.settle()
+            #expect(workbench.model.results.rows.map(\.cells) == [["7"]])
+            #expect(workbench.model.editor.isEmpty)
+            // Ctrl-C drops a search and its line.
+            for key in KeyDecoder.keys("\u{12}eight") { workbench.handle(key) }
+            workbench.handle(.control("c"))
+            #expect(!workbench.model.editor.isAsking && workbench.model.editor.isEmpty)
+        }
     }
 
     @Test func charactersOfSeveralBytesAreWholeCharacters() {
