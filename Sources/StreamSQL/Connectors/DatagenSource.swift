@@ -74,7 +74,7 @@ struct DatagenSource: SourceRunner {
                 Thread.sleep(forTimeInterval: min(due - elapsed, 0.1))
                 continue
             }
-            var row = assembler.emptyRow()
+            var row = assembler.emptyRow(from: &emitter)
             for (index, type, generator) in generators {
                 switch generator {
                 case let .sequence(start, _):

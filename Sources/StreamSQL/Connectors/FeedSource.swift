@@ -134,7 +134,7 @@ struct FeedSource: SourceRunner {
             switch item {
             case let .record(text, split):
                 var assembler = assemblers[split] ?? RowAssembler(table: table)
-                var row = assembler.emptyRow()
+                var row = assembler.emptyRow(from: &emitter)
                 let bytes = Array(text.utf8)
                 do throws(SQLError) {
                     let decoded = try bytes.withUnsafeBufferPointer { buffer throws(SQLError) in

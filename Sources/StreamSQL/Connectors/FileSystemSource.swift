@@ -84,7 +84,7 @@ struct FileSystemSource: SourceRunner {
                         defer { lineStart = lineEnd + 1 }
                         if contentEnd == lineStart { continue }
                         do throws(SQLError) {
-                            var row = assembler.emptyRow()
+                            var row = assembler.emptyRow(from: &emitter)
                             guard try format.decode(bytes, lineStart, contentEnd, into: &row, table: table) else {
                                 skipped += 1
                                 continue

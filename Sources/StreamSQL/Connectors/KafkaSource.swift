@@ -322,7 +322,7 @@ private struct PartitionReader {
                 if let split { lastRecordAt[split] = now }
             }
             guard let split = current!.split, record.offset < current!.end else { continue }
-            var row = assembler.emptyRow()
+            var row = assembler.emptyRow(from: &emitter)
             do throws(SQLError) {
                 if settings.upsert {
                     try upsert(record, split: split)
@@ -351,7 +351,7 @@ private struct PartitionReader {
     /// An upsert-kafka record: the key names the row, the value is its new state (none: deleted).
     private mutating func upsert(_ record: ConsumerRecord, split: Int) throws(SQLError) {
         let table = settings.table
-        var row = assembler.emptyRow()
+        var row = Array(repeating: Value.null, count: table.schema.columns.count)
         guard let keyFormat = source.keyFormat, let key = record.key else {
             skipped += 1 // a message without a key names no row
             return

@@ -49,8 +49,8 @@ struct RowAssembler {
         self.table = table
     }
 
-    /// A row of the table's schema with the physical values in place and the rest NULL.
-    func emptyRow() -> Row { Array(repeating: .null, count: table.schema.columns.count) }
+    /// A row of the table's schema with every value NULL, reusing the emitter's spare rows.
+    func emptyRow(from emitter: inout BatchEmitter) -> Row { emitter.emptyRow(width: table.schema.columns.count) }
 
     /// Fills the computed columns; returns whether the watermark moved (to `watermark`).
     mutating func complete(_ row: inout Row) throws(SQLError) -> Bool {
@@ -138,6 +138,7 @@ struct BatchEmitter {
     let output: Operator
     let progress: JobProgress?
     private var batch: [Row] = []
+    private var spare: [Row] = []
     /// The batch's row kinds, once a row other than an insertion is in it.
     private var kinds: [RowKind]?
     private var emittedWatermark = Int64.min
@@ -163,14 +164,24 @@ struct BatchEmitter {
         if batch.count >= Self.batchSize { try flush() }
     }
 
+    /// A row of `width` NULLs for a source to fill. Rows of batches already processed are
+    /// filled again: an array no operator kept is reused in place (no allocation per row),
+    /// and one an operator kept is copied on the first write, as Swift's arrays are.
+    mutating func emptyRow(width: Int) -> Row {
+        guard var row = spare.popLast(), row.count == width else { return Array(repeating: .null, count: width) }
+        for index in 0..<width { row[index] = .null }
+        return row
+    }
+
     mutating func flush() throws(SQLError) {
         guard !batch.isEmpty else { return }
-        let rows = batch
         let rowKinds = kinds
-        batch.removeAll(keepingCapacity: true)
         kinds = nil
-        progress?.read(rows.count)
-        try output.process(rows, kinds: rowKinds)
+        progress?.read(batch.count)
+        try output.process(batch, kinds: rowKinds)
+        // The processed rows become the spares, and the spares' emptied array the next batch.
+        spare.removeAll(keepingCapacity: true)
+        swap(&spare, &batch)
     }
 
     mutating func watermark(_ time: Int64) throws(SQLError) {

@@ -44,6 +44,19 @@ enum BuiltinFunction: Sendable {
 }
 
 extension BuiltinFunction {
+    /// TO_TIMESTAMP(text [, format]): the event time of most streaming tables, computed once
+    /// per row — called straight from `evaluate`, without an argument array.
+    static func toTimestamp(_ argument: Value, format: String?) -> Value {
+        guard case let .string(text) = argument else { return .null }
+        if let format, format != "yyyy-MM-dd HH:mm:ss" {
+            return TimeFormat(format).parse(text).map(Value.timestamp) ?? .null
+        }
+        // Straight from the string's UTF-8 storage: no copy per row.
+        let parsed = text.utf8.withContiguousStorageIfAvailable { CivilTime.parseSecondsTimestamp($0) ?? CivilTime.parseTimestamp($0) }
+            ?? CivilTime.parseTimestamp(Array(text.utf8))
+        return parsed.map(Value.timestamp) ?? .null
+    }
+
     /// The function applied to evaluated arguments. Flink's rule: a NULL argument gives
     /// NULL, except for the conditionals and CONCAT_WS, which look at each argument.
     func apply(_ arguments: [Value]) throws(SQLError) -> Value {
@@ -71,14 +84,7 @@ extension BuiltinFunction {
         if arguments.contains(where: \.isNull) { return .null }
         switch self {
         case let .toTimestamp(format):
-            guard case let .string(text) = arguments[0] else { return .null }
-            if let format, format != "yyyy-MM-dd HH:mm:ss" {
-                return TimeFormat(format).parse(text).map(Value.timestamp) ?? .null
-            }
-            // Straight from the string's UTF-8 storage: no copy per row.
-            let parsed = text.utf8.withContiguousStorageIfAvailable { CivilTime.parseSecondsTimestamp($0) ?? CivilTime.parseTimestamp($0) }
-                ?? CivilTime.parseTimestamp(Array(text.utf8))
-            return parsed.map(Value.timestamp) ?? .null
+            return Self.toTimestamp(arguments[0], format: format)
         case let .toTimestampLTZ(precision):
             guard let number = arguments[0].doubleValue else { return .null }
             return .timestampLTZ(precision == 0 ? Int64(number) * 1_000_000 : Int64(number * 1000))

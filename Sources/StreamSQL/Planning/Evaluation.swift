@@ -93,6 +93,8 @@ extension CompiledExpression {
             if let converted = Casting.cast(value, from: from, to: to) { return converted }
             if isTry { return .null }
             throw SQLError(.execution, "cannot cast \(ValueFormatter.display(value, type: from)) of type \(from) to \(to) (TRY_CAST gives NULL instead)")
+        case let .call(.toTimestamp(format), arguments) where arguments.count == 1:
+            return BuiltinFunction.toTimestamp(try arguments[0].evaluate(row), format: format)
         case let .call(function, arguments):
             var values: [Value] = []
             values.reserveCapacity(arguments.count)
