@@ -86,6 +86,19 @@ import Testing
         }
     }
 
+    @Test func fileLinesAcrossReadsAndOneLongerThanTheBuffer() throws {
+        // 100,000 lines (about 6 MB: lines cross the 4 MB reads), one 9 MB line in the middle
+        // (the buffer grows for it), and a last line without a newline.
+        var lines = (0..<100_000).map { #"{"k": \#($0 % 7), "v": \#($0), "p": "0123456789012345678901234567890123456789"}"# }
+        lines.insert(#"{"k": 0, "v": 0, "p": "\#(String(repeating: "é", count: 4_500_000))"}"#, at: 50_000)
+        let input = temporaryFile("long.json", lines)
+        let result = try run("""
+            CREATE TABLE t (k INT, v BIGINT, p STRING) WITH ('connector' = 'filesystem', 'path' = '\(input)', 'format' = 'json');
+            SELECT COUNT(*), SUM(v), MAX(CHAR_LENGTH(p)) FROM t;
+            """)
+        #expect(result.lines.last == "100001|4999950000|4500000")
+    }
+
     @Test func jsonTimestampsInEitherStandardWrittenAndReadBack() throws {
         for (standard, expected) in [("SQL", #"{"t":"2024-01-02 03:04:05.678","i":"2024-01-02 03:04:05.678Z"}"#),
                                      ("ISO-8601", #"{"t":"2024-01-02T03:04:05.678","i":"2024-01-02T03:04:05.678Z"}"#)] {

@@ -51,24 +51,26 @@ struct FileSystemSource: SourceRunner {
             var assembler = RowAssembler(table: table)
             var failure: SQLError?
             var lineNumber = 0
-            // Read in chunks (memory stays bounded by the window state, not the file): whole
-            // lines are decoded, a partial last line is carried into the next chunk.
-            var carry: [UInt8] = []
+            // Read in chunks into one buffer (memory stays bounded by the window state, not the
+            // file): whole lines are decoded, a partial last line moves to the buffer's start.
+            var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+            var filled = 0
             var atEnd = false
             while !atEnd, failure == nil, !stop.isRequested {
-                let chunk: Data
-                do {
-                    chunk = try handle.read(upToCount: Self.chunkSize) ?? Data()
-                } catch {
-                    throw SQLError(.execution, "table \(table.name): cannot read \(file): \(error.localizedDescription)")
+                if filled == buffer.count {
+                    // A line longer than the buffer: twice the room, up to a limit.
+                    guard buffer.count < 64 << 20 else { throw SQLError(.execution, "\(file), line \(lineNumber + 1): a line longer than 64 MB") }
+                    buffer += [UInt8](repeating: 0, count: buffer.count)
                 }
-                atEnd = chunk.isEmpty
-                var buffer = carry
-                buffer.append(contentsOf: chunk)
-                if !atEnd, buffer.count > 64 << 20 {
-                    throw SQLError(.execution, "\(file), line \(lineNumber + 1): a line longer than 64 MB")
+                let count = buffer.withUnsafeMutableBytes { room in read(handle.fileDescriptor, room.baseAddress! + filled, room.count - filled) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw SQLError(.execution, "table \(table.name): cannot read \(file): \(String(cString: strerror(errno)))")
                 }
-                let consumed: Int = buffer.withUnsafeBufferPointer { bytes in
+                atEnd = count == 0
+                filled += count
+                let consumed: Int = buffer.withUnsafeBufferPointer { whole in
+                    let bytes = UnsafeBufferPointer(rebasing: whole[..<filled])
                     var lineStart = 0
                     while lineStart < bytes.count, failure == nil {
                         // memchr finds the newline many bytes at a time (a byte loop was 4% of the job).
@@ -102,7 +104,10 @@ struct FileSystemSource: SourceRunner {
                     }
                     return bytes.count
                 }
-                carry = consumed < buffer.count ? Array(buffer[consumed...]) : []
+                if consumed > 0 {
+                    buffer.withUnsafeMutableBytes { room in _ = memmove(room.baseAddress!, room.baseAddress! + consumed, filled - consumed) }
+                    filled -= consumed
+                }
                 if progress != nil { report() }
             }
             if let failure { throw failure }
@@ -206,18 +211,14 @@ struct RecordFormat {
                 guard scanner.consume(0x22) else { throw SQLError(.execution, "malformed JSON: expected a field name at byte \(scanner.index - start)") }
                 // Field names are matched as bytes against the columns' names: no String per field.
                 let keyStart = scanner.index
-                var keyEnd = keyStart
-                while keyEnd < end, bytes[keyEnd] != 0x22, bytes[keyEnd] != 0x5C { keyEnd += 1 }
-                var position: Int?
+                let position: Int?
                 let key: String
-                if keyEnd < end, bytes[keyEnd] == 0x22 {
-                    scanner.index = keyEnd + 1
-                    position = fieldNames.position(of: bytes.baseAddress! + keyStart, count: keyEnd - keyStart, tryingFirst: expected)
-                    key = position == nil ? String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self) : ""
+                if let length = fieldNames.length(of: expected, at: bytes.baseAddress! + keyStart, within: end - keyStart) {
+                    // The usual case: the expected name and its closing quote, without a search for the quote.
+                    scanner.index = keyStart + length + 1
+                    (position, key) = (expected, "")
                 } else {
-                    guard let escaped = scanner.string() else { throw SQLError(.execution, "malformed JSON: unterminated field name") }
-                    key = escaped
-                    position = byName[escaped]
+                    (position, key) = try fieldName(&scanner, bytes, end: end, tryingFirst: expected)
                 }
                 guard scanner.consume(0x3A) else { throw SQLError(.execution, "malformed JSON: expected ':' after a field name") }
                 guard let position else {
@@ -240,6 +241,22 @@ struct RecordFormat {
             let missing = physical.filter { row[$0.index].isNull }.map { String(decoding: $0.name, as: UTF8.self) }
             throw SQLError(.execution, "missing field(s) \(missing.joined(separator: ", ")) (json.fail-on-missing-field is true)")
         }
+    }
+
+    /// The column of the field name the scanner is at (after its opening quote), and the name
+    /// as text when no column has it (for an error message).
+    private func fieldName(_ scanner: inout JSONScanner, _ bytes: UnsafeBufferPointer<UInt8>, end: Int, tryingFirst expected: Int) throws(SQLError) -> (Int?, String) {
+        let keyStart = scanner.index
+        var keyEnd = keyStart
+        while keyEnd < end, bytes[keyEnd] != 0x22, bytes[keyEnd] != 0x5C { keyEnd += 1 }
+        if keyEnd < end, bytes[keyEnd] == 0x22 {
+            scanner.index = keyEnd + 1
+            let position = fieldNames.position(of: bytes.baseAddress! + keyStart, count: keyEnd - keyStart, tryingFirst: expected)
+            return (position, position == nil ? String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self) : "")
+        }
+        // A name with escapes.
+        guard let escaped = scanner.string() else { throw SQLError(.execution, "malformed JSON: unterminated field name") }
+        return (byName[escaped], escaped)
     }
 
     /// One JSON value as a column's type, straight from the bytes where it can be.
@@ -348,6 +365,15 @@ final class FieldNames: @unchecked Sendable {
     }
 
     deinit { storage.deallocate() }
+
+    /// The length of name `position` when the bytes at `key` are that name and a closing
+    /// quote (nil otherwise, or when there is no such name).
+    func length(of position: Int, at key: UnsafePointer<UInt8>, within available: Int) -> Int? {
+        guard position < ranges.count else { return nil }
+        let range = ranges[position]
+        guard range.count < available, key[range.count] == 0x22, memcmp(storage + range.start, key, range.count) == 0 else { return nil }
+        return range.count
+    }
 
     /// Which name equals the `count` bytes at `key`, trying `first` before the others.
     func position(of key: UnsafePointer<UInt8>, count: Int, tryingFirst first: Int) -> Int? {

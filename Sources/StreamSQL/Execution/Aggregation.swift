@@ -230,16 +230,12 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             throw SQLError(.unsupported, "a window aggregates insertions only, and its input updates rows (an upsert-kafka table or a GROUP BY without a window)")
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000) * 1000
-        // Scratch arrays reused row after row: a key is copied only when a new group stores it.
-        var key: Row = []
-        key.reserveCapacity(keys.count)
-        var values: [Value] = []
-        values.reserveCapacity(aggregates.count)
+        // Scratch arrays overwritten row after row: a key is copied only when a new group stores it.
+        var key = Row(repeating: .null, count: keys.count)
+        var values = [Value](repeating: .null, count: aggregates.count)
         for row in rows {
-            key.removeAll(keepingCapacity: true)
-            for expression in keys { key.append(try expression.evaluate(row)) }
-            values.removeAll(keepingCapacity: true)
-            for aggregate in aggregates { values.append(try aggregate.argument?.evaluate(row) ?? .null) }
+            for (index, expression) in keys.enumerated() { key[index] = try expression.evaluate(row) }
+            for (index, aggregate) in aggregates.enumerated() { values[index] = try aggregate.argument?.evaluate(row) ?? .null }
             let time: Int64
             if case let .assigned(startColumn, endColumn) = spec.kind {
                 guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else { continue }
