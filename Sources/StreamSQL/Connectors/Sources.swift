@@ -44,9 +44,25 @@ enum Sources {
 struct RowAssembler {
     let table: CatalogTable
     private(set) var watermark = Int64.min
+    /// The usual watermark, `rt - INTERVAL …` (or `rt`): the event time's column and the
+    /// delay, read straight from the row instead of evaluating the expression per row.
+    private let delayed: (column: Int, delay: Int64)?
 
     init(table: CatalogTable) {
         self.table = table
+        delayed = table.watermark.flatMap { Self.fixedDelay($0.expression) }
+    }
+
+    /// The column and delay of a watermark `column - INTERVAL` (days to seconds) or `column`.
+    private static func fixedDelay(_ expression: CompiledExpression) -> (column: Int, delay: Int64)? {
+        switch expression {
+        case let .column(column):
+            return (column, 0)
+        case let .shiftTime(.column(column), .literal(.integer(amount)), subtract: true, months: false):
+            return (column, amount)
+        default:
+            return nil
+        }
     }
 
     /// A row of the table's schema with every value NULL, reusing the emitter's spare rows.
@@ -60,7 +76,15 @@ struct RowAssembler {
     /// The same for a source that keeps one watermark per split and one assembler for all.
     func complete(_ row: inout Row, watermark: inout Int64) throws(SQLError) -> Bool {
         for (index, expression) in table.computed { row[index] = try expression.evaluate(row) }
-        guard let (_, expression) = table.watermark, let time = try expression.evaluate(row).timestampMicros, time > watermark else { return false }
+        let time: Int64
+        if let (column, delay) = delayed {
+            guard let eventTime = row[column].timestampMicros else { return false }
+            time = eventTime &- delay
+        } else {
+            guard let (_, expression) = table.watermark, let value = try expression.evaluate(row).timestampMicros else { return false }
+            time = value
+        }
+        guard time > watermark else { return false }
         watermark = time
         return true
     }

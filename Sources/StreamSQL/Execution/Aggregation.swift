@@ -176,12 +176,24 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     /// Where the window state is reported (what `\\why` explains).
     var progress: JobProgress?
 
+    /// The keys and the aggregates' arguments as plain columns, when they all are (the usual
+    /// GROUP BY): read straight from the row, without evaluating expressions per row.
+    private let keyColumns: [Int]?
+    private let argumentColumns: [Int?]?
+
     init(spec: WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool, ltz: Bool) {
         self.spec = spec
         self.keys = keys
         self.aggregates = aggregates
         self.eventTime = eventTime
         self.ltz = ltz
+        func column(_ expression: CompiledExpression) -> Int? {
+            if case let .column(index) = expression { index } else { nil }
+        }
+        let keyColumns = keys.compactMap(column)
+        self.keyColumns = keyColumns.count == keys.count ? keyColumns : nil
+        let argumentsArePlain = aggregates.allSatisfy { $0.argument.map { column($0) != nil } ?? true }
+        argumentColumns = argumentsArePlain ? aggregates.map { $0.argument.flatMap(column) } : nil
     }
 
     private struct SavedWindow: Codable {
@@ -234,8 +246,16 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         var key = Row(repeating: .null, count: keys.count)
         var values = [Value](repeating: .null, count: aggregates.count)
         for row in rows {
-            for (index, expression) in keys.enumerated() { key[index] = try expression.evaluate(row) }
-            for (index, aggregate) in aggregates.enumerated() { values[index] = try aggregate.argument?.evaluate(row) ?? .null }
+            if let keyColumns {
+                for (index, column) in keyColumns.enumerated() { key[index] = row[column] }
+            } else {
+                for (index, expression) in keys.enumerated() { key[index] = try expression.evaluate(row) }
+            }
+            if let argumentColumns {
+                for (index, column) in argumentColumns.enumerated() { values[index] = column.map { row[$0] } ?? .null }
+            } else {
+                for (index, aggregate) in aggregates.enumerated() { values[index] = try aggregate.argument?.evaluate(row) ?? .null }
+            }
             let time: Int64
             if case let .assigned(startColumn, endColumn) = spec.kind {
                 guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else { continue }
