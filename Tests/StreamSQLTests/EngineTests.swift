@@ -99,6 +99,30 @@ import Testing
         #expect(result.lines.last == "100001|4999950000|4500000")
     }
 
+    @Test func onlyTheFieldsAQueryReadsAreDecoded() throws {
+        // `note` is not a number on the second line: only a query that reads it fails, as in
+        // Flink (its JSON format converts the projected fields only).
+        let input = temporaryFile("wide.json", [
+            #"{"ts": "2024-01-01 00:00:01", "k": "a", "v": 1, "note": 5, "extra": {"deep": [1, 2]}}"#,
+            #"{"ts": "2024-01-01 00:00:02", "k": "b", "v": 2, "note": "not a number"}"#,
+            #"{"ts": "2024-01-01 00:00:07", "k": "a", "v": 4, "note": 6}"#,
+        ])
+        let engine = Engine()
+        try run("""
+            CREATE TABLE t (ts STRING, k STRING, v INT, note INT, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt - INTERVAL '1' SECOND)
+              WITH ('connector' = 'filesystem', 'path' = '\(input)', 'format' = 'json')
+            """, engine: engine)
+        #expect(try run("SELECT k, v FROM t WHERE v > 1", engine: engine).lines == ["b|2", "a|4"])
+        #expect(try run("SELECT k, SUM(v) FROM t GROUP BY k, TUMBLE(rt, INTERVAL '5' SECOND)", engine: engine).lines.sorted() == ["a|1", "a|4", "b|2"])
+        #expect(try run("SELECT COUNT(*) FROM (SELECT k FROM t UNION ALL SELECT k FROM t)", engine: engine).lines.last == "6")
+        #expect(throws: SQLError(.execution, "\(input), line 2: field \"note\" is not a INT")) {
+            try run("SELECT k FROM t WHERE note > 0", engine: engine)
+        }
+        #expect(throws: SQLError(.execution, "\(input), line 2: field \"note\" is not a INT")) {
+            try run("SELECT * FROM t", engine: engine)
+        }
+    }
+
     @Test func jsonTimestampsInEitherStandardWrittenAndReadBack() throws {
         for (standard, expected) in [("SQL", #"{"t":"2024-01-02 03:04:05.678","i":"2024-01-02 03:04:05.678Z"}"#),
                                      ("ISO-8601", #"{"t":"2024-01-02T03:04:05.678","i":"2024-01-02T03:04:05.678Z"}"#)] {

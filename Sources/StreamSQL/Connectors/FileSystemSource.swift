@@ -12,7 +12,8 @@ struct FileSystemSource: SourceRunner {
     /// Where the rows' event times and the files' watermarks go (the workbench's timeline and `\\why`).
     let progress: JobProgress?
 
-    init(table: CatalogTable, progress: JobProgress? = nil) throws(SQLError) {
+    /// `reading`: the table's columns the query reads (nil: all); JSON skips the other fields.
+    init(table: CatalogTable, progress: JobProgress? = nil, reading: Set<Int>? = nil) throws(SQLError) {
         self.table = table
         self.progress = progress
         guard let path = table.options["path"] else {
@@ -28,7 +29,7 @@ struct FileSystemSource: SourceRunner {
         } else {
             files = [path]
         }
-        format = try RecordFormat(table: table)
+        format = try RecordFormat(table: table, reading: reading)
     }
 
     func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
@@ -140,22 +141,27 @@ struct RecordFormat {
     /// The same columns for the JSON reader's inner loop: names in one buffer, positions and
     /// types apart, so matching a field name touches no reference-counted value.
     private let fieldNames: FieldNames
+    /// Columns no one reads: a JSON reader skips their values instead of decoding them.
+    private let unread: [Bool]
     private let columnIndexes: [Int]
     private let columnTypes: [DataType]
     private let byName: [String: Int]
 
     /// The format of a table's records: `format` (or `value.format`) over its physical columns.
-    init(table: CatalogTable) throws(SQLError) {
+    init(table: CatalogTable, reading: Set<Int>? = nil) throws(SQLError) {
         let options = table.options
         let prefix = options["format"] == nil && options["value.format"] != nil ? "value." : ""
-        try self.init(table: table, columns: table.physical, format: options["format"] ?? options["value.format"] ?? "", optionPrefix: prefix)
+        try self.init(table: table, columns: table.physical, format: options["format"] ?? options["value.format"] ?? "", optionPrefix: prefix,
+                      reading: reading)
     }
 
     /// A format over some of a table's columns (a Kafka key's fields, or its value's), with
     /// the format's options read under `optionPrefix` (`key.`, `value.`) first.
-    init(table: CatalogTable, columns: [Int], format: String, optionPrefix: String) throws(SQLError) {
+    /// `reading`: the table's columns a query reads (nil: all); the others are left NULL.
+    init(table: CatalogTable, columns: [Int], format: String, optionPrefix: String, reading: Set<Int>? = nil) throws(SQLError) {
         func option(_ key: String) -> String? { table.options[optionPrefix + key] ?? table.options[key] }
         physical = columns.map { ($0, Array(table.schema.columns[$0].name.utf8), table.schema.columns[$0].type) }
+        unread = columns.map { column in reading.map { !$0.contains(column) } ?? false }
         fieldNames = FieldNames(physical.map(\.name))
         columnIndexes = physical.map(\.index)
         columnTypes = physical.map(\.type)
@@ -221,8 +227,12 @@ struct RecordFormat {
                     (position, key) = try fieldName(&scanner, bytes, end: end, tryingFirst: expected)
                 }
                 guard scanner.consume(0x3A) else { throw SQLError(.execution, "malformed JSON: expected ':' after a field name") }
-                guard let position else {
+                guard let position, !unread[position] else {
                     guard scanner.skipValue() else { throw SQLError(.execution, "malformed JSON value of \"\(key)\"") }
+                    if let position {
+                        expected = position + 1
+                        seen += 1
+                    }
                     continue
                 }
                 scanner.skipSpace()

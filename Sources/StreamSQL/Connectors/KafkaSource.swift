@@ -15,7 +15,8 @@ struct KafkaSource: SourceRunner {
     let progress: JobProgress?
     let checkpointer: Checkpointer?
 
-    init(table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?, replay: ReplayControl? = nil) throws(SQLError) {
+    init(table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?, replay: ReplayControl? = nil,
+         reading: Set<Int>? = nil) throws(SQLError) {
         self.checkpointer = checkpointer
         var settings = try KafkaTable(table: table, catalog: catalog)
         if let replay {
@@ -26,7 +27,9 @@ struct KafkaSource: SourceRunner {
         }
         self.settings = settings
         let prefix = table.options["value.format"] != nil ? "value." : ""
-        valueFormat = try RecordFormat(table: table, columns: settings.valueColumns, format: settings.valueFormat, optionPrefix: prefix)
+        // An upsert table keeps whole rows per key: every field is read.
+        valueFormat = try RecordFormat(table: table, columns: settings.valueColumns, format: settings.valueFormat, optionPrefix: prefix,
+                                       reading: settings.upsert ? nil : reading)
         if let format = settings.keyFormat {
             keyFormat = try RecordFormat(table: table, columns: settings.keyColumns, format: format, optionPrefix: "key.")
         } else {

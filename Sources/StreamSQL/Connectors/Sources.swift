@@ -21,14 +21,16 @@ enum Sources {
         }
     }
 
+    /// `reading`: the table's columns the query reads (nil: all), for formats that can skip fields.
     static func runner(for table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?,
-                       replay: ReplayControl? = nil) throws(SQLError) -> SourceRunner {
+                       replay: ReplayControl? = nil, reading: Set<Int>? = nil) throws(SQLError) -> SourceRunner {
         if checkpointer != nil, !["kafka", "upsert-kafka"].contains(table.options.connector) {
             throw SQLError(.unsupported, "checkpoints are taken for Kafka sources; \(table.name) is a \(table.options.connector) table")
         }
         switch table.options.connector {
-        case "kafka", "upsert-kafka": return try KafkaSource(table: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay)
-        case "filesystem": return try FileSystemSource(table: table, progress: progress)
+        case "kafka", "upsert-kafka":
+            return try KafkaSource(table: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay, reading: reading)
+        case "filesystem": return try FileSystemSource(table: table, progress: progress, reading: reading)
         case "datagen": return try DatagenSource(table: table)
         case "feed": return try FeedSource(table: table, feed: catalog.feed(for: table.name), progress: progress)
         case "print", "blackhole":

@@ -33,12 +33,14 @@ final class QueryExecution: @unchecked Sendable {
     }
 
     /// Builds the operators of `node` feeding `downstream`; returns the node's own operator.
+    /// `wanted`: the node's columns read downstream (nil: all), which tells the scans below
+    /// the fields their formats may skip.
     @discardableResult
-    func build(_ node: PlanNode, into downstream: Operator) throws(SQLError) -> Operator {
+    func build(_ node: PlanNode, into downstream: Operator, wanted: Set<Int>? = nil) throws(SQLError) -> Operator {
         func chain(_ step: Operator) throws(SQLError) -> Operator {
             step.output = downstream
             operators.append(step)
-            try build(node.inputs[0], into: step)
+            try build(node.inputs[0], into: step, wanted: node.columnsRead(fromInput: 0, wanted: wanted))
             return step
         }
         switch node.kind {
@@ -62,7 +64,14 @@ final class QueryExecution: @unchecked Sendable {
                 operators.append(pacer)
                 entry = pacer
             }
-            sources.append((try Sources.runner(for: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay), entry))
+            // What the computed columns and the watermark read is read too.
+            var reading = wanted
+            if reading != nil {
+                for (_, expression) in table.computed { expression.collectColumns(into: &reading!) }
+                table.watermark?.expression.collectColumns(into: &reading!)
+            }
+            sources.append((try Sources.runner(for: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay,
+                                               reading: reading), entry))
             return downstream
         case let .values(rows):
             sources.append((ValuesSource(rows: rows), downstream))
@@ -105,7 +114,7 @@ final class QueryExecution: @unchecked Sendable {
             for (position, input) in node.inputs.enumerated() {
                 let entry = union.input(position)
                 operators.append(entry)
-                try build(input, into: entry)
+                try build(input, into: entry, wanted: node.columnsRead(fromInput: position, wanted: wanted))
             }
             return union
         }
