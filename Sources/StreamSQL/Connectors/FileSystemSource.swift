@@ -12,9 +12,12 @@ struct FileSystemSource: SourceRunner {
     /// Where the rows' event times and the files' watermarks go (the workbench's timeline and `\\why`).
     let progress: JobProgress?
 
-    /// `reading`: the table's columns the query reads (nil: all); JSON skips the other fields.
-    init(table: CatalogTable, progress: JobProgress? = nil, reading: Set<Int>? = nil) throws(SQLError) {
+    /// What the query reads of the table (JSON skips the other fields).
+    let columns: ScanColumns
+
+    init(table: CatalogTable, progress: JobProgress? = nil, columns: ScanColumns = .all) throws(SQLError) {
         self.table = table
+        self.columns = columns
         self.progress = progress
         guard let path = table.options["path"] else {
             throw SQLError(.plan, "the filesystem table \(table.name) needs a 'path' option")
@@ -29,7 +32,7 @@ struct FileSystemSource: SourceRunner {
         } else {
             files = [path]
         }
-        format = try RecordFormat(table: table, reading: reading)
+        format = try RecordFormat(table: table, scan: columns)
     }
 
     func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
@@ -49,7 +52,7 @@ struct FileSystemSource: SourceRunner {
             }
             defer { try? handle.close() }
             if progress != nil { report() }
-            var assembler = RowAssembler(table: table)
+            var assembler = RowAssembler(table: table, prefilled: Set(columns.parsedTimes.values))
             var failure: SQLError?
             var lineNumber = 0
             // Read in chunks into one buffer (memory stays bounded by the window state, not the
@@ -143,25 +146,28 @@ struct RecordFormat {
     private let fieldNames: FieldNames
     /// Columns no one reads: a JSON reader skips their values instead of decoding them.
     private let unread: [Bool]
+    /// Per column, the computed column its text is parsed into as an event time (-1: none).
+    private let timeTargets: [Int]
     private let columnIndexes: [Int]
     private let columnTypes: [DataType]
     private let byName: [String: Int]
 
     /// The format of a table's records: `format` (or `value.format`) over its physical columns.
-    init(table: CatalogTable, reading: Set<Int>? = nil) throws(SQLError) {
+    init(table: CatalogTable, scan: ScanColumns = .all) throws(SQLError) {
         let options = table.options
         let prefix = options["format"] == nil && options["value.format"] != nil ? "value." : ""
         try self.init(table: table, columns: table.physical, format: options["format"] ?? options["value.format"] ?? "", optionPrefix: prefix,
-                      reading: reading)
+                      scan: scan)
     }
 
     /// A format over some of a table's columns (a Kafka key's fields, or its value's), with
     /// the format's options read under `optionPrefix` (`key.`, `value.`) first.
-    /// `reading`: the table's columns a query reads (nil: all); the others are left NULL.
-    init(table: CatalogTable, columns: [Int], format: String, optionPrefix: String, reading: Set<Int>? = nil) throws(SQLError) {
+    /// `scan`: what a query reads of the table; the fields of other columns are left NULL.
+    init(table: CatalogTable, columns: [Int], format: String, optionPrefix: String, scan: ScanColumns = .all) throws(SQLError) {
         func option(_ key: String) -> String? { table.options[optionPrefix + key] ?? table.options[key] }
         physical = columns.map { ($0, Array(table.schema.columns[$0].name.utf8), table.schema.columns[$0].type) }
-        unread = columns.map { column in reading.map { !$0.contains(column) } ?? false }
+        unread = columns.map { column in scan.reading.map { !$0.contains(column) } ?? false }
+        timeTargets = columns.map { scan.parsedTimes[$0] ?? -1 }
         fieldNames = FieldNames(physical.map(\.name))
         columnIndexes = physical.map(\.index)
         columnTypes = physical.map(\.type)
@@ -236,6 +242,12 @@ struct RecordFormat {
                     continue
                 }
                 scanner.skipSpace()
+                if timeTargets[position] >= 0 {
+                    row[timeTargets[position]] = try parsedTime(&scanner, position)
+                    expected = position + 1
+                    seen += 1
+                    continue
+                }
                 guard let value = try Self.jsonValue(&scanner, as: columnTypes[position]) else {
                     throw SQLError(.execution, "field \"\(String(decoding: physical[position].name, as: UTF8.self))\" is not a \(columnTypes[position])")
                 }
@@ -251,6 +263,25 @@ struct RecordFormat {
             let missing = physical.filter { row[$0.index].isNull }.map { String(decoding: $0.name, as: UTF8.self) }
             throw SQLError(.execution, "missing field(s) \(missing.joined(separator: ", ")) (json.fail-on-missing-field is true)")
         }
+    }
+
+    /// TO_TIMESTAMP of the text field at the scanner, read from its bytes when it is a plain
+    /// string (as TO_TIMESTAMP would read the string).
+    private func parsedTime(_ scanner: inout JSONScanner, _ position: Int) throws(SQLError) -> Value {
+        let bytes = scanner.bytes
+        if scanner.index < scanner.end, bytes[scanner.index] == 0x22 {
+            var close = scanner.index + 1
+            while close < scanner.end, bytes[close] != 0x22, bytes[close] != 0x5C { close += 1 }
+            if close < scanner.end, bytes[close] == 0x22 {
+                let text = UnsafeBufferPointer(rebasing: bytes[(scanner.index + 1)..<close])
+                scanner.index = close + 1
+                return (CivilTime.parseSecondsTimestamp(text) ?? CivilTime.parseTimestamp(text)).map(Value.timestamp) ?? .null
+            }
+        }
+        guard let text = try Self.jsonValue(&scanner, as: columnTypes[position]) else {
+            throw SQLError(.execution, "field \"\(String(decoding: physical[position].name, as: UTF8.self))\" is not a \(columnTypes[position])")
+        }
+        return BuiltinFunction.toTimestamp(text, format: nil)
     }
 
     /// The column of the field name the scanner is at (after its opening quote), and the name

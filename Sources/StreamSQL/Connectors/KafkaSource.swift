@@ -11,12 +11,14 @@ import SQLSyntax
 struct KafkaSource: SourceRunner {
     let settings: KafkaTable
     let valueFormat: RecordFormat
+    /// What the query reads of the table's values (JSON skips the other fields).
+    let scan: ScanColumns
     let keyFormat: RecordFormat?
     let progress: JobProgress?
     let checkpointer: Checkpointer?
 
     init(table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?, replay: ReplayControl? = nil,
-         reading: Set<Int>? = nil) throws(SQLError) {
+         columns: ScanColumns = .all) throws(SQLError) {
         self.checkpointer = checkpointer
         var settings = try KafkaTable(table: table, catalog: catalog)
         if let replay {
@@ -28,8 +30,8 @@ struct KafkaSource: SourceRunner {
         self.settings = settings
         let prefix = table.options["value.format"] != nil ? "value." : ""
         // An upsert table keeps whole rows per key: every field is read.
-        valueFormat = try RecordFormat(table: table, columns: settings.valueColumns, format: settings.valueFormat, optionPrefix: prefix,
-                                       reading: settings.upsert ? nil : reading)
+        scan = settings.upsert ? .all : columns.decoded(by: settings.valueColumns)
+        valueFormat = try RecordFormat(table: table, columns: settings.valueColumns, format: settings.valueFormat, optionPrefix: prefix, scan: scan)
         if let format = settings.keyFormat {
             keyFormat = try RecordFormat(table: table, columns: settings.keyColumns, format: format, optionPrefix: "key.")
         } else {
@@ -166,7 +168,7 @@ private struct PartitionReader {
     init(source: KafkaSource, output: Operator) {
         self.source = source
         emitter = BatchEmitter(output: output, progress: source.progress)
-        assembler = RowAssembler(table: source.settings.table)
+        assembler = RowAssembler(table: source.settings.table, prefilled: Set(source.scan.parsedTimes.values))
     }
 
     var settings: KafkaTable { source.settings }

@@ -21,16 +21,16 @@ enum Sources {
         }
     }
 
-    /// `reading`: the table's columns the query reads (nil: all), for formats that can skip fields.
+    /// `columns`: what the query reads of the table, for formats that can skip fields.
     static func runner(for table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?,
-                       replay: ReplayControl? = nil, reading: Set<Int>? = nil) throws(SQLError) -> SourceRunner {
+                       replay: ReplayControl? = nil, columns: ScanColumns = .all) throws(SQLError) -> SourceRunner {
         if checkpointer != nil, !["kafka", "upsert-kafka"].contains(table.options.connector) {
             throw SQLError(.unsupported, "checkpoints are taken for Kafka sources; \(table.name) is a \(table.options.connector) table")
         }
         switch table.options.connector {
         case "kafka", "upsert-kafka":
-            return try KafkaSource(table: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay, reading: reading)
-        case "filesystem": return try FileSystemSource(table: table, progress: progress, reading: reading)
+            return try KafkaSource(table: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay, columns: columns)
+        case "filesystem": return try FileSystemSource(table: table, progress: progress, columns: columns)
         case "datagen": return try DatagenSource(table: table)
         case "feed": return try FeedSource(table: table, feed: catalog.feed(for: table.name), progress: progress)
         case "print", "blackhole":
@@ -50,8 +50,12 @@ struct RowAssembler {
     /// delay, read straight from the row instead of evaluating the expression per row.
     private let delayed: (column: Int, delay: Int64)?
 
-    init(table: CatalogTable) {
+    /// Computed columns the format filled already (an event time parsed from its text).
+    private let prefilled: Set<Int>
+
+    init(table: CatalogTable, prefilled: Set<Int> = []) {
         self.table = table
+        self.prefilled = prefilled
         delayed = table.watermark.flatMap { Self.fixedDelay($0.expression) }
     }
 
@@ -77,7 +81,7 @@ struct RowAssembler {
 
     /// The same for a source that keeps one watermark per split and one assembler for all.
     func complete(_ row: inout Row, watermark: inout Int64) throws(SQLError) -> Bool {
-        for (index, expression) in table.computed { row[index] = try expression.evaluate(row) }
+        for (index, expression) in table.computed where !prefilled.contains(index) { row[index] = try expression.evaluate(row) }
         let time: Int64
         if let (column, delay) = delayed {
             guard let eventTime = row[column].timestampMicros else { return false }

@@ -64,14 +64,9 @@ final class QueryExecution: @unchecked Sendable {
                 operators.append(pacer)
                 entry = pacer
             }
-            // What the computed columns and the watermark read is read too.
-            var reading = wanted
-            if reading != nil {
-                for (_, expression) in table.computed { expression.collectColumns(into: &reading!) }
-                table.watermark?.expression.collectColumns(into: &reading!)
-            }
+            let columns = ScanColumns(table: table, queryReads: wanted)
             sources.append((try Sources.runner(for: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay,
-                                               reading: reading), entry))
+                                               columns: columns), entry))
             return downstream
         case let .values(rows):
             sources.append((ValuesSource(rows: rows), downstream))
