@@ -50,12 +50,13 @@ struct RowAssembler {
     /// delay, read straight from the row instead of evaluating the expression per row.
     private let delayed: (column: Int, delay: Int64)?
 
-    /// Computed columns the format filled already (an event time parsed from its text).
-    private let prefilled: Set<Int>
+    /// The computed columns to evaluate: all but those the format filled already (an event
+    /// time parsed from its text).
+    private let computed: [(index: Int, expression: CompiledExpression)]
 
     init(table: CatalogTable, prefilled: Set<Int> = []) {
         self.table = table
-        self.prefilled = prefilled
+        computed = table.computed.filter { !prefilled.contains($0.index) }
         delayed = table.watermark.flatMap { Self.fixedDelay($0.expression) }
     }
 
@@ -81,7 +82,7 @@ struct RowAssembler {
 
     /// The same for a source that keeps one watermark per split and one assembler for all.
     func complete(_ row: inout Row, watermark: inout Int64) throws(SQLError) -> Bool {
-        for (index, expression) in table.computed where !prefilled.contains(index) { row[index] = try expression.evaluate(row) }
+        for (index, expression) in computed { row[index] = try expression.evaluate(row) }
         let time: Int64
         if let (column, delay) = delayed {
             guard let eventTime = row[column].timestampMicros else { return false }
