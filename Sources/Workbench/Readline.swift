@@ -58,8 +58,14 @@ enum Readline {
         pending = bytes
         next = 0
         // Reading past the bytes would be end of input to readline, so it is asked for
-        // exactly as many reads as there are bytes (a key sequence spans several calls).
-        while next < pending.count { rl_callback_read_char() }
+        // exactly as many reads as there are bytes (a key sequence spans several calls). A
+        // call may read none (a macro's text is readline's own input): never loop forever.
+        var callsWithoutARead = 0
+        while next < pending.count, callsWithoutARead < 64 {
+            let before = next
+            rl_callback_read_char()
+            callsWithoutARead = next == before ? callsWithoutARead + 1 : 0
+        }
         pending = []
     }
 
