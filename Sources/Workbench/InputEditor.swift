@@ -108,6 +108,7 @@ public final class InputEditor: @unchecked Sendable {
     @discardableResult
     public func handle(_ key: Key) -> Bool {
         if key == .up || key == .down, moveLine(key == .up ? -1 : 1) { return true }
+        if editWithinLine(key) { return true }
         guard let bytes = Self.bytes(of: key) else { return false }
         Readline.with(self) { Readline.feed(bytes) }
         return true
@@ -210,6 +211,29 @@ public final class InputEditor: @unchecked Sendable {
     /// Readline's line, as bytes (valid until readline runs again).
     private static var lineBytes: UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: UnsafeRawPointer(weir_rl_buffer()!).assumingMemoryBound(to: UInt8.self), count: Int(weir_rl_end()))
+    }
+
+    /// In a statement of several lines, the keys about "the line" keep to the cursor's line,
+    /// as in an editor (readline's line is the whole statement): Home/End and Ctrl-A/Ctrl-E
+    /// go to its start and end, Ctrl-K and Ctrl-U kill to them (into readline's kill ring,
+    /// for Ctrl-Y). False for every other key, and in one line, vi command mode or a search.
+    private func editWithinLine(_ key: Key) -> Bool {
+        guard [.home, .end, .control("a"), .control("e"), .control("k"), .control("u")].contains(key) else { return false }
+        return Readline.with(self) {
+            guard weir_rl_in_search() == 0, weir_rl_vi_command_mode() == 0 else { return false }
+            let bytes = Self.lineBytes
+            guard bytes.contains(0x0A) else { return false }
+            let point = Int(weir_rl_point())
+            let start = bytes[..<point].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+            let end = bytes[point...].firstIndex(of: 0x0A) ?? bytes.count
+            switch key {
+            case .home, .control("a"): weir_rl_set_point(Int32(start))
+            case .end, .control("e"): weir_rl_set_point(Int32(end))
+            case .control("k"): _ = rl_kill_text(Int32(point), Int32(end))
+            default: _ = rl_kill_text(Int32(start), Int32(point))
+            }
+            return true
+        }
     }
 
     /// The bytes a terminal sends for `key` (xterm's sequences, which readline binds).

@@ -38,7 +38,8 @@ enum Readline {
 
     /// Keeps readline for the caller's thread while `body` runs: parking an editor keeps its
     /// line, cursor, mode and place in the history, but not an unfinished search, a pending
-    /// Meta prefix or the undo list, so a test of those keeps other editors out meanwhile.
+    /// Meta prefix or the undo list, and all editors share one kill ring — so a test of those
+    /// keeps other editors out meanwhile.
     static func holding<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }

@@ -76,6 +76,33 @@ import Testing
         }
     }
 
+    @Test func lineKeysKeepToTheCursorsLineInAStatementOfSeveral() {
+        // The kill ring is readline's, one for the process: other tests' editors wait.
+        Readline.holding(editWithinLines)
+    }
+
+    func editWithinLines() {
+        let editor = InputEditor()
+        editor.insert("SELECT a,\n  b\nFROM t")
+        editor.handle(.up)
+        editor.handle(.control("e"))
+        editor.insert(" AS c")
+        #expect(editor.text == "SELECT a,\n  b AS c\nFROM t")
+        editor.handle(.home)
+        editor.handle(.control("k"))
+        #expect(editor.text == "SELECT a,\n\nFROM t")
+        editor.handle(.control("y"))
+        #expect(editor.text == "SELECT a,\n  b AS c\nFROM t", "what Ctrl-K killed is in readline's kill ring")
+        editor.handle(.control("u"))
+        #expect(editor.text == "SELECT a,\n\nFROM t")
+        // In one line, they are readline's own.
+        let single = InputEditor()
+        single.insert("SELECT 1")
+        single.handle(.control("a"))
+        single.handle(.control("k"))
+        #expect(single.isEmpty)
+    }
+
     @Test func charactersOfSeveralBytesAreWholeCharacters() {
         let editor = InputEditor()
         for key in KeyDecoder.keys("'北京é'") { editor.handle(key) }
