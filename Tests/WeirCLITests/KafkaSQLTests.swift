@@ -203,6 +203,32 @@ final class RunningWeir: @unchecked Sendable {
         #expect(weir.interrupt() == 0)
     }
 
+    /// A union of two topics, neither of which ends: both sources run at once, so rows of
+    /// each show as they come (one after the other, the first would hold the second back forever).
+    @Test func aUnionOfTwoTopicsShowsBothAsTheyGrow() async throws {
+        let broker = try WeirBrokerProcess()
+        for topic in ["left_side", "right_side"] {
+            #expect(try runWeir(["topics", "create", topic, "--bootstrap", broker.bootstrap]).status == 0)
+        }
+        func produce(_ topic: String, _ n: Int) async throws {
+            let produced = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", topic, "-p", "0"], input: #"{"n": \#(n)}"# + "\n")
+            #expect(produced.status == 0, "\(produced.error)")
+        }
+        try await produce("left_side", 1)
+        try await produce("right_side", 2)
+        let query = Self.script("""
+            CREATE TABLE l (n INT) WITH ('connector' = 'kafka', 'topic' = 'left_side', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset');
+            CREATE TABLE r (n INT) WITH ('connector' = 'kafka', 'topic' = 'right_side', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset');
+            SELECT 'left' AS side, n FROM l UNION ALL SELECT 'right' AS side, n FROM r;
+            """)
+        let weir = try RunningWeir(["-f", query, "--format", "csv", "--bootstrap", broker.bootstrap])
+        #expect(weir.wait(seconds: 30) { weir.output.contains("left,1") && weir.output.contains("right,2") }, "\(weir.output)\n\(weir.error)")
+        try await produce("right_side", 3)
+        try await produce("left_side", 4)
+        #expect(weir.wait(seconds: 15) { weir.output.contains("right,3") && weir.output.contains("left,4") }, "\(weir.output)\n\(weir.error)")
+        #expect(weir.interrupt() == 0)
+    }
+
     /// A checkpointed job killed with SIGKILL at random points, and started again on the same
     /// `--data` each time, ends with Flink's windows: none lost, none with another value (a
     /// window written again after a restart has the same value).

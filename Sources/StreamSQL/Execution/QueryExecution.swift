@@ -1,3 +1,4 @@
+import Foundation
 import SQLSyntax
 
 /// A plan turned into operators, and run: each source pushes into its chain on this
@@ -7,6 +8,8 @@ final class QueryExecution: @unchecked Sendable {
     let stop: StopSignal
     private(set) var sources: [(runner: SourceRunner, entry: Operator)] = []
     private(set) var operators: [Operator] = []
+    /// Whether a source never ends by itself (a Kafka topic): then several run at once.
+    private var unbounded = false
     /// What the sources counted as they ran.
     private var sourceStatistics: [String: Int64] = [:]
 
@@ -64,6 +67,7 @@ final class QueryExecution: @unchecked Sendable {
                 operators.append(pacer)
                 entry = pacer
             }
+            if !node.bounded { unbounded = true }
             let columns = ScanColumns(table: table, queryReads: wanted)
             sources.append((try Sources.runner(for: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay,
                                                columns: columns), entry))
@@ -120,11 +124,45 @@ final class QueryExecution: @unchecked Sendable {
         for (_, entry) in sources { try entry.prepareCheckpoint() }
     }
 
-    /// Runs every source to its end (or until stopped).
+    /// Runs every source to its end (or until stopped). Several bounded sources run one
+    /// after another on this thread (the same rows in the same order every run); when one
+    /// never ends, they all run at once, each on a thread of its own, taking turns to push
+    /// into the operators — a union of two topics shows both as they grow.
     func run() throws(SQLError) {
-        for (runner, entry) in sources {
-            sourceStatistics.merge(try runner.run(into: entry, stop: stop), uniquingKeysWith: +)
+        guard unbounded, sources.count > 1 else {
+            for (runner, entry) in sources {
+                sourceStatistics.merge(try runner.run(into: entry, stop: stop), uniquingKeysWith: +)
+            }
+            return
         }
+        try runTogether()
+    }
+
+    private func runTogether() throws(SQLError) {
+        let turns = NSLock()
+        let done = DispatchGroup()
+        // A source that fails stops the others (the user's stop stops them all, as the parent).
+        let failed = StopSignal(parent: stop)
+        let results = SourceResults()
+        for (runner, entry) in sources {
+            let source = UncheckedSource(runner: runner, entry: TakingTurns(entry, turns: turns))
+            done.enter()
+            let thread = Thread {
+                do throws(SQLError) {
+                    results.add(try source.runner.run(into: source.entry, stop: failed))
+                } catch {
+                    results.fail(error)
+                    failed.request()
+                }
+                done.leave()
+            }
+            thread.name = "weir source"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        done.wait()
+        if let failure = results.failure { throw failure }
+        sourceStatistics.merge(results.statistics, uniquingKeysWith: +)
     }
 
     /// What the sources and operators counted (records skipped, late rows, open windows), summed by name.
@@ -134,6 +172,86 @@ final class QueryExecution: @unchecked Sendable {
             totals.merge(step.statistics, uniquingKeysWith: +)
         }
         return totals
+    }
+}
+
+/// The entry of one source's operators when sources run on threads of their own: every call
+/// takes the query's one lock, so the operators (shared downstream of a union) see one
+/// source at a time.
+final class TakingTurns: Operator {
+    private let turns: NSLock
+
+    init(_ entry: Operator, turns: NSLock) {
+        self.turns = turns
+        super.init()
+        output = entry
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        turns.lock()
+        defer { turns.unlock() }
+        try output?.process(rows, kinds: kinds)
+    }
+
+    override func watermark(_ time: Int64) throws(SQLError) {
+        turns.lock()
+        defer { turns.unlock() }
+        try output?.watermark(time)
+    }
+
+    override func finish() throws(SQLError) {
+        turns.lock()
+        defer { turns.unlock() }
+        try output?.finish()
+    }
+
+    override func close() throws(SQLError) {
+        turns.lock()
+        defer { turns.unlock() }
+        try output?.close()
+    }
+
+    override func prepareCheckpoint() throws(SQLError) {
+        turns.lock()
+        defer { turns.unlock() }
+        try output?.prepareCheckpoint()
+    }
+}
+
+/// A source handed to its thread (it runs there alone; its entry takes turns).
+private struct UncheckedSource: @unchecked Sendable {
+    let runner: SourceRunner
+    let entry: Operator
+}
+
+/// What sources on threads of their own counted, and the first error among them.
+private final class SourceResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [String: Int64] = [:]
+    private var firstFailure: SQLError?
+
+    func add(_ statistics: [String: Int64]) {
+        lock.lock()
+        counts.merge(statistics, uniquingKeysWith: +)
+        lock.unlock()
+    }
+
+    func fail(_ error: SQLError) {
+        lock.lock()
+        if firstFailure == nil { firstFailure = error }
+        lock.unlock()
+    }
+
+    var statistics: [String: Int64] {
+        lock.lock()
+        defer { lock.unlock() }
+        return counts
+    }
+
+    var failure: SQLError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return firstFailure
     }
 }
 
