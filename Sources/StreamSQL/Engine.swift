@@ -124,7 +124,9 @@ public final class Engine: @unchecked Sendable {
             writer.message("[INFO] Execute statement succeeded.")
         case let .query(query):
             let node = try Planner(catalog: catalog).plan(query)
-            // Notes of the sources (where a Kafka read starts) reach the one watching, on this thread.
+            // Notes of the sources (where a Kafka read starts) reach the one watching. Sources may
+            // run on threads of their own: their notes and the rows reach the writer one at a time.
+            let writer = SerializedWriter(writer)
             let progress = JobProgress(keepsTimeline: keepsTimeline)
             nonisolated(unsafe) let watcher = writer
             progress.onNote = { note in watcher.message(note) }

@@ -127,6 +127,40 @@ import Testing
         }
     }
 
+    @Test func joinsPairTheRowsOfTheirInputs() throws {
+        let orders = temporaryFile("orders.json", [
+            #"{"id": 1, "province": 0, "amount": 10}"#, #"{"id": 2, "province": 1, "amount": 20}"#,
+            #"{"id": 3, "province": 0, "amount": 5}"#, #"{"id": 4, "province": 9, "amount": 1}"#, #"{"id": 5, "amount": 7}"#,
+        ])
+        let provinces = temporaryFile("provinces.csv", ["0,beijing", "1,shanghai", "2,hangzhou"])
+        let engine = Engine()
+        try run("""
+            CREATE TABLE orders (id INT, province INT, amount INT) WITH ('connector' = 'filesystem', 'path' = '\(orders)', 'format' = 'json');
+            CREATE TABLE provinces (id INT, name STRING) WITH ('connector' = 'filesystem', 'path' = '\(provinces)', 'format' = 'csv');
+            """, engine: engine)
+        // Equal keys pair rows (an order without a province, or with an unknown one, pairs with none).
+        #expect(try run("SELECT o.id, p.name, o.amount FROM orders AS o JOIN provinces AS p ON o.province = p.id", engine: engine).lines.sorted()
+            == ["1|beijing|10", "2|shanghai|20", "3|beijing|5"])
+        // The rest of the condition decides too; the right side first; an aggregate over the join.
+        #expect(try run("SELECT p.name, o.id FROM provinces p JOIN orders o ON p.id = o.province AND o.amount > 5", engine: engine).lines.sorted()
+            == ["beijing|1", "shanghai|2"])
+        #expect(try run("SELECT COUNT(*) FROM orders CROSS JOIN provinces", engine: engine).lines.last == "15")
+        #expect(try run("SELECT COUNT(*) FROM orders o JOIN provinces p ON o.amount > p.id * 10", engine: engine).lines.last == "6",
+                "without equal columns, every pair is tried: all five amounts > 0, and 20 > 10")
+        do {
+            _ = try run("SELECT id FROM orders JOIN provinces ON province = provinces.id", engine: engine)
+            Issue.record("an ambiguous column was accepted")
+        } catch {
+            #expect(error.message == "column id is ambiguous: qualify it with its table")
+        }
+        do {
+            _ = try run("SELECT * FROM orders LEFT JOIN provinces ON province = provinces.id", engine: engine)
+            Issue.record("a LEFT JOIN ran")
+        } catch {
+            #expect(error.message == "LEFT JOIN is not supported yet (JOIN … ON and CROSS JOIN are)")
+        }
+    }
+
     @Test func jsonTimestampsInEitherStandardWrittenAndReadBack() throws {
         for (standard, expected) in [("SQL", #"{"t":"2024-01-02 03:04:05.678","i":"2024-01-02 03:04:05.678Z"}"#),
                                      ("ISO-8601", #"{"t":"2024-01-02T03:04:05.678","i":"2024-01-02T03:04:05.678Z"}"#)] {

@@ -229,6 +229,34 @@ final class RunningWeir: @unchecked Sendable {
         #expect(weir.interrupt() == 0)
     }
 
+    /// A join of two topics that never end: each pair shows once its later row arrives,
+    /// whichever side that is.
+    @Test func aJoinOfTwoTopicsPairsRowsAsTheyCome() async throws {
+        let broker = try WeirBrokerProcess()
+        for topic in ["orders_j", "provinces_j"] {
+            #expect(try runWeir(["topics", "create", topic, "--bootstrap", broker.bootstrap]).status == 0)
+        }
+        func produce(_ topic: String, _ json: String) async throws {
+            let produced = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", topic, "-p", "0"], input: json + "\n")
+            #expect(produced.status == 0, "\(produced.error)")
+        }
+        try await produce("provinces_j", #"{"id": 0, "name": "beijing"}"#)
+        try await produce("orders_j", #"{"id": 1, "province": 0}"#)
+        let query = Self.script("""
+            CREATE TABLE orders (id INT, province INT) WITH ('connector' = 'kafka', 'topic' = 'orders_j', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset');
+            CREATE TABLE provinces (id INT, name STRING) WITH ('connector' = 'kafka', 'topic' = 'provinces_j', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset');
+            SELECT o.id, p.name FROM orders AS o JOIN provinces AS p ON o.province = p.id;
+            """)
+        let weir = try RunningWeir(["-f", query, "--format", "csv", "--bootstrap", broker.bootstrap])
+        #expect(weir.wait(seconds: 30) { weir.output.contains("1,beijing") }, "\(weir.output)\n\(weir.error)")
+        // An order before its province, then the province.
+        try await produce("orders_j", #"{"id": 2, "province": 1}"#)
+        try await produce("provinces_j", #"{"id": 1, "name": "shanghai"}"#)
+        #expect(weir.wait(seconds: 15) { weir.output.contains("2,shanghai") }, "\(weir.output)\n\(weir.error)")
+        #expect(weir.output.split(separator: "\n").count == 3, "a header and two pairs: \(weir.output)\n\(weir.error)")
+        #expect(weir.interrupt() == 0)
+    }
+
     /// A checkpointed job killed with SIGKILL at random points, and started again on the same
     /// `--data` each time, ends with Flink's windows: none lost, none with another value (a
     /// window written again after a restart has the same value).

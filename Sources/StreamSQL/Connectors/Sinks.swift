@@ -13,6 +13,41 @@ public protocol ResultWriter: AnyObject {
     func message(_ text: String)
 }
 
+/// A writer called from several threads (the sources of a query running at once, with
+/// their notes), one call at a time.
+final class SerializedWriter: ResultWriter {
+    private let writer: ResultWriter
+    private let lock = NSLock()
+
+    init(_ writer: ResultWriter) {
+        self.writer = writer
+    }
+
+    func begin(columns: [Column], changelog: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        writer.begin(columns: columns, changelog: changelog)
+    }
+
+    func rows(_ rows: [Row], kinds: [RowKind]?) {
+        lock.lock()
+        defer { lock.unlock() }
+        writer.rows(rows, kinds: kinds)
+    }
+
+    func end(statistics: [String: Int64]) {
+        lock.lock()
+        defer { lock.unlock() }
+        writer.end(statistics: statistics)
+    }
+
+    func message(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        writer.message(text)
+    }
+}
+
 final class CollectSink: Operator {
     let writer: ResultWriter
 

@@ -106,6 +106,16 @@ final class QueryExecution: @unchecked Sendable {
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .distinct:
             return try chain(DistinctOperator())
+        case let .join(predicate, leftKeys, rightKeys):
+            let join = JoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys)
+            join.output = downstream
+            operators.append(join)
+            for (side, input) in node.inputs.enumerated() {
+                let entry = join.input(side)
+                operators.append(entry)
+                try build(input, into: entry, wanted: node.columnsRead(fromInput: side, wanted: wanted))
+            }
+            return join
         case .union:
             let union = UnionOperator(inputs: node.inputs.count)
             union.output = downstream

@@ -54,6 +54,12 @@ extension PlanNode {
         case .distinct:
             // Rows are compared whole.
             return nil
+        case let .join(predicate, _, _):
+            // What is wanted of each side's columns, and what the condition reads.
+            var read = wanted ?? Set(schema.columns.indices)
+            predicate?.collectColumns(into: &read)
+            let leftWidth = inputs[0].schema.columns.count
+            return index == 0 ? read.filter { $0 < leftWidth } : Set(read.filter { $0 >= leftWidth }.map { $0 - leftWidth })
         }
     }
 }

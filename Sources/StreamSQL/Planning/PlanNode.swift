@@ -116,6 +116,9 @@ final class PlanNode: @unchecked Sendable {
         case rowNumber(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?)
         case limit(count: Int, offset: Int)
         case union
+        /// A regular join: the left input's columns, then the right's. `leftKeys`/`rightKeys`:
+        /// columns the ON condition equates, which find the candidate rows.
+        case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int])
         case distinct
     }
 

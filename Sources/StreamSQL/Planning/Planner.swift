@@ -279,8 +279,8 @@ struct Planner {
         case let .tableFunction(call, alias):
             let node = try windowFunction(call)
             return (node, Scope(node.schema, qualifier: alias?.name))
-        case .join:
-            throw SQLError(.unsupported, "joins are not supported yet")
+        case let .join(kind, left, right, condition):
+            return try join(kind, left, right, condition: condition)
         }
     }
 

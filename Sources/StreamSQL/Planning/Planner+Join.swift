@@ -1,0 +1,52 @@
+import SQLSyntax
+
+/// FROM a [INNER] JOIN b ON …, and CROSS JOIN: a regular join. Its output has the left
+/// input's columns, then the right's; like Flink's, it has no time attributes (its rows come
+/// in no order of time), and both inputs must be insertions only.
+extension Planner {
+    func join(_ kind: JoinKind, _ leftReference: TableReference, _ rightReference: TableReference,
+              condition: SQLSyntax.Expression?) throws(SQLError) -> (PlanNode, Scope) {
+        let (left, leftScope) = try tableReference(leftReference)
+        let (right, rightScope) = try tableReference(rightReference)
+        guard kind == .inner || kind == .cross else {
+            throw SQLError(.unsupported, "\(kind.rawValue) is not supported yet (JOIN … ON and CROSS JOIN are)", at: condition?.range)
+        }
+        guard left.appendOnly, right.appendOnly else {
+            throw SQLError(.unsupported, "a join reads insertions only, and one of its inputs updates rows (an upsert-kafka table or a GROUP BY without a window)",
+                           at: condition?.range)
+        }
+        let width = left.schema.columns.count
+        var columns = left.schema.columns + right.schema.columns
+        for index in columns.indices { columns[index].timeAttribute = nil }
+        let schema = Schema(columns)
+        let scope = Scope(schema, qualifiers: leftScope.qualifiers + rightScope.qualifiers)
+        var predicate: CompiledExpression?
+        var keys: (left: [Int], right: [Int]) = ([], [])
+        if let condition {
+            let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
+            let typed = try compiler.compile(condition)
+            try compiler.requireBoolean(typed, condition, "ON")
+            predicate = typed.expression
+            // Equalities of a left and a right column of one type find the candidates by key;
+            // the whole condition then decides.
+            for conjunct in Self.conjuncts(typed.expression) {
+                guard case let .compare(.equal, .column(a), .column(b)) = conjunct, schema.columns[a].type == schema.columns[b].type else { continue }
+                if a < width, b >= width {
+                    keys.left.append(a)
+                    keys.right.append(b - width)
+                } else if b < width, a >= width {
+                    keys.left.append(b)
+                    keys.right.append(a - width)
+                }
+            }
+        }
+        let label = condition.map { "Join(\(kind.rawValue) ON \($0))" } ?? "Join(\(kind.rawValue))"
+        let node = PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right), inputs: [left, right], schema: schema, label: label)
+        return (node, scope)
+    }
+
+    private static func conjuncts(_ expression: CompiledExpression) -> [CompiledExpression] {
+        if case let .and(operands) = expression { return operands.flatMap(conjuncts) }
+        return [expression]
+    }
+}
