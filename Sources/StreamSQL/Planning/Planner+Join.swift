@@ -40,7 +40,7 @@ extension Planner {
                 }
             }
         }
-        let label = condition.map { "Join(\(kind.rawValue) ON \($0))" } ?? "Join(\(kind.rawValue))"
+        let label = condition.map { "Join(ON \($0))" } ?? "Join(CROSS)"
         let node = PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right), inputs: [left, right], schema: schema, label: label)
         return (node, scope)
     }
