@@ -154,6 +154,16 @@ import Testing
             #expect(error.message == "column id is ambiguous: qualify it with its table")
         }
         do {
+            _ = try run("""
+                CREATE TABLE timed (id INT, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt)
+                  WITH ('connector' = 'filesystem', 'path' = '\(orders)', 'format' = 'json');
+                SELECT COUNT(*) FROM timed JOIN provinces p ON timed.id = p.id GROUP BY TUMBLE(rt, INTERVAL '5' SECOND);
+                """, engine: engine)
+            Issue.record("a window over a join's rows was accepted")
+        } catch {
+            #expect(error.message.hasPrefix("TUMBLE needs a time attribute, and rt is not one here: a regular join's rows come in no order of time"))
+        }
+        do {
             _ = try run("SELECT * FROM orders LEFT JOIN provinces ON province = provinces.id", engine: engine)
             Issue.record("a LEFT JOIN ran")
         } catch {

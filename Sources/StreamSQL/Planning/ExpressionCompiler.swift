@@ -5,6 +5,8 @@ import SQLSyntax
 struct Scope: Sendable {
     var schema: Schema
     var qualifiers: [String?]
+    /// The rows of a regular join, whose columns lost their time attributes (for the error).
+    var joined = false
 
     init(_ schema: Schema, qualifier: String? = nil) {
         self.schema = schema

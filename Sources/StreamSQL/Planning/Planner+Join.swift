@@ -19,7 +19,8 @@ extension Planner {
         var columns = left.schema.columns + right.schema.columns
         for index in columns.indices { columns[index].timeAttribute = nil }
         let schema = Schema(columns)
-        let scope = Scope(schema, qualifiers: leftScope.qualifiers + rightScope.qualifiers)
+        var scope = Scope(schema, qualifiers: leftScope.qualifiers + rightScope.qualifiers)
+        scope.joined = true
         var predicate: CompiledExpression?
         var keys: (left: [Int], right: [Int]) = ([], [])
         if let condition {

@@ -350,6 +350,12 @@ struct Planner {
         }
         guard scope.schema.columns[index].timeAttribute != nil else {
             let type = scope.schema.columns[index].type
+            if scope.joined {
+                throw SQLError(.plan, """
+                    \(window) needs a time attribute, and \(identifier.name) is not one here: a regular join's rows come in no \
+                    order of time, so its result has no time attributes (as in Flink) — window each input before joining them
+                    """, at: identifier.range)
+            }
             throw SQLError(.plan, """
                 \(window) needs a time attribute, and \(identifier.name) (\(type)) is not one: declare it with \
                 WATERMARK FOR \(identifier.name) AS \(identifier.name) - INTERVAL '5' SECOND in the table \
