@@ -106,8 +106,9 @@ final class QueryExecution: @unchecked Sendable {
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .distinct:
             return try chain(DistinctOperator())
-        case let .join(predicate, leftKeys, rightKeys):
-            let join = JoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys)
+        case let .join(predicate, leftKeys, rightKeys, outer):
+            let join = JoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer,
+                                    widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count))
             join.output = downstream
             operators.append(join)
             for (side, input) in node.inputs.enumerated() {

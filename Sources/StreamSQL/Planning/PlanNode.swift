@@ -117,8 +117,9 @@ final class PlanNode: @unchecked Sendable {
         case limit(count: Int, offset: Int)
         case union
         /// A regular join: the left input's columns, then the right's. `leftKeys`/`rightKeys`:
-        /// columns the ON condition equates, which find the candidate rows.
-        case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int])
+        /// columns the ON condition equates, which find the candidate rows; `outer`: the sides
+        /// whose unmatched rows are kept, padded with NULLs (LEFT, RIGHT, FULL).
+        case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool))
         case distinct
     }
 

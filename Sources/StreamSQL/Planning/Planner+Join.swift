@@ -1,23 +1,25 @@
 import SQLSyntax
 
-/// FROM a [INNER] JOIN b ON …, and CROSS JOIN: a regular join. Its output has the left
-/// input's columns, then the right's; like Flink's, it has no time attributes (its rows come
-/// in no order of time), and both inputs must be insertions only.
+/// FROM a [INNER | LEFT | RIGHT | FULL] JOIN b ON …, and CROSS JOIN: a regular join. Its
+/// output has the left input's columns, then the right's; like Flink's, it has no time
+/// attributes (its rows come in no order of time), and both inputs must be insertions only.
 extension Planner {
     func join(_ kind: JoinKind, _ leftReference: TableReference, _ rightReference: TableReference,
               condition: SQLSyntax.Expression?) throws(SQLError) -> (PlanNode, Scope) {
         let (left, leftScope) = try tableReference(leftReference)
         let (right, rightScope) = try tableReference(rightReference)
-        guard kind == .inner || kind == .cross else {
-            throw SQLError(.unsupported, "\(kind.rawValue) is not supported yet (JOIN … ON and CROSS JOIN are)", at: condition?.range)
-        }
         guard left.appendOnly, right.appendOnly else {
             throw SQLError(.unsupported, "a join reads insertions only, and one of its inputs updates rows (an upsert-kafka table or a GROUP BY without a window)",
                            at: condition?.range)
         }
         let width = left.schema.columns.count
+        let outer = (left: kind == .left || kind == .full, right: kind == .right || kind == .full)
         var columns = left.schema.columns + right.schema.columns
-        for index in columns.indices { columns[index].timeAttribute = nil }
+        for index in columns.indices {
+            columns[index].timeAttribute = nil
+            // The other side's columns of an outer side's unmatched row are NULL.
+            if index < width ? outer.right : outer.left { columns[index].nullable = true }
+        }
         let schema = Schema(columns)
         var scope = Scope(schema, qualifiers: leftScope.qualifiers + rightScope.qualifiers)
         scope.joined = true
@@ -41,8 +43,10 @@ extension Planner {
                 }
             }
         }
-        let label = condition.map { "Join(ON \($0))" } ?? "Join(CROSS)"
-        let node = PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right), inputs: [left, right], schema: schema, label: label)
+        let label = condition.map { "Join(\(kind == .inner ? "" : kind.rawValue.replacingOccurrences(of: " JOIN", with: "") + ", ")ON \($0))" } ?? "Join(CROSS)"
+        // An outer join takes back a row padded with NULLs once it has a match: a changelog.
+        let node = PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: outer), inputs: [left, right], schema: schema,
+                            label: label, appendOnly: !outer.left && !outer.right)
         return (node, scope)
     }
 
