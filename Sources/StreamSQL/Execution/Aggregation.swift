@@ -492,7 +492,7 @@ final class GroupAggregateOperator: Operator, StatefulOperator {
         var touchedSet: Set<Row> = []
         for (position, row) in rows.enumerated() {
             if let kinds, kinds[position] == .updateBefore || kinds[position] == .delete {
-                throw SQLError(.unsupported, "aggregating a changelog (an aggregate over an aggregate) is not supported yet")
+                throw SQLError(.unsupported, "aggregating a changelog (an aggregate over an aggregate, or over an outer join) is not supported yet")
             }
             var key: Row = []
             for expression in keys { key.append(try expression.evaluate(row)) }
