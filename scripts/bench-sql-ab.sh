@@ -12,17 +12,8 @@ input="${TMPDIR:-/tmp}/weir-payments-$count-42.json"
 [ -s "$input" ] || python3 Tests/StreamSQLTests/Fixtures/flink-oracle/gen_payments.py "$count" 42 "$input"
 job=$(mktemp)
 trap 'rm -f "$job" "$job.time"' EXIT
-cat > "$job" <<SQL
-CREATE TABLE payment_msg (
-  createTime VARCHAR, rt AS TO_TIMESTAMP(createTime),
-  orderId BIGINT, payAmount DOUBLE, payPlatform INT, provinceId INT,
-  WATERMARK FOR rt AS rt - INTERVAL '2' SECOND
-) WITH ('connector' = 'filesystem', 'path' = '$input', 'format' = 'json');
-SELECT CASE provinceId WHEN 0 THEN 'beijing' WHEN 1 THEN 'shanghai' WHEN 2 THEN 'hangzhou' WHEN 3 THEN 'shenzhen'
-            WHEN 4 THEN 'jiangxi' WHEN 5 THEN 'chongqing' ELSE 'xizang' END AS province,
-       SUM(payAmount) AS pay_amount, TUMBLE_START(rt, INTERVAL '5' SECOND) AS rowtime
-FROM payment_msg GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId;
-SQL
+source scripts/payment-job.sh
+payment_job "$input" > "$job"
 times_a=() times_b=()
 for _ in $(seq "$runs"); do
     for side in a b; do

@@ -13,17 +13,8 @@ generator=Tests/StreamSQLTests/Fixtures/flink-oracle/gen_payments.py
 swift build -c release --product weir >/dev/null
 job=$(mktemp)
 trap 'rm -f "$job"' EXIT
-cat > "$job" <<SQL
-CREATE TABLE payment_msg (
-  createTime VARCHAR, rt AS TO_TIMESTAMP(createTime),
-  orderId BIGINT, payAmount DOUBLE, payPlatform INT, provinceId INT,
-  WATERMARK FOR rt AS rt - INTERVAL '2' SECOND
-) WITH ('connector' = 'filesystem', 'path' = '$input', 'format' = 'json');
-SELECT CASE provinceId WHEN 0 THEN 'beijing' WHEN 1 THEN 'shanghai' WHEN 2 THEN 'hangzhou' WHEN 3 THEN 'shenzhen'
-            WHEN 4 THEN 'jiangxi' WHEN 5 THEN 'chongqing' ELSE 'xizang' END AS province,
-       SUM(payAmount) AS pay_amount, TUMBLE_START(rt, INTERVAL '5' SECOND) AS rowtime
-FROM payment_msg GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId;
-SQL
+source scripts/payment-job.sh
+payment_job "$input" > "$job"
 /usr/bin/time -f "%e %M %U %S" -o "$job.time" .build/release/weir -f "$job" --format csv > "$job.out" 2>/dev/null
 read -r wall rss user system < "$job.time"
 rows=$(($(wc -l < "$job.out") - 1))

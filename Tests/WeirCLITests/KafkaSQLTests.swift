@@ -203,6 +203,12 @@ final class RunningWeir: @unchecked Sendable {
         #expect(weir.interrupt() == 0)
     }
 
+    /// One record into partition 0 of `topic`, written by kcat.
+    static func produce(_ json: String, to topic: String, on broker: WeirBrokerProcess) async throws {
+        let produced = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", topic, "-p", "0"], input: json + "\n")
+        #expect(produced.status == 0, "\(produced.error)")
+    }
+
     /// A union of two topics, neither of which ends: both sources run at once, so rows of
     /// each show as they come (one after the other, the first would hold the second back forever).
     @Test func aUnionOfTwoTopicsShowsBothAsTheyGrow() async throws {
@@ -210,10 +216,7 @@ final class RunningWeir: @unchecked Sendable {
         for topic in ["left_side", "right_side"] {
             #expect(try runWeir(["topics", "create", topic, "--bootstrap", broker.bootstrap]).status == 0)
         }
-        func produce(_ topic: String, _ n: Int) async throws {
-            let produced = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", topic, "-p", "0"], input: #"{"n": \#(n)}"# + "\n")
-            #expect(produced.status == 0, "\(produced.error)")
-        }
+        func produce(_ topic: String, _ n: Int) async throws { try await Self.produce(#"{"n": \#(n)}"#, to: topic, on: broker) }
         try await produce("left_side", 1)
         try await produce("right_side", 2)
         let query = Self.script("""
@@ -236,10 +239,7 @@ final class RunningWeir: @unchecked Sendable {
         for topic in ["orders_j", "provinces_j"] {
             #expect(try runWeir(["topics", "create", topic, "--bootstrap", broker.bootstrap]).status == 0)
         }
-        func produce(_ topic: String, _ json: String) async throws {
-            let produced = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", topic, "-p", "0"], input: json + "\n")
-            #expect(produced.status == 0, "\(produced.error)")
-        }
+        func produce(_ topic: String, _ json: String) async throws { try await Self.produce(json, to: topic, on: broker) }
         try await produce("provinces_j", #"{"id": 0, "name": "beijing"}"#)
         try await produce("orders_j", #"{"id": 1, "province": 0}"#)
         let query = Self.script("""

@@ -22,10 +22,7 @@ final class JoinOperator: Operator {
     private let widths: [Int]
     /// Per side: key → the rows with it.
     private var kept: [[Row: [Kept]]] = [[:], [:]]
-    private var watermarks = [Int64.min, Int64.min]
-    private var emitted = Int64.min
-    private var ended = 0
-    private var closed = 0
+    private var ends = InputEnds(inputs: 2)
 
     init(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), widths: (left: Int, right: Int)) {
         self.predicate = predicate
@@ -80,17 +77,12 @@ final class JoinOperator: Operator {
     }
 
     fileprivate func watermark(_ time: Int64, from side: Int) throws(SQLError) {
-        watermarks[side] = max(watermarks[side], time)
-        let combined = watermarks.min()!
-        guard combined > emitted else { return }
-        emitted = combined
-        try output?.watermark(combined)
+        if let combined = ends.watermark(time, from: side) { try output?.watermark(combined) }
     }
 
     fileprivate func end(closing: Bool) throws(SQLError) {
-        if closing { closed += 1 } else { ended += 1 }
-        guard ended + closed == 2 else { return }
-        if closed > 0 { try output?.close() } else { try output?.finish() }
+        guard let close = ends.end(closing: closing) else { return }
+        if close { try output?.close() } else { try output?.finish() }
     }
 }
 

@@ -84,44 +84,54 @@ final class ProjectOperator: Operator {
     }
 }
 
-/// Several inputs into one output; the watermark is the smallest of the inputs', and the
-/// output ends when every input has.
-final class UnionOperator: Operator {
+/// What an operator of several inputs (a union, a join) passes on: the smallest of its
+/// inputs' watermarks, and its own end once every input has ended (closed if one was).
+struct InputEnds {
     private var watermarks: [Int64]
-    private var finished = 0
     private var emitted = Int64.min
+    private var finished = 0
+    private var closed = 0
 
     init(inputs: Int) {
         watermarks = Array(repeating: Int64.min, count: inputs)
+    }
+
+    /// An input's watermark; the combined one when it moved, for the output.
+    mutating func watermark(_ time: Int64, from input: Int) -> Int64? {
+        watermarks[input] = max(watermarks[input], time)
+        let combined = watermarks.min()!
+        guard combined > emitted else { return nil }
+        emitted = combined
+        return combined
+    }
+
+    /// An input ended (finished or closed); once all have, whether the output closes (true) or finishes (false).
+    mutating func end(closing: Bool) -> Bool? {
+        if closing { closed += 1 } else { finished += 1 }
+        guard finished + closed == watermarks.count else { return nil }
+        return closed > 0
+    }
+}
+
+/// Several inputs into one output; the watermark is the smallest of the inputs', and the
+/// output ends when every input has.
+final class UnionOperator: Operator {
+    private var ends: InputEnds
+
+    init(inputs: Int) {
+        ends = InputEnds(inputs: inputs)
     }
 
     /// The operator an input feeds.
     func input(_ position: Int) -> Operator { UnionInput(union: self, position: position) }
 
     fileprivate func watermark(_ time: Int64, from position: Int) throws(SQLError) {
-        watermarks[position] = max(watermarks[position], time)
-        let combined = watermarks.min()!
-        if combined > emitted {
-            emitted = combined
-            try output?.watermark(combined)
-        }
+        if let combined = ends.watermark(time, from: position) { try output?.watermark(combined) }
     }
 
-    private var closed = 0
-
-    fileprivate func finishInput() throws(SQLError) {
-        finished += 1
-        try endIfDone()
-    }
-
-    fileprivate func closeInput() throws(SQLError) {
-        closed += 1
-        try endIfDone()
-    }
-
-    private func endIfDone() throws(SQLError) {
-        guard finished + closed == watermarks.count else { return }
-        if closed > 0 { try output?.close() } else { try output?.finish() }
+    fileprivate func end(closing: Bool) throws(SQLError) {
+        guard let close = ends.end(closing: closing) else { return }
+        if close { try output?.close() } else { try output?.finish() }
     }
 }
 
@@ -136,8 +146,8 @@ private final class UnionInput: Operator {
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) { try union.output?.process(rows, kinds: kinds) }
     override func watermark(_ time: Int64) throws(SQLError) { try union.watermark(time, from: position) }
-    override func finish() throws(SQLError) { try union.finishInput() }
-    override func close() throws(SQLError) { try union.closeInput() }
+    override func finish() throws(SQLError) { try union.end(closing: false) }
+    override func close() throws(SQLError) { try union.end(closing: true) }
 }
 
 /// The window table-valued functions: each row, once per window it falls into, with the

@@ -46,6 +46,17 @@ final class QueryExecution: @unchecked Sendable {
             try build(node.inputs[0], into: step, wanted: node.columnsRead(fromInput: 0, wanted: wanted))
             return step
         }
+        /// An operator of several inputs: each input's operators feed the entry it gives for that input.
+        func gather(_ step: Operator, inputs entry: (Int) -> Operator) throws(SQLError) -> Operator {
+            step.output = downstream
+            operators.append(step)
+            for (position, input) in node.inputs.enumerated() {
+                let inputEntry = entry(position)
+                operators.append(inputEntry)
+                try build(input, into: inputEntry, wanted: node.columnsRead(fromInput: position, wanted: wanted))
+            }
+            return step
+        }
         switch node.kind {
         case let .scan(table):
             if batch, !node.bounded {
@@ -109,25 +120,12 @@ final class QueryExecution: @unchecked Sendable {
         case let .join(predicate, leftKeys, rightKeys, outer):
             let join = JoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer,
                                     widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count))
-            join.output = downstream
-            operators.append(join)
-            for (side, input) in node.inputs.enumerated() {
-                let entry = join.input(side)
-                operators.append(entry)
-                try build(input, into: entry, wanted: node.columnsRead(fromInput: side, wanted: wanted))
-            }
-            return join
+            return try gather(join, inputs: join.input)
         case .union:
             let union = UnionOperator(inputs: node.inputs.count)
-            union.output = downstream
-            operators.append(union)
-            for (position, input) in node.inputs.enumerated() {
-                let entry = union.input(position)
-                operators.append(entry)
-                try build(input, into: entry, wanted: node.columnsRead(fromInput: position, wanted: wanted))
-            }
-            return union
+            return try gather(union, inputs: union.input)
         }
+
     }
 
     /// Sinks write out what they hold (called by the checkpointer).

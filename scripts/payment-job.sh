@@ -1,0 +1,15 @@
+# The seeds' payment job (5-second tumble, SUM per province, the CASE form of the UDF) over
+# a JSON file, as the engine benchmarks run it. Sourced: `payment_job FILE` prints the SQL.
+payment_job() {
+cat <<SQL
+CREATE TABLE payment_msg (
+  createTime VARCHAR, rt AS TO_TIMESTAMP(createTime),
+  orderId BIGINT, payAmount DOUBLE, payPlatform INT, provinceId INT,
+  WATERMARK FOR rt AS rt - INTERVAL '2' SECOND
+) WITH ('connector' = 'filesystem', 'path' = '$1', 'format' = 'json');
+SELECT CASE provinceId WHEN 0 THEN 'beijing' WHEN 1 THEN 'shanghai' WHEN 2 THEN 'hangzhou' WHEN 3 THEN 'shenzhen'
+            WHEN 4 THEN 'jiangxi' WHEN 5 THEN 'chongqing' ELSE 'xizang' END AS province,
+       SUM(payAmount) AS pay_amount, TUMBLE_START(rt, INTERVAL '5' SECOND) AS rowtime
+FROM payment_msg GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId;
+SQL
+}
