@@ -83,11 +83,12 @@ import WeirTestSupport
         try tmux.type("SELECT provinceId, SUM(payAmount) AS pay, TUMBLE_START(rt, INTERVAL '5' SECOND) AS ws FROM payment_msg GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId;")
         try tmux.press("Enter")
         // Windows close as the watermark passes them: rows appear within seconds.
-        let filled = try tmux.waitFor(seconds: 30) { screen in
+        let filled = try tmux.waitFor(seconds: 60) { screen in
             screen.split(separator: "\n").filter { $0.range(of: #"│[0-6] +[0-9.E]+ +20\d\d-"#, options: .regularExpression) != nil }.count >= 7
         }
         #expect(filled, "\(tmux.shown)")
-        #expect(tmux.shown.contains("│ running") && tmux.shown.contains("(Esc stops)"))
+        // Running — or, on a loaded machine where the demo's events come slowly, waiting for the watermark.
+        #expect(try tmux.waitFor(seconds: 10) { ($0.contains("│ running") && $0.contains("(Esc stops)")) || $0.contains("│ waiting: ") }, "\(tmux.shown)")
 
         // 80×24: every line fits, the input and the status bar are still there.
         try tmux.run(["resize-window", "-t", tmux.session, "-x", "80", "-y", "24"])
