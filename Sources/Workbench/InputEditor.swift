@@ -11,17 +11,27 @@ import TerminalKit
 public final class InputEditor: @unchecked Sendable {
     /// What the pane draws.
     public struct Snapshot: Sendable, Equatable {
-        public var text: String
+        public let text: String
         /// The cursor, in characters from the start of `text`.
-        public var cursor: Int
+        public let cursor: Int
         /// Readline's prompt while it asks for something: a history search, a numeric argument.
-        public var prompt: String?
-        public var viCommandMode: Bool
-
-        public var lines: [Substring] { text.split(separator: "\n", omittingEmptySubsequences: false) }
+        public let prompt: String?
+        public let viCommandMode: Bool
+        public let lines: [Substring]
         /// The cursor's line and column (in characters).
-        public var row: Int { text.prefix(cursor).reduce(0) { $1 == "\n" ? $0 + 1 : $0 } }
-        public var column: Int { text.prefix(cursor).split(separator: "\n", omittingEmptySubsequences: false).last?.count ?? 0 }
+        public let row: Int
+        public let column: Int
+
+        init(text: String, cursor: Int, prompt: String?, viCommandMode: Bool) {
+            self.text = text
+            self.cursor = cursor
+            self.prompt = prompt
+            self.viCommandMode = viCommandMode
+            lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let before = text.prefix(cursor).split(separator: "\n", omittingEmptySubsequences: false)
+            row = before.count - 1
+            column = before.last?.count ?? 0
+        }
     }
 
     /// An editor's line while another one has readline.
@@ -132,8 +142,7 @@ public final class InputEditor: @unchecked Sendable {
     public func take() -> String {
         Readline.with(self) {
             let submitted = String(cString: weir_rl_buffer())
-            let trimmed = submitted.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !trimmed.isEmpty, historyEntries.last != trimmed { historyEntries.append(trimmed) }
+            remember(submitted)
             Readline.resetLine(self)
             return submitted
         }
@@ -178,10 +187,21 @@ public final class InputEditor: @unchecked Sendable {
         Readline.with(self) {
             guard !accepted.isEmpty else { return nil }
             let line = accepted.removeFirst()
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !trimmed.isEmpty, historyEntries.last != trimmed { historyEntries.append(trimmed) }
+            remember(line)
             return line
         }
+    }
+
+    /// A submitted statement in the history (unless blank or the same as the last).
+    private func remember(_ statement: String) {
+        let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !trimmed.isEmpty, historyEntries.last != trimmed { historyEntries.append(trimmed) }
+    }
+
+    /// The line of the statement the cursor is on: where it starts and ends (bytes).
+    private static func cursorLine(_ bytes: UnsafeBufferPointer<UInt8>, point: Int) -> Range<Int> {
+        let start = bytes[..<point].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        return start..<(bytes[point...].firstIndex(of: 0x0A) ?? bytes.count)
     }
 
     /// Moves the cursor to the line above or below, at the same column where it can; false
@@ -189,21 +209,15 @@ public final class InputEditor: @unchecked Sendable {
     private func moveLine(_ step: Int) -> Bool {
         Readline.with(self) {
             guard weir_rl_in_search() == 0 else { return false }
-            let bytes = Array(Self.lineBytes)
+            let bytes = Self.lineBytes
             let point = Int(weir_rl_point())
-            let lineStart = bytes[..<point].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-            let column = String(decoding: bytes[lineStart..<point], as: UTF8.self).count
-            let target: Int
-            if step < 0 {
-                guard lineStart > 0 else { return false }
-                target = bytes[..<(lineStart - 1)].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-            } else {
-                guard let end = bytes[point...].firstIndex(of: 0x0A) else { return false }
-                target = end + 1
-            }
-            let targetEnd = bytes[target...].firstIndex(of: 0x0A) ?? bytes.count
-            let line = String(decoding: bytes[target..<targetEnd], as: UTF8.self)
-            weir_rl_set_point(Int32(target + line.prefix(column).utf8.count))
+            let current = Self.cursorLine(bytes, point: point)
+            let column = String(decoding: UnsafeBufferPointer(rebasing: bytes[current.lowerBound..<point]), as: UTF8.self).count
+            // Any point of the line above (its last byte) or below (its first) finds that line.
+            guard step < 0 ? current.lowerBound > 0 : current.upperBound < bytes.count else { return false }
+            let target = Self.cursorLine(bytes, point: step < 0 ? current.lowerBound - 1 : current.upperBound + 1)
+            let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[target]), as: UTF8.self)
+            weir_rl_set_point(Int32(target.lowerBound + line.prefix(column).utf8.count))
             return true
         }
     }
@@ -224,13 +238,12 @@ public final class InputEditor: @unchecked Sendable {
             let bytes = Self.lineBytes
             guard bytes.contains(0x0A) else { return false }
             let point = Int(weir_rl_point())
-            let start = bytes[..<point].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-            let end = bytes[point...].firstIndex(of: 0x0A) ?? bytes.count
+            let line = Self.cursorLine(bytes, point: point)
             switch key {
-            case .home, .control("a"): weir_rl_set_point(Int32(start))
-            case .end, .control("e"): weir_rl_set_point(Int32(end))
-            case .control("k"): _ = rl_kill_text(Int32(point), Int32(end))
-            default: _ = rl_kill_text(Int32(start), Int32(point))
+            case .home, .control("a"): weir_rl_set_point(Int32(line.lowerBound))
+            case .end, .control("e"): weir_rl_set_point(Int32(line.upperBound))
+            case .control("k"): _ = rl_kill_text(Int32(point), Int32(line.upperBound))
+            default: _ = rl_kill_text(Int32(line.lowerBound), Int32(point))
             }
             return true
         }
@@ -241,8 +254,8 @@ public final class InputEditor: @unchecked Sendable {
         switch key {
         case let .character(character): return Array(String(character).utf8)
         case let .control(letter):
-            guard let ascii = letter.asciiValue, (0x61...0x7A).contains(ascii) || letter == "_" else { return nil }
-            return [letter == "_" ? 0x1F : ascii - 0x60]
+            guard let ascii = letter.asciiValue, (0x61...0x7A).contains(ascii) else { return nil }
+            return [ascii - 0x60]
         case .enter: return [0x0D]
         case .tab: return [0x09]
         case .backTab: return Array("\u{1B}[Z".utf8)

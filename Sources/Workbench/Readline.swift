@@ -87,8 +87,6 @@ enum Readline {
     }
 
     private static func load(_ editor: InputEditor) {
-        rl_callback_sigcleanup()
-        rl_callback_handler_remove()
         _ = editor.vi ? rl_vi_editing_mode(1, 0) : rl_emacs_editing_mode(1, 0)
         resetLine(editor)
         let parked = editor.parked
@@ -154,13 +152,14 @@ enum TabCompletion {
     /// are completed to what they share. Keywords keep the case the user typed them in.
     static func complete(_ prefix: String, from words: [String]) -> (String?, [String]) {
         guard !prefix.isEmpty else { return (nil, []) }
+        let lowered = prefix.lowercased()
         var seen = Set<String>()
-        let matches = words.filter { $0.lowercased().hasPrefix(prefix.lowercased()) && $0.count > prefix.count && seen.insert($0).inserted }
+        let matches = words.filter { $0.lowercased().hasPrefix(lowered) && $0.count > prefix.count && seen.insert($0).inserted }
         guard let first = matches.first else { return (nil, []) }
-        let lowered = prefix == prefix.lowercased() && first == first.uppercased()
-        var shared = Array(lowered ? first.lowercased() : first)
+        let keepLowercase = prefix == lowered && first == first.uppercased()
+        var shared = Array(keepLowercase ? first.lowercased() : first)
         for match in matches.dropFirst() {
-            let candidate = Array(lowered ? match.lowercased() : match)
+            let candidate = Array(keepLowercase ? match.lowercased() : match)
             var length = 0
             while length < min(shared.count, candidate.count), String(shared[length]).lowercased() == String(candidate[length]).lowercased() { length += 1 }
             shared = Array(shared.prefix(length))

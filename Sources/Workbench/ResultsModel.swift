@@ -75,9 +75,13 @@ public struct ResultsModel: Sendable {
             case .delete:
                 if let index = positions[cells]?.last(where: { table[$0].kind != .updateBefore }) {
                     table.remove(at: index)
-                    // Rows after it moved up one: their positions are counted again.
+                    positions[cells]!.removeAll { $0 == index }
+                    if positions[cells]!.isEmpty { positions[cells] = nil }
+                    // Rows after it moved up one (their cells are not hashed again).
+                    for slot in positions.indices {
+                        for entry in positions.values[slot].indices where positions.values[slot][entry] > index { positions.values[slot][entry] -= 1 }
+                    }
                     awaitingUpdate = awaitingUpdate.map { $0 > index ? $0 - 1 : $0 }
-                    reindex()
                 }
             case .updateAfter:
                 // The row the -U before it marked is updated in place, its changed cells noted.
@@ -100,11 +104,6 @@ public struct ResultsModel: Sendable {
     private mutating func append(_ cells: [String]) {
         table.append(Entry(kind: nil, cells: cells))
         positions[cells, default: []].append(table.count - 1)
-    }
-
-    private mutating func reindex() {
-        positions = [:]
-        for (index, entry) in table.enumerated() { positions[entry.cells, default: []].append(index) }
     }
 
     /// The rows of the current view.

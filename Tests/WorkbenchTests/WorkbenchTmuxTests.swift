@@ -200,7 +200,9 @@ import WeirTestSupport
     @Test func inputrcBindingsThenACrashStillRestoresTheTerminal() async throws {
         let tmux = try Tmux()
         let folder = tmux.folder
-        try "set editing-mode vi\nset keymap vi-insert\n\"\\C-t\": \"SELECT 40 + 2 AS answer;\"\n".write(toFile: folder + "/inputrc", atomically: true, encoding: .utf8)
+        // Under `$if weir`, as a user scopes settings to one program.
+        try "$if weir\nset editing-mode vi\nset keymap vi-insert\n\"\\C-t\": \"SELECT 40 + 2 AS answer;\"\n$endif\n"
+            .write(toFile: folder + "/inputrc", atomically: true, encoding: .utf8)
         // Without Swift's backtracer (which would get the signal after Weir's handler and write
         // every thread's stack to the log, slowly in a debug build): the default, death.
         try tmux.start(100, 30, "stty -a > \(folder)/before; INPUTRC=\(folder)/inputrc SWIFT_BACKTRACE=enable=no \(try weirBinary().path) --data \(folder)/data; "

@@ -52,7 +52,7 @@ struct FileSystemSource: SourceRunner {
             }
             defer { try? handle.close() }
             if progress != nil { report() }
-            var assembler = RowAssembler(table: table, prefilled: Set(columns.parsedTimes.values))
+            var assembler = RowAssembler(table: table, scan: columns)
             var failure: SQLError?
             var lineNumber = 0
             // Read in chunks into one buffer (memory stays bounded by the window state, not the
@@ -233,27 +233,24 @@ struct RecordFormat {
                     (position, key) = try fieldName(&scanner, bytes, end: end, tryingFirst: expected)
                 }
                 guard scanner.consume(0x3A) else { throw SQLError(.execution, "malformed JSON: expected ':' after a field name") }
+                if let position {
+                    expected = position + 1
+                    seen += 1
+                }
+                // A field of no column, or of one no one reads: skipped, not decoded.
                 guard let position, !unread[position] else {
                     guard scanner.skipValue() else { throw SQLError(.execution, "malformed JSON value of \"\(key)\"") }
-                    if let position {
-                        expected = position + 1
-                        seen += 1
-                    }
                     continue
                 }
                 scanner.skipSpace()
                 if timeTargets[position] >= 0 {
                     row[timeTargets[position]] = try parsedTime(&scanner, position)
-                    expected = position + 1
-                    seen += 1
                     continue
                 }
                 guard let value = try Self.jsonValue(&scanner, as: columnTypes[position]) else {
                     throw SQLError(.execution, "field \"\(String(decoding: physical[position].name, as: UTF8.self))\" is not a \(columnTypes[position])")
                 }
                 row[columnIndexes[position]] = value
-                expected = position + 1
-                seen += 1
             } while scanner.consume(0x2C)
             guard scanner.consume(0x7D) else { throw SQLError(.execution, "malformed JSON: expected ',' or '}' at byte \(scanner.index - start)") }
         }

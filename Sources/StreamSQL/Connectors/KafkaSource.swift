@@ -168,7 +168,7 @@ private struct PartitionReader {
     init(source: KafkaSource, output: Operator) {
         self.source = source
         emitter = BatchEmitter(output: output, progress: source.progress)
-        assembler = RowAssembler(table: source.settings.table, prefilled: Set(source.scan.parsedTimes.values))
+        assembler = RowAssembler(table: source.settings.table, scan: source.scan)
     }
 
     var settings: KafkaTable { source.settings }

@@ -51,11 +51,12 @@ struct RowAssembler {
     private let delayed: (column: Int, delay: Int64)?
 
     /// The computed columns to evaluate: all but those the format filled already (an event
-    /// time parsed from its text).
+    /// time parsed from its text, `scan.parsedTimes`).
     private let computed: [(index: Int, expression: CompiledExpression)]
 
-    init(table: CatalogTable, prefilled: Set<Int> = []) {
+    init(table: CatalogTable, scan: ScanColumns = .all) {
         self.table = table
+        let prefilled = Set(scan.parsedTimes.values)
         computed = table.computed.filter { !prefilled.contains($0.index) }
         delayed = table.watermark.flatMap { Self.fixedDelay($0.expression) }
     }
