@@ -144,11 +144,9 @@ struct RecordFormat {
     /// The same columns for the JSON reader's inner loop: names in one buffer, positions and
     /// types apart, so matching a field name touches no reference-counted value.
     private let fieldNames: FieldNames
-    /// Columns no one reads: a JSON reader skips their values instead of decoding them.
-    private let unread: [Bool]
-    /// Per column, the computed column its text is parsed into as an event time (-1: none).
-    private let timeTargets: [Int]
-    private let columnIndexes: [Int]
+    /// Per column, what the JSON reader does with its field: decided once per query, so that
+    /// the loop over a record's fields switches on a small plain value, not on a `DataType`.
+    private let fieldPlans: [FieldPlan]
     private let columnTypes: [DataType]
     private let byName: [String: Int]
 
@@ -166,10 +164,8 @@ struct RecordFormat {
     init(table: CatalogTable, columns: [Int], format: String, optionPrefix: String, scan: ScanColumns = .all) throws(SQLError) {
         func option(_ key: String) -> String? { table.options[optionPrefix + key] ?? table.options[key] }
         physical = columns.map { ($0, Array(table.schema.columns[$0].name.utf8), table.schema.columns[$0].type) }
-        unread = columns.map { column in scan.reading.map { !$0.contains(column) } ?? false }
-        timeTargets = columns.map { scan.parsedTimes[$0] ?? -1 }
+        fieldPlans = columns.map { column in FieldPlan(column: column, type: table.schema.columns[column].type, scan: scan) }
         fieldNames = FieldNames(physical.map(\.name))
-        columnIndexes = physical.map(\.index)
         columnTypes = physical.map(\.type)
         var lookup: [String: Int] = [:]
         for (position, column) in physical.enumerated() { lookup[table.schema.columns[column.index].name] = position }
@@ -238,19 +234,25 @@ struct RecordFormat {
                     seen += 1
                 }
                 // A field of no column, or of one no one reads: skipped, not decoded.
-                guard let position, !unread[position] else {
+                guard let position, fieldPlans[position].reading != .skipped else {
                     guard scanner.skipValue() else { throw SQLError(.execution, "malformed JSON value of \"\(key)\"") }
                     continue
                 }
                 scanner.skipSpace()
-                if timeTargets[position] >= 0 {
-                    row[timeTargets[position]] = try parsedTime(&scanner, position)
-                    continue
+                let plan = fieldPlans[position]
+                var value: Value?
+                switch plan.reading {
+                case .eventTime: value = try parsedTime(&scanner, position)
+                case .integer: value = scanner.plainInteger().flatMap { $0 >= plan.minimum && $0 <= plan.maximum ? .integer($0) : nil }
+                case .double: value = scanner.plainDecimal().map(Value.double)
+                case .skipped, .other: value = nil
                 }
-                guard let value = try Self.jsonValue(&scanner, as: columnTypes[position]) else {
+                // Anything the plain paths do not take (an exponent, a quoted number, null) goes the general way.
+                if value == nil { value = try Self.jsonValue(&scanner, as: columnTypes[position]) }
+                guard let value else {
                     throw SQLError(.execution, "field \"\(String(decoding: physical[position].name, as: UTF8.self))\" is not a \(columnTypes[position])")
                 }
-                row[columnIndexes[position]] = value
+                row[plan.target] = value
             } while scanner.consume(0x2C)
             guard scanner.consume(0x7D) else { throw SQLError(.execution, "malformed JSON: expected ',' or '}' at byte \(scanner.index - start)") }
         }
@@ -302,26 +304,12 @@ struct RecordFormat {
         guard scanner.index < scanner.end else { return nil }
         let first = scanner.bytes[scanner.index]
         switch type {
-        case .tinyint, .smallint, .int, .bigint where first == 0x2D || (first >= 0x30 && first <= 0x39):
+        case .tinyint, .smallint, .int, .bigint:
+            guard first == 0x2D || (first >= 0x30 && first <= 0x39) else { break }
             // Integers without a detour through String.
-            var index = scanner.index
-            var negative = false
-            if scanner.bytes[index] == 0x2D { negative = true; index += 1 }
-            var value: Int64 = 0
-            var digits = 0
-            while index < scanner.end, scanner.bytes[index] &- 0x30 <= 9 {
-                let (product, overflow) = value.multipliedReportingOverflow(by: 10)
-                guard !overflow else { return nil }
-                value = product + Int64(scanner.bytes[index] &- 0x30)
-                index += 1
-                digits += 1
-            }
-            if digits > 0, index == scanner.end || (scanner.bytes[index] != 0x2E && scanner.bytes[index] | 0x20 != 0x65) {
-                scanner.index = index
-                let number = negative ? -value : value
-                return ValueParser.fits(number, type) ? .integer(number) : nil
-            }
-        case .double, .float where first == 0x2D || (first >= 0x30 && first <= 0x39):
+            if let number = scanner.plainInteger() { return ValueParser.fits(number, type) ? .integer(number) : nil }
+        case .double, .float:
+            guard first == 0x2D || (first >= 0x30 && first <= 0x39) else { break }
             if let value = scanner.plainDecimal() { return .double(value) }
             guard let text = scanner.numberText(), let value = Double(text) else { return nil }
             return .double(value)
@@ -376,6 +364,44 @@ struct RecordFormat {
                 throw SQLError(.execution, "field \(position + 1) ('\(text)') is not a \(column.type)")
             }
             row[column.index] = value
+        }
+    }
+}
+
+/// What the JSON reader does with one column's field, and where the value goes in the row.
+private struct FieldPlan {
+    enum Reading {
+        /// No one reads the column: the value is skipped, not decoded.
+        case skipped
+        /// A computed `TO_TIMESTAMP(text)` is the only reader: the text is parsed into `target`.
+        case eventTime
+        /// TINYINT to BIGINT, between `minimum` and `maximum`.
+        case integer
+        /// FLOAT or DOUBLE.
+        case double
+        case other
+    }
+
+    let reading: Reading
+    let target: Int
+    private(set) var minimum = Int64.min
+    private(set) var maximum = Int64.max
+
+    init(column: Int, type: DataType, scan: ScanColumns) {
+        if let reading = scan.reading, !reading.contains(column) {
+            (self.reading, target) = (.skipped, column)
+        } else if let time = scan.parsedTimes[column] {
+            (self.reading, target) = (.eventTime, time)
+        } else {
+            target = column
+            switch type {
+            case .tinyint: (reading, minimum, maximum) = (.integer, -128, 127)
+            case .smallint: (reading, minimum, maximum) = (.integer, -32768, 32767)
+            case .int: (reading, minimum, maximum) = (.integer, Int64(Int32.min), Int64(Int32.max))
+            case .bigint: reading = .integer
+            case .double, .float: reading = .double
+            default: reading = .other
+            }
         }
     }
 }

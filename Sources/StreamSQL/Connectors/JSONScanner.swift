@@ -172,42 +172,62 @@ struct JSONScanner {
         return value
     }
 
-    /// The text of a number at `index`.
+    /// A plain integer (`-123`: digits only, no fraction or exponent, within Int64) straight
+    /// from the bytes; nil for anything else, with the position unchanged.
+    mutating func plainInteger() -> Int64? {
+        var position = index
+        let negative = position < end && bytes[position] == 0x2D
+        if negative { position += 1 }
+        let first = position
+        var magnitude: UInt64 = 0
+        while position < end, bytes[position] &- 0x30 <= 9, position - first < 19 {
+            magnitude = magnitude &* 10 &+ UInt64(bytes[position] &- 0x30)
+            position += 1
+        }
+        // Nineteen digits may not fit: those (and longer numbers) go the general way.
+        guard position > first, position == end || !Self.continuesNumber(bytes[position]), magnitude <= UInt64(Int64.max) else { return nil }
+        index = position
+        return negative ? -Int64(magnitude) : Int64(magnitude)
+    }
+
     /// A plain decimal (`-12.345`: at most 15 digits, no exponent) straight from the bytes:
     /// its digits as an integer divided by a power of ten, both exact in a Double, so the
     /// quotient is the correctly rounded value (Clinger's fast path). nil for anything else,
     /// with the position unchanged, for the general path to read.
     mutating func plainDecimal() -> Double? {
         var position = index
-        var negative = false
-        if position < end, bytes[position] == 0x2D {
-            negative = true
-            position += 1
-        }
+        let negative = position < end && bytes[position] == 0x2D
+        if negative { position += 1 }
+        let first = position
         var mantissa: Int64 = 0
-        var digits = 0
-        var fractionDigits = 0
-        var seenPoint = false
-        while position < end {
-            let byte = bytes[position]
-            if byte &- 0x30 <= 9 {
-                mantissa = mantissa * 10 + Int64(byte &- 0x30)
-                digits += 1
-                if seenPoint { fractionDigits += 1 }
-                guard digits <= 15 else { return nil }
-            } else if byte == 0x2E, !seenPoint {
-                seenPoint = true
-            } else {
-                break
-            }
+        // The whole part, then the fraction: two loops with no "seen the point yet" per digit.
+        while position < end, bytes[position] &- 0x30 <= 9 {
+            mantissa = mantissa &* 10 &+ Int64(bytes[position] &- 0x30)
             position += 1
         }
-        guard digits > 0, position == end || (bytes[position] | 0x20) != 0x65 else { return nil }
-        if seenPoint, fractionDigits == 0 { return nil }
+        var digits = position - first
+        guard digits > 0 else { return nil }
+        var fractionDigits = 0
+        if position < end, bytes[position] == 0x2E {
+            position += 1
+            let fraction = position
+            while position < end, bytes[position] &- 0x30 <= 9 {
+                mantissa = mantissa &* 10 &+ Int64(bytes[position] &- 0x30)
+                position += 1
+            }
+            fractionDigits = position - fraction
+            guard fractionDigits > 0 else { return nil }
+            digits += fractionDigits
+        }
+        guard digits <= 15, position == end || !Self.continuesNumber(bytes[position]) else { return nil }
         index = position
         let value = Double(mantissa) / Self.powersOfTen[fractionDigits]
         return negative ? -value : value
     }
+
+    /// Whether a byte after digits makes the number more than plain (a point, an exponent).
+    @inline(__always)
+    private static func continuesNumber(_ byte: UInt8) -> Bool { byte == 0x2E || byte | 0x20 == 0x65 }
 
     private static let powersOfTen: [Double] = (0...15).map { power in (0..<power).reduce(1.0) { value, _ in value * 10 } }
 

@@ -168,8 +168,10 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     let eventTime: Bool
     let ltz: Bool
     private var currentWatermark = Int64.min
-    /// Window end → key → accumulators (and the window's start).
-    private var windows: [Int64: [Row: (start: Int64, accumulators: [Accumulator])]] = [:]
+    /// Window end → the window's start and its groups.
+    private var windows: [Int64: (start: Int64, groups: GroupTable)] = [:]
+    /// The window the last row went to: rows in order of time mostly go to the same one.
+    private var current: (end: Int64, groups: GroupTable)?
     /// Sessions per key: sorted, non-overlapping [start, end) with their accumulators.
     private var sessions: [Row: [(start: Int64, end: Int64, accumulators: [Accumulator])]] = [:]
     private(set) var lateRows: Int64 = 0
@@ -213,8 +215,10 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
 
     func saveState(_ encoder: JSONEncoder) throws -> Data {
         var saved = SavedState(watermark: currentWatermark, lateRows: lateRows, windows: [], sessions: [])
-        for (end, keys) in windows {
-            for (key, entry) in keys { saved.windows.append(SavedWindow(end: end, key: key, start: entry.start, accumulators: entry.accumulators)) }
+        for (end, window) in windows {
+            for (group, key) in window.groups.keys.enumerated() {
+                saved.windows.append(SavedWindow(end: end, key: key, start: window.start, accumulators: window.groups.accumulators(of: group)))
+            }
         }
         for (key, list) in sessions {
             for session in list { saved.sessions.append(SavedWindow(end: session.end, key: key, start: session.start, accumulators: session.accumulators)) }
@@ -227,13 +231,20 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         currentWatermark = saved.watermark
         lateRows = saved.lateRows
         windows = [:]
-        for window in saved.windows { windows[window.end, default: [:]][window.key] = (window.start, window.accumulators) }
+        current = nil
+        for window in saved.windows {
+            // A saved key is new to the table: its saved accumulators are the group's first.
+            _ = groupTable(start: window.start, end: window.end).group(of: window.key) { window.accumulators }
+        }
         sessions = [:]
         for session in saved.sessions { sessions[session.key, default: []].append((session.start, session.end, session.accumulators)) }
         for key in sessions.keys { sessions[key]!.sort { $0.start < $1.start } }
     }
 
-    override var statistics: [String: Int64] { ["late rows dropped": lateRows, "open windows": Int64(windows.values.reduce(0) { $0 + $1.count } + sessions.values.reduce(0) { $0 + $1.count })] }
+    override var statistics: [String: Int64] { ["late rows dropped": lateRows, "open windows": Int64(openGroups)] }
+
+    /// Groups of open windows and open sessions.
+    private var openGroups: Int { windows.values.reduce(0) { $0 + $1.groups.count } + sessions.values.reduce(0) { $0 + $1.count } }
 
     private func fresh() -> [Accumulator] { aggregates.map { Accumulator($0) } }
 
@@ -301,21 +312,20 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         guard let progress else { return }
         let sessionEnd = sessions.values.lazy.compactMap { $0.first?.end }.min()
         let nextEnd = [windows.keys.min(), sessionEnd].compactMap { $0 }.min()
-        let open = windows.values.reduce(0) { $0 + $1.count } + sessions.values.reduce(0) { $0 + $1.count }
-        progress.windows(open: open, nextEnd: nextEnd, late: lateRows)
+        progress.windows(open: openGroups, nextEnd: nextEnd, late: lateRows)
         guard progress.keepsTimeline else { return }
         var spans: [WindowSpan] = []
-        for (end, keys) in windows { if let span = span(end: end, keys) { spans.append(span) } }
+        for (end, window) in windows { if let span = span(start: window.start, end: end, window.groups) { spans.append(span) } }
         // Sessions are per key: the timeline shows at most a few hundred.
         for (key, list) in sessions.prefix(200) { spans += list.map { sessionSpan(key, $0) } }
         progress.windowSpans(open: spans.sorted { ($0.start, $0.end) < ($1.start, $1.end) }, fired: fired)
     }
 
-    private func span(end: Int64, _ keys: [Row: (start: Int64, accumulators: [Accumulator])]) -> WindowSpan? {
-        guard let first = keys.first else { return nil }
+    private func span(start: Int64, end: Int64, _ groups: GroupTable) -> WindowSpan? {
+        guard groups.count > 0 else { return nil }
         // Summing every key's aggregate costs a pass over the keys: past a thousand, the count alone.
-        let aggregate = keys.count > 1000 ? "\(keys.count) keys" : summary(keys.values.map(\.accumulators))
-        return WindowSpan(start: first.value.start, end: end, groups: keys.count, aggregate: aggregate)
+        let aggregate = groups.count > 1000 ? "\(groups.count) keys" : summary((0..<groups.count).map(groups.accumulators(of:)))
+        return WindowSpan(start: start, end: end, groups: groups.count, aggregate: aggregate)
     }
 
     private func sessionSpan(_ key: Row, _ session: (start: Int64, end: Int64, accumulators: [Accumulator])) -> WindowSpan {
@@ -340,8 +350,22 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     }
 
     private func add(_ values: [Value], key: Row, start: Int64, end: Int64) {
-        // Updated where they live: a copy out and back would copy the accumulators per row.
-        Accumulator.add(values, to: &windows[end, default: [:]][key, default: (start, fresh())].accumulators, aggregates)
+        let groups: GroupTable
+        if let current, current.end == end {
+            groups = current.groups
+        } else {
+            groups = groupTable(start: start, end: end)
+            current = (end, groups)
+        }
+        groups.add(values, to: groups.group(of: key, fresh: fresh), aggregates)
+    }
+
+    /// The groups of the window [start, end), made when the window opens.
+    private func groupTable(start: Int64, end: Int64) -> GroupTable {
+        if let window = windows[end] { return window.groups }
+        let groups = GroupTable(width: aggregates.count)
+        windows[end] = (start, groups)
+        return groups
     }
 
     private func addToSession(_ values: [Value], key: Row, time: Int64, gap: Int64) {
@@ -398,7 +422,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         // The windows this watermark closes, for the timeline (read before they are emitted and forgotten).
         var firing: [WindowSpan] = []
         if progress?.keepsTimeline == true {
-            firing = windows.filter { $0.key - 1000 <= time }.compactMap { span(end: $0.key, $0.value) }
+            firing = windows.filter { $0.key - 1000 <= time }.compactMap { span(start: $0.value.start, end: $0.key, $0.value.groups) }
             for (key, list) in sessions { firing += list.filter { $0.end - 1000 <= time }.map { sessionSpan(key, $0) } }
         }
         try fire(upTo: time)
@@ -410,10 +434,14 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     private func fire(upTo time: Int64) throws(SQLError) {
         var result: [Row] = []
         let due = windows.keys.filter { $0 - 1000 <= time }.sorted()
+        if !due.isEmpty { current = nil }
         for end in due {
+            let window = windows.removeValue(forKey: end)!
+            let keys = window.groups.keys
             // Keys in order, so a window's rows come out the same way every run.
-            let fired = windows.removeValue(forKey: end)!.sorted { Self.precedes($0.key, $1.key) }
-            for (key, entry) in fired { result.append(output(key, entry.accumulators, start: entry.start, end: end)) }
+            for group in keys.indices.sorted(by: { Self.precedes(keys[$0], keys[$1]) }) {
+                result.append(output(keys[group], window.groups.accumulators(of: group), start: window.start, end: end))
+            }
         }
         if case .session = spec.kind {
             for (key, list) in sessions.sorted(by: { Self.precedes($0.key, $1.key) }) {

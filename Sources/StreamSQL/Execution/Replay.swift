@@ -118,7 +118,7 @@ final class ReplayPacer: Operator {
             let time = timeColumn.flatMap { row[$0].timestampMicros }
             if let range = control.timeRange, let time, !range.contains(time) {
                 skipped += 1
-                if time != nil { progress?.releaseEvent() }
+                progress?.releaseEvent()
                 continue
             }
             guard control.admit(time, stop: stop) else { return }

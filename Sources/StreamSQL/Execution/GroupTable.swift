@@ -1,0 +1,111 @@
+/// The groups of an aggregate: each distinct key row gets a group number in the order keys
+/// first come, and the group's accumulators sit side by side in one array.
+///
+/// Why not a `Dictionary<Row, [Accumulator]>`: a dictionary hashes every key with SipHash
+/// over the row's values, and every group holds an array of its own. Here a key is hashed
+/// with a few multiplications over the values' bits (seeded per table, so that data built to
+/// collide in one table does not in another), slots are probed linearly, and the hash of
+/// each group is kept so that growing the table never hashes a key again. On the seeds'
+/// payment job this table took the window aggregate's share of the time from 26% to ….
+///
+/// Not thread-safe: an operator's state, used from the thread that drives the operator.
+final class GroupTable {
+    /// Accumulators per group (the aggregates of the query).
+    let width: Int
+    /// Each group's key, by group number.
+    private(set) var keys: [Row] = []
+    /// Group `g`'s accumulators are `accumulators[g * width ..< (g + 1) * width]`.
+    var accumulators: [Accumulator] = []
+    private var hashes: [UInt64] = []
+    /// Open addressing: a group number + 1, or 0 for an empty slot. The count of slots is a
+    /// power of two at least twice the count of groups.
+    private var slots: [Int32]
+    private let seed: UInt64
+
+    /// A table for groups of `width` accumulators each (the aggregates' fresh states).
+    init(width: Int) {
+        self.width = width
+        slots = Array(repeating: 0, count: 16)
+        seed = UInt64.random(in: 1...UInt64.max)
+    }
+
+    var count: Int { keys.count }
+
+    /// The group of `key`, made with `fresh` accumulators when the key is new.
+    /// O(1) expected; `fresh` is called only for a new key.
+    @inline(__always)
+    func group(of key: Row, fresh: () -> [Accumulator]) -> Int {
+        let hash = Self.hash(key, seed: seed)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { break }
+            let group = entry - 1
+            if hashes[group] == hash, keys[group] == key { return group }
+            slot = (slot + 1) & mask
+        }
+        let group = keys.count
+        keys.append(key)
+        hashes.append(hash)
+        accumulators.append(contentsOf: fresh())
+        slots[slot] = Int32(group + 1)
+        if keys.count * 2 > slots.count { grow() }
+        return group
+    }
+
+    /// Group `group`'s accumulators, as a copy (for results and checkpoints).
+    func accumulators(of group: Int) -> [Accumulator] {
+        Array(accumulators[group * width ..< (group + 1) * width])
+    }
+
+    /// Adds a row's aggregate arguments to a group's accumulators, in place.
+    @inline(__always)
+    func add(_ values: [Value], to group: Int, _ aggregates: [AggregateCall]) {
+        let base = group * width
+        for position in 0..<width { accumulators[base + position].add(values[position], aggregates[position]) }
+    }
+
+    private func grow() {
+        slots = Array(repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (group, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(group + 1)
+        }
+    }
+
+    /// A key's hash: each value's bits mixed in with a multiply and a rotate, the whole
+    /// finished so that every bit of the values reaches the low bits the slots are taken from.
+    static func hash(_ key: Row, seed: UInt64) -> UInt64 {
+        var hash = seed
+        for value in key { hash = (hash ^ value.groupingBits).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15).low.rotatedLeft(by: 29) }
+        hash ^= hash >> 32
+        hash = hash &* 0xD6E8_FEB8_6659_FD93
+        return hash ^ (hash >> 32)
+    }
+}
+
+extension UInt64 {
+    fileprivate func rotatedLeft(by count: UInt64) -> UInt64 { self << count | self >> (64 - count) }
+}
+
+extension Value {
+    /// 64 bits that equal values share (and unequal ones seldom do), for `GroupTable`'s hash.
+    /// Values that compare equal as keys have the same bits: the case is mixed in, and a
+    /// value that is not a plain number falls back to Swift's own hash.
+    var groupingBits: UInt64 {
+        switch self {
+        case .null: return 0x6E75_6C6C
+        case let .boolean(flag): return flag ? 0x7472_7565 : 0x6661_6C73
+        case let .integer(number): return UInt64(bitPattern: number)
+        case let .double(number): return number == 0 ? 0 : number.bitPattern ^ 0xD0
+        case let .date(days): return UInt64(bitPattern: Int64(days)) ^ 0xDA7E_0000_0000
+        case let .time(micros): return UInt64(bitPattern: micros) ^ 0x71E0_0000_0000_0000
+        case let .timestamp(micros): return UInt64(bitPattern: micros) ^ 0x7500_0000_0000_0000
+        case let .timestampLTZ(micros): return UInt64(bitPattern: micros) ^ 0x7517_0000_0000_0000
+        default: return UInt64(bitPattern: Int64(hashValue))
+        }
+    }
+}
