@@ -225,6 +225,69 @@ import Testing
         #expect(result.lines.isEmpty, "read differently: \(result.lines)")
     }
 
+    /// Integers and event times read on their plain paths, and what those paths hand to the
+    /// general reader: quoted numbers, exponents, values out of a column's range, other
+    /// timestamp forms, dates that change from record to record.
+    @Test func jsonPlainAndGeneralPathsAgree() throws {
+        let input = temporaryFile("mixed.json", [
+            #"{"t": "2024-01-01 23:59:59", "i": 5, "b": -9223372036854775808, "d": 1.5e3}"#,
+            #"{"t": "2024-01-02 00:00:00", "i": "7", "b": 9223372036854775807, "d": -0.25}"#,
+            #"{"t": "2024-01-01 23:59:58", "i": -12, "b": 0, "d": 3}"#,
+            #"{"t": "2024-02-29T12:00:01", "i": 0, "b": 1, "d": null}"#,
+            #"{"t": "2023-02-29 12:00:00", "i": 1, "b": 2, "d": 2.5}"#,
+            #"{"t": "2024-01-02 24:00:00", "i": 1, "b": 3, "d": 2.5}"#,
+        ])
+        let engine = Engine()
+        try run("""
+            CREATE TABLE m (t STRING, i INT, b BIGINT, d DOUBLE, rt AS TO_TIMESTAMP(t))
+              WITH ('connector' = 'filesystem', 'path' = '\(input)', 'format' = 'json')
+            """, engine: engine)
+        #expect(try run("SELECT rt, i, b, d FROM m", engine: engine).lines == [
+            "2024-01-01 23:59:59.000|5|-9223372036854775808|1500.0",
+            "2024-01-02 00:00:00.000|7|9223372036854775807|-0.25",
+            "2024-01-01 23:59:58.000|-12|0|3.0",
+            "2024-02-29 12:00:01.000|0|1|NULL",
+            "NULL|1|2|2.5",
+            "NULL|1|3|2.5",
+        ])
+        for (type, value) in [("INT", "3000000000"), ("TINYINT", "200"), ("SMALLINT", "-40000"), ("BIGINT", "92233720368547758070")] {
+            let path = temporaryFile("range.json", [#"{"n": 1}"#, #"{"n": \#(value)}"#])
+            #expect(throws: SQLError(.execution, "\(path), line 2: field \"n\" is not a \(type)")) {
+                try run("CREATE TABLE r (n \(type)) WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json'); SELECT n FROM r")
+            }
+        }
+    }
+
+    /// A window with thousands of keys (the group table grows many times), NULL keys as one
+    /// group, and keys of several types.
+    @Test func windowGroupsOfManyKeys() throws {
+        let rows = 20_000
+        let lines = (0..<rows).map { number in
+            let key = number % 7 == 0 ? "null" : "\(number % 3001)"
+            return #"{"ts": "2024-01-01 00:00:0\#(number % 10)", "k": \#(key), "s": "s\#(number % 5)", "v": \#(number)}"#
+        }
+        let input = temporaryFile("keys.json", lines)
+        let engine = Engine()
+        try run("""
+            CREATE TABLE e (ts STRING, k INT, s STRING, v BIGINT, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt)
+              WITH ('connector' = 'filesystem', 'path' = '\(input)', 'format' = 'json')
+            """, engine: engine)
+        var expected: [String: (count: Int, sum: Int)] = [:]
+        for number in 0..<rows {
+            let key = number % 7 == 0 ? "NULL" : "\(number % 3001)"
+            expected[key, default: (0, 0)].count += 1
+            expected[key, default: (0, 0)].sum += number
+        }
+        let result = try run("SELECT k, COUNT(*), SUM(v) FROM e GROUP BY TUMBLE(rt, INTERVAL '10' SECOND), k", engine: engine).lines
+        #expect(result.count == expected.count)
+        #expect(Set(result) == Set(expected.map { "\($0.key)|\($0.value.count)|\($0.value.sum)" }))
+        // Two keys of different types: each pair of (k mod 3, s) once.
+        let pairs = try run("SELECT MOD(k, 3), s, COUNT(*) FROM e WHERE k IS NOT NULL GROUP BY TUMBLE(rt, INTERVAL '10' SECOND), MOD(k, 3), s",
+                            engine: engine).lines
+        #expect(pairs.count == 15)
+        #expect(pairs.map { Int($0.split(separator: "|")[2])! }.reduce(0, +) == rows - (rows + 6) / 7)
+    }
+
     @Test func nonWindowedAggregationIsAChangelog() throws {
         let result = try run("SELECT k, SUM(v) AS total FROM (VALUES ('a', 1), ('b', 2)) AS t(k, v) GROUP BY k")
         #expect(result.changelog && result.kinds == [.insert, .insert])

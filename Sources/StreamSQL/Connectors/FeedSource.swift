@@ -119,6 +119,7 @@ struct FeedSource: SourceRunner {
     func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
         defer { feed.close() }
         var emitter = BatchEmitter(output: output, progress: progress)
+        var format = format
         var splits = SplitWatermarks(splits: declaredSplits)
         var assemblers: [Int: RowAssembler] = [:]
         var skipped: Int64 = 0

@@ -37,6 +37,7 @@ struct FileSystemSource: SourceRunner {
 
     func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
         var emitter = BatchEmitter(output: output, progress: progress)
+        var format = format
         // Splits not started yet hold the combined watermark back; finished ones no longer do.
         var splits = SplitWatermarks(splits: files.count)
         var skipped = 0
@@ -97,7 +98,7 @@ struct FileSystemSource: SourceRunner {
                             }
                             let moved = try assembler.complete(&row)
                             timeline.record(row, split: split, offset: Int64(lineNumber - 1))
-                            try emitter.add(row)
+                            try emitter.add(consume row)
                             if moved {
                                 splits.advance(split, to: assembler.watermark)
                                 if let combined = splits.combined { try emitter.watermark(combined) }
@@ -149,6 +150,8 @@ struct RecordFormat {
     private let fieldPlans: [FieldPlan]
     private let columnTypes: [DataType]
     private let byName: [String: Int]
+    /// The last event time's date (a reader keeps its format in a variable for this).
+    private var dates = DateMemo()
 
     /// The format of a table's records: `format` (or `value.format`) over its physical columns.
     init(table: CatalogTable, scan: ScanColumns = .all) throws(SQLError) {
@@ -193,7 +196,7 @@ struct RecordFormat {
     }
 
     /// Decodes one record into `row`; false when it is skipped (ignore-parse-errors).
-    func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, table: CatalogTable) throws(SQLError) -> Bool {
+    mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, table: CatalogTable) throws(SQLError) -> Bool {
         do throws(SQLError) {
             switch kind {
             case let .json(failOnMissing): try decodeJSON(bytes, start, end, into: &row, failOnMissing: failOnMissing)
@@ -208,7 +211,7 @@ struct RecordFormat {
         }
     }
 
-    private func decodeJSON(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, failOnMissing: Bool) throws(SQLError) {
+    private mutating func decodeJSON(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, failOnMissing: Bool) throws(SQLError) {
         var scanner = JSONScanner(bytes, from: start, to: end)
         guard scanner.consume(0x7B) else { throw SQLError(.execution, "not a JSON object") }
         var seen = 0
@@ -240,18 +243,26 @@ struct RecordFormat {
                 }
                 scanner.skipSpace()
                 let plan = fieldPlans[position]
-                var value: Value?
                 switch plan.reading {
-                case .eventTime: value = try parsedTime(&scanner, position)
-                case .integer: value = scanner.plainInteger().flatMap { $0 >= plan.minimum && $0 <= plan.maximum ? .integer($0) : nil }
-                case .double: value = scanner.plainDecimal().map(Value.double)
-                case .skipped, .other: value = nil
+                case .eventTime:
+                    row[plan.target] = try parsedTime(&scanner, position)
+                    continue
+                case .integer:
+                    if let number = scanner.plainInteger() {
+                        guard number >= plan.minimum, number <= plan.maximum else { throw notA(position) }
+                        row[plan.target] = .integer(number)
+                        continue
+                    }
+                case .double:
+                    if let number = scanner.plainDecimal() {
+                        row[plan.target] = .double(number)
+                        continue
+                    }
+                case .skipped, .other:
+                    break
                 }
                 // Anything the plain paths do not take (an exponent, a quoted number, null) goes the general way.
-                if value == nil { value = try Self.jsonValue(&scanner, as: columnTypes[position]) }
-                guard let value else {
-                    throw SQLError(.execution, "field \"\(String(decoding: physical[position].name, as: UTF8.self))\" is not a \(columnTypes[position])")
-                }
+                guard let value = try Self.jsonValue(&scanner, as: columnTypes[position]) else { throw notA(position) }
                 row[plan.target] = value
             } while scanner.consume(0x2C)
             guard scanner.consume(0x7D) else { throw SQLError(.execution, "malformed JSON: expected ',' or '}' at byte \(scanner.index - start)") }
@@ -264,10 +275,22 @@ struct RecordFormat {
         }
     }
 
+    /// The error for a field whose value is not of its column's type.
+    private func notA(_ position: Int) -> SQLError {
+        SQLError(.execution, "field \"\(String(decoding: physical[position].name, as: UTF8.self))\" is not a \(columnTypes[position])")
+    }
+
     /// TO_TIMESTAMP of the text field at the scanner, read from its bytes when it is a plain
     /// string (as TO_TIMESTAMP would read the string).
-    private func parsedTime(_ scanner: inout JSONScanner, _ position: Int) throws(SQLError) -> Value {
+    private mutating func parsedTime(_ scanner: inout JSONScanner, _ position: Int) throws(SQLError) -> Value {
         let bytes = scanner.bytes
+        // The seeds' form, `"yyyy-MM-dd HH:mm:ss"`, tried at its fixed length first: a quote or
+        // backslash inside would fail the parse and go the general way below.
+        if scanner.index + 20 < scanner.end, bytes[scanner.index] == 0x22, bytes[scanner.index + 20] == 0x22,
+           let micros = dates.parseSecondsTimestamp(UnsafeBufferPointer(rebasing: bytes[(scanner.index + 1)..<(scanner.index + 20)])) {
+            scanner.index += 21
+            return .timestamp(micros)
+        }
         if scanner.index < scanner.end, bytes[scanner.index] == 0x22 {
             var close = scanner.index + 1
             while close < scanner.end, bytes[close] != 0x22, bytes[close] != 0x5C { close += 1 }
@@ -277,9 +300,7 @@ struct RecordFormat {
                 return (CivilTime.parseSecondsTimestamp(text) ?? CivilTime.parseTimestamp(text)).map(Value.timestamp) ?? .null
             }
         }
-        guard let text = try Self.jsonValue(&scanner, as: columnTypes[position]) else {
-            throw SQLError(.execution, "field \"\(String(decoding: physical[position].name, as: UTF8.self))\" is not a \(columnTypes[position])")
-        }
+        guard let text = try Self.jsonValue(&scanner, as: columnTypes[position]) else { throw notA(position) }
         return BuiltinFunction.toTimestamp(text, format: nil)
     }
 

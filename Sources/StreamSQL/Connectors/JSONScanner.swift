@@ -184,8 +184,9 @@ struct JSONScanner {
             magnitude = magnitude &* 10 &+ UInt64(bytes[position] &- 0x30)
             position += 1
         }
-        // Nineteen digits may not fit: those (and longer numbers) go the general way.
-        guard position > first, position == end || !Self.continuesNumber(bytes[position]), magnitude <= UInt64(Int64.max) else { return nil }
+        // Nineteen digits may not fit, and a twentieth never does: those go the general way.
+        guard position > first, magnitude <= UInt64(Int64.max) else { return nil }
+        if position < end, bytes[position] &- 0x30 <= 9 || Self.continuesNumber(bytes[position]) { return nil }
         index = position
         return negative ? -Int64(magnitude) : Int64(magnitude)
     }

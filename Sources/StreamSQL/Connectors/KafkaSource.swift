@@ -150,6 +150,9 @@ private struct PartitionReader {
     var splitOf: [TopicPartition: Int] = [:]
     var partitions: [TopicPartition] = []
     let assembler: RowAssembler
+    /// The source's formats, as variables: a format keeps what it learns between records.
+    var valueFormat: RecordFormat
+    var keyFormat: RecordFormat?
     /// Each partition's own watermark (from its rows' event times).
     var watermarks: [Int64] = []
     var splits = SplitWatermarks(splits: 0)
@@ -169,6 +172,8 @@ private struct PartitionReader {
         self.source = source
         emitter = BatchEmitter(output: output, progress: source.progress)
         assembler = RowAssembler(table: source.settings.table, scan: source.scan)
+        valueFormat = source.valueFormat
+        keyFormat = source.keyFormat
     }
 
     var settings: KafkaTable { source.settings }
@@ -357,11 +362,11 @@ private struct PartitionReader {
     private mutating func upsert(_ record: ConsumerRecord, split: Int) throws(SQLError) {
         let table = settings.table
         var row = Array(repeating: Value.null, count: table.schema.columns.count)
-        guard let keyFormat = source.keyFormat, let key = record.key else {
+        guard keyFormat != nil, let key = record.key else {
             skipped += 1 // a message without a key names no row
             return
         }
-        guard try Array(key).withUnsafeBufferPointer({ bytes throws(SQLError) in try keyFormat.decode(bytes, 0, bytes.count, into: &row, table: table) }) else {
+        guard try Array(key).withUnsafeBufferPointer({ bytes throws(SQLError) in try keyFormat!.decode(bytes, 0, bytes.count, into: &row, table: table) }) else {
             skipped += 1
             return
         }
@@ -370,7 +375,7 @@ private struct PartitionReader {
             if let previous = upserted.removeValue(forKey: keyValues) { try emitter.add(previous, kind: .delete) }
             return
         }
-        guard try value.withUnsafeBufferPointer({ bytes throws(SQLError) in try source.valueFormat.decode(bytes, 0, bytes.count, into: &row, table: table) }) else {
+        guard try value.withUnsafeBufferPointer({ bytes throws(SQLError) in try valueFormat.decode(bytes, 0, bytes.count, into: &row, table: table) }) else {
             skipped += 1
             return
         }
@@ -392,10 +397,10 @@ private struct PartitionReader {
     }
 
     /// False when the record is skipped (an ignore-parse-errors format).
-    private func decode(_ record: ConsumerRecord, into row: inout Row) throws(SQLError) -> Bool {
-        if let keyFormat = source.keyFormat, let key = record.key {
+    private mutating func decode(_ record: ConsumerRecord, into row: inout Row) throws(SQLError) -> Bool {
+        if keyFormat != nil, let key = record.key {
             let decoded = try Array(key).withUnsafeBufferPointer { bytes throws(SQLError) in
-                try keyFormat.decode(bytes, 0, bytes.count, into: &row, table: settings.table)
+                try keyFormat!.decode(bytes, 0, bytes.count, into: &row, table: settings.table)
             }
             guard decoded else { return false }
         }
@@ -404,7 +409,7 @@ private struct PartitionReader {
             return false
         }
         return try value.withUnsafeBufferPointer { bytes throws(SQLError) in
-            try source.valueFormat.decode(bytes, 0, bytes.count, into: &row, table: settings.table)
+            try valueFormat.decode(bytes, 0, bytes.count, into: &row, table: settings.table)
         }
     }
 

@@ -182,7 +182,9 @@ struct BatchEmitter {
         batch.reserveCapacity(Self.batchSize)
     }
 
-    mutating func add(_ row: Row) throws(SQLError) {
+    /// A row in; `consuming`, so that a source handing over its last use of a row gives the
+    /// batch its reference without a retain and a release per row.
+    mutating func add(_ row: consuming Row) throws(SQLError) {
         batch.append(row)
         kinds?.append(.insert)
         if batch.count >= Self.batchSize { try flush() }

@@ -169,9 +169,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     let ltz: Bool
     private var currentWatermark = Int64.min
     /// Window end → the window's start and its groups.
-    private var windows: [Int64: (start: Int64, groups: GroupTable)] = [:]
-    /// The window the last row went to: rows in order of time mostly go to the same one.
-    private var current: (end: Int64, groups: GroupTable)?
+    private var windows: [Int64: OpenWindow] = [:]
     /// Sessions per key: sorted, non-overlapping [start, end) with their accumulators.
     private var sessions: [Row: [(start: Int64, end: Int64, accumulators: [Accumulator])]] = [:]
     private(set) var lateRows: Int64 = 0
@@ -196,6 +194,17 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         self.keyColumns = keyColumns.count == keys.count ? keyColumns : nil
         let argumentsArePlain = aggregates.allSatisfy { $0.argument.map { column($0) != nil } ?? true }
         argumentColumns = argumentsArePlain ? aggregates.map { $0.argument.flatMap(column) } : nil
+    }
+
+    /// A window not fired yet: its start and its groups.
+    private struct OpenWindow {
+        let start: Int64
+        var groups: GroupTable
+
+        init(start: Int64, width: Int) {
+            self.start = start
+            groups = GroupTable(width: width)
+        }
     }
 
     private struct SavedWindow: Codable {
@@ -231,10 +240,9 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         currentWatermark = saved.watermark
         lateRows = saved.lateRows
         windows = [:]
-        current = nil
         for window in saved.windows {
             // A saved key is new to the table: its saved accumulators are the group's first.
-            _ = groupTable(start: window.start, end: window.end).group(of: window.key) { window.accumulators }
+            _ = windows[window.end, default: OpenWindow(start: window.start, width: aggregates.count)].groups.group(of: window.key) { window.accumulators }
         }
         sessions = [:]
         for session in saved.sessions { sessions[session.key, default: []].append((session.start, session.end, session.accumulators)) }
@@ -253,9 +261,15 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             throw SQLError(.unsupported, "a window aggregates insertions only, and its input updates rows (an upsert-kafka table or a GROUP BY without a window)")
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000) * 1000
+        let currentWatermark = currentWatermark
         // Scratch arrays overwritten row after row: a key is copied only when a new group stores it.
         var key = Row(repeating: .null, count: keys.count)
         var values = [Value](repeating: .null, count: aggregates.count)
+        // The window rows are going to, out of the map while this batch runs: rows in order of
+        // time mostly go to the same window, and a local value is updated without the checks
+        // a class's property gets on each access.
+        var open: (end: Int64, window: OpenWindow)?
+        defer { if let open { windows[open.end] = open.window } }
         for row in rows {
             if let keyColumns {
                 for (index, column) in keyColumns.enumerated() { key[index] = row[column] }
@@ -271,7 +285,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             if case let .assigned(startColumn, endColumn) = spec.kind {
                 guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else { continue }
                 if eventTime, end - 1000 <= currentWatermark { noteLate(end - 1000); continue }
-                add(values, key: key, start: start, end: end)
+                add(values, key: key, start: start, end: end, to: &open)
                 continue
             }
             if eventTime {
@@ -289,15 +303,19 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
                 // The common case, without a list of windows per row.
                 let start = time - WindowSpec.floorMod(time - spec.offset, size)
                 if eventTime, start + size - 1000 <= currentWatermark { noteLate(time); continue }
-                add(values, key: key, start: start, end: start + size)
+                add(values, key: key, start: start, end: start + size, to: &open)
                 continue
             }
             var assigned = false
             for window in spec.windows(for: time) where !eventTime || window.end - 1000 > currentWatermark {
-                add(values, key: key, start: window.start, end: window.end)
+                add(values, key: key, start: window.start, end: window.end, to: &open)
                 assigned = true
             }
             if !assigned { noteLate(time) }
+        }
+        if let window = open {
+            windows[window.end] = window.window
+            open = nil
         }
         if !eventTime { try fire(upTo: now) }
         report()
@@ -349,23 +367,16 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         }
     }
 
-    private func add(_ values: [Value], key: Row, start: Int64, end: Int64) {
-        let groups: GroupTable
-        if let current, current.end == end {
-            groups = current.groups
-        } else {
-            groups = groupTable(start: start, end: end)
-            current = (end, groups)
+    /// Adds a row to the window [start, end), which becomes the `open` one (the one before
+    /// goes back to the map).
+    @inline(__always)
+    private func add(_ values: [Value], key: Row, start: Int64, end: Int64, to open: inout (end: Int64, window: OpenWindow)?) {
+        if open?.end != end {
+            if let open { windows[open.end] = open.window }
+            open = (end, windows.removeValue(forKey: end) ?? OpenWindow(start: start, width: aggregates.count))
         }
-        groups.add(values, to: groups.group(of: key, fresh: fresh), aggregates)
-    }
-
-    /// The groups of the window [start, end), made when the window opens.
-    private func groupTable(start: Int64, end: Int64) -> GroupTable {
-        if let window = windows[end] { return window.groups }
-        let groups = GroupTable(width: aggregates.count)
-        windows[end] = (start, groups)
-        return groups
+        let group = open!.window.groups.group(of: key, fresh: fresh)
+        open!.window.groups.add(values, to: group, aggregates)
     }
 
     private func addToSession(_ values: [Value], key: Row, time: Int64, gap: Int64) {
@@ -434,7 +445,6 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     private func fire(upTo time: Int64) throws(SQLError) {
         var result: [Row] = []
         let due = windows.keys.filter { $0 - 1000 <= time }.sorted()
-        if !due.isEmpty { current = nil }
         for end in due {
             let window = windows.removeValue(forKey: end)!
             let keys = window.groups.keys

