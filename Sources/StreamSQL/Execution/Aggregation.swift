@@ -201,9 +201,9 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         let start: Int64
         var groups: GroupTable
 
-        init(start: Int64, width: Int) {
+        init(start: Int64, fresh: [Accumulator]) {
             self.start = start
-            groups = GroupTable(width: width)
+            groups = GroupTable(fresh: fresh)
         }
     }
 
@@ -242,7 +242,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         windows = [:]
         for window in saved.windows {
             // A saved key is new to the table: its saved accumulators are the group's first.
-            _ = windows[window.end, default: OpenWindow(start: window.start, width: aggregates.count)].groups.group(of: window.key) { window.accumulators }
+            _ = windows[window.end, default: OpenWindow(start: window.start, fresh: fresh())].groups.group(of: window.key, restoring: window.accumulators)
         }
         sessions = [:]
         for session in saved.sessions { sessions[session.key, default: []].append((session.start, session.end, session.accumulators)) }
@@ -373,9 +373,9 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     private func add(_ values: [Value], key: Row, start: Int64, end: Int64, to open: inout (end: Int64, window: OpenWindow)?) {
         if open?.end != end {
             if let open { windows[open.end] = open.window }
-            open = (end, windows.removeValue(forKey: end) ?? OpenWindow(start: start, width: aggregates.count))
+            open = (end, windows.removeValue(forKey: end) ?? OpenWindow(start: start, fresh: fresh()))
         }
-        let group = open!.window.groups.group(of: key, fresh: fresh)
+        let group = open!.window.groups.group(of: key)
         open!.window.groups.add(values, to: group, aggregates)
     }
 

@@ -13,6 +13,8 @@
 struct GroupTable {
     /// Accumulators per group (the aggregates of the query).
     let width: Int
+    /// A new group's accumulators.
+    private let fresh: [Accumulator]
     /// Each group's key, by group number.
     private(set) var keys: [Row] = []
     /// Group `g`'s accumulators are `accumulators[g * width ..< (g + 1) * width]`.
@@ -23,18 +25,19 @@ struct GroupTable {
     private var slots: [Int32]
     private static let seed = UInt64.random(in: 1...UInt64.max)
 
-    /// A table for groups of `width` accumulators each (the aggregates' fresh states).
-    init(width: Int) {
-        self.width = width
+    /// A table for groups of the aggregates `fresh` starts (one accumulator per aggregate).
+    init(fresh: [Accumulator]) {
+        self.fresh = fresh
+        width = fresh.count
         slots = Array(repeating: 0, count: 16)
     }
 
     var count: Int { keys.count }
 
-    /// The group of `key`, made with `fresh` accumulators when the key is new.
-    /// O(1) expected; `fresh` is called only for a new key.
+    /// The group of `key`, made with fresh accumulators (or `restoring` ones, from a
+    /// checkpoint) when the key is new. O(1) expected.
     @inline(__always)
-    mutating func group(of key: Row, fresh: () -> [Accumulator]) -> Int {
+    mutating func group(of key: Row, restoring: [Accumulator]? = nil) -> Int {
         let hash = Self.hash(key, seed: Self.seed)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -48,7 +51,7 @@ struct GroupTable {
         let group = keys.count
         keys.append(key)
         hashes.append(hash)
-        accumulators.append(contentsOf: fresh())
+        accumulators.append(contentsOf: restoring ?? fresh)
         slots[slot] = Int32(group + 1)
         if keys.count * 2 > slots.count { grow() }
         return group
