@@ -12,6 +12,39 @@ public struct ConsumerRecord: Sendable, Equatable {
     public var headers: [RecordHeader]
 }
 
+/// What one poll fetched from one partition, as the batches the broker sent: a reader that
+/// walks `batches` (`forEachRecord`) makes no `ConsumerRecord` per record — a topic name,
+/// key, value and headers to count references to, record after record. Batches the
+/// consumer does not hand out (transaction markers, aborted transactions) are not in it.
+public struct FetchedRecords: Sendable {
+    public let topic: String
+    public let partition: Int32
+    /// The batches, in offset order. Records before `from` (the consumer's position when it
+    /// fetched: a batch may start before it) are not the poll's.
+    public let batches: [RecordBatch]
+    public let from: Int64
+
+    /// Each of the poll's records of this partition, in offset order.
+    @inlinable
+    public func forEachRecord<Failure: Error>(_ body: (borrowing Record) throws(Failure) -> Void) throws(Failure) {
+        for batch in batches {
+            for index in batch.records.indices where batch.records[index].offset >= from {
+                try body(batch.records[index])
+            }
+        }
+    }
+
+    /// The records as `ConsumerRecord`s.
+    public var consumerRecords: [ConsumerRecord] {
+        var records: [ConsumerRecord] = []
+        forEachRecord { (record: borrowing Record) in
+            records.append(ConsumerRecord(topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
+                                          key: record.key, value: record.value, headers: record.headers))
+        }
+        return records
+    }
+}
+
 /// Reads partitions from their leaders: ones it was told to read (`assign`),
 /// or the share a consumer group gives it (`subscribe`).
 ///
@@ -187,6 +220,11 @@ public actor KafkaConsumer {
     /// doubling up to `reconnect.backoff.max.ms`, and polls return nothing meanwhile; once
     /// fetching has failed for `request.timeout.ms` without a success, the error is thrown.
     public func poll() async throws -> [ConsumerRecord] {
+        try await pollBatches().flatMap(\.consumerRecords)
+    }
+
+    /// `poll`, with each partition's records as the batches they came in (see `FetchedRecords`).
+    public func pollBatches() async throws -> [FetchedRecords] {
         do {
             if group != nil { try await maintainGroup() }
             guard !positions.isEmpty else {
@@ -212,7 +250,7 @@ public actor KafkaConsumer {
     }
 
     /// One Fetch to each leader of an assigned partition, in parallel.
-    private func fetchOnce() async throws -> [ConsumerRecord] {
+    private func fetchOnce() async throws -> [FetchedRecords] {
         var byLeader: [Int32: [TopicPartition]] = [:]
         for target in positions.keys {
             let leader = try await cluster.leaderId(topic: target.topic, partition: target.partition)
@@ -231,7 +269,7 @@ public actor KafkaConsumer {
             for try await response in tasks { all.append(response) }
             return all
         }
-        var records: [ConsumerRecord] = []
+        var records: [FetchedRecords] = []
         for response in responses {
             let code = ErrorCode(code: response.errorCode)
             guard code == .none else { throw KafkaClientError.broker(code, context: "fetch") }
@@ -306,7 +344,7 @@ public actor KafkaConsumer {
 
     /// Takes one partition's part of a fetch response: its records, or what its error calls for.
     private func absorb(_ data: FetchResponse.FetchableTopicResponse.PartitionData, topic: String,
-                        into records: inout [ConsumerRecord]) async throws {
+                        into records: inout [FetchedRecords]) async throws {
         let target = TopicPartition(topic: topic, partition: data.partitionIndex)
         guard let position = positions[target] else { return } // unassigned meanwhile
         switch ErrorCode(code: data.errorCode) {
@@ -336,16 +374,14 @@ public actor KafkaConsumer {
             ? AbortedTransactionFilter((data.abortedTransactions ?? []).map { ($0.producerId, $0.firstOffset) })
             : nil
         var next = position
+        var admitted: [RecordBatch] = []
         for batch in set.batches {
             defer { next = max(next, batch.nextOffset) }
             // Control batches (transaction markers) are never handed out.
             guard filter?.admits(batch) ?? !batch.isControl else { continue }
-            for record in batch.records where record.offset >= position {
-                records.append(ConsumerRecord(topic: topic, partition: data.partitionIndex, offset: record.offset,
-                                              timestamp: record.timestamp, key: record.key, value: record.value,
-                                              headers: record.headers))
-            }
+            if batch.nextOffset > position { admitted.append(batch) }
         }
+        if !admitted.isEmpty { records.append(FetchedRecords(topic: topic, partition: data.partitionIndex, batches: admitted, from: position)) }
         positions[target] = next
     }
 }

@@ -50,7 +50,7 @@ public final class WeirBrokerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = try weirBinary()
         process.arguments = ["broker", "--listen", "127.0.0.1:\(port)", "--data", dataDirectory] + extraArguments
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         process.standardOutput = log

@@ -122,13 +122,13 @@ struct KafkaSource: SourceRunner {
     /// One poll's records, and each partition's position right after it (what a checkpoint
     /// records once these records are through: the consumer itself may be a poll ahead).
     struct PolledBatch: Sendable {
-        let records: [ConsumerRecord]
+        let records: [FetchedRecords]
         let positions: [TopicPartition: Int64]
     }
 
     static func poll(_ consumer: KafkaConsumer) -> Task<PolledBatch, Error> {
         Task {
-            let records = try await consumer.poll()
+            let records = try await consumer.pollBatches()
             var positions: [TopicPartition: Int64] = [:]
             for partition in await consumer.assignment {
                 positions[partition] = await consumer.position(topic: partition.topic, partition: partition.partition)
@@ -316,50 +316,50 @@ private struct PartitionReader {
 
     static func count(_ partitions: Int) -> String { partitions == 1 ? "1 partition" : "\(partitions) partitions" }
 
-    mutating func absorb(_ records: [ConsumerRecord]) throws(SQLError) {
-        guard !records.isEmpty else { return }
+    mutating func absorb(_ fetched: [FetchedRecords]) throws(SQLError) {
+        guard !fetched.isEmpty else { return }
         let table = settings.table
         let now = DispatchTime.now()
         var timeline = TimelineRecorder(progress: source.progress, table: table)
         defer { timeline.flush() }
-        // Records come in runs of one partition: its split is looked up once per run.
-        var current: (topic: String, partition: Int32, split: Int?, end: Int64)?
-        for record in records {
-            if current == nil || current!.partition != record.partition || current!.topic != record.topic {
-                let target = TopicPartition(topic: record.topic, partition: record.partition)
-                let split = done.contains(target) ? nil : splitOf[target]
-                current = (record.topic, record.partition, split, ends[target] ?? Int64.max)
-                if let split { lastRecordAt[split] = now }
-            }
-            guard let split = current!.split, record.offset < current!.end else { continue }
-            var row = assembler.emptyRow(from: &emitter)
-            do throws(SQLError) {
-                if settings.upsert {
-                    try upsert(record, split: split)
-                    continue
+        // A partition's records are read where they lie in the fetched batches: its split is
+        // looked up once per poll, and no record is copied out of its batch.
+        for partition in fetched {
+            let target = TopicPartition(topic: partition.topic, partition: partition.partition)
+            guard !done.contains(target), let split = splitOf[target] else { continue }
+            lastRecordAt[split] = now
+            let end = ends[target] ?? Int64.max
+            try partition.forEachRecord { (record: borrowing Record) throws(SQLError) in
+                guard record.offset < end else { return }
+                do throws(SQLError) {
+                    if settings.upsert {
+                        try upsert(record, of: partition, split: split)
+                        return
+                    }
+                    var row = assembler.emptyRow(from: &emitter)
+                    guard try decode(key: record.key, value: record.value, into: &row) else {
+                        skipped += 1
+                        return
+                    }
+                    for (index, key) in table.metadata { row[index] = metadataValue(key, record, of: partition, type: table.schema.columns[index].type) }
+                    let moved = try assembler.complete(&row, watermark: &watermarks[split])
+                    splits.active(split)
+                    timeline.record(row, split: split, offset: record.offset)
+                    try emitter.add(consume row)
+                    if moved {
+                        splits.advance(split, to: watermarks[split])
+                        if let combined = splits.combined { try emitter.watermark(combined) }
+                    }
+                } catch {
+                    throw SQLError(error.kind, "\(partition.topic) partition \(partition.partition) offset \(record.offset): \(error.message)")
                 }
-                guard try decode(record, into: &row) else {
-                    skipped += 1
-                    continue
-                }
-                for (index, key) in table.metadata { row[index] = metadataValue(key, record, type: table.schema.columns[index].type) }
-                let moved = try assembler.complete(&row, watermark: &watermarks[split])
-                splits.active(split)
-                timeline.record(row, split: split, offset: record.offset)
-                try emitter.add(row)
-                if moved {
-                    splits.advance(split, to: watermarks[split])
-                    if let combined = splits.combined { try emitter.watermark(combined) }
-                }
-            } catch {
-                throw SQLError(error.kind, "\(record.topic) partition \(record.partition) offset \(record.offset): \(error.message)")
             }
         }
         try emitter.flush()
     }
 
     /// An upsert-kafka record: the key names the row, the value is its new state (none: deleted).
-    private mutating func upsert(_ record: ConsumerRecord, split: Int) throws(SQLError) {
+    private mutating func upsert(_ record: borrowing Record, of partition: FetchedRecords, split: Int) throws(SQLError) {
         let table = settings.table
         var row = Array(repeating: Value.null, count: table.schema.columns.count)
         guard keyFormat != nil, let key = record.key else {
@@ -379,7 +379,7 @@ private struct PartitionReader {
             skipped += 1
             return
         }
-        for (index, key) in table.metadata { row[index] = metadataValue(key, record, type: table.schema.columns[index].type) }
+        for (index, key) in table.metadata { row[index] = metadataValue(key, record, of: partition, type: table.schema.columns[index].type) }
         let moved = try assembler.complete(&row, watermark: &watermarks[split])
         splits.active(split)
         if let previous = upserted[keyValues] {
@@ -397,14 +397,14 @@ private struct PartitionReader {
     }
 
     /// False when the record is skipped (an ignore-parse-errors format).
-    private mutating func decode(_ record: ConsumerRecord, into row: inout Row) throws(SQLError) -> Bool {
-        if keyFormat != nil, let key = record.key {
+    private mutating func decode(key: ArraySlice<UInt8>?, value: ArraySlice<UInt8>?, into row: inout Row) throws(SQLError) -> Bool {
+        if keyFormat != nil, let key {
             let decoded = try Array(key).withUnsafeBufferPointer { bytes throws(SQLError) in
                 try keyFormat!.decode(bytes, 0, bytes.count, into: &row, table: settings.table)
             }
             guard decoded else { return false }
         }
-        guard let value = record.value else {
+        guard let value else {
             // A tombstone: nothing to read for a plain kafka table (upsert-kafka reads it as a delete).
             return false
         }
@@ -413,15 +413,15 @@ private struct PartitionReader {
         }
     }
 
-    private func metadataValue(_ key: String, _ record: ConsumerRecord, type: DataType) -> Value {
+    private func metadataValue(_ key: String, _ record: borrowing Record, of fetched: FetchedRecords, type: DataType) -> Value {
         switch key {
         case "timestamp":
             if case .timestamp = type { return .timestamp(record.timestamp * 1000) }
             return .timestampLTZ(record.timestamp * 1000)
         case "timestamp-type": return .string("CreateTime")
-        case "partition": return .integer(Int64(record.partition))
+        case "partition": return .integer(Int64(fetched.partition))
         case "offset": return .integer(record.offset)
-        case "topic": return .string(record.topic)
+        case "topic": return .string(fetched.topic)
         case "headers":
             return .map(record.headers.map { Value.MapEntry(key: .string($0.key), value: $0.value.map { .bytes(Array($0)) } ?? .null) })
         default: return .null // leader-epoch: not kept by the consumer
