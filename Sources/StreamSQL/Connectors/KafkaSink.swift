@@ -9,9 +9,13 @@ import SQLSyntax
 /// null value), and skips the "before" half of an update — the key's latest message is the
 /// row, so a replay writes the same final state (idempotent).
 ///
-/// Records are queued with the producer as they come and flushed at each watermark and at
-/// the end, so a window's rows are on the broker soon after it fires (at least once: a
-/// restarted job may write a window again).
+/// Records are queued with the producer as they come; its linger (5 ms unless the table
+/// says otherwise) sends them, so a window's rows are on the broker soon after it fires.
+/// The sink waits for the broker's acknowledgements at checkpoints and at the end, as
+/// Flink's at-least-once Kafka sink does (a restarted job may write a window again), and at
+/// a watermark when a second has passed since it last did, so that a failing broker is
+/// reported while the job runs. Waiting at every watermark that fired a window cost a round
+/// trip per window: 2 s of the payment job's 7 s over 10 million events.
 final class KafkaSink: Operator {
     let settings: KafkaTable
     let value: RecordWriter
@@ -22,6 +26,7 @@ final class KafkaSink: Operator {
     private var partitionCount: Int32?
     private var nextPartition: Int32 = 0
     private var unflushed = 0
+    private var lastFlush = DispatchTime.now()
     private var closed = false
 
     init(table: CatalogTable, catalog: Catalog) throws(SQLError) {
@@ -96,9 +101,12 @@ final class KafkaSink: Operator {
         let producer = self.producer
         try awaitClient { try await producer.flush() }
         unflushed = 0
+        lastFlush = .now()
     }
 
-    override func watermark(_ time: Int64) throws(SQLError) { try flush() }
+    override func watermark(_ time: Int64) throws(SQLError) {
+        if DispatchTime.now().uptimeNanoseconds - lastFlush.uptimeNanoseconds >= 1_000_000_000 { try flush() }
+    }
     override func prepareCheckpoint() throws(SQLError) { try flush() }
 
     override func close() throws(SQLError) { try finish() }
