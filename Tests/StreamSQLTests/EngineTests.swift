@@ -182,6 +182,68 @@ import Testing
         #expect(changes.changelog && changes.kinds.contains(.delete), "the orders come first, each alone until its province")
     }
 
+    /// Interval joins on files, checked pair for pair against a nested loop over the same rows:
+    /// the bounds in their several forms (BETWEEN, two comparisons, strict ones, the sides
+    /// swapped), rows arriving up to a second out of order (within the 2 s watermark bound).
+    @Test func intervalJoinsGiveThePairsWithinTheirBounds() throws {
+        var generator = SystemRandomNumberGenerator()
+        let start = try #require(ValueParser.parse("2024-01-01 00:00:00", as: .timestamp(3))?.timestampMicros)
+        func text(_ millis: Int64) -> String { ValueFormatter.plain(.timestamp(start + millis * 1000)) }
+        func shown(_ millis: Int64) -> String { ValueFormatter.display(.timestamp(start + millis * 1000), type: .timestamp(3)) }
+        /// Rows in order of time, each moved by up to 900 ms.
+        func shuffledSlightly<T>(_ rows: [(millis: Int64, row: T)]) -> [(millis: Int64, row: T)] {
+            rows.map { ($0, Int64.random(in: 0...900, using: &generator)) }.sorted { $0.0.millis + $0.1 < $1.0.millis + $1.1 }.map(\.0)
+        }
+        let orders = shuffledSlightly((0..<2000).map { _ in (Int64.random(in: 0...600_000, using: &generator), Int.random(in: 0..<300, using: &generator)) })
+        let shipments = shuffledSlightly((0..<2000).map { _ in
+            let order = orders[Int.random(in: 0..<orders.count, using: &generator)]
+            return (order.millis + Int64.random(in: -3000...15000, using: &generator), order.row)
+        })
+        let engine = Engine()
+        try run("""
+            CREATE TABLE orders (id INT, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt - INTERVAL '2' SECOND)
+              WITH ('connector' = 'filesystem', 'path' = '\(temporaryFile("orders.json", orders.map { #"{"id": \#($0.row), "ts": "\#(text($0.millis))"}"# }))', 'format' = 'json');
+            CREATE TABLE shipments (order_id INT, ts STRING, st AS TO_TIMESTAMP(ts), WATERMARK FOR st AS st - INTERVAL '2' SECOND)
+              WITH ('connector' = 'filesystem', 'path' = '\(temporaryFile("shipments.json", shipments.map { #"{"order_id": \#($0.row), "ts": "\#(text($0.millis))"}"# }))', 'format' = 'json');
+            """, engine: engine)
+        func expected(_ bounds: ClosedRange<Int64>) -> [String] {
+            var pairs: [String] = []
+            for order in orders {
+                for shipment in shipments where shipment.row == order.row && bounds.contains(shipment.millis - order.millis) {
+                    pairs.append("\(order.row)|\(shown(order.millis))|\(shown(shipment.millis))")
+                }
+            }
+            return pairs.sorted()
+        }
+        let forms: [(String, ClosedRange<Int64>)] = [
+            ("o.id = s.order_id AND s.st BETWEEN o.rt AND o.rt + INTERVAL '10' SECOND", 0...10_000),
+            ("o.id = s.order_id AND o.rt BETWEEN s.st - INTERVAL '10' SECOND AND s.st", 0...10_000),
+            ("s.order_id = o.id AND s.st > o.rt - INTERVAL '2' SECOND AND s.st < o.rt + INTERVAL '5' SECOND", -1_999...4_999),
+            ("o.id = s.order_id AND o.rt >= s.st AND o.rt <= s.st + INTERVAL '3' SECOND", -3_000...0),
+        ]
+        for (condition, bounds) in forms {
+            let query = "SELECT o.id, o.rt, s.st FROM orders o JOIN shipments s ON \(condition)"
+            let result = try run(query, engine: engine)
+            #expect(!result.changelog)
+            let want = expected(bounds)
+            let missing = Set(want).subtracting(result.lines), extra = Set(result.lines).subtracting(want)
+            #expect(result.lines.count == want.count && missing.isEmpty && extra.isEmpty,
+                    "\(condition): \(result.lines.count) pairs, \(want.count) expected; missing \(missing.prefix(3)), extra \(extra.prefix(3))")
+            let plan = try run("EXPLAIN " + query, engine: engine).lines.joined()
+            #expect(plan.contains("IntervalJoin("), "\(plan)")
+        }
+        // Without both bounds it is a regular join: no time attributes, so no window after it.
+        #expect(try run("EXPLAIN SELECT * FROM orders o, shipments s WHERE o.id = s.order_id AND s.st >= o.rt", engine: engine).lines.joined()
+            .contains("Join(ON"))
+        // LEFT: each order once at least, its unmatched rows padded when they expire; insertions only.
+        let left = try run("SELECT o.id, s.st FROM orders o LEFT JOIN shipments s ON o.id = s.order_id AND s.st BETWEEN o.rt AND o.rt + INTERVAL '10' SECOND",
+                           engine: engine)
+        #expect(!left.changelog)
+        let unmatched = orders.filter { order in !shipments.contains { $0.row == order.row && (0...10_000).contains($0.millis - order.millis) } }
+        #expect(left.lines.filter { $0.hasSuffix("|NULL") }.count == unmatched.count)
+        #expect(left.lines.count == expected(0...10_000).count + unmatched.count)
+    }
+
     @Test func jsonTimestampsInEitherStandardWrittenAndReadBack() throws {
         for (standard, expected) in [("SQL", #"{"t":"2024-01-02 03:04:05.678","i":"2024-01-02 03:04:05.678Z"}"#),
                                      ("ISO-8601", #"{"t":"2024-01-02T03:04:05.678","i":"2024-01-02T03:04:05.678Z"}"#)] {

@@ -39,7 +39,9 @@ import Testing
 /// `feed SPLIT RECORD`, `watermark SPLIT TIMESTAMP`, `idle SPLIT` and `end` push into the
 /// table's feed; `emits` waits until the query has handled them and compares the rows it
 /// wrote since the last `emits` (none, when nothing follows). The input is ended at the end
-/// of the block if no `end` did.
+/// of the block if no `end` did. A query of several feed tables names them all
+/// (`stream orders,shipments`), and each push names its table after the verb
+/// (`feed shipments 0 {…}`, `end shipments`; a bare `end` ends them all).
 ///
 /// A statement ends at a blank line; cells are separated by `|`, NULL spelled out, times at
 /// their precision. `${FIXTURES}` in SQL stands for the fixtures folder. With
@@ -199,7 +201,10 @@ import Testing
     /// Runs a streaming query on its own thread while the steps feed it; returns the steps
     /// with the rows actually emitted (for record mode).
     func runStream(table: String, sorted: Bool, sql: String, steps: [StreamStep], engine: Engine, place: String) -> [StreamStep] {
-        let feed = engine.feed(table)
+        let tables = table.split(separator: ",").map(String.init)
+        var feeds: [String: Feed] = [:]
+        for name in tables { feeds[name] = engine.feed(name) }
+        var open = Set(tables)
         let collector = Collector()
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: SQLError?
@@ -219,22 +224,32 @@ import Testing
             switch step {
             case let .push(line):
                 actualSteps.append(step)
-                let words = line.split(separator: " ", maxSplits: 2).map(String.init)
+                var words = line.split(separator: " ", maxSplits: 1).map(String.init)
+                // The table named after the verb, or the only one.
+                var name = tables[0]
+                if words.count > 1, let named = words[1].split(separator: " ", maxSplits: 1).first.map(String.init), feeds[named] != nil {
+                    name = named
+                    words[1] = String(words[1].dropFirst(named.count)).trimmingCharacters(in: .whitespaces)
+                }
+                let feed = feeds[name]!
+                let arguments = words.count > 1 ? words[1].split(separator: " ", maxSplits: 1).map(String.init) : []
                 switch words[0] {
-                case "feed": feed.record(words[2], split: Int(words[1])!)
+                case "feed": feed.record(arguments[1], split: Int(arguments[0])!)
                 case "watermark":
-                    guard let micros = ValueParser.parse(words[2], as: .timestamp(3))?.timestampMicros else {
-                        Issue.record("\(place): not a timestamp: \(words[2])")
+                    guard let micros = ValueParser.parse(arguments[1], as: .timestamp(3))?.timestampMicros else {
+                        Issue.record("\(place): not a timestamp: \(arguments[1])")
                         continue
                     }
-                    feed.watermark(micros, split: Int(words[1])!)
-                case "idle": feed.idle(split: Int(words[1])!)
+                    feed.watermark(micros, split: Int(arguments[0])!)
+                case "idle": feed.idle(split: Int(arguments[0])!)
                 default:
-                    feed.end()
-                    ended = true
+                    let ending = words.count > 1 ? [name] : Array(open)
+                    for table in ending { feeds[table]!.end() }
+                    open.subtract(ending)
+                    ended = open.isEmpty
                 }
             case let .emits(expected):
-                feed.drain()
+                for feed in feeds.values { feed.drain() }
                 if ended { done.wait() }
                 let lines = Array(collector.lines[seen...])
                 seen = collector.lines.count
@@ -249,7 +264,7 @@ import Testing
             }
         }
         if !ended {
-            feed.end()
+            for table in open { feeds[table]!.end() }
             done.wait()
         } else if case .push = steps.last {
             done.wait()

@@ -1,13 +1,19 @@
 import SQLSyntax
 
-/// A regular join of two inputs of insertions. Each side's rows are kept, grouped by the
-/// columns the ON condition equates (all in one group without such columns), and a row
-/// from one side is joined with the other side's rows kept so far that satisfy the
-/// condition — so every pair is emitted once, when its later row arrives. Like Flink's
-/// without a state TTL, the state grows with the inputs.
+/// A join of two inputs of insertions. Each side's rows are kept, grouped by the columns the
+/// ON condition equates (all in one group without such columns), and a row from one side is
+/// joined with the other side's rows kept so far that satisfy the condition — so every pair
+/// is emitted once, when its later row arrives.
 ///
-/// An outer side's row with no match yet is emitted padded with NULLs; when its first match
-/// arrives, that row is taken back (-D) before the pair (+I): the output is then a changelog.
+/// A regular join keeps every row, as Flink's does without a state TTL. An outer side's row
+/// with no match yet is emitted padded with NULLs; when its first match arrives, that row is
+/// taken back (-D) before the pair (+I): the output is then a changelog.
+///
+/// An interval join (`IntervalBounds`) drops a row once the watermark shows that no row to
+/// come can fall within its bounds, and emits an outer side's unmatched row padded with NULLs
+/// then: its output holds insertions only, and its watermark is held back by the bounds.
+/// Rows expire in the order they arrived (a row whose bounds close early waits behind an
+/// earlier one that closes later): with inputs in rough order of time, a short wait.
 final class JoinOperator: Operator {
     private struct Kept {
         var row: Row
@@ -15,19 +21,35 @@ final class JoinOperator: Operator {
         var matches: Int
     }
 
+    /// One key's rows of one side, oldest first; expired rows leave from the front.
+    private struct KeptRows {
+        var rows: [Kept] = []
+        var head = 0
+
+        var count: Int { rows.count - head }
+    }
+
     private let predicate: CompiledExpression?
     private let keys: [[Int]]
     /// Per side: whether its unmatched rows are emitted (LEFT: the left side, FULL: both).
     private let outer: [Bool]
     private let widths: [Int]
+    private let interval: IntervalBounds?
     /// Per side: key → the rows with it.
-    private var kept: [[Row: [Kept]]] = [[:], [:]]
+    private var kept: [[Row: KeptRows]] = [[:], [:]]
+    /// Per side, for an interval join: each kept row's key and the watermark at which it
+    /// expires, in the order the rows arrived.
+    private var expiries: [[(at: Int64, key: Row)]] = [[], []]
+    private var expired = [0, 0]
     private var ends = InputEnds(inputs: 2)
+    private var watermark = Int64.min
 
-    init(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), widths: (left: Int, right: Int)) {
+    init(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), interval: IntervalBounds? = nil,
+         widths: (left: Int, right: Int)) {
         self.predicate = predicate
         keys = [leftKeys, rightKeys]
         self.outer = [outer.left, outer.right]
+        self.interval = interval
         self.widths = [widths.left, widths.right]
     }
 
@@ -46,28 +68,80 @@ final class JoinOperator: Operator {
         for row in rows {
             let key = keys[side].map { row[$0] }
             var matched = 0
-            for index in kept[other][key]?.indices ?? 0..<0 {
-                let match = kept[other][key]![index]
-                let pair = side == 0 ? row + match.row : match.row + row
-                if let predicate, try !predicate.evaluate(pair).isTrue { continue }
-                matched += 1
-                if outer[other], match.matches == 0 {
-                    // It was emitted alone, padded with NULLs: no longer.
-                    result.append(padded(match.row, side: other))
-                    resultKinds.append(.delete)
+            if let candidates = kept[other][key] {
+                for index in candidates.head..<candidates.rows.count {
+                    let match = candidates.rows[index]
+                    let pair = side == 0 ? row + match.row : match.row + row
+                    if let predicate, try !predicate.evaluate(pair).isTrue { continue }
+                    matched += 1
+                    if interval == nil, outer[other], match.matches == 0 {
+                        // It was emitted alone, padded with NULLs: no longer.
+                        result.append(padded(match.row, side: other))
+                        resultKinds.append(.delete)
+                    }
+                    kept[other][key]!.rows[index].matches += 1
+                    result.append(pair)
+                    resultKinds.append(.insert)
                 }
-                kept[other][key]![index].matches += 1
-                result.append(pair)
-                resultKinds.append(.insert)
             }
-            if outer[side], matched == 0 {
+            if let interval {
+                // Kept until no row to come can pair with it; one already past that (or
+                // without an event time) is not kept, and an outer one unmatched is emitted now.
+                let expiry = expiry(of: row, side: side, interval)
+                guard let expiry, expiry > watermark else {
+                    if outer[side], matched == 0 {
+                        result.append(padded(row, side: side))
+                        resultKinds.append(.insert)
+                    }
+                    continue
+                }
+                expiries[side].append((expiry, key))
+            } else if outer[side], matched == 0 {
                 result.append(padded(row, side: side))
                 resultKinds.append(.insert)
             }
-            kept[side][key, default: []].append(Kept(row: row, matches: matched))
+            kept[side][key, default: KeptRows()].rows.append(Kept(row: row, matches: matched))
         }
         guard !result.isEmpty else { return }
         try output?.process(result, kinds: resultKinds.contains(.delete) ? resultKinds : nil)
+    }
+
+    /// The watermark past which no row of the other side can fall within a row's bounds:
+    /// `lower <= left - right <= upper`, so a left row waits for right rows up to
+    /// `left - lower`, a right row for left rows up to `right + upper`.
+    private func expiry(of row: Row, side: Int, _ interval: IntervalBounds) -> Int64? {
+        if side == 0 {
+            guard let time = row[interval.leftTime].timestampMicros else { return nil }
+            return time &- interval.lower
+        }
+        guard let time = row[interval.rightTime].timestampMicros else { return nil }
+        return time &+ interval.upper
+    }
+
+    /// Drops the rows that expire by `time`, emitting an outer side's unmatched ones.
+    private func expire(upTo time: Int64) throws(SQLError) {
+        var padding: [Row] = []
+        for side in 0..<2 {
+            while expired[side] < expiries[side].count, expiries[side][expired[side]].at <= time {
+                let key = expiries[side][expired[side]].key
+                expired[side] += 1
+                guard var rows = kept[side].removeValue(forKey: key) else { continue }
+                if outer[side], rows.rows[rows.head].matches == 0 { padding.append(padded(rows.rows[rows.head].row, side: side)) }
+                rows.head += 1
+                if rows.count > 0 {
+                    if rows.head >= 32, rows.head * 2 >= rows.rows.count {
+                        rows.rows.removeFirst(rows.head)
+                        rows.head = 0
+                    }
+                    kept[side][key] = rows
+                }
+            }
+            if expired[side] >= 1024, expired[side] * 2 >= expiries[side].count {
+                expiries[side].removeFirst(expired[side])
+                expired[side] = 0
+            }
+        }
+        if !padding.isEmpty { try output?.process(padding, kinds: nil) }
     }
 
     /// A row of one side with NULLs for the other's columns.
@@ -77,7 +151,15 @@ final class JoinOperator: Operator {
     }
 
     fileprivate func watermark(_ time: Int64, from side: Int) throws(SQLError) {
-        if let combined = ends.watermark(time, from: side) { try output?.watermark(combined) }
+        guard let combined = ends.watermark(time, from: side) else { return }
+        watermark = combined
+        guard let interval else {
+            try output?.watermark(combined)
+            return
+        }
+        try expire(upTo: combined)
+        let delay = interval.outputDelay
+        try output?.watermark(combined == .max ? .max : combined > Int64.min + delay ? combined - delay : .min)
     }
 
     fileprivate func end(closing: Bool) throws(SQLError) {

@@ -64,6 +64,7 @@ struct WindowSpec: Sendable {
 
 enum IntervalText {
     static func describe(_ micros: Int64) -> String {
+        if micros == 0 { return "0 s" }
         let units: [(Int64, String)] = [(86_400_000_000, "d"), (3_600_000_000, "h"), (60_000_000, "min"), (1_000_000, "s"), (1000, "ms")]
         for (length, name) in units where micros % length == 0 { return "\(micros / length) \(name)" }
         return "\(micros) µs"
@@ -120,10 +121,11 @@ final class PlanNode: @unchecked Sendable {
         case rowNumber(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?)
         case limit(count: Int, offset: Int)
         case union
-        /// A regular join: the left input's columns, then the right's. `leftKeys`/`rightKeys`:
+        /// A join: the left input's columns, then the right's. `leftKeys`/`rightKeys`:
         /// columns the ON condition equates, which find the candidate rows; `outer`: the sides
-        /// whose unmatched rows are kept, padded with NULLs (LEFT, RIGHT, FULL).
-        case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool))
+        /// whose unmatched rows are kept, padded with NULLs (LEFT, RIGHT, FULL); `interval`:
+        /// the bounds between the two sides' event times of an interval join (nil: a regular join).
+        case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), interval: IntervalBounds?)
         case distinct
     }
 
@@ -153,4 +155,19 @@ final class PlanNode: @unchecked Sendable {
         for input in inputs { text += "\n" + input.explain(indent: indent + 1) }
         return text
     }
+}
+
+/// An interval join's condition on event times: `lower <= left time - right time <= upper`
+/// (microseconds), from `l.t BETWEEN r.t - INTERVAL … AND r.t + INTERVAL …` and its forms.
+/// Columns are the inputs' own (the right's counted from 0).
+struct IntervalBounds: Equatable {
+    let leftTime: Int
+    let rightTime: Int
+    let lower: Int64
+    let upper: Int64
+
+    /// How far behind the inputs' watermark the output's is held: a pair can carry an event
+    /// time this much older than the row that completed it (Flink holds its interval join's
+    /// watermark back the same way).
+    var outputDelay: Int64 { max(0, -lower, upper) }
 }

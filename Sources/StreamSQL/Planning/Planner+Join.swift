@@ -1,8 +1,14 @@
 import SQLSyntax
 
-/// FROM a [INNER | LEFT | RIGHT | FULL] JOIN b ON …, and CROSS JOIN: a regular join. Its
-/// output has the left input's columns, then the right's; like Flink's, it has no time
-/// attributes (its rows come in no order of time), and both inputs must be insertions only.
+/// FROM a [INNER | LEFT | RIGHT | FULL] JOIN b ON …, CROSS JOIN, and `FROM a, b WHERE …`
+/// (the WHERE becomes the join's condition). Its output has the left input's columns, then
+/// the right's; both inputs must be insertions only.
+///
+/// A regular join's rows come in no order of time: like Flink's, its output has no time
+/// attributes. When the condition bounds one input's event time by the other's
+/// (`l.t BETWEEN r.t - INTERVAL '1' HOUR AND r.t`, or two comparisons), it is an interval
+/// join: rows are dropped once no row to come can pair with them, the two event times stay
+/// time attributes (a window can follow), and outer rows are emitted when they expire.
 extension Planner {
     func join(_ kind: JoinKind, _ leftReference: TableReference, _ rightReference: TableReference,
               condition: SQLSyntax.Expression?) throws(SQLError) -> (PlanNode, Scope) {
@@ -15,25 +21,22 @@ extension Planner {
         let width = left.schema.columns.count
         let outer = (left: kind == .left || kind == .full, right: kind == .right || kind == .full)
         var columns = left.schema.columns + right.schema.columns
-        for index in columns.indices {
-            columns[index].timeAttribute = nil
-            // The other side's columns of an outer side's unmatched row are NULL.
-            if index < width ? outer.right : outer.left { columns[index].nullable = true }
-        }
-        let schema = Schema(columns)
-        var scope = Scope(schema, qualifiers: leftScope.qualifiers + rightScope.qualifiers)
-        scope.joined = true
+        // The other side's columns of an outer side's unmatched row are NULL.
+        for index in columns.indices where index < width ? outer.right : outer.left { columns[index].nullable = true }
+        let qualifiers = leftScope.qualifiers + rightScope.qualifiers
         var predicate: CompiledExpression?
         var keys: (left: [Int], right: [Int]) = ([], [])
+        var interval: IntervalBounds?
         if let condition {
-            let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
+            let compiler = ExpressionCompiler(catalog: catalog, scope: Scope(Schema(columns), qualifiers: qualifiers))
             let typed = try compiler.compile(condition)
             try compiler.requireBoolean(typed, condition, "ON")
             predicate = typed.expression
+            let conjuncts = Self.conjuncts(typed.expression)
             // Equalities of a left and a right column of one type find the candidates by key;
             // the whole condition then decides.
-            for conjunct in Self.conjuncts(typed.expression) {
-                guard case let .compare(.equal, .column(a), .column(b)) = conjunct, schema.columns[a].type == schema.columns[b].type else { continue }
+            for conjunct in conjuncts {
+                guard case let .compare(.equal, .column(a), .column(b)) = conjunct, columns[a].type == columns[b].type else { continue }
                 if a < width, b >= width {
                     keys.left.append(a)
                     keys.right.append(b - width)
@@ -42,16 +45,84 @@ extension Planner {
                     keys.right.append(a - width)
                 }
             }
+            interval = Self.intervalBounds(conjuncts, columns: columns, width: width)
         }
-        let label = condition.map { "Join(\(kind == .inner ? "" : kind.rawValue.replacingOccurrences(of: " JOIN", with: "") + ", ")ON \($0))" } ?? "Join(CROSS)"
-        // An outer join takes back a row padded with NULLs once it has a match: a changelog.
-        let node = PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: outer), inputs: [left, right], schema: schema,
-                            label: label, appendOnly: !outer.left && !outer.right)
+        for index in columns.indices {
+            let boundedTime = interval.map { index == $0.leftTime || index == width + $0.rightTime } ?? false
+            if !boundedTime { columns[index].timeAttribute = nil }
+        }
+        var scope = Scope(Schema(columns), qualifiers: qualifiers)
+        scope.joined = true
+        let label: String
+        if let interval, let condition {
+            label = "IntervalJoin(\(kind == .inner ? "" : kind.rawValue.replacingOccurrences(of: " JOIN", with: "") + ", ")ON \(condition); "
+                + "\(columns[interval.leftTime].name) - \(columns[width + interval.rightTime].name) in "
+                + "[\(IntervalText.describe(interval.lower)), \(IntervalText.describe(interval.upper))])"
+        } else {
+            label = condition.map { "Join(\(kind == .inner ? "" : kind.rawValue.replacingOccurrences(of: " JOIN", with: "") + ", ")ON \($0))" } ?? "Join(CROSS)"
+        }
+        // A regular outer join takes back a row padded with NULLs once it has a match: a
+        // changelog. An interval join pads a row only when it expires unmatched.
+        let node = PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: outer, interval: interval),
+                            inputs: [left, right], schema: scope.schema, label: label,
+                            appendOnly: interval != nil || (!outer.left && !outer.right))
         return (node, scope)
     }
 
     private static func conjuncts(_ expression: CompiledExpression) -> [CompiledExpression] {
         if case let .and(operands) = expression { return operands.flatMap(conjuncts) }
         return [expression]
+    }
+
+    /// The bounds `lower <= l.t - r.t <= upper` that the conjuncts put between a left and a
+    /// right event time (rowtime attributes), when they give both; nil otherwise. A strict
+    /// comparison moves its bound by one microsecond.
+    static func intervalBounds(_ conjuncts: [CompiledExpression], columns: [Column], width: Int) -> IntervalBounds? {
+        var times: (left: Int, right: Int)?
+        var lower: Int64?, upper: Int64?
+        for conjunct in conjuncts {
+            guard case let .compare(comparison, a, b) = conjunct, let first = timeTerm(a), let second = timeTerm(b) else { continue }
+            // first.column + first.shift (op) second.column + second.shift, as left - right (op) constant.
+            let leftTime: Int, rightTime: Int, bound: Int64
+            var op = comparison
+            if first.column < width, second.column >= width {
+                (leftTime, rightTime, bound) = (first.column, second.column - width, second.shift - first.shift)
+            } else if second.column < width, first.column >= width {
+                (leftTime, rightTime, bound) = (second.column, first.column - width, first.shift - second.shift)
+                switch comparison {
+                case .less: op = .greater
+                case .lessOrEqual: op = .greaterOrEqual
+                case .greater: op = .less
+                case .greaterOrEqual: op = .lessOrEqual
+                default: break
+                }
+            } else {
+                continue
+            }
+            guard columns[leftTime].timeAttribute == .rowtime, columns[width + rightTime].timeAttribute == .rowtime else { continue }
+            if let times, times != (leftTime, rightTime) { continue }
+            switch op {
+            case .greaterOrEqual: lower = max(lower ?? .min, bound)
+            case .greater: lower = max(lower ?? .min, bound + 1)
+            case .lessOrEqual: upper = min(upper ?? .max, bound)
+            case .less: upper = min(upper ?? .max, bound - 1)
+            case .equal:
+                lower = max(lower ?? .min, bound)
+                upper = min(upper ?? .max, bound)
+            default: continue
+            }
+            times = (leftTime, rightTime)
+        }
+        guard let times, let lower, let upper, lower <= upper else { return nil }
+        return IntervalBounds(leftTime: times.left, rightTime: times.right, lower: lower, upper: upper)
+    }
+
+    /// A column, or a column plus or minus a day-to-second interval, as (column, microseconds added).
+    private static func timeTerm(_ expression: CompiledExpression) -> (column: Int, shift: Int64)? {
+        switch expression {
+        case let .column(column): return (column, 0)
+        case let .shiftTime(.column(column), .literal(.integer(amount)), subtract, months: false): return (column, subtract ? -amount : amount)
+        default: return nil
+        }
     }
 }

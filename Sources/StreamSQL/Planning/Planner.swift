@@ -102,9 +102,17 @@ struct Planner {
     // MARK: SELECT
 
     func select(_ select: Select) throws(SQLError) -> PlanNode {
-        var (node, scope) = try select.from.map(tableReference) ?? (PlanNode(.values([[]]), inputs: [], schema: Schema([]), label: "Values(1 row)",
-                                                                              appendOnly: true, bounded: true), Scope(Schema([])))
-        if let filter = select.filter {
+        var from = select.from
+        var filter = select.filter
+        // `FROM a, b WHERE …` (or CROSS JOIN): the WHERE is the join's condition, as Flink's
+        // planner makes it — keyed by its equalities, an interval join by its time bounds.
+        if case let .join(.cross, left, right, nil)? = from, let condition = filter {
+            from = .join(.inner, left, right, condition: condition)
+            filter = nil
+        }
+        var (node, scope) = try from.map(tableReference) ?? (PlanNode(.values([[]]), inputs: [], schema: Schema([]), label: "Values(1 row)",
+                                                                       appendOnly: true, bounded: true), Scope(Schema([])))
+        if let filter {
             let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
             let predicate = try compiler.compile(filter)
             try compiler.requireBoolean(predicate, filter, "WHERE")
