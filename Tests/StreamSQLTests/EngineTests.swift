@@ -232,6 +232,23 @@ import Testing
             let plan = try run("EXPLAIN " + query, engine: engine).lines.joined()
             #expect(plan.contains("IntervalJoin("), "\(plan)")
         }
+        // A window join: pairs of the same id in the same 10-second window.
+        let windowed = try run("""
+            SELECT o.id, o.rt, s.st FROM (SELECT * FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(rt), INTERVAL '10' SECOND))) o
+            JOIN (SELECT * FROM TABLE(TUMBLE(TABLE shipments, DESCRIPTOR(st), INTERVAL '10' SECOND))) s
+            ON o.id = s.order_id AND o.window_start = s.window_start AND o.window_end = s.window_end
+            """, engine: engine)
+        func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : (a - b + 1) / b }
+        var sameWindow: [String] = []
+        for order in orders {
+            for shipment in shipments where shipment.row == order.row && floorDiv(shipment.millis, 10_000) == floorDiv(order.millis, 10_000) {
+                sameWindow.append("\(order.row)|\(shown(order.millis))|\(shown(shipment.millis))")
+            }
+        }
+        #expect(windowed.lines.sorted() == sameWindow.sorted(), "\(windowed.lines.count) pairs, \(sameWindow.count) expected")
+        #expect(try run("EXPLAIN SELECT * FROM (SELECT * FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(rt), INTERVAL '10' SECOND))) o, "
+            + "(SELECT * FROM TABLE(TUMBLE(TABLE shipments, DESCRIPTOR(st), INTERVAL '10' SECOND))) s "
+            + "WHERE o.window_start = s.window_start AND o.window_end = s.window_end", engine: engine).lines.joined().contains("WindowJoin("))
         // Without both bounds it is a regular join: no time attributes, so no window after it.
         #expect(try run("EXPLAIN SELECT * FROM orders o, shipments s WHERE o.id = s.order_id AND s.st >= o.rt", engine: engine).lines.joined()
             .contains("Join(ON"))

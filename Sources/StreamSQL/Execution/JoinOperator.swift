@@ -9,9 +9,10 @@ import SQLSyntax
 /// with no match yet is emitted padded with NULLs; when its first match arrives, that row is
 /// taken back (-D) before the pair (+I): the output is then a changelog.
 ///
-/// An interval join (`IntervalBounds`) drops a row once the watermark shows that no row to
-/// come can fall within its bounds, and emits an outer side's unmatched row padded with NULLs
-/// then: its output holds insertions only, and its watermark is held back by the bounds.
+/// An interval or a window join (`JoinExpiry`) drops a row once the watermark shows that no
+/// row to come can pair with it (past its bounds, or its window's end), and emits an outer
+/// side's unmatched row padded with NULLs then: its output holds insertions only, and an
+/// interval join's watermark is held back by its bounds.
 /// Rows expire in the order they arrived (a row whose bounds close early waits behind an
 /// earlier one that closes later): with inputs in rough order of time, a short wait.
 final class JoinOperator: Operator {
@@ -34,22 +35,22 @@ final class JoinOperator: Operator {
     /// Per side: whether its unmatched rows are emitted (LEFT: the left side, FULL: both).
     private let outer: [Bool]
     private let widths: [Int]
-    private let interval: IntervalBounds?
+    private let expiry: JoinExpiry?
     /// Per side: key → the rows with it.
     private var kept: [[Row: KeptRows]] = [[:], [:]]
-    /// Per side, for an interval join: each kept row's key and the watermark at which it
+    /// Per side, when rows expire: each kept row's key and the watermark at which it
     /// expires, in the order the rows arrived.
     private var expiries: [[(at: Int64, key: Row)]] = [[], []]
     private var expired = [0, 0]
     private var ends = InputEnds(inputs: 2)
     private var watermark = Int64.min
 
-    init(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), interval: IntervalBounds? = nil,
+    init(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry? = nil,
          widths: (left: Int, right: Int)) {
         self.predicate = predicate
         keys = [leftKeys, rightKeys]
         self.outer = [outer.left, outer.right]
-        self.interval = interval
+        self.expiry = expiry
         self.widths = [widths.left, widths.right]
     }
 
@@ -74,7 +75,7 @@ final class JoinOperator: Operator {
                     let pair = side == 0 ? row + match.row : match.row + row
                     if let predicate, try !predicate.evaluate(pair).isTrue { continue }
                     matched += 1
-                    if interval == nil, outer[other], match.matches == 0 {
+                    if expiry == nil, outer[other], match.matches == 0 {
                         // It was emitted alone, padded with NULLs: no longer.
                         result.append(padded(match.row, side: other))
                         resultKinds.append(.delete)
@@ -84,10 +85,10 @@ final class JoinOperator: Operator {
                     resultKinds.append(.insert)
                 }
             }
-            if let interval {
+            if let rule = expiry {
                 // Kept until no row to come can pair with it; one already past that (or
                 // without an event time) is not kept, and an outer one unmatched is emitted now.
-                let expiry = expiry(of: row, side: side, interval)
+                let expiry = rule.expiry(of: row, side: side)
                 guard let expiry, expiry > watermark else {
                     if outer[side], matched == 0 {
                         result.append(padded(row, side: side))
@@ -104,18 +105,6 @@ final class JoinOperator: Operator {
         }
         guard !result.isEmpty else { return }
         try output?.process(result, kinds: resultKinds.contains(.delete) ? resultKinds : nil)
-    }
-
-    /// The watermark past which no row of the other side can fall within a row's bounds:
-    /// `lower <= left - right <= upper`, so a left row waits for right rows up to
-    /// `left - lower`, a right row for left rows up to `right + upper`.
-    private func expiry(of row: Row, side: Int, _ interval: IntervalBounds) -> Int64? {
-        if side == 0 {
-            guard let time = row[interval.leftTime].timestampMicros else { return nil }
-            return time &- interval.lower
-        }
-        guard let time = row[interval.rightTime].timestampMicros else { return nil }
-        return time &+ interval.upper
     }
 
     /// Drops the rows that expire by `time`, emitting an outer side's unmatched ones.
@@ -153,12 +142,12 @@ final class JoinOperator: Operator {
     fileprivate func watermark(_ time: Int64, from side: Int) throws(SQLError) {
         guard let combined = ends.watermark(time, from: side) else { return }
         watermark = combined
-        guard let interval else {
+        guard let expiry else {
             try output?.watermark(combined)
             return
         }
         try expire(upTo: combined)
-        let delay = interval.outputDelay
+        let delay = expiry.outputDelay
         try output?.watermark(combined == .max ? .max : combined > Int64.min + delay ? combined - delay : .min)
     }
 

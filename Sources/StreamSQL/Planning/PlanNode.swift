@@ -123,9 +123,9 @@ final class PlanNode: @unchecked Sendable {
         case union
         /// A join: the left input's columns, then the right's. `leftKeys`/`rightKeys`:
         /// columns the ON condition equates, which find the candidate rows; `outer`: the sides
-        /// whose unmatched rows are kept, padded with NULLs (LEFT, RIGHT, FULL); `interval`:
-        /// the bounds between the two sides' event times of an interval join (nil: a regular join).
-        case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), interval: IntervalBounds?)
+        /// whose unmatched rows are kept, padded with NULLs (LEFT, RIGHT, FULL); `expiry`:
+        /// when rows are dropped, for an interval or a window join (nil: a regular join).
+        case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry?)
         case distinct
     }
 
@@ -157,17 +157,37 @@ final class PlanNode: @unchecked Sendable {
     }
 }
 
-/// An interval join's condition on event times: `lower <= left time - right time <= upper`
-/// (microseconds), from `l.t BETWEEN r.t - INTERVAL … AND r.t + INTERVAL …` and its forms.
-/// Columns are the inputs' own (the right's counted from 0).
-struct IntervalBounds: Equatable {
-    let leftTime: Int
-    let rightTime: Int
-    let lower: Int64
-    let upper: Int64
+/// How the rows a join keeps expire, for the joins that bound their state by time.
+enum JoinExpiry: Equatable {
+    /// An interval join: `lower <= left time - right time <= upper` (microseconds), from
+    /// `l.t BETWEEN r.t - INTERVAL … AND r.t + INTERVAL …` and its forms. A left row waits
+    /// for right rows up to `left time - lower`, a right row for left rows up to
+    /// `right time + upper`.
+    case interval(leftTime: Int, rightTime: Int, lower: Int64, upper: Int64)
+    /// A window join: both inputs come from window functions, and the condition equates their
+    /// window_start and window_end: a row waits until its window ends (`end` columns).
+    case window(leftEnd: Int, rightEnd: Int)
 
-    /// How far behind the inputs' watermark the output's is held: a pair can carry an event
-    /// time this much older than the row that completed it (Flink holds its interval join's
-    /// watermark back the same way).
-    var outputDelay: Int64 { max(0, -lower, upper) }
+    /// The watermark after which no row of the other side can pair with `row` of `side`
+    /// (0: left, 1: right; columns the input's own); nil without a time (it pairs with none).
+    func expiry(of row: Row, side: Int) -> Int64? {
+        switch self {
+        case let .interval(leftTime, rightTime, lower, upper):
+            guard let time = row[side == 0 ? leftTime : rightTime].timestampMicros else { return nil }
+            return side == 0 ? time &- lower : time &+ upper
+        case let .window(leftEnd, rightEnd):
+            return row[side == 0 ? leftEnd : rightEnd].timestampMicros.map { $0 - 1000 }
+        }
+    }
+
+    /// How far behind the inputs' watermark the output's is held: a pair of an interval join
+    /// can carry an event time this much older than the row that completed it (Flink holds
+    /// its interval join's watermark back the same way). A window join's rows carry their
+    /// window's time, which the watermark has not passed while the window is open.
+    var outputDelay: Int64 {
+        switch self {
+        case let .interval(_, _, lower, upper): return max(0, -lower, upper)
+        case .window: return 0
+        }
+    }
 }

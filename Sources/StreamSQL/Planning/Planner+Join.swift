@@ -8,7 +8,10 @@ import SQLSyntax
 /// attributes. When the condition bounds one input's event time by the other's
 /// (`l.t BETWEEN r.t - INTERVAL '1' HOUR AND r.t`, or two comparisons), it is an interval
 /// join: rows are dropped once no row to come can pair with them, the two event times stay
-/// time attributes (a window can follow), and outer rows are emitted when they expire.
+/// time attributes (a window can follow), and outer rows are emitted when they expire. When
+/// both inputs come from window functions and the condition equates their window_start and
+/// window_end, it is a window join: rows are dropped when their window ends (outer ones
+/// emitted then), and the window_time columns stay time attributes.
 extension Planner {
     func join(_ kind: JoinKind, _ leftReference: TableReference, _ rightReference: TableReference,
               condition: SQLSyntax.Expression?) throws(SQLError) -> (PlanNode, Scope) {
@@ -26,7 +29,7 @@ extension Planner {
         let qualifiers = leftScope.qualifiers + rightScope.qualifiers
         var predicate: CompiledExpression?
         var keys: (left: [Int], right: [Int]) = ([], [])
-        var interval: IntervalBounds?
+        var expiry: JoinExpiry?
         if let condition {
             let compiler = ExpressionCompiler(catalog: catalog, scope: Scope(Schema(columns), qualifiers: qualifiers))
             let typed = try compiler.compile(condition)
@@ -45,27 +48,34 @@ extension Planner {
                     keys.right.append(a - width)
                 }
             }
-            interval = Self.intervalBounds(conjuncts, columns: columns, width: width)
+            expiry = Self.intervalBounds(conjuncts, columns: columns, width: width) ?? Self.sameWindows(conjuncts, columns: columns, width: width)
         }
-        for index in columns.indices {
-            let boundedTime = interval.map { index == $0.leftTime || index == width + $0.rightTime } ?? false
-            if !boundedTime { columns[index].timeAttribute = nil }
+        // The event times that stay time attributes: an interval join's bounded ones, a window join's window_time.
+        var times: Set<Int> = []
+        switch expiry {
+        case let .interval(leftTime, rightTime, _, _)?: times = [leftTime, width + rightTime]
+        case .window?: times = Set(columns.indices.filter { columns[$0].name.lowercased() == "window_time" && columns[$0].timeAttribute == .rowtime })
+        case nil: break
         }
+        for index in columns.indices where !times.contains(index) { columns[index].timeAttribute = nil }
         var scope = Scope(Schema(columns), qualifiers: qualifiers)
         scope.joined = true
+        let side = kind == .inner || kind == .cross ? "" : kind.rawValue.replacingOccurrences(of: " JOIN", with: "") + ", "
         let label: String
-        if let interval, let condition {
-            label = "IntervalJoin(\(kind == .inner ? "" : kind.rawValue.replacingOccurrences(of: " JOIN", with: "") + ", ")ON \(condition); "
-                + "\(columns[interval.leftTime].name) - \(columns[width + interval.rightTime].name) in "
-                + "[\(IntervalText.describe(interval.lower)), \(IntervalText.describe(interval.upper))])"
-        } else {
-            label = condition.map { "Join(\(kind == .inner ? "" : kind.rawValue.replacingOccurrences(of: " JOIN", with: "") + ", ")ON \($0))" } ?? "Join(CROSS)"
+        switch (expiry, condition) {
+        case let (.interval(leftTime, rightTime, lower, upper)?, condition?):
+            label = "IntervalJoin(\(side)ON \(condition); \(columns[leftTime].name) - \(columns[width + rightTime].name) in "
+                + "[\(IntervalText.describe(lower)), \(IntervalText.describe(upper))])"
+        case let (.window?, condition?):
+            label = "WindowJoin(\(side)ON \(condition))"
+        default:
+            label = condition.map { "Join(\(side)ON \($0))" } ?? "Join(CROSS)"
         }
         // A regular outer join takes back a row padded with NULLs once it has a match: a
-        // changelog. An interval join pads a row only when it expires unmatched.
-        let node = PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: outer, interval: interval),
+        // changelog. Interval and window joins pad a row only when it expires unmatched.
+        let node = PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: outer, expiry: expiry),
                             inputs: [left, right], schema: scope.schema, label: label,
-                            appendOnly: interval != nil || (!outer.left && !outer.right))
+                            appendOnly: expiry != nil || (!outer.left && !outer.right))
         return (node, scope)
     }
 
@@ -77,7 +87,7 @@ extension Planner {
     /// The bounds `lower <= l.t - r.t <= upper` that the conjuncts put between a left and a
     /// right event time (rowtime attributes), when they give both; nil otherwise. A strict
     /// comparison moves its bound by one microsecond.
-    static func intervalBounds(_ conjuncts: [CompiledExpression], columns: [Column], width: Int) -> IntervalBounds? {
+    static func intervalBounds(_ conjuncts: [CompiledExpression], columns: [Column], width: Int) -> JoinExpiry? {
         var times: (left: Int, right: Int)?
         var lower: Int64?, upper: Int64?
         for conjunct in conjuncts {
@@ -114,7 +124,23 @@ extension Planner {
             times = (leftTime, rightTime)
         }
         guard let times, let lower, let upper, lower <= upper else { return nil }
-        return IntervalBounds(leftTime: times.left, rightTime: times.right, lower: lower, upper: upper)
+        return .interval(leftTime: times.left, rightTime: times.right, lower: lower, upper: upper)
+    }
+
+    /// A window join's condition: each side's window_start and window_end (columns of a window
+    /// function's output) equated with the other's.
+    static func sameWindows(_ conjuncts: [CompiledExpression], columns: [Column], width: Int) -> JoinExpiry? {
+        var equated: [String: (left: Int, right: Int)] = [:]
+        for conjunct in conjuncts {
+            guard case let .compare(.equal, .column(a), .column(b)) = conjunct else { continue }
+            let (left, right) = a < width ? (a, b) : (b, a)
+            guard left < width, right >= width else { continue }
+            let name = columns[left].name.lowercased()
+            guard name == "window_start" || name == "window_end", columns[right].name.lowercased() == name else { continue }
+            equated[name] = (left, right - width)
+        }
+        guard equated["window_start"] != nil, let ends = equated["window_end"] else { return nil }
+        return .window(leftEnd: ends.left, rightEnd: ends.right)
     }
 
     /// A column, or a column plus or minus a day-to-second interval, as (column, microseconds added).
