@@ -401,7 +401,18 @@ extension Parser {
         }
         if accept("TABLE") {
             let table = try qualifiedName("a table name after TABLE")
-            return FunctionArgument(name: argumentName, value: .table(.table(table, alias: nil)))
+            var partitionBy: [Identifier] = []
+            if accept("PARTITION") {
+                // One column, or several in parentheses: a bare comma goes on to the next argument.
+                try expect("BY", "after PARTITION")
+                if accept(symbol: "(") {
+                    repeat { partitionBy.append(try identifier("a column to partition by")) } while accept(symbol: ",")
+                    try expect(symbol: ")", "to close PARTITION BY (...)")
+                } else {
+                    partitionBy.append(try identifier("a column to partition by"))
+                }
+            }
+            return FunctionArgument(name: argumentName, value: .table(.table(table, alias: nil), partitionBy: partitionBy))
         }
         if current.isKeyword("DESCRIPTOR"), peek().isSymbol("(") {
             advance()

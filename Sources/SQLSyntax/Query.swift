@@ -133,8 +133,9 @@ public struct OverClause: Sendable, Equatable {
 public struct FunctionArgument: Sendable, Equatable {
     public enum Value: Sendable, Equatable {
         case expression(Expression)
-        /// `TABLE name` (or a subquery) as a table-valued function's input.
-        case table(TableReference)
+        /// `TABLE name [PARTITION BY a, b]` as a table-valued function's input (SESSION's
+        /// PARTITION BY: sessions per key).
+        case table(TableReference, partitionBy: [Identifier])
         /// `DESCRIPTOR(a, b)`: columns named for a table-valued function.
         case descriptor([Identifier])
     }

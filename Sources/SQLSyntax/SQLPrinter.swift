@@ -121,7 +121,9 @@ enum SQLPrinter {
             let value: String
             switch argument.value {
             case let .expression(expression): value = self.expression(expression)
-            case let .table(table): value = "TABLE " + tableReference(table)
+            case let .table(table, partitionBy):
+                value = "TABLE " + tableReference(table) + (partitionBy.isEmpty ? "" : partitionBy.count == 1 ? " PARTITION BY " + name(partitionBy[0].name)
+                    : " PARTITION BY (" + partitionBy.map { name($0.name) }.joined(separator: ", ") + ")")
             case let .descriptor(columns): value = "DESCRIPTOR(" + columns.map { name($0.name) }.joined(separator: ", ") + ")"
             }
             return (argument.name.map { name($0.name) + " => " } ?? "") + value

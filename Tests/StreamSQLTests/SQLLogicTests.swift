@@ -204,6 +204,7 @@ import Testing
         let tables = table.split(separator: ",").map(String.init)
         var feeds: [String: Feed] = [:]
         for name in tables { feeds[name] = engine.feed(name) }
+        let everyFeed = Array(feeds.values)
         var open = Set(tables)
         let collector = Collector()
         let done = DispatchSemaphore(value: 0)
@@ -214,6 +215,8 @@ import Testing
             } catch {
                 failure = error
             }
+            // A query that failed before reading its feeds leaves no one to drain them.
+            for feed in everyFeed { feed.close() }
             done.signal()
         }
         thread.start()

@@ -74,8 +74,9 @@ public final class Feed: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The query no longer reads (it ended, failed or was stopped): nobody waits for it.
-    func close() {
+    /// The query no longer reads (it ended, failed — perhaps before it began — or was
+    /// stopped): nobody waits for it.
+    public func close() {
         condition.lock()
         closed = true
         condition.broadcast()

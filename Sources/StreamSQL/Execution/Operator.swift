@@ -164,6 +164,12 @@ final class WindowAssignOperator: Operator {
         result.reserveCapacity(rows.count)
         for row in rows {
             guard let time = row[spec.timeColumn].timestampMicros else { continue }
+            if case .session = spec.kind {
+                // A session's bounds are known only when it closes: the window aggregation
+                // after this (the only use the planner allows) works them out.
+                result.append(row + [.null, .null, .null])
+                continue
+            }
             let ltz = { if case .timestampLTZ = row[spec.timeColumn] { return true } else { return false } }()
             for window in spec.windows(for: time) {
                 var extended = row

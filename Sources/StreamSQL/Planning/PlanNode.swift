@@ -15,6 +15,8 @@ struct WindowSpec: Sendable {
     /// The time column the windows are defined on (unused for `.assigned`).
     var timeColumn: Int
     var offset: Int64 = 0
+    /// SESSION as a table-valued function: its PARTITION BY columns (sessions per key).
+    var partitionBy: [Int] = []
 
     var description: String {
         func duration(_ micros: Int64) -> String { IntervalText.describe(micros) }

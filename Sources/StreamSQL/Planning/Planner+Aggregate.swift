@@ -20,7 +20,24 @@ extension Planner {
         }
         // Windows from a window table-valued function: GROUP BY window_start, window_end, ...
         var assignedWindow: (start: Int, end: Int, time: Int)?
-        if window == nil, case .assignWindows = input.kind {
+        var sessionFunction = false
+        if window == nil, case let .assignWindows(spec) = input.kind, case .session = spec.kind {
+            // SESSION's: sessions per key of its PARTITION BY, which the GROUP BY names besides
+            // window_start and window_end, as Flink requires.
+            let windowColumns: Set<String> = ["window_start", "window_end"]
+            let named = keyExpressions.compactMap { key -> String? in if case let .column(_, name) = key.kind { name.name.lowercased() } else { nil } }
+            let partitions = spec.partitionBy.map { input.schema.columns[$0].name.lowercased() }
+            guard windowColumns.isSubset(of: named), keyExpressions.count == named.count,
+                  Set(named).subtracting(windowColumns) == Set(partitions) else {
+                throw SQLError(.plan, "SESSION as a table-valued function feeds a window aggregation: GROUP BY window_start, window_end"
+                    + (partitions.isEmpty ? "" : ", " + spec.partitionBy.map { input.schema.columns[$0].name }.joined(separator: ", "))
+                    + " (its PARTITION BY columns, and no others)", at: select.groupBy.first?.range)
+            }
+            keyExpressions.removeAll { if case let .column(_, name) = $0.kind { return windowColumns.contains(name.name.lowercased()) } else { return false } }
+            let eventTime = input.schema.columns[spec.timeColumn].timeAttribute == .rowtime
+            window = (WindowSpec(kind: spec.kind, timeColumn: spec.timeColumn), "SESSION", "", eventTime)
+            sessionFunction = true
+        } else if window == nil, case .assignWindows = input.kind {
             let names = input.schema.names
             let start = names.lastIndex(of: "window_start"), end = names.lastIndex(of: "window_end"), time = names.lastIndex(of: "window_time")
             let groupsByBoth = [start, end].allSatisfy { index in
@@ -129,6 +146,12 @@ extension Planner {
             let batch = catalog.setting("execution.runtime-mode", default: "streaming").lowercased() == "batch"
             node = PlanNode(.aggregate(keys: keys, aggregates: aggregates), inputs: [input], schema: Schema(columns),
                             label: "GroupAggregate(\(aggregateText))", appendOnly: batch)
+        }
+        if sessionFunction {
+            // The table function's columns by their names.
+            substitutions["window_start"] = columns.count - 3
+            substitutions["window_end"] = columns.count - 2
+            substitutions["window_time"] = columns.count - 1
         }
         if window != nil || assignedWindow != nil {
             // A window's start, end and time are the node's last three columns.

@@ -101,6 +101,15 @@ struct Planner {
 
     // MARK: SELECT
 
+    /// Where a select item is written, for an error about the select list.
+    static func range(of item: SelectItem?) -> SourceRange? {
+        switch item {
+        case let .expression(expression, _)?: return expression.range
+        case let .wildcard(_, range)?: return range
+        case nil: return nil
+        }
+    }
+
     func select(_ select: Select) throws(SQLError) -> PlanNode {
         var from = select.from
         var filter = select.filter
@@ -127,6 +136,10 @@ struct Planner {
                 throw SQLError(.unsupported, "\(call.name) OVER (...) in a grouped query: GROUP BY in a subquery and number its rows outside", at: call.range)
             }
             return try aggregate(select, input: node, scope: scope)
+        }
+        if case let .assignWindows(spec) = node.kind, case .session = spec.kind {
+            throw SQLError(.unsupported, "SESSION as a table-valued function is supported in a window aggregation only "
+                + "(GROUP BY window_start, window_end and its PARTITION BY columns), as in Flink", at: Self.range(of: select.items.first))
         }
         var items = select.items
         if let numbered = try rowNumbers(&items, input: node, scope: scope) { (node, scope) = numbered }
@@ -292,7 +305,10 @@ struct Planner {
         }
     }
 
-    /// TUMBLE / HOP / CUMULATE as table-valued functions (positional or named arguments).
+    /// TUMBLE / HOP / CUMULATE / SESSION as table-valued functions (positional or named
+    /// arguments). SESSION's windows are known only as sessions close: it feeds a window
+    /// aggregation (GROUP BY window_start, window_end and its PARTITION BY columns), which
+    /// keeps the sessions; its rows carry no window of their own.
     func windowFunction(_ call: FunctionCall) throws(SQLError) -> PlanNode {
         let name = call.name.name.uppercased()
         let parameters: [String]
@@ -300,10 +316,9 @@ struct Planner {
         case "TUMBLE": parameters = ["DATA", "TIMECOL", "SIZE", "OFFSET"]
         case "HOP": parameters = ["DATA", "TIMECOL", "SLIDE", "SIZE", "OFFSET"]
         case "CUMULATE": parameters = ["DATA", "TIMECOL", "STEP", "SIZE", "OFFSET"]
-        case "SESSION":
-            throw SQLError(.unsupported, "SESSION as a table-valued function is not supported yet: use GROUP BY SESSION(ts, INTERVAL ...)", at: call.range)
+        case "SESSION": parameters = ["DATA", "TIMECOL", "GAP"]
         default:
-            throw SQLError(.plan, "unknown table-valued function \(call.name) (TUMBLE, HOP, CUMULATE)", at: call.name.range)
+            throw SQLError(.plan, "unknown table-valued function \(call.name) (TUMBLE, HOP, CUMULATE, SESSION)", at: call.name.range)
         }
         var arguments: [String: FunctionArgument] = [:]
         for (position, argument) in call.arguments.enumerated() {
@@ -311,8 +326,11 @@ struct Planner {
             guard parameters.contains(key) else { throw SQLError(.plan, "\(name) has no argument \(key) (it takes \(parameters.joined(separator: ", ")))", at: call.range) }
             arguments[key] = argument
         }
-        guard case let .table(table)? = arguments["DATA"]?.value else {
+        guard case let .table(table, partitionNames)? = arguments["DATA"]?.value else {
             throw SQLError(.plan, "\(name)'s first argument is the input: TABLE name", at: call.range)
+        }
+        if !partitionNames.isEmpty, name != "SESSION" {
+            throw SQLError(.plan, "PARTITION BY is for SESSION's input; \(name) windows every row alike", at: partitionNames[0].range)
         }
         let (input, scope) = try tableReference(table)
         guard case let .descriptor(columns)? = arguments["TIMECOL"]?.value, columns.count == 1 else {
@@ -329,20 +347,30 @@ struct Planner {
         case "HOP":
             let size = try interval("SIZE"), slide = try interval("SLIDE")
             kind = .hop(size: size, slide: slide)
+        case "SESSION":
+            kind = .session(gap: try interval("GAP"))
         default:
             let size = try interval("SIZE"), step = try interval("STEP")
             guard size % step == 0 else { throw SQLError(.plan, "CUMULATE's SIZE must be a whole number of STEPs", at: call.range) }
             kind = .cumulate(step: step, size: size)
         }
         let offset = arguments["OFFSET"] == nil ? 0 : try interval("OFFSET")
-        let spec = WindowSpec(kind: kind, timeColumn: timeColumn, offset: offset)
+        var spec = WindowSpec(kind: kind, timeColumn: timeColumn, offset: offset)
+        let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
+        for column in partitionNames {
+            guard case let .column(index) = try compiler.column(qualifier: nil, name: column.name, range: column.range).expression else {
+                throw SQLError(.internalBug, "a column did not resolve to a column", at: column.range)
+            }
+            spec.partitionBy.append(index)
+        }
         let timeType = input.schema.columns[timeColumn].type
         let eventTime = input.schema.columns[timeColumn].timeAttribute == .rowtime
         var schema = input.schema
         schema.columns.append(Column(name: "window_start", type: Self.windowBoundType(timeType), nullable: false))
         schema.columns.append(Column(name: "window_end", type: Self.windowBoundType(timeType), nullable: false))
         schema.columns.append(Column(name: "window_time", type: timeType, nullable: false, timeAttribute: eventTime ? .rowtime : nil))
-        return PlanNode(.assignWindows(spec), inputs: [input], schema: schema, label: "\(spec.description) on \(input.schema.columns[timeColumn].name)")
+        let partitions = spec.partitionBy.isEmpty ? "" : " partitioned by " + spec.partitionBy.map { input.schema.columns[$0].name }.joined(separator: ", ")
+        return PlanNode(.assignWindows(spec), inputs: [input], schema: schema, label: "\(spec.description) on \(input.schema.columns[timeColumn].name)\(partitions)")
     }
 
     static func windowBoundType(_ timeType: DataType) -> DataType {
