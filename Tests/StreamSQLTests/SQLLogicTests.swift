@@ -39,7 +39,8 @@ import Testing
 /// `feed SPLIT RECORD`, `watermark SPLIT TIMESTAMP`, `idle SPLIT` and `end` push into the
 /// table's feed; `emits` waits until the query has handled them and compares the rows it
 /// wrote since the last `emits` (none, when nothing follows). The input is ended at the end
-/// of the block if no `end` did. A query of several feed tables names them all
+/// of the block if no `end` did. A changelog's rows start with their kind (`+I`, `-U`, `+U`,
+/// `-D`). A query of several feed tables names them all
 /// (`stream orders,shipments`), and each push names its table after the verb
 /// (`feed shipments 0 {…}`, `end shipments`; a bare `end` ends them all).
 ///
@@ -254,8 +255,10 @@ import Testing
             case let .emits(expected):
                 for feed in feeds.values { feed.drain() }
                 if ended { done.wait() }
-                let lines = Array(collector.lines[seen...])
-                seen = collector.lines.count
+                // A changelog's rows say what they do: `+I a|1`, `-U a|1`, `+U a|2`.
+                let all = collector.changelog ? zip(collector.kinds, collector.lines).map { "\($0.rawValue) \($1)" } : collector.lines
+                let lines = Array(all[seen...])
+                seen = all.count
                 actualSteps.append(.emits(lines))
                 if ProcessInfo.processInfo.environment["WEIR_SLT_RECORD"] != "1" {
                     #expect((sorted ? lines.sorted() : lines) == (sorted ? expected.sorted() : expected), "\(place): after \(actualSteps.count - 1) steps")

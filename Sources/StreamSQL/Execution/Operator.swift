@@ -270,27 +270,73 @@ final class LimitOperator: Operator, StatefulOperator {
 /// ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...): keeps each partition's rows until the
 /// partition is complete — its window has closed (the watermark reached window_end - 1 ms)
 /// or the input ended — then emits them in order, each with its number appended.
+///
+/// `updating` (an input that never ends, no window in PARTITION BY): a continuously updated
+/// Top-N, as Flink's. Each partition's rows are kept in order; a new row is put in its place
+/// and emitted with its number (+I), and each row it moves down is emitted again (-U with
+/// the old number, +U with the new). A `WHERE rn <= N` after it keeps the top N: a row
+/// pushed out of it leaves with its -U. The state holds every row of every partition.
 final class RowNumberOperator: Operator {
     let partition: [CompiledExpression]
     let order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)]
     /// Which partition key is the window's end (nil: partitions complete at the end only).
     let windowEnd: Int?
+    let updating: Bool
     private var partitions: [Row: [(key: [Value], row: Row)]] = [:]
 
-    init(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?) {
+    init(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
+         updating: Bool = false) {
         self.partition = partition
         self.order = order
         self.windowEnd = windowEnd
+        self.updating = updating
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        var changes: [Row] = []
+        var changeKinds: [RowKind] = []
         for row in rows {
             var key: Row = []
             for expression in partition { key.append(try expression.evaluate(row)) }
             var sortKey: [Value] = []
             for entry in order { sortKey.append(try entry.expression.evaluate(row)) }
-            partitions[key, default: []].append((sortKey, row))
+            guard updating else {
+                partitions[key, default: []].append((sortKey, row))
+                continue
+            }
+            var ranked = partitions.removeValue(forKey: key) ?? []
+            // After the rows it does not precede: ties keep their arrival order.
+            var low = 0, high = ranked.count
+            while low < high {
+                let middle = (low + high) / 2
+                if precedes(sortKey, ranked[middle].key) { high = middle } else { low = middle + 1 }
+            }
+            ranked.insert((sortKey, row), at: low)
+            changes.append(row + [.integer(Int64(low + 1))])
+            changeKinds.append(.insert)
+            for position in (low + 1)..<ranked.count {
+                changes.append(ranked[position].row + [.integer(Int64(position))])
+                changeKinds.append(.updateBefore)
+                changes.append(ranked[position].row + [.integer(Int64(position + 1))])
+                changeKinds.append(.updateAfter)
+            }
+            partitions[key] = ranked
         }
+        if !changes.isEmpty { try output?.process(changes, kinds: changeKinds.allSatisfy { $0 == .insert } ? nil : changeKinds) }
+    }
+
+    /// Whether sort key `a` comes before `b` in ORDER BY's order.
+    private func precedes(_ a: [Value], _ b: [Value]) -> Bool {
+        for (position, entry) in order.enumerated() {
+            let x = a[position], y = b[position]
+            if x.isNull || y.isNull {
+                if x.isNull && y.isNull { continue }
+                return x.isNull == entry.nullsFirst
+            }
+            guard let comparison = CompiledExpression.compare(x, y), comparison != 0 else { continue }
+            return entry.descending ? comparison > 0 : comparison < 0
+        }
+        return false
     }
 
     override func watermark(_ time: Int64) throws(SQLError) {
@@ -302,25 +348,17 @@ final class RowNumberOperator: Operator {
     }
 
     override func finish() throws(SQLError) {
-        try emit(Array(partitions.keys))
+        if !updating { try emit(Array(partitions.keys)) }
         try output?.finish()
     }
 
     private func emit(_ keys: [Row]) throws(SQLError) {
         var result: [Row] = []
-        let order = self.order
         for key in keys {
             guard let rows = partitions.removeValue(forKey: key) else { continue }
             let sorted = rows.enumerated().sorted { a, b in
-                for (position, entry) in order.enumerated() {
-                    let x = a.element.key[position], y = b.element.key[position]
-                    if x.isNull || y.isNull {
-                        if x.isNull && y.isNull { continue }
-                        return x.isNull == entry.nullsFirst
-                    }
-                    guard let comparison = CompiledExpression.compare(x, y), comparison != 0 else { continue }
-                    return entry.descending ? comparison > 0 : comparison < 0
-                }
+                if precedes(a.element.key, b.element.key) { return true }
+                if precedes(b.element.key, a.element.key) { return false }
                 return a.offset < b.offset // ties keep their arrival order
             }
             for (number, entry) in sorted.enumerated() { result.append(entry.element.row + [.integer(Int64(number + 1))]) }

@@ -112,7 +112,7 @@ final class QueryExecution: @unchecked Sendable {
         case let .sort(keys):
             return try chain(SortOperator(keys))
         case let .rowNumber(partition, order, windowEnd):
-            return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd))
+            return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd, updating: windowEnd == nil && !node.bounded))
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .distinct:

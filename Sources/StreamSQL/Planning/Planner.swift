@@ -185,16 +185,16 @@ struct Planner {
             // Flink's default: NULLs first when ascending, last when descending.
             order.append((try compiler.compile(item.expression).expression, item.descending, item.nullsFirst ?? !item.descending))
         }
-        if !input.bounded, windowEnd == nil {
-            throw SQLError(.unsupported, "ROW_NUMBER() over an unbounded input needs its windows in PARTITION BY (PARTITION BY window_start, "
-                + "window_end, ...: a Window Top-N, emitted as each window closes); a continuously updated Top-N is not supported yet", at: call.range)
-        }
         guard input.appendOnly else {
             throw SQLError(.unsupported, "ROW_NUMBER() over rows that are updated (a GROUP BY without a window) is not supported yet", at: call.range)
         }
         let schema = Schema(input.schema.columns + [Column(name: "$rownum", type: .bigint, nullable: false)])
         let text = SQLSyntax.Expression(.function(call), range: call.range).description
-        let node = PlanNode(.rowNumber(partition: partition, order: order, windowEnd: windowEnd), inputs: [input], schema: schema, label: "RowNumber(\(text))")
+        // Over an input that never ends, without windows to complete, the numbers are updated
+        // as rows come: a changelog (a continuously updated Top-N).
+        let updating = !input.bounded && windowEnd == nil
+        let node = PlanNode(.rowNumber(partition: partition, order: order, windowEnd: windowEnd), inputs: [input], schema: schema,
+                            label: updating ? "RowNumber(\(text), updated as rows come)" : "RowNumber(\(text))", appendOnly: !updating)
         return (node, Scope(schema, qualifiers: scope.qualifiers + [nil]))
     }
 
