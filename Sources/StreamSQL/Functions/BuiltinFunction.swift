@@ -21,6 +21,10 @@ enum BuiltinFunction: Sendable {
     case upper, lower, charLength, concat, concatWs, substring, replace, initcap
     case trim(TrimSide, characters: Bool)
     case regexpExtract(NSRegularExpression?)
+    /// REGEXP (a match anywhere in the text) and SIMILAR TO (`whole`: the text matches whole;
+    /// the pattern already translated to a regular expression).
+    case regexpMatches(NSRegularExpression?, whole: Bool)
+    case regexpReplace(NSRegularExpression?)
     case splitIndex
     case position
     case jsonValue
@@ -38,7 +42,7 @@ enum BuiltinFunction: Sendable {
         "TO_TIMESTAMP", "TO_TIMESTAMP_LTZ", "DATE_FORMAT", "FROM_UNIXTIME", "UNIX_TIMESTAMP", "CURRENT_TIMESTAMP", "NOW",
         "LOCALTIMESTAMP", "PROCTIME", "EXTRACT", "YEAR", "MONTH", "DAYOFMONTH", "HOUR", "MINUTE", "SECOND", "TIMESTAMPADD",
         "TIMESTAMPDIFF", "UPPER", "LOWER", "CHAR_LENGTH", "CHARACTER_LENGTH", "CONCAT", "CONCAT_WS", "SUBSTRING", "SUBSTR",
-        "REPLACE", "INITCAP", "TRIM", "LTRIM", "RTRIM", "REGEXP_EXTRACT", "SPLIT_INDEX", "POSITION", "JSON_VALUE", "ABS", "ROUND",
+        "REPLACE", "INITCAP", "TRIM", "LTRIM", "RTRIM", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE", "SPLIT_INDEX", "POSITION", "JSON_VALUE", "ABS", "ROUND",
         "MOD", "POWER", "SQRT", "LN", "EXP", "FLOOR", "CEIL", "COALESCE", "IF", "NULLIF",
     ]
 }
@@ -162,6 +166,20 @@ extension BuiltinFunction {
             guard let match = regex.firstMatch(in: text, range: range), group <= match.numberOfRanges - 1 || group == 0,
                   let matched = Range(match.range(at: group), in: text) else { return .null }
             return .string(String(text[matched]))
+        case let .regexpMatches(compiled, whole):
+            guard case let .string(text) = arguments[0] else { return .null }
+            var regex = compiled
+            if regex == nil, case let .string(pattern) = arguments[1] {
+                regex = try? NSRegularExpression(pattern: whole ? Self.similarPattern(pattern) : pattern, options: whole ? [.dotMatchesLineSeparators] : [])
+            }
+            guard let regex else { return .null }
+            return .boolean(regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil)
+        case let .regexpReplace(compiled):
+            guard case let .string(text) = arguments[0], case let .string(replacement) = arguments[2] else { return .null }
+            var regex = compiled
+            if regex == nil, case let .string(pattern) = arguments[1] { regex = try? NSRegularExpression(pattern: pattern) }
+            guard let regex else { return .null }
+            return .string(regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: replacement))
         case .splitIndex:
             guard case let .string(text) = arguments[0], case let .string(separator) = arguments[1], case let .integer(index) = arguments[2],
                   !separator.isEmpty else { return .null }
@@ -228,5 +246,30 @@ extension BuiltinFunction {
         default:
             return .null
         }
+    }
+}
+
+extension BuiltinFunction {
+    /// A SIMILAR TO pattern as an anchored regular expression: `%` any text, `_` one
+    /// character, `| * + ? {m,n} ( ) [ ]` as in regular expressions, every other character
+    /// itself (`.`, `^`, `$` and `\` too), and the ESCAPE character making the next one literal.
+    static func similarPattern(_ pattern: String, escape: Character? = nil) -> String {
+        var regex = "^(?:"
+        var escaped = false
+        for character in pattern {
+            if escaped {
+                regex += NSRegularExpression.escapedPattern(for: String(character))
+                escaped = false
+                continue
+            }
+            switch character {
+            case escape: escaped = true
+            case "%": regex += ".*"
+            case "_": regex += "."
+            case "|", "*", "+", "?", "{", "}", "(", ")", "[", "]", ",": regex.append(character)
+            default: regex += NSRegularExpression.escapedPattern(for: String(character))
+            }
+        }
+        return regex + ")$"
     }
 }

@@ -125,6 +125,17 @@ extension ExpressionCompiler {
                 }
             }
             return TypedExpression(.call(.regexpExtract(regex), values), .string)
+        case "REGEXP", "REGEXP_REPLACE":
+            try expect(name == "REGEXP" ? 2...2 : 3...3)
+            var regex: NSRegularExpression?
+            if case let .literal(.string(pattern))? = call.arguments[1].expression?.kind {
+                do { regex = try NSRegularExpression(pattern: pattern) } catch {
+                    throw SQLError(.plan, "'\(pattern)' is not a regular expression", at: range)
+                }
+            }
+            return name == "REGEXP"
+                ? TypedExpression(.call(.regexpMatches(regex, whole: false), values), .boolean, nullable: nullable)
+                : TypedExpression(.call(.regexpReplace(regex), values), .string, nullable: nullable)
         case "SPLIT_INDEX":
             try expect(3...3)
             return TypedExpression(.call(.splitIndex, values), .string)

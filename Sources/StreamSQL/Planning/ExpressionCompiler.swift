@@ -116,15 +116,29 @@ struct ExpressionCompiler {
                                                  .compare(.lessOrEqual, typed.expression, upper.expression)])
             return TypedExpression(negated ? .not(inside) : inside, .boolean)
         case let .like(operand, pattern, escape, negated, similar):
-            if similar { throw SQLError(.unsupported, "SIMILAR TO is not supported yet: use LIKE or REGEXP", at: range) }
             let typed = try compile(operand)
-            guard Self.isString(typed.type) else { throw SQLError(.plan, "LIKE needs a string, not \(typed.type)", at: operand.range) }
+            guard Self.isString(typed.type) else { throw SQLError(.plan, "\(similar ? "SIMILAR TO" : "LIKE") needs a string, not \(typed.type)", at: operand.range) }
             var escapeCharacter: Character?
             if let escape {
                 guard case let .literal(.string(text)) = escape.kind, text.count == 1 else {
                     throw SQLError(.plan, "ESCAPE takes one character in quotes", at: escape.range)
                 }
                 escapeCharacter = text.first
+            }
+            if similar {
+                // SIMILAR TO: the pattern as an anchored regular expression, compiled once when it is a literal.
+                var regex: NSRegularExpression?
+                if case let .literal(.string(text)) = pattern.kind {
+                    do {
+                        regex = try NSRegularExpression(pattern: BuiltinFunction.similarPattern(text, escape: escapeCharacter), options: [.dotMatchesLineSeparators])
+                    } catch {
+                        throw SQLError(.plan, "'\(text)' is not a SIMILAR TO pattern", at: pattern.range)
+                    }
+                } else if escapeCharacter != nil {
+                    throw SQLError(.unsupported, "SIMILAR TO with ESCAPE needs its pattern as a literal", at: range)
+                }
+                let matches = CompiledExpression.call(.regexpMatches(regex, whole: true), [typed.expression, try compile(pattern).expression])
+                return TypedExpression(negated ? .not(matches) : matches, .boolean, nullable: typed.nullable)
             }
             if case let .literal(.string(text)) = pattern.kind {
                 return TypedExpression(.like(typed.expression, LikePattern(text, escape: escapeCharacter), negated: negated), .boolean)
