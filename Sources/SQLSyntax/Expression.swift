@@ -49,6 +49,8 @@ public struct Expression: Sendable, Equatable {
         /// A scalar subquery, or [NOT] EXISTS (subquery).
         case subquery(Query)
         case exists(Query, negated: Bool)
+        /// `x [NOT] IN (SELECT ...)`.
+        case inSubquery(Expression, Query, negated: Bool)
     }
 }
 

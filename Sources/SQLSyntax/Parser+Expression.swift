@@ -69,7 +69,10 @@ extension Parser {
             if accept("IN") {
                 try expect(symbol: "(", "after IN")
                 if current.isKeyword("SELECT") || current.isKeyword("WITH") {
-                    throw SQLError(.unsupported, "IN (subquery) is not supported yet: join with the subquery instead", at: current.range)
+                    let nested = try query()
+                    try expect(symbol: ")", "after the subquery")
+                    left = Expression(.inSubquery(left, nested, negated: negated), range: left.range.union(previousRange))
+                    continue
                 }
                 var values = [try expression()]
                 while accept(symbol: ",") { values.append(try expression()) }

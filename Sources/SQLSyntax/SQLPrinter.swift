@@ -30,7 +30,7 @@ enum SQLPrinter {
             case .multiply, .divide, .modulo: return 6
             }
         case .unary(.not, _): return 3
-        case .isPredicate, .inList, .between, .like: return 4
+        case .isPredicate, .inList, .inSubquery, .between, .like: return 4
         case .unary: return 7
         default: return 9
         }
@@ -97,6 +97,8 @@ enum SQLPrinter {
             return "(\(query(nested)))"
         case let .exists(nested, negated):
             return "\(negated ? "NOT " : "")EXISTS (\(query(nested)))"
+        case let .inSubquery(operand, nested, negated):
+            return "\(self.operand(operand, within: level + 1)) \(negated ? "NOT " : "")IN (\(query(nested)))"
         }
     }
 

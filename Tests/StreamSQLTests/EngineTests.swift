@@ -264,6 +264,28 @@ import Testing
         #expect(left.lines.count == expected(0...10_000).count + unmatched.count)
     }
 
+    /// `x IN (SELECT …)` in a WHERE: each row with a match once (a semi join), keyed when x is a column.
+    @Test func inSubqueriesKeepTheRowsWithAMatch() throws {
+        let engine = Engine()
+        try run("""
+            CREATE VIEW orders AS SELECT * FROM (VALUES (1, 10), (2, 20), (3, 10), (4, 30), (5, CAST(NULL AS INT))) AS t(id, province);
+            CREATE VIEW big AS SELECT * FROM (VALUES (10), (10), (30), (CAST(NULL AS INT))) AS b(id);
+            """, engine: engine)
+        #expect(try run("SELECT id FROM orders WHERE province IN (SELECT id FROM big)", engine: engine).lines.sorted() == ["1", "3", "4"])
+        #expect(try run("SELECT id FROM orders WHERE id > 1 AND province IN (SELECT id FROM big)", engine: engine).lines.sorted() == ["3", "4"])
+        #expect(try run("SELECT id FROM orders WHERE province + 0 IN (SELECT id FROM big WHERE id > 10)", engine: engine).lines == ["4"])
+        let plan = try run("EXPLAIN SELECT id FROM orders WHERE province IN (SELECT id FROM big)", engine: engine).lines.joined()
+        #expect(plan.contains("SemiJoin(province IN (SELECT"), "\(plan)")
+        #expect(throws: SQLError.self) { try run("SELECT id FROM orders WHERE province NOT IN (SELECT id FROM big)", engine: engine) }
+        do {
+            try run("SELECT id FROM orders WHERE province IN (SELECT id, id FROM big)", engine: engine)
+            Issue.record("a subquery of two columns was accepted")
+        } catch {
+            #expect(error.message == "the subquery of IN gives 2 columns: it needs exactly one" && error.range != nil)
+        }
+        #expect(throws: SQLError.self) { try run("SELECT id FROM orders WHERE province IN (SELECT id FROM big) OR id = 2", engine: engine) }
+    }
+
     @Test func jsonTimestampsInEitherStandardWrittenAndReadBack() throws {
         for (standard, expected) in [("SQL", #"{"t":"2024-01-02 03:04:05.678","i":"2024-01-02 03:04:05.678Z"}"#),
                                      ("ISO-8601", #"{"t":"2024-01-02T03:04:05.678","i":"2024-01-02T03:04:05.678Z"}"#)] {

@@ -15,6 +15,10 @@ import SQLSyntax
 /// interval join's watermark is held back by its bounds.
 /// Rows expire in the order they arrived (a row whose bounds close early waits behind an
 /// earlier one that closes later): with inputs in rough order of time, a short wait.
+///
+/// A semi join (`x IN (SELECT …)`) emits a left row, left columns only, once it has a match:
+/// at once when the right side has one already, else when the first arrives (then it is no
+/// longer kept). Its output holds insertions only.
 final class JoinOperator: Operator {
     private struct Kept {
         var row: Row
@@ -36,6 +40,7 @@ final class JoinOperator: Operator {
     private let outer: [Bool]
     private let widths: [Int]
     private let expiry: JoinExpiry?
+    private let semi: Bool
     /// Per side: key → the rows with it.
     private var kept: [[Row: KeptRows]] = [[:], [:]]
     /// Per side, when rows expire: each kept row's key and the watermark at which it
@@ -46,7 +51,8 @@ final class JoinOperator: Operator {
     private var watermark = Int64.min
 
     init(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry? = nil,
-         widths: (left: Int, right: Int)) {
+         semi: Bool = false, widths: (left: Int, right: Int)) {
+        self.semi = semi
         self.predicate = predicate
         keys = [leftKeys, rightKeys]
         self.outer = [outer.left, outer.right]
@@ -68,6 +74,10 @@ final class JoinOperator: Operator {
         var resultKinds: [RowKind] = []
         for row in rows {
             let key = keys[side].map { row[$0] }
+            if semi {
+                try semiJoin(row, key: key, from: side, into: &result)
+                continue
+            }
             var matched = 0
             if let candidates = kept[other][key] {
                 for index in candidates.head..<candidates.rows.count {
@@ -105,6 +115,31 @@ final class JoinOperator: Operator {
         }
         guard !result.isEmpty else { return }
         try output?.process(result, kinds: resultKinds.contains(.delete) ? resultKinds : nil)
+    }
+
+    /// A semi join's row: a left row is emitted if a right row matches it (else kept); a right
+    /// row is kept, and emits the kept left rows it matches, which leave the state.
+    private func semiJoin(_ row: Row, key: Row, from side: Int, into result: inout [Row]) throws(SQLError) {
+        if side == 0 {
+            for match in kept[1][key]?.rows ?? [] {
+                if let predicate, try !predicate.evaluate(row + match.row).isTrue { continue }
+                result.append(row)
+                return
+            }
+            kept[0][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
+            return
+        }
+        kept[1][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
+        guard let waiting = kept[0][key]?.rows else { return }
+        var still: [Kept] = []
+        for left in waiting {
+            if let predicate, try !predicate.evaluate(left.row + row).isTrue {
+                still.append(left)
+            } else {
+                result.append(left.row)
+            }
+        }
+        kept[0][key] = still.isEmpty ? nil : KeptRows(rows: still)
     }
 
     /// Drops the rows that expire by `time`, emitting an outer side's unmatched ones.

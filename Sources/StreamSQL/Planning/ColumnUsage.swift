@@ -54,7 +54,7 @@ extension PlanNode {
         case .distinct:
             // Rows are compared whole.
             return nil
-        case let .join(predicate, _, _, _, _):
+        case let .join(predicate, _, _, _, _, _):
             // What is wanted of each side's columns, and what the condition reads.
             var read = wanted ?? Set(schema.columns.indices)
             predicate?.collectColumns(into: &read)

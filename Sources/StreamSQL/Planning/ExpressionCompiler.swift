@@ -185,6 +185,8 @@ struct ExpressionCompiler {
                 throw SQLError(.plan, "\(value) has no field \(field.name)", at: field.range)
             }
             return TypedExpression(.field(typed.expression, position), fields[position].type)
+        case .inSubquery:
+            throw SQLError(.unsupported, "IN (subquery) is supported as a condition of WHERE, joined with AND: \(expression)", at: range)
         case .constructor, .subquery, .exists:
             throw SQLError(.unsupported, "\(expression) is not supported yet", at: range)
         }

@@ -126,8 +126,11 @@ final class PlanNode: @unchecked Sendable {
         /// A join: the left input's columns, then the right's. `leftKeys`/`rightKeys`:
         /// columns the ON condition equates, which find the candidate rows; `outer`: the sides
         /// whose unmatched rows are kept, padded with NULLs (LEFT, RIGHT, FULL); `expiry`:
-        /// when rows are dropped, for an interval or a window join (nil: a regular join).
-        case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry?)
+        /// when rows are dropped, for an interval or a window join (nil: a regular join);
+        /// `semi`: the left rows that have a match, each once, with the left columns only
+        /// (`x IN (SELECT …)`).
+        case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry?,
+                  semi: Bool = false)
         case distinct
     }
 

@@ -101,6 +101,53 @@ struct Planner {
 
     // MARK: SELECT
 
+    /// The WHERE without its `x IN (SELECT …)` conditions (joined by AND at the top), and those.
+    static func splitMemberships(_ condition: SQLSyntax.Expression) -> (SQLSyntax.Expression?, [SQLSyntax.Expression]) {
+        switch condition.kind {
+        case .inSubquery:
+            return (nil, [condition])
+        case let .binary(.and, left, right):
+            let (leftRest, leftFound) = splitMemberships(left), (rightRest, rightFound) = splitMemberships(right)
+            switch (leftRest, rightRest) {
+            case let (a?, b?): return (SQLSyntax.Expression(.binary(.and, a, b), range: condition.range), leftFound + rightFound)
+            case let (a?, nil): return (a, leftFound + rightFound)
+            case let (nil, b?): return (b, leftFound + rightFound)
+            case (nil, nil): return (nil, leftFound + rightFound)
+            }
+        default:
+            return (condition, [])
+        }
+    }
+
+    /// `x IN (SELECT y …)`: the rows of `input` with a match among the subquery's, each once
+    /// (a semi join, keyed by x when it is a column).
+    func semiJoin(_ input: PlanNode, scope: Scope, _ membership: SQLSyntax.Expression) throws(SQLError) -> PlanNode {
+        guard case let .inSubquery(operand, nested, negated) = membership.kind else { return input }
+        if negated {
+            throw SQLError(.unsupported, "NOT IN (subquery) is not supported yet (its NULLs make every row unknown): "
+                + "use a LEFT JOIN with the subquery and keep the rows whose match IS NULL", at: membership.range)
+        }
+        let values = try plan(nested)
+        guard values.schema.columns.count == 1 else {
+            throw SQLError(.plan, "the subquery of IN gives \(values.schema.columns.count) columns: it needs exactly one", at: membership.range)
+        }
+        guard input.appendOnly, values.appendOnly else {
+            throw SQLError(.unsupported, "IN (subquery) reads insertions only, and one of its inputs updates rows", at: membership.range)
+        }
+        let width = input.schema.columns.count
+        let joined = Scope(Schema(input.schema.columns + values.schema.columns), qualifiers: scope.qualifiers + [nil])
+        let compiler = ExpressionCompiler(catalog: catalog, scope: joined)
+        let left = try ExpressionCompiler(catalog: catalog, scope: scope).compile(operand)
+        try compiler.checkComparable(left.type, values.schema.columns[0].type, at: operand.range)
+        let predicate = CompiledExpression.compare(.equal, left.expression, .column(width))
+        var keys: (left: [Int], right: [Int]) = ([], [])
+        if case let .column(index) = left.expression, input.schema.columns[index].type == values.schema.columns[0].type { keys = ([index], [0]) }
+        var columns = input.schema.columns
+        for index in columns.indices { columns[index].timeAttribute = nil }
+        return PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: (false, false), expiry: nil, semi: true),
+                        inputs: [input, values], schema: Schema(columns), label: "SemiJoin(\(membership))", appendOnly: true)
+    }
+
     /// Where a select item is written, for an error about the select list.
     static func range(of item: SelectItem?) -> SourceRange? {
         switch item {
@@ -112,7 +159,8 @@ struct Planner {
 
     func select(_ select: Select) throws(SQLError) -> PlanNode {
         var from = select.from
-        var filter = select.filter
+        // `x IN (SELECT …)` conditions of the WHERE become semi joins after the FROM.
+        var (filter, memberships) = select.filter.map(Self.splitMemberships) ?? (nil, [])
         // `FROM a, b WHERE …` (or CROSS JOIN): the WHERE is the join's condition, as Flink's
         // planner makes it — keyed by its equalities, an interval join by its time bounds.
         if case let .join(.cross, left, right, nil)? = from, let condition = filter {
@@ -121,6 +169,12 @@ struct Planner {
         }
         var (node, scope) = try from.map(tableReference) ?? (PlanNode(.values([[]]), inputs: [], schema: Schema([]), label: "Values(1 row)",
                                                                        appendOnly: true, bounded: true), Scope(Schema([])))
+        for membership in memberships {
+            node = try semiJoin(node, scope: scope, membership)
+            // A row comes out when its match does, in no order of time: as after a regular join, no time attributes.
+            scope.schema = node.schema
+            scope.joined = true
+        }
         if let filter {
             let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
             let predicate = try compiler.compile(filter)
@@ -420,6 +474,7 @@ enum ExpressionWalker {
     static func children(_ expression: SQLSyntax.Expression) -> [SQLSyntax.Expression] {
         switch expression.kind {
         case .column, .literal, .subquery, .exists: return []
+        case let .inSubquery(operand, _, _): return [operand]
         case let .unary(_, operand): return [operand]
         case let .binary(_, left, right): return [left, right]
         case let .function(call): return call.arguments.compactMap(\.expression)
@@ -447,6 +502,7 @@ enum ExpressionWalker {
         func go(_ child: SQLSyntax.Expression) -> SQLSyntax.Expression { rewrite(child, transform) }
         switch expression.kind {
         case .column, .literal, .subquery, .exists: break
+        case let .inSubquery(operand, nested, negated): result.kind = .inSubquery(go(operand), nested, negated: negated)
         case let .unary(operation, operand): result.kind = .unary(operation, go(operand))
         case let .binary(operation, left, right): result.kind = .binary(operation, go(left), go(right))
         case var .function(call):
