@@ -22,6 +22,8 @@ import Testing
         ("'abc' LIKE '%d'", "FALSE"), ("'abcb' SIMILAR TO 'a(b|c)+'", "TRUE"), ("'abd' SIMILAR TO 'a(b|c)+'", "FALSE"),
         ("'a.c' SIMILAR TO 'a.c'", "TRUE"), ("'abc' SIMILAR TO 'a.c'", "FALSE"), ("'xyz' NOT SIMILAR TO '%y_'", "FALSE"),
         ("'a%' SIMILAR TO 'a!%' ESCAPE '!'", "TRUE"), ("'ab' SIMILAR TO 'a!%' ESCAPE '!'", "FALSE"), ("'aaa' SIMILAR TO 'a{2,3}'", "TRUE"),
+        ("ARRAY[10, 20, 30][2]", "20"), ("ARRAY[10, 20][3]", "NULL"), ("ARRAY['a', NULL][2]", "NULL"), ("MAP['a', 1, 'b', 2]['b']", "2"),
+        ("MAP['a', 1]['z']", "NULL"), ("ARRAY[1, 2.5][1] + 1", "2.0"), ("ROW(1, 'x') IS NOT NULL", "TRUE"),
         ("REGEXP('abc123', '[0-9]+')", "TRUE"), ("REGEXP('abc', '^b')", "FALSE"), ("REGEXP_REPLACE('a1b22', '[0-9]+', '#')", "a#b#"), ("NULL IS NULL", "TRUE"), ("1 = NULL", "NULL"), ("TRUE OR NULL", "TRUE"), ("FALSE AND NULL", "FALSE"),
         ("TRY_CAST('x' AS INT)", "NULL"), ("CAST('2024-02-29 10:00:00' AS TIMESTAMP(3))", "2024-02-29 10:00:00.000"),
         ("TO_TIMESTAMP('2024-01-01 00:00:05')", "2024-01-01 00:00:05.000"),

@@ -25,6 +25,10 @@ enum BuiltinFunction: Sendable {
     /// the pattern already translated to a regular expression).
     case regexpMatches(NSRegularExpression?, whole: Bool)
     case regexpReplace(NSRegularExpression?)
+    /// `a[i]` (an array's element, from 1) and `m[k]` (a map's value).
+    case element
+    /// ARRAY[...], MAP[k, v, ...], ROW(...) from their elements.
+    case makeArray, makeMap, makeRow
     case splitIndex
     case position
     case jsonValue
@@ -84,6 +88,13 @@ extension BuiltinFunction {
             return try function.call(arguments)
         default:
             break
+        }
+        switch self {
+        // Constructors keep their NULL elements.
+        case .makeArray: return .array(arguments)
+        case .makeRow: return .row(arguments)
+        case .makeMap: return .map(stride(from: 0, to: arguments.count - 1, by: 2).map { Value.MapEntry(key: arguments[$0], value: arguments[$0 + 1]) })
+        default: break
         }
         if arguments.contains(where: \.isNull) { return .null }
         switch self {
@@ -174,6 +185,15 @@ extension BuiltinFunction {
             }
             guard let regex else { return .null }
             return .boolean(regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil)
+        case .element:
+            switch (arguments[0], arguments[1]) {
+            case let (.array(elements), .integer(index)):
+                return index >= 1 && index <= elements.count ? elements[Int(index) - 1] : .null
+            case let (.map(entries), key):
+                return entries.last { CompiledExpression.compare($0.key, key) == 0 }?.value ?? .null
+            default:
+                return .null
+            }
         case let .regexpReplace(compiled):
             guard case let .string(text) = arguments[0], case let .string(replacement) = arguments[2] else { return .null }
             var regex = compiled

@@ -174,7 +174,17 @@ struct ExpressionCompiler {
         case let .position(needle, haystack):
             return TypedExpression(.call(.position, [try compile(needle).expression, try compile(haystack).expression]), .int)
         case let .element(collection, index):
-            throw SQLError(.unsupported, "element access \(collection)[\(index)] is not supported yet", at: range)
+            let container = try compile(collection), key = try compile(index)
+            switch container.type {
+            case let .array(element):
+                guard Self.isNumeric(key.type) || key.type == .null else { throw SQLError(.plan, "an array's index is a number (from 1), not \(key.type)", at: index.range) }
+                return TypedExpression(.call(.element, [container.expression, coerce(key.expression, to: .bigint)]), element)
+            case let .map(keyType, valueType):
+                try checkComparable(keyType, key.type, at: index.range)
+                return TypedExpression(.call(.element, [container.expression, key.expression]), valueType)
+            default:
+                throw SQLError(.plan, "\(collection) is a \(container.type), not an array or a map: [ ] cannot read it", at: range)
+            }
         case let .field(value, field):
             if case let .column(nil, table) = value.kind, scope.qualifiers.contains(where: { $0 == table.name }) || !scope.qualifiers.contains(where: { $0 != nil }) {
                 // `t.a` read as a qualified column.
@@ -187,7 +197,25 @@ struct ExpressionCompiler {
             return TypedExpression(.field(typed.expression, position), fields[position].type)
         case .inSubquery:
             throw SQLError(.unsupported, "IN (subquery) is supported as a condition of WHERE, joined with AND: \(expression)", at: range)
-        case .constructor, .subquery, .exists:
+        case let .constructor(kind, elements):
+            var typed: [TypedExpression] = []
+            for element in elements { typed.append(try compile(element)) }
+            switch kind {
+            case .row:
+                let fields = typed.enumerated().map { DataType.RowField(name: "EXPR$\($0.offset)", type: $0.element.type == .null ? .string : $0.element.type) }
+                return TypedExpression(.call(.makeRow, typed.map(\.expression)), .row(fields), nullable: false)
+            case .array:
+                let element = try commonType(typed.map(\.type), at: range)
+                return TypedExpression(.call(.makeArray, typed.map { coerce($0.expression, to: element) }), .array(element == .null ? .string : element), nullable: false)
+            case .map:
+                guard typed.count % 2 == 0, !typed.isEmpty else { throw SQLError(.plan, "MAP[...] takes keys and values in pairs", at: range) }
+                let keys = stride(from: 0, to: typed.count, by: 2).map { typed[$0] }, values = stride(from: 1, to: typed.count, by: 2).map { typed[$0] }
+                let keyType = try commonType(keys.map(\.type), at: range), valueType = try commonType(values.map(\.type), at: range)
+                var arguments: [CompiledExpression] = []
+                for (key, value) in zip(keys, values) { arguments += [coerce(key.expression, to: keyType), coerce(value.expression, to: valueType)] }
+                return TypedExpression(.call(.makeMap, arguments), .map(keyType == .null ? .string : keyType, valueType == .null ? .string : valueType), nullable: false)
+            }
+        case .subquery, .exists:
             throw SQLError(.unsupported, "\(expression) is not supported yet", at: range)
         }
     }
