@@ -286,6 +286,13 @@ import Testing
             #expect(error.message == "the subquery of IN gives 2 columns: it needs exactly one" && error.range != nil)
         }
         #expect(throws: SQLError.self) { try run("SELECT id FROM orders WHERE province IN (SELECT id FROM big) OR id = 2", engine: engine) }
+        // EXISTS with a condition on the outer row: the same semi join, its condition the subquery's WHERE.
+        #expect(try run("SELECT id FROM orders o WHERE EXISTS (SELECT * FROM big b WHERE b.id = o.province)", engine: engine).lines.sorted()
+            == ["1", "3", "4"])
+        #expect(try run("SELECT o.id FROM orders o WHERE EXISTS (SELECT 1 FROM big b WHERE b.id = o.province AND b.id > 10) AND o.id < 5",
+                        engine: engine).lines == ["4"])
+        #expect(try run("SELECT id FROM orders WHERE EXISTS (SELECT 1 FROM big)", engine: engine).lines.count == 5)
+        #expect(throws: SQLError.self) { try run("SELECT id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.id = o.province)", engine: engine) }
     }
 
     @Test func jsonTimestampsInEitherStandardWrittenAndReadBack() throws {

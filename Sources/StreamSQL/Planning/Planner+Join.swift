@@ -79,7 +79,7 @@ extension Planner {
         return (node, scope)
     }
 
-    private static func conjuncts(_ expression: CompiledExpression) -> [CompiledExpression] {
+    static func conjuncts(_ expression: CompiledExpression) -> [CompiledExpression] {
         if case let .and(operands) = expression { return operands.flatMap(conjuncts) }
         return [expression]
     }

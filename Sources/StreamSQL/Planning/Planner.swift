@@ -101,10 +101,11 @@ struct Planner {
 
     // MARK: SELECT
 
-    /// The WHERE without its `x IN (SELECT …)` conditions (joined by AND at the top), and those.
+    /// The WHERE without its `x IN (SELECT …)` and `[NOT] EXISTS (SELECT …)` conditions
+    /// (joined by AND at the top), and those.
     static func splitMemberships(_ condition: SQLSyntax.Expression) -> (SQLSyntax.Expression?, [SQLSyntax.Expression]) {
         switch condition.kind {
-        case .inSubquery:
+        case .inSubquery, .exists:
             return (nil, [condition])
         case let .binary(.and, left, right):
             let (leftRest, leftFound) = splitMemberships(left), (rightRest, rightFound) = splitMemberships(right)
@@ -122,6 +123,7 @@ struct Planner {
     /// `x IN (SELECT y …)`: the rows of `input` with a match among the subquery's, each once
     /// (a semi join, keyed by x when it is a column).
     func semiJoin(_ input: PlanNode, scope: Scope, _ membership: SQLSyntax.Expression) throws(SQLError) -> PlanNode {
+        if case let .exists(nested, negated) = membership.kind { return try existsJoin(input, scope: scope, nested, negated: negated, at: membership.range) }
         guard case let .inSubquery(operand, nested, negated) = membership.kind else { return input }
         if negated {
             throw SQLError(.unsupported, "NOT IN (subquery) is not supported yet (its NULLs make every row unknown): "
@@ -148,6 +150,49 @@ struct Planner {
                         inputs: [input, values], schema: Schema(columns), label: "SemiJoin(\(membership))", appendOnly: true)
     }
 
+    /// `EXISTS (SELECT … FROM t WHERE t.a = outer.b AND …)`: the rows of `input` for which the
+    /// subquery has a row, each once — a semi join whose condition is the subquery's WHERE,
+    /// read with the outer query's columns beside the subquery's (keyed by the columns it
+    /// equates across the two).
+    func existsJoin(_ input: PlanNode, scope: Scope, _ nested: Query, negated: Bool, at range: SourceRange) throws(SQLError) -> PlanNode {
+        if negated {
+            throw SQLError(.unsupported, "NOT EXISTS is not supported yet: use a LEFT JOIN with the subquery's table and keep the rows whose match IS NULL",
+                           at: range)
+        }
+        guard nested.with.isEmpty, nested.orderBy.isEmpty, nested.limit == nil, case let .select(select) = nested.body, let from = select.from,
+              select.groupBy.isEmpty, select.having == nil else {
+            throw SQLError(.unsupported, "EXISTS takes a plain SELECT … FROM … [WHERE …] (no grouping, ordering or WITH)", at: range)
+        }
+        let (inner, innerScope) = try tableReference(from)
+        guard input.appendOnly, inner.appendOnly else {
+            throw SQLError(.unsupported, "EXISTS reads insertions only, and one of its inputs updates rows", at: range)
+        }
+        let width = input.schema.columns.count
+        var columns = input.schema.columns + inner.schema.columns
+        for index in columns.indices { columns[index].timeAttribute = nil }
+        let joined = Scope(Schema(columns), qualifiers: scope.qualifiers + innerScope.qualifiers)
+        var predicate: CompiledExpression?
+        var keys: (left: [Int], right: [Int]) = ([], [])
+        if let condition = select.filter {
+            let compiler = ExpressionCompiler(catalog: catalog, scope: joined)
+            let typed = try compiler.compile(condition)
+            try compiler.requireBoolean(typed, condition, "WHERE")
+            predicate = typed.expression
+            for conjunct in Self.conjuncts(typed.expression) {
+                guard case let .compare(.equal, .column(a), .column(b)) = conjunct, columns[a].type == columns[b].type else { continue }
+                if a < width, b >= width {
+                    keys.left.append(a)
+                    keys.right.append(b - width)
+                } else if b < width, a >= width {
+                    keys.left.append(b)
+                    keys.right.append(a - width)
+                }
+            }
+        }
+        return PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: (false, false), expiry: nil, semi: true),
+                        inputs: [input, inner], schema: Schema(Array(columns.prefix(width))), label: "SemiJoin(EXISTS (\(nested)))", appendOnly: true)
+    }
+
     /// Where a select item is written, for an error about the select list.
     static func range(of item: SelectItem?) -> SourceRange? {
         switch item {
@@ -159,7 +204,7 @@ struct Planner {
 
     func select(_ select: Select) throws(SQLError) -> PlanNode {
         var from = select.from
-        // `x IN (SELECT …)` conditions of the WHERE become semi joins after the FROM.
+        // `x IN (SELECT …)` and `EXISTS (SELECT …)` conditions of the WHERE become semi joins after the FROM.
         var (filter, memberships) = select.filter.map(Self.splitMemberships) ?? (nil, [])
         // `FROM a, b WHERE …` (or CROSS JOIN): the WHERE is the join's condition, as Flink's
         // planner makes it — keyed by its equalities, an interval join by its time bounds.
