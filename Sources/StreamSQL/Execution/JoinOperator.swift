@@ -16,9 +16,10 @@ import SQLSyntax
 /// Rows expire in the order they arrived (a row whose bounds close early waits behind an
 /// earlier one that closes later): with inputs in rough order of time, a short wait.
 ///
-/// A semi join (`x IN (SELECT …)`) emits a left row, left columns only, once it has a match:
-/// at once when the right side has one already, else when the first arrives (then it is no
-/// longer kept). Its output holds insertions only.
+/// A semi join (`x IN (SELECT …)`, EXISTS) emits a left row, left columns only, once it has a
+/// match: at once when the right side has one already, else when the first arrives (then it
+/// is no longer kept); its output holds insertions only. An anti join (NOT EXISTS) emits a
+/// left row with no match at once, and takes it back (-D) when its first match arrives.
 final class JoinOperator: Operator {
     private struct Kept {
         var row: Row
@@ -40,7 +41,7 @@ final class JoinOperator: Operator {
     private let outer: [Bool]
     private let widths: [Int]
     private let expiry: JoinExpiry?
-    private let semi: Bool
+    private let filtering: FilteringJoin?
     /// Per side: key → the rows with it.
     private var kept: [[Row: KeptRows]] = [[:], [:]]
     /// Per side, when rows expire: each kept row's key and the watermark at which it
@@ -51,8 +52,8 @@ final class JoinOperator: Operator {
     private var watermark = Int64.min
 
     init(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry? = nil,
-         semi: Bool = false, widths: (left: Int, right: Int)) {
-        self.semi = semi
+         filtering: FilteringJoin? = nil, widths: (left: Int, right: Int)) {
+        self.filtering = filtering
         self.predicate = predicate
         keys = [leftKeys, rightKeys]
         self.outer = [outer.left, outer.right]
@@ -74,8 +75,8 @@ final class JoinOperator: Operator {
         var resultKinds: [RowKind] = []
         for row in rows {
             let key = keys[side].map { row[$0] }
-            if semi {
-                try semiJoin(row, key: key, from: side, into: &result)
+            if let filtering {
+                try filter(row, key: key, from: side, filtering, into: &result, kinds: &resultKinds)
                 continue
             }
             var matched = 0
@@ -117,16 +118,26 @@ final class JoinOperator: Operator {
         try output?.process(result, kinds: resultKinds.contains(.delete) ? resultKinds : nil)
     }
 
-    /// A semi join's row: a left row is emitted if a right row matches it (else kept); a right
-    /// row is kept, and emits the kept left rows it matches, which leave the state.
-    private func semiJoin(_ row: Row, key: Row, from side: Int, into result: inout [Row]) throws(SQLError) {
+    /// A row of a semi or anti join. A left row with a match among the kept right rows is
+    /// emitted (semi) or not (anti); without one it is kept, and an anti join emits it. A right
+    /// row is kept, and the kept left rows it matches leave the state: emitted (semi) or taken
+    /// back (anti).
+    private func filter(_ row: Row, key: Row, from side: Int, _ filtering: FilteringJoin,
+                        into result: inout [Row], kinds: inout [RowKind]) throws(SQLError) {
         if side == 0 {
             for match in kept[1][key]?.rows ?? [] {
                 if let predicate, try !predicate.evaluate(row + match.row).isTrue { continue }
-                result.append(row)
+                if filtering == .semi {
+                    result.append(row)
+                    kinds.append(.insert)
+                }
                 return
             }
             kept[0][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
+            if filtering == .anti {
+                result.append(row)
+                kinds.append(.insert)
+            }
             return
         }
         kept[1][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
@@ -137,6 +148,7 @@ final class JoinOperator: Operator {
                 still.append(left)
             } else {
                 result.append(left.row)
+                kinds.append(filtering == .semi ? .insert : .delete)
             }
         }
         kept[0][key] = still.isEmpty ? nil : KeptRows(rows: still)

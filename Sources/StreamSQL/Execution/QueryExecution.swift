@@ -117,8 +117,8 @@ final class QueryExecution: @unchecked Sendable {
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .distinct:
             return try chain(DistinctOperator())
-        case let .join(predicate, leftKeys, rightKeys, outer, expiry, semi):
-            let join = JoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer, expiry: expiry, semi: semi,
+        case let .join(predicate, leftKeys, rightKeys, outer, expiry, filtering):
+            let join = JoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer, expiry: expiry, filtering: filtering,
                                     widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count))
             return try gather(join, inputs: join.input)
         case .union:

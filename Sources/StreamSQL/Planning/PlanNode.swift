@@ -127,10 +127,10 @@ final class PlanNode: @unchecked Sendable {
         /// columns the ON condition equates, which find the candidate rows; `outer`: the sides
         /// whose unmatched rows are kept, padded with NULLs (LEFT, RIGHT, FULL); `expiry`:
         /// when rows are dropped, for an interval or a window join (nil: a regular join);
-        /// `semi`: the left rows that have a match, each once, with the left columns only
-        /// (`x IN (SELECT …)`).
+        /// `filtering`: the join only filters its left input (IN, EXISTS, NOT EXISTS), whose
+        /// columns alone it outputs.
         case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry?,
-                  semi: Bool = false)
+                  filtering: FilteringJoin? = nil)
         case distinct
     }
 
@@ -160,6 +160,13 @@ final class PlanNode: @unchecked Sendable {
         for input in inputs { text += "\n" + input.explain(indent: indent + 1) }
         return text
     }
+}
+
+/// A join that only filters its left input: the rows with a match, each once, when the first
+/// is there (`semi`: x IN (SELECT …), EXISTS), or the rows without one (`anti`: NOT EXISTS),
+/// each taken back (-D) when its first match comes — a changelog.
+enum FilteringJoin: Equatable {
+    case semi, anti
 }
 
 /// How the rows a join keeps expire, for the joins that bound their state by time.

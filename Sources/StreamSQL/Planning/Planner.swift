@@ -146,19 +146,15 @@ struct Planner {
         if case let .column(index) = left.expression, input.schema.columns[index].type == values.schema.columns[0].type { keys = ([index], [0]) }
         var columns = input.schema.columns
         for index in columns.indices { columns[index].timeAttribute = nil }
-        return PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: (false, false), expiry: nil, semi: true),
+        return PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: (false, false), expiry: nil, filtering: .semi),
                         inputs: [input, values], schema: Schema(columns), label: "SemiJoin(\(membership))", appendOnly: true)
     }
 
     /// `EXISTS (SELECT … FROM t WHERE t.a = outer.b AND …)`: the rows of `input` for which the
     /// subquery has a row, each once — a semi join whose condition is the subquery's WHERE,
     /// read with the outer query's columns beside the subquery's (keyed by the columns it
-    /// equates across the two).
+    /// equates across the two). NOT EXISTS: an anti join, whose result is a changelog.
     func existsJoin(_ input: PlanNode, scope: Scope, _ nested: Query, negated: Bool, at range: SourceRange) throws(SQLError) -> PlanNode {
-        if negated {
-            throw SQLError(.unsupported, "NOT EXISTS is not supported yet: use a LEFT JOIN with the subquery's table and keep the rows whose match IS NULL",
-                           at: range)
-        }
         guard nested.with.isEmpty, nested.orderBy.isEmpty, nested.limit == nil, case let .select(select) = nested.body, let from = select.from,
               select.groupBy.isEmpty, select.having == nil else {
             throw SQLError(.unsupported, "EXISTS takes a plain SELECT … FROM … [WHERE …] (no grouping, ordering or WITH)", at: range)
@@ -189,8 +185,11 @@ struct Planner {
                 }
             }
         }
-        return PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: (false, false), expiry: nil, semi: true),
-                        inputs: [input, inner], schema: Schema(Array(columns.prefix(width))), label: "SemiJoin(EXISTS (\(nested)))", appendOnly: true)
+        // NOT EXISTS: a row is emitted while it has no match, and taken back when one comes.
+        return PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: (false, false), expiry: nil,
+                              filtering: negated ? .anti : .semi),
+                        inputs: [input, inner], schema: Schema(Array(columns.prefix(width))),
+                        label: negated ? "AntiJoin(NOT EXISTS (\(nested)))" : "SemiJoin(EXISTS (\(nested)))", appendOnly: !negated)
     }
 
     /// Where a select item is written, for an error about the select list.
