@@ -217,18 +217,7 @@ final class SortOperator: Operator {
 
     override func finish() throws(SQLError) {
         let keys = self.keys
-        rows.sort { a, b in
-            for (position, entry) in keys.enumerated() {
-                let x = a.key[position], y = b.key[position]
-                if x.isNull || y.isNull {
-                    if x.isNull && y.isNull { continue }
-                    return x.isNull == entry.nullsFirst
-                }
-                guard let order = CompiledExpression.compare(x, y), order != 0 else { continue }
-                return entry.descending ? order > 0 : order < 0
-            }
-            return false
-        }
+        rows.sort { a, b in SortOrder.precedes(a.key, b.key, keys) }
         if !rows.isEmpty { try output?.process(rows.map(\.row), kinds: nil) }
         rows = []
         try output?.finish()
@@ -325,19 +314,7 @@ final class RowNumberOperator: Operator {
         if !changes.isEmpty { try output?.process(changes, kinds: changeKinds.allSatisfy { $0 == .insert } ? nil : changeKinds) }
     }
 
-    /// Whether sort key `a` comes before `b` in ORDER BY's order.
-    private func precedes(_ a: [Value], _ b: [Value]) -> Bool {
-        for (position, entry) in order.enumerated() {
-            let x = a[position], y = b[position]
-            if x.isNull || y.isNull {
-                if x.isNull && y.isNull { continue }
-                return x.isNull == entry.nullsFirst
-            }
-            guard let comparison = CompiledExpression.compare(x, y), comparison != 0 else { continue }
-            return entry.descending ? comparison > 0 : comparison < 0
-        }
-        return false
-    }
+    private func precedes(_ a: [Value], _ b: [Value]) -> Bool { SortOrder.precedes(a, b, order) }
 
     override func watermark(_ time: Int64) throws(SQLError) {
         if let windowEnd {
@@ -364,5 +341,23 @@ final class RowNumberOperator: Operator {
             for (number, entry) in sorted.enumerated() { result.append(entry.element.row + [.integer(Int64(number + 1))]) }
         }
         if !result.isEmpty { try output?.process(result, kinds: nil) }
+    }
+}
+
+/// ORDER BY's comparison of sort keys (the values of its expressions for two rows).
+enum SortOrder {
+    /// Whether key `a` comes before `b`: column by column, each ascending or descending, NULLs
+    /// first or last as the column says; false for equal keys (a stable sort keeps their order).
+    static func precedes(_ a: [Value], _ b: [Value], _ order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)]) -> Bool {
+        for (position, entry) in order.enumerated() {
+            let x = a[position], y = b[position]
+            if x.isNull || y.isNull {
+                if x.isNull && y.isNull { continue }
+                return x.isNull == entry.nullsFirst
+            }
+            guard let comparison = CompiledExpression.compare(x, y), comparison != 0 else { continue }
+            return entry.descending ? comparison > 0 : comparison < 0
+        }
+        return false
     }
 }

@@ -36,18 +36,7 @@ extension Planner {
             try compiler.requireBoolean(typed, condition, "ON")
             predicate = typed.expression
             let conjuncts = Self.conjuncts(typed.expression)
-            // Equalities of a left and a right column of one type find the candidates by key;
-            // the whole condition then decides.
-            for conjunct in conjuncts {
-                guard case let .compare(.equal, .column(a), .column(b)) = conjunct, columns[a].type == columns[b].type else { continue }
-                if a < width, b >= width {
-                    keys.left.append(a)
-                    keys.right.append(b - width)
-                } else if b < width, a >= width {
-                    keys.left.append(b)
-                    keys.right.append(a - width)
-                }
-            }
+            keys = Self.equatedColumns(conjuncts, columns: columns, width: width)
             expiry = Self.intervalBounds(conjuncts, columns: columns, width: width) ?? Self.sameWindows(conjuncts, columns: columns, width: width)
         }
         // The event times that stay time attributes: an interval join's bounded ones, a window join's window_time.
@@ -77,6 +66,23 @@ extension Planner {
                             inputs: [left, right], schema: scope.schema, label: label,
                             appendOnly: expiry != nil || (!outer.left && !outer.right))
         return (node, scope)
+    }
+
+    /// The columns that equalities among the conjuncts equate across the two sides (one type
+    /// each): they find a row's candidates by key; the whole condition then decides.
+    static func equatedColumns(_ conjuncts: [CompiledExpression], columns: [Column], width: Int) -> (left: [Int], right: [Int]) {
+        var keys: (left: [Int], right: [Int]) = ([], [])
+        for conjunct in conjuncts {
+            guard case let .compare(.equal, .column(a), .column(b)) = conjunct, columns[a].type == columns[b].type else { continue }
+            if a < width, b >= width {
+                keys.left.append(a)
+                keys.right.append(b - width)
+            } else if b < width, a >= width {
+                keys.left.append(b)
+                keys.right.append(a - width)
+            }
+        }
+        return keys
     }
 
     static func conjuncts(_ expression: CompiledExpression) -> [CompiledExpression] {

@@ -174,16 +174,7 @@ struct Planner {
             let typed = try compiler.compile(condition)
             try compiler.requireBoolean(typed, condition, "WHERE")
             predicate = typed.expression
-            for conjunct in Self.conjuncts(typed.expression) {
-                guard case let .compare(.equal, .column(a), .column(b)) = conjunct, columns[a].type == columns[b].type else { continue }
-                if a < width, b >= width {
-                    keys.left.append(a)
-                    keys.right.append(b - width)
-                } else if b < width, a >= width {
-                    keys.left.append(b)
-                    keys.right.append(a - width)
-                }
-            }
+            keys = Self.equatedColumns(Self.conjuncts(typed.expression), columns: columns, width: width)
         }
         // NOT EXISTS: a row is emitted while it has no match, and taken back when one comes.
         return PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: (false, false), expiry: nil,
