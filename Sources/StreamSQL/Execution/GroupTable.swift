@@ -4,9 +4,10 @@
 /// Why not a `Dictionary<Row, [Accumulator]>`: a dictionary hashes every key with SipHash
 /// over the row's values, and every group holds an array of its own. Here a key is hashed
 /// with a few multiplications over the values' bits (seeded per process, as Swift's own
-/// hashing is, so that data built to collide does not), slots are probed linearly, and the hash of
-/// each group is kept so that growing the table never hashes a key again. On the seeds'
-/// payment job this table took the window aggregate's share of the time from 26% to ….
+/// hashing is, so that data built to collide does not), slots are probed linearly, and the
+/// hash of each group is kept so that growing the table never hashes a key again. On the
+/// seeds' payment job the window aggregate's share of the profile went from 26% to about
+/// 15% with this table and the open window held in a local value (BENCHMARKS.md).
 ///
 /// A value type, so that an operator working on one table in a loop holds it in a local
 /// variable: a class's properties would be checked for exclusive access on every row.
