@@ -180,6 +180,8 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     /// GROUP BY): read straight from the row, without evaluating expressions per row.
     private let keyColumns: [Int]?
     private let argumentColumns: [Int?]?
+    /// Both, when both are plain.
+    private let plainColumns: (keys: [Int], arguments: [Int?])?
 
     init(spec: WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool, ltz: Bool) {
         self.spec = spec
@@ -194,6 +196,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         self.keyColumns = keyColumns.count == keys.count ? keyColumns : nil
         let argumentsArePlain = aggregates.allSatisfy { $0.argument.map { column($0) != nil } ?? true }
         argumentColumns = argumentsArePlain ? aggregates.map { $0.argument.flatMap(column) } : nil
+        if let keyColumns = self.keyColumns, let argumentColumns { plainColumns = (keyColumns, argumentColumns) } else { plainColumns = nil }
     }
 
     /// A window not fired yet: its start and its groups.
@@ -270,22 +273,27 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         // a class's property gets on each access.
         var open: (end: Int64, window: OpenWindow)?
         defer { if let open { windows[open.end] = open.window } }
+        // Keys and arguments of plain columns are read from the row where they are needed;
+        // sessions and computed ones go through the scratch arrays.
+        let scratch = plainColumns == nil || { if case .session = spec.kind { true } else { false } }()
         for row in rows {
-            if let keyColumns {
-                for (index, column) in keyColumns.enumerated() { key[index] = row[column] }
-            } else {
-                for (index, expression) in keys.enumerated() { key[index] = try expression.evaluate(row) }
-            }
-            if let argumentColumns {
-                for (index, column) in argumentColumns.enumerated() { values[index] = column.map { row[$0] } ?? .null }
-            } else {
-                for (index, aggregate) in aggregates.enumerated() { values[index] = try aggregate.argument?.evaluate(row) ?? .null }
+            if scratch {
+                if let keyColumns {
+                    for (index, column) in keyColumns.enumerated() { key[index] = row[column] }
+                } else {
+                    for (index, expression) in keys.enumerated() { key[index] = try expression.evaluate(row) }
+                }
+                if let argumentColumns {
+                    for (index, column) in argumentColumns.enumerated() { values[index] = column.map { row[$0] } ?? .null }
+                } else {
+                    for (index, aggregate) in aggregates.enumerated() { values[index] = try aggregate.argument?.evaluate(row) ?? .null }
+                }
             }
             let time: Int64
             if case let .assigned(startColumn, endColumn) = spec.kind {
                 guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else { continue }
                 if eventTime, end - 1000 <= currentWatermark { noteLate(end - 1000); continue }
-                add(values, key: key, start: start, end: end, to: &open)
+                add(row, values, key: key, start: start, end: end, to: &open)
                 continue
             }
             if eventTime {
@@ -303,12 +311,12 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
                 // The common case, without a list of windows per row.
                 let start = time - WindowSpec.floorMod(time - spec.offset, size)
                 if eventTime, start + size - 1000 <= currentWatermark { noteLate(time); continue }
-                add(values, key: key, start: start, end: start + size, to: &open)
+                add(row, values, key: key, start: start, end: start + size, to: &open)
                 continue
             }
             var assigned = false
             for window in spec.windows(for: time) where !eventTime || window.end - 1000 > currentWatermark {
-                add(values, key: key, start: window.start, end: window.end, to: &open)
+                add(row, values, key: key, start: window.start, end: window.end, to: &open)
                 assigned = true
             }
             if !assigned { noteLate(time) }
@@ -370,13 +378,18 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     /// Adds a row to the window [start, end), which becomes the `open` one (the one before
     /// goes back to the map).
     @inline(__always)
-    private func add(_ values: [Value], key: Row, start: Int64, end: Int64, to open: inout (end: Int64, window: OpenWindow)?) {
+    private func add(_ row: Row, _ values: [Value], key: Row, start: Int64, end: Int64, to open: inout (end: Int64, window: OpenWindow)?) {
         if open?.end != end {
             if let open { windows[open.end] = open.window }
             open = (end, windows.removeValue(forKey: end) ?? OpenWindow(start: start, fresh: fresh()))
         }
-        let group = open!.window.groups.group(of: key)
-        open!.window.groups.add(values, to: group, aggregates)
+        if let (keyColumns, argumentColumns) = plainColumns {
+            let group = open!.window.groups.group(ofColumns: keyColumns, in: row)
+            open!.window.groups.add(row, columns: argumentColumns, to: group, aggregates)
+        } else {
+            let group = open!.window.groups.group(of: key)
+            open!.window.groups.add(values, to: group, aggregates)
+        }
     }
 
     private func addToSession(_ values: [Value], key: Row, time: Int64, gap: Int64) {

@@ -58,9 +58,54 @@ struct GroupTable {
         return group
     }
 
+    /// The group of the key made of `columns` of `row` (the usual GROUP BY of plain columns):
+    /// the same group as `group(of:)` of that key, with the key array made only for a new group.
+    @inline(__always)
+    mutating func group(ofColumns columns: [Int], in row: Row) -> Int {
+        var hash = Self.seed
+        for column in columns { hash = Self.mix(hash, row[column]) }
+        hash = Self.finish(hash)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { break }
+            let group = entry - 1
+            if hashes[group] == hash, Self.same(keys[group], columns, row) { return group }
+            slot = (slot + 1) & mask
+        }
+        let group = keys.count
+        keys.append(columns.map { row[$0] })
+        hashes.append(hash)
+        accumulators.append(contentsOf: fresh)
+        slots[slot] = Int32(group + 1)
+        if keys.count * 2 > slots.count { grow() }
+        return group
+    }
+
+    @inline(__always)
+    private static func same(_ key: Row, _ columns: [Int], _ row: Row) -> Bool {
+        for (position, column) in columns.enumerated() where key[position] != row[column] { return false }
+        return true
+    }
+
     /// Group `group`'s accumulators, as a copy (for results and checkpoints).
     func accumulators(of group: Int) -> [Accumulator] {
         Array(accumulators[group * width ..< (group + 1) * width])
+    }
+
+    /// Adds the aggregates' arguments to a group's accumulators, read from plain columns of
+    /// the row (nil: COUNT(*)), in place.
+    @inline(__always)
+    mutating func add(_ row: Row, columns: [Int?], to group: Int, _ aggregates: [AggregateCall]) {
+        let base = group * width
+        for position in 0..<width {
+            if let column = columns[position] {
+                accumulators[base + position].add(row[column], aggregates[position])
+            } else {
+                accumulators[base + position].add(.null, aggregates[position])
+            }
+        }
     }
 
     /// Adds a row's aggregate arguments to a group's accumulators, in place.
@@ -84,8 +129,18 @@ struct GroupTable {
     /// finished so that every bit of the values reaches the low bits the slots are taken from.
     static func hash(_ key: Row, seed: UInt64) -> UInt64 {
         var hash = seed
-        for value in key { hash = (hash ^ value.groupingBits).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15).low.rotatedLeft(by: 29) }
-        hash ^= hash >> 32
+        for value in key { hash = mix(hash, value) }
+        return finish(hash)
+    }
+
+    @inline(__always)
+    private static func mix(_ hash: UInt64, _ value: Value) -> UInt64 {
+        (hash ^ value.groupingBits).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15).low.rotatedLeft(by: 29)
+    }
+
+    @inline(__always)
+    private static func finish(_ hash: UInt64) -> UInt64 {
+        var hash = hash ^ (hash >> 32)
         hash = hash &* 0xD6E8_FEB8_6659_FD93
         return hash ^ (hash >> 32)
     }
