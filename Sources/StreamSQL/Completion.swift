@@ -27,6 +27,7 @@ extension Engine {
         "TRY_CAST", "DISTINCT", "UNION", "ALL", "VALUES", "AND", "OR", "NULL", "IS", "IN", "BETWEEN", "LIKE", "EXECUTE", "STATEMENT",
         "BEGIN", "OVER", "PARTITION", "ROW_NUMBER", "ASC", "DESC", "TRUE", "FALSE", "STRING", "VARCHAR", "CHAR", "BOOLEAN", "TINYINT",
         "SMALLINT", "INT", "INTEGER", "BIGINT", "FLOAT", "DOUBLE", "DECIMAL", "DATE", "TIME", "TIMESTAMP", "TIMESTAMP_LTZ", "BYTES",
-        "ARRAY", "MAP", "ROW",
+        "ARRAY", "MAP", "ROW", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "OUTER", "CROSS", "ON", "SIMILAR", "TO", "ESCAPE",
+        "TUMBLE", "HOP", "CUMULATE", "SESSION",
     ]
 }
