@@ -302,6 +302,26 @@ import Testing
         #expect(unmatched.changelog)
     }
 
+    /// `WHERE rn <= N` (or `rn < N`, `rn = 1`) over ROW_NUMBER: the numbering keeps only the top N.
+    @Test func topNKeepsItsTopRowsOnly() throws {
+        let engine = Engine()
+        try run("CREATE VIEW scores AS SELECT * FROM (VALUES ('a', 5), ('a', 9), ('b', 1), ('a', 7), ('b', 3), ('a', 1)) AS t(k, v)", engine: engine)
+        func top(_ condition: String) throws -> [String] {
+            try run("SELECT k, v, rn FROM (SELECT k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM scores) WHERE \(condition)",
+                    engine: engine).lines.sorted()
+        }
+        #expect(try top("rn <= 2") == ["a|7|2", "a|9|1", "b|1|2", "b|3|1"])
+        #expect(try top("rn < 2") == ["a|9|1", "b|3|1"])
+        #expect(try top("1 = rn") == ["a|9|1", "b|3|1"])
+        #expect(try top("rn <= 10").count == 6)
+        let plan = try run("EXPLAIN SELECT * FROM (SELECT k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM scores) WHERE rn <= 2",
+                           engine: engine).lines.joined()
+        #expect(plan.contains("the top 2 of each partition kept"), "\(plan)")
+        // A condition on something else leaves the numbering whole.
+        #expect(!(try run("EXPLAIN SELECT * FROM (SELECT k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM scores) WHERE v <= 2",
+                          engine: engine).lines.joined().contains("kept")))
+    }
+
     @Test func jsonTimestampsInEitherStandardWrittenAndReadBack() throws {
         for (standard, expected) in [("SQL", #"{"t":"2024-01-02 03:04:05.678","i":"2024-01-02 03:04:05.678Z"}"#),
                                      ("ISO-8601", #"{"t":"2024-01-02T03:04:05.678","i":"2024-01-02T03:04:05.678Z"}"#)] {

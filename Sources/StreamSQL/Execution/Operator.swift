@@ -264,20 +264,25 @@ final class LimitOperator: Operator, StatefulOperator {
 /// Top-N, as Flink's. Each partition's rows are kept in order; a new row is put in its place
 /// and emitted with its number (+I), and each row it moves down is emitted again (-U with
 /// the old number, +U with the new). A `WHERE rn <= N` after it keeps the top N: a row
-/// pushed out of it leaves with its -U. The state holds every row of every partition.
+/// pushed out of it leaves with its -U. With that N pushed down (`limit`), a partition keeps
+/// its top N rows alone — the input holds insertions only, so a row pushed out never comes
+/// back — and rows past N are neither kept nor emitted; without it, every row is kept.
 final class RowNumberOperator: Operator {
     let partition: [CompiledExpression]
     let order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)]
     /// Which partition key is the window's end (nil: partitions complete at the end only).
     let windowEnd: Int?
     let updating: Bool
+    /// The numbers wanted: up to this one (nil: all).
+    let limit: Int
     private var partitions: [Row: [(key: [Value], row: Row)]] = [:]
 
     init(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
-         updating: Bool = false) {
+         limit: Int? = nil, updating: Bool = false) {
         self.partition = partition
         self.order = order
         self.windowEnd = windowEnd
+        self.limit = limit ?? .max
         self.updating = updating
     }
 
@@ -300,15 +305,23 @@ final class RowNumberOperator: Operator {
                 let middle = (low + high) / 2
                 if precedes(sortKey, ranked[middle].key) { high = middle } else { low = middle + 1 }
             }
+            guard low < limit else {
+                // Past the top N: never shown, and never to be.
+                if !ranked.isEmpty { partitions[key] = ranked }
+                continue
+            }
             ranked.insert((sortKey, row), at: low)
             changes.append(row + [.integer(Int64(low + 1))])
             changeKinds.append(.insert)
             for position in (low + 1)..<ranked.count {
                 changes.append(ranked[position].row + [.integer(Int64(position))])
                 changeKinds.append(.updateBefore)
+                // The row pushed past N leaves: taken back, not given again.
+                guard position < limit else { continue }
                 changes.append(ranked[position].row + [.integer(Int64(position + 1))])
                 changeKinds.append(.updateAfter)
             }
+            if ranked.count > limit { ranked.removeLast(ranked.count - limit) }
             partitions[key] = ranked
         }
         if !changes.isEmpty { try output?.process(changes, kinds: changeKinds.allSatisfy { $0 == .insert } ? nil : changeKinds) }
@@ -338,7 +351,7 @@ final class RowNumberOperator: Operator {
                 if precedes(b.element.key, a.element.key) { return false }
                 return a.offset < b.offset // ties keep their arrival order
             }
-            for (number, entry) in sorted.enumerated() { result.append(entry.element.row + [.integer(Int64(number + 1))]) }
+            for (number, entry) in sorted.prefix(limit).enumerated() { result.append(entry.element.row + [.integer(Int64(number + 1))]) }
         }
         if !result.isEmpty { try output?.process(result, kinds: nil) }
     }

@@ -111,8 +111,9 @@ final class QueryExecution: @unchecked Sendable {
             return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates, emitAtEnd: batch))
         case let .sort(keys):
             return try chain(SortOperator(keys))
-        case let .rowNumber(partition, order, windowEnd):
-            return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd, updating: windowEnd == nil && !node.bounded))
+        case let .rowNumber(partition, order, windowEnd, limit):
+            return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd, limit: limit,
+                                               updating: windowEnd == nil && !node.bounded))
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .distinct:

@@ -41,7 +41,7 @@ extension PlanNode {
             guard var read = wanted else { return nil }
             for key in keys { key.expression.collectColumns(into: &read) }
             return read
-        case let .rowNumber(partition, order, windowEnd):
+        case let .rowNumber(partition, order, windowEnd, _):
             // The input's columns pass through; the number is appended after them.
             guard let wanted else { return nil }
             var read = wanted.filter { $0 < width }

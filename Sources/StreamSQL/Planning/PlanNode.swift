@@ -120,7 +120,9 @@ final class PlanNode: @unchecked Sendable {
         /// in order, emitted once the partition is complete — when the watermark passes its
         /// window's end (`windowEnd`: the partition key holding it), or at the end of a bounded
         /// input. Appends the number as a BIGINT column.
-        case rowNumber(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?)
+        /// `limit`: only the first rows of each partition are wanted (a `WHERE rn <= N` after it).
+        case rowNumber(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
+                       limit: Int? = nil)
         case limit(count: Int, offset: Int)
         case union
         /// A join: the left input's columns, then the right's. `leftKeys`/`rightKeys`:

@@ -183,6 +183,44 @@ struct Planner {
                         label: negated ? "AntiJoin(NOT EXISTS (\(nested)))" : "SemiJoin(EXISTS (\(nested)))", appendOnly: !negated)
     }
 
+    /// The column and the largest number a `rn <= N` (`rn < N`, `rn = 1`) conjunct allows.
+    static func rankLimit(_ predicate: CompiledExpression) -> (column: Int, limit: Int)? {
+        for conjunct in conjuncts(predicate) {
+            switch conjunct {
+            case let .compare(.lessOrEqual, .column(column), .literal(.integer(limit))),
+                 let .compare(.greaterOrEqual, .literal(.integer(limit)), .column(column)):
+                return (column, Int(clamping: limit))
+            case let .compare(.less, .column(column), .literal(.integer(limit))),
+                 let .compare(.greater, .literal(.integer(limit)), .column(column)):
+                return (column, Int(clamping: limit) - 1)
+            case let .compare(.equal, .column(column), .literal(.integer(1))), let .compare(.equal, .literal(.integer(1)), .column(column)):
+                return (column, 1)
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    /// The plan with its ROW_NUMBER limited to `limit` rows a partition, when `column` is that
+    /// number (through projections); nil when it is not.
+    static func limitingRanks(_ node: PlanNode, column: Int, to limit: Int) -> PlanNode? {
+        switch node.kind {
+        case let .project(expressions, texts):
+            guard case let .column(inner) = expressions[column], let input = limitingRanks(node.inputs[0], column: inner, to: limit) else { return nil }
+            return PlanNode(.project(expressions, texts: texts), inputs: [input], schema: node.schema, label: node.label, appendOnly: node.appendOnly,
+                            bounded: node.bounded)
+        case let .rowNumber(partition, order, windowEnd, existing):
+            guard column == node.schema.columns.count - 1, limit >= 0 else { return nil }
+            let kept = min(limit, existing ?? .max)
+            return PlanNode(.rowNumber(partition: partition, order: order, windowEnd: windowEnd, limit: kept), inputs: node.inputs, schema: node.schema,
+                            label: node.label + ", the top \(kept) of each partition kept",
+                            appendOnly: node.appendOnly, bounded: node.bounded)
+        default:
+            return nil
+        }
+    }
+
     /// Where a select item is written, for an error about the select list.
     static func range(of item: SelectItem?) -> SourceRange? {
         switch item {
@@ -214,6 +252,8 @@ struct Planner {
             let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
             let predicate = try compiler.compile(filter)
             try compiler.requireBoolean(predicate, filter, "WHERE")
+            // `WHERE rn <= N` over a ROW_NUMBER's number: the numbering keeps the top N alone.
+            if let (column, limit) = Self.rankLimit(predicate.expression), let limited = Self.limitingRanks(node, column: column, to: limit) { node = limited }
             node = PlanNode(.filter(predicate.expression, text: filter.description), inputs: [node], schema: node.schema, label: "Filter(\(filter))")
         }
         let grouped = !select.groupBy.isEmpty || select.items.contains { item in
