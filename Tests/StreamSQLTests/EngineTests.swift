@@ -278,7 +278,19 @@ import Testing
         #expect(try run("SELECT id FROM orders WHERE province + 0 IN (SELECT id FROM big WHERE id > 10)", engine: engine).lines == ["4"])
         let plan = try run("EXPLAIN SELECT id FROM orders WHERE province IN (SELECT id FROM big)", engine: engine).lines.joined()
         #expect(plan.contains("SemiJoin(province IN (SELECT"), "\(plan)")
-        #expect(throws: SQLError.self) { try run("SELECT id FROM orders WHERE province NOT IN (SELECT id FROM big)", engine: engine) }
+        // NOT IN with SQL's NULLs: a NULL among the values makes every answer unknown; a NULL x is
+        // kept only when there are no values at all. Its result is a changelog, folded here.
+        func folded(_ query: String) throws -> [String] {
+            let result = try run(query, engine: engine)
+            var table: [String] = []
+            for (line, kind) in zip(result.lines, result.kinds) {
+                if kind == .delete { table.remove(at: try #require(table.firstIndex(of: line))) } else { table.append(line) }
+            }
+            return table.sorted()
+        }
+        #expect(try folded("SELECT id FROM orders WHERE province NOT IN (SELECT id FROM big)") == [])
+        #expect(try folded("SELECT id FROM orders WHERE province NOT IN (SELECT id FROM big WHERE id IS NOT NULL)") == ["2"])
+        #expect(try folded("SELECT id FROM orders WHERE province NOT IN (SELECT id FROM big WHERE id > 100)") == ["1", "2", "3", "4", "5"])
         do {
             try run("SELECT id FROM orders WHERE province IN (SELECT id, id FROM big)", engine: engine)
             Issue.record("a subquery of two columns was accepted")

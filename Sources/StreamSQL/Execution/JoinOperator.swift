@@ -42,6 +42,10 @@ final class JoinOperator: Operator {
     private let widths: [Int]
     private let expiry: JoinExpiry?
     private let filtering: FilteringJoin?
+    /// NOT IN: right rows seen, whether one was NULL, and the emitted left rows whose operand is NULL.
+    private var rightRows = 0
+    private var rightHasNull = false
+    private var nullOperandRows: [Row] = []
     /// Per side: key → the rows with it.
     private var kept: [[Row: KeptRows]] = [[:], [:]]
     /// Per side, when rows expire: each kept row's key and the watermark at which it
@@ -124,17 +128,21 @@ final class JoinOperator: Operator {
     /// back (anti).
     private func filter(_ row: Row, key: Row, from side: Int, _ filtering: FilteringJoin,
                         into result: inout [Row], kinds: inout [RowKind]) throws(SQLError) {
+        if case let .notIn(operand) = filtering {
+            try notIn(row, key: key, from: side, operand: operand, into: &result, kinds: &kinds)
+            return
+        }
         if side == 0 {
             for match in kept[1][key]?.rows ?? [] {
                 if let predicate, try !predicate.evaluate(row + match.row).isTrue { continue }
-                if filtering == .semi {
+                if filtering.emitsMatched {
                     result.append(row)
                     kinds.append(.insert)
                 }
                 return
             }
             kept[0][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
-            if filtering == .anti {
+            if !filtering.emitsMatched {
                 result.append(row)
                 kinds.append(.insert)
             }
@@ -148,8 +156,50 @@ final class JoinOperator: Operator {
                 still.append(left)
             } else {
                 result.append(left.row)
-                kinds.append(filtering == .semi ? .insert : .delete)
+                kinds.append(filtering.emitsMatched ? .insert : .delete)
             }
+        }
+        kept[0][key] = still.isEmpty ? nil : KeptRows(rows: still)
+    }
+
+    /// A row of `x NOT IN (SELECT y …)`. A left row is emitted (and kept, to take back) while
+    /// its answer is TRUE: no y equals x, no y is NULL — and for a NULL x, no y at all. A right
+    /// row takes back the rows it makes FALSE or unknown.
+    private func notIn(_ row: Row, key: Row, from side: Int, operand: CompiledExpression,
+                       into result: inout [Row], kinds: inout [RowKind]) throws(SQLError) {
+        func takeBack(_ rows: [Row]) {
+            result += rows
+            kinds += Array(repeating: .delete, count: rows.count)
+        }
+        if side == 0 {
+            guard !rightHasNull else { return }
+            if try operand.evaluate(row).isNull {
+                guard rightRows == 0 else { return }
+                nullOperandRows.append(row)
+            } else {
+                for match in kept[1][key]?.rows ?? [] where try predicate?.evaluate(row + match.row).isTrue ?? true { return }
+                kept[0][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
+            }
+            result.append(row)
+            kinds.append(.insert)
+            return
+        }
+        rightRows += 1
+        takeBack(nullOperandRows)
+        nullOperandRows = []
+        guard !rightHasNull else { return }
+        if row[0].isNull {
+            // Every answer is now unknown, and stays so.
+            rightHasNull = true
+            takeBack(kept[0].values.flatMap { $0.rows[$0.head...].map(\.row) })
+            kept = [[:], [:]]
+            return
+        }
+        kept[1][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
+        guard let waiting = kept[0][key]?.rows else { return }
+        var still: [Kept] = []
+        for left in waiting {
+            if try predicate?.evaluate(left.row + row).isTrue ?? true { takeBack([left.row]) } else { still.append(left) }
         }
         kept[0][key] = still.isEmpty ? nil : KeptRows(rows: still)
     }

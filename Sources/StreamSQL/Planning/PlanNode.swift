@@ -166,9 +166,14 @@ final class PlanNode: @unchecked Sendable {
 
 /// A join that only filters its left input: the rows with a match, each once, when the first
 /// is there (`semi`: x IN (SELECT …), EXISTS), or the rows without one (`anti`: NOT EXISTS),
-/// each taken back (-D) when its first match comes — a changelog.
-enum FilteringJoin: Equatable {
+/// each taken back (-D) when its first match comes — a changelog. `notIn`: x NOT IN (SELECT
+/// y …), an anti join with SQL's NULLs: a row whose x is NULL is kept only while the subquery
+/// is empty, and a NULL y makes every row's answer unknown (all taken back).
+enum FilteringJoin {
     case semi, anti
+    case notIn(operand: CompiledExpression)
+
+    var emitsMatched: Bool { if case .semi = self { true } else { false } }
 }
 
 /// How the rows a join keeps expire, for the joins that bound their state by time.

@@ -121,14 +121,10 @@ struct Planner {
     }
 
     /// `x IN (SELECT y …)`: the rows of `input` with a match among the subquery's, each once
-    /// (a semi join, keyed by x when it is a column).
+    /// (a semi join, keyed by x when it is a column); `x NOT IN (…)`: an anti join with SQL's NULLs.
     func semiJoin(_ input: PlanNode, scope: Scope, _ membership: SQLSyntax.Expression) throws(SQLError) -> PlanNode {
         if case let .exists(nested, negated) = membership.kind { return try existsJoin(input, scope: scope, nested, negated: negated, at: membership.range) }
         guard case let .inSubquery(operand, nested, negated) = membership.kind else { return input }
-        if negated {
-            throw SQLError(.unsupported, "NOT IN (subquery) is not supported yet (its NULLs make every row unknown): "
-                + "use a LEFT JOIN with the subquery and keep the rows whose match IS NULL", at: membership.range)
-        }
         let values = try plan(nested)
         guard values.schema.columns.count == 1 else {
             throw SQLError(.plan, "the subquery of IN gives \(values.schema.columns.count) columns: it needs exactly one", at: membership.range)
@@ -146,8 +142,11 @@ struct Planner {
         if case let .column(index) = left.expression, input.schema.columns[index].type == values.schema.columns[0].type { keys = ([index], [0]) }
         var columns = input.schema.columns
         for index in columns.indices { columns[index].timeAttribute = nil }
-        return PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: (false, false), expiry: nil, filtering: .semi),
-                        inputs: [input, values], schema: Schema(columns), label: "SemiJoin(\(membership))", appendOnly: true)
+        // NOT IN: an anti join that follows SQL's NULLs; its rows are taken back as matches come (a changelog).
+        return PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: (false, false), expiry: nil,
+                              filtering: negated ? .notIn(operand: left.expression) : .semi),
+                        inputs: [input, values], schema: Schema(columns), label: "\(negated ? "AntiJoin" : "SemiJoin")(\(membership))",
+                        appendOnly: !negated)
     }
 
     /// `EXISTS (SELECT … FROM t WHERE t.a = outer.b AND …)`: the rows of `input` for which the
