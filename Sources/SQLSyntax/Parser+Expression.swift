@@ -390,7 +390,18 @@ extension Parser {
             repeat { clause.orderBy.append(try orderItem()) } while accept(symbol: ",")
         }
         if current.isKeyword("ROWS") || current.isKeyword("RANGE") {
-            throw SQLError(.unsupported, "window frames (ROWS/RANGE BETWEEN ...) are not supported yet", at: current.range)
+            let unit: WindowFrame.Unit = advance().text.uppercased() == "ROWS" ? .rows : .range
+            // `BETWEEN x PRECEDING AND CURRENT ROW`, or `x PRECEDING` alone; x: UNBOUNDED, a count, an interval.
+            let between = accept("BETWEEN")
+            var preceding: Expression?
+            if !accept("UNBOUNDED") { preceding = try additive() }
+            try expect("PRECEDING", "after the frame's start (UNBOUNDED, a number of rows or an INTERVAL)")
+            if between {
+                try expect("AND", "after the frame's start")
+                try expect("CURRENT", "(a frame ends at the CURRENT ROW)")
+                try expect("ROW", "after CURRENT")
+            }
+            clause.frame = WindowFrame(unit: unit, preceding: preceding)
         }
         try expect(symbol: ")", "to close OVER (...)")
         return clause

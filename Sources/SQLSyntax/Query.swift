@@ -123,10 +123,29 @@ public struct FunctionCall: Sendable, Equatable {
 public struct OverClause: Sendable, Equatable {
     public var partitionBy: [Expression]
     public var orderBy: [OrderItem]
+    /// `ROWS|RANGE BETWEEN … PRECEDING AND CURRENT ROW` (nil: not written).
+    public var frame: WindowFrame?
 
-    public init(partitionBy: [Expression] = [], orderBy: [OrderItem] = []) {
+    public init(partitionBy: [Expression] = [], orderBy: [OrderItem] = [], frame: WindowFrame? = nil) {
         self.partitionBy = partitionBy
         self.orderBy = orderBy
+        self.frame = frame
+    }
+}
+
+/// The rows an OVER aggregate sees: up to the current row, from `preceding` rows (ROWS) or
+/// that much time (RANGE, an interval) before it; nil: UNBOUNDED PRECEDING.
+public struct WindowFrame: Sendable, Equatable {
+    public enum Unit: String, Sendable {
+        case rows = "ROWS", range = "RANGE"
+    }
+
+    public var unit: Unit
+    public var preceding: Expression?
+
+    public init(unit: Unit, preceding: Expression?) {
+        self.unit = unit
+        self.preceding = preceding
     }
 }
 

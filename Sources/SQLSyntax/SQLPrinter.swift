@@ -118,7 +118,6 @@ enum SQLPrinter {
 
     static func function(_ call: FunctionCall) -> String {
         let callee = call.name.parts.map { name($0.name) }.joined(separator: ".")
-        if call.star { return "\(callee)(*)" }
         let arguments = call.arguments.map { argument -> String in
             let value: String
             switch argument.value {
@@ -130,11 +129,14 @@ enum SQLPrinter {
             }
             return (argument.name.map { name($0.name) + " => " } ?? "") + value
         }
-        var text = "\(callee)(\(call.distinct ? "DISTINCT " : "")\(arguments.joined(separator: ", ")))"
+        var text = call.star ? "\(callee)(*)" : "\(callee)(\(call.distinct ? "DISTINCT " : "")\(arguments.joined(separator: ", ")))"
         if let over = call.over {
             var parts: [String] = []
             if !over.partitionBy.isEmpty { parts.append("PARTITION BY " + over.partitionBy.map { expression($0) }.joined(separator: ", ")) }
             if !over.orderBy.isEmpty { parts.append("ORDER BY " + over.orderBy.map(orderItem).joined(separator: ", ")) }
+            if let frame = over.frame {
+                parts.append("\(frame.unit.rawValue) BETWEEN \(frame.preceding.map(expression) ?? "UNBOUNDED") PRECEDING AND CURRENT ROW")
+            }
             text += " OVER (" + parts.joined(separator: " ") + ")"
         }
         return text

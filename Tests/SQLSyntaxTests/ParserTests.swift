@@ -88,7 +88,15 @@ import Testing
         #expect(call.over?.partitionBy.map(\.description) == ["window_start", "window_end"])
         #expect(call.over?.orderBy.map(\.descending) == [true, false])
         #expect(rankedQuery.description == "SELECT k, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY clicks DESC, k) AS rownum FROM t")
-        #expect(throws: SQLError.self) { try Parser.parseStatement("SELECT ROW_NUMBER() OVER (ORDER BY k ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t") }
+        // Frames, in both spellings, print back in the long one.
+        guard case let .query(framed) = try Parser.parseStatement("SELECT SUM(v) OVER (PARTITION BY k ORDER BY rt RANGE INTERVAL '1' HOUR PRECEDING) FROM t"),
+              case let .query(rows) = try Parser.parseStatement("SELECT COUNT(*) OVER (ORDER BY rt ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t") else {
+            Issue.record("not queries")
+            return
+        }
+        #expect(framed.description == "SELECT SUM(v) OVER (PARTITION BY k ORDER BY rt RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) FROM t")
+        #expect(rows.description == "SELECT COUNT(*) OVER (ORDER BY rt ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t")
+        #expect(throws: SQLError.self) { try Parser.parseStatement("SELECT SUM(v) OVER (ORDER BY rt ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t") }
     }
 
     @Test func precedenceFromOrToPostfix() throws {

@@ -111,6 +111,8 @@ final class QueryExecution: @unchecked Sendable {
             return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates, emitAtEnd: batch))
         case let .sort(keys):
             return try chain(SortOperator(keys))
+        case let .overAggregate(partition, timeColumn, eventTime, frame, aggregates):
+            return try chain(OverAggregateOperator(partition: partition, timeColumn: timeColumn, eventTime: eventTime, frame: frame, aggregates: aggregates))
         case let .rowNumber(partition, order, windowEnd, limit):
             return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd, limit: limit,
                                                updating: windowEnd == nil && !node.bounded))

@@ -41,6 +41,14 @@ extension PlanNode {
             guard var read = wanted else { return nil }
             for key in keys { key.expression.collectColumns(into: &read) }
             return read
+        case let .overAggregate(partition, timeColumn, _, _, aggregates):
+            // The input's columns pass through; the aggregates are appended after them.
+            guard let wanted else { return nil }
+            var read = wanted.filter { $0 < width }
+            read.insert(timeColumn)
+            for key in partition { key.collectColumns(into: &read) }
+            for aggregate in aggregates { aggregate.argument?.collectColumns(into: &read) }
+            return read
         case let .rowNumber(partition, order, windowEnd, _):
             // The input's columns pass through; the number is appended after them.
             guard let wanted else { return nil }

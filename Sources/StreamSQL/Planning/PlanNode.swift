@@ -123,6 +123,9 @@ final class PlanNode: @unchecked Sendable {
         /// `limit`: only the first rows of each partition are wanted (a `WHERE rn <= N` after it).
         case rowNumber(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
                        limit: Int? = nil)
+        /// Aggregates OVER a frame of each row's partition, ordered by `timeColumn`: the input's
+        /// columns, then one per aggregate (see `Planner+Over`).
+        case overAggregate(partition: [CompiledExpression], timeColumn: Int, eventTime: Bool, frame: OverFrame, aggregates: [AggregateCall])
         case limit(count: Int, offset: Int)
         case union
         /// A join: the left input's columns, then the right's. `leftKeys`/`rightKeys`:
@@ -207,6 +210,24 @@ enum JoinExpiry: Equatable {
         switch self {
         case let .interval(_, _, lower, upper): return max(0, -lower, upper)
         case .window: return 0
+        }
+    }
+}
+
+/// The rows before the current one that an OVER aggregate sees (all: UNBOUNDED PRECEDING).
+/// RANGE frames include the rows of the same time as the current one (its peers).
+enum OverFrame: Equatable {
+    case unboundedRows
+    case unboundedRange
+    case rows(Int)
+    /// Microseconds before the current row's time.
+    case range(Int64)
+
+    /// Whether the rows of the current row's time count as it does (RANGE).
+    var includesPeers: Bool {
+        switch self {
+        case .unboundedRange, .range: true
+        case .unboundedRows, .rows: false
         }
     }
 }

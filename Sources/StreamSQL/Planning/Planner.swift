@@ -270,6 +270,7 @@ struct Planner {
                 + "(GROUP BY window_start, window_end and its PARTITION BY columns), as in Flink", at: Self.range(of: select.items.first))
         }
         var items = select.items
+        if let aggregated = try overAggregates(&items, input: node, scope: scope) { (node, scope) = aggregated }
         if let numbered = try rowNumbers(&items, input: node, scope: scope) { (node, scope) = numbered }
         node = try project(items, input: node, scope: scope, compiler: ExpressionCompiler(catalog: catalog, scope: scope))
         if select.distinct { node = PlanNode(.distinct, inputs: [node], schema: node.schema, label: "Distinct", appendOnly: false) }
@@ -383,7 +384,8 @@ struct Planner {
     func containsAggregate(_ expression: SQLSyntax.Expression) -> Bool {
         var found = false
         ExpressionWalker.visit(expression) { node in
-            if case let .function(call) = node.kind, catalog.isAggregate(call.name.name) { found = true }
+            // An aggregate OVER a window is not a GROUP BY's.
+            if case let .function(call) = node.kind, call.over == nil, catalog.isAggregate(call.name.name) { found = true }
         }
         return found
     }
