@@ -71,6 +71,11 @@ extension Planner {
             ExpressionWalker.rewrite(expression) { node in
                 guard failure == nil, case let .function(call) = node.kind else { return nil }
                 let name = call.name.name.uppercased()
+                if call.over != nil {
+                    failure = SQLError(.unsupported, "\(call.name) OVER (...) in a grouped query: GROUP BY in a subquery and aggregate over its rows outside",
+                                       at: node.range)
+                    return nil
+                }
                 if catalog.isAggregate(name) {
                     let text = node.description.uppercased()
                     if aggregateColumns[text] == nil {
