@@ -87,7 +87,8 @@ final class OverAggregateOperator: Operator {
             }
             for key in keys {
                 if eventTime { released[key] = rows[index].time }
-                if frame.includesPeers {
+                // Processing times are each row's own: rows of one batch are not peers.
+                if frame.includesPeers, eventTime {
                     try results(for: groups[key]!, key: key, into: &result)
                 } else {
                     for entry in groups[key]! { try results(for: [entry], key: key, into: &result) }
