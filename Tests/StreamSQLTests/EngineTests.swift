@@ -334,6 +334,15 @@ import Testing
                           engine: engine).lines.joined().contains("kept")))
     }
 
+    /// OVER by processing time: rows go through as they come, each its own (no peers).
+    @Test func overAggregatesByProcessingTime() throws {
+        let result = try run("""
+            CREATE TABLE g (v INT, pt AS PROCTIME()) WITH ('connector' = 'datagen', 'number-of-rows' = '5', 'fields.v.min' = '2', 'fields.v.max' = '2');
+            SELECT SUM(v) OVER (ORDER BY pt), COUNT(*) OVER (ORDER BY pt) FROM g;
+            """)
+        #expect(result.lines == ["2|1", "4|2", "6|3", "8|4", "10|5"])
+    }
+
     /// A checkpointed job whose operators keep state that checkpoints do not save is refused,
     /// not resumed later without it.
     @Test func checkpointedJobsRefuseStateTheyCannotSave() throws {
