@@ -343,26 +343,6 @@ import Testing
         #expect(result.lines == ["2|1", "4|2", "6|3", "8|4", "10|5"])
     }
 
-    /// A checkpointed job whose operators keep state that checkpoints do not save is refused,
-    /// not resumed later without it.
-    @Test func checkpointedJobsRefuseStateTheyCannotSave() throws {
-        let engine = Engine()
-        engine.dataDirectory = scratchFolder.appendingPathComponent("checkpoints-\(UUID().uuidString)").path
-        try run("""
-            SET 'execution.checkpointing.interval' = '1 s';
-            CREATE TABLE t (k STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts)
-              WITH ('connector' = 'kafka', 'topic' = 't', 'properties.bootstrap.servers' = '127.0.0.1:9', 'format' = 'json');
-            CREATE TABLE out (k STRING, v INT, s INT) WITH ('connector' = 'blackhole');
-            """, engine: engine)
-        #expect(throws: SQLError(.unsupported, "checkpoints do not save an OVER aggregate's state yet: run this job without execution.checkpointing.interval")) {
-            try run("INSERT INTO out SELECT k, v, SUM(v) OVER (PARTITION BY k ORDER BY ts) FROM t", engine: engine)
-        }
-        #expect(throws: SQLError(.unsupported, "checkpoints do not save ROW_NUMBER's state yet: run this job without execution.checkpointing.interval")) {
-            try run("INSERT INTO out SELECT k, v, CAST(rn AS INT) FROM (SELECT k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v) AS rn FROM t) WHERE rn <= 3",
-                    engine: engine)
-        }
-    }
-
     @Test func jsonTimestampsInEitherStandardWrittenAndReadBack() throws {
         for (standard, expected) in [("SQL", #"{"t":"2024-01-02 03:04:05.678","i":"2024-01-02 03:04:05.678Z"}"#),
                                      ("ISO-8601", #"{"t":"2024-01-02T03:04:05.678","i":"2024-01-02T03:04:05.678Z"}"#)] {

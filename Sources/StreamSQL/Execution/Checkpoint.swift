@@ -2,7 +2,8 @@ import Foundation
 import SQLSyntax
 
 /// Operators whose state a checkpoint saves and a restarted job restores: aggregations and
-/// their open windows, DISTINCT's rows seen, a LIMIT's count.
+/// their open windows, OVER aggregates' frames and waiting rows, ROW_NUMBER's ranked rows,
+/// DISTINCT's rows seen, a LIMIT's count.
 protocol StatefulOperator: AnyObject {
     func saveState(_ encoder: JSONEncoder) throws -> Data
     func restoreState(_ data: Data, _ decoder: JSONDecoder) throws

@@ -267,7 +267,7 @@ final class LimitOperator: Operator, StatefulOperator {
 /// pushed out of it leaves with its -U. With that N pushed down (`limit`), a partition keeps
 /// its top N rows alone — the input holds insertions only, so a row pushed out never comes
 /// back — and rows past N are neither kept nor emitted; without it, every row is kept.
-final class RowNumberOperator: Operator {
+final class RowNumberOperator: Operator, StatefulOperator {
     let partition: [CompiledExpression]
     let order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)]
     /// Which partition key is the window's end (nil: partitions complete at the end only).
@@ -328,6 +328,23 @@ final class RowNumberOperator: Operator {
     }
 
     private func precedes(_ a: [Value], _ b: [Value]) -> Bool { SortOrder.precedes(a, b, order) }
+
+    private struct SavedPartition: Codable {
+        var key: Row
+        var sortKeys: [[Value]]
+        var rows: [Row]
+    }
+
+    func saveState(_ encoder: JSONEncoder) throws -> Data {
+        try encoder.encode(partitions.map { SavedPartition(key: $0.key, sortKeys: $0.value.map(\.key), rows: $0.value.map(\.row)) })
+    }
+
+    func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
+        partitions = [:]
+        for partition in try decoder.decode([SavedPartition].self, from: data) {
+            partitions[partition.key] = zip(partition.sortKeys, partition.rows).map { (key: $0.0, row: $0.1) }
+        }
+    }
 
     override func watermark(_ time: Int64) throws(SQLError) {
         if let windowEnd {

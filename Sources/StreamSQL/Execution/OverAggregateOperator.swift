@@ -7,7 +7,7 @@ import SQLSyntax
 /// through as they come. Each row comes out once, with
 /// the aggregates of its partition's frame appended: the rows before it (all, the last N, or
 /// those of the last interval) and, for RANGE frames, the rows of the same time.
-final class OverAggregateOperator: Operator {
+final class OverAggregateOperator: Operator, StatefulOperator {
     let partition: [CompiledExpression]
     let timeColumn: Int
     let eventTime: Bool
@@ -35,6 +35,50 @@ final class OverAggregateOperator: Operator {
     }
 
     override var statistics: [String: Int64] { ["late rows dropped": lateRows] }
+
+    private struct SavedState: Codable {
+        struct Pending: Codable { var time: Int64; var order: Int; var row: Row }
+        struct Partition: Codable {
+            var key: Row
+            var released: Int64?
+            var running: [Accumulator]?
+            var history: [Int64]?
+            var arguments: [[Value]]?
+        }
+
+        var pending: [Pending]
+        var arrivals: Int
+        var watermark: Int64
+        var lateRows: Int64
+        var partitions: [Partition]
+    }
+
+    func saveState(_ encoder: JSONEncoder) throws -> Data {
+        let keys = Set(released.keys).union(running.keys).union(history.keys)
+        return try encoder.encode(SavedState(
+            pending: pending.map { .init(time: $0.time, order: $0.order, row: $0.row) }, arrivals: arrivals, watermark: watermark,
+            lateRows: lateRows,
+            partitions: keys.map { key in
+                .init(key: key, released: released[key], running: running[key], history: history[key]?.map(\.time),
+                      arguments: history[key]?.map(\.arguments))
+            }))
+    }
+
+    func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
+        let saved = try decoder.decode(SavedState.self, from: data)
+        pending = saved.pending.map { ($0.time, $0.order, $0.row) }
+        arrivals = saved.arrivals
+        watermark = saved.watermark
+        lateRows = saved.lateRows
+        (released, running, history) = ([:], [:], [:])
+        for partition in saved.partitions {
+            released[partition.key] = partition.released
+            running[partition.key] = partition.running
+            if let times = partition.history, let arguments = partition.arguments {
+                history[partition.key] = Array(zip(times, arguments)).map { (time: $0.0, arguments: $0.1) }
+            }
+        }
+    }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         if let kinds, kinds.contains(where: { $0 != .insert }) {

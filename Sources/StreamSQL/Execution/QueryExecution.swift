@@ -112,10 +112,8 @@ final class QueryExecution: @unchecked Sendable {
         case let .sort(keys):
             return try chain(SortOperator(keys))
         case let .overAggregate(partition, timeColumn, eventTime, frame, aggregates):
-            try refuseCheckpoints("an OVER aggregate's")
             return try chain(OverAggregateOperator(partition: partition, timeColumn: timeColumn, eventTime: eventTime, frame: frame, aggregates: aggregates))
         case let .rowNumber(partition, order, windowEnd, limit):
-            try refuseCheckpoints("ROW_NUMBER's")
             return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd, limit: limit,
                                                updating: windowEnd == nil && !node.bounded))
         case let .limit(count, offset):
@@ -131,13 +129,6 @@ final class QueryExecution: @unchecked Sendable {
             return try gather(union, inputs: union.input)
         }
 
-    }
-
-    /// Operators whose state checkpoints do not save yet: a job with one is not checkpointed
-    /// at all rather than resumed without it (it would give other numbers).
-    private func refuseCheckpoints(_ state: String) throws(SQLError) {
-        guard checkpointer != nil else { return }
-        throw SQLError(.unsupported, "checkpoints do not save \(state) state yet: run this job without execution.checkpointing.interval")
     }
 
     /// Sinks write out what they hold (called by the checkpointer).

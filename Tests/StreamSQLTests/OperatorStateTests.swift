@@ -1,0 +1,103 @@
+import Foundation
+import SQLSyntax
+@testable import StreamSQL
+import Testing
+
+/// Operators that keep state between rows, stopped at a checkpoint and resumed from what they
+/// saved: the rows after the resume are the rows an operator that never stopped gives.
+@Suite struct OperatorStateTests {
+    /// What an operator emits.
+    final class Capture: Operator {
+        var rows: [Row] = []
+        var kinds: [RowKind] = []
+
+        override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+            self.rows += rows
+            self.kinds += kinds ?? Array(repeating: .insert, count: rows.count)
+        }
+
+        override func watermark(_ time: Int64) throws(SQLError) {}
+    }
+
+    /// Batches of rows (key, value, event time) in rough order of time, each followed by a
+    /// watermark a second behind the latest time so far.
+    static func batches(seed: UInt64) -> [(rows: [Row], watermark: Int64)] {
+        var generator = Seeded(seed)
+        var batches: [(rows: [Row], watermark: Int64)] = []
+        var latest: Int64 = 0
+        for batch in 0..<30 {
+            var rows: [Row] = []
+            for _ in 0..<10 {
+                let time = Int64(batch) * 1_000_000 + Int64.random(in: -1_500_000...1_000_000, using: &generator)
+                latest = max(latest, time)
+                rows.append([.string("k\(Int.random(in: 0..<4, using: &generator))"), .integer(Int64.random(in: 1...9, using: &generator)), .timestamp(time)])
+            }
+            batches.append((rows, latest - 1_000_000))
+        }
+        return batches
+    }
+
+    /// The output of `make()` over all batches, and over the same batches with the operator
+    /// saved after `stop` of them and a fresh one restored from that.
+    static func straightAndResumed<Stateful: Operator & StatefulOperator>(_ make: () -> Stateful, stop: Int, seed: UInt64) throws -> ([Row], [Row]) {
+        let batches = Self.batches(seed: seed)
+        let straight = make(), straightOutput = Capture()
+        straight.output = straightOutput
+        for batch in batches {
+            try straight.process(batch.rows, kinds: nil)
+            try straight.watermark(batch.watermark)
+        }
+        let first = make(), firstOutput = Capture()
+        first.output = firstOutput
+        for batch in batches[..<stop] {
+            try first.process(batch.rows, kinds: nil)
+            try first.watermark(batch.watermark)
+        }
+        let saved = try first.saveState(JSONEncoder())
+        let second = make()
+        second.output = firstOutput
+        try second.restoreState(saved, JSONDecoder())
+        for batch in batches[stop...] {
+            try second.process(batch.rows, kinds: nil)
+            try second.watermark(batch.watermark)
+        }
+        return (straightOutput.rows, firstOutput.rows)
+    }
+
+    @Test(arguments: [OverFrame.unboundedRange, .unboundedRows, .rows(2), .range(3_000_000)])
+    func overAggregatesResumeFromTheirSavedState(frame: OverFrame) throws {
+        for (seed, stop) in [(1, 7), (2, 15), (3, 29)] as [(UInt64, Int)] {
+            let (straight, resumed) = try Self.straightAndResumed({
+                OverAggregateOperator(partition: [.column(0)], timeColumn: 2, eventTime: true, frame: frame,
+                                      aggregates: [AggregateCall(kind: .sum, argument: .column(1), distinct: false, resultType: .bigint, text: "SUM(v)")])
+            }, stop: stop, seed: seed)
+            #expect(!straight.isEmpty)
+            #expect(resumed == straight, "\(frame), stopped after \(stop) batches")
+        }
+    }
+
+    @Test func rowNumbersResumeFromTheirSavedState() throws {
+        for (seed, stop) in [(4, 5), (5, 20)] as [(UInt64, Int)] {
+            let (straight, resumed) = try Self.straightAndResumed({
+                RowNumberOperator(partition: [.column(0)], order: [(.column(1), true, false)], windowEnd: nil, limit: 3, updating: true)
+            }, stop: stop, seed: seed)
+            #expect(!straight.isEmpty)
+            #expect(resumed == straight, "stopped after \(stop) batches")
+        }
+    }
+}
+
+/// A small seeded generator (SplitMix64), so that each case is the same every run.
+struct Seeded: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(_ seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
