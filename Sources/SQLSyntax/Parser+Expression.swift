@@ -372,13 +372,21 @@ extension Parser {
             repeat { call.arguments.append(try functionArgument()) } while accept(symbol: ",")
         }
         try expect(symbol: ")", "after the arguments of \(name)")
-        if accept("OVER") { call.over = try overClause() }
+        if accept("OVER") {
+            if current.isSymbol("(") {
+                call.over = try overClause()
+            } else {
+                var named = OverClause()
+                named.named = try identifier("a window: (PARTITION BY … ORDER BY …) or the name of one in WINDOW")
+                call.over = named
+            }
+        }
         call.range = name.range.union(previousRange)
         return call
     }
 
     /// `(PARTITION BY a, b ORDER BY c DESC)` after OVER.
-    private mutating func overClause() throws(SQLError) -> OverClause {
+    mutating func overClause() throws(SQLError) -> OverClause {
         try expect(symbol: "(", "after OVER")
         var clause = OverClause()
         if accept("PARTITION") {

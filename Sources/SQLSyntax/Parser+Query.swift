@@ -93,6 +93,13 @@ extension Parser {
             repeat { select.groupBy.append(try expression()) } while accept(symbol: ",")
         }
         if accept("HAVING") { select.having = try expression() }
+        if accept("WINDOW") {
+            repeat {
+                let name = try identifier("a window name")
+                try expect("AS", "after the window's name")
+                select.windows.append(NamedWindow(name: name, window: try overClause()))
+            } while accept(symbol: ",")
+        }
         select.range = start.union(previousRange)
         return select
     }

@@ -48,6 +48,8 @@ public struct Select: Sendable, Equatable {
     public var filter: Expression?
     public var groupBy: [Expression]
     public var having: Expression?
+    /// `WINDOW w AS (PARTITION BY … ORDER BY …)`: windows the select list names (`OVER w`).
+    public var windows: [NamedWindow] = []
     public var range: SourceRange
 
     public init(distinct: Bool = false, items: [SelectItem], from: TableReference? = nil, filter: Expression? = nil,
@@ -59,6 +61,17 @@ public struct Select: Sendable, Equatable {
         self.groupBy = groupBy
         self.having = having
         self.range = range
+    }
+}
+
+/// `name AS (window)` in a WINDOW clause.
+public struct NamedWindow: Sendable, Equatable {
+    public var name: Identifier
+    public var window: OverClause
+
+    public init(name: Identifier, window: OverClause) {
+        self.name = name
+        self.window = window
     }
 }
 
@@ -125,6 +138,8 @@ public struct OverClause: Sendable, Equatable {
     public var orderBy: [OrderItem]
     /// `ROWS|RANGE BETWEEN … PRECEDING AND CURRENT ROW` (nil: not written).
     public var frame: WindowFrame?
+    /// `OVER w`: the window the SELECT's WINDOW clause names (the other fields empty).
+    public var named: Identifier?
 
     public init(partitionBy: [Expression] = [], orderBy: [OrderItem] = [], frame: WindowFrame? = nil) {
         self.partitionBy = partitionBy

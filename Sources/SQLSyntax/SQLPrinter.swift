@@ -130,16 +130,20 @@ enum SQLPrinter {
             return (argument.name.map { name($0.name) + " => " } ?? "") + value
         }
         var text = call.star ? "\(callee)(*)" : "\(callee)(\(call.distinct ? "DISTINCT " : "")\(arguments.joined(separator: ", ")))"
-        if let over = call.over {
-            var parts: [String] = []
-            if !over.partitionBy.isEmpty { parts.append("PARTITION BY " + over.partitionBy.map { expression($0) }.joined(separator: ", ")) }
-            if !over.orderBy.isEmpty { parts.append("ORDER BY " + over.orderBy.map(orderItem).joined(separator: ", ")) }
-            if let frame = over.frame {
-                parts.append("\(frame.unit.rawValue) BETWEEN \(frame.preceding.map(expression) ?? "UNBOUNDED") PRECEDING AND CURRENT ROW")
-            }
-            text += " OVER (" + parts.joined(separator: " ") + ")"
-        }
+        if let over = call.over { text += " OVER " + self.over(over) }
         return text
+    }
+
+    /// A window: `(PARTITION BY … ORDER BY … frame)`, or the name of one.
+    static func over(_ over: OverClause) -> String {
+        if let named = over.named { return name(named.name) }
+        var parts: [String] = []
+        if !over.partitionBy.isEmpty { parts.append("PARTITION BY " + over.partitionBy.map { expression($0) }.joined(separator: ", ")) }
+        if !over.orderBy.isEmpty { parts.append("ORDER BY " + over.orderBy.map(orderItem).joined(separator: ", ")) }
+        if let frame = over.frame {
+            parts.append("\(frame.unit.rawValue) BETWEEN \(frame.preceding.map(expression) ?? "UNBOUNDED") PRECEDING AND CURRENT ROW")
+        }
+        return "(" + parts.joined(separator: " ") + ")"
     }
 
     static func orderItem(_ item: OrderItem) -> String {
@@ -182,6 +186,9 @@ enum SQLPrinter {
         if let filter = select.filter { text += " WHERE " + expression(filter) }
         if !select.groupBy.isEmpty { text += " GROUP BY " + select.groupBy.map(expression).joined(separator: ", ") }
         if let having = select.having { text += " HAVING " + expression(having) }
+        if !select.windows.isEmpty {
+            text += " WINDOW " + select.windows.map { name($0.name.name) + " AS " + over($0.window) }.joined(separator: ", ")
+        }
         return text
     }
 

@@ -97,6 +97,11 @@ import Testing
         #expect(framed.description == "SELECT SUM(v) OVER (PARTITION BY k ORDER BY rt RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) FROM t")
         #expect(rows.description == "SELECT COUNT(*) OVER (ORDER BY rt ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t")
         #expect(throws: SQLError.self) { try Parser.parseStatement("SELECT SUM(v) OVER (ORDER BY rt ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t") }
+        guard case let .query(windowed) = try Parser.parseStatement("SELECT SUM(v) OVER w, MAX(v) OVER w FROM t WINDOW w AS (PARTITION BY k ORDER BY rt)") else {
+            Issue.record("not a query")
+            return
+        }
+        #expect(windowed.description == "SELECT SUM(v) OVER w, MAX(v) OVER w FROM t WINDOW w AS (PARTITION BY k ORDER BY rt)")
     }
 
     @Test func precedenceFromOrToPostfix() throws {

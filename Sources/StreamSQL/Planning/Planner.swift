@@ -220,6 +220,26 @@ struct Planner {
         }
     }
 
+    /// The select list with each `OVER w` replaced by the window the WINDOW clause names w.
+    static func namingWindows(_ select: Select) throws(SQLError) -> [SelectItem] {
+        var failure: SQLError?
+        let items = select.items.map { item -> SelectItem in
+            guard case let .expression(value, alias) = item else { return item }
+            let rewritten = ExpressionWalker.rewrite(value) { node in
+                guard case var .function(call) = node.kind, let name = call.over?.named else { return nil }
+                guard let window = select.windows.first(where: { $0.name.name.lowercased() == name.name.lowercased() }) else {
+                    failure = failure ?? SQLError(.plan, "no window \(name.name) in the WINDOW clause", at: name.range)
+                    return nil
+                }
+                call.over = window.window
+                return SQLSyntax.Expression(.function(call), range: node.range)
+            }
+            return .expression(rewritten, alias: alias)
+        }
+        if let failure { throw failure }
+        return items
+    }
+
     /// Where a select item is written, for an error about the select list.
     static func range(of item: SelectItem?) -> SourceRange? {
         switch item {
@@ -230,6 +250,8 @@ struct Planner {
     }
 
     func select(_ select: Select) throws(SQLError) -> PlanNode {
+        var select = select
+        select.items = try Self.namingWindows(select)
         var from = select.from
         // `x IN (SELECT …)` and `EXISTS (SELECT …)` conditions of the WHERE become semi joins after the FROM.
         var (filter, memberships) = select.filter.map(Self.splitMemberships) ?? (nil, [])
