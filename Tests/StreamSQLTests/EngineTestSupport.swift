@@ -1,6 +1,7 @@
 import Foundation
 import SQLSyntax
 import StreamSQL
+import Testing
 
 /// Collects what statements return, for assertions.
 final class Collector: ResultWriter, @unchecked Sendable {
@@ -25,6 +26,24 @@ final class Collector: ResultWriter, @unchecked Sendable {
 
     func end(statistics: [String: Int64]) { self.statistics = statistics }
     func message(_ text: String) { messages.append(text) }
+
+    /// The table a changelog ends as, sorted: each -D (or -U) takes back the row it names;
+    /// a take-back of a row not there is recorded as an issue.
+    var finalTable: [String] {
+        var table: [String] = []
+        for (line, kind) in zip(lines, kinds) {
+            guard kind == .delete || kind == .updateBefore else {
+                table.append(line)
+                continue
+            }
+            guard let index = table.firstIndex(of: line) else {
+                Issue.record("\(kind.rawValue) \(line) takes back a row that is not there")
+                continue
+            }
+            table.remove(at: index)
+        }
+        return table.sorted()
+    }
 
     /// Rows as text, one per row, cells joined by `|` (NULL spelled out), in order.
     var lines: [String] {

@@ -169,14 +169,7 @@ import Testing
             #expect(error.message.hasPrefix("TUMBLE needs a time attribute, and rt is not one here: a regular join's rows come in no order of time"))
         }
         // Outer joins: an unmatched row padded with NULLs, taken back (-D) when its match comes.
-        func final(_ query: String) throws -> [String] {
-            let result = try run(query, engine: engine)
-            var table: [String] = []
-            for (line, kind) in zip(result.lines, result.kinds) {
-                if kind == .delete { table.remove(at: try #require(table.firstIndex(of: line))) } else { table.append(line) }
-            }
-            return table.sorted()
-        }
+        func final(_ query: String) throws -> [String] { try run(query, engine: engine).finalTable }
         #expect(try final("SELECT o.id, p.name FROM orders o LEFT JOIN provinces p ON o.province = p.id")
             == ["1|beijing", "2|shanghai", "3|beijing", "4|NULL", "5|NULL"])
         #expect(try final("SELECT p.name, o.id FROM orders o RIGHT JOIN provinces p ON o.province = p.id")
@@ -264,6 +257,14 @@ import Testing
         let unmatched = orders.filter { order in !shipments.contains { $0.row == order.row && (0...10_000).contains($0.millis - order.millis) } }
         #expect(left.lines.filter { $0.hasSuffix("|NULL") }.count == unmatched.count)
         #expect(left.lines.count == expected(0...10_000).count + unmatched.count)
+        // FULL: the shipments without an order within their bounds come out padded too.
+        let full = try run("SELECT o.id, s.order_id FROM orders o FULL JOIN shipments s ON o.id = s.order_id AND s.st BETWEEN o.rt AND o.rt + INTERVAL '10' SECOND",
+                           engine: engine)
+        let lonelyShipments = shipments.filter { shipment in !orders.contains { $0.row == shipment.row && (0...10_000).contains(shipment.millis - $0.millis) } }
+        #expect(!full.changelog)
+        #expect(full.lines.filter { $0.hasSuffix("|NULL") }.count == unmatched.count)
+        #expect(full.lines.filter { $0.hasPrefix("NULL|") }.count == lonelyShipments.count)
+        #expect(full.lines.count == expected(0...10_000).count + unmatched.count + lonelyShipments.count)
     }
 
     /// `x IN (SELECT …)` in a WHERE: each row with a match once (a semi join), keyed when x is a column.
@@ -280,14 +281,7 @@ import Testing
         #expect(plan.contains("SemiJoin(province IN (SELECT"), "\(plan)")
         // NOT IN with SQL's NULLs: a NULL among the values makes every answer unknown; a NULL x is
         // kept only when there are no values at all. Its result is a changelog, folded here.
-        func folded(_ query: String) throws -> [String] {
-            let result = try run(query, engine: engine)
-            var table: [String] = []
-            for (line, kind) in zip(result.lines, result.kinds) {
-                if kind == .delete { table.remove(at: try #require(table.firstIndex(of: line))) } else { table.append(line) }
-            }
-            return table.sorted()
-        }
+        func folded(_ query: String) throws -> [String] { try run(query, engine: engine).finalTable }
         #expect(try folded("SELECT id FROM orders WHERE province NOT IN (SELECT id FROM big)") == [])
         #expect(try folded("SELECT id FROM orders WHERE province NOT IN (SELECT id FROM big WHERE id IS NOT NULL)") == ["2"])
         #expect(try folded("SELECT id FROM orders WHERE province NOT IN (SELECT id FROM big WHERE id > 100)") == ["1", "2", "3", "4", "5"])
@@ -306,11 +300,7 @@ import Testing
         #expect(try run("SELECT id FROM orders WHERE EXISTS (SELECT 1 FROM big)", engine: engine).lines.count == 5)
         // NOT EXISTS: each order without a match, taken back (-D) if one comes later.
         let unmatched = try run("SELECT id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.id = o.province)", engine: engine)
-        var table: [String] = []
-        for (line, kind) in zip(unmatched.lines, unmatched.kinds) {
-            if kind == .delete { table.remove(at: try #require(table.firstIndex(of: line))) } else { table.append(line) }
-        }
-        #expect(table.sorted() == ["2", "5"])
+        #expect(unmatched.finalTable == ["2", "5"])
         #expect(unmatched.changelog)
     }
 

@@ -297,7 +297,8 @@ struct RecordFormat {
             if close < scanner.end, bytes[close] == 0x22 {
                 let text = UnsafeBufferPointer(rebasing: bytes[(scanner.index + 1)..<close])
                 scanner.index = close + 1
-                return (CivilTime.parseSecondsTimestamp(text) ?? CivilTime.parseTimestamp(text)).map(Value.timestamp) ?? .null
+                // The fixed form was tried above: any other goes to the general parser.
+                return CivilTime.parseTimestamp(text).map(Value.timestamp) ?? .null
             }
         }
         guard let text = try Self.jsonValue(&scanner, as: columnTypes[position]) else { throw notA(position) }
@@ -413,13 +414,11 @@ private struct FieldPlan {
             (self.reading, target) = (.skipped, column)
         } else if let time = scan.parsedTimes[column] {
             (self.reading, target) = (.eventTime, time)
+        } else if let range = ValueParser.integerRange(type) {
+            (reading, target, minimum, maximum) = (.integer, column, range.lowerBound, range.upperBound)
         } else {
             target = column
             switch type {
-            case .tinyint: (reading, minimum, maximum) = (.integer, -128, 127)
-            case .smallint: (reading, minimum, maximum) = (.integer, -32768, 32767)
-            case .int: (reading, minimum, maximum) = (.integer, Int64(Int32.min), Int64(Int32.max))
-            case .bigint: reading = .integer
             case .double, .float: reading = .double
             default: reading = .other
             }

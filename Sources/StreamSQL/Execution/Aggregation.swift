@@ -180,8 +180,6 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     /// GROUP BY): read straight from the row, without evaluating expressions per row.
     private let keyColumns: [Int]?
     private let argumentColumns: [Int?]?
-    /// Both, when both are plain.
-    private let plainColumns: (keys: [Int], arguments: [Int?])?
 
     init(spec: WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool, ltz: Bool) {
         self.spec = spec
@@ -196,7 +194,6 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         self.keyColumns = keyColumns.count == keys.count ? keyColumns : nil
         let argumentsArePlain = aggregates.allSatisfy { $0.argument.map { column($0) != nil } ?? true }
         argumentColumns = argumentsArePlain ? aggregates.map { $0.argument.flatMap(column) } : nil
-        if let keyColumns = self.keyColumns, let argumentColumns { plainColumns = (keyColumns, argumentColumns) } else { plainColumns = nil }
     }
 
     /// A window not fired yet: its start and its groups.
@@ -264,6 +261,13 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             throw SQLError(.unsupported, "a window aggregates insertions only, and its input updates rows (an upsert-kafka table or a GROUP BY without a window)")
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000) * 1000
+        try add(rows, now: now)
+        if !eventTime { try fire(upTo: now) }
+        report()
+    }
+
+    /// Adds each row to its windows (or session), or counts it late.
+    private func add(_ rows: [Row], now: Int64) throws(SQLError) {
         let currentWatermark = currentWatermark
         // Scratch arrays overwritten row after row: a key is copied only when a new group stores it.
         var key = Row(repeating: .null, count: keys.count)
@@ -275,7 +279,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         defer { if let open { windows[open.end] = open.window } }
         // Keys and arguments of plain columns are read from the row where they are needed;
         // sessions and computed ones go through the scratch arrays.
-        let scratch = plainColumns == nil || { if case .session = spec.kind { true } else { false } }()
+        let scratch = keyColumns == nil || argumentColumns == nil || { if case .session = spec.kind { true } else { false } }()
         for row in rows {
             if scratch {
                 if let keyColumns {
@@ -321,12 +325,6 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             }
             if !assigned { noteLate(time) }
         }
-        if let window = open {
-            windows[window.end] = window.window
-            open = nil
-        }
-        if !eventTime { try fire(upTo: now) }
-        report()
     }
 
     private func noteLate(_ time: Int64) {
@@ -383,7 +381,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             if let open { windows[open.end] = open.window }
             open = (end, windows.removeValue(forKey: end) ?? OpenWindow(start: start, fresh: fresh()))
         }
-        if let (keyColumns, argumentColumns) = plainColumns {
+        if let keyColumns, let argumentColumns {
             let group = open!.window.groups.group(ofColumns: keyColumns, in: row)
             open!.window.groups.add(row, columns: argumentColumns, to: group, aggregates)
         } else {

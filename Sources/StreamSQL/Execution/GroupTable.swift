@@ -5,9 +5,8 @@
 /// over the row's values, and every group holds an array of its own. Here a key is hashed
 /// with a few multiplications over the values' bits (seeded per process, as Swift's own
 /// hashing is, so that data built to collide does not), slots are probed linearly, and the
-/// hash of each group is kept so that growing the table never hashes a key again. On the
-/// seeds' payment job the window aggregate's share of the profile went from 26% to about
-/// 15% with this table and the open window held in a local value (BENCHMARKS.md).
+/// hash of each group is kept so that growing the table never hashes a key again
+/// (BENCHMARKS.md has what it did for the seeds' payment job).
 ///
 /// A value type, so that an operator working on one table in a loop holds it in a local
 /// variable: a class's properties would be checked for exclusive access on every row.
@@ -40,22 +39,8 @@ struct GroupTable {
     @inline(__always)
     mutating func group(of key: Row, restoring: [Accumulator]? = nil) -> Int {
         let hash = Self.hash(key, seed: Self.seed)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry == 0 { break }
-            let group = entry - 1
-            if hashes[group] == hash, keys[group] == key { return group }
-            slot = (slot + 1) & mask
-        }
-        let group = keys.count
-        keys.append(key)
-        hashes.append(hash)
-        accumulators.append(contentsOf: restoring ?? fresh)
-        slots[slot] = Int32(group + 1)
-        if keys.count * 2 > slots.count { grow() }
-        return group
+        let (found, slot) = probe(hash) { $0 == key }
+        return found ?? insert(key, hash: hash, at: slot, accumulators: restoring ?? fresh)
     }
 
     /// The group of the key made of `columns` of `row` (the usual GROUP BY of plain columns):
@@ -65,28 +50,37 @@ struct GroupTable {
         var hash = Self.seed
         for column in columns { hash = Self.mix(hash, row[column]) }
         hash = Self.finish(hash)
+        let (found, slot) = probe(hash) { key in
+            for (position, column) in columns.enumerated() where key[position] != row[column] { return false }
+            return true
+        }
+        return found ?? insert(columns.map { row[$0] }, hash: hash, at: slot, accumulators: fresh)
+    }
+
+    /// Follows `hash`'s slots to the group whose key `matches` accepts, or to the empty slot
+    /// where a new one goes.
+    @inline(__always)
+    private func probe(_ hash: UInt64, _ matches: (Row) -> Bool) -> (group: Int?, slot: Int) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = Int(slots[slot])
-            if entry == 0 { break }
+            if entry == 0 { return (nil, slot) }
             let group = entry - 1
-            if hashes[group] == hash, Self.same(keys[group], columns, row) { return group }
+            if hashes[group] == hash, matches(keys[group]) { return (group, slot) }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// A new group in the empty slot `probe` ended at.
+    private mutating func insert(_ key: Row, hash: UInt64, at slot: Int, accumulators initial: [Accumulator]) -> Int {
         let group = keys.count
-        keys.append(columns.map { row[$0] })
+        keys.append(key)
         hashes.append(hash)
-        accumulators.append(contentsOf: fresh)
+        accumulators.append(contentsOf: initial)
         slots[slot] = Int32(group + 1)
         if keys.count * 2 > slots.count { grow() }
         return group
-    }
-
-    @inline(__always)
-    private static func same(_ key: Row, _ columns: [Int], _ row: Row) -> Bool {
-        for (position, column) in columns.enumerated() where key[position] != row[column] { return false }
-        return true
     }
 
     /// Group `group`'s accumulators, as a copy (for results and checkpoints).
@@ -127,7 +121,7 @@ struct GroupTable {
 
     /// A key's hash: each value's bits mixed in with a multiply and a rotate, the whole
     /// finished so that every bit of the values reaches the low bits the slots are taken from.
-    static func hash(_ key: Row, seed: UInt64) -> UInt64 {
+    private static func hash(_ key: Row, seed: UInt64) -> UInt64 {
         var hash = seed
         for value in key { hash = mix(hash, value) }
         return finish(hash)

@@ -20,7 +20,7 @@ import SQLSyntax
 /// match: at once when the right side has one already, else when the first arrives (then it
 /// is no longer kept); its output holds insertions only. An anti join (NOT EXISTS) emits a
 /// left row with no match at once, and takes it back (-D) when its first match arrives.
-final class JoinOperator: Operator {
+final class JoinOperator: MultiInputOperator {
     private struct Kept {
         var row: Row
         /// The other side's rows it has been paired with.
@@ -52,7 +52,6 @@ final class JoinOperator: Operator {
     /// expires, in the order the rows arrived.
     private var expiries: [[(at: Int64, key: Row)]] = [[], []]
     private var expired = [0, 0]
-    private var ends = InputEnds(inputs: 2)
     private var watermark = Int64.min
 
     init(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry? = nil,
@@ -63,14 +62,13 @@ final class JoinOperator: Operator {
         self.outer = [outer.left, outer.right]
         self.expiry = expiry
         self.widths = [widths.left, widths.right]
+        super.init(inputs: 2)
     }
-
-    /// The operator side 0 (left) or 1 (right) feeds.
-    func input(_ side: Int) -> Operator { JoinInput(join: self, side: side) }
 
     override var statistics: [String: Int64] { ["rows kept by joins": Int64(kept.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } })] }
 
-    fileprivate func process(_ rows: [Row], kinds: [RowKind]?, from side: Int) throws(SQLError) {
+    /// Rows of side 0 (left) or 1 (right).
+    override func process(_ rows: [Row], kinds: [RowKind]?, from side: Int) throws(SQLError) {
         if let kinds, kinds.contains(where: { $0 != .insert }) {
             throw SQLError(.unsupported, "a join reads insertions only, and one of its inputs updates rows")
         }
@@ -133,33 +131,37 @@ final class JoinOperator: Operator {
             return
         }
         if side == 0 {
-            for match in kept[1][key]?.rows ?? [] {
-                if let predicate, try !predicate.evaluate(row + match.row).isTrue { continue }
-                if filtering.emitsMatched {
-                    result.append(row)
-                    kinds.append(.insert)
-                }
-                return
-            }
-            kept[0][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
-            if !filtering.emitsMatched {
+            let matched = try hasMatch(row, key: key)
+            if !matched { kept[0][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0)) }
+            if matched == filtering.emitsMatched {
                 result.append(row)
                 kinds.append(.insert)
             }
             return
         }
         kept[1][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
-        guard let waiting = kept[0][key]?.rows else { return }
-        var still: [Kept] = []
-        for left in waiting {
-            if let predicate, try !predicate.evaluate(left.row + row).isTrue {
-                still.append(left)
-            } else {
-                result.append(left.row)
-                kinds.append(filtering.emitsMatched ? .insert : .delete)
-            }
+        for left in try takeMatches(of: row, key: key) {
+            result.append(left)
+            kinds.append(filtering.emitsMatched ? .insert : .delete)
+        }
+    }
+
+    /// Whether a left row has a match among the kept right rows (the condition true, or none).
+    private func hasMatch(_ row: Row, key: Row) throws(SQLError) -> Bool {
+        guard let candidates = kept[1][key] else { return false }
+        for match in candidates.rows[candidates.head...] where try predicate?.evaluate(row + match.row).isTrue ?? true { return true }
+        return false
+    }
+
+    /// The kept left rows a right row matches, taken out of the state.
+    private func takeMatches(of row: Row, key: Row) throws(SQLError) -> [Row] {
+        guard let waiting = kept[0][key] else { return [] }
+        var matched: [Row] = [], still: [Kept] = []
+        for left in waiting.rows[waiting.head...] {
+            if try predicate?.evaluate(left.row + row).isTrue ?? true { matched.append(left.row) } else { still.append(left) }
         }
         kept[0][key] = still.isEmpty ? nil : KeptRows(rows: still)
+        return matched
     }
 
     /// A row of `x NOT IN (SELECT y …)`. A left row is emitted (and kept, to take back) while
@@ -177,7 +179,7 @@ final class JoinOperator: Operator {
                 guard rightRows == 0 else { return }
                 nullOperandRows.append(row)
             } else {
-                for match in kept[1][key]?.rows ?? [] where try predicate?.evaluate(row + match.row).isTrue ?? true { return }
+                guard try !hasMatch(row, key: key) else { return }
                 kept[0][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
             }
             result.append(row)
@@ -196,12 +198,7 @@ final class JoinOperator: Operator {
             return
         }
         kept[1][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
-        guard let waiting = kept[0][key]?.rows else { return }
-        var still: [Kept] = []
-        for left in waiting {
-            if try predicate?.evaluate(left.row + row).isTrue ?? true { takeBack([left.row]) } else { still.append(left) }
-        }
-        kept[0][key] = still.isEmpty ? nil : KeptRows(rows: still)
+        takeBack(try takeMatches(of: row, key: key))
     }
 
     /// Drops the rows that expire by `time`, emitting an outer side's unmatched ones.
@@ -236,8 +233,7 @@ final class JoinOperator: Operator {
         return side == 0 ? row + nulls : nulls + row
     }
 
-    fileprivate func watermark(_ time: Int64, from side: Int) throws(SQLError) {
-        guard let combined = ends.watermark(time, from: side) else { return }
+    override func combinedWatermark(_ combined: Int64) throws(SQLError) {
         watermark = combined
         guard let expiry else {
             try output?.watermark(combined)
@@ -247,25 +243,4 @@ final class JoinOperator: Operator {
         let delay = expiry.outputDelay
         try output?.watermark(combined == .max ? .max : combined > Int64.min + delay ? combined - delay : .min)
     }
-
-    fileprivate func end(closing: Bool) throws(SQLError) {
-        guard let close = ends.end(closing: closing) else { return }
-        if close { try output?.close() } else { try output?.finish() }
-    }
-}
-
-private final class JoinInput: Operator {
-    unowned let join: JoinOperator
-    let side: Int
-
-    init(join: JoinOperator, side: Int) {
-        self.join = join
-        self.side = side
-    }
-
-    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) { try join.process(rows, kinds: kinds, from: side) }
-    override func watermark(_ time: Int64) throws(SQLError) { try join.watermark(time, from: side) }
-    override func finish() throws(SQLError) { try join.end(closing: false) }
-    override func close() throws(SQLError) { try join.end(closing: true) }
-    override func prepareCheckpoint() throws(SQLError) { try join.prepareCheckpoint() }
 }

@@ -113,41 +113,57 @@ struct InputEnds {
     }
 }
 
-/// Several inputs into one output; the watermark is the smallest of the inputs', and the
-/// output ends when every input has.
-final class UnionOperator: Operator {
+/// An operator of several inputs (a union, a join). Each input feeds it through a port that
+/// says which input it is; the output's watermark is the smallest of the inputs' (`InputEnds`),
+/// and the output ends when every input has.
+class MultiInputOperator: Operator {
     private var ends: InputEnds
 
     init(inputs: Int) {
         ends = InputEnds(inputs: inputs)
     }
 
-    /// The operator an input feeds.
-    func input(_ position: Int) -> Operator { UnionInput(union: self, position: position) }
+    /// The operator input `position` feeds.
+    final func input(_ position: Int) -> Operator { InputPort(target: self, position: position) }
 
-    fileprivate func watermark(_ time: Int64, from position: Int) throws(SQLError) {
-        if let combined = ends.watermark(time, from: position) { try output?.watermark(combined) }
+    /// Rows of one input; passed on as they are unless the operator says otherwise.
+    func process(_ rows: [Row], kinds: [RowKind]?, from input: Int) throws(SQLError) {
+        try output?.process(rows, kinds: kinds)
     }
 
-    fileprivate func end(closing: Bool) throws(SQLError) {
+    /// The inputs' combined watermark moved to `time`.
+    func combinedWatermark(_ time: Int64) throws(SQLError) {
+        try output?.watermark(time)
+    }
+
+    fileprivate final func watermark(_ time: Int64, from input: Int) throws(SQLError) {
+        if let combined = ends.watermark(time, from: input) { try combinedWatermark(combined) }
+    }
+
+    fileprivate final func end(closing: Bool) throws(SQLError) {
         guard let close = ends.end(closing: closing) else { return }
         if close { try output?.close() } else { try output?.finish() }
     }
 }
 
-private final class UnionInput: Operator {
-    unowned let union: UnionOperator
+/// Several inputs into one output.
+final class UnionOperator: MultiInputOperator {}
+
+/// One input of a `MultiInputOperator`: what arrives goes to it, with the input's position.
+private final class InputPort: Operator {
+    unowned let target: MultiInputOperator
     let position: Int
 
-    init(union: UnionOperator, position: Int) {
-        self.union = union
+    init(target: MultiInputOperator, position: Int) {
+        self.target = target
         self.position = position
     }
 
-    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) { try union.output?.process(rows, kinds: kinds) }
-    override func watermark(_ time: Int64) throws(SQLError) { try union.watermark(time, from: position) }
-    override func finish() throws(SQLError) { try union.end(closing: false) }
-    override func close() throws(SQLError) { try union.end(closing: true) }
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) { try target.process(rows, kinds: kinds, from: position) }
+    override func watermark(_ time: Int64) throws(SQLError) { try target.watermark(time, from: position) }
+    override func finish() throws(SQLError) { try target.end(closing: false) }
+    override func close() throws(SQLError) { try target.end(closing: true) }
+    override func prepareCheckpoint() throws(SQLError) { try target.prepareCheckpoint() }
 }
 
 /// The window table-valued functions: each row, once per window it falls into, with the
@@ -275,7 +291,13 @@ final class RowNumberOperator: Operator, StatefulOperator {
     let updating: Bool
     /// The numbers wanted: up to this one (nil: all).
     let limit: Int
-    private var partitions: [Row: [(key: [Value], row: Row)]] = [:]
+    /// A row and its ORDER BY values.
+    private struct Ranked: Codable {
+        var sortKey: [Value]
+        var row: Row
+    }
+
+    private var partitions: [Row: [Ranked]] = [:]
 
     init(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
          limit: Int? = nil, updating: Bool = false) {
@@ -295,7 +317,7 @@ final class RowNumberOperator: Operator, StatefulOperator {
             var sortKey: [Value] = []
             for entry in order { sortKey.append(try entry.expression.evaluate(row)) }
             guard updating else {
-                partitions[key, default: []].append((sortKey, row))
+                partitions[key, default: []].append(Ranked(sortKey: sortKey, row: row))
                 continue
             }
             var ranked = partitions.removeValue(forKey: key) ?? []
@@ -303,14 +325,14 @@ final class RowNumberOperator: Operator, StatefulOperator {
             var low = 0, high = ranked.count
             while low < high {
                 let middle = (low + high) / 2
-                if precedes(sortKey, ranked[middle].key) { high = middle } else { low = middle + 1 }
+                if precedes(sortKey, ranked[middle].sortKey) { high = middle } else { low = middle + 1 }
             }
             guard low < limit else {
                 // Past the top N: never shown, and never to be.
                 if !ranked.isEmpty { partitions[key] = ranked }
                 continue
             }
-            ranked.insert((sortKey, row), at: low)
+            ranked.insert(Ranked(sortKey: sortKey, row: row), at: low)
             changes.append(row + [.integer(Int64(low + 1))])
             changeKinds.append(.insert)
             for position in (low + 1)..<ranked.count {
@@ -331,19 +353,16 @@ final class RowNumberOperator: Operator, StatefulOperator {
 
     private struct SavedPartition: Codable {
         var key: Row
-        var sortKeys: [[Value]]
-        var rows: [Row]
+        var rows: [Ranked]
     }
 
     func saveState(_ encoder: JSONEncoder) throws -> Data {
-        try encoder.encode(partitions.map { SavedPartition(key: $0.key, sortKeys: $0.value.map(\.key), rows: $0.value.map(\.row)) })
+        try encoder.encode(partitions.map { SavedPartition(key: $0.key, rows: $0.value) })
     }
 
     func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
         partitions = [:]
-        for partition in try decoder.decode([SavedPartition].self, from: data) {
-            partitions[partition.key] = zip(partition.sortKeys, partition.rows).map { (key: $0.0, row: $0.1) }
-        }
+        for partition in try decoder.decode([SavedPartition].self, from: data) { partitions[partition.key] = partition.rows }
     }
 
     override func watermark(_ time: Int64) throws(SQLError) {
@@ -364,8 +383,8 @@ final class RowNumberOperator: Operator, StatefulOperator {
         for key in keys {
             guard let rows = partitions.removeValue(forKey: key) else { continue }
             let sorted = rows.enumerated().sorted { a, b in
-                if precedes(a.element.key, b.element.key) { return true }
-                if precedes(b.element.key, a.element.key) { return false }
+                if precedes(a.element.sortKey, b.element.sortKey) { return true }
+                if precedes(b.element.sortKey, a.element.sortKey) { return false }
                 return a.offset < b.offset // ties keep their arrival order
             }
             for (number, entry) in sorted.prefix(limit).enumerated() { result.append(entry.element.row + [.integer(Int64(number + 1))]) }

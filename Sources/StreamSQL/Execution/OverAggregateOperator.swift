@@ -14,17 +14,30 @@ final class OverAggregateOperator: Operator, StatefulOperator {
     let frame: OverFrame
     let aggregates: [AggregateCall]
 
-    /// Rows waiting for the watermark: time, arrival number (ties keep their order), row.
-    private var pending: [(time: Int64, order: Int, row: Row)] = []
+    /// A row waiting for the watermark: its time, arrival number (ties keep their order) and partition.
+    private struct Waiting: Codable {
+        var time: Int64
+        var order: Int
+        var key: Row
+        var row: Row
+    }
+
+    /// A row of a bounded frame: its time and the aggregates' arguments.
+    private struct FrameRow: Codable {
+        var time: Int64
+        var arguments: [Value]
+    }
+
+    private var pending: [Waiting] = []
     private var arrivals = 0
     private var watermark = Int64.min
     /// Per partition, the time of the last rows sent through.
     private var released: [Row: Int64] = [:]
     private var lateRows: Int64 = 0
     /// Per partition: the running accumulators (unbounded frames), or the rows still in the
-    /// frame as (time, arguments) (bounded ones).
+    /// frame (bounded ones).
     private var running: [Row: [Accumulator]] = [:]
-    private var history: [Row: [(time: Int64, arguments: [Value])]] = [:]
+    private var history: [Row: [FrameRow]] = [:]
 
     init(partition: [CompiledExpression], timeColumn: Int, eventTime: Bool, frame: OverFrame, aggregates: [AggregateCall]) {
         self.partition = partition
@@ -37,16 +50,14 @@ final class OverAggregateOperator: Operator, StatefulOperator {
     override var statistics: [String: Int64] { ["late rows dropped": lateRows] }
 
     private struct SavedState: Codable {
-        struct Pending: Codable { var time: Int64; var order: Int; var row: Row }
         struct Partition: Codable {
             var key: Row
             var released: Int64?
             var running: [Accumulator]?
-            var history: [Int64]?
-            var arguments: [[Value]]?
+            var history: [FrameRow]?
         }
 
-        var pending: [Pending]
+        var pending: [Waiting]
         var arrivals: Int
         var watermark: Int64
         var lateRows: Int64
@@ -56,27 +67,18 @@ final class OverAggregateOperator: Operator, StatefulOperator {
     func saveState(_ encoder: JSONEncoder) throws -> Data {
         let keys = Set(released.keys).union(running.keys).union(history.keys)
         return try encoder.encode(SavedState(
-            pending: pending.map { .init(time: $0.time, order: $0.order, row: $0.row) }, arrivals: arrivals, watermark: watermark,
-            lateRows: lateRows,
-            partitions: keys.map { key in
-                .init(key: key, released: released[key], running: running[key], history: history[key]?.map(\.time),
-                      arguments: history[key]?.map(\.arguments))
-            }))
+            pending: pending, arrivals: arrivals, watermark: watermark, lateRows: lateRows,
+            partitions: keys.map { .init(key: $0, released: released[$0], running: running[$0], history: history[$0]) }))
     }
 
     func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
         let saved = try decoder.decode(SavedState.self, from: data)
-        pending = saved.pending.map { ($0.time, $0.order, $0.row) }
-        arrivals = saved.arrivals
-        watermark = saved.watermark
-        lateRows = saved.lateRows
+        (pending, arrivals, watermark, lateRows) = (saved.pending, saved.arrivals, saved.watermark, saved.lateRows)
         (released, running, history) = ([:], [:], [:])
         for partition in saved.partitions {
             released[partition.key] = partition.released
             running[partition.key] = partition.running
-            if let times = partition.history, let arguments = partition.arguments {
-                history[partition.key] = Array(zip(times, arguments)).map { (time: $0.0, arguments: $0.1) }
-            }
+            history[partition.key] = partition.history
         }
     }
 
@@ -84,36 +86,39 @@ final class OverAggregateOperator: Operator, StatefulOperator {
         if let kinds, kinds.contains(where: { $0 != .insert }) {
             throw SQLError(.unsupported, "an OVER aggregate reads insertions only, and its input updates rows")
         }
-        guard eventTime else {
-            let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
-            try emit(rows.enumerated().map { (now, $0.offset, $0.element) })
-            return
-        }
+        var result: [Row] = []
         for row in rows {
-            guard let time = row[timeColumn].timestampMicros else { continue }
             let key = try partition.map { (expression) throws(SQLError) in try expression.evaluate(row) }
+            guard eventTime else {
+                // Processing time: each row goes through as it comes, on its own.
+                try results(for: [Waiting(time: 0, order: 0, key: key, row: row)], into: &result)
+                continue
+            }
+            guard let time = row[timeColumn].timestampMicros else { continue }
             if let last = released[key], time <= last {
                 lateRows += 1
                 continue
             }
-            pending.append((time, arrivals, row))
+            pending.append(Waiting(time: time, order: arrivals, key: key, row: row))
             arrivals += 1
         }
+        if !result.isEmpty { try output?.process(result, kinds: nil) }
     }
 
     override func watermark(_ time: Int64) throws(SQLError) {
         if eventTime, time > watermark {
             watermark = time
-            let due = pending.filter { $0.time <= time }
-            pending.removeAll { $0.time <= time }
-            try emit(due.sorted { ($0.time, $0.order) < ($1.time, $1.order) })
+            let split = pending.partition { $0.time <= time }
+            let due = pending[split...].sorted { ($0.time, $0.order) < ($1.time, $1.order) }
+            pending.removeSubrange(split...)
+            try release(due)
         }
         try output?.watermark(time)
     }
 
     /// Rows in order of time. With a RANGE frame the rows of one partition and one time
     /// (peers) go through together: each sees all of them.
-    private func emit(_ rows: [(time: Int64, order: Int, row: Row)]) throws(SQLError) {
+    private func release(_ rows: [Waiting]) throws(SQLError) {
         guard !rows.isEmpty else { return }
         var result: [Row] = []
         result.reserveCapacity(rows.count)
@@ -123,19 +128,17 @@ final class OverAggregateOperator: Operator, StatefulOperator {
             var end = index + 1
             while end < rows.count, rows[end].time == rows[index].time { end += 1 }
             var keys: [Row] = []
-            var groups: [Row: [(time: Int64, order: Int, row: Row)]] = [:]
+            var groups: [Row: [Waiting]] = [:]
             for entry in rows[index..<end] {
-                let key = try partition.map { (expression) throws(SQLError) in try expression.evaluate(entry.row) }
-                if groups[key] == nil { keys.append(key) }
-                groups[key, default: []].append(entry)
+                if groups[entry.key] == nil { keys.append(entry.key) }
+                groups[entry.key, default: []].append(entry)
             }
             for key in keys {
-                if eventTime { released[key] = rows[index].time }
-                // Processing times are each row's own: rows of one batch are not peers.
-                if frame.includesPeers, eventTime {
-                    try results(for: groups[key]!, key: key, into: &result)
+                released[key] = rows[index].time
+                if frame.includesPeers {
+                    try results(for: groups[key]!, into: &result)
                 } else {
-                    for entry in groups[key]! { try results(for: [entry], key: key, into: &result) }
+                    for entry in groups[key]! { try results(for: [entry], into: &result) }
                 }
             }
             index = end
@@ -143,7 +146,9 @@ final class OverAggregateOperator: Operator, StatefulOperator {
         try output?.process(result, kinds: nil)
     }
 
-    private func results(for peers: [(time: Int64, order: Int, row: Row)], key: Row, into result: inout [Row]) throws(SQLError) {
+    /// Rows of one partition and time (one row, unless they are RANGE peers), each with its frame's aggregates.
+    private func results(for peers: [Waiting], into result: inout [Row]) throws(SQLError) {
+        let key = peers[0].key
         func arguments(_ row: Row) throws(SQLError) -> [Value] { try Accumulator.arguments(aggregates, of: row) }
         switch frame {
         case .unboundedRows, .unboundedRange:
@@ -162,14 +167,14 @@ final class OverAggregateOperator: Operator, StatefulOperator {
         case let .rows(count):
             var kept = history[key] ?? []
             for peer in peers {
-                kept.append((peer.time, try arguments(peer.row)))
+                kept.append(FrameRow(time: peer.time, arguments: try arguments(peer.row)))
                 if kept.count > count + 1 { kept.removeFirst(kept.count - count - 1) }
                 result.append(peer.row + frameResults(kept))
             }
             history[key] = kept
         case let .range(span):
             var kept = history[key] ?? []
-            for peer in peers { kept.append((peer.time, try arguments(peer.row))) }
+            for peer in peers { kept.append(FrameRow(time: peer.time, arguments: try arguments(peer.row))) }
             let time = peers[0].time
             kept.removeAll { $0.time < time - span }
             let values = frameResults(kept)
@@ -179,7 +184,7 @@ final class OverAggregateOperator: Operator, StatefulOperator {
     }
 
     /// The aggregates over the rows of a bounded frame, computed afresh.
-    private func frameResults(_ rows: [(time: Int64, arguments: [Value])]) -> [Value] {
+    private func frameResults(_ rows: [FrameRow]) -> [Value] {
         var accumulators = aggregates.map { Accumulator($0) }
         for row in rows { Accumulator.add(row.arguments, to: &accumulators, aggregates) }
         return aggregates.indices.map { accumulators[$0].result(aggregates[$0]) }

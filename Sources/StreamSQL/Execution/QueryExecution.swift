@@ -47,11 +47,11 @@ final class QueryExecution: @unchecked Sendable {
             return step
         }
         /// An operator of several inputs: each input's operators feed the entry it gives for that input.
-        func gather(_ step: Operator, inputs entry: (Int) -> Operator) throws(SQLError) -> Operator {
+        func gather(_ step: MultiInputOperator) throws(SQLError) -> Operator {
             step.output = downstream
             operators.append(step)
             for (position, input) in node.inputs.enumerated() {
-                let inputEntry = entry(position)
+                let inputEntry = step.input(position)
                 operators.append(inputEntry)
                 try build(input, into: inputEntry, wanted: node.columnsRead(fromInput: position, wanted: wanted))
             }
@@ -123,10 +123,10 @@ final class QueryExecution: @unchecked Sendable {
         case let .join(predicate, leftKeys, rightKeys, outer, expiry, filtering):
             let join = JoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer, expiry: expiry, filtering: filtering,
                                     widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count))
-            return try gather(join, inputs: join.input)
+            return try gather(join)
         case .union:
             let union = UnionOperator(inputs: node.inputs.count)
-            return try gather(union, inputs: union.input)
+            return try gather(union)
         }
 
     }

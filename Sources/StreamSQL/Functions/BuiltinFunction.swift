@@ -168,22 +168,14 @@ extension BuiltinFunction {
             if side != .leading { while let last = slice.last, set.contains(last) { slice.removeLast() } }
             return .string(String(slice))
         case let .regexpExtract(compiled):
-            guard case let .string(text) = arguments[0] else { return .null }
-            var regex = compiled
-            if regex == nil, case let .string(pattern) = arguments[1] { regex = try? NSRegularExpression(pattern: pattern) }
-            guard let regex else { return .null }
+            guard case let .string(text) = arguments[0], let regex = Self.regex(compiled, arguments[1]) else { return .null }
             let group = arguments.count > 2 ? Int(arguments[2].doubleValue ?? 1) : 1
             let range = NSRange(text.startIndex..., in: text)
             guard let match = regex.firstMatch(in: text, range: range), group <= match.numberOfRanges - 1 || group == 0,
                   let matched = Range(match.range(at: group), in: text) else { return .null }
             return .string(String(text[matched]))
         case let .regexpMatches(compiled, whole):
-            guard case let .string(text) = arguments[0] else { return .null }
-            var regex = compiled
-            if regex == nil, case let .string(pattern) = arguments[1] {
-                regex = try? NSRegularExpression(pattern: whole ? Self.similarPattern(pattern) : pattern, options: whole ? [.dotMatchesLineSeparators] : [])
-            }
-            guard let regex else { return .null }
+            guard case let .string(text) = arguments[0], let regex = Self.regex(compiled, arguments[1], similar: whole) else { return .null }
             return .boolean(regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil)
         case .element:
             switch (arguments[0], arguments[1]) {
@@ -195,10 +187,8 @@ extension BuiltinFunction {
                 return .null
             }
         case let .regexpReplace(compiled):
-            guard case let .string(text) = arguments[0], case let .string(replacement) = arguments[2] else { return .null }
-            var regex = compiled
-            if regex == nil, case let .string(pattern) = arguments[1] { regex = try? NSRegularExpression(pattern: pattern) }
-            guard let regex else { return .null }
+            guard case let .string(text) = arguments[0], case let .string(replacement) = arguments[2],
+                  let regex = Self.regex(compiled, arguments[1]) else { return .null }
             return .string(regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: replacement))
         case .splitIndex:
             guard case let .string(text) = arguments[0], case let .string(separator) = arguments[1], case let .integer(index) = arguments[2],
@@ -270,6 +260,15 @@ extension BuiltinFunction {
 }
 
 extension BuiltinFunction {
+    /// The regular expression compiled from a literal pattern, or else from the row's
+    /// `pattern` (a SIMILAR TO pattern when `similar`); nil when it is not one.
+    static func regex(_ compiled: NSRegularExpression?, _ pattern: Value, similar: Bool = false, escape: Character? = nil) -> NSRegularExpression? {
+        if let compiled { return compiled }
+        guard case let .string(text) = pattern else { return nil }
+        return similar ? try? NSRegularExpression(pattern: similarPattern(text, escape: escape), options: [.dotMatchesLineSeparators])
+            : try? NSRegularExpression(pattern: text)
+    }
+
     /// A SIMILAR TO pattern as an anchored regular expression: `%` any text, `_` one
     /// character, `| * + ? {m,n} ( ) [ ]` as in regular expressions, every other character
     /// itself (`.`, `^`, `$` and `\` too), and the ESCAPE character making the next one literal.

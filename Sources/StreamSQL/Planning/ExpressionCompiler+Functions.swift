@@ -116,26 +116,20 @@ extension ExpressionCompiler {
             try expect(1...1)
             let side: TrimSide = name == "LTRIM" ? .leading : name == "RTRIM" ? .trailing : .both
             return TypedExpression(.call(.trim(side, characters: false), values), .string, nullable: nullable)
-        case "REGEXP_EXTRACT":
-            try expect(2...3)
+        case "REGEXP_EXTRACT", "REGEXP", "REGEXP_REPLACE":
+            try expect(name == "REGEXP_EXTRACT" ? 2...3 : name == "REGEXP" ? 2...2 : 3...3)
+            // A literal pattern is compiled once, here (and its mistake reported here); another per row.
             var regex: NSRegularExpression?
             if case let .literal(.string(pattern))? = call.arguments[1].expression?.kind {
                 do { regex = try NSRegularExpression(pattern: pattern) } catch {
                     throw SQLError(.plan, "'\(pattern)' is not a regular expression", at: range)
                 }
             }
-            return TypedExpression(.call(.regexpExtract(regex), values), .string)
-        case "REGEXP", "REGEXP_REPLACE":
-            try expect(name == "REGEXP" ? 2...2 : 3...3)
-            var regex: NSRegularExpression?
-            if case let .literal(.string(pattern))? = call.arguments[1].expression?.kind {
-                do { regex = try NSRegularExpression(pattern: pattern) } catch {
-                    throw SQLError(.plan, "'\(pattern)' is not a regular expression", at: range)
-                }
+            switch name {
+            case "REGEXP": return TypedExpression(.call(.regexpMatches(regex, whole: false), values), .boolean, nullable: nullable)
+            case "REGEXP_REPLACE": return TypedExpression(.call(.regexpReplace(regex), values), .string, nullable: nullable)
+            default: return TypedExpression(.call(.regexpExtract(regex), values), .string)
             }
-            return name == "REGEXP"
-                ? TypedExpression(.call(.regexpMatches(regex, whole: false), values), .boolean, nullable: nullable)
-                : TypedExpression(.call(.regexpReplace(regex), values), .string, nullable: nullable)
         case "SPLIT_INDEX":
             try expect(3...3)
             return TypedExpression(.call(.splitIndex, values), .string)

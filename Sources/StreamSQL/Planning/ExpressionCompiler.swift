@@ -129,11 +129,8 @@ struct ExpressionCompiler {
                 // SIMILAR TO: the pattern as an anchored regular expression, compiled once when it is a literal.
                 var regex: NSRegularExpression?
                 if case let .literal(.string(text)) = pattern.kind {
-                    do {
-                        regex = try NSRegularExpression(pattern: BuiltinFunction.similarPattern(text, escape: escapeCharacter), options: [.dotMatchesLineSeparators])
-                    } catch {
-                        throw SQLError(.plan, "'\(text)' is not a SIMILAR TO pattern", at: pattern.range)
-                    }
+                    regex = BuiltinFunction.regex(nil, .string(text), similar: true, escape: escapeCharacter)
+                    if regex == nil { throw SQLError(.plan, "'\(text)' is not a SIMILAR TO pattern", at: pattern.range) }
                 } else if escapeCharacter != nil {
                     throw SQLError(.unsupported, "SIMILAR TO with ESCAPE needs its pattern as a literal", at: range)
                 }

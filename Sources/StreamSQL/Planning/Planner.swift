@@ -101,125 +101,6 @@ struct Planner {
 
     // MARK: SELECT
 
-    /// The WHERE without its `x IN (SELECT …)` and `[NOT] EXISTS (SELECT …)` conditions
-    /// (joined by AND at the top), and those.
-    static func splitMemberships(_ condition: SQLSyntax.Expression) -> (SQLSyntax.Expression?, [SQLSyntax.Expression]) {
-        switch condition.kind {
-        case .inSubquery, .exists:
-            return (nil, [condition])
-        case let .binary(.and, left, right):
-            let (leftRest, leftFound) = splitMemberships(left), (rightRest, rightFound) = splitMemberships(right)
-            switch (leftRest, rightRest) {
-            case let (a?, b?): return (SQLSyntax.Expression(.binary(.and, a, b), range: condition.range), leftFound + rightFound)
-            case let (a?, nil): return (a, leftFound + rightFound)
-            case let (nil, b?): return (b, leftFound + rightFound)
-            case (nil, nil): return (nil, leftFound + rightFound)
-            }
-        default:
-            return (condition, [])
-        }
-    }
-
-    /// `x IN (SELECT y …)`: the rows of `input` with a match among the subquery's, each once
-    /// (a semi join, keyed by x when it is a column); `x NOT IN (…)`: an anti join with SQL's NULLs.
-    func semiJoin(_ input: PlanNode, scope: Scope, _ membership: SQLSyntax.Expression) throws(SQLError) -> PlanNode {
-        if case let .exists(nested, negated) = membership.kind { return try existsJoin(input, scope: scope, nested, negated: negated, at: membership.range) }
-        guard case let .inSubquery(operand, nested, negated) = membership.kind else { return input }
-        let values = try plan(nested)
-        guard values.schema.columns.count == 1 else {
-            throw SQLError(.plan, "the subquery of IN gives \(values.schema.columns.count) columns: it needs exactly one", at: membership.range)
-        }
-        guard input.appendOnly, values.appendOnly else {
-            throw SQLError(.unsupported, "IN (subquery) reads insertions only, and one of its inputs updates rows", at: membership.range)
-        }
-        let width = input.schema.columns.count
-        let joined = Scope(Schema(input.schema.columns + values.schema.columns), qualifiers: scope.qualifiers + [nil])
-        let compiler = ExpressionCompiler(catalog: catalog, scope: joined)
-        let left = try ExpressionCompiler(catalog: catalog, scope: scope).compile(operand)
-        try compiler.checkComparable(left.type, values.schema.columns[0].type, at: operand.range)
-        let predicate = CompiledExpression.compare(.equal, left.expression, .column(width))
-        var keys: (left: [Int], right: [Int]) = ([], [])
-        if case let .column(index) = left.expression, input.schema.columns[index].type == values.schema.columns[0].type { keys = ([index], [0]) }
-        var columns = input.schema.columns
-        for index in columns.indices { columns[index].timeAttribute = nil }
-        // NOT IN: an anti join that follows SQL's NULLs; its rows are taken back as matches come (a changelog).
-        return PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: (false, false), expiry: nil,
-                              filtering: negated ? .notIn(operand: left.expression) : .semi),
-                        inputs: [input, values], schema: Schema(columns), label: "\(negated ? "AntiJoin" : "SemiJoin")(\(membership))",
-                        appendOnly: !negated)
-    }
-
-    /// `EXISTS (SELECT … FROM t WHERE t.a = outer.b AND …)`: the rows of `input` for which the
-    /// subquery has a row, each once — a semi join whose condition is the subquery's WHERE,
-    /// read with the outer query's columns beside the subquery's (keyed by the columns it
-    /// equates across the two). NOT EXISTS: an anti join, whose result is a changelog.
-    func existsJoin(_ input: PlanNode, scope: Scope, _ nested: Query, negated: Bool, at range: SourceRange) throws(SQLError) -> PlanNode {
-        guard nested.with.isEmpty, nested.orderBy.isEmpty, nested.limit == nil, case let .select(select) = nested.body, let from = select.from,
-              select.groupBy.isEmpty, select.having == nil else {
-            throw SQLError(.unsupported, "EXISTS takes a plain SELECT … FROM … [WHERE …] (no grouping, ordering or WITH)", at: range)
-        }
-        let (inner, innerScope) = try tableReference(from)
-        guard input.appendOnly, inner.appendOnly else {
-            throw SQLError(.unsupported, "EXISTS reads insertions only, and one of its inputs updates rows", at: range)
-        }
-        let width = input.schema.columns.count
-        var columns = input.schema.columns + inner.schema.columns
-        for index in columns.indices { columns[index].timeAttribute = nil }
-        let joined = Scope(Schema(columns), qualifiers: scope.qualifiers + innerScope.qualifiers)
-        var predicate: CompiledExpression?
-        var keys: (left: [Int], right: [Int]) = ([], [])
-        if let condition = select.filter {
-            let compiler = ExpressionCompiler(catalog: catalog, scope: joined)
-            let typed = try compiler.compile(condition)
-            try compiler.requireBoolean(typed, condition, "WHERE")
-            predicate = typed.expression
-            keys = Self.equatedColumns(Self.conjuncts(typed.expression), columns: columns, width: width)
-        }
-        // NOT EXISTS: a row is emitted while it has no match, and taken back when one comes.
-        return PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: (false, false), expiry: nil,
-                              filtering: negated ? .anti : .semi),
-                        inputs: [input, inner], schema: Schema(Array(columns.prefix(width))),
-                        label: negated ? "AntiJoin(NOT EXISTS (\(nested)))" : "SemiJoin(EXISTS (\(nested)))", appendOnly: !negated)
-    }
-
-    /// The column and the largest number a `rn <= N` (`rn < N`, `rn = 1`) conjunct allows.
-    static func rankLimit(_ predicate: CompiledExpression) -> (column: Int, limit: Int)? {
-        for conjunct in conjuncts(predicate) {
-            switch conjunct {
-            case let .compare(.lessOrEqual, .column(column), .literal(.integer(limit))),
-                 let .compare(.greaterOrEqual, .literal(.integer(limit)), .column(column)):
-                return (column, Int(clamping: limit))
-            case let .compare(.less, .column(column), .literal(.integer(limit))),
-                 let .compare(.greater, .literal(.integer(limit)), .column(column)):
-                return (column, Int(clamping: limit) - 1)
-            case let .compare(.equal, .column(column), .literal(.integer(1))), let .compare(.equal, .literal(.integer(1)), .column(column)):
-                return (column, 1)
-            default:
-                continue
-            }
-        }
-        return nil
-    }
-
-    /// The plan with its ROW_NUMBER limited to `limit` rows a partition, when `column` is that
-    /// number (through projections); nil when it is not.
-    static func limitingRanks(_ node: PlanNode, column: Int, to limit: Int) -> PlanNode? {
-        switch node.kind {
-        case let .project(expressions, texts):
-            guard case let .column(inner) = expressions[column], let input = limitingRanks(node.inputs[0], column: inner, to: limit) else { return nil }
-            return PlanNode(.project(expressions, texts: texts), inputs: [input], schema: node.schema, label: node.label, appendOnly: node.appendOnly,
-                            bounded: node.bounded)
-        case let .rowNumber(partition, order, windowEnd, existing):
-            guard column == node.schema.columns.count - 1, limit >= 0 else { return nil }
-            let kept = min(limit, existing ?? .max)
-            return PlanNode(.rowNumber(partition: partition, order: order, windowEnd: windowEnd, limit: kept), inputs: node.inputs, schema: node.schema,
-                            label: node.label + ", the top \(kept) of each partition kept",
-                            appendOnly: node.appendOnly, bounded: node.bounded)
-        default:
-            return nil
-        }
-    }
-
     /// The select list with each `OVER w` replaced by the window the WINDOW clause names w.
     static func namingWindows(_ select: Select) throws(SQLError) -> [SelectItem] {
         var failure: SQLError?
@@ -264,7 +145,7 @@ struct Planner {
         var (node, scope) = try from.map(tableReference) ?? (PlanNode(.values([[]]), inputs: [], schema: Schema([]), label: "Values(1 row)",
                                                                        appendOnly: true, bounded: true), Scope(Schema([])))
         for membership in memberships {
-            node = try semiJoin(node, scope: scope, membership)
+            node = try subqueryJoin(node, scope: scope, membership)
             // A row comes out when its match does, in no order of time: as after a regular join, no time attributes.
             scope.schema = node.schema
             scope.joined = true
@@ -303,50 +184,6 @@ struct Planner {
     static func windowFunction(_ item: SelectItem) -> FunctionCall? {
         if case let .expression(value, _) = item, case let .function(call) = value.kind, call.over != nil { return call }
         return nil
-    }
-
-    /// `ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...)` in the select list: the rows of
-    /// FROM and WHERE numbered per partition (Flink's Top-N, with `WHERE rownum <= N` around
-    /// it). The item becomes a reference to the number's column.
-    func rowNumbers(_ items: inout [SelectItem], input: PlanNode, scope: Scope) throws(SQLError) -> (PlanNode, Scope)? {
-        var found: (call: FunctionCall, over: OverClause)?
-        for (position, item) in items.enumerated() {
-            guard let call = Self.windowFunction(item), case let .expression(value, alias) = item else { continue }
-            guard found == nil else { throw SQLError(.unsupported, "one ROW_NUMBER() OVER (...) per SELECT is supported", at: call.range) }
-            guard call.name.name.uppercased() == "ROW_NUMBER", call.arguments.isEmpty else {
-                throw SQLError(.unsupported, "\(call.name) OVER (...) is not supported yet (ROW_NUMBER() is, for Top-N)", at: call.range)
-            }
-            guard !call.over!.orderBy.isEmpty else { throw SQLError(.plan, "ROW_NUMBER() needs ORDER BY in its OVER (...)", at: call.range) }
-            found = (call, call.over!)
-            items[position] = .expression(Self.placeholder("$rownum", at: value.range), alias: alias ?? Self.implicitAlias(value, position: position))
-        }
-        guard let (call, over) = found else { return nil }
-        let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
-        var partition: [CompiledExpression] = []
-        var windowEnd: Int?
-        for key in over.partitionBy {
-            let compiled = try compiler.compile(key)
-            if case let .column(index) = compiled.expression, scope.schema.columns[index].name.lowercased() == "window_end" {
-                windowEnd = partition.count
-            }
-            partition.append(compiled.expression)
-        }
-        var order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)] = []
-        for item in over.orderBy {
-            // Flink's default: NULLs first when ascending, last when descending.
-            order.append((try compiler.compile(item.expression).expression, item.descending, item.nullsFirst ?? !item.descending))
-        }
-        guard input.appendOnly else {
-            throw SQLError(.unsupported, "ROW_NUMBER() over rows that are updated (a GROUP BY without a window) is not supported yet", at: call.range)
-        }
-        let schema = Schema(input.schema.columns + [Column(name: "$rownum", type: .bigint, nullable: false)])
-        let text = SQLSyntax.Expression(.function(call), range: call.range).description
-        // Over an input that never ends, without windows to complete, the numbers are updated
-        // as rows come: a changelog (a continuously updated Top-N).
-        let updating = !input.bounded && windowEnd == nil
-        let node = PlanNode(.rowNumber(partition: partition, order: order, windowEnd: windowEnd), inputs: [input], schema: schema,
-                            label: updating ? "RowNumber(\(text), updated as rows come)" : "RowNumber(\(text))", appendOnly: !updating)
-        return (node, Scope(schema, qualifiers: scope.qualifiers + [nil]))
     }
 
     /// The select list as a projection (wildcards expanded, names from aliases or columns).
