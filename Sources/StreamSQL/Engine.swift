@@ -251,7 +251,14 @@ public final class Engine: @unchecked Sendable {
             let from = node.schema.columns[source].type
             expressions.append(from == column.type ? .column(source) : .cast(.column(source), from: from, to: column.type, isTry: true))
         }
-        node = PlanNode(.project(expressions, texts: columns.map(\.name)), inputs: [node], schema: Schema(columns), label: "Convert to \(table.name)")
+        // Rows already in the sink's order and types pass as they are (no row copied per row).
+        let unchanged = expressions.count == node.schema.columns.count
+            && expressions.enumerated().allSatisfy { position, expression in
+                if case let .column(source) = expression { source == position } else { false }
+            }
+        if !unchanged {
+            node = PlanNode(.project(expressions, texts: columns.map(\.name)), inputs: [node], schema: Schema(columns), label: "Convert to \(table.name)")
+        }
         return (node, table)
     }
 

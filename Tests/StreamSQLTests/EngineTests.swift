@@ -409,6 +409,87 @@ import Testing
         }
     }
 
+    /// Records read after one of the same shape (by comparing the bytes between values) give
+    /// what each gives read alone (the general reader): near-misses of the shape, values that
+    /// contain the next field's text, fields missing, repeated, reordered or unknown.
+    @Test func jsonRecordsOfOneShapeReadAsAlone() throws {
+        let records = [
+            #"{"s": "a", "n": 1, "d": 1.5, "x": [1, {"y": 2}]}"#,
+            #"{"s": "b", "n": 2, "d": 2.5, "x": []}"#,
+            #"{"s": "c\", \"n\": 9", "n": 3, "d": 3.5, "x": null}"#,
+            #"{"s": "d", "n": "4", "d": 4e1, "x": {}}"#,
+            #"{"s": "e", "n": 5, "d": 5.5, "x": 0}"#,
+            #"{"s": "e", "n": 6, "d": 6.5, "x": 0, "s": "f"}"#,
+            #"{"s": "e", "n": 7, "d": 7.5, "x": 0, "s": "g"}"#,
+            #"{"s": "h", "n": 8, "d": 8.5}"#,
+            #"{"s": "i", "n": 9, "d": 9.5}"#,
+            #"{"n": 10, "s": "j", "d": 10.5}"#,
+            #"{"n": 11, "s": "k", "d": 11.5}"#,
+            #"{"s": "l","n": 12,"d": 12.5}"#,
+            #"{"s": "m", "n":13, "d": 13.5}"#,
+            #"{"s": "n", "n": 14, "d": 14.5 }"#,
+            #"  {"s": "o", "n": 15, "d": 15.5}  "#,
+            #"{"s": "p", "n": 16.0, "d": 16.5}"#,
+            #"{"s": "q", "n": 17, "d": 17}"#,
+            #"{"s": null, "n": null, "d": null}"#,
+            #"{"s": "r", "n": 19, "d": 19.5}"#,
+            #"{"s": "s", "n": 20}"#,
+            #"{"s": "t", "n": 21, "d": 21.5}"#,
+            #"{"s": "u", "nn": 22, "d": 22.5}"#,
+            #"{"s": "v", "n": 23, "d": 23.5}"#,
+        ]
+        func read(_ lines: [String], ignoringErrors: Bool = true) throws -> [String] {
+            let path = temporaryFile("shape.json", lines)
+            return try run("""
+                CREATE TABLE j (s STRING, n INT, d DOUBLE)
+                  WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json', 'json.ignore-parse-errors' = '\(ignoringErrors)');
+                SELECT s, n, d FROM j
+                """).lines
+        }
+        let alone = try records.flatMap { try read([$0]) }
+        #expect(try read(records) == alone)
+        #expect(alone.count == records.count)
+        #expect(alone[15] == "p|16|16.5") // as Flink, a whole number written with a point fits an INT
+        #expect(alone[2] == #"c", "n": 9|3|3.5"#)
+        #expect(alone[5] == "f|6|6.5" && alone[9] == "j|10|10.5")
+        // A record that fails after others of its shape fails with its own line.
+        let path = temporaryFile("shape-bad.json", Array(records[0..<2]) + [#"{"s": "b", "n": 2x, "d": 2.5, "x": []}"#])
+        let message = failure("CREATE TABLE k (s STRING, n INT) WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json'); SELECT * FROM k")
+        #expect(message?.message.hasPrefix("\(path), line 3: ") == true)
+        // Missing fields with json.fail-on-missing-field, after records of a full shape.
+        let missing = temporaryFile("shape-missing.json", [#"{"s": "a", "n": 1}"#, #"{"s": "b", "n": 2}"#, #"{"s": "c"}"#])
+        #expect(throws: SQLError(.execution, "\(missing), line 3: missing field(s) n (json.fail-on-missing-field is true)")) {
+            try run("""
+                CREATE TABLE f (s STRING, n INT) WITH ('connector' = 'filesystem', 'path' = '\(missing)', 'format' = 'json',
+                  'json.fail-on-missing-field' = 'true');
+                SELECT * FROM f
+                """)
+        }
+    }
+
+    /// Files are read in 4 MB chunks: lines cut by a chunk's end, a line longer than a chunk,
+    /// CRLF and empty lines, and a last line without a newline all read whole, with their numbers.
+    @Test func linesAcrossChunksReadWhole() throws {
+        let long = String(repeating: "x", count: 9 << 20)
+        var lines: [String] = []
+        for number in 0..<60_000 { lines.append(#"{"n": \#(number), "s": "\#(String(repeating: "y", count: number % 200))"}\#(number % 3 == 0 ? "\r" : "")"#) }
+        lines.insert("", at: 100)
+        lines.insert(#"{"n": -1, "s": "\#(long)"}"#, at: 40_000)
+        let path = temporaryFile("chunks.json", lines)
+        let result = try run("""
+            CREATE TABLE c (n INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json');
+            SELECT n, CHAR_LENGTH(s) FROM c
+            """).lines
+        #expect(result.count == 60_001)
+        #expect(result.first == "0|0" && result.last == "59999|\(59_999 % 200)")
+        #expect(result.contains("-1|\(9 << 20)"))
+        #expect(result.filter { $0 != "-1|\(9 << 20)" }.map { Int($0.split(separator: "|")[0])! } == Array(0..<60_000))
+        // The line number of an error after the long line counts every line before it.
+        let bad = temporaryFile("chunks-bad.json", Array(lines[0..<50_000]) + ["{"])
+        let message = failure("CREATE TABLE c (n INT) WITH ('connector' = 'filesystem', 'path' = '\(bad)', 'format' = 'json'); SELECT n FROM c")
+        #expect(message?.message.hasPrefix("\(bad), line 50001: ") == true)
+    }
+
     /// A window with thousands of keys (the group table grows many times), NULL keys as one
     /// group, and keys of several types.
     @Test func windowGroupsOfManyKeys() throws {

@@ -1,0 +1,408 @@
+import Foundation
+import SQLSyntax
+
+/// The formats of records: json (fields by name), csv (fields by position) and raw (the whole
+/// line in the one physical column).
+struct RecordFormat {
+    enum Kind {
+        case json(failOnMissing: Bool)
+        case csv(delimiter: UInt8, quote: UInt8?)
+        case raw
+    }
+
+    let kind: Kind
+    let ignoreErrors: Bool
+    /// Physical columns: their positions in the row, names (as UTF-8) and types.
+    let physical: [(index: Int, name: [UInt8], type: DataType)]
+    /// The same columns for the JSON reader's inner loop: names in one buffer, positions and
+    /// types apart, so matching a field name touches no reference-counted value.
+    private let fieldNames: FieldNames
+    /// Per column, what the JSON reader does with its field: decided once per query, so that
+    /// the loop over a record's fields switches on a small plain value, not on a `DataType`.
+    private let fieldPlans: [FieldPlan]
+    private let columnTypes: [DataType]
+    private let byName: [String: Int]
+    /// The last event time's date (a reader keeps its format in a variable for this).
+    private var dates = DateMemo()
+    /// JSON: the shape of the records read last (nil until one is read, or when records keep
+    /// changing shape), how often it served, and the values of the record being read.
+    private var shape: JSONRecordShape?
+    private var shapeHits = 0
+    private var shapeMisses = 0
+    private var spans: [JSONRecordShape.ValueSpan] = []
+
+    /// The format of a table's records: `format` (or `value.format`) over its physical columns.
+    init(table: CatalogTable, scan: ScanColumns = .all) throws(SQLError) {
+        let options = table.options
+        let prefix = options["format"] == nil && options["value.format"] != nil ? "value." : ""
+        try self.init(table: table, columns: table.physical, format: options["format"] ?? options["value.format"] ?? "", optionPrefix: prefix,
+                      scan: scan)
+    }
+
+    /// A format over some of a table's columns (a Kafka key's fields, or its value's), with
+    /// the format's options read under `optionPrefix` (`key.`, `value.`) first.
+    /// `scan`: what a query reads of the table; the fields of other columns are left NULL.
+    init(table: CatalogTable, columns: [Int], format: String, optionPrefix: String, scan: ScanColumns = .all) throws(SQLError) {
+        func option(_ key: String) -> String? { table.options[optionPrefix + key] ?? table.options[key] }
+        physical = columns.map { ($0, Array(table.schema.columns[$0].name.utf8), table.schema.columns[$0].type) }
+        fieldPlans = columns.map { column in FieldPlan(column: column, type: table.schema.columns[column].type, scan: scan) }
+        fieldNames = FieldNames(physical.map(\.name))
+        columnTypes = physical.map(\.type)
+        var lookup: [String: Int] = [:]
+        for (position, column) in physical.enumerated() { lookup[table.schema.columns[column.index].name] = position }
+        byName = lookup
+        switch format {
+        case "json":
+            kind = .json(failOnMissing: option("json.fail-on-missing-field") == "true")
+            _ = try TimestampStandard(option: option("json.timestamp-format.standard")) // both standards are read
+            ignoreErrors = option("json.ignore-parse-errors") == "true"
+        case "csv":
+            let delimiter = option("csv.field-delimiter") ?? ","
+            guard delimiter.utf8.count == 1 else { throw SQLError(.plan, "csv.field-delimiter must be one character, not '\(delimiter)'") }
+            let quote = option("csv.disable-quote-character") == "true" ? nil : (option("csv.quote-character") ?? "\"").utf8.first
+            kind = .csv(delimiter: delimiter.utf8.first!, quote: quote)
+            ignoreErrors = option("csv.ignore-parse-errors") == "true"
+        case "raw":
+            guard physical.count == 1 else { throw SQLError(.plan, "the raw format needs exactly one column, table \(table.name) gives it \(physical.count)") }
+            kind = .raw
+            ignoreErrors = false
+        case "":
+            throw SQLError(.plan, "table \(table.name) needs a 'format' option (json, csv, raw)")
+        default:
+            throw SQLError(.unsupported, "format '\(format)' is not supported (json, csv, raw)")
+        }
+    }
+
+    /// Decodes one record into `row`; false when it is skipped (ignore-parse-errors).
+    mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, table: CatalogTable) throws(SQLError) -> Bool {
+        do throws(SQLError) {
+            switch kind {
+            case let .json(failOnMissing): try decodeJSON(bytes, start, end, into: &row, failOnMissing: failOnMissing)
+            case let .csv(delimiter, quote): try decodeCSV(bytes, start, end, into: &row, delimiter: delimiter, quote: quote)
+            case .raw:
+                row[physical[0].index] = .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            }
+            return true
+        } catch {
+            if ignoreErrors { return false }
+            throw error
+        }
+    }
+
+    private mutating func decodeJSON(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, failOnMissing: Bool) throws(SQLError) {
+        if let shape {
+            if decodeByShape(shape, bytes, start, end, into: &row, failOnMissing: failOnMissing) {
+                shapeHits += 1
+                return
+            }
+            shapeMisses += 1
+        }
+        // A shape is learned from each record read the general way, as long as shapes pay:
+        // records of ever-changing shapes stop it.
+        let learning = shapeMisses < 64 || shapeMisses < shapeHits
+        if learning { spans.removeAll(keepingCapacity: true) }
+        var scanner = JSONScanner(bytes, from: start, to: end)
+        guard scanner.consume(0x7B) else { throw SQLError(.execution, "not a JSON object") }
+        var seen = 0
+        // Records usually list their fields in the same order: the next column is tried first.
+        var expected = 0
+        if !scanner.consume(0x7D) {
+            repeat {
+                guard scanner.consume(0x22) else { throw SQLError(.execution, "malformed JSON: expected a field name at byte \(scanner.index - start)") }
+                // Field names are matched as bytes against the columns' names: no String per field.
+                let keyStart = scanner.index
+                let position: Int?
+                let key: String
+                if let length = fieldNames.length(of: expected, at: bytes.baseAddress! + keyStart, within: end - keyStart) {
+                    // The usual case: the expected name and its closing quote, without a search for the quote.
+                    scanner.index = keyStart + length + 1
+                    (position, key) = (expected, "")
+                } else {
+                    (position, key) = try fieldName(&scanner, bytes, end: end, tryingFirst: expected)
+                }
+                guard scanner.consume(0x3A) else { throw SQLError(.execution, "malformed JSON: expected ':' after a field name") }
+                if let position {
+                    expected = position + 1
+                    seen += 1
+                }
+                scanner.skipSpace()
+                let valueStart = scanner.index
+                // A field of no column, or of one no one reads: skipped, not decoded.
+                if let position, fieldPlans[position].reading != .skipped {
+                    try readValue(of: position, &scanner, into: &row)
+                } else {
+                    guard scanner.skipValue() else { throw SQLError(.execution, "malformed JSON value of \"\(key)\"") }
+                }
+                if learning { spans.append(.init(position: position ?? -1, start: valueStart, end: scanner.index)) }
+            } while scanner.consume(0x2C)
+            guard scanner.consume(0x7D) else { throw SQLError(.execution, "malformed JSON: expected ',' or '}' at byte \(scanner.index - start)") }
+        }
+        scanner.skipSpace()
+        guard scanner.index == end else { throw SQLError(.execution, "malformed JSON: text after the object") }
+        if failOnMissing, seen < physical.count {
+            let missing = physical.filter { row[$0.index].isNull }.map { String(decoding: $0.name, as: UTF8.self) }
+            throw SQLError(.execution, "missing field(s) \(missing.joined(separator: ", ")) (json.fail-on-missing-field is true)")
+        }
+        shape = learning ? JSONRecordShape(bytes, start: start, end: end, spans: spans) : nil
+    }
+
+    /// Reads a record of the learned shape: the bytes between the values compared, the values
+    /// read as the general path reads them. False (the row partly written, which the general
+    /// path then overwrites field by field) where the record is not of the shape or a value
+    /// does not read.
+    private mutating func decodeByShape(_ shape: JSONRecordShape, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                        into row: inout Row, failOnMissing: Bool) -> Bool {
+        if failOnMissing, shape.columnsSeen < physical.count { return false }
+        var scanner = JSONScanner(bytes, from: start, to: end)
+        guard shape.matchLiteral(0, bytes, at: &scanner.index, end: end) else { return false }
+        for value in 0..<shape.valueCount {
+            let position = shape.position(ofValue: value)
+            if position >= 0, fieldPlans[position].reading != .skipped {
+                do { try readValue(of: position, &scanner, into: &row) } catch { return false }
+            } else {
+                guard scanner.skipValue() else { return false }
+            }
+            guard shape.matchLiteral(value + 1, bytes, at: &scanner.index, end: end) else { return false }
+        }
+        return scanner.index == end
+    }
+
+    /// The value of column `position`'s field at the scanner, into the row: by the column's plan.
+    @inline(__always)
+    private mutating func readValue(of position: Int, _ scanner: inout JSONScanner, into row: inout Row) throws(SQLError) {
+        let plan = fieldPlans[position]
+        switch plan.reading {
+        case .eventTime:
+            row[plan.target] = try parsedTime(&scanner, position)
+            return
+        case .integer:
+            if let number = scanner.plainInteger() {
+                guard number >= plan.minimum, number <= plan.maximum else { throw notA(position) }
+                row[plan.target] = .integer(number)
+                return
+            }
+        case .double:
+            if let number = scanner.plainDecimal() {
+                row[plan.target] = .double(number)
+                return
+            }
+        case .skipped, .other:
+            break
+        }
+        // Anything the plain paths do not take (an exponent, a quoted number, null) goes the general way.
+        guard let value = try Self.jsonValue(&scanner, as: columnTypes[position]) else { throw notA(position) }
+        row[plan.target] = value
+    }
+
+    /// The error for a field whose value is not of its column's type.
+    private func notA(_ position: Int) -> SQLError {
+        SQLError(.execution, "field \"\(String(decoding: physical[position].name, as: UTF8.self))\" is not a \(columnTypes[position])")
+    }
+
+    /// TO_TIMESTAMP of the text field at the scanner, read from its bytes when it is a plain
+    /// string (as TO_TIMESTAMP would read the string).
+    private mutating func parsedTime(_ scanner: inout JSONScanner, _ position: Int) throws(SQLError) -> Value {
+        let bytes = scanner.bytes
+        // The seeds' form, `"yyyy-MM-dd HH:mm:ss"`, tried at its fixed length first: a quote or
+        // backslash inside would fail the parse and go the general way below.
+        if scanner.index + 20 < scanner.end, bytes[scanner.index] == 0x22, bytes[scanner.index + 20] == 0x22,
+           let micros = dates.parseSecondsTimestamp(UnsafeBufferPointer(rebasing: bytes[(scanner.index + 1)..<(scanner.index + 20)])) {
+            scanner.index += 21
+            return .timestamp(micros)
+        }
+        if scanner.index < scanner.end, bytes[scanner.index] == 0x22 {
+            var close = scanner.index + 1
+            while close < scanner.end, bytes[close] != 0x22, bytes[close] != 0x5C { close += 1 }
+            if close < scanner.end, bytes[close] == 0x22 {
+                let text = UnsafeBufferPointer(rebasing: bytes[(scanner.index + 1)..<close])
+                scanner.index = close + 1
+                // The fixed form was tried above: any other goes to the general parser.
+                return CivilTime.parseTimestamp(text).map(Value.timestamp) ?? .null
+            }
+        }
+        guard let text = try Self.jsonValue(&scanner, as: columnTypes[position]) else { throw notA(position) }
+        return BuiltinFunction.toTimestamp(text, format: nil)
+    }
+
+    /// The column of the field name the scanner is at (after its opening quote), and the name
+    /// as text when no column has it (for an error message).
+    private func fieldName(_ scanner: inout JSONScanner, _ bytes: UnsafeBufferPointer<UInt8>, end: Int, tryingFirst expected: Int) throws(SQLError) -> (Int?, String) {
+        let keyStart = scanner.index
+        var keyEnd = keyStart
+        while keyEnd < end, bytes[keyEnd] != 0x22, bytes[keyEnd] != 0x5C { keyEnd += 1 }
+        if keyEnd < end, bytes[keyEnd] == 0x22 {
+            scanner.index = keyEnd + 1
+            let position = fieldNames.position(of: bytes.baseAddress! + keyStart, count: keyEnd - keyStart, tryingFirst: expected)
+            return (position, position == nil ? String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self) : "")
+        }
+        // A name with escapes.
+        guard let escaped = scanner.string() else { throw SQLError(.execution, "malformed JSON: unterminated field name") }
+        return (byName[escaped], escaped)
+    }
+
+    /// One JSON value as a column's type, straight from the bytes where it can be.
+    static func jsonValue(_ scanner: inout JSONScanner, as type: DataType) throws(SQLError) -> Value? {
+        guard scanner.index < scanner.end else { return nil }
+        let first = scanner.bytes[scanner.index]
+        switch type {
+        case .tinyint, .smallint, .int, .bigint:
+            guard first == 0x2D || (first >= 0x30 && first <= 0x39) else { break }
+            // Integers without a detour through String.
+            if let number = scanner.plainInteger() { return ValueParser.fits(number, type) ? .integer(number) : nil }
+        case .double, .float:
+            guard first == 0x2D || (first >= 0x30 && first <= 0x39) else { break }
+            if let value = scanner.plainDecimal() { return .double(value) }
+            guard let text = scanner.numberText(), let value = Double(text) else { return nil }
+            return .double(value)
+        case .varchar where first == 0x22:
+            scanner.index += 1
+            return scanner.string().map(Value.string)
+        default:
+            break
+        }
+        guard let node = scanner.node() else { return nil }
+        return node.value(as: type)
+    }
+
+    private func decodeCSV(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, delimiter: UInt8, quote: UInt8?) throws(SQLError) {
+        var fields: [String] = []
+        var index = start
+        while index <= end {
+            var field: [UInt8] = []
+            if let quote, index < end, bytes[index] == quote {
+                index += 1
+                while true {
+                    guard index < end else { throw SQLError(.execution, "a quoted CSV field is never closed") }
+                    if bytes[index] == quote {
+                        if index + 1 < end, bytes[index + 1] == quote {
+                            field.append(quote)
+                            index += 2
+                            continue
+                        }
+                        index += 1
+                        break
+                    }
+                    field.append(bytes[index])
+                    index += 1
+                }
+                guard index == end || bytes[index] == delimiter else { throw SQLError(.execution, "text after a quoted CSV field") }
+            } else {
+                while index < end, bytes[index] != delimiter {
+                    field.append(bytes[index])
+                    index += 1
+                }
+            }
+            fields.append(String(decoding: field, as: UTF8.self))
+            index += 1
+        }
+        guard fields.count == physical.count else {
+            throw SQLError(.execution, "\(fields.count) CSV fields, the table has \(physical.count) physical columns")
+        }
+        for (position, column) in physical.enumerated() {
+            let text = fields[position]
+            if text.isEmpty, !ExpressionCompiler.isString(column.type) { continue }
+            guard let value = ValueParser.parse(text, as: column.type) else {
+                throw SQLError(.execution, "field \(position + 1) ('\(text)') is not a \(column.type)")
+            }
+            row[column.index] = value
+        }
+    }
+}
+
+/// What the JSON reader does with one column's field, and where the value goes in the row.
+private struct FieldPlan {
+    enum Reading {
+        /// No one reads the column: the value is skipped, not decoded.
+        case skipped
+        /// A computed `TO_TIMESTAMP(text)` is the only reader: the text is parsed into `target`.
+        case eventTime
+        /// TINYINT to BIGINT, between `minimum` and `maximum`.
+        case integer
+        /// FLOAT or DOUBLE.
+        case double
+        case other
+    }
+
+    let reading: Reading
+    let target: Int
+    private(set) var minimum = Int64.min
+    private(set) var maximum = Int64.max
+
+    init(column: Int, type: DataType, scan: ScanColumns) {
+        if let reading = scan.reading, !reading.contains(column) {
+            (self.reading, target) = (.skipped, column)
+        } else if let time = scan.parsedTimes[column] {
+            (self.reading, target) = (.eventTime, time)
+        } else if let range = ValueParser.integerRange(type) {
+            (reading, target, minimum, maximum) = (.integer, column, range.lowerBound, range.upperBound)
+        } else {
+            target = column
+            switch type {
+            case .double, .float: reading = .double
+            default: reading = .other
+            }
+        }
+    }
+}
+
+/// Column names for matching JSON field names: one allocation holding every name, read
+/// through a pointer. A class so that the memory is freed with the last format using it.
+final class FieldNames: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<UInt8>
+    private let ranges: [(start: Int, count: Int)]
+
+    init(_ names: [[UInt8]]) {
+        let total = names.reduce(0) { $0 + $1.count }
+        let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
+        var ranges: [(Int, Int)] = []
+        var offset = 0
+        for name in names {
+            name.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress { (storage + offset).update(from: base, count: name.count) }
+            }
+            ranges.append((offset, name.count))
+            offset += name.count
+        }
+        self.storage = storage
+        self.ranges = ranges
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The length of name `position` when the bytes at `key` are that name and a closing
+    /// quote (nil otherwise, or when there is no such name).
+    func length(of position: Int, at key: UnsafePointer<UInt8>, within available: Int) -> Int? {
+        guard position < ranges.count else { return nil }
+        let range = ranges[position]
+        guard range.count < available, key[range.count] == 0x22, Self.same(storage + range.start, key, range.count) else { return nil }
+        return range.count
+    }
+
+    /// Byte equality, eight at a time: names are short, and a call to memcmp cost more than the compare.
+    @inline(__always)
+    private static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var index = 0
+        while index + 8 <= count {
+            guard UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self) else { return false }
+            index += 8
+        }
+        while index < count {
+            guard a[index] == b[index] else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Which name equals the `count` bytes at `key`, trying `first` before the others.
+    func position(of key: UnsafePointer<UInt8>, count: Int, tryingFirst first: Int) -> Int? {
+        let total = ranges.count
+        guard total > 0 else { return nil }
+        var candidate = first < total ? first : 0
+        for _ in 0..<total {
+            let range = ranges[candidate]
+            if range.count == count, Self.same(storage + range.start, key, count) { return candidate }
+            candidate = candidate + 1 == total ? 0 : candidate + 1
+        }
+        return nil
+    }
+}
