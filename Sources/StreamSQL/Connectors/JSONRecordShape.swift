@@ -11,10 +11,11 @@
 ///
 /// Immutable once made; a class so that the bytes are freed with the last reader using them.
 final class JSONRecordShape: @unchecked Sendable {
-    /// The literals one after the other: literal `i` is `storage[starts[i] ..< starts[i + 1]]`.
-    /// There is one literal more than there are values.
-    private let storage: UnsafeMutablePointer<UInt8>
-    private let starts: UnsafeMutablePointer<Int>
+    /// The literals as 8-byte words, each literal starting a word of its own (its last word
+    /// padded with zeros): a literal is compared a word at a time, its last word under a mask.
+    private let words: UnsafeMutablePointer<UInt64>
+    /// Per literal: its first word, its length in bytes and the mask of its last word.
+    private let literals: UnsafeMutablePointer<(firstWord: Int, count: Int, lastMask: UInt64)>
     /// Per value, the position of its column among the format's columns, or -1 for a field
     /// that is no column's.
     private let positions: UnsafeMutablePointer<Int>
@@ -33,29 +34,34 @@ final class JSONRecordShape: @unchecked Sendable {
     init(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int, spans: [ValueSpan]) {
         valueCount = spans.count
         columnsSeen = Set(spans.lazy.map(\.position).filter { $0 >= 0 }).count
-        let literalBytes = (end - start) - spans.reduce(0) { $0 + ($1.end - $1.start) }
-        storage = .allocate(capacity: max(literalBytes, 1))
-        starts = .allocate(capacity: spans.count + 2)
-        positions = .allocate(capacity: max(spans.count, 1))
-        var written = 0
+        var ranges: [Range<Int>] = []
         var from = start
-        func literal(upTo to: Int, _ index: Int) {
-            starts[index] = written
-            for offset in from..<to { storage[written + offset - from] = bytes[offset] }
-            written += to - from
-        }
-        for (index, span) in spans.enumerated() {
-            literal(upTo: span.start, index)
-            positions[index] = span.position
+        for span in spans {
+            ranges.append(from..<span.start)
             from = span.end
         }
-        literal(upTo: end, spans.count)
-        starts[spans.count + 1] = written
+        ranges.append(from..<end)
+        let wordCount = ranges.reduce(0) { $0 + ($1.count + 7) / 8 }
+        words = .allocate(capacity: max(wordCount, 1))
+        words.initialize(repeating: 0, count: max(wordCount, 1))
+        literals = .allocate(capacity: ranges.count)
+        positions = .allocate(capacity: max(spans.count, 1))
+        var word = 0
+        for (index, range) in ranges.enumerated() {
+            let raw = UnsafeMutableRawPointer(words + word)
+            for (offset, byte) in bytes[range].enumerated() { raw.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self) }
+            // The mask keeps the literal's bytes of its last word, whatever the byte order.
+            var mask: UInt64 = 0
+            withUnsafeMutableBytes(of: &mask) { mask in for byte in 0..<((range.count - 1) % 8 + 1) { mask[byte] = 0xFF } }
+            literals[index] = (word, range.count, mask)
+            word += (range.count + 7) / 8
+        }
+        for (index, span) in spans.enumerated() { positions[index] = span.position }
     }
 
     deinit {
-        storage.deallocate()
-        starts.deallocate()
+        words.deallocate()
+        literals.deallocate()
         positions.deallocate()
     }
 
@@ -66,20 +72,30 @@ final class JSONRecordShape: @unchecked Sendable {
     /// Whether literal `index` is at `at` of `bytes` (before `end`); moves `at` past it if so.
     @inline(__always)
     func matchLiteral(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, at: inout Int, end: Int) -> Bool {
-        let from = starts[index]
-        let count = starts[index + 1] - from
+        let literal = literals[index]
+        let count = literal.count
         guard count <= end - at, let base = bytes.baseAddress else { return false }
-        // Eight bytes at a time: literals are a field name and a few marks, a call to memcmp costs more.
-        let mine = UnsafeRawPointer(storage + from)
         let theirs = UnsafeRawPointer(base + at)
-        var offset = 0
-        while offset + 8 <= count {
-            guard mine.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == theirs.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
-            offset += 8
+        let wholeWords = count / 8
+        var word = 0
+        while word < wholeWords {
+            guard theirs.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self) == words[literal.firstWord + word] else { return false }
+            word += 1
         }
-        while offset < count {
-            guard mine.load(fromByteOffset: offset, as: UInt8.self) == theirs.load(fromByteOffset: offset, as: UInt8.self) else { return false }
-            offset += 1
+        if count % 8 != 0 {
+            // The last part word: eight bytes loaded where the buffer has them (the bytes past
+            // the literal are masked off), byte by byte at the buffer's very end.
+            let offset = wholeWords * 8
+            let expected = words[literal.firstWord + word]
+            if at + offset + 8 <= bytes.count {
+                guard theirs.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & literal.lastMask == expected else { return false }
+            } else {
+                var actual: UInt64 = 0
+                withUnsafeMutableBytes(of: &actual) { actual in
+                    for byte in offset..<count { actual[byte - offset] = theirs.load(fromByteOffset: byte, as: UInt8.self) }
+                }
+                guard actual == expected else { return false }
+            }
         }
         at += count
         return true

@@ -180,7 +180,8 @@ struct JSONScanner {
         if negative { position += 1 }
         let first = position
         var magnitude: UInt64 = 0
-        while position < end, bytes[position] &- 0x30 <= 9, position - first < 19 {
+        let limit = min(end, first + 19)
+        while position < limit, bytes[position] &- 0x30 <= 9 {
             magnitude = magnitude &* 10 &+ UInt64(bytes[position] &- 0x30)
             position += 1
         }
