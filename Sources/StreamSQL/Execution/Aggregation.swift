@@ -180,6 +180,14 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     /// GROUP BY): read straight from the row, without evaluating expressions per row.
     private let keyColumns: [Int]?
     private let argumentColumns: [Int?]?
+    /// The key and argument columns when all are plain.
+    private struct PlainColumns {
+        let keys: [Int]
+        let arguments: [Int?]
+    }
+
+    /// A window's table before its first row.
+    private let emptyGroups: GroupTable
 
     init(spec: WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool, ltz: Bool) {
         self.spec = spec
@@ -194,6 +202,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         self.keyColumns = keyColumns.count == keys.count ? keyColumns : nil
         let argumentsArePlain = aggregates.allSatisfy { $0.argument.map { column($0) != nil } ?? true }
         argumentColumns = argumentsArePlain ? aggregates.map { $0.argument.flatMap(column) } : nil
+        emptyGroups = GroupTable(keyWidth: keys.count, aggregates: aggregates, fresh: aggregates.map { Accumulator($0) })
     }
 
     /// A window not fired yet: its start and its groups.
@@ -201,9 +210,9 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         let start: Int64
         var groups: GroupTable
 
-        init(start: Int64, fresh: [Accumulator]) {
+        init(start: Int64, groups: GroupTable) {
             self.start = start
-            groups = GroupTable(fresh: fresh)
+            self.groups = groups
         }
     }
 
@@ -242,7 +251,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         windows = [:]
         for window in saved.windows {
             // A saved key is new to the table: its saved accumulators are the group's first.
-            _ = windows[window.end, default: OpenWindow(start: window.start, fresh: fresh())].groups.group(of: window.key, restoring: window.accumulators)
+            _ = windows[window.end, default: OpenWindow(start: window.start, groups: emptyGroups)].groups.group(of: window.key, restoring: window.accumulators)
         }
         sessions = [:]
         for session in saved.sessions { sessions[session.key, default: []].append((session.start, session.end, session.accumulators)) }
@@ -280,6 +289,8 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         // Keys and arguments of plain columns are read from the row where they are needed;
         // sessions and computed ones go through the scratch arrays.
         let scratch = keyColumns == nil || argumentColumns == nil || { if case .session = spec.kind { true } else { false } }()
+        // Read once per batch: a class's properties read per row cost a retain and a release each.
+        let plain = keyColumns.flatMap { keys in argumentColumns.map { PlainColumns(keys: keys, arguments: $0) } }
         for row in rows {
             if scratch {
                 if let keyColumns {
@@ -297,7 +308,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
             if case let .assigned(startColumn, endColumn) = spec.kind {
                 guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else { continue }
                 if eventTime, end - 1000 <= currentWatermark { noteLate(end - 1000); continue }
-                add(row, values, key: key, start: start, end: end, to: &open)
+                add(row, values, key: key, start: start, end: end, plain: plain, to: &open)
                 continue
             }
             if eventTime {
@@ -315,12 +326,12 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
                 // The common case, without a list of windows per row.
                 let start = time - WindowSpec.floorMod(time - spec.offset, size)
                 if eventTime, start + size - 1000 <= currentWatermark { noteLate(time); continue }
-                add(row, values, key: key, start: start, end: start + size, to: &open)
+                add(row, values, key: key, start: start, end: start + size, plain: plain, to: &open)
                 continue
             }
             var assigned = false
             for window in spec.windows(for: time) where !eventTime || window.end - 1000 > currentWatermark {
-                add(row, values, key: key, start: window.start, end: window.end, to: &open)
+                add(row, values, key: key, start: window.start, end: window.end, plain: plain, to: &open)
                 assigned = true
             }
             if !assigned { noteLate(time) }
@@ -376,17 +387,18 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     /// Adds a row to the window [start, end), which becomes the `open` one (the one before
     /// goes back to the map).
     @inline(__always)
-    private func add(_ row: Row, _ values: [Value], key: Row, start: Int64, end: Int64, to open: inout (end: Int64, window: OpenWindow)?) {
+    private func add(_ row: Row, _ values: [Value], key: Row, start: Int64, end: Int64, plain: PlainColumns?,
+                     to open: inout (end: Int64, window: OpenWindow)?) {
         if open?.end != end {
             if let open { windows[open.end] = open.window }
-            open = (end, windows.removeValue(forKey: end) ?? OpenWindow(start: start, fresh: fresh()))
+            open = (end, windows.removeValue(forKey: end) ?? OpenWindow(start: start, groups: emptyGroups))
         }
-        if let keyColumns, let argumentColumns {
-            let group = open!.window.groups.group(ofColumns: keyColumns, in: row)
-            open!.window.groups.add(row, columns: argumentColumns, to: group, aggregates)
+        if let plain {
+            let group = open!.window.groups.group(ofColumns: plain.keys, in: row)
+            open!.window.groups.add(row, columns: plain.arguments, to: group)
         } else {
             let group = open!.window.groups.group(of: key)
-            open!.window.groups.add(values, to: group, aggregates)
+            open!.window.groups.add(values, to: group)
         }
     }
 

@@ -11,12 +11,17 @@
 /// A value type, so that an operator working on one table in a loop holds it in a local
 /// variable: a class's properties would be checked for exclusive access on every row.
 struct GroupTable {
-    /// Accumulators per group (the aggregates of the query).
+    /// Accumulators per group (the aggregates of the query), and values per key.
     let width: Int
+    let keyWidth: Int
     /// A new group's accumulators.
     private let fresh: [Accumulator]
-    /// Each group's key, by group number.
-    private(set) var keys: [Row] = []
+    private let aggregates: [AggregateCall]
+    /// How each aggregate takes a value: the usual COUNT and SUM without a call per row.
+    private let adding: [Adding]
+    /// Group `g`'s key is `keyValues[g * keyWidth ..< (g + 1) * keyWidth]`: keys side by side,
+    /// so that comparing one touches no array of its own.
+    private var keyValues: [Value] = []
     /// Group `g`'s accumulators are `accumulators[g * width ..< (g + 1) * width]`.
     var accumulators: [Accumulator] = []
     private var hashes: [UInt64] = []
@@ -25,21 +30,51 @@ struct GroupTable {
     private var slots: [Int32]
     private static let seed = UInt64.random(in: 1...UInt64.max)
 
-    /// A table for groups of the aggregates `fresh` starts (one accumulator per aggregate).
-    init(fresh: [Accumulator]) {
+    /// How an aggregate takes a row's value.
+    private enum Adding {
+        /// COUNT(*): every row counts.
+        case countRows
+        /// SUM or AVG of integers or doubles: added in place (others go the general way).
+        case sum
+        /// Whatever `Accumulator.add` does (DISTINCT, MIN, MAX, LISTAGG, native functions, …).
+        case general
+    }
+
+    /// A table for groups of keys of `keyWidth` values, and of `aggregates` (whose fresh
+    /// accumulators are `fresh`).
+    init(keyWidth: Int, aggregates: [AggregateCall], fresh: [Accumulator]) {
+        self.keyWidth = keyWidth
+        self.aggregates = aggregates
         self.fresh = fresh
         width = fresh.count
+        adding = aggregates.map { call in
+            if call.argument == nil { return .countRows }
+            if call.distinct { return .general }
+            switch call.kind {
+            case .sum, .avg: return .sum
+            default: return .general
+            }
+        }
         slots = Array(repeating: 0, count: 16)
     }
 
-    var count: Int { keys.count }
+    var count: Int { hashes.count }
+
+    /// Group `group`'s key.
+    func key(of group: Int) -> Row { Array(keyValues[group * keyWidth ..< (group + 1) * keyWidth]) }
+
+    /// The keys of all groups, by group number.
+    var keys: [Row] { (0..<count).map(key(of:)) }
 
     /// The group of `key`, made with fresh accumulators (or `restoring` ones, from a
     /// checkpoint) when the key is new. O(1) expected.
     @inline(__always)
     mutating func group(of key: Row, restoring: [Accumulator]? = nil) -> Int {
         let hash = Self.hash(key, seed: Self.seed)
-        let (found, slot) = probe(hash) { $0 == key }
+        let (found, slot) = probe(hash) { base in
+            for position in 0..<keyWidth where !Self.same(keyValues[base + position], key[position]) { return false }
+            return true
+        }
         return found ?? insert(key, hash: hash, at: slot, accumulators: restoring ?? fresh)
     }
 
@@ -50,36 +85,43 @@ struct GroupTable {
         var hash = Self.seed
         for column in columns { hash = Self.mix(hash, row[column]) }
         hash = Self.finish(hash)
-        let (found, slot) = probe(hash) { key in
-            for (position, column) in columns.enumerated() where key[position] != row[column] { return false }
+        let (found, slot) = probe(hash) { base in
+            for (position, column) in columns.enumerated() where !Self.same(keyValues[base + position], row[column]) { return false }
             return true
         }
         return found ?? insert(columns.map { row[$0] }, hash: hash, at: slot, accumulators: fresh)
     }
 
-    /// Follows `hash`'s slots to the group whose key `matches` accepts, or to the empty slot
-    /// where a new one goes.
+    /// Follows `hash`'s slots to the group whose key (at the offset it is given) `matches`
+    /// accepts, or to the empty slot where a new one goes.
     @inline(__always)
-    private func probe(_ hash: UInt64, _ matches: (Row) -> Bool) -> (group: Int?, slot: Int) {
+    private func probe(_ hash: UInt64, _ matches: (Int) -> Bool) -> (group: Int?, slot: Int) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { return (nil, slot) }
             let group = entry - 1
-            if hashes[group] == hash, matches(keys[group]) { return (group, slot) }
+            if hashes[group] == hash, matches(group * keyWidth) { return (group, slot) }
             slot = (slot + 1) & mask
         }
     }
 
+    /// Key values equal as GROUP BY sees them; integers, the usual key, compared directly.
+    @inline(__always)
+    private static func same(_ a: Value, _ b: Value) -> Bool {
+        if case let .integer(x) = a, case let .integer(y) = b { return x == y }
+        return a == b
+    }
+
     /// A new group in the empty slot `probe` ended at.
     private mutating func insert(_ key: Row, hash: UInt64, at slot: Int, accumulators initial: [Accumulator]) -> Int {
-        let group = keys.count
-        keys.append(key)
+        let group = hashes.count
+        keyValues.append(contentsOf: key)
         hashes.append(hash)
         accumulators.append(contentsOf: initial)
         slots[slot] = Int32(group + 1)
-        if keys.count * 2 > slots.count { grow() }
+        if hashes.count * 2 > slots.count { grow() }
         return group
     }
 
@@ -91,22 +133,49 @@ struct GroupTable {
     /// Adds the aggregates' arguments to a group's accumulators, read from plain columns of
     /// the row (nil: COUNT(*)), in place.
     @inline(__always)
-    mutating func add(_ row: Row, columns: [Int?], to group: Int, _ aggregates: [AggregateCall]) {
+    mutating func add(_ row: Row, columns: [Int?], to group: Int) {
         let base = group * width
         for position in 0..<width {
-            if let column = columns[position] {
-                accumulators[base + position].add(row[column], aggregates[position])
-            } else {
+            guard let column = columns[position] else {
                 accumulators[base + position].add(.null, aggregates[position])
+                continue
             }
+            add(row[column], to: base + position, position)
         }
     }
 
     /// Adds a row's aggregate arguments to a group's accumulators, in place.
     @inline(__always)
-    mutating func add(_ values: [Value], to group: Int, _ aggregates: [AggregateCall]) {
+    mutating func add(_ values: [Value], to group: Int) {
         let base = group * width
-        for position in 0..<width { accumulators[base + position].add(values[position], aggregates[position]) }
+        for position in 0..<width { add(values[position], to: base + position, position) }
+    }
+
+    /// Adds `value` to accumulator `index`, of aggregate `position`: COUNT(*) and SUM of
+    /// numbers in place, as `Accumulator.add` would.
+    @inline(__always)
+    private mutating func add(_ value: Value, to index: Int, _ position: Int) {
+        switch adding[position] {
+        case .countRows:
+            accumulators[index].count += 1
+            return
+        case .sum:
+            switch value {
+            case let .integer(number):
+                accumulators[index].count += 1
+                accumulators[index].integerSum &+= number
+                return
+            case let .double(number):
+                accumulators[index].count += 1
+                accumulators[index].doubleSum += number
+                return
+            default:
+                break
+            }
+        case .general:
+            break
+        }
+        accumulators[index].add(value, aggregates[position])
     }
 
     private mutating func grow() {
