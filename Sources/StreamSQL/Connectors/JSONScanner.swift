@@ -223,7 +223,7 @@ struct JSONScanner {
         }
         guard digits <= 15, position == end || !Self.continuesNumber(bytes[position]) else { return nil }
         index = position
-        let value = Double(mantissa) / Self.powersOfTen[fractionDigits]
+        let value = Double(mantissa) / Self.powerOfTen(fractionDigits)
         return negative ? -value : value
     }
 
@@ -231,7 +231,29 @@ struct JSONScanner {
     @inline(__always)
     private static func continuesNumber(_ byte: UInt8) -> Bool { byte == 0x2E || byte | 0x20 == 0x65 }
 
-    private static let powersOfTen: [Double] = (0...15).map { power in (0..<power).reduce(1.0) { value, _ in value * 10 } }
+    /// 10^power for 0...15, all exact in a Double. A switch, not a static array: an array
+    /// global is reached through a once-only initialisation check on every access.
+    @inline(__always)
+    private static func powerOfTen(_ power: Int) -> Double {
+        switch power {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        default: 1e15
+        }
+    }
 
     mutating func numberText() -> String? {
         let start = index

@@ -231,7 +231,16 @@ package struct RecordWriter {
 
     /// A CSV field, quoted (quotes doubled) when it holds the delimiter, a quote or a line break, or when `quote` asks.
     package static func csvField(_ text: String, delimiter: String, quote: Bool = false) -> String {
-        let needsQuotes = quote || text.contains(delimiter) || text.contains("\"") || text.contains("\n")
+        // One pass over the bytes for the usual one-byte delimiter (Foundation's search per
+        // character class cost more than writing the field).
+        let needsQuotes: Bool
+        if quote {
+            needsQuotes = true
+        } else if delimiter.utf8.count == 1, let mark = delimiter.utf8.first {
+            needsQuotes = text.utf8.contains { $0 == mark || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        } else {
+            needsQuotes = text.contains(delimiter) || text.utf8.contains { $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        }
         return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 

@@ -28,7 +28,9 @@ struct GroupTable {
     /// Open addressing: a group number + 1, or 0 for an empty slot. The count of slots is a
     /// power of two at least twice the count of groups.
     private var slots: [Int32]
-    private static let seed = UInt64.random(in: 1...UInt64.max)
+    private static let processSeed = UInt64.random(in: 1...UInt64.max)
+    /// The process's seed, kept by each table: a global is reached through a once-only check per access.
+    private let seed = Self.processSeed
 
     /// How an aggregate takes a row's value.
     private enum Adding {
@@ -70,7 +72,7 @@ struct GroupTable {
     /// checkpoint) when the key is new. O(1) expected.
     @inline(__always)
     mutating func group(of key: Row, restoring: [Accumulator]? = nil) -> Int {
-        let hash = Self.hash(key, seed: Self.seed)
+        let hash = Self.hash(key, seed: seed)
         let (found, slot) = probe(hash) { base in
             for position in 0..<keyWidth where !Self.same(keyValues[base + position], key[position]) { return false }
             return true
@@ -82,7 +84,7 @@ struct GroupTable {
     /// the same group as `group(of:)` of that key, with the key array made only for a new group.
     @inline(__always)
     mutating func group(ofColumns columns: [Int], in row: Row) -> Int {
-        var hash = Self.seed
+        var hash = seed
         for column in columns { hash = Self.mix(hash, row[column]) }
         hash = Self.finish(hash)
         let (found, slot) = probe(hash) { base in
