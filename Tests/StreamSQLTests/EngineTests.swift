@@ -490,7 +490,29 @@ import Testing
         #expect(message?.message.hasPrefix("\(bad), line 50001: ") == true)
     }
 
-    /// A window with thousands of keys (the group table grows many times), NULL keys as one
+    /// An aggregate over another's changelog, row by row as it streams, ends with the table
+    /// batch mode computes from the final inner results: every update and deletion was taken
+    /// back out of the outer groups exactly.
+    @Test func aggregatesOverAChangelogEndAsInBatch() throws {
+        var generator = SystemRandomNumberGenerator()
+        let lines = (0..<3_000).map { number in
+            #"{"k": \#(Int.random(in: 0..<60, using: &generator)), "v": \#(Int.random(in: -100...100, using: &generator)), "s": "s\#(number % 7)"}"#
+        }
+        let path = temporaryFile("changelog.json", lines)
+        let table = "CREATE TABLE t (k INT, v INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json');"
+        let query = """
+            SELECT cnt, COUNT(*), SUM(total), MIN(total), MAX(total), AVG(total), COUNT(DISTINCT total), MIN(first_s), MAX(last_s)
+            FROM (SELECT k, COUNT(*) AS cnt, SUM(v) AS total, FIRST_VALUE(s) AS first_s, LAST_VALUE(s) AS last_s FROM t GROUP BY k)
+            GROUP BY cnt
+            """
+        let streaming = try run(table + query)
+        #expect(streaming.kinds.contains(.updateBefore) && streaming.kinds.contains(.delete))
+        let batch = try run(table + "SET 'execution.runtime-mode' = 'batch';" + query)
+        #expect(streaming.finalTable == batch.lines.sorted())
+        #expect(try run(table + "EXPLAIN " + query).lines.joined().contains("taking back updated rows"))
+    }
+
+    /// A window with thousands of keys (the group table grows many times), NULL keys as one    /// A window with thousands of keys (the group table grows many times), NULL keys as one
     /// group, and keys of several types.
     @Test func windowGroupsOfManyKeys() throws {
         let rows = 20_000

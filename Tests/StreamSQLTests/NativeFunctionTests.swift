@@ -16,10 +16,12 @@ import Testing
             if id < 0 { throw Refused() }
             return .string(["beijing", "shanghai", "hangzhou"][Int(id) % 3])
         })
-        // The product of the values, with a merge so it also works in session windows.
+        // The product of the values, with a merge so it also works in session windows, and a
+        // retract so that it aggregates changelogs (a value taken back divides it out).
         engine.register(NativeAggregateFunction("product", parameter: .double, returns: .double, initial: .double(1),
             add: { state, value in state = .double(state.doubleValue! * value.doubleValue!) },
-            merge: { a, b in .double(a.doubleValue! * b.doubleValue!) }))
+            merge: { a, b in .double(a.doubleValue! * b.doubleValue!) },
+            retract: { state, value in state = .double(state.doubleValue! / value.doubleValue!) }))
         engine.register(NativeAggregateFunction("spread", parameter: .bigint, returns: .bigint, initial: .null,
             add: { state, value in
                 guard case let .integer(number) = value else { return }
@@ -55,6 +57,21 @@ import Testing
             try run("SELECT province_name(-1)", engine: Self.engine())
         } throws: { error in
             "\(error)".contains("function province_name failed: negative ids have no province")
+        }
+    }
+
+    /// Over a changelog an aggregate takes values back with its retract function; one
+    /// registered without it is refused there, with the reason.
+    @Test func aggregatesOverAChangelogNeedRetract() throws {
+        let engine = Self.engine()
+        try run(Self.events, engine: engine)
+        let products = try run("SELECT product(total) FROM (SELECT k, SUM(v) AS total FROM events GROUP BY k)", engine: engine)
+        #expect(products.finalTable == ["70.0"]) // x: 2 + 3 + 5, y: 7
+        #expect(products.kinds.contains(.updateBefore))
+        #expect {
+            try run("SELECT spread(total) FROM (SELECT k, SUM(v) AS total FROM events GROUP BY k)", engine: engine)
+        } throws: { error in
+            "\(error)".contains("spread cannot aggregate a changelog (its input updates rows): it was registered without a retract function")
         }
     }
 

@@ -85,6 +85,42 @@ import Testing
             #expect(resumed == straight, "stopped after \(stop) batches")
         }
     }
+
+    /// A GROUP BY over a changelog saves what taking values back needs (MIN's and DISTINCT's
+    /// value counts, FIRST_VALUE's values in order, each group's count of rows).
+    @Test func aggregatesOverAChangelogResumeFromTheirSavedState() throws {
+        func call(_ kind: AggregateCall.Kind, _ column: Int?, distinct: Bool = false) -> AggregateCall {
+            AggregateCall(kind: kind, argument: column.map { .column($0) }, distinct: distinct, resultType: .bigint, text: "\(kind)")
+        }
+        for (seed, stop) in [(6, 8), (7, 22)] as [(UInt64, Int)] {
+            // The changelog: per key, its count and sum so far, updated batch after batch.
+            let inner = GroupAggregateOperator(keys: [.column(0)], aggregates: [call(.count, nil), call(.sum, 1)])
+            let changes = Capture()
+            inner.output = changes
+            var changelog: [(rows: [Row], kinds: [RowKind])] = []
+            for batch in Self.batches(seed: seed) {
+                let (rowsBefore, kindsBefore) = (changes.rows.count, changes.kinds.count)
+                try inner.process(batch.rows, kinds: nil)
+                changelog.append((Array(changes.rows[rowsBefore...]), Array(changes.kinds[kindsBefore...])))
+            }
+            func make() -> GroupAggregateOperator {
+                GroupAggregateOperator(keys: [.column(1)], aggregates: [call(.count, nil), call(.min, 2), call(.max, 2), call(.sum, 2, distinct: true),
+                                                                        call(.firstValue, 0)], retracting: true)
+            }
+            let straight = make(), straightOutput = Capture()
+            straight.output = straightOutput
+            for batch in changelog { try straight.process(batch.rows, kinds: batch.kinds) }
+            let first = make(), resumedOutput = Capture()
+            first.output = resumedOutput
+            for batch in changelog[..<stop] { try first.process(batch.rows, kinds: batch.kinds) }
+            let second = make()
+            second.output = resumedOutput
+            try second.restoreState(try first.saveState(JSONEncoder()), JSONDecoder())
+            for batch in changelog[stop...] { try second.process(batch.rows, kinds: batch.kinds) }
+            #expect(straightOutput.kinds.contains(.delete))
+            #expect(resumedOutput.rows == straightOutput.rows && resumedOutput.kinds == straightOutput.kinds, "stopped after \(stop) batches")
+        }
+    }
 }
 
 /// A small seeded generator (SplitMix64), so that each case is the same every run.

@@ -401,6 +401,25 @@ final class RunningWeir: @unchecked Sendable {
         }
         #expect(table == ["ana": "4", "bo": "2", "cy": "2"], "\(read.output)")
         #expect(operations["-D"] == 1 && operations["+I"] == 4 && operations["-U"] == operations["+U"], "\(operations)")
+
+        // The changelog aggregated: each update and the tombstone take their old rows back.
+        let grouped = try runWeir(["-f", Self.script("""
+            CREATE TABLE counts (`user` STRING, clicks BIGINT, last_url STRING, PRIMARY KEY (`user`) NOT ENFORCED)
+            WITH ('connector' = 'upsert-kafka', 'topic' = 'counts', 'key.format' = 'json', 'value.format' = 'json',
+                  'scan.bounded.mode' = 'latest-offset');
+            SELECT clicks, COUNT(*) AS users, MAX(`user`) AS last_user FROM counts GROUP BY clicks;
+            """), "--format", "csv", "--bootstrap", broker.bootstrap])
+        #expect(grouped.status == 0, "\(grouped.error)")
+        var groups: [String: String] = [:]
+        for line in grouped.output.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", maxSplits: 2).map(String.init)
+            switch fields[0] {
+            case "+I", "+U": groups[fields[1]] = fields[2]
+            case "-D": groups[fields[1]] = nil
+            default: #expect(groups[fields[1]] == fields[2], "-U retracts the row shown: \(line)")
+            }
+        }
+        #expect(groups == ["2": "2,cy", "4": "1,ana"], "\(grouped.output)")
     }
 
     /// `weir demo` writes the seeds' data sets; the Kafka demos run on them as README says.

@@ -40,11 +40,21 @@ struct Accumulator: Codable {
     var distinct: Set<Value>?
     /// A native aggregate's state.
     var state: Value = .null
+    /// What taking values back needs, for an aggregate over a changelog (nil otherwise).
+    var retraction: Retraction?
+
+    /// An aggregate over a changelog keeps what a sum or a count does not: the values now
+    /// in, with how many times each (MIN and MAX are found among them; DISTINCT counts a
+    /// value while it is in at least once), and in the order they came (FIRST_VALUE, LAST_VALUE).
+    struct Retraction: Codable {
+        var counts: [Value: Int64] = [:]
+        var ordered: [Value] = []
+    }
 
     // Checkpoints write only what differs from a fresh accumulator: most aggregates use one or two fields.
     private enum CodingKeys: String, CodingKey {
         case count = "c", integerSum = "i", doubleSum = "f", decimalSum = "d", extreme = "x", first = "a", last = "z", strings = "s"
-        case distinct = "u", state = "n"
+        case distinct = "u", state = "n", retraction = "r"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -59,6 +69,7 @@ struct Accumulator: Codable {
         if !strings.isEmpty { try container.encode(strings, forKey: .strings) }
         try container.encodeIfPresent(distinct, forKey: .distinct)
         if !state.isNull { try container.encode(state, forKey: .state) }
+        try container.encodeIfPresent(retraction, forKey: .retraction)
     }
 
     init(from decoder: Decoder) throws {
@@ -73,10 +84,12 @@ struct Accumulator: Codable {
         strings = try container.decodeIfPresent([String].self, forKey: .strings) ?? []
         distinct = try container.decodeIfPresent(Set<Value>.self, forKey: .distinct)
         state = try container.decodeIfPresent(Value.self, forKey: .state) ?? .null
+        retraction = try container.decodeIfPresent(Retraction.self, forKey: .retraction)
     }
 
-    init(_ call: AggregateCall) {
-        if call.distinct { distinct = [] }
+    /// A fresh accumulator of `call`; `retracting` when its values may be taken back.
+    init(_ call: AggregateCall, retracting: Bool = false) {
+        if retracting { retraction = Retraction() } else if call.distinct { distinct = [] }
         if case let .native(function) = call.kind { state = function.initial }
     }
 
@@ -89,7 +102,13 @@ struct Accumulator: Codable {
             if case .firstValue = call.kind, first == nil { first = .null }
             return
         }
-        if distinct != nil, !distinct!.insert(value).inserted { return }
+        if retraction != nil {
+            let times = retraction!.counts[value, default: 0]
+            if call.distinct || Self.keepsValues(call) { retraction!.counts[value] = times + 1 }
+            if call.distinct, times > 0 { return }
+        } else if distinct != nil, !distinct!.insert(value).inserted {
+            return
+        }
         count += 1
         switch call.kind {
         case .count: break
@@ -105,13 +124,64 @@ struct Accumulator: Codable {
         case .max:
             if extreme.isNull || (CompiledExpression.compare(value, extreme) ?? 0) > 0 { extreme = value }
         case .firstValue:
-            if first == nil { first = value }
+            if retraction != nil { retraction!.ordered.append(value) } else if first == nil { first = value }
         case .lastValue:
-            last = value
+            if retraction != nil { retraction!.ordered.append(value) } else { last = value }
         case .listagg:
             strings.append(ValueFormatter.plain(value))
         case let .native(function):
             function.add(&state, value)
+        }
+    }
+
+    /// Takes back a value added before (an update's old row, a deleted row): the accumulator
+    /// becomes what it would be had the value never come. Needs `retracting` accumulators.
+    mutating func retract(_ value: Value, _ call: AggregateCall) {
+        if call.argument == nil {
+            count -= 1
+            return
+        }
+        guard !value.isNull, retraction != nil else { return }
+        if call.distinct || Self.keepsValues(call) {
+            // A value never added (a changelog that takes back more than it gave) changes nothing.
+            guard let times = retraction!.counts[value] else { return }
+            retraction!.counts[value] = times > 1 ? times - 1 : nil
+            if call.distinct, times > 1 { return }
+        }
+        count -= 1
+        switch call.kind {
+        case .count: break
+        case .sum, .avg:
+            switch value {
+            case let .integer(number): integerSum &-= number
+            case let .double(number): doubleSum -= number
+            case let .decimal(number): decimalSum -= number
+            default: break
+            }
+        case .min, .max:
+            // The extreme is found again among the values still in.
+            let smallest = if case .min = call.kind { true } else { false }
+            extreme = .null
+            for candidate in retraction!.counts.keys {
+                let order = extreme.isNull ? 0 : CompiledExpression.compare(candidate, extreme) ?? 0
+                if extreme.isNull || (smallest ? order < 0 : order > 0) { extreme = candidate }
+            }
+        case .firstValue, .lastValue:
+            // The oldest occurrence goes: an update takes back the row it replaces, which came earlier.
+            if let index = retraction!.ordered.firstIndex(of: value) { retraction!.ordered.remove(at: index) }
+        case .listagg:
+            let text = ValueFormatter.plain(value)
+            if let index = strings.firstIndex(of: text) { strings.remove(at: index) }
+        case let .native(function):
+            function.retract?(&state, value)
+        }
+    }
+
+    /// Whether the aggregate needs its values counted to take one back (MIN and MAX).
+    private static func keepsValues(_ call: AggregateCall) -> Bool {
+        switch call.kind {
+        case .min, .max: true
+        default: false
         }
     }
 
@@ -141,8 +211,8 @@ struct Accumulator: Codable {
             default: return .integer(integerSum / count)
             }
         case .min, .max: return extreme
-        case .firstValue: return first ?? .null
-        case .lastValue: return last
+        case .firstValue: return retraction.map { $0.ordered.first ?? .null } ?? first ?? .null
+        case .lastValue: return retraction.map { $0.ordered.last ?? .null } ?? last
         case let .listagg(separator): return count > 0 ? .string(strings.joined(separator: separator)) : .null
         case let .native(function): return function.result(state)
         }
@@ -516,57 +586,87 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
 
 /// GROUP BY without a window: updates each group's result as rows arrive and emits the
 /// change (+I the first time, then -U old and +U new) — or, in batch mode, each group's
-/// final result once at the end.
+/// final result once at the end. Over a changelog (`retracting`), an update's old row and a
+/// deleted row are taken back out of their group, and a group left without rows is deleted (-D).
 final class GroupAggregateOperator: Operator, StatefulOperator {
     let keys: [CompiledExpression]
     let aggregates: [AggregateCall]
     let emitAtEnd: Bool
-    private var groups: [Row: (accumulators: [Accumulator], emitted: Row?)] = [:]
+    let retracting: Bool
+    private var groups: [Row: Group] = [:]
     private var order: [Row] = []
 
-    init(keys: [CompiledExpression], aggregates: [AggregateCall], emitAtEnd: Bool = false) {
+    /// A group's accumulators, its count of rows (added less taken back), and the result it last emitted.
+    private struct Group: Codable {
+        var accumulators: [Accumulator]
+        var rows: Int64
+        var emitted: Row?
+    }
+
+    init(keys: [CompiledExpression], aggregates: [AggregateCall], emitAtEnd: Bool = false, retracting: Bool = false) {
         self.keys = keys
         self.aggregates = aggregates
         self.emitAtEnd = emitAtEnd
+        self.retracting = retracting
     }
 
     private struct SavedGroup: Codable {
         var key: Row
-        var accumulators: [Accumulator]
-        var emitted: Row?
+        var group: Group
     }
 
     func saveState(_ encoder: JSONEncoder) throws -> Data {
-        let keys = emitAtEnd ? order : Array(groups.keys)
-        return try encoder.encode(keys.map { SavedGroup(key: $0, accumulators: groups[$0]!.accumulators, emitted: groups[$0]!.emitted) })
+        let keys = emitAtEnd ? order.filter { groups[$0] != nil } : Array(groups.keys)
+        return try encoder.encode(keys.map { SavedGroup(key: $0, group: groups[$0]!) })
     }
 
     func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
         let saved = try decoder.decode([SavedGroup].self, from: data)
         groups = [:]
         order = emitAtEnd ? saved.map(\.key) : []
-        for group in saved { groups[group.key] = (group.accumulators, group.emitted) }
+        for entry in saved { groups[entry.key] = entry.group }
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         var touched: [Row] = []
         var touchedSet: Set<Row> = []
         for (position, row) in rows.enumerated() {
-            if let kinds, kinds[position] == .updateBefore || kinds[position] == .delete {
-                throw SQLError(.unsupported, "aggregating a changelog (an aggregate over an aggregate, or over an outer join) is not supported yet")
+            let takenBack = kinds.map { $0[position] == .updateBefore || $0[position] == .delete } ?? false
+            if takenBack, !retracting {
+                throw SQLError(.unsupported, "this aggregate was planned for insertions only, and its input updates rows")
             }
             var key: Row = []
             for expression in keys { key.append(try expression.evaluate(row)) }
             let values = try Accumulator.arguments(aggregates, of: row)
-            if emitAtEnd, groups[key] == nil { order.append(key) }
-            Accumulator.add(values, to: &groups[key, default: (aggregates.map { Accumulator($0) }, nil)].accumulators, aggregates)
+            if takenBack {
+                // A row never added (its group deleted already) changes nothing, as in Flink.
+                guard groups[key] != nil else { continue }
+                groups[key]!.rows -= 1
+                for index in aggregates.indices { groups[key]!.accumulators[index].retract(values[index], aggregates[index]) }
+            } else {
+                if groups[key] == nil {
+                    if emitAtEnd { order.append(key) }
+                    groups[key] = Group(accumulators: aggregates.map { Accumulator($0, retracting: retracting) }, rows: 0, emitted: nil)
+                }
+                groups[key]!.rows += 1
+                Accumulator.add(values, to: &groups[key]!.accumulators, aggregates)
+            }
             if touchedSet.insert(key).inserted { touched.append(key) }
         }
         if emitAtEnd { return }
         var output: [Row] = []
         var kinds: [RowKind] = []
         for key in touched {
-            let entry = groups[key]!
+            guard let entry = groups[key] else { continue }
+            if entry.rows <= 0 {
+                // Every row of the group was taken back: its result goes too.
+                if let previous = entry.emitted {
+                    output.append(previous)
+                    kinds.append(.delete)
+                }
+                groups[key] = nil
+                continue
+            }
             var row = key
             for (index, aggregate) in aggregates.enumerated() { row.append(entry.accumulators[index].result(aggregate)) }
             if let previous = entry.emitted {
@@ -586,7 +686,7 @@ final class GroupAggregateOperator: Operator, StatefulOperator {
 
     override func finish() throws(SQLError) {
         if emitAtEnd, !order.isEmpty {
-            let rows = order.map { key in key + aggregates.indices.map { groups[key]!.accumulators[$0].result(aggregates[$0]) } }
+            let rows = order.compactMap { key in groups[key].map { group in key + aggregates.indices.map { group.accumulators[$0].result(aggregates[$0]) } } }
             try output?.process(rows, kinds: nil)
             try output?.finish()
             return

@@ -108,7 +108,15 @@ final class QueryExecution: @unchecked Sendable {
             progress?.window(spec)
             return try chain(window)
         case let .aggregate(keys, aggregates):
-            return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates, emitAtEnd: batch))
+            let retracting = !node.inputs[0].appendOnly
+            if retracting {
+                for aggregate in aggregates {
+                    if case let .native(function) = aggregate.kind, function.retract == nil {
+                        throw SQLError(.plan, "\(function.name) cannot aggregate a changelog (its input updates rows): it was registered without a retract function")
+                    }
+                }
+            }
+            return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates, emitAtEnd: batch, retracting: retracting))
         case let .sort(keys):
             return try chain(SortOperator(keys))
         case let .overAggregate(partition, timeColumn, eventTime, frame, aggregates):

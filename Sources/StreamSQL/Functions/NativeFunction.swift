@@ -36,7 +36,8 @@ public struct NativeScalarFunction: Sendable {
 /// non-NULL argument with `add`, and gives the group's value with `result` (SQL aggregates
 /// skip NULLs; a group of only NULLs gives `result(initial)`). The state is a `Value`, so
 /// composite states use `.row([...])` or `.array([...])`. Session windows merge states when a
-/// row joins two sessions: such an aggregate needs `merge`.
+/// row joins two sessions: such an aggregate needs `merge`. A GROUP BY over a changelog (an
+/// upsert-kafka table, another GROUP BY) takes updated rows back: such an aggregate needs `retract`.
 ///
 /// ```swift
 /// engine.register(NativeAggregateFunction("product", parameter: .double, returns: .double,
@@ -50,10 +51,11 @@ public struct NativeAggregateFunction: Sendable {
     let add: @Sendable (inout Value, Value) -> Void
     let result: @Sendable (Value) -> Value
     let merge: (@Sendable (Value, Value) -> Value)?
+    let retract: (@Sendable (inout Value, Value) -> Void)?
 
     public init(_ name: String, parameter: DataType, returns: DataType, initial: Value,
                 add: @escaping @Sendable (inout Value, Value) -> Void, result: @escaping @Sendable (Value) -> Value = { $0 },
-                merge: (@Sendable (Value, Value) -> Value)? = nil) {
+                merge: (@Sendable (Value, Value) -> Value)? = nil, retract: (@Sendable (inout Value, Value) -> Void)? = nil) {
         self.name = name
         self.parameter = parameter
         self.returns = returns
@@ -61,6 +63,7 @@ public struct NativeAggregateFunction: Sendable {
         self.add = add
         self.result = result
         self.merge = merge
+        self.retract = retract
     }
 }
 

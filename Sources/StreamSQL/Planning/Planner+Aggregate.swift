@@ -150,7 +150,7 @@ extension Planner {
             // In batch mode the groups are emitted once, final, at the end: insertions only.
             let batch = catalog.setting("execution.runtime-mode", default: "streaming").lowercased() == "batch"
             node = PlanNode(.aggregate(keys: keys, aggregates: aggregates), inputs: [input], schema: Schema(columns),
-                            label: "GroupAggregate(\(aggregateText))", appendOnly: batch)
+                            label: "GroupAggregate(\(aggregateText)\(input.appendOnly ? "" : "; taking back updated rows"))", appendOnly: batch)
         }
         if sessionFunction {
             // The table function's columns by their names.
