@@ -101,7 +101,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "WeirBench", dependencies: ["KafkaProtocol"]),
+        .executableTarget(name: "WeirBench", dependencies: ["KafkaProtocol", "StreamSQL"]),
         // The workbench's frame, update and key-echo costs (scripts/bench-workbench.sh).
         .executableTarget(name: "WorkbenchBench", dependencies: ["Workbench", "TerminalKit", "StreamSQL"]),
         // The broker's mutation fuzzer (run by KafkaBrokerTests in a process of its own).

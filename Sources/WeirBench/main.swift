@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 // Weir's benchmarks. Run in release mode:
-//   swift run -c release WeirBench [protocol]
+//   swift run -c release WeirBench [protocol] [json [FILE]]
 // Each figure is the best of several timed rounds of about half a second.
 // Figures and how to read them: BENCHMARKS.md.
 
@@ -172,4 +172,11 @@ if suites.isEmpty || suites.contains("protocol") {
     benchmarkCRC()
     try benchmarkLZ4Anchor()
     try benchmarkMessages()
+}
+if suites.contains("json") {
+    // The file after "json", or the 1,000,000 payment events scripts/bench-json.sh writes.
+    let arguments = Array(suites)
+    let position = arguments.firstIndex(of: "json")!
+    let file = position + 1 < arguments.count ? arguments[position + 1] : "/tmp/weir-payments-1000000-42.json"
+    try benchmarkJSONExtraction(file: file)
 }

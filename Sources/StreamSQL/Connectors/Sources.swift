@@ -203,7 +203,7 @@ struct BatchEmitter {
     /// and one an operator kept is copied on the first write, as Swift's arrays are.
     mutating func emptyRow(width: Int) -> Row {
         guard var row = spare.popLast(), row.count == width else { return Array(repeating: .null, count: width) }
-        row.withUnsafeMutableBufferPointer { values in values.update(repeating: .null) }
+        row.empty()
         return row
     }
 

@@ -34,6 +34,16 @@ public enum Value: Sendable, Hashable, Codable {
         }
     }
 
+    /// Whether the value holds no reference (a number, a time, NULL): writing over it then
+    /// needs no release, which `Row.empty()` uses to skip the call that would check.
+    @inline(__always)
+    var holdsNoReference: Bool {
+        switch self {
+        case .null, .boolean, .integer, .double, .decimal, .date, .time, .timestamp, .timestampLTZ: true
+        case .string, .bytes, .array, .map, .row: false
+        }
+    }
+
     public var isNull: Bool {
         if case .null = self { return true }
         return false
@@ -122,6 +132,24 @@ extension Value {
         case .array: self = .array(try container.decode([Value].self))
         case .map: self = .map(try container.decode([MapEntry].self))
         case .row: self = .row(try container.decode([Value].self))
+        }
+    }
+}
+
+extension Array where Element == Value {
+    /// Sets every value to NULL in place. Values that hold no reference are written over
+    /// without the call that releases what a value holds (a call per value, and most
+    /// values of a record are numbers and times).
+    mutating func empty() {
+        withUnsafeMutableBufferPointer { values in
+            guard let base = values.baseAddress else { return }
+            for index in values.indices {
+                if values[index].holdsNoReference {
+                    (base + index).initialize(to: .null)
+                } else {
+                    values[index] = .null
+                }
+            }
         }
     }
 }
