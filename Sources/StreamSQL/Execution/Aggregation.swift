@@ -595,39 +595,56 @@ final class GroupAggregateOperator: Operator, StatefulOperator {
     let retracting: Bool
     private var groups: [Row: Group] = [:]
     private var order: [Row] = []
+    /// Groups not written for this long are dropped (nil: kept for ever).
+    private var timeToLive: StateTimeToLive?
 
-    /// A group's accumulators, its count of rows (added less taken back), and the result it last emitted.
-    private struct Group: Codable {
+    /// A group's accumulators, its count of rows (added less taken back), the result it last
+    /// emitted, and when a row last changed it (processing time, for the state's TTL).
+    private struct Group {
         var accumulators: [Accumulator]
         var rows: Int64
         var emitted: Row?
+        var written: Int64 = 0
     }
 
-    init(keys: [CompiledExpression], aggregates: [AggregateCall], emitAtEnd: Bool = false, retracting: Bool = false) {
+    init(keys: [CompiledExpression], aggregates: [AggregateCall], emitAtEnd: Bool = false, retracting: Bool = false,
+         timeToLive: StateTimeToLive? = nil) {
         self.keys = keys
         self.aggregates = aggregates
         self.emitAtEnd = emitAtEnd
         self.retracting = retracting
+        self.timeToLive = emitAtEnd ? nil : timeToLive
     }
 
     private struct SavedGroup: Codable {
         var key: Row
-        var group: Group
+        var accumulators: [Accumulator]
+        var emitted: Row?
+        /// Absent in checkpoints from before aggregates took rows back: a group had rows then.
+        var rows: Int64?
     }
 
     func saveState(_ encoder: JSONEncoder) throws -> Data {
         let keys = emitAtEnd ? order.filter { groups[$0] != nil } : Array(groups.keys)
-        return try encoder.encode(keys.map { SavedGroup(key: $0, group: groups[$0]!) })
+        return try encoder.encode(keys.map { key in
+            let group = groups[key]!
+            return SavedGroup(key: key, accumulators: group.accumulators, emitted: group.emitted, rows: group.rows)
+        })
     }
 
     func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
         let saved = try decoder.decode([SavedGroup].self, from: data)
         groups = [:]
         order = emitAtEnd ? saved.map(\.key) : []
-        for entry in saved { groups[entry.key] = entry.group }
+        let now = timeToLive?.clock() ?? 0
+        for entry in saved { groups[entry.key] = Group(accumulators: entry.accumulators, rows: entry.rows ?? 1, emitted: entry.emitted, written: now) }
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        let now = timeToLive?.clock() ?? 0
+        if timeToLive?.sweepIsDue(at: now) == true, let timeToLive {
+            groups = groups.filter { !timeToLive.hasExpired($0.value.written, at: now) }
+        }
         var touched: [Row] = []
         var touchedSet: Set<Row> = []
         for (position, row) in rows.enumerated() {
@@ -642,6 +659,7 @@ final class GroupAggregateOperator: Operator, StatefulOperator {
                 // A row never added (its group deleted already) changes nothing, as in Flink.
                 guard groups[key] != nil else { continue }
                 groups[key]!.rows -= 1
+                groups[key]!.written = now
                 for index in aggregates.indices { groups[key]!.accumulators[index].retract(values[index], aggregates[index]) }
             } else {
                 if groups[key] == nil {
@@ -649,6 +667,7 @@ final class GroupAggregateOperator: Operator, StatefulOperator {
                     groups[key] = Group(accumulators: aggregates.map { Accumulator($0, retracting: retracting) }, rows: 0, emitted: nil)
                 }
                 groups[key]!.rows += 1
+                groups[key]!.written = now
                 Accumulator.add(values, to: &groups[key]!.accumulators, aggregates)
             }
             if touchedSet.insert(key).inserted { touched.append(key) }

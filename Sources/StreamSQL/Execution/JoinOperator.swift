@@ -5,7 +5,9 @@ import SQLSyntax
 /// joined with the other side's rows kept so far that satisfy the condition — so every pair
 /// is emitted once, when its later row arrives.
 ///
-/// A regular join keeps every row, as Flink's does without a state TTL. An outer side's row
+/// A regular join keeps every row, as Flink's does without a state TTL (with one, a row not
+/// written for that long is dropped: written when kept, and an outer side's row each time it
+/// pairs). An outer side's row
 /// with no match yet is emitted padded with NULLs; when its first match arrives, that row is
 /// taken back (-D) before the pair (+I): the output is then a changelog.
 ///
@@ -25,6 +27,8 @@ final class JoinOperator: MultiInputOperator {
         var row: Row
         /// The other side's rows it has been paired with.
         var matches: Int
+        /// When it was kept (or, on an outer side, last paired): processing time, for the state's TTL.
+        var written: Int64 = 0
     }
 
     /// One key's rows of one side, oldest first; expired rows leave from the front.
@@ -53,16 +57,37 @@ final class JoinOperator: MultiInputOperator {
     private var expiries: [[(at: Int64, key: Row)]] = [[], []]
     private var expired = [0, 0]
     private var watermark = Int64.min
+    /// Rows of a regular join (or IN / EXISTS) not written for this long are dropped.
+    private var timeToLive: StateTimeToLive?
+    /// The processing time of the batch at hand (with a TTL).
+    private var now: Int64 = 0
 
     init(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry? = nil,
-         filtering: FilteringJoin? = nil, widths: (left: Int, right: Int)) {
+         filtering: FilteringJoin? = nil, widths: (left: Int, right: Int), timeToLive: StateTimeToLive? = nil) {
         self.filtering = filtering
         self.predicate = predicate
         keys = [leftKeys, rightKeys]
         self.outer = [outer.left, outer.right]
         self.expiry = expiry
         self.widths = [widths.left, widths.right]
+        // Interval and window joins drop rows by event time already; NOT IN's answers hang on every row seen.
+        var notIn = false
+        if case .notIn = filtering { notIn = true }
+        self.timeToLive = expiry == nil && !notIn ? timeToLive : nil
         super.init(inputs: 2)
+    }
+
+    /// Drops the rows whose TTL has passed (with a TTL, at most every quarter of it).
+    private func dropExpiredRows() {
+        guard let clock = timeToLive?.clock else { return }
+        now = clock()
+        guard timeToLive!.sweepIsDue(at: now), let timeToLive else { return }
+        for side in 0..<2 {
+            for (key, rows) in kept[side] {
+                let live = rows.rows[rows.head...].filter { !timeToLive.hasExpired($0.written, at: now) }
+                if live.count != rows.count { kept[side][key] = live.isEmpty ? nil : KeptRows(rows: Array(live)) }
+            }
+        }
     }
 
     override var statistics: [String: Int64] { ["rows kept by joins": Int64(kept.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } })] }
@@ -72,6 +97,7 @@ final class JoinOperator: MultiInputOperator {
         if let kinds, kinds.contains(where: { $0 != .insert }) {
             throw SQLError(.unsupported, "a join reads insertions only, and one of its inputs updates rows")
         }
+        dropExpiredRows()
         let other = 1 - side
         var result: [Row] = []
         var resultKinds: [RowKind] = []
@@ -94,6 +120,8 @@ final class JoinOperator: MultiInputOperator {
                         resultKinds.append(.delete)
                     }
                     kept[other][key]!.rows[index].matches += 1
+                    // An outer row's count of matches is state it writes (as Flink's); an inner row's is not kept.
+                    if outer[other] { kept[other][key]!.rows[index].written = now }
                     result.append(pair)
                     resultKinds.append(.insert)
                 }
@@ -114,7 +142,7 @@ final class JoinOperator: MultiInputOperator {
                 result.append(padded(row, side: side))
                 resultKinds.append(.insert)
             }
-            kept[side][key, default: KeptRows()].rows.append(Kept(row: row, matches: matched))
+            kept[side][key, default: KeptRows()].rows.append(Kept(row: row, matches: matched, written: now))
         }
         guard !result.isEmpty else { return }
         try output?.process(result, kinds: resultKinds.contains(.delete) ? resultKinds : nil)
@@ -132,14 +160,14 @@ final class JoinOperator: MultiInputOperator {
         }
         if side == 0 {
             let matched = try hasMatch(row, key: key)
-            if !matched { kept[0][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0)) }
+            if !matched { kept[0][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0, written: now)) }
             if matched == filtering.emitsMatched {
                 result.append(row)
                 kinds.append(.insert)
             }
             return
         }
-        kept[1][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0))
+        kept[1][key, default: KeptRows()].rows.append(Kept(row: row, matches: 0, written: now))
         for left in try takeMatches(of: row, key: key) {
             result.append(left)
             kinds.append(filtering.emitsMatched ? .insert : .delete)

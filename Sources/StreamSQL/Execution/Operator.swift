@@ -199,14 +199,39 @@ final class WindowAssignOperator: Operator {
     }
 }
 
-/// Drops rows already seen (SELECT DISTINCT, UNION): the first of each is inserted.
+/// Drops rows already seen (SELECT DISTINCT, UNION): the first of each is inserted. With a
+/// state TTL, a row not seen again for that long is forgotten (and inserted again if it comes back).
 final class DistinctOperator: Operator, StatefulOperator {
     private var seen: Set<Row> = []
+    private var timeToLive: StateTimeToLive?
+    /// With a TTL: when each row was last seen.
+    private var written: [Row: Int64] = [:]
+
+    init(timeToLive: StateTimeToLive? = nil) {
+        self.timeToLive = timeToLive
+    }
 
     func saveState(_ encoder: JSONEncoder) throws -> Data { try encoder.encode(seen) }
-    func restoreState(_ data: Data, _ decoder: JSONDecoder) throws { seen = try decoder.decode(Set<Row>.self, from: data) }
+
+    func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
+        seen = try decoder.decode(Set<Row>.self, from: data)
+        if let timeToLive {
+            let now = timeToLive.clock()
+            written = Dictionary(uniqueKeysWithValues: seen.map { ($0, now) })
+        }
+    }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        if let clock = timeToLive?.clock {
+            let now = clock()
+            if timeToLive!.sweepIsDue(at: now), let timeToLive {
+                for (row, time) in written where timeToLive.hasExpired(time, at: now) {
+                    written[row] = nil
+                    seen.remove(row)
+                }
+            }
+            for row in rows { written[row] = now }
+        }
         let fresh = rows.filter { seen.insert($0).inserted }
         if !fresh.isEmpty { try output?.process(fresh, kinds: nil) }
     }

@@ -116,7 +116,8 @@ final class QueryExecution: @unchecked Sendable {
                     }
                 }
             }
-            return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates, emitAtEnd: batch, retracting: retracting))
+            return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates, emitAtEnd: batch, retracting: retracting,
+                                                    timeToLive: try StateTimeToLive(settings: catalog.settings)))
         case let .sort(keys):
             return try chain(SortOperator(keys))
         case let .overAggregate(partition, timeColumn, eventTime, frame, aggregates):
@@ -127,10 +128,11 @@ final class QueryExecution: @unchecked Sendable {
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .distinct:
-            return try chain(DistinctOperator())
+            return try chain(DistinctOperator(timeToLive: try StateTimeToLive(settings: catalog.settings)))
         case let .join(predicate, leftKeys, rightKeys, outer, expiry, filtering):
             let join = JoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer, expiry: expiry, filtering: filtering,
-                                    widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count))
+                                    widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count),
+                                    timeToLive: try StateTimeToLive(settings: catalog.settings))
             return try gather(join)
         case .union:
             let union = UnionOperator(inputs: node.inputs.count)
