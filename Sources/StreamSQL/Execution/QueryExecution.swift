@@ -128,7 +128,7 @@ final class QueryExecution: @unchecked Sendable {
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .distinct:
-            return try chain(DistinctOperator(timeToLive: try StateTimeToLive(settings: catalog.settings)))
+            return try chain(DistinctOperator(retracting: !node.inputs[0].appendOnly, timeToLive: try StateTimeToLive(settings: catalog.settings)))
         case let .join(predicate, leftKeys, rightKeys, outer, expiry, filtering):
             let join = JoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer, expiry: expiry, filtering: filtering,
                                     widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count),

@@ -125,6 +125,11 @@ extension Planner {
             columns.append(Column(name: "EXPR$\(keyExpressions.count + position)", type: aggregate.resultType, nullable: !aggregate.isCount))
             substitutions["$agg\(position)"] = columns.count - 1
         }
+        if window != nil || assignedWindow != nil, !input.appendOnly {
+            // As in Flink: a window's result is final when it fires, so its rows cannot be taken back.
+            throw SQLError(.unsupported, "a window aggregates insertions only, and its input updates rows (an upsert-kafka table, "
+                + "a GROUP BY without a window, an outer join): aggregate it without a window", at: select.groupBy.first?.range)
+        }
         let node: PlanNode
         let aggregateText = (keys.indices.map { "key \(columns[$0].name)" } + aggregates.map(\.text)).joined(separator: ", ")
         if let window {
