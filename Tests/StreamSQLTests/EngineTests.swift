@@ -512,6 +512,31 @@ import Testing
         #expect(try run(table + "EXPLAIN " + query).lines.joined().contains("taking back updated rows"))
     }
 
+    /// A Top-N over a changelog (the top 3 keys by count per partition, counts updated as rows
+    /// come): rows taken back renumber the rest and let a row past the top N move into it. The
+    /// changelog folds to the table batch mode computes from the final counts.
+    @Test func topNOverAChangelogEndsAsInBatch() throws {
+        var generator = Seeded(42)
+        let lines = (0..<4_000).map { _ in #"{"k": \#(Int.random(in: 0..<40, using: &generator))}"# }
+        let path = temporaryFile("topn.json", lines)
+        let table = "CREATE TABLE t (k INT) WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json');"
+        var kinds: Set<RowKind> = []
+        for limit in ["rn <= 3", "rn = 1", "rn < 100"] {
+            let query = """
+                SELECT * FROM (SELECT k, cnt, ROW_NUMBER() OVER (PARTITION BY MOD(k, 3) ORDER BY cnt DESC, k) AS rn
+                               FROM (SELECT k, COUNT(*) AS cnt FROM t GROUP BY k)) WHERE \(limit)
+                """
+            let streaming = try run(table + query)
+            kinds.formUnion(streaming.kinds)
+            let batch = try run(table + "SET 'execution.runtime-mode' = 'batch';" + query)
+            #expect(streaming.finalTable == batch.lines.sorted(), "\(limit)")
+        }
+        // Rows were taken back (deleted from the top N), moved (-U/+U) and moved in (+I).
+        #expect(kinds == [.insert, .updateBefore, .updateAfter, .delete])
+        #expect(try run(table + "EXPLAIN SELECT k, ROW_NUMBER() OVER (ORDER BY cnt DESC) FROM (SELECT k, COUNT(*) AS cnt FROM t GROUP BY k)")
+            .lines.joined().contains("updated as rows come and go"))
+    }
+
     /// A window with thousands of keys (the group table grows many times), NULL keys as one    /// A window with thousands of keys (the group table grows many times), NULL keys as one
     /// group, and keys of several types.
     @Test func windowGroupsOfManyKeys() throws {

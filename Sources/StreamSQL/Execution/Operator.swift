@@ -357,6 +357,9 @@ final class RowNumberOperator: Operator, StatefulOperator {
     /// Which partition key is the window's end (nil: partitions complete at the end only).
     let windowEnd: Int?
     let updating: Bool
+    /// Over a changelog: rows are taken back, so a partition keeps all its rows (one past
+    /// the top N may move up into it), not only its top N.
+    let retracting: Bool
     /// The numbers wanted: up to this one (nil: all).
     let limit: Int
     /// A row and its ORDER BY values.
@@ -368,18 +371,19 @@ final class RowNumberOperator: Operator, StatefulOperator {
     private var partitions: [Row: [Ranked]] = [:]
 
     init(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
-         limit: Int? = nil, updating: Bool = false) {
+         limit: Int? = nil, updating: Bool = false, retracting: Bool = false) {
         self.partition = partition
         self.order = order
         self.windowEnd = windowEnd
         self.limit = limit ?? .max
-        self.updating = updating
+        self.updating = updating || retracting
+        self.retracting = retracting
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         var changes: [Row] = []
         var changeKinds: [RowKind] = []
-        for row in rows {
+        for (index, row) in rows.enumerated() {
             var key: Row = []
             for expression in partition { key.append(try expression.evaluate(row)) }
             var sortKey: [Value] = []
@@ -389,32 +393,67 @@ final class RowNumberOperator: Operator, StatefulOperator {
                 continue
             }
             var ranked = partitions.removeValue(forKey: key) ?? []
+            defer { if !ranked.isEmpty { partitions[key] = ranked } }
+            let kind = kinds?[index] ?? .insert
+            if kind == .updateBefore || kind == .delete {
+                takeBack(row, sortKey: sortKey, from: &ranked, into: &changes, &changeKinds)
+                continue
+            }
             // After the rows it does not precede: ties keep their arrival order.
             var low = 0, high = ranked.count
             while low < high {
                 let middle = (low + high) / 2
                 if precedes(sortKey, ranked[middle].sortKey) { high = middle } else { low = middle + 1 }
             }
-            guard low < limit else {
-                // Past the top N: never shown, and never to be.
-                if !ranked.isEmpty { partitions[key] = ranked }
+            if low >= limit {
+                // Past the top N: not shown. Kept only when a row taken back may let it move up.
+                if retracting { ranked.insert(Ranked(sortKey: sortKey, row: row), at: low) }
                 continue
             }
             ranked.insert(Ranked(sortKey: sortKey, row: row), at: low)
             changes.append(row + [.integer(Int64(low + 1))])
             changeKinds.append(.insert)
-            for position in (low + 1)..<ranked.count {
+            // The rows it pushes down, up to the one it pushes past N (taken back, not given again).
+            for position in (low + 1)..<min(ranked.count, limit == .max ? .max : limit + 1) {
                 changes.append(ranked[position].row + [.integer(Int64(position))])
                 changeKinds.append(.updateBefore)
-                // The row pushed past N leaves: taken back, not given again.
                 guard position < limit else { continue }
                 changes.append(ranked[position].row + [.integer(Int64(position + 1))])
                 changeKinds.append(.updateAfter)
             }
-            if ranked.count > limit { ranked.removeLast(ranked.count - limit) }
-            partitions[key] = ranked
+            if !retracting, ranked.count > limit { ranked.removeLast(ranked.count - limit) }
         }
         if !changes.isEmpty { try output?.process(changes, kinds: changeKinds.allSatisfy { $0 == .insert } ? nil : changeKinds) }
+    }
+
+    /// A row of the changelog taken back: out of its partition, its number deleted if it had
+    /// one shown, and each row after it moved up one (the one moving into the top N inserted).
+    private func takeBack(_ row: Row, sortKey: [Value], from ranked: inout [Ranked], into changes: inout [Row], _ kinds: inout [RowKind]) {
+        // The first row not before it, then along the ties to the row itself.
+        var low = 0, high = ranked.count
+        while low < high {
+            let middle = (low + high) / 2
+            if precedes(ranked[middle].sortKey, sortKey) { low = middle + 1 } else { high = middle }
+        }
+        var position = low
+        while position < ranked.count, !precedes(sortKey, ranked[position].sortKey), ranked[position].row != row { position += 1 }
+        // A row never kept (it was past the top N of an input of insertions) changes nothing.
+        guard position < ranked.count, ranked[position].row == row else { return }
+        ranked.remove(at: position)
+        guard position < limit else { return }
+        changes.append(row + [.integer(Int64(position + 1))])
+        kinds.append(.delete)
+        for moved in position..<min(ranked.count, limit) {
+            if moved + 2 <= limit {
+                changes.append(ranked[moved].row + [.integer(Int64(moved + 2))])
+                kinds.append(.updateBefore)
+                changes.append(ranked[moved].row + [.integer(Int64(moved + 1))])
+                kinds.append(.updateAfter)
+            } else {
+                changes.append(ranked[moved].row + [.integer(Int64(moved + 1))])
+                kinds.append(.insert)
+            }
+        }
     }
 
     private func precedes(_ a: [Value], _ b: [Value]) -> Bool { SortOrder.precedes(a, b, order) }

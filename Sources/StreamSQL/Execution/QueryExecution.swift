@@ -123,8 +123,9 @@ final class QueryExecution: @unchecked Sendable {
         case let .overAggregate(partition, timeColumn, eventTime, frame, aggregates):
             return try chain(OverAggregateOperator(partition: partition, timeColumn: timeColumn, eventTime: eventTime, frame: frame, aggregates: aggregates))
         case let .rowNumber(partition, order, windowEnd, limit):
+            let retracting = !node.inputs[0].appendOnly
             return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd, limit: limit,
-                                               updating: windowEnd == nil && !node.bounded))
+                                               updating: windowEnd == nil && (!node.bounded || retracting), retracting: retracting))
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .distinct:

@@ -34,16 +34,15 @@ extension Planner {
             // Flink's default: NULLs first when ascending, last when descending.
             order.append((try compiler.compile(item.expression).expression, item.descending, item.nullsFirst ?? !item.descending))
         }
-        guard input.appendOnly else {
-            throw SQLError(.unsupported, "ROW_NUMBER() over rows that are updated (a GROUP BY without a window) is not supported yet", at: call.range)
-        }
         let schema = Schema(input.schema.columns + [Column(name: "$rownum", type: .bigint, nullable: false)])
         let text = SQLSyntax.Expression(.function(call), range: call.range).description
         // Over an input that never ends, without windows to complete, the numbers are updated
-        // as rows come: a changelog (a continuously updated Top-N).
-        let updating = !input.bounded && windowEnd == nil
+        // as rows come: a changelog (a continuously updated Top-N). Over a changelog too,
+        // whose rows taken back renumber the rest.
+        let updating = (!input.bounded || !input.appendOnly) && windowEnd == nil
+        let label = !input.appendOnly ? "RowNumber(\(text), updated as rows come and go)" : updating ? "RowNumber(\(text), updated as rows come)" : "RowNumber(\(text))"
         let node = PlanNode(.rowNumber(partition: partition, order: order, windowEnd: windowEnd), inputs: [input], schema: schema,
-                            label: updating ? "RowNumber(\(text), updated as rows come)" : "RowNumber(\(text))", appendOnly: !updating)
+                            label: label, appendOnly: !updating)
         return (node, Scope(schema, qualifiers: scope.qualifiers + [nil]))
     }
 
