@@ -75,6 +75,21 @@ import Testing
         #expect(output.rows.map { ValueFormatter.plain($0[0]) } == ["x", "y", "x", "y"])
     }
 
+    @Test func topNPartitionsNotWrittenForTheTTLStartAfresh() throws {
+        let clock = Clock()
+        let topN = RowNumberOperator(partition: [.column(0)], order: [(.column(1), true, false)], windowEnd: nil, limit: 1, updating: true,
+                                     timeToLive: Self.ttl(clock))
+        let output = OperatorStateTests.Capture()
+        topN.output = output
+        for (key, value, time) in [("a", 5, 0), ("b", 1, 500), ("a", 3, 1_200), ("b", 0, 1_300)] as [(String, Int64, Int64)] {
+            clock.now = time
+            try topN.process([[.string(key), .integer(value)]], kinds: nil)
+        }
+        // a's top (5) was forgotten at 1,000: 3 is its top again; b's (1) is alive until 1,500, and 0 is not above it.
+        let lines = zip(output.kinds, output.rows).map { "\($0.rawValue) \($1.map { ValueFormatter.plain($0) }.joined(separator: "|"))" }
+        #expect(lines == ["+I a|5|1", "+I b|1|1", "+I a|3|1"])
+    }
+
     @Test func theOptionIsADuration() throws {
         #expect(try StateTimeToLive(settings: [StateTimeToLive.option: "1 h"])?.milliseconds == 3_600_000)
         #expect(try StateTimeToLive(settings: [StateTimeToLive.option: "0"]) == nil)

@@ -369,20 +369,32 @@ final class RowNumberOperator: Operator, StatefulOperator {
     }
 
     private var partitions: [Row: [Ranked]] = [:]
+    /// A continuously updated Top-N's partitions not written for this long are dropped.
+    private var timeToLive: StateTimeToLive?
+    /// With a TTL: when each partition last took a row.
+    private var written: [Row: Int64] = [:]
 
     init(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
-         limit: Int? = nil, updating: Bool = false, retracting: Bool = false) {
+         limit: Int? = nil, updating: Bool = false, retracting: Bool = false, timeToLive: StateTimeToLive? = nil) {
         self.partition = partition
         self.order = order
         self.windowEnd = windowEnd
         self.limit = limit ?? .max
         self.updating = updating || retracting
         self.retracting = retracting
+        self.timeToLive = self.updating ? timeToLive : nil
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         var changes: [Row] = []
         var changeKinds: [RowKind] = []
+        let now = timeToLive?.clock() ?? 0
+        if timeToLive?.sweepIsDue(at: now) == true, let timeToLive {
+            for (key, time) in written where timeToLive.hasExpired(time, at: now) {
+                written[key] = nil
+                partitions[key] = nil
+            }
+        }
         for (index, row) in rows.enumerated() {
             var key: Row = []
             for expression in partition { key.append(try expression.evaluate(row)) }
@@ -394,6 +406,7 @@ final class RowNumberOperator: Operator, StatefulOperator {
             }
             var ranked = partitions.removeValue(forKey: key) ?? []
             defer { if !ranked.isEmpty { partitions[key] = ranked } }
+            if timeToLive != nil { written[key] = now }
             let kind = kinds?[index] ?? .insert
             if kind == .updateBefore || kind == .delete {
                 takeBack(row, sortKey: sortKey, from: &ranked, into: &changes, &changeKinds)
@@ -470,6 +483,7 @@ final class RowNumberOperator: Operator, StatefulOperator {
     func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
         partitions = [:]
         for partition in try decoder.decode([SavedPartition].self, from: data) { partitions[partition.key] = partition.rows }
+        if let now = timeToLive?.clock() { written = partitions.mapValues { _ in now } }
     }
 
     override func watermark(_ time: Int64) throws(SQLError) {

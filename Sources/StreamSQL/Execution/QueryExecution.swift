@@ -125,7 +125,8 @@ final class QueryExecution: @unchecked Sendable {
         case let .rowNumber(partition, order, windowEnd, limit):
             let retracting = !node.inputs[0].appendOnly
             return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd, limit: limit,
-                                               updating: windowEnd == nil && (!node.bounded || retracting), retracting: retracting))
+                                               updating: windowEnd == nil && (!node.bounded || retracting), retracting: retracting,
+                                               timeToLive: try StateTimeToLive(settings: catalog.settings)))
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .distinct:

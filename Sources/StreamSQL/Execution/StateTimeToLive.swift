@@ -4,7 +4,8 @@ import SQLSyntax
 /// Flink's `table.exec.state.ttl`: the state of a key not written for this long (processing
 /// time) is dropped, so that a job over keys that come and go does not grow without end. It
 /// applies where state otherwise lives forever: GROUP BY without a window, SELECT DISTINCT,
-/// regular joins (and IN / EXISTS). What is dropped is forgotten, as in Flink: a key that
+/// regular joins (and IN / EXISTS), a continuously updated Top-N's partitions. What is
+/// dropped is forgotten, as in Flink: a key that
 /// comes back starts afresh, a dropped join row pairs no more, and an outer row emitted
 /// padded with NULLs stays so. Times are not checkpointed: restored state counts as written
 /// when it was restored.
