@@ -349,12 +349,6 @@ extension Parser {
         }
         let call = try functionCall(name: name)
         var result = Expression(.function(call), range: call.range)
-        if accept("OVER") {
-            throw SQLError(.unsupported, "OVER windows are not supported yet", at: previousRange)
-        }
-        if accept("FILTER") {
-            throw SQLError(.unsupported, "FILTER (WHERE ...) on aggregates is not supported yet", at: previousRange)
-        }
         result.range = call.range
         return result
     }
@@ -372,6 +366,14 @@ extension Parser {
             repeat { call.arguments.append(try functionArgument()) } while accept(symbol: ",")
         }
         try expect(symbol: ")", "after the arguments of \(name)")
+        // FILTER only when a parenthesis follows: `COUNT(*) filter` may be an alias.
+        if current.isKeyword("FILTER"), peek().isSymbol("(") {
+            advance()
+            try expect(symbol: "(", "after FILTER")
+            try expect("WHERE", "in FILTER (WHERE …)")
+            call.filter = try expression()
+            try expect(symbol: ")", "to close FILTER (WHERE …)")
+        }
         if accept("OVER") {
             if current.isSymbol("(") {
                 call.over = try overClause()

@@ -117,16 +117,19 @@ public struct FunctionCall: Sendable, Equatable {
     public var distinct: Bool
     /// `COUNT(*)`.
     public var star: Bool
+    /// `FILTER (WHERE condition)` after an aggregate: only rows that satisfy it are aggregated.
+    public var filter: Expression?
     /// `OVER (PARTITION BY ... ORDER BY ...)`: the call is a window function (ROW_NUMBER).
     public var over: OverClause?
     public var range: SourceRange
 
     public init(name: QualifiedName, arguments: [FunctionArgument], distinct: Bool = false, star: Bool = false,
-                over: OverClause? = nil, range: SourceRange) {
+                filter: Expression? = nil, over: OverClause? = nil, range: SourceRange) {
         self.name = name
         self.arguments = arguments
         self.distinct = distinct
         self.star = star
+        self.filter = filter
         self.over = over
         self.range = range
     }

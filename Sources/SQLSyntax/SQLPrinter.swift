@@ -130,6 +130,7 @@ enum SQLPrinter {
             return (argument.name.map { name($0.name) + " => " } ?? "") + value
         }
         var text = call.star ? "\(callee)(*)" : "\(callee)(\(call.distinct ? "DISTINCT " : "")\(arguments.joined(separator: ", ")))"
+        if let filter = call.filter { text += " FILTER (WHERE " + expression(filter) + ")" }
         if let over = call.over { text += " OVER " + self.over(over) }
         return text
     }

@@ -99,7 +99,8 @@ struct Accumulator: Codable {
             return
         }
         if value.isNull {
-            if case .firstValue = call.kind, first == nil { first = .null }
+            // A NULL first value is FIRST_VALUE's answer; a row FILTER left out is no value.
+            if case .firstValue = call.kind, first == nil, !call.filtered { first = .null }
             return
         }
         if retraction != nil {

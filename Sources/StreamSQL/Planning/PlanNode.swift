@@ -90,13 +90,16 @@ final class AggregateCall: Sendable {
     let resultType: DataType
     /// What the aggregate is called in EXPLAIN.
     let text: String
+    /// With FILTER (WHERE …): the argument is NULL on the rows the condition leaves out.
+    let filtered: Bool
 
-    init(kind: Kind, argument: CompiledExpression?, distinct: Bool, resultType: DataType, text: String) {
+    init(kind: Kind, argument: CompiledExpression?, distinct: Bool, resultType: DataType, text: String, filtered: Bool = false) {
         self.kind = kind
         self.argument = argument
         self.distinct = distinct
         self.resultType = resultType
         self.text = text
+        self.filtered = filtered
     }
 }
 

@@ -228,16 +228,26 @@ extension Planner {
 
     func aggregateCall(_ call: FunctionCall, name: String, compiler: ExpressionCompiler, range: SourceRange) throws(SQLError) -> AggregateCall {
         let text = SQLSyntax.Expression(.function(call), range: range).description
+        // FILTER (WHERE c): the argument becomes NULL on the other rows, which aggregates skip.
+        var filter: CompiledExpression?
+        if let condition = call.filter {
+            guard !containsAggregate(condition) else { throw SQLError(.plan, "aggregates cannot be nested", at: condition.range) }
+            let compiled = try compiler.compile(condition)
+            guard case .boolean = compiled.type else { throw SQLError(.plan, "FILTER needs a condition, not \(compiled.type)", at: condition.range) }
+            filter = compiled.expression
+        }
         if call.star {
             guard name == "COUNT" else { throw SQLError(.plan, "\(name)(*) is not an aggregate: only COUNT(*) is", at: range) }
-            return AggregateCall(kind: .count, argument: nil, distinct: false, resultType: .bigint, text: text)
+            return AggregateCall(kind: .count, argument: filter.map { .caseWhen([($0, .literal(.integer(1)))], otherwise: nil) }, distinct: false,
+                                 resultType: .bigint, text: text)
         }
         let values = call.arguments.compactMap(\.expression)
         guard !values.isEmpty else { throw SQLError(.plan, "\(name) needs an argument", at: range) }
         for value in values where containsAggregate(value) {
             throw SQLError(.plan, "aggregates cannot be nested", at: value.range)
         }
-        let argument = try compiler.compile(values[0])
+        var argument = try compiler.compile(values[0])
+        if let filter { argument.expression = .caseWhen([(filter, argument.expression)], otherwise: nil) }
         func numeric() throws(SQLError) {
             guard ExpressionCompiler.isNumeric(argument.type) else { throw SQLError(.plan, "\(name) needs a number, not \(argument.type)", at: values[0].range) }
         }
@@ -274,10 +284,10 @@ extension Planner {
             type = native.returns
             let cast: CompiledExpression = argument.type == native.parameter ? argument.expression
                 : .cast(argument.expression, from: argument.type, to: native.parameter, isTry: true)
-            return AggregateCall(kind: kind, argument: cast, distinct: call.distinct, resultType: type, text: text)
+            return AggregateCall(kind: kind, argument: cast, distinct: call.distinct, resultType: type, text: text, filtered: filter != nil)
         }
         if case .char = type { type = .string }
-        return AggregateCall(kind: kind, argument: argument.expression, distinct: call.distinct, resultType: type, text: text)
+        return AggregateCall(kind: kind, argument: argument.expression, distinct: call.distinct, resultType: type, text: text, filtered: filter != nil)
     }
 }
 
