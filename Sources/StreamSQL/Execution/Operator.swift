@@ -362,6 +362,8 @@ final class RowNumberOperator: Operator, StatefulOperator {
     let retracting: Bool
     /// The numbers wanted: up to this one (nil: all).
     let limit: Int
+    /// ROW_NUMBER, or RANK / DENSE_RANK (ties share a number; complete partitions only).
+    let numbering: RowNumbering
     /// A row and its ORDER BY values.
     private struct Ranked: Codable {
         var sortKey: [Value]
@@ -375,7 +377,9 @@ final class RowNumberOperator: Operator, StatefulOperator {
     private var written: [Row: Int64] = [:]
 
     init(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
-         limit: Int? = nil, updating: Bool = false, retracting: Bool = false, timeToLive: StateTimeToLive? = nil) {
+         limit: Int? = nil, updating: Bool = false, retracting: Bool = false, timeToLive: StateTimeToLive? = nil,
+         numbering: RowNumbering = .rowNumber) {
+        self.numbering = numbering
         self.partition = partition
         self.order = order
         self.windowEnd = windowEnd
@@ -508,7 +512,20 @@ final class RowNumberOperator: Operator, StatefulOperator {
                 if precedes(b.element.sortKey, a.element.sortKey) { return false }
                 return a.offset < b.offset // ties keep their arrival order
             }
-            for (number, entry) in sorted.prefix(limit).enumerated() { result.append(entry.element.row + [.integer(Int64(number + 1))]) }
+            // Numbers never go down along the sorted rows: the first past the limit ends the partition.
+            var number = 0, distinctKeys = 0
+            for (position, entry) in sorted.enumerated() {
+                let tied = position > 0 && !precedes(sorted[position - 1].element.sortKey, entry.element.sortKey)
+                switch numbering {
+                case .rowNumber: number = position + 1
+                case .rank: if !tied { number = position + 1 }
+                case .denseRank:
+                    if !tied { distinctKeys += 1 }
+                    number = distinctKeys
+                }
+                guard number <= limit else { break }
+                result.append(entry.element.row + [.integer(Int64(number))])
+            }
         }
         if !result.isEmpty { try output?.process(result, kinds: nil) }
     }

@@ -122,11 +122,11 @@ final class QueryExecution: @unchecked Sendable {
             return try chain(SortOperator(keys))
         case let .overAggregate(partition, timeColumn, eventTime, frame, aggregates):
             return try chain(OverAggregateOperator(partition: partition, timeColumn: timeColumn, eventTime: eventTime, frame: frame, aggregates: aggregates))
-        case let .rowNumber(partition, order, windowEnd, limit):
+        case let .rowNumber(partition, order, windowEnd, limit, numbering):
             let retracting = !node.inputs[0].appendOnly
             return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd, limit: limit,
                                                updating: windowEnd == nil && (!node.bounded || retracting), retracting: retracting,
-                                               timeToLive: try StateTimeToLive(settings: catalog.settings)))
+                                               timeToLive: try StateTimeToLive(settings: catalog.settings), numbering: numbering))
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .distinct:

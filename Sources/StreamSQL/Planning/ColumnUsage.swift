@@ -49,7 +49,7 @@ extension PlanNode {
             for key in partition { key.collectColumns(into: &read) }
             for aggregate in aggregates { aggregate.argument?.collectColumns(into: &read) }
             return read
-        case let .rowNumber(partition, order, windowEnd, _):
+        case let .rowNumber(partition, order, windowEnd, _, _):
             // The input's columns pass through; the number is appended after them.
             guard let wanted else { return nil }
             var read = wanted.filter { $0 < width }

@@ -123,9 +123,10 @@ final class PlanNode: @unchecked Sendable {
         /// in order, emitted once the partition is complete — when the watermark passes its
         /// window's end (`windowEnd`: the partition key holding it), or at the end of a bounded
         /// input. Appends the number as a BIGINT column.
-        /// `limit`: only the first rows of each partition are wanted (a `WHERE rn <= N` after it).
+        /// `limit`: only the rows numbered up to it are wanted (a `WHERE rn <= N` after it).
+        /// `numbering`: ROW_NUMBER, RANK or DENSE_RANK.
         case rowNumber(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
-                       limit: Int? = nil)
+                       limit: Int? = nil, numbering: RowNumbering = .rowNumber)
         /// Aggregates OVER a frame of each row's partition, ordered by `timeColumn`: the input's
         /// columns, then one per aggregate (see `Planner+Over`).
         case overAggregate(partition: [CompiledExpression], timeColumn: Int, eventTime: Bool, frame: OverFrame, aggregates: [AggregateCall])
@@ -233,4 +234,10 @@ enum OverFrame: Equatable {
         case .unboundedRows, .rows: false
         }
     }
+}
+
+/// How a Top-N numbers the rows of a partition in order: one number each (ROW_NUMBER), or
+/// the same number for ties — then a gap (RANK) or none (DENSE_RANK).
+enum RowNumbering: Sendable {
+    case rowNumber, rank, denseRank
 }

@@ -11,10 +11,11 @@ extension Planner {
         for (position, item) in items.enumerated() {
             guard let call = Self.windowFunction(item), case let .expression(value, alias) = item else { continue }
             guard found == nil else { throw SQLError(.unsupported, "one ROW_NUMBER() OVER (...) per SELECT is supported", at: call.range) }
-            guard call.name.name.uppercased() == "ROW_NUMBER", call.arguments.isEmpty else {
-                throw SQLError(.unsupported, "\(call.name) OVER (...) is not supported yet (ROW_NUMBER() is, for Top-N)", at: call.range)
+            guard ["ROW_NUMBER", "RANK", "DENSE_RANK"].contains(call.name.name.uppercased()), call.arguments.isEmpty else {
+                throw SQLError(.unsupported, "\(call.name) OVER (...) is not supported yet (ROW_NUMBER(), RANK() and DENSE_RANK() are, for Top-N)",
+                               at: call.range)
             }
-            guard !call.over!.orderBy.isEmpty else { throw SQLError(.plan, "ROW_NUMBER() needs ORDER BY in its OVER (...)", at: call.range) }
+            guard !call.over!.orderBy.isEmpty else { throw SQLError(.plan, "\(call.name.name.uppercased())() needs ORDER BY in its OVER (...)", at: call.range) }
             found = (call, call.over!)
             items[position] = .expression(Self.placeholder("$rownum", at: value.range), alias: alias ?? Self.implicitAlias(value, position: position))
         }
@@ -40,8 +41,17 @@ extension Planner {
         // as rows come: a changelog (a continuously updated Top-N). Over a changelog too,
         // whose rows taken back renumber the rest.
         let updating = (!input.bounded || !input.appendOnly) && windowEnd == nil
+        let numbering: RowNumbering = switch call.name.name.uppercased() {
+        case "RANK": .rank
+        case "DENSE_RANK": .denseRank
+        default: .rowNumber
+        }
+        guard numbering == .rowNumber || !updating else {
+            throw SQLError(.unsupported, "\(call.name.name.uppercased())() numbers the rows of a window (a Window Top-N) or of a bounded input; "
+                + "over rows that never end or are updated, ROW_NUMBER() does", at: call.range)
+        }
         let label = !input.appendOnly ? "RowNumber(\(text), updated as rows come and go)" : updating ? "RowNumber(\(text), updated as rows come)" : "RowNumber(\(text))"
-        let node = PlanNode(.rowNumber(partition: partition, order: order, windowEnd: windowEnd), inputs: [input], schema: schema,
+        let node = PlanNode(.rowNumber(partition: partition, order: order, windowEnd: windowEnd, numbering: numbering), inputs: [input], schema: schema,
                             label: label, appendOnly: !updating)
         return (node, Scope(schema, qualifiers: scope.qualifiers + [nil]))
     }
@@ -73,11 +83,12 @@ extension Planner {
             guard case let .column(inner) = expressions[column], let input = limitingRanks(node.inputs[0], column: inner, to: limit) else { return nil }
             return PlanNode(.project(expressions, texts: texts), inputs: [input], schema: node.schema, label: node.label, appendOnly: node.appendOnly,
                             bounded: node.bounded)
-        case let .rowNumber(partition, order, windowEnd, existing):
+        case let .rowNumber(partition, order, windowEnd, existing, numbering):
             guard column == node.schema.columns.count - 1, limit >= 0 else { return nil }
             let kept = min(limit, existing ?? .max)
-            return PlanNode(.rowNumber(partition: partition, order: order, windowEnd: windowEnd, limit: kept), inputs: node.inputs, schema: node.schema,
-                            label: node.label + ", the top \(kept) of each partition kept",
+            return PlanNode(.rowNumber(partition: partition, order: order, windowEnd: windowEnd, limit: kept, numbering: numbering), inputs: node.inputs,
+                            schema: node.schema, label: node.label + (numbering == .rowNumber ? ", the top \(kept) of each partition kept"
+                                                                      : ", the rows ranked up to \(kept) kept"),
                             appendOnly: node.appendOnly, bounded: node.bounded)
         default:
             return nil
