@@ -1,5 +1,5 @@
-/// The groups of an aggregate: each distinct key row gets a group number in the order keys
-/// first come, and the group's accumulators sit side by side in one array.
+/// The groups of a window aggregate: each distinct key gets a group number in the order keys
+/// first come; the groups' key values sit side by side in one array, their accumulators in another.
 ///
 /// Why not a `Dictionary<Row, [Accumulator]>`: a dictionary hashes every key with SipHash
 /// over the row's values, and every group holds an array of its own. Here a key is hashed
