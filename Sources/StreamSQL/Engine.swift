@@ -104,7 +104,7 @@ public final class Engine: @unchecked Sendable {
             list("view name", catalog.viewNames, writer)
         case .showFunctions:
             list("function name", (catalog.functionNames + BuiltinFunction.names + Array(ExpressionCompiler.aggregateNames)
-                + Array(ExpressionCompiler.windowFunctionNames)).sorted(), writer)
+                + Array(ExpressionCompiler.windowFunctionNames) + Array(ExpressionCompiler.rankingFunctionNames)).sorted(), writer)
         case let .describe(name):
             try describe(name, writer)
         case let .explain(inner):

@@ -4,6 +4,9 @@ import SQLSyntax
 /// Function calls: built-ins by name, and functions defined with CREATE FUNCTION.
 extension ExpressionCompiler {
     static let aggregateNames: Set<String> = ["COUNT", "SUM", "AVG", "MIN", "MAX", "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "STDDEV_POP", "VAR_POP"]
+    /// The numbering functions of a Top-N (`… OVER (PARTITION BY … ORDER BY …)`).
+    static let rankingFunctionNames: Set<String> = ["ROW_NUMBER", "RANK", "DENSE_RANK"]
+
     static let windowFunctionNames: Set<String> = [
         "TUMBLE", "HOP", "SESSION", "CUMULATE", "TUMBLE_START", "TUMBLE_END", "TUMBLE_ROWTIME", "TUMBLE_PROCTIME",
         "HOP_START", "HOP_END", "HOP_ROWTIME", "HOP_PROCTIME", "SESSION_START", "SESSION_END", "SESSION_ROWTIME", "SESSION_PROCTIME",

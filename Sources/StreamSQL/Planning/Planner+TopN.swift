@@ -11,7 +11,7 @@ extension Planner {
         for (position, item) in items.enumerated() {
             guard let call = Self.windowFunction(item), case let .expression(value, alias) = item else { continue }
             guard found == nil else { throw SQLError(.unsupported, "one ROW_NUMBER() OVER (...) per SELECT is supported", at: call.range) }
-            guard ["ROW_NUMBER", "RANK", "DENSE_RANK"].contains(call.name.name.uppercased()), call.arguments.isEmpty else {
+            guard ExpressionCompiler.rankingFunctionNames.contains(call.name.name.uppercased()), call.arguments.isEmpty else {
                 throw SQLError(.unsupported, "\(call.name) OVER (...) is not supported yet (ROW_NUMBER(), RANK() and DENSE_RANK() are, for Top-N)",
                                at: call.range)
             }
