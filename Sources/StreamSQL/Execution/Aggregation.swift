@@ -98,11 +98,8 @@ struct Accumulator: Codable {
             count += 1
             return
         }
-        if value.isNull {
-            // A NULL first value is FIRST_VALUE's answer; a row FILTER left out is no value.
-            if case .firstValue = call.kind, first == nil, !call.filtered { first = .null }
-            return
-        }
+        // NULLs are skipped, by FIRST_VALUE too (as Flink's: its first non-NULL value).
+        if value.isNull { return }
         if retraction != nil {
             let times = retraction!.counts[value, default: 0]
             if call.distinct || Self.keepsValues(call) { retraction!.counts[value] = times + 1 }

@@ -90,16 +90,13 @@ final class AggregateCall: Sendable {
     let resultType: DataType
     /// What the aggregate is called in EXPLAIN.
     let text: String
-    /// With FILTER (WHERE …): the argument is NULL on the rows the condition leaves out.
-    let filtered: Bool
 
-    init(kind: Kind, argument: CompiledExpression?, distinct: Bool, resultType: DataType, text: String, filtered: Bool = false) {
+    init(kind: Kind, argument: CompiledExpression?, distinct: Bool, resultType: DataType, text: String) {
         self.kind = kind
         self.argument = argument
         self.distinct = distinct
         self.resultType = resultType
         self.text = text
-        self.filtered = filtered
     }
 }
 

@@ -284,10 +284,10 @@ extension Planner {
             type = native.returns
             let cast: CompiledExpression = argument.type == native.parameter ? argument.expression
                 : .cast(argument.expression, from: argument.type, to: native.parameter, isTry: true)
-            return AggregateCall(kind: kind, argument: cast, distinct: call.distinct, resultType: type, text: text, filtered: filter != nil)
+            return AggregateCall(kind: kind, argument: cast, distinct: call.distinct, resultType: type, text: text)
         }
         if case .char = type { type = .string }
-        return AggregateCall(kind: kind, argument: argument.expression, distinct: call.distinct, resultType: type, text: text, filtered: filter != nil)
+        return AggregateCall(kind: kind, argument: argument.expression, distinct: call.distinct, resultType: type, text: text)
     }
 }
 
