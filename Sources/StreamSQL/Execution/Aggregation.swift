@@ -100,9 +100,9 @@ struct Accumulator: Codable {
         }
         // NULLs are skipped, by FIRST_VALUE too (as Flink's: its first non-NULL value).
         if value.isNull { return }
-        if retraction != nil {
+        if retraction != nil, call.distinct || Self.keepsValues(call) {
             let times = retraction!.counts[value, default: 0]
-            if call.distinct || Self.keepsValues(call) { retraction!.counts[value] = times + 1 }
+            retraction!.counts[value] = times + 1
             if call.distinct, times > 0 { return }
         } else if distinct != nil, !distinct!.insert(value).inserted {
             return
@@ -600,9 +600,21 @@ final class GroupAggregateOperator: Operator, StatefulOperator {
     /// emitted, and when a row last changed it (processing time, for the state's TTL).
     private struct Group {
         var accumulators: [Accumulator]
-        var rows: Int64
+        var rows: Int64 = 0
         var emitted: Row?
         var written: Int64 = 0
+
+        mutating func add(_ values: [Value], _ aggregates: [AggregateCall], at now: Int64) {
+            rows += 1
+            written = now
+            Accumulator.add(values, to: &accumulators, aggregates)
+        }
+
+        mutating func takeBack(_ values: [Value], _ aggregates: [AggregateCall], at now: Int64) {
+            rows -= 1
+            written = now
+            for index in aggregates.indices { accumulators[index].retract(values[index], aggregates[index]) }
+        }
     }
 
     init(keys: [CompiledExpression], aggregates: [AggregateCall], emitAtEnd: Bool = false, retracting: Bool = false,
@@ -639,10 +651,8 @@ final class GroupAggregateOperator: Operator, StatefulOperator {
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
-        let now = timeToLive?.clock() ?? 0
-        if timeToLive?.sweepIsDue(at: now) == true, let timeToLive {
-            groups = groups.filter { !timeToLive.hasExpired($0.value.written, at: now) }
-        }
+        let (now, sweep) = timeToLive?.tick() ?? (0, false)
+        if sweep, let timeToLive { groups = groups.filter { !timeToLive.hasExpired($0.value.written, at: now) } }
         var touched: [Row] = []
         var touchedSet: Set<Row> = []
         for (position, row) in rows.enumerated() {
@@ -656,17 +666,10 @@ final class GroupAggregateOperator: Operator, StatefulOperator {
             if takenBack {
                 // A row never added (its group deleted already) changes nothing, as in Flink.
                 guard groups[key] != nil else { continue }
-                groups[key]!.rows -= 1
-                groups[key]!.written = now
-                for index in aggregates.indices { groups[key]!.accumulators[index].retract(values[index], aggregates[index]) }
+                groups[key]!.takeBack(values, aggregates, at: now)
             } else {
-                if groups[key] == nil {
-                    if emitAtEnd { order.append(key) }
-                    groups[key] = Group(accumulators: aggregates.map { Accumulator($0, retracting: retracting) }, rows: 0, emitted: nil)
-                }
-                groups[key]!.rows += 1
-                groups[key]!.written = now
-                Accumulator.add(values, to: &groups[key]!.accumulators, aggregates)
+                if emitAtEnd, groups[key] == nil { order.append(key) }
+                groups[key, default: Group(accumulators: aggregates.map { Accumulator($0, retracting: retracting) })].add(values, aggregates, at: now)
             }
             if touchedSet.insert(key).inserted { touched.append(key) }
         }

@@ -137,13 +137,7 @@ struct GroupTable {
     @inline(__always)
     mutating func add(_ row: Row, columns: [Int?], to group: Int) {
         let base = group * width
-        for position in 0..<width {
-            guard let column = columns[position] else {
-                accumulators[base + position].add(.null, aggregates[position])
-                continue
-            }
-            add(row[column], to: base + position, position)
-        }
+        for position in 0..<width { add(columns[position].map { row[$0] } ?? .null, to: base + position, position) }
     }
 
     /// Adds a row's aggregate arguments to a group's accumulators, in place.

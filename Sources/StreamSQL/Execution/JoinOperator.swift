@@ -79,9 +79,9 @@ final class JoinOperator: MultiInputOperator {
 
     /// Drops the rows whose TTL has passed (with a TTL, at most every quarter of it).
     private func dropExpiredRows() {
-        guard let clock = timeToLive?.clock else { return }
-        now = clock()
-        guard timeToLive!.sweepIsDue(at: now), let timeToLive else { return }
+        guard let (now, sweep) = timeToLive?.tick() else { return }
+        self.now = now
+        guard sweep, let timeToLive else { return }
         for side in 0..<2 {
             for (key, rows) in kept[side] {
                 let live = rows.rows[rows.head...].filter { !timeToLive.hasExpired($0.written, at: now) }

@@ -241,9 +241,8 @@ final class DistinctOperator: Operator, StatefulOperator {
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
-        if let clock = timeToLive?.clock {
-            let now = clock()
-            if timeToLive!.sweepIsDue(at: now), let timeToLive {
+        if let (now, sweep) = timeToLive?.tick() {
+            if sweep, let timeToLive {
                 for (row, time) in written where timeToLive.hasExpired(time, at: now) {
                     written[row] = nil
                     seen.remove(row)
@@ -384,16 +383,16 @@ final class RowNumberOperator: Operator, StatefulOperator {
         self.order = order
         self.windowEnd = windowEnd
         self.limit = limit ?? .max
-        self.updating = updating || retracting
+        self.updating = updating
         self.retracting = retracting
-        self.timeToLive = self.updating ? timeToLive : nil
+        self.timeToLive = updating ? timeToLive : nil
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         var changes: [Row] = []
         var changeKinds: [RowKind] = []
-        let now = timeToLive?.clock() ?? 0
-        if timeToLive?.sweepIsDue(at: now) == true, let timeToLive {
+        let (now, sweep) = timeToLive?.tick() ?? (0, false)
+        if sweep, let timeToLive {
             for (key, time) in written where timeToLive.hasExpired(time, at: now) {
                 written[key] = nil
                 partitions[key] = nil

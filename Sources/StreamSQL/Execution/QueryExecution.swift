@@ -123,9 +123,9 @@ final class QueryExecution: @unchecked Sendable {
         case let .overAggregate(partition, timeColumn, eventTime, frame, aggregates):
             return try chain(OverAggregateOperator(partition: partition, timeColumn: timeColumn, eventTime: eventTime, frame: frame, aggregates: aggregates))
         case let .rowNumber(partition, order, windowEnd, limit, numbering):
-            let retracting = !node.inputs[0].appendOnly
+            // The planner made the numbering a changelog when it is updated (see Planner+TopN).
             return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd, limit: limit,
-                                               updating: windowEnd == nil && (!node.bounded || retracting), retracting: retracting,
+                                               updating: !node.appendOnly, retracting: !node.inputs[0].appendOnly,
                                                timeToLive: try StateTimeToLive(settings: catalog.settings), numbering: numbering))
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))

@@ -32,12 +32,14 @@ struct StateTimeToLive {
 
     static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// Whether to look for expired state now: a look costs a pass over the state, so it is
-    /// taken at most every quarter of the TTL (and at least every second).
-    mutating func sweepIsDue(at now: Int64) -> Bool {
-        guard now >= nextSweep else { return false }
+    /// The time now, for stamping what a batch writes, and whether to look for expired state
+    /// now: a look costs a pass over the state, so it is taken at most every quarter of the
+    /// TTL (and at least every second).
+    mutating func tick() -> (now: Int64, sweep: Bool) {
+        let now = clock()
+        guard now >= nextSweep else { return (now, false) }
         nextSweep = now + max(1, min(milliseconds / 4, 1000))
-        return true
+        return (now, true)
     }
 
     /// Whether state last written at `written` has expired at `now`.
