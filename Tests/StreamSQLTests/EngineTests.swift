@@ -468,6 +468,44 @@ import Testing
         }
     }
 
+    /// The values the shape's reader takes straight from the bytes (event times, numbers, a
+    /// skipped field) read as the general reader reads them, plain or not: times out of range
+    /// or of other forms, numbers too long to be exact, exponents, escapes, a new date.
+    @Test func plainValuesReadByShapeAsAlone() throws {
+        let times = ["2024-01-01 00:00:07", "2024-01-01 23:59:59", "2024-01-01 24:00:00", "2024-01-01 1a:00:00", "2024-01-01 00:60:00",
+                     "2024-01-01 00:00:60", "2024-01-01 00-00:00", "2024-01-02 10:11:12", "2024-01-01T00:00:01", "2024-01-01 00:00:01.5",
+                     "2024-13-01 00:00:00", "2024-02-30 00:00:00", "2024-02-29 12:00:00", "2024-01-01 00:00:0 ", "2024-01-01 00:00:02"]
+        let numbers = ["0", "-0", "7", "-12", "2147483647", "-2147483648", "2147483648", "1e2", "1.0", "12345678", "007", "3x"]
+        let decimals = ["0.1", "-12.5", "27860.12", "123456789012345678", "1.5E2", "-0.000001", "12.", ".5", "99999999999999.9", "1", "4e-1", "1.2.3"]
+        let skipped = [#"-1.5e3"#, #""a\"b""#, "true", "null", #"{"a": [1, 2]}"#, #""""#, "12", #""x""#, "[]", "-", "1", "false"]
+        var records: [String] = []
+        for index in 0..<(times.count * numbers.count) {
+            let time = times[index % times.count], number = numbers[index % numbers.count]
+            let decimal = decimals[index / numbers.count % decimals.count], other = skipped[index / times.count % skipped.count]
+            // Most records share the first shape, so that the shape's reader meets each value.
+            records.append(#"{"t": "\#(time)", "x": \#(other), "n": \#(number), "d": \#(decimal)}"#)
+            records.append(#"{"t": "2024-01-01 00:00:00", "x": 1, "n": 1, "d": 1.5}"#)
+        }
+        func read(_ lines: [String]) throws -> [String] {
+            let path = temporaryFile("plain.json", lines)
+            return try run("""
+                CREATE TABLE p (t STRING, x STRING, n INT, d DOUBLE, rt AS TO_TIMESTAMP(t))
+                  WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json', 'json.ignore-parse-errors' = 'true');
+                SELECT rt, n, d FROM p
+                """).lines
+        }
+        let alone = try records.flatMap { try read([$0]) }
+        #expect(try read(records) == alone)
+        // Every record of the shape read; those with a value not of its column's type (an INT
+        // overflow, `3x`, `1.2.3`) skipped.
+        #expect(alone.filter { $0 == "2024-01-01 00:00:00.000|1|1.5" }.count == records.count / 2)
+        #expect(alone.count < records.count && alone.count > records.count * 3 / 4)
+        for row in ["2024-01-01 00:00:07.000|0|0.1", "2024-01-01 23:59:59.000|0|0.1", "NULL|7|0.1", "2024-01-02 10:11:12.000|100|0.1",
+                    "2024-01-01 00:00:01.500|12345678|0.1", "2024-02-29 12:00:00.000|0|-12.5", "2024-01-01 00:00:02.000|-2147483648|27860.12"] {
+            #expect(alone.contains(row), "\(row)")
+        }
+    }
+
     /// Files are read in 4 MB chunks: lines cut by a chunk's end, a line longer than a chunk,
     /// CRLF and empty lines, and a last line without a newline all read whole, with their numbers.
     @Test func linesAcrossChunksReadWhole() throws {

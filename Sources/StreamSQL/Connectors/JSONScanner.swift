@@ -175,84 +175,17 @@ struct JSONScanner {
     /// A plain integer (`-123`: digits only, no fraction or exponent, within Int64) straight
     /// from the bytes; nil for anything else, with the position unchanged.
     mutating func plainInteger() -> Int64? {
-        var position = index
-        let negative = position < end && bytes[position] == 0x2D
-        if negative { position += 1 }
-        let first = position
-        var magnitude: UInt64 = 0
-        let limit = min(end, first + 19)
-        while position < limit, bytes[position] &- 0x30 <= 9 {
-            magnitude = magnitude &* 10 &+ UInt64(bytes[position] &- 0x30)
-            position += 1
-        }
-        // Nineteen digits may not fit, and a twentieth never does: those go the general way.
-        guard position > first, magnitude <= UInt64(Int64.max) else { return nil }
-        if position < end, bytes[position] &- 0x30 <= 9 || Self.continuesNumber(bytes[position]) { return nil }
-        index = position
-        return negative ? -Int64(magnitude) : Int64(magnitude)
+        guard let base = bytes.baseAddress, let (value, next) = PlainJSON.integer(base, index, end) else { return nil }
+        index = next
+        return value
     }
 
-    /// A plain decimal (`-12.345`: at most 15 digits, no exponent) straight from the bytes:
-    /// its digits as an integer divided by a power of ten, both exact in a Double, so the
-    /// quotient is the correctly rounded value (Clinger's fast path). nil for anything else,
-    /// with the position unchanged, for the general path to read.
+    /// A plain decimal (`-12.345`: at most 15 digits, no exponent), exact (`PlainJSON.decimal`);
+    /// nil for anything else, with the position unchanged, for the general path to read.
     mutating func plainDecimal() -> Double? {
-        var position = index
-        let negative = position < end && bytes[position] == 0x2D
-        if negative { position += 1 }
-        let first = position
-        var mantissa: Int64 = 0
-        // The whole part, then the fraction: two loops with no "seen the point yet" per digit.
-        while position < end, bytes[position] &- 0x30 <= 9 {
-            mantissa = mantissa &* 10 &+ Int64(bytes[position] &- 0x30)
-            position += 1
-        }
-        var digits = position - first
-        guard digits > 0 else { return nil }
-        var fractionDigits = 0
-        if position < end, bytes[position] == 0x2E {
-            position += 1
-            let fraction = position
-            while position < end, bytes[position] &- 0x30 <= 9 {
-                mantissa = mantissa &* 10 &+ Int64(bytes[position] &- 0x30)
-                position += 1
-            }
-            fractionDigits = position - fraction
-            guard fractionDigits > 0 else { return nil }
-            digits += fractionDigits
-        }
-        guard digits <= 15, position == end || !Self.continuesNumber(bytes[position]) else { return nil }
-        index = position
-        let value = Double(mantissa) / Self.powerOfTen(fractionDigits)
-        return negative ? -value : value
-    }
-
-    /// Whether a byte after digits makes the number more than plain (a point, an exponent).
-    @inline(__always)
-    private static func continuesNumber(_ byte: UInt8) -> Bool { byte == 0x2E || byte | 0x20 == 0x65 }
-
-    /// 10^power for 0...15, all exact in a Double. A switch, not a static array: an array
-    /// global is reached through a once-only initialisation check on every access.
-    @inline(__always)
-    private static func powerOfTen(_ power: Int) -> Double {
-        switch power {
-        case 0: 1
-        case 1: 10
-        case 2: 100
-        case 3: 1e3
-        case 4: 1e4
-        case 5: 1e5
-        case 6: 1e6
-        case 7: 1e7
-        case 8: 1e8
-        case 9: 1e9
-        case 10: 1e10
-        case 11: 1e11
-        case 12: 1e12
-        case 13: 1e13
-        case 14: 1e14
-        default: 1e15
-        }
+        guard let base = bytes.baseAddress, let (value, next) = PlainJSON.decimal(base, index, end) else { return nil }
+        index = next
+        return value
     }
 
     mutating func numberText() -> String? {

@@ -129,7 +129,7 @@ struct RecordFormat {
                 let valueStart = scanner.index
                 // A field of no column, or of one no one reads: skipped, not decoded.
                 if let position, fieldPlans[position].reading != .skipped {
-                    try readValue(of: position, &scanner, into: &row)
+                    row[fieldPlans[position].target] = try readValue(of: position, &scanner)
                 } else {
                     guard scanner.skipValue() else { throw SQLError(.execution, "malformed JSON value of \"\(key)\"") }
                 }
@@ -153,45 +153,95 @@ struct RecordFormat {
     private mutating func decodeByShape(_ shape: JSONRecordShape, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
                                         into row: inout Row, failOnMissing: Bool) -> Bool {
         if failOnMissing, shape.columnsSeen < physical.count { return false }
-        var scanner = JSONScanner(bytes, from: start, to: end)
-        guard shape.matchLiteral(0, bytes, at: &scanner.index, end: end) else { return false }
-        for value in 0..<shape.valueCount {
-            let position = shape.position(ofValue: value)
-            if position >= 0, fieldPlans[position].reading != .skipped {
-                do { try readValue(of: position, &scanner, into: &row) } catch { return false }
-            } else {
-                guard scanner.skipValue() else { return false }
+        guard let base = bytes.baseAddress else { return false }
+        // The position stays in this function (see PlainJSON); values that are not plain go
+        // to the scanner in a call of their own.
+        var at = start
+        guard shape.matchLiteral(0, bytes, at: &at, end: end) else { return false }
+        return row.withUnsafeMutableBufferPointer { values in
+            for value in 0..<shape.valueCount {
+                let position = shape.position(ofValue: value)
+                let plan = position >= 0 ? fieldPlans[position] : FieldPlan.unread
+                switch plan.reading {
+                case .skipped:
+                    if let next = PlainJSON.skip(base, at, end) {
+                        at = next
+                        break
+                    }
+                    guard let next = readValueTheGeneralWay(of: -1, bytes, at, end, into: values) else { return false }
+                    at = next
+                case .double:
+                    if let (number, next) = PlainJSON.decimal(base, at, end) {
+                        values.put(.double(number), at: plan.target)
+                        at = next
+                        break
+                    }
+                    guard let next = readValueTheGeneralWay(of: position, bytes, at, end, into: values) else { return false }
+                    at = next
+                case .integer:
+                    if let (number, next) = PlainJSON.integer(base, at, end), number >= plan.minimum, number <= plan.maximum {
+                        values.put(.integer(number), at: plan.target)
+                        at = next
+                        break
+                    }
+                    guard let next = readValueTheGeneralWay(of: position, bytes, at, end, into: values) else { return false }
+                    at = next
+                case .eventTime:
+                    // The seeds' form, `"yyyy-MM-dd HH:mm:ss"`, at its fixed length.
+                    if at &+ 20 < end, base[at] == 0x22, base[at &+ 20] == 0x22,
+                       let micros = dates.parseSecondsTimestamp(UnsafeBufferPointer(start: base + (at &+ 1), count: 19)) {
+                        values.put(.timestamp(micros), at: plan.target)
+                        at &+= 21
+                        break
+                    }
+                    guard let next = readValueTheGeneralWay(of: position, bytes, at, end, into: values) else { return false }
+                    at = next
+                case .other:
+                    guard let next = readValueTheGeneralWay(of: position, bytes, at, end, into: values) else { return false }
+                    at = next
+                }
+                guard shape.matchLiteral(value + 1, bytes, at: &at, end: end) else { return false }
             }
-            guard shape.matchLiteral(value + 1, bytes, at: &scanner.index, end: end) else { return false }
+            return at == end
         }
-        return scanner.index == end
     }
 
-    /// The value of column `position`'s field at the scanner, into the row: by the column's plan.
+    /// The value at `at` read into `values` (column `position`'s) or skipped (-1, or a column
+    /// no one reads) by the scanner: the position after it, nil when it does not read.
+    @inline(never)
+    private mutating func readValueTheGeneralWay(of position: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int,
+                                                 into values: UnsafeMutableBufferPointer<Value>) -> Int? {
+        var scanner = JSONScanner(bytes, from: at, to: end)
+        if position >= 0, fieldPlans[position].reading != .skipped {
+            guard let value = try? readValue(of: position, &scanner) else { return nil }
+            values[fieldPlans[position].target] = value
+        } else {
+            guard scanner.skipValue() else { return nil }
+        }
+        return scanner.index
+    }
+
+    /// The value of column `position`'s field at the scanner, read by the column's plan
+    /// (it goes to the plan's target in the row).
     @inline(__always)
-    private mutating func readValue(of position: Int, _ scanner: inout JSONScanner, into row: inout Row) throws(SQLError) {
+    private mutating func readValue(of position: Int, _ scanner: inout JSONScanner) throws(SQLError) -> Value {
         let plan = fieldPlans[position]
         switch plan.reading {
         case .eventTime:
-            row[plan.target] = try parsedTime(&scanner, position)
-            return
+            return try parsedTime(&scanner, position)
         case .integer:
             if let number = scanner.plainInteger() {
                 guard number >= plan.minimum, number <= plan.maximum else { throw notA(position) }
-                row[plan.target] = .integer(number)
-                return
+                return .integer(number)
             }
         case .double:
-            if let number = scanner.plainDecimal() {
-                row[plan.target] = .double(number)
-                return
-            }
+            if let number = scanner.plainDecimal() { return .double(number) }
         case .skipped, .other:
             break
         }
         // Anything the plain paths do not take (an exponent, a quoted number, null) goes the general way.
         guard let value = try Self.jsonValue(&scanner, as: columnTypes[position]) else { throw notA(position) }
-        row[plan.target] = value
+        return value
     }
 
     /// The error for a field whose value is not of its column's type.
@@ -327,6 +377,15 @@ private struct FieldPlan {
     let target: Int
     private(set) var minimum = Int64.min
     private(set) var maximum = Int64.max
+
+    /// The plan of a field that is no column's (computed: a stored static is reached
+    /// through a once-only initialisation check).
+    static var unread: FieldPlan { FieldPlan(reading: .skipped, target: -1) }
+
+    private init(reading: Reading, target: Int) {
+        self.reading = reading
+        self.target = target
+    }
 
     init(column: Int, type: DataType, scan: ScanColumns) {
         if let reading = scan.reading, !reading.contains(column) {

@@ -171,11 +171,32 @@ struct DateMemo {
         let raw = UnsafeRawPointer(base)
         let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
         if let date, date.head == head, date.tail == tail {
-            return CivilTime.secondsOfDay(text).map { days * CivilTime.microsPerDay + $0 * CivilTime.microsPerSecond }
+            return Self.secondsOfDay(raw).map { days * CivilTime.microsPerDay + $0 * CivilTime.microsPerSecond }
         }
         guard let micros = CivilTime.parseSecondsTimestamp(text) else { return nil }
         days = CivilTime.split(micros).days
         date = (head, tail)
         return micros
+    }
+
+    /// `CivilTime.secondsOfDay` of the 19 bytes at `text` with the time's eight bytes
+    /// (`HH:mm:ss`) read as one word: the six digits checked and paired at once.
+    @inline(__always)
+    private static func secondsOfDay(_ text: UnsafeRawPointer) -> Int64? {
+        guard text.load(fromByteOffset: 10, as: UInt8.self) == 0x20 else { return nil }
+        let word = UInt64(littleEndian: text.loadUnaligned(fromByteOffset: 11, as: UInt64.self))
+        // The colons (bytes 2 and 5 of the word) checked, then made '0's so that all eight bytes are digits to check.
+        let colons: UInt64 = 0x0000_3A00_003A_0000
+        guard word & 0x0000_FF00_00FF_0000 == colons else { return nil }
+        let digits = word ^ colons | 0x0000_3000_0030_0000
+        // Every byte 0x30...0x39: its high half 3, and still 3 with 6 added.
+        guard (digits & 0xF0F0_F0F0_F0F0_F0F0) | ((digits &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4 == 0x3333_3333_3333_3333
+        else { return nil }
+        let values = digits & 0x0F0F_0F0F_0F0F_0F0F
+        // Byte k becomes 10 × digit k + digit k+1: the hour at byte 0, minutes at 3, seconds at 6.
+        let pairs = values &* 10 &+ values >> 8
+        let hour = Int64(pairs & 0xFF), minute = Int64(pairs >> 24 & 0xFF), second = Int64(pairs >> 48 & 0xFF)
+        guard hour < 24, minute < 60, second < 60 else { return nil }
+        return (hour &* 60 &+ minute) &* 60 &+ second
     }
 }

@@ -142,14 +142,20 @@ extension Array where Element == Value {
     /// values of a record are numbers and times).
     mutating func empty() {
         withUnsafeMutableBufferPointer { values in
-            guard let base = values.baseAddress else { return }
-            for index in values.indices {
-                if values[index].holdsNoReference {
-                    (base + index).initialize(to: .null)
-                } else {
-                    values[index] = .null
-                }
-            }
+            for index in values.indices { values.put(.null, at: index) }
+        }
+    }
+}
+
+extension UnsafeMutableBufferPointer where Element == Value {
+    /// Writes `value` at `index`; over a value that holds no reference, without the call
+    /// that releases what a value holds (most values of a record are numbers and times).
+    @inline(__always)
+    func put(_ value: Value, at index: Int) {
+        if self[index].holdsNoReference {
+            (baseAddress! + index).initialize(to: value)
+        } else {
+            self[index] = value
         }
     }
 }
