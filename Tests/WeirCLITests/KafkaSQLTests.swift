@@ -544,6 +544,36 @@ final class RunningWeir: @unchecked Sendable {
         #expect(shouted.output == "ONE\nTWO\nTHREE\n")
     }
 
+    /// Rows reach the sink's producer without the query waiting for it (`ProducerFeed`): a
+    /// failure to queue them — here a topic the broker will not create — still fails the job
+    /// with the reason, and the rows before it are written in order.
+    @Test func aSinkThatCannotWriteFailsItsJob() async throws {
+        let broker = try WeirBrokerProcess(arguments: ["--config", "auto.create.topics.enable=false"])
+        #expect(try runWeir(["topics", "create", "numbers", "--bootstrap", broker.bootstrap]).status == 0)
+        #expect(try runWeir(["topics", "create", "copies", "--bootstrap", broker.bootstrap]).status == 0)
+        let numbers = (1...3000).map(String.init).joined(separator: "\n") + "\n"
+        #expect(try runWeir(["produce", "numbers", "--bootstrap", broker.bootstrap], input: numbers).status == 0)
+        let copy = Self.script("""
+            CREATE TABLE numbers (n STRING) WITH ('connector' = 'kafka', 'topic' = 'numbers', 'format' = 'raw',
+              'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset');
+            CREATE TABLE copies (n STRING) WITH ('connector' = 'kafka', 'topic' = 'copies', 'format' = 'raw', 'sink.partitioner' = 'fixed');
+            INSERT INTO copies SELECT n FROM numbers;
+            """)
+        let copied = try runWeir(["-f", copy, "--bootstrap", broker.bootstrap])
+        #expect(copied.status == 0, "\(copied.error)")
+        let written = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "copies", "-o", "beginning", "-e", "-q"])
+        #expect(written.output == numbers)
+        let lost = Self.script("""
+            CREATE TABLE numbers (n STRING) WITH ('connector' = 'kafka', 'topic' = 'numbers', 'format' = 'raw',
+              'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset');
+            CREATE TABLE nowhere (n STRING) WITH ('connector' = 'kafka', 'topic' = 'nowhere', 'format' = 'raw');
+            INSERT INTO nowhere SELECT n FROM numbers;
+            """)
+        let failed = try runWeir(["-f", lost, "--bootstrap", broker.bootstrap])
+        #expect(failed.status != 0)
+        #expect(failed.error.contains("kafka:") && failed.error.contains("nowhere"), "\(failed.error)")
+    }
+
     /// A partition added while a query runs is found and read from its beginning.
     @Test func newPartitionsArePickedUp() async throws {
         let broker = try WeirBrokerProcess()

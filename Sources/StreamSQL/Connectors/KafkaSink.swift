@@ -9,8 +9,9 @@ import SQLSyntax
 /// null value), and skips the "before" half of an update — the key's latest message is the
 /// row, so a replay writes the same final state (idempotent).
 ///
-/// Records are queued with the producer as they come; its linger (5 ms unless the table
-/// says otherwise) sends them, so a window's rows are on the broker soon after it fires.
+/// Records are handed to the producer as they come (`ProducerFeed`: the query does not wait
+/// for it); its linger (5 ms unless the table says otherwise) sends them, so a window's rows
+/// are on the broker soon after it fires.
 /// The sink waits for the broker's acknowledgements at checkpoints and at the end, as
 /// Flink's at-least-once Kafka sink does (a restarted job may write a window again), and at
 /// a watermark when a second has passed since it last did, so that a failing broker is
@@ -22,6 +23,7 @@ final class KafkaSink: Operator {
     let key: RecordWriter?
     private let cluster: KafkaCluster
     private let producer: KafkaProducer
+    private let feed: ProducerFeed
     private let topic: String
     private var partitionCount: Int32?
     private var nextPartition: Int32 = 0
@@ -50,6 +52,7 @@ final class KafkaSink: Operator {
         do {
             cluster = try KafkaCluster(config: config)
             producer = try KafkaProducer(cluster: cluster)
+            feed = ProducerFeed(producer: producer)
         } catch {
             throw SQLError(.execution, "table \(table.name): \(error)")
         }
@@ -70,8 +73,7 @@ final class KafkaSink: Operator {
             records.append(ProducerRecord(topic: topic, key: keyBytes, value: valueBytes, partition: try partition()))
         }
         guard !records.isEmpty else { return }
-        let producer = self.producer
-        try awaitClient { [records] in try await producer.enqueue(contentsOf: records) }
+        try feed.send(records)
         unflushed += records.count
     }
 
@@ -98,6 +100,7 @@ final class KafkaSink: Operator {
     /// Waits until every queued record is on the broker.
     func flush() throws(SQLError) {
         guard unflushed > 0 else { return }
+        try feed.drained()
         let producer = self.producer
         try awaitClient { try await producer.flush() }
         unflushed = 0

@@ -46,6 +46,11 @@ struct KafkaSource: SourceRunner {
         var config = settings.client
         // Short fetch waits keep Ctrl-C, STOP JOB and idle detection prompt.
         if config["fetch.max.wait.ms"] == nil { config["fetch.max.wait.ms"] = "100" }
+        // Fetches of 2 MB a partition rather than the consumer's 1 MB: each poll costs the
+        // broker and the client a round of work whatever its size, and the query waits for
+        // it (the payment job from a 4-partition topic: 4.35 → 3.9 s over 10 million events,
+        // peak memory 66 → 107 MB; 4 MB was 3.8 s and 182 MB).
+        if config["max.partition.fetch.bytes"] == nil { config["max.partition.fetch.bytes"] = "2097152" }
         let cluster: KafkaCluster
         let consumer: KafkaConsumer
         do {
