@@ -40,6 +40,8 @@ public struct Expression: Sendable, Equatable {
         case substring(Expression, from: Expression, length: Expression?)
         /// POSITION(needle IN haystack).
         case position(Expression, in: Expression)
+        /// JSON_VALUE(document, path [RETURNING type] [… ON EMPTY] [… ON ERROR]).
+        case jsonValue(JSONValueCall)
         /// x[i] for arrays and maps.
         case element(Expression, Expression)
         /// row.field.
@@ -51,6 +53,49 @@ public struct Expression: Sendable, Equatable {
         case exists(Query, negated: Bool)
         /// `x [NOT] IN (SELECT ...)`.
         case inSubquery(Expression, Query, negated: Bool)
+    }
+}
+
+/// JSON_VALUE's arguments and clauses: the type the value is returned as (nil: STRING), and
+/// what it gives when the path finds nothing (ON EMPTY) or fails (ON ERROR).
+public struct JSONValueCall: Sendable, Equatable {
+    /// NULL, a failure of the query, or a value.
+    public enum Fallback: Sendable, Equatable {
+        case null
+        case error
+        case value(Expression)
+    }
+
+    public var document: Expression
+    public var path: Expression
+    public var returning: DataType?
+    public var onEmpty: Fallback
+    public var onError: Fallback
+
+    public init(document: Expression, path: Expression, returning: DataType? = nil, onEmpty: Fallback = .null, onError: Fallback = .null) {
+        self.document = document
+        self.path = path
+        self.returning = returning
+        self.onEmpty = onEmpty
+        self.onError = onError
+    }
+
+    /// The expressions within, in order (the defaults after the document and path).
+    public var operands: [Expression] {
+        var result = [document, path]
+        if case let .value(value) = onEmpty { result.append(value) }
+        if case let .value(value) = onError { result.append(value) }
+        return result
+    }
+
+    /// The same call with each expression within transformed.
+    public func map(_ transform: (Expression) -> Expression) -> JSONValueCall {
+        func fallback(_ given: Fallback) -> Fallback {
+            if case let .value(value) = given { return .value(transform(value)) }
+            return given
+        }
+        return JSONValueCall(document: transform(document), path: transform(path), returning: returning,
+                             onEmpty: fallback(onEmpty), onError: fallback(onError))
     }
 }
 

@@ -334,6 +334,39 @@ extension Parser {
                 return Expression(.substring(value, from: from, length: length), range: start.union(previousRange))
             }
             index = save
+        case "JSON_VALUE":
+            advance()
+            let document = try expression()
+            try expect(symbol: ",", "between JSON_VALUE's document and path")
+            var call = JSONValueCall(document: document, path: try expression())
+            if accept("RETURNING") { call.returning = try dataType() }
+            var seen: Set<String> = []
+            // `NULL | ERROR | DEFAULT value` then ON EMPTY or ON ERROR, each at most once.
+            while current.isKeyword("NULL") || current.isKeyword("ERROR") || current.isKeyword("DEFAULT") {
+                let fallback: JSONValueCall.Fallback
+                if accept("NULL") {
+                    fallback = .null
+                } else if accept("ERROR") {
+                    fallback = .error
+                } else {
+                    advance()
+                    fallback = .value(try additive())
+                }
+                try expect("ON", "after NULL, ERROR or DEFAULT in JSON_VALUE")
+                guard current.isKeyword("EMPTY") || current.isKeyword("ERROR"), !seen.contains(current.upper) else {
+                    throw unexpected(seen.isEmpty ? "EMPTY or ERROR" : seen.contains("EMPTY") ? "ERROR" : "')' (ON ERROR comes after ON EMPTY)")
+                }
+                if current.isKeyword("EMPTY") {
+                    guard !seen.contains("ERROR") else { throw unexpected("')' (ON EMPTY comes before ON ERROR)") }
+                    call.onEmpty = fallback
+                } else {
+                    call.onError = fallback
+                }
+                seen.insert(current.upper)
+                advance()
+            }
+            try expect(symbol: ")", "after the arguments of JSON_VALUE")
+            return Expression(.jsonValue(call), range: start.union(previousRange))
         case "POSITION":
             let save = index
             advance()

@@ -86,6 +86,16 @@ enum SQLPrinter {
             return "SUBSTRING(\(self.expression(value)) FROM \(self.expression(from))\(length.map { " FOR " + self.expression($0) } ?? ""))"
         case let .position(needle, haystack):
             return "POSITION(\(operand(needle, within: 5)) IN \(self.expression(haystack)))"
+        case let .jsonValue(call):
+            func fallback(_ given: JSONValueCall.Fallback, on condition: String) -> String {
+                switch given {
+                case .null: return ""
+                case .error: return " ERROR ON \(condition)"
+                case let .value(value): return " DEFAULT \(operand(value, within: 5)) ON \(condition)"
+                }
+            }
+            return "JSON_VALUE(\(self.expression(call.document)), \(self.expression(call.path))"
+                + (call.returning.map { " RETURNING \($0)" } ?? "") + fallback(call.onEmpty, on: "EMPTY") + fallback(call.onError, on: "ERROR") + ")"
         case let .element(value, index):
             return "\(operand(value, within: 9))[\(self.expression(index))]"
         case let .field(value, field):

@@ -316,44 +316,65 @@ package enum JSONText {
 }
 
 /// JSON_VALUE's paths: `$`, `$.a.b`, `$.a[0]`, `$['a b']` (lax mode: a missing step gives NULL).
+/// SQL/JSON paths as JSON_VALUE reads them: `$`, then `.name`, `['name']` or `[index]`
+/// steps, after an optional mode. In `strict` mode (the default, as in Flink) a step that
+/// finds nothing, or a value that is not a scalar, is an error; in `lax` mode it is an empty
+/// result. A JSON null is an empty result in both.
 enum JSONPath {
-    static func value(in document: String, path: String) -> Value {
+    enum Outcome: Equatable {
+        case found(JSONNode)
+        case empty
+        case failure(String)
+    }
+
+    static func lookup(_ path: String, in document: String) -> Outcome {
         let parsed: JSONNode? = Array(document.utf8).withUnsafeBufferPointer { buffer in
             var scanner = JSONScanner(buffer)
-            return scanner.node()
+            guard let node = scanner.node() else { return nil }
+            scanner.skipSpace()
+            return scanner.index == scanner.end ? node : nil
         }
-        guard var node = parsed else { return .null }
+        guard var node = parsed else { return .failure("not valid JSON") }
         var characters = Substring(path.trimmingCharacters(in: .whitespaces))
-        if characters.hasPrefix("lax ") { characters = characters.dropFirst(4) }
-        guard characters.first == "$" else { return .null }
+        var lax = false
+        for mode in ["lax", "strict"] where characters.lowercased().hasPrefix(mode + " ") {
+            lax = mode == "lax"
+            characters = characters.dropFirst(mode.count).drop { $0 == " " }
+        }
+        guard characters.first == "$" else { return .failure("the path '\(path)' does not start with $") }
         characters = characters.dropFirst()
+        let missing: Outcome = lax ? .empty : .failure("no value at '\(path)' (strict mode)")
         while let first = characters.first {
-            if first == "." {
+            if first == ".", characters.dropFirst().first == "[" {
+                characters = characters.dropFirst() // `$.["a.b"]`: the bracket names the member
+            } else if first == "." {
                 characters = characters.dropFirst()
                 let name = characters.prefix { $0 != "." && $0 != "[" }
+                guard !name.isEmpty else { return .failure("a '.' with no name in the path '\(path)'") }
                 characters = characters.dropFirst(name.count)
-                guard case let .object(members) = node, let found = members.first(where: { $0.0 == name })?.1 else { return .null }
+                guard case let .object(members) = node, let found = members.first(where: { $0.0 == name })?.1 else { return missing }
                 node = found
             } else if first == "[" {
-                guard let close = characters.firstIndex(of: "]") else { return .null }
+                guard let close = characters.firstIndex(of: "]") else { return .failure("a '[' with no ']' in the path '\(path)'") }
                 let inside = characters[characters.index(after: characters.startIndex)..<close].trimmingCharacters(in: .whitespaces)
                 characters = characters[characters.index(after: close)...]
                 if inside.hasPrefix("'") || inside.hasPrefix("\"") {
                     let name = String(inside.dropFirst().dropLast())
-                    guard case let .object(members) = node, let found = members.first(where: { $0.0 == name })?.1 else { return .null }
+                    guard case let .object(members) = node, let found = members.first(where: { $0.0 == name })?.1 else { return missing }
                     node = found
                 } else {
-                    guard let position = Int(inside), case let .array(elements) = node, position >= 0, position < elements.count else { return .null }
+                    guard let position = Int(inside) else { return .failure("'[\(inside)]' in the path '\(path)' is not an index or a quoted name") }
+                    guard case let .array(elements) = node, position >= 0, position < elements.count else { return missing }
                     node = elements[position]
                 }
             } else {
-                return .null
+                return .failure("unexpected '\(first)' in the path '\(path)'")
             }
         }
         switch node {
-        case .null, .array, .object: return .null
-        case let .boolean(flag): return .string(flag ? "true" : "false")
-        case let .number(text), let .string(text): return .string(text)
+        case .null: return .empty
+        case .array, .object: return lax ? .empty : .failure("the value at '\(path)' is not a scalar (strict mode)")
+        case .boolean, .number, .string: return .found(node)
         }
     }
 }

@@ -31,7 +31,9 @@ enum BuiltinFunction: Sendable {
     case makeArray, makeMap, makeRow
     case splitIndex
     case position
-    case jsonValue
+    /// JSON_VALUE: the value at a path as `returning`; when the path finds none, or fails,
+    /// what its ON EMPTY and ON ERROR clauses say.
+    case jsonValue(returning: DataType, onEmpty: JSONFallback, onError: JSONFallback)
     // Numbers.
     case abs, round, mod, power, sqrt, ln, exp
     case floorNumber, ceilNumber
@@ -41,6 +43,13 @@ enum BuiltinFunction: Sendable {
     case sqlFunction(name: String, body: CompiledExpression)
     /// A function written in Swift and registered on the engine.
     case native(NativeScalarFunction)
+
+    /// NULL, a failure of the query, or the default at an argument's position.
+    enum JSONFallback: Sendable {
+        case null
+        case error
+        case argument(Int)
+    }
 
     static let names: [String] = [
         "TO_TIMESTAMP", "TO_TIMESTAMP_LTZ", "DATE_FORMAT", "FROM_UNIXTIME", "UNIX_TIMESTAMP", "CURRENT_TIMESTAMP", "NOW",
@@ -200,9 +209,24 @@ extension BuiltinFunction {
             guard !needle.isEmpty else { return .integer(1) }
             guard let found = haystack.range(of: needle) else { return .integer(0) }
             return .integer(Int64(haystack.distance(from: haystack.startIndex, to: found.lowerBound) + 1))
-        case .jsonValue:
+        case let .jsonValue(returning, onEmpty, onError):
             guard case let .string(document) = arguments[0], case let .string(path) = arguments[1] else { return .null }
-            return JSONPath.value(in: document, path: path)
+            func fall(back fallback: JSONFallback, _ message: String) throws(SQLError) -> Value {
+                switch fallback {
+                case .null: return .null
+                case .error: throw SQLError(.execution, "JSON_VALUE: \(message)")
+                case let .argument(position): return arguments[position]
+                }
+            }
+            switch JSONPath.lookup(path, in: document) {
+            case .empty:
+                return try fall(back: onEmpty, "no value at '\(path)'")
+            case let .failure(reason):
+                return try fall(back: onError, reason)
+            case let .found(node):
+                guard let value = node.value(as: returning) else { return try fall(back: onError, "the value at '\(path)' is not a \(returning)") }
+                return value
+            }
         case .abs:
             switch arguments[0] {
             case let .integer(value): return .integer(Swift.abs(value))

@@ -139,9 +139,6 @@ extension ExpressionCompiler {
         case "POSITION", "LOCATE":
             try expect(2...2)
             return TypedExpression(.call(.position, name == "LOCATE" ? values : values), .int, nullable: nullable)
-        case "JSON_VALUE":
-            try expect(2...2)
-            return TypedExpression(.call(.jsonValue, values), .string)
         case "ABS":
             try expect(1...1)
             return TypedExpression(.call(.abs, values), arguments[0].type, nullable: nullable)

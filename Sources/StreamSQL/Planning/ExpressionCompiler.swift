@@ -170,6 +170,24 @@ struct ExpressionCompiler {
             return TypedExpression(.call(.substring, arguments), .string)
         case let .position(needle, haystack):
             return TypedExpression(.call(.position, [try compile(needle).expression, try compile(haystack).expression]), .int)
+        case let .jsonValue(call):
+            let returning = call.returning ?? .string
+            guard Self.isScalarForJSON(returning) else {
+                throw SQLError(.plan, "JSON_VALUE returns a scalar type (STRING, BOOLEAN, a number, a date or time), not \(returning)", at: expression.range)
+            }
+            var arguments = [try compile(call.document).expression, try compile(call.path).expression]
+            // A default is the returned type: compiled as CAST(default AS type).
+            func fallback(_ given: JSONValueCall.Fallback) throws(SQLError) -> BuiltinFunction.JSONFallback {
+                switch given {
+                case .null: return .null
+                case .error: return .error
+                case let .value(value):
+                    arguments.append(try compile(Expression(.cast(value, returning, isTry: false), range: value.range)).expression)
+                    return .argument(arguments.count - 1)
+                }
+            }
+            let onEmpty = try fallback(call.onEmpty), onError = try fallback(call.onError)
+            return TypedExpression(.call(.jsonValue(returning: returning, onEmpty: onEmpty, onError: onError), arguments), returning)
         case let .element(collection, index):
             let container = try compile(collection), key = try compile(index)
             switch container.type {
@@ -415,6 +433,14 @@ struct ExpressionCompiler {
         switch type {
         case .tinyint, .smallint, .int, .bigint, .float, .double, .decimal: return true
         default: return false
+        }
+    }
+
+    /// The types JSON_VALUE can return: one value, not a collection.
+    static func isScalarForJSON(_ type: DataType) -> Bool {
+        switch type {
+        case .array, .map, .multiset, .row, .interval, .null, .binary, .varbinary: return false
+        default: return true
         }
     }
 

@@ -425,6 +425,7 @@ enum ExpressionWalker {
         case let .trim(_, characters, value): return (characters.map { [$0] } ?? []) + [value]
         case let .substring(value, from, length): return [value, from] + (length.map { [$0] } ?? [])
         case let .position(a, b), let .element(a, b): return [a, b]
+        case let .jsonValue(call): return call.operands
         case let .field(value, _): return [value]
         case let .constructor(_, elements): return elements
         }
@@ -463,6 +464,7 @@ enum ExpressionWalker {
         case let .trim(side, characters, value): result.kind = .trim(side, characters: characters.map(go), go(value))
         case let .substring(value, from, length): result.kind = .substring(go(value), from: go(from), length: length.map(go))
         case let .position(a, b): result.kind = .position(go(a), in: go(b))
+        case let .jsonValue(call): result.kind = .jsonValue(call.map(go))
         case let .element(a, b): result.kind = .element(go(a), go(b))
         case let .field(value, field): result.kind = .field(go(value), field)
         case let .constructor(kind, elements): result.kind = .constructor(kind, elements.map(go))
