@@ -104,8 +104,15 @@ public struct Lexer {
         default:
             break
         }
+        // A hint, `/*+ OPTIONS(...) */`, is read as tokens between "/*+" and "*/" (another comment is skipped).
+        if byte == UInt8(ascii: "/"), peek(1) == UInt8(ascii: "*"), peek(2) == UInt8(ascii: "+") {
+            advance()
+            advance()
+            advance()
+            return token(.symbol, "/*+")
+        }
         let two = peek(1) == nil ? "" : text(index, index + 2)
-        if ["<>", "!=", "<=", ">=", "||", "=>"].contains(two) {
+        if ["<>", "!=", "<=", ">=", "||", "=>", "*/"].contains(two) {
             advance()
             advance()
             return token(.symbol, two)
@@ -125,7 +132,7 @@ public struct Lexer {
                 advance()
             } else if byte == UInt8(ascii: "-"), peek(1) == UInt8(ascii: "-") {
                 while let next = peek(), next != UInt8(ascii: "\n") { advance() }
-            } else if byte == UInt8(ascii: "/"), peek(1) == UInt8(ascii: "*") {
+            } else if byte == UInt8(ascii: "/"), peek(1) == UInt8(ascii: "*"), peek(2) != UInt8(ascii: "+") {
                 let start = position
                 advance()
                 advance()

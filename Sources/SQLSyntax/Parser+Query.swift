@@ -81,6 +81,14 @@ extension Parser {
 
     mutating func select() throws(SQLError) -> Select {
         let start = try expect("SELECT", "(or VALUES, WITH, or a query in parentheses)").range
+        // Query hints (`/*+ BROADCAST(t) */`, join strategies) are advice to an optimizer Weir
+        // does not have: skipped, as comments were before hints were read.
+        if accept(symbol: "/*+") {
+            while !accept(symbol: "*/") {
+                guard current.kind != .end else { throw unexpected("*/ to close the hint") }
+                advance()
+            }
+        }
         let distinct = accept("DISTINCT")
         if !distinct { _ = accept("ALL") }
         var items: [SelectItem] = []
@@ -202,6 +210,7 @@ extension Parser {
             throw SQLError(.unsupported, "LATERAL tables are not supported yet", at: previousRange)
         }
         let name = try qualifiedName("a table name or a subquery in parentheses")
-        return .table(name, alias: try alias())
+        let options = try tableHints()
+        return .table(name, options: options, alias: try alias())
     }
 }

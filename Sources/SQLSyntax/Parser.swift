@@ -252,11 +252,12 @@ public struct Parser {
         let overwrite = accept("OVERWRITE")
         if !overwrite { try expect("INTO", "after INSERT") }
         let table = try qualifiedName("a table name")
+        let options = try tableHints()
         var columns: [Identifier] = []
         if current.isSymbol("("), peek().kind == .word || peek().kind == .quotedIdentifier, !peek().isKeyword("SELECT"), !peek().isKeyword("VALUES") {
             columns = try identifierList("column")
         }
-        return Insert(table: table, columns: columns, overwrite: overwrite, query: try query())
+        return Insert(table: table, options: options, columns: columns, overwrite: overwrite, query: try query())
     }
 
     mutating func create() throws(SQLError) -> Statement {
@@ -375,9 +376,24 @@ public struct Parser {
         return (ColumnDefinition(name: name, kind: kind, comment: comment), inlineKey)
     }
 
+    /// `/*+ OPTIONS('key' = 'value', ...) */` after a table's name (none: no hint).
+    mutating func tableHints() throws(SQLError) -> [TableOption] {
+        guard accept(symbol: "/*+") else { return [] }
+        var options: [TableOption] = []
+        repeat {
+            guard current.isKeyword("OPTIONS") else {
+                throw SQLError(.unsupported, "a table's hint is OPTIONS('key' = 'value', ...), not \(current)", at: current.range)
+            }
+            advance()
+            options += try self.options(after: "OPTIONS")
+        } while accept(symbol: ",")
+        try expect(symbol: "*/", "to close the hint")
+        return options
+    }
+
     /// `( 'key' = 'value', ... )`.
-    mutating func options() throws(SQLError) -> [TableOption] {
-        try expect(symbol: "(", "after WITH")
+    mutating func options(after keyword: String = "WITH") throws(SQLError) -> [TableOption] {
+        try expect(symbol: "(", "after \(keyword)")
         var options: [TableOption] = []
         if accept(symbol: ")") { return options }
         repeat {

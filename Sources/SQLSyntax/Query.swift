@@ -96,7 +96,9 @@ public struct OrderItem: Sendable, Equatable {
 
 /// What FROM reads.
 public indirect enum TableReference: Sendable, Equatable {
-    case table(QualifiedName, alias: Identifier?)
+    /// A table or view by name; `options`: a `/*+ OPTIONS(...) */` hint after the name, over
+    /// the table's own options for this query.
+    case table(QualifiedName, options: [TableOption] = [], alias: Identifier?)
     /// `(query) AS name(c1, c2)`: the column names are optional.
     case subquery(Query, alias: Identifier?, columns: [Identifier], range: SourceRange)
     /// `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '5' SECOND))`: a table-valued function.

@@ -203,10 +203,16 @@ enum SQLPrinter {
         return text
     }
 
+    /// A `/*+ OPTIONS(...) */` hint after a table's name (nothing when there is none).
+    static func hints(_ options: [TableOption]) -> String {
+        guard !options.isEmpty else { return "" }
+        return " /*+ OPTIONS(" + options.map { string($0.key) + " = " + string($0.value) }.joined(separator: ", ") + ") */"
+    }
+
     static func tableReference(_ reference: TableReference) -> String {
         switch reference {
-        case let .table(table, alias):
-            return table.parts.map { name($0.name) }.joined(separator: ".") + (alias.map { " AS " + name($0.name) } ?? "")
+        case let .table(table, options, alias):
+            return table.parts.map { name($0.name) }.joined(separator: ".") + hints(options) + (alias.map { " AS " + name($0.name) } ?? "")
         case let .subquery(nested, alias, columns, _):
             return "(\(query(nested)))" + (alias.map { " AS " + name($0.name) } ?? "")
                 + (columns.isEmpty ? "" : "(" + columns.map { name($0.name) }.joined(separator: ", ") + ")")

@@ -188,12 +188,15 @@ public struct CreateFunction: Sendable, Equatable {
 /// INSERT INTO|OVERWRITE table [(columns)] query.
 public struct Insert: Sendable, Equatable {
     public var table: QualifiedName
+    /// A `/*+ OPTIONS(...) */` hint after the table's name.
+    public var options: [TableOption]
     public var columns: [Identifier]
     public var overwrite: Bool
     public var query: Query
 
-    public init(table: QualifiedName, columns: [Identifier] = [], overwrite: Bool = false, query: Query) {
+    public init(table: QualifiedName, options: [TableOption] = [], columns: [Identifier] = [], overwrite: Bool = false, query: Query) {
         self.table = table
+        self.options = options
         self.columns = columns
         self.overwrite = overwrite
         self.query = query

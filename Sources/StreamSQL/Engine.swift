@@ -217,7 +217,7 @@ public final class Engine: @unchecked Sendable {
 
     /// The plan of an INSERT's query, checked against the sink table's columns.
     func planInsert(_ insert: Insert) throws(SQLError) -> (PlanNode, CatalogTable) {
-        guard let table = catalog.table(insert.table.name) else {
+        guard let table = try catalog.table(insert.table.name)?.overridden(by: insert.options, catalog: catalog) else {
             throw SQLError(.plan, "unknown table \(insert.table)", at: insert.table.range)
         }
         var node = try Planner(catalog: catalog).plan(insert.query)

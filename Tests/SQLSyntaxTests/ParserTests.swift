@@ -207,6 +207,26 @@ import Testing
             + "WHERE o.price BETWEEN 10 AND 20")
     }
 
+    /// `/*+ OPTIONS(...) */` after a table's name (in FROM and INSERT INTO) is read as the
+    /// table's options for the query and printed back; query hints after SELECT are skipped;
+    /// a plain comment is still a comment.
+    @Test func tableHints() throws {
+        let statement = try Parser.parseStatement("""
+            SELECT /*+ BROADCAST(c) */ * FROM orders /*+ OPTIONS('scan.startup.mode' = 'latest-offset', 'a' = 'b'), OPTIONS('c' = 'd') */ o
+            /* not a hint */ JOIN customers c ON o.cid = c.id
+            """)
+        guard case let .query(query) = statement else { Issue.record("not a query"); return }
+        #expect(query.description == "SELECT * FROM orders /*+ OPTIONS('scan.startup.mode' = 'latest-offset', 'a' = 'b', 'c' = 'd') */ AS o "
+            + "JOIN customers AS c ON o.cid = c.id")
+        guard case let .insert(insert) = try Parser.parseStatement("INSERT INTO sink /*+ OPTIONS('sink.parallelism' = '1') */ SELECT 1") else {
+            Issue.record("not an INSERT")
+            return
+        }
+        #expect(insert.options.map(\.key) == ["sink.parallelism"] && insert.options.map(\.value) == ["1"])
+        #expect(error("SELECT * FROM t /*+ OPTIONS('a' = 'b') SELECT")?.message.contains("to close the hint") == true)
+        #expect(error("SELECT * FROM t /*+ LOOKUP('table' = 'x') */")?.message.contains("a table's hint is OPTIONS") == true)
+    }
+
     // MARK: Errors
 
     func error(_ source: String) -> SQLError? {

@@ -31,6 +31,22 @@ final class CatalogTable: Sendable {
     }
 }
 
+extension CatalogTable {
+    /// The table with a query's `/*+ OPTIONS(...) */` hint over its own options (Flink's
+    /// dynamic table options: the catalog's table is unchanged), checked as CREATE TABLE
+    /// checks them.
+    func overridden(by hints: [TableOption], catalog: Catalog) throws(SQLError) -> CatalogTable {
+        guard !hints.isEmpty else { return self }
+        func canonical(_ key: String) -> String { TableOptions.legacyNames[key] ?? key }
+        let replaced = Set(hints.map { canonical($0.key) })
+        var definition = self.definition
+        definition.options = definition.options.filter { !replaced.contains(canonical($0.key)) } + hints
+        let table = try TableBuilder(catalog: catalog).build(definition)
+        if ["kafka", "upsert-kafka"].contains(table.options.connector) { _ = try KafkaTable(table: table, catalog: catalog) }
+        return table
+    }
+}
+
 /// A view: its query, planned again wherever it is used.
 struct CatalogView: Sendable {
     let definition: CreateView

@@ -71,7 +71,15 @@ struct TableOptions: Sendable {
         }
         for (key, _) in values where !valid.contains(key) {
             if key.hasPrefix("properties.") && (connector == "kafka" || connector == "upsert-kafka") { continue }
-            if connector == "datagen", key.hasPrefix("fields."), columns.contains(where: { key.hasPrefix("fields.\($0).") }) { continue }
+            // datagen's `fields.<column>.<setting>`, for a column of the table and a setting datagen has.
+            let fieldSettings = ["kind", "min", "max", "max-past", "length", "start", "end"]
+            if connector == "datagen", key.hasPrefix("fields."), let column = columns.first(where: { key.hasPrefix("fields.\($0).") }) {
+                let setting = String(key.dropFirst("fields.\(column).".count))
+                if fieldSettings.contains(setting) { continue }
+                let suggestion = Self.nearest(setting, among: fieldSettings).map { "fields.\(column).\($0)" }
+                throw SQLError(.plan, "unknown option '\(key)' for the datagen connector\(suggestion.map { "; did you mean '\($0)'?" } ?? " (\(fieldSettings.joined(separator: ", ")))")",
+                               at: ranges[key])
+            }
             let suggestion = Self.nearest(key, among: Array(valid))
             throw SQLError(.plan, "unknown option '\(key)' for the \(connector) connector\(suggestion.map { "; did you mean '\($0)'?" } ?? "")",
                            at: ranges[key])

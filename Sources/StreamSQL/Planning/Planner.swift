@@ -253,8 +253,12 @@ struct Planner {
 
     func tableReference(_ reference: TableReference) throws(SQLError) -> (PlanNode, Scope) {
         switch reference {
-        case let .table(name, alias):
+        case let .table(name, hints, alias):
             let qualifier = alias?.name ?? name.name
+            if !hints.isEmpty, named[name.name] != nil || catalog.view(name.name) != nil {
+                throw SQLError(.plan, "an OPTIONS hint applies to a table, and \(name) is a \(named[name.name] != nil ? "WITH query" : "view")",
+                               at: hints[0].range)
+            }
             if let query = named[name.name] { return (query, Scope(query.schema, qualifier: qualifier)) }
             if let view = catalog.view(name.name) {
                 let node = try Planner(catalog: catalog).plan(view.definition.query)
@@ -266,7 +270,7 @@ struct Planner {
                                        label: "View(\(view.definition.name))")
                 return (renamed, Scope(schema, qualifier: qualifier))
             }
-            guard let table = catalog.table(name.name) else {
+            guard let table = try catalog.table(name.name)?.overridden(by: hints, catalog: catalog) else {
                 let suggestion = TableOptions.nearest(name.name, among: catalog.tableNames)
                 throw SQLError(.plan, "unknown table \(name)\(suggestion.map { "; did you mean \($0)?" } ?? (catalog.tableNames.isEmpty ? " (there are no tables yet: CREATE TABLE first)" : ""))",
                                at: name.range)
