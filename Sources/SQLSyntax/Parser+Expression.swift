@@ -254,6 +254,12 @@ extension Parser {
             let name = QualifiedName([Identifier(token.upper, range: start)])
             return Expression(.function(FunctionCall(name: name, arguments: [], range: start)), range: start)
         }
+        // LEFT(s, n) and RIGHT(s, n): functions, though the words are reserved for joins.
+        if token.isKeyword("LEFT") || token.isKeyword("RIGHT"), peek().isSymbol("(") {
+            advance()
+            let call = try functionCall(name: QualifiedName([Identifier(token.upper, range: start)]))
+            return Expression(.function(call), range: call.range)
+        }
         if Self.reserved.contains(token.upper) {
             throw SQLError(.syntax, "expected an expression, found the keyword \(token.upper)", at: start)
         }

@@ -133,7 +133,7 @@ import Testing
         "JSON_VALUE(p, '$.a' NULL ON EMPTY DEFAULT -1 ON ERROR)", "CURRENT_TIMESTAMP", "PROCTIME()",
         "INTERVAL '1:30' MINUTE TO SECOND", "INTERVAL -'2' DAY", "DATE '2020-01-01'", "TIMESTAMP '2020-01-01 00:00:00'",
         "ARRAY[1, 2]", "MAP['a', 1]", "ROW(1, 'x')", "`select` + `weird name`", "t.a * 2", "NOT (a OR b)", "-(1 + 2)",
-        "1.5e3 + .5", "'it''s'", "a || 'x' || b", "x = (SELECT MAX(y) FROM t)",
+        "1.5e3 + .5", "'it''s'", "LEFT(s, 2) || RIGHT(s, 1)", "a || 'x' || b", "x = (SELECT MAX(y) FROM t)",
     ])
     func expressionsPrintAsTheyParse(source: String) throws {
         let printed = try Parser.parseExpression(source).description

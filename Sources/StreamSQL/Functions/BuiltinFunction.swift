@@ -11,6 +11,9 @@ enum BuiltinFunction: Sendable {
     case fromUnixtime(format: String)
     case unixTimestamp(format: String?)
     case currentTimestamp
+    /// CURRENT_DATE, CURRENT_TIME / LOCALTIME (UTC, as the timestamps).
+    case currentDate, currentTime
+    case toDate(format: String?)
     case proctime
     case extract(TimeUnit)
     case floorTime(TimeUnit)
@@ -30,6 +33,7 @@ enum BuiltinFunction: Sendable {
     /// ARRAY[...], MAP[k, v, ...], ROW(...) from their elements.
     case makeArray, makeMap, makeRow
     case splitIndex
+    case lpad, rpad, repeatText, reverse, left, right, ascii, chr, toBase64, fromBase64, uuid
     case position
     /// JSON_VALUE: the value at a path as `returning`; when the path finds none, or fails,
     /// what its ON EMPTY and ON ERROR clauses say.
@@ -37,6 +41,9 @@ enum BuiltinFunction: Sendable {
     // Numbers.
     case abs, round, mod, power, sqrt, ln, exp
     case floorNumber, ceilNumber
+    case sign, log10, log2, logarithm, truncate, pi
+    /// GREATEST and LEAST of values of one type (NULL when any is).
+    case greatest, least
     // Conditionals.
     case coalesce, ifThenElse, nullIf
     /// A function defined in SQL: its body, with its parameters as columns 0..<n.
@@ -56,7 +63,9 @@ enum BuiltinFunction: Sendable {
         "LOCALTIMESTAMP", "PROCTIME", "EXTRACT", "YEAR", "MONTH", "DAYOFMONTH", "HOUR", "MINUTE", "SECOND", "TIMESTAMPADD",
         "TIMESTAMPDIFF", "UPPER", "LOWER", "CHAR_LENGTH", "CHARACTER_LENGTH", "CONCAT", "CONCAT_WS", "SUBSTRING", "SUBSTR",
         "REPLACE", "INITCAP", "TRIM", "LTRIM", "RTRIM", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE", "SPLIT_INDEX", "POSITION", "JSON_VALUE", "ABS", "ROUND",
-        "MOD", "POWER", "SQRT", "LN", "EXP", "FLOOR", "CEIL", "COALESCE", "IF", "NULLIF",
+        "MOD", "POWER", "SQRT", "LN", "EXP", "FLOOR", "CEIL", "COALESCE", "IF", "NULLIF", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIME",
+        "TO_DATE", "LPAD", "RPAD", "REPEAT", "REVERSE", "LEFT", "RIGHT", "ASCII", "CHR", "TO_BASE64", "FROM_BASE64", "UUID", "SIGN",
+        "LOG10", "LOG2", "LOG", "TRUNCATE", "PI", "GREATEST", "LEAST",
     ]
 }
 
@@ -91,6 +100,15 @@ extension BuiltinFunction {
             return .timestampLTZ(Int64(Date().timeIntervalSince1970 * 1_000_000))
         case .proctime:
             return .timestampLTZ(Int64(Date().timeIntervalSince1970 * 1000) * 1000)
+        case .currentDate:
+            return .date(Int32(CivilTime.split(Int64(Date().timeIntervalSince1970 * 1_000_000)).days))
+        case .currentTime:
+            let micros = Int64(Date().timeIntervalSince1970 * 1000) * 1000
+            return .time(micros - CivilTime.split(micros).days * CivilTime.microsPerDay)
+        case let .toDate(format):
+            guard case let .string(text) = arguments[0] else { return .null }
+            guard let format else { return ValueParser.parse(text, as: .date) ?? .null }
+            return TimeFormat(format).parse(text).map { .date(Int32(CivilTime.split($0).days)) } ?? .null
         case let .sqlFunction(_, body):
             return try body.evaluate(arguments)
         case let .native(function):
@@ -227,6 +245,90 @@ extension BuiltinFunction {
                 guard let value = node.value(as: returning) else { return try fall(back: onError, "the value at '\(path)' is not a \(returning)") }
                 return value
             }
+        case .lpad, .rpad:
+            // Padded (or cut) to `length` characters; NULL for a negative length or an empty pad, as Flink's.
+            guard case let .string(text) = arguments[0], case let .integer(length) = arguments[1], case let .string(pad) = arguments[2],
+                  length >= 0 else { return .null }
+            let characters = Array(text)
+            if characters.count >= length { return .string(String(characters.prefix(Int(length)))) }
+            guard !pad.isEmpty else { return .null }
+            let filler = String(Array(repeating: pad, count: (Int(length) - characters.count) / pad.count + 1).joined().prefix(Int(length) - characters.count))
+            if case .lpad = self { return .string(filler + text) }
+            return .string(text + filler)
+        case .repeatText:
+            guard case let .string(text) = arguments[0], case let .integer(count) = arguments[1] else { return .null }
+            return .string(count > 0 ? String(repeating: text, count: Int(count)) : "")
+        case .reverse:
+            guard case let .string(text) = arguments[0] else { return .null }
+            return .string(String(text.reversed()))
+        case .left, .right:
+            guard case let .string(text) = arguments[0], case let .integer(count) = arguments[1] else { return .null }
+            guard count > 0 else { return .string("") }
+            if case .left = self { return .string(String(text.prefix(Int(count)))) }
+            return .string(String(text.suffix(Int(count))))
+        case .ascii:
+            guard case let .string(text) = arguments[0] else { return .null }
+            return text.unicodeScalars.first.map { .integer(Int64($0.value)) } ?? .integer(0)
+        case .chr:
+            guard case let .integer(code) = arguments[0], code >= 0, code <= 255, let scalar = Unicode.Scalar(UInt32(code)) else { return .null }
+            return .string(String(Character(scalar)))
+        case .toBase64:
+            guard case let .string(text) = arguments[0] else { return .null }
+            return .string(Data(text.utf8).base64EncodedString())
+        case .fromBase64:
+            guard case let .string(text) = arguments[0], let data = Data(base64Encoded: text) else { return .null }
+            return .string(String(decoding: data, as: UTF8.self))
+        case .uuid:
+            return .string(UUID().uuidString.lowercased())
+        case .sign:
+            switch arguments[0] {
+            case let .integer(value): return .integer(value.signum())
+            case let .double(value): return .double(value > 0 ? 1 : value < 0 ? -1 : 0)
+            case let .decimal(value): return .decimal(value > 0 ? 1 : value < 0 ? -1 : 0)
+            default: return .null
+            }
+        case .log10:
+            return arguments[0].doubleValue.map { .double(Foundation.log10($0)) } ?? .null
+        case .log2:
+            return arguments[0].doubleValue.map { .double(Foundation.log2($0)) } ?? .null
+        case .logarithm:
+            // LOG(x) is the natural logarithm; LOG(base, x) another base's.
+            guard let last = arguments[arguments.count - 1].doubleValue else { return .null }
+            if arguments.count == 1 { return .double(log(last)) }
+            guard let base = arguments[0].doubleValue else { return .null }
+            return .double(log(last) / log(base))
+        case .truncate:
+            let places = arguments.count > 1 ? Int(arguments[1].doubleValue ?? 0) : 0
+            switch arguments[0] {
+            case let .integer(value):
+                guard places < 0 else { return .integer(value) }
+                let factor = Int64(pow(10.0, Double(min(-places, 18))))
+                return .integer(value / factor * factor)
+            case let .double(value):
+                let factor = pow(10.0, Double(places))
+                return .double((value * factor).rounded(.towardZero) / factor)
+            case let .decimal(value):
+                // Toward zero: the magnitude rounded down, the sign put back.
+                var magnitude = value < 0 ? -value : value, output = Decimal()
+                NSDecimalRound(&output, &magnitude, places, .down)
+                return .decimal(value < 0 ? -output : output)
+            default:
+                return .null
+            }
+        case .pi:
+            return .double(Double.pi)
+        case .greatest, .least:
+            var best: Value?
+            for argument in arguments {
+                guard !argument.isNull else { return .null }
+                guard let current = best, let order = CompiledExpression.compare(argument, current) else {
+                    best = best ?? argument
+                    continue
+                }
+                if case .greatest = self, order > 0 { best = argument }
+                if case .least = self, order < 0 { best = argument }
+            }
+            return best ?? .null
         case .abs:
             switch arguments[0] {
             case let .integer(value): return .integer(Swift.abs(value))

@@ -89,6 +89,53 @@ extension ExpressionCompiler {
         case "CURRENT_TIMESTAMP", "NOW", "LOCALTIMESTAMP", "CURRENT_ROW_TIMESTAMP":
             try expect(0...0)
             return TypedExpression(.call(.currentTimestamp, []), name == "LOCALTIMESTAMP" ? .timestamp(3) : .timestampLTZ(3), nullable: false)
+        case "CURRENT_DATE":
+            try expect(0...0)
+            return TypedExpression(.call(.currentDate, []), .date, nullable: false)
+        case "CURRENT_TIME", "LOCALTIME":
+            try expect(0...0)
+            return TypedExpression(.call(.currentTime, []), .time(0), nullable: false)
+        case "TO_DATE":
+            try expect(1...2)
+            return TypedExpression(.call(.toDate(format: arguments.count > 1 ? try constantString(1) : nil), [values[0]]), .date)
+        case "LPAD", "RPAD":
+            try expect(3...3)
+            return TypedExpression(.call(name == "LPAD" ? .lpad : .rpad, values), .string)
+        case "REPEAT", "LEFT", "RIGHT":
+            try expect(2...2)
+            return TypedExpression(.call(name == "REPEAT" ? .repeatText : name == "LEFT" ? .left : .right, values), .string, nullable: nullable)
+        case "REVERSE", "TO_BASE64":
+            try expect(1...1)
+            return TypedExpression(.call(name == "REVERSE" ? .reverse : .toBase64, values), .string, nullable: nullable)
+        case "FROM_BASE64":
+            try expect(1...1)
+            return TypedExpression(.call(.fromBase64, values), .string)
+        case "ASCII":
+            try expect(1...1)
+            return TypedExpression(.call(.ascii, values), .int, nullable: nullable)
+        case "CHR":
+            try expect(1...1)
+            return TypedExpression(.call(.chr, values), .string)
+        case "UUID":
+            try expect(0...0)
+            return TypedExpression(.call(.uuid, []), .string, nullable: false)
+        case "PI":
+            try expect(0...0)
+            return TypedExpression(.call(.pi, []), .double, nullable: false)
+        case "SIGN":
+            try expect(1...1)
+            guard Self.isNumeric(arguments[0].type) else { throw SQLError(.plan, "SIGN needs a number, not \(arguments[0].type)", at: range) }
+            return TypedExpression(.call(.sign, values), arguments[0].type, nullable: nullable)
+        case "LOG10", "LOG2":
+            try expect(1...1)
+            return TypedExpression(.call(name == "LOG10" ? .log10 : .log2, values), .double, nullable: nullable)
+        case "LOG":
+            try expect(1...2)
+            return TypedExpression(.call(.logarithm, values), .double, nullable: nullable)
+        case "GREATEST", "LEAST":
+            try expect(1...255)
+            let type = try commonType(arguments.map(\.type), at: range)
+            return TypedExpression(.call(name == "GREATEST" ? .greatest : .least, values.map { coerce($0, to: type) }), type, nullable: nullable)
         case "PROCTIME":
             try expect(0...0)
             return TypedExpression(.call(.proctime, []), .timestampLTZ(3), nullable: false)
@@ -142,15 +189,17 @@ extension ExpressionCompiler {
         case "ABS":
             try expect(1...1)
             return TypedExpression(.call(.abs, values), arguments[0].type, nullable: nullable)
-        case "ROUND":
+        case "ROUND", "TRUNCATE":
             try expect(1...2)
+            guard Self.isNumeric(arguments[0].type) else { throw SQLError(.plan, "\(name) needs a number, not \(arguments[0].type)", at: range) }
+            // A DECIMAL keeps the places asked for (a constant), at most its own.
             var type = arguments[0].type
             if case let .decimal(precision, scale) = type {
                 var places = 0
                 if arguments.count > 1, case let .literal(.integer(text))? = call.arguments[1].expression?.kind { places = Int(text) ?? 0 }
                 type = .decimal(precision: precision, scale: max(0, min(scale, places)))
             }
-            return TypedExpression(.call(.round, values), type, nullable: nullable)
+            return TypedExpression(.call(name == "ROUND" ? .round : .truncate, values), type, nullable: nullable)
         case "MOD":
             try expect(2...2)
             return TypedExpression(.call(.mod, values), Self.arithmeticType(arguments[0].type, arguments[1].type, .modulo).1)
