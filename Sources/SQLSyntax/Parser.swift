@@ -181,7 +181,12 @@ public struct Parser {
             if accept("VIEWS") { return .showViews }
             if accept("FUNCTIONS") || accept("USER", "FUNCTIONS") { return .showFunctions }
             if accept("JOBS") { return .showJobs }
-            throw unexpected("TABLES, VIEWS, FUNCTIONS or JOBS after SHOW")
+            if accept("CREATE") {
+                if accept("TABLE") { return .showCreate(try qualifiedName("a table name"), view: false) }
+                try expect("VIEW", "after SHOW CREATE (TABLE or VIEW)")
+                return .showCreate(try qualifiedName("a view name"), view: true)
+            }
+            throw unexpected("TABLES, VIEWS, FUNCTIONS, JOBS or CREATE after SHOW")
         case "DESCRIBE", "DESC":
             advance()
             return .describe(try qualifiedName("a table or view name"))

@@ -9,6 +9,36 @@ extension Query: CustomStringConvertible {
     public var description: String { SQLPrinter.query(self) }
 }
 
+extension CreateTable: CustomStringConvertible {
+    /// The statement as SHOW CREATE TABLE gives it: a column, the watermark, the key and
+    /// each option on a line of its own.
+    public var description: String {
+        var lines = columns.map { column -> String in
+            var line = SQLPrinter.name(column.name.name) + " "
+            switch column.kind {
+            case let .physical(type, nullable): line += "\(type)" + (nullable ? "" : " NOT NULL")
+            case let .computed(expression): line += "AS \(expression)"
+            case let .metadata(type, key, virtual): line += "\(type) METADATA" + (key.map { " FROM " + SQLPrinter.string($0) } ?? "") + (virtual ? " VIRTUAL" : "")
+            }
+            return line + (column.comment.map { " COMMENT " + SQLPrinter.string($0) } ?? "")
+        }
+        if let watermark { lines.append("WATERMARK FOR \(SQLPrinter.name(watermark.column.name)) AS \(watermark.expression)") }
+        if let primaryKey { lines.append("PRIMARY KEY (\(primaryKey.columns.map { SQLPrinter.name($0.name) }.joined(separator: ", "))) NOT ENFORCED") }
+        var text = "CREATE \(temporary ? "TEMPORARY " : "")TABLE \(name.parts.map { SQLPrinter.name($0.name) }.joined(separator: ".")) (\n  "
+            + lines.joined(separator: ",\n  ") + "\n)"
+        if let comment { text += "\nCOMMENT " + SQLPrinter.string(comment) }
+        if !partitionedBy.isEmpty { text += "\nPARTITIONED BY (\(partitionedBy.map { SQLPrinter.name($0.name) }.joined(separator: ", ")))" }
+        return text + " WITH (\n  " + options.map { SQLPrinter.string($0.key) + " = " + SQLPrinter.string($0.value) }.joined(separator: ",\n  ") + "\n)"
+    }
+}
+
+extension CreateView: CustomStringConvertible {
+    public var description: String {
+        "CREATE \(temporary ? "TEMPORARY " : "")VIEW \(name.parts.map { SQLPrinter.name($0.name) }.joined(separator: "."))"
+            + (columns.isEmpty ? "" : " (\(columns.map { SQLPrinter.name($0.name) }.joined(separator: ", ")))") + " AS\n\(query)"
+    }
+}
+
 enum SQLPrinter {
     static func name(_ text: String) -> String {
         let plain = !text.isEmpty && text.utf8.allSatisfy { Lexer.isWordPart($0) } && !Lexer.isDigit(text.utf8.first!)

@@ -37,6 +37,8 @@ public indirect enum Statement: Sendable, Equatable {
     case showViews
     case showFunctions
     case showJobs
+    /// SHOW CREATE TABLE / SHOW CREATE VIEW: the statement that makes it, as SQL.
+    case showCreate(QualifiedName, view: Bool)
     /// DESCRIBE / DESC.
     case describe(QualifiedName)
     /// EXPLAIN [PLAN FOR] statement.

@@ -107,6 +107,20 @@ public final class Engine: @unchecked Sendable {
                 + Array(ExpressionCompiler.windowFunctionNames) + Array(ExpressionCompiler.rankingFunctionNames)).sorted(), writer)
         case let .describe(name):
             try describe(name, writer)
+        case let .showCreate(name, view):
+            let text: String
+            if view {
+                guard let found = catalog.view(name.name) else { throw SQLError(.plan, "unknown view \(name)", at: name.range) }
+                text = found.definition.description
+            } else {
+                guard let found = catalog.table(name.name) else {
+                    throw SQLError(.plan, "unknown table \(name)\(catalog.view(name.name) != nil ? " (it is a view: SHOW CREATE VIEW)" : "")", at: name.range)
+                }
+                text = found.definition.description
+            }
+            writer.begin(columns: [Column(name: "result", type: .string)], changelog: false)
+            writer.rows([[.string(text)]], kinds: nil)
+            writer.end(statistics: [:])
         case let .explain(inner):
             try explain(inner, writer)
         case let .set(key, value):

@@ -194,6 +194,34 @@ import Testing
         #expect(last.description == "WITH t AS (SELECT 1 AS x) SELECT x FROM t UNION ALL SELECT 2 ORDER BY x DESC LIMIT 1")
     }
 
+    /// SHOW CREATE TABLE and SHOW CREATE VIEW print the definition as SQL that parses to the
+    /// same definition (printed again, the same text).
+    @Test func createStatementsPrintAsTheyParse() throws {
+        let source = """
+            CREATE TEMPORARY TABLE `orders` (
+              id BIGINT NOT NULL COMMENT 'the order''s id', price DECIMAL(10, 2), buyer ROW<name STRING, age INT>,
+              ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL, `offset` BIGINT METADATA VIRTUAL, total AS price * 2,
+              WATERMARK FOR ts AS ts - INTERVAL '5' SECOND, PRIMARY KEY (id) NOT ENFORCED
+            ) COMMENT 'orders' PARTITIONED BY (id) WITH ('connector' = 'datagen', 'rows-per-second' = '10');
+            CREATE VIEW big (i, p) AS SELECT id, price FROM orders WHERE price > 100
+            """
+        let statements = try Parser.parseScript(source)
+        guard case let .createTable(table) = statements[0].statement, case let .createView(view) = statements[1].statement else {
+            Issue.record("not a CREATE TABLE and a CREATE VIEW")
+            return
+        }
+        let printed = table.description
+        guard case let .createTable(again) = try Parser.parseStatement(printed) else { Issue.record("\(printed)"); return }
+        #expect(again.description == printed)
+        #expect(again.columns.map(\.name.name) == table.columns.map(\.name.name) && again.columns.map(\.comment) == table.columns.map(\.comment))
+        #expect(again.options.map(\.key) == ["connector", "rows-per-second"] && again.comment == "orders" && again.temporary)
+        #expect(printed.contains("\n  `offset` BIGINT METADATA VIRTUAL,\n") && printed.contains("\n  PRIMARY KEY (id) NOT ENFORCED\n)"))
+        guard case let .createView(viewAgain) = try Parser.parseStatement(view.description) else { Issue.record("\(view.description)"); return }
+        #expect(viewAgain.description == view.description && viewAgain.columns.map(\.name) == ["i", "p"])
+        guard case let .showCreate(name, isView) = try Parser.parseStatement("SHOW CREATE VIEW big") else { Issue.record("not SHOW CREATE"); return }
+        #expect(name.name == "big" && isView)
+    }
+
     @Test func joinsSubqueriesAndAliases() throws {
         let statement = try Parser.parseStatement("""
             SELECT o.id, c.name n, cnt FROM orders AS o
