@@ -21,25 +21,24 @@ public struct FetchedRecords: Sendable {
     public let partition: Int32
     /// The batches, in offset order. Records before `from` (the consumer's position when it
     /// fetched: a batch may start before it) are not the poll's.
-    public let batches: [RecordBatch]
+    public let batches: [RecordBatchView]
     public let from: Int64
 
-    /// Each of the poll's records of this partition, in offset order.
+    /// Each of the poll's records of this partition, in offset order, as a view of its
+    /// batch's bytes valid during the call.
     @inlinable
-    public func forEachRecord<Failure: Error>(_ body: (borrowing Record) throws(Failure) -> Void) throws(Failure) {
-        for batch in batches {
-            for index in batch.records.indices where batch.records[index].offset >= from {
-                try body(batch.records[index])
-            }
-        }
+    public func forEachRecord<Failure: Error>(_ body: (RecordView) throws(Failure) -> Void) throws(Failure) {
+        for batch in batches { try batch.forEachRecord(from: from, body) }
     }
 
     /// The records as `ConsumerRecord`s.
     public var consumerRecords: [ConsumerRecord] {
         var records: [ConsumerRecord] = []
-        forEachRecord { (record: borrowing Record) in
-            records.append(ConsumerRecord(topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
-                                          key: record.key, value: record.value, headers: record.headers))
+        for batch in batches {
+            for record in batch.records where record.offset >= from {
+                records.append(ConsumerRecord(topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
+                                              key: record.key, value: record.value, headers: record.headers))
+            }
         }
         return records
     }
@@ -364,9 +363,9 @@ public actor KafkaConsumer {
         }
         highWatermarks[target] = data.highWatermark
         guard let bytes = data.records, !bytes.isEmpty else { return }
-        let set: RecordSet
+        let batches: [RecordBatchView]
         do {
-            set = try RecordSet.decode(bytes)
+            batches = try RecordSet.decodeViews(bytes)
         } catch {
             throw KafkaClientError.protocolViolation(error, broker: "leader of \(target)")
         }
@@ -374,8 +373,8 @@ public actor KafkaConsumer {
             ? AbortedTransactionFilter((data.abortedTransactions ?? []).map { ($0.producerId, $0.firstOffset) })
             : nil
         var next = position
-        var admitted: [RecordBatch] = []
-        for batch in set.batches {
+        var admitted: [RecordBatchView] = []
+        for batch in batches {
             defer { next = max(next, batch.nextOffset) }
             // Control batches (transaction markers) are never handed out.
             guard filter?.admits(batch) ?? !batch.isControl else { continue }

@@ -70,6 +70,29 @@ extension RecordBatch {
     public static func decodeV2(
         _ bytes: [UInt8], at index: Int, limits: DecodingLimits = .default
     ) throws(ProtocolError) -> RecordBatch? {
+        guard let found = try checkedRecordBytes(bytes, at: index, limits: limits) else { return nil }
+        let header = found.header
+        let records = try records(of: found)
+        return RecordBatch(
+            baseOffset: header.baseOffset, partitionLeaderEpoch: header.partitionLeaderEpoch, magic: 2,
+            attributes: header.attributes, lastOffsetDelta: header.lastOffsetDelta,
+            baseTimestamp: header.baseTimestamp, maxTimestamp: header.maxTimestamp, producerId: header.producerId,
+            producerEpoch: header.producerEpoch, baseSequence: header.baseSequence, records: records
+        )
+    }
+
+    /// A v2 batch's header and the bytes of its records (decompressed if need be), its CRC checked.
+    struct RecordBytes {
+        let header: RecordBatchHeader
+        let storage: [UInt8]
+        let range: Range<Int>
+        /// Where the batch starts in what was decoded (for error messages).
+        let batchOffset: Int
+
+        var logAppendTime: Int64? { header.attributes.timestampType == .logAppendTime ? header.maxTimestamp : nil }
+    }
+
+    static func checkedRecordBytes(_ bytes: [UInt8], at index: Int, limits: DecodingLimits) throws(ProtocolError) -> RecordBytes? {
         guard let header = try RecordBatchHeader.read(bytes, at: index) else { return nil }
         guard header.totalSize <= bytes.count - index else { return nil }
         let end = index + header.totalSize
@@ -86,44 +109,46 @@ extension RecordBatch {
             throw .compression(.unknownCodec(header.attributes.compressionNumber))
         }
         let recordsStart = index + RecordBatchHeader.size
-        let logAppendTime = header.attributes.timestampType == .logAppendTime ? header.maxTimestamp : nil
-        let records: [Record]
-        if codec == .none {
-            records = try parseRecords(bytes, range: recordsStart..<end, header: header,
-                                       logAppendTime: logAppendTime, batchOffset: index)
-        } else {
-            let inflated: [UInt8]
-            do {
-                inflated = try codec.decompress(bytes[recordsStart..<end], limit: limits.maxDecompressedSize)
-            } catch {
-                throw .compression(error)
-            }
-            records = try parseRecords(inflated, range: 0..<inflated.count, header: header,
-                                       logAppendTime: logAppendTime, batchOffset: index)
+        if codec == .none { return RecordBytes(header: header, storage: bytes, range: recordsStart..<end, batchOffset: index) }
+        let inflated: [UInt8]
+        do {
+            inflated = try codec.decompress(bytes[recordsStart..<end], limit: limits.maxDecompressedSize)
+        } catch {
+            throw .compression(error)
         }
-        return RecordBatch(
-            baseOffset: header.baseOffset, partitionLeaderEpoch: header.partitionLeaderEpoch, magic: 2,
-            attributes: header.attributes, lastOffsetDelta: header.lastOffsetDelta,
-            baseTimestamp: header.baseTimestamp, maxTimestamp: header.maxTimestamp, producerId: header.producerId,
-            producerEpoch: header.producerEpoch, baseSequence: header.baseSequence, records: records
-        )
+        return RecordBytes(header: header, storage: inflated, range: 0..<inflated.count, batchOffset: index)
+    }
+
+    /// The records of a batch as `Record`s: keys, values and header values slices of its bytes.
+    static func records(of found: RecordBytes) throws(ProtocolError) -> [Record] {
+        let spans = try spans(of: found)
+        var records: [Record] = []
+        records.reserveCapacity(spans.count)
+        for span in spans {
+            records.append(Record(
+                offset: span.offset, timestamp: span.timestamp,
+                key: span.keyCount < 0 ? nil : found.storage[span.keyStart..<(span.keyStart + span.keyCount)],
+                value: span.valueCount < 0 ? nil : found.storage[span.valueStart..<(span.valueStart + span.valueCount)],
+                headers: span.headerCount == 0 ? [] : span.headers(in: found.storage)
+            ))
+        }
+        return records
     }
 
     /// The smallest encoded record: seven one-byte fields.
     private static let minimumRecordSize = 7
 
-    /// Parses `header.recordCount` records from `storage[range]`. Keys and values
-    /// become slices of `storage`. This is the consumer's hot loop: no
-    /// allocation but the result array (and header arrays when present).
-    private static func parseRecords(
-        _ storage: [UInt8], range: Range<Int>, header: RecordBatchHeader, logAppendTime: Int64?, batchOffset: Int
-    ) throws(ProtocolError) -> [Record] {
+    /// Where each of `header.recordCount` records lies in the batch's bytes, every field
+    /// checked. This is the consumer's hot loop: no allocation but the result array.
+    static func spans(of found: RecordBytes) throws(ProtocolError) -> [RecordSpan] {
+        let (storage, range, header, batchOffset) = (found.storage, found.range, found.header, found.batchOffset)
+        let logAppendTime = found.logAppendTime
         let count = Int(header.recordCount)
         guard count <= range.count / minimumRecordSize else {
             throw .corruptRecordBatch(offset: batchOffset, reason: "\(count) records cannot fit in \(range.count) bytes")
         }
-        var records: [Record] = []
-        records.reserveCapacity(count)
+        var spans: [RecordSpan] = []
+        spans.reserveCapacity(count)
         let failure: String? = storage.withUnsafeBufferPointer { buffer -> String? in
             var cursor = VarintCursor(base: buffer.baseAddress!, position: range.lowerBound, end: range.upperBound)
             for _ in 0..<count {
@@ -136,37 +161,67 @@ extension RecordBatch {
                 cursor.position += 1 // attributes: no bits in use
                 guard let timestampDelta = cursor.readVarint(),
                       let offsetDelta = cursor.readVarint(),
-                      let key = cursor.readBytes(storage),
-                      let value = cursor.readBytes(storage),
+                      let key = cursor.readRun(),
+                      let value = cursor.readRun(),
                       let headerCount = cursor.readVarint(), headerCount >= 0,
                       headerCount <= cursor.end - cursor.position
                 else { return "malformed record" }
-                var headers: [RecordHeader] = []
-                if headerCount > 0 {
-                    headers.reserveCapacity(Int(headerCount))
-                    for _ in 0..<headerCount {
-                        guard let keyBytes = cursor.readBytes(storage), let keyBytes, let headerValue = cursor.readBytes(storage)
-                        else { return "malformed record header" }
-                        headers.append(RecordHeader(key: String(decoding: keyBytes, as: UTF8.self), value: headerValue))
-                    }
+                let headersStart = cursor.position
+                for _ in 0..<headerCount {
+                    guard let name = cursor.readRun(), name.count >= 0, cursor.readRun() != nil else { return "malformed record header" }
                 }
                 guard cursor.position == recordEnd else { return "record length does not match its fields" }
                 cursor.end = outerEnd
-                records.append(Record(
+                spans.append(RecordSpan(
                     offset: header.baseOffset + offsetDelta,
                     timestamp: logAppendTime ?? header.baseTimestamp &+ timestampDelta,
-                    key: key, value: value, headers: headers
+                    keyStart: key.start, keyCount: key.count, valueStart: value.start, valueCount: value.count,
+                    headersStart: headersStart, headerCount: Int(headerCount)
                 ))
             }
             return cursor.position == range.upperBound ? nil : "bytes left after the last record"
         }
         if let failure { throw .corruptRecordBatch(offset: batchOffset, reason: failure) }
-        return records
+        return spans
+    }
+}
+
+/// Where one record lies in its batch's bytes: what the consumer reads records by, without a
+/// `Record` (whose key, value and headers are reference-counted slices) per record.
+public struct RecordSpan: Sendable, Equatable {
+    /// Position in the partition and milliseconds since the epoch, made absolute.
+    public var offset: Int64
+    public var timestamp: Int64
+    /// The key's and value's bytes; a count of -1 is a null.
+    public var keyStart: Int
+    public var keyCount: Int
+    public var valueStart: Int
+    public var valueCount: Int
+    /// The headers' bytes (checked when the span was read) and how many there are.
+    var headersStart: Int
+    var headerCount: Int
+
+    /// The headers, read from the batch's bytes (their values copied: headers are few and small).
+    func headers(in buffer: UnsafeBufferPointer<UInt8>) -> [RecordHeader] {
+        guard let base = buffer.baseAddress else { return [] }
+        var cursor = VarintCursor(base: base, position: headersStart, end: buffer.count)
+        var headers: [RecordHeader] = []
+        for _ in 0..<headerCount {
+            guard let name = cursor.readRun(), let value = cursor.readRun() else { break }
+            let key = name.count < 0 ? "" : String(decoding: buffer[name.start..<(name.start + name.count)], as: UTF8.self)
+            headers.append(RecordHeader(key: key, value: value.count < 0 ? nil : Array(buffer[value.start..<(value.start + value.count)])))
+        }
+        return headers
+    }
+
+    /// The same, from the bytes as an array.
+    func headers(in storage: [UInt8]) -> [RecordHeader] {
+        storage.withUnsafeBufferPointer { headers(in: $0) }
     }
 }
 
 /// Reads zig-zag varints and length-prefixed byte runs from a bounded pointer range.
-private struct VarintCursor {
+struct VarintCursor {
     let base: UnsafePointer<UInt8>
     var position: Int
     var end: Int
@@ -185,15 +240,15 @@ private struct VarintCursor {
         return nil
     }
 
-    /// A varint length then that many bytes, as a slice of `storage`. `.some(nil)` is a null (-1).
+    /// A varint length then that many bytes: where they start and how many (-1: a null).
     @inline(__always)
-    mutating func readBytes(_ storage: [UInt8]) -> ArraySlice<UInt8>?? {
+    mutating func readRun() -> (start: Int, count: Int)? {
         guard let length = readVarint() else { return nil }
-        if length == -1 { return .some(nil) }
+        if length == -1 { return (position, -1) }
         guard length >= 0, length <= end - position else { return nil }
         let start = position
         position += Int(length)
-        return .some(storage[start..<position])
+        return (start, Int(length))
     }
 }
 

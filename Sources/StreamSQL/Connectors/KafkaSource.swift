@@ -334,7 +334,7 @@ private struct PartitionReader {
             guard !done.contains(target), let split = splitOf[target] else { continue }
             lastRecordAt[split] = now
             let end = ends[target] ?? Int64.max
-            try partition.forEachRecord { (record: borrowing Record) throws(SQLError) in
+            try partition.forEachRecord { (record: RecordView) throws(SQLError) in
                 guard record.offset < end else { return }
                 do throws(SQLError) {
                     if settings.upsert {
@@ -342,7 +342,7 @@ private struct PartitionReader {
                         return
                     }
                     var row = assembler.emptyRow(from: &emitter)
-                    guard try decode(key: record.key, value: record.value, into: &row) else {
+                    guard try decode(record, into: &row) else {
                         skipped += 1
                         return
                     }
@@ -364,23 +364,23 @@ private struct PartitionReader {
     }
 
     /// An upsert-kafka record: the key names the row, the value is its new state (none: deleted).
-    private mutating func upsert(_ record: borrowing Record, of partition: FetchedRecords, split: Int) throws(SQLError) {
+    private mutating func upsert(_ record: RecordView, of partition: FetchedRecords, split: Int) throws(SQLError) {
         let table = settings.table
         var row = Array(repeating: Value.null, count: table.schema.columns.count)
-        guard keyFormat != nil, let key = record.key else {
+        guard keyFormat != nil, let key = record.keyRange else {
             skipped += 1 // a message without a key names no row
             return
         }
-        guard try Array(key).withUnsafeBufferPointer({ bytes throws(SQLError) in try keyFormat!.decode(bytes, 0, bytes.count, into: &row, table: table) }) else {
+        guard try keyFormat!.decode(record.bytes, key.lowerBound, key.upperBound, into: &row, table: table) else {
             skipped += 1
             return
         }
         let keyValues = settings.keyColumns.map { row[$0] }
-        guard let value = record.value else {
+        guard let value = record.valueRange else {
             if let previous = upserted.removeValue(forKey: keyValues) { try emitter.add(previous, kind: .delete) }
             return
         }
-        guard try value.withUnsafeBufferPointer({ bytes throws(SQLError) in try valueFormat.decode(bytes, 0, bytes.count, into: &row, table: table) }) else {
+        guard try valueFormat.decode(record.bytes, value.lowerBound, value.upperBound, into: &row, table: table) else {
             skipped += 1
             return
         }
@@ -402,23 +402,19 @@ private struct PartitionReader {
     }
 
     /// False when the record is skipped (an ignore-parse-errors format).
-    private mutating func decode(key: ArraySlice<UInt8>?, value: ArraySlice<UInt8>?, into row: inout Row) throws(SQLError) -> Bool {
-        if keyFormat != nil, let key {
-            let decoded = try Array(key).withUnsafeBufferPointer { bytes throws(SQLError) in
-                try keyFormat!.decode(bytes, 0, bytes.count, into: &row, table: settings.table)
-            }
-            guard decoded else { return false }
+    /// Reads the record's key and value where they lie in the fetched batch.
+    private mutating func decode(_ record: RecordView, into row: inout Row) throws(SQLError) -> Bool {
+        if keyFormat != nil, let key = record.keyRange {
+            guard try keyFormat!.decode(record.bytes, key.lowerBound, key.upperBound, into: &row, table: settings.table) else { return false }
         }
-        guard let value else {
+        guard let value = record.valueRange else {
             // A tombstone: nothing to read for a plain kafka table (upsert-kafka reads it as a delete).
             return false
         }
-        return try value.withUnsafeBufferPointer { bytes throws(SQLError) in
-            try valueFormat.decode(bytes, 0, bytes.count, into: &row, table: settings.table)
-        }
+        return try valueFormat.decode(record.bytes, value.lowerBound, value.upperBound, into: &row, table: settings.table)
     }
 
-    private func metadataValue(_ key: String, _ record: borrowing Record, of fetched: FetchedRecords, type: DataType) -> Value {
+    private func metadataValue(_ key: String, _ record: RecordView, of fetched: FetchedRecords, type: DataType) -> Value {
         switch key {
         case "timestamp":
             if case .timestamp = type { return .timestamp(record.timestamp * 1000) }
