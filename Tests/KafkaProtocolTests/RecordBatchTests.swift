@@ -28,6 +28,38 @@ import Testing
         #expect(try decoded.encoded() == bytes || codec != .none)
     }
 
+    /// The consumer's views of batches read the records that decoding reads: every codec,
+    /// null keys and values, headers, a legacy message, records before a start offset left
+    /// out; a cut tail is left off and damage is an error, as in `RecordSet.decode`.
+    @Test func viewsReadWhatDecodingReads() throws {
+        var bytes: [UInt8] = []
+        for (index, codec) in CompressionCodec.allCases.enumerated() {
+            bytes += try RecordBatch(records: Self.sampleRecords(count: 50, seed: UInt64(10 + index)), baseOffset: Int64(index * 50),
+                                     compression: codec).encoded()
+        }
+        bytes += LegacyEncoder.message(offset: 500, magic: 1, timestamp: 5, key: Array("k".utf8), value: nil)
+        let decoded = try RecordSet.decode(bytes).batches.flatMap(\.records)
+        let views = try RecordSet.decodeViews(bytes)
+        #expect(views.count == CompressionCodec.allCases.count + 1)
+        #expect(views.flatMap(\.records) == decoded)
+        var offsets: [Int64] = [], keys: [[UInt8]?] = [], values: [[UInt8]?] = [], headers: [[RecordHeader]] = []
+        for view in views {
+            view.forEachRecord(from: 120) { record in
+                offsets.append(record.offset)
+                keys.append(record.keyRange.map { Array(record.bytes[$0]) })
+                values.append(record.valueRange.map { Array(record.bytes[$0]) })
+                headers.append(record.headers)
+            }
+        }
+        let expected = decoded.filter { $0.offset >= 120 }
+        #expect(offsets == expected.map(\.offset) && headers == expected.map(\.headers))
+        #expect(keys == expected.map { $0.key.map { Array($0) } } && values == expected.map { $0.value.map { Array($0) } })
+        #expect(try RecordSet.decodeViews(Array(bytes.dropLast(3))).count == views.count - 1)
+        var damaged = bytes
+        damaged[100] ^= 0x10
+        #expect(throws: ProtocolError.self) { _ = try RecordSet.decodeViews(damaged) }
+    }
+
     @Test func headerReadsWithoutTheRecords() throws {
         let batch = RecordBatch(records: Self.sampleRecords(count: 5, seed: 1), baseOffset: 50)
         let bytes = try batch.encoded()
