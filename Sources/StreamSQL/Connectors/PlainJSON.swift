@@ -61,8 +61,24 @@ enum PlainJSON {
         return (negative ? -value : value, position)
     }
 
+    /// A string without escapes or control characters: its text and the position after it.
+    @inline(__always)
+    static func string(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> (text: String, next: Int)? {
+        guard at < end, base[at] == 0x22 else { return nil }
+        var position = at &+ 1
+        while position < end {
+            let byte = base[position]
+            if byte == 0x22 {
+                return (String(decoding: UnsafeBufferPointer(start: base + (at &+ 1), count: position &- at &- 1), as: UTF8.self), position &+ 1)
+            }
+            if byte == 0x5C || byte < 0x20 { return nil }
+            position &+= 1
+        }
+        return nil
+    }
+
     /// The position after a value no one reads when it is a number or a string without
-    /// escapes; nil for anything else.
+    /// escapes or control characters (so never a line's end); nil for anything else.
     @inline(__always)
     static func skip(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> Int? {
         guard at < end else { return nil }
@@ -72,7 +88,7 @@ enum PlainJSON {
             while position < end {
                 let byte = base[position]
                 if byte == 0x22 { return position &+ 1 }
-                if byte == 0x5C { return nil }
+                if byte == 0x5C || byte < 0x20 { return nil }
                 position &+= 1
             }
             return nil

@@ -34,12 +34,15 @@ package struct RecordReader {
         var records = 0
         var start = 0
         while start < lines.count {
-            // As the file source finds lines: memchr.
-            let end = memchr(lines.baseAddress! + start, 0x0A, lines.count - start).map { UnsafeRawPointer(lines.baseAddress!).distance(to: $0) } ?? lines.count
-            if end > start {
-                row.empty()
-                if try format.decode(lines, start, end, into: &row, table: table) { records += 1 }
+            // As the file source reads lines: by the learned shape, else found by memchr and decoded.
+            row.empty()
+            if let end = format.decodeLine(lines, from: start, into: &row) {
+                records += 1
+                start = end + 1
+                continue
             }
+            let end = memchr(lines.baseAddress! + start, 0x0A, lines.count - start).map { UnsafeRawPointer(lines.baseAddress!).distance(to: $0) } ?? lines.count
+            if end > start, try format.decode(lines, start, end, into: &row, table: table) { records += 1 }
             start = end + 1
         }
         return (records, row.count { !$0.isNull })
