@@ -79,6 +79,55 @@ extension Parser {
         return .select(try select())
     }
 
+    /// One element of GROUP BY as the sets of keys it stands for, and whether it was a
+    /// grouping construct: `e` ([[e]]), `()` ([[]]), `ROLLUP (a, b)` ((a, b), (a), ()),
+    /// `CUBE (a, b)` (every subset), `GROUPING SETS (element, ...)` (each element's sets).
+    private mutating func groupingElement() throws(SQLError) -> (sets: [[Expression]], grouping: Bool) {
+        if current.isSymbol("("), peek().isSymbol(")") {
+            advance()
+            advance()
+            return ([[]], true)
+        }
+        if current.isKeyword("GROUPING"), peek().isKeyword("SETS") {
+            advance()
+            advance()
+            try expect(symbol: "(", "after GROUPING SETS")
+            var sets: [[Expression]] = []
+            repeat {
+                if current.isSymbol("("), !peek().isSymbol(")"), !peek().isKeyword("SELECT") {
+                    // `(a, b)`: one set of several keys.
+                    advance()
+                    var set: [Expression] = []
+                    repeat { set.append(try expression()) } while accept(symbol: ",")
+                    try expect(symbol: ")", "after a grouping set")
+                    sets.append(set)
+                } else {
+                    sets += try groupingElement().sets
+                }
+            } while accept(symbol: ",")
+            try expect(symbol: ")", "after the grouping sets")
+            return (sets, true)
+        }
+        if current.kind == .word, current.upper == "ROLLUP" || current.upper == "CUBE", peek().isSymbol("(") {
+            let cube = current.upper == "CUBE"
+            advance()
+            advance()
+            var keys: [Expression] = []
+            repeat { keys.append(try expression()) } while accept(symbol: ",")
+            try expect(symbol: ")", "after the \(cube ? "CUBE" : "ROLLUP") keys")
+            if !cube { return ((0...keys.count).reversed().map { Array(keys.prefix($0)) }, true) }
+            // Every subset, the keys kept in order, larger sets first: (a, b), (a), (b), ().
+            var subsets: [[Expression]] = []
+            for size in (0...keys.count).reversed() {
+                for mask in (0..<(1 << keys.count)).reversed() where mask.nonzeroBitCount == size {
+                    subsets.append(keys.indices.filter { mask & (1 << (keys.count - 1 - $0)) != 0 }.map { keys[$0] })
+                }
+            }
+            return (subsets, true)
+        }
+        return ([[try expression()]], false)
+    }
+
     mutating func select() throws(SQLError) -> Select {
         let start = try expect("SELECT", "(or VALUES, WITH, or a query in parentheses)").range
         // Query hints (`/*+ BROADCAST(t) */`, join strategies) are advice to an optimizer Weir
@@ -98,7 +147,18 @@ extension Parser {
         if accept("WHERE") { select.filter = try expression() }
         if accept("GROUP") {
             try expect("BY", "after GROUP")
-            repeat { select.groupBy.append(try expression()) } while accept(symbol: ",")
+            var sets: [[Expression]] = [[]]
+            var grouping = false
+            repeat {
+                let (element, isSets) = try groupingElement()
+                grouping = grouping || isSets
+                // Several elements: every combination of one set of each (`a, ROLLUP (b)`: (a, b), (a)).
+                sets = sets.flatMap { prefix in element.map { prefix + $0 } }
+            } while accept(symbol: ",")
+            for set in sets {
+                for key in set where !select.groupBy.contains(where: { $0.description == key.description }) { select.groupBy.append(key) }
+            }
+            if grouping { select.groupingSets = sets }
         }
         if accept("HAVING") { select.having = try expression() }
         if accept("WINDOW") {

@@ -47,6 +47,9 @@ public struct Select: Sendable, Equatable {
     public var from: TableReference?
     public var filter: Expression?
     public var groupBy: [Expression]
+    /// `GROUP BY GROUPING SETS (...)`, `ROLLUP (...)`, `CUBE (...)`: the sets of keys, each
+    /// aggregated as its own GROUP BY (`groupBy` then lists every key once). nil: one set.
+    public var groupingSets: [[Expression]]?
     public var having: Expression?
     /// `WINDOW w AS (PARTITION BY … ORDER BY …)`: windows the select list names (`OVER w`).
     public var windows: [NamedWindow] = []

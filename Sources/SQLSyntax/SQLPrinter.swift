@@ -225,7 +225,11 @@ enum SQLPrinter {
         }.joined(separator: ", ")
         if let from = select.from { text += " FROM " + tableReference(from) }
         if let filter = select.filter { text += " WHERE " + expression(filter) }
-        if !select.groupBy.isEmpty { text += " GROUP BY " + select.groupBy.map(expression).joined(separator: ", ") }
+        if let sets = select.groupingSets {
+            text += " GROUP BY GROUPING SETS (" + sets.map { "(" + $0.map(expression).joined(separator: ", ") + ")" }.joined(separator: ", ") + ")"
+        } else if !select.groupBy.isEmpty {
+            text += " GROUP BY " + select.groupBy.map(expression).joined(separator: ", ")
+        }
         if let having = select.having { text += " HAVING " + expression(having) }
         if !select.windows.isEmpty {
             text += " WINDOW " + select.windows.map { name($0.name.name) + " AS " + over($0.window) }.joined(separator: ", ")

@@ -194,6 +194,27 @@ import Testing
         #expect(last.description == "WITH t AS (SELECT 1 AS x) SELECT x FROM t UNION ALL SELECT 2 ORDER BY x DESC LIMIT 1")
     }
 
+    /// GROUPING SETS, ROLLUP and CUBE become the sets of keys they stand for (several elements
+    /// combined), printed back as GROUPING SETS; a plain GROUP BY has none.
+    @Test func groupingSets() throws {
+        func sets(_ groupBy: String) throws -> [[String]]? {
+            guard case let .query(query) = try Parser.parseStatement("SELECT COUNT(*) FROM t GROUP BY \(groupBy)"),
+                  case let .select(select) = query.body else { return nil }
+            return select.groupingSets?.map { $0.map(\.description) }
+        }
+        #expect(try sets("a, b") == nil)
+        #expect(try sets("ROLLUP (a, b)") == [["a", "b"], ["a"], []])
+        #expect(try sets("CUBE (a, b)") == [["a", "b"], ["a"], ["b"], []])
+        #expect(try sets("GROUPING SETS ((a, b), a, ())") == [["a", "b"], ["a"], []])
+        #expect(try sets("c, ROLLUP (a)") == [["c", "a"], ["c"]])
+        #expect(try sets("GROUPING SETS (ROLLUP (a), (b))") == [["a"], [], ["b"]])
+        let printed = try Parser.parseStatement("SELECT a, COUNT(*) FROM t GROUP BY CUBE (a, b)")
+        guard case let .query(query) = printed else { return }
+        #expect(query.description == "SELECT a, COUNT(*) FROM t GROUP BY GROUPING SETS ((a, b), (a), (b), ())")
+        guard case let .query(again) = try Parser.parseStatement(query.description) else { return }
+        #expect(again.description == query.description)
+    }
+
     /// SHOW CREATE TABLE and SHOW CREATE VIEW print the definition as SQL that parses to the
     /// same definition (printed again, the same text).
     @Test func createStatementsPrintAsTheyParse() throws {

@@ -84,6 +84,31 @@ final class ProjectOperator: Operator {
     }
 }
 
+/// GROUPING SETS: each row passed on once per set, with the set's values appended (its keys,
+/// NULL for those it leaves out, and flags saying which), as the same kind of change.
+final class ExpandOperator: Operator {
+    let sets: [[CompiledExpression]]
+
+    init(_ sets: [[CompiledExpression]]) {
+        self.sets = sets
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        var result: [Row] = []
+        result.reserveCapacity(rows.count * sets.count)
+        var resultKinds: [RowKind]? = kinds == nil ? nil : []
+        for (position, row) in rows.enumerated() {
+            for set in sets {
+                var expanded = row
+                for expression in set { expanded.append(try expression.evaluate(row)) }
+                result.append(expanded)
+                if let kinds { resultKinds?.append(kinds[position]) }
+            }
+        }
+        try output?.process(result, kinds: resultKinds)
+    }
+}
+
 /// What an operator of several inputs (a union, a join) passes on: the smallest of its
 /// inputs' watermarks, and its own end once every input has ended (closed if one was).
 struct InputEnds {

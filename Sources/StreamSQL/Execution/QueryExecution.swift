@@ -90,6 +90,8 @@ final class QueryExecution: @unchecked Sendable {
             return try chain(ProjectOperator(expressions))
         case let .filter(predicate, _):
             return try chain(FilterOperator(predicate))
+        case let .expand(sets):
+            return try chain(ExpandOperator(sets))
         case let .assignWindows(spec):
             progress?.window(spec)
             return try chain(WindowAssignOperator(spec))

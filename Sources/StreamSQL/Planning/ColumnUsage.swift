@@ -20,6 +20,13 @@ extension PlanNode {
             guard var read = wanted else { return nil }
             predicate.collectColumns(into: &read)
             return read
+        case let .expand(sets):
+            // The input's columns pass through; each set's are appended after them.
+            var read = wanted?.filter { $0 < width } ?? Set(0..<width)
+            for set in sets {
+                for expression in set { expression.collectColumns(into: &read) }
+            }
+            return read
         case let .assignWindows(spec):
             // The input's columns pass through; the window's three are appended after them.
             guard let wanted else { return nil }

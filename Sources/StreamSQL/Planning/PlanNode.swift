@@ -110,6 +110,9 @@ final class PlanNode: @unchecked Sendable {
         case filter(CompiledExpression, text: String)
         /// A window table-valued function: appends window_start, window_end and window_time.
         case assignWindows(WindowSpec)
+        /// GROUPING SETS: each row once per set, the set's columns appended after the input's
+        /// (its keys, NULL for the keys it leaves out, and which keys those are).
+        case expand([[CompiledExpression]])
         /// Aggregates per group and window; emits each window when the watermark passes its
         /// end. Output: the keys, the aggregates, window start, end and time.
         case windowAggregate(WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool)

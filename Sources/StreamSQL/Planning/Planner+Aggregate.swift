@@ -6,7 +6,8 @@ import SQLSyntax
 extension Planner {
     static let groupWindows: Set<String> = ["TUMBLE", "HOP", "SESSION"]
 
-    func aggregate(_ select: Select, input: PlanNode, scope: Scope) throws(SQLError) -> PlanNode {
+    func aggregate(_ select: Select, input given: PlanNode, scope: Scope) throws(SQLError) -> PlanNode {
+        var input = given
         let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
         var window: (spec: WindowSpec, name: String, arguments: String, eventTime: Bool)?
         var keyExpressions: [SQLSyntax.Expression] = []
@@ -61,6 +62,30 @@ extension Planner {
             columns.append(column)
             substitutions[key.description] = columns.count - 1
         }
+        // GROUPING SETS: each row expanded once per set, grouped by every key (NULL where its set
+        // leaves the key out) and by which keys those are — one flag a key, GROUPING()'s answer.
+        if let sets = select.groupingSets {
+            guard window == nil, assignedWindow == nil else {
+                throw SQLError(.unsupported, "GROUPING SETS, ROLLUP and CUBE with a window are not supported yet: group by the window in a "
+                    + "subquery, then by the sets outside", at: select.groupBy.first?.range)
+            }
+            let names = keyExpressions.map(\.description)
+            let expansions = sets.map { set -> [CompiledExpression] in
+                let present = Set(set.map(\.description))
+                return keys.indices.map { present.contains(names[$0]) ? keys[$0] : .literal(.null) }
+                    + keys.indices.map { .literal(.integer(present.contains(names[$0]) ? 0 : 1)) }
+            }
+            let width = input.schema.columns.count
+            columns = columns.map { column in
+                var nullable = column
+                nullable.nullable = true
+                return nullable
+            } + keyExpressions.indices.map { Column(name: "$grouping\($0)", type: .int, nullable: false) }
+            let setsText = sets.map { "(" + $0.map(\.description).joined(separator: ", ") + ")" }.joined(separator: ", ")
+            input = PlanNode(.expand(expansions), inputs: [input], schema: Schema(input.schema.columns + columns), label: "Expand(GROUPING SETS (\(setsText)))")
+            keys = columns.indices.map { .column(width + $0) }
+            for position in keyExpressions.indices { substitutions["$grouping\(position)"] = keyExpressions.count + position }
+        }
 
         // Aggregates, and window properties, found in the select list and HAVING.
         var aggregates: [AggregateCall] = []
@@ -71,6 +96,21 @@ extension Planner {
             ExpressionWalker.rewrite(expression) { node in
                 guard failure == nil, case let .function(call) = node.kind else { return nil }
                 let name = call.name.name.uppercased()
+                if name == "GROUPING" {
+                    // GROUPING(a, b): a bit a key, 1 where the row's grouping set leaves the key out.
+                    var result: SQLSyntax.Expression?
+                    for argument in call.arguments {
+                        guard let key = argument.expression, let position = keyExpressions.firstIndex(where: { $0.description == key.description }) else {
+                            failure = SQLError(.plan, "GROUPING takes keys of the GROUP BY", at: node.range)
+                            return nil
+                        }
+                        let bit = select.groupingSets == nil ? SQLSyntax.Expression(.literal(.integer("0")), range: node.range)
+                            : Self.placeholder("$grouping\(position)", at: node.range)
+                        result = result.map { SQLSyntax.Expression(.binary(.plus, SQLSyntax.Expression(.binary(.multiply, $0, SQLSyntax.Expression(.literal(.integer("2")), range: node.range)), range: node.range), bit), range: node.range) } ?? bit
+                    }
+                    if result == nil { failure = SQLError(.plan, "GROUPING takes keys of the GROUP BY", at: node.range) }
+                    return result
+                }
                 if call.over != nil {
                     failure = SQLError(.unsupported, "\(call.name) OVER (...) in a grouped query: GROUP BY in a subquery and aggregate over its rows outside",
                                        at: node.range)
