@@ -305,6 +305,46 @@ public struct Parser {
     mutating func createTable(temporary: Bool) throws(SQLError) -> CreateTable {
         let ifNotExists = accept("IF", "NOT", "EXISTS")
         var table = CreateTable(name: try qualifiedName("a table name"), ifNotExists: ifNotExists, temporary: temporary)
+        // Without columns the table must be LIKE another (checked below).
+        if current.isSymbol("(") { try tableElements(into: &table) }
+        if accept("COMMENT") { table.comment = try stringLiteral("the table's comment") }
+        if accept("PARTITIONED") {
+            try expect("BY", "after PARTITIONED")
+            table.partitionedBy = try identifierList("partition column")
+        }
+        if accept("WITH") { table.options = try options() }
+        if accept("LIKE") {
+            var like = LikeClause(source: try qualifiedName("the table to be LIKE"))
+            if accept(symbol: "(") {
+                repeat {
+                    guard current.kind == .word, let strategy = LikeClause.Strategy(rawValue: current.upper) else {
+                        throw unexpected("INCLUDING, EXCLUDING or OVERWRITING")
+                    }
+                    advance()
+                    if accept("ALL") {
+                        for part in LikeClause.Part.allCases { like.strategies[part] = strategy }
+                    } else {
+                        guard current.kind == .word, let part = LikeClause.Part(rawValue: current.upper) else {
+                            throw unexpected("ALL, CONSTRAINTS, GENERATED, METADATA, OPTIONS, PARTITIONS or WATERMARKS")
+                        }
+                        advance()
+                        like.strategies[part] = strategy
+                    }
+                } while accept(symbol: ",") || current.kind == .word
+                try expect(symbol: ")", "after the LIKE options")
+            }
+            table.like = like
+        } else if table.columns.isEmpty {
+            throw unexpected("'(' before the table's columns")
+        }
+        if current.isKeyword("AS") {
+            throw SQLError(.unsupported, "CREATE TABLE ... AS is not supported yet: declare the columns and WITH options", at: current.range)
+        }
+        return table
+    }
+
+    /// `( column, ..., WATERMARK ..., PRIMARY KEY ... )`.
+    private mutating func tableElements(into table: inout CreateTable) throws(SQLError) {
         try expect(symbol: "(", "before the table's columns")
         repeat {
             if current.isKeyword("WATERMARK") {
@@ -333,16 +373,6 @@ public struct Parser {
             }
         } while accept(symbol: ",")
         try expect(symbol: ")", "or ',' after a column")
-        if accept("COMMENT") { table.comment = try stringLiteral("the table's comment") }
-        if accept("PARTITIONED") {
-            try expect("BY", "after PARTITIONED")
-            table.partitionedBy = try identifierList("partition column")
-        }
-        if accept("WITH") { table.options = try options() }
-        if current.isKeyword("LIKE") || current.isKeyword("AS") {
-            throw SQLError(.unsupported, "CREATE TABLE ... \(current.upper) is not supported yet: declare the columns and WITH options", at: current.range)
-        }
-        return table
     }
 
     mutating func notEnforced() throws(SQLError) {

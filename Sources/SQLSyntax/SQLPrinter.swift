@@ -24,11 +24,16 @@ extension CreateTable: CustomStringConvertible {
         }
         if let watermark { lines.append("WATERMARK FOR \(SQLPrinter.name(watermark.column.name)) AS \(watermark.expression)") }
         if let primaryKey { lines.append("PRIMARY KEY (\(primaryKey.columns.map { SQLPrinter.name($0.name) }.joined(separator: ", "))) NOT ENFORCED") }
-        var text = "CREATE \(temporary ? "TEMPORARY " : "")TABLE \(name.parts.map { SQLPrinter.name($0.name) }.joined(separator: ".")) (\n  "
-            + lines.joined(separator: ",\n  ") + "\n)"
+        var text = "CREATE \(temporary ? "TEMPORARY " : "")TABLE \(name.parts.map { SQLPrinter.name($0.name) }.joined(separator: "."))"
+            + (lines.isEmpty ? "" : " (\n  " + lines.joined(separator: ",\n  ") + "\n)")
         if let comment { text += "\nCOMMENT " + SQLPrinter.string(comment) }
         if !partitionedBy.isEmpty { text += "\nPARTITIONED BY (\(partitionedBy.map { SQLPrinter.name($0.name) }.joined(separator: ", ")))" }
-        return text + " WITH (\n  " + options.map { SQLPrinter.string($0.key) + " = " + SQLPrinter.string($0.value) }.joined(separator: ",\n  ") + "\n)"
+        text += " WITH (\n  " + options.map { SQLPrinter.string($0.key) + " = " + SQLPrinter.string($0.value) }.joined(separator: ",\n  ") + "\n)"
+        if let like {
+            let strategies = LikeClause.Part.allCases.filter { like.strategies[$0] != nil }.map { "\(like.strategy($0).rawValue) \($0.rawValue)" }
+            text += "\nLIKE " + like.source.parts.map { SQLPrinter.name($0.name) }.joined(separator: ".") + (strategies.isEmpty ? "" : " (" + strategies.joined(separator: " ") + ")")
+        }
+        return text
     }
 }
 

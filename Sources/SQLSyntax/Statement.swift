@@ -66,6 +66,9 @@ public struct CreateTable: Sendable, Equatable {
     public var comment: String?
     public var partitionedBy: [Identifier]
     public var options: [TableOption]
+    /// `LIKE source [(INCLUDING | EXCLUDING | OVERWRITING) (ALL | OPTIONS | ...) ...]`: the
+    /// source table's definition merged in (done by the engine, which knows the source).
+    public var like: LikeClause?
 
     public init(name: QualifiedName, ifNotExists: Bool = false, temporary: Bool = false, columns: [ColumnDefinition] = [],
                 watermark: WatermarkDefinition? = nil, primaryKey: PrimaryKey? = nil, comment: String? = nil,
@@ -80,6 +83,30 @@ public struct CreateTable: Sendable, Equatable {
         self.partitionedBy = partitionedBy
         self.options = options
     }
+}
+
+/// CREATE TABLE's LIKE clause: the table whose definition is merged in, and how each part
+/// is (Flink's defaults: INCLUDING ALL, OVERWRITING OPTIONS).
+public struct LikeClause: Sendable, Equatable {
+    public enum Strategy: String, Sendable, Equatable {
+        case including = "INCLUDING", excluding = "EXCLUDING", overwriting = "OVERWRITING"
+    }
+
+    public enum Part: String, Sendable, Equatable, CaseIterable {
+        case constraints = "CONSTRAINTS", generated = "GENERATED", metadata = "METADATA", options = "OPTIONS"
+        case partitions = "PARTITIONS", watermarks = "WATERMARKS"
+    }
+
+    public var source: QualifiedName
+    /// The strategy of each part, after the clause's options (in order: a later one wins).
+    public var strategies: [Part: Strategy]
+
+    public init(source: QualifiedName, strategies: [Part: Strategy] = [:]) {
+        self.source = source
+        self.strategies = strategies
+    }
+
+    public func strategy(_ part: Part) -> Strategy { strategies[part] ?? (part == .options ? .overwriting : .including) }
 }
 
 /// One column of a table.

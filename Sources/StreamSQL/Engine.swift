@@ -55,7 +55,8 @@ public final class Engine: @unchecked Sendable {
 
     public func execute(_ statement: Statement, writer: ResultWriter, stop: StopSignal = StopSignal(), replay: ReplayControl? = nil) throws(SQLError) {
         switch statement {
-        case let .createTable(definition):
+        case let .createTable(given):
+            let definition = try catalog.merging(like: given)
             if catalog.table(definition.name.name) != nil || catalog.view(definition.name.name) != nil {
                 if definition.ifNotExists { return writer.message("table \(definition.name) already exists") }
                 throw SQLError(.plan, "table \(definition.name) already exists (DROP TABLE it first, or CREATE TABLE IF NOT EXISTS)", at: definition.name.range)

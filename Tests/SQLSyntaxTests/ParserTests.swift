@@ -239,6 +239,10 @@ import Testing
         #expect(printed.contains("\n  `offset` BIGINT METADATA VIRTUAL,\n") && printed.contains("\n  PRIMARY KEY (id) NOT ENFORCED\n)"))
         guard case let .createView(viewAgain) = try Parser.parseStatement(view.description) else { Issue.record("\(view.description)"); return }
         #expect(viewAgain.description == view.description && viewAgain.columns.map(\.name) == ["i", "p"])
+        guard case let .createTable(like) = try Parser.parseStatement("CREATE TABLE t2 WITH ('topic' = 'b') LIKE t1 (EXCLUDING ALL INCLUDING GENERATED)"),
+              let clause = like.like else { Issue.record("no LIKE"); return }
+        #expect(clause.source.name == "t1" && clause.strategy(.generated) == .including && clause.strategy(.options) == .excluding)
+        #expect(like.description.hasSuffix("LIKE t1 (EXCLUDING CONSTRAINTS INCLUDING GENERATED EXCLUDING METADATA EXCLUDING OPTIONS EXCLUDING PARTITIONS EXCLUDING WATERMARKS)"))
         guard case let .showCreate(name, isView) = try Parser.parseStatement("SHOW CREATE VIEW big") else { Issue.record("not SHOW CREATE"); return }
         #expect(name.name == "big" && isView)
     }
