@@ -64,11 +64,19 @@ extension Planner {
         }
         // GROUPING SETS: each row expanded once per set, grouped by every key (NULL where its set
         // leaves the key out) and by which keys those are — one flag a key, GROUPING()'s answer.
-        if let sets = select.groupingSets {
-            guard window == nil, assignedWindow == nil else {
-                throw SQLError(.unsupported, "GROUPING SETS, ROLLUP and CUBE with a window are not supported yet: group by the window in a "
-                    + "subquery, then by the sets outside", at: select.groupBy.first?.range)
+        if let given = select.groupingSets {
+            // A window (TUMBLE(...) in GROUP BY, or a table function's window_start and window_end)
+            // is in every set, as Flink requires: the sets are of the other keys, per window.
+            let windowParts = Set(select.groupBy.filter { key in
+                if case let .function(call) = key.kind, Self.groupWindows.contains(call.name.name.uppercased()) { return true }
+                if assignedWindow != nil, case let .column(_, name) = key.kind { return ["window_start", "window_end"].contains(name.name.lowercased()) }
+                return false
+            }.map(\.description))
+            guard given.allSatisfy({ windowParts.isSubset(of: Set($0.map(\.description))) }) else {
+                throw SQLError(.plan, "every grouping set keeps the window (\(windowParts.sorted().joined(separator: ", "))), as in Flink",
+                               at: select.groupBy.first?.range)
             }
+            let sets = given.map { $0.filter { !windowParts.contains($0.description) } }
             let names = keyExpressions.map(\.description)
             let expansions = sets.map { set -> [CompiledExpression] in
                 let present = Set(set.map(\.description))
