@@ -62,11 +62,8 @@ public final class Engine: @unchecked Sendable {
                 throw SQLError(.plan, "table \(definition.name) already exists (DROP TABLE it first, or CREATE TABLE IF NOT EXISTS)", at: definition.name.range)
             }
             let table = try TableBuilder(catalog: catalog).build(definition)
-            if ["kafka", "upsert-kafka"].contains(table.options.connector) {
-                _ = try KafkaTable(table: table, catalog: catalog) // options checked now, not at the first query
-                if table.options["properties.zookeeper.connect"] != nil {
-                    writer.message("[NOTE] table \(table.name): zookeeper.connect is ignored (Kafka clients talk to the brokers)")
-                }
+            if ["kafka", "upsert-kafka"].contains(table.options.connector), table.options["properties.zookeeper.connect"] != nil {
+                writer.message("[NOTE] table \(table.name): zookeeper.connect is ignored (Kafka clients talk to the brokers)")
             }
             catalog.tables[definition.name.name] = table
             writer.message("[INFO] Execute statement succeeded.")
@@ -430,7 +427,10 @@ struct TableBuilder {
             for column in key.columns { if let index = columns.firstIndex(where: { $0.name == column.name }) { columns[index].nullable = false } }
         }
         let options = try TableOptions(definition.options, columns: columns.map(\.name))
-        return CatalogTable(definition: definition, schema: Schema(columns), physical: physical, metadata: metadata,
-                            computed: computed, watermark: watermark, options: options)
+        let table = CatalogTable(definition: definition, schema: Schema(columns), physical: physical, metadata: metadata,
+                                 computed: computed, watermark: watermark, options: options)
+        // A Kafka table's options are checked now (a CREATE TABLE or a query's hint), not when it is first read.
+        if ["kafka", "upsert-kafka"].contains(options.connector) { _ = try KafkaTable(table: table, catalog: catalog) }
+        return table
     }
 }

@@ -37,13 +37,9 @@ extension CatalogTable {
     /// checks them.
     func overridden(by hints: [TableOption], catalog: Catalog) throws(SQLError) -> CatalogTable {
         guard !hints.isEmpty else { return self }
-        func canonical(_ key: String) -> String { TableOptions.legacyNames[key] ?? key }
-        let replaced = Set(hints.map { canonical($0.key) })
         var definition = self.definition
-        definition.options = definition.options.filter { !replaced.contains(canonical($0.key)) } + hints
-        let table = try TableBuilder(catalog: catalog).build(definition)
-        if ["kafka", "upsert-kafka"].contains(table.options.connector) { _ = try KafkaTable(table: table, catalog: catalog) }
-        return table
+        definition.options = TableOptions.overwriting(definition.options, with: hints)
+        return try TableBuilder(catalog: catalog).build(definition)
     }
 }
 

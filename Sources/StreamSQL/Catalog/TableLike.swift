@@ -9,25 +9,20 @@ extension Catalog {
     /// define is an error unless OVERWRITING lets the new one win.
     func merging(like definition: CreateTable) throws(SQLError) -> CreateTable {
         guard let like = definition.like else { return definition }
-        guard let source = table(like.source.name)?.definition else {
+        guard let sourceTable = table(like.source.name) else {
             throw SQLError(.plan, "unknown table \(like.source) (LIKE names a table)", at: like.source.range)
         }
+        let source = sourceTable.definition
         var merged = definition
         merged.like = nil
-        func part(of column: ColumnDefinition) -> LikeClause.Part? {
-            switch column.kind {
-            case .physical: nil
-            case .computed: .generated
-            case .metadata: .metadata
-            }
-        }
-        var columns = source.columns.filter { column in part(of: column).map { like.strategy($0) != .excluding } ?? true }
+        var columns = source.columns.filter { column in Self.likePart(of: column).map { like.strategy($0) != .excluding } ?? true }
         for column in definition.columns {
             guard let existing = columns.firstIndex(where: { $0.name.name.lowercased() == column.name.name.lowercased() }) else {
                 columns.append(column)
                 continue
             }
-            guard let kind = part(of: columns[existing]), kind == part(of: column), like.strategy(kind) == .overwriting else {
+            let kind = Self.likePart(of: columns[existing])
+            guard let kind, kind == Self.likePart(of: column), like.strategy(kind) == .overwriting else {
                 throw SQLError(.plan, "column \(column.name) is also a column of \(like.source), the table this one is LIKE"
                     + " (a computed or metadata column may replace one of its kind with OVERWRITING GENERATED or OVERWRITING METADATA)",
                                at: column.name.range)
@@ -57,20 +52,31 @@ extension Catalog {
             }
             merged.partitionedBy = source.partitionedBy
         }
-        func canonical(_ key: String) -> String { TableOptions.legacyNames[key] ?? key }
-        let given = Set(definition.options.map { canonical($0.key) })
         switch like.strategy(.options) {
         case .excluding:
             break
         case .including:
-            if let twice = source.options.first(where: { given.contains(canonical($0.key)) }) {
+            let given = Set(definition.options.map { TableOptions.canonicalKey($0.key) })
+            if let twice = source.options.first(where: { given.contains(TableOptions.canonicalKey($0.key)) }) {
                 throw SQLError(.plan, "option '\(twice.key)' is given here and by \(like.source) (OVERWRITING OPTIONS keeps this one's)",
-                               at: definition.options.first { canonical($0.key) == canonical(twice.key) }?.range)
+                               at: definition.options.first { TableOptions.canonicalKey($0.key) == TableOptions.canonicalKey(twice.key) }?.range)
             }
             merged.options = source.options + definition.options
         case .overwriting:
-            merged.options = source.options.filter { !given.contains(canonical($0.key)) } + definition.options
+            merged.options = TableOptions.overwriting(source.options, with: definition.options)
         }
         return merged
+    }
+
+    /// Which part of a LIKE clause decides whether a source column is taken (nil: a physical
+    /// column, always taken). Not inlined: inlined into `merging`, its switch crashed Swift
+    /// 6.3's optimizer (an ownership verifier failure in release builds).
+    @inline(never)
+    private static func likePart(of column: ColumnDefinition) -> LikeClause.Part? {
+        switch column.kind {
+        case .physical: nil
+        case .computed: .generated
+        case .metadata: .metadata
+        }
     }
 }

@@ -46,7 +46,7 @@ struct TableOptions: Sendable {
         var values: [String: String] = [:]
         var ranges: [String: SourceRange] = [:]
         for option in options {
-            var key = Self.legacyNames[option.key] ?? option.key
+            var key = Self.canonicalKey(option.key)
             if key.hasPrefix("connector.properties.") { key = "properties." + key.dropFirst("connector.properties.".count) }
             if values[key] != nil {
                 throw SQLError(.plan, "option '\(key)' is given twice", at: option.range)
@@ -89,6 +89,16 @@ struct TableOptions: Sendable {
     }
 
     subscript(key: String) -> String? { values[key] }
+
+    /// A key as this table keeps it: a legacy name (`connector.topic`) as its current one.
+    static func canonicalKey(_ key: String) -> String { legacyNames[key] ?? key }
+
+    /// `base` with `given` over it key by key (legacy names matching current ones): what a
+    /// query's OPTIONS hint and CREATE TABLE … LIKE's OVERWRITING OPTIONS make of two lists.
+    static func overwriting(_ base: [TableOption], with given: [TableOption]) -> [TableOption] {
+        let replaced = Set(given.map { canonicalKey($0.key) })
+        return base.filter { !replaced.contains(canonicalKey($0.key)) } + given
+    }
 
     /// The closest name by edit distance, when it is close enough to be a likely typo.
     static func nearest(_ word: String, among candidates: [String]) -> String? {

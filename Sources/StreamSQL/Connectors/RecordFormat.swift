@@ -186,7 +186,8 @@ struct RecordFormat {
         if failOnMissing, shape.columnsSeen < physical.count { return nil }
         guard let base = bytes.baseAddress else { return nil }
         // The position stays in this function (see PlainJSON); values that are not plain go
-        // to the scanner in a call of their own.
+        // to the scanner in a call of their own. Each case ends in its own fallback: one
+        // fallback after the switch, fed by an optional, measured 15% slower (1.18 → 1.0 GB/s).
         var at = start
         guard shape.matchLiteral(0, bytes, at: &at, end: end) else { return nil }
         return row.withUnsafeMutableBufferPointer { values -> Int? in
