@@ -26,7 +26,11 @@ struct RecordFormat {
     private var dates = DateMemo()
     /// JSON: the shape of the records read last (nil until one is read, or when records keep
     /// changing shape), how often it served, and the values of the record being read.
-    private var shape: JSONRecordShape?
+    private var shape: JSONRecordShape? {
+        didSet { shapeReader = shape?.reader }
+    }
+    /// The shape's reader (valid as long as `shape` holds the shape).
+    private var shapeReader: JSONRecordShape.Reader?
     private var shapeHits = 0
     private var shapeMisses = 0
     /// Records `decodeLine` could not read.
@@ -104,7 +108,7 @@ struct RecordFormat {
     mutating func decodeLine(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into row: inout Row) -> Int? {
         // Records this way cannot read (values with escapes, say) are read once, not twice:
         // after as many misses as hits (and 64 at least) it is no longer tried.
-        guard case let .json(failOnMissing) = kind, let shape, lineMisses < 64 || lineMisses < shapeHits else { return nil }
+        guard case let .json(failOnMissing) = kind, let shape = shapeReader, lineMisses < 64 || lineMisses < shapeHits else { return nil }
         if let end = decodeByShape(shape, bytes, start, bytes.count, into: &row, failOnMissing: failOnMissing, plainOnly: true) {
             if end == bytes.count || bytes[end] == 0x0A {
                 shapeHits += 1
@@ -120,7 +124,7 @@ struct RecordFormat {
     }
 
     private mutating func decodeJSON(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, failOnMissing: Bool) throws(SQLError) {
-        if let shape {
+        if let shape = shapeReader {
             if decodeByShape(shape, bytes, start, end, into: &row, failOnMissing: failOnMissing, plainOnly: false) == end {
                 shapeHits += 1
                 return
@@ -173,85 +177,31 @@ struct RecordFormat {
             let missing = physical.filter { row[$0.index].isNull }.map { String(decoding: $0.name, as: UTF8.self) }
             throw SQLError(.execution, "missing field(s) \(missing.joined(separator: ", ")) (json.fail-on-missing-field is true)")
         }
-        shape = learning ? JSONRecordShape(bytes, start: start, end: end, spans: spans) : nil
+        shape = learning ? JSONRecordShape(bytes, start: start, end: end, spans: spans, plans: fieldPlans) : nil
     }
 
-    /// Reads a record of the learned shape from `start`, before `end`: the bytes between the
-    /// values compared, the values read as the general path reads them (`plainOnly`: plain
-    /// values only). Returns the position after the shape's last literal; nil (the row partly
-    /// written, which the general path then overwrites field by field) where the record is
-    /// not of the shape or a value does not read.
-    private mutating func decodeByShape(_ shape: JSONRecordShape, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+    /// Reads a record of the learned shape from `start`, before `end`: the shape's reader
+    /// takes the plain values, the scanner any other (unless `plainOnly`). Returns the position
+    /// after the shape's last literal; nil (the row partly written, which the general path then
+    /// overwrites field by field) where the record is not of the shape or a value does not read.
+    private mutating func decodeByShape(_ shape: JSONRecordShape.Reader, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
                                         into row: inout Row, failOnMissing: Bool, plainOnly: Bool) -> Int? {
         if failOnMissing, shape.columnsSeen < physical.count { return nil }
-        guard let base = bytes.baseAddress else { return nil }
-        // The position stays in this function (see PlainJSON); values that are not plain go
-        // to the scanner in a call of their own. Each case ends in its own fallback: one
-        // fallback after the switch, fed by an optional, measured 15% slower (1.18 → 1.0 GB/s).
-        var at = start
-        guard shape.matchLiteral(0, bytes, at: &at, end: end) else { return nil }
         return row.withUnsafeMutableBufferPointer { values -> Int? in
-            for value in 0..<shape.valueCount {
-                let position = shape.position(ofValue: value)
-                let plan = position >= 0 ? fieldPlans[position] : FieldPlan.unread
-                switch plan.reading {
-                case .skipped:
-                    if let next = PlainJSON.skip(base, at, end) {
-                        at = next
-                        break
-                    }
-                    guard !plainOnly, let next = readValueTheGeneralWay(of: -1, bytes, at, end, into: values) else { return nil }
-                    at = next
-                case .double:
-                    if let (number, next) = PlainJSON.decimal(base, at, end) {
-                        values.put(.double(number), at: plan.target)
-                        at = next
-                        break
-                    }
-                    guard !plainOnly, let next = readValueTheGeneralWay(of: position, bytes, at, end, into: values) else { return nil }
-                    at = next
-                case .integer:
-                    if let (number, next) = PlainJSON.integer(base, at, end), number >= plan.minimum, number <= plan.maximum {
-                        values.put(.integer(number), at: plan.target)
-                        at = next
-                        break
-                    }
-                    guard !plainOnly, let next = readValueTheGeneralWay(of: position, bytes, at, end, into: values) else { return nil }
-                    at = next
-                case .eventTime:
-                    // The seeds' form, `"yyyy-MM-dd HH:mm:ss"`, at its fixed length.
-                    if at &+ 20 < end, base[at] == 0x22, base[at &+ 20] == 0x22,
-                       let micros = dates.parseSecondsTimestamp(UnsafeBufferPointer(start: base + (at &+ 1), count: 19)) {
-                        values.put(.timestamp(micros), at: plan.target)
-                        at &+= 21
-                        break
-                    }
-                    guard !plainOnly, let next = readValueTheGeneralWay(of: position, bytes, at, end, into: values) else { return nil }
-                    at = next
-                case .string:
-                    // Apart, in a call: a String made here slowed the loop for every record.
-                    if let next = Self.readPlainString(base, at, end, into: values, at: plan.target) {
-                        at = next
-                        break
-                    }
-                    guard !plainOnly, let next = readValueTheGeneralWay(of: position, bytes, at, end, into: values) else { return nil }
-                    at = next
-                case .other:
-                    guard !plainOnly, let next = readValueTheGeneralWay(of: position, bytes, at, end, into: values) else { return nil }
-                    at = next
+            var (value, at) = (0, start)
+            while true {
+                switch shape.read(bytes, from: value, at: at, end: end, into: values, dates: &dates) {
+                case let .read(end):
+                    return end
+                case .differs:
+                    return nil
+                case let .notPlain(stopped, position):
+                    guard !plainOnly, let next = readValueTheGeneralWay(of: shape.position(ofValue: stopped), bytes, position, end, into: values)
+                    else { return nil }
+                    (value, at) = (stopped + 1, next)
                 }
-                guard shape.matchLiteral(value + 1, bytes, at: &at, end: end) else { return nil }
             }
-            return at
         }
-    }
-
-    @inline(never)
-    private static func readPlainString(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int, into values: UnsafeMutableBufferPointer<Value>,
-                                        at target: Int) -> Int? {
-        guard let (text, next) = PlainJSON.string(base, at, end) else { return nil }
-        values[target] = .string(text)
-        return next
     }
 
     /// The value at `at` read into `values` (column `position`'s) or skipped (-1, or a column
@@ -304,7 +254,7 @@ struct RecordFormat {
         // The seeds' form, `"yyyy-MM-dd HH:mm:ss"`, tried at its fixed length first: a quote or
         // backslash inside would fail the parse and go the general way below.
         if scanner.index + 20 < scanner.end, bytes[scanner.index] == 0x22, bytes[scanner.index + 20] == 0x22,
-           let micros = dates.parseSecondsTimestamp(UnsafeBufferPointer(rebasing: bytes[(scanner.index + 1)..<(scanner.index + 20)])) {
+           let micros = dates.parseSecondsTimestamp(bytes.baseAddress! + scanner.index + 1) {
             scanner.index += 21
             return .timestamp(micros)
         }
@@ -403,54 +353,6 @@ struct RecordFormat {
                 throw SQLError(.execution, "field \(position + 1) ('\(text)') is not a \(column.type)")
             }
             row[column.index] = value
-        }
-    }
-}
-
-/// What the JSON reader does with one column's field, and where the value goes in the row.
-private struct FieldPlan {
-    enum Reading {
-        /// No one reads the column: the value is skipped, not decoded.
-        case skipped
-        /// A computed `TO_TIMESTAMP(text)` is the only reader: the text is parsed into `target`.
-        case eventTime
-        /// TINYINT to BIGINT, between `minimum` and `maximum`.
-        case integer
-        /// FLOAT or DOUBLE.
-        case double
-        /// VARCHAR (STRING).
-        case string
-        case other
-    }
-
-    let reading: Reading
-    let target: Int
-    private(set) var minimum = Int64.min
-    private(set) var maximum = Int64.max
-
-    /// The plan of a field that is no column's (computed: a stored static is reached
-    /// through a once-only initialisation check).
-    static var unread: FieldPlan { FieldPlan(reading: .skipped, target: -1) }
-
-    private init(reading: Reading, target: Int) {
-        self.reading = reading
-        self.target = target
-    }
-
-    init(column: Int, type: DataType, scan: ScanColumns) {
-        if let reading = scan.reading, !reading.contains(column) {
-            (self.reading, target) = (.skipped, column)
-        } else if let time = scan.parsedTimes[column] {
-            (self.reading, target) = (.eventTime, time)
-        } else if let range = ValueParser.integerRange(type) {
-            (reading, target, minimum, maximum) = (.integer, column, range.lowerBound, range.upperBound)
-        } else {
-            target = column
-            switch type {
-            case .double, .float: reading = .double
-            case .varchar: reading = .string
-            default: reading = .other
-            }
         }
     }
 }

@@ -165,15 +165,21 @@ struct DateMemo {
     private var date: (head: UInt64, tail: UInt16)?
     private var days: Int64 = 0
 
-    /// `CivilTime.parseSecondsTimestamp`, faster when the date is the last one's.
-    mutating func parseSecondsTimestamp(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
-        guard text.count == 19, let base = text.baseAddress else { return nil }
-        let raw = UnsafeRawPointer(base)
+    /// `CivilTime.parseSecondsTimestamp` of the 19 bytes at `text`, faster when the date is
+    /// the last one's: that case inlined where it is called, a new date in a call.
+    @inline(always)
+    mutating func parseSecondsTimestamp(_ text: UnsafePointer<UInt8>) -> Int64? {
+        let raw = UnsafeRawPointer(text)
         let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
         if let date, date.head == head, date.tail == tail {
-            return Self.secondsOfDay(raw).map { days * CivilTime.microsPerDay + $0 * CivilTime.microsPerSecond }
+            return Self.secondsOfDay(raw).map { days &* CivilTime.microsPerDay &+ $0 &* CivilTime.microsPerSecond }
         }
-        guard let micros = CivilTime.parseSecondsTimestamp(text) else { return nil }
+        return parseNewDate(text, head: head, tail: tail)
+    }
+
+    @inline(never)
+    private mutating func parseNewDate(_ text: UnsafePointer<UInt8>, head: UInt64, tail: UInt16) -> Int64? {
+        guard let micros = CivilTime.parseSecondsTimestamp(UnsafeBufferPointer(start: text, count: 19)) else { return nil }
         days = CivilTime.split(micros).days
         date = (head, tail)
         return micros
@@ -181,7 +187,7 @@ struct DateMemo {
 
     /// `CivilTime.secondsOfDay` of the 19 bytes at `text` with the time's eight bytes
     /// (`HH:mm:ss`) read as one word: the six digits checked and paired at once.
-    @inline(__always)
+    @inline(always)
     private static func secondsOfDay(_ text: UnsafeRawPointer) -> Int64? {
         guard text.load(fromByteOffset: 10, as: UInt8.self) == 0x20 else { return nil }
         let word = UInt64(littleEndian: text.loadUnaligned(fromByteOffset: 11, as: UInt64.self))

@@ -36,7 +36,7 @@ public enum Value: Sendable, Hashable, Codable {
 
     /// Whether the value holds no reference (a number, a time, NULL): writing over it then
     /// needs no release, which `Row.empty()` uses to skip the call that would check.
-    @inline(__always)
+    @inline(always)
     var holdsNoReference: Bool {
         switch self {
         case .null, .boolean, .integer, .double, .decimal, .date, .time, .timestamp, .timestampLTZ: true
@@ -150,7 +150,7 @@ extension Array where Element == Value {
 extension UnsafeMutableBufferPointer where Element == Value {
     /// Writes `value` at `index`; over a value that holds no reference, without the call
     /// that releases what a value holds (most values of a record are numbers and times).
-    @inline(__always)
+    @inline(always)
     func put(_ value: Value, at index: Int) {
         if self[index].holdsNoReference {
             (baseAddress! + index).initialize(to: value)
