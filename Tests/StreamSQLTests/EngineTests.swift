@@ -544,7 +544,8 @@ import Testing
         let path = temporaryFile("changelog.json", lines)
         let table = "CREATE TABLE t (k INT, v INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json');"
         let query = """
-            SELECT cnt, COUNT(*), SUM(total), MIN(total), MAX(total), AVG(total), COUNT(DISTINCT total), MIN(first_s), MAX(last_s)
+            SELECT cnt, COUNT(*), SUM(total), MIN(total), MAX(total), AVG(total), COUNT(DISTINCT total), MIN(first_s), MAX(last_s),
+              VAR_POP(total), STDDEV_SAMP(total), VAR_SAMP(CAST(total AS DOUBLE) / 4)
             FROM (SELECT k, COUNT(*) AS cnt, SUM(v) AS total, FIRST_VALUE(s) AS first_s, LAST_VALUE(s) AS last_s FROM t GROUP BY k)
             GROUP BY cnt
             """

@@ -38,7 +38,7 @@ struct Accumulator: Codable {
     var last: Value = .null
     var strings: [String] = []
     var distinct: Set<Value>?
-    /// A native aggregate's state.
+    /// A native aggregate's state; the sum of squares of a variance; LAG's last values.
     var state: Value = .null
     /// What taking values back needs, for an aggregate over a changelog (nil otherwise).
     var retraction: Retraction?
@@ -98,6 +98,11 @@ struct Accumulator: Codable {
             count += 1
             return
         }
+        if case let .lag(offset, hasDefault) = call.kind {
+            // Every row counts, NULL or not: LAG is about positions.
+            addLagging(value, offset: offset, hasDefault: hasDefault)
+            return
+        }
         // NULLs are skipped, by FIRST_VALUE too (as Flink's: its first non-NULL value).
         if value.isNull { return }
         if retraction != nil, call.distinct || Self.keepsValues(call) {
@@ -127,9 +132,52 @@ struct Accumulator: Codable {
             if retraction != nil { retraction!.ordered.append(value) } else { last = value }
         case .listagg:
             strings.append(ValueFormatter.plain(value))
+        case .variance:
+            addSquared(value, sign: 1)
+        case .lag:
+            break
         case let .native(function):
             function.add(&state, value)
         }
+    }
+
+    /// A variance's sum and sum of squares, in the argument's arithmetic (as Flink reduces
+    /// VAR_POP to SUM(x * x) and SUM(x) of the argument's type); `sign` -1 takes a value back.
+    private mutating func addSquared(_ value: Value, sign: Int64) {
+        switch (value, state) {
+        case let (.integer(number), .integer(squares)):
+            (integerSum, state) = (integerSum &+ sign &* number, .integer(squares &+ sign &* number &* number))
+        case let (.integer(number), _):
+            (integerSum, state) = (integerSum &+ sign &* number, .integer(sign &* number &* number))
+        case let (.double(number), .double(squares)):
+            (doubleSum, state) = (doubleSum + Double(sign) * number, .double(squares + Double(sign) * number * number))
+        case let (.double(number), _):
+            (doubleSum, state) = (doubleSum + Double(sign) * number, .double(Double(sign) * number * number))
+        case let (.decimal(number), .decimal(squares)):
+            (decimalSum, state) = (decimalSum + Decimal(sign) * number, .decimal(squares + Decimal(sign) * number * number))
+        case let (.decimal(number), _):
+            (decimalSum, state) = (decimalSum + Decimal(sign) * number, .decimal(Decimal(sign) * number * number))
+        default:
+            break
+        }
+    }
+
+    /// LAG keeps the last `offset + 1` values (the current row's last) and the current row's default.
+    private mutating func addLagging(_ argument: Value, offset: Int, hasDefault: Bool) {
+        var value = argument
+        if hasDefault, case let .row(pair) = argument, pair.count == 2 {
+            value = pair[0]
+            last = pair[1]
+        }
+        var recent: [Value] = []
+        if case let .array(kept) = state {
+            state = .null
+            recent = kept
+        }
+        recent.append(value)
+        if recent.count > offset + 1 { recent.removeFirst(recent.count - offset - 1) }
+        state = .array(recent)
+        count += 1
     }
 
     /// Takes back a value added before (an update's old row, a deleted row): the accumulator
@@ -170,6 +218,10 @@ struct Accumulator: Codable {
         case .listagg:
             let text = ValueFormatter.plain(value)
             if let index = strings.firstIndex(of: text) { strings.remove(at: index) }
+        case .variance:
+            addSquared(value, sign: -1)
+        case .lag:
+            break
         case let .native(function):
             function.retract?(&state, value)
         }
@@ -212,7 +264,32 @@ struct Accumulator: Codable {
         case .firstValue: return retraction.map { $0.ordered.first ?? .null } ?? first ?? .null
         case .lastValue: return retraction.map { $0.ordered.last ?? .null } ?? last
         case let .listagg(separator): return count > 0 ? .string(strings.joined(separator: separator)) : .null
+        case let .variance(population, root): return variance(population: population, root: root, type: call.resultType)
+        case let .lag(offset, _):
+            if case let .array(recent) = state, recent.count == offset + 1 { return recent[0] }
+            return last
         case let .native(function): return function.result(state)
+        }
+    }
+
+    /// Calcite's reduction of the variances, in the argument's arithmetic:
+    /// (SUM(x²) − SUM(x)² / COUNT) / COUNT (or COUNT − 1, and NULL for one value), the
+    /// standard deviations its square root in the result's type.
+    private func variance(population: Bool, root: Bool, type: DataType) -> Value {
+        let divisor = population ? count : count - 1
+        guard count > 0, divisor > 0 else { return .null }
+        switch (type, state) {
+        case let (.double, .double(squares)), let (.float, .double(squares)):
+            let variance = (squares - doubleSum * doubleSum / Double(count)) / Double(divisor)
+            return .double(root ? variance.squareRoot() : variance)
+        case let (.decimal, .decimal(squares)):
+            let variance = (squares - decimalSum * decimalSum / Decimal(count)) / Decimal(divisor)
+            return .decimal(root ? Decimal(Double(truncating: variance as NSNumber).squareRoot()) : variance)
+        case let (_, .integer(squares)):
+            let variance = (squares &- integerSum &* integerSum / count) / divisor
+            return .integer(root ? Int64(Double(variance).squareRoot()) : variance)
+        default:
+            return .null
         }
     }
 

@@ -3,7 +3,8 @@ import SQLSyntax
 
 /// Function calls: built-ins by name, and functions defined with CREATE FUNCTION.
 extension ExpressionCompiler {
-    static let aggregateNames: Set<String> = ["COUNT", "SUM", "AVG", "MIN", "MAX", "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "STDDEV_POP", "VAR_POP"]
+    static let aggregateNames: Set<String> = ["COUNT", "SUM", "AVG", "MIN", "MAX", "FIRST_VALUE", "LAST_VALUE", "LISTAGG",
+                                              "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP", "LAG", "LEAD"]
     /// The numbering functions of a Top-N (`… OVER (PARTITION BY … ORDER BY …)`).
     static let rankingFunctionNames: Set<String> = ["ROW_NUMBER", "RANK", "DENSE_RANK"]
 

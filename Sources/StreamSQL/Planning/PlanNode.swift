@@ -80,6 +80,11 @@ final class AggregateCall: Sendable {
     enum Kind: Sendable {
         case count, sum, avg, min, max, firstValue, lastValue
         case listagg(separator: String)
+        /// VAR_POP, VAR_SAMP (`population` false), STDDEV_POP and STDDEV_SAMP (`root`).
+        case variance(population: Bool, root: Bool)
+        /// LAG(value, offset, default) OVER (...): the value `offset` rows back in the
+        /// partition. With a default the argument is ROW(value, default).
+        case lag(offset: Int, hasDefault: Bool)
         case native(NativeAggregateFunction)
     }
 

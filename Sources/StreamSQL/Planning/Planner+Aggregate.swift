@@ -317,6 +317,31 @@ extension Planner {
             kind = name == "MIN" ? .min : .max
         case "FIRST_VALUE", "LAST_VALUE":
             kind = name == "FIRST_VALUE" ? .firstValue : .lastValue
+        case "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP":
+            try numeric()
+            kind = .variance(population: name.hasSuffix("_POP"), root: name.hasPrefix("STDDEV"))
+            // As AVG's (Flink's): an integer argument gives an integer.
+            if case let .decimal(_, scale) = type { type = .decimal(precision: 38, scale: max(scale, 6)) }
+        case "LAG", "LEAD":
+            guard call.over != nil else {
+                throw SQLError(.plan, "\(name) is a window function: \(name)(value [, offset [, default]]) OVER (PARTITION BY ... ORDER BY rowtime)", at: range)
+            }
+            guard name == "LAG" else { throw Self.leadIsNotStreaming(at: range) }
+            guard values.count <= 3 else { throw SQLError(.plan, "LAG takes a value, an offset and a default, not \(values.count) arguments", at: range) }
+            var offset = 1
+            if values.count > 1 {
+                guard case let .literal(.integer(text)) = values[1].kind, let given = Int(text), given >= 0, given <= 10_000 else {
+                    throw SQLError(.plan, "LAG's offset is a number of rows back (0 to 10000)", at: values[1].range)
+                }
+                offset = given
+            }
+            if values.count > 2 {
+                let fallback = try compiler.compile(values[2])
+                let typed = fallback.type == argument.type || fallback.type == .null ? fallback.expression
+                    : .cast(fallback.expression, from: fallback.type, to: argument.type, isTry: true)
+                argument.expression = .call(.makeRow, [argument.expression, typed])
+            }
+            kind = .lag(offset: offset, hasDefault: values.count > 2)
         case "LISTAGG":
             var separator = ","
             if values.count > 1 {
@@ -336,6 +361,14 @@ extension Planner {
         }
         if case .char = type { type = .string }
         return AggregateCall(kind: kind, argument: argument.expression, distinct: call.distinct, resultType: type, text: text)
+    }
+}
+
+extension Planner {
+    /// LEAD OVER (...) would hold every row back until the rows after it came.
+    static func leadIsNotStreaming(at range: SourceRange) -> SQLError {
+        SQLError(.unsupported, "LEAD needs rows that have not come yet: a streaming query has LAG only (as Flink's); "
+            + "LAG over the opposite order, or a self-join, gives the next row", at: range)
     }
 }
 

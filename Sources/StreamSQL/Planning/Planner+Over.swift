@@ -12,6 +12,7 @@ extension Planner {
         var calls: [(call: FunctionCall, position: Int)] = []
         for (position, item) in items.enumerated() {
             guard let call = Self.windowFunction(item), catalog.isAggregate(call.name.name) else { continue }
+            if call.name.name.uppercased() == "LEAD" { throw Self.leadIsNotStreaming(at: call.range) }
             calls.append((call, position))
         }
         guard let first = calls.first?.call, let over = first.over else { return nil }
