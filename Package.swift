@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "SQLSyntax"),
         // The streaming SQL engine: catalog, planner, expressions, operators, windows,
         // connectors and formats; Kafka tables read and write through KafkaClient.
-        .target(name: "StreamSQL", dependencies: ["SQLSyntax", "KafkaClient", "KafkaProtocol"]),
+        .target(name: "StreamSQL", dependencies: ["SQLSyntax", "KafkaClient", "KafkaProtocol", .product(name: "Crypto", package: "swift-crypto")]),
         // The seeds' data sets as generators: the oracle's payment file, and the live streams
         // of `weir demo` (payments, words, user events, recipes, clicks).
         .target(name: "DemoData", dependencies: ["StreamSQL", "KafkaClient"]),

@@ -34,6 +34,8 @@ enum BuiltinFunction: Sendable {
     case makeArray, makeMap, makeRow
     case splitIndex
     case lpad, rpad, repeatText, reverse, left, right, ascii, chr, toBase64, fromBase64, uuid
+    /// MD5, SHA1, SHA2 of a string's UTF-8 bytes, as lowercase hexadecimal digits.
+    case digest(HashFunction)
     case position
     /// JSON_VALUE: the value at a path as `returning`; when the path finds none, or fails,
     /// what its ON EMPTY and ON ERROR clauses say.
@@ -65,7 +67,7 @@ enum BuiltinFunction: Sendable {
         "REPLACE", "INITCAP", "TRIM", "LTRIM", "RTRIM", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE", "SPLIT_INDEX", "POSITION", "JSON_VALUE", "ABS", "ROUND",
         "MOD", "POWER", "SQRT", "LN", "EXP", "FLOOR", "CEIL", "COALESCE", "IF", "NULLIF", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIME",
         "TO_DATE", "LPAD", "RPAD", "REPEAT", "REVERSE", "LEFT", "RIGHT", "ASCII", "CHR", "TO_BASE64", "FROM_BASE64", "UUID", "SIGN",
-        "LOG10", "LOG2", "LOG", "TRUNCATE", "PI", "GREATEST", "LEAST",
+        "LOG10", "LOG2", "LOG", "TRUNCATE", "PI", "GREATEST", "LEAST", "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "SHA2",
     ]
 }
 
@@ -280,6 +282,9 @@ extension BuiltinFunction {
             return .string(String(decoding: data, as: UTF8.self))
         case .uuid:
             return .string(UUID().uuidString.lowercased())
+        case let .digest(kind):
+            guard case let .string(text) = arguments[0] else { return .null }
+            return .string(kind.hex(of: Array(text.utf8)))
         case .sign:
             switch arguments[0] {
             case let .integer(value): return .integer(value.signum())

@@ -8,6 +8,16 @@ extension ExpressionCompiler {
     /// The numbering functions of a Top-N (`… OVER (PARTITION BY … ORDER BY …)`).
     static let rankingFunctionNames: Set<String> = ["ROW_NUMBER", "RANK", "DENSE_RANK"]
 
+    /// The positions of the built-ins' string parameters: a number or a time given there is
+    /// an error naming the argument (as Flink's validation says), not a NULL at run time.
+    static let stringParameters: [String: [Int]] = [
+        "UPPER": [0], "LOWER": [0], "INITCAP": [0], "CHAR_LENGTH": [0], "CHARACTER_LENGTH": [0], "SUBSTRING": [0], "SUBSTR": [0],
+        "REPLACE": [0, 1, 2], "TRIM": [0], "LTRIM": [0], "RTRIM": [0], "REGEXP_EXTRACT": [0], "REGEXP": [0], "REGEXP_REPLACE": [0],
+        "SPLIT_INDEX": [0, 1], "LPAD": [0, 2], "RPAD": [0, 2], "REPEAT": [0], "LEFT": [0], "RIGHT": [0], "REVERSE": [0],
+        "TO_BASE64": [0], "FROM_BASE64": [0], "ASCII": [0], "MD5": [0], "SHA1": [0], "SHA256": [0], "SHA384": [0], "SHA512": [0],
+        "SHA2": [0], "POSITION": [0, 1], "LOCATE": [0, 1],
+    ]
+
     static let windowFunctionNames: Set<String> = [
         "TUMBLE", "HOP", "SESSION", "CUMULATE", "TUMBLE_START", "TUMBLE_END", "TUMBLE_ROWTIME", "TUMBLE_PROCTIME",
         "HOP_START", "HOP_END", "HOP_ROWTIME", "HOP_PROCTIME", "SESSION_START", "SESSION_END", "SESSION_ROWTIME", "SESSION_PROCTIME",
@@ -59,6 +69,12 @@ extension ExpressionCompiler {
             }
             return text
         }
+        for position in Self.stringParameters[name] ?? [] where position < arguments.count {
+            let type = arguments[position].type
+            guard Self.isString(type) || type == .null else {
+                throw SQLError(.plan, "\(name) takes a string as argument \(position + 1), not \(type) (CAST it AS STRING)", at: call.arguments[position].expression?.range ?? range)
+            }
+        }
         let values = arguments.map(\.expression)
         let nullable = arguments.contains(where: \.nullable)
         switch name {
@@ -108,6 +124,25 @@ extension ExpressionCompiler {
         case "REVERSE", "TO_BASE64":
             try expect(1...1)
             return TypedExpression(.call(name == "REVERSE" ? .reverse : .toBase64, values), .string, nullable: nullable)
+        case "MD5", "SHA1", "SHA256", "SHA384", "SHA512":
+            try expect(1...1)
+            let function: HashFunction = switch name {
+            case "MD5": .md5
+            case "SHA1": .sha1
+            case "SHA256": .sha256
+            case "SHA384": .sha384
+            default: .sha512
+            }
+            return TypedExpression(.call(.digest(function), [values[0]]), .string, nullable: nullable)
+        case "SHA2":
+            try expect(2...2)
+            guard case let .literal(.integer(text)) = call.arguments[1].expression?.kind, let bits = Int64(text) else {
+                throw SQLError(.unsupported, "SHA2's length must be a constant number of bits (256, 384 or 512)", at: range)
+            }
+            guard let function = HashFunction(sha2Bits: bits) else {
+                throw SQLError(.unsupported, "SHA2 of \(bits) bits is not supported: 256, 384 and 512 are", at: range)
+            }
+            return TypedExpression(.call(.digest(function), [values[0]]), .string, nullable: nullable)
         case "FROM_BASE64":
             try expect(1...1)
             return TypedExpression(.call(.fromBase64, values), .string)
