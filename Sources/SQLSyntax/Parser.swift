@@ -334,11 +334,18 @@ public struct Parser {
                 try expect(symbol: ")", "after the LIKE options")
             }
             table.like = like
+        } else if current.isKeyword("AS") {
+            // CREATE TABLE ... AS SELECT: the columns come from the query.
+            guard table.columns.isEmpty, table.watermark == nil, table.primaryKey == nil else {
+                throw SQLError(.unsupported, "CREATE TABLE ... AS takes its columns from the query: declare none", at: current.range)
+            }
+            advance()
+            table.query = try query()
         } else if table.columns.isEmpty {
             throw unexpected("'(' before the table's columns")
         }
         if current.isKeyword("AS") {
-            throw SQLError(.unsupported, "CREATE TABLE ... AS is not supported yet: declare the columns and WITH options", at: current.range)
+            throw SQLError(.unsupported, "CREATE TABLE ... AS cannot be LIKE another table too", at: current.range)
         }
         return table
     }

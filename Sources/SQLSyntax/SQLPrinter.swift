@@ -33,6 +33,7 @@ extension CreateTable: CustomStringConvertible {
             let strategies = LikeClause.Part.allCases.filter { like.strategies[$0] != nil }.map { "\(like.strategy($0).rawValue) \($0.rawValue)" }
             text += "\nLIKE " + like.source.parts.map { SQLPrinter.name($0.name) }.joined(separator: ".") + (strategies.isEmpty ? "" : " (" + strategies.joined(separator: " ") + ")")
         }
+        if let query { text += "\nAS \(query)" }
         return text
     }
 }

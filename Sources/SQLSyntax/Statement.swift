@@ -69,6 +69,9 @@ public struct CreateTable: Sendable, Equatable {
     /// `LIKE source [(INCLUDING | EXCLUDING | OVERWRITING) (ALL | OPTIONS | ...) ...]`: the
     /// source table's definition merged in (done by the engine, which knows the source).
     public var like: LikeClause?
+    /// `AS query` (CREATE TABLE AS SELECT): the table takes the query's columns and is filled
+    /// by it (done by the engine, which plans the query).
+    public var query: Query?
 
     public init(name: QualifiedName, ifNotExists: Bool = false, temporary: Bool = false, columns: [ColumnDefinition] = [],
                 watermark: WatermarkDefinition? = nil, primaryKey: PrimaryKey? = nil, comment: String? = nil,

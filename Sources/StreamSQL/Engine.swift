@@ -55,6 +55,8 @@ public final class Engine: @unchecked Sendable {
 
     public func execute(_ statement: Statement, writer: ResultWriter, stop: StopSignal = StopSignal(), replay: ReplayControl? = nil) throws(SQLError) {
         switch statement {
+        case let .createTable(given) where given.query != nil:
+            try createTableAs(given, writer: writer, stop: stop)
         case let .createTable(given):
             let definition = try catalog.merging(like: given)
             if catalog.table(definition.name.name) != nil || catalog.view(definition.name.name) != nil {
@@ -271,6 +273,12 @@ public final class Engine: @unchecked Sendable {
         if !unchanged {
             node = PlanNode(.project(expressions, texts: columns.map(\.name)), inputs: [node], schema: Schema(columns), label: "Convert to \(table.name)")
         }
+        // Told when planned, before a sink opens a file or a producer (the sinks check again per batch).
+        let connector = table.options.connector
+        if !node.appendOnly, ["filesystem", "kafka"].contains(connector) {
+            throw SQLError(.plan, "the \(connector) connector writes only insertions, and this query updates its results (a GROUP BY without a window, "
+                + "an outer join, a Top-N)" + (connector == "kafka" ? ": write it to an upsert-kafka table" : ""), at: insert.table.range)
+        }
         return (node, table)
     }
 
@@ -282,6 +290,35 @@ public final class Engine: @unchecked Sendable {
         case "kafka", "upsert-kafka": return try KafkaSink(table: table, catalog: catalog)
         default: throw SQLError(.unsupported, "writing to the \(table.options.connector) connector is not supported", at: range)
         }
+    }
+
+    /// CREATE TABLE ... WITH (...) AS SELECT: a table of the query's columns (names, types,
+    /// nullability; time attributes become plain timestamps, as in Flink), then the query
+    /// inserted into it — a job when it never ends, as INSERT's. A query or a table that
+    /// cannot be planned creates nothing; once the insert runs the table stays, whatever
+    /// becomes of the insert (Flink's CTAS is not atomic either).
+    private func createTableAs(_ given: CreateTable, writer: ResultWriter, stop: StopSignal) throws(SQLError) {
+        guard let query = given.query else { return }
+        if catalog.table(given.name.name) != nil || catalog.view(given.name.name) != nil {
+            if given.ifNotExists { return writer.message("table \(given.name) already exists") }
+            throw SQLError(.plan, "table \(given.name) already exists (DROP TABLE it first, or CREATE TABLE IF NOT EXISTS)", at: given.name.range)
+        }
+        let node = try Planner(catalog: catalog).plan(query)
+        var definition = given
+        definition.query = nil
+        definition.columns = node.schema.columns.map { column in
+            ColumnDefinition(name: Identifier(column.name, range: given.name.range), kind: .physical(column.type, nullable: column.nullable))
+        }
+        let table = try TableBuilder(catalog: catalog).build(definition)
+        catalog.tables[definition.name.name] = table
+        let insert = Insert(table: QualifiedName([Identifier(definition.name.name, range: given.name.range)]), query: query)
+        do throws(SQLError) {
+            _ = try planInsert(insert)
+        } catch {
+            catalog.tables[definition.name.name] = nil
+            throw error
+        }
+        try run([insert], writer: writer, stop: stop)
     }
 
     /// INSERTs over files and generated rows run to their end here; ones that read Kafka

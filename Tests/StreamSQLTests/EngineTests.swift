@@ -510,6 +510,65 @@ import Testing
         }
     }
 
+    /// CREATE TABLE ... AS SELECT: the table takes the query's columns (names, types, NOT NULL)
+    /// and holds the query's rows; a query its connector cannot write, or a name taken, creates
+    /// nothing (no table, no file).
+    @Test func createTableAsSelectHoldsTheQuerysRows() throws {
+        let folder = scratchFolder.appendingPathComponent(UUID().uuidString).path
+        let engine = Engine()
+        func failure(_ statement: String) -> String? {
+            do {
+                try run(statement, engine: engine)
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        try run("""
+            CREATE TABLE src (k STRING, v INT) WITH ('connector' = 'datagen', 'fields.k.kind' = 'sequence', 'fields.k.start' = '1',
+              'fields.k.end' = '40', 'fields.v.kind' = 'sequence', 'fields.v.start' = '1', 'fields.v.end' = '40')
+            """, engine: engine)
+        // Refused when planned: nothing is created.
+        #expect(failure("""
+            CREATE TABLE totals WITH ('connector' = 'filesystem', 'path' = '\(folder)/totals', 'format' = 'csv')
+              AS SELECT MOD(v, 3), COUNT(*) FROM src GROUP BY MOD(v, 3)
+            """) == "the filesystem connector writes only insertions, and this query updates its results (a GROUP BY without a window, an outer join, a Top-N)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/totals"))
+        #expect(failure("SELECT * FROM totals") == "unknown table totals")
+        try run("""
+            CREATE TABLE copy WITH ('connector' = 'filesystem', 'path' = '\(folder)/copy', 'format' = 'json')
+              AS SELECT v, k, CHAR_LENGTH(k) AS width FROM src WHERE MOD(v, 3) > 0
+            """, engine: engine)
+        let definition = try run("SHOW CREATE TABLE copy", engine: engine).lines.joined()
+        #expect(definition.contains("v INT,\n  k STRING,\n  width INT\n)"), "\(definition)")
+        let original = try run("SELECT v, k, CHAR_LENGTH(k) FROM src WHERE MOD(v, 3) > 0", engine: engine).lines
+        let copied = try run("SELECT * FROM copy", engine: engine).lines
+        #expect(copied.sorted() == original.sorted() && copied.count == 27)
+        #expect(failure("CREATE TABLE copy WITH ('connector' = 'blackhole') AS SELECT 1") == "table copy already exists (DROP TABLE it first, or CREATE TABLE IF NOT EXISTS)")
+        #expect(try run("CREATE TABLE IF NOT EXISTS copy WITH ('connector' = 'blackhole') AS SELECT 1", engine: engine).messages == ["table copy already exists"])
+        #expect(failure("CREATE TABLE t (a INT) WITH ('connector' = 'blackhole') AS SELECT 1") == "CREATE TABLE ... AS takes its columns from the query: declare none")
+        // Printed back as written.
+        guard case let .createTable(parsed) = try Parser.parseStatement("CREATE TABLE t WITH ('connector' = 'blackhole') AS SELECT a FROM s") else {
+            Issue.record("not a CREATE TABLE")
+            return
+        }
+        #expect(parsed.description.hasSuffix("\nAS SELECT a FROM s"), "\(parsed.description)")
+        guard case let .createTable(again) = try Parser.parseStatement(parsed.description) else { return }
+        #expect(again.description == parsed.description)
+    }
+
+    /// datagen's random integers: every value from min to max, both ends included (as
+    /// Flink's), and bounds past the column's type held to its range.
+    @Test func datagenIntegersCoverTheirWholeRange() throws {
+        let result = try run("""
+            CREATE TABLE g (v INT, t TINYINT) WITH ('connector' = 'datagen', 'number-of-rows' = '600', 'fields.v.min' = '1',
+              'fields.v.max' = '3', 'fields.t.min' = '-1e6', 'fields.t.max' = '1e6');
+            SET 'execution.runtime-mode' = 'batch';
+            SELECT MIN(v), MAX(v), COUNT(DISTINCT v), MIN(t) >= -128 AND MAX(t) <= 127 FROM g
+            """)
+        #expect(result.lines == ["1|3|3|TRUE"])
+    }
+
     /// Files are read in 4 MB chunks: lines cut by a chunk's end, a line longer than a chunk,
     /// CRLF and empty lines, and a last line without a newline all read whole, with their numbers.
     @Test func linesAcrossChunksReadWhole() throws {

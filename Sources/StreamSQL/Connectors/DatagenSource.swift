@@ -90,6 +90,11 @@ struct DatagenSource: SourceRunner {
                         let now = Int64(Date().timeIntervalSince1970 * 1000)
                         let micros = (now - (maxPast > 0 ? Int64.random(in: 0...maxPast, using: &random) : 0)) * 1000
                         if case .timestamp = type { row[index] = .timestamp(micros) } else { row[index] = .timestampLTZ(micros) }
+                    case .tinyint, .smallint, .int, .bigint:
+                        // Every integer from min to max alike, both included (as Flink's).
+                        let range = ValueParser.integerRange(type) ?? Int64.min...Int64.max
+                        let lowest = Self.clamped(low.rounded(.up), to: range), highest = Self.clamped(high.rounded(.down), to: range)
+                        row[index] = lowest <= highest ? .integer(Int64.random(in: lowest...highest, using: &random)) : .null
                     default:
                         let value = low + Double.random(in: 0...1, using: &random) * (high - low)
                         row[index] = Self.number(value, type)
@@ -103,6 +108,13 @@ struct DatagenSource: SourceRunner {
         }
         if stop.isRequested { try emitter.cancel() } else { try emitter.finish() }
         return [:]
+    }
+
+    /// `value` as an integer of `range` (its nearest end when outside it).
+    private static func clamped(_ value: Double, to range: ClosedRange<Int64>) -> Int64 {
+        if value <= Double(range.lowerBound) { return range.lowerBound }
+        if value >= Double(range.upperBound) { return range.upperBound }
+        return Int64(value)
     }
 
     static func number(_ value: Double, _ type: DataType) -> Value {
