@@ -266,6 +266,17 @@ extension Parser {
             try expect(symbol: ")", "after the table-valued function")
             return .tableFunction(call, alias: try alias())
         }
+        if current.isKeyword("UNNEST") {
+            let start = advance().range
+            try expect(symbol: "(", "after UNNEST")
+            let collection = try expression()
+            try expect(symbol: ")", "after UNNEST's array or map")
+            let ordinality = accept("WITH", "ORDINALITY")
+            let range = start.union(previousRange)
+            let name = try alias()
+            let columns = name != nil && current.isSymbol("(") ? try identifierList("column alias") : []
+            return .unnest(collection, ordinality: ordinality, alias: name, columns: columns, range: range)
+        }
         if accept("LATERAL") {
             throw SQLError(.unsupported, "LATERAL tables are not supported yet", at: previousRange)
         }

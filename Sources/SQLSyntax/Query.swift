@@ -106,6 +106,9 @@ public indirect enum TableReference: Sendable, Equatable {
     case subquery(Query, alias: Identifier?, columns: [Identifier], range: SourceRange)
     /// `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '5' SECOND))`: a table-valued function.
     case tableFunction(FunctionCall, alias: Identifier?)
+    /// `UNNEST(array or map) [WITH ORDINALITY] AS name(c1, ...)`: a row per element, usually
+    /// joined to the rows of the table whose column it unnests (`FROM t CROSS JOIN UNNEST(t.tags)`).
+    case unnest(Expression, ordinality: Bool, alias: Identifier?, columns: [Identifier], range: SourceRange)
     case join(JoinKind, TableReference, TableReference, condition: Expression?)
 }
 

@@ -109,6 +109,55 @@ final class ExpandOperator: Operator {
     }
 }
 
+/// UNNEST: each row once per element of its collection, the element's columns appended
+/// (kinds pass through with their rows).
+final class UnnestOperator: Operator {
+    let collection: CompiledExpression
+    let shape: UnnestShape
+    let ordinality: Bool
+    let outer: Bool
+
+    init(_ collection: CompiledExpression, shape: UnnestShape, ordinality: Bool, outer: Bool) {
+        self.collection = collection
+        self.shape = shape
+        self.ordinality = ordinality
+        self.outer = outer
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        var result: [Row] = []
+        var resultKinds: [RowKind]? = kinds == nil ? nil : []
+        let width = shape.width + (ordinality ? 1 : 0)
+        for (position, row) in rows.enumerated() {
+            let elements: [[Value]]
+            switch try collection.evaluate(row) {
+            case let .array(items):
+                elements = items.map(columns(of:))
+            case let .map(entries):
+                elements = entries.map { [$0.key, $0.value] }
+            default:
+                elements = []
+            }
+            if elements.isEmpty, outer {
+                result.append(row + Array(repeating: .null, count: width))
+                if let kinds { resultKinds?.append(kinds[position]) }
+            }
+            for (index, element) in elements.enumerated() {
+                result.append(row + element + (ordinality ? [.integer(Int64(index + 1))] : []))
+                if let kinds { resultKinds?.append(kinds[position]) }
+            }
+        }
+        try output?.process(result, kinds: resultKinds)
+    }
+
+    /// An element's columns: a ROW's fields (NULLs for a NULL row), or the element itself.
+    private func columns(of element: Value) -> [Value] {
+        guard case let .fields(count) = shape else { return [element] }
+        if case let .row(fields) = element, fields.count == count { return fields }
+        return Array(repeating: .null, count: count)
+    }
+}
+
 /// What an operator of several inputs (a union, a join) passes on: the smallest of its
 /// inputs' watermarks, and its own end once every input has ended (closed if one was).
 struct InputEnds {

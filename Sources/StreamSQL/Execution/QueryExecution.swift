@@ -92,6 +92,8 @@ final class QueryExecution: @unchecked Sendable {
             return try chain(FilterOperator(predicate))
         case let .expand(sets):
             return try chain(ExpandOperator(sets))
+        case let .unnest(collection, shape, ordinality, outer):
+            return try chain(UnnestOperator(collection, shape: shape, ordinality: ordinality, outer: outer))
         case let .assignWindows(spec):
             progress?.window(spec)
             return try chain(WindowAssignOperator(spec))

@@ -20,6 +20,11 @@ extension PlanNode {
             guard var read = wanted else { return nil }
             predicate.collectColumns(into: &read)
             return read
+        case let .unnest(collection, _, _, _):
+            // The input's columns pass through; the elements' are appended after them.
+            var read = wanted?.filter { $0 < width } ?? Set(0..<width)
+            collection.collectColumns(into: &read)
+            return read
         case let .expand(sets):
             // The input's columns pass through; each set's are appended after them.
             var read = wanted?.filter { $0 < width } ?? Set(0..<width)

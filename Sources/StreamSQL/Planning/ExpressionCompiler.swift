@@ -412,12 +412,30 @@ struct ExpressionCompiler {
                 result = Self.arithmeticType(result, type, .plus).1
             } else if Self.isTemporalPoint(result) && Self.isTemporalPoint(type) {
                 result = type
+            } else if let wider = Self.sameValues(result, type) {
+                result = wider
             } else {
                 throw SQLError(.plan, "the branches have types \(result) and \(type), which have no common type", at: range)
             }
         }
         if case .char = result, known.count > 1 { return .string }
         return result
+    }
+
+    /// The type of collections whose values need no conversion to be one type's: ARRAY<CHAR(1)>
+    /// and ARRAY<STRING> are ARRAY<STRING> (strings are strings); nil when values would change.
+    static func sameValues(_ a: DataType, _ b: DataType) -> DataType? {
+        if a == b || b == .null { return a }
+        if a == .null { return b }
+        switch (a, b) {
+        case _ where isString(a) && isString(b): return .string
+        case let (.array(x), .array(y)): return sameValues(x, y).map { .array($0) }
+        case let (.multiset(x), .multiset(y)): return sameValues(x, y).map { .multiset($0) }
+        case let (.map(k1, v1), .map(k2, v2)):
+            guard let key = sameValues(k1, k2), let value = sameValues(v1, v2) else { return nil }
+            return .map(key, value)
+        default: return nil
+        }
     }
 
     /// A result converted to `type` when its representation differs (an integer branch of a DOUBLE CASE).

@@ -118,6 +118,10 @@ final class PlanNode: @unchecked Sendable {
         /// GROUPING SETS: each row once per set, the set's columns appended after the input's
         /// (its keys, NULL for the keys it leaves out, and which keys those are).
         case expand([[CompiledExpression]])
+        /// UNNEST of a collection of each row: the row once per element, the element's
+        /// columns (and its 1-based position, `ordinality`) appended; `outer`: a row without
+        /// elements passes once, with NULLs.
+        case unnest(CompiledExpression, UnnestShape, ordinality: Bool, outer: Bool)
         /// Aggregates per group and window; emits each window when the watermark passes its
         /// end. Output: the keys, the aggregates, window start, end and time.
         case windowAggregate(WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool)

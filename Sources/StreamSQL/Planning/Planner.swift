@@ -294,7 +294,12 @@ struct Planner {
             let node = try windowFunction(call)
             return (node, Scope(node.schema, qualifier: alias?.name))
         case let .join(kind, left, right, condition):
+            if case .unnest = right { return try unnestJoin(kind, left, right, condition: condition) }
             return try join(kind, left, right, condition: condition)
+        case let .unnest(_, _, _, _, range):
+            // Alone in FROM: the UNNEST of a constant, over one row of no columns.
+            let one = TableReference.subquery(Query(body: .values([[]])), alias: nil, columns: [], range: range)
+            return try unnestJoin(.cross, one, reference, condition: nil)
         }
     }
 
