@@ -327,7 +327,29 @@ enum JSONPath {
         case failure(String)
     }
 
+    /// Where a path leads: a node, nowhere (in lax or strict mode), or a malformed document or path.
+    enum Located {
+        case node(JSONNode, lax: Bool)
+        case missing(lax: Bool)
+        case failure(String)
+    }
+
+    /// JSON_VALUE's reading: a scalar, or empty (NULL, or nothing in lax mode).
     static func lookup(_ path: String, in document: String) -> Outcome {
+        switch locate(path, in: document) {
+        case let .failure(reason): return .failure(reason)
+        case let .missing(lax): return lax ? .empty : .failure("no value at '\(path)' (strict mode)")
+        case let .node(node, lax):
+            switch node {
+            case .null: return .empty
+            case .array, .object: return lax ? .empty : .failure("the value at '\(path)' is not a scalar (strict mode)")
+            case .boolean, .number, .string: return .found(node)
+            }
+        }
+    }
+
+    /// The node at `path` of `document`, whatever it is (JSON_QUERY and JSON_EXISTS read objects and arrays too).
+    static func locate(_ path: String, in document: String) -> Located {
         let parsed: JSONNode? = Array(document.utf8).withUnsafeBufferPointer { buffer in
             var scanner = JSONScanner(buffer)
             guard let node = scanner.node() else { return nil }
@@ -343,7 +365,7 @@ enum JSONPath {
         }
         guard characters.first == "$" else { return .failure("the path '\(path)' does not start with $") }
         characters = characters.dropFirst()
-        let missing: Outcome = lax ? .empty : .failure("no value at '\(path)' (strict mode)")
+        let missing = Located.missing(lax: lax)
         while let first = characters.first {
             if first == ".", characters.dropFirst().first == "[" {
                 characters = characters.dropFirst() // `$.["a.b"]`: the bracket names the member
@@ -371,10 +393,6 @@ enum JSONPath {
                 return .failure("unexpected '\(first)' in the path '\(path)'")
             }
         }
-        switch node {
-        case .null: return .empty
-        case .array, .object: return lax ? .empty : .failure("the value at '\(path)' is not a scalar (strict mode)")
-        case .boolean, .number, .string: return .found(node)
-        }
+        return .node(node, lax: lax)
     }
 }

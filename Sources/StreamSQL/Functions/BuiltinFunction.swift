@@ -40,8 +40,16 @@ enum BuiltinFunction: Sendable {
     /// JSON_VALUE: the value at a path as `returning`; when the path finds none, or fails,
     /// what its ON EMPTY and ON ERROR clauses say.
     case jsonValue(returning: DataType, onEmpty: JSONFallback, onError: JSONFallback)
+    /// JSON_QUERY, JSON_EXISTS, IS_JSON.
+    case jsonQuery, jsonExists, isJSON
+    // Collections.
+    case cardinality, soleElement, arrayContains, arrayJoin, arrayDistinct, mapKeys, mapValues, split, stringToMap
     // Numbers.
     case abs, round, mod, power, sqrt, ln, exp
+    case math(MathFunction)
+    case atan2, euler, hex, binary
+    /// RAND() and RAND_INTEGER(bound): uniformly in [0, 1) and [0, bound).
+    case random, randomInteger
     case floorNumber, ceilNumber
     case sign, log10, log2, logarithm, truncate, pi
     /// GREATEST and LEAST of values of one type (NULL when any is).
@@ -68,7 +76,9 @@ enum BuiltinFunction: Sendable {
         "MOD", "POWER", "SQRT", "LN", "EXP", "FLOOR", "CEIL", "COALESCE", "IF", "NULLIF", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIME",
         "TO_DATE", "LPAD", "RPAD", "REPEAT", "REVERSE", "LEFT", "RIGHT", "ASCII", "CHR", "TO_BASE64", "FROM_BASE64", "UUID", "SIGN",
         "LOG10", "LOG2", "LOG", "TRUNCATE", "PI", "GREATEST", "LEAST", "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "SHA2",
-    ]
+        "JSON_QUERY", "JSON_EXISTS", "IS_JSON", "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_JOIN", "ARRAY_DISTINCT", "MAP_KEYS",
+        "MAP_VALUES", "SPLIT", "STR_TO_MAP", "INSTR", "HEX", "BIN", "ATAN2", "E", "RAND", "RAND_INTEGER",
+    ] + MathFunction.allCases.map(\.rawValue)
 }
 
 extension BuiltinFunction {
@@ -282,6 +292,44 @@ extension BuiltinFunction {
             return .string(String(decoding: data, as: UTF8.self))
         case .uuid:
             return .string(UUID().uuidString.lowercased())
+        case .random:
+            return .double(Double.random(in: 0..<1))
+        case .euler:
+            return .double(M_E)
+        case .stringToMap:
+            return CollectionFunctions.stringToMap(arguments[0], arguments.count > 1 ? arguments[1] : nil, arguments.count > 2 ? arguments[2] : nil)
+        case .arrayJoin:
+            return CollectionFunctions.join(arguments[0], arguments[1], nullReplacement: arguments.count > 2 ? arguments[2] : nil)
+        case .arrayContains:
+            return CollectionFunctions.contains(arguments[0], arguments[1])
+        case .cardinality:
+            return CollectionFunctions.cardinality(arguments[0])
+        case .soleElement:
+            return try CollectionFunctions.soleElement(arguments[0])
+        case .arrayDistinct:
+            return CollectionFunctions.distinct(arguments[0])
+        case .mapKeys, .mapValues:
+            return CollectionFunctions.mapPart(arguments[0], keys: { if case .mapKeys = self { true } else { false } }())
+        case .split:
+            return CollectionFunctions.split(arguments[0], arguments[1])
+        case .hex:
+            return CollectionFunctions.hex(arguments[0])
+        case .binary:
+            return CollectionFunctions.binary(arguments[0])
+        case let .math(function):
+            return arguments[0].doubleValue.map { .double(function.apply($0)) } ?? .null
+        case .atan2:
+            guard let y = arguments[0].doubleValue, let x = arguments[1].doubleValue else { return .null }
+            return .double(Foundation.atan2(y, x))
+        case .randomInteger:
+            guard case let .integer(bound) = arguments[0], bound > 0 else { return .null }
+            return .integer(Int64.random(in: 0..<bound))
+        case .jsonQuery:
+            return JSONFunctions.query(arguments[0], arguments[1])
+        case .jsonExists:
+            return JSONFunctions.exists(arguments[0], arguments[1])
+        case .isJSON:
+            return JSONFunctions.isJSON(arguments[0])
         case let .digest(kind):
             guard case let .string(text) = arguments[0] else { return .null }
             return .string(kind.hex(of: Array(text.utf8)))
