@@ -282,6 +282,12 @@ extension Parser {
         }
         let name = try qualifiedName("a table name or a subquery in parentheses")
         let options = try tableHints()
+        if accept("FOR", "SYSTEM_TIME") {
+            try expect("AS", "after FOR SYSTEM_TIME")
+            try expect("OF", "after FOR SYSTEM_TIME AS")
+            let time = try expression()
+            return .temporal(name, options: options, asOf: time, alias: try alias())
+        }
         return .table(name, options: options, alias: try alias())
     }
 }

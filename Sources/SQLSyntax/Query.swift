@@ -109,6 +109,9 @@ public indirect enum TableReference: Sendable, Equatable {
     /// `UNNEST(array or map) [WITH ORDINALITY] AS name(c1, ...)`: a row per element, usually
     /// joined to the rows of the table whose column it unnests (`FROM t CROSS JOIN UNNEST(t.tags)`).
     case unnest(Expression, ordinality: Bool, alias: Identifier?, columns: [Identifier], range: SourceRange)
+    /// `versioned FOR SYSTEM_TIME AS OF o.time [AS r]`: a table's rows as they were at the
+    /// time of each row joined to it (a temporal join).
+    case temporal(QualifiedName, options: [TableOption], asOf: Expression, alias: Identifier?)
     case join(JoinKind, TableReference, TableReference, condition: Expression?)
 }
 

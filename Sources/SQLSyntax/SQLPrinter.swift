@@ -258,6 +258,9 @@ enum SQLPrinter {
                 + (columns.isEmpty ? "" : "(" + columns.map { name($0.name) }.joined(separator: ", ") + ")")
         case let .tableFunction(call, alias):
             return "TABLE(\(function(call)))" + (alias.map { " AS " + name($0.name) } ?? "")
+        case let .temporal(table, options, time, alias):
+            return tableReference(.table(table, options: options, alias: nil)) + " FOR SYSTEM_TIME AS OF \(expression(time))"
+                + (alias.map { " AS " + name($0.name) } ?? "")
         case let .unnest(collection, ordinality, alias, columns, _):
             return "UNNEST(\(expression(collection)))" + (ordinality ? " WITH ORDINALITY" : "") + (alias.map { " AS " + name($0.name) } ?? "")
                 + (columns.isEmpty ? "" : "(" + columns.map { name($0.name) }.joined(separator: ", ") + ")")

@@ -140,6 +140,9 @@ final class QueryExecution: @unchecked Sendable {
                                     widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count),
                                     timeToLive: try StateTimeToLive(settings: catalog.settings))
             return try gather(join)
+        case let .temporalJoin(predicate, leftKeys, rightKeys, leftTime, versionTime, outer):
+            return try gather(TemporalJoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, leftTime: leftTime,
+                                                   versionTime: versionTime, outer: outer, rightWidth: node.inputs[1].schema.columns.count))
         case .union:
             let union = UnionOperator(inputs: node.inputs.count)
             return try gather(union)

@@ -74,6 +74,13 @@ extension PlanNode {
         case .distinct:
             // Rows are compared whole.
             return nil
+        case let .temporalJoin(predicate, leftKeys, rightKeys, leftTime, versionTime, _):
+            // As a join's, and each side's keys and times.
+            var read = wanted ?? Set(schema.columns.indices)
+            predicate.collectColumns(into: &read)
+            let leftWidth = inputs[0].schema.columns.count
+            if index == 0 { return read.filter { $0 < leftWidth }.union(leftKeys).union(leftTime.map { [$0] } ?? []) }
+            return Set(read.filter { $0 >= leftWidth }.map { $0 - leftWidth }).union(rightKeys).union(versionTime.map { [$0] } ?? [])
         case let .join(predicate, _, _, _, _, _):
             // What is wanted of each side's columns, and what the condition reads.
             var read = wanted ?? Set(schema.columns.indices)

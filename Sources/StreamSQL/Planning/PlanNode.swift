@@ -150,6 +150,10 @@ final class PlanNode: @unchecked Sendable {
         case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry?,
                   filtering: FilteringJoin? = nil)
         case distinct
+        /// A temporal join: each left row with the right row of its key valid at its time
+        /// (`leftTime`, event time; nil: the latest, processing time), the right rows versioned
+        /// by `versionTime`; `outer`: a left row without one is padded with NULLs.
+        case temporalJoin(predicate: CompiledExpression, leftKeys: [Int], rightKeys: [Int], leftTime: Int?, versionTime: Int?, outer: Bool)
     }
 
     let kind: Kind

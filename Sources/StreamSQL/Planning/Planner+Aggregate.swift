@@ -256,10 +256,10 @@ extension Planner {
             let shape = name == "HOP" ? "HOP(time, slide, size)" : "\(name)(time, \(name == "SESSION" ? "gap" : "size"))"
             throw SQLError(.plan, "\(shape) takes \(expected) arguments", at: call.range)
         }
-        guard case let .column(_, column) = arguments[0].kind else {
+        guard case let .column(qualifier, column) = arguments[0].kind else {
             throw SQLError(.plan, "\(name)'s first argument is a time column", at: arguments[0].range)
         }
-        let timeColumn = try self.timeColumn(column, in: scope, window: name)
+        let timeColumn = try self.timeColumn(column, qualifier: qualifier, in: scope, window: name)
         let first = try Self.intervalMicros(arguments[1], catalog: catalog, what: "\(name)'s interval")
         let kind: WindowSpec.Kind
         switch name {

@@ -295,7 +295,10 @@ struct Planner {
             return (node, Scope(node.schema, qualifier: alias?.name))
         case let .join(kind, left, right, condition):
             if case .unnest = right { return try unnestJoin(kind, left, right, condition: condition) }
+            if case .temporal = right { return try temporalJoin(kind, left, right, condition: condition) }
             return try join(kind, left, right, condition: condition)
+        case let .temporal(_, _, asOf, _):
+            throw SQLError(.plan, "FOR SYSTEM_TIME AS OF belongs on the right of a JOIN (a temporal join)", at: asOf.range)
         case let .unnest(_, _, _, _, range):
             // Alone in FROM: the UNNEST of a constant, over one row of no columns.
             let one = TableReference.subquery(Query(body: .values([[]])), alias: nil, columns: [], range: range)
@@ -377,9 +380,9 @@ struct Planner {
     }
 
     /// The column a window is defined on, which must be a time attribute.
-    func timeColumn(_ identifier: Identifier, in scope: Scope, window: String) throws(SQLError) -> Int {
+    func timeColumn(_ identifier: Identifier, qualifier: Identifier? = nil, in scope: Scope, window: String) throws(SQLError) -> Int {
         let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
-        guard case let .column(index) = try compiler.column(qualifier: nil, name: identifier.name, range: identifier.range).expression else {
+        guard case let .column(index) = try compiler.column(qualifier: qualifier?.name, name: identifier.name, range: identifier.range).expression else {
             throw SQLError(.internalBug, "a column did not resolve to a column", at: identifier.range)
         }
         guard scope.schema.columns[index].timeAttribute != nil else {
