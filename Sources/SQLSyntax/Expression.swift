@@ -42,6 +42,8 @@ public struct Expression: Sendable, Equatable {
         case position(Expression, in: Expression)
         /// JSON_VALUE(document, path [RETURNING type] [… ON EMPTY] [… ON ERROR]).
         case jsonValue(JSONValueCall)
+        /// JSON_OBJECT([KEY] k VALUE v, ... [NULL | ABSENT] ON NULL), JSON_ARRAY(v, ... [NULL | ABSENT] ON NULL).
+        case jsonConstructor(JSONConstructor)
         /// x[i] for arrays and maps.
         case element(Expression, Expression)
         /// row.field.
@@ -58,6 +60,23 @@ public struct Expression: Sendable, Equatable {
 
 /// JSON_VALUE's arguments and clauses: the type the value is returned as (nil: STRING), and
 /// what it gives when the path finds nothing (ON EMPTY) or fails (ON ERROR).
+/// JSON_OBJECT and JSON_ARRAY: JSON text built from values.
+public struct JSONConstructor: Sendable, Equatable {
+    /// JSON_OBJECT (else JSON_ARRAY).
+    public var object: Bool
+    /// JSON_OBJECT: keys and values in turn; JSON_ARRAY: the elements.
+    public var operands: [Expression]
+    /// ABSENT ON NULL: a NULL value (with its key) is left out; NULL ON NULL writes `null`.
+    /// By default JSON_OBJECT writes them, JSON_ARRAY leaves them out (as Flink).
+    public var absentOnNull: Bool
+
+    public init(object: Bool, operands: [Expression], absentOnNull: Bool) {
+        self.object = object
+        self.operands = operands
+        self.absentOnNull = absentOnNull
+    }
+}
+
 public struct JSONValueCall: Sendable, Equatable {
     /// NULL, a failure of the query, or a value.
     public enum Fallback: Sendable, Equatable {

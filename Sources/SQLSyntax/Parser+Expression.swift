@@ -340,6 +340,30 @@ extension Parser {
                 return Expression(.substring(value, from: from, length: length), range: start.union(previousRange))
             }
             index = save
+        case "JSON_OBJECT", "JSON_ARRAY":
+            let object = name.name.uppercased() == "JSON_OBJECT"
+            advance()
+            var call = JSONConstructor(object: object, operands: [], absentOnNull: !object)
+            func onNull(_ parser: inout Parser) -> Bool {
+                guard parser.current.isKeyword("NULL") || parser.current.isKeyword("ABSENT"), parser.peek().isKeyword("ON"),
+                      parser.peek(2).isKeyword("NULL") else { return false }
+                call.absentOnNull = parser.current.isKeyword("ABSENT")
+                for _ in 0..<3 { parser.advance() }
+                return true
+            }
+            if !current.isSymbol(")"), !onNull(&self) {
+                repeat {
+                    if object {
+                        _ = accept("KEY")
+                        call.operands.append(try additive())
+                        try expect("VALUE", "after a key of JSON_OBJECT ('key' VALUE value)")
+                    }
+                    call.operands.append(try expression())
+                } while accept(symbol: ",")
+                _ = onNull(&self)
+            }
+            try expect(symbol: ")", "after the arguments of \(object ? "JSON_OBJECT" : "JSON_ARRAY")")
+            return Expression(.jsonConstructor(call), range: start.union(previousRange))
         case "JSON_VALUE":
             advance()
             let document = try expression()

@@ -122,6 +122,22 @@ enum SQLPrinter {
             return "SUBSTRING(\(self.expression(value)) FROM \(self.expression(from))\(length.map { " FOR " + self.expression($0) } ?? ""))"
         case let .position(needle, haystack):
             return "POSITION(\(operand(needle, within: 5)) IN \(self.expression(haystack)))"
+        case let .jsonConstructor(call):
+            var parts: [String] = []
+            if call.object {
+                for pair in stride(from: 0, to: call.operands.count - 1, by: 2) {
+                    parts.append("KEY \(operand(call.operands[pair], within: 5)) VALUE \(self.expression(call.operands[pair + 1]))")
+                }
+            } else {
+                parts = call.operands.map { self.expression($0) }
+            }
+            var text = (call.object ? "JSON_OBJECT(" : "JSON_ARRAY(") + parts.joined(separator: ", ")
+            // The clause only when it is not the function's default.
+            if call.absentOnNull == call.object {
+                let clause = call.absentOnNull ? "ABSENT ON NULL" : "NULL ON NULL"
+                text += parts.isEmpty ? clause : " " + clause
+            }
+            return text + ")"
         case let .jsonValue(call):
             func fallback(_ given: JSONValueCall.Fallback, on condition: String) -> String {
                 switch given {

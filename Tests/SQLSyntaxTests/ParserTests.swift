@@ -260,6 +260,25 @@ import Testing
             + "WHERE o.price BETWEEN 10 AND 20")
     }
 
+    /// The FROM forms and special calls added for Flink's documentation: UNNEST, temporal
+    /// joins, JSON constructors — each printed back as SQL that parses to the same text.
+    @Test func unnestTemporalJoinsAndJSONConstructorsPrintBack() throws {
+        let source = """
+            SELECT o.id, t.tag, JSON_OBJECT(KEY 'id' VALUE o.id, 'tags' VALUE JSON_ARRAY(t.tag, NULL NULL ON NULL) ABSENT ON NULL), JSON_ARRAY()
+            FROM orders AS o CROSS JOIN UNNEST(o.tags) WITH ORDINALITY AS t (tag, pos)
+            LEFT JOIN rates FOR SYSTEM_TIME AS OF o.rt AS r ON o.cur = r.cur
+            """
+        guard case let .query(query) = try Parser.parseStatement(source) else { Issue.record("not a query"); return }
+        let printed = query.description
+        #expect(printed == "SELECT o.id, t.tag, JSON_OBJECT(KEY 'id' VALUE o.id, KEY 'tags' VALUE JSON_ARRAY(t.tag, NULL NULL ON NULL) ABSENT ON NULL), "
+            + "JSON_ARRAY() FROM orders AS o CROSS JOIN UNNEST(o.tags) WITH ORDINALITY AS t(tag, pos) "
+            + "LEFT JOIN rates FOR SYSTEM_TIME AS OF o.rt AS r ON o.cur = r.cur")
+        guard case let .query(again) = try Parser.parseStatement(printed) else { return }
+        #expect(again.description == printed)
+        #expect(error("SELECT JSON_OBJECT('a' 1)")?.message.hasPrefix("expected VALUE after a key of JSON_OBJECT") == true)
+        #expect(error("SELECT * FROM t FOR SYSTEM_TIME AS o.rt")?.message.hasPrefix("expected OF after FOR SYSTEM_TIME AS") == true)
+    }
+
     /// `/*+ OPTIONS(...) */` after a table's name (in FROM and INSERT INTO) is read as the
     /// table's options for the query and printed back; query hints after SELECT are skipped;
     /// a plain comment is still a comment.

@@ -40,8 +40,11 @@ enum BuiltinFunction: Sendable {
     /// JSON_VALUE: the value at a path as `returning`; when the path finds none, or fails,
     /// what its ON EMPTY and ON ERROR clauses say.
     case jsonValue(returning: DataType, onEmpty: JSONFallback, onError: JSONFallback)
-    /// JSON_QUERY, JSON_EXISTS, IS_JSON.
-    case jsonQuery, jsonExists, isJSON
+    /// JSON_QUERY, JSON_EXISTS, IS_JSON, JSON_STRING.
+    case jsonQuery, jsonExists, isJSON, jsonString
+    /// JSON_OBJECT and JSON_ARRAY; `raw`: per argument, whether it is JSON text already.
+    case jsonObject(absentOnNull: Bool, raw: [Bool])
+    case jsonArray(absentOnNull: Bool, raw: [Bool])
     // Collections.
     case cardinality, soleElement, arrayContains, arrayJoin, arrayDistinct, mapKeys, mapValues, split, stringToMap
     // Numbers.
@@ -77,7 +80,7 @@ enum BuiltinFunction: Sendable {
         "TO_DATE", "LPAD", "RPAD", "REPEAT", "REVERSE", "LEFT", "RIGHT", "ASCII", "CHR", "TO_BASE64", "FROM_BASE64", "UUID", "SIGN",
         "LOG10", "LOG2", "LOG", "TRUNCATE", "PI", "GREATEST", "LEAST", "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "SHA2",
         "JSON_QUERY", "JSON_EXISTS", "IS_JSON", "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_JOIN", "ARRAY_DISTINCT", "MAP_KEYS",
-        "MAP_VALUES", "SPLIT", "STR_TO_MAP", "INSTR", "HEX", "BIN", "ATAN2", "E", "RAND", "RAND_INTEGER",
+        "MAP_VALUES", "SPLIT", "STR_TO_MAP", "INSTR", "HEX", "BIN", "ATAN2", "E", "RAND", "RAND_INTEGER", "JSON_STRING", "JSON_OBJECT", "JSON_ARRAY",
     ] + MathFunction.allCases.map(\.rawValue)
 }
 
@@ -108,6 +111,10 @@ extension BuiltinFunction {
         case .concatWs:
             guard case let .string(separator) = arguments[0] else { return .null }
             return .string(arguments.dropFirst().compactMap { if case let .string(text) = $0 { return text } else { return nil } }.joined(separator: separator))
+        case let .jsonObject(absentOnNull, raw):
+            return try JSONFunctions.object(arguments, absentOnNull: absentOnNull, raw: raw)
+        case let .jsonArray(absentOnNull, raw):
+            return JSONFunctions.array(arguments, absentOnNull: absentOnNull, raw: raw)
         case .currentTimestamp:
             return .timestampLTZ(Int64(Date().timeIntervalSince1970 * 1_000_000))
         case .proctime:
@@ -330,6 +337,8 @@ extension BuiltinFunction {
             return JSONFunctions.exists(arguments[0], arguments[1])
         case .isJSON:
             return JSONFunctions.isJSON(arguments[0])
+        case .jsonString:
+            return .string(JSONFunctions.text(of: arguments[0]))
         case let .digest(kind):
             guard case let .string(text) = arguments[0] else { return .null }
             return .string(kind.hex(of: Array(text.utf8)))

@@ -148,6 +148,9 @@ extension ExpressionCompiler {
             try expect(2...2)
             return name == "JSON_QUERY" ? TypedExpression(.call(.jsonQuery, values), .string)
                 : TypedExpression(.call(.jsonExists, values), .boolean, nullable: nullable)
+        case "JSON_STRING":
+            try expect(1...1)
+            return TypedExpression(.call(.jsonString, values), .string, nullable: nullable)
         case "IS_JSON":
             try expect(1...1)
             return TypedExpression(.call(.isJSON, values), .boolean, nullable: nullable)

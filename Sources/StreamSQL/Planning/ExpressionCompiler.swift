@@ -170,6 +170,21 @@ struct ExpressionCompiler {
             return TypedExpression(.call(.substring, arguments), .string)
         case let .position(needle, haystack):
             return TypedExpression(.call(.position, [try compile(needle).expression, try compile(haystack).expression]), .int)
+        case let .jsonConstructor(call):
+            var arguments: [CompiledExpression] = []
+            var raw: [Bool] = []
+            for (position, operand) in call.operands.enumerated() {
+                let typed = try compile(operand)
+                if call.object, position % 2 == 0, !Self.isString(typed.type) {
+                    throw SQLError(.plan, "JSON_OBJECT's keys are strings, not \(typed.type)", at: operand.range)
+                }
+                arguments.append(typed.expression)
+                // A JSON_OBJECT or JSON_ARRAY within goes in as JSON, not as a string of it.
+                if case .jsonConstructor = operand.kind { raw.append(true) } else { raw.append(false) }
+            }
+            let function: BuiltinFunction = call.object ? .jsonObject(absentOnNull: call.absentOnNull, raw: raw)
+                : .jsonArray(absentOnNull: call.absentOnNull, raw: raw)
+            return TypedExpression(.call(function, arguments), .string, nullable: false)
         case let .jsonValue(call):
             let returning = call.returning ?? .string
             guard Self.isScalarForJSON(returning) else {

@@ -438,6 +438,7 @@ enum ExpressionWalker {
         case let .substring(value, from, length): return [value, from] + (length.map { [$0] } ?? [])
         case let .position(a, b), let .element(a, b): return [a, b]
         case let .jsonValue(call): return call.operands
+        case let .jsonConstructor(call): return call.operands
         case let .field(value, _): return [value]
         case let .constructor(_, elements): return elements
         }
@@ -477,6 +478,9 @@ enum ExpressionWalker {
         case let .substring(value, from, length): result.kind = .substring(go(value), from: go(from), length: length.map(go))
         case let .position(a, b): result.kind = .position(go(a), in: go(b))
         case let .jsonValue(call): result.kind = .jsonValue(call.map(go))
+        case var .jsonConstructor(call):
+            call.operands = call.operands.map(go)
+            result.kind = .jsonConstructor(call)
         case let .element(a, b): result.kind = .element(go(a), go(b))
         case let .field(value, field): result.kind = .field(go(value), field)
         case let .constructor(kind, elements): result.kind = .constructor(kind, elements.map(go))
