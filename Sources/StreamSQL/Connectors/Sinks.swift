@@ -255,6 +255,13 @@ package struct RecordWriter {
         case let .row(fields):
             guard case let .row(types) = type else { return "null" }
             return "{" + zip(fields, types).map { JSONText.quote($1.name) + ":" + jsonValue($0, type: $1.type, standard: standard) }.joined(separator: ",") + "}"
+        case let .map(entries):
+            // An object: keys as text.
+            let (keyType, valueType): (DataType, DataType) = { if case let .map(key, value) = type { return (key, value) } else { return (.string, .string) } }()
+            return "{" + entries.map { entry in
+                let key = if case let .string(name) = entry.key { name } else { ValueFormatter.plain(entry.key, type: keyType) }
+                return JSONText.quote(key) + ":" + jsonValue(entry.value, type: valueType, standard: standard)
+            }.joined(separator: ",") + "}"
         case .timestamp, .timestampLTZ:
             // Flink's JSON format: an instant (TIMESTAMP_LTZ) is written in UTC with a 'Z'.
             var text = ValueFormatter.plain(value, type: type)

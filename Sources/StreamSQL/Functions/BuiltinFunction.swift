@@ -41,10 +41,11 @@ enum BuiltinFunction: Sendable {
     /// what its ON EMPTY and ON ERROR clauses say.
     case jsonValue(returning: DataType, onEmpty: JSONFallback, onError: JSONFallback)
     /// JSON_QUERY, JSON_EXISTS, IS_JSON, JSON_STRING.
-    case jsonQuery, jsonExists, isJSON, jsonString
-    /// JSON_OBJECT and JSON_ARRAY; `raw`: per argument, whether it is JSON text already.
-    case jsonObject(absentOnNull: Bool, raw: [Bool])
-    case jsonArray(absentOnNull: Bool, raw: [Bool])
+    case jsonQuery, jsonExists, isJSON
+    case jsonString(DataType)
+    /// JSON_OBJECT and JSON_ARRAY; `types`: each argument's (nil: JSON text already).
+    case jsonObject(absentOnNull: Bool, types: [DataType?])
+    case jsonArray(absentOnNull: Bool, types: [DataType?])
     // Collections.
     case cardinality, soleElement, arrayContains, arrayJoin, arrayDistinct, mapKeys, mapValues, split, stringToMap
     // Numbers.
@@ -111,10 +112,10 @@ extension BuiltinFunction {
         case .concatWs:
             guard case let .string(separator) = arguments[0] else { return .null }
             return .string(arguments.dropFirst().compactMap { if case let .string(text) = $0 { return text } else { return nil } }.joined(separator: separator))
-        case let .jsonObject(absentOnNull, raw):
-            return try JSONFunctions.object(arguments, absentOnNull: absentOnNull, raw: raw)
-        case let .jsonArray(absentOnNull, raw):
-            return JSONFunctions.array(arguments, absentOnNull: absentOnNull, raw: raw)
+        case let .jsonObject(absentOnNull, types):
+            return try JSONFunctions.object(arguments, absentOnNull: absentOnNull, types: types)
+        case let .jsonArray(absentOnNull, types):
+            return JSONFunctions.array(arguments, absentOnNull: absentOnNull, types: types)
         case .currentTimestamp:
             return .timestampLTZ(Int64(Date().timeIntervalSince1970 * 1_000_000))
         case .proctime:
@@ -337,8 +338,8 @@ extension BuiltinFunction {
             return JSONFunctions.exists(arguments[0], arguments[1])
         case .isJSON:
             return JSONFunctions.isJSON(arguments[0])
-        case .jsonString:
-            return .string(JSONFunctions.text(of: arguments[0]))
+        case let .jsonString(type):
+            return .string(RecordWriter.jsonValue(arguments[0], type: type))
         case let .digest(kind):
             guard case let .string(text) = arguments[0] else { return .null }
             return .string(kind.hex(of: Array(text.utf8)))

@@ -141,46 +141,28 @@ enum JSONFunctions {
         return .boolean(false)
     }
 
-    /// JSON_OBJECT of keys and values in turn (a NULL key is an error).
-    static func object(_ arguments: [Value], absentOnNull: Bool, raw: [Bool]) throws(SQLError) -> Value {
+    /// JSON_OBJECT of keys and values in turn (a NULL key is an error); `types`: each
+    /// argument's, nil for one that is JSON text already (a constructor within).
+    static func object(_ arguments: [Value], absentOnNull: Bool, types: [DataType?]) throws(SQLError) -> Value {
         var members: [String] = []
         for pair in stride(from: 0, to: arguments.count - 1, by: 2) {
             guard case let .string(key) = arguments[pair] else { throw SQLError(.execution, "JSON_OBJECT's key \(pair / 2 + 1) is NULL") }
             let value = arguments[pair + 1]
             if value.isNull, absentOnNull { continue }
-            members.append(JSONText.quote(key) + ":" + member(value, raw: raw[pair + 1]))
+            members.append(JSONText.quote(key) + ":" + member(value, type: types[pair + 1]))
         }
         return .string("{" + members.joined(separator: ",") + "}")
     }
 
-    static func array(_ arguments: [Value], absentOnNull: Bool, raw: [Bool]) -> Value {
-        let elements = arguments.indices.filter { !(absentOnNull && arguments[$0].isNull) }.map { member(arguments[$0], raw: raw[$0]) }
+    static func array(_ arguments: [Value], absentOnNull: Bool, types: [DataType?]) -> Value {
+        let elements = arguments.indices.filter { !(absentOnNull && arguments[$0].isNull) }.map { member(arguments[$0], type: types[$0]) }
         return .string("[" + elements.joined(separator: ",") + "]")
     }
 
-    private static func member(_ value: Value, raw: Bool) -> String {
-        if raw, case let .string(json) = value { return json }
-        return text(of: value)
-    }
-
-    /// A value as JSON: numbers and booleans as they are, text (and times) quoted, arrays as
-    /// arrays, maps as objects (keys as text), rows as arrays of their fields.
-    static func text(of value: Value) -> String {
-        switch value {
-        case .null: return "null"
-        case let .boolean(flag): return flag ? "true" : "false"
-        case let .integer(number): return String(number)
-        case let .double(number): return number.isFinite ? ValueFormatter.plain(value) : "null"
-        case .decimal: return ValueFormatter.plain(value)
-        case let .string(text): return JSONText.quote(text)
-        case let .array(elements), let .row(elements): return "[" + elements.map(text(of:)).joined(separator: ",") + "]"
-        case let .map(entries):
-            return "{" + entries.map { entry in
-                let key = if case let .string(name) = entry.key { name } else { ValueFormatter.plain(entry.key) }
-                return JSONText.quote(key) + ":" + text(of: entry.value)
-            }.joined(separator: ",") + "}"
-        default: return JSONText.quote(ValueFormatter.plain(value))
-        }
+    /// A value as JSON, as the json format writes it (a JSON text argument as it is).
+    private static func member(_ value: Value, type: DataType?) -> String {
+        guard let type else { return value.isNull ? "null" : ValueFormatter.plain(value) }
+        return RecordWriter.jsonValue(value, type: type)
     }
 
     static func isJSON(_ document: Value) -> Value {

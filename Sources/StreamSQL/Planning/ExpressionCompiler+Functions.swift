@@ -150,7 +150,7 @@ extension ExpressionCompiler {
                 : TypedExpression(.call(.jsonExists, values), .boolean, nullable: nullable)
         case "JSON_STRING":
             try expect(1...1)
-            return TypedExpression(.call(.jsonString, values), .string, nullable: nullable)
+            return TypedExpression(.call(.jsonString(arguments[0].type), values), .string, nullable: nullable)
         case "IS_JSON":
             try expect(1...1)
             return TypedExpression(.call(.isJSON, values), .boolean, nullable: nullable)

@@ -172,7 +172,7 @@ struct ExpressionCompiler {
             return TypedExpression(.call(.position, [try compile(needle).expression, try compile(haystack).expression]), .int)
         case let .jsonConstructor(call):
             var arguments: [CompiledExpression] = []
-            var raw: [Bool] = []
+            var types: [DataType?] = []
             for (position, operand) in call.operands.enumerated() {
                 let typed = try compile(operand)
                 if call.object, position % 2 == 0, !Self.isString(typed.type) {
@@ -180,10 +180,10 @@ struct ExpressionCompiler {
                 }
                 arguments.append(typed.expression)
                 // A JSON_OBJECT or JSON_ARRAY within goes in as JSON, not as a string of it.
-                if case .jsonConstructor = operand.kind { raw.append(true) } else { raw.append(false) }
+                if case .jsonConstructor = operand.kind { types.append(nil) } else { types.append(typed.type) }
             }
-            let function: BuiltinFunction = call.object ? .jsonObject(absentOnNull: call.absentOnNull, raw: raw)
-                : .jsonArray(absentOnNull: call.absentOnNull, raw: raw)
+            let function: BuiltinFunction = call.object ? .jsonObject(absentOnNull: call.absentOnNull, types: types)
+                : .jsonArray(absentOnNull: call.absentOnNull, types: types)
             return TypedExpression(.call(function, arguments), .string, nullable: false)
         case let .jsonValue(call):
             let returning = call.returning ?? .string
