@@ -275,9 +275,10 @@ public final class Engine: @unchecked Sendable {
         }
         // Told when planned, before a sink opens a file or a producer (the sinks check again per batch).
         let connector = table.options.connector
-        if !node.appendOnly, ["filesystem", "kafka"].contains(connector) {
+        if !node.appendOnly, ["filesystem", "kafka"].contains(connector), !table.isChangelog {
             throw SQLError(.plan, "the \(connector) connector writes only insertions, and this query updates its results (a GROUP BY without a window, "
-                + "an outer join, a Top-N)" + (connector == "kafka" ? ": write it to an upsert-kafka table" : ""), at: insert.table.range)
+                + "an outer join, a Top-N)" + (connector == "kafka" ? ": write it to an upsert-kafka table, or in 'debezium-json'" : ": write it in 'debezium-json'"),
+                at: insert.table.range)
         }
         return (node, table)
     }

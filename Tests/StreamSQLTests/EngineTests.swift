@@ -532,7 +532,8 @@ import Testing
         #expect(failure("""
             CREATE TABLE totals WITH ('connector' = 'filesystem', 'path' = '\(folder)/totals', 'format' = 'csv')
               AS SELECT MOD(v, 3), COUNT(*) FROM src GROUP BY MOD(v, 3)
-            """) == "the filesystem connector writes only insertions, and this query updates its results (a GROUP BY without a window, an outer join, a Top-N)")
+            """) == "the filesystem connector writes only insertions, and this query updates its results (a GROUP BY without a window, an outer join, "
+            + "a Top-N): write it in 'debezium-json'")
         #expect(!FileManager.default.fileExists(atPath: folder + "/totals"))
         #expect(failure("SELECT * FROM totals") == "unknown table totals")
         try run("""
@@ -555,6 +556,55 @@ import Testing
         #expect(parsed.description.hasSuffix("\nAS SELECT a FROM s"), "\(parsed.description)")
         guard case let .createTable(again) = try Parser.parseStatement(parsed.description) else { return }
         #expect(again.description == parsed.description)
+    }
+
+    /// debezium-json: a GROUP BY's changelog written as Debezium change events and read back
+    /// as a changelog folds to the table batch mode computes; Debezium's own records (create,
+    /// snapshot read, update, delete, a schema envelope, a tombstone) read as their changes;
+    /// a bad record fails with its file and line, or is skipped with ignore-parse-errors.
+    @Test func debeziumChangelogsRoundTrip() throws {
+        let folder = scratchFolder.appendingPathComponent(UUID().uuidString).path
+        let engine = Engine()
+        var generator = Seeded(7)
+        let clicks = temporaryFile("clicks.json", (0..<5_000).map { _ in #"{"u": "u\#(Int.random(in: 0..<9, using: &generator))"}"# })
+        try run("""
+            CREATE TABLE clicks (u STRING) WITH ('connector' = 'filesystem', 'path' = '\(clicks)', 'format' = 'json');
+            CREATE TABLE counts (u STRING, c BIGINT) WITH ('connector' = 'filesystem', 'path' = '\(folder)/counts', 'format' = 'debezium-json');
+            INSERT INTO counts SELECT u, COUNT(*) FROM clicks GROUP BY u
+            """, engine: engine)
+        let written = try String(contentsOfFile: folder + "/counts/part-0.debezium-json", encoding: .utf8)
+        #expect(written.contains(#""op":"d""#) && written.hasPrefix(#"{"before":null,"after":{"u":"#))
+        let readBack = try run("SELECT * FROM counts", engine: engine)
+        #expect(readBack.changelog && readBack.kinds.contains(.delete))
+        let batch = try run("SET 'execution.runtime-mode' = 'batch'; SELECT u, COUNT(*) FROM clicks GROUP BY u", engine: engine).lines.sorted()
+        #expect(readBack.finalTable == batch && batch.count == 9)
+
+        let events = temporaryFile("events.json", [
+            #"{"before": null, "after": {"id": 1, "name": "ana", "weight": 5.5}, "op": "c", "ts_ms": 1}"#,
+            #"{"before": null, "after": {"id": 2, "name": "bo", "weight": 1.0}, "op": "r"}"#,
+            #"{"before": {"id": 1, "name": "ana", "weight": 5.5}, "after": {"id": 1, "name": "ana", "weight": 6.0}, "op": "u"}"#,
+            "null",
+            #"{"before": {"id": 2, "name": "bo", "weight": 1.0}, "after": null, "op": "d"}"#,
+        ])
+        let table = "CREATE TABLE products (id INT, name STRING, weight DOUBLE) WITH ('connector' = 'filesystem', 'path' = '\(events)', 'format' = 'debezium-json');"
+        let changes = try run(table + "SELECT * FROM products")
+        #expect(zip(changes.kinds, changes.lines).map { "\($0.rawValue) \($1)" }
+            == ["+I 1|ana|5.5", "+I 2|bo|1.0", "-U 1|ana|5.5", "+U 1|ana|6.0", "-D 2|bo|1.0"])
+        #expect(try run(table + "SELECT COUNT(*), SUM(weight) FROM products").finalTable == ["1|6.0"])
+        let enveloped = temporaryFile("envelope.json", [#"{"schema": {}, "payload": {"before": null, "after": {"id": 3}, "op": "c"}}"#])
+        #expect(try run("""
+            CREATE TABLE e (id INT) WITH ('connector' = 'filesystem', 'path' = '\(enveloped)', 'format' = 'debezium-json', 'debezium-json.schema-include' = 'true');
+            SELECT * FROM e
+            """).lines == ["3"])
+        let bad = temporaryFile("bad.json", [#"{"before": null, "after": {"id": 1}, "op": "c"}"#, #"{"after": {"id": 2}}"#])
+        #expect(failure("CREATE TABLE b (id INT) WITH ('connector' = 'filesystem', 'path' = '\(bad)', 'format' = 'debezium-json'); SELECT * FROM b")?
+            .message == "\(bad), line 2: a Debezium record needs an \"op\"")
+        #expect(try run("""
+            CREATE TABLE b (id INT) WITH ('connector' = 'filesystem', 'path' = '\(bad)', 'format' = 'debezium-json', 'debezium-json.ignore-parse-errors' = 'true');
+            SELECT * FROM b
+            """).lines == ["1"])
+        #expect(failure("CREATE TABLE e (id INT) WITH ('connector' = 'filesystem', 'path' = '\(enveloped)', 'format' = 'debezium-json'); SELECT * FROM e")?
+            .message.hasSuffix("set 'debezium-json.schema-include' = 'true'") == true)
     }
 
     /// datagen's random integers: every value from min to max, both ends included (as

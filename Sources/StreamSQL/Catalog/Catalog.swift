@@ -19,6 +19,12 @@ final class CatalogTable: Sendable {
 
     var name: String { definition.name.name }
 
+    /// Whether the table's rows are a changelog (updates and deletions, not insertions only):
+    /// an upsert-kafka table, or a changelog format's (debezium-json).
+    var isChangelog: Bool {
+        options.connector == "upsert-kafka" || (options["format"] ?? options["value.format"]) == "debezium-json"
+    }
+
     init(definition: CreateTable, schema: Schema, physical: [Int], metadata: [(index: Int, key: String)],
          computed: [(index: Int, expression: CompiledExpression)], watermark: (column: Int, expression: CompiledExpression)?, options: TableOptions) {
         self.definition = definition

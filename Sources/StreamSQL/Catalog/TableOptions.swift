@@ -22,6 +22,8 @@ struct TableOptions: Sendable {
         "csv": ["csv.field-delimiter", "csv.quote-character", "csv.disable-quote-character", "csv.ignore-parse-errors",
                 "csv.allow-comments", "csv.array-element-delimiter", "csv.escape-character", "csv.null-literal"],
         "raw": ["raw.charset", "raw.endianness"],
+        "debezium-json": ["debezium-json.schema-include", "debezium-json.ignore-parse-errors", "debezium-json.timestamp-format.standard",
+                          "debezium-json.map-null-key.mode", "debezium-json.map-null-key.literal", "debezium-json.encode.decimal-as-plain-number"],
     ]
 
     static let connectorKeys: [String: [String]] = [

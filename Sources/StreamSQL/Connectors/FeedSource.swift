@@ -139,19 +139,23 @@ struct FeedSource: SourceRunner {
                 var row = assembler.emptyRow(from: &emitter)
                 let bytes = Array(text.utf8)
                 do throws(SQLError) {
-                    let decoded = try bytes.withUnsafeBufferPointer { buffer throws(SQLError) in
-                        try format.decode(buffer, 0, buffer.count, into: &row, table: table)
+                    // A changelog format's record may change two rows; another's is one row.
+                    let changes: [(row: Row, kind: RowKind)]? = try bytes.withUnsafeBufferPointer { buffer throws(SQLError) in
+                        if format.isChangelog { return try format.decodeChanges(buffer, 0, buffer.count, width: row.count) }
+                        return try format.decode(buffer, 0, buffer.count, into: &row, table: table) ? [(row, .insert)] : nil
                     }
-                    if decoded {
-                        let moved = try assembler.complete(&row)
+                    if let changes {
+                        for var (changed, kind) in changes {
+                            let moved = try assembler.complete(&changed)
+                            splits.active(split)
+                            timeline.record(changed, split: split, offset: positions[split, default: 0])
+                            try emitter.add(changed, kind: kind)
+                            if moved { splits.advance(split, to: assembler.watermark) }
+                        }
                         assemblers[split] = assembler
-                        splits.active(split)
-                        timeline.record(row, split: split, offset: positions[split, default: 0])
                         // Fed by hand, one at a time: each shows at once.
                         timeline.flush()
                         positions[split, default: 0] += 1
-                        try emitter.add(row)
-                        if moved { splits.advance(split, to: assembler.watermark) }
                         try combine()
                     } else {
                         skipped += 1

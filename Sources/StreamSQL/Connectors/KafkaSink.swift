@@ -59,7 +59,7 @@ final class KafkaSink: Operator {
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
-        if !settings.upsert, let kinds, kinds.contains(where: { $0 != .insert }) {
+        if !settings.upsert, !value.writesChanges, let kinds, kinds.contains(where: { $0 != .insert }) {
             throw SQLError(.plan, "the kafka connector writes only insertions, and this query updates its results "
                 + "(a GROUP BY without a window): write it to an upsert-kafka table")
         }
@@ -67,8 +67,14 @@ final class KafkaSink: Operator {
         records.reserveCapacity(rows.count)
         for (position, row) in rows.enumerated() {
             let kind = kinds?[position] ?? .insert
-            if kind == .updateBefore { continue }
             let keyBytes = key.map { $0.record(row) }
+            // A changelog format writes every change as a record of its own; upsert-kafka
+            // writes a key's new row, or a tombstone for a deleted one.
+            if value.writesChanges {
+                records.append(ProducerRecord(topic: topic, key: keyBytes, value: value.record(row, kind: kind), partition: try partition()))
+                continue
+            }
+            if kind == .updateBefore { continue }
             let valueBytes: [UInt8]? = kind == .delete ? nil : valueRecord(row)
             records.append(ProducerRecord(topic: topic, key: keyBytes, value: valueBytes, partition: try partition()))
         }

@@ -341,6 +341,10 @@ private struct PartitionReader {
                         try upsert(record, of: partition, split: split)
                         return
                     }
+                    if valueFormat.isChangelog {
+                        try applyChanges(record, of: partition, split: split, timeline: &timeline)
+                        return
+                    }
                     var row = assembler.emptyRow(from: &emitter)
                     guard try decode(record, into: &row) else {
                         skipped += 1
@@ -361,6 +365,28 @@ private struct PartitionReader {
             }
         }
         try emitter.flush()
+    }
+
+    /// A changelog format's record (debezium-json): the rows its value changes, each with its
+    /// kind; a tombstone (no value) changes nothing.
+    private mutating func applyChanges(_ record: RecordView, of partition: FetchedRecords, split: Int, timeline: inout TimelineRecorder) throws(SQLError) {
+        let table = settings.table
+        guard let value = record.valueRange else { return }
+        guard let changes = try valueFormat.decodeChanges(record.bytes, value.lowerBound, value.upperBound, width: table.schema.columns.count) else {
+            skipped += 1
+            return
+        }
+        for var (row, kind) in changes {
+            for (index, key) in table.metadata { row[index] = metadataValue(key, record, of: partition, type: table.schema.columns[index].type) }
+            let moved = try assembler.complete(&row, watermark: &watermarks[split])
+            splits.active(split)
+            timeline.record(row, split: split, offset: record.offset)
+            try emitter.add(row, kind: kind)
+            if moved {
+                splits.advance(split, to: watermarks[split])
+                if let combined = splits.combined { try emitter.watermark(combined) }
+            }
+        }
     }
 
     /// An upsert-kafka record: the key names the row, the value is its new state (none: deleted).

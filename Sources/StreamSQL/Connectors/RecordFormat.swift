@@ -8,6 +8,8 @@ struct RecordFormat {
         case json(failOnMissing: Bool)
         case csv(delimiter: UInt8, quote: UInt8?)
         case raw
+        /// Debezium change events (a changelog: `decodeChanges`).
+        case debezium(schemaInclude: Bool)
     }
 
     let kind: Kind
@@ -68,6 +70,9 @@ struct RecordFormat {
             let quote = option("csv.disable-quote-character") == "true" ? nil : (option("csv.quote-character") ?? "\"").utf8.first
             kind = .csv(delimiter: delimiter.utf8.first!, quote: quote)
             ignoreErrors = option("csv.ignore-parse-errors") == "true"
+        case "debezium-json":
+            kind = .debezium(schemaInclude: option("debezium-json.schema-include") == "true")
+            ignoreErrors = option("debezium-json.ignore-parse-errors") == "true"
         case "raw":
             guard physical.count == 1 else { throw SQLError(.plan, "the raw format needs exactly one column, table \(table.name) gives it \(physical.count)") }
             kind = .raw
@@ -75,7 +80,26 @@ struct RecordFormat {
         case "":
             throw SQLError(.plan, "table \(table.name) needs a 'format' option (json, csv, raw)")
         default:
-            throw SQLError(.unsupported, "format '\(format)' is not supported (json, csv, raw)")
+            throw SQLError(.unsupported, "format '\(format)' is not supported (json, csv, raw, debezium-json)")
+        }
+    }
+
+    /// Whether records are changes (rows taken back as well as given): read by `decodeChanges`.
+    var isChangelog: Bool {
+        if case .debezium = kind { return true }
+        return false
+    }
+
+    /// A changelog format's record: the rows it changes, of `width` columns, and how; nil
+    /// when it is skipped (ignore-parse-errors).
+    func decodeChanges(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, width: Int) throws(SQLError) -> [(row: Row, kind: RowKind)]? {
+        guard case let .debezium(schemaInclude) = kind else { return nil }
+        do throws(SQLError) {
+            let columns = physical.map { (index: $0.index, name: String(decoding: $0.name, as: UTF8.self), type: $0.type) }
+            return try DebeziumJSON.changes(bytes, start, end, columns: columns, width: width, schemaInclude: schemaInclude)
+        } catch {
+            if ignoreErrors { return nil }
+            throw error
         }
     }
 
@@ -87,6 +111,8 @@ struct RecordFormat {
             case let .csv(delimiter, quote): try decodeCSV(bytes, start, end, into: &row, delimiter: delimiter, quote: quote)
             case .raw:
                 row[physical[0].index] = .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            case .debezium:
+                throw SQLError(.internalBug, "a changelog format's records are read by decodeChanges")
             }
             return true
         } catch {

@@ -125,10 +125,10 @@ final class FileSink: Operator {
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
-        if let kinds, kinds.contains(where: { $0 != .insert }) {
+        if let kinds, !writer.writesChanges, kinds.contains(where: { $0 != .insert }) {
             throw SQLError(.plan, "the filesystem connector writes only insertions, and this query updates its results (a GROUP BY without a window)")
         }
-        for row in rows { buffer.append(contentsOf: writer.encode(row)) }
+        for (position, row) in rows.enumerated() { buffer.append(contentsOf: writer.encode(row, kind: kinds?[position] ?? .insert)) }
         if buffer.count > 1 << 16 { try flushBuffer() }
     }
 
@@ -180,6 +180,8 @@ package struct RecordWriter {
 
     enum Format {
         case json, csv, raw
+        /// Debezium change events: each row with its kind (a changelog may be written).
+        case debezium
     }
 
     /// Writes a table's physical columns (rows hold them in order) in its `format`.
@@ -196,23 +198,27 @@ package struct RecordWriter {
         fields = positions.map { ($0, table.schema.columns[table.physical[$0]]) }
         switch format {
         case "json": self.format = .json
+        case "debezium-json": self.format = .debezium
         case "csv": self.format = .csv
         case "raw":
             guard positions.count == 1 else { throw SQLError(.plan, "the raw format needs exactly one column, table \(table.name) gives it \(positions.count)") }
             self.format = .raw
-        default: throw SQLError(.unsupported, "writing format '\(format)' is not supported (json, csv, raw)")
+        default: throw SQLError(.unsupported, "writing format '\(format)' is not supported (json, csv, raw, debezium-json)")
         }
         delimiter = option("csv.field-delimiter") ?? ","
-        timestampStandard = try TimestampStandard(option: option("json.timestamp-format.standard"))
+        timestampStandard = try TimestampStandard(option: option(format == "debezium-json" ? "debezium-json.timestamp-format.standard" : "json.timestamp-format.standard"))
     }
 
-    /// One record, without a line end.
-    func record(_ row: Row) -> [UInt8] {
+    /// Whether rows of every kind are written (else insertions only).
+    var writesChanges: Bool { format == .debezium }
+
+    /// One record, without a line end; `kind` matters to a changelog format only.
+    func record(_ row: Row, kind: RowKind = .insert) -> [UInt8] {
         switch format {
         case .json:
-            return Array(("{" + fields.map { field in
-                JSONText.quote(field.column.name) + ":" + RecordWriter.jsonValue(row[field.position], type: field.column.type, standard: timestampStandard)
-            }.joined(separator: ",") + "}").utf8)
+            return Array(jsonObject(row).utf8)
+        case .debezium:
+            return Array(DebeziumJSON.record(jsonObject(row), kind: kind).utf8)
         case .csv:
             return Array(fields.map { field -> String in
                 let text = ValueFormatter.plain(row[field.position], type: field.column.type)
@@ -226,8 +232,15 @@ package struct RecordWriter {
         }
     }
 
+    /// The row's fields as a JSON object.
+    private func jsonObject(_ row: Row) -> String {
+        "{" + fields.map { field in
+            JSONText.quote(field.column.name) + ":" + RecordWriter.jsonValue(row[field.position], type: field.column.type, standard: timestampStandard)
+        }.joined(separator: ",") + "}"
+    }
+
     /// One record as a line of a file.
-    func encode(_ row: Row) -> [UInt8] { record(row) + [0x0A] }
+    func encode(_ row: Row, kind: RowKind = .insert) -> [UInt8] { record(row, kind: kind) + [0x0A] }
 
     /// A CSV field, quoted (quotes doubled) when it holds the delimiter, a quote or a line break, or when `quote` asks.
     package static func csvField(_ text: String, delimiter: String, quote: Bool = false) -> String {
