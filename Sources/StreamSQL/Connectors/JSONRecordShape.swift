@@ -167,6 +167,18 @@ extension JSONRecordShape {
             guard count <= end &- at else { return false }
             let theirs = UnsafeRawPointer(base + at)
             let ours = words + literal.firstWord
+            if count <= 16, at &+ 16 <= limit {
+                // Most literals (`, "orderId": `) are one or two words: compared without a loop,
+                // the last under its mask.
+                let first = theirs.loadUnaligned(as: UInt64.self)
+                if count <= 8 {
+                    guard first & literal.lastMask == ours[0] else { return false }
+                } else {
+                    guard first == ours[0], theirs.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & literal.lastMask == ours[1] else { return false }
+                }
+                at &+= count
+                return true
+            }
             let wholeWords = count &>> 3
             var word = 0
             while word < wholeWords {
