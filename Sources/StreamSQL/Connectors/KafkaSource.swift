@@ -158,6 +158,9 @@ private struct PartitionReader {
     /// The source's formats, as variables: a format keeps what it learns between records.
     var valueFormat: RecordFormat
     var keyFormat: RecordFormat?
+    /// Whether there is a key format. Asked per record: `keyFormat != nil` copied the whole
+    /// optional format (a retain and a release of each of its references) every time.
+    let readsKeys: Bool
     /// Each partition's own watermark (from its rows' event times).
     var watermarks: [Int64] = []
     var splits = SplitWatermarks(splits: 0)
@@ -179,6 +182,7 @@ private struct PartitionReader {
         assembler = RowAssembler(table: source.settings.table, scan: source.scan)
         valueFormat = source.valueFormat
         keyFormat = source.keyFormat
+        readsKeys = source.keyFormat != nil
     }
 
     var settings: KafkaTable { source.settings }
@@ -393,7 +397,7 @@ private struct PartitionReader {
     private mutating func upsert(_ record: RecordView, of partition: FetchedRecords, split: Int) throws(SQLError) {
         let table = settings.table
         var row = Array(repeating: Value.null, count: table.schema.columns.count)
-        guard keyFormat != nil, let key = record.keyRange else {
+        guard readsKeys, let key = record.keyRange else {
             skipped += 1 // a message without a key names no row
             return
         }
@@ -430,7 +434,7 @@ private struct PartitionReader {
     /// False when the record is skipped (an ignore-parse-errors format).
     /// Reads the record's key and value where they lie in the fetched batch.
     private mutating func decode(_ record: RecordView, into row: inout Row) throws(SQLError) -> Bool {
-        if keyFormat != nil, let key = record.keyRange {
+        if readsKeys, let key = record.keyRange {
             guard try keyFormat!.decode(record.bytes, key.lowerBound, key.upperBound, into: &row, table: settings.table) else { return false }
         }
         guard let value = record.valueRange else {
