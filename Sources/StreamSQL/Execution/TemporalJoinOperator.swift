@@ -23,8 +23,9 @@ final class TemporalJoinOperator: MultiInputOperator {
     private let versionTime: Int?
     private let outer: Bool
     private let rightWidth: Int
-    /// Per key, its versions in order of time.
+    /// Per key, its versions in order of time, and how many there are in all.
     private var versions: [Row: [Version]] = [:]
+    private var versionCount = 0
     /// Left rows waiting for the watermark (event time), in arrival order.
     private var waiting: [(time: Int64, order: Int, row: Row)] = []
     private var arrivals = 0
@@ -84,6 +85,7 @@ final class TemporalJoinOperator: MultiInputOperator {
                 versions[key] = [version]
                 continue
             }
+            versionCount += 1
             var list = versions[key] ?? []
             // Versions mostly come in order of time; one that does not is put in its place.
             let place = list.lastIndex { $0.time <= version.time }.map { $0 + 1 } ?? 0
@@ -93,7 +95,10 @@ final class TemporalJoinOperator: MultiInputOperator {
     }
 
     /// Each key's versions before the last one at or before `time` can serve no row to come.
+    /// (Only when some key has more than one: a walk over every key per watermark otherwise.)
     private func forgetVersions(before time: Int64) {
+        guard versionCount > versions.count else { return }
+        defer { versionCount = versions.values.reduce(0) { $0 + $1.count } }
         for (key, list) in versions {
             guard let last = list.lastIndex(where: { $0.time <= time }), last > 0 else { continue }
             let kept = Array(list[last...])
