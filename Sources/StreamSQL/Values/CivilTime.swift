@@ -116,25 +116,65 @@ package enum CivilTime {
     }
 
     /// `yyyy-MM-dd HH:mm:ss` with `precision` fractional digits (0: none).
+    /// `yyyy-MM-dd HH:mm:ss[.fff…]`, written digit by digit into one buffer (a String per
+    /// part, joined, was most of the cost of writing a JSON or CSV row).
     package static func formatTimestamp(_ micros: Int64, precision: Int) -> String {
         let (dayCount, ofDay) = split(micros)
-        let (year, month, day) = date(days: dayCount)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " " + formatTime(ofDay, precision: precision)
+        var text: [UInt8] = []
+        text.reserveCapacity(32)
+        appendDate(dayCount, to: &text)
+        text.append(0x20)
+        appendTime(ofDay, precision: precision, to: &text)
+        return String(decoding: text, as: UTF8.self)
     }
 
     static func formatDate(_ days: Int64) -> String {
-        let (year, month, day) = date(days: days)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        var text: [UInt8] = []
+        appendDate(days, to: &text)
+        return String(decoding: text, as: UTF8.self)
     }
 
     static func formatTime(_ microsOfDay: Int64, precision: Int) -> String {
+        var text: [UInt8] = []
+        appendTime(microsOfDay, precision: precision, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static func appendDate(_ days: Int64, to text: inout [UInt8]) {
+        let (year, month, day) = date(days: days)
+        if year < 0 { text.append(0x2D) }
+        appendDigits(abs(year), width: 4, to: &text)
+        text.append(0x2D)
+        appendDigits(month, width: 2, to: &text)
+        text.append(0x2D)
+        appendDigits(day, width: 2, to: &text)
+    }
+
+    private static func appendTime(_ microsOfDay: Int64, precision: Int, to text: inout [UInt8]) {
         let seconds = microsOfDay / microsPerSecond
-        var text = pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
-        if precision > 0 {
-            let fraction = pad(microsOfDay % microsPerSecond, 6)
-            text += "." + fraction.prefix(min(precision, 6)) + String(repeating: "0", count: max(0, precision - 6))
-        }
-        return text
+        appendDigits(seconds / 3600, width: 2, to: &text)
+        text.append(0x3A)
+        appendDigits(seconds / 60 % 60, width: 2, to: &text)
+        text.append(0x3A)
+        appendDigits(seconds % 60, width: 2, to: &text)
+        guard precision > 0 else { return }
+        text.append(0x2E)
+        // Microseconds as six digits, cut to the precision or padded with zeros past six.
+        appendDigits(microsOfDay % microsPerSecond, width: 6, to: &text)
+        if precision < 6 { text.removeLast(6 - precision) }
+        if precision > 6 { text += repeatElement(0x30, count: precision - 6) }
+    }
+
+    /// A non-negative number's digits, zero-padded to `width` (more when it needs them).
+    private static func appendDigits(_ value: Int64, width: Int, to text: inout [UInt8]) {
+        let start = text.count
+        var rest = value.magnitude
+        repeat {
+            text.append(UInt8(truncatingIfNeeded: rest % 10) + 0x30)
+            rest /= 10
+        } while rest > 0
+        while text.count - start < width { text.append(0x30) }
+        text[start...].reverse()
     }
 
     static func pad(_ value: Int64, _ width: Int) -> String {
