@@ -313,13 +313,14 @@ public final class Engine: @unchecked Sendable {
         let table = try TableBuilder(catalog: catalog).build(definition)
         catalog.tables[definition.name.name] = table
         let insert = Insert(table: QualifiedName([Identifier(definition.name.name, range: given.name.range)]), query: query)
+        let planned: (PlanNode, CatalogTable)
         do throws(SQLError) {
-            _ = try planInsert(insert)
+            planned = try planInsert(insert)
         } catch {
             catalog.tables[definition.name.name] = nil
             throw error
         }
-        try run([insert], writer: writer, stop: stop)
+        try run([(insert, planned)], writer: writer, stop: stop)
     }
 
     /// INSERTs over files and generated rows run to their end here; ones that read Kafka
@@ -327,7 +328,10 @@ public final class Engine: @unchecked Sendable {
     /// returns its id, as Flink's SQL client does (`SET 'table.dml-sync' = 'true'` runs them
     /// here too, until they end or are stopped).
     private func run(_ inserts: [Insert], writer: ResultWriter, stop: StopSignal) throws(SQLError) {
-        let planned = try inserts.map { insert throws(SQLError) in (insert, try planInsert(insert)) }
+        try run(inserts.map { insert throws(SQLError) in (insert, try planInsert(insert)) }, writer: writer, stop: stop)
+    }
+
+    private func run(_ planned: [(Insert, (PlanNode, CatalogTable))], writer: ResultWriter, stop: StopSignal) throws(SQLError) {
         func readsKafka(_ node: PlanNode) -> Bool {
             if case let .scan(table) = node.kind, ["kafka", "upsert-kafka"].contains(table.options.connector) { return true }
             return node.inputs.contains(where: readsKafka)

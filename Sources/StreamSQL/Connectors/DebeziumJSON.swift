@@ -8,10 +8,11 @@ import SQLSyntax
 /// Written, as Flink writes it: an insertion or an update's new row as a create, a row taken
 /// back as a delete.
 enum DebeziumJSON {
-    /// The changes of one record into rows of `width` columns, the fields of `columns` by
-    /// name; empty for a record with nothing to apply (a tombstone's `null`).
-    static func changes(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, columns: [(index: Int, name: String, type: DataType)],
-                        width: Int, schemaInclude: Bool) throws(SQLError) -> [(row: Row, kind: RowKind)] {
+    /// The changes of one record into rows of `width` columns: each field named in `byName`
+    /// goes to its column (`columns[position]`: where in the row, of what type); empty for a
+    /// record with nothing to apply (a tombstone's `null`).
+    static func changes(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, byName: [String: Int],
+                        columns: [(index: Int, name: [UInt8], type: DataType)], width: Int, schemaInclude: Bool) throws(SQLError) -> [(row: Row, kind: RowKind)] {
         var scanner = JSONScanner(bytes, from: start, to: end)
         guard let node = scanner.node() else { throw SQLError(.execution, "not a JSON record") }
         scanner.skipSpace()
@@ -27,23 +28,23 @@ enum DebeziumJSON {
             throw SQLError(.execution, "the record has a \"schema\" and a \"payload\": set 'debezium-json.schema-include' = 'true'")
         }
         func member(_ name: String) -> JSONNode? { members.first { $0.0 == name }?.1 }
+        guard case let .string(op)? = member("op") else { throw SQLError(.execution, "a Debezium record needs an \"op\"") }
         func row(_ name: String) throws(SQLError) -> Row {
             guard case let .object(fields)? = member(name) else {
-                throw SQLError(.execution, "the \"\(name)\" of a Debezium \"\(opText)\" record is missing or not an object"
-                    + (name == "before" && opText == "u" ? " (a Postgres table needs REPLICA IDENTITY FULL)" : ""))
+                throw SQLError(.execution, "the \"\(name)\" of a Debezium \"\(op)\" record is missing or not an object"
+                    + (name == "before" && op == "u" ? " (a Postgres table needs REPLICA IDENTITY FULL)" : ""))
             }
             var row = Row(repeating: .null, count: width)
-            for column in columns {
-                guard let field = fields.first(where: { $0.0 == column.name })?.1 else { continue }
-                guard let value = field.value(as: column.type) else {
-                    throw SQLError(.execution, "field \"\(column.name)\" of \"\(name)\" is not a \(column.type)")
+            for (field, value) in fields {
+                guard let position = byName[field] else { continue }
+                let column = columns[position]
+                guard let converted = value.value(as: column.type) else {
+                    throw SQLError(.execution, "field \"\(field)\" of \"\(name)\" is not a \(column.type)")
                 }
-                row[column.index] = value
+                row[column.index] = converted
             }
             return row
         }
-        guard case let .string(op)? = member("op") else { throw SQLError(.execution, "a Debezium record needs an \"op\"") }
-        let opText = op
         switch op {
         case "c", "r": return [(try row("after"), .insert)]
         case "u": return [(try row("before"), .updateBefore), (try row("after"), .updateAfter)]

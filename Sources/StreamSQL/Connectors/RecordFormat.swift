@@ -95,8 +95,7 @@ struct RecordFormat {
     func decodeChanges(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, width: Int) throws(SQLError) -> [(row: Row, kind: RowKind)]? {
         guard case let .debezium(schemaInclude) = kind else { return nil }
         do throws(SQLError) {
-            let columns = physical.map { (index: $0.index, name: String(decoding: $0.name, as: UTF8.self), type: $0.type) }
-            return try DebeziumJSON.changes(bytes, start, end, columns: columns, width: width, schemaInclude: schemaInclude)
+            return try DebeziumJSON.changes(bytes, start, end, byName: byName, columns: physical, width: width, schemaInclude: schemaInclude)
         } catch {
             if ignoreErrors { return nil }
             throw error

@@ -321,9 +321,9 @@ extension BuiltinFunction {
         case .split:
             return CollectionFunctions.split(arguments[0], arguments[1])
         case .hex:
-            return CollectionFunctions.hex(arguments[0])
+            return RadixText.hex(arguments[0])
         case .binary:
-            return CollectionFunctions.binary(arguments[0])
+            return RadixText.binary(arguments[0])
         case let .math(function):
             return arguments[0].doubleValue.map { .double(function.apply($0)) } ?? .null
         case .atan2:

@@ -18,22 +18,11 @@ enum HashFunction: Sendable {
 
     func hex(of bytes: [UInt8]) -> String {
         switch self {
-        case .md5: Self.hex(Insecure.MD5.hash(data: bytes))
-        case .sha1: Self.hex(Insecure.SHA1.hash(data: bytes))
-        case .sha256: Self.hex(SHA256.hash(data: bytes))
-        case .sha384: Self.hex(SHA384.hash(data: bytes))
-        case .sha512: Self.hex(SHA512.hash(data: bytes))
+        case .md5: ValueFormatter.hex(Insecure.MD5.hash(data: bytes))
+        case .sha1: ValueFormatter.hex(Insecure.SHA1.hash(data: bytes))
+        case .sha256: ValueFormatter.hex(SHA256.hash(data: bytes))
+        case .sha384: ValueFormatter.hex(SHA384.hash(data: bytes))
+        case .sha512: ValueFormatter.hex(SHA512.hash(data: bytes))
         }
-    }
-
-    private static func hex(_ digest: some Crypto.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(type(of: digest).byteCount * 2)
-        for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -115,9 +115,8 @@ package enum CivilTime {
         return (days, micros - days * microsPerDay)
     }
 
-    /// `yyyy-MM-dd HH:mm:ss` with `precision` fractional digits (0: none).
-    /// `yyyy-MM-dd HH:mm:ss[.fff…]`, written digit by digit into one buffer (a String per
-    /// part, joined, was most of the cost of writing a JSON or CSV row).
+    /// `yyyy-MM-dd HH:mm:ss` with `precision` fractional digits (0: none), written digit by
+    /// digit into one buffer (a String per part, joined, cost several allocations per value).
     package static func formatTimestamp(_ micros: Int64, precision: Int) -> String {
         let (dayCount, ofDay) = split(micros)
         var text: [UInt8] = []
@@ -142,8 +141,7 @@ package enum CivilTime {
 
     private static func appendDate(_ days: Int64, to text: inout [UInt8]) {
         let (year, month, day) = date(days: days)
-        if year < 0 { text.append(0x2D) }
-        appendDigits(abs(year), width: 4, to: &text)
+        appendSigned(year, width: 4, to: &text)
         text.append(0x2D)
         appendDigits(month, width: 2, to: &text)
         text.append(0x2D)
@@ -165,7 +163,7 @@ package enum CivilTime {
         if precision > 6 { text += repeatElement(0x30, count: precision - 6) }
     }
 
-    /// A non-negative number's digits, zero-padded to `width` (more when it needs them).
+    /// A number's digits without its sign, zero-padded to `width` (more when it needs them).
     private static func appendDigits(_ value: Int64, width: Int, to text: inout [UInt8]) {
         let start = text.count
         var rest = value.magnitude
@@ -177,9 +175,16 @@ package enum CivilTime {
         text[start...].reverse()
     }
 
+    /// A number zero-padded to `width` digits (after its sign), as DATE_FORMAT writes its fields.
     static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(abs(value))
-        return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        var text: [UInt8] = []
+        appendSigned(value, width: width, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static func appendSigned(_ value: Int64, width: Int, to text: inout [UInt8]) {
+        if value < 0 { text.append(0x2D) }
+        appendDigits(value, width: width, to: &text)
     }
 }
 

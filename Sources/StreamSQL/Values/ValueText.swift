@@ -96,7 +96,7 @@ public enum ValueFormatter {
             if case let .decimal(_, scale) = type { return decimalText(number, scale: scale) }
             return "\(number)"
         case let .string(text): return text
-        case let .bytes(bytes): return bytes.map { String(format: "%02x", $0) }.joined()
+        case let .bytes(bytes): return hex(bytes)
         case let .date(days): return CivilTime.formatDate(Int64(days))
         case let .time(micros): return CivilTime.formatTime(micros, precision: fractionDigits(micros))
         case let .timestamp(micros), let .timestampLTZ(micros):
@@ -105,6 +105,18 @@ public enum ValueFormatter {
         case let .map(entries): return "{" + entries.map { plain($0.key) + "=" + plain($0.value) }.joined(separator: ", ") + "}"
         case let .row(fields): return "(" + fields.map { plain($0) }.joined(separator: ", ") + ")"
         }
+    }
+
+    /// Bytes as two hexadecimal digits each (BYTES values, hashes, HEX).
+    static func hex(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
+        let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// As the results table shows a value: NULL spelled out, timestamps at their precision.
