@@ -83,6 +83,9 @@ public actor KafkaConsumer {
     /// Since when fetching has failed without a success, and how many times in a row.
     private var failingSince: ContinuousClock.Instant?
     private var failedPolls = 0
+    /// Why polls are failing now (nil while they work): a reader can say the broker is away
+    /// while the consumer retries, and that it is back.
+    public private(set) var outage: String?
     private let reconnectBackoffMs: Int
     private let reconnectBackoffMaxMs: Int
     private let givingUpAfter: Duration
@@ -234,12 +237,14 @@ public actor KafkaConsumer {
             let records = try await fetchOnce()
             failingSince = nil
             failedPolls = 0
+            outage = nil
             return records
         } catch let error as KafkaClientError where error.isRetriable {
             let started = failingSince ?? .now
             failingSince = started
             guard ContinuousClock.now - started < givingUpAfter else { throw error }
             failedPolls += 1
+            if outage == nil { outage = "\(error)" }
             log(.consumer, "fetch failed (\(failedPolls) in a row): \(error); retrying")
             for topic in Set(positions.keys.map(\.topic)) { await cluster.invalidate(topic: topic) }
             let backoff = min(reconnectBackoffMs << min(failedPolls - 1, 16), reconnectBackoffMaxMs)

@@ -30,7 +30,18 @@ final class KafkaServices: @unchecked Sendable {
         return made
     }
 
-    /// Posts the topics (not internal ones) with partitions and message counts.
+    /// Drops the connection after a failure: the next call connects anew.
+    private func reconnect() {
+        lock.lock()
+        let old = cluster
+        cluster = nil
+        lock.unlock()
+        if let old { Task { await old.close() } }
+    }
+
+    /// Posts the topics (not internal ones) with partitions and message counts, and whether
+    /// the broker answers: this runs every two seconds, so it is also the workbench's look at
+    /// the broker (the status bar says when it is unreachable, and when it is back).
     func refreshTopics() {
         Task {
             do {
@@ -47,13 +58,17 @@ final class KafkaServices: @unchecked Sendable {
                     return TopicSummary(name: topic.name, partitions: topic.partitions.count, messages: messages)
                 }
                 inbox.post(.topics(summaries.sorted { $0.name < $1.name }))
+                inbox.post(.broker(unreachable: nil))
             } catch {
-                inbox.post(.topics(nil))
+                reconnect()
+                inbox.post(.broker(unreachable: "\(error)"))
             }
         }
     }
 
-    /// Follows `topic` from `start`, posting records as they come, until `stopTail`.
+    /// Follows `topic` from `start`, posting records as they come, until `stopTail`. A broker
+    /// that goes away is waited for (retried with a growing pause, up to five seconds), and the
+    /// tail goes on after the last record it showed; both are said in the messages.
     func startTail(_ topic: String, from start: OffsetSpec) {
         stopTail()
         lock.lock()
@@ -61,26 +76,64 @@ final class KafkaServices: @unchecked Sendable {
         lock.unlock()
         let inbox = self.inbox
         let task = Task {
-            do {
-                let consumer = try KafkaConsumer(cluster: try connection())
-                try await consumer.assign(topic: topic, from: start)
-                inbox.post(.message("tailing \(topic) (\\pause, \\filter TEXT or \\filter field > n, \\tail stop)"))
-                while !Task.isCancelled {
-                    if isPaused {
-                        try await Task.sleep(nanoseconds: 100_000_000)
-                        continue
+            // The next offset of each partition after what was shown (where a retry resumes).
+            var next: [Int32: Int64] = [:]
+            var failures = 0
+            var troubled = false
+            while !Task.isCancelled {
+                do {
+                    let consumer = try KafkaConsumer(cluster: try connection())
+                    try await consumer.assign(topic: topic, from: start)
+                    for (partition, offset) in next { try await consumer.seek(topic: topic, partition: partition, to: .offset(offset)) }
+                    if troubled {
+                        let places = next.sorted { $0.key < $1.key }.map { "p\($0.key) offset \($0.value)" }.joined(separator: ", ")
+                        inbox.post(.message("tail \(topic): the broker answers again; resumed\(places.isEmpty ? "" : " at " + places)"))
+                        inbox.post(.tailWaiting(false))
+                        troubled = false
+                    } else if failures == 0 {
+                        inbox.post(.message("tailing \(topic) (\\pause, \\filter TEXT or \\filter field > n, \\tail stop)"))
                     }
-                    let records = try await consumer.poll()
-                    guard !records.isEmpty else { continue }
-                    inbox.post(.tail(records.map { record in
-                        TailEntry(partition: record.partition, offset: record.offset, timestamp: record.timestamp,
-                                  key: record.key.map { String(decoding: $0, as: UTF8.self) },
-                                  value: record.value.map { String(decoding: $0, as: UTF8.self) } ?? "(null)")
-                    }))
+                    failures = 0
+                    while !Task.isCancelled {
+                        if isPaused {
+                            try await Task.sleep(nanoseconds: 100_000_000)
+                            continue
+                        }
+                        let records = try await consumer.poll()
+                        // The consumer retries a broker that went away for a while before it gives up.
+                        let outage = await consumer.outage
+                        if (outage != nil) != troubled {
+                            inbox.post(.message(outage.map { "tail \(topic): the broker does not answer (\($0)); retrying" }
+                                                ?? "tail \(topic): the broker answers again"))
+                            troubled = outage != nil
+                            inbox.post(.tailWaiting(troubled))
+                        }
+                        guard !records.isEmpty else { continue }
+                        for record in records { next[record.partition] = record.offset + 1 }
+                        inbox.post(.tail(records.map { record in
+                            TailEntry(partition: record.partition, offset: record.offset, timestamp: record.timestamp,
+                                      key: record.key.map { String(decoding: $0, as: UTF8.self) },
+                                      value: record.value.map { String(decoding: $0, as: UTF8.self) } ?? "(null)")
+                        }))
+                    }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    guard !Task.isCancelled else { return }
+                    if case KafkaClientError.unknownTopicOrPartition = error, failures == 0, !troubled {
+                        inbox.post(.message("error: tail \(topic): no such topic"))
+                        return
+                    }
+                    failures += 1
+                    if !troubled {
+                        troubled = true
+                        inbox.post(.tailWaiting(true))
+                        inbox.post(.message("tail \(topic): the broker does not answer (\(error)); retrying"))
+                    }
+                    reconnect()
+                    let pause = min(5.0, 0.25 * Double(1 << min(failures - 1, 5)))
+                    try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
                 }
-            } catch is CancellationError {
-            } catch {
-                inbox.post(.message("error: tail \(topic): \(error)"))
             }
         }
         lock.lock()
@@ -181,8 +234,9 @@ final class KafkaServices: @unchecked Sendable {
                 let producer = try KafkaProducer(cluster: try connection())
                 let shown = rate ?? stream.defaultRate
                 inbox.post(.message("demo \(stream.rawValue): writing to \(stream.topic)\(shown > 0 ? " at \(Int(shown))/s" : "") (\\demo stop)"))
-                let written = try await stream.write(to: producer, rate: rate, count: count)
-                inbox.post(.message("demo \(stream.rawValue): wrote \(written) messages to \(stream.topic)"))
+                let outcome = try await stream.write(to: producer, rate: rate, count: count)
+                inbox.post(.message("demo \(stream.rawValue): wrote \(outcome.written - outcome.undelivered) messages to \(stream.topic)"
+                    + (outcome.undelivered > 0 ? "; \(outcome.undelivered) were not delivered" : "")))
             } catch is CancellationError {
             } catch {
                 inbox.post(.message("error: demo \(stream.rawValue): \(error)"))

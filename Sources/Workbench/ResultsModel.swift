@@ -1,8 +1,11 @@
+import SQLSyntax
 import StreamSQL
 
-/// What the results pane shows: a query's columns and rows as text. A changelog is kept both
-/// as the list of changes (+I, -U, +U, -D) and as the table they amount to (rows updated in
-/// place, the cells that changed marked); windowed results are an append-only list.
+/// What the results pane shows: a query's columns and its newest rows, as values (turned
+/// into text only when a screen shows them). A changelog is kept both as the list of changes
+/// (+I, -U, +U, -D) and as the table they amount to (rows updated in place, the cells that
+/// changed marked); windowed results are an append-only list. Each is bounded by `capacity`
+/// rows: the oldest go first, and the count of rows received says how many came in all.
 public struct ResultsModel: Sendable {
     public enum View: String, Sendable, CaseIterable {
         case table, changelog, append
@@ -10,23 +13,39 @@ public struct ResultsModel: Sendable {
 
     public struct Entry: Sendable, Equatable {
         public var kind: RowKind?
-        public var cells: [String]
+        public var values: Row
         /// Cells changed by the latest update of this row (table view).
         public var changed: Set<Int> = []
     }
 
-    public var columns: [String] = []
+    /// Flink SQL client's key for the rows its result view keeps; the workbench reads it
+    /// from the session's settings when a query begins.
+    public static let capacitySetting = "sql-client.execution.max-table-result.rows"
+    public static let defaultCapacity = 100_000
+
+    public private(set) var columns: [Column] = []
     public var changelog = false
     public var view: View = .table
-    /// Every row as it came (the changelog and append views).
+    /// The most rows a view keeps.
+    public private(set) var capacity = defaultCapacity
+    /// Changes (rows) received since the query began, kept or not.
+    public private(set) var received = 0
+    /// The newest changes as they came (the changelog and append views).
     public private(set) var log: [Entry] = []
-    /// The rows the changes amount to (the table view).
+    /// The rows the changes amount to (the table view), oldest first.
     public private(set) var table: [Entry] = []
-    /// Where each row of `table` is, by its cells (rows may repeat): a -U or -D finds its row
-    /// without a scan of the table.
-    private var positions: [[String]: [Int]] = [:]
-    /// Rows a -U marked, waiting for their +U.
+    /// Rows of the table dropped to keep it within `capacity`.
+    public private(set) var tableDropped = 0
+    /// Each table row's number, increasing down the table: a row is found by its number
+    /// with a binary search, so rows can go without renumbering the others.
+    private var numbers: [Int] = []
+    private var nextNumber = 0
+    /// The numbers of the table's rows by their values (rows may repeat).
+    private var positions: [Row: [Int]] = [:]
+    /// Rows a -U marked, waiting for their +U (by number).
     private var awaitingUpdate: [Int] = []
+    /// Table rows deleted and not yet removed from the arrays (they go at the end of `add`).
+    private var deleted = 0
     public var state = ""
     public var statistics: [String: Int64] = [:]
     /// The first row shown, and the first column (horizontal scroll).
@@ -40,17 +59,25 @@ public struct ResultsModel: Sendable {
     public var rate = 0
     /// Rows the pane showed in the last frame: scrolling up from the newest starts there.
     public var page = 10
+    /// Every row of the query on disk, for `\export` (nil where none could be made).
+    var spool: ResultSpool?
 
     public init() {}
 
-    public mutating func begin(columns: [String], changelog: Bool) {
+    public mutating func begin(columns: [Column], changelog: Bool, capacity: Int = defaultCapacity) {
         self.columns = columns
         self.changelog = changelog
+        self.capacity = max(1, capacity)
         view = changelog ? .table : .append
+        received = 0
         log = []
         table = []
+        tableDropped = 0
+        numbers = []
+        nextNumber = 0
         positions = [:]
         awaitingUpdate = []
+        deleted = 0
         top = 0
         left = 0
         follow = true
@@ -60,52 +87,118 @@ public struct ResultsModel: Sendable {
         statistics = [:]
     }
 
-    public mutating func add(_ rows: [[String]], kinds: [RowKind]?) {
-        for (position, cells) in rows.enumerated() {
+    public var columnNames: [String] { columns.map(\.name) }
+
+    /// A row's cells as the screen shows them.
+    public func cells(_ entry: Entry) -> [String] {
+        entry.values.enumerated().map { index, value in
+            ValueFormatter.display(value, type: index < columns.count ? columns[index].type : .string)
+        }
+    }
+
+    public mutating func add(_ rows: [Row], kinds: [RowKind]?) {
+        received += rows.count
+        for (position, values) in rows.enumerated() {
             let kind = kinds?[position]
-            log.append(Entry(kind: kind, cells: cells))
+            log.append(Entry(kind: kind, values: values))
+            // An append-only result has no table view: its log is all there is.
+            guard changelog else { continue }
             switch kind ?? .insert {
             case .insert:
-                append(cells)
+                append(values)
             case .updateBefore:
-                if let index = positions[cells]?.last(where: { table[$0].kind != .updateBefore }) {
-                    table[index].kind = .updateBefore
-                    awaitingUpdate.append(index)
+                if let number = positions[values]?.last(where: { !awaitingUpdate.contains($0) }) {
+                    awaitingUpdate.append(number)
                 }
             case .delete:
-                if let index = positions[cells]?.last(where: { table[$0].kind != .updateBefore }) {
-                    table.remove(at: index)
-                    positions[cells]!.removeAll { $0 == index }
-                    if positions[cells]!.isEmpty { positions[cells] = nil }
-                    // Rows after it moved up one (their cells are not hashed again).
-                    for slot in positions.indices {
-                        for entry in positions.values[slot].indices where positions.values[slot][entry] > index { positions.values[slot][entry] -= 1 }
-                    }
-                    awaitingUpdate = awaitingUpdate.map { $0 > index ? $0 - 1 : $0 }
+                if let number = positions[values]?.last(where: { !awaitingUpdate.contains($0) }), let index = index(of: number) {
+                    remove(at: index)
                 }
             case .updateAfter:
                 // The row the -U before it marked is updated in place, its changed cells noted.
-                if let index = awaitingUpdate.popLast() {
-                    let old = table[index].cells
-                    positions[old]?.removeAll { $0 == index }
-                    if positions[old]?.isEmpty == true { positions[old] = nil }
-                    table[index] = Entry(kind: nil, cells: cells, changed: Set(cells.indices.filter { $0 >= old.count || old[$0] != cells[$0] }))
-                    positions[cells, default: []].append(index)
-                    positions[cells]!.sort()
+                if let number = awaitingUpdate.popLast(), let index = index(of: number) {
+                    let old = table[index].values
+                    forget(old, number)
+                    table[index] = Entry(kind: nil, values: values, changed: Set(values.indices.filter { $0 >= old.count || old[$0] != values[$0] }))
+                    positions[values, default: []].append(number)
                 } else {
-                    append(cells)
+                    append(values)
                 }
             }
         }
-        // Keep memory bounded on endless streams: the newest 100,000 changes.
-        if log.count > 120_000 { log.removeFirst(log.count - 100_000) }
+        if deleted > 0 { removeDeleted() }
+        if table.count > capacity {
+            let excess = table.count - capacity
+            for index in 0..<excess { forget(table[index].values, numbers[index]) }
+            awaitingUpdate.removeAll { $0 < numbers[excess] }
+            table.removeFirst(excess)
+            numbers.removeFirst(excess)
+            tableDropped += excess
+            if view == .table { shiftUp(excess) }
+        }
+        if log.count > capacity {
+            let excess = log.count - capacity
+            log.removeFirst(excess)
+            if view != .table { shiftUp(excess) }
+        }
     }
 
-    private mutating func append(_ cells: [String]) {
-        table.append(Entry(kind: nil, cells: cells))
-        positions[cells, default: []].append(table.count - 1)
+    /// Rows went from the front of the shown view: what the user looks at stays put.
+    private mutating func shiftUp(_ count: Int) {
+        guard !follow else { return }
+        top = max(0, top - count)
+        selected = selected.map { max(0, $0 - count) }
+    }
+
+    private mutating func append(_ values: Row) {
+        table.append(Entry(kind: nil, values: values))
+        numbers.append(nextNumber)
+        positions[values, default: []].append(nextNumber)
+        nextNumber += 1
+    }
+
+    private func index(of number: Int) -> Int? {
+        var low = 0, high = numbers.count
+        while low < high {
+            let middle = (low + high) / 2
+            if numbers[middle] < number { low = middle + 1 } else { high = middle }
+        }
+        return low < numbers.count && numbers[low] == number ? low : nil
+    }
+
+    private mutating func forget(_ values: Row, _ number: Int) {
+        positions[values]?.removeAll { $0 == number }
+        if positions[values]?.isEmpty == true { positions[values] = nil }
+    }
+
+    /// Marks a table row deleted: it leaves the arrays with the others at the end of the batch.
+    private mutating func remove(at index: Int) {
+        forget(table[index].values, numbers[index])
+        table[index].kind = .delete
+        deleted += 1
+    }
+
+    private mutating func removeDeleted() {
+        let removedAbove = view == .table && !follow ? table[..<min(top, table.count)].count(where: { $0.kind == .delete }) : 0
+        var kept = 0
+        for index in table.indices where table[index].kind != .delete {
+            table[kept] = table[index]
+            numbers[kept] = numbers[index]
+            kept += 1
+        }
+        table.removeLast(table.count - kept)
+        numbers.removeLast(numbers.count - kept)
+        deleted = 0
+        if removedAbove > 0 { top = max(0, top - removedAbove) }
     }
 
     /// The rows of the current view.
     public var rows: [Entry] { view == .table ? table : log }
+
+    /// The current view's rows as the screen shows them (tests; the screen formats only what it shows).
+    public var rowsText: [[String]] { rows.map(cells) }
+    public var tableText: [[String]] { table.map(cells) }
+
+    /// Rows of the current view no longer kept (the oldest).
+    public var dropped: Int { view == .table ? tableDropped : received - log.count }
 }

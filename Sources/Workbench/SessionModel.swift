@@ -25,7 +25,11 @@ public struct SessionModel: Sendable {
     public var refreshMs = 40
     public var jobs: [(id: String, status: String, rowsIn: Int64, rowsOut: Int64, watermark: String, lag: Int64)] = []
     public var brokerAddress = ""
+    /// Why the broker does not answer now (nil while it does): the status bar says so.
+    public var brokerTrouble: String?
     public var running = false
+    /// The running query has read every partition to its end (it waits for new records).
+    public var caughtUp = false
     public var focus = Focus.input
     public var helpVisible = false
     /// The first help line shown (the help scrolls on a small screen).

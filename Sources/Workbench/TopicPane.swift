@@ -11,6 +11,8 @@ public struct TopicPane: Sendable {
     public var paused = false
     /// JSON values indented over several lines (`\\pretty`), instead of one line each.
     public var pretty = false
+    /// Whether the tail waits for a broker that does not answer (its title says so).
+    public var waitingForBroker = false
 
     public init(topic: String) {
         self.topic = topic

@@ -28,11 +28,19 @@ public final class Workbench: @unchecked Sendable {
     /// The stop signals of the submissions not finished yet, oldest (the running one) first.
     private var pendingStops: [StopSignal] = []
     private let historyFile: String?
+    /// Where each query's spool of rows goes (`\export` writes from it).
+    private let spoolDirectory: String?
     /// Topics, tails, produce, groups and demos (nil without a broker).
     private let kafka: KafkaServices?
 
-    public init(engine: Engine, brokerAddress: String = "", historyFile: String? = nil, viKeys: Bool = false) {
+    /// `spoolDirectory`: where the rows of each query are kept on disk for `\export` (the
+    /// data folder's `results`); nil keeps them in the system's temporary folder.
+    public init(engine: Engine, brokerAddress: String = "", historyFile: String? = nil, viKeys: Bool = false,
+                spoolDirectory: String? = nil) {
         self.engine = engine
+        let spoolDirectory = spoolDirectory ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("weir-results")
+        self.spoolDirectory = spoolDirectory
+        ResultSpool.removeAbandoned(in: spoolDirectory)
         // The timeline may be opened at any time: the session's queries keep what it draws.
         engine.keepsTimeline = true
         self.historyFile = historyFile
@@ -163,14 +171,14 @@ public final class Workbench: @unchecked Sendable {
 
     /// Moves the selected row (the newest one first), which stops following new rows.
     private func select(_ step: Int) {
-        let count = model.results.rows.count
-        guard count > 0 else { return }
-        let current = model.results.selected ?? count
-        model.results.selected = max(0, min(count - 1, current + step))
+        let rows = model.results.rows
+        guard !rows.isEmpty else { return }
+        let current = model.results.selected ?? rows.count
+        model.results.selected = max(0, min(rows.count - 1, current + step))
         model.results.follow = false
         model.results.top = max(0, model.results.selected! - 5)
         // Its window lights up on the timeline, and its records in the topic pane.
-        model.timeline.lit = Self.window(of: model.results.rows[model.results.selected!].cells)
+        model.timeline.lit = Self.window(of: model.results.cells(rows[model.results.selected!]))
     }
 
     private func cycleView() {
@@ -205,13 +213,13 @@ public final class Workbench: @unchecked Sendable {
         pendingStops.append(stop)
         stopLock.unlock()
         model.running = true
-        let engine = self.engine, inbox = self.inbox
+        let engine = self.engine, inbox = self.inbox, spoolDirectory = self.spoolDirectory
         worker.async {
-            let writer = InboxWriter(inbox: inbox)
+            let writer = InboxWriter(inbox: inbox, stop: stop, engine: engine, spoolDirectory: spoolDirectory)
             do throws(SQLError) {
                 try engine.execute(script: trimmed, writer: writer, stop: stop, replay: replay)
             } catch {
-                inbox.post(.message(error.rendered(in: trimmed)))
+                inbox.post(.failed(error.rendered(in: trimmed)))
             }
             // Read here, on the thread that changes the catalog.
             inbox.post(.catalog(tables: engine.catalog.tableNames, words: engine.completionWords))
@@ -336,35 +344,26 @@ public final class Workbench: @unchecked Sendable {
         }
     }
 
-    /// The current view's rows to a CSV or JSON-lines file.
+    /// Every row of the latest query to a CSV or JSON-lines file, from its spool (not only
+    /// the rows the pane keeps): the changes as they came in the append and changelog views,
+    /// the rows they amount to in the table view. Written on a thread of its own.
     private func export(to path: String) {
         let results = model.results
         guard !results.columns.isEmpty else { return model.note("error: no results to export") }
-        let json = path.lowercased().hasSuffix(".json")
-        var text = json ? "" : results.columns.map(Self.csvField).joined(separator: ",") + "\n"
-        for entry in results.rows {
-            if json {
-                let members = zip(results.columns, entry.cells).map { "\"\($0.0)\":" + Self.jsonString($0.1) }
-                text += "{" + members.joined(separator: ",") + "}\n"
-            } else {
-                text += entry.cells.map(Self.csvField).joined(separator: ",") + "\n"
+        guard let spool = results.spool else { return model.note("error: this query's rows were not kept on disk: nothing to export") }
+        let inbox = self.inbox
+        let view = results.view
+        let file = (path as NSString).expandingTildeInPath
+        model.note("exporting to \(path)…")
+        Thread.detachNewThread {
+            do {
+                let count = try ResultExport.write(spool, view: view, json: path.lowercased().hasSuffix(".json"), to: file)
+                let dropped = spool.counts.dropped
+                inbox.post(.message("exported \(count) rows to \(path)" + (dropped > 0 ? " (the spool was full: \(dropped) later rows are not in it)" : "")))
+            } catch {
+                inbox.post(.message("error: cannot export to \(path): \(error)"))
             }
         }
-        do {
-            try text.write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
-            model.note("exported \(results.rows.count) rows to \(path)")
-        } catch {
-            model.note("error: cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-
-    static func csvField(_ text: String) -> String { RecordWriter.csvField(text, delimiter: ",") }
-
-    /// The shown text as JSON: numbers and NULL as themselves, the rest as strings.
-    static func jsonString(_ text: String) -> String {
-        if text == "NULL" { return "null" }
-        if Double(text) != nil, !text.hasPrefix("+"), !text.hasPrefix(".") { return text }
-        return JSONText.quote(text)
     }
 
     func stopRunning() {
@@ -389,28 +388,47 @@ public final class Workbench: @unchecked Sendable {
         let events = inbox.take()
         for event in events {
             switch event {
-            case let .begin(columns, changelog): model.results.begin(columns: columns, changelog: changelog)
+            case let .begin(columns, changelog, capacity, spool):
+                model.results.spool?.close()
+                model.results.begin(columns: columns, changelog: changelog, capacity: capacity)
+                model.results.spool = spool
             case let .rows(rows, kinds):
                 model.results.add(rows, kinds: kinds)
                 countRate(rows.count)
             case let .end(statistics):
-                model.results.state = "finished"
+                stopLock.lock()
+                let stopped = pendingStops.first?.isRequested == true
+                stopLock.unlock()
+                model.results.state = stopped ? "stopped" : "finished"
                 model.results.statistics = statistics
                 for (name, value) in statistics.sorted(by: { $0.key < $1.key }) where value > 0 && name != "open windows" {
                     model.note("note: \(value) \(name)")
                 }
             case let .message(text): model.note(text)
+            case let .failed(text):
+                model.note(text)
+                if model.results.state == "running" { model.results.state = "failed" }
+            case let .broker(unreachable):
+                if let reason = unreachable, model.brokerTrouble == nil {
+                    model.note("broker \(model.brokerAddress) does not answer (\(reason)); retrying")
+                } else if unreachable == nil, model.brokerTrouble != nil {
+                    model.note("broker \(model.brokerAddress) answers again")
+                }
+                model.brokerTrouble = unreachable
             case let .catalog(tables, words):
                 model.tables = tables
                 model.completionWords = words
             case let .topics(topics): if let topics { model.topics = topics }
             case let .tail(records): model.tail?.add(records)
+            case let .tailWaiting(waiting): model.tail?.waitingForBroker = waiting
             case let .input(text): model.editor.set(text)
             case .finished:
                 stopLock.lock()
                 if !pendingStops.isEmpty { pendingStops.removeFirst() }
                 model.running = !pendingStops.isEmpty
                 stopLock.unlock()
+                // A query stopped by Esc (or by its table's end) before its writer said so.
+                if model.results.state == "running" { model.results.state = "stopped" }
                 if !model.running { model.replay = nil }
             }
         }
@@ -420,6 +438,8 @@ public final class Workbench: @unchecked Sendable {
         let running = engine.runningQuery?.snapshot
         refreshTimeline(running)
         refreshStall(running)
+        // A stream read to its end waits for more: the status bar says so rather than only "running".
+        model.caughtUp = running.map { !$0.lag.isEmpty && $0.lag.values.allSatisfy { $0 == 0 } } ?? false
         checkTutorial(running)
         return !events.isEmpty
     }
@@ -513,65 +533,10 @@ public final class Workbench: @unchecked Sendable {
         kafka?.close()
         engine.jobs.stopAll()
         saveHistory()
+        model.results.spool?.close()
     }
 
     /// Refreshes the topics list now (tests; the loop does it every two seconds).
     public func refreshTopics() { kafka?.refreshTopics() }
 }
 
-/// What the worker posts to the UI loop.
-enum WorkerEvent: Sendable {
-    case begin(columns: [String], changelog: Bool)
-    case rows([[String]], kinds: [RowKind]?)
-    case end(statistics: [String: Int64])
-    case message(String)
-    case catalog(tables: [String], words: [String])
-    case topics([TopicSummary]?)
-    case tail([TailEntry])
-    /// Text for the input pane (a DDL from \\infer).
-    case input(String)
-    case finished
-}
-
-/// A lock-protected queue of worker events.
-final class Inbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var events: [WorkerEvent] = []
-
-    func post(_ event: WorkerEvent) {
-        lock.lock()
-        events.append(event)
-        lock.unlock()
-    }
-
-    func take() -> [WorkerEvent] {
-        lock.lock()
-        defer { lock.unlock() }
-        let taken = events
-        events = []
-        return taken
-    }
-}
-
-/// The engine's results, turned into text on the worker thread and posted.
-final class InboxWriter: ResultWriter, @unchecked Sendable {
-    let inbox: Inbox
-    private var types: [DataType] = []
-
-    init(inbox: Inbox) {
-        self.inbox = inbox
-    }
-
-    func begin(columns: [Column], changelog: Bool) {
-        types = columns.map(\.type)
-        inbox.post(.begin(columns: columns.map(\.name), changelog: changelog))
-    }
-
-    func rows(_ rows: [Row], kinds: [RowKind]?) {
-        let text = rows.map { row in row.enumerated().map { ValueFormatter.display($1, type: types[$0]) } }
-        inbox.post(.rows(text, kinds: kinds))
-    }
-
-    func end(statistics: [String: Int64]) { inbox.post(.end(statistics: statistics)) }
-    func message(_ text: String) { inbox.post(.message(text)) }
-}

@@ -76,7 +76,8 @@ public enum WorkbenchView {
 
     static func drawStatus(_ model: SessionModel, into grid: inout CellGrid, row: Int) {
         grid.fill(Rect(x: 0, y: row, width: grid.width, height: 1), style: status)
-        var state = model.running ? "running\(model.results.rate > 0 ? ", \(model.results.rate) rows/s" : "") (Esc stops)" : "ready"
+        let pace = model.results.rate > 0 ? ", \(model.results.rate) rows/s" : model.caughtUp ? ", all read: waiting for new records" : ""
+        var state = model.running ? "running\(pace) (Esc stops)" : "ready"
         if model.running, let replay = model.replay?.state {
             let pace: String
             switch replay.pace {
@@ -86,7 +87,8 @@ public enum WorkbenchView {
             state = "replay \(replay.paused ? "paused" : pace), \(replay.released) events (F7 pause, F8 step, Esc stops)"
         }
         if let stall = model.stall { state = "waiting: \(stall) (\\why)" }
-        let broker = model.brokerAddress.isEmpty ? "" : " │ broker \(model.brokerAddress)"
+        var broker = model.brokerAddress.isEmpty ? "" : " │ broker \(model.brokerAddress)"
+        if model.brokerTrouble != nil { broker += " unreachable, retrying" }
         let left = " weir\(broker) │ \(state)"
         grid.put(left, x: 0, y: row, style: status, limit: grid.width)
         // The longest reminder of the keys that fits beside the state.
@@ -127,11 +129,30 @@ public enum WorkbenchView {
         }
     }
 
+    /// "3 rows", or, once the oldest rows are no longer kept, how many came and how many are kept.
+    static func rowCount(_ results: ResultsModel) -> String {
+        let kept = results.rows.count
+        let all = kept + results.dropped
+        if results.dropped == 0 { return "\(grouped(kept)) row\(kept == 1 ? "" : "s")" }
+        return "\(grouped(all)) rows, the newest \(grouped(kept)) kept"
+    }
+
+    /// 1234567 as 1,234,567.
+    static func grouped(_ count: Int) -> String {
+        let digits = Array(String(count))
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0, digit != "-", digits[index - 1] != "-" { text.append(",") }
+            text.append(digit)
+        }
+        return text
+    }
+
     /// Returns how many rows of the table it shows.
     @discardableResult
     static func drawResults(_ model: SessionModel, into grid: inout CellGrid, area: Rect) -> Int {
         let results = model.results
-        let title = results.columns.isEmpty ? "Results" : "Results — \(results.view.rawValue) view, \(results.rows.count) rows\(results.state.isEmpty ? "" : ", " + results.state)"
+        let title = results.columns.isEmpty ? "Results" : "Results — \(results.view.rawValue) view, \(rowCount(results))\(results.state.isEmpty ? "" : ", " + results.state)"
         grid.box(area, title: title, style: model.focus == .results ? focused : border)
         let inner = area.inner
         guard !inner.isEmpty else { return 0 }
@@ -161,8 +182,9 @@ public enum WorkbenchView {
         for event in snapshot.events where !event.late && window.contains(event.time) {
             if let partition = partitionOf[event.split] { inWindow.insert(RecordPosition(partition: partition, offset: event.offset)) }
         }
-        let row = model.results.selected.flatMap { $0 < model.results.rows.count ? model.results.rows[$0].cells : nil } ?? []
-        let keys = zip(model.results.columns, row).map { (name: $0.0, filter: TailFilter.field(name: $0.0, operation: "=", value: $0.1)) }
+        let rows = model.results.rows
+        let row = model.results.selected.flatMap { $0 < rows.count ? model.results.cells(rows[$0]) : nil } ?? []
+        let keys = zip(model.results.columnNames, row).map { (name: $0.0, filter: TailFilter.field(name: $0.0, operation: "=", value: $0.1)) }
         var lit: Set<RecordPosition> = []
         for entry in tail.entries {
             let position = RecordPosition(partition: entry.partition, offset: entry.offset)
@@ -184,6 +206,7 @@ public enum WorkbenchView {
             }
         }
         if pane.paused { title += ", paused" }
+        if pane.waitingForBroker { title += ", broker unreachable: retrying" }
         if !lit.isEmpty { title += ", ◆ \(lit.count) fed the picked row" }
         grid.box(area, title: title, style: border)
         let inner = area.inner
@@ -253,19 +276,28 @@ public enum WorkbenchView {
     static func drawTable(_ results: ResultsModel, into grid: inout CellGrid, area: Rect) {
         let rows = results.rows
         let showKinds = results.view == .changelog
-        let headers = (showKinds ? ["op"] : []) + results.columns
-        let visibleCount = area.height - 1
+        let headers = (showKinds ? ["op"] : []) + results.columnNames
+        var visibleCount = area.height - 1
         var first = results.follow ? max(0, rows.count - visibleCount) : min(results.top, max(0, rows.count - 1))
         if let selected = results.selected, !results.follow {
             // Keep the selected row on screen.
             first = min(max(first, selected - visibleCount + 1), selected)
         }
+        // Scrolled back to the oldest row kept, with older ones gone: a line says so.
+        var tableTop = area.y + 1
+        if first == 0, !results.follow, results.dropped > 0, visibleCount > 1 {
+            let notice = "… \(grouped(results.dropped)) earlier rows are not kept (the newest \(grouped(rows.count)) are); \\export FILE writes them all"
+            grid.put(notice, x: area.x, y: tableTop, style: Style(dim: true), limit: area.width)
+            tableTop += 1
+            visibleCount -= 1
+        }
         let shown = rows.count > first ? Array(rows[first..<min(rows.count, first + visibleCount)]) : []
-        func cells(_ entry: ResultsModel.Entry) -> [String] { (showKinds ? [entry.kind?.rawValue ?? "+I"] : []) + entry.cells }
+        // Only the rows on screen are turned into text.
+        let shownCells = shown.map { (showKinds ? [$0.kind?.rawValue ?? "+I"] : []) + results.cells($0) }
         // Columns fitted to the header and the rows on screen, each at most 40 wide.
         var widths = headers.map { DisplayWidth.of($0) }
-        for entry in shown {
-            for (index, cell) in cells(entry).enumerated() where index < widths.count { widths[index] = max(widths[index], min(40, DisplayWidth.of(cell))) }
+        for cells in shownCells {
+            for (index, cell) in cells.enumerated() where index < widths.count { widths[index] = max(widths[index], min(40, DisplayWidth.of(cell))) }
         }
         var x = area.x
         var drawn: [(index: Int, x: Int, width: Int)] = []
@@ -279,14 +311,14 @@ public enum WorkbenchView {
             grid.put(DisplayWidth.truncate(headers[column.index], to: column.width), x: column.x, y: area.y, style: header, limit: column.width)
         }
         for (offset, entry) in shown.enumerated() {
-            let values = cells(entry)
+            let values = shownCells[offset]
             let isSelected = results.selected == first + offset && !results.follow
-            if isSelected { grid.fill(Rect(x: area.x, y: area.y + 1 + offset, width: area.width, height: 1), style: Style(reverse: true)) }
+            if isSelected { grid.fill(Rect(x: area.x, y: tableTop + offset, width: area.width, height: 1), style: Style(reverse: true)) }
             for column in drawn where column.index < values.count {
                 let changedCell = results.view == .table && entry.changed.contains(column.index - (showKinds ? 1 : 0))
                 var style = changedCell ? changed : Style.plain
                 style.reverse = isSelected
-                grid.put(DisplayWidth.truncate(values[column.index], to: column.width), x: column.x, y: area.y + 1 + offset,
+                grid.put(DisplayWidth.truncate(values[column.index], to: column.width), x: column.x, y: tableTop + offset,
                          style: style, limit: column.width)
             }
         }
@@ -380,8 +412,8 @@ public enum WorkbenchView {
     static func drawDetail(_ results: ResultsModel, into grid: inout CellGrid, area: Rect) {
         guard let selected = results.selected, selected < results.rows.count else { return }
         let entry = results.rows[selected]
-        let names = (results.view == .changelog ? ["op"] : []) + results.columns
-        let values = (results.view == .changelog ? [entry.kind?.rawValue ?? "+I"] : []) + entry.cells
+        let names = (results.view == .changelog ? ["op"] : []) + results.columnNames
+        let values = (results.view == .changelog ? [entry.kind?.rawValue ?? "+I"] : []) + results.cells(entry)
         let box = Rect(x: area.x + 2, y: area.y + 1, width: area.width - 4, height: area.height - 2)
         grid.fill(box)
         grid.box(box, title: "Row \(selected + 1) of \(results.rows.count) (Esc closes)", style: focused)

@@ -11,11 +11,16 @@ func milliseconds(_ start: DispatchTime) -> Double { Double(DispatchTime.now().u
 
 // 1. A full frame: 1,000 rows of five columns (one of them Chinese), drawn at 200×60.
 var model = SessionModel()
-model.results.begin(columns: ["province", "pay_amount", "window_start", "window_end", "orders"], changelog: false)
-model.results.add((0..<1000).map { index in
-    [["北京", "shanghai", "hangzhou", "深圳"][index % 4], String(Double(index) * 1234.5678), "2024-01-01 00:00:\(String(format: "%02d", index % 60)).000",
-     "2024-01-01 00:01:00.000", String(index)]
-}, kinds: nil)
+let windowColumns = [Column(name: "province", type: .string), Column(name: "pay_amount", type: .double),
+                     Column(name: "window_start", type: .timestamp(3)), Column(name: "window_end", type: .timestamp(3)),
+                     Column(name: "orders", type: .bigint)]
+func windowRow(_ index: Int) -> Row {
+    let minute: Int64 = 60_000_000
+    return [.string(["北京", "shanghai", "hangzhou", "深圳"][index % 4]), .double(Double(index) * 1234.5678),
+            .timestamp(Int64(index % 60) * 1_000_000), .timestamp(minute), .integer(Int64(index))]
+}
+model.results.begin(columns: windowColumns, changelog: false)
+model.results.add((0..<1000).map(windowRow), kinds: nil)
 model.tables = ["payment_msg", "results"]
 var frames = 0
 let started = DispatchTime.now()
@@ -28,7 +33,7 @@ let frameMs = milliseconds(started) / Double(frames)
 print(String(format: "full 200×60 frame of results: %.3f ms (%d frames; goal ≤ 2 ms)", frameMs, frames))
 
 // 2. An update: one more window's row arrives (the view follows the newest rows).
-model.results.add([["北京", "99999.5", "2024-01-01 00:02:00.000", "2024-01-01 00:03:00.000", "1001"]], kinds: nil)
+model.results.add([windowRow(1001)], kinds: nil)
 let next = WorkbenchView.render(model, width: 200, height: 60).grid
 let changed = next.changes(since: last)
 let bytes = changed.reduce(0) { $0 + max(1, next.cells[$1].text.utf8.count) }
@@ -53,7 +58,7 @@ for index in 0..<400 {
     usleep(10_000)
 }
 latencies.sort()
-let streamed = workbench.model.results.log.count
+let streamed = workbench.model.results.received
 print(String(format: "key to frame while a query streams (%d rows shown so far): p50 %.2f ms, p99 %.2f ms (goal: p99 ≤ 16 ms)",
              streamed, latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
 workbench.handle(.escape)
@@ -62,17 +67,19 @@ workbench.settle()
 // 3b. A changelog of many keys: 10,000 keys, each updated ten times (-U/+U pairs), applied to
 // the table view (each -U finds its row by its cells).
 var changes = ResultsModel()
-changes.begin(columns: ["k", "n"], changelog: true)
+changes.begin(columns: [Column(name: "k", type: .string), Column(name: "n", type: .bigint)], changelog: true)
 let changelogStarted = DispatchTime.now()
-for key in 0..<10_000 { changes.add([["k\(key)", "1"]], kinds: [.insert]) }
+for key in 0..<10_000 { changes.add([[.string("k\(key)"), .integer(1)]], kinds: [.insert]) }
 for round in 1...10 {
-    for key in 0..<10_000 { changes.add([["k\(key)", "\(round)"], ["k\(key)", "\(round + 1)"]], kinds: [.updateBefore, .updateAfter]) }
+    for key in 0..<10_000 {
+        changes.add([[.string("k\(key)"), .integer(Int64(round))], [.string("k\(key)"), .integer(Int64(round + 1))]], kinds: [.updateBefore, .updateAfter])
+    }
 }
 print(String(format: "changelog table view: 10,000 keys, 100,000 updates applied in %.0f ms (%.2f µs per change)",
              milliseconds(changelogStarted), milliseconds(changelogStarted) * 1000 / 210_000))
 // Then every key deleted, newest first (an outer join's padded rows taken back look like this).
 let deletesStarted = DispatchTime.now()
-for key in (0..<10_000).reversed() { changes.add([["k\(key)", "11"]], kinds: [.delete]) }
+for key in (0..<10_000).reversed() { changes.add([[.string("k\(key)"), .integer(11)]], kinds: [.delete]) }
 print(String(format: "changelog table view: 10,000 deletes applied in %.0f ms (%d rows left)", milliseconds(deletesStarted), changes.table.count))
 
 // 4. A frame with the timeline open: four partitions, 4,000 events kept for it, hopping

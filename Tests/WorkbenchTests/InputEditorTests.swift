@@ -67,7 +67,7 @@ import Testing
             #expect(screen.contains("(reverse-i-search)`seven'"), "the search shows in the input's title")
             workbench.handle(.enter)
             workbench.settle()
-            #expect(workbench.model.results.rows.map(\.cells) == [["7"]])
+            #expect(workbench.model.results.rowsText == [["7"]])
             #expect(workbench.model.editor.isEmpty)
             // Ctrl-C drops a search and its line.
             for key in KeyDecoder.keys("\u{12}eight") { workbench.handle(key) }

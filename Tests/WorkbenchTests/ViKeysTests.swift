@@ -56,7 +56,7 @@ import Testing
         #expect(title.contains("SQL [vi command]"))
         for key in KeyDecoder.keys("A;\r") { workbench.handle(key) }
         workbench.settle()
-        #expect(workbench.model.results.rows.map(\.cells) == [["1"]])
+        #expect(workbench.model.results.rowsText == [["1"]])
         #expect(!workbench.model.editor.viCommandMode, "a new statement starts inserting")
     }
 

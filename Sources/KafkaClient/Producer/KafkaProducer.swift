@@ -43,7 +43,11 @@ public actor KafkaProducer {
     /// Batches sealed and not yet finished (acknowledged or failed for good).
     private var outstanding = 0
     private var sealCount = 0
-    private var flushWaiters: [CheckedContinuation<Void, Never>] = []
+    private var flushWaiters: [(id: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var nextWaiterId = 0
+    /// Records queued and not yet written nor given up, and records given up (failed for good).
+    private var unfinished = 0
+    private var undelivered = 0
     private var firstUnawaitedError: Error?
 
     public init(cluster: KafkaCluster) throws {
@@ -115,12 +119,34 @@ public actor KafkaProducer {
         lingerTask = nil
         sealAll()
         if outstanding > 0 {
-            await withCheckedContinuation { flushWaiters.append($0) }
+            let id = nextWaiterId
+            nextWaiterId += 1
+            await withCheckedContinuation { flushWaiters.append((id, $0)) }
         }
         if let error = firstUnawaitedError {
             firstUnawaitedError = nil
             throw error
         }
+    }
+
+    /// Sends everything queued and waits for it at most `limit` (a program stopping while its
+    /// broker is away must not wait for the delivery timeout); returns how many records are
+    /// not delivered: still queued or in flight, or given up.
+    public func flush(within limit: Duration) async -> Int {
+        lingerTask?.cancel()
+        lingerTask = nil
+        sealAll()
+        if outstanding > 0 {
+            let id = nextWaiterId
+            nextWaiterId += 1
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                self.giveUpWaiting(id)
+            }
+            await withCheckedContinuation { flushWaiters.append((id, $0)) }
+            timer.cancel()
+        }
+        return unfinished + undelivered
     }
 
     // MARK: Appending
@@ -165,6 +191,7 @@ public actor KafkaProducer {
             queues.partitions[partition].fillingWaiters.append(DeliveryWaiter(index: index, timestamp: timestamp, continuation: waiter))
         }
         queues.partitions[partition].filling!.append(timestamp: timestamp, key: key, value: value, headers: headers)
+        unfinished += 1
         if queues.partitions[partition].filling!.byteCount >= settings.batchSize {
             seal(queues, partition)
             pump(queues, partition)
@@ -189,6 +216,8 @@ public actor KafkaProducer {
             outstanding += 1
         } catch {
             report(KafkaClientError.configuration("\(error)"), to: waiters, unawaited: waiters.count < Int(count))
+            unfinished -= Int(count)
+            undelivered += Int(count)
         }
     }
 
@@ -238,7 +267,7 @@ public actor KafkaProducer {
             var batch = queues.partitions[partition].waiting.removeFirst()
             guard let version = try? connection.version(for: ProduceRequest.self) else {
                 report(.unsupportedApi(api: .produce, broker: connection.address.description), to: batch)
-                finish()
+                finish(batch)
                 continue
             }
             batch.attempts += 1
@@ -328,10 +357,11 @@ public actor KafkaProducer {
                     topic: queues.name, partition: Int32(partition),
                     offset: baseOffset < 0 ? -1 : baseOffset + Int64(waiter.index), timestamp: waiter.timestamp))
             }
-            finish()
+            finish(batch)
         case let .failed(error):
             report(error, to: batch)
-            finish()
+            undelivered += Int(batch.recordCount)
+            finish(batch)
         case let .retriable(error), let .sequenceLost(error):
             var failed = batch
             failed.lastError = error
@@ -361,7 +391,8 @@ public actor KafkaProducer {
             if batch.attempts > settings.retries || ContinuousClock.now - batch.sealedAt > deadline {
                 log(.producer, "\(queues.name)-\(partition): giving up a batch of \(batch.recordCount) after \(batch.attempts) attempts: \(batch.lastError.map { "\($0)" } ?? "")")
                 report(batch.lastError ?? .closed, to: batch)
-                finish()
+                undelivered += Int(batch.recordCount)
+                finish(batch)
             } else {
                 log(.producer, "\(queues.name)-\(partition): retrying a batch of \(batch.recordCount) (attempt \(batch.attempts) failed: \(batch.lastError.map { "\($0)" } ?? ""))")
                 retrying.append(batch)
@@ -419,14 +450,21 @@ public actor KafkaProducer {
         if unawaited, firstUnawaitedError == nil { firstUnawaitedError = error }
     }
 
-    /// One batch is done; wakes `flush` when none are left.
-    private func finish() {
+    /// One batch is done (written or given up); wakes `flush` when none are left.
+    private func finish(_ batch: OutgoingBatch) {
+        unfinished -= Int(batch.recordCount)
         outstanding -= 1
         if outstanding == 0 {
             let waiters = flushWaiters
             flushWaiters = []
-            for waiter in waiters { waiter.resume() }
+            for waiter in waiters { waiter.continuation.resume() }
         }
+    }
+
+    /// Stops waiting for one `flush(within:)` whose time is up.
+    private func giveUpWaiting(_ id: Int) {
+        guard let index = flushWaiters.firstIndex(where: { $0.id == id }) else { return }
+        flushWaiters.remove(at: index).continuation.resume()
     }
 
     private static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

@@ -71,11 +71,21 @@ struct KafkaSource: SourceRunner {
         // and decoding (on the client's threads) overlap with the query's work on its own.
         var next = Self.poll(consumer)
         defer { next.cancel() }
+        var outage: String?
         while !stop.isRequested {
             if reader.finished { break }
             let pending = next
             let batch = try awaitClient { try await pending.value }
             next = Self.poll(consumer)
+            if batch.outage != outage {
+                // The consumer retries a broker that went away; whoever watches hears of it both ways.
+                if let reason = batch.outage {
+                    progress?.note("\(table.name): the broker does not answer (\(reason)); retrying")
+                } else {
+                    progress?.note("\(table.name): the broker answers again; reading on where it was")
+                }
+                outage = batch.outage
+            }
             reader.positions.merge(batch.positions) { $1 }
             try reader.absorb(batch.records)
             try reader.checkIdle()
@@ -83,8 +93,12 @@ struct KafkaSource: SourceRunner {
             // A topic not created yet is looked for often; known ones for new partitions now and then.
             if Self.elapsedMs(since: lastDiscovery) >= (reader.partitions.isEmpty ? 500 : settings.discoveryIntervalMs) {
                 let known = reader.partitions.count
-                // A topic created after the job started is read from its beginning.
-                try reader.discover(admin: admin, consumer: consumer, first: false)
+                // A topic created after the job started is read from its beginning. A broker that
+                // does not answer now is the consumer's to wait for (it says so): the next round looks again.
+                do throws(SQLError) {
+                    try reader.discover(admin: admin, consumer: consumer, first: false)
+                } catch where outage != nil || known > 0 {
+                }
                 if known == 0, !reader.partitions.isEmpty { progress?.note("reading \(reader.describeStart())") }
                 lastDiscovery = .now()
             }
@@ -129,6 +143,8 @@ struct KafkaSource: SourceRunner {
     struct PolledBatch: Sendable {
         let records: [FetchedRecords]
         let positions: [TopicPartition: Int64]
+        /// Why the consumer's polls fail now (it retries), nil while they work.
+        let outage: String?
     }
 
     static func poll(_ consumer: KafkaConsumer) -> Task<PolledBatch, Error> {
@@ -138,7 +154,7 @@ struct KafkaSource: SourceRunner {
             for partition in await consumer.assignment {
                 positions[partition] = await consumer.position(topic: partition.topic, partition: partition.partition)
             }
-            return PolledBatch(records: records, positions: positions)
+            return PolledBatch(records: records, positions: positions, outage: await consumer.outage)
         }
     }
 

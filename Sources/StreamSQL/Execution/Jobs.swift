@@ -109,6 +109,7 @@ public final class JobProgress: @unchecked Sendable {
         guard keepsTimeline else { return }
         lock.lock()
         events.append(TimelineEvent(split: -1, offset: -1, time: time, late: true))
+        trimEvents()
         lock.unlock()
     }
 
@@ -150,6 +151,8 @@ public final class JobProgress: @unchecked Sendable {
     func note(_ text: String) {
         lock.lock()
         notes.append(text)
+        // A job that runs for days keeps its newest notes, not every one.
+        if notes.count > 200 { notes.removeFirst(notes.count - 100) }
         lock.unlock()
         onNote?(text)
     }

@@ -33,11 +33,15 @@ struct DemoCommand: AsyncParsableCommand {
         let rate = self.rate ?? stream.defaultRate
         let count = self.count ?? stream.defaultCount
         let signals = TerminationSignals()
-        let written = try await client.withCluster { cluster in
+        let outcome = try await client.withCluster { cluster in
             let producer = try KafkaProducer(cluster: cluster)
             FileHandle.standardError.write(Data("writing \(stream.rawValue) to \(topic)\(rate > 0 ? " at \(rate)/s" : ""); Ctrl-C stops\n".utf8))
             return try await stream.write(to: producer, topic: topic, rate: rate, count: count, shouldStop: { signals.isRequested })
         }
-        FileHandle.standardError.write(Data("wrote \(written) messages to \(topic)\n".utf8))
+        let delivered = outcome.written - outcome.undelivered
+        FileHandle.standardError.write(Data("wrote \(delivered) messages to \(topic)\n".utf8))
+        if outcome.undelivered > 0 {
+            throw CommandFailure("\(outcome.undelivered) messages were not delivered (the broker did not take them before the stop)")
+        }
     }
 }

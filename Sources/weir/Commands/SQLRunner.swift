@@ -104,9 +104,7 @@ final class ResultPrinter: ResultWriter {
         pending = []
         widths = nil
         count = 0
-        if format == .csv {
-            write(((changelog ? ["op"] : []) + columns.map(\.name)).map(csvField).joined(separator: ",") + "\n")
-        }
+        if format == .csv { write(ResultLines.csvHeader(columns, changelog: changelog)) }
     }
 
     func rows(_ rows: [Row], kinds: [RowKind]?) {
@@ -114,15 +112,8 @@ final class ResultPrinter: ResultWriter {
             let kind = kinds?[position]
             count += 1
             switch format {
-            case .csv:
-                let fields = row.enumerated().map { csvField(ValueFormatter.plain($1, type: columns[$0].type)) }
-                write(((changelog ? [(kind ?? .insert).rawValue] : []) + fields).joined(separator: ",") + "\n")
-            case .json:
-                var members = changelog ? ["\"op\":\"\((kind ?? .insert).rawValue)\""] : []
-                for (index, value) in row.enumerated() {
-                    members.append(JSONText.quote(columns[index].name) + ":" + RecordWriter.jsonValue(value, type: columns[index].type))
-                }
-                write("{" + members.joined(separator: ",") + "}\n")
+            case .csv: write(ResultLines.csv(row, kind: kind, columns: columns, changelog: changelog))
+            case .json: write(ResultLines.json(row, kind: kind, columns: columns, changelog: changelog))
             case .table:
                 pending.append((kind, row))
                 if widths == nil, pending.count >= 1000 { printHeader() }
@@ -194,9 +185,5 @@ final class ResultPrinter: ResultWriter {
         default: return false
         }
     }
-
-    // MARK: CSV and JSON
-
-    private func csvField(_ text: String) -> String { RecordWriter.csvField(text, delimiter: ",") }
 }
 

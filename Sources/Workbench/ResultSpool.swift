@@ -1,0 +1,173 @@
+import Foundation
+import StreamSQL
+
+/// Every row a query sent to the results pane, kept on disk in `RowBinary` form while the
+/// pane keeps only the newest in memory: `\export` writes the whole stream from here.
+/// Written on the query's thread (a buffer, written out a megabyte at a time), read by an
+/// export on a thread of its own; the file goes when the spool is closed (an export that
+/// holds the spool reads on: the file is unlinked then, and its descriptor closed with the
+/// last reference).
+final class ResultSpool: @unchecked Sendable {
+    let columns: [Column]
+    let changelog: Bool
+    let path: String
+    /// The spool stops growing here (an endless stream would fill the disk); `\export` then
+    /// writes the rows it holds and says how many came after.
+    let limitBytes: Int
+    private let lock = NSLock()
+    private let descriptor: Int32
+    private var closed = false
+    private var buffer: [UInt8] = []
+    private var written = 0
+    private var spooledRows = 0
+    private var droppedRows = 0
+
+    init(directory: String, columns: [Column], changelog: Bool, limitBytes: Int = 1 << 30) throws {
+        self.columns = columns
+        self.changelog = changelog
+        self.limitBytes = limitBytes
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        path = (directory as NSString).appendingPathComponent("results-\(getpid())-\(UUID().uuidString.prefix(8)).spool")
+        descriptor = open(path, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SpoolError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit {
+        close()
+        _ = Glibc.close(descriptor)
+    }
+
+    func append(_ rows: [Row], kinds: [RowKind]?) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        guard written + buffer.count < limitBytes else {
+            droppedRows += rows.count
+            return
+        }
+        for (position, row) in rows.enumerated() { RowBinary.append(row, kind: kinds?[position], to: &buffer) }
+        spooledRows += rows.count
+        if buffer.count >= 1 << 20 { writeBuffer() }
+    }
+
+    /// Rows in the spool, and rows that arrived after it was full.
+    var counts: (spooled: Int, dropped: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (spooledRows, droppedRows)
+    }
+
+    /// Writes out what is buffered (called with the lock held).
+    private func writeBuffer() {
+        var offset = 0
+        buffer.withUnsafeBytes { bytes in
+            while offset < bytes.count {
+                let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break } // a full disk: the rest is lost, counted as dropped below
+                offset += count
+            }
+        }
+        written += offset
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Calls `body` with each spooled row in order, reading the file a few megabytes at a time.
+    func forEachRow(_ body: (Row, RowKind?) throws -> Void) throws {
+        lock.lock()
+        if !closed { writeBuffer() }
+        let end = written
+        lock.unlock()
+        var pending: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4 << 20)
+        var offset = 0
+        while offset < end {
+            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, min($0.count, end - offset), off_t(offset)) }
+            guard count > 0 else { break }
+            offset += count
+            pending.append(contentsOf: chunk[0..<count])
+            var consumed = 0
+            try pending.withUnsafeBytes { bytes in
+                var rows = RowBinary.Reader(bytes)
+                while let (row, kind) = rows.next() { try body(row, kind) }
+                consumed = rows.position
+            }
+            pending.removeFirst(consumed)
+        }
+    }
+
+    /// Stops writing and removes the file (a reader holding the spool reads on).
+    func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        closed = true
+        buffer = []
+        unlink(path)
+    }
+}
+
+struct SpoolError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension ResultSpool {
+    /// Removes the spools of workbenches that are gone (a process killed before it could).
+    static func removeAbandoned(in directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix("results-") && name.hasSuffix(".spool") {
+            let fields = name.split(separator: "-")
+            guard fields.count >= 3, let pid = pid_t(fields[1]), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink((directory as NSString).appendingPathComponent(name))
+        }
+    }
+}
+
+/// `\export`: a spool's rows into a CSV or JSON-lines file, as `weir -f` writes them.
+enum ResultExport {
+    /// Writes the changes (append and changelog views) or the rows they amount to (table
+    /// view); returns how many rows it wrote.
+    static func write(_ spool: ResultSpool, view: ResultsModel.View, json: Bool, to path: String) throws -> Int {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+            throw SpoolError(String(cString: strerror(errno)))
+        }
+        defer { try? file.close() }
+        let columns = spool.columns
+        let changes = view == .changelog
+        var text = json ? "" : ResultLines.csvHeader(columns, changelog: changes)
+        var count = 0
+        func line(_ row: Row, _ kind: RowKind?) throws {
+            text += json ? ResultLines.json(row, kind: kind, columns: columns, changelog: changes)
+                : ResultLines.csv(row, kind: kind, columns: columns, changelog: changes)
+            count += 1
+            if text.utf8.count >= 1 << 20 {
+                try file.write(contentsOf: Data(text.utf8))
+                text = ""
+            }
+        }
+        if view == .table, spool.changelog {
+            // The changes folded into the rows they leave: +I and +U add a row, -U and -D take one away.
+            var live: [Row: Int] = [:]
+            var order: [Row] = []
+            try spool.forEachRow { row, kind in
+                switch kind ?? .insert {
+                case .insert, .updateAfter:
+                    if live[row] == nil { order.append(row) }
+                    live[row, default: 0] += 1
+                case .updateBefore, .delete:
+                    if let held = live[row] { live[row] = held > 1 ? held - 1 : 0 }
+                }
+            }
+            var seen: Set<Row> = []
+            for row in order where seen.insert(row).inserted {
+                for _ in 0..<(live[row] ?? 0) { try line(row, nil) }
+            }
+        } else {
+            try spool.forEachRow { row, kind in try line(row, kind) }
+        }
+        try file.write(contentsOf: Data(text.utf8))
+        return count
+    }
+}
