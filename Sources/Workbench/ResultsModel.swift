@@ -30,10 +30,13 @@ public struct ResultsModel: Sendable {
     public private(set) var capacity = defaultCapacity
     /// Changes (rows) received since the query began, kept or not.
     public private(set) var received = 0
-    /// The newest changes as they came (the changelog and append views).
-    public private(set) var log: [Entry] = []
-    /// The rows the changes amount to (the table view), oldest first.
-    public private(set) var table: [Entry] = []
+    /// The changes as they came (the changelog and append views): the newest `capacity` of
+    /// them from `logStart` on; the rows before it go in one step now and then, not one by one.
+    private var logStorage: [Entry] = []
+    private var logStart = 0
+    /// The rows the changes amount to (the table view), oldest first, with the rows deleted
+    /// since the last `settle` still in place (their kind `.delete`).
+    private var tableStorage: [Entry] = []
     /// Rows of the table dropped to keep it within `capacity`.
     public private(set) var tableDropped = 0
     /// Each table row's number, increasing down the table: a row is found by its number
@@ -44,7 +47,7 @@ public struct ResultsModel: Sendable {
     private var positions: [Row: [Int]] = [:]
     /// Rows a -U marked, waiting for their +U (by number).
     private var awaitingUpdate: [Int] = []
-    /// Table rows deleted and not yet removed from the arrays (they go at the end of `add`).
+    /// Table rows deleted and not yet removed from the arrays (`settle` removes them).
     private var deleted = 0
     public var state = ""
     public var statistics: [String: Int64] = [:]
@@ -70,8 +73,9 @@ public struct ResultsModel: Sendable {
         self.capacity = max(1, capacity)
         view = changelog ? .table : .append
         received = 0
-        log = []
-        table = []
+        logStorage = []
+        logStart = 0
+        tableStorage = []
         tableDropped = 0
         numbers = []
         nextNumber = 0
@@ -96,11 +100,13 @@ public struct ResultsModel: Sendable {
         }
     }
 
+    /// Takes a batch of rows (their kinds: nil for insertions). Cheap per row: rows deleted
+    /// from the table leave it at the next `settle` (the UI calls it once per frame).
     public mutating func add(_ rows: [Row], kinds: [RowKind]?) {
         received += rows.count
         for (position, values) in rows.enumerated() {
             let kind = kinds?[position]
-            log.append(Entry(kind: kind, values: values))
+            logStorage.append(Entry(kind: kind, values: values))
             // An append-only result has no table view: its log is all there is.
             guard changelog else { continue }
             switch kind ?? .insert {
@@ -112,34 +118,63 @@ public struct ResultsModel: Sendable {
                 }
             case .delete:
                 if let number = positions[values]?.last(where: { !awaitingUpdate.contains($0) }), let index = index(of: number) {
-                    remove(at: index)
+                    forget(values, number)
+                    tableStorage[index].kind = .delete
+                    deleted += 1
                 }
             case .updateAfter:
                 // The row the -U before it marked is updated in place, its changed cells noted.
                 if let number = awaitingUpdate.popLast(), let index = index(of: number) {
-                    let old = table[index].values
+                    let old = tableStorage[index].values
                     forget(old, number)
-                    table[index] = Entry(kind: nil, values: values, changed: Set(values.indices.filter { $0 >= old.count || old[$0] != values[$0] }))
+                    tableStorage[index] = Entry(kind: nil, values: values, changed: Set(values.indices.filter { $0 >= old.count || old[$0] != values[$0] }))
                     positions[values, default: []].append(number)
                 } else {
                     append(values)
                 }
             }
         }
-        if deleted > 0 { removeDeleted() }
-        if table.count > capacity {
-            let excess = table.count - capacity
-            for index in 0..<excess { forget(table[index].values, numbers[index]) }
+        let excess = logStorage.count - logStart - capacity
+        if excess > 0 {
+            logStart += excess
+            if view != .table { shiftUp(excess) }
+            // The rows no longer kept go a sixteenth of what is kept at a time: each step moves
+            // the kept rows once, and frees few enough rows to stay well inside a frame.
+            if logStart >= max(1024, capacity / 16) {
+                logStorage.removeFirst(logStart)
+                logStart = 0
+            }
+        }
+        if tableStorage.count - deleted > capacity { settle() }
+    }
+
+    /// Removes the rows deleted from the table, and the oldest rows past `capacity`.
+    public mutating func settle() {
+        if deleted > 0 {
+            var removedAbove = 0
+            var kept = 0
+            for index in tableStorage.indices {
+                if tableStorage[index].kind == .delete {
+                    if kept < top { removedAbove += 1 }
+                    continue
+                }
+                tableStorage[kept] = tableStorage[index]
+                numbers[kept] = numbers[index]
+                kept += 1
+            }
+            tableStorage.removeLast(tableStorage.count - kept)
+            numbers.removeLast(numbers.count - kept)
+            deleted = 0
+            if view == .table, !follow { top = max(0, top - removedAbove) }
+        }
+        let excess = tableStorage.count - capacity
+        if excess > 0 {
+            for index in 0..<excess { forget(tableStorage[index].values, numbers[index]) }
             awaitingUpdate.removeAll { $0 < numbers[excess] }
-            table.removeFirst(excess)
+            tableStorage.removeFirst(excess)
             numbers.removeFirst(excess)
             tableDropped += excess
             if view == .table { shiftUp(excess) }
-        }
-        if log.count > capacity {
-            let excess = log.count - capacity
-            log.removeFirst(excess)
-            if view != .table { shiftUp(excess) }
         }
     }
 
@@ -151,7 +186,7 @@ public struct ResultsModel: Sendable {
     }
 
     private mutating func append(_ values: Row) {
-        table.append(Entry(kind: nil, values: values))
+        tableStorage.append(Entry(kind: nil, values: values))
         numbers.append(nextNumber)
         positions[values, default: []].append(nextNumber)
         nextNumber += 1
@@ -171,29 +206,16 @@ public struct ResultsModel: Sendable {
         if positions[values]?.isEmpty == true { positions[values] = nil }
     }
 
-    /// Marks a table row deleted: it leaves the arrays with the others at the end of the batch.
-    private mutating func remove(at index: Int) {
-        forget(table[index].values, numbers[index])
-        table[index].kind = .delete
-        deleted += 1
-    }
+    /// The changes kept, oldest first (the changelog and append views).
+    public var log: ResultRows { ResultRows(storage: logStorage, start: logStart) }
 
-    private mutating func removeDeleted() {
-        let removedAbove = view == .table && !follow ? table[..<min(top, table.count)].count(where: { $0.kind == .delete }) : 0
-        var kept = 0
-        for index in table.indices where table[index].kind != .delete {
-            table[kept] = table[index]
-            numbers[kept] = numbers[index]
-            kept += 1
-        }
-        table.removeLast(table.count - kept)
-        numbers.removeLast(numbers.count - kept)
-        deleted = 0
-        if removedAbove > 0 { top = max(0, top - removedAbove) }
+    /// The rows the changes amount to, oldest first (the table view).
+    public var table: ResultRows {
+        ResultRows(storage: deleted == 0 ? tableStorage : tableStorage.filter { $0.kind != .delete }, start: 0)
     }
 
     /// The rows of the current view.
-    public var rows: [Entry] { view == .table ? table : log }
+    public var rows: ResultRows { view == .table ? table : log }
 
     /// The current view's rows as the screen shows them (tests; the screen formats only what it shows).
     public var rowsText: [[String]] { rows.map(cells) }
@@ -201,4 +223,14 @@ public struct ResultsModel: Sendable {
 
     /// Rows of the current view no longer kept (the oldest).
     public var dropped: Int { view == .table ? tableDropped : received - log.count }
+}
+
+/// A view's rows, numbered from 0: storage whose first `start` rows are no longer shown.
+public struct ResultRows: RandomAccessCollection, Sendable {
+    let storage: [ResultsModel.Entry]
+    let start: Int
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { storage.count - start }
+    public subscript(position: Int) -> ResultsModel.Entry { storage[start + position] }
 }

@@ -382,10 +382,20 @@ public final class Workbench: @unchecked Sendable {
 
     // MARK: Updates from the worker
 
-    /// Applies what the worker posted; true when anything changed.
+    /// Applies what the worker posted and refreshes what the frame shows of the engine (jobs,
+    /// the timeline, the status); true when anything was posted.
     @discardableResult
     public func drainInbox() -> Bool {
-        let events = inbox.take()
+        let changed = applyInbox()
+        refreshFrame()
+        return changed
+    }
+
+    /// Applies what the worker posted — at most about `maxRows` rows of it: the rest waits
+    /// for the next call; true when anything was posted.
+    @discardableResult
+    func applyInbox(maxRows: Int = .max) -> Bool {
+        let events = inbox.take(maxRows: maxRows)
         for event in events {
             switch event {
             case let .begin(columns, changelog, capacity, spool):
@@ -432,6 +442,13 @@ public final class Workbench: @unchecked Sendable {
                 if !model.running { model.replay = nil }
             }
         }
+        model.results.settle()
+        return !events.isEmpty
+    }
+
+    /// What a frame shows of the engine: its jobs, the running query's timeline, stall and
+    /// rate. Once per frame (it takes snapshots under the engine's locks), not per batch of rows.
+    func refreshFrame() {
         if model.running { countRate(0) } else { model.results.rate = 0 }
         refreshJobs()
         // One look at the running query per frame, for the timeline, the status line and the lesson.
@@ -441,7 +458,6 @@ public final class Workbench: @unchecked Sendable {
         // A stream read to its end waits for more: the status bar says so rather than only "running".
         model.caughtUp = running.map { !$0.lag.isEmpty && $0.lag.values.allSatisfy { $0 == 0 } } ?? false
         checkTutorial(running)
-        return !events.isEmpty
     }
 
     /// The side pane's jobs, from the engine's registry (thread-safe snapshots).
@@ -504,17 +520,30 @@ public final class Workbench: @unchecked Sendable {
 
     // MARK: The loop
 
-    /// Reads keys and draws frames until \quit or Ctrl-D. Keys that arrive together (a
-    /// paste) are handled before the next frame, so 10,000 pasted lines do not wait for
-    /// 10,000 frames.
+    /// Reads keys and draws frames until \quit or Ctrl-D. Keys come first: a key is handled
+    /// and its frame drawn before more rows are taken, and the rows a frame takes are bounded
+    /// (`rowsPerFrame`), so a query streaming as fast as it can does not delay a key's frame.
+    /// While rows wait the loop goes round without sleeping, drawing at most every 16 ms.
+    /// Keys that arrive together (a paste) are handled before the next frame, so 10,000
+    /// pasted lines do not wait for 10,000 frames.
     public func run(on terminal: CursesTerminal) {
         var lastTopics = Date.distantPast
+        var lastDraw = ContinuousClock.now - .seconds(1)
+        func draw() {
+            refreshFrame()
+            let size = terminal.size
+            let frame = WorkbenchView.render(model, width: size.width, height: size.height)
+            if frame.resultRows > 0 { model.results.page = frame.resultRows }
+            terminal.draw(frame.grid, cursor: frame.cursor)
+            lastDraw = .now
+        }
         while !quitRequested {
             if Date().timeIntervalSince(lastTopics) > 2 {
                 kafka?.refreshTopics()
                 lastTopics = Date()
             }
-            if let key = terminal.readKey(timeoutMs: model.refreshMs) {
+            let streaming = inbox.pendingRows > 0
+            if let key = terminal.readKey(timeoutMs: streaming ? 1 : model.refreshMs) {
                 var pending: Key? = key
                 var handled = 0
                 while let next = pending, handled < 100_000 {
@@ -522,12 +551,10 @@ public final class Workbench: @unchecked Sendable {
                     handled += 1
                     pending = terminal.readKey(timeoutMs: 0)
                 }
+                draw()
             }
-            drainInbox()
-            let size = terminal.size
-            let frame = WorkbenchView.render(model, width: size.width, height: size.height)
-            if frame.resultRows > 0 { model.results.page = frame.resultRows }
-            terminal.draw(frame.grid, cursor: frame.cursor)
+            applyInbox(maxRows: Self.rowsPerFrame)
+            if ContinuousClock.now - lastDraw >= (streaming ? .milliseconds(16) : .milliseconds(model.refreshMs)) || !streaming { draw() }
         }
         stopRunning()
         kafka?.close()
@@ -535,6 +562,9 @@ public final class Workbench: @unchecked Sendable {
         saveHistory()
         model.results.spool?.close()
     }
+
+    /// The most rows one turn of the loop takes from the inbox (a few milliseconds of work).
+    static let rowsPerFrame = 8192
 
     /// Refreshes the topics list now (tests; the loop does it every two seconds).
     public func refreshTopics() { kafka?.refreshTopics() }

@@ -63,12 +63,20 @@ final class Inbox: @unchecked Sendable {
         return queuedRows
     }
 
-    func take() -> [WorkerEvent] {
+    /// The events posted so far, in order — stopping after the event that brings the rows
+    /// taken to `maxRows`, so that one frame's share of a fast query's rows stays small.
+    func take(maxRows: Int = .max) -> [WorkerEvent] {
         condition.lock()
         defer { condition.unlock() }
-        let taken = events
-        events = []
-        queuedRows = 0
+        var rows = 0
+        var count = 0
+        while count < events.count, rows < maxRows {
+            if case let .rows(batch, _) = events[count] { rows += batch.count }
+            count += 1
+        }
+        let taken = Array(events[..<count])
+        events.removeFirst(count)
+        queuedRows -= rows
         condition.broadcast()
         return taken
     }
