@@ -8,7 +8,9 @@ CREATE TABLE source (
   `time` TIMESTAMP_LTZ(3),
   WATERMARK FOR `time` AS `time` - INTERVAL '60' SECOND
 ) WITH ('connector' = 'kafka', 'topic' = 'user', 'format' = 'json',
-        'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset');
+        'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',
+        -- the events' times are ISO 8601 ('2013-01-01T00:14:13Z'), as the seed's JSON schema says
+        'json.timestamp-format.standard' = 'ISO-8601');
 
 CREATE TABLE result (a STRING, b STRING)
   WITH ('connector' = 'filesystem', 'path' = '/tmp/tumble_time_window_streaming.csv', 'format' = 'csv');

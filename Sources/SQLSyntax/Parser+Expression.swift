@@ -55,8 +55,20 @@ extension Parser {
                     left = Expression(.binary(negated ? .isNotDistinctFrom : .isDistinctFrom, left, right), range: left.range.union(right.range))
                     continue
                 }
+                if current.isKeyword("JSON") {
+                    // x IS [NOT] JSON [VALUE | SCALAR | ARRAY | OBJECT]: the function IS_JSON(x, 'KIND').
+                    let jsonRange = advance().range
+                    var kind = "VALUE"
+                    if current.kind == .word, ["VALUE", "SCALAR", "ARRAY", "OBJECT"].contains(current.upper) { kind = advance().upper }
+                    let name = QualifiedName([Identifier("IS_JSON", range: jsonRange)])
+                    let arguments = [left, Expression(.literal(.string(kind)), range: previousRange)].map { FunctionArgument(value: .expression($0)) }
+                    let range = left.range.union(previousRange)
+                    left = Expression(.function(FunctionCall(name: name, arguments: arguments, range: range)), range: range)
+                    if negated { left = Expression(.unary(.not, left), range: range) }
+                    continue
+                }
                 guard current.kind == .word, let test = IsTest(rawValue: current.upper) else {
-                    throw unexpected("NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS\(negated ? " NOT" : "")")
+                    throw unexpected("NULL, TRUE, FALSE, UNKNOWN, JSON or DISTINCT FROM after IS\(negated ? " NOT" : "")")
                 }
                 advance()
                 left = Expression(.isPredicate(left, test, negated: negated), range: left.range.union(previousRange))
@@ -338,6 +350,41 @@ extension Parser {
                 let length = accept("FOR") ? try expression() : nil
                 try expect(symbol: ")", "after SUBSTRING(...)")
                 return Expression(.substring(value, from: from, length: length), range: start.union(previousRange))
+            }
+            index = save
+        case "JSON_QUERY":
+            // JSON_QUERY(doc, path [WITH [CONDITIONAL | UNCONDITIONAL] [ARRAY] WRAPPER | WITHOUT [ARRAY] WRAPPER]):
+            // the function JSON_QUERY(doc, path, 'WITH WRAPPER' | 'WITH CONDITIONAL WRAPPER' | 'WITHOUT WRAPPER').
+            advance()
+            let document = try expression()
+            try expect(symbol: ",", "between JSON_QUERY's document and path")
+            let path = try expression()
+            var operands = [document, path]
+            if current.isKeyword("WITH") || current.isKeyword("WITHOUT") {
+                let with = advance().upper == "WITH"
+                var conditional = false
+                if accept("CONDITIONAL") { conditional = true } else { _ = accept("UNCONDITIONAL") }
+                _ = accept("ARRAY")
+                try expect("WRAPPER", "in JSON_QUERY's wrapper clause")
+                let mode = with ? (conditional ? "WITH CONDITIONAL WRAPPER" : "WITH WRAPPER") : "WITHOUT WRAPPER"
+                operands.append(Expression(.literal(.string(mode)), range: previousRange))
+            }
+            try expect(symbol: ")", "after the arguments of JSON_QUERY")
+            let call = FunctionCall(name: name, arguments: operands.map { FunctionArgument(value: .expression($0)) }, range: start.union(previousRange))
+            return Expression(.function(call), range: call.range)
+        case "OVERLAY":
+            // OVERLAY(s PLACING r FROM start [FOR length]): the function OVERLAY(s, r, start[, length]).
+            let save = index
+            advance()
+            let value = try expression()
+            if accept("PLACING") {
+                let replacement = try expression()
+                try expect("FROM", "after OVERLAY(... PLACING ...")
+                var operands = [value, replacement, try expression()]
+                if accept("FOR") { operands.append(try expression()) }
+                try expect(symbol: ")", "after OVERLAY(...)")
+                let call = FunctionCall(name: name, arguments: operands.map { FunctionArgument(value: .expression($0)) }, range: start.union(previousRange))
+                return Expression(.function(call), range: call.range)
             }
             index = save
         case "JSON_OBJECT", "JSON_ARRAY":

@@ -240,7 +240,11 @@ extension Parser {
                 return left
             }
             let right = try tablePrimary()
-            try expect("ON", "and the join condition")
+            if accept("USING") {
+                left = .join(kind, left, right, condition: nil, using: try identifierList("a column USING names"))
+                continue
+            }
+            try expect("ON", "or USING and the join condition")
             left = .join(kind, left, right, condition: try expression())
         }
     }

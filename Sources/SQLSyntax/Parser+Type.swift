@@ -49,11 +49,13 @@ extension Parser {
         case "STRING": return .string
         case "BYTES": return .bytes
         case "CHAR", "CHARACTER":
-            if accept("VARYING") { return .varchar(try optionalLength(default: 1)) }
+            if accept("VARYING") { return .varchar(try optionalLength(default: DataType.maxLength)) }
             return .char(try optionalLength(default: 1))
-        case "VARCHAR": return .varchar(try optionalLength(default: 1))
+        // VARCHAR and VARBINARY without a length are STRING and BYTES, as Flink reads them
+        // (CAST(x AS VARCHAR) keeps the whole text); CHAR and BINARY are one long.
+        case "VARCHAR": return .varchar(try optionalLength(default: DataType.maxLength))
         case "BINARY": return .binary(try optionalLength(default: 1))
-        case "VARBINARY": return .varbinary(try optionalLength(default: 1))
+        case "VARBINARY": return .varbinary(try optionalLength(default: DataType.maxLength))
         case "DATE": return .date
         case "TIME":
             let precision = try optionalLength(default: 0, upTo: 9)

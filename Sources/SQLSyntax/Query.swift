@@ -112,7 +112,9 @@ public indirect enum TableReference: Sendable, Equatable {
     /// `versioned FOR SYSTEM_TIME AS OF o.time [AS r]`: a table's rows as they were at the
     /// time of each row joined to it (a temporal join).
     case temporal(QualifiedName, options: [TableOption], asOf: Expression, alias: Identifier?)
-    case join(JoinKind, TableReference, TableReference, condition: Expression?)
+    /// `a JOIN b ON condition`, or `a JOIN b USING (c, ...)`: the columns both sides name
+    /// alike, equated and given once.
+    case join(JoinKind, TableReference, TableReference, condition: Expression?, using: [Identifier] = [])
 }
 
 public enum JoinKind: String, Sendable, Equatable {

@@ -280,8 +280,9 @@ enum SQLPrinter {
         case let .unnest(collection, ordinality, alias, columns, _):
             return "UNNEST(\(expression(collection)))" + (ordinality ? " WITH ORDINALITY" : "") + (alias.map { " AS " + name($0.name) } ?? "")
                 + (columns.isEmpty ? "" : "(" + columns.map { name($0.name) }.joined(separator: ", ") + ")")
-        case let .join(kind, left, right, condition):
+        case let .join(kind, left, right, condition, using):
             return "\(tableReference(left)) \(kind.rawValue) \(tableReference(right))" + (condition.map { " ON " + expression($0) } ?? "")
+                + (using.isEmpty ? "" : " USING (" + using.map { name($0.name) }.joined(separator: ", ") + ")")
         }
     }
 }

@@ -263,7 +263,11 @@ public final class Engine: @unchecked Sendable {
                 continue
             }
             let from = node.schema.columns[source].type
-            expressions.append(from == column.type ? .column(source) : .cast(.column(source), from: from, to: column.type, isTry: true))
+            // Text goes into a CHAR(n) or VARCHAR(n) column whole: Flink's sinks do not enforce
+            // lengths unless asked (table.exec.sink.type-length-enforcer is IGNORE by default).
+            let target = ExpressionCompiler.isString(column.type) ? DataType.string : column.type
+            let same = from == target || (ExpressionCompiler.isString(from) && ExpressionCompiler.isString(target))
+            expressions.append(same ? .column(source) : .cast(.column(source), from: from, to: target, isTry: true))
         }
         // Rows already in the sink's order and types pass as they are (no row copied per row).
         let unchanged = expressions.count == node.schema.columns.count

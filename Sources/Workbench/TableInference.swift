@@ -57,8 +57,10 @@ public enum TableInference {
         }
         if let rowtime { columns.append("WATERMARK FOR \(rowtime) AS \(rowtime) - INTERVAL '2' SECOND") }
         let name = topic.replacingOccurrences(of: "[^A-Za-z0-9_]", with: "_", options: .regularExpression)
+        // ISO 8601 instants ('2013-01-01T00:14:13Z') read as TIMESTAMP_LTZ under the json format's ISO standard.
+        let standard = kinds.values.contains(.isoInstant) ? ",\n  'json.timestamp-format.standard' = 'ISO-8601'" : ""
         return "CREATE TABLE \(name) (\n  " + columns.joined(separator: ",\n  ") + "\n) WITH ('connector' = 'kafka', 'topic' = '\(topic)', "
-            + "'format' = 'json',\n  'scan.startup.mode' = 'earliest-offset');"
+            + "'format' = 'json',\n  'scan.startup.mode' = 'earliest-offset'\(standard));"
     }
 
     static func kind(of value: Any) -> Kind {

@@ -661,7 +661,14 @@ import Testing
         let streaming = try run(table + query)
         #expect(streaming.kinds.contains(.updateBefore) && streaming.kinds.contains(.delete))
         let batch = try run(table + "SET 'execution.runtime-mode' = 'batch';" + query)
-        #expect(streaming.finalTable == batch.lines.sorted())
+        // Exactly, but for the DOUBLE variance: a running variance taken back value by value
+        // (Welford's, as Flink's) drifts in the last digits from one computed in one pass.
+        let drop = { (line: String) in line.split(separator: "|").dropLast().joined(separator: "|") }
+        #expect(streaming.finalTable.map(drop) == batch.lines.sorted().map(drop))
+        for (a, b) in zip(streaming.finalTable, batch.lines.sorted()) {
+            let x = Double(a.split(separator: "|").last!), y = Double(b.split(separator: "|").last!)
+            #expect(x == y || abs(x! - y!) <= 1e-9 * max(1, abs(y!)), "\(a) against \(b)")
+        }
         #expect(try run(table + "EXPLAIN " + query).lines.joined().contains("taking back updated rows"))
     }
 

@@ -12,8 +12,10 @@ import Testing
 ///
 /// A query is *equal* (the same rows, or both refuse it), *refused* (Flink answers, Weir
 /// refuses it on purpose: the corpus says `-- weir refuses: <text of its error>`), *lenient*
-/// (Weir answers what Flink refuses) or *different* — which fails the test, as does a
-/// refusal the corpus does not expect.
+/// (Weir answers what Flink refuses), *known* (a difference the corpus names with `-- weir
+/// differs: <why>`, where Flink's answer is not a calendar's or a number's) or *different*
+/// — which fails the test, as does a refusal the corpus does not expect. `-- ulps: n` lets
+/// a DOUBLE cell be n units in the last place off (the C library's sine against the JVM's).
 @Suite(.serialized) struct FlinkDifferentialTests {
     static let folder = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("flink-diff")
 
@@ -22,6 +24,10 @@ import Testing
         var sql: String
         var modes: Set<String> = ["batch", "streaming"]
         var refusal: String?
+        /// Why Weir's answer differs from Flink's on purpose.
+        var difference: String?
+        /// How many units in the last place a DOUBLE may be off.
+        var ulps = 0
     }
 
     struct Answer: Decodable {
@@ -31,7 +37,7 @@ import Testing
     }
 
     enum Outcome {
-        case equal, bothRefuse, refused, lenient(rows: Int)
+        case equal, bothRefuse, refused, known, lenient(rows: Int)
         case different(String)
         case unexpectedRefusal(String)
     }
@@ -62,6 +68,12 @@ import Testing
                     current!.modes = Set(line.dropFirst(10).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
                 } else if line.hasPrefix("-- weir refuses: ") {
                     current!.refusal = String(line.dropFirst(17)).trimmingCharacters(in: .whitespaces)
+                } else if line.hasPrefix("-- weir differs: ") {
+                    current!.difference = String(line.dropFirst(17)).trimmingCharacters(in: .whitespaces)
+                } else if line.hasPrefix("-- upsert key: ") {
+                    continue // how Flink's answer was folded when recorded: Weir's changelog has its -U
+                } else if line.hasPrefix("-- ulps: ") {
+                    current!.ulps = Int(line.dropFirst(9).trimmingCharacters(in: .whitespaces)) ?? 0
                 } else if line.hasPrefix("--"), body.isEmpty {
                     continue
                 } else {
@@ -141,9 +153,27 @@ import Testing
             return .unexpectedRefusal(error.message)
         case let (nil, .success(rows)):
             let flink = sorted(expected.rows ?? [])
-            if rows == flink { return query.refusal == nil ? .equal : .different("Weir answers, but the corpus says it refuses") }
+            if rows == flink || (query.ulps > 0 && same(rows, flink, ulps: query.ulps)) {
+                if query.refusal != nil { return .different("Weir answers, but the corpus says it refuses") }
+                if query.difference != nil { return .different("the same rows, but the corpus says they differ: drop its `weir differs`") }
+                return .equal
+            }
+            if query.difference != nil { return .known }
             return .different(difference(flink: flink, weir: rows))
         }
+    }
+
+    /// Row by row, cell by cell the same, a DOUBLE's text allowed `ulps` units in the last place.
+    static func same(_ weir: [[String?]], _ flink: [[String?]], ulps: Int) -> Bool {
+        guard weir.count == flink.count else { return false }
+        for (a, b) in zip(weir, flink) {
+            guard a.count == b.count else { return false }
+            for (x, y) in zip(a, b) where x != y {
+                guard let x, let y, let p = Double(x), let q = Double(y), p.sign == q.sign, p.isFinite, q.isFinite,
+                      p.bitPattern.magnitudeDifference(q.bitPattern) <= UInt64(ulps) else { return false }
+            }
+        }
+        return true
     }
 
     /// The first rows on each side that the other does not have.
@@ -164,25 +194,43 @@ import Testing
         let answers = try Self.expected(mode)
         let engine = try Self.engine(mode)
         var equal = 0, refused = 0, total = 0
+        var known: [String] = []
         var lenient: [String] = [], failures: [String] = []
-        for query in queries where query.modes.contains(mode) {
+        // WEIR_FLINK_DIFF_ONLY=id,id: those queries alone, each side's rows printed in full.
+        let only = ProcessInfo.processInfo.environment["WEIR_FLINK_DIFF_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
+        for query in queries where query.modes.contains(mode) && only.map({ $0.contains(query.id) }) ?? true {
             guard let answer = answers[query.id] else {
                 Issue.record("\(mode) \(query.id): no answer of Flink's recorded (scripts/flink-diff.sh record --only \(query.id))")
                 continue
             }
             total += 1
-            switch Self.compare(query, answer, Self.weirAnswer(query, engine: engine)) {
+            let weir = Self.weirAnswer(query, engine: engine)
+            if only != nil {
+                func text(_ rows: [[String?]]) -> String { rows.map { $0.map { $0 ?? "NULL" }.joined(separator: "|") }.joined(separator: "\n    ") }
+                print("\(mode) \(query.id)\n  Flink:\n    \(answer.error ?? text(Self.sorted(answer.rows ?? [])))")
+                switch weir {
+                case let .success(rows): print("  Weir:\n    \(text(rows))")
+                case let .failure(error): print("  Weir: \(error.message)")
+                }
+            }
+            switch Self.compare(query, answer, weir) {
             case .equal, .bothRefuse: equal += 1
             case .refused: refused += 1
+            case .known: known.append("\(query.id): \(query.difference!)")
             case let .lenient(rows): lenient.append("\(query.id) (\(rows) rows; Flink: \(answer.error ?? ""))")
             case let .different(detail): failures.append("\(query.id): different — \(detail)")
             case let .unexpectedRefusal(message): failures.append("\(query.id): Weir refuses — \(message)")
             }
         }
-        print("flink-diff \(mode): \(equal) of \(total) equal, \(refused) refused, \(lenient.count) answered where Flink refuses, \(failures.count) different")
+        print("flink-diff \(mode): \(equal) of \(total) equal, \(refused) refused, \(known.count) known differences, "
+            + "\(lenient.count) answered where Flink refuses, \(failures.count) different")
         if ProcessInfo.processInfo.environment["WEIR_FLINK_DIFF_REPORT"] == "1" {
-            for line in failures + lenient.map({ "lenient: " + $0 }) { print("  \(mode) \(line)") }
+            for line in failures + known.map({ "known: " + $0 }) + lenient.map({ "lenient: " + $0 }) { print("  \(mode) \(line)") }
         }
         for failure in failures { Issue.record("\(mode) \(failure)") }
     }
+}
+
+private extension UInt64 {
+    func magnitudeDifference(_ other: UInt64) -> UInt64 { self > other ? self - other : other - self }
 }

@@ -60,7 +60,8 @@ import WeirTestSupport
 
 /// A replay of a query over a Kafka table reads the topic as it is now, whatever the table's
 /// startup mode: here offsets 2 to 5 of a topic the table would read from its end.
-@Suite(.serialized, .loadSensitive, .timeLimit(.minutes(2))) struct KafkaReplayTests {
+/// (Five minutes: the limit counts the wait for the load-sensitive slot.)
+@Suite(.serialized, .loadSensitive, .timeLimit(.minutes(5))) struct KafkaReplayTests {
     @Test func anOffsetRangeOfATopicIsReplayedToItsEnd() throws {
         let broker = try WeirBrokerProcess()
         let producer = Process()

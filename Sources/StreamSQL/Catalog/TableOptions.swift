@@ -86,9 +86,27 @@ struct TableOptions: Sendable {
             throw SQLError(.plan, "unknown option '\(key)' for the \(connector) connector\(suggestion.map { "; did you mean '\($0)'?" } ?? "")",
                            at: ranges[key])
         }
+        // Options Flink has that Weir knows but cannot honour (or not with that value): refused by
+        // name, so a table never reads or writes differently from Flink's without a word.
+        for (key, value) in values {
+            let bare = key.hasPrefix("value.") ? String(key.dropFirst(6)) : key.hasPrefix("key.") && !key.hasPrefix("key.fields") && key != "key.format" ? String(key.dropFirst(4)) : key
+            guard let rule = Self.notHonoured[bare], !rule.values.contains(value.lowercased()) else { continue }
+            throw SQLError(.unsupported, "option '\(key)' = '\(value)' is not supported: \(rule.reason)", at: ranges[key])
+        }
         self.values = values
         self.connector = connector
     }
+
+    /// Options Weir accepts only with some values (lowercased; none for some), and why.
+    static let notHonoured: [String: (values: Set<String>, reason: String)] = [
+        "source.monitor-interval": ([], "Weir reads the files in the path once, when the query starts; it does not watch it for new ones"),
+        "sink.rolling-policy.file-size": ([], "Weir's filesystem sink writes one file (the path, or path/part-0.<format>) and does not roll it"),
+        "partition.default-name": ([], "partitioned filesystem tables (PARTITIONED BY) are not supported"),
+        "raw.charset": (["utf-8", "utf8"], "the raw format reads and writes UTF-8 text only"),
+        "raw.endianness": (["big-endian"], "the raw format holds text or bytes here, written as they are"),
+        "sink.delivery-guarantee": (["at-least-once", "none"], "exactly-once needs transactions, which Weir's producer does not write (at-least-once or none)"),
+        "key.fields-prefix": ([""], "key fields named with a prefix are not supported yet: name the key's columns as its fields"),
+    ]
 
     subscript(key: String) -> String? { values[key] }
 

@@ -26,12 +26,24 @@ struct FileSystemSource: SourceRunner {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw SQLError(.execution, "table \(table.name): \(path) does not exist")
         }
+        var found: [String]
         if isFolder.boolValue {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            files = names.filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted().map { path + "/" + $0 }
+            found = names.filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted().map { path + "/" + $0 }
         } else {
-            files = [path]
+            found = [path]
         }
+        // `source.path.regex-pattern`, as Flink: the whole absolute path must match.
+        if let pattern = table.options["source.path.regex-pattern"] {
+            guard let expression = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else {
+                throw SQLError(.plan, "source.path.regex-pattern '\(pattern)' is not a regular expression")
+            }
+            found = found.filter { file in
+                let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
+                return expression.firstMatch(in: absolute, range: NSRange(absolute.startIndex..., in: absolute)) != nil
+            }
+        }
+        files = found
         format = try RecordFormat(table: table, scan: columns)
     }
 

@@ -6,7 +6,7 @@ import SQLSyntax
 struct RecordFormat {
     enum Kind {
         case json(failOnMissing: Bool)
-        case csv(delimiter: UInt8, quote: UInt8?)
+        case csv(CSVOptions)
         case raw
         /// Debezium change events (a changelog: `decodeChanges`).
         case debezium(schemaInclude: Bool)
@@ -14,6 +14,9 @@ struct RecordFormat {
 
     let kind: Kind
     let ignoreErrors: Bool
+    /// How JSON writes a TIMESTAMP's text (`json.timestamp-format.standard`): a value in the
+    /// other form does not read, as in Flink.
+    private(set) var timestampStandard = TimestampStandard.sql
     /// Physical columns: their positions in the row, names (as UTF-8) and types.
     let physical: [(index: Int, name: [UInt8], type: DataType)]
     /// The same columns for the JSON reader's inner loop: names in one buffer, positions and
@@ -62,13 +65,13 @@ struct RecordFormat {
         switch format {
         case "json":
             kind = .json(failOnMissing: option("json.fail-on-missing-field") == "true")
-            _ = try TimestampStandard(option: option("json.timestamp-format.standard")) // both standards are read
+            timestampStandard = try TimestampStandard(option: option("json.timestamp-format.standard"))
             ignoreErrors = option("json.ignore-parse-errors") == "true"
+            if ignoreErrors, option("json.fail-on-missing-field") == "true" {
+                throw SQLError(.plan, "json.fail-on-missing-field and json.ignore-parse-errors cannot both be true (as in Flink)")
+            }
         case "csv":
-            let delimiter = option("csv.field-delimiter") ?? ","
-            guard delimiter.utf8.count == 1 else { throw SQLError(.plan, "csv.field-delimiter must be one character, not '\(delimiter)'") }
-            let quote = option("csv.disable-quote-character") == "true" ? nil : (option("csv.quote-character") ?? "\"").utf8.first
-            kind = .csv(delimiter: delimiter.utf8.first!, quote: quote)
+            kind = .csv(try CSVOptions(option))
             ignoreErrors = option("csv.ignore-parse-errors") == "true"
         case "debezium-json":
             kind = .debezium(schemaInclude: option("debezium-json.schema-include") == "true")
@@ -107,7 +110,10 @@ struct RecordFormat {
         do throws(SQLError) {
             switch kind {
             case let .json(failOnMissing): try decodeJSON(bytes, start, end, into: &row, failOnMissing: failOnMissing)
-            case let .csv(delimiter, quote): try decodeCSV(bytes, start, end, into: &row, delimiter: delimiter, quote: quote)
+            case let .csv(options):
+                // A comment line (csv.allow-comments) is no record.
+                if options.allowComments, start < end, bytes[start] == 0x23 { return false }
+                try decodeCSV(bytes, start, end, into: &row, options: options)
             case .raw:
                 row[physical[0].index] = .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
             case .debezium:
@@ -188,7 +194,15 @@ struct RecordFormat {
                 let valueStart = scanner.index
                 // A field of no column, or of one no one reads: skipped, not decoded.
                 if let position, fieldPlans[position].reading != .skipped {
-                    row[fieldPlans[position].target] = try readValue(of: position, &scanner)
+                    do throws(SQLError) {
+                        row[fieldPlans[position].target] = try readValue(of: position, &scanner)
+                    } catch where ignoreErrors {
+                        // With json.ignore-parse-errors a value of the wrong type is NULL, as in
+                        // Flink; a value that is not JSON at all still fails the record.
+                        scanner.index = valueStart
+                        guard scanner.skipValue() else { throw error }
+                        row[fieldPlans[position].target] = .null
+                    }
                 } else {
                     guard scanner.skipValue() else { throw SQLError(.execution, "malformed JSON value of \"\(key)\"") }
                 }
@@ -260,11 +274,29 @@ struct RecordFormat {
         case .double:
             if let number = scanner.plainDecimal() { return .double(number) }
         case .skipped, .string, .other:
-            break
+            try checkTimestampStandard(scanner, position)
         }
         // Anything the plain paths do not take (an exponent, a quoted number, null) goes the general way.
         guard let value = try Self.jsonValue(&scanner, as: columnTypes[position]) else { throw notA(position) }
         return value
+    }
+
+    /// A TIMESTAMP field's text must be in the table's standard: `2024-03-05 22:15:30` (SQL) or
+    /// `2024-03-05T22:15:30` (ISO-8601), and a TIMESTAMP_LTZ's end with `Z`.
+    private func checkTimestampStandard(_ scanner: JSONScanner, _ position: Int) throws(SQLError) {
+        let instant: Bool
+        switch columnTypes[position] {
+        case .timestamp: instant = false
+        case .timestampLTZ: instant = true
+        default: return
+        }
+        let bytes = scanner.bytes, at = scanner.index
+        guard at < scanner.end, bytes[at] == 0x22 else { return } // null, a number: the general reading decides
+        var close = at + 1
+        while close < scanner.end, bytes[close] != 0x22 { close += 1 }
+        guard close - at > 11 else { return }
+        let separator: UInt8 = timestampStandard == .iso8601 ? 0x54 : 0x20
+        guard bytes[at + 11] == separator, !instant || bytes[close - 1] == 0x5A else { throw notA(position) }
     }
 
     /// The error for a field whose value is not of its column's type.
@@ -337,8 +369,82 @@ struct RecordFormat {
         return node.value(as: type)
     }
 
-    private func decodeCSV(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, delimiter: UInt8, quote: UInt8?) throws(SQLError) {
-        var fields: [String] = []
+    private func decodeCSV(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, options: CSVOptions) throws(SQLError) {
+        let fields = try options.fields(bytes, start, end)
+        // More fields than columns fail the record; fewer leave the last columns NULL (as Flink's
+        // CSV reader). With csv.ignore-parse-errors a field that does not parse is NULL.
+        guard fields.count <= physical.count else {
+            throw SQLError(.execution, "\(fields.count) CSV fields, the table has \(physical.count) physical columns")
+        }
+        for (position, column) in physical.enumerated() {
+            guard position < fields.count, let text = fields[position] else { continue } // missing, or the null literal
+            do throws(SQLError) {
+                try decodeCSVField(text, position: position, column: column, into: &row, options: options)
+            } catch where ignoreErrors {
+                row[column.index] = .null
+            }
+        }
+    }
+
+    private func decodeCSVField(_ text: String, position: Int, column: (index: Int, name: [UInt8], type: DataType), into row: inout Row,
+                                options: CSVOptions) throws(SQLError) {
+        if case let .array(element) = column.type {
+            // csv.array-element-delimiter between the elements; an empty field is an empty array.
+            var elements: [Value] = []
+            if !text.isEmpty {
+                for part in text.components(separatedBy: options.arrayDelimiter) {
+                    guard let value = ValueParser.parse(part, as: element) else {
+                        throw SQLError(.execution, "field \(position + 1) ('\(text)'): element '\(part)' is not a \(element)")
+                    }
+                    elements.append(value)
+                }
+            }
+            row[column.index] = .array(elements)
+            return
+        }
+        guard let value = ValueParser.parse(text, as: column.type) else {
+            throw SQLError(.execution, "field \(position + 1) ('\(text)') is not a \(column.type)")
+        }
+        row[column.index] = value
+    }
+}
+
+/// Flink's csv format options, and the fields of a line as they give them.
+struct CSVOptions {
+    let delimiter: UInt8
+    /// `csv.quote-character` (`"`), nil with `csv.disable-quote-character`.
+    let quote: UInt8?
+    /// `csv.escape-character`: the character after it is taken as it is (off by default).
+    let escape: UInt8?
+    /// `csv.null-literal`: a field of this text is NULL (off by default: an empty field is an empty string).
+    let nullLiteral: String?
+    /// `csv.allow-comments`: lines starting with `#` are skipped.
+    let allowComments: Bool
+    /// `csv.array-element-delimiter` (`;`): between the elements of an ARRAY column's field.
+    let arrayDelimiter: String
+
+    init(_ option: (String) -> String?) throws(SQLError) {
+        func character(_ key: String, default value: String?) throws(SQLError) -> UInt8? {
+            guard let text = option(key) ?? value else { return nil }
+            guard text.utf8.count == 1 else { throw SQLError(.plan, "\(key) must be one character, not '\(text)'") }
+            return text.utf8.first
+        }
+        delimiter = try character("csv.field-delimiter", default: ",")!
+        quote = option("csv.disable-quote-character") == "true" ? nil : try character("csv.quote-character", default: "\"")
+        escape = try character("csv.escape-character", default: nil)
+        nullLiteral = option("csv.null-literal")
+        allowComments = option("csv.allow-comments") == "true"
+        arrayDelimiter = option("csv.array-element-delimiter") ?? ";"
+        for key in ["csv.disable-quote-character", "csv.allow-comments", "csv.ignore-parse-errors"] {
+            if let value = option(key), !["true", "false"].contains(value.lowercased()) {
+                throw SQLError(.plan, "\(key) is 'true' or 'false', not '\(value)'")
+            }
+        }
+    }
+
+    /// The fields of the line `bytes[start..<end]`, unquoted and unescaped (nil: the null literal).
+    func fields(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(SQLError) -> [String?] {
+        var fields: [String?] = []
         var index = start
         while index <= end {
             var field: [UInt8] = []
@@ -346,6 +452,11 @@ struct RecordFormat {
                 index += 1
                 while true {
                     guard index < end else { throw SQLError(.execution, "a quoted CSV field is never closed") }
+                    if let escape, bytes[index] == escape, index + 1 < end {
+                        field.append(bytes[index + 1])
+                        index += 2
+                        continue
+                    }
                     if bytes[index] == quote {
                         if index + 1 < end, bytes[index + 1] == quote {
                             field.append(quote)
@@ -361,24 +472,20 @@ struct RecordFormat {
                 guard index == end || bytes[index] == delimiter else { throw SQLError(.execution, "text after a quoted CSV field") }
             } else {
                 while index < end, bytes[index] != delimiter {
+                    if let escape, bytes[index] == escape, index + 1 < end {
+                        field.append(bytes[index + 1])
+                        index += 2
+                        continue
+                    }
                     field.append(bytes[index])
                     index += 1
                 }
             }
-            fields.append(String(decoding: field, as: UTF8.self))
+            let text = String(decoding: field, as: UTF8.self)
+            fields.append(text == nullLiteral ? nil : text)
             index += 1
         }
-        guard fields.count == physical.count else {
-            throw SQLError(.execution, "\(fields.count) CSV fields, the table has \(physical.count) physical columns")
-        }
-        for (position, column) in physical.enumerated() {
-            let text = fields[position]
-            if text.isEmpty, !ExpressionCompiler.isString(column.type) { continue }
-            guard let value = ValueParser.parse(text, as: column.type) else {
-                throw SQLError(.execution, "field \(position + 1) ('\(text)') is not a \(column.type)")
-            }
-            row[column.index] = value
-        }
+        return fields
     }
 }
 

@@ -149,10 +149,19 @@ struct Accumulator: Codable {
             (integerSum, state) = (integerSum &+ sign &* number, .integer(squares &+ sign &* number &* number))
         case let (.integer(number), _):
             (integerSum, state) = (integerSum &+ sign &* number, .integer(sign &* number &* number))
-        case let (.double(number), .double(squares)):
-            (doubleSum, state) = (doubleSum + Double(sign) * number, .double(squares + Double(sign) * number * number))
         case let (.double(number), _):
-            (doubleSum, state) = (doubleSum + Double(sign) * number, .double(Double(sign) * number * number))
+            // DOUBLEs the way Flink's variance runs (Welford's): `doubleSum` the mean so far and
+            // `state` the sum of squared differences from it; `count` already counts this value
+            // (or no longer counts a value taken back).
+            var squares = 0.0
+            if case let .double(held) = state { squares = held }
+            guard count > 0 else {
+                (doubleSum, state) = (0, .double(0))
+                return
+            }
+            let delta = number - doubleSum
+            doubleSum += Double(sign) * delta / Double(count)
+            state = .double(squares + Double(sign) * delta * (number - doubleSum))
         case let (.decimal(number), .decimal(squares)):
             (decimalSum, state) = (decimalSum + Decimal(sign) * number, .decimal(squares + Decimal(sign) * number * number))
         case let (.decimal(number), _):
@@ -272,15 +281,16 @@ struct Accumulator: Codable {
         }
     }
 
-    /// Calcite's reduction of the variances, in the argument's arithmetic:
-    /// (SUM(x²) − SUM(x)² / COUNT) / COUNT (or COUNT − 1, and NULL for one value), the
-    /// standard deviations its square root in the result's type.
+    /// The variances: of DOUBLEs from Welford's running sums, as Flink computes them; of
+    /// integers and DECIMALs Calcite's reduction in the argument's arithmetic,
+    /// (SUM(x²) − SUM(x)² / COUNT) / COUNT (or COUNT − 1, and NULL for one value); the
+    /// standard deviations the square root in the result's type.
     private func variance(population: Bool, root: Bool, type: DataType) -> Value {
         let divisor = population ? count : count - 1
         guard count > 0, divisor > 0 else { return .null }
         switch (type, state) {
         case let (.double, .double(squares)), let (.float, .double(squares)):
-            let variance = (squares - doubleSum * doubleSum / Double(count)) / Double(divisor)
+            let variance = max(0, squares) / Double(divisor)
             return .double(root ? variance.squareRoot() : variance)
         case let (.decimal, .decimal(squares)):
             let variance = (squares - decimalSum * decimalSum / Decimal(count)) / Decimal(divisor)
@@ -783,13 +793,21 @@ final class GroupAggregateOperator: Operator, StatefulOperator {
 
     override func finish() throws(SQLError) {
         if emitAtEnd, !order.isEmpty {
-            let rows = order.compactMap { key in groups[key].map { group in key + aggregates.indices.map { group.accumulators[$0].result(aggregates[$0]) } } }
-            try output?.process(rows, kinds: nil)
-            try output?.finish()
-            return
+            // A group whose rows were all taken back (an outer join's padded rows, retracted when
+            // their match came) has no result, as in streaming, where its row is deleted.
+            let rows = order.compactMap { key -> Row? in
+                guard let group = groups[key], group.rows > 0 else { return nil }
+                return key + aggregates.indices.map { group.accumulators[$0].result(aggregates[$0]) }
+            }
+            if !rows.isEmpty { try output?.process(rows, kinds: nil) }
+            if !rows.isEmpty || !keys.isEmpty {
+                try output?.finish()
+                return
+            }
         }
-        // A global aggregate over an empty input still has its one row (COUNT(*) = 0).
-        if keys.isEmpty, groups.isEmpty {
+        // A global aggregate over an empty input still has its one row (COUNT(*) = 0) in batch
+        // mode; in streaming mode, as in Flink, a result comes with the first row only.
+        if emitAtEnd, keys.isEmpty, groups.isEmpty || groups.values.allSatisfy({ $0.rows <= 0 }) {
             let row = aggregates.map { Accumulator($0).result($0) }
             try output?.process([row], kinds: [.insert])
         }

@@ -214,14 +214,78 @@ class MultiInputOperator: Operator {
         if let combined = ends.watermark(time, from: input) { try combinedWatermark(combined) }
     }
 
+    /// Every input ended (before the output is finished): what an operator holds to the end goes now.
+    func inputsEnded() throws(SQLError) {}
+
     fileprivate final func end(closing: Bool) throws(SQLError) {
         guard let close = ends.end(closing: closing) else { return }
-        if close { try output?.close() } else { try output?.finish() }
+        if close {
+            try output?.close()
+        } else {
+            try inputsEnded()
+            try output?.finish()
+        }
     }
 }
 
 /// Several inputs into one output.
 final class UnionOperator: MultiInputOperator {}
+
+/// INTERSECT and EXCEPT, with or without ALL: each input's rows counted (a changelog's
+/// taken-back rows too), the result given once both have ended — a row as many times as the
+/// operation leaves it (INTERSECT ALL: the fewer of its two counts; EXCEPT ALL: the left's
+/// less the right's; without ALL once, when there is any), in the order the left gave them.
+final class SetOperationOperator: MultiInputOperator {
+    enum Operation: Sendable {
+        case intersect, except
+    }
+
+    let operation: Operation
+    let all: Bool
+    private var counts: [Row: (left: Int, right: Int)] = [:]
+    private var order: [Row] = []
+
+    init(_ operation: Operation, all: Bool) {
+        self.operation = operation
+        self.all = all
+        super.init(inputs: 2)
+    }
+
+    override func process(_ rows: [Row], kinds: [RowKind]?, from input: Int) throws(SQLError) {
+        for (position, row) in rows.enumerated() {
+            let kind = kinds?[position] ?? .insert
+            let change = kind == .insert || kind == .updateAfter ? 1 : -1
+            var count = counts[row] ?? (0, 0)
+            if input == 0 {
+                if count.left == 0, count.right == 0, counts[row] == nil { order.append(row) }
+                count.left += change
+            } else {
+                count.right += change
+            }
+            counts[row] = count
+        }
+    }
+
+    override func combinedWatermark(_ time: Int64) throws(SQLError) {}
+
+    override func inputsEnded() throws(SQLError) {
+        var result: [Row] = []
+        for row in order {
+            guard let count = counts[row] else { continue }
+            let times: Int
+            switch (operation, all) {
+            case (.intersect, true): times = max(0, min(count.left, count.right))
+            case (.intersect, false): times = count.left > 0 && count.right > 0 ? 1 : 0
+            case (.except, true): times = max(0, count.left - count.right)
+            case (.except, false): times = count.left > 0 && count.right <= 0 ? 1 : 0
+            }
+            for _ in 0..<times { result.append(row) }
+        }
+        counts = [:]
+        order = []
+        if !result.isEmpty { try output?.process(result, kinds: nil) }
+    }
+}
 
 /// One input of a `MultiInputOperator`: what arrives goes to it, with the input's position.
 private final class InputPort: Operator {
@@ -357,13 +421,20 @@ final class DistinctOperator: Operator, StatefulOperator {
 final class SortOperator: Operator {
     let keys: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)]
     private var rows: [(key: [Value], row: Row)] = []
+    /// Rows a changelog input took back (-U, -D): they leave the result at the end, so what is
+    /// sorted is the table the changes amount to, and the output holds insertions only.
+    private var takenBack: [Row: Int] = [:]
 
     init(_ keys: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)]) {
         self.keys = keys
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
-        for row in rows {
+        for (position, row) in rows.enumerated() {
+            if let kind = kinds?[position], kind == .updateBefore || kind == .delete {
+                takenBack[row, default: 0] += 1
+                continue
+            }
             var key: [Value] = []
             for entry in keys { key.append(try entry.expression.evaluate(row)) }
             self.rows.append((key, row))
@@ -373,6 +444,14 @@ final class SortOperator: Operator {
     override func watermark(_ time: Int64) throws(SQLError) {}
 
     override func finish() throws(SQLError) {
+        if !takenBack.isEmpty {
+            rows.removeAll { entry in
+                guard let count = takenBack[entry.row], count > 0 else { return false }
+                takenBack[entry.row] = count - 1
+                return true
+            }
+            takenBack = [:]
+        }
         let keys = self.keys
         rows.sort { a, b in SortOrder.precedes(a.key, b.key, keys) }
         if !rows.isEmpty { try output?.process(rows.map(\.row), kinds: nil) }

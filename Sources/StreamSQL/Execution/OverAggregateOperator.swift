@@ -39,7 +39,13 @@ final class OverAggregateOperator: Operator, StatefulOperator {
     private var running: [Row: [Accumulator]] = [:]
     private var history: [Row: [FrameRow]] = [:]
 
-    init(partition: [CompiledExpression], timeColumn: Int, eventTime: Bool, frame: OverFrame, aggregates: [AggregateCall]) {
+    /// Batch mode: a bounded frame's aggregates computed afresh for each row, as Flink's batch
+    /// operator does (streaming keeps them running, taking back the rows that leave).
+    let recomputesFrames: Bool
+
+    init(partition: [CompiledExpression], timeColumn: Int, eventTime: Bool, frame: OverFrame, aggregates: [AggregateCall],
+         recomputesFrames: Bool = false) {
+        self.recomputesFrames = recomputesFrames
         self.partition = partition
         self.timeColumn = timeColumn
         self.eventTime = eventTime
@@ -165,28 +171,72 @@ final class OverAggregateOperator: Operator, StatefulOperator {
             }
             running[key] = accumulators
         case let .rows(count):
+            // A running frame, as Flink's: the row leaving it taken back first, then the new one
+            // added (the order changes a DOUBLE sum's last digits).
             var kept = history[key] ?? []
-            for peer in peers {
-                kept.append(FrameRow(time: peer.time, arguments: try arguments(peer.row)))
-                if kept.count > count + 1 { kept.removeFirst(kept.count - count - 1) }
-                result.append(peer.row + frameResults(kept))
+            if recomputesFrames {
+                for peer in peers {
+                    kept.append(FrameRow(time: peer.time, arguments: try arguments(peer.row)))
+                    if kept.count > count + 1 { kept.removeFirst(kept.count - count - 1) }
+                    result.append(peer.row + freshResults(kept))
+                }
+                history[key] = kept
+                return
             }
-            history[key] = kept
+            var accumulators = frameAccumulators(key, kept)
+            for peer in peers {
+                if kept.count > count {
+                    for index in aggregates.indices { accumulators[index].retract(kept[0].arguments[index], aggregates[index]) }
+                    kept.removeFirst()
+                }
+                let added = FrameRow(time: peer.time, arguments: try arguments(peer.row))
+                Accumulator.add(added.arguments, to: &accumulators, aggregates)
+                kept.append(added)
+                result.append(peer.row + aggregates.indices.map { accumulators[$0].result(aggregates[$0]) })
+            }
+            (history[key], running[key]) = (kept, accumulators)
         case let .range(span):
+            // The rows past the interval taken back first, then this time's rows added, as Flink's.
             var kept = history[key] ?? []
-            for peer in peers { kept.append(FrameRow(time: peer.time, arguments: try arguments(peer.row))) }
+            if recomputesFrames {
+                for peer in peers { kept.append(FrameRow(time: peer.time, arguments: try arguments(peer.row))) }
+                let time = peers[0].time
+                kept.removeAll { $0.time < time - span }
+                let values = freshResults(kept)
+                for peer in peers { result.append(peer.row + values) }
+                history[key] = kept
+                return
+            }
+            var accumulators = frameAccumulators(key, kept)
             let time = peers[0].time
-            kept.removeAll { $0.time < time - span }
-            let values = frameResults(kept)
+            while let oldest = kept.first, oldest.time < time - span {
+                for index in aggregates.indices { accumulators[index].retract(oldest.arguments[index], aggregates[index]) }
+                kept.removeFirst()
+            }
+            for peer in peers {
+                let added = FrameRow(time: peer.time, arguments: try arguments(peer.row))
+                Accumulator.add(added.arguments, to: &accumulators, aggregates)
+                kept.append(added)
+            }
+            let values = aggregates.indices.map { accumulators[$0].result(aggregates[$0]) }
             for peer in peers { result.append(peer.row + values) }
-            history[key] = kept
+            (history[key], running[key]) = (kept, accumulators)
         }
     }
 
-    /// The aggregates over the rows of a bounded frame, computed afresh.
-    private func frameResults(_ rows: [FrameRow]) -> [Value] {
+    /// The aggregates over the rows of a bounded frame, computed afresh (batch mode).
+    private func freshResults(_ rows: [FrameRow]) -> [Value] {
         var accumulators = aggregates.map { Accumulator($0) }
         for row in rows { Accumulator.add(row.arguments, to: &accumulators, aggregates) }
         return aggregates.indices.map { accumulators[$0].result(aggregates[$0]) }
+    }
+
+    /// A bounded frame's running accumulators (able to take values back); built from its rows
+    /// when a checkpoint from before they were kept is restored.
+    private func frameAccumulators(_ key: Row, _ kept: [FrameRow]) -> [Accumulator] {
+        if let accumulators = running[key] { return accumulators }
+        var accumulators = aggregates.map { Accumulator($0, retracting: true) }
+        for row in kept { Accumulator.add(row.arguments, to: &accumulators, aggregates) }
+        return accumulators
     }
 }

@@ -125,7 +125,8 @@ final class QueryExecution: @unchecked Sendable {
         case let .sort(keys):
             return try chain(SortOperator(keys))
         case let .overAggregate(partition, timeColumn, eventTime, frame, aggregates):
-            return try chain(OverAggregateOperator(partition: partition, timeColumn: timeColumn, eventTime: eventTime, frame: frame, aggregates: aggregates))
+            return try chain(OverAggregateOperator(partition: partition, timeColumn: timeColumn, eventTime: eventTime, frame: frame, aggregates: aggregates,
+                                                   recomputesFrames: batch))
         case let .rowNumber(partition, order, windowEnd, limit, numbering):
             // The planner made the numbering a changelog when it is updated (see Planner+TopN).
             return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd, limit: limit,
@@ -133,6 +134,8 @@ final class QueryExecution: @unchecked Sendable {
                                                timeToLive: try StateTimeToLive(settings: catalog.settings), numbering: numbering))
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
+        case .atMostOneRow:
+            return try chain(AtMostOneRowOperator())
         case .distinct:
             return try chain(DistinctOperator(retracting: !node.inputs[0].appendOnly, timeToLive: try StateTimeToLive(settings: catalog.settings)))
         case let .join(predicate, leftKeys, rightKeys, outer, expiry, filtering):
@@ -146,6 +149,8 @@ final class QueryExecution: @unchecked Sendable {
         case .union:
             let union = UnionOperator(inputs: node.inputs.count)
             return try gather(union)
+        case let .setOperation(operation, all):
+            return try gather(SetOperationOperator(operation, all: all))
         }
 
     }

@@ -21,7 +21,7 @@ enum BuiltinFunction: Sendable {
     case timestampAdd(TimeUnit)
     case timestampDiff(TimeUnit)
     // Strings.
-    case upper, lower, charLength, concat, concatWs, substring, replace, initcap
+    case upper, lower, charLength, concat, concatWs, substring, replace, initcap, overlay
     case trim(TrimSide, characters: Bool)
     case regexpExtract(NSRegularExpression?)
     /// REGEXP (a match anywhere in the text) and SIMILAR TO (`whole`: the text matches whole;
@@ -49,7 +49,11 @@ enum BuiltinFunction: Sendable {
     // Collections.
     case cardinality, soleElement, arrayContains, arrayJoin, arrayDistinct, mapKeys, mapValues, split, stringToMap
     // Numbers.
-    case abs, round, mod, power, sqrt, ln, exp
+    /// ABS, wrapping around at its type's width as Java's Math.abs does (ABS of INT's least value is itself).
+    case abs(bits: Int)
+    /// ROUND at its type's width for integers (ROUND(2147483647, -1) wraps, as Java's int does).
+    case round(bits: Int)
+    case mod, power, sqrt, ln, exp
     case math(MathFunction)
     case atan2, euler, hex, binary
     /// RAND() and RAND_INTEGER(bound): uniformly in [0, 1) and [0, bound).
@@ -81,7 +85,7 @@ enum BuiltinFunction: Sendable {
         "TO_DATE", "LPAD", "RPAD", "REPEAT", "REVERSE", "LEFT", "RIGHT", "ASCII", "CHR", "TO_BASE64", "FROM_BASE64", "UUID", "SIGN",
         "LOG10", "LOG2", "LOG", "TRUNCATE", "PI", "GREATEST", "LEAST", "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "SHA2",
         "JSON_QUERY", "JSON_EXISTS", "IS_JSON", "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_JOIN", "ARRAY_DISTINCT", "MAP_KEYS",
-        "MAP_VALUES", "SPLIT", "STR_TO_MAP", "INSTR", "HEX", "BIN", "ATAN2", "E", "RAND", "RAND_INTEGER", "JSON_STRING", "JSON_OBJECT", "JSON_ARRAY",
+        "MAP_VALUES", "SPLIT", "STR_TO_MAP", "INSTR", "LOCATE", "OVERLAY", "HEX", "BIN", "ATAN2", "E", "RAND", "RAND_INTEGER", "JSON_STRING", "JSON_OBJECT", "JSON_ARRAY",
     ] + MathFunction.allCases.map(\.rawValue)
 }
 
@@ -97,6 +101,36 @@ extension BuiltinFunction {
         let parsed = text.utf8.withContiguousStorageIfAvailable { CivilTime.parseSecondsTimestamp($0) ?? CivilTime.parseTimestamp($0) }
             ?? CivilTime.parseTimestamp(Array(text.utf8))
         return parsed.map(Value.timestamp) ?? .null
+    }
+
+    /// A whole-number argument (a count, a place) as an Int, held to a range no loop or shift
+    /// can overflow on: NULL or NaN is 0.
+    static func whole(_ value: Value) -> Int {
+        switch value {
+        case let .integer(number): return Int(max(-1_000_000, min(1_000_000, number)))
+        default:
+            guard let number = value.doubleValue, number.isFinite else { return 0 }
+            return Int(max(-1_000_000, min(1_000_000, number)))
+        }
+    }
+
+    /// INITCAP as Flink's: each word's first letter in capitals and its others small, where a
+    /// word is a run of letters and digits; only ASCII letters change case.
+    static func initcap(_ text: String) -> String {
+        var result = ""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        var startsWord = true
+        for scalar in text.unicodeScalars {
+            let isWordCharacter = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+            if scalar.isASCII, scalar.properties.isAlphabetic {
+                let letter = Character(scalar)
+                result.append(startsWord ? letter.uppercased() : letter.lowercased())
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+            startsWord = !isWordCharacter
+        }
+        return result
     }
 
     /// The function applied to evaluated arguments. Flink's rule: a NULL argument gives
@@ -140,6 +174,8 @@ extension BuiltinFunction {
         // Constructors keep their NULL elements.
         case .makeArray: return .array(arguments)
         case .makeRow: return .row(arguments)
+        // `NULL IS JSON` is false, not NULL.
+        case .isJSON: return JSONFunctions.isJSON(arguments[0], kind: arguments.count > 1 ? arguments[1] : .string("VALUE"))
         case .makeMap: return .map(stride(from: 0, to: arguments.count - 1, by: 2).map { Value.MapEntry(key: arguments[$0], value: arguments[$0 + 1]) })
         default: break
         }
@@ -149,7 +185,11 @@ extension BuiltinFunction {
             return Self.toTimestamp(arguments[0], format: format)
         case let .toTimestampLTZ(precision):
             guard let number = arguments[0].doubleValue else { return .null }
-            return .timestampLTZ(precision == 0 ? Int64(number) * 1_000_000 : Int64(number * 1000))
+            // Seconds (precision 0) or milliseconds (3) since the epoch; an instant outside
+            // the years 0000 to 9999 is NULL, as in Flink.
+            let micros = precision == 0 ? number.rounded(.towardZero) * 1_000_000 : (number * 1000).rounded(.towardZero)
+            guard micros.isFinite, micros >= -62_167_219_200_000_000, micros <= 253_402_300_799_999_999 else { return .null }
+            return .timestampLTZ(Int64(micros))
         case let .dateFormat(format):
             guard let micros = arguments[0].timestampMicros else {
                 if case let .string(text) = arguments[0], let micros = CivilTime.parseTimestamp(Array(text.utf8)) {
@@ -184,7 +224,7 @@ extension BuiltinFunction {
             return .string(text.lowercased())
         case .initcap:
             guard case let .string(text) = arguments[0] else { return .null }
-            return .string(text.capitalized)
+            return .string(Self.initcap(text))
         case .charLength:
             guard case let .string(text) = arguments[0] else { return .null }
             return .integer(Int64(text.count))
@@ -193,8 +233,10 @@ extension BuiltinFunction {
         case .substring:
             guard case let .string(text) = arguments[0], case let .integer(start) = arguments[1] else { return .null }
             let characters = Array(text)
-            // 1-based; a start of 0 or below counts from before the first character.
-            let from = Int(start) - 1
+            // 1-based; a negative start counts from the end (nothing when it reaches before the
+            // first character), as Flink's; 0 is the first character.
+            if start < 0, -Int(start) > characters.count { return .string("") }
+            let from = start < 0 ? characters.count + Int(start) : max(Int(start) - 1, 0)
             var length = characters.count - max(from, 0)
             if arguments.count > 2 {
                 guard case let .integer(given) = arguments[2], given >= 0 else { return .null }
@@ -216,7 +258,9 @@ extension BuiltinFunction {
             return .string(String(slice))
         case let .regexpExtract(compiled):
             guard case let .string(text) = arguments[0], let regex = Self.regex(compiled, arguments[1]) else { return .null }
-            let group = arguments.count > 2 ? Int(arguments[2].doubleValue ?? 1) : 1
+            // Without a group, the whole match (Flink's default index is 0).
+            let group = arguments.count > 2 ? Self.whole(arguments[2]) : 0
+            guard group >= 0 else { return .null }
             let range = NSRange(text.startIndex..., in: text)
             guard let match = regex.firstMatch(in: text, range: range), group <= match.numberOfRanges - 1 || group == 0,
                   let matched = Range(match.range(at: group), in: text) else { return .null }
@@ -236,17 +280,40 @@ extension BuiltinFunction {
         case let .regexpReplace(compiled):
             guard case let .string(text) = arguments[0], case let .string(replacement) = arguments[2],
                   let regex = Self.regex(compiled, arguments[1]) else { return .null }
-            return .string(regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: replacement))
+            // The replacement is taken as written: Flink's REGEXP_REPLACE has no $1 group references.
+            return .string(regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
+                                                          withTemplate: NSRegularExpression.escapedTemplate(for: replacement)))
         case .splitIndex:
             guard case let .string(text) = arguments[0], case let .string(separator) = arguments[1], case let .integer(index) = arguments[2],
                   !separator.isEmpty else { return .null }
-            let parts = text.components(separatedBy: separator)
+            // An empty string has no parts.
+            let parts = text.isEmpty ? [] : text.components(separatedBy: separator)
             return index >= 0 && index < parts.count ? .string(parts[Int(index)]) : .null
         case .position:
             guard case let .string(needle) = arguments[0], case let .string(haystack) = arguments[1] else { return .null }
-            guard !needle.isEmpty else { return .integer(1) }
-            guard let found = haystack.range(of: needle) else { return .integer(0) }
+            var from = haystack.startIndex
+            if arguments.count > 2 {
+                guard !arguments[2].isNull else { return .null }
+                let start = Self.whole(arguments[2])
+                guard start >= 1, start <= haystack.count else { return .integer(0) }
+                from = haystack.index(haystack.startIndex, offsetBy: start - 1)
+            }
+            guard !needle.isEmpty else { return .integer(Int64(haystack.distance(from: haystack.startIndex, to: from) + 1)) }
+            guard let found = haystack.range(of: needle, range: from..<haystack.endIndex) else { return .integer(0) }
             return .integer(Int64(haystack.distance(from: haystack.startIndex, to: found.lowerBound) + 1))
+        case .overlay:
+            // OVERLAY(text PLACING replacement FROM start [FOR length]): `length` characters from
+            // `start` replaced (the replacement's length by default).
+            guard case let .string(text) = arguments[0], case let .string(replacement) = arguments[1], !arguments[2].isNull else { return .null }
+            let characters = Array(text)
+            let start = max(1, Self.whole(arguments[2]))
+            // As Flink's: a start past the text's end leaves the text as it is.
+            guard start <= characters.count else { return .string(text) }
+            let length = arguments.count > 3 ? (arguments[3].isNull ? nil : Self.whole(arguments[3])) : replacement.count
+            guard let length else { return .null }
+            let head = characters.prefix(min(characters.count, start - 1))
+            let tailStart = min(characters.count, max(0, start - 1 + max(0, length)))
+            return .string(String(head) + replacement + String(characters[tailStart...]))
         case let .jsonValue(returning, onEmpty, onError):
             guard case let .string(document) = arguments[0], case let .string(path) = arguments[1] else { return .null }
             func fall(back fallback: JSONFallback, _ message: String) throws(SQLError) -> Value {
@@ -287,11 +354,14 @@ extension BuiltinFunction {
             if case .left = self { return .string(String(text.prefix(Int(count)))) }
             return .string(String(text.suffix(Int(count))))
         case .ascii:
+            // Flink's: the first byte of the UTF-8 text, as a Java byte (é gives -61).
             guard case let .string(text) = arguments[0] else { return .null }
-            return text.unicodeScalars.first.map { .integer(Int64($0.value)) } ?? .integer(0)
+            return .integer(text.utf8.first.map { Int64(Int8(bitPattern: $0)) } ?? 0)
         case .chr:
-            guard case let .integer(code) = arguments[0], code >= 0, code <= 255, let scalar = Unicode.Scalar(UInt32(code)) else { return .null }
-            return .string(String(Character(scalar)))
+            // Flink's: the character of the code modulo 256; nothing for a negative code.
+            guard case let .integer(code) = arguments[0] else { return .null }
+            guard code >= 0 else { return .string("") }
+            return .string(String(Character(Unicode.Scalar(UInt8(code % 256)))))
         case .toBase64:
             guard case let .string(text) = arguments[0] else { return .null }
             return .string(Data(text.utf8).base64EncodedString())
@@ -333,27 +403,28 @@ extension BuiltinFunction {
             guard case let .integer(bound) = arguments[0], bound > 0 else { return .null }
             return .integer(Int64.random(in: 0..<bound))
         case .jsonQuery:
-            return JSONFunctions.query(arguments[0], arguments[1])
+            return JSONFunctions.query(arguments[0], arguments[1], wrapper: arguments.count > 2 ? arguments[2] : .string("WITHOUT WRAPPER"))
         case .jsonExists:
             return JSONFunctions.exists(arguments[0], arguments[1])
         case .isJSON:
-            return JSONFunctions.isJSON(arguments[0])
+            return JSONFunctions.isJSON(arguments[0], kind: arguments.count > 1 ? arguments[1] : .string("VALUE"))
         case let .jsonString(type):
-            return .string(RecordWriter.jsonValue(arguments[0], type: type))
+            return .string(RecordWriter.jsonValue(arguments[0], type: type, style: .functions))
         case let .digest(kind):
             guard case let .string(text) = arguments[0] else { return .null }
             return .string(kind.hex(of: Array(text.utf8)))
         case .sign:
             switch arguments[0] {
             case let .integer(value): return .integer(value.signum())
-            case let .double(value): return .double(value > 0 ? 1 : value < 0 ? -1 : 0)
+            case let .double(value): return .double(value > 0 ? 1 : value < 0 ? -1 : value) // ±0.0 and NaN as they are (Math.signum)
             case let .decimal(value): return .decimal(value > 0 ? 1 : value < 0 ? -1 : 0)
             default: return .null
             }
         case .log10:
             return arguments[0].doubleValue.map { .double(Foundation.log10($0)) } ?? .null
         case .log2:
-            return arguments[0].doubleValue.map { .double(Foundation.log2($0)) } ?? .null
+            // As Flink computes it: ln(x) / ln(2) (log2 itself differs in the last digit at times).
+            return arguments[0].doubleValue.map { .double(log($0) / log(2.0)) } ?? .null
         case .logarithm:
             // LOG(x) is the natural logarithm; LOG(base, x) another base's.
             guard let last = arguments[arguments.count - 1].doubleValue else { return .null }
@@ -361,7 +432,7 @@ extension BuiltinFunction {
             guard let base = arguments[0].doubleValue else { return .null }
             return .double(log(last) / log(base))
         case .truncate:
-            let places = arguments.count > 1 ? Int(arguments[1].doubleValue ?? 0) : 0
+            let places = arguments.count > 1 ? Self.whole(arguments[1]) : 0
             switch arguments[0] {
             case let .integer(value):
                 guard places < 0 else { return .integer(value) }
@@ -392,23 +463,25 @@ extension BuiltinFunction {
                 if case .least = self, order < 0 { best = argument }
             }
             return best ?? .null
-        case .abs:
+        case let .abs(bits):
             switch arguments[0] {
-            case let .integer(value): return .integer(Swift.abs(value))
+            case let .integer(value): return .integer(NumericKind.wrap(value == .min ? value : Swift.abs(value), bits: bits))
             case let .double(value): return .double(Swift.abs(value))
             case let .decimal(value): return .decimal(value < 0 ? -value : value)
             default: return .null
             }
-        case .round:
-            let places = arguments.count > 1 ? Int(arguments[1].doubleValue ?? 0) : 0
+        case let .round(bits):
+            let places = arguments.count > 1 ? Self.whole(arguments[1]) : 0
             switch arguments[0] {
             case let .integer(value):
                 guard places < 0 else { return .integer(value) }
-                let factor = Int64(pow(10.0, Double(-places)))
-                return .integer((value + (value >= 0 ? factor / 2 : -factor / 2)) / factor * factor)
+                guard places > -19 else { return .integer(0) }
+                var factor: Int64 = 1
+                for _ in 0..<(-places) { factor &*= 10 }
+                let half = value >= 0 ? factor / 2 : -(factor / 2)
+                return .integer(NumericKind.wrap((value &+ half) / factor &* factor, bits: bits))
             case let .double(value):
-                let factor = pow(10.0, Double(places))
-                return .double((value * factor).rounded(.toNearestOrAwayFromZero) / factor)
+                return .double(DecimalDigits.roundHalfUp(value, places: places))
             case let .decimal(value):
                 var input = value, output = Decimal()
                 NSDecimalRound(&output, &input, places, .plain)
@@ -454,8 +527,8 @@ extension BuiltinFunction {
     static func regex(_ compiled: NSRegularExpression?, _ pattern: Value, similar: Bool = false, escape: Character? = nil) -> NSRegularExpression? {
         if let compiled { return compiled }
         guard case let .string(text) = pattern else { return nil }
-        return similar ? try? NSRegularExpression(pattern: similarPattern(text, escape: escape), options: [.dotMatchesLineSeparators])
-            : try? NSRegularExpression(pattern: text)
+        return similar ? try? JavaRegex.compile(similarPattern(text, escape: escape), options: [.dotMatchesLineSeparators])
+            : try? JavaRegex.compile(text)
     }
 
     /// A SIMILAR TO pattern as an anchored regular expression: `%` any text, `_` one

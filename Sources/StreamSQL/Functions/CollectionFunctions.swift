@@ -54,6 +54,8 @@ enum CollectionFunctions {
     /// between characters.
     static func split(_ text: Value, _ delimiter: Value) -> Value {
         guard case let .string(string) = text, case let .string(separator) = delimiter else { return .null }
+        // An empty text has no parts (Flink's SPLIT('', ',') is an empty array).
+        if string.isEmpty { return .array([]) }
         if separator.isEmpty { return .array(string.map { .string(String($0)) }) }
         return .array(string.components(separatedBy: separator).map(Value.string))
     }
@@ -67,6 +69,7 @@ enum CollectionFunctions {
         if case let .string(given)? = keyValueDelimiter { assignment = given }
         guard !pairs.isEmpty, !assignment.isEmpty else { return .null }
         var entries: [Value.MapEntry] = []
+        if string.isEmpty { return .map([]) }
         for pair in string.components(separatedBy: pairs) {
             let key: String, value: Value
             if let range = pair.range(of: assignment) {

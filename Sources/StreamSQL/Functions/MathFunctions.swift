@@ -17,8 +17,10 @@ enum MathFunction: String, Sendable, CaseIterable {
         case .sinh: Foundation.sinh(x)
         case .cosh: Foundation.cosh(x)
         case .tanh: Foundation.tanh(x)
-        case .degrees: x * 180 / Double.pi
-        case .radians: x * Double.pi / 180
+        // Java's Math.toDegrees and toRadians: one multiplication by a constant (not * π / 180,
+        // which rounds twice).
+        case .degrees: x * 57.29577951308232
+        case .radians: x * 0.017453292519943295
         }
     }
 }

@@ -1,10 +1,13 @@
 import SQLSyntax
 
 /// Java's date patterns (what Flink's DATE_FORMAT, TO_TIMESTAMP and FROM_UNIXTIME take):
-/// `yyyy`, `MM`, `dd`, `HH`, `mm`, `ss`, `SSS` (and shorter runs); text in '...' is literal.
+/// `yyyy`, `MM`, `dd`, `HH`, `mm`, `ss`, `SSS` (and shorter runs), in formatting also `MMM`
+/// and `MMMM` (month names), `E`..`EEEE` (weekday names), `h`, `a`, `D`; text in '...' is literal.
 struct TimeFormat: Sendable {
     enum Piece: Sendable {
         case year(Int), month(Int), day(Int), hour(Int), minute(Int), second(Int), fraction(Int)
+        /// Written only (a pattern with these does not parse): names in English, as Java's default locale here.
+        case monthName(full: Bool), weekday(full: Bool), hourOfHalfDay(Int), halfDay, dayOfYear(Int)
         case literal(String)
     }
 
@@ -20,7 +23,11 @@ struct TimeFormat: Sendable {
             while index + run < characters.count, characters[index + run] == character { run += 1 }
             switch character {
             case "y": pieces.append(.year(run))
-            case "M": pieces.append(.month(run))
+            case "M": pieces.append(run >= 3 ? .monthName(full: run >= 4) : .month(run))
+            case "E": pieces.append(.weekday(full: run >= 4))
+            case "h": pieces.append(.hourOfHalfDay(run))
+            case "a": pieces.append(.halfDay)
+            case "D": pieces.append(.dayOfYear(run))
             case "d": pieces.append(.day(run))
             case "H": pieces.append(.hour(run))
             case "m": pieces.append(.minute(run))
@@ -52,11 +59,24 @@ struct TimeFormat: Sendable {
             case let .minute(width): text += CivilTime.pad(seconds / 60 % 60, width)
             case let .second(width): text += CivilTime.pad(seconds % 60, width)
             case let .fraction(width): text += String(CivilTime.pad(ofDay % CivilTime.microsPerSecond, 6).prefix(width))
+            case let .monthName(full):
+                let name = Self.months[Int(month) - 1]
+                text += full ? name : String(name.prefix(3))
+            case let .weekday(full):
+                let (days, _) = CivilTime.split(micros)
+                let name = Self.weekdays[Int(((days % 7) + 7 + 4) % 7)] // 1970-01-01 was a Thursday
+                text += full ? name : String(name.prefix(3))
+            case let .hourOfHalfDay(width): text += CivilTime.pad((seconds / 3600 + 11) % 12 + 1, width)
+            case .halfDay: text += seconds / 3600 < 12 ? "AM" : "PM"
+            case let .dayOfYear(width): text += CivilTime.pad(TimeArithmetic.dayOfYear(year, month, day), width)
             case let .literal(literal): text += literal
             }
         }
         return text
     }
+
+    static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
     /// Microseconds of `text` read by the pattern, or nil.
     func parse(_ text: String) -> Int64? {
@@ -86,9 +106,13 @@ struct TimeFormat: Sendable {
             case let .fraction(width):
                 let start = index
                 guard let value = number(width, greedy: greedy) else { return nil }
+                // To microseconds: digits past the sixth (nanoseconds) are dropped.
+                let digits = index - start
                 var scaled = value
-                for _ in (index - start)..<6 { scaled *= 10 }
+                if digits < 6 { for _ in digits..<6 { scaled *= 10 } } else { for _ in 6..<digits { scaled /= 10 } }
                 micros = scaled
+            case .monthName, .weekday, .hourOfHalfDay, .halfDay, .dayOfYear:
+                return nil
             case let .literal(literal):
                 for byte in literal.utf8 {
                     guard index < bytes.count, bytes[index] == byte else { return nil }
@@ -137,7 +161,11 @@ enum TimeArithmetic {
         case .year, .isoYear: return year
         case .quarter: return (month - 1) / 3 + 1
         case .month: return month
-        case .week: return (dayOfYear(year, month, day) - 1) / 7 + 1
+        case .week:
+            // ISO 8601's week: the week of the year its Thursday falls in (2023-01-01 is in week 52).
+            let thursday = days - (((days % 7 + 7 + 3) % 7) + 1) + 4
+            let (thursdayYear, _, _) = CivilTime.date(days: thursday)
+            return (thursday - CivilTime.days(year: thursdayYear, month: 1, day: 1)) / 7 + 1
         case .day: return day
         case .dayOfWeek: return ((days % 7 + 7 + 4) % 7) + 1 // 1 = Sunday
         case .isoDayOfWeek: return ((days % 7 + 7 + 3) % 7) + 1 // 1 = Monday
@@ -155,9 +183,10 @@ enum TimeArithmetic {
         case .hour: return ofDay / 3_600_000_000
         case .minute: return ofDay / 60_000_000 % 60
         case .second: return ofDay / 1_000_000 % 60
-        case .millisecond: return ofDay / 1000 % 60_000
-        case .microsecond: return ofDay % 60_000_000
-        case .nanosecond: return ofDay % 60_000_000 * 1000
+        // Within the second, as Flink extracts them (10:10:10.010 has 10 milliseconds).
+        case .millisecond: return ofDay / 1000 % 1000
+        case .microsecond: return ofDay % 1_000_000
+        case .nanosecond: return ofDay % 1_000_000 * 1000
         default: return nil
         }
     }
@@ -178,6 +207,15 @@ enum TimeArithmetic {
         case .microsecond: return 1
         default: return nil
         }
+    }
+
+    /// Microseconds cut (toward the past) to `digits` fraction digits of a second.
+    static func truncate(_ micros: Int64, toDigits digits: Int) -> Int64 {
+        guard digits < 6 else { return micros }
+        var step: Int64 = 1
+        for _ in 0..<(6 - max(digits, 0)) { step *= 10 }
+        let remainder = ((micros % step) + step) % step
+        return micros - remainder
     }
 
     static func truncate(_ value: Value, to unit: TimeUnit, ceil: Bool) -> Value {
@@ -203,7 +241,14 @@ enum TimeArithmetic {
 
     static func add(_ amount: Int64, _ unit: TimeUnit, to value: Value) -> Value {
         guard let micros = micros(of: value) else { return .null }
-        if let length = fixedLength(unit) { return rebuild(micros + amount * length, like: value) }
+        if let length = fixedLength(unit) {
+            // A shift past the types' range is NULL, not a trap.
+            let (shift, tooFar) = amount.multipliedReportingOverflow(by: length)
+            let (sum, overflow) = micros.addingReportingOverflow(shift)
+            return tooFar || overflow ? .null : rebuild(sum, like: value)
+        }
+        // Beyond ten thousand years is out of every time type's range.
+        guard abs(amount) <= 120_000 else { return .null }
         let months: Int64
         switch unit {
         case .year: months = amount * 12
@@ -226,7 +271,10 @@ enum TimeArithmetic {
 
     static func difference(_ unit: TimeUnit, from start: Value, to end: Value) -> Int64? {
         guard let a = micros(of: start), let b = micros(of: end) else { return nil }
-        if let length = fixedLength(unit) { return (b - a) / length }
+        if let length = fixedLength(unit) {
+            let (span, overflow) = b.subtractingReportingOverflow(a)
+            return overflow ? nil : span / length
+        }
         let (y1, m1, _, _, _) = fields(a), (y2, m2, _, _, _) = fields(b)
         var months = (y2 * 12 + m2) - (y1 * 12 + m1)
         // A month is complete only when the day and time have been reached again.

@@ -69,7 +69,9 @@ extension PlanNode {
             for key in order { key.expression.collectColumns(into: &read) }
             if let windowEnd { read.insert(windowEnd) }
             return read
-        case .limit, .union:
+        case .setOperation:
+            return nil // rows are compared whole
+        case .limit, .union, .atMostOneRow:
             return wanted
         case .distinct:
             // Rows are compared whole.

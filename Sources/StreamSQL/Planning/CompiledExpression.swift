@@ -37,7 +37,30 @@ enum ComparisonOperator: Sendable {
 
 /// How arithmetic is carried out, from the operands' types.
 enum NumericKind: Sendable {
-    case integer, double, decimal
+    /// Integer arithmetic wrapping around at the result type's width, as Java's int and long
+    /// do in Flink's generated code (INT 2147483647 + 1 is -2147483648).
+    case integer(bits: Int)
+    case double, decimal
+
+    /// The width of an integer type (64 for BIGINT and anything else).
+    static func bits(of type: DataType) -> Int {
+        switch type {
+        case .tinyint: 8
+        case .smallint: 16
+        case .int: 32
+        default: 64
+        }
+    }
+
+    /// `value` wrapped around into `bits` bits.
+    static func wrap(_ value: Int64, bits: Int) -> Int64 {
+        switch bits {
+        case 8: Int64(Int8(truncatingIfNeeded: value))
+        case 16: Int64(Int16(truncatingIfNeeded: value))
+        case 32: Int64(Int32(truncatingIfNeeded: value))
+        default: value
+        }
+    }
 }
 
 /// A LIKE pattern compiled once: `%` any run, `_` any one character.

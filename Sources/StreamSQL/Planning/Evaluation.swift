@@ -114,18 +114,18 @@ extension CompiledExpression {
     static func arithmetic(_ operation: ArithmeticOperator, _ a: Value, _ b: Value, _ kind: NumericKind) throws(SQLError) -> Value {
         if a.isNull || b.isNull { return .null }
         switch kind {
-        case .integer:
+        case let .integer(bits):
             guard case let .integer(x) = a, case let .integer(y) = b else { return .null }
             switch operation {
-            case .plus: return .integer(x &+ y)
-            case .minus: return .integer(x &- y)
-            case .multiply: return .integer(x &* y)
+            case .plus: return .integer(NumericKind.wrap(x &+ y, bits: bits))
+            case .minus: return .integer(NumericKind.wrap(x &- y, bits: bits))
+            case .multiply: return .integer(NumericKind.wrap(x &* y, bits: bits))
             case .divide:
                 guard y != 0 else { throw SQLError(.execution, "division by zero") }
-                return .integer(x / y)
+                return .integer(NumericKind.wrap(x.dividedReportingOverflow(by: y).partialValue, bits: bits))
             case .modulo:
                 guard y != 0 else { throw SQLError(.execution, "division by zero") }
-                return .integer(x % y)
+                return .integer(x.remainderReportingOverflow(dividingBy: y).partialValue)
             }
         case .double:
             guard let x = a.doubleValue, let y = b.doubleValue else { return .null }
@@ -175,6 +175,10 @@ extension CompiledExpression {
         case let (.timestamp(x), .timestamp(y)), let (.timestampLTZ(x), .timestampLTZ(y)),
              let (.timestamp(x), .timestampLTZ(y)), let (.timestampLTZ(x), .timestamp(y)):
             return x < y ? -1 : x == y ? 0 : 1
+        case (.double, .decimal), (.decimal, .double):
+            // As Flink: a DECIMAL meets a DOUBLE as a DOUBLE (1.0E308 is beyond any DECIMAL).
+            guard let x = a.doubleValue, let y = b.doubleValue else { return nil }
+            return x < y ? -1 : x == y ? 0 : 1
         case (.decimal, _), (_, .decimal):
             guard let x = decimal(a), let y = decimal(b) else { return nil }
             return x < y ? -1 : x == y ? 0 : 1
@@ -193,29 +197,54 @@ extension CompiledExpression {
     }
 }
 
-/// CAST between types, as Flink converts (nil when the value does not convert).
+/// CAST between types, as Flink converts (nil when the value does not convert): integers
+/// narrowed wrap around as Java's casts do, doubles to integers saturate, a DECIMAL too wide
+/// for its precision is NULL, CHAR(n) and VARCHAR(n) cut (and CHAR pads) to n characters.
 enum Casting {
     static func cast(_ value: Value, from: DataType, to: DataType) -> Value? {
         if value.isNull { return .null }
         switch to {
         case .varchar, .char:
-            if case let .char(length) = to { return .string(ValueFormatter.plain(value, type: from).padding(toLength: length, withPad: " ", startingAt: 0)) }
-            if case .boolean = value { return .string(ValueFormatter.plain(value).uppercased()) }
-            return .string(ValueFormatter.plain(value, type: from))
+            var text: String
+            if case let .bytes(bytes) = value {
+                text = String(decoding: bytes, as: UTF8.self)
+            } else {
+                text = ValueFormatter.castText(value, type: from)
+            }
+            switch to {
+            case .varchar where from == .double || from == .float:
+                break // Flink does not cut a DOUBLE's text to a VARCHAR's length (it does CHAR's)
+            case let .char(length):
+                let characters = text.count
+                if characters > length { text = String(text.prefix(length)) }
+                if characters < length { text += String(repeating: " ", count: length - characters) }
+            case let .varchar(length) where length < DataType.maxLength:
+                if text.count > length { text = String(text.prefix(length)) }
+            default: break
+            }
+            return .string(text)
         case .boolean:
             switch value {
             case .boolean: return value
             case let .integer(number): return .boolean(number != 0)
+            case let .double(number): return .boolean(number != 0)
+            case let .decimal(number): return .boolean(!number.isZero)
             case let .string(text): return ValueParser.parse(text, as: .boolean)
             default: return nil
             }
         case .tinyint, .smallint, .int, .bigint:
+            let bits = NumericKind.bits(of: to)
             switch value {
-            case let .integer(number): return ValueParser.fits(number, to) ? .integer(number) : nil
+            case let .integer(number): return .integer(NumericKind.wrap(number, bits: bits))
             case let .double(number):
-                guard number.isFinite, abs(number) < 9.2e18 else { return nil }
-                return .integer(Int64(number.rounded(.towardZero)))
-            case let .decimal(number): return .integer(NSDecimalNumber(decimal: number).int64Value)
+                // Java's (int) and (long) of a double saturate (NaN is 0); narrower types take the int's low bits.
+                return .integer(NumericKind.wrap(saturated(number, bits: max(bits, 32)), bits: bits))
+            case let .decimal(number):
+                // Through the whole part as a long, as Flink's DECIMAL casts.
+                var whole = number, truncated = Decimal()
+                NSDecimalRound(&truncated, &whole, 0, number < 0 ? .up : .down)
+                let long = Int64(exactly: NSDecimalNumber(decimal: truncated).doubleValue) ?? NSDecimalNumber(decimal: truncated).int64Value
+                return .integer(NumericKind.wrap(long, bits: bits))
             case let .boolean(flag): return .integer(flag ? 1 : 0)
             case let .string(text): return ValueParser.parse(text, as: to)
             default: return nil
@@ -223,30 +252,43 @@ enum Casting {
         case .float, .double:
             if case let .string(text) = value { return ValueParser.parse(text, as: to) }
             if case let .boolean(flag) = value { return .double(flag ? 1 : 0) }
-            return value.doubleValue.map(Value.double)
-        case let .decimal(_, scale):
+            guard let number = value.doubleValue else { return nil }
+            return .double(to == .float ? Double(Float(number)) : number)
+        case let .decimal(precision, scale):
             var number: Decimal
             switch value {
-            case let .string(text): return ValueParser.parse(text, as: to)
+            case let .string(text): guard case let .decimal(parsed)? = ValueParser.parse(text, as: to) else { return nil }
+                number = parsed
             case let .integer(integer): number = Decimal(integer)
-            case let .double(double): number = Decimal(double)
+            case let .double(double):
+                // From the double's shortest text (Decimal(double) keeps binary noise: 123456789.1230000128).
+                guard double.isFinite, abs(double) < 1e38 else { return .null }
+                number = abs(double) < 1e-38 ? 0 : Decimal(string: ValueFormatter.javaDouble(double).replacingOccurrences(of: "E", with: "e")) ?? 0
             case let .decimal(decimal): number = decimal
+            case let .boolean(flag): number = flag ? 1 : 0
             default: return nil
             }
             var rounded = Decimal()
             NSDecimalRound(&rounded, &number, scale, .plain)
-            return .decimal(rounded)
+            // A value with more whole digits than the type holds is NULL, as in Flink.
+            return fits(rounded, precision: precision, scale: scale) ? .decimal(rounded) : .null
         case .timestamp, .timestampLTZ:
             let micros: Int64
             switch value {
             case let .string(text): return ValueParser.parse(text, as: to)
             case let .timestamp(time), let .timestampLTZ(time): micros = time
             case let .date(days): micros = Int64(days) * CivilTime.microsPerDay
-            case let .integer(seconds): return .timestampLTZ(seconds * CivilTime.microsPerSecond)
+            case let .time(ofDay): micros = ofDay // TIME as a timestamp: on 1970-01-01
+            case let .integer(seconds):
+                let (micros, overflow) = seconds.multipliedReportingOverflow(by: CivilTime.microsPerSecond)
+                return overflow ? nil : .timestampLTZ(micros)
             default: return nil
             }
-            if case .timestamp = to { return .timestamp(micros) }
-            return .timestampLTZ(micros)
+            // Cut to the target's precision (TIMESTAMP(0) has whole seconds).
+            let precision: Int = { if case let .timestamp(p) = to { return p }; if case let .timestampLTZ(p) = to { return p }; return 6 }()
+            let cut = TimeArithmetic.truncate(micros, toDigits: precision)
+            if case .timestamp = to { return .timestamp(cut) }
+            return .timestampLTZ(cut)
         case .date:
             switch value {
             case let .string(text): return ValueParser.parse(text, as: .date)
@@ -255,19 +297,50 @@ enum Casting {
             case .date: return value
             default: return nil
             }
-        case .time:
+        case let .time(precision):
             switch value {
             case let .string(text): return ValueParser.parse(text, as: to)
-            case let .timestamp(micros), let .timestampLTZ(micros): return .time(TimeArithmetic.fields(micros).ofDay)
-            case .time: return value
+            case let .timestamp(micros), let .timestampLTZ(micros): return .time(TimeArithmetic.truncate(TimeArithmetic.fields(micros).ofDay, toDigits: precision))
+            case let .time(ofDay): return .time(TimeArithmetic.truncate(ofDay, toDigits: precision))
             default: return nil
             }
         case .binary, .varbinary:
-            if case let .string(text) = value { return .bytes(Array(text.utf8)) }
-            if case .bytes = value { return value }
-            return nil
+            var bytes: [UInt8]
+            switch value {
+            case let .string(text): bytes = Array(text.utf8)
+            case let .bytes(given): bytes = given
+            default: return nil
+            }
+            // BINARY(n) is n bytes (zeros after), VARBINARY(n) at most n.
+            switch to {
+            case let .binary(length):
+                if bytes.count > length { bytes = Array(bytes.prefix(length)) }
+                if bytes.count < length { bytes += Array(repeating: 0, count: length - bytes.count) }
+            case let .varbinary(length) where bytes.count > length:
+                bytes = Array(bytes.prefix(length))
+            default: break
+            }
+            return .bytes(bytes)
         default:
             return from == to ? value : nil
         }
+    }
+
+    /// Java's (long) or (int) of a double: NaN is 0, beyond the range the nearest end.
+    static func saturated(_ number: Double, bits: Int) -> Int64 {
+        guard !number.isNaN else { return 0 }
+        let (low, high): (Int64, Int64) = bits == 32 ? (Int64(Int32.min), Int64(Int32.max)) : (.min, .max)
+        if number <= Double(low) { return low }
+        if number >= Double(high) { return high }
+        return Int64(number.rounded(.towardZero))
+    }
+
+    /// Whether a DECIMAL value has at most `precision - scale` whole digits.
+    static func fits(_ number: Decimal, precision: Int, scale: Int) -> Bool {
+        var whole = number.magnitude, truncated = Decimal()
+        NSDecimalRound(&truncated, &whole, 0, .down)
+        var limit = Decimal(1)
+        for _ in 0..<max(0, precision - scale) { limit *= 10 }
+        return truncated < limit
     }
 }

@@ -145,15 +145,16 @@ extension ExpressionCompiler {
             }
             return TypedExpression(.call(.digest(function), [values[0]]), .string, nullable: nullable)
         case "JSON_QUERY", "JSON_EXISTS":
-            try expect(2...2)
+            try expect(name == "JSON_QUERY" ? 2...3 : 2...2)
             return name == "JSON_QUERY" ? TypedExpression(.call(.jsonQuery, values), .string)
                 : TypedExpression(.call(.jsonExists, values), .boolean, nullable: nullable)
         case "JSON_STRING":
             try expect(1...1)
             return TypedExpression(.call(.jsonString(arguments[0].type), values), .string, nullable: nullable)
         case "IS_JSON":
-            try expect(1...1)
-            return TypedExpression(.call(.isJSON, values), .boolean, nullable: nullable)
+            try expect(1...2)
+            // IS JSON's test is never NULL: a NULL is not JSON.
+            return TypedExpression(.call(.isJSON, values), .boolean, nullable: false)
         case "CARDINALITY", "ELEMENT", "ARRAY_DISTINCT", "MAP_KEYS", "MAP_VALUES":
             try expect(1...1)
             switch (name, arguments[0].type) {
@@ -265,15 +266,20 @@ extension ExpressionCompiler {
             try expect(3...3)
             return TypedExpression(.call(.replace, values), .string, nullable: nullable)
         case "TRIM", "LTRIM", "RTRIM":
-            try expect(1...1)
+            try expect(name == "TRIM" ? 1...1 : 1...2)
             let side: TrimSide = name == "LTRIM" ? .leading : name == "RTRIM" ? .trailing : .both
+            // LTRIM(text, characters): the trim takes the characters first.
+            if values.count == 2 { return TypedExpression(.call(.trim(side, characters: true), [values[1], values[0]]), .string, nullable: nullable) }
             return TypedExpression(.call(.trim(side, characters: false), values), .string, nullable: nullable)
+        case "OVERLAY":
+            try expect(3...4)
+            return TypedExpression(.call(.overlay, values), .string, nullable: nullable)
         case "REGEXP_EXTRACT", "REGEXP", "REGEXP_REPLACE":
             try expect(name == "REGEXP_EXTRACT" ? 2...3 : name == "REGEXP" ? 2...2 : 3...3)
             // A literal pattern is compiled once, here (and its mistake reported here); another per row.
             var regex: NSRegularExpression?
             if case let .literal(.string(pattern))? = call.arguments[1].expression?.kind {
-                do { regex = try NSRegularExpression(pattern: pattern) } catch {
+                do { regex = try JavaRegex.compile(pattern) } catch {
                     throw SQLError(.plan, "'\(pattern)' is not a regular expression", at: range)
                 }
             }
@@ -286,11 +292,12 @@ extension ExpressionCompiler {
             try expect(3...3)
             return TypedExpression(.call(.splitIndex, values), .string)
         case "POSITION", "LOCATE":
-            try expect(2...2)
-            return TypedExpression(.call(.position, name == "LOCATE" ? values : values), .int, nullable: nullable)
+            // LOCATE(needle, text, from): the first place at or after `from`.
+            try expect(name == "LOCATE" ? 2...3 : 2...2)
+            return TypedExpression(.call(.position, values), .int, nullable: nullable)
         case "ABS":
             try expect(1...1)
-            return TypedExpression(.call(.abs, values), arguments[0].type, nullable: nullable)
+            return TypedExpression(.call(.abs(bits: NumericKind.bits(of: arguments[0].type)), values), arguments[0].type, nullable: nullable)
         case "ROUND", "TRUNCATE":
             try expect(1...2)
             guard Self.isNumeric(arguments[0].type) else { throw SQLError(.plan, "\(name) needs a number, not \(arguments[0].type)", at: range) }
@@ -301,7 +308,7 @@ extension ExpressionCompiler {
                 if arguments.count > 1, case let .literal(.integer(text))? = call.arguments[1].expression?.kind { places = Int(text) ?? 0 }
                 type = .decimal(precision: precision, scale: max(0, min(scale, places)))
             }
-            return TypedExpression(.call(name == "ROUND" ? .round : .truncate, values), type, nullable: nullable)
+            return TypedExpression(.call(name == "ROUND" ? .round(bits: NumericKind.bits(of: type)) : .truncate, values), type, nullable: nullable)
         case "MOD":
             try expect(2...2)
             return TypedExpression(.call(.mod, values), Self.arithmeticType(arguments[0].type, arguments[1].type, .modulo).1)

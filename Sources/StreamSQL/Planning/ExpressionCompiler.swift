@@ -61,6 +61,11 @@ struct ExpressionCompiler {
                 guard Self.isNumeric(typed.type) || Self.isInterval(typed.type) else {
                     throw SQLError(.plan, "cannot negate a value of type \(typed.type)", at: range)
                 }
+                if Self.isInteger(typed.type) {
+                    // 0 - x at the type's width: -(INT's least value) wraps around to itself, as in Java.
+                    return TypedExpression(.arithmetic(.minus, .literal(.integer(0)), typed.expression, result: .integer(bits: NumericKind.bits(of: typed.type))),
+                                           typed.type, nullable: typed.nullable)
+                }
                 return TypedExpression(.negate(typed.expression), typed.type, nullable: typed.nullable)
             }
         case let .binary(operation, left, right):
@@ -69,6 +74,11 @@ struct ExpressionCompiler {
             return try self.call(call, range: range)
         case let .cast(operand, type, isTry):
             let typed = try compile(operand)
+            if Self.isNumeric(typed.type), Self.isTemporalPoint(type) {
+                // As Flink's validation: a number has no one meaning as a point in time.
+                let hint = if case .timestampLTZ = type { "TO_TIMESTAMP_LTZ(number, precision)" } else { "TO_TIMESTAMP(FROM_UNIXTIME(seconds))" }
+                throw SQLError(.plan, "a number cannot be cast to \(type) (seconds or milliseconds?): use \(hint)", at: range)
+            }
             return TypedExpression(.cast(typed.expression, from: typed.type, to: type, isTry: isTry), type, nullable: typed.nullable || isTry)
         case let .caseWhen(operand, branches, otherwise):
             let subject = try operand.map(compile)
@@ -265,6 +275,12 @@ struct ExpressionCompiler {
         if candidates.isEmpty, let groupedInput, groupedInput.index(of: name) != nil {
             throw SQLError(.plan, "column \(name) is neither grouped nor aggregated\(groupingContext)", at: range)
         }
+        // `pos.x` where no table is called pos: the field x of the ROW column pos.
+        if candidates.isEmpty, let qualifier, !scope.qualifiers.contains(where: { $0?.lowercased() == qualifier.lowercased() }),
+           let row = try? column(qualifier: nil, name: qualifier, range: range), case let .row(fields) = row.type,
+           let position = fields.firstIndex(where: { $0.name == name }) ?? fields.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) {
+            return TypedExpression(.field(row.expression, position), fields[position].type)
+        }
         guard !candidates.isEmpty else {
             let all = scope.schema.names
             let suggestion = TableOptions.nearest(name, among: all)
@@ -314,7 +330,9 @@ struct ExpressionCompiler {
             guard let value = ValueParser.parse(text, as: .timestamp(3)) else {
                 throw SQLError(.plan, "'\(text)' is not a timestamp (yyyy-MM-dd HH:mm:ss[.SSS])", at: range)
             }
-            return TypedExpression(.literal(value), .timestamp(ValueFormatter.fractionDigits(value.timestampMicros ?? 0)), nullable: false)
+            // TIMESTAMP(p) with p the fraction digits written, as Flink types the literal ('... 22:15:30.5' is TIMESTAMP(1)).
+            let written = text.split(separator: ".").count > 1 ? text.split(separator: ".").last!.prefix { $0.isNumber }.count : 0
+            return TypedExpression(.literal(value), .timestamp(min(written, 9)), nullable: false)
         }
     }
 
@@ -388,7 +406,8 @@ struct ExpressionCompiler {
         }
         if case let .decimal(p2, s2) = b { return (.decimal, decimalResult(integerPrecision(a), 0, p2, s2, operation)) }
         let rank: (DataType) -> Int = { [.tinyint: 1, .smallint: 2, .int: 3, .bigint: 4][$0] ?? 4 }
-        return (.integer, rank(a) >= rank(b) ? a : b)
+        let type = rank(a) >= rank(b) ? a : b
+        return (.integer(bits: NumericKind.bits(of: type)), type)
     }
 
     static func decimalResult(_ p1: Int, _ s1: Int, _ p2: Int, _ s2: Int, _ operation: BinaryOperator) -> DataType {
@@ -459,6 +478,13 @@ struct ExpressionCompiler {
         case .double, .float: return .cast(expression, from: .bigint, to: .double, isTry: true)
         case .decimal: return .cast(expression, from: .bigint, to: type, isTry: true)
         default: return expression
+        }
+    }
+
+    static func isInteger(_ type: DataType) -> Bool {
+        switch type {
+        case .tinyint, .smallint, .int, .bigint: return true
+        default: return false
         }
     }
 

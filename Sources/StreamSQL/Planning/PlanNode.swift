@@ -115,6 +115,8 @@ final class PlanNode: @unchecked Sendable {
         case filter(CompiledExpression, text: String)
         /// A window table-valued function: appends window_start, window_end and window_time.
         case assignWindows(WindowSpec)
+        /// INTERSECT or EXCEPT (ALL) of the two inputs.
+        case setOperation(SetOperationOperator.Operation, all: Bool)
         /// GROUPING SETS: each row once per set, the set's columns appended after the input's
         /// (its keys, NULL for the keys it leaves out, and which keys those are).
         case expand([[CompiledExpression]])
@@ -150,6 +152,8 @@ final class PlanNode: @unchecked Sendable {
         case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry?,
                   filtering: FilteringJoin? = nil)
         case distinct
+        /// A scalar subquery's result: one row at most.
+        case atMostOneRow
         /// A temporal join: each left row with the right row of its key valid at its time
         /// (`leftTime`, event time; nil: the latest, processing time), the right rows versioned
         /// by `versionTime`; `outer`: a left row without one is padded with NULLs.

@@ -6,6 +6,16 @@ import SQLSyntax
 extension Planner {
     static let groupWindows: Set<String> = ["TUMBLE", "HOP", "SESSION"]
 
+    /// The window table-valued function whose rows `node` gives, through WHERE clauses between
+    /// it and its GROUP BY (they keep its columns where they are).
+    static func windowFunction(under node: PlanNode) -> WindowSpec? {
+        switch node.kind {
+        case let .assignWindows(spec): return spec
+        case .filter: return windowFunction(under: node.inputs[0])
+        default: return nil
+        }
+    }
+
     func aggregate(_ select: Select, input given: PlanNode, scope: Scope) throws(SQLError) -> PlanNode {
         var input = given
         let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
@@ -22,7 +32,8 @@ extension Planner {
         // Windows from a window table-valued function: GROUP BY window_start, window_end, ...
         var assignedWindow: (start: Int, end: Int, time: Int)?
         var sessionFunction = false
-        if window == nil, case let .assignWindows(spec) = input.kind, case .session = spec.kind {
+        let windowFunction = Self.windowFunction(under: input)
+        if window == nil, let spec = windowFunction, case .session = spec.kind {
             // SESSION's: sessions per key of its PARTITION BY, which the GROUP BY names besides
             // window_start and window_end, as Flink requires.
             let windowColumns: Set<String> = ["window_start", "window_end"]
@@ -38,7 +49,7 @@ extension Planner {
             let eventTime = input.schema.columns[spec.timeColumn].timeAttribute == .rowtime
             window = (WindowSpec(kind: spec.kind, timeColumn: spec.timeColumn), "SESSION", "", eventTime)
             sessionFunction = true
-        } else if window == nil, case .assignWindows = input.kind {
+        } else if window == nil, windowFunction != nil {
             let names = input.schema.names
             let start = names.lastIndex(of: "window_start"), end = names.lastIndex(of: "window_end"), time = names.lastIndex(of: "window_time")
             let groupsByBoth = [start, end].allSatisfy { index in

@@ -37,7 +37,10 @@ extension Planner {
             predicate = typed.expression
             let conjuncts = Self.conjuncts(typed.expression)
             keys = Self.equatedColumns(conjuncts, columns: columns, width: width)
-            expiry = Self.intervalBounds(conjuncts, columns: columns, width: width) ?? Self.sameWindows(conjuncts, columns: columns, width: width)
+            expiry = Self.intervalBounds(conjuncts, columns: columns, width: width)
+            // A window join needs windows on both sides: rows that come when their window closes.
+            // Columns named window_start and window_end from elsewhere (a GROUP BY of them) join as any.
+            if expiry == nil, Self.isWindowed(left), Self.isWindowed(right) { expiry = Self.sameWindows(conjuncts, columns: columns, width: width) }
         }
         // The event times that stay time attributes: an interval join's bounded ones, a window join's window_time.
         var times: Set<Int> = []
@@ -133,6 +136,16 @@ extension Planner {
         return .interval(leftTime: times.left, rightTime: times.right, lower: lower, upper: upper)
     }
 
+    /// Whether a node's rows come from a window (a window aggregate or a window function),
+    /// through projections and filters.
+    static func isWindowed(_ node: PlanNode) -> Bool {
+        switch node.kind {
+        case .windowAggregate, .assignWindows: return true
+        case .project, .filter: return isWindowed(node.inputs[0])
+        default: return false
+        }
+    }
+
     /// A window join's condition: each side's window_start and window_end (columns of a window
     /// function's output) equated with the other's.
     static func sameWindows(_ conjuncts: [CompiledExpression], columns: [Column], width: Int) -> JoinExpiry? {
@@ -156,5 +169,69 @@ extension Planner {
         case let .shiftTime(.column(column), .literal(.integer(amount)), subtract, months: false): return (column, subtract ? -amount : amount)
         default: return nil
         }
+    }
+}
+
+extension Planner {
+    /// `a JOIN b USING (c, ...)`: the join ON a.c = b.c ..., then its columns with each USING
+    /// column once (first, unqualified: the left's, the right's for a RIGHT JOIN, either's for
+    /// a FULL JOIN), as Flink gives them to `SELECT *`.
+    func joinUsing(_ kind: JoinKind, _ leftReference: TableReference, _ rightReference: TableReference,
+                   columns: [Identifier]) throws(SQLError) -> (PlanNode, Scope) {
+        let (_, leftScope) = try tableReference(leftReference)
+        let (_, rightScope) = try tableReference(rightReference)
+        // Each side's one column of the name, and the qualifier that names it there.
+        func find(_ name: Identifier, in scope: Scope, side: String) throws(SQLError) -> (index: Int, qualifier: String?) {
+            let found = scope.schema.columns.indices.filter { scope.schema.columns[$0].name.lowercased() == name.name.lowercased() }
+            guard found.count == 1 else {
+                throw SQLError(.plan, found.isEmpty ? "USING (\(name.name)): the \(side) side has no column \(name.name)"
+                                                    : "USING (\(name.name)): the \(side) side has \(found.count) columns of that name", at: name.range)
+            }
+            return (found[0], scope.qualifiers[found[0]])
+        }
+        var conjuncts: [SQLSyntax.Expression] = []
+        var pairs: [(left: Int, right: Int)] = []
+        for name in columns {
+            let left = try find(name, in: leftScope, side: "left"), right = try find(name, in: rightScope, side: "right")
+            guard let leftQualifier = left.qualifier, let rightQualifier = right.qualifier, leftQualifier.lowercased() != rightQualifier.lowercased() else {
+                throw SQLError(.plan, "USING (\(name.name)) needs each side named (FROM a JOIN b USING ..., or aliases)", at: name.range)
+            }
+            let range = name.range
+            func reference(_ qualifier: String, _ index: Int, _ scope: Scope) -> SQLSyntax.Expression {
+                SQLSyntax.Expression(.column(qualifier: Identifier(qualifier, range: range), name: Identifier(scope.schema.columns[index].name, range: range)), range: range)
+            }
+            conjuncts.append(SQLSyntax.Expression(.binary(.equal, reference(leftQualifier, left.index, leftScope), reference(rightQualifier, right.index, rightScope)), range: range))
+            pairs.append((left.index, right.index))
+        }
+        let condition = conjuncts.dropFirst().reduce(conjuncts[0]) { SQLSyntax.Expression(.binary(.and, $0, $1), range: $1.range) }
+        let (node, scope) = try join(kind, leftReference, rightReference, condition: condition)
+        let width = leftScope.schema.columns.count
+        var expressions: [CompiledExpression] = []
+        var outputColumns: [Column] = []
+        var qualifiers: [String?] = []
+        for pair in pairs {
+            let left = CompiledExpression.column(pair.left), right = CompiledExpression.column(width + pair.right)
+            switch kind {
+            case .right: expressions.append(right)
+            case .full: expressions.append(.call(.coalesce, [left, right]))
+            default: expressions.append(left)
+            }
+            var column = node.schema.columns[kind == .right ? width + pair.right : pair.left]
+            column.nullable = kind == .full ? node.schema.columns[pair.left].nullable && node.schema.columns[width + pair.right].nullable : column.nullable
+            outputColumns.append(column)
+            qualifiers.append(nil)
+        }
+        let used = Set(pairs.map(\.left) + pairs.map { width + $0.right })
+        for index in node.schema.columns.indices where !used.contains(index) {
+            expressions.append(.column(index))
+            outputColumns.append(node.schema.columns[index])
+            qualifiers.append(scope.qualifiers[index])
+        }
+        let schema = Schema(outputColumns)
+        let projected = PlanNode(.project(expressions, texts: schema.names), inputs: [node], schema: schema,
+                                 label: "Project(USING \(columns.map(\.name).joined(separator: ", ")))")
+        var result = Scope(schema, qualifiers: qualifiers)
+        result.joined = scope.joined
+        return (projected, result)
     }
 }

@@ -9,12 +9,15 @@ extension Planner {
     /// The OVER aggregates of the select list, replaced there by references to the columns
     /// they add; nil when there are none.
     func overAggregates(_ items: inout [SelectItem], input: PlanNode, scope: Scope) throws(SQLError) -> (PlanNode, Scope)? {
+        // OVER aggregates anywhere in the select list (alone, or inside an expression: `qty - LAG(qty) OVER w`).
         var calls: [(call: FunctionCall, position: Int)] = []
         for (position, item) in items.enumerated() {
-            guard let call = Self.windowFunction(item), catalog.isAggregate(call.name.name) else { continue }
-            if call.name.name.uppercased() == "LEAD" { throw Self.leadIsNotStreaming(at: call.range) }
-            calls.append((call, position))
+            guard case let .expression(value, _) = item else { continue }
+            ExpressionWalker.visit(value) { node in
+                if case let .function(call) = node.kind, call.over != nil, catalog.isAggregate(call.name.name) { calls.append((call, position)) }
+            }
         }
+        if let lead = calls.first(where: { $0.call.name.name.uppercased() == "LEAD" }) { throw Self.leadIsNotStreaming(at: lead.call.range) }
         guard let first = calls.first?.call, let over = first.over else { return nil }
         // A window as written: the text from OVER on.
         let shape = { (call: FunctionCall) -> String in
@@ -55,7 +58,12 @@ extension Planner {
             let name = "$over\(index)"
             columns.append(Column(name: name, type: aggregate.resultType, nullable: !aggregate.isCount))
             guard case let .expression(value, alias) = items[position] else { continue }
-            items[position] = .expression(Self.placeholder(name, at: value.range), alias: alias ?? Self.implicitAlias(value, position: position))
+            // The call, found by its place in the text, becomes a reference to the column it adds.
+            let rewritten = ExpressionWalker.rewrite(value) { node in
+                guard case let .function(found) = node.kind, found.over != nil, found.range == call.range else { return nil }
+                return Self.placeholder(name, at: node.range)
+            }
+            items[position] = .expression(rewritten, alias: alias ?? Self.implicitAlias(value, position: position))
         }
         let node = PlanNode(.overAggregate(partition: partition, timeColumn: timeColumn, eventTime: attribute == .rowtime, frame: frame, aggregates: aggregates),
                             inputs: [input], schema: Schema(columns),

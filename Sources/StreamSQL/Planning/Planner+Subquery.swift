@@ -88,3 +88,90 @@ extension Planner {
                         inputs: [input, other], schema: Schema(columns), label: label, appendOnly: filtering.emitsMatched)
     }
 }
+
+extension Planner {
+    /// Scalar subqueries — `(SELECT one value …)` in the select list or the WHERE — that do
+    /// not refer to the outer query: each planned alone (one column, at most one row: a second
+    /// fails the query, as in Flink), joined to the outer rows, and replaced by a reference to
+    /// its column. An aggregate without GROUP BY always gives its one row: an inner join; any
+    /// other subquery a LEFT JOIN ON TRUE, so that no row gives NULL.
+    func scalarSubqueries(_ items: inout [SelectItem], _ filter: inout SQLSyntax.Expression?, input: PlanNode,
+                          scope: Scope) throws(SQLError) -> (PlanNode, Scope)? {
+        var found: [(query: Query, range: SourceRange)] = []
+        func collect(_ expression: SQLSyntax.Expression) {
+            ExpressionWalker.visit(expression) { node in
+                if case let .subquery(query) = node.kind, !found.contains(where: { $0.range == node.range }) { found.append((query, node.range)) }
+            }
+        }
+        for item in items { if case let .expression(value, _) = item { collect(value) } }
+        if let filter { collect(filter) }
+        guard !found.isEmpty else { return nil }
+        var (node, scope) = (input, scope)
+        for (index, subquery) in found.enumerated() {
+            let values: PlanNode
+            do throws(SQLError) {
+                values = try Planner(catalog: catalog).plan(subquery.query)
+            } catch where error.message.hasPrefix("unknown column") {
+                throw SQLError(.unsupported, "a scalar subquery that reads the outer query's columns (correlated) is not supported: "
+                    + "join a GROUP BY of it instead (\(error.message))", at: subquery.range)
+            }
+            guard values.schema.columns.count == 1 else {
+                throw SQLError(.plan, "a scalar subquery gives one column, and this one \(values.schema.columns.count)", at: subquery.range)
+            }
+            guard node.appendOnly, values.appendOnly else {
+                throw SQLError(.unsupported, "a scalar subquery over rows that update (an aggregate in streaming mode) is not supported: "
+                    + "SET 'execution.runtime-mode' = 'batch', or join the subquery", at: subquery.range)
+            }
+            let single = PlanNode(.atMostOneRow, inputs: [values], schema: values.schema, label: "AtMostOneRow")
+            let alwaysOne: Bool = {
+                guard case let .select(inner) = subquery.query.body, inner.groupBy.isEmpty, inner.having == nil, subquery.query.limit == nil,
+                      case let .expression(value, _)? = inner.items.first else { return false }
+                return containsAggregate(value)
+            }()
+            var column = values.schema.columns[0]
+            column.name = "$scalar\(index)"
+            column.nullable = true
+            column.timeAttribute = nil
+            var columns = node.schema.columns.map { column -> Column in
+                var plain = column
+                plain.timeAttribute = nil
+                return plain
+            }
+            columns.append(column)
+            let joined = PlanNode(.join(predicate: nil, leftKeys: [], rightKeys: [], outer: (left: !alwaysOne, right: false), expiry: nil),
+                                  inputs: [node, single], schema: Schema(columns), label: "Join(\(alwaysOne ? "" : "LEFT ")scalar subquery)",
+                                  appendOnly: alwaysOne)
+            node = joined
+            scope = Scope(Schema(columns), qualifiers: scope.qualifiers + [nil])
+            scope.joined = true
+            let placeholder = Self.placeholder(column.name, at: subquery.range)
+            func replace(_ expression: SQLSyntax.Expression) -> SQLSyntax.Expression {
+                ExpressionWalker.rewrite(expression) { candidate in
+                    if case .subquery = candidate.kind, candidate.range == subquery.range { return placeholder }
+                    return nil
+                }
+            }
+            items = items.enumerated().map { position, item in
+                guard case let .expression(value, alias) = item else { return item }
+                let rewritten = replace(value)
+                return .expression(rewritten, alias: alias ?? (rewritten == value ? nil : Self.implicitAlias(value, position: position)))
+            }
+            filter = filter.map(replace)
+        }
+        return (node, scope)
+    }
+}
+
+/// A scalar subquery's rows: the first passes, a second fails the query.
+final class AtMostOneRowOperator: Operator {
+    private var seen = 0
+
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        for (position, _) in rows.enumerated() {
+            let kind = kinds?[position] ?? .insert
+            seen += kind == .insert || kind == .updateAfter ? 1 : -1
+            if seen > 1 { throw SQLError(.execution, "a scalar subquery gave more than one row") }
+        }
+        try output?.process(rows, kinds: kinds)
+    }
+}

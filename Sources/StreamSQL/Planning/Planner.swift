@@ -21,6 +21,10 @@ struct Planner {
             let compiler = ExpressionCompiler(catalog: catalog, scope: Scope(node.schema))
             var keys: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)] = []
             var texts: [String] = []
+            // ORDER BY expressions over the query's input (an aggregate, a column not selected):
+            // selected too, as hidden columns at the end, and projected away after the sort.
+            var hidden: [SQLSyntax.Expression] = []
+            let width = node.schema.columns.count
             for item in query.orderBy {
                 var compiled: CompiledExpression
                 if case let .literal(.integer(text)) = item.expression.kind, let ordinal = Int(text) {
@@ -29,25 +33,66 @@ struct Planner {
                     }
                     compiled = .column(ordinal - 1)
                 } else {
-                    compiled = try compiler.compile(item.expression).expression
+                    do throws(SQLError) {
+                        compiled = try compiler.compile(item.expression).expression
+                    } catch {
+                        guard case let .select(select) = query.body else { throw error }
+                        if let position = Self.selected(item.expression, in: select) {
+                            compiled = .column(position)
+                        } else if !select.distinct {
+                            compiled = .column(width + hidden.count)
+                            hidden.append(item.expression)
+                        } else {
+                            throw SQLError(.plan, "ORDER BY \(item.expression) in a SELECT DISTINCT: it must be one of the selected columns", at: item.expression.range)
+                        }
+                    }
                 }
                 keys.append((compiled, item.descending, item.nullsFirst ?? !item.descending))
                 texts.append(item.expression.description + (item.descending ? " DESC" : ""))
+            }
+            if case var .select(select) = query.body, !hidden.isEmpty {
+                for (index, expression) in hidden.enumerated() {
+                    select.items.append(.expression(expression, alias: Identifier("$order\(index)", range: expression.range)))
+                }
+                node = try planner.body(.select(select))
             }
             guard node.bounded else {
                 throw SQLError(.unsupported, "ORDER BY on an unbounded input never ends: bound the source (number-of-rows, scan.bounded.mode, a file) or drop the ORDER BY",
                                at: query.orderBy[0].expression.range)
             }
-            node = PlanNode(.sort(keys), inputs: [node], schema: node.schema, label: "Sort(\(texts.joined(separator: ", ")))")
+            // The sort holds every row to the end, a changelog folded: it gives insertions only.
+            node = PlanNode(.sort(keys), inputs: [node], schema: node.schema, label: "Sort(\(texts.joined(separator: ", ")))", appendOnly: true)
+            if !hidden.isEmpty {
+                let schema = Schema(Array(node.schema.columns.prefix(width)))
+                node = PlanNode(.project((0..<width).map { .column($0) }, texts: schema.names), inputs: [node], schema: schema, label: "Project(\(schema.names.joined(separator: ", ")))")
+            }
         }
         if query.limit != nil || query.offset != nil {
             let count = try Self.constantInteger(query.limit, default: Int.max, what: "LIMIT")
             let offset = try Self.constantInteger(query.offset, default: 0, what: "OFFSET")
+            if !node.appendOnly {
+                // The first rows of a changelog are those of the table it amounts to, once it has ended.
+                guard node.bounded else {
+                    throw SQLError(.unsupported, "LIMIT over an updating query that never ends: add ORDER BY ... with a ROW_NUMBER() Top-N, or bound the source",
+                                   at: query.limit?.range ?? query.offset?.range)
+                }
+                node = PlanNode(.sort([]), inputs: [node], schema: node.schema, label: "Sort()", appendOnly: true)
+            }
             node = PlanNode(.limit(count: count, offset: offset), inputs: [node], schema: node.schema,
                             label: "Limit(\(count == Int.max ? "all" : String(count))\(offset > 0 ? ", offset \(offset)" : ""))",
                             bounded: node.bounded || count != Int.max)
         }
         return node
+    }
+
+    /// The position of `expression` among the select list's columns, when it is written
+    /// there (and no `*` comes before it, which would move the positions).
+    static func selected(_ expression: SQLSyntax.Expression, in select: Select) -> Int? {
+        for (position, item) in select.items.enumerated() {
+            guard case let .expression(value, _) = item else { return nil }
+            if value.description == expression.description { return position }
+        }
+        return nil
     }
 
     static func constantInteger(_ expression: SQLSyntax.Expression?, default value: Int, what: String) throws(SQLError) -> Int {
@@ -88,11 +133,16 @@ struct Planner {
             return PlanNode(.values(values), inputs: [], schema: Schema(columns), label: "Values(\(values.count) rows)", appendOnly: true, bounded: true)
         case let .setOperation(operation, all, left, right):
             let a = try self.body(left), b = try self.body(right)
-            guard operation == .union else {
-                throw SQLError(.unsupported, "\(operation.rawValue) is not supported yet (UNION and UNION ALL are)")
-            }
             guard a.schema.columns.count == b.schema.columns.count else {
-                throw SQLError(.plan, "UNION of \(a.schema.columns.count) and \(b.schema.columns.count) columns: both sides need the same number")
+                throw SQLError(.plan, "\(operation.rawValue) of \(a.schema.columns.count) and \(b.schema.columns.count) columns: both sides need the same number")
+            }
+            guard operation == .union else {
+                // Counted to the end of both inputs: for tables that end.
+                guard a.bounded, b.bounded else {
+                    throw SQLError(.unsupported, "\(operation.rawValue) of inputs that never end is not supported (its rows come when both have ended)")
+                }
+                return PlanNode(.setOperation(operation == .intersect ? .intersect : .except, all: all), inputs: [a, b], schema: a.schema,
+                                label: "\(operation.rawValue)\(all ? " ALL" : "")", appendOnly: true)
             }
             let union = PlanNode(.union, inputs: [a, b], schema: a.schema, label: "Union")
             return all ? union : PlanNode(.distinct, inputs: [union], schema: a.schema, label: "Distinct", appendOnly: false)
@@ -138,7 +188,7 @@ struct Planner {
         var (filter, memberships) = select.filter.map(Self.splitMemberships) ?? (nil, [])
         // `FROM a, b WHERE …` (or CROSS JOIN): the WHERE is the join's condition, as Flink's
         // planner makes it — keyed by its equalities, an interval join by its time bounds.
-        if case let .join(.cross, left, right, nil)? = from, let condition = filter {
+        if case let .join(.cross, left, right, nil, _)? = from, let condition = filter {
             from = .join(.inner, left, right, condition: condition)
             filter = nil
         }
@@ -150,6 +200,7 @@ struct Planner {
             scope.schema = node.schema
             scope.joined = true
         }
+        if let joined = try scalarSubqueries(&select.items, &filter, input: node, scope: scope) { (node, scope) = joined }
         if let filter {
             let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
             let predicate = try compiler.compile(filter)
@@ -293,7 +344,10 @@ struct Planner {
         case let .tableFunction(call, alias):
             let node = try windowFunction(call)
             return (node, Scope(node.schema, qualifier: alias?.name))
-        case let .join(kind, left, right, condition):
+        case let .join(kind, left, right, condition, using) where !using.isEmpty:
+            if case .unnest = right { throw SQLError(.plan, "UNNEST is joined ON TRUE, not USING", at: using[0].range) }
+            return try joinUsing(kind, left, right, columns: using)
+        case let .join(kind, left, right, condition, _):
             if case .unnest = right { return try unnestJoin(kind, left, right, condition: condition) }
             if case .temporal = right { return try temporalJoin(kind, left, right, condition: condition) }
             return try join(kind, left, right, condition: condition)

@@ -111,8 +111,14 @@ package enum CivilTime {
 
     /// Microseconds since the epoch as whole days (rounded down, also before 1970) and microseconds into the day.
     static func split(_ micros: Int64) -> (days: Int64, ofDay: Int64) {
-        let days = micros >= 0 ? micros / microsPerDay : (micros - microsPerDay + 1) / microsPerDay
-        return (days, micros - days * microsPerDay)
+        // Floor division without the overflow of `micros - microsPerDay + 1` near Int64's least value.
+        var days = micros / microsPerDay
+        var ofDay = micros % microsPerDay
+        if ofDay < 0 {
+            days -= 1
+            ofDay += microsPerDay
+        }
+        return (days, ofDay)
     }
 
     /// `yyyy-MM-dd HH:mm:ss` with `precision` fractional digits (0: none), written digit by

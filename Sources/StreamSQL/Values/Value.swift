@@ -60,7 +60,9 @@ public enum Value: Sendable, Hashable, Codable {
         switch self {
         case let .integer(value): return Double(value)
         case let .double(value): return value
-        case let .decimal(value): return NSDecimalNumber(decimal: value).doubleValue
+        // Through the decimal's digits: the nearest double, as Java's BigDecimal.doubleValue
+        // (NSDecimalNumber's doubleValue can be a few units off in the last place).
+        case let .decimal(value): return Double(value.description) ?? NSDecimalNumber(decimal: value).doubleValue
         default: return nil
         }
     }

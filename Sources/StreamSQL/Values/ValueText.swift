@@ -107,6 +107,27 @@ public enum ValueFormatter {
         }
     }
 
+    /// The text of CAST(value AS STRING), as Flink casts: a TIMESTAMP(p) or TIME(p) with
+    /// exactly p fraction digits, booleans in capitals, collections with their elements cast.
+    public static func castText(_ value: Value, type: DataType) -> String {
+        switch (value, type) {
+        case (.null, _): return "NULL"
+        case let (.boolean(flag), _): return flag ? "TRUE" : "FALSE"
+        case let (.timestamp(micros), .timestamp(precision)), let (.timestampLTZ(micros), .timestampLTZ(precision)),
+             let (.timestamp(micros), .timestampLTZ(precision)), let (.timestampLTZ(micros), .timestamp(precision)):
+            return CivilTime.formatTimestamp(micros, precision: precision)
+        case let (.time(micros), .time(precision)):
+            return CivilTime.formatTime(micros, precision: precision)
+        case let (.array(elements), .array(element)), let (.array(elements), .multiset(element)):
+            return "[" + elements.map { castText($0, type: element) }.joined(separator: ", ") + "]"
+        case let (.map(entries), .map(key, element)):
+            return "{" + entries.map { castText($0.key, type: key) + "=" + castText($0.value, type: element) }.joined(separator: ", ") + "}"
+        case let (.row(fields), .row(types)):
+            return "(" + zip(fields, types).map { castText($0, type: $1.type) }.joined(separator: ", ") + ")"
+        default: return plain(value, type: type)
+        }
+    }
+
     /// Bytes as two hexadecimal digits each (BYTES values, hashes, HEX).
     static func hex(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
         let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
@@ -158,6 +179,12 @@ public enum ValueFormatter {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
+        if isFloat {
+            // A double beyond FLOAT's range (or below its smallest value) as a FLOAT.
+            let single = Float(value)
+            if single.isInfinite { return single < 0 ? "-Infinity" : "Infinity" }
+            if single == 0 { return single.sign == .minus ? "-0.0" : "0.0" }
+        }
         let magnitude = abs(value)
         let shortest = isFloat ? "\(Float(value))" : "\(value)"
         if magnitude >= 1e-3 && magnitude < 1e7 {
@@ -188,6 +215,7 @@ public enum ValueFormatter {
             }
         }
         exponent += wholeDigits - 1
+        guard !digits.isEmpty else { return shortest }
         while digits.count > 1, digits.last == 0x30 { digits.removeLast() }
         var text: [UInt8] = value < 0 ? [0x2D] : []
         text.append(digits[0])

@@ -49,6 +49,7 @@ SELECT window_start, COUNT(DISTINCT u), COUNT(DISTINCT category) FROM TABLE(TUMB
 GROUP BY window_start, window_end;
 
 -- id: win-filter-agg
+-- ulps: 1
 SELECT window_start, COUNT(*) FILTER (WHERE flag), AVG(price) FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '20' MINUTE))
 GROUP BY window_start, window_end;
 

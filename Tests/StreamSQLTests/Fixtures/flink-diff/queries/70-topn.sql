@@ -7,6 +7,7 @@ SELECT * FROM (SELECT id, category, amount, ROW_NUMBER() OVER (PARTITION BY cate
 SELECT id, amount FROM (SELECT id, amount, ROW_NUMBER() OVER (ORDER BY amount DESC, id) AS rn FROM orders) WHERE rn <= 5;
 
 -- id: topn-no-rank-column
+-- upsert key: 1
 SELECT id, u FROM (SELECT id, u, ROW_NUMBER() OVER (PARTITION BY u ORDER BY price ASC) AS rn FROM orders) WHERE rn = 1;
 
 -- id: topn-of-aggregate

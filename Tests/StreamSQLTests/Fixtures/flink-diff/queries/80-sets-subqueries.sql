@@ -19,17 +19,27 @@ SELECT category FROM orders WHERE id <= 30 INTERSECT ALL SELECT category FROM or
 SELECT category FROM orders WHERE id <= 30 EXCEPT ALL SELECT category FROM orders WHERE id BETWEEN 20 AND 50;
 
 -- id: sub-scalar
+-- modes: batch
 SELECT id, amount, (SELECT MAX(amount) FROM orders) FROM orders WHERE id <= 5;
 
+-- id: sub-scalar-streaming
+-- modes: streaming
+-- weir refuses: a scalar subquery over rows that update
+SELECT id, amount, (SELECT MAX(amount) FROM orders) FROM orders WHERE id <= 5;
+
+-- id: sub-scalar-of-rows
+SELECT id, (SELECT name FROM (VALUES ('only')) AS t(name)) FROM orders WHERE id <= 3;
+
 -- id: sub-scalar-correlated
+-- weir refuses: (correlated) is not supported
 SELECT c.u, (SELECT COUNT(*) FROM orders o WHERE o.u = c.u) FROM users c;
 
 -- id: sub-from
 SELECT band, COUNT(*) FROM (SELECT CASE WHEN qty < 0 THEN 'return' WHEN qty = 0 THEN 'none' ELSE 'sale' END AS band FROM orders) GROUP BY band;
 
 -- id: sub-with
-WITH big AS (SELECT * FROM orders WHERE amount > 900), per AS (SELECT u, COUNT(*) AS n FROM big GROUP BY u)
-SELECT u, n FROM per WHERE n > 5;
+WITH big AS (SELECT * FROM orders WHERE amount > 900), counted AS (SELECT u, COUNT(*) AS n FROM big GROUP BY u)
+SELECT u, n FROM counted WHERE n > 5;
 
 -- id: sub-in-list-values
 SELECT id FROM orders WHERE id IN (SELECT x FROM (VALUES (3), (5), (8)) AS t(x));
@@ -53,7 +63,7 @@ SELECT * FROM users WHERE age > 40;
 SELECT * FROM vals;
 
 -- id: select-star-events
-SELECT * FROM events WHERE id <= 30;
+SELECT id, kind, tags, pos, payload, ts FROM events WHERE id <= 30;
 
 -- id: select-star-orders-nulls
 SELECT * FROM orders WHERE u IS NULL OR status IS NULL;
