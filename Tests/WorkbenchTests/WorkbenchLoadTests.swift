@@ -24,11 +24,11 @@ import WeirTestSupport
 
     /// Waits until `payment_msg` holds `count` messages (`weir consume` ends when it has printed them).
     /// Tried again while the topic is not there yet (the demo makes it with its first message).
-    func waitForMessages(_ count: Int, on broker: WeirBrokerProcess) async throws {
+    func waitForMessages(_ count: Int, on broker: WeirBrokerProcess, topic: String = "payment_msg") async throws {
         let deadline = Date().addingTimeInterval(30)
         var consumed: ChildProcess.Result
         repeat {
-            consumed = try await ChildProcess.run(try weirBinary().path, ["consume", "payment_msg", "--from", "beginning", "--count", "\(count)",
+            consumed = try await ChildProcess.run(try weirBinary().path, ["consume", topic, "--from", "beginning", "--count", "\(count)",
                                                                         "--bootstrap", broker.bootstrap], timeoutSeconds: 30)
         } while consumed.status != 0 && consumed.error.contains("unknown topic") && Date() < deadline
         #expect(consumed.status == 0, "\(consumed.error)")
@@ -157,6 +157,36 @@ import WeirTestSupport
         #expect(demo.terminationStatus != 0, "not every message arrived: not a success")
         let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(said.range(of: #"[1-9][0-9]* messages were not delivered"#, options: .regularExpression) != nil, "\(said)")
+    }
+
+    /// `weir produce` fed by hand: each line goes out as it is typed, and Ctrl-C with the broker
+    /// gone ends it within two seconds, saying what was written and what was not.
+    @Test func produceSendsLinesAsTypedAndStopsWhileItsBrokerIsDown() async throws {
+        let broker = try WeirBrokerProcess()
+        let produce = Process()
+        produce.executableURL = try weirBinary()
+        produce.arguments = ["produce", "typed", "--bootstrap", broker.bootstrap]
+        let input = Pipe(), errors = Pipe()
+        produce.standardInput = input
+        produce.standardError = errors
+        produce.standardOutput = FileHandle.nullDevice
+        try produce.run()
+        defer { if produce.isRunning { kill(produce.processIdentifier, SIGKILL) } }
+        // Three lines, standard input left open: they arrive without waiting for its end.
+        input.fileHandleForWriting.write(Data("one\ntwo\nthree\n".utf8))
+        try await waitForMessages(3, on: broker, topic: "typed")
+        broker.kill(signal: SIGKILL)
+        input.fileHandleForWriting.write(Data("four\nfive\n".utf8))
+        usleep(300_000)
+        let asked = Date()
+        kill(produce.processIdentifier, SIGINT)
+        for _ in 0..<1000 where produce.isRunning { usleep(10_000) }
+        let took = Date().timeIntervalSince(asked)
+        #expect(!produce.isRunning)
+        #expect(took < 3, "stopping took \(took) s (the final wait is 1.5 s)")
+        #expect(produce.terminationStatus == 1, "two lines did not arrive: not a success")
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.contains("stopped: 3 messages written, 2 not delivered"), "\(said)")
     }
 
     /// The results title's count ("1,234 rows" or "2,000,000 rows, the newest 100,000 kept").

@@ -17,11 +17,31 @@ struct Produce: AsyncParsableCommand {
         // Read once: the options are property wrappers, too slow to consult per line.
         let separator = keySeparator.map { Array($0.utf8) }
         let topic = self.topic, partition = self.partition
+        let signals = TerminationSignals()
+        let queued = QueuedCount()
         try await client.withCluster { cluster in
             let producer = try KafkaProducer(cluster: cluster)
+            // Ctrl-C or SIGTERM while standard input is open (or the broker away): what is queued
+            // gets a moment to go out, then the command ends and says what did not.
+            signals.onRequest {
+                Task {
+                    let undelivered = await producer.flush(within: .milliseconds(1500))
+                    let written = max(0, queued.value - undelivered)
+                    FileHandle.standardError.write(Data(("stopped: \(written) messages written"
+                        + (undelivered > 0 ? ", \(undelivered) not delivered (the broker did not take them)" : "") + "\n").utf8))
+                    Foundation.exit(undelivered > 0 ? 1 : 130)
+                }
+            }
             var lines = LineReader(FileHandle.standardInput)
             var chunk = ProducerRecords(topic: topic, reservingRecords: Self.chunkSize, bytes: Self.chunkSize * 128)
-            while let line = lines.next() {
+            while true {
+                // Before waiting for more input, what was read goes out (lines typed by hand too).
+                if !lines.hasBufferedLine, chunk.count > 0 {
+                    try await producer.enqueue(chunk)
+                    queued.add(chunk.count)
+                    chunk = ProducerRecords(topic: topic, reservingRecords: Self.chunkSize, bytes: Self.chunkSize * 128)
+                }
+                guard let line = lines.next() else { break }
                 if let separator, let split = line.firstRange(of: separator) {
                     chunk.append(key: line[..<split.lowerBound], value: line[split.upperBound...], partition: partition)
                 } else {
@@ -29,12 +49,15 @@ struct Produce: AsyncParsableCommand {
                 }
                 if chunk.count == Self.chunkSize {
                     try await producer.enqueue(chunk)
+                    queued.add(chunk.count)
                     chunk = ProducerRecords(topic: topic, reservingRecords: Self.chunkSize, bytes: Self.chunkSize * 128)
                 }
             }
             try await producer.enqueue(chunk)
+            queued.add(chunk.count)
             try await producer.flush()
         }
+        withExtendedLifetime(signals) {}
     }
 
     /// Messages handed to the producer at once: one allocation per chunk, none per message.
@@ -52,6 +75,9 @@ struct LineReader {
         self.handle = handle
     }
 
+    /// Whether `next` has a whole line without reading (else it may wait for input).
+    var hasBufferedLine: Bool { atEnd || Self.firstNewline(in: buffer, from: start) != nil }
+
     mutating func next() -> ArraySlice<UInt8>? {
         while true {
             if let newline = Self.firstNewline(in: buffer, from: start) {
@@ -67,11 +93,17 @@ struct LineReader {
                 start = buffer.count
                 return line
             }
-            let block = handle.readData(ofLength: 1 << 20)
-            if block.isEmpty { atEnd = true }
             buffer.removeFirst(start)
             start = 0
-            buffer.append(contentsOf: block)
+            // One read: what the input has now (a pipe or a terminal gives lines as they come).
+            let old = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: 1 << 20))
+            var count = 0
+            repeat {
+                count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress! + old, 1 << 20) }
+            } while count < 0 && errno == EINTR
+            buffer.removeLast((1 << 20) - max(count, 0))
+            if count <= 0 { atEnd = true }
         }
     }
 
@@ -83,4 +115,13 @@ struct LineReader {
                 .map { bytes.baseAddress!.distance(to: UnsafeRawPointer($0)) }
         }
     }
+}
+
+/// Messages handed to the producer so far (read by the signal's handler on another thread).
+final class QueuedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add(_ more: Int) { lock.withLock { count += more } }
+    var value: Int { lock.withLock { count } }
 }

@@ -10,15 +10,33 @@ import StreamSQL
 final class TerminationSignals: @unchecked Sendable {
     let stop = StreamSQL.StopSignal()
     private var sources: [DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var actions: [@Sendable () -> Void] = []
 
     init() {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN) // let the dispatch source, not the default action, see it
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [stop] in stop.request() }
+            source.setEventHandler { [weak self] in self?.requested() }
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Runs `action` (once) when a signal comes: for a command blocked where no loop checks
+    /// `isRequested` (reading standard input, say).
+    func onRequest(_ action: @escaping @Sendable () -> Void) {
+        lock.withLock { actions.append(action) }
+    }
+
+    private func requested() {
+        stop.request()
+        let due = lock.withLock {
+            let taken = actions
+            actions = []
+            return taken
+        }
+        due.forEach { $0() }
     }
 
     deinit {
