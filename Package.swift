@@ -99,8 +99,11 @@ let package = Package(
                 "Workbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            plugins: ["CommitStamp"]
         ),
+        // Stamps the commit a build comes from into `weir` (for `weir --version`).
+        .plugin(name: "CommitStamp", capability: .buildTool()),
         .executableTarget(name: "WeirBench", dependencies: ["KafkaProtocol", "StreamSQL"]),
         // The workbench's frame, update and key-echo costs (scripts/bench-workbench.sh).
         .executableTarget(name: "WorkbenchBench", dependencies: ["Workbench", "TerminalKit", "StreamSQL"]),

@@ -13,10 +13,18 @@ struct Weir: AsyncParsableCommand {
         -e and -f run SQL without it. The other commands are the Kafka tools (topics, produce, \
         consume, groups, demo), the broker alone, and dump-log for segment files.
         """,
-        version: "0.1.0",
+        version: Weir.version,
         subcommands: [SQLCommand.self, BrokerCommand.self, Topics.self, Produce.self, Consume.self, Groups.self, DemoCommand.self, DumpLog.self],
         defaultSubcommand: SQLCommand.self
     )
+}
+
+extension Weir {
+    /// "0.1.0 (commit 1a2b3c4d5e6f, 2026-12-07)": the release and the commit the build comes from.
+    static var version: String {
+        let commit = BuildCommit.hash == "unknown" ? "commit unknown" : "commit \(BuildCommit.hash.prefix(12))"
+        return "0.1.0 (\(commit)\(BuildCommit.date.isEmpty ? "" : ", " + BuildCommit.date))"
+    }
 }
 
 /// `weir -e` / `weir -f` (the default command; `weir sql` names it): SQL without the workbench.
