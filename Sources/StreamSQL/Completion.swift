@@ -10,12 +10,12 @@ extension Engine {
         words.formUnion(catalog.tableNames)
         for table in catalog.tables.values { words.formUnion(table.schema.columns.map(\.name)) }
         for view in catalog.views.values { words.formUnion(view.schema.columns.map(\.name)) }
-        words.formUnion(TableOptions.connectorKeys.values.joined())
-        words.formUnion(TableOptions.formatKeys.values.joined())
+        words.formUnion(catalog.connectors.optionKeys)
+        words.formUnion(FormatOptions.byFormat.values.joined().map(\.key))
         // The two keys every table has, and the values they take.
         words.formUnion(["connector", "format"])
-        words.formUnion(TableOptions.connectorKeys.keys)
-        words.formUnion(TableOptions.formatKeys.keys)
+        words.formUnion(catalog.connectors.listedNames)
+        words.formUnion(FormatOptions.names)
         return words.sorted()
     }
 

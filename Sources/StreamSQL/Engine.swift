@@ -10,7 +10,7 @@ import SQLSyntax
 /// try engine.execute(script: "CREATE TABLE t (...) WITH (...); SELECT ...", writer: printer)
 /// ```
 public final class Engine: @unchecked Sendable {
-    public let catalog = Catalog()
+    public let catalog: Catalog
     /// Continuous INSERTs running in the background.
     public let jobs = JobRegistry()
     /// Called with a background job's notes as it makes them ("reading payment_msg from ...").
@@ -32,7 +32,12 @@ public final class Engine: @unchecked Sendable {
     /// spans); off for `weir -f`, where nobody looks and every record would pay for it.
     public var keepsTimeline = false
 
-    public init() {}
+    public convenience init() { self.init(connectors: .builtin) }
+
+    /// An engine whose tables may name `connectors` (Weir's own: `.builtin`).
+    init(connectors: ConnectorRegistry) {
+        catalog = Catalog(connectors: connectors)
+    }
 
     /// A fresh input for the `feed` table `table`, read by the next query that scans it.
     public func feed(_ table: String) -> Feed {
@@ -64,9 +69,7 @@ public final class Engine: @unchecked Sendable {
                 throw SQLError(.plan, "table \(definition.name) already exists (DROP TABLE it first, or CREATE TABLE IF NOT EXISTS)", at: definition.name.range)
             }
             let table = try TableBuilder(catalog: catalog).build(definition)
-            if ["kafka", "upsert-kafka"].contains(table.options.connector), table.options["properties.zookeeper.connect"] != nil {
-                writer.message("[NOTE] table \(table.name): zookeeper.connect is ignored (Kafka clients talk to the brokers)")
-            }
+            for note in table.connector.notes(for: table) { writer.message("[NOTE] table \(table.name): \(note)") }
             catalog.tables[definition.name.name] = table
             writer.message("[INFO] Execute statement succeeded.")
         case let .dropTable(name, ifExists, _):
@@ -278,23 +281,18 @@ public final class Engine: @unchecked Sendable {
             node = PlanNode(.project(expressions, texts: columns.map(\.name)), inputs: [node], schema: Schema(columns), label: "Convert to \(table.name)")
         }
         // Told when planned, before a sink opens a file or a producer (the sinks check again per batch).
-        let connector = table.options.connector
-        if !node.appendOnly, ["filesystem", "kafka"].contains(connector), !table.isChangelog {
-            throw SQLError(.plan, "the \(connector) connector writes only insertions, and this query updates its results (a GROUP BY without a window, "
-                + "an outer join, a Top-N)" + (connector == "kafka" ? ": write it to an upsert-kafka table, or in 'debezium-json'" : ": write it in 'debezium-json'"),
-                at: insert.table.range)
+        if !node.appendOnly, let advice = table.connector.refusesUpdates(table) {
+            throw SQLError(.plan, "the \(table.options.connector) connector writes only insertions, and this query updates its results (a GROUP BY without "
+                + "a window, an outer join, a Top-N): \(advice)", at: insert.table.range)
         }
         return (node, table)
     }
 
     private func sink(for table: CatalogTable, at range: SourceRange?) throws(SQLError) -> Operator {
-        switch table.options.connector {
-        case "print": return PrintSink(table: table)
-        case "blackhole": return BlackholeSink()
-        case "filesystem": return try FileSink(table: table)
-        case "kafka", "upsert-kafka": return try KafkaSink(table: table, catalog: catalog)
-        default: throw SQLError(.unsupported, "writing to the \(table.options.connector) connector is not supported", at: range)
+        guard let sink = try table.connector.sink(for: table, catalog: catalog) else {
+            throw SQLError(.unsupported, "writing to the \(table.options.connector) connector is not supported", at: range)
         }
+        return sink
     }
 
     /// CREATE TABLE ... WITH (...) AS SELECT: a table of the query's columns (names, types,
@@ -336,11 +334,11 @@ public final class Engine: @unchecked Sendable {
     }
 
     private func run(_ planned: [(Insert, (PlanNode, CatalogTable))], writer: ResultWriter, stop: StopSignal) throws(SQLError) {
-        func readsKafka(_ node: PlanNode) -> Bool {
-            if case let .scan(table) = node.kind, ["kafka", "upsert-kafka"].contains(table.options.connector) { return true }
-            return node.inputs.contains(where: readsKafka)
+        func readsLiveSystem(_ node: PlanNode) -> Bool {
+            if case let .scan(table) = node.kind, table.connector.readsLiveSystem { return true }
+            return node.inputs.contains(where: readsLiveSystem)
         }
-        let continuous = planned.contains { !$0.1.0.bounded || readsKafka($0.1.0) }
+        let continuous = planned.contains { !$0.1.0.bounded || readsLiveSystem($0.1.0) }
         if continuous, catalog.setting("table.dml-sync", default: "false") != "true" {
             return try startJob(planned, writer: writer, stop: stop)
         }
@@ -472,11 +470,11 @@ struct TableBuilder {
             }
             for column in key.columns { if let index = columns.firstIndex(where: { $0.name == column.name }) { columns[index].nullable = false } }
         }
-        let options = try TableOptions(definition.options, columns: columns.map(\.name))
+        let options = try TableOptions(definition.options, columns: columns.map(\.name), connectors: catalog.connectors)
         let table = CatalogTable(definition: definition, schema: Schema(columns), physical: physical, metadata: metadata,
                                  computed: computed, watermark: watermark, options: options)
-        // A Kafka table's options are checked now (a CREATE TABLE or a query's hint), not when it is first read.
-        if ["kafka", "upsert-kafka"].contains(options.connector) { _ = try KafkaTable(table: table, catalog: catalog) }
+        // The options are checked together now (a CREATE TABLE or a query's hint), not when the table is first read.
+        try table.connector.validate(table, catalog: catalog)
         return table
     }
 }

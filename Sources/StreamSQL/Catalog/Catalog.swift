@@ -16,14 +16,17 @@ final class CatalogTable: Sendable {
     /// The event-time column and the watermark's expression, compiled against `schema`.
     let watermark: (column: Int, expression: CompiledExpression)?
     let options: TableOptions
+    /// What `options.connector` names: it reads and writes the table.
+    var connector: any Connector { options.resolvedConnector }
 
     var name: String { definition.name.name }
 
     /// Whether the table's rows are a changelog (updates and deletions, not insertions only):
     /// an upsert-kafka table, or a changelog format's (debezium-json).
-    var isChangelog: Bool {
-        options.connector == "upsert-kafka" || (options["format"] ?? options["value.format"]) == "debezium-json"
-    }
+    var isChangelog: Bool { connector.changelogMode(self) != .insertOnly }
+
+    /// Whether reading the table ends by itself.
+    var isBounded: Bool { connector.isBounded(self) }
 
     init(definition: CreateTable, schema: Schema, physical: [Int], metadata: [(index: Int, key: String)],
          computed: [(index: Int, expression: CompiledExpression)], watermark: (column: Int, expression: CompiledExpression)?, options: TableOptions) {
@@ -44,7 +47,7 @@ extension CatalogTable {
     func overridden(by hints: [TableOption], catalog: Catalog) throws(SQLError) -> CatalogTable {
         guard !hints.isEmpty else { return self }
         var definition = self.definition
-        definition.options = TableOptions.overwriting(definition.options, with: hints)
+        definition.options = TableOptions.overwriting(definition.options, with: hints, connectors: catalog.connectors)
         return try TableBuilder(catalog: catalog).build(definition)
     }
 }
@@ -58,6 +61,8 @@ struct CatalogView: Sendable {
 /// Tables, views, functions and settings of one session. Names are case-sensitive, as in
 /// Flink (a lookup falls back to a case-insensitive match when that finds exactly one).
 public final class Catalog: @unchecked Sendable {
+    /// The connectors its tables may name.
+    let connectors: ConnectorRegistry
     var tables: [String: CatalogTable] = [:]
     var views: [String: CatalogView] = [:]
     var functions: [String: CreateFunction] = [:]
@@ -73,7 +78,11 @@ public final class Catalog: @unchecked Sendable {
     /// `WEIR_BOOTSTRAP`, the workbench's embedded broker).
     public var defaultBootstrap = "127.0.0.1:9092"
 
-    public init() {}
+    init(connectors: ConnectorRegistry = .builtin) {
+        self.connectors = connectors
+    }
+
+    public convenience init() { self.init(connectors: .builtin) }
 
     func lookup<Entry>(_ name: String, in entries: [String: Entry]) -> Entry? {
         if let exact = entries[name] { return exact }

@@ -56,14 +56,14 @@ extension Catalog {
         case .excluding:
             break
         case .including:
-            let given = Set(definition.options.map { TableOptions.canonicalKey($0.key) })
-            if let twice = source.options.first(where: { given.contains(TableOptions.canonicalKey($0.key)) }) {
+            let given = Set(definition.options.map { connectors.canonicalKey($0.key) })
+            if let twice = source.options.first(where: { given.contains(connectors.canonicalKey($0.key)) }) {
                 throw SQLError(.plan, "option '\(twice.key)' is given here and by \(like.source) (OVERWRITING OPTIONS keeps this one's)",
-                               at: definition.options.first { TableOptions.canonicalKey($0.key) == TableOptions.canonicalKey(twice.key) }?.range)
+                               at: definition.options.first { connectors.canonicalKey($0.key) == connectors.canonicalKey(twice.key) }?.range)
             }
             merged.options = source.options + definition.options
         case .overwriting:
-            merged.options = TableOptions.overwriting(source.options, with: definition.options)
+            merged.options = TableOptions.overwriting(source.options, with: definition.options, connectors: connectors)
         }
         return merged
     }

@@ -80,8 +80,7 @@ final class QueryExecution: @unchecked Sendable {
             }
             if !node.bounded { unbounded = true }
             let columns = ScanColumns(table: table, queryReads: wanted)
-            sources.append((try Sources.runner(for: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay,
-                                               columns: columns), entry))
+            sources.append((try source(for: table, columns: columns), entry))
             return downstream
         case let .values(rows):
             sources.append((ValuesSource(rows: rows), downstream))
@@ -156,6 +155,19 @@ final class QueryExecution: @unchecked Sendable {
     }
 
     /// Sinks write out what they hold (called by the checkpointer).
+    /// The scanned table's source, from its connector.
+    private func source(for table: CatalogTable, columns: ScanColumns) throws(SQLError) -> SourceRunner {
+        let connector = table.connector
+        if checkpointer != nil, !connector.checkpointsSources {
+            throw SQLError(.unsupported, "checkpoints are taken for Kafka sources; \(table.name) is a \(table.options.connector) table")
+        }
+        let context = SourceContext(catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay, columns: columns)
+        guard let source = try connector.source(for: table, in: context) else {
+            throw SQLError(.plan, "the \(table.options.connector) connector only writes: table \(table.name) cannot be read")
+        }
+        return source
+    }
+
     func prepareCheckpoint() throws(SQLError) {
         for (_, entry) in sources { try entry.prepareCheckpoint() }
     }

@@ -327,7 +327,7 @@ struct Planner {
                                at: name.range)
             }
             let node = PlanNode(.scan(table), inputs: [], schema: table.schema, label: "Scan(\(table.name), \(table.options.connector))",
-                                appendOnly: !table.isChangelog, bounded: Sources.isBounded(table))
+                                appendOnly: !table.isChangelog, bounded: table.isBounded)
             return (node, Scope(table.schema, qualifier: qualifier))
         case let .subquery(query, alias, columns, range):
             var node = try plan(query)

@@ -91,7 +91,7 @@ struct FileSystemSource: SourceRunner {
                                 skipped += 1
                                 continue
                             }
-                            for var (changed, kind) in changes {
+                            for case (var changed, let kind) in changes {
                                 let moved = try assembler.complete(&changed)
                                 timeline.record(changed, split: split, offset: Int64(lineNumber - 1))
                                 try emitter.add(changed, kind: kind)

@@ -145,7 +145,7 @@ struct FeedSource: SourceRunner {
                         return try format.decode(buffer, 0, buffer.count, into: &row, table: table) ? [(row, .insert)] : nil
                     }
                     if let changes {
-                        for var (changed, kind) in changes {
+                        for case (var changed, let kind) in changes {
                             let moved = try assembler.complete(&changed)
                             splits.active(split)
                             timeline.record(changed, split: split, offset: positions[split, default: 0])

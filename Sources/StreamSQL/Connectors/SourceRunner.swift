@@ -8,39 +8,6 @@ protocol SourceRunner {
     func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64]
 }
 
-enum Sources {
-    /// Whether a table's connector ends by itself.
-    static func isBounded(_ table: CatalogTable) -> Bool {
-        switch table.options.connector {
-        case "filesystem": return true
-        case "kafka", "upsert-kafka": return table.options["scan.bounded.mode"].map { $0 != "unbounded" } ?? false
-        case "datagen": return table.options["number-of-rows"] != nil || table.definition.columns.contains { column in
-            table.options["fields.\(column.name.name).kind"] == "sequence"
-        }
-        default: return false
-        }
-    }
-
-    /// `columns`: what the query reads of the table, for formats that can skip fields.
-    static func runner(for table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?,
-                       replay: ReplayControl? = nil, columns: ScanColumns = .all) throws(SQLError) -> SourceRunner {
-        if checkpointer != nil, !["kafka", "upsert-kafka"].contains(table.options.connector) {
-            throw SQLError(.unsupported, "checkpoints are taken for Kafka sources; \(table.name) is a \(table.options.connector) table")
-        }
-        switch table.options.connector {
-        case "kafka", "upsert-kafka":
-            return try KafkaSource(table: table, catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay, columns: columns)
-        case "filesystem": return try FileSystemSource(table: table, progress: progress, columns: columns)
-        case "datagen": return try DatagenSource(table: table)
-        case "feed": return try FeedSource(table: table, feed: catalog.feed(for: table.name), progress: progress)
-        case "print", "blackhole":
-            throw SQLError(.plan, "the \(table.options.connector) connector only writes: table \(table.name) cannot be read")
-        default:
-            throw SQLError(.unsupported, "reading the \(table.options.connector) connector is not supported yet (table \(table.name))")
-        }
-    }
-}
-
 /// Completes a table's rows from what the connector read (physical and metadata columns):
 /// computes the computed columns, and tracks the watermark of one source split.
 struct RowAssembler {
