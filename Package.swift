@@ -5,7 +5,7 @@ import PackageDescription
 // Module map and dependency rules: docs/ARCHITECTURE.md.
 let package = Package(
     name: "weir",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)], // Synchronization's Mutex
     products: [
         .executable(name: "weir", targets: ["weir"]),
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),

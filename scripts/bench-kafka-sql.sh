@@ -5,14 +5,19 @@
 # (shared/flink-oracle/README.md: 408,000 events/s from a file, both cores).
 #
 # Usage: scripts/bench-kafka-sql.sh [N]     (default 10000000; the input is generated once into $TMPDIR)
+#        WEIR=/path/to/weir scripts/bench-kafka-sql.sh [N]   (that build, not this checkout's: for A/B runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-10000000}
 input="${TMPDIR:-/tmp}/weir-payments-$count-42.json"
 generator=Tests/StreamSQLTests/Fixtures/flink-oracle/gen_payments.py
 [ -s "$input" ] || python3 "$generator" "$count" 42 "$input"
-swift build -c release --product weir >/dev/null
-weir=.build/release/weir
+if [ -n "${WEIR:-}" ]; then
+    weir=$WEIR
+else
+    swift build -c release --product weir >/dev/null
+    weir=.build/release/weir
+fi
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 bootstrap=127.0.0.1:$port

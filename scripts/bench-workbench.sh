@@ -9,19 +9,22 @@
 #     Goals (issue 26): the workbench at ≥ 50% of weir -f's rows per second, peak memory
 #     ≤ 600 MB, key-to-frame p99 ≤ 16 ms.
 # Usage: scripts/bench-workbench.sh [EVENTS]   (default 2000000; `frames` runs part 1 only)
+#        WEIR=/path/to/weir scripts/bench-workbench.sh [EVENTS]   (part 2 with that build: for A/B runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product WorkbenchBench >/dev/null
-swift build -c release --product weir >/dev/null
-echo "== drawing (WorkbenchBench)"
-.build/release/WorkbenchBench
-[ "${1:-}" = frames ] && exit 0
+if [ -z "${WEIR:-}" ]; then
+    swift build -c release --product WorkbenchBench >/dev/null
+    swift build -c release --product weir >/dev/null
+    echo "== drawing (WorkbenchBench)"
+    .build/release/WorkbenchBench
+    [ "${1:-}" = frames ] && exit 0
+fi
 
 events=${1:-2000000}
 python=python3
 [ -x .venv-ci/bin/python ] && python=.venv-ci/bin/python
 $python -c 'import pyte' 2>/dev/null || $python -m pip install -q --disable-pip-version-check pyte
-weir=$PWD/.build/release/weir
+weir=${WEIR:-$PWD/.build/release/weir}
 work=$(mktemp -d)
 port=$($python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 $weir broker --listen 127.0.0.1:$port --data "$work/broker" >"$work/broker.log" 2>&1 &

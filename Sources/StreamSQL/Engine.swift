@@ -1,5 +1,6 @@
 import Foundation
 import SQLSyntax
+import Synchronization
 
 /// Weir's SQL engine for one session: runs statements against its catalog. Queries over
 /// bounded inputs run to their end; over unbounded ones until `stop` is set. Results and
@@ -15,22 +16,17 @@ public final class Engine: @unchecked Sendable {
     public let jobs = JobRegistry()
     /// Called with a background job's notes as it makes them ("reading payment_msg from ...").
     public var onJobNote: (@Sendable (Job, String) -> Void)?
-    private let runningLock = NSLock()
-    private var running: JobProgress?
-    /// The progress of the query running in the foreground now (what `\\why` explains).
-    public var runningQuery: JobProgress? {
-        runningLock.lock()
-        defer { runningLock.unlock() }
-        return running
-    }
+    private let running = Mutex<RunningQuery?>(nil)
+    /// The query running in the foreground now (what `\\why` explains).
+    public var runningQuery: RunningQuery? { running.withLock { $0 } }
 
     /// Where jobs keep their checkpoints (`--data`); without it no checkpoint is taken.
     public var dataDirectory: String?
     /// Start jobs afresh, ignoring (and removing) their checkpoints (`--fresh`).
     public var ignoreCheckpoints = false
-    /// Queries and jobs keep what the workbench's timeline draws (their events and window
-    /// spans); off for `weir -f`, where nobody looks and every record would pay for it.
-    public var keepsTimeline = false
+    /// Called as each query and job is built: the observer it returns watches it too (the
+    /// workbench's timeline). Without it (`weir -f`) nobody gathers per-row detail.
+    public var makeObserver: (@Sendable () -> any QueryObserver)?
 
     public convenience init() { self.init(connectors: .builtin) }
 
@@ -144,21 +140,15 @@ public final class Engine: @unchecked Sendable {
             // Notes of the sources (where a Kafka read starts) reach the one watching. Sources may
             // run on threads of their own: their notes and the rows reach the writer one at a time.
             let writer = SerializedWriter(writer)
-            let progress = JobProgress(keepsTimeline: keepsTimeline)
+            let query = RunningQuery(observers: makeObserver.map { [$0()] } ?? [])
             nonisolated(unsafe) let watcher = writer
-            progress.onNote = { note in watcher.message(note) }
+            let reporter = QueryReporter([query.progress, NoteForwarder { note in watcher.message(note) }] + query.observers)
             // The query's own signal: its LIMIT ends it, not the session (Ctrl-C reaches it through the parent).
-            let execution = QueryExecution(catalog: catalog, stop: StopSignal(parent: stop), progress: progress, replay: replay)
+            let execution = QueryExecution(catalog: catalog, stop: StopSignal(parent: stop), reporter: reporter, replay: replay)
             try execution.build(node, into: CollectSink(writer: writer))
             writer.begin(columns: node.schema.columns, changelog: !node.appendOnly)
-            runningLock.lock()
-            running = progress
-            runningLock.unlock()
-            defer {
-                runningLock.lock()
-                running = nil
-                runningLock.unlock()
-            }
+            running.withLock { $0 = query }
+            defer { running.withLock { $0 = nil } }
             try execution.run()
             writer.end(statistics: execution.statistics)
         case let .insert(insert):
@@ -347,7 +337,7 @@ public final class Engine: @unchecked Sendable {
             try execution.build(node, into: try sink(for: table, at: insert.table.range))
             try execution.run()
             writer.message("[INFO] INSERT INTO \(table.name) finished.")
-            let statistics = execution.statistics.filter { $0.value > 0 && $0.key != "open windows" }
+            let statistics = execution.statistics.filter { $0.value > 0 }
             if !statistics.isEmpty { writer.end(statistics: statistics) }
         }
     }
@@ -357,7 +347,13 @@ public final class Engine: @unchecked Sendable {
             "INSERT INTO \(insert.table)\(insert.columns.isEmpty ? "" : " (" + insert.columns.map(\.name).joined(separator: ", ") + ")") \(insert.query)"
         }.joined(separator: ";\n")
         let name = catalog.settings["pipeline.name"] ?? statement
-        let progress = JobProgress(keepsTimeline: keepsTimeline)
+        let progress = QueryProgress()
+        let observers = makeObserver.map { [$0()] } ?? []
+        // The job's notes go to `onJobNote` with the job, which exists once its parts are built.
+        let owner = JobReference()
+        let onJobNote = self.onJobNote
+        let notes = NoteForwarder { note in if let onJobNote, let job = owner.job { onJobNote(job, note) } }
+        let reporter = QueryReporter([progress, notes] + observers)
         let jobStop = StopSignal(parent: stop)
         var interval: Int64?
         if let text = catalog.settings["execution.checkpointing.interval"], dataDirectory != nil {
@@ -367,21 +363,21 @@ public final class Engine: @unchecked Sendable {
         var parts: [QueryExecution] = []
         var resumed: [Int] = []
         for (position, (insert, (node, table))) in planned.enumerated() {
-            let execution = QueryExecution(catalog: catalog, stop: jobStop, progress: progress)
+            let execution = QueryExecution(catalog: catalog, stop: jobStop, reporter: reporter)
             if let interval, let dataDirectory {
                 let folder = dataDirectory + "/jobs/" + Checkpointer.folderName(for: name, named: catalog.settings["pipeline.name"] != nil)
                     + (planned.count > 1 ? "/part-\(position)" : "")
                 execution.checkpointer = try Checkpointer(folder: folder, job: name, intervalMs: max(interval, 10), fresh: ignoreCheckpoints)
             }
-            try execution.build(node, into: OutputCounter(progress: progress, sink: try sink(for: table, at: insert.table.range)))
+            try execution.build(node, into: OutputCounter(reporter: reporter, sink: try sink(for: table, at: insert.table.range)))
             if let checkpointer = execution.checkpointer, let restored = checkpointer.restored {
                 try checkpointer.restoreOperators(execution)
                 resumed.append(restored.sequence)
             }
             parts.append(execution)
         }
-        let job = jobs.add(name: name, statement: statement, progress: progress, stop: jobStop)
-        if let onJobNote { progress.onNote = { [job] note in onJobNote(job, note) } }
+        let job = jobs.add(name: name, statement: statement, progress: progress, observers: observers, stop: jobStop)
+        owner.job = job
         job.start(parts)
         writer.message("[INFO] Submitted job \(job.id)\(catalog.settings["pipeline.name"].map { " (\($0))" } ?? "")"
             + (resumed.isEmpty ? "" : ", resuming from checkpoint \(resumed.map(String.init).joined(separator: ", "))") + ".")
@@ -477,4 +473,16 @@ struct TableBuilder {
         try table.connector.validate(table, catalog: catalog)
         return table
     }
+}
+
+/// The query running in the foreground: what it has done so far, and who else watches it.
+public struct RunningQuery: Sendable {
+    public let progress = QueryProgress()
+    public let observers: [any QueryObserver]
+}
+
+/// A job's notes are forwarded with the job, made after the notes' forwarder is.
+private final class JobReference: @unchecked Sendable {
+    /// Set before the job's threads start (which orders it before any note).
+    var job: Job?
 }

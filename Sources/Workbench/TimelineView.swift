@@ -17,7 +17,7 @@ public struct EventPosition: Hashable, Sendable {
 /// of the picked result row (whose events light up).
 public struct TimelineState: Sendable {
     public var visible = false
-    public var snapshot: JobProgress.Snapshot?
+    public var snapshot: TimelineSnapshot?
     /// The pane spans about three windows times 2^zoom.
     public var zoom = 0
     /// The event time at the pane's centre; nil follows the watermark.
@@ -51,13 +51,13 @@ enum TimelineView {
     // MARK: The time axis
 
     /// The length of one window (a session's gap) in microseconds.
-    static func windowSize(_ snapshot: JobProgress.Snapshot) -> Int64 {
+    static func windowSize(_ snapshot: TimelineSnapshot) -> Int64 {
         if let size = snapshot.window?.size, size > 0 { return size }
         return (snapshot.openSpans.first ?? snapshot.firedSpans.last).map { $0.end - $0.start } ?? 5_000_000
     }
 
     /// The event time the pane spans at `zoom`.
-    static func span(_ snapshot: JobProgress.Snapshot, zoom: Int) -> Int64 {
+    static func span(_ snapshot: TimelineSnapshot, zoom: Int) -> Int64 {
         let size = windowSize(snapshot)
         let base: Int64
         switch snapshot.window?.kind {
@@ -71,14 +71,14 @@ enum TimelineView {
     /// The centre of the pane: where the user put it, or (following) so that the watermark —
     /// what makes windows fire — sits a third of the pane from the right edge, the events just
     /// ahead of it in view (before there is a watermark, the latest event).
-    static func center(_ state: TimelineState, _ snapshot: JobProgress.Snapshot) -> Int64 {
+    static func center(_ state: TimelineState, _ snapshot: TimelineSnapshot) -> Int64 {
         if let center = state.center { return center }
         let reference = snapshot.watermark ?? snapshot.events.last(where: { !$0.late })?.time ?? 0
         return reference - span(snapshot, zoom: state.zoom) / 6
     }
 
     /// The distance between labelled ticks: the windows' own rhythm, doubled until labels fit.
-    static func tick(_ snapshot: JobProgress.Snapshot, scale: Int64) -> Int64 {
+    static func tick(_ snapshot: TimelineSnapshot, scale: Int64) -> Int64 {
         var tick = max(snapshot.window?.step ?? windowSize(snapshot), 1000)
         // A label is 8 columns (HH:mm:ss), 12 with milliseconds; and a space between two.
         while tick / scale < 13 { tick *= 2 }
@@ -86,7 +86,7 @@ enum TimelineView {
     }
 
     /// Rows of the pane a snapshot needs (the workbench gives it at most half the results area).
-    static func preferredHeight(_ snapshot: JobProgress.Snapshot) -> Int {
+    static func preferredHeight(_ snapshot: TimelineSnapshot) -> Int {
         let windowRows: Int
         switch snapshot.window?.kind {
         case .tumble?, nil: windowRows = 1
@@ -96,11 +96,37 @@ enum TimelineView {
         return snapshot.splits.count + windowRows + 5 + 2
     }
 
+    // MARK: Words
+
+    /// The windows' kind in words, for the pane's title: "tumbling 5 s", "hopping 10 s every 5 s".
+    static func describe(_ shape: WindowShape) -> String {
+        let size = IntervalText.describe(shape.size), step = IntervalText.describe(shape.step)
+        switch shape.kind {
+        case .tumble: return "tumbling \(size)"
+        case .hop: return "hopping \(size) every \(step), stacked"
+        case .cumulate: return "cumulating \(size) by \(step), growing from one start"
+        case .session: return "sessions per key, closed by a \(size) gap"
+        }
+    }
+
+    /// A session's key as its values, comma-separated.
+    static func keyText(_ key: [Value]) -> String { key.map { ValueFormatter.plain($0) }.joined(separator: ",") }
+
+    /// A window's running aggregate in words: "SUM(amount) 1250.5" for one key; "3 keys, Σ
+    /// COUNT(*) 7" where the keys' values add up; else how many keys.
+    static func aggregateText(_ span: WindowSpan) -> String {
+        guard let aggregate = span.aggregate else { return span.groups == 1 ? "" : "\(span.groups) keys" }
+        guard aggregate.summed else { return "\(aggregate.call) \(ValueFormatter.plain(aggregate.value))" }
+        let total = aggregate.value.doubleValue ?? 0
+        let text = total == total.rounded() && abs(total) < 1e15 ? String(Int64(total)) : String(format: "%.2f", total)
+        return "\(span.groups) keys, Σ \(aggregate.call) \(text)"
+    }
+
     // MARK: Drawing
 
     static func draw(_ state: TimelineState, into grid: inout CellGrid, area: Rect, focused: Bool) {
         guard let snapshot = state.snapshot else { return }
-        let kind = snapshot.window?.description ?? "event time →"
+        let kind = snapshot.window.map(describe) ?? "event time →"
         let mode = state.following ? "following" : "scrolled (f follows)"
         grid.box(area, title: "Timeline — \(kind) · \(mode)", style: focused ? WorkbenchView.focused : WorkbenchView.border)
         let inner = area.inner
@@ -239,7 +265,7 @@ enum TimelineView {
 
     /// Fired and open windows on up to `rows.count` rows: each window on the first row where
     /// it does not touch another.
-    private static func drawWindows(_ snapshot: JobProgress.Snapshot, _ state: TimelineState, into grid: inout CellGrid, rows: Range<Int>,
+    private static func drawWindows(_ snapshot: TimelineSnapshot, _ state: TimelineState, into grid: inout CellGrid, rows: Range<Int>,
                                     plot: Rect, column: (Int64) -> Int?, range: Range<Int64>, watermark: Int?) {
         // Open windows are placed first: when rows run out, the fired ones give way.
         func visible(_ spans: [WindowSpan]) -> [WindowSpan] {
@@ -268,14 +294,14 @@ enum TimelineView {
             let style = lit ? litStyle : fired ? firedStyle : openStyle
             if column(span.start) != nil { grid[from, y] = Cell("[", style: style) }
             if column(span.end) != nil { grid[to, y] = Cell(")", style: style) }
-            var label = span.key.map { "\($0): " } ?? ""
-            label += fired ? "✓ " + span.aggregate : span.aggregate
+            var label = span.key.map { "\(keyText($0)): " } ?? ""
+            label += (fired ? "✓ " : "") + aggregateText(span)
             if to - from - 1 >= 3 { grid.put(DisplayWidth.truncate(label, to: to - from - 1), x: from + 1, y: y, style: style) }
         }
     }
 
     /// The picked event in words: where it is, when, and the windows it belongs to.
-    static func pickedLine(_ state: TimelineState, _ snapshot: JobProgress.Snapshot) -> String? {
+    static func pickedLine(_ state: TimelineState, _ snapshot: TimelineSnapshot) -> String? {
         guard let picked = state.selected,
               let event = snapshot.events.last(where: { !$0.late && $0.split == picked.split && $0.offset == picked.offset }) else { return nil }
         let split = picked.split < snapshot.splits.count ? snapshot.splits[picked.split].name : "split \(picked.split)"

@@ -12,7 +12,7 @@ public struct Tutorial: Sendable {
     struct Context {
         var typed: [String]
         var model: SessionModel
-        var progress: JobProgress.Snapshot?
+        var progress: QueryProgress.Snapshot?
 
         /// Whether a submission (case and spacing aside) starts with `prefix`.
         func typed(_ prefix: String) -> Bool {
@@ -56,7 +56,7 @@ public struct Tutorial: Sendable {
     }
 
     /// Moves past every step whose check passes; returns the steps completed (for notes).
-    mutating func advance(model: SessionModel, progress: JobProgress.Snapshot?) -> [String] {
+    mutating func advance(model: SessionModel, progress: QueryProgress.Snapshot?) -> [String] {
         var completed: [String] = []
         while let step, step.isDone(Context(typed: typed, model: model, progress: progress)) {
             completed.append(step.title)
@@ -73,7 +73,7 @@ public struct Tutorial: Sendable {
     }
 
     /// What to put in the input for the current step.
-    func input(model: SessionModel, progress: JobProgress.Snapshot?) -> String? {
+    func input(model: SessionModel, progress: QueryProgress.Snapshot?) -> String? {
         step?.input(Context(typed: typed, model: model, progress: progress))
     }
 
@@ -94,7 +94,7 @@ public struct Tutorial: Sendable {
         """
 
     /// A payment stamped `offset` seconds from the watermark (behind it when negative).
-    static func payment(_ progress: JobProgress.Snapshot?, offset: Int64, partition: Int?) -> String {
+    static func payment(_ progress: QueryProgress.Snapshot?, offset: Int64, partition: Int?) -> String {
         let base = progress?.watermark ?? Int64(Date().timeIntervalSince1970) * 1_000_000
         let time = base / 1_000_000 * 1_000_000 + offset * 1_000_000
         let stamp = EventTimeText.format(time)

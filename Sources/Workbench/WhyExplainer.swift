@@ -2,9 +2,9 @@ import StreamSQL
 
 /// `\why`: the state of a windowed query in words — which split holds the watermark back,
 /// how far the watermark is from the next window end, how many rows were late — and what
-/// to change. Reads a `JobProgress` snapshot; times are event time, shown in UTC.
+/// to change. Reads a `QueryProgress` snapshot; times are event time, shown in UTC.
 public enum WhyExplainer {
-    public static func explain(_ progress: JobProgress.Snapshot) -> [String] {
+    public static func explain(_ progress: QueryProgress.Snapshot) -> [String] {
         var lines: [String] = []
         let active = progress.splits.filter { !$0.idle && !$0.ended }
         let empty = active.filter { $0.watermark == nil }
@@ -49,7 +49,7 @@ public enum WhyExplainer {
 
     /// The reason in one line, for the status bar when no window has fired for a while: who
     /// holds the watermark back, or how far it is from the next window's end.
-    public static func headline(_ progress: JobProgress.Snapshot) -> String? {
+    public static func headline(_ progress: QueryProgress.Snapshot) -> String? {
         let active = progress.splits.filter { !$0.idle && !$0.ended }
         let empty = active.filter { $0.watermark == nil }
         if !empty.isEmpty {

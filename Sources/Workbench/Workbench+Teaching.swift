@@ -30,7 +30,7 @@ extension Workbench {
     }
 
     /// Picks the next (or previous) event in event time and brings it into view.
-    private func pickEvent(_ step: Int, _ snapshot: JobProgress.Snapshot) {
+    private func pickEvent(_ step: Int, _ snapshot: TimelineSnapshot) {
         let events = snapshot.events.filter { !$0.late }.sorted { ($0.time, $0.split, $0.offset) < ($1.time, $1.split, $1.offset) }
         guard !events.isEmpty else { return model.note("no events on the timeline yet") }
         let current = model.timeline.selected.flatMap { picked in events.firstIndex { $0.split == picked.split && $0.offset == picked.offset } }
@@ -76,7 +76,7 @@ extension Workbench {
     }
 
     /// Moves the lesson on past the steps now done, and offers the next step's input.
-    func checkTutorial(_ progress: JobProgress.Snapshot?) {
+    func checkTutorial(_ progress: QueryProgress.Snapshot?) {
         guard model.tutorial != nil else { return }
         let completed = model.tutorial!.advance(model: model, progress: progress)
         guard !completed.isEmpty else { return }
@@ -85,7 +85,7 @@ extension Workbench {
     }
 
     /// The current step's text to type, in the input (unless the user is typing something).
-    func offerTutorialInput(_ progress: JobProgress.Snapshot?) {
+    func offerTutorialInput(_ progress: QueryProgress.Snapshot?) {
         guard let tutorial = model.tutorial, model.editor.isEmpty,
               let text = tutorial.input(model: model, progress: progress) else { return }
         model.editor.set(text)

@@ -42,7 +42,7 @@ public final class Workbench: @unchecked Sendable {
         self.spoolDirectory = spoolDirectory
         ResultSpool.removeAbandoned(in: spoolDirectory)
         // The timeline may be opened at any time: the session's queries keep what it draws.
-        engine.keepsTimeline = true
+        engine.makeObserver = { TimelineObserver() }
         self.historyFile = historyFile
         model.brokerAddress = brokerAddress
         kafka = brokerAddress.isEmpty ? nil : KafkaServices(bootstrap: brokerAddress, inbox: inbox)
@@ -198,7 +198,7 @@ public final class Workbench: @unchecked Sendable {
         model.tutorial?.observe(submitted: trimmed)
         if trimmed.hasPrefix("\\") {
             command(trimmed)
-            return checkTutorial(engine.runningQuery?.snapshot)
+            return checkTutorial(engine.runningQuery?.progress.snapshot)
         }
         let upper = trimmed.uppercased()
         if upper.hasPrefix("SELECT") || upper.hasPrefix("WITH") || upper.hasPrefix("(") { model.lastQuery = trimmed }
@@ -273,12 +273,12 @@ public final class Workbench: @unchecked Sendable {
             kafka!.setPaused(name == "pause")
             model.tail?.paused = name == "pause"
         case "why":
-            let progress: JobProgress?
+            let progress: QueryProgress?
             if words.count > 1 {
                 guard let job = engine.jobs.job(words[1]) else { return model.note("error: no job \(words[1]) (SHOW JOBS lists them)") }
                 progress = job.progress
             } else {
-                progress = engine.runningQuery ?? engine.jobs.all.last(where: { $0.status == .running })?.progress
+                progress = engine.runningQuery?.progress ?? engine.jobs.all.last(where: { $0.status == .running })?.progress
             }
             guard let progress else { return model.note("\\why explains a running query (or \\why JOB): nothing is running") }
             let lines = WhyExplainer.explain(progress.snapshot)
@@ -286,7 +286,7 @@ public final class Workbench: @unchecked Sendable {
             model.why = lines
         case "timeline":
             model.timeline.visible.toggle()
-            refreshTimeline(engine.runningQuery?.snapshot)
+            refreshTimeline()
             if !model.timeline.visible, model.focus == .timeline { model.focus = .input }
             if model.timeline.visible, model.timeline.snapshot == nil { model.note("\\timeline shows a running windowed query: run one") }
         case "pretty":
@@ -330,10 +330,10 @@ public final class Workbench: @unchecked Sendable {
             case "next":
                 guard model.tutorial != nil else { return model.note("\\tutorial starts the lesson") }
                 model.tutorial!.skip()
-                offerTutorialInput(engine.runningQuery?.snapshot)
+                offerTutorialInput(engine.runningQuery?.progress.snapshot)
             default:
                 model.tutorial = Tutorial()
-                offerTutorialInput(engine.runningQuery?.snapshot)
+                offerTutorialInput(engine.runningQuery?.progress.snapshot)
             }
         case "replay":
             replayCommand(Array(words.dropFirst()))
@@ -411,7 +411,7 @@ public final class Workbench: @unchecked Sendable {
                 stopLock.unlock()
                 model.results.state = stopped ? "stopped" : "finished"
                 model.results.statistics = statistics
-                for (name, value) in statistics.sorted(by: { $0.key < $1.key }) where value > 0 && name != "open windows" {
+                for (name, value) in statistics.sorted(by: { $0.key < $1.key }) where value > 0 {
                     model.note("note: \(value) \(name)")
                 }
             case let .message(text): model.note(text)
@@ -452,8 +452,8 @@ public final class Workbench: @unchecked Sendable {
         if model.running { countRate(0) } else { model.results.rate = 0 }
         refreshJobs()
         // One look at the running query per frame, for the timeline, the status line and the lesson.
-        let running = engine.runningQuery?.snapshot
-        refreshTimeline(running)
+        let running = engine.runningQuery?.progress.snapshot
+        refreshTimeline()
         refreshStall(running)
         // A stream read to its end waits for more: the status bar says so rather than only "running".
         model.caughtUp = running.map { !$0.lag.isEmpty && $0.lag.values.allSatisfy { $0 == 0 } } ?? false
@@ -469,12 +469,13 @@ public final class Workbench: @unchecked Sendable {
         }
     }
 
-    /// The running query's (else the newest running job's) progress, for the timeline; the last
-    /// one read stays on screen after the query ends.
-    private func refreshTimeline(_ running: JobProgress.Snapshot?) {
+    /// The running query's (else the newest running job's) timeline; the last one read stays
+    /// on screen after the query ends.
+    private func refreshTimeline() {
         guard model.timeline.visible else { return }
-        if let snapshot = running ?? engine.jobs.all.last(where: { $0.status == .running })?.progress.snapshot {
-            model.timeline.snapshot = snapshot
+        let observers = engine.runningQuery?.observers ?? engine.jobs.all.last(where: { $0.status == .running })?.observers ?? []
+        if let timeline = observers.lazy.compactMap({ $0 as? TimelineObserver }).first {
+            model.timeline.snapshot = timeline.snapshot
         }
     }
 
@@ -483,7 +484,7 @@ public final class Workbench: @unchecked Sendable {
 
     /// A windowed query that has not emitted nor moved its watermark for two seconds gets the
     /// reason in the status bar.
-    private func refreshStall(_ running: JobProgress.Snapshot?) {
+    private func refreshStall(_ running: QueryProgress.Snapshot?) {
         guard model.running, let progress = running, progress.window != nil else {
             model.stall = nil
             return

@@ -20,14 +20,24 @@ public enum ChildProcess {
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = directory }
-        let output = Pipe(), error = Pipe(), stdin = Pipe()
+        let output = Pipe(), error = Pipe()
+        let stdin = input == nil ? nil : Pipe()
         process.standardOutput = output
         process.standardError = error
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        process.standardInput = stdin ?? FileHandle.nullDevice
         try process.run()
+        // The timeout holds the pid, not the process: a process (and its pipes' descriptors)
+        // kept alive until the timeout fires adds up to thousands of descriptors in a suite
+        // that polls a program many times a second.
         let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { if process.isRunning { kill(pid, SIGKILL) } }
-        if let input {
+        let ended = HandOff<Bool>()
+        let timeout = DispatchWorkItem { if ended.value != true { kill(pid, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds, execute: timeout)
+        defer {
+            ended.value = true
+            timeout.cancel()
+        }
+        if let input, let stdin {
             stdin.fileHandleForWriting.write(Data(input.utf8))
             try stdin.fileHandleForWriting.close()
         }
@@ -37,6 +47,8 @@ public enum ChildProcess {
         errorReader.start()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         while errorData.value == nil { usleep(1_000) }
+        try? output.fileHandleForReading.close()
+        try? error.fileHandleForReading.close()
         for _ in 0..<3000 where process.isRunning { usleep(10_000) }
         return Result(status: process.isRunning ? -1 : process.terminationStatus,
                       output: String(decoding: outputData, as: UTF8.self), error: String(decoding: errorData.value ?? Data(), as: UTF8.self))
@@ -82,4 +94,13 @@ extension ChildProcess {
             try run(executable, arguments, input: input, environment: environment, directory: directory, timeoutSeconds: timeoutSeconds) as Result
         }
     }
+}
+
+/// Whether the process `pid` has ended: gone, or a zombie its parent has not reaped yet (a
+/// tmux server started from a thread that blocks SIGCHLD never reaps its panes' processes).
+public func hasEnded(_ pid: pid_t) -> Bool {
+    guard kill(pid, 0) == 0 else { return true }
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let afterName = stat.range(of: ") ", options: .backwards) else { return false }
+    return stat[afterName.upperBound...].hasPrefix("Z")
 }

@@ -50,8 +50,8 @@ import Testing
         #expect(timeline.events.filter(\.late).count == 1 && timeline.firedSpans.count == 2 && timeline.openSpans.count == 1)
         #expect(timeline.window?.kind == .tumble)
         // The running aggregate of the open window [10 s, 15 s): two rows so far.
-        #expect(timeline.openSpans.first?.aggregate == "COUNT(*) 2")
-        #expect(timeline.firedSpans.map(\.aggregate) == ["COUNT(*) 3", "COUNT(*) 2"])
+        #expect(timeline.openSpans.first.map(TimelineView.aggregateText) == "COUNT(*) 2")
+        #expect(timeline.firedSpans.map(TimelineView.aggregateText) == ["COUNT(*) 3", "COUNT(*) 2"])
         try screens.expectScreen(workbench, "timeline-tumble-100x30", width: 100, height: 30)
         finish(workbench, feed)
     }
@@ -65,7 +65,7 @@ import Testing
         let open = timeline.openSpans
         #expect(open.count >= 3)
         #expect(zip(open, open.dropFirst()).allSatisfy { $0.end > $1.start })
-        #expect(open.contains { $0.groups == 2 && $0.aggregate.hasPrefix("2 keys, Σ SUM(1)") })
+        #expect(open.contains { $0.groups == 2 && TimelineView.aggregateText($0).hasPrefix("2 keys, Σ SUM(1)") })
         try screens.expectScreen(workbench, "timeline-hop-100x30", width: 100, height: 30)
         finish(workbench, feed)
     }
@@ -89,8 +89,9 @@ import Testing
         let timeline = try #require(workbench.model.timeline.snapshot)
         #expect(timeline.window?.kind == .session)
         // The watermark is at 10 s (split 0's): a's first session [1 s, 6 s) and b's [2 s, 5 s) are closed.
-        #expect(timeline.firedSpans.map { "\($0.key ?? "?") \($0.aggregate)" }.sorted() == ["a COUNT(*) 2", "b COUNT(*) 1"])
-        #expect(timeline.openSpans.map(\.key) == ["a", "b", "a"])
+        #expect(timeline.firedSpans.map { "\($0.key.map(TimelineView.keyText) ?? "?") \(TimelineView.aggregateText($0))" }.sorted()
+            == ["a COUNT(*) 2", "b COUNT(*) 1"])
+        #expect(timeline.openSpans.map { $0.key.map(TimelineView.keyText) } == ["a", "b", "a"])
         try screens.expectScreen(workbench, "timeline-session-100x30", width: 100, height: 30)
         finish(workbench, feed)
     }
@@ -151,13 +152,15 @@ import Testing
     /// The topic pane lights the records of the picked row's window whose JSON agrees with the
     /// row's key columns.
     @Test func theTopicPaneLightsTheRecordsThatFedTheRow() {
-        let progress = JobProgress(keepsTimeline: true)
-        progress.splits([SplitState(name: "clicks-0", watermark: nil, idle: false, ended: false),
-                         SplitState(name: "clicks-1", watermark: nil, idle: false, ended: false)])
-        progress.events([TimelineEvent(split: 0, offset: 0, time: 1_000_000, late: false), TimelineEvent(split: 1, offset: 0, time: 2_000_000, late: false),
-                         TimelineEvent(split: 0, offset: 1, time: 3_000_000, late: false), TimelineEvent(split: 1, offset: 1, time: 6_000_000, late: false)])
+        let timeline = TimelineObserver()
+        timeline.observe(.splits([SplitState(name: "clicks-0", watermark: nil, idle: false, ended: false),
+                                  SplitState(name: "clicks-1", watermark: nil, idle: false, ended: false)]))
+        timeline.observe(.eventTimes([TimelineEvent(split: 0, offset: 0, time: 1_000_000, late: false),
+                                      TimelineEvent(split: 1, offset: 0, time: 2_000_000, late: false),
+                                      TimelineEvent(split: 0, offset: 1, time: 3_000_000, late: false),
+                                      TimelineEvent(split: 1, offset: 1, time: 6_000_000, late: false)]))
         var model = SessionModel()
-        model.timeline.snapshot = progress.snapshot
+        model.timeline.snapshot = timeline.snapshot
         model.timeline.lit = 0..<5_000_000
         var pane = TopicPane(topic: "clicks")
         pane.add([TailEntry(partition: 0, offset: 0, timestamp: 0, key: nil, value: #"{"k":"a"}"#),
@@ -180,7 +183,7 @@ import Testing
         let events = [(0, 1, "a"), (1, 2, "a"), (1, 3, "a"), (0, 20, "a")]
         let (workbench, feed) = running("SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;", events)
         let snapshot = try #require(workbench.model.timeline.snapshot)
-        #expect(WhyExplainer.headline(snapshot) == "split 1 holds the watermark back at 00:00:03.000")
+        #expect(WhyExplainer.headline(snapshot.progress) == "split 1 holds the watermark back at 00:00:03.000")
         press(workbench, "\\why\r")
         let why = try #require(workbench.model.why)
         #expect(why.contains("split 1 holds it back at 00:00:03.000 UTC; split 0 is at 00:00:20.000 UTC (17 s ahead). "

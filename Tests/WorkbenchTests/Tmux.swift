@@ -2,6 +2,8 @@ import Foundation
 import WeirTestSupport
 
 /// A tmux session running a command in a terminal of a given size: keys typed, the screen read.
+/// Each on a tmux server of its own (`-L`), ended with it: a server left by a crashed run
+/// cannot take the next run's sessions.
 final class Tmux {
     let session = "weir-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     /// A folder of the test's own (weir's --data, stty's files), removed with the session.
@@ -13,7 +15,7 @@ final class Tmux {
 
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
-        try ChildProcess.run("/usr/bin/tmux", arguments, timeoutSeconds: 20).output
+        try ChildProcess.run("/usr/bin/tmux", ["-L", session] + arguments, timeoutSeconds: 20).output
     }
 
     /// Starts the session. Its output goes nowhere: the tmux server it forks would hold a
@@ -21,7 +23,7 @@ final class Tmux {
     func start(_ width: Int, _ height: Int, _ command: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = ["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "sh", "-c", command]
+        process.arguments = ["-L", session, "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "sh", "-c", command]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
@@ -51,7 +53,7 @@ final class Tmux {
     }
 
     deinit {
-        _ = try? run(["kill-session", "-t", session])
+        _ = try? run(["kill-server"])
         try? FileManager.default.removeItem(atPath: folder)
     }
 }

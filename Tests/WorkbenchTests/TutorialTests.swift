@@ -38,8 +38,8 @@ import Testing
     }
 
     @Test func aLateEventIsStampedBehindTheWatermark() {
-        let progress = JobProgress()
-        progress.watermark(1_704_067_260_000_000) // 2024-01-01 00:01:00
+        let progress = QueryProgress()
+        progress.observe(.watermark(1_704_067_260_000_000)) // 2024-01-01 00:01:00
         let late = Tutorial.payment(progress.snapshot, offset: -30, partition: 0)
         #expect(late == #"\produce payment_msg:0 {"createTime": "2024-01-01 00:00:30", "orderId": 1, "payAmount": 99.5, "payPlatform": 0, "provinceId": 1}"#)
     }

@@ -84,8 +84,8 @@ import WeirTestSupport
         let started = Date()
         try tmux.type("\\quit")
         try tmux.press("Enter")
-        for _ in 0..<200 where kill(pid, 0) == 0 { usleep(10_000) }
-        #expect(kill(pid, 0) != 0, "weir quit")
+        for _ in 0..<200 where !hasEnded(pid) { usleep(10_000) }
+        #expect(hasEnded(pid), "weir quit")
         #expect(Date().timeIntervalSince(started) < 3, "\\quit took \(Date().timeIntervalSince(started)) s")
     }
 

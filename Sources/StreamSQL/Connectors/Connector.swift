@@ -73,8 +73,9 @@ enum ChangelogMode: Sendable {
 /// what it reads of the table.
 struct SourceContext {
     let catalog: Catalog
-    /// Where the rows' event times and the splits' watermarks go (the timeline, `\\why`).
-    var progress: JobProgress?
+    /// Where the source reports rows read, its splits' watermarks, event times (the
+    /// timeline, `\\why`); nil when nobody watches.
+    var reporter: QueryReporter?
     /// A job's checkpoints, for connectors that `checkpointsSources`.
     var checkpointer: Checkpointer?
     /// A rerun paced for the workbench (`\\replay`).

@@ -135,7 +135,7 @@ struct SplitWatermarks {
 /// per-record rule, on which late rows depend).
 struct BatchEmitter {
     let output: Operator
-    let progress: JobProgress?
+    let reporter: QueryReporter?
     private var batch: [Row] = []
     private var spare: [Row] = []
     /// The batch's row kinds, once a row other than an insertion is in it.
@@ -143,9 +143,9 @@ struct BatchEmitter {
     private var emittedWatermark = Int64.min
     static let batchSize = 1024
 
-    init(output: Operator, progress: JobProgress? = nil) {
+    init(output: Operator, reporter: QueryReporter? = nil) {
         self.output = output
-        self.progress = progress
+        self.reporter = reporter
         batch.reserveCapacity(Self.batchSize)
     }
 
@@ -178,7 +178,7 @@ struct BatchEmitter {
         guard !batch.isEmpty else { return }
         let rowKinds = kinds
         kinds = nil
-        progress?.read(batch.count)
+        reporter?.report(.read(rows: batch.count))
         try output.process(batch, kinds: rowKinds)
         // The processed rows become the spares, and the spares' emptied array the next batch.
         spare.removeAll(keepingCapacity: true)
@@ -189,7 +189,7 @@ struct BatchEmitter {
         guard time > emittedWatermark else { return }
         try flush()
         emittedWatermark = time
-        progress?.watermark(time)
+        reporter?.report(.watermark(time))
         try output.watermark(time)
     }
 

@@ -328,8 +328,8 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
     /// Sessions per key: sorted, non-overlapping [start, end) with their accumulators.
     private var sessions: [Row: [(start: Int64, end: Int64, accumulators: [Accumulator])]] = [:]
     private(set) var lateRows: Int64 = 0
-    /// Where the window state is reported (what `\\why` explains).
-    var progress: JobProgress?
+    /// Where the window state is reported (what `\\why` explains, what the timeline draws).
+    var reporter: QueryReporter?
 
     /// The keys and the aggregates' arguments as plain columns, when they all are (the usual
     /// GROUP BY): read straight from the row, without evaluating expressions per row.
@@ -413,7 +413,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         for key in sessions.keys { sessions[key]!.sort { $0.start < $1.start } }
     }
 
-    override var statistics: [String: Int64] { ["late rows dropped": lateRows, "open windows": Int64(openGroups)] }
+    override var statistics: [String: Int64] { ["late rows dropped": lateRows] }
 
     /// Groups of open windows and open sessions.
     private var openGroups: Int { windows.values.reduce(0) { $0 + $1.groups.count } + sessions.values.reduce(0) { $0 + $1.count } }
@@ -495,47 +495,45 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
 
     private func noteLate(_ time: Int64) {
         lateRows += 1
-        progress?.late(time: time)
+        if reporter?.wantsTimeline == true { reporter?.report(.lateRow(time: time)) }
     }
 
     private func report(fired: [WindowSpan] = []) {
-        guard let progress else { return }
+        guard let reporter else { return }
         let sessionEnd = sessions.values.lazy.compactMap { $0.first?.end }.min()
         let nextEnd = [windows.keys.min(), sessionEnd].compactMap { $0 }.min()
-        progress.windows(open: openGroups, nextEnd: nextEnd, late: lateRows)
-        guard progress.keepsTimeline else { return }
+        reporter.report(.windows(open: openGroups, nextEnd: nextEnd, lateRows: lateRows))
+        guard reporter.wantsTimeline else { return }
         var spans: [WindowSpan] = []
         for (end, window) in windows { if let span = span(start: window.start, end: end, window.groups) { spans.append(span) } }
         // Sessions are per key: the timeline shows at most a few hundred.
         for (key, list) in sessions.prefix(200) { spans += list.map { sessionSpan(key, $0) } }
-        progress.windowSpans(open: spans.sorted { ($0.start, $0.end) < ($1.start, $1.end) }, fired: fired)
+        reporter.report(.windowSpans(open: spans.sorted { ($0.start, $0.end) < ($1.start, $1.end) }, fired: fired))
     }
 
     private func span(start: Int64, end: Int64, _ groups: GroupTable) -> WindowSpan? {
         guard groups.count > 0 else { return nil }
         // Summing every key's aggregate costs a pass over the keys: past a thousand, the count alone.
-        let aggregate = groups.count > 1000 ? "\(groups.count) keys" : summary((0..<groups.count).map(groups.accumulators(of:)))
+        let aggregate = groups.count > 1000 ? nil : runningAggregate((0..<groups.count).map(groups.accumulators(of:)))
         return WindowSpan(start: start, end: end, groups: groups.count, aggregate: aggregate)
     }
 
     private func sessionSpan(_ key: Row, _ session: (start: Int64, end: Int64, accumulators: [Accumulator])) -> WindowSpan {
-        WindowSpan(start: session.start, end: session.end, groups: 1, aggregate: summary([session.accumulators]),
-                   key: key.map { ValueFormatter.plain($0) }.joined(separator: ","))
+        WindowSpan(start: session.start, end: session.end, groups: 1, aggregate: runningAggregate([session.accumulators]), key: key)
     }
 
-    /// A window's running aggregate in words, for the timeline: the first aggregate's value
-    /// with one key; with several, the total where adding them up means something.
-    private func summary(_ groups: [[Accumulator]]) -> String {
-        guard let call = aggregates.first else { return groups.count == 1 ? "" : "\(groups.count) keys" }
-        if groups.count == 1 { return "\(call.text) \(ValueFormatter.plain(groups[0][0].result(call)))" }
+    /// A window's first aggregate as it stands, for the timeline: its value with one group;
+    /// with several, the total where adding them up means something (else none).
+    private func runningAggregate(_ groups: [[Accumulator]]) -> WindowAggregate? {
+        guard let call = aggregates.first else { return nil }
+        if groups.count == 1 { return WindowAggregate(call: call.text, value: groups[0][0].result(call), summed: false) }
         switch call.kind {
         case .count, .sum:
             var total = 0.0
             for accumulators in groups { total += accumulators[0].result(call).doubleValue ?? 0 }
-            let text = total == total.rounded() && abs(total) < 1e15 ? String(Int64(total)) : String(format: "%.2f", total)
-            return "\(groups.count) keys, Σ \(call.text) \(text)"
+            return WindowAggregate(call: call.text, value: .double(total), summed: true)
         default:
-            return "\(groups.count) keys"
+            return nil
         }
     }
 
@@ -610,7 +608,7 @@ final class WindowAggregateOperator: Operator, StatefulOperator {
         currentWatermark = time
         // The windows this watermark closes, for the timeline (read before they are emitted and forgotten).
         var firing: [WindowSpan] = []
-        if progress?.keepsTimeline == true {
+        if reporter?.wantsTimeline == true {
             firing = windows.filter { $0.key - 1000 <= time }.compactMap { span(start: $0.value.start, end: $0.key, $0.value.groups) }
             for (key, list) in sessions { firing += list.filter { $0.end - 1000 <= time }.map { sessionSpan(key, $0) } }
         }

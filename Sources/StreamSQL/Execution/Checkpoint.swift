@@ -110,7 +110,7 @@ final class Checkpointer: @unchecked Sendable {
     func take(source: KafkaSourceState) throws(SQLError) {
         guard let execution else { return }
         let started = DispatchTime.now()
-        defer { execution.progress?.checkpointTaken(milliseconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6) }
+        defer { execution.reporter?.report(.checkpointTaken(pauseMs: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)) }
         try execution.prepareCheckpoint()
         var operators: [String: Data] = [:]
         do {

@@ -18,7 +18,8 @@ final class QueryExecution: @unchecked Sendable {
     let batch: Bool
 
     /// Where a background job's counts go (nil for a query someone watches).
-    let progress: JobProgress?
+    /// Where its sources and operators report (nil: nobody watches).
+    let reporter: QueryReporter?
     /// Saves the job's state now and then; set before `build` (sources take it up).
     var checkpointer: Checkpointer? {
         didSet { checkpointer?.execution = self }
@@ -27,10 +28,10 @@ final class QueryExecution: @unchecked Sendable {
     /// Set for a replay: each source's rows go through a pacer.
     let replay: ReplayControl?
 
-    init(catalog: Catalog, stop: StopSignal, progress: JobProgress? = nil, replay: ReplayControl? = nil) {
+    init(catalog: Catalog, stop: StopSignal, reporter: QueryReporter? = nil, replay: ReplayControl? = nil) {
         self.catalog = catalog
         self.stop = stop
-        self.progress = progress
+        self.reporter = reporter
         self.replay = replay
         batch = catalog.setting("execution.runtime-mode", default: "streaming").lowercased() == "batch"
     }
@@ -73,7 +74,7 @@ final class QueryExecution: @unchecked Sendable {
                 throw SQLError(.unsupported, "checkpoints are taken for an INSERT that reads one Kafka table; this one reads several")
             }
             if let replay {
-                let pacer = ReplayPacer(replay, timeColumn: table.watermark?.column, stop: stop, progress: progress)
+                let pacer = ReplayPacer(replay, timeColumn: table.watermark?.column, stop: stop, reporter: reporter)
                 pacer.output = entry
                 operators.append(pacer)
                 entry = pacer
@@ -94,7 +95,7 @@ final class QueryExecution: @unchecked Sendable {
         case let .unnest(collection, shape, ordinality, outer):
             return try chain(UnnestOperator(collection, shape: shape, ordinality: ordinality, outer: outer))
         case let .assignWindows(spec):
-            progress?.window(spec)
+            reportShape(of: spec)
             return try chain(WindowAssignOperator(spec))
         case let .windowAggregate(spec, keys, aggregates, eventTime):
             if case .session = spec.kind {
@@ -107,8 +108,8 @@ final class QueryExecution: @unchecked Sendable {
             var ltz = false
             if case .timestampLTZ = node.schema.columns[node.schema.columns.count - 1].type { ltz = true }
             let window = WindowAggregateOperator(spec: spec, keys: keys, aggregates: aggregates, eventTime: eventTime, ltz: ltz)
-            window.progress = progress
-            progress?.window(spec)
+            window.reporter = reporter
+            reportShape(of: spec)
             return try chain(window)
         case let .aggregate(keys, aggregates):
             let retracting = !node.inputs[0].appendOnly
@@ -155,13 +156,19 @@ final class QueryExecution: @unchecked Sendable {
     }
 
     /// Sinks write out what they hold (called by the checkpointer).
+    /// The kind of windows the query aggregates in, for its watchers.
+    private func reportShape(of spec: WindowSpec) {
+        if case .assigned = spec.kind { return }
+        reporter?.report(.windowShape(WindowShape(spec: spec)))
+    }
+
     /// The scanned table's source, from its connector.
     private func source(for table: CatalogTable, columns: ScanColumns) throws(SQLError) -> SourceRunner {
         let connector = table.connector
         if checkpointer != nil, !connector.checkpointsSources {
             throw SQLError(.unsupported, "checkpoints are taken for Kafka sources; \(table.name) is a \(table.options.connector) table")
         }
-        let context = SourceContext(catalog: catalog, progress: progress, checkpointer: checkpointer, replay: replay, columns: columns)
+        let context = SourceContext(catalog: catalog, reporter: reporter, checkpointer: checkpointer, replay: replay, columns: columns)
         guard let source = try connector.source(for: table, in: context) else {
             throw SQLError(.plan, "the \(table.options.connector) connector only writes: table \(table.name) cannot be read")
         }

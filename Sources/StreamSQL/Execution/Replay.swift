@@ -102,15 +102,15 @@ final class ReplayPacer: Operator {
     let timeColumn: Int?
     let stop: StopSignal
     /// Where the timeline's events wait for their rows to be let through.
-    let progress: JobProgress?
+    let reporter: QueryReporter?
     private(set) var skipped: Int64 = 0
 
-    init(_ control: ReplayControl, timeColumn: Int?, stop: StopSignal, progress: JobProgress?) {
+    init(_ control: ReplayControl, timeColumn: Int?, stop: StopSignal, reporter: QueryReporter?) {
         self.control = control
         self.timeColumn = timeColumn
         self.stop = stop
-        self.progress = progress
-        progress?.holdsEvents = true
+        self.reporter = reporter?.wantsTimeline == true ? reporter : nil
+        self.reporter?.report(.replayStarted)
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
@@ -118,11 +118,11 @@ final class ReplayPacer: Operator {
             let time = timeColumn.flatMap { row[$0].timestampMicros }
             if let range = control.timeRange, let time, !range.contains(time) {
                 skipped += 1
-                progress?.releaseEvent()
+                reporter?.report(.eventReleased)
                 continue
             }
             guard control.admit(time, stop: stop) else { return }
-            if time != nil { progress?.releaseEvent() }
+            if time != nil { reporter?.report(.eventReleased) }
             try output?.process([row], kinds: kinds.map { [$0[index]] })
         }
     }

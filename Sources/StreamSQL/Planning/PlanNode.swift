@@ -64,8 +64,8 @@ struct WindowSpec: Sendable {
     }
 }
 
-enum IntervalText {
-    static func describe(_ micros: Int64) -> String {
+package enum IntervalText {
+    package static func describe(_ micros: Int64) -> String {
         if micros == 0 { return "0 s" }
         let units: [(Int64, String)] = [(86_400_000_000, "d"), (3_600_000_000, "h"), (60_000_000, "min"), (1_000_000, "s"), (1000, "ms")]
         for (length, name) in units where micros % length == 0 { return "\(micros / length) \(name)" }

@@ -131,7 +131,7 @@ final class ResultPrinter: ResultWriter {
             write(border() + "\n" + "\(count) row\(count == 1 ? "" : "s") in set\n")
         }
         flush()
-        for (name, value) in statistics.sorted(by: { $0.key < $1.key }) where value > 0 && name != "open windows" {
+        for (name, value) in statistics.sorted(by: { $0.key < $1.key }) where value > 0 {
             try? FileHandle.standardError.write(contentsOf: Data("note: \(value) \(name)\n".utf8))
         }
     }

@@ -8,6 +8,7 @@ struct FeedConnector: Connector {
     let options = [OptionSpec("format"), OptionSpec("splits")]
 
     func source(for table: CatalogTable, in context: SourceContext) throws(SQLError) -> SourceRunner? {
-        try FeedSource(table: table, feed: context.catalog.feed(for: table.name), progress: context.progress)
+        try FeedSource(table: table, feed: context.catalog.feed(for: table.name), reporter: context.reporter,
+                       replaying: context.replay != nil)
     }
 }

@@ -102,15 +102,17 @@ struct FeedSource: SourceRunner {
     let table: CatalogTable
     let feed: Feed
     let format: RecordFormat
-    let progress: JobProgress?
+    let reporter: QueryReporter?
+    let replaying: Bool
     /// Splits known from the start (`'splits' = 'N'`): one that has had no row yet holds the
     /// watermark back, as an empty Kafka partition does.
     let declaredSplits: Int
 
-    init(table: CatalogTable, feed: Feed, progress: JobProgress? = nil) throws(SQLError) {
+    init(table: CatalogTable, feed: Feed, reporter: QueryReporter? = nil, replaying: Bool = false) throws(SQLError) {
         self.table = table
         self.feed = feed
-        self.progress = progress
+        self.reporter = reporter
+        self.replaying = replaying
         format = try RecordFormat(table: table)
         let text = table.options["splits"] ?? "1"
         guard let splits = Int(text), splits >= 1 else { throw SQLError(.plan, "option 'splits' must be a positive number, not '\(text)'") }
@@ -119,7 +121,7 @@ struct FeedSource: SourceRunner {
 
     func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
         defer { feed.close() }
-        var emitter = BatchEmitter(output: output, progress: progress)
+        var emitter = BatchEmitter(output: output, reporter: reporter)
         var format = format
         var splits = SplitWatermarks(splits: declaredSplits)
         var assemblers: [Int: RowAssembler] = [:]
@@ -127,7 +129,7 @@ struct FeedSource: SourceRunner {
         var number = 0
         // Each split's records are numbered from 0, like a partition's offsets.
         var positions: [Int: Int64] = [:]
-        var timeline = TimelineRecorder(progress: progress, table: table)
+        var timeline = EventTimeRecorder(reporter: reporter, table: table, replaying: replaying)
         func combine() throws(SQLError) {
             if let combined = splits.combined { try emitter.watermark(combined) }
         }
@@ -175,7 +177,7 @@ struct FeedSource: SourceRunner {
                 return skipped > 0 ? ["records skipped (parse errors)": skipped] : [:]
             }
             try emitter.flush()
-            progress?.splits(splits.states { "split \($0)" })
+            reporter?.report(.splits(splits.states { "split \($0)" }))
             feed.finishedItem()
         }
         try emitter.cancel() // stopped before the feed ended

@@ -18,7 +18,7 @@ struct FileSystemConnector: Connector {
     func isBounded(_ table: CatalogTable) -> Bool { true }
 
     func source(for table: CatalogTable, in context: SourceContext) throws(SQLError) -> SourceRunner? {
-        try FileSystemSource(table: table, progress: context.progress, columns: context.columns)
+        try FileSystemSource(table: table, reporter: context.reporter, replaying: context.replay != nil, columns: context.columns)
     }
 
     func sink(for table: CatalogTable, catalog: Catalog) throws(SQLError) -> Operator? { try FileSink(table: table) }

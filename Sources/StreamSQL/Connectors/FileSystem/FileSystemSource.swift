@@ -10,15 +10,17 @@ struct FileSystemSource: SourceRunner {
     let files: [String]
     let format: RecordFormat
     /// Where the rows' event times and the files' watermarks go (the workbench's timeline and `\\why`).
-    let progress: JobProgress?
+    let reporter: QueryReporter?
+    let replaying: Bool
 
     /// What the query reads of the table (JSON skips the other fields).
     let columns: ScanColumns
 
-    init(table: CatalogTable, progress: JobProgress? = nil, columns: ScanColumns = .all) throws(SQLError) {
+    init(table: CatalogTable, reporter: QueryReporter? = nil, replaying: Bool = false, columns: ScanColumns = .all) throws(SQLError) {
         self.table = table
         self.columns = columns
-        self.progress = progress
+        self.reporter = reporter
+        self.replaying = replaying
         guard let path = table.options["path"] else {
             throw SQLError(.plan, "the filesystem table \(table.name) needs a 'path' option")
         }
@@ -48,23 +50,23 @@ struct FileSystemSource: SourceRunner {
     }
 
     func run(into output: Operator, stop: StopSignal) throws(SQLError) -> [String: Int64] {
-        var emitter = BatchEmitter(output: output, progress: progress)
+        var emitter = BatchEmitter(output: output, reporter: reporter)
         var format = format
         // Splits not started yet hold the combined watermark back; finished ones no longer do.
         var splits = SplitWatermarks(splits: files.count)
         var skipped = 0
         // Event times for the timeline: a file is a split, a line number its offset.
-        var timeline = TimelineRecorder(progress: progress, table: table)
+        var timeline = EventTimeRecorder(reporter: reporter, table: table, replaying: replaying)
         func report() {
             timeline.flush()
-            progress?.splits(splits.states { URL(fileURLWithPath: files[$0]).lastPathComponent })
+            reporter?.report(.splits(splits.states { URL(fileURLWithPath: files[$0]).lastPathComponent }))
         }
         for (split, file) in files.enumerated() {
             guard let handle = FileHandle(forReadingAtPath: file) else {
                 throw SQLError(.execution, "table \(table.name): cannot read \(file)")
             }
             defer { try? handle.close() }
-            if progress != nil { report() }
+            if reporter != nil { report() }
             var assembler = RowAssembler(table: table, scan: columns)
             var reader = LineReader(descriptor: handle.fileDescriptor, path: file)
             var lineNumber = 0
@@ -117,12 +119,12 @@ struct FileSystemSource: SourceRunner {
                         throw SQLError(error.kind, "\(file), line \(lineNumber): \(error.message)")
                     }
                 }
-                if progress != nil { report() }
+                if reporter != nil { report() }
             }
             if stop.isRequested { break }
             splits.end(split)
             if let combined = splits.combined { try emitter.watermark(combined) }
-            if progress != nil { report() }
+            if reporter != nil { report() }
         }
         if stop.isRequested { try emitter.cancel() } else { try emitter.finish() }
         return skipped > 0 ? ["records skipped (parse errors)": Int64(skipped)] : [:]

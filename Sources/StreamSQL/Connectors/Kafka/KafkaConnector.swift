@@ -48,7 +48,7 @@ struct KafkaConnector: Connector {
     var checkpointsSources: Bool { true }
 
     func source(for table: CatalogTable, in context: SourceContext) throws(SQLError) -> SourceRunner? {
-        try KafkaSource(table: table, catalog: context.catalog, progress: context.progress, checkpointer: context.checkpointer,
+        try KafkaSource(table: table, catalog: context.catalog, reporter: context.reporter, checkpointer: context.checkpointer,
                         replay: context.replay, columns: context.columns)
     }
 

@@ -14,10 +14,11 @@ struct KafkaSource: SourceRunner {
     /// What the query reads of the table's values (JSON skips the other fields).
     let scan: ScanColumns
     let keyFormat: RecordFormat?
-    let progress: JobProgress?
+    let reporter: QueryReporter?
+    let replaying: Bool
     let checkpointer: Checkpointer?
 
-    init(table: CatalogTable, catalog: Catalog, progress: JobProgress?, checkpointer: Checkpointer?, replay: ReplayControl? = nil,
+    init(table: CatalogTable, catalog: Catalog, reporter: QueryReporter?, checkpointer: Checkpointer?, replay: ReplayControl? = nil,
          columns: ScanColumns = .all) throws(SQLError) {
         self.checkpointer = checkpointer
         var settings = try KafkaTable(table: table, catalog: catalog)
@@ -37,7 +38,8 @@ struct KafkaSource: SourceRunner {
         } else {
             keyFormat = nil
         }
-        self.progress = progress
+        self.reporter = reporter
+        replaying = replay != nil
     }
 
     var table: CatalogTable { settings.table }
@@ -64,7 +66,7 @@ struct KafkaSource: SourceRunner {
 
         var reader = PartitionReader(source: self, output: output)
         try reader.discover(admin: admin, consumer: consumer, first: true)
-        if !reader.partitions.isEmpty { progress?.note("reading \(reader.describeStart())") }
+        if !reader.partitions.isEmpty { reporter?.report(.note("reading \(reader.describeStart())")) }
         var lastDiscovery = DispatchTime.now()
         var warnedAboutCommits = false
         // The next poll is under way while this one's records go through the operators: fetching
@@ -80,9 +82,9 @@ struct KafkaSource: SourceRunner {
             if batch.outage != outage {
                 // The consumer retries a broker that went away; whoever watches hears of it both ways.
                 if let reason = batch.outage {
-                    progress?.note("\(table.name): the broker does not answer (\(reason)); retrying")
+                    reporter?.report(.note("\(table.name): the broker does not answer (\(reason)); retrying"))
                 } else {
-                    progress?.note("\(table.name): the broker answers again; reading on where it was")
+                    reporter?.report(.note("\(table.name): the broker answers again; reading on where it was"))
                 }
                 outage = batch.outage
             }
@@ -99,7 +101,7 @@ struct KafkaSource: SourceRunner {
                     try reader.discover(admin: admin, consumer: consumer, first: false)
                 } catch where outage != nil || known > 0 {
                 }
-                if known == 0, !reader.partitions.isEmpty { progress?.note("reading \(reader.describeStart())") }
+                if known == 0, !reader.partitions.isEmpty { reporter?.report(.note("reading \(reader.describeStart())")) }
                 lastDiscovery = .now()
             }
             reader.report(consumer: consumer)
@@ -109,7 +111,7 @@ struct KafkaSource: SourceRunner {
                 try checkpointer.take(source: state)
                 if let failure = commitToGroup(state, admin: admin), !warnedAboutCommits {
                     warnedAboutCommits = true // said once, not at every checkpoint
-                    progress?.note(failure)
+                    reporter?.report(.note(failure))
                 }
             }
         }
@@ -194,7 +196,7 @@ private struct PartitionReader {
 
     init(source: KafkaSource, output: Operator) {
         self.source = source
-        emitter = BatchEmitter(output: output, progress: source.progress)
+        emitter = BatchEmitter(output: output, reporter: source.reporter)
         assembler = RowAssembler(table: source.settings.table, scan: source.scan)
         valueFormat = source.valueFormat
         keyFormat = source.keyFormat
@@ -230,7 +232,7 @@ private struct PartitionReader {
             .filter { splitOf[$0] == nil }.sorted()
         guard !fresh.isEmpty else {
             if first, settings.topicPattern == nil, metadata.isEmpty {
-                source.progress?.note("waiting for topic \(settings.topics.joined(separator: ", ")) to be created")
+                source.reporter?.report(.note("waiting for topic \(settings.topics.joined(separator: ", ")) to be created"))
             }
             return
         }
@@ -345,7 +347,7 @@ private struct PartitionReader {
         guard !fetched.isEmpty else { return }
         let table = settings.table
         let now = DispatchTime.now()
-        var timeline = TimelineRecorder(progress: source.progress, table: table)
+        var timeline = EventTimeRecorder(reporter: source.reporter, table: table, replaying: source.replaying)
         defer { timeline.flush() }
         // A partition's records are read where they lie in the fetched batches: its split is
         // looked up once per poll, and no record is copied out of its batch.
@@ -389,7 +391,7 @@ private struct PartitionReader {
 
     /// A changelog format's record (debezium-json): the rows its value changes, each with its
     /// kind; a tombstone (no value) changes nothing.
-    private mutating func applyChanges(_ record: RecordView, of partition: FetchedRecords, split: Int, timeline: inout TimelineRecorder) throws(SQLError) {
+    private mutating func applyChanges(_ record: RecordView, of partition: FetchedRecords, split: Int, timeline: inout EventTimeRecorder) throws(SQLError) {
         let table = settings.table
         guard let value = record.valueRange else { return }
         guard let changes = try valueFormat.decodeChanges(record.bytes, value.lowerBound, value.upperBound, width: table.schema.columns.count) else {
@@ -504,7 +506,7 @@ private struct PartitionReader {
 
     /// Per-partition lag and the watermark, for SHOW JOBS.
     func report(consumer: KafkaConsumer) {
-        guard let progress = source.progress else { return }
+        guard let reporter = source.reporter else { return }
         let partitions = self.partitions
         let absorbed = partitions.map { positions[$0] ?? starts[$0] ?? 0 }
         let lags: [String: Int64] = (try? awaitClient {
@@ -516,7 +518,7 @@ private struct PartitionReader {
             }
             return lags
         }) ?? [:]
-        progress.update(lag: lags)
-        progress.splits(splits.states { "\(partitions[$0].topic)-\(partitions[$0].partition)" })
+        reporter.report(.lag(lags))
+        reporter.report(.splits(splits.states { "\(partitions[$0].topic)-\(partitions[$0].partition)" }))
     }
 }
