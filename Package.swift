@@ -66,12 +66,22 @@ let package = Package(
         // The SQL front end's first stage: lexer, syntax tree and parser for Weir's Flink SQL,
         // with errors that name line and column. No I/O, no dependencies.
         .target(name: "SQLSyntax"),
-        // The streaming SQL engine: catalog, planner, expressions, operators, windows,
-        // connectors and formats; Kafka tables read and write through KafkaClient.
-        .target(name: "StreamSQL", dependencies: ["SQLSyntax", "KafkaClient", "KafkaProtocol", .product(name: "Crypto", package: "swift-crypto")]),
+        // The streaming SQL engine, in five modules with one-way arrows (docs/ARCHITECTURE.md):
+        // values: Value, rows and schemas, civil time, decimals, JSON text. No I/O.
+        .target(name: "SQLValues", dependencies: ["SQLSyntax"]),
+        // planner: the catalog, functions, and planning into a physical plan; connectors as
+        // the catalog knows them (their options, what their tables are).
+        .target(name: "SQLPlanner", dependencies: ["SQLSyntax", "SQLValues", .product(name: "Crypto", package: "swift-crypto")]),
+        // runtime: operators and their state, checkpoints, query execution and its events;
+        // what a connector makes to run (sources, sinks).
+        .target(name: "SQLRuntime", dependencies: ["SQLSyntax", "SQLValues", "SQLPlanner"]),
+        // connectors: each connector and format. The only part of the engine that speaks Kafka.
+        .target(name: "SQLConnectors", dependencies: ["SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "KafkaClient", "KafkaProtocol"]),
+        // The engine's facade: statements run against a session's catalog, jobs, completion.
+        .target(name: "StreamSQL", dependencies: ["SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "SQLConnectors"]),
         // The seeds' data sets as generators: the oracle's payment file, and the live streams
         // of `weir demo` (payments, words, user events, recipes, clicks).
-        .target(name: "DemoData", dependencies: ["StreamSQL", "KafkaClient"]),
+        .target(name: "DemoData", dependencies: ["SQLValues", "KafkaClient"]),
         // ncurses with wide characters (Debian: libncurses-dev).
         .systemLibrary(name: "CCurses", path: "Sources/CCurses"),
         // The terminal toolkit: cells, styles, keys, geometry, and the curses backend that
@@ -81,7 +91,7 @@ let package = Package(
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         // The workbench: session model, panes and the controller that runs statements off the UI loop.
         .target(name: "Workbench", dependencies: [
-            "TerminalKit", "CReadline", "StreamSQL", "SQLSyntax", "KafkaClient", "KafkaProtocol", "KafkaBroker", "DemoData",
+            "TerminalKit", "CReadline", "StreamSQL", "SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "SQLConnectors", "KafkaClient", "KafkaProtocol", "KafkaBroker", "DemoData",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
@@ -93,6 +103,9 @@ let package = Package(
                 "KafkaClient",
                 "KafkaBroker",
                 "SQLSyntax",
+                "SQLValues",
+                "SQLRuntime",
+                "SQLConnectors",
                 "StreamSQL",
                 "DemoData",
                 "TerminalKit",
@@ -104,9 +117,9 @@ let package = Package(
         ),
         // Stamps the commit a build comes from into `weir` (for `weir --version`).
         .plugin(name: "CommitStamp", capability: .buildTool()),
-        .executableTarget(name: "WeirBench", dependencies: ["KafkaProtocol", "StreamSQL"]),
+        .executableTarget(name: "WeirBench", dependencies: ["KafkaProtocol", "StreamSQL", "SQLValues", "SQLRuntime", "SQLConnectors"]),
         // The workbench's frame, update and key-echo costs (scripts/bench-workbench.sh).
-        .executableTarget(name: "WorkbenchBench", dependencies: ["Workbench", "TerminalKit", "StreamSQL"]),
+        .executableTarget(name: "WorkbenchBench", dependencies: ["Workbench", "TerminalKit", "StreamSQL", "SQLValues"]),
         // The broker's mutation fuzzer (run by KafkaBrokerTests in a process of its own).
         .executableTarget(
             name: "WeirFuzz",
@@ -145,9 +158,9 @@ let package = Package(
         .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax"]),
         // The engine: statements, functions, windows and watermarks, formats, and Flink's own
         // answers for the seeds' payment window (Fixtures/flink-oracle).
-        .testTarget(name: "StreamSQLTests", dependencies: ["StreamSQL", "SQLSyntax", "DemoData"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StreamSQLTests", dependencies: ["StreamSQL", "SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "SQLConnectors", "DemoData"], resources: [.copy("Fixtures")]),
         // The workbench: golden screens from replayed keys, the terminal toolkit, and `weir` under tmux.
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalKit", "StreamSQL", "SQLSyntax", "WeirTestSupport", "weir"],
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalKit", "StreamSQL", "SQLSyntax", "SQLValues", "SQLRuntime", "SQLConnectors", "WeirTestSupport", "weir"],
                     exclude: ["Golden"]),
         // Runs the built `weir` binary as a user would.
         .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "KafkaClient", "WeirTestSupport", "weir"]),

@@ -1,5 +1,5 @@
 import Foundation
-import StreamSQL
+import SQLValues
 
 /// One message of a demo data set.
 public struct DemoMessage: Sendable {

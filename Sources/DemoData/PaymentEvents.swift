@@ -1,4 +1,4 @@
-import StreamSQL
+import SQLValues
 
 /// The seed 001 payment events, bit for bit as `shared/flink-oracle/gen_payments.py` writes
 /// them (its docstring gives the algorithm): SplitMix64, five draws per event, whole-second

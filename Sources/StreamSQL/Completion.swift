@@ -1,3 +1,5 @@
+import SQLPlanner
+
 /// Words to complete as a user types: SQL keywords and types, function names, the session's
 /// tables, views and their columns, and the WITH option keys of every connector and format.
 extension Engine {

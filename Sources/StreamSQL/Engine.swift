@@ -1,5 +1,9 @@
 import Foundation
+import SQLConnectors
+import SQLPlanner
+import SQLRuntime
 import SQLSyntax
+import SQLValues
 import Synchronization
 
 /// Weir's SQL engine for one session: runs statements against its catalog. Queries over
@@ -28,20 +32,22 @@ public final class Engine: @unchecked Sendable {
     /// workbench's timeline). Without it (`weir -f`) nobody gathers per-row detail.
     public var makeObserver: (@Sendable () -> any QueryObserver)?
 
-    public convenience init() { self.init(connectors: .builtin) }
+    /// The inputs of this engine's `feed` tables.
+    private let feeds: FeedInputs
 
-    /// An engine whose tables may name `connectors` (Weir's own: `.builtin`).
-    init(connectors: ConnectorRegistry) {
-        catalog = Catalog(connectors: connectors)
+    public convenience init() { self.init(connectors: ConnectorRegistry.builtinConnectors) }
+
+    /// An engine whose tables may name `connectors` (Weir's own: `builtinConnectors`), and
+    /// `feed` over its own inputs.
+    package init(connectors: [any Connector]) {
+        let feeds = FeedInputs()
+        self.feeds = feeds
+        catalog = Catalog(connectors: ConnectorRegistry((connectors + [FeedConnector(inputs: feeds)]).map { $0 as any TableConnector }))
     }
 
     /// A fresh input for the `feed` table `table`, read by the next query that scans it.
     public func feed(_ table: String) -> Feed {
-        let feed = Feed()
-        catalog.feedsLock.lock()
-        catalog.feeds[catalog.table(table)?.name ?? table] = feed
-        catalog.feedsLock.unlock()
-        return feed
+        feeds.fresh(for: catalog.table(table)?.name ?? table)
     }
 
     /// Every statement of `script`, in order; stops at the first that fails. Errors carry the
@@ -279,10 +285,10 @@ public final class Engine: @unchecked Sendable {
     }
 
     private func sink(for table: CatalogTable, at range: SourceRange?) throws(SQLError) -> Operator {
-        guard let sink = try table.connector.sink(for: table, catalog: catalog) else {
+        guard let sink = try table.runningConnector().sink(for: table, catalog: catalog) else {
             throw SQLError(.unsupported, "writing to the \(table.options.connector) connector is not supported", at: range)
         }
-        return sink
+        return SinkOperator(sink)
     }
 
     /// CREATE TABLE ... WITH (...) AS SELECT: a table of the query's columns (names, types,
@@ -357,7 +363,7 @@ public final class Engine: @unchecked Sendable {
         let jobStop = StopSignal(parent: stop)
         var interval: Int64?
         if let text = catalog.settings["execution.checkpointing.interval"], dataDirectory != nil {
-            interval = try KafkaTable.milliseconds(text, option: "execution.checkpointing.interval")
+            interval = try TableOptions.milliseconds(text, option: "execution.checkpointing.interval")
         }
         // Everything that can fail before the job runs fails the statement instead.
         var parts: [QueryExecution] = []
@@ -397,84 +403,6 @@ public final class Engine: @unchecked Sendable {
     }
 }
 
-/// CREATE TABLE into a catalog entry: columns typed, computed columns and the watermark
-/// compiled, time attributes marked, options checked.
-struct TableBuilder {
-    let catalog: Catalog
-
-    func build(_ definition: CreateTable) throws(SQLError) -> CatalogTable {
-        var columns: [Column] = []
-        var physical: [Int] = []
-        var metadata: [(Int, String)] = []
-        var seen: Set<String> = []
-        for column in definition.columns {
-            guard seen.insert(column.name.name).inserted else {
-                throw SQLError(.plan, "column \(column.name.name) is declared twice", at: column.name.range)
-            }
-            switch column.kind {
-            case let .physical(type, nullable):
-                physical.append(columns.count)
-                columns.append(Column(name: column.name.name, type: type, nullable: nullable))
-            case let .metadata(type, key, _):
-                metadata.append((columns.count, key ?? column.name.name))
-                columns.append(Column(name: column.name.name, type: type))
-            case .computed:
-                columns.append(Column(name: column.name.name, type: .null))
-            }
-        }
-        // Computed columns read the physical and metadata ones (not each other).
-        var computed: [(Int, CompiledExpression)] = []
-        var readable = Schema(columns)
-        let computedNames = Set(definition.columns.compactMap { column in
-            if case .computed = column.kind { column.name.name.lowercased() } else { nil }
-        })
-        for (position, column) in definition.columns.enumerated() {
-            guard case let .computed(expression) = column.kind else { continue }
-            var reference: SourceRange?
-            ExpressionWalker.visit(expression) { node in
-                if case let .column(_, name) = node.kind, computedNames.contains(name.name.lowercased()) { reference = reference ?? node.range }
-            }
-            if let reference {
-                throw SQLError(.plan, "a computed column may read physical and metadata columns only, not other computed ones", at: reference)
-            }
-            let typed = try ExpressionCompiler(catalog: catalog, scope: Scope(readable)).compile(expression)
-            readable.columns[position].type = typed.type
-            readable.columns[position].nullable = typed.nullable
-            if case .call(.proctime, _) = typed.expression { readable.columns[position].timeAttribute = .proctime }
-            computed.append((position, typed.expression))
-        }
-        columns = readable.columns
-        var watermark: (Int, CompiledExpression)?
-        if let declared = definition.watermark {
-            guard let index = columns.firstIndex(where: { $0.name == declared.column.name }) else {
-                throw SQLError(.plan, "the WATERMARK is for \(declared.column.name), which is not a column of the table", at: declared.column.range)
-            }
-            guard ExpressionCompiler.isTemporalPoint(columns[index].type) else {
-                throw SQLError(.plan, "the WATERMARK's column \(declared.column.name) is \(columns[index].type): event time must be TIMESTAMP(3) or TIMESTAMP_LTZ(3) "
-                    + "(convert it in a computed column, e.g. ts AS TO_TIMESTAMP(\(declared.column.name)))", at: declared.column.range)
-            }
-            let typed = try ExpressionCompiler(catalog: catalog, scope: Scope(Schema(columns))).compile(declared.expression)
-            guard ExpressionCompiler.isTemporalPoint(typed.type) else {
-                throw SQLError(.plan, "the watermark expression must give a timestamp, not \(typed.type)", at: declared.expression.range)
-            }
-            columns[index].timeAttribute = .rowtime
-            watermark = (index, typed.expression)
-        }
-        if let key = definition.primaryKey {
-            for column in key.columns where !columns.contains(where: { $0.name == column.name }) {
-                throw SQLError(.plan, "the primary key names \(column.name), which is not a column", at: column.range)
-            }
-            for column in key.columns { if let index = columns.firstIndex(where: { $0.name == column.name }) { columns[index].nullable = false } }
-        }
-        let options = try TableOptions(definition.options, columns: columns.map(\.name), connectors: catalog.connectors)
-        let table = CatalogTable(definition: definition, schema: Schema(columns), physical: physical, metadata: metadata,
-                                 computed: computed, watermark: watermark, options: options)
-        // The options are checked together now (a CREATE TABLE or a query's hint), not when the table is first read.
-        try table.connector.validate(table, catalog: catalog)
-        return table
-    }
-}
-
 /// The query running in the foreground: what it has done so far, and who else watches it.
 public struct RunningQuery: Sendable {
     public let progress = QueryProgress()
@@ -485,4 +413,16 @@ public struct RunningQuery: Sendable {
 private final class JobReference: @unchecked Sendable {
     /// Set before the job's threads start (which orders it before any note).
     var job: Job?
+}
+
+extension Engine {
+    /// Makes a Swift scalar function callable from SQL in this engine's session.
+    public func register(_ function: NativeScalarFunction) {
+        catalog.nativeScalars[function.name] = function
+    }
+
+    /// Makes a Swift aggregate function usable in grouped queries and windows.
+    public func register(_ function: NativeAggregateFunction) {
+        catalog.nativeAggregates[function.name] = function
+    }
 }

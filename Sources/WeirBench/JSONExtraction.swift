@@ -1,4 +1,7 @@
 import Foundation
+import SQLConnectors
+import SQLRuntime
+import SQLValues
 import StreamSQL
 
 /// JSON field extraction on one core: the records of a file (the seeds' payment events),
@@ -22,7 +25,8 @@ func benchmarkJSONExtraction(file: String) throws {
     print("JSON field extraction (\(file), \(bytes.count >> 20) MB in memory)")
     for (name, columns) in [("  all five fields (createTime a string)", ["createTime", "orderId", "payAmount", "payPlatform", "provinceId"]),
                             ("  the payment job's fields", ["rt", "payAmount", "provinceId"])] {
-        var reader = try RecordReader(table: "payment_msg", in: engine, reading: columns)
+        guard let table = engine.catalog.table("payment_msg") else { fatalError("the bench's table is missing") }
+        var reader = try RecordReader(table: table, reading: columns)
         var records = 0
         let rate = try bytes.withUnsafeBufferPointer { buffer in
             try measure(unitsPerCall: buffer.count, rounds: 3, roundSeconds: 1) { records = try reader.decode(lines: buffer).records }

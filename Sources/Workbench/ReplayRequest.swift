@@ -1,3 +1,5 @@
+import SQLRuntime
+import SQLValues
 import StreamSQL
 
 /// What `\replay` was asked for: a pace (`10x`, `1x`, `step`), and optionally a range of event

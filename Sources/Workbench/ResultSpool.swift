@@ -1,4 +1,6 @@
 import Foundation
+import SQLConnectors
+import SQLValues
 import StreamSQL
 
 /// Every row a query sent to the results pane, kept on disk in `RowBinary` form while the

@@ -1,4 +1,5 @@
 import SQLSyntax
+import SQLValues
 import StreamSQL
 
 /// What the results pane shows: a query's columns and its newest rows, as values (turned

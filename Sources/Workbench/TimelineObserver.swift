@@ -1,3 +1,4 @@
+import SQLRuntime
 import StreamSQL
 import Synchronization
 

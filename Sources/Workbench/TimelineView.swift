@@ -1,3 +1,6 @@
+import SQLPlanner
+import SQLRuntime
+import SQLValues
 import StreamSQL
 import TerminalKit
 

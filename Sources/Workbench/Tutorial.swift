@@ -1,4 +1,7 @@
 import Foundation
+import SQLConnectors
+import SQLRuntime
+import SQLValues
 import StreamSQL
 
 /// `\tutorial`: a lesson on event time built on the payments demo — a watermark, a tumbling

@@ -1,3 +1,4 @@
+import SQLRuntime
 import StreamSQL
 
 /// `\why`: the state of a windowed query in words — which split holds the watermark back,

@@ -1,3 +1,5 @@
+import SQLRuntime
+import SQLValues
 import StreamSQL
 import TerminalKit
 

@@ -1,6 +1,7 @@
 import DemoData
 import Foundation
 import KafkaClient
+import SQLRuntime
 import SQLSyntax
 import StreamSQL
 import TerminalKit

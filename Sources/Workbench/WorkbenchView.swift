@@ -1,3 +1,5 @@
+import SQLPlanner
+import SQLValues
 import StreamSQL
 import TerminalKit
 

@@ -1,4 +1,6 @@
 import Foundation
+import SQLRuntime
+import SQLValues
 import StreamSQL
 
 /// What the worker and the Kafka tasks post to the UI loop.

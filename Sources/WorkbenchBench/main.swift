@@ -1,4 +1,5 @@
 import Foundation
+import SQLValues
 import StreamSQL
 import TerminalKit
 import Workbench

@@ -1,5 +1,9 @@
 import Foundation
+@testable import SQLPlanner
+@testable import SQLRuntime
 import SQLSyntax
+@testable import SQLValues
+@testable import SQLConnectors
 @testable import StreamSQL
 import Testing
 
@@ -29,7 +33,7 @@ import Testing
             NumbersSource(count: Int64(table.options["numbers.count"]!)!)
         }
 
-        func sink(for table: CatalogTable, catalog: Catalog) throws(SQLError) -> Operator? { KeepingSink(written: written) }
+        func sink(for table: CatalogTable, catalog: Catalog) throws(SQLError) -> (any Sink)? { KeepingSink(written: written) }
     }
 
     struct NumbersSource: SourceRunner {
@@ -47,12 +51,10 @@ import Testing
         var rows: [Row] = []
     }
 
-    final class KeepingSink: Operator {
+    final class KeepingSink: Sink {
         let written: Written
         init(written: Written) { self.written = written }
-        override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) { written.rows += rows }
-        override func watermark(_ time: Int64) throws(SQLError) {}
-        override func finish() throws(SQLError) {}
+        func write(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) { written.rows += rows }
     }
 
     let written = Written()
@@ -68,7 +70,7 @@ import Testing
     }
 
     func engine() -> Engine {
-        Engine(connectors: ConnectorRegistry(ConnectorRegistry.builtinConnectors + [NumbersConnector(written: written)]))
+        Engine(connectors: ConnectorRegistry.builtinConnectors + [NumbersConnector(written: written)])
     }
 
     @Test func aRegisteredConnectorIsReadAndWritten() throws {

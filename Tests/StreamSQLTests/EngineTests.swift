@@ -1,5 +1,6 @@
 import Foundation
 import SQLSyntax
+import SQLValues
 import StreamSQL
 import Testing
 

@@ -1,5 +1,8 @@
 import Foundation
+@testable import SQLConnectors
+@testable import SQLPlanner
 import SQLSyntax
+@testable import SQLValues
 @testable import StreamSQL
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import SQLPlanner
 import SQLSyntax
 import StreamSQL
 import Testing

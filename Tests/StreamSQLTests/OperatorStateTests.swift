@@ -1,5 +1,9 @@
 import Foundation
+@testable import SQLConnectors
+@testable import SQLPlanner
+@testable import SQLRuntime
 import SQLSyntax
+@testable import SQLValues
 @testable import StreamSQL
 import Testing
 

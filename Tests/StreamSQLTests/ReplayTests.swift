@@ -1,4 +1,5 @@
 import Foundation
+import SQLRuntime
 import SQLSyntax
 import StreamSQL
 import Testing

@@ -1,5 +1,7 @@
 import Foundation
+import SQLConnectors
 import SQLSyntax
+import SQLValues
 import StreamSQL
 import Testing
 

@@ -1,5 +1,8 @@
 import Foundation
+@testable import SQLPlanner
+@testable import SQLRuntime
 import SQLSyntax
+@testable import SQLValues
 @testable import StreamSQL
 import Testing
 

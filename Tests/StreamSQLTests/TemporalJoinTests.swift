@@ -1,5 +1,7 @@
 import Foundation
+@testable import SQLRuntime
 import SQLSyntax
+@testable import SQLValues
 @testable import StreamSQL
 import Testing
 

@@ -1,5 +1,8 @@
 import Foundation
+import SQLConnectors
+import SQLRuntime
 import SQLSyntax
+import SQLValues
 import StreamSQL
 import Testing
 @testable import Workbench

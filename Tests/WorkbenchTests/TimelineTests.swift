@@ -1,4 +1,7 @@
 import Foundation
+@testable import SQLConnectors
+@testable import SQLRuntime
+@testable import SQLValues
 @testable import StreamSQL
 import TerminalKit
 import Testing

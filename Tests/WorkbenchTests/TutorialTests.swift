@@ -1,8 +1,8 @@
 import Foundation
-
+@testable import SQLRuntime
+@testable import StreamSQL
 import TerminalKit
 import Testing
-@testable import StreamSQL
 @testable import Workbench
 
 /// `\tutorial` drawn and stepped without a broker: the box with the step's text, what to type

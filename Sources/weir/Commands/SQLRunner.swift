@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import SQLConnectors
+import SQLRuntime
 import SQLSyntax
+import SQLValues
 import StreamSQL
 import TerminalKit
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SQLRuntime
 import StreamSQL
 
 /// Turns Ctrl-C (SIGINT) and SIGTERM into a request to stop that a command's loop
@@ -8,7 +9,7 @@ import StreamSQL
 /// are installed even when the signals arrive ignored (as for a background job of a
 /// non-interactive shell).
 final class TerminationSignals: @unchecked Sendable {
-    let stop = StreamSQL.StopSignal()
+    let stop = SQLRuntime.StopSignal()
     private var sources: [DispatchSourceSignal] = []
     private let lock = NSLock()
     private var actions: [@Sendable () -> Void] = []
