@@ -212,26 +212,26 @@ public enum EventTimeText {
 /// `yyyy-MM-dd HH:mm:ss` read with the day number of the last date kept by its ten bytes of
 /// text: events in order of time share their date for a whole day of data, and working a
 /// date's day number out is most of the cost of reading such a timestamp.
-package struct DateMemo {
-    private var date: (head: UInt64, tail: UInt16)?
-    private var days: Int64 = 0
+public struct DateMemo {
+    @usableFromInline var date: (head: UInt64, tail: UInt16)?
+    @usableFromInline var days: Int64 = 0
 
-    package init() {}
+    public init() {}
 
     /// `CivilTime.parseSecondsTimestamp` of the 19 bytes at `text`, faster when the date is
     /// the last one's: that case inlined where it is called, a new date in a call.
-    @inline(always)
-    package mutating func parseSecondsTimestamp(_ text: UnsafePointer<UInt8>) -> Int64? {
+    @inlinable @inline(__always)
+    public mutating func parseSecondsTimestamp(_ text: UnsafePointer<UInt8>) -> Int64? {
         let raw = UnsafeRawPointer(text)
         let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
         if let date, date.head == head, date.tail == tail {
-            return Self.secondsOfDay(raw).map { days &* CivilTime.microsPerDay &+ $0 &* CivilTime.microsPerSecond }
+            return Self.secondsOfDay(raw).map { days &* 86_400_000_000 &+ $0 &* 1_000_000 }
         }
         return parseNewDate(text, head: head, tail: tail)
     }
 
-    @inline(never)
-    private mutating func parseNewDate(_ text: UnsafePointer<UInt8>, head: UInt64, tail: UInt16) -> Int64? {
+    @usableFromInline @inline(never)
+    mutating func parseNewDate(_ text: UnsafePointer<UInt8>, head: UInt64, tail: UInt16) -> Int64? {
         guard let micros = CivilTime.parseSecondsTimestamp(UnsafeBufferPointer(start: text, count: 19)) else { return nil }
         days = CivilTime.split(micros).days
         date = (head, tail)
@@ -240,8 +240,8 @@ package struct DateMemo {
 
     /// `CivilTime.secondsOfDay` of the 19 bytes at `text` with the time's eight bytes
     /// (`HH:mm:ss`) read as one word: the six digits checked and paired at once.
-    @inline(always)
-    private static func secondsOfDay(_ text: UnsafeRawPointer) -> Int64? {
+    @inlinable @inline(__always)
+    static func secondsOfDay(_ text: UnsafeRawPointer) -> Int64? {
         guard text.load(fromByteOffset: 10, as: UInt8.self) == 0x20 else { return nil }
         let word = UInt64(littleEndian: text.loadUnaligned(fromByteOffset: 11, as: UInt64.self))
         // The colons (bytes 2 and 5 of the word) checked, then made '0's so that all eight bytes are digits to check.

@@ -6,11 +6,11 @@
 /// Why positions in and out rather than a scanner: a reader of a whole record keeps its
 /// position in a register from one value to the next; a scanner passed `inout` to a call
 /// lives in memory, and every value paid a store and a load of its position.
-package enum PlainJSON {
+public enum PlainJSON {
     /// An integer (`-123`, no point or exponent after it) that fits an Int64, at `at`,
     /// before `end`.
-    @inline(always)
-    package static func integer(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> (value: Int64, next: Int)? {
+    @inlinable @inline(__always)
+    public static func integer(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> (value: Int64, next: Int)? {
         var position = at
         let negative = position < end && base[position] == 0x2D
         if negative { position &+= 1 }
@@ -30,8 +30,8 @@ package enum PlainJSON {
     /// A decimal (`-12.345`: at most 15 digits, no exponent) at `at`, before `end`: its
     /// digits as an integer divided by a power of ten, both exact in a Double, so the quotient
     /// is the correctly rounded value (Clinger's fast path).
-    @inline(always)
-    package static func decimal(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> (value: Double, next: Int)? {
+    @inlinable @inline(__always)
+    public static func decimal(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> (value: Double, next: Int)? {
         var position = at
         let negative = position < end && base[position] == 0x2D
         if negative { position &+= 1 }
@@ -62,8 +62,8 @@ package enum PlainJSON {
     }
 
     /// A string without escapes or control characters: its text and the position after it.
-    @inline(always)
-    package static func string(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> (text: String, next: Int)? {
+    @inlinable @inline(__always)
+    public static func string(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> (text: String, next: Int)? {
         guard at < end, base[at] == 0x22 else { return nil }
         var position = at &+ 1
         while position < end {
@@ -79,8 +79,8 @@ package enum PlainJSON {
 
     /// The position after a value no one reads when it is a number or a string without
     /// escapes or control characters (so never a line's end); nil for anything else.
-    @inline(always)
-    package static func skip(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> Int? {
+    @inlinable @inline(__always)
+    public static func skip(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> Int? {
         guard at < end else { return nil }
         var position = at
         if base[position] == 0x22 {
@@ -104,12 +104,12 @@ package enum PlainJSON {
     }
 
     /// Whether a byte after digits makes the number more than plain (a point, an exponent).
-    @inline(always)
+    @inlinable @inline(__always)
     static func continuesNumber(_ byte: UInt8) -> Bool { byte == 0x2E || byte | 0x20 == 0x65 }
 
     /// 10^power for 0...15, all exact in a Double. A switch, not a static array: an array
     /// global is reached through a once-only initialisation check on every access.
-    @inline(always)
+    @inlinable @inline(__always)
     static func powerOfTen(_ power: Int) -> Double {
         switch power {
         case 0: 1

@@ -36,8 +36,8 @@ public enum Value: Sendable, Hashable, Codable {
 
     /// Whether the value holds no reference (a number, a time, NULL): writing over it then
     /// needs no release, which `Row.empty()` uses to skip the call that would check.
-    @inline(always)
-    package var holdsNoReference: Bool {
+    @inlinable @inline(__always)
+    public var holdsNoReference: Bool {
         switch self {
         case .null, .boolean, .integer, .double, .decimal, .date, .time, .timestamp, .timestampLTZ: true
         case .string, .bytes, .array, .map, .row: false
@@ -142,7 +142,8 @@ extension Array where Element == Value {
     /// Sets every value to NULL in place. Values that hold no reference are written over
     /// without the call that releases what a value holds (a call per value, and most
     /// values of a record are numbers and times).
-    package mutating func empty() {
+    @inlinable
+    public mutating func empty() {
         withUnsafeMutableBufferPointer { values in
             for index in values.indices { values.put(.null, at: index) }
         }
@@ -152,8 +153,8 @@ extension Array where Element == Value {
 extension UnsafeMutableBufferPointer where Element == Value {
     /// Writes `value` at `index`; over a value that holds no reference, without the call
     /// that releases what a value holds (most values of a record are numbers and times).
-    @inline(always)
-    package func put(_ value: Value, at index: Int) {
+    @inlinable @inline(__always)
+    public func put(_ value: Value, at index: Int) {
         if self[index].holdsNoReference {
             (baseAddress! + index).initialize(to: value)
         } else {

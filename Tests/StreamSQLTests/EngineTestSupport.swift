@@ -72,6 +72,16 @@ let scratchFolder: URL = {
 }()
 
 /// A file in a fresh folder (of the scratch folder) with `lines`.
+/// The error `script` fails with in a fresh engine; nil when it does not fail.
+func failure(_ script: String) -> SQLError? {
+    do {
+        try run(script)
+        return nil
+    } catch {
+        return error
+    }
+}
+
 func temporaryFile(_ name: String, _ lines: [String]) -> String {
     let folder = scratchFolder.appendingPathComponent(UUID().uuidString)
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -59,6 +59,7 @@ package struct WindowSpec: Sendable {
     }
 
     /// `a` modulo a positive `b`, never negative (one division: a 64-bit divide is slow, and this runs per row).
+    @inlinable
     package static func floorMod(_ a: Int64, _ b: Int64) -> Int64 {
         let remainder = a % b
         return remainder < 0 ? remainder + b : remainder

@@ -12,21 +12,26 @@ package protocol SourceRunner {
 
 /// Completes a table's rows from what the connector read (physical and metadata columns):
 /// computes the computed columns, and tracks the watermark of one source split.
-package struct RowAssembler {
+public struct RowAssembler {
     let table: CatalogTable
-    package private(set) var watermark = Int64.min
+    /// The table's columns: the width of its rows.
+    @usableFromInline let width: Int
+    @usableFromInline package internal(set) var watermark = Int64.min
     /// The usual watermark, `rt - INTERVAL …` (or `rt`): the event time's column and the
     /// delay, read straight from the row instead of evaluating the expression per row.
-    private let delayed: (column: Int, delay: Int64)?
+    @usableFromInline let delayed: (column: Int, delay: Int64)?
 
     /// The computed columns to evaluate: all but those the format filled already (an event
     /// time parsed from its text, `scan.parsedTimes`).
     private let computed: [(index: Int, expression: CompiledExpression)]
+    @usableFromInline let hasComputed: Bool
 
     package init(table: CatalogTable, scan: ScanColumns = .all) {
         self.table = table
         let prefilled = Set(scan.parsedTimes.values)
         computed = table.computed.filter { !prefilled.contains($0.index) }
+        hasComputed = !computed.isEmpty
+        width = table.schema.columns.count
         delayed = table.watermark.flatMap { Self.fixedDelay($0.expression) }
     }
 
@@ -43,27 +48,43 @@ package struct RowAssembler {
     }
 
     /// A row of the table's schema with every value NULL, reusing the emitter's spare rows.
-    package func emptyRow(from emitter: inout BatchEmitter) -> Row { emitter.emptyRow(width: table.schema.columns.count) }
+    @inlinable
+    public func emptyRow(from emitter: inout BatchEmitter) -> Row { emitter.emptyRow(width: width) }
 
     /// Fills the computed columns; returns whether the watermark moved (to `watermark`).
-    package mutating func complete(_ row: inout Row) throws(SQLError) -> Bool {
+    @inlinable
+    public mutating func complete(_ row: inout Row) throws(SQLError) -> Bool {
         try complete(&row, watermark: &watermark)
     }
 
     /// The same for a source that keeps one watermark per split and one assembler for all.
-    package func complete(_ row: inout Row, watermark: inout Int64) throws(SQLError) -> Bool {
-        for (index, expression) in computed { row[index] = try expression.evaluate(row) }
+    @inlinable
+    public func complete(_ row: inout Row, watermark: inout Int64) throws(SQLError) -> Bool {
+        if hasComputed { try computeColumns(&row) }
         let time: Int64
         if let (column, delay) = delayed {
             guard let eventTime = row[column].timestampMicros else { return false }
             time = eventTime &- delay
         } else {
-            guard let (_, expression) = table.watermark, let value = try expression.evaluate(row).timestampMicros else { return false }
+            guard let value = try evaluatedWatermark(row) else { return false }
             time = value
         }
         guard time > watermark else { return false }
         watermark = time
         return true
+    }
+
+    // Compiled expressions are evaluated out of line: `complete` is inlined into each source's
+    // loop, and these are the planner's to run.
+    @usableFromInline
+    func computeColumns(_ row: inout Row) throws(SQLError) {
+        for (index, expression) in computed { row[index] = try expression.evaluate(row) }
+    }
+
+    @usableFromInline
+    func evaluatedWatermark(_ row: Row) throws(SQLError) -> Int64? {
+        guard let (_, expression) = table.watermark else { return nil }
+        return try expression.evaluate(row).timestampMicros
     }
 }
 
@@ -135,15 +156,15 @@ package struct SplitWatermarks {
 /// Collects a source's rows into batches, and cuts a batch wherever the watermark moves,
 /// so that windows see each row against the watermark of the rows before it (Flink's
 /// per-record rule, on which late rows depend).
-package struct BatchEmitter {
+public struct BatchEmitter {
     let output: Operator
     let reporter: QueryReporter?
-    private var batch: [Row] = []
-    private var spare: [Row] = []
+    @usableFromInline var batch: [Row] = []
+    @usableFromInline var spare: [Row] = []
     /// The batch's row kinds, once a row other than an insertion is in it.
-    private var kinds: [RowKind]?
+    @usableFromInline var kinds: [RowKind]?
     private var emittedWatermark = Int64.min
-    static let batchSize = 1024
+    @usableFromInline static let batchSize = 1024
 
     package init(output: Operator, reporter: QueryReporter? = nil) {
         self.output = output
@@ -153,14 +174,16 @@ package struct BatchEmitter {
 
     /// A row in; `consuming`, so that a source handing over its last use of a row gives the
     /// batch its reference without a retain and a release per row.
-    package mutating func add(_ row: consuming Row) throws(SQLError) {
+    @inlinable
+    public mutating func add(_ row: consuming Row) throws(SQLError) {
         batch.append(row)
         kinds?.append(.insert)
         if batch.count >= Self.batchSize { try flush() }
     }
 
     /// A row of a changelog (an upsert source's updates and deletes).
-    package mutating func add(_ row: Row, kind: RowKind) throws(SQLError) {
+    @inlinable
+    public mutating func add(_ row: Row, kind: RowKind) throws(SQLError) {
         if kind != .insert, kinds == nil { kinds = Array(repeating: .insert, count: batch.count) }
         batch.append(row)
         kinds?.append(kind)
@@ -170,12 +193,14 @@ package struct BatchEmitter {
     /// A row of `width` NULLs for a source to fill. Rows of batches already processed are
     /// filled again: an array no operator kept is reused in place (no allocation per row),
     /// and one an operator kept is copied on the first write, as Swift's arrays are.
-    package mutating func emptyRow(width: Int) -> Row {
+    @inlinable
+    public mutating func emptyRow(width: Int) -> Row {
         guard var row = spare.popLast(), row.count == width else { return Array(repeating: .null, count: width) }
         row.empty()
         return row
     }
 
+    @usableFromInline
     package mutating func flush() throws(SQLError) {
         guard !batch.isEmpty else { return }
         let rowKinds = kinds
