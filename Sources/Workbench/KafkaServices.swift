@@ -2,19 +2,22 @@ import DemoData
 import Foundation
 import KafkaClient
 import KafkaProtocol
+import Synchronization
 
 /// What the workbench does with Kafka directly (not through SQL): the topics list with
 /// message counts, tailing a topic, producing a message, listing groups, and running a demo
 /// generator. Everything runs in tasks of its own and posts its results to the inbox, so no
 /// frame ever waits on the network.
-final class KafkaServices: @unchecked Sendable {
+final class KafkaServices: Sendable {
     let bootstrap: String
     private let inbox: Inbox
-    private let lock = NSLock()
-    private var cluster: KafkaCluster?
-    private var tail: Task<Void, Never>?
-    private var demo: Task<Void, Never>?
-    private var paused = false
+    private struct State {
+        var cluster: KafkaCluster?
+        var tail: Task<Void, Never>?
+        var demo: Task<Void, Never>?
+        var paused = false
+    }
+    private let state = Mutex(State())
 
     init(bootstrap: String, inbox: Inbox) {
         self.bootstrap = bootstrap
@@ -22,20 +25,20 @@ final class KafkaServices: @unchecked Sendable {
     }
 
     private func connection() throws -> KafkaCluster {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cluster { return cluster }
-        let made = try KafkaCluster(config: ClientConfig(["bootstrap.servers": bootstrap, "request.timeout.ms": "5000"]))
-        cluster = made
-        return made
+        try state.withLock { state in
+            if let cluster = state.cluster { return cluster }
+            let made = try KafkaCluster(config: ClientConfig(["bootstrap.servers": bootstrap, "request.timeout.ms": "5000"]))
+            state.cluster = made
+            return made
+        }
     }
 
     /// Drops the connection after a failure: the next call connects anew.
     private func reconnect() {
-        lock.lock()
-        let old = cluster
-        cluster = nil
-        lock.unlock()
+        let old = state.withLock { state in
+            defer { state.cluster = nil }
+            return state.cluster
+        }
         if let old { Task { await old.close() } }
     }
 
@@ -71,9 +74,7 @@ final class KafkaServices: @unchecked Sendable {
     /// tail goes on after the last record it showed; both are said in the messages.
     func startTail(_ topic: String, from start: OffsetSpec) {
         stopTail()
-        lock.lock()
-        paused = false
-        lock.unlock()
+        state.withLock { $0.paused = false }
         let inbox = self.inbox
         let task = Task {
             // The next offset of each partition after what was shown (where a retry resumes).
@@ -136,28 +137,20 @@ final class KafkaServices: @unchecked Sendable {
                 }
             }
         }
-        lock.lock()
-        tail = task
-        lock.unlock()
+        state.withLock { $0.tail = task }
     }
 
     func stopTail() {
-        lock.lock()
-        tail?.cancel()
-        tail = nil
-        lock.unlock()
+        state.withLock { state in
+            state.tail?.cancel()
+            state.tail = nil
+        }
     }
 
-    var isPaused: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return paused
-    }
+    var isPaused: Bool { state.withLock { $0.paused } }
 
     func setPaused(_ value: Bool) {
-        lock.lock()
-        paused = value
-        lock.unlock()
+        state.withLock { $0.paused = value }
     }
 
     func produce(topic: String, partition: Int32? = nil, key: String?, value: String) {
@@ -242,16 +235,14 @@ final class KafkaServices: @unchecked Sendable {
                 inbox.post(.message("error: demo \(stream.rawValue): \(error)"))
             }
         }
-        lock.lock()
-        demo = task
-        lock.unlock()
+        state.withLock { $0.demo = task }
     }
 
     func stopDemo() {
-        lock.lock()
-        demo?.cancel()
-        demo = nil
-        lock.unlock()
+        state.withLock { state in
+            state.demo?.cancel()
+            state.demo = nil
+        }
     }
 
     func close() {

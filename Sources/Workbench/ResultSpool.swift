@@ -2,6 +2,7 @@ import Foundation
 import SQLConnectors
 import SQLValues
 import StreamSQL
+import Synchronization
 
 /// Every row a query sent to the results pane, kept on disk in `RowBinary` form while the
 /// pane keeps only the newest in memory: `\export` writes the whole stream from here.
@@ -9,20 +10,37 @@ import StreamSQL
 /// export on a thread of its own; the file goes when the spool is closed (an export that
 /// holds the spool reads on: the file is unlinked then, and its descriptor closed with the
 /// last reference).
-final class ResultSpool: @unchecked Sendable {
+final class ResultSpool: Sendable {
     let columns: [Column]
     let changelog: Bool
     let path: String
     /// The spool stops growing here (an endless stream would fill the disk); `\export` then
     /// writes the rows it holds and says how many came after.
     let limitBytes: Int
-    private let lock = NSLock()
     private let descriptor: Int32
-    private var closed = false
-    private var buffer: [UInt8] = []
-    private var written = 0
-    private var spooledRows = 0
-    private var droppedRows = 0
+    private struct State {
+        var closed = false
+        var buffer: [UInt8] = []
+        var written = 0
+        var spooledRows = 0
+        var droppedRows = 0
+
+        /// Writes out what is buffered.
+        mutating func writeBuffer(to descriptor: Int32) {
+            var offset = 0
+            buffer.withUnsafeBytes { bytes in
+                while offset < bytes.count {
+                    let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                    if count < 0, errno == EINTR { continue }
+                    guard count > 0 else { break } // a full disk: the rest is lost, counted as dropped below
+                    offset += count
+                }
+            }
+            written += offset
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+    private let state: Mutex<State>
 
     init(directory: String, columns: [Column], changelog: Bool, limitBytes: Int = 1 << 30) throws {
         self.columns = columns
@@ -32,7 +50,9 @@ final class ResultSpool: @unchecked Sendable {
         path = (directory as NSString).appendingPathComponent("results-\(getpid())-\(UUID().uuidString.prefix(8)).spool")
         descriptor = open(path, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SpoolError("cannot write \(path): \(String(cString: strerror(errno)))") }
-        buffer.reserveCapacity(1 << 20)
+        var fresh = State()
+        fresh.buffer.reserveCapacity(1 << 20)
+        state = Mutex(fresh)
     }
 
     deinit {
@@ -41,46 +61,29 @@ final class ResultSpool: @unchecked Sendable {
     }
 
     func append(_ rows: [Row], kinds: [RowKind]?) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !closed else { return }
-        guard written + buffer.count < limitBytes else {
-            droppedRows += rows.count
-            return
+        state.withLock { state in
+            guard !state.closed else { return }
+            guard state.written + state.buffer.count < limitBytes else {
+                state.droppedRows += rows.count
+                return
+            }
+            for (position, row) in rows.enumerated() { RowBinary.append(row, kind: kinds?[position], to: &state.buffer) }
+            state.spooledRows += rows.count
+            if state.buffer.count >= 1 << 20 { state.writeBuffer(to: descriptor) }
         }
-        for (position, row) in rows.enumerated() { RowBinary.append(row, kind: kinds?[position], to: &buffer) }
-        spooledRows += rows.count
-        if buffer.count >= 1 << 20 { writeBuffer() }
     }
 
     /// Rows in the spool, and rows that arrived after it was full.
     var counts: (spooled: Int, dropped: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (spooledRows, droppedRows)
-    }
-
-    /// Writes out what is buffered (called with the lock held).
-    private func writeBuffer() {
-        var offset = 0
-        buffer.withUnsafeBytes { bytes in
-            while offset < bytes.count {
-                let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { break } // a full disk: the rest is lost, counted as dropped below
-                offset += count
-            }
-        }
-        written += offset
-        buffer.removeAll(keepingCapacity: true)
+        state.withLock { ($0.spooledRows, $0.droppedRows) }
     }
 
     /// Calls `body` with each spooled row in order, reading the file a few megabytes at a time.
     func forEachRow(_ body: (Row, RowKind?) throws -> Void) throws {
-        lock.lock()
-        if !closed { writeBuffer() }
-        let end = written
-        lock.unlock()
+        let end = state.withLock { state in
+            if !state.closed { state.writeBuffer(to: descriptor) }
+            return state.written
+        }
         var pending: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4 << 20)
         var offset = 0
@@ -101,12 +104,12 @@ final class ResultSpool: @unchecked Sendable {
 
     /// Stops writing and removes the file (a reader holding the spool reads on).
     func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !closed else { return }
-        closed = true
-        buffer = []
-        unlink(path)
+        state.withLock { state in
+            guard !state.closed else { return }
+            state.closed = true
+            state.buffer = []
+            unlink(path)
+        }
     }
 }
 

@@ -4,6 +4,7 @@ import KafkaClient
 import SQLRuntime
 import SQLSyntax
 import StreamSQL
+import Synchronization
 import TerminalKit
 
 /// The workbench's controller: keys change the session model; statements run on a worker
@@ -14,20 +15,18 @@ public final class Workbench: @unchecked Sendable {
     // Changed here and in Workbench+Teaching.swift, on the UI thread only.
     public internal(set) var model = SessionModel()
     public let engine: Engine
-    private let quitLock = NSLock()
-    private var quitFlag = false
+    private let quitFlag = Atomic<Bool>(false)
     /// Set by \quit, Ctrl-D, or `requestQuit()` from another thread (a signal).
     public var quitRequested: Bool {
-        get { quitLock.lock(); defer { quitLock.unlock() }; return quitFlag }
-        set { quitLock.lock(); quitFlag = newValue; quitLock.unlock() }
+        get { quitFlag.load(ordering: .acquiring) }
+        set { quitFlag.store(newValue, ordering: .releasing) }
     }
 
     public func requestQuit() { quitRequested = true }
     private let inbox = Inbox()
     private let worker = DispatchQueue(label: "weir.workbench.statements")
-    private let stopLock = NSLock()
     /// The stop signals of the submissions not finished yet, oldest (the running one) first.
-    private var pendingStops: [StopSignal] = []
+    private let pendingStops = Mutex<[StopSignal]>([])
     private let historyFile: String?
     /// Where each query's spool of rows goes (`\export` writes from it).
     private let spoolDirectory: String?
@@ -210,9 +209,7 @@ public final class Workbench: @unchecked Sendable {
     func run(_ trimmed: String, replay: ReplayControl? = nil) {
         if model.running { model.note("a query is running: this statement runs after it (Esc stops it)") }
         let stop = StopSignal()
-        stopLock.lock()
-        pendingStops.append(stop)
-        stopLock.unlock()
+        pendingStops.withLock { $0.append(stop) }
         model.running = true
         let engine = self.engine, inbox = self.inbox, spoolDirectory = self.spoolDirectory
         worker.async {
@@ -369,9 +366,7 @@ public final class Workbench: @unchecked Sendable {
 
     func stopRunning() {
         // The running statement and any waiting behind it.
-        stopLock.lock()
-        pendingStops.forEach { $0.request() }
-        stopLock.unlock()
+        pendingStops.withLock { $0.forEach { $0.request() } }
         model.note("stopping…")
     }
 
@@ -407,9 +402,7 @@ public final class Workbench: @unchecked Sendable {
                 model.results.add(rows, kinds: kinds)
                 countRate(rows.count)
             case let .end(statistics):
-                stopLock.lock()
-                let stopped = pendingStops.first?.isRequested == true
-                stopLock.unlock()
+                let stopped = pendingStops.withLock { $0.first?.isRequested == true }
                 model.results.state = stopped ? "stopped" : "finished"
                 model.results.statistics = statistics
                 for (name, value) in statistics.sorted(by: { $0.key < $1.key }) where value > 0 {
@@ -434,10 +427,10 @@ public final class Workbench: @unchecked Sendable {
             case let .tailWaiting(waiting): model.tail?.waitingForBroker = waiting
             case let .input(text): model.editor.set(text)
             case .finished:
-                stopLock.lock()
-                if !pendingStops.isEmpty { pendingStops.removeFirst() }
-                model.running = !pendingStops.isEmpty
-                stopLock.unlock()
+                model.running = pendingStops.withLock { pending in
+                    if !pending.isEmpty { pending.removeFirst() }
+                    return !pending.isEmpty
+                }
                 // A query stopped by Esc (or by its table's end) before its writer said so.
                 if model.results.state == "running" { model.results.state = "stopped" }
                 if !model.running { model.replay = nil }

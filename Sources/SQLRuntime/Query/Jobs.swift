@@ -1,6 +1,7 @@
 import Foundation
 import SQLSyntax
 import SQLValues
+import Synchronization
 
 /// Counts the rows a job's sink is given (the "after" rows of a changelog).
 package final class OutputCounter: Operator {
@@ -20,7 +21,7 @@ package final class OutputCounter: Operator {
 
 /// A continuous INSERT INTO (or a statement set) running in the background on threads of
 /// its own: known by an id, stopped by STOP JOB, listed by SHOW JOBS.
-public final class Job: @unchecked Sendable {
+public final class Job: Sendable {
     public enum Status: Sendable, Equatable {
         case running, finished, stopped
         case failed(String)
@@ -44,9 +45,8 @@ public final class Job: @unchecked Sendable {
     /// Who else watches it (the workbench's timeline).
     public let observers: [any QueryObserver]
     let stop: StopSignal
-    private let lock = NSLock()
-    private var state = Status.running
-    private var remaining = 0
+    /// The status, and how many parts are still running.
+    private let state = Mutex((status: Status.running, remaining: 0))
     private let finished = DispatchGroup()
 
     init(id: String, name: String, statement: String, progress: QueryProgress, observers: [any QueryObserver], stop: StopSignal) {
@@ -58,15 +58,11 @@ public final class Job: @unchecked Sendable {
         self.stop = stop
     }
 
-    public var status: Status {
-        lock.lock()
-        defer { lock.unlock() }
-        return state
-    }
+    public var status: Status { state.withLock { $0.status } }
 
     /// Runs each part (one per INSERT) on a thread of its own; the last part to end sets the status.
     package func start(_ parts: [QueryExecution]) {
-        remaining = parts.count
+        state.withLock { $0.remaining = parts.count }
         for part in parts {
             finished.enter()
             let thread = Thread { [self] in
@@ -77,11 +73,11 @@ public final class Job: @unchecked Sendable {
                     failure = error
                     stop.request() // one part failing stops the others
                 }
-                lock.lock()
-                if case .running = state, let failure { state = .failed(failure.description) }
-                remaining -= 1
-                if remaining == 0, case .running = state { state = stop.isRequested ? .stopped : .finished }
-                lock.unlock()
+                state.withLock { state in
+                    if case .running = state.status, let failure { state.status = .failed(failure.description) }
+                    state.remaining -= 1
+                    if state.remaining == 0, case .running = state.status { state.status = stop.isRequested ? .stopped : .finished }
+                }
                 finished.leave()
             }
             thread.name = "weir job \(id)"
@@ -99,28 +95,23 @@ public final class Job: @unchecked Sendable {
 }
 
 /// The session's background jobs.
-public final class JobRegistry: @unchecked Sendable {
-    private let lock = NSLock()
-    private var jobs: [Job] = []
-    private var counter = 0
+public final class JobRegistry: Sendable {
+    /// The jobs in the order they started, and how many were ever added (for their ids).
+    private let jobs = Mutex((all: [Job](), added: 0))
 
     package init() {}
 
     package func add(name: String, statement: String, progress: QueryProgress, observers: [any QueryObserver], stop: StopSignal) -> Job {
-        lock.lock()
-        defer { lock.unlock() }
-        counter += 1
-        let id = String(format: "%08x", UInt32(truncatingIfNeeded: UInt64(Date().timeIntervalSince1970 * 1000) &* 2_654_435_761 &+ UInt64(counter)))
-        let job = Job(id: id, name: name, statement: statement, progress: progress, observers: observers, stop: stop)
-        jobs.append(job)
-        return job
+        jobs.withLock { jobs in
+            jobs.added += 1
+            let id = String(format: "%08x", UInt32(truncatingIfNeeded: UInt64(Date().timeIntervalSince1970 * 1000) &* 2_654_435_761 &+ UInt64(jobs.added)))
+            let job = Job(id: id, name: name, statement: statement, progress: progress, observers: observers, stop: stop)
+            jobs.all.append(job)
+            return job
+        }
     }
 
-    public var all: [Job] {
-        lock.lock()
-        defer { lock.unlock() }
-        return jobs
-    }
+    public var all: [Job] { jobs.withLock { $0.all } }
 
     public func job(_ id: String) -> Job? { all.first { $0.id == id || $0.name == id } }
 

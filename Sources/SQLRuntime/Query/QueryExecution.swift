@@ -2,6 +2,7 @@ import Foundation
 import SQLPlanner
 import SQLSyntax
 import SQLValues
+import Synchronization
 
 /// A plan turned into operators, and run: each source pushes into its chain on this
 /// thread, one after another (a union waits for all of its inputs to end).
@@ -196,7 +197,7 @@ package final class QueryExecution: @unchecked Sendable {
     }
 
     private func runTogether() throws(SQLError) {
-        let turns = NSLock()
+        let turns = Turns()
         let done = DispatchGroup()
         // A source that fails stops the others (the user's stop stops them all, as the parent).
         let failed = StopSignal(parent: stop)
@@ -236,42 +237,41 @@ package final class QueryExecution: @unchecked Sendable {
 /// takes the query's one lock, so the operators (shared downstream of a union) see one
 /// source at a time.
 package final class TakingTurns: Operator {
-    private let turns: NSLock
+    private let turns: Turns
 
-    init(_ entry: Operator, turns: NSLock) {
+    init(_ entry: Operator, turns: Turns) {
         self.turns = turns
         super.init()
         output = entry
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
-        turns.lock()
-        defer { turns.unlock() }
-        try output?.process(rows, kinds: kinds)
+        try turns.take { () throws(SQLError) in try output?.process(rows, kinds: kinds) }
     }
 
     override func watermark(_ time: Int64) throws(SQLError) {
-        turns.lock()
-        defer { turns.unlock() }
-        try output?.watermark(time)
+        try turns.take { () throws(SQLError) in try output?.watermark(time) }
     }
 
     override func finish() throws(SQLError) {
-        turns.lock()
-        defer { turns.unlock() }
-        try output?.finish()
+        try turns.take { () throws(SQLError) in try output?.finish() }
     }
 
     override func close() throws(SQLError) {
-        turns.lock()
-        defer { turns.unlock() }
-        try output?.close()
+        try turns.take { () throws(SQLError) in try output?.close() }
     }
 
     override func prepareCheckpoint() throws(SQLError) {
-        turns.lock()
-        defer { turns.unlock() }
-        try output?.prepareCheckpoint()
+        try turns.take { () throws(SQLError) in try output?.prepareCheckpoint() }
+    }
+}
+
+/// The query's one lock, which each source's thread takes for every call into the operators.
+final class Turns: Sendable {
+    private let mutex = Mutex(())
+
+    func take(_ body: () throws(SQLError) -> Void) throws(SQLError) {
+        try mutex.withLock { _ throws(SQLError) in try body() }
     }
 }
 
@@ -282,34 +282,20 @@ private struct UncheckedSource: @unchecked Sendable {
 }
 
 /// What sources on threads of their own counted, and the first error among them.
-private final class SourceResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var counts: [String: Int64] = [:]
-    private var firstFailure: SQLError?
+private final class SourceResults: Sendable {
+    private let results = Mutex((counts: [String: Int64](), firstFailure: SQLError?.none))
 
     func add(_ statistics: [String: Int64]) {
-        lock.lock()
-        counts.merge(statistics, uniquingKeysWith: +)
-        lock.unlock()
+        results.withLock { $0.counts.merge(statistics, uniquingKeysWith: +) }
     }
 
     func fail(_ error: SQLError) {
-        lock.lock()
-        if firstFailure == nil { firstFailure = error }
-        lock.unlock()
+        results.withLock { $0.firstFailure = $0.firstFailure ?? error }
     }
 
-    var statistics: [String: Int64] {
-        lock.lock()
-        defer { lock.unlock() }
-        return counts
-    }
+    var statistics: [String: Int64] { results.withLock { $0.counts } }
 
-    var failure: SQLError? {
-        lock.lock()
-        defer { lock.unlock() }
-        return firstFailure
-    }
+    var failure: SQLError? { results.withLock { $0.firstFailure } }
 }
 
 /// Lets only the final watermark through (batch mode).

@@ -1,6 +1,7 @@
 import Foundation
 import SQLSyntax
 import SQLValues
+import Synchronization
 
 /// Where a query's results go when someone is watching: rows are handed to a writer as
 /// they come (the CLI prints them; the workbench will draw them).
@@ -18,34 +19,26 @@ public protocol ResultWriter: AnyObject {
 /// their notes), one call at a time.
 package final class SerializedWriter: ResultWriter {
     private let writer: ResultWriter
-    private let lock = NSLock()
+    private let turn = Mutex(())
 
     package init(_ writer: ResultWriter) {
         self.writer = writer
     }
 
     package func begin(columns: [Column], changelog: Bool) {
-        lock.lock()
-        defer { lock.unlock() }
-        writer.begin(columns: columns, changelog: changelog)
+        turn.withLock { _ in writer.begin(columns: columns, changelog: changelog) }
     }
 
     package func rows(_ rows: [Row], kinds: [RowKind]?) {
-        lock.lock()
-        defer { lock.unlock() }
-        writer.rows(rows, kinds: kinds)
+        turn.withLock { _ in writer.rows(rows, kinds: kinds) }
     }
 
     package func end(statistics: [String: Int64]) {
-        lock.lock()
-        defer { lock.unlock() }
-        writer.end(statistics: statistics)
+        turn.withLock { _ in writer.end(statistics: statistics) }
     }
 
     package func message(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        writer.message(text)
+        turn.withLock { _ in writer.message(text) }
     }
 }
 
