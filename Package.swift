@@ -32,7 +32,10 @@ let package = Package(
         // SCRAM (RFC 5802), both sides: the client's and the broker's. HMAC, SHA-2 and PBKDF2 from swift-crypto.
         .target(
             name: "SCRAM",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         // Connections, metadata, producer, consumer, groups and admin over SwiftNIO;
         // TLS through swift-nio-ssl, SCRAM from the SCRAM module.
@@ -71,14 +74,19 @@ let package = Package(
         .target(name: "SQLValues", dependencies: ["SQLSyntax"]),
         // planner: the catalog, functions, and planning into a physical plan; connectors as
         // the catalog knows them (their options, what their tables are).
-        .target(name: "SQLPlanner", dependencies: ["SQLSyntax", "SQLValues", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "SQLPlanner",
+            dependencies: ["SQLSyntax", "SQLValues", .product(name: "Crypto", package: "swift-crypto")]),
         // runtime: operators and their state, checkpoints, query execution and its events;
         // what a connector makes to run (sources, sinks).
         .target(name: "SQLRuntime", dependencies: ["SQLSyntax", "SQLValues", "SQLPlanner"]),
         // connectors: each connector and format. The only part of the engine that speaks Kafka.
-        .target(name: "SQLConnectors", dependencies: ["SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "KafkaClient", "KafkaProtocol"]),
+        .target(
+            name: "SQLConnectors",
+            dependencies: ["SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "KafkaClient", "KafkaProtocol"]),
         // The engine's facade: statements run against a session's catalog, jobs, completion.
-        .target(name: "StreamSQL", dependencies: ["SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "SQLConnectors"]),
+        .target(
+            name: "StreamSQL", dependencies: ["SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "SQLConnectors"]),
         // The seeds' data sets as generators: the oracle's payment file, and the live streams
         // of `weir demo` (payments, words, user events, recipes, clicks).
         .target(name: "DemoData", dependencies: ["SQLValues", "KafkaClient"]),
@@ -90,10 +98,12 @@ let package = Package(
         // GNU readline (Debian: libreadline-dev), the workbench's line editor.
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         // The workbench: session model, panes and the controller that runs statements off the UI loop.
-        .target(name: "Workbench", dependencies: [
-            "TerminalKit", "CReadline", "StreamSQL", "SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "SQLConnectors", "KafkaClient", "KafkaProtocol", "KafkaBroker", "DemoData",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "Workbench",
+            dependencies: [
+                "TerminalKit", "CReadline", "StreamSQL", "SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime",
+                "SQLConnectors", "KafkaClient", "KafkaProtocol", "DemoData",
+            ]),
         // Writes Sources/KafkaProtocol/Generated from Kafka's message schemas.
         .executableTarget(name: "ProtocolGenerator", exclude: ["ErrorCodes.tsv"]),
         .executableTarget(
@@ -117,9 +127,11 @@ let package = Package(
         ),
         // Stamps the commit a build comes from into `weir` (for `weir --version`).
         .plugin(name: "CommitStamp", capability: .buildTool()),
-        .executableTarget(name: "WeirBench", dependencies: ["KafkaProtocol", "StreamSQL", "SQLValues", "SQLRuntime", "SQLConnectors"]),
+        .executableTarget(
+            name: "WeirBench", dependencies: ["KafkaProtocol", "StreamSQL", "SQLValues", "SQLRuntime", "SQLConnectors"]),
         // The workbench's frame, update and key-echo costs (scripts/bench-workbench.sh).
-        .executableTarget(name: "WorkbenchBench", dependencies: ["Workbench", "TerminalKit", "StreamSQL", "SQLValues"]),
+        .executableTarget(
+            name: "WorkbenchBench", dependencies: ["Workbench", "TerminalKit", "StreamSQL", "SQLValues"]),
         // The broker's mutation fuzzer (run by KafkaBrokerTests in a process of its own).
         .executableTarget(
             name: "WeirFuzz",
@@ -158,10 +170,20 @@ let package = Package(
         .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax"]),
         // The engine: statements, functions, windows and watermarks, formats, and Flink's own
         // answers for the seeds' payment window (Fixtures/flink-oracle).
-        .testTarget(name: "StreamSQLTests", dependencies: ["StreamSQL", "SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "SQLConnectors", "DemoData"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "StreamSQLTests",
+            dependencies: [
+                "StreamSQL", "SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "SQLConnectors", "DemoData",
+                "WeirTestSupport",
+            ], resources: [.copy("Fixtures")]),
         // The workbench: golden screens from replayed keys, the terminal toolkit, and `weir` under tmux.
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "TerminalKit", "StreamSQL", "SQLSyntax", "SQLValues", "SQLRuntime", "SQLConnectors", "WeirTestSupport", "weir"],
-                    exclude: ["Golden"]),
+        .testTarget(
+            name: "WorkbenchTests",
+            dependencies: [
+                "Workbench", "TerminalKit", "StreamSQL", "SQLSyntax", "SQLValues", "SQLRuntime", "SQLConnectors",
+                "WeirTestSupport", "weir",
+            ],
+            exclude: ["Golden"]),
         // Runs the built `weir` binary as a user would.
         .testTarget(name: "WeirCLITests", dependencies: ["KafkaProtocol", "KafkaClient", "WeirTestSupport", "weir"]),
     ]

@@ -77,32 +77,45 @@ public struct DemoGenerator: Sendable {
             let platform = random.below(10) < 9 ? 0 : 1
             let province = random.below(7)
             if firstOrderId == nil { firstOrderId = seconds }
-            return DemoMessage(key: nil, value: "{\"createTime\": \"\(stamp)\", \"orderId\": \(firstOrderId! + Int64(index) + 1), "
-                + "\"payAmount\": \(amount), \"payPlatform\": \(platform), \"provinceId\": \(province)}")
+            return DemoMessage(
+                key: nil,
+                value: "{\"createTime\": \"\(stamp)\", \"orderId\": \(firstOrderId! + Int64(index) + 1), "
+                    + "\"payAmount\": \(amount), \"payPlatform\": \(platform), \"provinceId\": \(province)}")
         case .words:
             let count = 3 + Int(random.below(6))
-            let line = (0..<count).map { _ in Self.words[Int(random.below(UInt64(Self.words.count)))] }.joined(separator: " ")
+            let line = (0..<count).map { _ in Self.words[Int(random.below(UInt64(Self.words.count)))] }.joined(
+                separator: " ")
             return DemoMessage(key: nil, value: line)
         case .userEvents:
             if index < Self.userEvents.count { return DemoMessage(key: nil, value: Self.userEvents[index]) }
             // More of the same shape: ten minutes apart from the last of the six.
             let time = 1_357_003_453 + Int64(index - Self.userEvents.count + 1) * 600
-            let text = CivilTime.formatTimestamp(time * 1_000_000, precision: 0).replacingOccurrences(of: " ", with: "T") + "Z"
+            let text =
+                CivilTime.formatTimestamp(time * 1_000_000, precision: 0).replacingOccurrences(of: " ", with: "T") + "Z"
             let a = random.below(2) == 0 ? "a" : "b"
-            return DemoMessage(key: nil, value: "{\"a\": \"\(a)\", \"b\": \(1 + random.below(9)), \"c\": \(1 + random.below(9)), \"time\": \"\(text)\"}")
+            return DemoMessage(
+                key: nil,
+                value:
+                    "{\"a\": \"\(a)\", \"b\": \(1 + random.below(9)), \"c\": \(1 + random.below(9)), \"time\": \"\(text)\"}"
+            )
         case .recipes:
             let (name, base) = Self.recipes[Int(random.below(UInt64(Self.recipes.count)))]
             let calories = base + Int(random.below(120)) - 60
-            return DemoMessage(key: "raw", value: "<html><head><title>\(name) | Allrecipes</title></head><body>"
-                + "<h1 class=\"headline recipe-title\">\(name)</h1><span class=\"recipe-servings\">\(2 + random.below(6)) servings</span>"
-                + "<span class=\"calorie-count\"><span>\(calories)</span> cals</span>"
-                + "<ul class=\"ingredients\"><li>\(Self.words[Int(random.below(UInt64(Self.words.count)))])</li></ul></body></html>")
+            return DemoMessage(
+                key: "raw",
+                value: "<html><head><title>\(name) | Allrecipes</title></head><body>"
+                    + "<h1 class=\"headline recipe-title\">\(name)</h1><span class=\"recipe-servings\">\(2 + random.below(6)) servings</span>"
+                    + "<span class=\"calorie-count\"><span>\(calories)</span> cals</span>"
+                    + "<ul class=\"ingredients\"><li>\(Self.words[Int(random.below(UInt64(Self.words.count)))])</li></ul></body></html>"
+            )
         case .clicks:
             // A few users click much more than the rest, so a top-N has a shape.
             let user = random.below(4) == 0 ? random.below(5) : random.below(100)
             let millis = Int64(now.timeIntervalSince1970 * 1000)
-            return DemoMessage(key: "user_\(user)", value: "{\"user\": \"user_\(user)\", \"url\": \"/product/\(random.below(40))\", "
-                + "\"ts\": \"\(CivilTime.formatTimestamp(millis * 1000, precision: 3))\"}")
+            return DemoMessage(
+                key: "user_\(user)",
+                value: "{\"user\": \"user_\(user)\", \"url\": \"/product/\(random.below(40))\", "
+                    + "\"ts\": \"\(CivilTime.formatTimestamp(millis * 1000, precision: 3))\"}")
         }
     }
 
@@ -115,11 +128,14 @@ public struct DemoGenerator: Sendable {
         #"{"a": "a", "b": 5, "c": 2, "time": "2013-01-01T01:34:13Z"}"#,
     ]
 
-    static let words = ["flink", "kafka", "weir", "stream", "window", "watermark", "table", "query", "event", "time",
-                        "state", "topic", "offset", "partition", "broker", "join"]
+    static let words = [
+        "flink", "kafka", "weir", "stream", "window", "watermark", "table", "query", "event", "time",
+        "state", "topic", "offset", "partition", "broker", "join",
+    ]
 
     static let recipes: [(String, Int)] = [
-        ("California Coleslaw", 240), ("Holiday Chicken Salad", 280), ("Cran-Broccoli Salad", 180), ("Pasta Salad", 320),
+        ("California Coleslaw", 240), ("Holiday Chicken Salad", 280), ("Cran-Broccoli Salad", 180),
+        ("Pasta Salad", 320),
         ("Greek Salad", 210), ("Potato Salad", 350), ("Waldorf Salad", 260), ("Taco Salad", 420),
     ]
 }

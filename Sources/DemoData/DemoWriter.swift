@@ -16,8 +16,10 @@ extension DemoStream {
     /// Nothing here waits for the broker: messages go out as the producer's linger sends them,
     /// so a stop is seen at once even while the broker is away (the producer retries meanwhile).
     /// Stopping waits at most `finalWait` for what is queued, then says what did not arrive.
-    public func write(to producer: KafkaProducer, topic: String? = nil, rate: Double? = nil, count: Int? = nil,
-                      finalWait: Duration = .milliseconds(1500), shouldStop: @Sendable () -> Bool = { false }) async throws -> DemoOutcome {
+    public func write(
+        to producer: KafkaProducer, topic: String? = nil, rate: Double? = nil, count: Int? = nil,
+        finalWait: Duration = .milliseconds(1500), shouldStop: @Sendable () -> Bool = { false }
+    ) async throws -> DemoOutcome {
         let topic = topic ?? self.topic
         let rate = rate ?? defaultRate
         let limit = count ?? defaultCount
@@ -35,7 +37,8 @@ extension DemoStream {
                 }
             }
             let message = generator.next()
-            try await producer.enqueue(ProducerRecord(topic: topic, key: message.key.map { Array($0.utf8) }, value: Array(message.value.utf8)))
+            try await producer.enqueue(
+                ProducerRecord(topic: topic, key: message.key.map { Array($0.utf8) }, value: Array(message.value.utf8)))
             written += 1
         }
         if limit.map({ written >= $0 }) ?? false, !shouldStop(), !Task.isCancelled {

@@ -23,7 +23,10 @@ public struct PaymentEvents: Sequence, IteratorProtocol {
     /// 2024-01-01 00:00:00 UTC, the generator's default start.
     public static let defaultStart: Int64 = 1_704_067_200
 
-    public init(count: Int, seed: UInt64, rate: Int = 1000, start: Int64 = defaultStart, outOfOrderBasisPoints: UInt64 = 500, lateBasisPoints: UInt64 = 10) {
+    public init(
+        count: Int, seed: UInt64, rate: Int = 1000, start: Int64 = defaultStart, outOfOrderBasisPoints: UInt64 = 500,
+        lateBasisPoints: UInt64 = 10
+    ) {
         self.count = count
         self.rate = rate
         self.start = start
@@ -57,7 +60,8 @@ public struct PaymentEvents: Sequence, IteratorProtocol {
             cachedText = Self.format(time)
         }
         let fraction = cents % 100
-        return "{\"createTime\": \"\(cachedText)\", \"orderId\": \(index), \"payAmount\": \(cents / 100).\(fraction < 10 ? "0" : "")\(fraction), "
+        return
+            "{\"createTime\": \"\(cachedText)\", \"orderId\": \(index), \"payAmount\": \(cents / 100).\(fraction < 10 ? "0" : "")\(fraction), "
             + "\"payPlatform\": \(platform), \"provinceId\": \(province)}"
     }
 

@@ -65,10 +65,12 @@ public final class Broker: Sendable {
         self.watch = watch
         durability = Durability(policy: config.flush, logger: logger) { watch.changed($0) }
         clusterId = try Self.loadClusterId(config.dataDirectory)
-        let largest = max(topics.logs.allLogs.map(\.largestProducerId).max() ?? -1,
-                          TransactionCoordinator.largestSavedProducerId(dataDirectory: config.dataDirectory))
+        let largest = max(
+            topics.logs.allLogs.map(\.largestProducerId).max() ?? -1,
+            TransactionCoordinator.largestSavedProducerId(dataDirectory: config.dataDirectory))
         producerIds = NIOLockedValueBox(max(largest + 1, 1000))
-        advertised = NIOLockedValueBox((config.advertisedHost ?? config.host, Int32(config.advertisedPort ?? config.port)))
+        advertised = NIOLockedValueBox(
+            (config.advertisedHost ?? config.host, Int32(config.advertisedPort ?? config.port)))
         groups = try GroupCoordinator(config: config, topics: topics, durability: durability, logger: logger)
         // Idempotent and transactional producers draw ids from the one counter.
         let producerIds = producerIds
@@ -78,7 +80,8 @@ public final class Broker: Sendable {
         scramCredentials = try Self.deriveCredentials(config.users)
         let recovered = topics.logs.allLogs.filter { $0.recoveredBytes > 0 }
         for log in recovered {
-            logger.warning("recovery cut \(log.recoveredBytes) damaged bytes from the end of \(log.topic)-\(log.partition)")
+            logger.warning(
+                "recovery cut \(log.recoveredBytes) damaged bytes from the end of \(log.topic)-\(log.partition)")
         }
     }
 
@@ -86,7 +89,8 @@ public final class Broker: Sendable {
     private static func loadClusterId(_ folder: String) throws -> String {
         let path = folder + "/meta.properties"
         if let text = try? String(contentsOfFile: path, encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cluster.id=") }) {
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cluster.id=") })
+        {
             return String(line.dropFirst("cluster.id=".count))
         }
         let id = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(22))
@@ -185,41 +189,91 @@ public final class Broker: Sendable {
         switch api {
         case .produce: return await serveProduce(&reader, header)
         case .fetch: return await serve(FetchRequest.self, &reader, header) { await self.fetch($0, version: $1) }
-        case .listOffsets: return await serve(ListOffsetsRequest.self, &reader, header) { self.listOffsets($0, version: $1) }
+        case .listOffsets:
+            return await serve(ListOffsetsRequest.self, &reader, header) { self.listOffsets($0, version: $1) }
         case .metadata: return await serve(MetadataRequest.self, &reader, header) { self.metadata($0, version: $1) }
-        case .createTopics: return await serve(CreateTopicsRequest.self, &reader, header) { self.createTopics($0, version: $1) }
-        case .deleteTopics: return await serve(DeleteTopicsRequest.self, &reader, header) { self.deleteTopics($0, version: $1) }
-        case .createPartitions: return await serve(CreatePartitionsRequest.self, &reader, header) { request, _ in self.createPartitions(request) }
-        case .deleteRecords: return await serve(DeleteRecordsRequest.self, &reader, header) { request, _ in self.deleteRecords(request) }
-        case .describeConfigs: return await serve(DescribeConfigsRequest.self, &reader, header) { self.describeConfigs($0, version: $1) }
-        case .alterConfigs: return await serve(AlterConfigsRequest.self, &reader, header) { request, _ in self.alterConfigs(request) }
+        case .createTopics:
+            return await serve(CreateTopicsRequest.self, &reader, header) { self.createTopics($0, version: $1) }
+        case .deleteTopics:
+            return await serve(DeleteTopicsRequest.self, &reader, header) { self.deleteTopics($0, version: $1) }
+        case .createPartitions:
+            return await serve(CreatePartitionsRequest.self, &reader, header) { request, _ in
+                self.createPartitions(request)
+            }
+        case .deleteRecords:
+            return await serve(DeleteRecordsRequest.self, &reader, header) { request, _ in self.deleteRecords(request) }
+        case .describeConfigs:
+            return await serve(DescribeConfigsRequest.self, &reader, header) { self.describeConfigs($0, version: $1) }
+        case .alterConfigs:
+            return await serve(AlterConfigsRequest.self, &reader, header) { request, _ in self.alterConfigs(request) }
         case .incrementalAlterConfigs:
-            return await serve(IncrementalAlterConfigsRequest.self, &reader, header) { request, _ in self.incrementalAlterConfigs(request) }
-        case .describeCluster: return await serve(DescribeClusterRequest.self, &reader, header) { _, _ in self.describeCluster() }
-        case .initProducerId: return await serve(InitProducerIdRequest.self, &reader, header) { request, _ in await self.initProducerId(request) }
+            return await serve(IncrementalAlterConfigsRequest.self, &reader, header) { request, _ in
+                self.incrementalAlterConfigs(request)
+            }
+        case .describeCluster:
+            return await serve(DescribeClusterRequest.self, &reader, header) { _, _ in self.describeCluster() }
+        case .initProducerId:
+            return await serve(InitProducerIdRequest.self, &reader, header) { request, _ in
+                await self.initProducerId(request)
+            }
         case .addPartitionsToTxn:
-            return await serve(AddPartitionsToTxnRequest.self, &reader, header) { await self.transactions.addPartitions($0, version: $1) }
+            return await serve(AddPartitionsToTxnRequest.self, &reader, header) {
+                await self.transactions.addPartitions($0, version: $1)
+            }
         case .addOffsetsToTxn:
-            return await serve(AddOffsetsToTxnRequest.self, &reader, header) { await self.transactions.addOffsets($0, version: $1) }
+            return await serve(AddOffsetsToTxnRequest.self, &reader, header) {
+                await self.transactions.addOffsets($0, version: $1)
+            }
         case .txnOffsetCommit:
-            return await serve(TxnOffsetCommitRequest.self, &reader, header) { await self.transactions.commitOffsets($0, version: $1) }
-        case .endTxn: return await serve(EndTxnRequest.self, &reader, header) { await self.transactions.endTransaction($0, version: $1) }
-        case .findCoordinator: return await serve(FindCoordinatorRequest.self, &reader, header) { self.findCoordinator($0, version: $1) }
+            return await serve(TxnOffsetCommitRequest.self, &reader, header) {
+                await self.transactions.commitOffsets($0, version: $1)
+            }
+        case .endTxn:
+            return await serve(EndTxnRequest.self, &reader, header) {
+                await self.transactions.endTransaction($0, version: $1)
+            }
+        case .findCoordinator:
+            return await serve(FindCoordinatorRequest.self, &reader, header) { self.findCoordinator($0, version: $1) }
         case .joinGroup:
             return await serve(JoinGroupRequest.self, &reader, header) { request, version in
-                await self.groups.join(request, version: version, clientId: header.clientId ?? "", clientHost: session.clientHost)
+                await self.groups.join(
+                    request, version: version, clientId: header.clientId ?? "", clientHost: session.clientHost)
             }
-        case .syncGroup: return await serve(SyncGroupRequest.self, &reader, header) { await self.groups.sync($0, version: $1) }
-        case .heartbeat: return await serve(HeartbeatRequest.self, &reader, header) { request, _ in await self.groups.heartbeat(request) }
-        case .leaveGroup: return await serve(LeaveGroupRequest.self, &reader, header) { await self.groups.leave($0, version: $1) }
-        case .offsetCommit: return await serve(OffsetCommitRequest.self, &reader, header) { request, _ in await self.groups.commit(request) }
-        case .offsetFetch: return await serve(OffsetFetchRequest.self, &reader, header) { await self.groups.fetchOffsets($0, version: $1) }
-        case .listGroups: return await serve(ListGroupsRequest.self, &reader, header) { request, _ in await self.groups.list(request) }
-        case .describeGroups: return await serve(DescribeGroupsRequest.self, &reader, header) { request, _ in await self.groups.describe(request) }
-        case .offsetDelete: return await serve(OffsetDeleteRequest.self, &reader, header) { request, _ in await self.groups.deleteOffsets(request) }
-        case .saslHandshake: return await serve(SaslHandshakeRequest.self, &reader, header) { request, _ in self.saslHandshake(request, session: session) }
+        case .syncGroup:
+            return await serve(SyncGroupRequest.self, &reader, header) { await self.groups.sync($0, version: $1) }
+        case .heartbeat:
+            return await serve(HeartbeatRequest.self, &reader, header) { request, _ in
+                await self.groups.heartbeat(request)
+            }
+        case .leaveGroup:
+            return await serve(LeaveGroupRequest.self, &reader, header) { await self.groups.leave($0, version: $1) }
+        case .offsetCommit:
+            return await serve(OffsetCommitRequest.self, &reader, header) { request, _ in
+                await self.groups.commit(request)
+            }
+        case .offsetFetch:
+            return await serve(OffsetFetchRequest.self, &reader, header) {
+                await self.groups.fetchOffsets($0, version: $1)
+            }
+        case .listGroups:
+            return await serve(ListGroupsRequest.self, &reader, header) { request, _ in await self.groups.list(request)
+            }
+        case .describeGroups:
+            return await serve(DescribeGroupsRequest.self, &reader, header) { request, _ in
+                await self.groups.describe(request)
+            }
+        case .offsetDelete:
+            return await serve(OffsetDeleteRequest.self, &reader, header) { request, _ in
+                await self.groups.deleteOffsets(request)
+            }
+        case .saslHandshake:
+            return await serve(SaslHandshakeRequest.self, &reader, header) { request, _ in
+                self.saslHandshake(request, session: session)
+            }
         case .saslAuthenticate:
-            return await serve(SaslAuthenticateRequest.self, &reader, header) { request, _ in self.saslAuthenticate(request, session: session) }
+            return await serve(SaslAuthenticateRequest.self, &reader, header) { request, _ in
+                self.saslAuthenticate(request, session: session)
+            }
         default:
             return .close(reason: "unsupported API \(api)")
         }
@@ -236,7 +290,9 @@ public final class Broker: Sendable {
         case let .failure(unreadable): return unreadable.outcome
         }
         let response = await handler(request, header.requestApiVersion)
-        return .respond(KafkaFraming.encodeResponse(response, version: header.requestApiVersion, correlationId: header.correlationId))
+        return .respond(
+            KafkaFraming.encodeResponse(
+                response, version: header.requestApiVersion, correlationId: header.correlationId))
     }
 
     /// Produce is served like the others, except that acks=0 gets no response.
@@ -250,7 +306,8 @@ public final class Broker: Sendable {
         guard request.acks != 0 else { return .noResponse }
         let (version, correlationId) = (header.requestApiVersion, header.correlationId)
         guard !appended.durableWaits.isEmpty else {
-            return .respond(KafkaFraming.encodeResponse(appended.response, version: version, correlationId: correlationId))
+            return .respond(
+                KafkaFraming.encodeResponse(appended.response, version: version, correlationId: correlationId))
         }
         return .respondLater {
             KafkaFraming.encodeResponse(await self.answer(appended), version: version, correlationId: correlationId)
@@ -260,16 +317,24 @@ public final class Broker: Sendable {
     /// The request body, or the outcome for one that cannot be read. Bytes after a whole
     /// body are ignored, as Kafka's brokers do: librdkafka's admin client sends Metadata v12
     /// with three extra bytes, and Kafka serves it.
-    private func decodeBody<Request: KafkaRequest>(_: Request.Type, _ reader: inout ByteReader, _ header: RequestHeader)
-        -> Result<Request, UnreadableRequest> {
+    private func decodeBody<Request: KafkaRequest>(
+        _: Request.Type, _ reader: inout ByteReader, _ header: RequestHeader
+    )
+        -> Result<Request, UnreadableRequest>
+    {
         do {
             let request = try Request.decode(from: &reader, version: header.requestApiVersion)
             if !reader.isAtEnd {
-                logger.debug("\(Request.apiKey) v\(header.requestApiVersion) request has \(reader.remaining) bytes after its body (ignored)")
+                logger.debug(
+                    "\(Request.apiKey) v\(header.requestApiVersion) request has \(reader.remaining) bytes after its body (ignored)"
+                )
             }
             return .success(request)
         } catch {
-            return .failure(UnreadableRequest(outcome: .close(reason: "malformed \(Request.apiKey) v\(header.requestApiVersion) request: \(error)")))
+            return .failure(
+                UnreadableRequest(
+                    outcome: .close(
+                        reason: "malformed \(Request.apiKey) v\(header.requestApiVersion) request: \(error)")))
         }
     }
 

@@ -93,12 +93,16 @@ extension BrokerConfig {
     /// (`retention.ms`), which becomes the default of every topic.
     public mutating func apply(key: String, value: String) throws(BrokerConfigError) {
         func integer<T: FixedWidthInteger>(_: T.Type) throws(BrokerConfigError) -> T {
-            guard let number = T(value) else { throw BrokerConfigError(description: "\(key) must be an integer, not '\(value)'") }
+            guard let number = T(value) else {
+                throw BrokerConfigError(description: "\(key) must be an integer, not '\(value)'")
+            }
             return number
         }
         switch key {
         case "auto.create.topics.enable":
-            guard let flag = Bool(value) else { throw BrokerConfigError(description: "\(key) must be true or false, not '\(value)'") }
+            guard let flag = Bool(value) else {
+                throw BrokerConfigError(description: "\(key) must be true or false, not '\(value)'")
+            }
             autoCreateTopics = flag
         case "num.partitions": defaultPartitions = try integer(Int32.self)
         case "socket.request.max.bytes": maxRequestBytes = try integer(Int.self)

@@ -108,7 +108,9 @@ final class Durability: @unchecked Sendable {
             visible(log)
             condition.lock()
             let pending = waiters[key] ?? []
-            let (done, waiting) = (pending.filter { $0.offset < durableEnd }, pending.filter { $0.offset >= durableEnd })
+            let (done, waiting) = (
+                pending.filter { $0.offset < durableEnd }, pending.filter { $0.offset >= durableEnd }
+            )
             waiters[key] = waiting.isEmpty ? nil : waiting
             condition.unlock()
             for waiter in done { waiter.continuation.resume() }

@@ -29,7 +29,8 @@ public final class KafkaServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: config.host, port: config.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxRequestBytes)))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxRequestBytes)))
                     return try NIOAsyncChannel<[UInt8], ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
@@ -70,7 +71,8 @@ public final class KafkaServer: Sendable {
     /// and a writer sends the answers in the same order; an answer that waits (acks=all
     /// until durable) does not hold up the requests behind it, so a client that pipelines
     /// them (librdkafka does) keeps its batches flowing while a sync is under way.
-    private static func serve(_ connection: NIOAsyncChannel<[UInt8], ByteBuffer>, broker: Broker, logger: Logger) async {
+    private static func serve(_ connection: NIOAsyncChannel<[UInt8], ByteBuffer>, broker: Broker, logger: Logger) async
+    {
         let peer = connection.channel.remoteAddress?.ipAddress ?? "?"
         do {
             try await connection.executeThenClose { inbound, outbound in

@@ -55,7 +55,9 @@ final class PartitionWatch: @unchecked Sendable {
             let id = nextWaiter
             nextWaiter += 1
             waiters[id] = Waiter(logs: Set(seen.map { ObjectIdentifier($0.0) }), continuation: continuation, timer: nil)
-            let timer = timers.next().scheduleTask(in: .milliseconds(milliseconds)) { [weak self] () -> Void in self?.expire(id) }
+            let timer = timers.next().scheduleTask(in: .milliseconds(milliseconds)) { [weak self] () -> Void in
+                self?.expire(id)
+            }
             waiters[id]?.timer = timer
             lock.unlock()
         }

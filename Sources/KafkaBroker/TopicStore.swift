@@ -49,8 +49,9 @@ final class TopicStore: @unchecked Sendable {
         for topic in topics.values { configs[topic.name] = try LogConfig(defaults.merging(topic.configs) { $1 }) }
         logs = try LogManager(root: dataDirectory, configs: configs)
         for name in logs.topics where topics[name] == nil {
-            topics[name] = Topic(name: name, idHigh: .random(in: 1...UInt64.max), idLow: .random(in: 0...UInt64.max),
-                                 partitionCount: Int32(logs.partitions(of: name).count), configs: [:], isInternal: name.hasPrefix("__"))
+            topics[name] = Topic(
+                name: name, idHigh: .random(in: 1...UInt64.max), idLow: .random(in: 0...UInt64.max),
+                partitionCount: Int32(logs.partitions(of: name).count), configs: [:], isInternal: name.hasPrefix("__"))
         }
         for topic in topics.values {
             try logs.createPartitions(topic: topic.name, 0..<topic.partitionCount, config: try logConfig(topic))
@@ -83,17 +84,22 @@ final class TopicStore: @unchecked Sendable {
 
     /// Creates a topic. `validateOnly` checks without creating (CreateTopics' option).
     @discardableResult
-    func create(_ name: String, partitions: Int32, replicationFactor: Int16 = 1, configs: [String: String] = [:],
-                validateOnly: Bool = false) throws(BrokerError) -> Topic {
+    func create(
+        _ name: String, partitions: Int32, replicationFactor: Int16 = 1, configs: [String: String] = [:],
+        validateOnly: Bool = false
+    ) throws(BrokerError) -> Topic {
         try Self.checkName(name)
         guard partitions > 0, partitions <= 10_000 else {
             throw BrokerError(.invalidPartitions, "the partition count must be between 1 and 10000, not \(partitions)")
         }
         guard replicationFactor == 1 || replicationFactor == -1 else {
-            throw BrokerError(.invalidReplicationFactor, "this broker is a single node: the replication factor must be 1, not \(replicationFactor)")
+            throw BrokerError(
+                .invalidReplicationFactor,
+                "this broker is a single node: the replication factor must be 1, not \(replicationFactor)")
         }
-        let topic = Topic(name: name, idHigh: .random(in: 1...UInt64.max), idLow: .random(in: 0...UInt64.max),
-                          partitionCount: partitions, configs: configs, isInternal: name.hasPrefix("__"))
+        let topic = Topic(
+            name: name, idHigh: .random(in: 1...UInt64.max), idLow: .random(in: 0...UInt64.max),
+            partitionCount: partitions, configs: configs, isInternal: name.hasPrefix("__"))
         let config: LogConfig
         do { config = try logConfig(topic) } catch { throw BrokerError(.invalidConfig, "\(error)") }
         try lockedThrowing { () throws(BrokerError) in
@@ -112,7 +118,9 @@ final class TopicStore: @unchecked Sendable {
 
     func delete(_ name: String) throws(BrokerError) {
         try lockedThrowing { () throws(BrokerError) in
-            guard topics.removeValue(forKey: name) != nil else { throw BrokerError(.unknownTopicOrPartition, "no topic \(name)") }
+            guard topics.removeValue(forKey: name) != nil else {
+                throw BrokerError(.unknownTopicOrPartition, "no topic \(name)")
+            }
             try saveMapping()
         }
         logs.deleteTopic(name)
@@ -123,7 +131,8 @@ final class TopicStore: @unchecked Sendable {
         try lockedThrowing { () throws(BrokerError) in
             guard var topic = topics[name] else { throw BrokerError(.unknownTopicOrPartition, "no topic \(name)") }
             guard total > topic.partitionCount else {
-                throw BrokerError(.invalidPartitions, "topic \(name) has \(topic.partitionCount) partitions; the count can only grow")
+                throw BrokerError(
+                    .invalidPartitions, "topic \(name) has \(topic.partitionCount) partitions; the count can only grow")
             }
             guard !validateOnly else { return }
             do {
@@ -138,7 +147,9 @@ final class TopicStore: @unchecked Sendable {
     }
 
     /// Replaces (AlterConfigs) or edits (IncrementalAlterConfigs) a topic's configs; nil values delete.
-    func alterConfigs(_ name: String, _ changes: [String: String?], replacing: Bool, validateOnly: Bool) throws(BrokerError) {
+    func alterConfigs(
+        _ name: String, _ changes: [String: String?], replacing: Bool, validateOnly: Bool
+    ) throws(BrokerError) {
         try lockedThrowing { () throws(BrokerError) in
             guard var topic = topics[name] else { throw BrokerError(.unknownTopicOrPartition, "no topic \(name)") }
             var configs = replacing ? [:] : topic.configs
@@ -160,8 +171,9 @@ final class TopicStore: @unchecked Sendable {
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
         guard !name.isEmpty, name.utf8.count <= 249, legal, name != ".", name != ".." else {
-            throw BrokerError(.invalidTopicException,
-                              "'\(name)' is not a valid topic name: 1 to 249 of the characters a-z, A-Z, 0-9, '.', '_', '-'")
+            throw BrokerError(
+                .invalidTopicException,
+                "'\(name)' is not a valid topic name: 1 to 249 of the characters a-z, A-Z, 0-9, '.', '_', '-'")
         }
     }
 

@@ -19,16 +19,22 @@ struct AbortedTransactionFilter {
 
     /// Whether the batch's records are to be handed out.
     mutating func admits(_ batch: RecordBatch) -> Bool {
-        admits(lastOffset: batch.lastOffset, attributes: batch.attributes, producerId: batch.producerId) { batch.records.first?.key }
+        admits(lastOffset: batch.lastOffset, attributes: batch.attributes, producerId: batch.producerId) {
+            batch.records.first?.key
+        }
     }
 
     mutating func admits(_ batch: RecordBatchView) -> Bool {
-        admits(lastOffset: batch.lastOffset, attributes: batch.attributes, producerId: batch.producerId) { batch.firstKey?[...] }
+        admits(lastOffset: batch.lastOffset, attributes: batch.attributes, producerId: batch.producerId) {
+            batch.firstKey?[...]
+        }
     }
 
     /// `firstKey`: a control batch's marker, asked for only of control batches.
-    private mutating func admits(lastOffset: Int64, attributes: RecordBatchAttributes, producerId: Int64,
-                                 firstKey: () -> ArraySlice<UInt8>?) -> Bool {
+    private mutating func admits(
+        lastOffset: Int64, attributes: RecordBatchAttributes, producerId: Int64,
+        firstKey: () -> ArraySlice<UInt8>?
+    ) -> Bool {
         while let next = pending.first, next.firstOffset <= lastOffset {
             aborting.insert(next.producerId)
             pending.removeFirst()

@@ -22,7 +22,8 @@ public struct ClientConfig: Sendable {
         for rawLine in text.split(whereSeparator: \.isNewline) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#"), !line.hasPrefix("!"),
-                  let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
+                let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" })
+            else { continue }
             let key = line[..<separator].trimmingCharacters(in: .whitespaces)
             let value = line[line.index(after: separator)...].trimmingCharacters(in: .whitespaces)
             properties[key] = value
@@ -56,7 +57,9 @@ public struct ClientConfig: Sendable {
     public var clientId: String { properties["client.id"] ?? "weir" }
 
     /// `request.timeout.ms` (default 30 s): how long a request may wait for its response.
-    public func requestTimeoutMs() throws(KafkaClientError) -> Int { try integer("request.timeout.ms", default: 30_000) }
+    public func requestTimeoutMs() throws(KafkaClientError) -> Int {
+        try integer("request.timeout.ms", default: 30_000)
+    }
 
     /// `socket.connection.setup.timeout.ms` (default 10 s): how long connecting to a broker may take.
     public func connectTimeoutMs() throws(KafkaClientError) -> Int {
@@ -64,7 +67,9 @@ public struct ClientConfig: Sendable {
     }
 
     /// `message.max.bytes`-like cap on frames this client accepts (default 100 MiB).
-    public func maxFrameSize() throws(KafkaClientError) -> Int { try integer("receive.message.max.bytes", default: 100 * 1024 * 1024) }
+    public func maxFrameSize() throws(KafkaClientError) -> Int {
+        try integer("receive.message.max.bytes", default: 100 * 1024 * 1024)
+    }
 }
 
 /// A broker's `host:port`.
@@ -82,7 +87,9 @@ public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
             host = String(text[text.index(after: text.startIndex)..<close])
             let rest = text[text.index(after: close)...]
-            guard rest.isEmpty || rest.hasPrefix(":"), let port = rest.isEmpty ? 9092 : Int(rest.dropFirst()) else { return nil }
+            guard rest.isEmpty || rest.hasPrefix(":"), let port = rest.isEmpty ? 9092 : Int(rest.dropFirst()) else {
+                return nil
+            }
             self.port = port
         } else if let colon = text.lastIndex(of: ":") {
             host = String(text[..<colon])

@@ -48,8 +48,12 @@ extension KafkaAdmin {
             for nodeId in try await cluster.brokerIds() {
                 let response = try await cluster.connection(toNode: nodeId).send(ListGroupsRequest())
                 let code = ErrorCode(code: response.errorCode)
-                guard code == .none else { throw KafkaClientError.broker(code, context: "list groups on node \(nodeId)") }
-                groups += response.groups.map { GroupListing(groupId: $0.groupId, protocolType: $0.protocolType, state: $0.groupState) }
+                guard code == .none else {
+                    throw KafkaClientError.broker(code, context: "list groups on node \(nodeId)")
+                }
+                groups += response.groups.map {
+                    GroupListing(groupId: $0.groupId, protocolType: $0.protocolType, state: $0.groupState)
+                }
             }
             return groups.sorted { $0.groupId < $1.groupId }
         }
@@ -58,20 +62,25 @@ extension KafkaAdmin {
     /// One group's state and members, from its coordinator.
     public func describeGroup(_ groupId: String) async throws -> GroupDescription {
         try await idempotent {
-            let response = try await cluster.coordinator(forGroup: groupId).send(DescribeGroupsRequest(groups: [groupId]))
+            let response = try await cluster.coordinator(forGroup: groupId).send(
+                DescribeGroupsRequest(groups: [groupId]))
             guard let group = response.groups.first(where: { $0.groupId == groupId }) else {
                 throw KafkaClientError.broker(.groupIdNotFound, context: "describe group \(groupId)")
             }
             let code = ErrorCode(code: group.errorCode)
             guard code == .none else { throw KafkaClientError.broker(code, context: "describe group \(groupId)") }
             return GroupDescription(
-                groupId: groupId, state: group.groupState, protocolType: group.protocolType, protocolName: group.protocolData,
+                groupId: groupId, state: group.groupState, protocolType: group.protocolType,
+                protocolName: group.protocolData,
                 members: group.members.map { member in
-                    let assignment = group.protocolType == ConsumerProtocol.protocolType
-                        ? ((try? ConsumerProtocolAssignment.decode(member.memberAssignment))?.assignedPartitions.flatMap { $0.expanded } ?? [])
+                    let assignment =
+                        group.protocolType == ConsumerProtocol.protocolType
+                        ? ((try? ConsumerProtocolAssignment.decode(member.memberAssignment))?.assignedPartitions.flatMap
+                        { $0.expanded } ?? [])
                         : []
-                    return GroupMemberDescription(memberId: member.memberId, groupInstanceId: member.groupInstanceId,
-                                                  clientId: member.clientId, clientHost: member.clientHost, assignment: assignment.sorted())
+                    return GroupMemberDescription(
+                        memberId: member.memberId, groupInstanceId: member.groupInstanceId,
+                        clientId: member.clientId, clientHost: member.clientHost, assignment: assignment.sorted())
                 }.sorted { $0.memberId < $1.memberId }
             )
         }
@@ -84,13 +93,16 @@ extension KafkaAdmin {
             let connection = try await cluster.coordinator(forGroup: groupId)
             let committed = try await GroupRequests.committedOffsets(groupId: groupId, partitions: nil, via: connection)
             let ends = try await listOffsets(Array(committed.keys), spec: .latest)
-            return committed.keys.sorted().map { GroupPartitionLag(partition: $0, committed: committed[$0]!, logEnd: ends[$0] ?? 0) }
+            return committed.keys.sorted().map {
+                GroupPartitionLag(partition: $0, committed: committed[$0]!, logEnd: ends[$0] ?? 0)
+            }
         }
     }
 
     /// Commits offsets for a group that has no active members (to move or reset it).
     public func commitGroupOffsets(_ groupId: String, offsets: [TopicPartition: Int64]) async throws {
-        try await GroupRequests.commit(offsets, groupId: groupId, generationId: -1, memberId: "", groupInstanceId: nil,
-                                       via: try await cluster.coordinator(forGroup: groupId))
+        try await GroupRequests.commit(
+            offsets, groupId: groupId, generationId: -1, memberId: "", groupInstanceId: nil,
+            via: try await cluster.coordinator(forGroup: groupId))
     }
 }

@@ -35,13 +35,16 @@ public struct KafkaAdmin: Sendable {
         let connection = try await controllerOrAny()
         let topic = CreateTopicsRequest.CreatableTopic(
             name: name, numPartitions: partitions, replicationFactor: replicationFactor,
-            configs: configs.sorted { $0.key < $1.key }.map { CreateTopicsRequest.CreatableTopic.CreatableTopicConfig(name: $0.key, value: $0.value) }
+            configs: configs.sorted { $0.key < $1.key }.map {
+                CreateTopicsRequest.CreatableTopic.CreatableTopicConfig(name: $0.key, value: $0.value)
+            }
         )
         let response = try await connection.send(CreateTopicsRequest(topics: [topic], timeoutMs: timeoutMs))
         for result in response.topics {
             let code = ErrorCode(code: result.errorCode)
             if code != .none {
-                throw KafkaClientError.broker(code, context: "create topic \(name)" + (result.errorMessage.map { " (\($0))" } ?? ""))
+                throw KafkaClientError.broker(
+                    code, context: "create topic \(name)" + (result.errorMessage.map { " (\($0))" } ?? ""))
             }
         }
         await cluster.invalidate(topic: name)
@@ -68,13 +71,15 @@ public struct KafkaAdmin: Sendable {
     /// Raises a topic's partition count to `totalCount` (Kafka never lowers it).
     public func createPartitions(_ topic: String, totalCount: Int32, timeoutMs: Int32 = 30_000) async throws {
         let connection = try await controllerOrAny()
-        let request = CreatePartitionsRequest(topics: [CreatePartitionsRequest.CreatePartitionsTopic(name: topic, count: totalCount)],
-                                              timeoutMs: timeoutMs)
+        let request = CreatePartitionsRequest(
+            topics: [CreatePartitionsRequest.CreatePartitionsTopic(name: topic, count: totalCount)],
+            timeoutMs: timeoutMs)
         let response = try await connection.send(request)
         for result in response.results {
             let code = ErrorCode(code: result.errorCode)
             if code != .none {
-                throw KafkaClientError.broker(code, context: "create partitions for \(topic)" + (result.errorMessage.map { " (\($0))" } ?? ""))
+                throw KafkaClientError.broker(
+                    code, context: "create partitions for \(topic)" + (result.errorMessage.map { " (\($0))" } ?? ""))
             }
         }
         await cluster.invalidate(topic: topic)
@@ -88,17 +93,20 @@ public struct KafkaAdmin: Sendable {
     private func describeConfigsOnce(topic: String) async throws -> [TopicConfigEntry] {
         let connection = try await cluster.anyConnection()
         let request = DescribeConfigsRequest(resources: [
-            DescribeConfigsRequest.DescribeConfigsResource(resourceType: ConfigResourceType.topic, resourceName: topic, configurationKeys: nil),
+            DescribeConfigsRequest.DescribeConfigsResource(
+                resourceType: ConfigResourceType.topic, resourceName: topic, configurationKeys: nil)
         ])
         let response = try await connection.send(request)
         guard let result = response.results.first else { throw KafkaClientError.unknownTopicOrPartition(topic) }
         let code = ErrorCode(code: result.errorCode)
         guard code == .none else {
-            throw KafkaClientError.broker(code, context: "describe configs of \(topic)" + (result.errorMessage.map { " (\($0))" } ?? ""))
+            throw KafkaClientError.broker(
+                code, context: "describe configs of \(topic)" + (result.errorMessage.map { " (\($0))" } ?? ""))
         }
         return result.configs.map {
-            TopicConfigEntry(name: $0.name, value: $0.isSensitive ? nil : $0.value, isDefault: $0.isDefault,
-                             isReadOnly: $0.readOnly, isSensitive: $0.isSensitive)
+            TopicConfigEntry(
+                name: $0.name, value: $0.isSensitive ? nil : $0.value, isDefault: $0.isDefault,
+                isReadOnly: $0.readOnly, isSensitive: $0.isSensitive)
         }.sorted { $0.name < $1.name }
     }
 
@@ -132,28 +140,39 @@ public struct KafkaAdmin: Sendable {
         try await idempotent { try await listOffsetsOnce(partitions, spec: spec) }
     }
 
-    private func listOffsetsOnce(_ partitions: [TopicPartition], spec: OffsetSpec) async throws -> [TopicPartition: Int64] {
+    private func listOffsetsOnce(
+        _ partitions: [TopicPartition], spec: OffsetSpec
+    ) async throws -> [TopicPartition: Int64] {
         if case let .offset(offset) = spec { return Dictionary(uniqueKeysWithValues: partitions.map { ($0, offset) }) }
         let timestamp = spec.listOffsetsTimestamp ?? -1
         var byLeader: [Int32: [TopicPartition]] = [:]
         for target in partitions {
-            byLeader[try await cluster.leaderId(topic: target.topic, partition: target.partition), default: []].append(target)
+            byLeader[try await cluster.leaderId(topic: target.topic, partition: target.partition), default: []].append(
+                target)
         }
         var result: [TopicPartition: Int64] = [:]
         for (leader, targets) in byLeader {
             let byTopic = Dictionary(grouping: targets, by: \.topic)
-            let request = ListOffsetsRequest(replicaId: -1, isolationLevel: 0, topics: byTopic.keys.sorted().map { topic in
-                ListOffsetsRequest.ListOffsetsTopic(name: topic, partitions: byTopic[topic]!.map {
-                    ListOffsetsRequest.ListOffsetsTopic.ListOffsetsPartition(partitionIndex: $0.partition, timestamp: timestamp)
+            let request = ListOffsetsRequest(
+                replicaId: -1, isolationLevel: 0,
+                topics: byTopic.keys.sorted().map { topic in
+                    ListOffsetsRequest.ListOffsetsTopic(
+                        name: topic,
+                        partitions: byTopic[topic]!.map {
+                            ListOffsetsRequest.ListOffsetsTopic.ListOffsetsPartition(
+                                partitionIndex: $0.partition, timestamp: timestamp)
+                        })
                 })
-            })
             let response = try await cluster.connection(toNode: leader).send(request)
             for topic in response.topics {
                 for answer in topic.partitions {
                     let code = ErrorCode(code: answer.errorCode)
                     guard code == .none else {
-                        if code == .notLeaderOrFollower || code == .unknownTopicOrPartition { await cluster.invalidate(topic: topic.name) }
-                        throw KafkaClientError.broker(code, context: "list offsets \(topic.name)-\(answer.partitionIndex)")
+                        if code == .notLeaderOrFollower || code == .unknownTopicOrPartition {
+                            await cluster.invalidate(topic: topic.name)
+                        }
+                        throw KafkaClientError.broker(
+                            code, context: "list offsets \(topic.name)-\(answer.partitionIndex)")
                     }
                     result[TopicPartition(topic: topic.name, partition: answer.partitionIndex)] = answer.offset
                 }
@@ -165,17 +184,26 @@ public struct KafkaAdmin: Sendable {
     /// Deletes the records before `offset` in one partition (-1: every record); returns the
     /// partition's new log start offset.
     @discardableResult
-    public func deleteRecords(topic: String, partition: Int32, before offset: Int64, timeoutMs: Int32 = 30_000) async throws -> Int64 {
+    public func deleteRecords(
+        topic: String, partition: Int32, before offset: Int64, timeoutMs: Int32 = 30_000
+    ) async throws -> Int64 {
         let connection = try await cluster.leader(topic: topic, partition: partition)
-        let request = DeleteRecordsRequest(topics: [
-            .init(name: topic, partitions: [.init(partitionIndex: partition, offset: offset)]),
-        ], timeoutMs: timeoutMs)
+        let request = DeleteRecordsRequest(
+            topics: [
+                .init(name: topic, partitions: [.init(partitionIndex: partition, offset: offset)])
+            ], timeoutMs: timeoutMs)
         let response = try await connection.send(request)
-        guard let answer = response.topics.first(where: { $0.name == topic })?.partitions.first(where: { $0.partitionIndex == partition }) else {
+        guard
+            let answer = response.topics.first(where: { $0.name == topic })?.partitions.first(where: {
+                $0.partitionIndex == partition
+            })
+        else {
             throw KafkaClientError.unknownTopicOrPartition("\(topic)-\(partition)")
         }
         let code = ErrorCode(code: answer.errorCode)
-        guard code == .none else { throw KafkaClientError.broker(code, context: "delete records of \(topic)-\(partition)") }
+        guard code == .none else {
+            throw KafkaClientError.broker(code, context: "delete records of \(topic)-\(partition)")
+        }
         return answer.lowWatermark
     }
 
@@ -193,7 +221,9 @@ public struct KafkaAdmin: Sendable {
         while true {
             do {
                 return try await operation()
-            } catch let error as KafkaClientError where error.failedInPassing && ContinuousClock.now - started < patience {
+            } catch let error as KafkaClientError
+                where error.failedInPassing && ContinuousClock.now - started < patience
+            {
                 attempt += 1
                 try await Task.sleep(nanoseconds: UInt64(min(backoffMs << min(attempt - 1, 10), 1_000)) * 1_000_000)
             }

@@ -43,7 +43,8 @@ public enum KafkaClientError: Error, Sendable, Equatable, CustomStringConvertibl
         case let .tlsFailed(broker, reason): return "TLS with \(broker) failed: \(reason)"
         case let .authenticationFailed(broker, reason): return "authentication with \(broker) failed: \(reason)"
         case let .groupDidNotSettle(group, afterMs, lastError):
-            return "group \(group) did not settle within \(afterMs) ms" + (lastError == .none ? "" : " (the coordinator kept answering \(lastError.name))")
+            return "group \(group) did not settle within \(afterMs) ms"
+                + (lastError == .none ? "" : " (the coordinator kept answering \(lastError.name))")
         case .closed: return "the client is closed"
         }
     }

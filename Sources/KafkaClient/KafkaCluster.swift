@@ -39,7 +39,8 @@ public actor KafkaCluster {
     public private(set) var clusterId: String?
     private var isClosed = false
 
-    public init(config: ClientConfig, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+    public init(config: ClientConfig, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws
+    {
         self.config = config
         bootstrapServers = try config.bootstrapServers()
         self.eventLoopGroup = eventLoopGroup
@@ -55,7 +56,8 @@ public actor KafkaCluster {
         var failures: [String] = []
         for address in bootstrapServers {
             do {
-                let connection = try await BrokerConnection.connect(to: address, config: config, eventLoopGroup: eventLoopGroup)
+                let connection = try await BrokerConnection.connect(
+                    to: address, config: config, eventLoopGroup: eventLoopGroup)
                 bootstrapConnection = connection
                 return connection
             } catch let error as KafkaClientError where error.isRefusal {
@@ -103,14 +105,17 @@ public actor KafkaCluster {
 
     /// Fetches metadata for `topics` (nil: every topic) and updates the cache.
     @discardableResult
-    public func refreshMetadata(topics names: [String]?, allowAutoCreation: Bool = false) async throws -> [TopicMetadata] {
+    public func refreshMetadata(
+        topics names: [String]?, allowAutoCreation: Bool = false
+    ) async throws -> [TopicMetadata] {
         let connection = try await anyConnection()
         var request = MetadataRequest()
         request.topics = names.map { $0.map { MetadataRequest.MetadataRequestTopic(name: $0) } }
         request.allowAutoTopicCreation = allowAutoCreation
         let response = try await connection.send(request)
-        brokers = Dictionary(response.brokers.map { ($0.nodeId, BrokerAddress(host: $0.host, port: Int($0.port))) },
-                             uniquingKeysWith: { first, _ in first })
+        brokers = Dictionary(
+            response.brokers.map { ($0.nodeId, BrokerAddress(host: $0.host, port: Int($0.port))) },
+            uniquingKeysWith: { first, _ in first })
         controllerId = response.controllerId
         clusterId = response.clusterId
         var result: [TopicMetadata] = []
@@ -118,8 +123,9 @@ public actor KafkaCluster {
             let metadata = TopicMetadata(
                 name: topic.name ?? "", topicId: topic.topicId, isInternal: topic.isInternal,
                 partitions: topic.partitions.map {
-                    PartitionMetadata(partition: $0.partitionIndex, leader: $0.leaderId, leaderEpoch: $0.leaderEpoch,
-                                      replicas: $0.replicaNodes, inSyncReplicas: $0.isrNodes, error: ErrorCode(code: $0.errorCode))
+                    PartitionMetadata(
+                        partition: $0.partitionIndex, leader: $0.leaderId, leaderEpoch: $0.leaderEpoch,
+                        replicas: $0.replicaNodes, inSyncReplicas: $0.isrNodes, error: ErrorCode(code: $0.errorCode))
                 }.sorted { $0.partition < $1.partition },
                 error: ErrorCode(code: topic.errorCode)
             )
@@ -133,7 +139,9 @@ public actor KafkaCluster {
     public func topic(_ name: String, allowAutoCreation: Bool = false) async throws -> TopicMetadata {
         if let cached = topics[name] { return cached }
         let fetched = try await refreshMetadata(topics: [name], allowAutoCreation: allowAutoCreation)
-        guard let topic = fetched.first(where: { $0.name == name }) else { throw KafkaClientError.unknownTopicOrPartition(name) }
+        guard let topic = fetched.first(where: { $0.name == name }) else {
+            throw KafkaClientError.unknownTopicOrPartition(name)
+        }
         switch topic.error {
         case .none: return topic
         case .unknownTopicOrPartition: throw KafkaClientError.unknownTopicOrPartition(name)
@@ -152,7 +160,9 @@ public actor KafkaCluster {
         guard let entry = metadata.partitions.first(where: { $0.partition == partition }) else {
             throw KafkaClientError.unknownTopicOrPartition("\(topic)-\(partition)")
         }
-        guard entry.leader >= 0 else { throw KafkaClientError.broker(.leaderNotAvailable, context: "\(topic)-\(partition)") }
+        guard entry.leader >= 0 else {
+            throw KafkaClientError.broker(.leaderNotAvailable, context: "\(topic)-\(partition)")
+        }
         return entry.leader
     }
 

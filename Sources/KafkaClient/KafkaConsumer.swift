@@ -36,8 +36,10 @@ public struct FetchedRecords: Sendable {
         var records: [ConsumerRecord] = []
         for batch in batches {
             for record in batch.records where record.offset >= from {
-                records.append(ConsumerRecord(topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
-                                              key: record.key, value: record.value, headers: record.headers))
+                records.append(
+                    ConsumerRecord(
+                        topic: topic, partition: partition, offset: record.offset, timestamp: record.timestamp,
+                        key: record.key, value: record.value, headers: record.headers))
             }
         }
         return records
@@ -103,12 +105,15 @@ public actor KafkaConsumer {
         case "earliest", "smallest", "beginning": resetPolicy = .earliest
         case "latest", "largest", "end": resetPolicy = .latest
         case "none", "error": resetPolicy = nil
-        case let other: throw KafkaClientError.configuration("auto.offset.reset must be earliest, latest or none, not '\(other)'")
+        case let other:
+            throw KafkaClientError.configuration("auto.offset.reset must be earliest, latest or none, not '\(other)'")
         }
         switch config["isolation.level"] ?? "read_uncommitted" {
         case "read_uncommitted": isolationLevel = 0
         case "read_committed": isolationLevel = 1
-        case let other: throw KafkaClientError.configuration("isolation.level must be read_uncommitted or read_committed, not '\(other)'")
+        case let other:
+            throw KafkaClientError.configuration(
+                "isolation.level must be read_uncommitted or read_committed, not '\(other)'")
         }
         switch config["enable.auto.commit"] ?? "true" {
         case "true": autoCommit = true
@@ -141,7 +146,9 @@ public actor KafkaConsumer {
     /// `auto.offset.reset`). The group is joined by the first `poll`.
     public func subscribe(topics: [String]) throws {
         guard group == nil else { throw KafkaClientError.configuration("this consumer already subscribed") }
-        guard positions.isEmpty else { throw KafkaClientError.configuration("a consumer reads assigned partitions or subscribes, not both") }
+        guard positions.isEmpty else {
+            throw KafkaClientError.configuration("a consumer reads assigned partitions or subscribes, not both")
+        }
         group = GroupMember(cluster: cluster, settings: try GroupSettings(config: cluster.config), topics: topics)
     }
 
@@ -193,7 +200,9 @@ public actor KafkaConsumer {
         if let group {
             try await group.commit(chosen)
         } else {
-            guard let groupId = cluster.config["group.id"] else { throw KafkaClientError.configuration("committing needs group.id") }
+            guard let groupId = cluster.config["group.id"] else {
+                throw KafkaClientError.configuration("committing needs group.id")
+            }
             try await admin.commitGroupOffsets(groupId, offsets: chosen)
         }
         committedPositions.merge(chosen) { $1 }
@@ -303,7 +312,8 @@ public actor KafkaConsumer {
             let committed = try await group.committedOffsets(for: unpositioned)
             let uncommitted = unpositioned.filter { committed[$0] == nil }
             guard uncommitted.isEmpty || resetPolicy != nil else {
-                throw KafkaClientError.broker(.offsetOutOfRange,
+                throw KafkaClientError.broker(
+                    .offsetOutOfRange,
                     context: "\(uncommitted[0]): the group has no committed offset and auto.offset.reset is none")
             }
             var reset: [TopicPartition: Int64] = [:]
@@ -338,17 +348,22 @@ public actor KafkaConsumer {
             replicaId: -1, maxWaitMs: maxWaitMs, minBytes: minBytes, maxBytes: maxBytes,
             isolationLevel: isolationLevel, sessionId: 0, sessionEpoch: -1,
             topics: byTopic.keys.sorted().map { topic in
-                FetchRequest.FetchTopic(topic: topic, partitions: byTopic[topic]!.sorted().map {
-                    FetchRequest.FetchTopic.FetchPartition(partition: $0.partition, fetchOffset: positions[$0] ?? 0,
-                                                            partitionMaxBytes: partitionMaxBytes)
-                })
+                FetchRequest.FetchTopic(
+                    topic: topic,
+                    partitions: byTopic[topic]!.sorted().map {
+                        FetchRequest.FetchTopic.FetchPartition(
+                            partition: $0.partition, fetchOffset: positions[$0] ?? 0,
+                            partitionMaxBytes: partitionMaxBytes)
+                    })
             }
         )
     }
 
     /// Takes one partition's part of a fetch response: its records, or what its error calls for.
-    private func absorb(_ data: FetchResponse.FetchableTopicResponse.PartitionData, topic: String,
-                        into records: inout [FetchedRecords]) async throws {
+    private func absorb(
+        _ data: FetchResponse.FetchableTopicResponse.PartitionData, topic: String,
+        into records: inout [FetchedRecords]
+    ) async throws {
         let target = TopicPartition(topic: topic, partition: data.partitionIndex)
         guard let position = positions[target] else { return } // unassigned meanwhile
         switch ErrorCode(code: data.errorCode) {
@@ -360,7 +375,8 @@ public actor KafkaConsumer {
             }
             try await seek(topic: topic, partition: data.partitionIndex, to: resetPolicy)
             return
-        case .notLeaderOrFollower, .unknownTopicOrPartition, .leaderNotAvailable, .fencedLeaderEpoch, .unknownLeaderEpoch:
+        case .notLeaderOrFollower, .unknownTopicOrPartition, .leaderNotAvailable, .fencedLeaderEpoch,
+            .unknownLeaderEpoch:
             await cluster.invalidate(topic: topic)
             return
         case let code:
@@ -374,7 +390,8 @@ public actor KafkaConsumer {
         } catch {
             throw KafkaClientError.protocolViolation(error, broker: "leader of \(target)")
         }
-        var filter = isolationLevel == 1
+        var filter =
+            isolationLevel == 1
             ? AbortedTransactionFilter((data.abortedTransactions ?? []).map { ($0.producerId, $0.firstOffset) })
             : nil
         var next = position
@@ -385,7 +402,10 @@ public actor KafkaConsumer {
             guard filter?.admits(batch) ?? !batch.isControl else { continue }
             if batch.nextOffset > position { admitted.append(batch) }
         }
-        if !admitted.isEmpty { records.append(FetchedRecords(topic: topic, partition: data.partitionIndex, batches: admitted, from: position)) }
+        if !admitted.isEmpty {
+            records.append(
+                FetchedRecords(topic: topic, partition: data.partitionIndex, batches: admitted, from: position))
+        }
         positions[target] = next
     }
 }

@@ -13,7 +13,8 @@ public enum Partitioner {
         let wholeWords = length / 4
         for wordIndex in 0..<wholeWords {
             let at = base + wordIndex * 4
-            var word = UInt32(key[at]) | UInt32(key[at + 1]) << 8 | UInt32(key[at + 2]) << 16 | UInt32(key[at + 3]) << 24
+            var word =
+                UInt32(key[at]) | UInt32(key[at + 1]) << 8 | UInt32(key[at + 2]) << 16 | UInt32(key[at + 3]) << 24
             word = word &* multiplier
             word ^= word >> 24
             word = word &* multiplier
@@ -41,7 +42,8 @@ public enum Partitioner {
     }
 
     /// The partition for `key` among `partitionCount` partitions.
-    public static func partition<Bytes: Collection<UInt8>>(forKey key: Bytes, partitionCount: Int) -> Int32 where Bytes.Index == Int {
+    public static func partition<Bytes: Collection<UInt8>>(forKey key: Bytes, partitionCount: Int) -> Int32
+    where Bytes.Index == Int {
         Int32((Int(murmur2(key)) & 0x7FFF_FFFF) % partitionCount)
     }
 }

@@ -55,12 +55,16 @@ public struct LogConfig: Sendable, Equatable {
         switch configs["message.timestamp.type"] {
         case nil, "CreateTime": logAppendTime = false
         case "LogAppendTime": logAppendTime = true
-        case let other?: throw .invalidConfig("message.timestamp.type must be CreateTime or LogAppendTime, not '\(other)'")
+        case let other?:
+            throw .invalidConfig("message.timestamp.type must be CreateTime or LogAppendTime, not '\(other)'")
         }
         // cleanup.policy=compact is accepted but the log is not compacted: it keeps every
         // record, which readers of a compacted topic handle (compaction only saves space).
         if let policy = configs["cleanup.policy"],
-           !policy.split(separator: ",").allSatisfy({ ["delete", "compact"].contains($0.trimmingCharacters(in: .whitespaces)) }) {
+            !policy.split(separator: ",").allSatisfy({
+                ["delete", "compact"].contains($0.trimmingCharacters(in: .whitespaces))
+            })
+        {
             throw .invalidConfig("cleanup.policy must be delete and/or compact, not '\(policy)'")
         }
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One open file of a log, with the POSIX calls the log needs: positional reads,
@@ -78,7 +78,9 @@ final class LogFile {
 
     /// Cuts the file to `length` bytes.
     func truncate(to length: Int) throws(LogError) {
-        guard ftruncate(descriptor, off_t(length)) == 0 else { throw .io(operation: "truncate", path: path, errno: errno) }
+        guard ftruncate(descriptor, off_t(length)) == 0 else {
+            throw .io(operation: "truncate", path: path, errno: errno)
+        }
         size = length
     }
 
@@ -109,11 +111,14 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .io(operation, path, code): return "\(operation) \(path): \(String(cString: strerror(code)))"
-        case let .offsetOutOfRange(requested, logStart, logEnd): return "offset \(requested) is outside the log [\(logStart), \(logEnd))"
+        case let .offsetOutOfRange(requested, logStart, logEnd):
+            return "offset \(requested) is outside the log [\(logStart), \(logEnd))"
         case let .corruptBatch(reason): return "corrupt record batch: \(reason)"
-        case let .batchTooLarge(size, limit): return "a record batch of \(size) bytes is larger than max.message.bytes (\(limit))"
+        case let .batchTooLarge(size, limit):
+            return "a record batch of \(size) bytes is larger than max.message.bytes (\(limit))"
         case let .invalidConfig(reason): return "invalid configuration: \(reason)"
-        case let .outOfOrderSequence(expected, received): return "out-of-order sequence number \(received), expected \(expected)"
+        case let .outOfOrderSequence(expected, received):
+            return "out-of-order sequence number \(received), expected \(expected)"
         case let .staleProducerEpoch(current): return "producer epoch is older than \(current)"
         case .unknownProducer: return "unknown producer id"
         }

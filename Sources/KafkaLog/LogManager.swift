@@ -28,17 +28,22 @@ public final class LogManager: @unchecked Sendable {
         } catch {
             throw .io(operation: "mkdir", path: root, errno: EIO)
         }
-        let starts = (try? LogFile(path: root + "/log-start-offset-checkpoint", create: false))
+        let starts =
+            (try? LogFile(path: root + "/log-start-offset-checkpoint", create: false))
             .flatMap { try? $0.read(at: 0, count: $0.size) }
             .flatMap(Checkpoint.decode) ?? [:]
         checkpointedStarts = starts
         for name in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
-            guard let dash = name.lastIndex(of: "-"), let partition = Int32(name[name.index(after: dash)...]) else { continue }
+            guard let dash = name.lastIndex(of: "-"), let partition = Int32(name[name.index(after: dash)...]) else {
+                continue
+            }
             var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isFolder), isFolder.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isFolder), isFolder.boolValue
+            else { continue }
             let topic = String(name[..<dash])
-            let log = try PartitionLog(opening: root + "/" + name, topic: topic, partition: partition,
-                                       config: configs[topic] ?? LogConfig(), logStartOffset: starts["\(topic) \(partition)"])
+            let log = try PartitionLog(
+                opening: root + "/" + name, topic: topic, partition: partition,
+                config: configs[topic] ?? LogConfig(), logStartOffset: starts["\(topic) \(partition)"])
             logs[topic, default: [:]][partition] = log
         }
     }
@@ -67,7 +72,8 @@ public final class LogManager: @unchecked Sendable {
     public func createPartitions(topic: String, _ partitions: Range<Int32>, config: LogConfig) throws(LogError) {
         try locked { () throws(LogError) in
             for partition in partitions where logs[topic]?[partition] == nil {
-                logs[topic, default: [:]][partition] = try PartitionLog(creatingIn: root, topic: topic, partition: partition, config: config)
+                logs[topic, default: [:]][partition] = try PartitionLog(
+                    creatingIn: root, topic: topic, partition: partition, config: config)
             }
         }
     }
@@ -82,7 +88,8 @@ public final class LogManager: @unchecked Sendable {
     /// Records each partition's log start offset in `log-start-offset-checkpoint` when any
     /// changed since the last time (after DeleteRecords and retention).
     public func checkpointLogStartOffsets() throws(LogError) {
-        let current = Dictionary(uniqueKeysWithValues: allLogs.map { ("\($0.topic) \($0.partition)", $0.logStartOffset) })
+        let current = Dictionary(
+            uniqueKeysWithValues: allLogs.map { ("\($0.topic) \($0.partition)", $0.logStartOffset) })
         let changed = try locked { () throws(LogError) -> Bool in
             guard current != checkpointedStarts else { return false }
             checkpointedStarts = current

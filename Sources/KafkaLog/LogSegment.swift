@@ -55,7 +55,9 @@ final class LogSegment {
     /// loaded and rebuilt only if missing or damaged, and batch headers give the next offset.
     ///
     /// - Returns: the segment, and how many bytes recovery cut from the end of the `.log`.
-    static func open(in folder: String, baseOffset: Int64, indexIntervalBytes: Int, recover: Bool) throws(LogError) -> (LogSegment, Int) {
+    static func open(
+        in folder: String, baseOffset: Int64, indexIntervalBytes: Int, recover: Bool
+    ) throws(LogError) -> (LogSegment, Int) {
         let segment = try LogSegment(openingIn: folder, baseOffset: baseOffset, indexIntervalBytes: indexIntervalBytes)
         let cut = try segment.load(recover: recover)
         return (segment, cut)
@@ -77,10 +79,14 @@ final class LogSegment {
     /// Loads or rebuilds the indexes; returns the bytes cut from a damaged tail.
     private func load(recover: Bool) throws(LogError) -> Int {
         if !recover,
-           let offsets = OffsetIndex.decode(try offsetIndexFile.read(at: 0, count: offsetIndexFile.size), logSize: log.size),
-           let last = try lastBatch(scanningFrom: offsets.positions.last.map(Int.init) ?? 0) {
+            let offsets = OffsetIndex.decode(
+                try offsetIndexFile.read(at: 0, count: offsetIndexFile.size), logSize: log.size),
+            let last = try lastBatch(scanningFrom: offsets.positions.last.map(Int.init) ?? 0)
+        {
             let relativeEnd = last.header.lastOffset + 1 - baseOffset
-            if let times = TimeIndex.decode(try timeIndexFile.read(at: 0, count: timeIndexFile.size), segmentRelativeEnd: relativeEnd) {
+            if let times = TimeIndex.decode(
+                try timeIndexFile.read(at: 0, count: timeIndexFile.size), segmentRelativeEnd: relativeEnd)
+            {
                 offsetIndex = offsets
                 timeIndex = times
                 nextOffset = last.header.lastOffset + 1
@@ -104,7 +110,8 @@ final class LogSegment {
         var position = 0
         while position < log.size {
             guard let header = try header(at: position), header.totalSize <= log.size - position,
-                  header.baseOffset >= nextOffset, header.lastOffset - baseOffset <= Int64(Int32.max) else { break }
+                header.baseOffset >= nextOffset, header.lastOffset - baseOffset <= Int64(Int32.max)
+            else { break }
             if checkingChecksums {
                 let bytes = try log.read(at: position, count: header.totalSize)
                 guard bytes.count == header.totalSize, Self.checksumMatches(bytes) else { break }
@@ -135,7 +142,9 @@ final class LogSegment {
     }
 
     /// Adds index entries for a batch at `position` when `index.interval.bytes` have passed.
-    private func indexEntries(for header: RecordBatchHeader, at position: Int, offsets: inout [UInt8], times: inout [UInt8]) {
+    private func indexEntries(
+        for header: RecordBatchHeader, at position: Int, offsets: inout [UInt8], times: inout [UInt8]
+    ) {
         largestTimestamp = max(largestTimestamp, header.maxTimestamp)
         bytesSinceIndexEntry += header.totalSize
         guard bytesSinceIndexEntry >= indexIntervalBytes || offsetIndex.isEmpty else { return }
@@ -186,7 +195,8 @@ final class LogSegment {
         guard let (start, first) = try position(of: offset), first.baseOffset < endOffset else { return [] }
         var end = start + first.totalSize
         while end < log.size, let header = try header(at: end), header.baseOffset < endOffset,
-              end + header.totalSize - start <= maxBytes {
+            end + header.totalSize - start <= maxBytes
+        {
             end += header.totalSize
         }
         return try log.read(at: start, count: end - start)
@@ -269,7 +279,9 @@ final class LogSegment {
     static func checksumMatches(_ batch: [UInt8]) -> Bool {
         guard batch.count >= RecordBatchHeader.size else { return false }
         let stored = UInt32(bitPattern: readInt32(batch, 17))
-        let computed = batch.withUnsafeBufferPointer { CRC32C.checksum(UnsafeBufferPointer(rebasing: $0[RecordBatchHeader.crcStart...])) }
+        let computed = batch.withUnsafeBufferPointer {
+            CRC32C.checksum(UnsafeBufferPointer(rebasing: $0[RecordBatchHeader.crcStart...]))
+        }
         return stored == computed
     }
 }

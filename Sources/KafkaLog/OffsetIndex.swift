@@ -27,7 +27,9 @@ struct OffsetIndex {
         var index = OffsetIndex()
         for start in stride(from: 0, to: bytes.count, by: entrySize) {
             let relative = readInt32(bytes, start), position = readInt32(bytes, start + 4)
-            guard relative >= (index.relativeOffsets.last ?? -1), position > (index.positions.last ?? -1), Int(position) < logSize else {
+            guard relative >= (index.relativeOffsets.last ?? -1), position > (index.positions.last ?? -1),
+                Int(position) < logSize
+            else {
                 return nil
             }
             index.relativeOffsets.append(relative)
@@ -96,7 +98,8 @@ struct TimeIndex {
         for start in stride(from: 0, to: bytes.count, by: entrySize) {
             let timestamp = readInt64(bytes, start), relative = readInt32(bytes, start + 8)
             guard timestamp >= (index.timestamps.last ?? Int64.min), relative >= (index.relativeOffsets.last ?? -1),
-                  Int64(relative) < segmentRelativeEnd else { return nil }
+                Int64(relative) < segmentRelativeEnd
+            else { return nil }
             index.timestamps.append(timestamp)
             index.relativeOffsets.append(relative)
         }
@@ -138,7 +141,9 @@ struct TimeIndex {
 
 @inline(__always)
 func readInt32(_ bytes: [UInt8], _ start: Int) -> Int32 {
-    Int32(bitPattern: UInt32(bytes[start]) << 24 | UInt32(bytes[start + 1]) << 16 | UInt32(bytes[start + 2]) << 8 | UInt32(bytes[start + 3]))
+    Int32(
+        bitPattern: UInt32(bytes[start]) << 24 | UInt32(bytes[start + 1]) << 16 | UInt32(bytes[start + 2]) << 8
+            | UInt32(bytes[start + 3]))
 }
 
 @inline(__always)

@@ -83,7 +83,9 @@ public final class PartitionLog: @unchecked Sendable {
     /// missing or damaged), and the newest segment — the one a crash can leave torn — is read
     /// whole with every CRC checked, its damaged tail cut off. The high watermark starts at
     /// the log end: what survived recovery is durable.
-    public init(opening folder: String, topic: String, partition: Int32, config: LogConfig, logStartOffset: Int64?) throws(LogError) {
+    public init(
+        opening folder: String, topic: String, partition: Int32, config: LogConfig, logStartOffset: Int64?
+    ) throws(LogError) {
         self.topic = topic
         self.partition = partition
         self.config = config
@@ -93,13 +95,17 @@ public final class PartitionLog: @unchecked Sendable {
         var opened: [LogSegment] = []
         var cut = 0
         for (position, base) in bases.enumerated() {
-            let (segment, removed) = try LogSegment.open(in: folder, baseOffset: base, indexIntervalBytes: config.indexIntervalBytes,
-                                                          recover: position == bases.count - 1)
+            let (segment, removed) = try LogSegment.open(
+                in: folder, baseOffset: base, indexIntervalBytes: config.indexIntervalBytes,
+                recover: position == bases.count - 1)
             opened.append(segment)
             cut += removed
         }
         if opened.isEmpty {
-            opened = [try LogSegment(creatingIn: folder, baseOffset: logStartOffset ?? 0, indexIntervalBytes: config.indexIntervalBytes)]
+            opened = [
+                try LogSegment(
+                    creatingIn: folder, baseOffset: logStartOffset ?? 0, indexIntervalBytes: config.indexIntervalBytes)
+            ]
         }
         segments = opened
         recoveredBytes = cut
@@ -110,7 +116,9 @@ public final class PartitionLog: @unchecked Sendable {
             for (position, header) in try segment.headers() {
                 producers.record(header, baseOffset: header.baseOffset)
                 if header.attributes.isTransactional {
-                    let marker = header.attributes.isControl ? TransactionTable.markerKind(of: try segment.batch(at: position, header: header)) : nil
+                    let marker =
+                        header.attributes.isControl
+                        ? TransactionTable.markerKind(of: try segment.batch(at: position, header: header)) : nil
                     transactions.record(header, marker: marker)
                 }
             }
@@ -166,13 +174,19 @@ public final class PartitionLog: @unchecked Sendable {
             guard let header, header.totalSize <= records.count - position else {
                 throw .corruptBatch("a batch is cut short at byte \(position) of \(records.count)")
             }
-            guard header.totalSize <= maxMessageBytes else { throw .batchTooLarge(size: header.totalSize, limit: maxMessageBytes) }
-            guard header.recordCount > 0, header.lastOffsetDelta == header.recordCount - 1 else {
-                throw .corruptBatch("\(header.recordCount) records but an offset span of \(Int(header.lastOffsetDelta) + 1)")
+            guard header.totalSize <= maxMessageBytes else {
+                throw .batchTooLarge(size: header.totalSize, limit: maxMessageBytes)
             }
-            let crcOK = records.withUnsafeBufferPointer {
-                CRC32C.checksum(UnsafeBufferPointer(rebasing: $0[(position + RecordBatchHeader.crcStart)..<(position + header.totalSize)]))
-            } == header.crc
+            guard header.recordCount > 0, header.lastOffsetDelta == header.recordCount - 1 else {
+                throw .corruptBatch(
+                    "\(header.recordCount) records but an offset span of \(Int(header.lastOffsetDelta) + 1)")
+            }
+            let crcOK =
+                records.withUnsafeBufferPointer {
+                    CRC32C.checksum(
+                        UnsafeBufferPointer(
+                            rebasing: $0[(position + RecordBatchHeader.crcStart)..<(position + header.totalSize)]))
+                } == header.crc
             guard crcOK else { throw .corruptBatch("CRC mismatch in the batch at byte \(position)") }
             headers.append(header)
             position += header.totalSize
@@ -194,18 +208,24 @@ public final class PartitionLog: @unchecked Sendable {
             var duplicates: [(Int64, Int64)] = []
             for header in headers {
                 switch check.check(header) {
-                case .append: check.record(header, baseOffset: 0) // so a second batch of the request is checked after the first
+                // So that a second batch of the request is checked after the first.
+                case .append: check.record(header, baseOffset: 0)
                 case let .duplicate(base, last): duplicates.append((base, last))
-                case let .outOfOrder(expected, received): throw .outOfOrderSequence(expected: expected, received: received)
+                case let .outOfOrder(expected, received):
+                    throw .outOfOrderSequence(expected: expected, received: received)
                 case let .staleEpoch(current): throw .staleProducerEpoch(current: current)
                 case .unknownProducer: throw .unknownProducer
                 }
             }
             if !duplicates.isEmpty {
-                guard duplicates.count == headers.count else { throw .corruptBatch("a request mixes new batches with retried ones") }
-                return AppendResult(baseOffset: duplicates[0].0, lastOffset: duplicates.last!.1, logAppendTime: -1, duplicate: true)
+                guard duplicates.count == headers.count else {
+                    throw .corruptBatch("a request mixes new batches with retried ones")
+                }
+                return AppendResult(
+                    baseOffset: duplicates[0].0, lastOffset: duplicates.last!.1, logAppendTime: -1, duplicate: true)
             }
-            var result = AppendResult(baseOffset: segments.last!.nextOffset, lastOffset: -1, logAppendTime: config.logAppendTime ? now : -1)
+            var result = AppendResult(
+                baseOffset: segments.last!.nextOffset, lastOffset: -1, logAppendTime: config.logAppendTime ? now : -1)
             var position = 0
             for var header in headers {
                 var batch = Array(records[position..<(position + header.totalSize)])
@@ -217,7 +237,9 @@ public final class PartitionLog: @unchecked Sendable {
                 if config.logAppendTime {
                     header.maxTimestamp = now
                     header.attributes = RecordBatchAttributes(rawValue: header.attributes.rawValue | 0x08)
-                    withUnsafeBytes(of: header.attributes.rawValue.bigEndian) { batch.replaceSubrange(21..<23, with: $0) }
+                    withUnsafeBytes(of: header.attributes.rawValue.bigEndian) {
+                        batch.replaceSubrange(21..<23, with: $0)
+                    }
                     withUnsafeBytes(of: now.bigEndian) { batch.replaceSubrange(35..<43, with: $0) }
                     RecordBatchHeader.updateChecksum(of: &batch)
                 }
@@ -225,7 +247,8 @@ public final class PartitionLog: @unchecked Sendable {
                 try segments.last!.append(batch, header: header)
                 producers.record(header, baseOffset: base)
                 if header.attributes.isTransactional {
-                    transactions.record(header, marker: header.attributes.isControl ? TransactionTable.markerKind(of: batch) : nil)
+                    transactions.record(
+                        header, marker: header.attributes.isControl ? TransactionTable.markerKind(of: batch) : nil)
                 }
                 result.lastOffset = header.lastOffset
             }
@@ -242,7 +265,9 @@ public final class PartitionLog: @unchecked Sendable {
         let offsetsOverflow = header.lastOffset - active.baseOffset > Int64(Int32.max)
         guard full || old || offsetsOverflow else { return }
         try active.sync() // a rolled segment is never written again: make it durable now
-        segments.append(try LogSegment(creatingIn: folder, baseOffset: active.nextOffset, indexIntervalBytes: config.indexIntervalBytes))
+        segments.append(
+            try LogSegment(
+                creatingIn: folder, baseOffset: active.nextOffset, indexIntervalBytes: config.indexIntervalBytes))
     }
 
     // MARK: Durability
@@ -255,7 +280,10 @@ public final class PartitionLog: @unchecked Sendable {
     /// while its segment object lives, even if retention deletes the segment meanwhile).
     public func sync() throws(LogError) -> Int64 {
         let (dirty, end) = locked { () -> ([(LogSegment, LogFile)], Int64) in
-            (segments.compactMap { segment in segment.takeDirtyDataFile().map { (segment, $0) } }, segments.last!.nextOffset)
+            (
+                segments.compactMap { segment in segment.takeDirtyDataFile().map { (segment, $0) } },
+                segments.last!.nextOffset
+            )
         }
         for (index, (_, file)) in dirty.enumerated() {
             do throws(LogError) {
@@ -279,7 +307,9 @@ public final class PartitionLog: @unchecked Sendable {
     /// none starting at or after `limit` (the high watermark unless told otherwise, the last
     /// stable offset for committed reads). An offset below the log start or above the log
     /// end is out of range.
-    public func read(from offset: Int64, maxBytes: Int, limit: Int64? = nil, isolation: IsolationLevel = .uncommitted) throws(LogError) -> ReadResult {
+    public func read(
+        from offset: Int64, maxBytes: Int, limit: Int64? = nil, isolation: IsolationLevel = .uncommitted
+    ) throws(LogError) -> ReadResult {
         try locked { () throws(LogError) -> ReadResult in
             let end = segments.last!.nextOffset
             guard offset >= _logStartOffset, offset <= end else {
@@ -295,8 +325,9 @@ public final class PartitionLog: @unchecked Sendable {
                     index += 1
                 }
             }
-            var result = ReadResult(records: records, highWatermark: _highWatermark, lastStableOffset: stable,
-                                    logStartOffset: _logStartOffset, logEndOffset: end)
+            var result = ReadResult(
+                records: records, highWatermark: _highWatermark, lastStableOffset: stable,
+                logStartOffset: _logStartOffset, logEndOffset: end)
             if isolation == .committed, !records.isEmpty, let last = Self.lastOffset(in: records) {
                 result.abortedTransactions = transactions.aborted(overlapping: offset...last)
             }
@@ -308,7 +339,9 @@ public final class PartitionLog: @unchecked Sendable {
     private static func lastOffset(in records: [UInt8]) -> Int64? {
         var position = 0
         var last: Int64?
-        while let header = try? RecordBatchHeader.read(records, at: position), header.totalSize <= records.count - position {
+        while let header = try? RecordBatchHeader.read(records, at: position),
+            header.totalSize <= records.count - position
+        {
             last = header.lastOffset
             position += header.totalSize
         }
@@ -331,11 +364,13 @@ public final class PartitionLog: @unchecked Sendable {
         try locked { () throws(LogError) -> (offset: Int64, timestamp: Int64)? in
             for segment in segments where segment.largestTimestamp >= timestamp {
                 let start = max(segment.offsetBefore(timestamp: timestamp) ?? segment.baseOffset, _logStartOffset)
-                for (position, header) in try segment.headers(from: start) where header.maxTimestamp >= timestamp && !header.attributes.isControl {
+                for (position, header) in try segment.headers(from: start)
+                where header.maxTimestamp >= timestamp && !header.attributes.isControl {
                     if header.lastOffset < _logStartOffset || header.baseOffset >= _highWatermark { continue }
                     let bytes = try segment.batch(at: position, header: header)
                     guard let batch = try? RecordBatch.decodeV2(bytes, at: 0) else { continue }
-                    for record in batch.records where record.offset >= _logStartOffset && record.timestamp >= timestamp {
+                    for record in batch.records where record.offset >= _logStartOffset && record.timestamp >= timestamp
+                    {
                         return (record.offset, record.timestamp)
                     }
                 }
@@ -378,7 +413,9 @@ public final class PartitionLog: @unchecked Sendable {
             let before = _logStartOffset
             var size = Int64(segments.reduce(0) { $0 + $1.size })
             dropSegments { segment in
-                let expired = config.retentionMs >= 0 && segment.largestTimestamp >= 0 && segment.largestTimestamp < now - config.retentionMs
+                let expired =
+                    config.retentionMs >= 0 && segment.largestTimestamp >= 0
+                    && segment.largestTimestamp < now - config.retentionMs
                 let oversize = config.retentionBytes >= 0 && size - Int64(segment.size) >= config.retentionBytes
                 if expired || oversize { size -= Int64(segment.size) }
                 return expired || oversize

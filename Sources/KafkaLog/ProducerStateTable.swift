@@ -55,18 +55,22 @@ public struct ProducerStateTable: Sendable {
             return header.baseSequence == 0 ? .append : .outOfOrder(expected: 0, received: header.baseSequence)
         }
         let last = Self.lastSequence(of: header)
-        if let seen = producer.batches.first(where: { $0.firstSequence == header.baseSequence && $0.lastSequence == last }) {
+        if let seen = producer.batches.first(where: {
+            $0.firstSequence == header.baseSequence && $0.lastSequence == last
+        }) {
             return .duplicate(baseOffset: seen.baseOffset, lastOffset: seen.lastOffset)
         }
         let expected = producer.batches.last.map { Self.next(after: $0.lastSequence) } ?? 0
-        return header.baseSequence == expected ? .append : .outOfOrder(expected: expected, received: header.baseSequence)
+        return header.baseSequence == expected
+            ? .append : .outOfOrder(expected: expected, received: header.baseSequence)
     }
 
     /// Notes a batch that was appended at `baseOffset`.
     public mutating func record(_ header: RecordBatchHeader, baseOffset: Int64) {
         guard header.producerId >= 0, header.baseSequence >= 0 else { return }
-        let batch = Batch(firstSequence: header.baseSequence, lastSequence: Self.lastSequence(of: header),
-                          baseOffset: baseOffset, lastOffset: baseOffset + Int64(header.lastOffsetDelta))
+        let batch = Batch(
+            firstSequence: header.baseSequence, lastSequence: Self.lastSequence(of: header),
+            baseOffset: baseOffset, lastOffset: baseOffset + Int64(header.lastOffsetDelta))
         if var producer = producers[header.producerId], producer.epoch == header.producerEpoch {
             producer.batches.append(batch)
             if producer.batches.count > Self.remembered { producer.batches.removeFirst() }

@@ -31,7 +31,9 @@ public struct TransactionTable: Sendable {
         if header.attributes.isControl {
             guard let first = open.removeValue(forKey: header.producerId) else { return }
             if marker == .abort {
-                aborted.append(AbortedTransaction(producerId: header.producerId, firstOffset: first, lastOffset: header.baseOffset))
+                aborted.append(
+                    AbortedTransaction(producerId: header.producerId, firstOffset: first, lastOffset: header.baseOffset)
+                )
             }
         } else if open[header.producerId] == nil {
             open[header.producerId] = header.baseOffset

@@ -22,7 +22,9 @@ public final class KafkaFrameDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    public func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    public func decodeLast(
+        context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
+    ) throws -> DecodingState {
         try decode(context: context, buffer: &buffer)
     }
 }

@@ -19,8 +19,10 @@ struct MessageEmitter {
         case "response": conformance = "KafkaResponse"
         default: conformance = "KafkaMessage"
         }
-        line(0, "/// Kafka's \(message.name), versions \(message.validVersions.text)"
-            + " (flexible \(message.flexibleVersions.text)).")
+        line(
+            0,
+            "/// Kafka's \(message.name), versions \(message.validVersions.text)"
+                + " (flexible \(message.flexibleVersions.text)).")
         line(0, "public struct \(message.name): \(conformance) {")
         if let apiKey = message.apiKey {
             line(1, "public static let apiKey: ApiKey = .\(Naming.apiCase(message.name)) // \(apiKey)")
@@ -73,8 +75,10 @@ struct MessageEmitter {
             line(depth, "public init(")
             for (index, field) in fields.enumerated() {
                 let comma = index == fields.count - 1 ? "" : ","
-                line(depth + 1, "\(Naming.property(field.name)): \(propertyType(field, scope: scope)) = "
-                    + "\(defaultLiteral(field, scope: scope))\(comma)")
+                line(
+                    depth + 1,
+                    "\(Naming.property(field.name)): \(propertyType(field, scope: scope)) = "
+                        + "\(defaultLiteral(field, scope: scope))\(comma)")
             }
             line(depth, ") {")
             for field in fields {
@@ -94,17 +98,20 @@ struct MessageEmitter {
         }
     }
 
-    private mutating func emitDecoder(fields: [FieldSpec], scope: VersionRange, flexibleScope: VersionRange, depth: Int) {
+    private mutating func emitDecoder(fields: [FieldSpec], scope: VersionRange, flexibleScope: VersionRange, depth: Int)
+    {
         line(depth, "public init(from reader: inout ByteReader, version: Int16) {")
         line(depth + 1, "self.init()")
         if !flexibleScope.isEmpty {
             line(depth + 1, "let flexible = \(condition(message.flexibleVersions, within: scope) ?? "true")")
         }
-        emitGuarded(depth: depth + 1, fields.compactMap { field in
-            presence(regularVersions(field), within: scope).map {
-                ($0, ["self.\(Naming.property(field.name)) = \(readExpression(field, scope: scope))"])
-            }
-        })
+        emitGuarded(
+            depth: depth + 1,
+            fields.compactMap { field in
+                presence(regularVersions(field), within: scope).map {
+                    ($0, ["self.\(Naming.property(field.name)) = \(readExpression(field, scope: scope))"])
+                }
+            })
         if !flexibleScope.isEmpty {
             let tagged = fields.filter { !$0.taggedVersions.intersection(scope).isEmpty }
             line(depth + 1, "if flexible {")
@@ -131,16 +138,19 @@ struct MessageEmitter {
         line(depth, "}")
     }
 
-    private mutating func emitEncoder(fields: [FieldSpec], scope: VersionRange, flexibleScope: VersionRange, depth: Int) {
+    private mutating func emitEncoder(fields: [FieldSpec], scope: VersionRange, flexibleScope: VersionRange, depth: Int)
+    {
         line(depth, "public func write(to writer: inout ByteWriter, version: Int16) {")
         if !flexibleScope.isEmpty {
             line(depth + 1, "let flexible = \(condition(message.flexibleVersions, within: scope) ?? "true")")
         }
-        emitGuarded(depth: depth + 1, fields.compactMap { field in
-            presence(regularVersions(field), within: scope).map {
-                ($0, writeStatements(field, value: "self.\(Naming.property(field.name))", scope: scope))
-            }
-        })
+        emitGuarded(
+            depth: depth + 1,
+            fields.compactMap { field in
+                presence(regularVersions(field), within: scope).map {
+                    ($0, writeStatements(field, value: "self.\(Naming.property(field.name))", scope: scope))
+                }
+            })
         if !flexibleScope.isEmpty {
             let tagged = fields.filter { !$0.taggedVersions.intersection(scope).isEmpty }
             line(depth + 1, "if flexible {")
@@ -216,7 +226,8 @@ struct MessageEmitter {
         case (true, false): return "version >= \(overlap.low)"
         case (false, true): return "version <= \(overlap.high!)"
         case (true, true):
-            return overlap.low == overlap.high! ? "version == \(overlap.low)"
+            return overlap.low == overlap.high!
+                ? "version == \(overlap.low)"
                 : "(\(overlap.low)...\(overlap.high!)).contains(version)"
         }
     }
@@ -293,18 +304,22 @@ struct MessageEmitter {
         }
         switch field.type {
         case .string:
-            return choose(nullable: "reader.readNullableString(compact: \(compact))",
-                          required: "reader.readString(compact: \(compact))")
+            return choose(
+                nullable: "reader.readNullableString(compact: \(compact))",
+                required: "reader.readString(compact: \(compact))")
         case .bytes, .records:
-            return choose(nullable: "reader.readNullableBytes(compact: \(compact))",
-                          required: "reader.readBytes(compact: \(compact))")
+            return choose(
+                nullable: "reader.readNullableBytes(compact: \(compact))",
+                required: "reader.readBytes(compact: \(compact))")
         case let .structure(name):
-            return choose(nullable: "(reader.readStructPresence() ? \(name)(from: &reader, version: version) : nil)",
-                          required: "\(name)(from: &reader, version: version)")
+            return choose(
+                nullable: "(reader.readStructPresence() ? \(name)(from: &reader, version: version) : nil)",
+                required: "\(name)(from: &reader, version: version)")
         case let .array(element):
             let body = "{ reader in \(elementRead(element, compact: compact)) }"
-            return choose(nullable: "reader.readNullableArray(compact: \(compact)) \(body)",
-                          required: "reader.readArray(compact: \(compact)) \(body)")
+            return choose(
+                nullable: "reader.readNullableArray(compact: \(compact)) \(body)",
+                required: "reader.readArray(compact: \(compact)) \(body)")
         default:
             return primitiveRead(field.type)
         }
@@ -341,7 +356,8 @@ struct MessageEmitter {
     private func writeStatements(_ field: FieldSpec, value: String, scope: VersionRange) -> [String] {
         let compact = compactExpression(field)
         let (nullablePossible, nullableTest) = nullability(field, scope: scope)
-        let fallback = defaultLiteral(field, scope: scope) == "nil" ? zeroLiteral(field.type) : defaultLiteral(field, scope: scope)
+        let fallback =
+            defaultLiteral(field, scope: scope) == "nil" ? zeroLiteral(field.type) : defaultLiteral(field, scope: scope)
         func choose(nullable: [String], required: [String]) -> [String] {
             if !nullablePossible { return required }
             guard let test = nullableTest else { return nullable }
@@ -350,11 +366,13 @@ struct MessageEmitter {
         let requiredValue = nullablePossible ? "(\(value) ?? \(fallback))" : value
         switch field.type {
         case .string:
-            return choose(nullable: ["writer.writeNullableString(\(value), compact: \(compact))"],
-                          required: ["writer.writeString(\(requiredValue), compact: \(compact))"])
+            return choose(
+                nullable: ["writer.writeNullableString(\(value), compact: \(compact))"],
+                required: ["writer.writeString(\(requiredValue), compact: \(compact))"])
         case .bytes, .records:
-            return choose(nullable: ["writer.writeNullableBytes(\(value), compact: \(compact))"],
-                          required: ["writer.writeBytes(\(requiredValue), compact: \(compact))"])
+            return choose(
+                nullable: ["writer.writeNullableBytes(\(value), compact: \(compact))"],
+                required: ["writer.writeBytes(\(requiredValue), compact: \(compact))"])
         case .structure:
             return choose(
                 nullable: [
@@ -368,8 +386,9 @@ struct MessageEmitter {
                 required: ["\(requiredValue).write(to: &writer, version: version)"])
         case let .array(element):
             let body = "{ writer, element in \(elementWrite(element, value: "element", compact: compact)) }"
-            return choose(nullable: ["writer.writeNullableArray(\(value), compact: \(compact)) \(body)"],
-                          required: ["writer.writeArray(\(requiredValue), compact: \(compact)) \(body)"])
+            return choose(
+                nullable: ["writer.writeNullableArray(\(value), compact: \(compact)) \(body)"],
+                required: ["writer.writeArray(\(requiredValue), compact: \(compact)) \(body)"])
         default:
             return [primitiveWrite(field.type, value: value)]
         }

@@ -15,11 +15,13 @@ enum Naming {
         while leadingUppercase < characters.count, characters[leadingUppercase].isUppercase { leadingUppercase += 1 }
         let lowered: String
         if leadingUppercase <= 1 || leadingUppercase == characters.count {
-            lowered = String(characters.prefix(max(leadingUppercase, 1))).lowercased()
+            lowered =
+                String(characters.prefix(max(leadingUppercase, 1))).lowercased()
                 + String(characters.dropFirst(max(leadingUppercase, 1)))
         } else {
             // Keep the last capital of an acronym for the next word.
-            lowered = String(characters.prefix(leadingUppercase - 1)).lowercased()
+            lowered =
+                String(characters.prefix(leadingUppercase - 1)).lowercased()
                 + String(characters.dropFirst(leadingUppercase - 1))
         }
         return escaped(lowered)

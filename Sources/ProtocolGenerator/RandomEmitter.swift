@@ -13,8 +13,9 @@ struct RandomEmitter {
         lines = []
         emitStruct(path: message.name, fields: message.fields, scope: message.validVersions, topLevel: true)
         for common in message.commonStructs {
-            emitStruct(path: "\(message.name).\(common.name)", fields: common.fields,
-                       scope: message.validVersions, topLevel: false)
+            emitStruct(
+                path: "\(message.name).\(common.name)", fields: common.fields,
+                scope: message.validVersions, topLevel: false)
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -28,7 +29,8 @@ struct RandomEmitter {
             let present = field.versions.intersection(scope)
             guard !present.isEmpty else { continue }
             let test = condition(present, within: scope)
-            let assignment = "value.\(Naming.property(field.name)) = \(randomExpression(field, scope: scope, path: path))"
+            let assignment =
+                "value.\(Naming.property(field.name)) = \(randomExpression(field, scope: scope, path: path))"
             if let test {
                 lines.append("        if \(test) { \(assignment) }")
             } else {
@@ -40,7 +42,8 @@ struct RandomEmitter {
         lines.append("}")
         for field in fields {
             guard let nested = field.fields, case let .structure(name) = elementType(field.type) else { continue }
-            emitStruct(path: "\(path).\(name)", fields: nested, scope: field.versions.intersection(scope), topLevel: false)
+            emitStruct(
+                path: "\(path).\(name)", fields: nested, scope: field.versions.intersection(scope), topLevel: false)
         }
     }
 

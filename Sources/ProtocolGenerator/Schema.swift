@@ -22,7 +22,8 @@ struct VersionRange: Equatable {
         } else if trimmed.hasSuffix("+"), let low = Int(trimmed.dropLast()) {
             self.init(low: low, high: nil)
         } else if let dash = trimmed.firstIndex(of: "-"),
-                  let low = Int(trimmed[..<dash]), let high = Int(trimmed[trimmed.index(after: dash)...]) {
+            let low = Int(trimmed[..<dash]), let high = Int(trimmed[trimmed.index(after: dash)...])
+        {
             self.init(low: low, high: high)
         } else if let single = Int(trimmed) {
             self.init(low: single, high: single)
@@ -121,7 +122,9 @@ struct MessageSpec {
 enum GeneratorError: Error, CustomStringConvertible {
     case badSchema(String)
     var description: String {
-        switch self { case let .badSchema(message): return message }
+        switch self {
+        case let .badSchema(message): return message
+        }
     }
 }
 

@@ -15,7 +15,8 @@ enum TableEmitter {
         lines.append("    public var name: String {")
         lines.append("        switch self {")
         for request in requests {
-            lines.append("        case .\(Naming.apiCase(request.name)): return \"\(request.name.dropLast("Request".count))\"")
+            lines.append(
+                "        case .\(Naming.apiCase(request.name)): return \"\(request.name.dropLast("Request".count))\"")
         }
         lines.append("        }")
         lines.append("    }")
@@ -27,7 +28,8 @@ enum TableEmitter {
         lines.append("        switch self {")
         for request in requests {
             let range = request.validVersions
-            lines.append("        case .\(Naming.apiCase(request.name)): return \(range.low)...\(range.high ?? range.low)")
+            lines.append(
+                "        case .\(Naming.apiCase(request.name)): return \(range.low)...\(range.high ?? range.low)")
         }
         lines.append("        }")
         lines.append("    }")
@@ -37,7 +39,9 @@ enum TableEmitter {
         lines.append("        switch self {")
         for request in requests {
             let flexible = request.flexibleVersions
-            lines.append("        case .\(Naming.apiCase(request.name)): return \(flexible.isEmpty ? "nil" : String(flexible.low))")
+            lines.append(
+                "        case .\(Naming.apiCase(request.name)): return \(flexible.isEmpty ? "nil" : String(flexible.low))"
+            )
         }
         lines.append("        }")
         lines.append("    }")
@@ -76,10 +80,14 @@ enum TableEmitter {
     static func errorCodes(_ rows: [ErrorCodeRow]) -> String {
         func caseName(_ name: String) -> String {
             let words = name.lowercased().split(separator: "_")
-            let joined = words.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
+            let joined = words.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }
+                .joined()
             return Naming.escaped(joined)
         }
-        var lines = [MessageEmitter.header, "// Source: Sources/ProtocolGenerator/ErrorCodes.tsv", "", "// swiftlint:disable all", ""]
+        var lines = [
+            MessageEmitter.header, "// Source: Sources/ProtocolGenerator/ErrorCodes.tsv", "",
+            "// swiftlint:disable all", "",
+        ]
         lines.append("/// The error codes Kafka puts in its responses.")
         lines.append("///")
         lines.append("/// A code the table does not list is kept as `.unknown(code)` rather than lost.")
@@ -117,12 +125,15 @@ enum TableEmitter {
         lines.append("    /// What the error means, in a sentence.")
         lines.append("    public var message: String {")
         lines.append("        switch self {")
-        for row in rows { lines.append("        case .\(caseName(row.name)): return \(Naming.stringLiteral(row.message))") }
+        for row in rows {
+            lines.append("        case .\(caseName(row.name)): return \(Naming.stringLiteral(row.message))")
+        }
         lines.append("        case let .unknown(code): return \"An error code this client does not know (\\(code)).\"")
         lines.append("        }")
         lines.append("    }")
         lines.append("")
-        lines.append("    /// Whether the same request may succeed if sent again (after a metadata refresh or a pause).")
+        lines.append(
+            "    /// Whether the same request may succeed if sent again (after a metadata refresh or a pause).")
         lines.append("    public var isRetriable: Bool {")
         lines.append("        switch self {")
         let retriable = rows.filter(\.retriable).map { "." + caseName($0.name) }
@@ -130,7 +141,10 @@ enum TableEmitter {
         var caseLines: [String] = []
         for name in retriable {
             chunk.append(name)
-            if chunk.count == 4 { caseLines.append(chunk.joined(separator: ", ")); chunk = [] }
+            if chunk.count == 4 {
+                caseLines.append(chunk.joined(separator: ", "))
+                chunk = []
+            }
         }
         if !chunk.isEmpty { caseLines.append(chunk.joined(separator: ", ")) }
         for (index, caseLine) in caseLines.enumerated() {

@@ -27,23 +27,28 @@ do {
     var randomSource = MessageEmitter.header + "\n\n// swiftlint:disable all\n\n@testable import KafkaProtocol\n"
     for message in messages {
         var emitter = MessageEmitter(message: message)
-        try emitter.emit().write(to: outputDirectory.appendingPathComponent("\(message.name).swift"),
-                                 atomically: true, encoding: .utf8)
+        try emitter.emit().write(
+            to: outputDirectory.appendingPathComponent("\(message.name).swift"),
+            atomically: true, encoding: .utf8)
         var random = RandomEmitter(message: message)
         randomSource += random.emit()
     }
     randomSource += "\n/// Every generated message type, for tests that sweep them all.\n"
     randomSource += "let allMessageTypes: [any RandomMessage.Type] = [\n"
     randomSource += messages.map { "    \($0.name).self," }.joined(separator: "\n") + "\n]\n"
-    try FileManager.default.createDirectory(at: testOutput.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+        at: testOutput.deletingLastPathComponent(), withIntermediateDirectories: true)
     try randomSource.write(to: testOutput, atomically: true, encoding: .utf8)
-    try TableEmitter.apiKeys(messages).write(to: outputDirectory.appendingPathComponent("ApiKey.swift"),
-                                             atomically: true, encoding: .utf8)
+    try TableEmitter.apiKeys(messages).write(
+        to: outputDirectory.appendingPathComponent("ApiKey.swift"),
+        atomically: true, encoding: .utf8)
     let errors = try TableEmitter.loadErrorCodes(errorTable)
-    try TableEmitter.errorCodes(errors).write(to: outputDirectory.appendingPathComponent("ErrorCode.swift"),
-                                              atomically: true, encoding: .utf8)
-    print("wrote \(messages.count) messages, ApiKey.swift (\(messages.filter { $0.kind == "request" }.count) APIs), "
-        + "ErrorCode.swift (\(errors.count) codes)")
+    try TableEmitter.errorCodes(errors).write(
+        to: outputDirectory.appendingPathComponent("ErrorCode.swift"),
+        atomically: true, encoding: .utf8)
+    print(
+        "wrote \(messages.count) messages, ApiKey.swift (\(messages.filter { $0.kind == "request" }.count) APIs), "
+            + "ErrorCode.swift (\(errors.count) codes)")
 } catch {
     FileHandle.standardError.write(Data("ProtocolGenerator: \(error)\n".utf8))
     exit(1)

@@ -1,6 +1,6 @@
 import Crypto
-import _CryptoExtras
 import Foundation
+import _CryptoExtras
 
 /// The hash of a SCRAM mechanism and the key derivations RFC 5802 builds on it,
 /// shared by the client (`SCRAMClient`) and the server (`SCRAMServer`) sides.
@@ -34,7 +34,8 @@ public enum SCRAMHash: String, Sendable, CaseIterable {
             throw .malformed("PBKDF2 failed: \(error)")
         }
         let clientKey = hmac(key: salted, Array("Client Key".utf8))
-        return Keys(clientKey: clientKey, storedKey: digest(clientKey), serverKey: hmac(key: salted, Array("Server Key".utf8)))
+        return Keys(
+            clientKey: clientKey, storedKey: digest(clientKey), serverKey: hmac(key: salted, Array("Server Key".utf8)))
     }
 
     public func hmac(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
@@ -56,7 +57,9 @@ public enum SCRAMHash: String, Sendable, CaseIterable {
     public static func attributes(_ message: String) -> [String: String] {
         var result: [String: String] = [:]
         for part in message.split(separator: ",") {
-            guard let equals = part.firstIndex(of: "="), part.distance(from: part.startIndex, to: equals) == 1 else { continue }
+            guard let equals = part.firstIndex(of: "="), part.distance(from: part.startIndex, to: equals) == 1 else {
+                continue
+            }
             result[String(part[..<equals])] = String(part[part.index(after: equals)...])
         }
         return result

@@ -22,7 +22,8 @@ public struct SCRAMServer: Sendable {
 
     public let hash: SCRAMHash
     private let lookup: @Sendable (String) -> Credential?
-    private var state: (user: String, credential: Credential, clientFirstBare: String, serverFirst: String, nonce: String)?
+    private var state:
+        (user: String, credential: Credential, clientFirstBare: String, serverFirst: String, nonce: String)?
     /// The authenticated user, once the proof checked out.
     public private(set) var user: String?
 
@@ -35,7 +36,9 @@ public struct SCRAMServer: Sendable {
     public mutating func respond(toFirst message: [UInt8]) throws(SCRAMError) -> [UInt8] {
         let text = String(decoding: message, as: UTF8.self)
         // gs2 header: "n,," (no channel binding) or "y,,"; an authorization identity is not supported.
-        guard text.hasPrefix("n,,") || text.hasPrefix("y,,") else { throw .malformed("unsupported gs2 header in '\(text)'") }
+        guard text.hasPrefix("n,,") || text.hasPrefix("y,,") else {
+            throw .malformed("unsupported gs2 header in '\(text)'")
+        }
         let bare = String(text.dropFirst(3))
         let attributes = SCRAMHash.attributes(bare)
         guard let name = attributes["n"], let clientNonce = attributes["r"], !clientNonce.isEmpty else {
@@ -55,8 +58,9 @@ public struct SCRAMServer: Sendable {
         let text = String(decoding: message, as: UTF8.self)
         let attributes = SCRAMHash.attributes(text)
         guard attributes["c"] == "biws" || attributes["c"] == "eSws", attributes["r"] == state.nonce,
-              let proofText = attributes["p"], let proof = Data(base64Encoded: proofText), proof.count == hash.byteCount,
-              let proofStart = text.range(of: ",p=") else {
+            let proofText = attributes["p"], let proof = Data(base64Encoded: proofText), proof.count == hash.byteCount,
+            let proofStart = text.range(of: ",p=")
+        else {
             throw .malformed("client-final message is not the answer to this exchange")
         }
         let withoutProof = String(text[..<proofStart.lowerBound])

@@ -91,7 +91,10 @@ public struct JSONValueCall: Sendable, Equatable {
     public var onEmpty: Fallback
     public var onError: Fallback
 
-    public init(document: Expression, path: Expression, returning: DataType? = nil, onEmpty: Fallback = .null, onError: Fallback = .null) {
+    public init(
+        document: Expression, path: Expression, returning: DataType? = nil, onEmpty: Fallback = .null,
+        onError: Fallback = .null
+    ) {
         self.document = document
         self.path = path
         self.returning = returning
@@ -113,8 +116,9 @@ public struct JSONValueCall: Sendable, Equatable {
             if case let .value(value) = given { return .value(transform(value)) }
             return given
         }
-        return JSONValueCall(document: transform(document), path: transform(path), returning: returning,
-                             onEmpty: fallback(onEmpty), onError: fallback(onError))
+        return JSONValueCall(
+            document: transform(document), path: transform(path), returning: returning,
+            onEmpty: fallback(onEmpty), onError: fallback(onError))
     }
 }
 
@@ -174,8 +178,14 @@ public enum TimeUnit: String, Sendable, Equatable, CaseIterable {
     /// Flink also accepts the plural and a few other spellings in some places.
     public init?(word: String) {
         let upper = word.uppercased()
-        if let unit = TimeUnit(rawValue: upper) { self = unit; return }
-        if upper.hasSuffix("S"), let unit = TimeUnit(rawValue: String(upper.dropLast())) { self = unit; return }
+        if let unit = TimeUnit(rawValue: upper) {
+            self = unit
+            return
+        }
+        if upper.hasSuffix("S"), let unit = TimeUnit(rawValue: String(upper.dropLast())) {
+            self = unit
+            return
+        }
         switch upper {
         case "DAYOFWEEK": self = .dayOfWeek
         case "DAYOFYEAR": self = .dayOfYear

@@ -23,7 +23,9 @@ public struct Token: Sendable, Equatable, CustomStringConvertible {
     /// The upper-case text of a word, to compare with keywords (empty for other kinds).
     public var upper: String { kind == .word ? text.uppercased() : "" }
 
-    public func isKeyword(_ keyword: String) -> Bool { kind == .word && text.count == keyword.count && upper == keyword }
+    public func isKeyword(_ keyword: String) -> Bool {
+        kind == .word && text.count == keyword.count && upper == keyword
+    }
     public func isSymbol(_ symbol: String) -> Bool { kind == .symbol && text == symbol }
 
     /// How an error message names this token.
@@ -86,7 +88,9 @@ public struct Lexer {
         try skipSpaceAndComments()
         let start = position
         guard let byte = peek() else { return Token(kind: .end, text: "", range: SourceRange(start, start)) }
-        func token(_ kind: Token.Kind, _ text: String) -> Token { Token(kind: kind, text: text, range: SourceRange(start, position)) }
+        func token(_ kind: Token.Kind, _ text: String) -> Token {
+            Token(kind: kind, text: text, range: SourceRange(start, position))
+        }
 
         if Self.isWordStart(byte) {
             while let next = peek(), Self.isWordPart(next) { advance() }
@@ -128,7 +132,9 @@ public struct Lexer {
 
     private mutating func skipSpaceAndComments() throws(SQLError) {
         while let byte = peek() {
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t")
+                || byte == UInt8(ascii: "\r")
+            {
                 advance()
             } else if byte == UInt8(ascii: "-"), peek(1) == UInt8(ascii: "-") {
                 while let next = peek(), next != UInt8(ascii: "\n") { advance() }
@@ -137,7 +143,10 @@ public struct Lexer {
                 advance()
                 advance()
                 while !(peek() == UInt8(ascii: "*") && peek(1) == UInt8(ascii: "/")) {
-                    guard peek() != nil else { throw SQLError(.syntax, "this comment is never closed with */", at: SourceRange(start, position)) }
+                    guard peek() != nil else {
+                        throw SQLError(
+                            .syntax, "this comment is never closed with */", at: SourceRange(start, position))
+                    }
                     advance()
                 }
                 advance()
@@ -154,7 +163,9 @@ public struct Lexer {
         var content: [UInt8] = []
         while true {
             guard let byte = peek() else {
-                throw SQLError(.syntax, "this \(what) is never closed with \(String(UnicodeScalar(quote)))", at: SourceRange(start, position))
+                throw SQLError(
+                    .syntax, "this \(what) is never closed with \(String(UnicodeScalar(quote)))",
+                    at: SourceRange(start, position))
             }
             advance()
             if byte == quote {
@@ -188,14 +199,16 @@ public struct Lexer {
             while let next = peek(), Self.isWordPart(next) { advance() }
             return Token(kind: .word, text: text(start.offset, index), range: SourceRange(start, position))
         }
-        return Token(kind: isDecimal ? .decimal : .integer, text: text(start.offset, index), range: SourceRange(start, position))
+        return Token(
+            kind: isDecimal ? .decimal : .integer, text: text(start.offset, index), range: SourceRange(start, position))
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     /// Letters, `_`, `$`, and any non-ASCII character (Flink allows Unicode names).
     static func isWordStart(_ byte: UInt8) -> Bool {
-        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$") || byte >= 0x80
+        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "$") || byte >= 0x80
     }
 
     static func isWordPart(_ byte: UInt8) -> Bool { isWordStart(byte) || isDigit(byte) }

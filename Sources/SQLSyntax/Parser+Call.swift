@@ -16,7 +16,9 @@ extension Parser {
             let value = try expression()
             let unit = accept("TO") ? try timeUnit("a time unit after TO") : nil
             try expect(symbol: ")", "after \(name.name.uppercased())(...)")
-            return Expression(.floorCeil(ceil: !name.name.uppercased().hasPrefix("FLOOR"), value, to: unit), range: start.union(previousRange))
+            return Expression(
+                .floorCeil(ceil: !name.name.uppercased().hasPrefix("FLOOR"), value, to: unit),
+                range: start.union(previousRange))
         case "TIMESTAMPADD", "TIMESTAMPDIFF":
             advance()
             let unit = try timeUnit("a time unit as the first argument")
@@ -25,9 +27,13 @@ extension Parser {
             try expect(symbol: ",", "between the arguments")
             let second = try expression()
             try expect(symbol: ")", "after the arguments")
-            let kind: Expression.Kind = name.name.uppercased() == "TIMESTAMPADD" ? .timestampAdd(unit, first, second) : .timestampDiff(unit, first, second)
+            let kind: Expression.Kind =
+                name.name.uppercased() == "TIMESTAMPADD"
+                ? .timestampAdd(unit, first, second) : .timestampDiff(unit, first, second)
             return Expression(kind, range: start.union(previousRange))
-        case "TRIM" where peek().isKeyword("BOTH") || peek().isKeyword("LEADING") || peek().isKeyword("TRAILING") || !peek(2).isSymbol(")"):
+        case "TRIM"
+        where peek().isKeyword("BOTH") || peek().isKeyword("LEADING") || peek().isKeyword("TRAILING")
+            || !peek(2).isSymbol(")"):
             advance()
             var side = TrimSide.both
             if current.kind == .word, let given = TrimSide(rawValue: current.upper) {
@@ -74,7 +80,9 @@ extension Parser {
                 operands.append(Expression(.literal(.string(mode)), range: previousRange))
             }
             try expect(symbol: ")", "after the arguments of JSON_QUERY")
-            let call = FunctionCall(name: name, arguments: operands.map { FunctionArgument(value: .expression($0)) }, range: start.union(previousRange))
+            let call = FunctionCall(
+                name: name, arguments: operands.map { FunctionArgument(value: .expression($0)) },
+                range: start.union(previousRange))
             return Expression(.function(call), range: call.range)
         case "OVERLAY":
             // OVERLAY(s PLACING r FROM start [FOR length]): the function OVERLAY(s, r, start[, length]).
@@ -87,7 +95,9 @@ extension Parser {
                 var operands = [value, replacement, try expression()]
                 if accept("FOR") { operands.append(try expression()) }
                 try expect(symbol: ")", "after OVERLAY(...)")
-                let call = FunctionCall(name: name, arguments: operands.map { FunctionArgument(value: .expression($0)) }, range: start.union(previousRange))
+                let call = FunctionCall(
+                    name: name, arguments: operands.map { FunctionArgument(value: .expression($0)) },
+                    range: start.union(previousRange))
                 return Expression(.function(call), range: call.range)
             }
             index = save
@@ -96,8 +106,10 @@ extension Parser {
             advance()
             var call = JSONConstructor(object: object, operands: [], absentOnNull: !object)
             func onNull(_ parser: inout Parser) -> Bool {
-                guard parser.current.isKeyword("NULL") || parser.current.isKeyword("ABSENT"), parser.peek().isKeyword("ON"),
-                      parser.peek(2).isKeyword("NULL") else { return false }
+                guard parser.current.isKeyword("NULL") || parser.current.isKeyword("ABSENT"),
+                    parser.peek().isKeyword("ON"),
+                    parser.peek(2).isKeyword("NULL")
+                else { return false }
                 call.absentOnNull = parser.current.isKeyword("ABSENT")
                 for _ in 0..<3 { parser.advance() }
                 return true
@@ -135,7 +147,10 @@ extension Parser {
                 }
                 try expect("ON", "after NULL, ERROR or DEFAULT in JSON_VALUE")
                 guard current.isKeyword("EMPTY") || current.isKeyword("ERROR"), !seen.contains(current.upper) else {
-                    throw unexpected(seen.isEmpty ? "EMPTY or ERROR" : seen.contains("EMPTY") ? "ERROR" : "')' (ON ERROR comes after ON EMPTY)")
+                    throw unexpected(
+                        seen.isEmpty
+                            ? "EMPTY or ERROR"
+                            : seen.contains("EMPTY") ? "ERROR" : "')' (ON ERROR comes after ON EMPTY)")
                 }
                 if current.isKeyword("EMPTY") {
                     guard !seen.contains("ERROR") else { throw unexpected("')' (ON EMPTY comes before ON ERROR)") }
@@ -233,7 +248,7 @@ extension Parser {
 
     private mutating func functionArgument() throws(SQLError) -> FunctionArgument {
         var argumentName: Identifier?
-        if (current.kind == .word || current.kind == .quotedIdentifier), peek().isSymbol("=>") {
+        if current.kind == .word || current.kind == .quotedIdentifier, peek().isSymbol("=>") {
             argumentName = try anyName("an argument name")
             advance()
         }
@@ -250,7 +265,8 @@ extension Parser {
                     partitionBy.append(try identifier("a column to partition by"))
                 }
             }
-            return FunctionArgument(name: argumentName, value: .table(.table(table, alias: nil), partitionBy: partitionBy))
+            return FunctionArgument(
+                name: argumentName, value: .table(.table(table, alias: nil), partitionBy: partitionBy))
         }
         if current.isKeyword("DESCRIPTOR"), peek().isSymbol("(") {
             advance()

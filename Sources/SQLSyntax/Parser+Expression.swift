@@ -35,7 +35,8 @@ extension Parser {
     }
 
     private static let comparisons: [String: BinaryOperator] = [
-        "=": .equal, "<>": .notEqual, "!=": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater, ">=": .greaterOrEqual,
+        "=": .equal, "<>": .notEqual, "!=": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater,
+        ">=": .greaterOrEqual,
     ]
 
     private mutating func comparison() throws(SQLError) -> Expression {
@@ -52,38 +53,49 @@ extension Parser {
                 if accept("DISTINCT") {
                     try expect("FROM", "after IS DISTINCT")
                     let right = try additive()
-                    left = Expression(.binary(negated ? .isNotDistinctFrom : .isDistinctFrom, left, right), range: left.range.union(right.range))
+                    left = Expression(
+                        .binary(negated ? .isNotDistinctFrom : .isDistinctFrom, left, right),
+                        range: left.range.union(right.range))
                     continue
                 }
                 if current.isKeyword("JSON") {
                     // x IS [NOT] JSON [VALUE | SCALAR | ARRAY | OBJECT]: the function IS_JSON(x, 'KIND').
                     let jsonRange = advance().range
                     var kind = "VALUE"
-                    if current.kind == .word, ["VALUE", "SCALAR", "ARRAY", "OBJECT"].contains(current.upper) { kind = advance().upper }
+                    if current.kind == .word, ["VALUE", "SCALAR", "ARRAY", "OBJECT"].contains(current.upper) {
+                        kind = advance().upper
+                    }
                     let name = QualifiedName([Identifier("IS_JSON", range: jsonRange)])
-                    let arguments = [left, Expression(.literal(.string(kind)), range: previousRange)].map { FunctionArgument(value: .expression($0)) }
+                    let arguments = [left, Expression(.literal(.string(kind)), range: previousRange)].map {
+                        FunctionArgument(value: .expression($0))
+                    }
                     let range = left.range.union(previousRange)
-                    left = Expression(.function(FunctionCall(name: name, arguments: arguments, range: range)), range: range)
+                    left = Expression(
+                        .function(FunctionCall(name: name, arguments: arguments, range: range)), range: range)
                     if negated { left = Expression(.unary(.not, left), range: range) }
                     continue
                 }
                 guard current.kind == .word, let test = IsTest(rawValue: current.upper) else {
-                    throw unexpected("NULL, TRUE, FALSE, UNKNOWN, JSON or DISTINCT FROM after IS\(negated ? " NOT" : "")")
+                    throw unexpected(
+                        "NULL, TRUE, FALSE, UNKNOWN, JSON or DISTINCT FROM after IS\(negated ? " NOT" : "")")
                 }
                 advance()
                 left = Expression(.isPredicate(left, test, negated: negated), range: left.range.union(previousRange))
                 continue
             }
             // [NOT] IN / BETWEEN / LIKE / SIMILAR TO
-            let negated = current.isKeyword("NOT")
-                && (peek().isKeyword("IN") || peek().isKeyword("BETWEEN") || peek().isKeyword("LIKE") || peek().isKeyword("SIMILAR"))
+            let negated =
+                current.isKeyword("NOT")
+                && (peek().isKeyword("IN") || peek().isKeyword("BETWEEN") || peek().isKeyword("LIKE")
+                    || peek().isKeyword("SIMILAR"))
             if negated { advance() }
             if accept("IN") {
                 try expect(symbol: "(", "after IN")
                 if current.isKeyword("SELECT") || current.isKeyword("WITH") {
                     let nested = try query()
                     try expect(symbol: ")", "after the subquery")
-                    left = Expression(.inSubquery(left, nested, negated: negated), range: left.range.union(previousRange))
+                    left = Expression(
+                        .inSubquery(left, nested, negated: negated), range: left.range.union(previousRange))
                     continue
                 }
                 var values = [try expression()]
@@ -95,14 +107,16 @@ extension Parser {
                 let low = try additive()
                 try expect("AND", "between the bounds of BETWEEN")
                 let high = try additive()
-                left = Expression(.between(left, low: low, high: high, negated: negated), range: left.range.union(high.range))
+                left = Expression(
+                    .between(left, low: low, high: high, negated: negated), range: left.range.union(high.range))
             } else if current.isKeyword("LIKE") || current.isKeyword("SIMILAR") {
                 let similar = advance().isKeyword("SIMILAR")
                 if similar { try expect("TO", "after SIMILAR") }
                 let pattern = try additive()
                 let escape = accept("ESCAPE") ? try additive() : nil
-                left = Expression(.like(left, pattern: pattern, escape: escape, negated: negated, similar: similar),
-                                  range: left.range.union(previousRange))
+                left = Expression(
+                    .like(left, pattern: pattern, escape: escape, negated: negated, similar: similar),
+                    range: left.range.union(previousRange))
             } else {
                 if negated { throw unexpected("IN, BETWEEN or LIKE after NOT") }
                 return left
@@ -212,10 +226,12 @@ extension Parser {
         case "TRUE", "FALSE":
             advance()
             return Expression(.literal(.boolean(token.upper == "TRUE")), range: start)
-        case "DATE", "TIME", "TIMESTAMP" where peek().kind == .string:
+        case "DATE", "TIME",
+            "TIMESTAMP" where peek().kind == .string:
             advance()
             let text = advance().text
-            let literal: Literal = token.upper == "DATE" ? .date(text) : token.upper == "TIME" ? .time(text) : .timestamp(text)
+            let literal: Literal =
+                token.upper == "DATE" ? .date(text) : token.upper == "TIME" ? .time(text) : .timestamp(text)
             return Expression(.literal(literal), range: start.union(previousRange))
         case "INTERVAL":
             return try interval()
@@ -238,9 +254,12 @@ extension Parser {
         case "NOT" where peek().isKeyword("EXISTS"):
             advance()
             var inner = try primary()
-            if case let .exists(nested, _) = inner.kind { inner = Expression(.exists(nested, negated: true), range: start.union(inner.range)) }
+            if case let .exists(nested, _) = inner.kind {
+                inner = Expression(.exists(nested, negated: true), range: start.union(inner.range))
+            }
             return inner
-        case "ARRAY", "MAP" where peek().isSymbol("["):
+        case "ARRAY",
+            "MAP" where peek().isSymbol("["):
             advance()
             advance()
             var elements: [Expression] = []
@@ -248,7 +267,8 @@ extension Parser {
                 repeat { elements.append(try expression()) } while accept(symbol: ",")
             }
             try expect(symbol: "]", "after the \(token.upper) elements")
-            return Expression(.constructor(token.upper == "ARRAY" ? .array : .map, elements), range: start.union(previousRange))
+            return Expression(
+                .constructor(token.upper == "ARRAY" ? .array : .map, elements), range: start.union(previousRange))
         case "ROW" where peek().isSymbol("("):
             advance()
             advance()
@@ -319,7 +339,9 @@ extension Parser {
             to = try timeUnit("a unit after TO")
             try skipPrecision()
         }
-        return Expression(.literal(.interval(value: value, from: from, to: to, negative: negative)), range: start.union(previousRange))
+        return Expression(
+            .literal(.interval(value: value, from: from, to: to, negative: negative)), range: start.union(previousRange)
+        )
     }
 
     /// An interval unit's precision, `SECOND(3)`: accepted and not needed.
@@ -327,7 +349,10 @@ extension Parser {
         guard current.isSymbol("("), peek().kind == .integer else { return }
         advance()
         advance()
-        if accept(symbol: ",") { guard current.kind == .integer else { throw unexpected("a precision") }; advance() }
+        if accept(symbol: ",") {
+            guard current.kind == .integer else { throw unexpected("a precision") }
+            advance()
+        }
         try expect(symbol: ")", "after the precision")
     }
 
@@ -343,6 +368,7 @@ extension Parser {
         guard !branches.isEmpty else { throw unexpected("WHEN after CASE") }
         let otherwise = accept("ELSE") ? try expression() : nil
         try expect("END", "to close the CASE")
-        return Expression(.caseWhen(operand: operand, branches: branches, otherwise: otherwise), range: start.union(previousRange))
+        return Expression(
+            .caseWhen(operand: operand, branches: branches, otherwise: otherwise), range: start.union(previousRange))
     }
 }

@@ -70,7 +70,9 @@ extension Parser {
                 while accept(symbol: ",") { row.append(try expression()) }
                 try expect(symbol: ")", "after a row of VALUES")
                 if let width = rows.first?.count, width != row.count {
-                    throw SQLError(.syntax, "every row of VALUES needs \(width) values, this one has \(row.count)", at: start.union(previousRange))
+                    throw SQLError(
+                        .syntax, "every row of VALUES needs \(width) values, this one has \(row.count)",
+                        at: start.union(previousRange))
                 }
                 rows.append(row)
             } while accept(symbol: ",")
@@ -156,7 +158,9 @@ extension Parser {
                 sets = sets.flatMap { prefix in element.map { prefix + $0 } }
             } while accept(symbol: ",")
             for set in sets {
-                for key in set where !select.groupBy.contains(where: { $0.description == key.description }) { select.groupBy.append(key) }
+                for key in set where !select.groupBy.contains(where: { $0.description == key.description }) {
+                    select.groupBy.append(key)
+                }
             }
             if grouping { select.groupingSets = sets }
         }
@@ -192,7 +196,8 @@ extension Parser {
         if accept("AS") { return try identifier("a name after AS") }
         if current.kind == .string {
             // Flink accepts 'alias' in quotes only after AS; say so rather than "expected ,".
-            throw SQLError(.syntax, "write AS before an alias, and give it without quotes or in back-quotes", at: current.range)
+            throw SQLError(
+                .syntax, "write AS before an alias, and give it without quotes or in back-quotes", at: current.range)
         }
         return atName ? try identifier("an alias") : nil
     }
@@ -201,7 +206,9 @@ extension Parser {
         var item = OrderItem(expression: try expression())
         if accept("DESC") { item.descending = true } else { _ = accept("ASC") }
         if accept("NULLS") {
-            if accept("FIRST") { item.nullsFirst = true } else {
+            if accept("FIRST") {
+                item.nullsFirst = true
+            } else {
                 try expect("LAST", "or FIRST after NULLS")
                 item.nullsFirst = false
             }
@@ -252,7 +259,9 @@ extension Parser {
     mutating func tablePrimary() throws(SQLError) -> TableReference {
         if current.isSymbol("(") {
             let start = advance().range
-            if current.isKeyword("SELECT") || current.isKeyword("WITH") || current.isKeyword("VALUES") || current.isSymbol("(") {
+            if current.isKeyword("SELECT") || current.isKeyword("WITH") || current.isKeyword("VALUES")
+                || current.isSymbol("(")
+            {
                 let nested = try query()
                 try expect(symbol: ")", "after the subquery")
                 let range = start.union(previousRange)
@@ -266,7 +275,8 @@ extension Parser {
         }
         if accept("TABLE") {
             try expect(symbol: "(", "after TABLE (a table-valued function: TABLE(TUMBLE(...)))")
-            let call = try functionCall(name: try qualifiedName("a table-valued function (TUMBLE, HOP, CUMULATE, SESSION)"))
+            let call = try functionCall(
+                name: try qualifiedName("a table-valued function (TUMBLE, HOP, CUMULATE, SESSION)"))
             try expect(symbol: ")", "after the table-valued function")
             return .tableFunction(call, alias: try alias())
         }

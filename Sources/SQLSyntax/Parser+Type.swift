@@ -42,8 +42,10 @@ extension Parser {
             let scale = accept(symbol: ",") ? try integer("the scale") : 0
             try expect(symbol: ")", "after the precision")
             guard (1...38).contains(precision), (0...precision).contains(scale) else {
-                throw SQLError(.plan, "DECIMAL(\(precision), \(scale)): the precision must be 1 to 38 and the scale 0 to the precision",
-                               at: token.range.union(previousRange))
+                throw SQLError(
+                    .plan,
+                    "DECIMAL(\(precision), \(scale)): the precision must be 1 to 38 and the scale 0 to the precision",
+                    at: token.range.union(previousRange))
             }
             return .decimal(precision: precision, scale: scale)
         case "STRING": return .string
@@ -65,7 +67,10 @@ extension Parser {
             let precision = try optionalLength(default: 6, upTo: 9)
             if accept("WITH", "LOCAL", "TIME", "ZONE") { return .timestampLTZ(precision) }
             if current.isKeyword("WITH"), peek().isKeyword("TIME") {
-                throw SQLError(.unsupported, "TIMESTAMP WITH TIME ZONE: Flink has TIMESTAMP (no zone) and TIMESTAMP_LTZ (an instant)", at: current.range)
+                throw SQLError(
+                    .unsupported,
+                    "TIMESTAMP WITH TIME ZONE: Flink has TIMESTAMP (no zone) and TIMESTAMP_LTZ (an instant)",
+                    at: current.range)
             }
             _ = accept("WITHOUT", "TIME", "ZONE")
             return .timestamp(precision)
@@ -93,7 +98,9 @@ extension Parser {
             var fields: [DataType.RowField] = []
             if !current.isSymbol(closing) {
                 repeat {
-                    guard current.kind == .word || current.kind == .quotedIdentifier else { throw unexpected("a field name") }
+                    guard current.kind == .word || current.kind == .quotedIdentifier else {
+                        throw unexpected("a field name")
+                    }
                     let name = advance().text
                     let type = try nestedType()
                     if accept("COMMENT") { _ = try stringLiteral("the field's comment") }
@@ -104,8 +111,10 @@ extension Parser {
             return .row(fields)
         case "NULL": return .null
         default:
-            throw SQLError(.syntax, "unknown type \(token.text) (types: BOOLEAN, TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p, s), "
-                + "CHAR(n), VARCHAR(n), STRING, BYTES, DATE, TIME(p), TIMESTAMP(p), TIMESTAMP_LTZ(p), ARRAY<T>, MAP<K, V>, ROW<...>)",
+            throw SQLError(
+                .syntax,
+                "unknown type \(token.text) (types: BOOLEAN, TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p, s), "
+                    + "CHAR(n), VARCHAR(n), STRING, BYTES, DATE, TIME(p), TIMESTAMP(p), TIMESTAMP_LTZ(p), ARRAY<T>, MAP<K, V>, ROW<...>)",
                 at: token.range)
         }
     }
@@ -117,7 +126,9 @@ extension Parser {
     }
 
     /// `(n)` after a type name, or the default.
-    private mutating func optionalLength(default value: Int, upTo limit: Int = DataType.maxLength) throws(SQLError) -> Int {
+    private mutating func optionalLength(
+        default value: Int, upTo limit: Int = DataType.maxLength
+    ) throws(SQLError) -> Int {
         guard accept(symbol: "(") else { return value }
         let start = current.range
         let length = try integer("a length")

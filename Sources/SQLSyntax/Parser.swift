@@ -44,8 +44,10 @@ public struct Parser {
     public static func parseStatement(_ source: String) throws(SQLError) -> Statement {
         let statements = try parseScript(source)
         guard statements.count == 1 else {
-            throw SQLError(.syntax, statements.isEmpty ? "there is no statement" : "expected one statement, found \(statements.count)",
-                           at: statements.dropFirst().first?.range)
+            throw SQLError(
+                .syntax,
+                statements.isEmpty ? "there is no statement" : "expected one statement, found \(statements.count)",
+                at: statements.dropFirst().first?.range)
         }
         return statements[0].statement
     }
@@ -116,16 +118,19 @@ public struct Parser {
     /// end clauses, so reading them as names would make statements ambiguous.
     static let reserved: Set<String> = [
         "ALL", "AND", "AS", "BETWEEN", "BY", "CASE", "CAST", "CREATE", "CROSS", "DESCRIBE", "DISTINCT", "DROP", "ELSE",
-        "END", "ESCAPE", "EXCEPT", "EXISTS", "FALSE", "FETCH", "FROM", "FULL", "GROUP", "HAVING", "IN", "INNER", "INSERT",
+        "END", "ESCAPE", "EXCEPT", "EXISTS", "FALSE", "FETCH", "FROM", "FULL", "GROUP", "HAVING", "IN", "INNER",
+        "INSERT",
         "INTERSECT", "INTERVAL", "INTO", "IS", "JOIN", "LEFT", "LIKE", "LIMIT", "NATURAL", "NOT", "NULL", "OFFSET",
-        "ON", "OR", "ORDER", "OUTER", "OVER", "RIGHT", "SELECT", "SIMILAR", "TABLE", "THEN", "TRUE", "TRY_CAST", "UNION",
+        "ON", "OR", "ORDER", "OUTER", "OVER", "RIGHT", "SELECT", "SIMILAR", "TABLE", "THEN", "TRUE", "TRY_CAST",
+        "UNION",
         "UNKNOWN", "USING", "VALUES", "WHEN", "WHERE", "WINDOW", "WITH",
     ]
 
     /// Whether the current token can be a name.
     var atName: Bool {
         current.kind == .quotedIdentifier
-            || (current.kind == .word && !Self.reserved.contains(current.upper) && !Lexer.isDigit(current.text.utf8.first ?? 0))
+            || (current.kind == .word && !Self.reserved.contains(current.upper)
+                && !Lexer.isDigit(current.text.utf8.first ?? 0))
     }
 
     mutating func identifier(_ what: String) throws(SQLError) -> Identifier {
@@ -134,8 +139,10 @@ public struct Parser {
                 throw SQLError(.syntax, "'\(current.text)' is neither a number nor a name", at: current.range)
             }
             if current.kind == .word {
-                throw SQLError(.syntax, "expected \(what), found the keyword \(current.upper) (write `\(current.text)` to use it as a name)",
-                               at: current.range)
+                throw SQLError(
+                    .syntax,
+                    "expected \(what), found the keyword \(current.upper) (write `\(current.text)` to use it as a name)",
+                    at: current.range)
             }
             throw unexpected(what)
         }
@@ -217,11 +224,15 @@ public struct Parser {
                 try expect(symbol: ";", "after each INSERT of a statement set")
             }
             advance()
-            guard !inserts.isEmpty else { throw SQLError(.syntax, "a statement set needs at least one INSERT", at: previousRange) }
+            guard !inserts.isEmpty else {
+                throw SQLError(.syntax, "a statement set needs at least one INSERT", at: previousRange)
+            }
             return .statementSet(inserts)
         default:
-            throw SQLError(.syntax, "expected a statement (SELECT, INSERT, CREATE, DROP, SHOW, DESCRIBE, EXPLAIN, SET, RESET), found \(token)",
-                           at: token.range)
+            throw SQLError(
+                .syntax,
+                "expected a statement (SELECT, INSERT, CREATE, DROP, SHOW, DESCRIBE, EXPLAIN, SET, RESET), found \(token)",
+                at: token.range)
         }
     }
 
@@ -259,7 +270,9 @@ public struct Parser {
         let table = try qualifiedName("a table name")
         let options = try tableHints()
         var columns: [Identifier] = []
-        if current.isSymbol("("), peek().kind == .word || peek().kind == .quotedIdentifier, !peek().isKeyword("SELECT"), !peek().isKeyword("VALUES") {
+        if current.isSymbol("("), peek().kind == .word || peek().kind == .quotedIdentifier, !peek().isKeyword("SELECT"),
+            !peek().isKeyword("VALUES")
+        {
             columns = try identifierList("column")
         }
         return Insert(table: table, options: options, columns: columns, overwrite: overwrite, query: try query())
@@ -275,11 +288,14 @@ public struct Parser {
             let name = try qualifiedName("a view name")
             let columns = current.isSymbol("(") ? try identifierList("column") : []
             try expect("AS", "before the view's query")
-            return .createView(CreateView(name: name, ifNotExists: ifNotExists, temporary: temporary, columns: columns, query: try query()))
+            return .createView(
+                CreateView(
+                    name: name, ifNotExists: ifNotExists, temporary: temporary, columns: columns, query: try query()))
         }
         if accept("FUNCTION") { return .createFunction(try createFunction(temporary: temporary)) }
         if current.isKeyword("CATALOG") || current.isKeyword("DATABASE") {
-            throw SQLError(.unsupported, "CREATE \(current.upper): Weir has one catalog and one database", at: current.range)
+            throw SQLError(
+                .unsupported, "CREATE \(current.upper): Weir has one catalog and one database", at: current.range)
         }
         throw unexpected("TABLE, VIEW or FUNCTION after CREATE")
     }
@@ -337,7 +353,9 @@ public struct Parser {
         } else if current.isKeyword("AS") {
             // CREATE TABLE ... AS SELECT: the columns come from the query.
             guard table.columns.isEmpty, table.watermark == nil, table.primaryKey == nil else {
-                throw SQLError(.unsupported, "CREATE TABLE ... AS takes its columns from the query: declare none", at: current.range)
+                throw SQLError(
+                    .unsupported, "CREATE TABLE ... AS takes its columns from the query: declare none",
+                    at: current.range)
             }
             advance()
             table.query = try query()
@@ -356,7 +374,9 @@ public struct Parser {
         repeat {
             if current.isKeyword("WATERMARK") {
                 let start = advance().range
-                guard table.watermark == nil else { throw SQLError(.syntax, "a table has at most one WATERMARK", at: start) }
+                guard table.watermark == nil else {
+                    throw SQLError(.syntax, "a table has at most one WATERMARK", at: start)
+                }
                 try expect("FOR", "after WATERMARK")
                 let column = try identifier("the event-time column")
                 try expect("AS", "before the watermark expression")
@@ -368,12 +388,16 @@ public struct Parser {
                 try expect("KEY", "after PRIMARY")
                 let columns = try identifierList("key column")
                 try notEnforced()
-                guard table.primaryKey == nil else { throw SQLError(.syntax, "a table has at most one PRIMARY KEY", at: start) }
+                guard table.primaryKey == nil else {
+                    throw SQLError(.syntax, "a table has at most one PRIMARY KEY", at: start)
+                }
                 table.primaryKey = PrimaryKey(columns: columns, range: start.union(previousRange))
             } else {
                 let (column, inlineKey) = try columnDefinition()
                 if let inlineKey {
-                    guard table.primaryKey == nil else { throw SQLError(.syntax, "a table has at most one PRIMARY KEY", at: inlineKey) }
+                    guard table.primaryKey == nil else {
+                        throw SQLError(.syntax, "a table has at most one PRIMARY KEY", at: inlineKey)
+                    }
                     table.primaryKey = PrimaryKey(columns: [column.name], range: inlineKey)
                 }
                 table.columns.append(column)
@@ -385,7 +409,9 @@ public struct Parser {
     mutating func notEnforced() throws(SQLError) {
         guard accept("NOT", "ENFORCED") else {
             if current.isKeyword("ENFORCED") {
-                throw SQLError(.unsupported, "Flink does not check primary keys: write PRIMARY KEY (...) NOT ENFORCED", at: current.range)
+                throw SQLError(
+                    .unsupported, "Flink does not check primary keys: write PRIMARY KEY (...) NOT ENFORCED",
+                    at: current.range)
             }
             throw unexpected("NOT ENFORCED after the primary key (Flink does not check keys)")
         }
@@ -424,7 +450,8 @@ public struct Parser {
         var options: [TableOption] = []
         repeat {
             guard current.isKeyword("OPTIONS") else {
-                throw SQLError(.unsupported, "a table's hint is OPTIONS('key' = 'value', ...), not \(current)", at: current.range)
+                throw SQLError(
+                    .unsupported, "a table's hint is OPTIONS('key' = 'value', ...), not \(current)", at: current.range)
             }
             advance()
             options += try self.options(after: "OPTIONS")
@@ -445,7 +472,8 @@ public struct Parser {
             let value: String
             switch current.kind {
             case .string, .integer, .decimal: value = advance().text
-            case .word where current.isKeyword("TRUE") || current.isKeyword("FALSE"): value = advance().text.lowercased()
+            case .word where current.isKeyword("TRUE") || current.isKeyword("FALSE"):
+                value = advance().text.lowercased()
             default: throw unexpected("the option's value in quotes")
             }
             options.append(TableOption(key: key, value: value, range: start.union(previousRange)))
@@ -459,7 +487,9 @@ public struct Parser {
         let ifNotExists = accept("IF", "NOT", "EXISTS")
         let name = try qualifiedName("a function name")
         if current.isKeyword("AS"), peek().kind == .string {
-            throw SQLError(.unsupported, """
+            throw SQLError(
+                .unsupported,
+                """
                 functions implemented in Java or Python classes do not run in Weir; define it in SQL, for example \
                 CREATE FUNCTION \(name)(id INT) RETURNS STRING AS CASE id WHEN 0 THEN 'a' ELSE 'b' END
                 """, at: current.range.union(peek().range))
@@ -476,8 +506,8 @@ public struct Parser {
         try expect("RETURNS", "and the result type after the parameters")
         let returnType = try dataType()
         try expect("AS", "before the function's body")
-        return CreateFunction(name: name, ifNotExists: ifNotExists, temporary: temporary, parameters: parameters,
-                              returnType: returnType, body: try expression())
+        return CreateFunction(
+            name: name, ifNotExists: ifNotExists, temporary: temporary, parameters: parameters,
+            returnType: returnType, body: try expression())
     }
 }
-

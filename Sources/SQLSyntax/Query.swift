@@ -7,7 +7,10 @@ public struct Query: Sendable, Equatable {
     public var limit: Expression?
     public var offset: Expression?
 
-    public init(with: [NamedQuery] = [], body: QueryBody, orderBy: [OrderItem] = [], limit: Expression? = nil, offset: Expression? = nil) {
+    public init(
+        with: [NamedQuery] = [], body: QueryBody, orderBy: [OrderItem] = [], limit: Expression? = nil,
+        offset: Expression? = nil
+    ) {
         self.with = with
         self.body = body
         self.orderBy = orderBy
@@ -55,8 +58,10 @@ public struct Select: Sendable, Equatable {
     public var windows: [NamedWindow] = []
     public var range: SourceRange
 
-    public init(distinct: Bool = false, items: [SelectItem], from: TableReference? = nil, filter: Expression? = nil,
-                groupBy: [Expression] = [], having: Expression? = nil, range: SourceRange) {
+    public init(
+        distinct: Bool = false, items: [SelectItem], from: TableReference? = nil, filter: Expression? = nil,
+        groupBy: [Expression] = [], having: Expression? = nil, range: SourceRange
+    ) {
         self.distinct = distinct
         self.items = items
         self.from = from
@@ -136,8 +141,10 @@ public struct FunctionCall: Sendable, Equatable {
     public var over: OverClause?
     public var range: SourceRange
 
-    public init(name: QualifiedName, arguments: [FunctionArgument], distinct: Bool = false, star: Bool = false,
-                filter: Expression? = nil, over: OverClause? = nil, range: SourceRange) {
+    public init(
+        name: QualifiedName, arguments: [FunctionArgument], distinct: Bool = false, star: Bool = false,
+        filter: Expression? = nil, over: OverClause? = nil, range: SourceRange
+    ) {
         self.name = name
         self.arguments = arguments
         self.distinct = distinct

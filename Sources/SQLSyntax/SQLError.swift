@@ -43,7 +43,9 @@ public struct SQLError: Error, Sendable, Equatable, CustomStringConvertible {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         guard range.start.line >= 1, range.start.line <= lines.count else { return description }
         let line = String(lines[range.start.line - 1].map { $0 == "\t" ? " " : $0 })
-        let width = range.end.line == range.start.line ? max(1, range.end.column - range.start.column) : max(1, line.count - range.start.column + 1)
+        let width =
+            range.end.line == range.start.line
+            ? max(1, range.end.column - range.start.column) : max(1, line.count - range.start.column + 1)
         let caret = String(repeating: " ", count: max(0, range.start.column - 1)) + String(repeating: "^", count: width)
         return "\(description)\n  \(line)\n  \(caret)"
     }

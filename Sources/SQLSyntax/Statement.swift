@@ -73,9 +73,11 @@ public struct CreateTable: Sendable, Equatable {
     /// by it (done by the engine, which plans the query).
     public var query: Query?
 
-    public init(name: QualifiedName, ifNotExists: Bool = false, temporary: Bool = false, columns: [ColumnDefinition] = [],
-                watermark: WatermarkDefinition? = nil, primaryKey: PrimaryKey? = nil, comment: String? = nil,
-                partitionedBy: [Identifier] = [], options: [TableOption] = []) {
+    public init(
+        name: QualifiedName, ifNotExists: Bool = false, temporary: Bool = false, columns: [ColumnDefinition] = [],
+        watermark: WatermarkDefinition? = nil, primaryKey: PrimaryKey? = nil, comment: String? = nil,
+        partitionedBy: [Identifier] = [], options: [TableOption] = []
+    ) {
         self.name = name
         self.ifNotExists = ifNotExists
         self.temporary = temporary
@@ -109,7 +111,9 @@ public struct LikeClause: Sendable, Equatable {
         self.strategies = strategies
     }
 
-    public func strategy(_ part: Part) -> Strategy { strategies[part] ?? (part == .options ? .overwriting : .including) }
+    public func strategy(_ part: Part) -> Strategy {
+        strategies[part] ?? (part == .options ? .overwriting : .including)
+    }
 }
 
 /// One column of a table.
@@ -178,7 +182,10 @@ public struct CreateView: Sendable, Equatable {
     public var columns: [Identifier]
     public var query: Query
 
-    public init(name: QualifiedName, ifNotExists: Bool = false, temporary: Bool = false, columns: [Identifier] = [], query: Query) {
+    public init(
+        name: QualifiedName, ifNotExists: Bool = false, temporary: Bool = false, columns: [Identifier] = [],
+        query: Query
+    ) {
         self.name = name
         self.ifNotExists = ifNotExists
         self.temporary = temporary
@@ -207,7 +214,10 @@ public struct CreateFunction: Sendable, Equatable {
     public var returnType: DataType
     public var body: Expression
 
-    public init(name: QualifiedName, ifNotExists: Bool = false, temporary: Bool = false, parameters: [Parameter], returnType: DataType, body: Expression) {
+    public init(
+        name: QualifiedName, ifNotExists: Bool = false, temporary: Bool = false, parameters: [Parameter],
+        returnType: DataType, body: Expression
+    ) {
         self.name = name
         self.ifNotExists = ifNotExists
         self.temporary = temporary
@@ -226,7 +236,10 @@ public struct Insert: Sendable, Equatable {
     public var overwrite: Bool
     public var query: Query
 
-    public init(table: QualifiedName, options: [TableOption] = [], columns: [Identifier] = [], overwrite: Bool = false, query: Query) {
+    public init(
+        table: QualifiedName, options: [TableOption] = [], columns: [Identifier] = [], overwrite: Bool = false,
+        query: Query
+    ) {
         self.table = table
         self.options = options
         self.columns = columns

@@ -32,7 +32,8 @@ package enum CivilTime {
     package static func parseSecondsTimestamp(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard text.count == 19, text[4] == 0x2D, text[7] == 0x2D, let seconds = secondsOfDay(text) else { return nil }
         var valid = true
-        let year = fixedDigits(text, 0, 4, &valid), month = fixedDigits(text, 5, 2, &valid), day = fixedDigits(text, 8, 2, &valid)
+        let year = fixedDigits(text, 0, 4, &valid), month = fixedDigits(text, 5, 2, &valid),
+            day = fixedDigits(text, 8, 2, &valid)
         guard valid, month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year) else { return nil }
         return days(year: year, month: month, day: day) * microsPerDay + seconds * microsPerSecond
     }
@@ -41,14 +42,17 @@ package enum CivilTime {
     static func secondsOfDay(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard text.count == 19, text[10] == 0x20, text[13] == 0x3A, text[16] == 0x3A else { return nil }
         var valid = true
-        let hour = fixedDigits(text, 11, 2, &valid), minute = fixedDigits(text, 14, 2, &valid), second = fixedDigits(text, 17, 2, &valid)
+        let hour = fixedDigits(text, 11, 2, &valid), minute = fixedDigits(text, 14, 2, &valid),
+            second = fixedDigits(text, 17, 2, &valid)
         guard valid, hour < 24, minute < 60, second < 60 else { return nil }
         return (hour * 60 + minute) * 60 + second
     }
 
     /// `count` decimal digits at `start`; `valid` becomes false when one is not a digit.
     @inline(__always)
-    private static func fixedDigits(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int, _ valid: inout Bool) -> Int64 {
+    private static func fixedDigits(
+        _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int, _ valid: inout Bool
+    ) -> Int64 {
         var value: Int64 = 0
         for position in start..<(start + count) {
             let digit = text[position] &- 0x30
@@ -59,7 +63,8 @@ package enum CivilTime {
     }
 
     /// Parses `yyyy-MM-dd[( |T)HH:mm[:ss[.fraction]]]` into microseconds; nil when it is not one.
-    package static func parseTimestamp<Bytes: RandomAccessCollection>(_ text: Bytes) -> Int64? where Bytes.Element == UInt8, Bytes.Index == Int {
+    package static func parseTimestamp<Bytes: RandomAccessCollection>(_ text: Bytes) -> Int64?
+    where Bytes.Element == UInt8, Bytes.Index == Int {
         var index = text.startIndex
         func number(_ digits: Int) -> Int64? {
             guard text.endIndex - index >= digits else { return nil }
@@ -78,10 +83,12 @@ package enum CivilTime {
             return true
         }
         guard let year = number(4), skip(0x2D), let month = number(2), skip(0x2D), let day = number(2),
-              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+        else { return nil }
         var micros = days(year: year, month: month, day: day) * microsPerDay
         guard index < text.endIndex else { return micros }
-        guard skip(0x20) || skip(0x54), let hour = number(2), skip(0x3A), let minute = number(2), hour < 24, minute < 60 else { return nil }
+        guard skip(0x20) || skip(0x54), let hour = number(2), skip(0x3A), let minute = number(2), hour < 24, minute < 60
+        else { return nil }
         micros += (hour * 3600 + minute * 60) * microsPerSecond
         if skip(0x3A) {
             guard let second = number(2), second < 60 else { return nil }
@@ -232,7 +239,9 @@ public struct DateMemo {
 
     @usableFromInline @inline(never)
     mutating func parseNewDate(_ text: UnsafePointer<UInt8>, head: UInt64, tail: UInt16) -> Int64? {
-        guard let micros = CivilTime.parseSecondsTimestamp(UnsafeBufferPointer(start: text, count: 19)) else { return nil }
+        guard let micros = CivilTime.parseSecondsTimestamp(UnsafeBufferPointer(start: text, count: 19)) else {
+            return nil
+        }
         days = CivilTime.split(micros).days
         date = (head, tail)
         return micros
@@ -249,7 +258,9 @@ public struct DateMemo {
         guard word & 0x0000_FF00_00FF_0000 == colons else { return nil }
         let digits = word ^ colons | 0x0000_3000_0030_0000
         // Every byte 0x30...0x39: its high half 3, and still 3 with 6 added.
-        guard (digits & 0xF0F0_F0F0_F0F0_F0F0) | ((digits &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4 == 0x3333_3333_3333_3333
+        guard
+            (digits & 0xF0F0_F0F0_F0F0_F0F0) | ((digits &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4
+                == 0x3333_3333_3333_3333
         else { return nil }
         let values = digits & 0x0F0F_0F0F_0F0F_0F0F
         // Byte k becomes 10 × digit k + digit k+1: the hour at byte 0, minutes at 3, seconds at 6.

@@ -69,7 +69,8 @@ package enum DecimalDigits {
             }
         }
         guard kept.contains(where: { $0 != 0 }) else { return 0 }
-        let text = (parts.negative ? "-0." : "0.") + String(decoding: kept.map { $0 + 0x30 }, as: UTF8.self) + "e\(point)"
+        let text =
+            (parts.negative ? "-0." : "0.") + String(decoding: kept.map { $0 + 0x30 }, as: UTF8.self) + "e\(point)"
         return Double(text) ?? value
     }
 

@@ -17,7 +17,8 @@ package indirect enum JSONNode: Sendable, Equatable {
         case let (.boolean(a), .boolean(b)): return a == b
         case let (.number(a), .number(b)), let (.string(a), .string(b)): return a == b
         case let (.array(a), .array(b)): return a == b
-        case let (.object(a), .object(b)): return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case let (.object(a), .object(b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: return false
         }
     }
@@ -57,7 +58,8 @@ package indirect enum JSONNode: Sendable, Equatable {
             case let .map(keyType, valueType):
                 var entries: [Value.MapEntry] = []
                 for (key, node) in members {
-                    guard let keyValue = ValueParser.parse(key, as: keyType), let value = node.value(as: valueType) else { return nil }
+                    guard let keyValue = ValueParser.parse(key, as: keyType), let value = node.value(as: valueType)
+                    else { return nil }
                     entries.append(.init(key: keyValue, value: value))
                 }
                 return .map(entries)
@@ -75,7 +77,8 @@ package indirect enum JSONNode: Sendable, Equatable {
         case let .number(text): return text
         case let .string(text): return JSONText.quote(text)
         case let .array(elements): return "[" + elements.map { $0.render() }.joined(separator: ",") + "]"
-        case let .object(members): return "{" + members.map { JSONText.quote($0.0) + ":" + $0.1.render() }.joined(separator: ",") + "}"
+        case let .object(members):
+            return "{" + members.map { JSONText.quote($0.0) + ":" + $0.1.render() }.joined(separator: ",") + "}"
         }
     }
 }
@@ -142,7 +145,8 @@ package struct JSONScanner {
             case 0x74: content.append(0x09)
             case 0x75:
                 guard var scalar = hex4() else { return nil }
-                if (0xD800..<0xDC00).contains(scalar), index + 6 <= end, bytes[index] == 0x5C, bytes[index + 1] == 0x75 {
+                if (0xD800..<0xDC00).contains(scalar), index + 6 <= end, bytes[index] == 0x5C, bytes[index + 1] == 0x75
+                {
                     index += 2
                     guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
@@ -200,7 +204,10 @@ package struct JSONScanner {
         if index < end, bytes[index] == 0x2D { index += 1 }
         while index < end {
             let byte = bytes[index]
-            guard (byte >= 0x30 && byte <= 0x39) || byte == 0x2E || byte == 0x65 || byte == 0x45 || byte == 0x2B || byte == 0x2D else { break }
+            guard
+                (byte >= 0x30 && byte <= 0x39) || byte == 0x2E || byte == 0x65 || byte == 0x45 || byte == 0x2B
+                    || byte == 0x2D
+            else { break }
             index += 1
         }
         return index > start
@@ -219,7 +226,9 @@ package struct JSONScanner {
             var members: [(String, JSONNode)] = []
             if consume(0x7D) { return .object(members) }
             repeat {
-                guard consume(0x22), let key = string(), consume(0x3A), let value = node(depth: depth + 1) else { return nil }
+                guard consume(0x22), let key = string(), consume(0x3A), let value = node(depth: depth + 1) else {
+                    return nil
+                }
                 members.append((key, value))
             } while consume(0x2C)
             return consume(0x7D) ? .object(members) : nil
@@ -374,19 +383,30 @@ package enum JSONPath {
                 let name = characters.prefix { $0 != "." && $0 != "[" }
                 guard !name.isEmpty else { return .failure("a '.' with no name in the path '\(path)'") }
                 characters = characters.dropFirst(name.count)
-                guard case let .object(members) = node, let found = members.first(where: { $0.0 == name })?.1 else { return missing }
+                guard case let .object(members) = node, let found = members.first(where: { $0.0 == name })?.1 else {
+                    return missing
+                }
                 node = found
             } else if first == "[" {
-                guard let close = characters.firstIndex(of: "]") else { return .failure("a '[' with no ']' in the path '\(path)'") }
-                let inside = characters[characters.index(after: characters.startIndex)..<close].trimmingCharacters(in: .whitespaces)
+                guard let close = characters.firstIndex(of: "]") else {
+                    return .failure("a '[' with no ']' in the path '\(path)'")
+                }
+                let inside = characters[characters.index(after: characters.startIndex)..<close].trimmingCharacters(
+                    in: .whitespaces)
                 characters = characters[characters.index(after: close)...]
                 if inside.hasPrefix("'") || inside.hasPrefix("\"") {
                     let name = String(inside.dropFirst().dropLast())
-                    guard case let .object(members) = node, let found = members.first(where: { $0.0 == name })?.1 else { return missing }
+                    guard case let .object(members) = node, let found = members.first(where: { $0.0 == name })?.1 else {
+                        return missing
+                    }
                     node = found
                 } else {
-                    guard let position = Int(inside) else { return .failure("'[\(inside)]' in the path '\(path)' is not an index or a quoted name") }
-                    guard case let .array(elements) = node, position >= 0, position < elements.count else { return missing }
+                    guard let position = Int(inside) else {
+                        return .failure("'[\(inside)]' in the path '\(path)' is not an index or a quoted name")
+                    }
+                    guard case let .array(elements) = node, position >= 0, position < elements.count else {
+                        return missing
+                    }
                     node = elements[position]
                 }
             } else {

@@ -22,23 +22,36 @@ extension JSONText {
         case format, functions
     }
 
-    package static func value(_ value: Value, type: DataType, standard: TimestampStandard = .sql, style: Style = .format) -> String {
+    package static func value(
+        _ value: Value, type: DataType, standard: TimestampStandard = .sql, style: Style = .format
+    ) -> String {
         switch value {
         case .null: return "null"
         case let .boolean(flag): return flag ? "true" : "false"
-        case let .double(number) where style == .functions && type != .float: return DecimalDigits.bigDecimalText(number)
+        case let .double(number) where style == .functions && type != .float:
+            return DecimalDigits.bigDecimalText(number)
         case .integer, .double, .decimal: return ValueFormatter.plain(value, type: type)
         case let .array(elements):
             let element: DataType = { if case let .array(inner) = type { return inner } else { return .string } }()
-            return "[" + elements.map { Self.value($0, type: element, standard: standard, style: style) }.joined(separator: ",") + "]"
+            return "["
+                + elements.map { Self.value($0, type: element, standard: standard, style: style) }.joined(
+                    separator: ",") + "]"
         case let .row(fields):
             guard case let .row(types) = type else { return "null" }
-            return "{" + zip(fields, types).map { JSONText.quote($1.name) + ":" + Self.value($0, type: $1.type, standard: standard, style: style) }.joined(separator: ",") + "}"
+            return "{"
+                + zip(fields, types).map {
+                    JSONText.quote($1.name) + ":" + Self.value($0, type: $1.type, standard: standard, style: style)
+                }.joined(separator: ",") + "}"
         case let .map(entries):
             // An object: keys as text.
-            let (keyType, valueType): (DataType, DataType) = { if case let .map(key, value) = type { return (key, value) } else { return (.string, .string) } }()
+            let (keyType, valueType): (DataType, DataType) = {
+                if case let .map(key, value) = type { return (key, value) } else { return (.string, .string) }
+            }()
             var members = entries.map { entry in
-                let key = if case let .string(name) = entry.key { name } else { ValueFormatter.plain(entry.key, type: keyType) }
+                let key =
+                    if case let .string(name) = entry.key { name } else {
+                        ValueFormatter.plain(entry.key, type: keyType)
+                    }
                 return (key, Self.value(entry.value, type: valueType, standard: standard, style: style))
             }
             if style == .functions { members.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) } }

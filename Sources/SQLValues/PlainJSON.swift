@@ -69,7 +69,11 @@ public enum PlainJSON {
         while position < end {
             let byte = base[position]
             if byte == 0x22 {
-                return (String(decoding: UnsafeBufferPointer(start: base + (at &+ 1), count: position &- at &- 1), as: UTF8.self), position &+ 1)
+                return (
+                    String(
+                        decoding: UnsafeBufferPointer(start: base + (at &+ 1), count: position &- at &- 1),
+                        as: UTF8.self), position &+ 1
+                )
             }
             if byte == 0x5C || byte < 0x20 { return nil }
             position &+= 1
@@ -97,7 +101,9 @@ public enum PlainJSON {
         // only where the value is read, as the general skip does.
         while position < end {
             let byte = base[position]
-            guard byte &- 0x30 <= 9 || byte == 0x2E || byte | 0x20 == 0x65 || byte == 0x2B || byte == 0x2D else { break }
+            guard byte &- 0x30 <= 9 || byte == 0x2E || byte | 0x20 == 0x65 || byte == 0x2B || byte == 0x2D else {
+                break
+            }
             position &+= 1
         }
         return position > at ? position : nil

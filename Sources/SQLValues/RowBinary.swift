@@ -22,18 +22,34 @@ public enum RowBinary {
         switch value {
         case .null: buffer.append(Tag.null.rawValue)
         case let .boolean(flag): buffer.append(flag ? Tag.trueValue.rawValue : Tag.falseValue.rawValue)
-        case let .integer(number): buffer.append(Tag.integer.rawValue); appendWord(UInt64(bitPattern: number), to: &buffer)
-        case let .double(number): buffer.append(Tag.double.rawValue); appendWord(number.bitPattern, to: &buffer)
-        case let .decimal(number): buffer.append(Tag.decimal.rawValue); appendText(number.description, to: &buffer)
-        case let .string(text): buffer.append(Tag.string.rawValue); appendText(text, to: &buffer)
+        case let .integer(number):
+            buffer.append(Tag.integer.rawValue)
+            appendWord(UInt64(bitPattern: number), to: &buffer)
+        case let .double(number):
+            buffer.append(Tag.double.rawValue)
+            appendWord(number.bitPattern, to: &buffer)
+        case let .decimal(number):
+            buffer.append(Tag.decimal.rawValue)
+            appendText(number.description, to: &buffer)
+        case let .string(text):
+            buffer.append(Tag.string.rawValue)
+            appendText(text, to: &buffer)
         case let .bytes(bytes):
             buffer.append(Tag.bytes.rawValue)
             appendLength(bytes.count, to: &buffer)
             buffer.append(contentsOf: bytes)
-        case let .date(days): buffer.append(Tag.date.rawValue); appendWord(UInt64(UInt32(bitPattern: days)), to: &buffer)
-        case let .time(micros): buffer.append(Tag.time.rawValue); appendWord(UInt64(bitPattern: micros), to: &buffer)
-        case let .timestamp(micros): buffer.append(Tag.timestamp.rawValue); appendWord(UInt64(bitPattern: micros), to: &buffer)
-        case let .timestampLTZ(micros): buffer.append(Tag.timestampLTZ.rawValue); appendWord(UInt64(bitPattern: micros), to: &buffer)
+        case let .date(days):
+            buffer.append(Tag.date.rawValue)
+            appendWord(UInt64(UInt32(bitPattern: days)), to: &buffer)
+        case let .time(micros):
+            buffer.append(Tag.time.rawValue)
+            appendWord(UInt64(bitPattern: micros), to: &buffer)
+        case let .timestamp(micros):
+            buffer.append(Tag.timestamp.rawValue)
+            appendWord(UInt64(bitPattern: micros), to: &buffer)
+        case let .timestampLTZ(micros):
+            buffer.append(Tag.timestampLTZ.rawValue)
+            appendWord(UInt64(bitPattern: micros), to: &buffer)
         case let .array(values), let .row(values):
             if case .array = value { buffer.append(Tag.array.rawValue) } else { buffer.append(Tag.row.rawValue) }
             appendLength(values.count, to: &buffer)
@@ -116,7 +132,8 @@ public enum RowBinary {
             case .trueValue: return .boolean(true)
             case .integer: return word().map { .integer(Int64(bitPattern: $0)) }
             case .double: return word().map { .double(Double(bitPattern: $0)) }
-            case .decimal: return raw().flatMap { Decimal(string: String(decoding: $0, as: UTF8.self)) }.map { .decimal($0) }
+            case .decimal:
+                return raw().flatMap { Decimal(string: String(decoding: $0, as: UTF8.self)) }.map { .decimal($0) }
             case .string: return raw().map { .string(String(decoding: $0, as: UTF8.self)) }
             case .bytes: return raw().map { .bytes(Array($0)) }
             case .date: return word().map { .date(Int32(bitPattern: UInt32(truncatingIfNeeded: $0))) }

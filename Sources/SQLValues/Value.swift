@@ -91,19 +91,45 @@ extension Value {
         var container = encoder.unkeyedContainer()
         switch self {
         case .null: try container.encode(Tag.null)
-        case let .boolean(value): try container.encode(Tag.boolean); try container.encode(value)
-        case let .integer(value): try container.encode(Tag.integer); try container.encode(value)
-        case let .double(value): try container.encode(Tag.double); try container.encode(value)
-        case let .decimal(value): try container.encode(Tag.decimal); try container.encode(value.description)
-        case let .string(value): try container.encode(Tag.string); try container.encode(value)
-        case let .bytes(value): try container.encode(Tag.bytes); try container.encode(Data(value).base64EncodedString())
-        case let .date(value): try container.encode(Tag.date); try container.encode(value)
-        case let .time(value): try container.encode(Tag.time); try container.encode(value)
-        case let .timestamp(value): try container.encode(Tag.timestamp); try container.encode(value)
-        case let .timestampLTZ(value): try container.encode(Tag.timestampLTZ); try container.encode(value)
-        case let .array(values): try container.encode(Tag.array); try container.encode(values)
-        case let .map(entries): try container.encode(Tag.map); try container.encode(entries)
-        case let .row(values): try container.encode(Tag.row); try container.encode(values)
+        case let .boolean(value):
+            try container.encode(Tag.boolean)
+            try container.encode(value)
+        case let .integer(value):
+            try container.encode(Tag.integer)
+            try container.encode(value)
+        case let .double(value):
+            try container.encode(Tag.double)
+            try container.encode(value)
+        case let .decimal(value):
+            try container.encode(Tag.decimal)
+            try container.encode(value.description)
+        case let .string(value):
+            try container.encode(Tag.string)
+            try container.encode(value)
+        case let .bytes(value):
+            try container.encode(Tag.bytes)
+            try container.encode(Data(value).base64EncodedString())
+        case let .date(value):
+            try container.encode(Tag.date)
+            try container.encode(value)
+        case let .time(value):
+            try container.encode(Tag.time)
+            try container.encode(value)
+        case let .timestamp(value):
+            try container.encode(Tag.timestamp)
+            try container.encode(value)
+        case let .timestampLTZ(value):
+            try container.encode(Tag.timestampLTZ)
+            try container.encode(value)
+        case let .array(values):
+            try container.encode(Tag.array)
+            try container.encode(values)
+        case let .map(entries):
+            try container.encode(Tag.map)
+            try container.encode(entries)
+        case let .row(values):
+            try container.encode(Tag.row)
+            try container.encode(values)
         }
     }
 

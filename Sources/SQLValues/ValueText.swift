@@ -13,14 +13,21 @@ public enum ValueParser {
             default: return nil
             }
         case .tinyint, .smallint, .int, .bigint:
-            if let value = Int64(text.trimmingCharacters(in: .whitespaces)) { return fits(value, type) ? .integer(value) : nil }
+            if let value = Int64(text.trimmingCharacters(in: .whitespaces)) {
+                return fits(value, type) ? .integer(value) : nil
+            }
             // JSON numbers like 3.0 into an integer column: only when whole.
-            if let double = Double(text), double.rounded() == double, abs(double) < 9.2e18 { return fits(Int64(double), type) ? .integer(Int64(double)) : nil }
+            if let double = Double(text), double.rounded() == double, abs(double) < 9.2e18 {
+                return fits(Int64(double), type) ? .integer(Int64(double)) : nil
+            }
             return nil
         case .float, .double:
             return Double(text.trimmingCharacters(in: .whitespaces)).map(Value.double)
         case let .decimal(_, scale):
-            guard let decimal = Decimal(string: text.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+            guard
+                let decimal = Decimal(
+                    string: text.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX"))
+            else { return nil }
             var input = decimal, rounded = Decimal()
             NSDecimalRound(&rounded, &input, scale, .plain)
             return .decimal(rounded)
@@ -34,7 +41,8 @@ public enum ValueParser {
             return CivilTime.parseTimestamp(Array(text.utf8)).map(Value.timestamp)
                 ?? isoInstant(text).map(Value.timestamp)
         case .timestampLTZ:
-            return isoInstant(text).map(Value.timestampLTZ) ?? CivilTime.parseTimestamp(Array(text.utf8)).map(Value.timestampLTZ)
+            return isoInstant(text).map(Value.timestampLTZ)
+                ?? CivilTime.parseTimestamp(Array(text.utf8)).map(Value.timestampLTZ)
         case .binary, .varbinary:
             return .bytes(Array(text.utf8))
         case .array, .map, .row, .multiset:
@@ -55,7 +63,8 @@ public enum ValueParser {
         if body.hasSuffix("Z") {
             body = body.dropLast()
         } else if body.count > 6, let sign = body.dropLast(5).last, sign == "+" || sign == "-",
-                  let hours = Int64(body.suffix(5).prefix(2)), let minutes = Int64(body.suffix(2)) {
+            let hours = Int64(body.suffix(5).prefix(2)), let minutes = Int64(body.suffix(2))
+        {
             offset = (hours * 3600 + minutes * 60) * (sign == "+" ? 1 : -1)
             body = body.dropLast(6)
         } else {
@@ -102,7 +111,8 @@ public enum ValueFormatter {
         case let .timestamp(micros), let .timestampLTZ(micros):
             return CivilTime.formatTimestamp(micros, precision: fractionDigits(micros % CivilTime.microsPerSecond))
         case let .array(elements): return "[" + elements.map { plain($0) }.joined(separator: ", ") + "]"
-        case let .map(entries): return "{" + entries.map { plain($0.key) + "=" + plain($0.value) }.joined(separator: ", ") + "}"
+        case let .map(entries):
+            return "{" + entries.map { plain($0.key) + "=" + plain($0.value) }.joined(separator: ", ") + "}"
         case let .row(fields): return "(" + fields.map { plain($0) }.joined(separator: ", ") + ")"
         }
     }
@@ -114,14 +124,16 @@ public enum ValueFormatter {
         case (.null, _): return "NULL"
         case let (.boolean(flag), _): return flag ? "TRUE" : "FALSE"
         case let (.timestamp(micros), .timestamp(precision)), let (.timestampLTZ(micros), .timestampLTZ(precision)),
-             let (.timestamp(micros), .timestampLTZ(precision)), let (.timestampLTZ(micros), .timestamp(precision)):
+            let (.timestamp(micros), .timestampLTZ(precision)), let (.timestampLTZ(micros), .timestamp(precision)):
             return CivilTime.formatTimestamp(micros, precision: precision)
         case let (.time(micros), .time(precision)):
             return CivilTime.formatTime(micros, precision: precision)
         case let (.array(elements), .array(element)), let (.array(elements), .multiset(element)):
             return "[" + elements.map { castText($0, type: element) }.joined(separator: ", ") + "]"
         case let (.map(entries), .map(key, element)):
-            return "{" + entries.map { castText($0.key, type: key) + "=" + castText($0.value, type: element) }.joined(separator: ", ") + "}"
+            return "{"
+                + entries.map { castText($0.key, type: key) + "=" + castText($0.value, type: element) }.joined(
+                    separator: ", ") + "}"
         case let (.row(fields), .row(types)):
             return "(" + zip(fields, types).map { castText($0, type: $1.type) }.joined(separator: ", ") + ")"
         default: return plain(value, type: type)

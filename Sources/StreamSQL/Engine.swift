@@ -42,7 +42,9 @@ public final class Engine: @unchecked Sendable {
     package init(connectors: [any Connector]) {
         let feeds = FeedInputs()
         self.feeds = feeds
-        catalog = Catalog(connectors: ConnectorRegistry((connectors + [FeedConnector(inputs: feeds)]).map { $0 as any TableConnector }))
+        catalog = Catalog(
+            connectors: ConnectorRegistry(
+                (connectors + [FeedConnector(inputs: feeds)]).map { $0 as any TableConnector }))
     }
 
     /// A fresh input for the `feed` table `table`, read by the next query that scans it.
@@ -53,14 +55,18 @@ public final class Engine: @unchecked Sendable {
     /// Every statement of `script`, in order; stops at the first that fails. Errors carry the
     /// place in the script.
     /// With `replay`, queries run again paced by it (INSERTs and other statements run as usual).
-    public func execute(script: String, writer: ResultWriter, stop: StopSignal = StopSignal(), replay: ReplayControl? = nil) throws(SQLError) {
+    public func execute(
+        script: String, writer: ResultWriter, stop: StopSignal = StopSignal(), replay: ReplayControl? = nil
+    ) throws(SQLError) {
         for statement in try Parser.parseScript(script) {
             try execute(statement.statement, writer: writer, stop: stop, replay: replay)
             if stop.isRequested { return }
         }
     }
 
-    public func execute(_ statement: Statement, writer: ResultWriter, stop: StopSignal = StopSignal(), replay: ReplayControl? = nil) throws(SQLError) {
+    public func execute(
+        _ statement: Statement, writer: ResultWriter, stop: StopSignal = StopSignal(), replay: ReplayControl? = nil
+    ) throws(SQLError) {
         switch statement {
         case let .createTable(given) where given.query != nil:
             try createTableAs(given, writer: writer, stop: stop)
@@ -68,7 +74,10 @@ public final class Engine: @unchecked Sendable {
             let definition = try catalog.merging(like: given)
             if catalog.table(definition.name.name) != nil || catalog.view(definition.name.name) != nil {
                 if definition.ifNotExists { return writer.message("table \(definition.name) already exists") }
-                throw SQLError(.plan, "table \(definition.name) already exists (DROP TABLE it first, or CREATE TABLE IF NOT EXISTS)", at: definition.name.range)
+                throw SQLError(
+                    .plan,
+                    "table \(definition.name) already exists (DROP TABLE it first, or CREATE TABLE IF NOT EXISTS)",
+                    at: definition.name.range)
             }
             let table = try TableBuilder(catalog: catalog).build(definition)
             for note in table.connector.notes(for: table) { writer.message("[NOTE] table \(table.name): \(note)") }
@@ -89,7 +98,9 @@ public final class Engine: @unchecked Sendable {
             catalog.views[definition.name.name] = CatalogView(definition: definition, schema: node.schema)
             writer.message("[INFO] Execute statement succeeded.")
         case let .dropView(name, ifExists, _):
-            guard catalog.views.removeValue(forKey: name.name) != nil || ifExists else { throw SQLError(.plan, "unknown view \(name)", at: name.range) }
+            guard catalog.views.removeValue(forKey: name.name) != nil || ifExists else {
+                throw SQLError(.plan, "unknown view \(name)", at: name.range)
+            }
             writer.message("[INFO] Execute statement succeeded.")
         case let .createFunction(definition):
             if catalog.function(definition.name.name) != nil {
@@ -101,25 +112,35 @@ public final class Engine: @unchecked Sendable {
             catalog.functions[definition.name.name] = definition
             writer.message("[INFO] Execute statement succeeded.")
         case let .dropFunction(name, ifExists, _):
-            guard catalog.functions.removeValue(forKey: name.name) != nil || ifExists else { throw SQLError(.plan, "unknown function \(name)", at: name.range) }
+            guard catalog.functions.removeValue(forKey: name.name) != nil || ifExists else {
+                throw SQLError(.plan, "unknown function \(name)", at: name.range)
+            }
             writer.message("[INFO] Execute statement succeeded.")
         case .showTables:
             list("table name", catalog.tableNames, writer)
         case .showViews:
             list("view name", catalog.viewNames, writer)
         case .showFunctions:
-            list("function name", (catalog.functionNames + BuiltinFunction.names + Array(ExpressionCompiler.aggregateNames)
-                + Array(ExpressionCompiler.windowFunctionNames) + Array(ExpressionCompiler.rankingFunctionNames)).sorted(), writer)
+            list(
+                "function name",
+                (catalog.functionNames + BuiltinFunction.names + Array(ExpressionCompiler.aggregateNames)
+                    + Array(ExpressionCompiler.windowFunctionNames) + Array(ExpressionCompiler.rankingFunctionNames))
+                    .sorted(), writer)
         case let .describe(name):
             try describe(name, writer)
         case let .showCreate(name, view):
             let text: String
             if view {
-                guard let found = catalog.view(name.name) else { throw SQLError(.plan, "unknown view \(name)", at: name.range) }
+                guard let found = catalog.view(name.name) else {
+                    throw SQLError(.plan, "unknown view \(name)", at: name.range)
+                }
                 text = found.definition.description
             } else {
                 guard let found = catalog.table(name.name) else {
-                    throw SQLError(.plan, "unknown table \(name)\(catalog.view(name.name) != nil ? " (it is a view: SHOW CREATE VIEW)" : "")", at: name.range)
+                    throw SQLError(
+                        .plan,
+                        "unknown table \(name)\(catalog.view(name.name) != nil ? " (it is a view: SHOW CREATE VIEW)" : "")",
+                        at: name.range)
                 }
                 text = found.definition.description
             }
@@ -135,7 +156,9 @@ public final class Engine: @unchecked Sendable {
             } else {
                 let columns = [Column(name: "key", type: .string), Column(name: "value", type: .string)]
                 writer.begin(columns: columns, changelog: false)
-                writer.rows(catalog.settings.sorted { $0.key < $1.key }.map { [.string($0.key), .string($0.value)] }, kinds: nil)
+                writer.rows(
+                    catalog.settings.sorted { $0.key < $1.key }.map { [.string($0.key), .string($0.value)] }, kinds: nil
+                )
                 writer.end(statistics: [:])
             }
         case let .reset(key):
@@ -148,9 +171,11 @@ public final class Engine: @unchecked Sendable {
             let writer = SerializedWriter(writer)
             let query = RunningQuery(observers: makeObserver.map { [$0()] } ?? [])
             nonisolated(unsafe) let watcher = writer
-            let reporter = QueryReporter([query.progress, NoteForwarder { note in watcher.message(note) }] + query.observers)
+            let reporter = QueryReporter(
+                [query.progress, NoteForwarder { note in watcher.message(note) }] + query.observers)
             // The query's own signal: its LIMIT ends it, not the session (Ctrl-C reaches it through the parent).
-            let execution = QueryExecution(catalog: catalog, stop: StopSignal(parent: stop), reporter: reporter, replay: replay)
+            let execution = QueryExecution(
+                catalog: catalog, stop: StopSignal(parent: stop), reporter: reporter, replay: replay)
             try execution.build(node, into: CollectSink(writer: writer))
             writer.begin(columns: node.schema.columns, changelog: !node.appendOnly)
             running.withLock { $0 = query }
@@ -187,12 +212,16 @@ public final class Engine: @unchecked Sendable {
             for column in table.definition.columns {
                 switch column.kind {
                 case let .computed(expression): extras[column.name.name] = "AS \(expression)"
-                case let .metadata(_, key, virtual): extras[column.name.name] = "METADATA\(key.map { " FROM '\($0)'" } ?? "")\(virtual ? " VIRTUAL" : "")"
+                case let .metadata(_, key, virtual):
+                    extras[column.name.name] =
+                        "METADATA\(key.map { " FROM '\($0)'" } ?? "")\(virtual ? " VIRTUAL" : "")"
                 case .physical: break
                 }
             }
             keys = Set(table.definition.primaryKey?.columns.map(\.name) ?? [])
-            if let definition = table.definition.watermark { watermark = (definition.column.name, definition.expression.description) }
+            if let definition = table.definition.watermark {
+                watermark = (definition.column.name, definition.expression.description)
+            }
         } else if let view = catalog.view(name.name) {
             schema = view.schema
         } else {
@@ -200,15 +229,18 @@ public final class Engine: @unchecked Sendable {
         }
         let columns = ["name", "type", "null", "key", "extras", "watermark"].map { Column(name: $0, type: .string) }
         writer.begin(columns: columns, changelog: false)
-        writer.rows(schema.columns.map { column in
-            var type = column.type.description
-            if column.timeAttribute == .rowtime { type += " *ROWTIME*" }
-            if column.timeAttribute == .proctime { type += " *PROCTIME*" }
-            return [.string(column.name), .string(type), .string(column.nullable ? "TRUE" : "FALSE"),
+        writer.rows(
+            schema.columns.map { column in
+                var type = column.type.description
+                if column.timeAttribute == .rowtime { type += " *ROWTIME*" }
+                if column.timeAttribute == .proctime { type += " *PROCTIME*" }
+                return [
+                    .string(column.name), .string(type), .string(column.nullable ? "TRUE" : "FALSE"),
                     keys.contains(column.name) ? .string("PRI(\(column.name))") : .null,
                     extras[column.name].map(Value.string) ?? .null,
-                    watermark?.column == column.name ? .string(watermark!.expression) : .null]
-        }, kinds: nil)
+                    watermark?.column == column.name ? .string(watermark!.expression) : .null,
+                ]
+            }, kinds: nil)
         writer.end(statistics: [:])
     }
 
@@ -248,8 +280,11 @@ public final class Engine: @unchecked Sendable {
             targets = indexes
         }
         guard node.schema.columns.count == targets.count else {
-            throw SQLError(.plan, "the query gives \(node.schema.columns.count) columns and table \(table.name) takes \(targets.count) "
-                + "(\(targets.map { table.schema.columns[$0].name }.joined(separator: ", ")))", at: insert.table.range)
+            throw SQLError(
+                .plan,
+                "the query gives \(node.schema.columns.count) columns and table \(table.name) takes \(targets.count) "
+                    + "(\(targets.map { table.schema.columns[$0].name }.joined(separator: ", ")))",
+                at: insert.table.range)
         }
         // Order the values as the sink's physical columns, converting where the types differ.
         var expressions: [CompiledExpression] = []
@@ -269,24 +304,30 @@ public final class Engine: @unchecked Sendable {
             expressions.append(same ? .column(source) : .cast(.column(source), from: from, to: target, isTry: true))
         }
         // Rows already in the sink's order and types pass as they are (no row copied per row).
-        let unchanged = expressions.count == node.schema.columns.count
+        let unchanged =
+            expressions.count == node.schema.columns.count
             && expressions.enumerated().allSatisfy { position, expression in
                 if case let .column(source) = expression { source == position } else { false }
             }
         if !unchanged {
-            node = PlanNode(.project(expressions, texts: columns.map(\.name)), inputs: [node], schema: Schema(columns), label: "Convert to \(table.name)")
+            node = PlanNode(
+                .project(expressions, texts: columns.map(\.name)), inputs: [node], schema: Schema(columns),
+                label: "Convert to \(table.name)")
         }
         // Told when planned, before a sink opens a file or a producer (the sinks check again per batch).
         if !node.appendOnly, let advice = table.connector.refusesUpdates(table) {
-            throw SQLError(.plan, "the \(table.options.connector) connector writes only insertions, and this query updates its results (a GROUP BY without "
-                + "a window, an outer join, a Top-N): \(advice)", at: insert.table.range)
+            throw SQLError(
+                .plan,
+                "the \(table.options.connector) connector writes only insertions, and this query updates its results (a GROUP BY without "
+                    + "a window, an outer join, a Top-N): \(advice)", at: insert.table.range)
         }
         return (node, table)
     }
 
     private func sink(for table: CatalogTable, at range: SourceRange?) throws(SQLError) -> Operator {
         guard let sink = try table.runningConnector().sink(for: table, catalog: catalog) else {
-            throw SQLError(.unsupported, "writing to the \(table.options.connector) connector is not supported", at: range)
+            throw SQLError(
+                .unsupported, "writing to the \(table.options.connector) connector is not supported", at: range)
         }
         return SinkOperator(sink)
     }
@@ -300,17 +341,22 @@ public final class Engine: @unchecked Sendable {
         guard let query = given.query else { return }
         if catalog.table(given.name.name) != nil || catalog.view(given.name.name) != nil {
             if given.ifNotExists { return writer.message("table \(given.name) already exists") }
-            throw SQLError(.plan, "table \(given.name) already exists (DROP TABLE it first, or CREATE TABLE IF NOT EXISTS)", at: given.name.range)
+            throw SQLError(
+                .plan, "table \(given.name) already exists (DROP TABLE it first, or CREATE TABLE IF NOT EXISTS)",
+                at: given.name.range)
         }
         let node = try Planner(catalog: catalog).plan(query)
         var definition = given
         definition.query = nil
         definition.columns = node.schema.columns.map { column in
-            ColumnDefinition(name: Identifier(column.name, range: given.name.range), kind: .physical(column.type, nullable: column.nullable))
+            ColumnDefinition(
+                name: Identifier(column.name, range: given.name.range),
+                kind: .physical(column.type, nullable: column.nullable))
         }
         let table = try TableBuilder(catalog: catalog).build(definition)
         catalog.tables[definition.name.name] = table
-        let insert = Insert(table: QualifiedName([Identifier(definition.name.name, range: given.name.range)]), query: query)
+        let insert = Insert(
+            table: QualifiedName([Identifier(definition.name.name, range: given.name.range)]), query: query)
         let planned: (PlanNode, CatalogTable)
         do throws(SQLError) {
             planned = try planInsert(insert)
@@ -329,7 +375,9 @@ public final class Engine: @unchecked Sendable {
         try run(inserts.map { insert throws(SQLError) in (insert, try planInsert(insert)) }, writer: writer, stop: stop)
     }
 
-    private func run(_ planned: [(Insert, (PlanNode, CatalogTable))], writer: ResultWriter, stop: StopSignal) throws(SQLError) {
+    private func run(
+        _ planned: [(Insert, (PlanNode, CatalogTable))], writer: ResultWriter, stop: StopSignal
+    ) throws(SQLError) {
         func readsLiveSystem(_ node: PlanNode) -> Bool {
             if case let .scan(table) = node.kind, table.connector.readsLiveSystem { return true }
             return node.inputs.contains(where: readsLiveSystem)
@@ -348,7 +396,9 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
-    private func startJob(_ planned: [(Insert, (PlanNode, CatalogTable))], writer: ResultWriter, stop: StopSignal) throws(SQLError) {
+    private func startJob(
+        _ planned: [(Insert, (PlanNode, CatalogTable))], writer: ResultWriter, stop: StopSignal
+    ) throws(SQLError) {
         let statement = planned.map { insert, _ in
             "INSERT INTO \(insert.table)\(insert.columns.isEmpty ? "" : " (" + insert.columns.map(\.name).joined(separator: ", ") + ")") \(insert.query)"
         }.joined(separator: ";\n")
@@ -371,11 +421,15 @@ public final class Engine: @unchecked Sendable {
         for (position, (insert, (node, table))) in planned.enumerated() {
             let execution = QueryExecution(catalog: catalog, stop: jobStop, reporter: reporter)
             if let interval, let dataDirectory {
-                let folder = dataDirectory + "/jobs/" + Checkpointer.folderName(for: name, named: catalog.settings["pipeline.name"] != nil)
+                let folder =
+                    dataDirectory + "/jobs/"
+                    + Checkpointer.folderName(for: name, named: catalog.settings["pipeline.name"] != nil)
                     + (planned.count > 1 ? "/part-\(position)" : "")
-                execution.checkpointer = try Checkpointer(folder: folder, job: name, intervalMs: max(interval, 10), fresh: ignoreCheckpoints)
+                execution.checkpointer = try Checkpointer(
+                    folder: folder, job: name, intervalMs: max(interval, 10), fresh: ignoreCheckpoints)
             }
-            try execution.build(node, into: OutputCounter(reporter: reporter, sink: try sink(for: table, at: insert.table.range)))
+            try execution.build(
+                node, into: OutputCounter(reporter: reporter, sink: try sink(for: table, at: insert.table.range)))
             if let checkpointer = execution.checkpointer, let restored = checkpointer.restored {
                 try checkpointer.restoreOperators(execution)
                 resumed.append(restored.sequence)
@@ -385,20 +439,29 @@ public final class Engine: @unchecked Sendable {
         let job = jobs.add(name: name, statement: statement, progress: progress, observers: observers, stop: jobStop)
         owner.job = job
         job.start(parts)
-        writer.message("[INFO] Submitted job \(job.id)\(catalog.settings["pipeline.name"].map { " (\($0))" } ?? "")"
-            + (resumed.isEmpty ? "" : ", resuming from checkpoint \(resumed.map(String.init).joined(separator: ", "))") + ".")
+        writer.message(
+            "[INFO] Submitted job \(job.id)\(catalog.settings["pipeline.name"].map { " (\($0))" } ?? "")"
+                + (resumed.isEmpty
+                    ? "" : ", resuming from checkpoint \(resumed.map(String.init).joined(separator: ", "))") + ".")
     }
 
     private func showJobs(_ writer: ResultWriter) {
-        let columns = ["job id", "status", "rows in", "rows out", "watermark", "lag", "statement"].map { Column(name: $0, type: .string) }
+        let columns = ["job id", "status", "rows in", "rows out", "watermark", "lag", "statement"].map {
+            Column(name: $0, type: .string)
+        }
         writer.begin(columns: columns, changelog: false)
-        writer.rows(jobs.all.map { job in
-            let progress = job.progress.snapshot
-            let lag = progress.lag.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
-            return [.string(job.id), .string(job.status.text), .string("\(progress.rowsIn)"), .string("\(progress.rowsOut)"),
-                    progress.watermark.map { .string(ValueFormatter.plain(.timestamp($0), type: .timestamp(3))) } ?? .null,
-                    lag.isEmpty ? .null : .string(lag), .string(job.name)]
-        }, kinds: nil)
+        writer.rows(
+            jobs.all.map { job in
+                let progress = job.progress.snapshot
+                let lag = progress.lag.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
+                return [
+                    .string(job.id), .string(job.status.text), .string("\(progress.rowsIn)"),
+                    .string("\(progress.rowsOut)"),
+                    progress.watermark.map { .string(ValueFormatter.plain(.timestamp($0), type: .timestamp(3))) }
+                        ?? .null,
+                    lag.isEmpty ? .null : .string(lag), .string(job.name),
+                ]
+            }, kinds: nil)
         writer.end(statistics: [:])
     }
 }

@@ -12,8 +12,10 @@ public struct Style: Sendable, Equatable, Hashable {
     public var dim: Bool
     public var underline: Bool
 
-    public init(foreground: Color = .standard, background: Color = .standard, bold: Bool = false, reverse: Bool = false,
-                dim: Bool = false, underline: Bool = false) {
+    public init(
+        foreground: Color = .standard, background: Color = .standard, bold: Bool = false, reverse: Bool = false,
+        dim: Bool = false, underline: Bool = false
+    ) {
         self.foreground = foreground
         self.background = background
         self.bold = bold
@@ -80,7 +82,8 @@ public struct CellGrid: Sendable, Equatable {
         var column = x
         for character in text {
             // Control characters (tabs, line breaks in values) are shown as a space.
-            let shown: Character = character.unicodeScalars.first.map { $0.value < 0x20 || $0.value == 0x7F } == true ? " " : character
+            let shown: Character =
+                character.unicodeScalars.first.map { $0.value < 0x20 || $0.value == 0x7F } == true ? " " : character
             let size = DisplayWidth.of(shown)
             if size == 0 { continue }
             guard column + size <= end else { break }

@@ -118,7 +118,9 @@ public final class CursesTerminal {
                 return nil
             default:
                 let functionBase = KEY_F0
-                if Int32(character) > functionBase, Int32(character) <= functionBase + 12 { return .function(Int(Int32(character) - functionBase)) }
+                if Int32(character) > functionBase, Int32(character) <= functionBase + 12 {
+                    return .function(Int(Int32(character) - functionBase))
+                }
                 return nil
             }
         }
@@ -157,7 +159,11 @@ enum CrashRestore {
                     _ = write(STDOUT_FILENO, reset.utf8Start, reset.utf8CodeUnitCount)
                 }
                 // The handler from before (read-only here: the table was filled before any signal).
-                if var earlier = CrashRestore.previous[number] { sigaction(number, &earlier, nil) } else { Foundation.signal(number, SIG_DFL) }
+                if var earlier = CrashRestore.previous[number] {
+                    sigaction(number, &earlier, nil)
+                } else {
+                    Foundation.signal(number, SIG_DFL)
+                }
                 raise(number)
             }
             var earlier = sigaction()

@@ -22,19 +22,28 @@ public struct Rect: Equatable, Sendable, CustomStringConvertible {
     /// Split into a top part of `rows` rows and the rest.
     public func splitTop(_ rows: Int) -> (top: Rect, rest: Rect) {
         let taken = min(max(rows, 0), height)
-        return (Rect(x: x, y: y, width: width, height: taken), Rect(x: x, y: y + taken, width: width, height: height - taken))
+        return (
+            Rect(x: x, y: y, width: width, height: taken),
+            Rect(x: x, y: y + taken, width: width, height: height - taken)
+        )
     }
 
     /// Split into the rest and a bottom part of `rows` rows.
     public func splitBottom(_ rows: Int) -> (rest: Rect, bottom: Rect) {
         let taken = min(max(rows, 0), height)
-        return (Rect(x: x, y: y, width: width, height: height - taken), Rect(x: x, y: maxY - taken, width: width, height: taken))
+        return (
+            Rect(x: x, y: y, width: width, height: height - taken),
+            Rect(x: x, y: maxY - taken, width: width, height: taken)
+        )
     }
 
     /// Split into the rest and a right part of `columns` columns.
     public func splitRight(_ columns: Int) -> (rest: Rect, right: Rect) {
         let taken = min(max(columns, 0), width)
-        return (Rect(x: x, y: y, width: width - taken, height: height), Rect(x: maxX - taken, y: y, width: taken, height: height))
+        return (
+            Rect(x: x, y: y, width: width - taken, height: height),
+            Rect(x: maxX - taken, y: y, width: taken, height: height)
+        )
     }
 
     public var description: String { "\(width)×\(height) at \(x),\(y)" }

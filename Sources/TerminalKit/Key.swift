@@ -15,7 +15,9 @@ public enum Key: Sendable, Equatable {
 /// into keys: how tests replay typing, and how pasted text is read.
 public enum KeyDecoder {
     /// xterm's `ESC [ n ~` numbers of the function keys.
-    static let functionNumbers = ["11": 1, "12": 2, "13": 3, "14": 4, "15": 5, "17": 6, "18": 7, "19": 8, "20": 9, "21": 10, "23": 11, "24": 12]
+    static let functionNumbers = [
+        "11": 1, "12": 2, "13": 3, "14": 4, "15": 5, "17": 6, "18": 7, "19": 8, "20": 9, "21": 10, "23": 11, "24": 12,
+    ]
     public static func keys(_ text: String) -> [Key] {
         var keys: [Key] = []
         let scalars = Array(text.unicodeScalars)
@@ -32,7 +34,10 @@ public enum KeyDecoder {
                 if index + 1 < scalars.count, scalars[index] == "[" || scalars[index] == "O" {
                     var end = index + 1
                     while end < scalars.count, !(0x40...0x7E).contains(scalars[end].value) { end += 1 }
-                    guard end < scalars.count else { keys.append(.escape); continue }
+                    guard end < scalars.count else {
+                        keys.append(.escape)
+                        continue
+                    }
                     let body = String(String.UnicodeScalarView(scalars[(index + 1)..<end]))
                     let final = scalars[end]
                     index = end + 1
@@ -53,7 +58,8 @@ public enum KeyDecoder {
                     case ("~", "6"): keys.append(.pageDown)
                     case ("~", "1"), ("~", "7"): keys.append(.home)
                     case ("~", "4"), ("~", "8"): keys.append(.end)
-                    case let ("~", number) where Self.functionNumbers[number] != nil: keys.append(.function(Self.functionNumbers[number]!))
+                    case let ("~", number) where Self.functionNumbers[number] != nil:
+                        keys.append(.function(Self.functionNumbers[number]!))
                     default: break
                     }
                 } else {

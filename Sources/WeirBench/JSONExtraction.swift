@@ -15,24 +15,34 @@ func benchmarkJSONExtraction(file: String) throws {
         return
     }
     let engine = Engine()
-    try engine.execute(script: """
-        CREATE TABLE payment_msg (
-          createTime VARCHAR, orderId BIGINT, payAmount DOUBLE, payPlatform INT, provinceId INT,
-          rt AS TO_TIMESTAMP(createTime), WATERMARK FOR rt AS rt - INTERVAL '2' SECOND
-        ) WITH ('connector' = 'filesystem', 'path' = '\(file)', 'format' = 'json')
-        """, writer: DiscardingWriter())
+    try engine.execute(
+        script: """
+            CREATE TABLE payment_msg (
+              createTime VARCHAR, orderId BIGINT, payAmount DOUBLE, payPlatform INT, provinceId INT,
+              rt AS TO_TIMESTAMP(createTime), WATERMARK FOR rt AS rt - INTERVAL '2' SECOND
+            ) WITH ('connector' = 'filesystem', 'path' = '\(file)', 'format' = 'json')
+            """, writer: DiscardingWriter())
     let bytes = [UInt8](data)
     print("JSON field extraction (\(file), \(bytes.count >> 20) MB in memory)")
-    for (name, columns) in [("  all five fields (createTime a string)", ["createTime", "orderId", "payAmount", "payPlatform", "provinceId"]),
-                            ("  the payment job's fields", ["rt", "payAmount", "provinceId"])] {
+    for (name, columns) in [
+        (
+            "  all five fields (createTime a string)",
+            ["createTime", "orderId", "payAmount", "payPlatform", "provinceId"]
+        ),
+        ("  the payment job's fields", ["rt", "payAmount", "provinceId"]),
+    ] {
         guard let table = engine.catalog.table("payment_msg") else { fatalError("the bench's table is missing") }
         var reader = try RecordReader(table: table, reading: columns)
         var records = 0
         let rate = try bytes.withUnsafeBufferPointer { buffer in
-            try measure(unitsPerCall: buffer.count, rounds: 3, roundSeconds: 1) { records = try reader.decode(lines: buffer).records }
+            try measure(unitsPerCall: buffer.count, rounds: 3, roundSeconds: 1) {
+                records = try reader.decode(lines: buffer).records
+            }
         }
-        row(name, "\(format(rate, "B/s")), \(format(rate / Double(bytes.count) * Double(records), "records/s"))"
-            + String(format: "  goal 1 GB/s: %.2f×", rate / 1e9))
+        row(
+            name,
+            "\(format(rate, "B/s")), \(format(rate / Double(bytes.count) * Double(records), "records/s"))"
+                + String(format: "  goal 1 GB/s: %.2f×", rate / 1e9))
     }
 }
 

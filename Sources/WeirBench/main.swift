@@ -2,7 +2,7 @@ import Foundation
 import KafkaProtocol
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Weir's benchmarks. Run in release mode:
@@ -11,7 +11,9 @@ import Glibc
 // Figures and how to read them: BENCHMARKS.md.
 
 /// Runs `body` (which processes `unitsPerCall` units) repeatedly; returns the best units per second.
-func measure(unitsPerCall: Int, rounds: Int = 5, roundSeconds: Double = 0.5, _ body: () throws -> Void) rethrows -> Double {
+func measure(
+    unitsPerCall: Int, rounds: Int = 5, roundSeconds: Double = 0.5, _ body: () throws -> Void
+) rethrows -> Double {
     var best = 0.0
     for _ in 0..<rounds {
         var calls = 0
@@ -40,9 +42,11 @@ func row(_ name: String, _ figures: String) {
 /// 100-byte JSON-like values, as the payments demo writes, with a small key.
 func sampleRecords(count: Int) -> [Record] {
     (0..<count).map { index in
-        var value = "{\"createTime\":\"2026-11-23 12:00:\(String(format: "%02d", index % 60))\",\"orderId\":\(1_000_000 + index),\"payAmount\":\(index * 37 % 99991)}"
+        var value =
+            "{\"createTime\":\"2026-11-23 12:00:\(String(format: "%02d", index % 60))\",\"orderId\":\(1_000_000 + index),\"payAmount\":\(index * 37 % 99991)}"
         value = value.padding(toLength: 100, withPad: " ", startingAt: 0)
-        return Record(timestamp: 1_795_000_000_000 + Int64(index), key: Array("k\(index % 16)".utf8), value: Array(value.utf8))
+        return Record(
+            timestamp: 1_795_000_000_000 + Int64(index), key: Array("k\(index % 16)".utf8), value: Array(value.utf8))
     }
 }
 
@@ -62,10 +66,16 @@ func benchmarkBatches() throws {
         }
         let bytesPerRecord = Double(bytes.count) / Double(recordsPerBatch)
         let uncompressedPerRecord = Double(try RecordBatch(records: records).encoded().count) / Double(recordsPerBatch)
-        row("  decode \(codec)", "\(format(decodeRate, "records/s"))  \(format(decodeRate * uncompressedPerRecord, "B/s")) of records"
-            + (codec == .none ? String(format: "  (goal 10M/s: %.2fx)", decodeRate / 10e6) : ""))
-        row("  encode \(codec)", "\(format(encodeRate, "records/s"))  \(format(encodeRate * uncompressedPerRecord, "B/s")) of records"
-            + (codec == .none ? "" : String(format: "  (%.0f%% of uncompressed size)", 100 * bytesPerRecord / uncompressedPerRecord)))
+        row(
+            "  decode \(codec)",
+            "\(format(decodeRate, "records/s"))  \(format(decodeRate * uncompressedPerRecord, "B/s")) of records"
+                + (codec == .none ? String(format: "  (goal 10M/s: %.2fx)", decodeRate / 10e6) : ""))
+        row(
+            "  encode \(codec)",
+            "\(format(encodeRate, "records/s"))  \(format(encodeRate * uncompressedPerRecord, "B/s")) of records"
+                + (codec == .none
+                    ? ""
+                    : String(format: "  (%.0f%% of uncompressed size)", 100 * bytesPerRecord / uncompressedPerRecord)))
     }
 }
 
@@ -93,8 +103,9 @@ struct SystemLZ4 {
 
     init?() {
         guard let library = dlopen("liblz4.so.1", RTLD_NOW),
-              let compress = dlsym(library, "LZ4_compress_default"),
-              let decompress = dlsym(library, "LZ4_decompress_safe") else { return nil }
+            let compress = dlsym(library, "LZ4_compress_default"),
+            let decompress = dlsym(library, "LZ4_decompress_safe")
+        else { return nil }
         self.compress = unsafeBitCast(compress, to: Compress.self)
         self.decompress = unsafeBitCast(decompress, to: Decompress.self)
     }
@@ -112,11 +123,13 @@ func benchmarkLZ4Anchor() throws {
     let framed = CompressionCodec.lz4
     let ours = try framed.compress(plain)
     var systemOutput = [UInt8](repeating: 0, count: plain.count + plain.count / 255 + 64)
-    let systemSize = Int(plain.withUnsafeBufferPointer { source in
-        systemOutput.withUnsafeMutableBufferPointer { destination in
-            system.compress(source.baseAddress, destination.baseAddress, Int32(source.count), Int32(destination.count))
-        }
-    })
+    let systemSize = Int(
+        plain.withUnsafeBufferPointer { source in
+            systemOutput.withUnsafeMutableBufferPointer { destination in
+                system.compress(
+                    source.baseAddress, destination.baseAddress, Int32(source.count), Int32(destination.count))
+            }
+        })
     let systemBlock = Array(systemOutput[0..<systemSize])
     var restored = [UInt8](repeating: 0, count: plain.count)
     print("LZ4 beside the system liblz4 (\(plain.count) bytes of batch records)")
@@ -124,7 +137,8 @@ func benchmarkLZ4Anchor() throws {
     let theirCompress = measure(unitsPerCall: plain.count) {
         _ = plain.withUnsafeBufferPointer { source in
             systemOutput.withUnsafeMutableBufferPointer { destination in
-                system.compress(source.baseAddress, destination.baseAddress, Int32(source.count), Int32(destination.count))
+                system.compress(
+                    source.baseAddress, destination.baseAddress, Int32(source.count), Int32(destination.count))
             }
         }
     }
@@ -132,24 +146,34 @@ func benchmarkLZ4Anchor() throws {
     let theirDecompress = measure(unitsPerCall: plain.count) {
         _ = systemBlock.withUnsafeBufferPointer { source in
             restored.withUnsafeMutableBufferPointer { destination in
-                system.decompress(source.baseAddress, destination.baseAddress, Int32(source.count), Int32(destination.count))
+                system.decompress(
+                    source.baseAddress, destination.baseAddress, Int32(source.count), Int32(destination.count))
             }
         }
     }
-    row("  compress: Weir / liblz4", "\(format(ourCompress, "B/s")) / \(format(theirCompress, "B/s"))"
-        + String(format: "  ratio %.2f; sizes %d / %d", ourCompress / theirCompress, ours.count, systemSize))
-    row("  decompress: Weir / liblz4", "\(format(ourDecompress, "B/s")) / \(format(theirDecompress, "B/s"))"
-        + String(format: "  ratio %.2f", ourDecompress / theirDecompress))
+    row(
+        "  compress: Weir / liblz4",
+        "\(format(ourCompress, "B/s")) / \(format(theirCompress, "B/s"))"
+            + String(format: "  ratio %.2f; sizes %d / %d", ourCompress / theirCompress, ours.count, systemSize))
+    row(
+        "  decompress: Weir / liblz4",
+        "\(format(ourDecompress, "B/s")) / \(format(theirDecompress, "B/s"))"
+            + String(format: "  ratio %.2f", ourDecompress / theirDecompress))
 }
 
 func benchmarkMessages() throws {
     // A Fetch response with 8 partitions of 64 KiB records each: what a consumer decodes per poll.
     let batch = try RecordBatch(records: sampleRecords(count: 500)).encoded()
     var response = FetchResponse()
-    response.responses = [FetchResponse.FetchableTopicResponse(
-        topic: "payment_msg",
-        partitions: (0..<8).map { FetchResponse.FetchableTopicResponse.PartitionData(partitionIndex: Int32($0), highWatermark: 500, records: batch) }
-    )]
+    response.responses = [
+        FetchResponse.FetchableTopicResponse(
+            topic: "payment_msg",
+            partitions: (0..<8).map {
+                FetchResponse.FetchableTopicResponse.PartitionData(
+                    partitionIndex: Int32($0), highWatermark: 500, records: batch)
+            }
+        )
+    ]
     let frame = response.encoded(version: 16)
     let rate = try measure(unitsPerCall: frame.count) { _ = try FetchResponse.decode(frame, version: 16) }
     print("Messages")
@@ -157,9 +181,12 @@ func benchmarkMessages() throws {
     let metadata = MetadataResponse(
         brokers: [MetadataResponse.MetadataResponseBroker(nodeId: 1, host: "127.0.0.1", port: 9092)],
         topics: (0..<100).map { topicIndex in
-            MetadataResponse.MetadataResponseTopic(name: "topic-\(topicIndex)", partitions: (0..<12).map {
-                MetadataResponse.MetadataResponseTopic.MetadataResponsePartition(partitionIndex: Int32($0), leaderId: 1, replicaNodes: [1], isrNodes: [1])
-            })
+            MetadataResponse.MetadataResponseTopic(
+                name: "topic-\(topicIndex)",
+                partitions: (0..<12).map {
+                    MetadataResponse.MetadataResponseTopic.MetadataResponsePartition(
+                        partitionIndex: Int32($0), leaderId: 1, replicaNodes: [1], isrNodes: [1])
+                })
         })
     let metadataFrame = metadata.encoded(version: 12)
     let metadataRate = try measure(unitsPerCall: 1) { _ = try MetadataResponse.decode(metadataFrame, version: 12) }

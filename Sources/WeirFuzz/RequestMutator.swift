@@ -45,13 +45,16 @@ enum RequestMutator {
             case 3:
                 bytes.removeLast(bytes.count - position)
             case 4:
-                let noise = (0..<Int.random(in: 1...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                let noise = (0..<Int.random(in: 1...8, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
                 bytes.insert(contentsOf: noise, at: position)
             case 5:
                 bytes.removeSubrange(position..<min(bytes.count, position + Int.random(in: 1...16, using: &random)))
             case 6:
                 let end = min(bytes.count, position + Int.random(in: 1...32, using: &random))
-                bytes.insert(contentsOf: bytes[position..<end], at: Int.random(in: position...bytes.count, using: &random))
+                bytes.insert(
+                    contentsOf: bytes[position..<end], at: Int.random(in: position...bytes.count, using: &random))
             case 7:
                 guard !other.isEmpty else { continue }
                 let cut = Int.random(in: 0..<other.count, using: &random)

@@ -29,7 +29,8 @@ struct Options {
             case "--seed": seed = UInt64(value) ?? seed
             case "--fixtures": fixtures = value
             default:
-                FileHandle.standardError.write(Data("usage: WeirFuzz [--iterations N] [--seed S] [--fixtures DIR]\n".utf8))
+                FileHandle.standardError.write(
+                    Data("usage: WeirFuzz [--iterations N] [--seed S] [--fixtures DIR]\n".utf8))
                 exit(2)
             }
         }
@@ -40,36 +41,66 @@ struct Options {
 func seeds(fixtures: String?) throws -> [[UInt8]] {
     var seeds: [[UInt8]] = []
     if let fixtures {
-        for name in try FileManager.default.contentsOfDirectory(atPath: fixtures).sorted() where name.hasSuffix("request.bin") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: fixtures).sorted()
+        where name.hasSuffix("request.bin") {
             seeds.append([UInt8](try Data(contentsOf: URL(fileURLWithPath: fixtures + "/" + name))))
         }
     }
     for (api, versions) in Broker.supportedVersions {
         for version in versions { seeds.append(RequestMutator.frame(defaultsOf: api.requestType, version: version)) }
     }
-    let batch = try RecordBatch(records: (0..<3).map { Record(timestamp: 1_700_000_000_000 + $0, key: [1], value: [2, 3]) },
-                                compression: .lz4, producerId: 1000, producerEpoch: 0, baseSequence: 0).encoded()
-    seeds.append(RequestMutator.frame(ProduceRequest(acks: -1, timeoutMs: 100, topicData: [
-        .init(name: "fuzz", partitionData: [.init(index: 0, records: batch)]),
-    ]), version: 9))
-    seeds.append(RequestMutator.frame(FetchRequest(maxWaitMs: 5, minBytes: 1, topics: [
-        .init(topic: "fuzz", partitions: [.init(partition: 0, fetchOffset: 0, partitionMaxBytes: 4096)]),
-    ]), version: 12))
-    seeds.append(RequestMutator.frame(JoinGroupRequest(groupId: "g", sessionTimeoutMs: 6000, rebalanceTimeoutMs: 10, memberId: "",
-                                                       protocolType: "consumer", protocols: [
-                                                           .init(name: "range", metadata: [0, 1, 0, 0, 0, 1, 0, 4, 102, 117, 122, 122, 0, 0, 0, 0]),
-                                                       ]), version: 5))
-    seeds.append(RequestMutator.frame(CreateTopicsRequest(topics: [
-        .init(name: "fuzz-made", numPartitions: 2, replicationFactor: 1, configs: [.init(name: "retention.ms", value: "1000")]),
-    ]), version: 5))
-    seeds.append(RequestMutator.frame(InitProducerIdRequest(transactionalId: "fuzz-txn", transactionTimeoutMs: 60_000), version: 4))
-    seeds.append(RequestMutator.frame(AddPartitionsToTxnRequest(v3AndBelowTransactionalId: "fuzz-txn", v3AndBelowProducerId: 1000,
-                                                                v3AndBelowProducerEpoch: 0, v3AndBelowTopics: [.init(name: "fuzz", partitions: [0])]),
-                                      version: 3))
-    seeds.append(RequestMutator.frame(EndTxnRequest(transactionalId: "fuzz-txn", producerId: 1000, producerEpoch: 0, committed: true), version: 3))
+    let batch = try RecordBatch(
+        records: (0..<3).map { Record(timestamp: 1_700_000_000_000 + $0, key: [1], value: [2, 3]) },
+        compression: .lz4, producerId: 1000, producerEpoch: 0, baseSequence: 0
+    ).encoded()
+    seeds.append(
+        RequestMutator.frame(
+            ProduceRequest(
+                acks: -1, timeoutMs: 100,
+                topicData: [
+                    .init(name: "fuzz", partitionData: [.init(index: 0, records: batch)])
+                ]), version: 9))
+    seeds.append(
+        RequestMutator.frame(
+            FetchRequest(
+                maxWaitMs: 5, minBytes: 1,
+                topics: [
+                    .init(topic: "fuzz", partitions: [.init(partition: 0, fetchOffset: 0, partitionMaxBytes: 4096)])
+                ]), version: 12))
+    seeds.append(
+        RequestMutator.frame(
+            JoinGroupRequest(
+                groupId: "g", sessionTimeoutMs: 6000, rebalanceTimeoutMs: 10, memberId: "",
+                protocolType: "consumer",
+                protocols: [
+                    .init(name: "range", metadata: [0, 1, 0, 0, 0, 1, 0, 4, 102, 117, 122, 122, 0, 0, 0, 0])
+                ]), version: 5))
+    seeds.append(
+        RequestMutator.frame(
+            CreateTopicsRequest(topics: [
+                .init(
+                    name: "fuzz-made", numPartitions: 2, replicationFactor: 1,
+                    configs: [.init(name: "retention.ms", value: "1000")])
+            ]), version: 5))
+    seeds.append(
+        RequestMutator.frame(
+            InitProducerIdRequest(transactionalId: "fuzz-txn", transactionTimeoutMs: 60_000), version: 4))
+    seeds.append(
+        RequestMutator.frame(
+            AddPartitionsToTxnRequest(
+                v3AndBelowTransactionalId: "fuzz-txn", v3AndBelowProducerId: 1000,
+                v3AndBelowProducerEpoch: 0, v3AndBelowTopics: [.init(name: "fuzz", partitions: [0])]),
+            version: 3))
+    seeds.append(
+        RequestMutator.frame(
+            EndTxnRequest(transactionalId: "fuzz-txn", producerId: 1000, producerEpoch: 0, committed: true), version: 3)
+    )
     seeds.append(RequestMutator.frame(SaslHandshakeRequest(mechanism: "SCRAM-SHA-256"), version: 1))
-    seeds.append(RequestMutator.frame(SaslAuthenticateRequest(authBytes: Array("n,,n=fuzzer,r=abcdefgh".utf8)), version: 2))
-    seeds.append(RequestMutator.frame(SaslAuthenticateRequest(authBytes: [0] + Array("fuzzer".utf8) + [0] + Array("secret".utf8)), version: 2))
+    seeds.append(
+        RequestMutator.frame(SaslAuthenticateRequest(authBytes: Array("n,,n=fuzzer,r=abcdefgh".utf8)), version: 2))
+    seeds.append(
+        RequestMutator.frame(
+            SaslAuthenticateRequest(authBytes: [0] + Array("fuzzer".utf8) + [0] + Array("secret".utf8)), version: 2))
     return seeds
 }
 
@@ -113,7 +144,8 @@ func fuzz(broker: Broker, secure: Broker, seeds: [[UInt8]], iterations: Int, see
     var outcomes: [String: Int] = [:]
     let waiting: Set<Int16> = [ApiKey.fetch.rawValue, ApiKey.joinGroup.rawValue, ApiKey.syncGroup.rawValue]
     for iteration in 0..<iterations {
-        let frame = RequestMutator.mutate(seeds.randomElement(using: &random)!, splicing: seeds.randomElement(using: &random)!, using: &random)
+        let frame = RequestMutator.mutate(
+            seeds.randomElement(using: &random)!, splicing: seeds.randomElement(using: &random)!, using: &random)
         let useSecure = iteration % 16 == 0
         let target = useSecure ? secure : broker
         let apiKey = frame.count >= 2 ? Int16(frame[0]) << 8 | Int16(frame[1]) : -1
@@ -136,7 +168,11 @@ func fuzz(broker: Broker, secure: Broker, seeds: [[UInt8]], iterations: Int, see
         case .close:
             outcomes["closed", default: 0] += 1
             // The connection would be gone: the next request comes on a new one.
-            if useSecure { secureSession = secure.startSession(clientHost: "/fuzz") } else { session = broker.startSession(clientHost: "/fuzz") }
+            if useSecure {
+                secureSession = secure.startSession(clientHost: "/fuzz")
+            } else {
+                session = broker.startSession(clientHost: "/fuzz")
+            }
         }
     }
     return outcomes
@@ -147,11 +183,14 @@ func scanSegments(_ folder: String) -> [String] {
     var problems: [String] = []
     for partition in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
         let path = folder + "/" + partition
-        for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter({ $0.hasSuffix(".log") }) {
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter({ $0.hasSuffix(".log") }
+        ) {
             let bytes = [UInt8](FileManager.default.contents(atPath: path + "/" + name) ?? Data())
             do {
                 let set = try RecordSet.decode(bytes)
-                if set.truncatedBytes > 0 { problems.append("\(partition)/\(name) ends with \(set.truncatedBytes) bytes of a partial batch") }
+                if set.truncatedBytes > 0 {
+                    problems.append("\(partition)/\(name) ends with \(set.truncatedBytes) bytes of a partial batch")
+                }
             } catch {
                 problems.append("\(partition)/\(name): \(error)")
             }
@@ -178,8 +217,10 @@ func run() async throws -> Int32 {
     secureConfig.flush = .operatingSystem
     secureConfig.users = ["fuzzer": "secret"]
     let secure = try Broker(config: secureConfig, logger: quiet)
-    _ = await broker.handle(RequestMutator.frame(CreateTopicsRequest(topics: [.init(name: "fuzz", numPartitions: 2, replicationFactor: 1)]), version: 5),
-                            session: broker.startSession(clientHost: "/setup"))
+    _ = await broker.handle(
+        RequestMutator.frame(
+            CreateTopicsRequest(topics: [.init(name: "fuzz", numPartitions: 2, replicationFactor: 1)]), version: 5),
+        session: broker.startSession(clientHost: "/setup"))
 
     let seeds = try seeds(fixtures: options.fixtures)
     let started = ContinuousClock.now
@@ -188,29 +229,43 @@ func run() async throws -> Int32 {
     let outcomes = await withTaskGroup(of: [String: Int].self) { group in
         for stream in 0..<streams {
             group.addTask {
-                await fuzz(broker: broker, secure: secure, seeds: seeds, iterations: options.iterations / streams, seed: options.seed &+ UInt64(stream))
+                await fuzz(
+                    broker: broker, secure: secure, seeds: seeds, iterations: options.iterations / streams,
+                    seed: options.seed &+ UInt64(stream))
             }
         }
         var total: [String: Int] = [:]
         for await counts in group { total.merge(counts, uniquingKeysWith: +) }
         return total
     }
-    print("fuzz: \(options.iterations) mutated requests from \(seeds.count) seeds (seed \(options.seed)) in \(ContinuousClock.now - started)")
-    print("fuzz outcomes: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+    print(
+        "fuzz: \(options.iterations) mutated requests from \(seeds.count) seeds (seed \(options.seed)) in \(ContinuousClock.now - started)"
+    )
+    print(
+        "fuzz outcomes: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
 
     var problems: [String] = []
     if (outcomes["answered"] ?? 0) < options.iterations / 20 { problems.append("too few mutants reached a handler") }
     // Still serving: a topic made now takes a record.
     let fresh = broker.startSession(clientHost: "/after")
-    _ = await broker.handle(RequestMutator.frame(CreateTopicsRequest(topics: [.init(name: "after-fuzz", numPartitions: 1, replicationFactor: 1)]), version: 5),
-                            session: fresh)
+    _ = await broker.handle(
+        RequestMutator.frame(
+            CreateTopicsRequest(topics: [.init(name: "after-fuzz", numPartitions: 1, replicationFactor: 1)]), version: 5
+        ),
+        session: fresh)
     let record = try RecordBatch(records: [Record(timestamp: 1, key: nil, value: Array("after".utf8))]).encoded()
-    let produced = await broker.handle(RequestMutator.frame(ProduceRequest(acks: 1, timeoutMs: 100, topicData: [
-        .init(name: "after-fuzz", partitionData: [.init(index: 0, records: record)]),
-    ]), version: 9), session: fresh)
+    let produced = await broker.handle(
+        RequestMutator.frame(
+            ProduceRequest(
+                acks: 1, timeoutMs: 100,
+                topicData: [
+                    .init(name: "after-fuzz", partitionData: [.init(index: 0, records: record)])
+                ]), version: 9), session: fresh)
     if case let .respond(bytes) = produced,
-       let (_, response) = try? KafkaFraming.decodeResponse(Array(bytes.dropFirst(4)), as: ProduceResponse.self, version: 9),
-       response.responses.first?.partitionResponses.first?.errorCode == 0 {
+        let (_, response) = try? KafkaFraming.decodeResponse(
+            Array(bytes.dropFirst(4)), as: ProduceResponse.self, version: 9),
+        response.responses.first?.partitionResponses.first?.errorCode == 0
+    {
         print("fuzz: the broker still serves")
     } else {
         problems.append("a well-formed Produce after fuzzing was not accepted")

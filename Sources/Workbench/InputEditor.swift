@@ -79,10 +79,11 @@ public final class InputEditor: @unchecked Sendable {
         Readline.with(self) {
             let prompt = String(cString: weir_rl_prompt())
             let bytes = Self.lineBytes
-            return Snapshot(text: String(decoding: bytes, as: UTF8.self),
-                            cursor: String(decoding: bytes.prefix(Int(weir_rl_point())), as: UTF8.self).count,
-                            prompt: prompt.isEmpty ? nil : prompt,
-                            viCommandMode: weir_rl_vi_command_mode() != 0)
+            return Snapshot(
+                text: String(decoding: bytes, as: UTF8.self),
+                cursor: String(decoding: bytes.prefix(Int(weir_rl_point())), as: UTF8.self).count,
+                prompt: prompt.isEmpty ? nil : prompt,
+                viCommandMode: weir_rl_vi_command_mode() != 0)
         }
     }
 
@@ -212,7 +213,9 @@ public final class InputEditor: @unchecked Sendable {
             let bytes = Self.lineBytes
             let point = Int(weir_rl_point())
             let current = Self.cursorLine(bytes, point: point)
-            let column = String(decoding: UnsafeBufferPointer(rebasing: bytes[current.lowerBound..<point]), as: UTF8.self).count
+            let column = String(
+                decoding: UnsafeBufferPointer(rebasing: bytes[current.lowerBound..<point]), as: UTF8.self
+            ).count
             // Any point of the line above (its last byte) or below (its first) finds that line.
             guard step < 0 ? current.lowerBound > 0 : current.upperBound < bytes.count else { return false }
             let target = Self.cursorLine(bytes, point: step < 0 ? current.lowerBound - 1 : current.upperBound + 1)
@@ -224,7 +227,8 @@ public final class InputEditor: @unchecked Sendable {
 
     /// Readline's line, as bytes (valid until readline runs again).
     private static var lineBytes: UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: UnsafeRawPointer(weir_rl_buffer()!).assumingMemoryBound(to: UInt8.self), count: Int(weir_rl_end()))
+        UnsafeBufferPointer(
+            start: UnsafeRawPointer(weir_rl_buffer()!).assumingMemoryBound(to: UInt8.self), count: Int(weir_rl_end()))
     }
 
     /// In a statement of several lines, the keys about "the line" keep to the cursor's line,
@@ -232,7 +236,9 @@ public final class InputEditor: @unchecked Sendable {
     /// go to its start and end, Ctrl-K and Ctrl-U kill to them (into readline's kill ring,
     /// for Ctrl-Y). False for every other key, and in one line, vi command mode or a search.
     private func editWithinLine(_ key: Key) -> Bool {
-        guard [.home, .end, .control("a"), .control("e"), .control("k"), .control("u")].contains(key) else { return false }
+        guard [.home, .end, .control("a"), .control("e"), .control("k"), .control("u")].contains(key) else {
+            return false
+        }
         return Readline.with(self) {
             guard weir_rl_in_search() == 0, weir_rl_vi_command_mode() == 0 else { return false }
             let bytes = Self.lineBytes

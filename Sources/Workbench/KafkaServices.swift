@@ -27,7 +27,8 @@ final class KafkaServices: Sendable {
     private func connection() throws -> KafkaCluster {
         try state.withLock { state in
             if let cluster = state.cluster { return cluster }
-            let made = try KafkaCluster(config: ClientConfig(["bootstrap.servers": bootstrap, "request.timeout.ms": "5000"]))
+            let made = try KafkaCluster(
+                config: ClientConfig(["bootstrap.servers": bootstrap, "request.timeout.ms": "5000"]))
             state.cluster = made
             return made
         }
@@ -50,7 +51,9 @@ final class KafkaServices: Sendable {
             do {
                 let admin = KafkaAdmin(cluster: try connection())
                 let topics = try await admin.listTopics().filter { !$0.isInternal && !$0.name.hasPrefix("__") }
-                let partitions = topics.flatMap { topic in topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.partition) } }
+                let partitions = topics.flatMap { topic in
+                    topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.partition) }
+                }
                 let earliest = try await admin.listOffsets(partitions, spec: .earliest)
                 let latest = try await admin.listOffsets(partitions, spec: .latest)
                 let summaries = topics.map { topic in
@@ -85,14 +88,21 @@ final class KafkaServices: Sendable {
                 do {
                     let consumer = try KafkaConsumer(cluster: try connection())
                     try await consumer.assign(topic: topic, from: start)
-                    for (partition, offset) in next { try await consumer.seek(topic: topic, partition: partition, to: .offset(offset)) }
+                    for (partition, offset) in next {
+                        try await consumer.seek(topic: topic, partition: partition, to: .offset(offset))
+                    }
                     if troubled {
-                        let places = next.sorted { $0.key < $1.key }.map { "p\($0.key) offset \($0.value)" }.joined(separator: ", ")
-                        inbox.post(.message("tail \(topic): the broker answers again; resumed\(places.isEmpty ? "" : " at " + places)"))
+                        let places = next.sorted { $0.key < $1.key }.map { "p\($0.key) offset \($0.value)" }.joined(
+                            separator: ", ")
+                        inbox.post(
+                            .message(
+                                "tail \(topic): the broker answers again; resumed\(places.isEmpty ? "" : " at " + places)"
+                            ))
                         inbox.post(.tailWaiting(false))
                         troubled = false
                     } else if failures == 0 {
-                        inbox.post(.message("tailing \(topic) (\\pause, \\filter TEXT or \\filter field > n, \\tail stop)"))
+                        inbox.post(
+                            .message("tailing \(topic) (\\pause, \\filter TEXT or \\filter field > n, \\tail stop)"))
                     }
                     failures = 0
                     while !Task.isCancelled {
@@ -104,18 +114,23 @@ final class KafkaServices: Sendable {
                         // The consumer retries a broker that went away for a while before it gives up.
                         let outage = await consumer.outage
                         if (outage != nil) != troubled {
-                            inbox.post(.message(outage.map { "tail \(topic): the broker does not answer (\($0)); retrying" }
-                                                ?? "tail \(topic): the broker answers again"))
+                            inbox.post(
+                                .message(
+                                    outage.map { "tail \(topic): the broker does not answer (\($0)); retrying" }
+                                        ?? "tail \(topic): the broker answers again"))
                             troubled = outage != nil
                             inbox.post(.tailWaiting(troubled))
                         }
                         guard !records.isEmpty else { continue }
                         for record in records { next[record.partition] = record.offset + 1 }
-                        inbox.post(.tail(records.map { record in
-                            TailEntry(partition: record.partition, offset: record.offset, timestamp: record.timestamp,
-                                      key: record.key.map { String(decoding: $0, as: UTF8.self) },
-                                      value: record.value.map { String(decoding: $0, as: UTF8.self) } ?? "(null)")
-                        }))
+                        inbox.post(
+                            .tail(
+                                records.map { record in
+                                    TailEntry(
+                                        partition: record.partition, offset: record.offset, timestamp: record.timestamp,
+                                        key: record.key.map { String(decoding: $0, as: UTF8.self) },
+                                        value: record.value.map { String(decoding: $0, as: UTF8.self) } ?? "(null)")
+                                }))
                     }
                 } catch is CancellationError {
                     return
@@ -157,7 +172,9 @@ final class KafkaServices: Sendable {
         Task {
             do {
                 let producer = try KafkaProducer(cluster: try connection())
-                let written = try await producer.send(ProducerRecord(topic: topic, key: key.map { Array($0.utf8) }, value: Array(value.utf8), partition: partition))
+                let written = try await producer.send(
+                    ProducerRecord(
+                        topic: topic, key: key.map { Array($0.utf8) }, value: Array(value.utf8), partition: partition))
                 inbox.post(.message("produced to \(topic) partition \(written.partition) offset \(written.offset)"))
                 refreshTopics()
             } catch {
@@ -181,10 +198,16 @@ final class KafkaServices: Sendable {
                 }
                 await consumer.close()
                 guard let ddl = TableInference.createTable(topic: topic, samples: Array(samples.prefix(count))) else {
-                    return inbox.post(.message("error: \(topic): \(samples.isEmpty ? "no records to sample" : "its records are not JSON objects")"))
+                    return inbox.post(
+                        .message(
+                            "error: \(topic): \(samples.isEmpty ? "no records to sample" : "its records are not JSON objects")"
+                        ))
                 }
                 inbox.post(.input(ddl))
-                inbox.post(.message("\\infer \(topic): a table from \(min(samples.count, count)) records is in the input — read it, edit it, Enter runs it"))
+                inbox.post(
+                    .message(
+                        "\\infer \(topic): a table from \(min(samples.count, count)) records is in the input — read it, edit it, Enter runs it"
+                    ))
             } catch {
                 inbox.post(.message("error: infer \(topic): \(error)"))
             }
@@ -199,8 +222,9 @@ final class KafkaServices: Sendable {
                 var lines = groups.isEmpty ? ["no consumer groups"] : []
                 for group in groups.sorted(by: { $0.groupId < $1.groupId }) {
                     let lags = (try? await admin.groupLag(group.groupId)) ?? []
-                    lines.append("group \(group.groupId) \(group.state.isEmpty ? "" : "(\(group.state)) ")lag \(lags.reduce(0) { $0 + $1.lag })"
-                        + lags.map { " \($0.partition.topic)-\($0.partition.partition):\($0.lag)" }.joined())
+                    lines.append(
+                        "group \(group.groupId) \(group.state.isEmpty ? "" : "(\(group.state)) ")lag \(lags.reduce(0) { $0 + $1.lag })"
+                            + lags.map { " \($0.partition.topic)-\($0.partition.partition):\($0.lag)" }.joined())
                 }
                 inbox.post(.message(lines.joined(separator: "\n")))
             } catch {
@@ -219,17 +243,26 @@ final class KafkaServices: Sendable {
             do {
                 if let partitions {
                     do {
-                        try await KafkaAdmin(cluster: try connection()).createTopic(stream.topic, partitions: partitions)
+                        try await KafkaAdmin(cluster: try connection()).createTopic(
+                            stream.topic, partitions: partitions)
                     } catch KafkaClientError.broker(.topicAlreadyExists, _) {
-                        inbox.post(.message("demo \(stream.rawValue): \(stream.topic) is there already (its partitions stay as they are)"))
+                        inbox.post(
+                            .message(
+                                "demo \(stream.rawValue): \(stream.topic) is there already (its partitions stay as they are)"
+                            ))
                     }
                 }
                 let producer = try KafkaProducer(cluster: try connection())
                 let shown = rate ?? stream.defaultRate
-                inbox.post(.message("demo \(stream.rawValue): writing to \(stream.topic)\(shown > 0 ? " at \(Int(shown))/s" : "") (\\demo stop)"))
+                inbox.post(
+                    .message(
+                        "demo \(stream.rawValue): writing to \(stream.topic)\(shown > 0 ? " at \(Int(shown))/s" : "") (\\demo stop)"
+                    ))
                 let outcome = try await stream.write(to: producer, rate: rate, count: count)
-                inbox.post(.message("demo \(stream.rawValue): wrote \(outcome.written - outcome.undelivered) messages to \(stream.topic)"
-                    + (outcome.undelivered > 0 ? "; \(outcome.undelivered) were not delivered" : "")))
+                inbox.post(
+                    .message(
+                        "demo \(stream.rawValue): wrote \(outcome.written - outcome.undelivered) messages to \(stream.topic)"
+                            + (outcome.undelivered > 0 ? "; \(outcome.undelivered) were not delivered" : "")))
             } catch is CancellationError {
             } catch {
                 inbox.post(.message("error: demo \(stream.rawValue): \(error)"))

@@ -72,8 +72,10 @@ enum Readline {
 
     /// The line, the cursor and the mode, as an editor parks them.
     static func currentLine() -> InputEditor.Parked {
-        InputEditor.Parked(text: String(cString: weir_rl_buffer()), point: Int(weir_rl_point()), viCommandMode: weir_rl_vi_command_mode() != 0,
-                           historyPosition: Int(where_history()), draft: weir_rl_draft().map { String(cString: $0) })
+        InputEditor.Parked(
+            text: String(cString: weir_rl_buffer()), point: Int(weir_rl_point()),
+            viCommandMode: weir_rl_vi_command_mode() != 0,
+            historyPosition: Int(where_history()), draft: weir_rl_draft().map { String(cString: $0) })
     }
 
     /// Starts a new empty line, in insert mode, with the history as `editor` has it.
@@ -154,14 +156,18 @@ enum TabCompletion {
         guard !prefix.isEmpty else { return (nil, []) }
         let lowered = prefix.lowercased()
         var seen = Set<String>()
-        let matches = words.filter { $0.lowercased().hasPrefix(lowered) && $0.count > prefix.count && seen.insert($0).inserted }
+        let matches = words.filter {
+            $0.lowercased().hasPrefix(lowered) && $0.count > prefix.count && seen.insert($0).inserted
+        }
         guard let first = matches.first else { return (nil, []) }
         let keepLowercase = prefix == lowered && first == first.uppercased()
         var shared = Array(keepLowercase ? first.lowercased() : first)
         for match in matches.dropFirst() {
             let candidate = Array(keepLowercase ? match.lowercased() : match)
             var length = 0
-            while length < min(shared.count, candidate.count), String(shared[length]).lowercased() == String(candidate[length]).lowercased() { length += 1 }
+            while length < min(shared.count, candidate.count),
+                String(shared[length]).lowercased() == String(candidate[length]).lowercased()
+            { length += 1 }
             shared = Array(shared.prefix(length))
         }
         return (prefix + String(shared.dropFirst(prefix.count)), matches)

@@ -5,7 +5,8 @@ import StreamSQL
 /// What `\replay` was asked for: a pace (`10x`, `1x`, `step`), and optionally a range of event
 /// time (`from 2024-01-01T00:00:05 to 2024-01-01T00:01:00`) or of offsets (`offsets 100-200`).
 struct ReplayRequest {
-    static let usage = "\\replay [1x|10x|Nx|step] [from TIME] [to TIME] [offsets FIRST-END]   (TIME like 2024-01-01T00:00:05)"
+    static let usage =
+        "\\replay [1x|10x|Nx|step] [from TIME] [to TIME] [offsets FIRST-END]   (TIME like 2024-01-01T00:00:05)"
 
     var pace = ReplayControl.Pace.speed(10)
     var from: Int64?

@@ -47,7 +47,8 @@ final class ResultSpool: Sendable {
         self.changelog = changelog
         self.limitBytes = limitBytes
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        path = (directory as NSString).appendingPathComponent("results-\(getpid())-\(UUID().uuidString.prefix(8)).spool")
+        path = (directory as NSString).appendingPathComponent(
+            "results-\(getpid())-\(UUID().uuidString.prefix(8)).spool")
         descriptor = open(path, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SpoolError("cannot write \(path): \(String(cString: strerror(errno)))") }
         var fresh = State()
@@ -67,7 +68,9 @@ final class ResultSpool: Sendable {
                 state.droppedRows += rows.count
                 return
             }
-            for (position, row) in rows.enumerated() { RowBinary.append(row, kind: kinds?[position], to: &state.buffer) }
+            for (position, row) in rows.enumerated() {
+                RowBinary.append(row, kind: kinds?[position], to: &state.buffer)
+            }
             state.spooledRows += rows.count
             if state.buffer.count >= 1 << 20 { state.writeBuffer(to: descriptor) }
         }
@@ -88,7 +91,9 @@ final class ResultSpool: Sendable {
         var chunk = [UInt8](repeating: 0, count: 4 << 20)
         var offset = 0
         while offset < end {
-            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, min($0.count, end - offset), off_t(offset)) }
+            let count = chunk.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress!, min($0.count, end - offset), off_t(offset))
+            }
             guard count > 0 else { break }
             offset += count
             pending.append(contentsOf: chunk[0..<count])
@@ -124,7 +129,8 @@ extension ResultSpool {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names where name.hasPrefix("results-") && name.hasSuffix(".spool") {
             let fields = name.split(separator: "-")
-            guard fields.count >= 3, let pid = pid_t(fields[1]), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            guard fields.count >= 3, let pid = pid_t(fields[1]), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
             unlink((directory as NSString).appendingPathComponent(name))
         }
     }
@@ -135,7 +141,8 @@ enum ResultExport {
     /// Writes the changes (append and changelog views) or the rows they amount to (table
     /// view); returns how many rows it wrote.
     static func write(_ spool: ResultSpool, view: ResultsModel.View, json: Bool, to path: String) throws -> Int {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path)
+        else {
             throw SpoolError(String(cString: strerror(errno)))
         }
         defer { try? file.close() }
@@ -144,7 +151,9 @@ enum ResultExport {
         var text = json ? "" : ResultLines.csvHeader(columns, changelog: changes)
         var count = 0
         func line(_ row: Row, _ kind: RowKind?) throws {
-            text += json ? ResultLines.json(row, kind: kind, columns: columns, changelog: changes)
+            text +=
+                json
+                ? ResultLines.json(row, kind: kind, columns: columns, changelog: changes)
                 : ResultLines.csv(row, kind: kind, columns: columns, changelog: changes)
             count += 1
             if text.utf8.count >= 1 << 20 {

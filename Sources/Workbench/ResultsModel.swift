@@ -118,7 +118,9 @@ public struct ResultsModel: Sendable {
                     awaitingUpdate.append(number)
                 }
             case .delete:
-                if let number = positions[values]?.last(where: { !awaitingUpdate.contains($0) }), let index = index(of: number) {
+                if let number = positions[values]?.last(where: { !awaitingUpdate.contains($0) }),
+                    let index = index(of: number)
+                {
                     forget(values, number)
                     tableStorage[index].kind = .delete
                     deleted += 1
@@ -128,7 +130,9 @@ public struct ResultsModel: Sendable {
                 if let number = awaitingUpdate.popLast(), let index = index(of: number) {
                     let old = tableStorage[index].values
                     forget(old, number)
-                    tableStorage[index] = Entry(kind: nil, values: values, changed: Set(values.indices.filter { $0 >= old.count || old[$0] != values[$0] }))
+                    tableStorage[index] = Entry(
+                        kind: nil, values: values,
+                        changed: Set(values.indices.filter { $0 >= old.count || old[$0] != values[$0] }))
                     positions[values, default: []].append(number)
                 } else {
                     append(values)

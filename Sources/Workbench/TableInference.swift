@@ -15,7 +15,8 @@ public enum TableInference {
         var objects = 0
         for sample in samples {
             guard let data = sample.data(using: .utf8),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { continue }
             objects += 1
             // Field order as the record spells it (JSONSerialization's dictionary has none).
             for name in fieldNames(in: sample) where object[name] != nil && !order.contains(name) { order.append(name) }
@@ -59,7 +60,8 @@ public enum TableInference {
         let name = topic.replacingOccurrences(of: "[^A-Za-z0-9_]", with: "_", options: .regularExpression)
         // ISO 8601 instants ('2013-01-01T00:14:13Z') read as TIMESTAMP_LTZ under the json format's ISO standard.
         let standard = kinds.values.contains(.isoInstant) ? ",\n  'json.timestamp-format.standard' = 'ISO-8601'" : ""
-        return "CREATE TABLE \(name) (\n  " + columns.joined(separator: ",\n  ") + "\n) WITH ('connector' = 'kafka', 'topic' = '\(topic)', "
+        return "CREATE TABLE \(name) (\n  " + columns.joined(separator: ",\n  ")
+            + "\n) WITH ('connector' = 'kafka', 'topic' = '\(topic)', "
             + "'format' = 'json',\n  'scan.startup.mode' = 'earliest-offset'\(standard));"
     }
 
@@ -75,8 +77,15 @@ public enum TableInference {
             return .double
         }
         if let text = value as? String {
-            if text.range(of: #"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"#, options: .regularExpression) != nil { return .isoInstant }
-            if text.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$"#, options: .regularExpression) != nil { return .timestampText }
+            if text.range(
+                of: #"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"#,
+                options: .regularExpression) != nil
+            {
+                return .isoInstant
+            }
+            if text.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$"#, options: .regularExpression) != nil {
+                return .timestampText
+            }
             return .string
         }
         if value is [Any] || value is [String: Any] { return .nested }
@@ -104,7 +113,12 @@ public enum TableInference {
         while index < text.endIndex {
             let character = text[index]
             if inString {
-                if escaped { escaped = false; current.append(character) } else if character == "\\" { escaped = true } else if character == "\"" {
+                if escaped {
+                    escaped = false
+                    current.append(character)
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
                     inString = false
                     // A name is a string at depth 1 followed by a colon.
                     var next = text.index(after: index)
@@ -128,7 +142,11 @@ public enum TableInference {
 
     static func quote(_ name: String) -> String {
         let plain = name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil
-        let reserved = ["user", "time", "timestamp", "date", "value", "key", "partition", "offset", "table", "order", "group", "from", "select"]
-        return plain && !reserved.contains(name.lowercased()) ? name : "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
+        let reserved = [
+            "user", "time", "timestamp", "date", "value", "key", "partition", "offset", "table", "order", "group",
+            "from", "select",
+        ]
+        return plain && !reserved.contains(name.lowercased())
+            ? name : "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
     }
 }

@@ -16,7 +16,9 @@ public struct TimelineSnapshot: Sendable {
 
     public init() {}
 
-    public subscript<Field>(dynamicMember field: KeyPath<QueryProgress.Snapshot, Field>) -> Field { progress[keyPath: field] }
+    public subscript<Field>(dynamicMember field: KeyPath<QueryProgress.Snapshot, Field>) -> Field {
+        progress[keyPath: field]
+    }
 }
 
 /// Watches a query for the timeline: folds its events into a `TimelineSnapshot`, keeping the
@@ -71,7 +73,9 @@ public final class TimelineObserver: QueryObserver {
             case let .windowSpans(open, fired):
                 state.snapshot.openSpans = open
                 state.snapshot.firedSpans.append(contentsOf: fired)
-                if state.snapshot.firedSpans.count > 200 { state.snapshot.firedSpans.removeFirst(state.snapshot.firedSpans.count - 100) }
+                if state.snapshot.firedSpans.count > 200 {
+                    state.snapshot.firedSpans.removeFirst(state.snapshot.firedSpans.count - 100)
+                }
             default:
                 break
             }

@@ -131,7 +131,8 @@ enum TimelineView {
         guard let snapshot = state.snapshot else { return }
         let kind = snapshot.window.map(describe) ?? "event time →"
         let mode = state.following ? "following" : "scrolled (f follows)"
-        grid.box(area, title: "Timeline — \(kind) · \(mode)", style: focused ? WorkbenchView.focused : WorkbenchView.border)
+        grid.box(
+            area, title: "Timeline — \(kind) · \(mode)", style: focused ? WorkbenchView.focused : WorkbenchView.border)
         let inner = area.inner
         let labelWidth = min(14, max(9, (snapshot.splits.map { DisplayWidth.of($0.name) }.max() ?? 4) + 1))
         let plot = Rect(x: inner.x + labelWidth, y: inner.y, width: inner.width - labelWidth, height: inner.height)
@@ -145,17 +146,22 @@ enum TimelineView {
             return plot.x + Int((time - start) / scale)
         }
         let combined = snapshot.watermark.flatMap(column)
-        let rows = plan(height: inner.height, splits: snapshot.splits.count,
-                        windowRows: snapshot.window?.kind == .tumble || snapshot.window == nil ? 1 : windowRowLimit,
-                        picked: focused || state.selected != nil)
+        let rows = plan(
+            height: inner.height, splits: snapshot.splits.count,
+            windowRows: snapshot.window?.kind == .tumble || snapshot.window == nil ? 1 : windowRowLimit,
+            picked: focused || state.selected != nil)
         var row = inner.y
 
         // One lane per split.
         for (split, lane) in snapshot.splits.enumerated().prefix(rows.lanes) {
-            grid.put(DisplayWidth.truncate(lane.name, to: labelWidth - 1), x: inner.x, y: row, style: lane.idle ? Style(dim: true) : .plain)
+            grid.put(
+                DisplayWidth.truncate(lane.name, to: labelWidth - 1), x: inner.x, y: row,
+                style: lane.idle ? Style(dim: true) : .plain)
             grid.put(String(repeating: "·", count: plot.width), x: plot.x, y: row, style: Style(dim: true))
             if let combined { grid[combined, row] = Cell("┊", style: watermarkStyle) }
-            if let watermark = lane.watermark, let x = column(watermark) { grid[x, row] = Cell("|", style: watermarkStyle) }
+            if let watermark = lane.watermark, let x = column(watermark) {
+                grid[x, row] = Cell("|", style: watermarkStyle)
+            }
             for event in snapshot.events where event.split == split {
                 guard let x = column(event.time) else { continue }
                 let position = EventPosition(split: split, offset: event.offset)
@@ -170,22 +176,31 @@ enum TimelineView {
             row += 1
         }
         if rows.lanes < snapshot.splits.count {
-            grid.put("+\(snapshot.splits.count - rows.lanes) more", x: plot.maxX - 8, y: row - 1, style: Style(dim: true))
+            grid.put(
+                "+\(snapshot.splits.count - rows.lanes) more", x: plot.maxX - 8, y: row - 1, style: Style(dim: true))
         }
 
         // Late events, where their windows were.
         if rows.late {
-            grid.put("late \(snapshot.lateRows)", x: inner.x, y: row, style: snapshot.lateRows > 0 ? lateStyle : Style(dim: true), limit: labelWidth - 1)
-            for event in snapshot.events where event.late { if let x = column(event.time) { grid[x, row] = Cell("×", style: lateStyle) } }
+            grid.put(
+                "late \(snapshot.lateRows)", x: inner.x, y: row,
+                style: snapshot.lateRows > 0 ? lateStyle : Style(dim: true), limit: labelWidth - 1)
+            for event in snapshot.events where event.late {
+                if let x = column(event.time) { grid[x, row] = Cell("×", style: lateStyle) }
+            }
             // Late events far behind (the usual case: their windows fired long ago) point left.
-            if snapshot.events.contains(where: { $0.late && $0.time < start }) { grid.put("◂×", x: plot.x, y: row, style: lateStyle) }
+            if snapshot.events.contains(where: { $0.late && $0.time < start }) {
+                grid.put("◂×", x: plot.x, y: row, style: lateStyle)
+            }
             row += 1
         }
 
         // Windows, stacked where they overlap.
         if rows.windows > 0 {
             grid.put("windows", x: inner.x, y: row)
-            drawWindows(snapshot, state, into: &grid, rows: row..<(row + rows.windows), plot: plot, column: column, range: start..<end, watermark: combined)
+            drawWindows(
+                snapshot, state, into: &grid, rows: row..<(row + rows.windows), plot: plot, column: column,
+                range: start..<end, watermark: combined)
             row += rows.windows
         }
 
@@ -204,14 +219,20 @@ enum TimelineView {
                 grid[combined, row] = Cell("▲", style: watermarkStyle)
             } else if let watermark = snapshot.watermark {
                 // Off the pane: which way it is.
-                if watermark < start { grid.put("◂▲", x: plot.x, y: row, style: watermarkStyle) } else { grid.put("▲▸", x: plot.maxX - 2, y: row, style: watermarkStyle) }
+                if watermark < start {
+                    grid.put("◂▲", x: plot.x, y: row, style: watermarkStyle)
+                } else {
+                    grid.put("▲▸", x: plot.maxX - 2, y: row, style: watermarkStyle)
+                }
             }
             row += 1
         }
         if rows.labels {
             var free = plot.x
             for (x, time) in ticks {
-                let label = tick % 1_000_000 == 0 ? String(CivilClock.time(time / 1000).prefix(8)) : CivilClock.time(time / 1000)
+                let label =
+                    tick % 1_000_000 == 0
+                    ? String(CivilClock.time(time / 1000).prefix(8)) : CivilClock.time(time / 1000)
                 let labelX = x - DisplayWidth.of(label) / 2
                 guard labelX >= free, labelX + DisplayWidth.of(label) <= plot.maxX else { continue }
                 grid.put(label, x: labelX, y: row, style: Style(dim: true))
@@ -222,8 +243,14 @@ enum TimelineView {
         // The combined watermark and what it waits for, in words.
         if rows.facts {
             var facts: [String] = []
-            if let watermark = snapshot.watermark { facts.append("▲ watermark \(CivilClock.time(watermark / 1000))") } else { facts.append("no watermark yet") }
-            if let next = snapshot.nextWindowEnd { facts.append("next fires at \(CivilClock.time((next - 1000) / 1000))") }
+            if let watermark = snapshot.watermark {
+                facts.append("▲ watermark \(CivilClock.time(watermark / 1000))")
+            } else {
+                facts.append("no watermark yet")
+            }
+            if let next = snapshot.nextWindowEnd {
+                facts.append("next fires at \(CivilClock.time((next - 1000) / 1000))")
+            }
             facts.append("\(snapshot.openWindows) open")
             if snapshot.lateRows > 0 { facts.append("\(snapshot.lateRows) late") }
             grid.put(facts.joined(separator: " · "), x: inner.x, y: row, style: watermarkStyle, limit: inner.width)
@@ -233,7 +260,9 @@ enum TimelineView {
         if let line = pickedLine(state, snapshot) {
             grid.put(line, x: inner.x, y: row, style: litStyle, limit: inner.width)
         } else if focused {
-            grid.put("←→ scroll  +/- zoom  f follow  ↑↓ pick an event  Esc unpick", x: inner.x, y: row, style: Style(dim: true), limit: inner.width)
+            grid.put(
+                "←→ scroll  +/- zoom  f follow  ↑↓ pick an event  Esc unpick", x: inner.x, y: row,
+                style: Style(dim: true), limit: inner.width)
         }
     }
 
@@ -268,11 +297,15 @@ enum TimelineView {
 
     /// Fired and open windows on up to `rows.count` rows: each window on the first row where
     /// it does not touch another.
-    private static func drawWindows(_ snapshot: TimelineSnapshot, _ state: TimelineState, into grid: inout CellGrid, rows: Range<Int>,
-                                    plot: Rect, column: (Int64) -> Int?, range: Range<Int64>, watermark: Int?) {
+    private static func drawWindows(
+        _ snapshot: TimelineSnapshot, _ state: TimelineState, into grid: inout CellGrid, rows: Range<Int>,
+        plot: Rect, column: (Int64) -> Int?, range: Range<Int64>, watermark: Int?
+    ) {
         // Open windows are placed first: when rows run out, the fired ones give way.
         func visible(_ spans: [WindowSpan]) -> [WindowSpan] {
-            spans.filter { $0.end > range.lowerBound && $0.start < range.upperBound }.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
+            spans.filter { $0.end > range.lowerBound && $0.start < range.upperBound }.sorted {
+                ($0.start, $0.end) < ($1.start, $1.end)
+            }
         }
         let spans = visible(snapshot.openSpans).map { ($0, false) } + visible(snapshot.firedSpans).map { ($0, true) }
         var taken = Array(repeating: [ClosedRange<Int>](), count: rows.count)
@@ -281,7 +314,9 @@ enum TimelineView {
             // windows that touch in time sit side by side.
             let from = column(span.start) ?? plot.x
             let to = column(span.end).map { $0 - 1 } ?? plot.maxX - 1
-            guard from <= to, let slot = taken.firstIndex(where: { $0.allSatisfy { !$0.overlaps(from...to) } }) else { continue }
+            guard from <= to, let slot = taken.firstIndex(where: { $0.allSatisfy { !$0.overlaps(from...to) } }) else {
+                continue
+            }
             taken[slot].append(from...to)
             let y = rows.lowerBound + slot
             let lit = state.lit == span.start..<span.end
@@ -299,19 +334,26 @@ enum TimelineView {
             if column(span.end) != nil { grid[to, y] = Cell(")", style: style) }
             var label = span.key.map { "\(keyText($0)): " } ?? ""
             label += (fired ? "✓ " : "") + aggregateText(span)
-            if to - from - 1 >= 3 { grid.put(DisplayWidth.truncate(label, to: to - from - 1), x: from + 1, y: y, style: style) }
+            if to - from - 1 >= 3 {
+                grid.put(DisplayWidth.truncate(label, to: to - from - 1), x: from + 1, y: y, style: style)
+            }
         }
     }
 
     /// The picked event in words: where it is, when, and the windows it belongs to.
     static func pickedLine(_ state: TimelineState, _ snapshot: TimelineSnapshot) -> String? {
         guard let picked = state.selected,
-              let event = snapshot.events.last(where: { !$0.late && $0.split == picked.split && $0.offset == picked.offset }) else { return nil }
+            let event = snapshot.events.last(where: {
+                !$0.late && $0.split == picked.split && $0.offset == picked.offset
+            })
+        else { return nil }
         let split = picked.split < snapshot.splits.count ? snapshot.splits[picked.split].name : "split \(picked.split)"
         var windows: [(start: Int64, end: Int64)] = snapshot.window?.windows(containing: event.time) ?? []
         if windows.isEmpty {
             // Sessions: the spans that cover it.
-            windows = (snapshot.openSpans + snapshot.firedSpans).filter { $0.start <= event.time && event.time < $0.end }.map { ($0.start, $0.end) }
+            windows = (snapshot.openSpans + snapshot.firedSpans).filter {
+                $0.start <= event.time && event.time < $0.end
+            }.map { ($0.start, $0.end) }
         }
         let named = windows.prefix(3).map { window -> String in
             let state = window.end - 1000 <= (snapshot.watermark ?? .min) ? "fired" : "open"

@@ -51,7 +51,9 @@ public enum TailFilter: Sendable, Equatable {
             let rest = scanner.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
             let operation = ["<=", ">=", "!=", "=", "<", ">"].first { rest.hasPrefix($0) }!
             let value = rest.dropFirst(operation.count).trimmingCharacters(in: .whitespaces)
-            self = .field(name: name, operation: operation, value: value.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")))
+            self = .field(
+                name: name, operation: operation, value: value.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+            )
         } else {
             self = .contains(text)
         }
@@ -60,7 +62,8 @@ public enum TailFilter: Sendable, Equatable {
     public func matches(_ entry: TailEntry) -> Bool {
         switch self {
         case let .contains(text):
-            return entry.value.localizedCaseInsensitiveContains(text) || (entry.key?.localizedCaseInsensitiveContains(text) ?? false)
+            return entry.value.localizedCaseInsensitiveContains(text)
+                || (entry.key?.localizedCaseInsensitiveContains(text) ?? false)
         case let .field(name, _, _):
             guard let found = Self.object(entry)?[name] else { return false }
             return matches(found)
@@ -115,7 +118,13 @@ enum JSONColours {
         for character in text {
             if inString {
                 line.append(character)
-                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+                if escaped {
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    inString = false
+                }
                 continue
             }
             switch character {

@@ -48,10 +48,16 @@ public struct Tutorial: Sendable {
     /// The box's title and text for the current step (or the end).
     public var shown: (title: String, text: String) {
         guard let step else {
-            return ("Tutorial — done", "That was the lesson: event time, watermarks, a tumbling window, a late event and an idle partition. "
-                + "\\tutorial stop closes this box; \\tutorial starts again.")
+            return (
+                "Tutorial — done",
+                "That was the lesson: event time, watermarks, a tumbling window, a late event and an idle partition. "
+                    + "\\tutorial stop closes this box; \\tutorial starts again."
+            )
         }
-        return ("Tutorial — step \(index + 1) of \(Self.steps.count): \(step.title)  (\\tutorial next skips, \\tutorial stop ends)", step.text)
+        return (
+            "Tutorial — step \(index + 1) of \(Self.steps.count): \(step.title)  (\\tutorial next skips, \\tutorial stop ends)",
+            step.text
+        )
     }
 
     mutating func observe(submitted text: String) {
@@ -102,54 +108,73 @@ public struct Tutorial: Sendable {
         let time = base / 1_000_000 * 1_000_000 + offset * 1_000_000
         let stamp = EventTimeText.format(time)
         let target = partition.map { "payment_msg:\($0)" } ?? "payment_msg"
-        return #"\produce \#(target) {"createTime": "\#(stamp)", "orderId": 1, "payAmount": 99.5, "payPlatform": 0, "provinceId": 1}"#
+        return
+            #"\produce \#(target) {"createTime": "\#(stamp)", "orderId": 1, "payAmount": 99.5, "payPlatform": 0, "provinceId": 1}"#
     }
 
     static let steps: [Step] = [
-        Step(title: "data",
-             text: "Payments arrive on topic payment_msg, stamped with their createTime: that is event time. "
+        Step(
+            title: "data",
+            text: "Payments arrive on topic payment_msg, stamped with their createTime: that is event time. "
                 + "Start the demo writing 20 payments a second into 3 partitions — it is in the input: press Enter.",
-             input: { _ in "\\demo payments 20 3" },
-             isDone: { $0.typed("\\demo payments") }),
-        Step(title: "a watermark",
-             text: "Declare a table over the topic. rt is the event time; the WATERMARK says how late events may be: it trails "
+            input: { _ in "\\demo payments 20 3" },
+            isDone: { $0.typed("\\demo payments") }),
+        Step(
+            title: "a watermark",
+            text:
+                "Declare a table over the topic. rt is the event time; the WATERMARK says how late events may be: it trails "
                 + "the newest rt seen by 2 s, promising that nothing older is still to come. Press Enter to create it.",
-             input: { _ in table },
-             isDone: { context in
-                 context.typed.contains { $0.uppercased().contains("CREATE TABLE") && $0.uppercased().contains("WATERMARK FOR") }
-                     && !context.model.tables.isEmpty
-             }),
-        Step(title: "a tumbling window",
-             text: "Group the payments into 5-second windows of event time. A window is emitted once the watermark passes its end, "
+            input: { _ in table },
+            isDone: { context in
+                context.typed.contains {
+                    $0.uppercased().contains("CREATE TABLE") && $0.uppercased().contains("WATERMARK FOR")
+                }
+                    && !context.model.tables.isEmpty
+            }),
+        Step(
+            title: "a tumbling window",
+            text:
+                "Group the payments into 5-second windows of event time. A window is emitted once the watermark passes its end, "
                 + "so the first rows come a few seconds after its end — not when the clock gets there. Run it and wait for rows.",
-             input: { _ in query },
-             isDone: { context in
-                 context.progress?.window?.kind == .tumble && context.model.running && !context.model.results.rows.isEmpty
-             }),
-        Step(title: "the timeline",
-             text: "Open the timeline: one lane per partition with its events (•) and watermark (|), the combined watermark (▲), "
+            input: { _ in query },
+            isDone: { context in
+                context.progress?.window?.kind == .tumble && context.model.running
+                    && !context.model.results.rows.isEmpty
+            }),
+        Step(
+            title: "the timeline",
+            text:
+                "Open the timeline: one lane per partition with its events (•) and watermark (|), the combined watermark (▲), "
                 + "and windows that fill up to it and fire. Type \\timeline and press Enter.",
-             input: { _ in "\\timeline" },
-             isDone: { $0.model.timeline.visible }),
-        Step(title: "a late event",
-             text: "This payment is stamped 30 s behind the watermark: its window has fired already, so it is dropped and counted "
+            input: { _ in "\\timeline" },
+            isDone: { $0.model.timeline.visible }),
+        Step(
+            title: "a late event",
+            text:
+                "This payment is stamped 30 s behind the watermark: its window has fired already, so it is dropped and counted "
                 + "as late (× on the timeline). Send it with Enter and watch the late count.",
-             input: { payment($0.progress, offset: -30, partition: 0) },
-             isDone: { ($0.progress?.lateRows ?? 0) > 0 }),
-        Step(title: "a quiet partition",
-             text: "Stop the demo. With no new events the watermark stands still, and no window fires: event time moves only "
+            input: { payment($0.progress, offset: -30, partition: 0) },
+            isDone: { ($0.progress?.lateRows ?? 0) > 0 }),
+        Step(
+            title: "a quiet partition",
+            text:
+                "Stop the demo. With no new events the watermark stands still, and no window fires: event time moves only "
                 + "with events. Press Enter.",
-             input: { _ in "\\demo stop" },
-             isDone: { $0.typed("\\demo stop") }),
-        Step(title: "one partition moves",
-             text: "Write a payment 20 s ahead, to partition 0 only. Partition 0's watermark moves; the combined watermark is "
+            input: { _ in "\\demo stop" },
+            isDone: { $0.typed("\\demo stop") }),
+        Step(
+            title: "one partition moves",
+            text:
+                "Write a payment 20 s ahead, to partition 0 only. Partition 0's watermark moves; the combined watermark is "
                 + "the smallest of the partitions', and partitions 1 and 2 stand still. Send it with Enter.",
-             input: { payment($0.progress, offset: 20, partition: 0) },
-             isDone: { $0.typed("\\produce payment_msg:0") }),
-        Step(title: "why no output?",
-             text: "No window fires, though partition 0 is 20 s ahead. Ask why: \\why names the partitions that hold the "
+            input: { payment($0.progress, offset: 20, partition: 0) },
+            isDone: { $0.typed("\\produce payment_msg:0") }),
+        Step(
+            title: "why no output?",
+            text:
+                "No window fires, though partition 0 is 20 s ahead. Ask why: \\why names the partitions that hold the "
                 + "watermark back and the fix — 'scan.watermark.idle-timeout' = '5 s' lets a quiet partition stop counting.",
-             input: { _ in "\\why" },
-             isDone: { $0.typed("\\why") }),
+            input: { _ in "\\why" },
+            isDone: { $0.typed("\\why") }),
     ]
 }

@@ -11,7 +11,9 @@ public enum WhyExplainer {
         let empty = active.filter { $0.watermark == nil }
         let watermark = progress.watermark
         if progress.splits.isEmpty, progress.nextWindowEnd == nil, progress.openWindows == 0 {
-            return ["Nothing to explain yet: no split has reported and no window is open (does the query have a window, and has a record arrived?)."]
+            return [
+                "Nothing to explain yet: no split has reported and no window is open (does the query have a window, and has a record arrived?)."
+            ]
         }
         // The watermark, and who holds it.
         if let watermark {
@@ -21,11 +23,14 @@ public enum WhyExplainer {
         }
         if !empty.isEmpty {
             let names = empty.map(\.name).joined(separator: ", ")
-            lines.append("\(names) \(empty.count == 1 ? "has" : "have") had no record: \(empty.count == 1 ? "it holds" : "they hold") the watermark back. "
-                + "Write to \(empty.count == 1 ? "it" : "them"), or set 'scan.watermark.idle-timeout' = '5 s' so a quiet split stops counting.")
+            lines.append(
+                "\(names) \(empty.count == 1 ? "has" : "have") had no record: \(empty.count == 1 ? "it holds" : "they hold") the watermark back. "
+                    + "Write to \(empty.count == 1 ? "it" : "them"), or set 'scan.watermark.idle-timeout' = '5 s' so a quiet split stops counting."
+            )
         } else if let (slowest, low, fastest, high) = spread(active) {
-            lines.append("\(slowest.name) holds it back at \(time(low)); \(fastest.name) is at \(time(high)) (\(seconds(high - low)) ahead). "
-                + "An idle timeout lets a split that stopped writing go; a lagging one catches up as it is read.")
+            lines.append(
+                "\(slowest.name) holds it back at \(time(low)); \(fastest.name) is at \(time(high)) (\(seconds(high - low)) ahead). "
+                    + "An idle timeout lets a split that stopped writing go; a lagging one catches up as it is read.")
         }
         let idle = progress.splits.filter(\.idle)
         if !idle.isEmpty { lines.append("Idle, not counted: \(idle.map(\.name).joined(separator: ", ")).") }
@@ -33,17 +38,21 @@ public enum WhyExplainer {
         if let end = progress.nextWindowEnd {
             let fires = end - 1000
             if let watermark {
-                lines.append("The next window ends at \(time(end)): it fires when the watermark reaches \(time(fires)), \(seconds(max(0, fires - watermark))) of event time from now.")
+                lines.append(
+                    "The next window ends at \(time(end)): it fires when the watermark reaches \(time(fires)), \(seconds(max(0, fires - watermark))) of event time from now."
+                )
             } else {
-                lines.append("The next window ends at \(time(end)): it fires once the watermark reaches \(time(fires)).")
+                lines.append(
+                    "The next window ends at \(time(end)): it fires once the watermark reaches \(time(fires)).")
             }
             lines.append("\(progress.openWindows) window\(progress.openWindows == 1 ? "" : "s") (per key) open.")
         } else if progress.openWindows == 0 {
             lines.append("No window is open: no record has fallen in one yet.")
         }
         if progress.lateRows > 0 {
-            lines.append("\(progress.lateRows) row\(progress.lateRows == 1 ? " was" : "s were") late — \(progress.lateRows == 1 ? "its" : "their") windows had fired — and dropped. "
-                + "A larger bound (WATERMARK FOR rt AS rt - INTERVAL '5' SECOND) waits longer for stragglers.")
+            lines.append(
+                "\(progress.lateRows) row\(progress.lateRows == 1 ? " was" : "s were") late — \(progress.lateRows == 1 ? "its" : "their") windows had fired — and dropped. "
+                    + "A larger bound (WATERMARK FOR rt AS rt - INTERVAL '5' SECOND) waits longer for stragglers.")
         }
         return lines
     }
@@ -54,7 +63,8 @@ public enum WhyExplainer {
         let active = progress.splits.filter { !$0.idle && !$0.ended }
         let empty = active.filter { $0.watermark == nil }
         if !empty.isEmpty {
-            return "\(empty.map(\.name).joined(separator: ", ")) had no record: the watermark waits for \(empty.count == 1 ? "it" : "them")"
+            return
+                "\(empty.map(\.name).joined(separator: ", ")) had no record: the watermark waits for \(empty.count == 1 ? "it" : "them")"
         }
         guard let watermark = progress.watermark else { return progress.openWindows > 0 ? "no watermark yet" : nil }
         if let (slowest, low, _, high) = spread(active), let end = progress.nextWindowEnd, high >= end - 1000 {
@@ -62,14 +72,16 @@ public enum WhyExplainer {
             return "\(slowest.name) holds the watermark back at \(CivilClock.time(low / 1000))"
         }
         guard let end = progress.nextWindowEnd else { return nil }
-        return "the next window fires when the watermark reaches \(CivilClock.time((end - 1000) / 1000)), \(seconds(max(0, end - 1000 - watermark))) away"
+        return
+            "the next window fires when the watermark reaches \(CivilClock.time((end - 1000) / 1000)), \(seconds(max(0, end - 1000 - watermark))) away"
     }
 
     /// The active splits' slowest and fastest watermarks, when they differ.
     static func spread(_ active: [SplitState]) -> (slowest: SplitState, low: Int64, fastest: SplitState, high: Int64)? {
         guard active.count > 1, let slowest = active.min(by: { ($0.watermark ?? .min) < ($1.watermark ?? .min) }),
-              let fastest = active.max(by: { ($0.watermark ?? .min) < ($1.watermark ?? .min) }),
-              let low = slowest.watermark, let high = fastest.watermark, high > low else { return nil }
+            let fastest = active.max(by: { ($0.watermark ?? .min) < ($1.watermark ?? .min) }),
+            let low = slowest.watermark, let high = fastest.watermark, high > low
+        else { return nil }
         return (slowest, low, fastest, high)
     }
 

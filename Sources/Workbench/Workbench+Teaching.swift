@@ -33,15 +33,21 @@ extension Workbench {
 
     /// Picks the next (or previous) event in event time and brings it into view.
     private func pickEvent(_ step: Int, _ snapshot: TimelineSnapshot) {
-        let events = snapshot.events.filter { !$0.late }.sorted { ($0.time, $0.split, $0.offset) < ($1.time, $1.split, $1.offset) }
+        let events = snapshot.events.filter { !$0.late }.sorted {
+            ($0.time, $0.split, $0.offset) < ($1.time, $1.split, $1.offset)
+        }
         guard !events.isEmpty else { return model.note("no events on the timeline yet") }
-        let current = model.timeline.selected.flatMap { picked in events.firstIndex { $0.split == picked.split && $0.offset == picked.offset } }
+        let current = model.timeline.selected.flatMap { picked in
+            events.firstIndex { $0.split == picked.split && $0.offset == picked.offset }
+        }
         // The first pick starts from the newest event going back, or the oldest going forward.
         let index = current.map { max(0, min(events.count - 1, $0 + step)) } ?? (step < 0 ? events.count - 1 : 0)
         let event = events[index]
         model.timeline.selected = EventPosition(split: event.split, offset: event.offset)
         let span = TimelineView.span(snapshot, zoom: model.timeline.zoom)
-        if abs(event.time - TimelineView.center(model.timeline, snapshot)) > span * 2 / 5 { model.timeline.center = event.time }
+        if abs(event.time - TimelineView.center(model.timeline, snapshot)) > span * 2 / 5 {
+            model.timeline.center = event.time
+        }
     }
 
     /// The window [start, end) of a result row: its first two timestamps, start before end
@@ -54,8 +60,11 @@ extension Workbench {
 
     /// `\\replay [1x|10x|Nx|step] [from TIME] [to TIME] [offsets A-B]` reruns the last query
     /// paced; `\\replay pause|resume|step [N]` steers the one running.
-    func replayCommand(_ words: [String]) {
-        if let control = model.replay, model.running, let first = words.first, ["pause", "resume", "step"].contains(first) {
+    func replayCommand(_ arguments: CommandArguments) {
+        let words = Array(arguments.words.dropFirst())
+        if let control = model.replay, model.running, let first = words.first,
+            ["pause", "resume", "step"].contains(first)
+        {
             switch first {
             case "pause": control.pause()
             case "resume": control.resume()
@@ -89,7 +98,8 @@ extension Workbench {
     /// The current step's text to type, in the input (unless the user is typing something).
     func offerTutorialInput(_ progress: QueryProgress.Snapshot?) {
         guard let tutorial = model.tutorial, model.editor.isEmpty,
-              let text = tutorial.input(model: model, progress: progress) else { return }
+            let text = tutorial.input(model: model, progress: progress)
+        else { return }
         model.editor.set(text)
     }
 }

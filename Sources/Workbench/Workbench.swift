@@ -31,14 +31,17 @@ public final class Workbench: @unchecked Sendable {
     /// Where each query's spool of rows goes (`\export` writes from it).
     private let spoolDirectory: String?
     /// Topics, tails, produce, groups and demos (nil without a broker).
-    private let kafka: KafkaServices?
+    let kafka: KafkaServices?
 
     /// `spoolDirectory`: where the rows of each query are kept on disk for `\export` (the
     /// data folder's `results`); nil keeps them in the system's temporary folder.
-    public init(engine: Engine, brokerAddress: String = "", historyFile: String? = nil, viKeys: Bool = false,
-                spoolDirectory: String? = nil) {
+    public init(
+        engine: Engine, brokerAddress: String = "", historyFile: String? = nil, viKeys: Bool = false,
+        spoolDirectory: String? = nil
+    ) {
         self.engine = engine
-        let spoolDirectory = spoolDirectory ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("weir-results")
+        let spoolDirectory =
+            spoolDirectory ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("weir-results")
         self.spoolDirectory = spoolDirectory
         ResultSpool.removeAbandoned(in: spoolDirectory)
         // The timeline may be opened at any time: the session's queries keep what it draws.
@@ -52,7 +55,9 @@ public final class Workbench: @unchecked Sendable {
             model.editor = InputEditor(history: saved.components(separatedBy: "\n\u{1E}\n").filter { !$0.isEmpty })
         }
         model.editor.viKeys = viKeys
-        model.note("Weir — \(brokerAddress.isEmpty ? "" : "broker at \(brokerAddress); ")type SQL ending in ; and press Enter. F1 for help.")
+        model.note(
+            "Weir — \(brokerAddress.isEmpty ? "" : "broker at \(brokerAddress); ")type SQL ending in ; and press Enter. F1 for help."
+        )
     }
 
     // MARK: Keys
@@ -85,10 +90,14 @@ public final class Workbench: @unchecked Sendable {
         case .tab where model.focus == .input && !model.editor.wordBeforeCursor.isEmpty:
             let words = model.completionWords + (model.topics?.map(\.name) ?? [])
             let matches = model.editor.complete(from: words)
-            if matches.count > 1 { model.note(matches.prefix(30).joined(separator: "  ") + (matches.count > 30 ? "  …" : "")) }
+            if matches.count > 1 {
+                model.note(matches.prefix(30).joined(separator: "  ") + (matches.count > 30 ? "  …" : ""))
+            }
         case .tab, .backTab:
             // Input, results, and the timeline when it is shown; Shift-Tab goes the other way.
-            let order: [SessionModel.Focus] = model.timeline.visible && model.timeline.snapshot != nil ? [.input, .results, .timeline] : [.input, .results]
+            let order: [SessionModel.Focus] =
+                model.timeline.visible && model.timeline.snapshot != nil
+                ? [.input, .results, .timeline] : [.input, .results]
             let index = order.firstIndex(of: model.focus) ?? 0
             model.focus = order[(index + (key == .tab ? 1 : order.count - 1)) % order.count]
         case .escape where model.focus == .timeline && model.timeline.selected != nil:
@@ -128,9 +137,13 @@ public final class Workbench: @unchecked Sendable {
                 case .enter: if model.results.selected != nil { model.detailVisible = true }
                 case .left: model.results.left = max(0, model.results.left - 1)
                 case .right: model.results.left = min(max(0, model.results.columns.count - 1), model.results.left + 1)
-                case .home: model.results.follow = false; model.results.top = 0
+                case .home:
+                    model.results.follow = false
+                    model.results.top = 0
                 case .end: model.results.follow = true
-                default: model.focus = .input; handle(key)
+                default:
+                    model.focus = .input
+                    handle(key)
                 }
                 return
             }
@@ -183,7 +196,10 @@ public final class Workbench: @unchecked Sendable {
 
     private func cycleView() {
         let views: [ResultsModel.View] = model.results.changelog ? [.table, .changelog] : [.append]
-        guard let index = views.firstIndex(of: model.results.view) else { model.results.view = views[0]; return }
+        guard let index = views.firstIndex(of: model.results.view) else {
+            model.results.view = views[0]
+            return
+        }
         model.results.view = views[(index + 1) % views.count]
     }
 
@@ -225,139 +241,28 @@ public final class Workbench: @unchecked Sendable {
         }
     }
 
-    private func command(_ text: String) {
-        let words = text.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        let rest = words.count > 1 ? text.dropFirst().split(separator: " ", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces) : ""
-        let name = words.first ?? ""
-        let needsBroker = ["topics", "tail", "produce", "groups", "demo", "pause", "resume", "infer"]
-        if needsBroker.contains(name), kafka == nil { return model.note("error: \\\(name) needs a broker (start weir without -e, or give --bootstrap)") }
-        switch name {
-        case "help", "h", "?": model.helpVisible = true
-        case "quit", "q", "exit": quitRequested = true
-        case "clear": model.messages = []
-        case "tables": submit("SHOW TABLES;")
-        case "view":
-            guard words.count > 1, let view = ResultsModel.View(rawValue: words[1]) else {
-                return model.note("\\view table|changelog|append")
-            }
-            model.results.view = view
-        case "refresh":
-            guard words.count > 1, let milliseconds = Int(words[1]), milliseconds >= 10 else { return model.note("\\refresh MS (at least 10)") }
-            model.refreshMs = milliseconds
-        case "topics":
-            kafka!.refreshTopics()
-            model.note(model.topics.map { $0.map { "\($0.name): \($0.partitions) partitions, \($0.messages) messages" }.joined(separator: "\n") } ?? "asking the broker…")
-        case "tail":
-            guard words.count > 1 else { return model.note("\\tail TOPIC [beginning|end|OFFSET|@EPOCH_MS], \\tail stop") }
-            if words[1] == "stop" {
-                kafka!.stopTail()
-                model.tail = nil
-                return
-            }
-            let from: OffsetSpec
-            switch words.count > 2 ? words[2] : "end" {
-            case "beginning", "earliest": from = .earliest
-            case "end", "latest": from = .latest
-            case let other where other.hasPrefix("@"):
-                guard let millis = Int64(other.dropFirst()) else { return model.note("error: @ takes milliseconds since the epoch") }
-                from = .timestamp(millis)
-            case let other:
-                guard let offset = Int64(other) else { return model.note("error: \\tail \(words[1]) beginning|end|OFFSET|@EPOCH_MS") }
-                from = .offset(offset)
-            }
-            model.tail = TopicPane(topic: words[1])
-            kafka!.startTail(words[1], from: from)
-        case "pause", "resume":
-            kafka!.setPaused(name == "pause")
-            model.tail?.paused = name == "pause"
-        case "why":
-            let progress: QueryProgress?
-            if words.count > 1 {
-                guard let job = engine.jobs.job(words[1]) else { return model.note("error: no job \(words[1]) (SHOW JOBS lists them)") }
-                progress = job.progress
-            } else {
-                progress = engine.runningQuery?.progress ?? engine.jobs.all.last(where: { $0.status == .running })?.progress
-            }
-            guard let progress else { return model.note("\\why explains a running query (or \\why JOB): nothing is running") }
-            let lines = WhyExplainer.explain(progress.snapshot)
-            model.note(lines.joined(separator: "\n"))
-            model.why = lines
-        case "timeline":
-            model.timeline.visible.toggle()
-            refreshTimeline()
-            if !model.timeline.visible, model.focus == .timeline { model.focus = .input }
-            if model.timeline.visible, model.timeline.snapshot == nil { model.note("\\timeline shows a running windowed query: run one") }
-        case "pretty":
-            model.tail?.pretty.toggle()
-        case "filter":
-            model.tail?.filter = rest.isEmpty ? nil : TailFilter(rest)
-        case "produce":
-            let parts = rest.split(separator: " ", maxSplits: 2).map(String.init)
-            guard parts.count >= 2 else { return model.note("\\produce TOPIC [KEY] VALUE") }
-            let keyed = parts.count == 3 && !parts[1].hasPrefix("{") && !parts[1].hasPrefix("[")
-            let value = keyed ? parts[2] : rest.dropFirst(parts[0].count).trimmingCharacters(in: .whitespaces)
-            // TOPIC:PARTITION puts the record in that partition (to show an idle or lagging one).
-            let target = parts[0].split(separator: ":", maxSplits: 1).map(String.init)
-            var partition: Int32?
-            if target.count == 2 {
-                guard let number = Int32(target[1]) else { return model.note("error: \\produce TOPIC:PARTITION, a number after the colon") }
-                partition = number
-            }
-            kafka!.produce(topic: target[0], partition: partition, key: keyed ? parts[1] : nil, value: value)
-        case "infer":
-            guard words.count > 1 else { return model.note("\\infer TOPIC") }
-            kafka!.infer(words[1])
-        case "groups": kafka!.listGroups()
-        case "demo":
-            guard words.count > 1 else { return model.note("\\demo payments|words|user-events|recipes|clicks [RATE [PARTITIONS]], \\demo stop") }
-            if words[1] == "stop" { return kafka!.stopDemo() }
-            guard let stream = DemoStream(rawValue: words[1]) else {
-                return model.note("error: no demo \(words[1]): \(DemoStream.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            let partitions = words.count > 3 ? Int32(words[3]) : nil
-            if words.count > 3, partitions == nil || partitions! < 1 { return model.note("error: \\demo NAME RATE PARTITIONS, a number of partitions") }
-            kafka!.startDemo(stream, rate: words.count > 2 ? Double(words[2]) : nil, count: nil, partitions: partitions)
-        case "editing-mode":
-            guard words.count == 2, ["vi", "emacs"].contains(words[1]) else { return model.note("\\editing-mode vi|emacs") }
-            model.editor.viKeys = words[1] == "vi"
-            model.note("\(words[1]) keys\(words[1] == "vi" ? ": Esc for command mode, i to insert" : "")")
-        case "tutorial":
-            switch words.count > 1 ? words[1] : "" {
-            case "stop":
-                model.tutorial = nil
-            case "next":
-                guard model.tutorial != nil else { return model.note("\\tutorial starts the lesson") }
-                model.tutorial!.skip()
-                offerTutorialInput(engine.runningQuery?.progress.snapshot)
-            default:
-                model.tutorial = Tutorial()
-                offerTutorialInput(engine.runningQuery?.progress.snapshot)
-            }
-        case "replay":
-            replayCommand(Array(words.dropFirst()))
-        case "export":
-            guard !rest.isEmpty else { return model.note("\\export FILE.csv|FILE.json") }
-            export(to: rest)
-        default: model.note("error: unknown command \\\(name); \\help lists them")
-        }
-    }
-
     /// Every row of the latest query to a CSV or JSON-lines file, from its spool (not only
     /// the rows the pane keeps): the changes as they came in the append and changelog views,
     /// the rows they amount to in the table view. Written on a thread of its own.
-    private func export(to path: String) {
+    func export(to path: String) {
         let results = model.results
         guard !results.columns.isEmpty else { return model.note("error: no results to export") }
-        guard let spool = results.spool else { return model.note("error: this query's rows were not kept on disk: nothing to export") }
+        guard let spool = results.spool else {
+            return model.note("error: this query's rows were not kept on disk: nothing to export")
+        }
         let inbox = self.inbox
         let view = results.view
         let file = (path as NSString).expandingTildeInPath
         model.note("exporting to \(path)…")
         Thread.detachNewThread {
             do {
-                let count = try ResultExport.write(spool, view: view, json: path.lowercased().hasSuffix(".json"), to: file)
+                let count = try ResultExport.write(
+                    spool, view: view, json: path.lowercased().hasSuffix(".json"), to: file)
                 let dropped = spool.counts.dropped
-                inbox.post(.message("exported \(count) rows to \(path)" + (dropped > 0 ? " (the spool was full: \(dropped) later rows are not in it)" : "")))
+                inbox.post(
+                    .message(
+                        "exported \(count) rows to \(path)"
+                            + (dropped > 0 ? " (the spool was full: \(dropped) later rows are not in it)" : "")))
             } catch {
                 inbox.post(.message("error: cannot export to \(path): \(error)"))
             }
@@ -459,15 +364,18 @@ public final class Workbench: @unchecked Sendable {
         model.jobs = engine.jobs.all.map { job in
             let progress = job.progress.snapshot
             let watermark = progress.watermark.map { CivilClock.time($0 / 1000).prefix(8) }.map(String.init) ?? "-"
-            return (job.id, job.status.text, progress.rowsIn, progress.rowsOut, watermark, progress.lag.values.reduce(0, +))
+            return (
+                job.id, job.status.text, progress.rowsIn, progress.rowsOut, watermark, progress.lag.values.reduce(0, +)
+            )
         }
     }
 
     /// The running query's (else the newest running job's) timeline; the last one read stays
     /// on screen after the query ends.
-    private func refreshTimeline() {
+    func refreshTimeline() {
         guard model.timeline.visible else { return }
-        let observers = engine.runningQuery?.observers ?? engine.jobs.all.last(where: { $0.status == .running })?.observers ?? []
+        let observers =
+            engine.runningQuery?.observers ?? engine.jobs.all.last(where: { $0.status == .running })?.observers ?? []
         if let timeline = observers.lazy.compactMap({ $0 as? TimelineObserver }).first {
             model.timeline.snapshot = timeline.snapshot
         }
@@ -549,7 +457,11 @@ public final class Workbench: @unchecked Sendable {
                 draw()
             }
             applyInbox(maxRows: Self.rowsPerFrame)
-            if ContinuousClock.now - lastDraw >= (streaming ? .milliseconds(16) : .milliseconds(model.refreshMs)) || !streaming { draw() }
+            if ContinuousClock.now - lastDraw >= (streaming ? .milliseconds(16) : .milliseconds(model.refreshMs))
+                || !streaming
+            {
+                draw()
+            }
         }
         stopRunning()
         kafka?.close()
@@ -564,4 +476,3 @@ public final class Workbench: @unchecked Sendable {
     /// Refreshes the topics list now (tests; the loop does it every two seconds).
     public func refreshTopics() { kafka?.refreshTopics() }
 }
-

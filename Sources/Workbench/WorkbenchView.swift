@@ -17,7 +17,9 @@ public enum WorkbenchView {
     /// The screen, and where the cursor goes.
     /// The screen, where the cursor goes, and how many result rows the results pane shows
     /// (what scrolling from the newest rows starts from).
-    public static func render(_ model: SessionModel, width: Int, height: Int) -> (grid: CellGrid, cursor: (x: Int, y: Int)?, resultRows: Int) {
+    public static func render(
+        _ model: SessionModel, width: Int, height: Int
+    ) -> (grid: CellGrid, cursor: (x: Int, y: Int)?, resultRows: Int) {
         var grid = CellGrid(width: width, height: height)
         guard width >= 20, height >= 8 else {
             grid.put("weir: the terminal is too small", x: 0, y: 0)
@@ -78,7 +80,9 @@ public enum WorkbenchView {
 
     static func drawStatus(_ model: SessionModel, into grid: inout CellGrid, row: Int) {
         grid.fill(Rect(x: 0, y: row, width: grid.width, height: 1), style: status)
-        let pace = model.results.rate > 0 ? ", \(model.results.rate) rows/s" : model.caughtUp ? ", all read: waiting for new records" : ""
+        let pace =
+            model.results.rate > 0
+            ? ", \(model.results.rate) rows/s" : model.caughtUp ? ", all read: waiting for new records" : ""
         var state = model.running ? "running\(pace) (Esc stops)" : "ready"
         if model.running, let replay = model.replay?.state {
             let pace: String
@@ -86,7 +90,8 @@ public enum WorkbenchView {
             case .step: pace = "stepping"
             case let .speed(speed): pace = speed == speed.rounded() ? "\(Int(speed))×" : "\(speed)×"
             }
-            state = "replay \(replay.paused ? "paused" : pace), \(replay.released) events (F7 pause, F8 step, Esc stops)"
+            state =
+                "replay \(replay.paused ? "paused" : pace), \(replay.released) events (F7 pause, F8 step, Esc stops)"
         }
         if let stall = model.stall { state = "waiting: \(stall) (\\why)" }
         var broker = model.brokerAddress.isEmpty ? "" : " │ broker \(model.brokerAddress)"
@@ -154,7 +159,10 @@ public enum WorkbenchView {
     @discardableResult
     static func drawResults(_ model: SessionModel, into grid: inout CellGrid, area: Rect) -> Int {
         let results = model.results
-        let title = results.columns.isEmpty ? "Results" : "Results — \(results.view.rawValue) view, \(rowCount(results))\(results.state.isEmpty ? "" : ", " + results.state)"
+        let title =
+            results.columns.isEmpty
+            ? "Results"
+            : "Results — \(results.view.rawValue) view, \(rowCount(results))\(results.state.isEmpty ? "" : ", " + results.state)"
         grid.box(area, title: title, style: model.focus == .results ? focused : border)
         let inner = area.inner
         guard !inner.isEmpty else { return 0 }
@@ -175,25 +183,33 @@ public enum WorkbenchView {
     /// events, by partition and offset), and, where the record has a JSON field named like one
     /// of the row's columns, with the row's value there (its key).
     static func litRecords(_ model: SessionModel) -> Set<RecordPosition> {
-        guard let window = model.timeline.lit, let snapshot = model.timeline.snapshot, let tail = model.tail else { return [] }
+        guard let window = model.timeline.lit, let snapshot = model.timeline.snapshot, let tail = model.tail else {
+            return []
+        }
         var partitionOf: [Int: Int32] = [:]
         for (split, lane) in snapshot.splits.enumerated() where lane.name.hasPrefix(tail.topic + "-") {
             if let partition = Int32(lane.name.dropFirst(tail.topic.count + 1)) { partitionOf[split] = partition }
         }
         var inWindow: Set<RecordPosition> = []
         for event in snapshot.events where !event.late && window.contains(event.time) {
-            if let partition = partitionOf[event.split] { inWindow.insert(RecordPosition(partition: partition, offset: event.offset)) }
+            if let partition = partitionOf[event.split] {
+                inWindow.insert(RecordPosition(partition: partition, offset: event.offset))
+            }
         }
         let rows = model.results.rows
         let row = model.results.selected.flatMap { $0 < rows.count ? model.results.cells(rows[$0]) : nil } ?? []
-        let keys = zip(model.results.columnNames, row).map { (name: $0.0, filter: TailFilter.field(name: $0.0, operation: "=", value: $0.1)) }
+        let keys = zip(model.results.columnNames, row).map {
+            (name: $0.0, filter: TailFilter.field(name: $0.0, operation: "=", value: $0.1))
+        }
         var lit: Set<RecordPosition> = []
         for entry in tail.entries {
             let position = RecordPosition(partition: entry.partition, offset: entry.offset)
             guard inWindow.contains(position) else { continue }
             // Parsed once per record: a field the record does not have does not count against it.
             let object = TailFilter.object(entry) ?? [:]
-            if keys.allSatisfy({ key in object[key.name].map { key.filter.matches($0) } ?? true }) { lit.insert(position) }
+            if keys.allSatisfy({ key in object[key.name].map { key.filter.matches($0) } ?? true }) {
+                lit.insert(position)
+            }
         }
         return lit
     }
@@ -218,7 +234,9 @@ public enum WorkbenchView {
             var lines: [(text: String, header: Bool)] = []
             for entry in shown.reversed() {
                 let time = entry.timestamp > 0 ? CivilClock.time(entry.timestamp) : "-"
-                let block = [("p\(entry.partition) \(entry.offset) \(time) \(entry.key ?? "")", true)] + JSONColours.pretty(entry.value).map { ("  " + $0, false) }
+                let block =
+                    [("p\(entry.partition) \(entry.offset) \(time) \(entry.key ?? "")", true)]
+                    + JSONColours.pretty(entry.value).map { ("  " + $0, false) }
                 lines.insert(contentsOf: block, at: 0)
                 if lines.count >= inner.height { break }
             }
@@ -236,7 +254,11 @@ public enum WorkbenchView {
         }
         // The newest records; with records lit, the newest that ends with the last lit one.
         var last = shown.count
-        if !lit.isEmpty, let index = shown.lastIndex(where: { lit.contains(RecordPosition(partition: $0.partition, offset: $0.offset)) }) {
+        if !lit.isEmpty,
+            let index = shown.lastIndex(where: {
+                lit.contains(RecordPosition(partition: $0.partition, offset: $0.offset))
+            })
+        {
             last = min(shown.count, index + 2)
         }
         for (offset, entry) in shown[..<last].suffix(inner.height).enumerated() {
@@ -245,9 +267,12 @@ public enum WorkbenchView {
             var x = inner.x
             let isLit = lit.contains(RecordPosition(partition: entry.partition, offset: entry.offset))
             let mark = lit.isEmpty ? "" : isLit ? "◆" : " "
-            x += grid.put("\(mark)p\(entry.partition) \(entry.offset) \(time) ", x: x, y: y,
-                          style: isLit ? TimelineView.litStyle : Style(dim: true), limit: inner.maxX - x)
-            if let key = entry.key, x < inner.maxX { x += grid.put(key + " ", x: x, y: y, style: Style(bold: true), limit: inner.maxX - x) }
+            x += grid.put(
+                "\(mark)p\(entry.partition) \(entry.offset) \(time) ", x: x, y: y,
+                style: isLit ? TimelineView.litStyle : Style(dim: true), limit: inner.maxX - x)
+            if let key = entry.key, x < inner.maxX {
+                x += grid.put(key + " ", x: x, y: y, style: Style(bold: true), limit: inner.maxX - x)
+            }
             for (text, style) in JSONColours.spans(entry.value) where x < inner.maxX {
                 x += grid.put(text, x: x, y: y, style: style, limit: inner.maxX - x)
             }
@@ -288,7 +313,8 @@ public enum WorkbenchView {
         // Scrolled back to the oldest row kept, with older ones gone: a line says so.
         var tableTop = area.y + 1
         if first == 0, !results.follow, results.dropped > 0, visibleCount > 1 {
-            let notice = "… \(grouped(results.dropped)) earlier rows are not kept (the newest \(grouped(rows.count)) are); \\export FILE writes them all"
+            let notice =
+                "… \(grouped(results.dropped)) earlier rows are not kept (the newest \(grouped(rows.count)) are); \\export FILE writes them all"
             grid.put(notice, x: area.x, y: tableTop, style: Style(dim: true), limit: area.width)
             tableTop += 1
             visibleCount -= 1
@@ -299,7 +325,9 @@ public enum WorkbenchView {
         // Columns fitted to the header and the rows on screen, each at most 40 wide.
         var widths = headers.map { DisplayWidth.of($0) }
         for cells in shownCells {
-            for (index, cell) in cells.enumerated() where index < widths.count { widths[index] = max(widths[index], min(40, DisplayWidth.of(cell))) }
+            for (index, cell) in cells.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], min(40, DisplayWidth.of(cell)))
+            }
         }
         var x = area.x
         var drawn: [(index: Int, x: Int, width: Int)] = []
@@ -310,18 +338,24 @@ public enum WorkbenchView {
             x += widths[index] + 2
         }
         for column in drawn {
-            grid.put(DisplayWidth.truncate(headers[column.index], to: column.width), x: column.x, y: area.y, style: header, limit: column.width)
+            grid.put(
+                DisplayWidth.truncate(headers[column.index], to: column.width), x: column.x, y: area.y, style: header,
+                limit: column.width)
         }
         for (offset, entry) in shown.enumerated() {
             let values = shownCells[offset]
             let isSelected = results.selected == first + offset && !results.follow
-            if isSelected { grid.fill(Rect(x: area.x, y: tableTop + offset, width: area.width, height: 1), style: Style(reverse: true)) }
+            if isSelected {
+                grid.fill(
+                    Rect(x: area.x, y: tableTop + offset, width: area.width, height: 1), style: Style(reverse: true))
+            }
             for column in drawn where column.index < values.count {
                 let changedCell = results.view == .table && entry.changed.contains(column.index - (showKinds ? 1 : 0))
                 var style = changedCell ? changed : Style.plain
                 style.reverse = isSelected
-                grid.put(DisplayWidth.truncate(values[column.index], to: column.width), x: column.x, y: tableTop + offset,
-                         style: style, limit: column.width)
+                grid.put(
+                    DisplayWidth.truncate(values[column.index], to: column.width), x: column.x, y: tableTop + offset,
+                    style: style, limit: column.width)
             }
         }
     }
@@ -384,7 +418,9 @@ public enum WorkbenchView {
     static func drawWhy(_ lines: [String], into grid: inout CellGrid, area: Rect) {
         let width = min(area.width - 4, 90)
         let text = lines.flatMap { wordWrap($0, to: width - 4) }
-        let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + 1, width: width, height: min(area.height - 2, text.count + 2))
+        let box = Rect(
+            x: area.x + (area.width - width) / 2, y: area.y + 1, width: width,
+            height: min(area.height - 2, text.count + 2))
         grid.fill(box)
         grid.box(box, title: "Why no output? (Esc closes)", style: focused)
         for (offset, line) in text.prefix(box.inner.height).enumerated() {
@@ -404,7 +440,8 @@ public enum WorkbenchView {
                 continue
             }
             if !current.isEmpty { lines.append(current) }
-            current = DisplayWidth.of(String(word)) > width ? DisplayWidth.truncate(String(word), to: width) : String(word)
+            current =
+                DisplayWidth.of(String(word)) > width ? DisplayWidth.truncate(String(word), to: width) : String(word)
         }
         if !current.isEmpty { lines.append(current) }
         return lines
@@ -436,13 +473,16 @@ public enum WorkbenchView {
     static func drawHelp(top: Int, into grid: inout CellGrid, area: Rect) {
         let width = min(area.width - 4, helpLines.map { DisplayWidth.of($0) }.max()! + 4)
         let height = min(area.height - 2, helpLines.count + 2)
-        let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
+        let box = Rect(
+            x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         grid.fill(box)
         let scrolls = helpLines.count > box.inner.height
         grid.box(box, title: scrolls ? "Help (↑↓ scroll, F1 or Esc closes)" : "Help (F1 or Esc closes)", style: focused)
         let first = max(0, min(top, helpLines.count - box.inner.height))
         for (offset, line) in helpLines.dropFirst(first).prefix(box.inner.height).enumerated() {
-            grid.put(line, x: box.inner.x + 1, y: box.inner.y + offset, style: line.hasPrefix(" ") ? .plain : header, limit: box.inner.width - 1)
+            grid.put(
+                line, x: box.inner.x + 1, y: box.inner.y + offset, style: line.hasPrefix(" ") ? .plain : header,
+                limit: box.inner.width - 1)
         }
     }
 }
@@ -468,7 +508,10 @@ enum SQLColours {
                 var end = index + 1
                 while end < characters.count {
                     if characters[end] == "'" {
-                        if end + 1 < characters.count, characters[end + 1] == "'" { end += 2; continue }
+                        if end + 1 < characters.count, characters[end + 1] == "'" {
+                            end += 2
+                            continue
+                        }
                         break
                     }
                     end += 1
@@ -478,7 +521,9 @@ enum SQLColours {
                 index = end
             } else if character.isLetter || character == "_" {
                 var end = index + 1
-                while end < characters.count, characters[end].isLetter || characters[end].isNumber || characters[end] == "_" { end += 1 }
+                while end < characters.count,
+                    characters[end].isLetter || characters[end].isNumber || characters[end] == "_"
+                { end += 1 }
                 let word = String(characters[index..<end])
                 spans.append((word, keywords.contains(word.uppercased()) ? keyword : .plain))
                 index = end

@@ -106,7 +106,10 @@ final class InboxWriter: ResultWriter, @unchecked Sendable {
         let setting = engine.catalog.setting(ResultsModel.capacitySetting, default: "")
         let capacity = Int(setting).flatMap { $0 > 0 ? $0 : nil } ?? ResultsModel.defaultCapacity
         if !setting.isEmpty, Int(setting) ?? 0 <= 0 {
-            inbox.post(.message("note: \(ResultsModel.capacitySetting) is '\(setting)', not a number of rows above 0: \(capacity) rows are kept"))
+            inbox.post(
+                .message(
+                    "note: \(ResultsModel.capacitySetting) is '\(setting)', not a number of rows above 0: \(capacity) rows are kept"
+                ))
         }
         spool = spoolDirectory.flatMap { try? ResultSpool(directory: $0, columns: columns, changelog: changelog) }
         inbox.post(.begin(columns: columns, changelog: changelog, capacity: capacity, spool: spool))

@@ -9,12 +9,15 @@ struct Weir: AsyncParsableCommand {
         commandName: "weir",
         abstract: "A terminal workbench for streaming SQL over Kafka.",
         discussion: """
-        On a terminal, `weir` opens the workbench with its own broker (F1 lists the keys); \
-        -e and -f run SQL without it. The other commands are the Kafka tools (topics, produce, \
-        consume, groups, demo), the broker alone, and dump-log for segment files.
-        """,
+            On a terminal, `weir` opens the workbench with its own broker (F1 lists the keys); \
+            -e and -f run SQL without it. The other commands are the Kafka tools (topics, produce, \
+            consume, groups, demo), the broker alone, and dump-log for segment files.
+            """,
         version: Weir.version,
-        subcommands: [SQLCommand.self, BrokerCommand.self, Topics.self, Produce.self, Consume.self, Groups.self, DemoCommand.self, DumpLog.self],
+        subcommands: [
+            SQLCommand.self, BrokerCommand.self, Topics.self, Produce.self, Consume.self, Groups.self, DemoCommand.self,
+            DumpLog.self,
+        ],
         defaultSubcommand: SQLCommand.self
     )
 }
@@ -40,10 +43,15 @@ struct SQLCommand: AsyncParsableCommand {
     @Option(name: [.customShort("f"), .customLong("file")], help: "A file of SQL statements to run.")
     var file: String?
 
-    @Option(name: .long, help: "How query results are printed: table, csv or json (default: table on a terminal, csv otherwise).")
+    @Option(
+        name: .long,
+        help: "How query results are printed: table, csv or json (default: table on a terminal, csv otherwise).")
     var format: ResultFormat?
 
-    @Option(help: "Kafka bootstrap servers for tables without 'properties.bootstrap.servers' (default: $WEIR_BOOTSTRAP, else 127.0.0.1:9092).")
+    @Option(
+        help:
+            "Kafka bootstrap servers for tables without 'properties.bootstrap.servers' (default: $WEIR_BOOTSTRAP, else 127.0.0.1:9092)."
+    )
     var bootstrap: String?
 
     @Option(help: "Where jobs keep their checkpoints (default: $XDG_DATA_HOME/weir, else ~/.local/share/weir).")
@@ -52,7 +60,9 @@ struct SQLCommand: AsyncParsableCommand {
     @Flag(help: "Start jobs afresh: ignore (and remove) their checkpoints.")
     var fresh = false
 
-    @Option(name: .customShort("i"), help: ArgumentHelp("The workbench runs this file's statements first.", valueName: "init.sql"))
+    @Option(
+        name: .customShort("i"),
+        help: ArgumentHelp("The workbench runs this file's statements first.", valueName: "init.sql"))
     var initFile: String?
 
     /// The per-user data folder.
@@ -70,19 +80,25 @@ struct SQLCommand: AsyncParsableCommand {
                 // Without --bootstrap the workbench brings its own broker (WEIR_BOOTSTRAP is for the CLI commands).
                 var initScript: String?
                 if let initFile {
-                    guard let data = FileManager.default.contents(atPath: initFile) else { throw CommandFailure("cannot read \(initFile)") }
+                    guard let data = FileManager.default.contents(atPath: initFile) else {
+                        throw CommandFailure("cannot read \(initFile)")
+                    }
                     initScript = String(decoding: data, as: UTF8.self)
                 }
-                return try await WorkbenchLauncher.run(bootstrap: bootstrap, dataDirectory: dataDirectory, initScript: initScript)
+                return try await WorkbenchLauncher.run(
+                    bootstrap: bootstrap, dataDirectory: dataDirectory, initScript: initScript)
             }
             // No terminal (`weir < file.sql`, or output to a file or pipe): the statements on stdin, as -f runs them.
             let script = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             let chosen = format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .csv)
-            return try await SQLRunner(format: chosen, bootstrap: servers, dataDirectory: dataDirectory, fresh: fresh).run(script)
+            return try await SQLRunner(format: chosen, bootstrap: servers, dataDirectory: dataDirectory, fresh: fresh)
+                .run(script)
         }
         var script = execute ?? ""
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CommandFailure("cannot read \(file)")
+            }
             script = String(decoding: data, as: UTF8.self)
         }
         let chosen = format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .csv)

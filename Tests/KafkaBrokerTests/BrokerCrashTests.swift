@@ -10,7 +10,9 @@ extension BrokerTests {
         /// Every `.log` segment under `folder`, read whole with every CRC checked.
         static func scanSegments(_ folder: String) throws -> [String: [RecordBatch]] {
             var result: [String: [RecordBatch]] = [:]
-            let partitions = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix("__") && !$0.contains(".") }
+            let partitions = try FileManager.default.contentsOfDirectory(atPath: folder).filter {
+                !$0.hasPrefix("__") && !$0.contains(".")
+            }
             for partition in partitions {
                 let path = folder + "/" + partition
                 guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { continue }
@@ -45,7 +47,7 @@ extension BrokerTests {
                 try await Task.sleep(nanoseconds: 300_000_000)
                 try await offCooperativePool { try broker.start() }
             }
-            for _ in 0..<1200 where producer.isRunning { try await Task.sleep(nanoseconds: 100_000_000) }
+            await waitUntil(timeout: .seconds(120), poll: .milliseconds(100)) { !producer.isRunning }
             #expect(!producer.isRunning, "the producer finished")
 
             let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
@@ -67,12 +69,16 @@ extension BrokerTests {
                 #expect(values.count == Set(values).count, "partition \(partition): no value twice")
                 #expect(values == values.sorted(), "partition \(partition): in the order written")
                 let byOffset = Dictionary(uniqueKeysWithValues: zip(records.map { Int($0.offset) }, values))
-                for ack in acks { #expect(byOffset[ack.offset] == ack.value, "partition \(partition) offset \(ack.offset)") }
+                for ack in acks {
+                    #expect(byOffset[ack.offset] == ack.value, "partition \(partition) offset \(ack.offset)")
+                }
                 #expect(Set(values) == Set(acks.map(\.value)), "partition \(partition): exactly what was acknowledged")
             }
 
             // And a reader nobody here wrote sees the same.
-            let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "crashing", "-e", "-q", "-f", "%s\n"])
+            let read = try await Kcat.runDebian([
+                "-b", broker.bootstrap, "-C", "-t", "crashing", "-e", "-q", "-f", "%s\n",
+            ])
             #expect(read.output.split(separator: "\n").count == acked)
             #expect(broker.log().contains("recovery") || broker.log().contains("listening"))
         }
@@ -83,7 +89,8 @@ extension BrokerTests {
                 // Four batches of five records each (librdkafka batches what it has at each linger).
                 for round in 0..<4 {
                     let lines = (0..<5).map { "r\(round)-\($0)" }.joined(separator: "\n") + "\n"
-                    let produced = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "damaged", "-X", "linger.ms=50"], input: lines)
+                    let produced = try await Kcat.runDebian(
+                        ["-b", broker.bootstrap, "-P", "-t", "damaged", "-X", "linger.ms=50"], input: lines)
                     #expect(produced.status == 0)
                 }
                 try await offCooperativePool { broker.kill(signal: SIGKILL) }
@@ -100,17 +107,22 @@ extension BrokerTests {
                 }
                 try Data(bytes).write(to: URL(fileURLWithPath: segment))
                 // The index of that segment is damaged too: pointing past the cut.
-                try Data(repeating: 0xEE, count: 24).write(to: URL(fileURLWithPath: broker.dataDirectory + "/damaged-0/00000000000000000000.index"))
+                try Data(repeating: 0xEE, count: 24).write(
+                    to: URL(fileURLWithPath: broker.dataDirectory + "/damaged-0/00000000000000000000.index"))
 
                 try await offCooperativePool { try broker.start() }
-                let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "damaged", "-e", "-q", "-f", "%o:%s\n"])
+                let read = try await Kcat.runDebian([
+                    "-b", broker.bootstrap, "-C", "-t", "damaged", "-e", "-q", "-f", "%o:%s\n",
+                ])
                 let expected = (0..<15).map { "\($0):r\($0 / 5)-\($0 % 5)" }
                 #expect(read.output.split(separator: "\n").map(String.init) == expected, "\(damage)")
                 #expect(broker.log().contains("recovery cut"), "\(damage): recovery is logged")
 
                 // Writing goes on where the intact log ends.
                 _ = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "damaged"], input: "after\n")
-                let next = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "damaged", "-o", "15", "-e", "-q", "-f", "%o:%s\n"])
+                let next = try await Kcat.runDebian([
+                    "-b", broker.bootstrap, "-C", "-t", "damaged", "-o", "15", "-e", "-q", "-f", "%o:%s\n",
+                ])
                 #expect(next.output == "15:after\n", "\(damage)")
                 try await offCooperativePool { broker.kill(signal: SIGTERM) }
                 _ = try Self.scanSegments(broker.dataDirectory)

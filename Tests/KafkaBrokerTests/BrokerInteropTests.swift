@@ -34,7 +34,9 @@ extension BrokerTests {
         /// New topics get three partitions, and groups form at once (Kafka's 3 s initial delay
         /// only slows tests down).
         static func startBroker() throws -> WeirBrokerProcess {
-            try WeirBrokerProcess(arguments: ["--config", "num.partitions=3", "--config", "group.initial.rebalance.delay.ms=0"])
+            try WeirBrokerProcess(arguments: [
+                "--config", "num.partitions=3", "--config", "group.initial.rebalance.delay.ms=0",
+            ])
         }
 
         static func check(_ arguments: [String]) async throws -> [String: Any] {
@@ -51,13 +53,17 @@ extension BrokerTests {
             let broker = try Self.startBroker()
             let topic = "written-by-\(writer.rawValue)-\(codec)"
             let count = 30
-            let written = try await TansuBroker.runPeer(writer.peerScript, ["produce", broker.bootstrap, topic, codec.description, "\(count)"])
+            let written = try await TansuBroker.runPeer(
+                writer.peerScript, ["produce", broker.bootstrap, topic, codec.description, "\(count)"])
             #expect(written.count == count)
             var placed: [String: (Int, Int)] = [:]
-            for entry in written { placed[entry["key"] as! String] = (entry["partition"] as! Int, entry["offset"] as! Int) }
+            for entry in written {
+                placed[entry["key"] as! String] = (entry["partition"] as! Int, entry["offset"] as! Int)
+            }
             #expect(Set(placed.values.map(\.0)).count > 1, "records spread over the partitions")
 
-            let read = try await TansuBroker.runPeer(writer.reader.peerScript, ["consume", broker.bootstrap, topic, "\(count)"])
+            let read = try await TansuBroker.runPeer(
+                writer.reader.peerScript, ["consume", broker.bootstrap, topic, "\(count)"])
             #expect(read.count == count)
             for entry in read {
                 let key = try #require(entry["key"] as? String)
@@ -76,20 +82,28 @@ extension BrokerTests {
         @Test func debiansKcatProducesAndReadsEveryCodec() async throws {
             let broker = try Self.startBroker()
             let lines = (0..<12).map { "user-\($0 % 4):{\"clicks\":\($0)}" }.joined(separator: "\n") + "\n"
-            let produced = try await Kcat.runDebian(["-b", broker.bootstrap, "-P", "-t", "kcat-in", "-K", ":", "-H", "source=kcat"], input: lines)
+            let produced = try await Kcat.runDebian(
+                ["-b", broker.bootstrap, "-P", "-t", "kcat-in", "-K", ":", "-H", "source=kcat"], input: lines)
             #expect(produced.status == 0, "\(produced.error)")
-            let consumed = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "kcat-in", "-e", "-q", "-f", "%k=%s %h\n"])
+            let consumed = try await Kcat.runDebian([
+                "-b", broker.bootstrap, "-C", "-t", "kcat-in", "-e", "-q", "-f", "%k=%s %h\n",
+            ])
             #expect(consumed.status == 0, "\(consumed.error)")
-            #expect(Set(consumed.output.split(separator: "\n").map(String.init))
-                == Set((0..<12).map { "user-\($0 % 4)={\"clicks\":\($0)} source=kcat" }))
+            #expect(
+                Set(consumed.output.split(separator: "\n").map(String.init))
+                    == Set((0..<12).map { "user-\($0 % 4)={\"clicks\":\($0)} source=kcat" }))
 
             for codec in CompressionCodec.allCases {
                 let topic = "for-kcat-\(codec)"
-                _ = try await TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, topic, codec.description, "20"])
-                let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", topic, "-e", "-q", "-f", "%k %T\n"])
+                _ = try await TansuBroker.runPeer(
+                    "librdkafka_peer.py", ["produce", broker.bootstrap, topic, codec.description, "20"])
+                let read = try await Kcat.runDebian([
+                    "-b", broker.bootstrap, "-C", "-t", topic, "-e", "-q", "-f", "%k %T\n",
+                ])
                 #expect(read.status == 0, "\(codec): \(read.error)")
-                #expect(Set(read.output.split(separator: "\n").map(String.init))
-                    == Set((0..<20).map { "key-\($0) \(1_700_000_000_000 + $0)" }), "\(codec)")
+                #expect(
+                    Set(read.output.split(separator: "\n").map(String.init))
+                        == Set((0..<20).map { "key-\($0) \(1_700_000_000_000 + $0)" }), "\(codec)")
             }
             let metadata = try await Kcat.runDebian(["-b", broker.bootstrap, "-L", "-t", "for-kcat-none"])
             #expect(metadata.output.contains("topic \"for-kcat-none\" with 3 partitions"), "\(metadata.output)")
@@ -102,7 +116,9 @@ extension BrokerTests {
             let result = try await Self.check(["idempotent", client.rawValue, broker.bootstrap, "idempotent", "200"])
             #expect(result["error"] is NSNull)
             #expect(result["offsets"] as? [Int] == Array(0..<200))
-            let read = try await Kcat.runDebian(["-b", broker.bootstrap, "-C", "-t", "idempotent", "-p", "0", "-e", "-q", "-f", "%o:%s\n"])
+            let read = try await Kcat.runDebian([
+                "-b", broker.bootstrap, "-C", "-t", "idempotent", "-p", "0", "-e", "-q", "-f", "%o:%s\n",
+            ])
             #expect(read.output.split(separator: "\n").map(String.init) == (0..<200).map { "\($0):idempotent-\($0)" })
         }
 
@@ -112,8 +128,12 @@ extension BrokerTests {
         func offsetsByTimestamp(client: Client) async throws {
             let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=1"])
             // 20 records with timestamps 1700000000000 + i, in batches of several records each.
-            _ = try await TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "timed", "lz4", "20"])
-            let found = try await Self.check(["times", client.rawValue, broker.bootstrap, "timed", "1700000000007", "1600000000000", "1700000000019", "1800000000000"])
+            _ = try await TansuBroker.runPeer(
+                "librdkafka_peer.py", ["produce", broker.bootstrap, "timed", "lz4", "20"])
+            let found = try await Self.check([
+                "times", client.rawValue, broker.bootstrap, "timed", "1700000000007", "1600000000000", "1700000000019",
+                "1800000000000",
+            ])
             #expect(found["1700000000007"] as? Int == 7)
             #expect(found["1600000000000"] as? Int == 0)
             #expect(found["1700000000019"] as? Int == 19)
@@ -124,8 +144,11 @@ extension BrokerTests {
         /// the other takes everything; a member starting later resumes from the commits.
         @Test(arguments: Client.allCases)
         func consumerGroupOfTwo(client: Client) async throws {
-            let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=4", "--config", "group.initial.rebalance.delay.ms=0"])
-            _ = try await TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "40"])
+            let broker = try WeirBrokerProcess(arguments: [
+                "--config", "num.partitions=4", "--config", "group.initial.rebalance.delay.ms=0",
+            ])
+            _ = try await TansuBroker.runPeer(
+                "librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "40"])
             let group = "readers-\(client.rawValue)"
             let result = try await Self.check(["group", client.rawValue, broker.bootstrap, "shared", group, "40"])
             let first = try #require(result["first"] as? [[Int]])
@@ -134,11 +157,15 @@ extension BrokerTests {
             #expect(result["after_leave"] as? [Int] == [0, 1, 2, 3])
             #expect(result["distinct"] as? Int == 40)
 
-            let more = try await TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "10"])
+            let more = try await TansuBroker.runPeer(
+                "librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "10"])
             let resumed = try await Self.check(["resume", client.rawValue, broker.bootstrap, "shared", group, "10"])
-            let expected = more.map { [$0["partition"] as! Int, $0["offset"] as! Int] }.sorted { $0.lexicographicallyPrecedes($1) }
-            #expect(resumed["offsets"] as? [[Int]] == expected,
-                    "only the records after the commits (made in \(result["commit_attempts"] ?? "?") attempt(s))")
+            let expected = more.map { [$0["partition"] as! Int, $0["offset"] as! Int] }.sorted {
+                $0.lexicographicallyPrecedes($1)
+            }
+            #expect(
+                resumed["offsets"] as? [[Int]] == expected,
+                "only the records after the commits (made in \(result["commit_attempts"] ?? "?") attempt(s))")
         }
 
         /// A 1 MB message goes through; one over `max.message.bytes` is refused by the broker.
@@ -149,7 +176,9 @@ extension BrokerTests {
             #expect(fits["error"] is NSNull)
             #expect(fits["read"] as? Int == 1_000_000)
             let tooLarge = try await Self.check(["large", client.rawValue, broker.bootstrap, "too-large", "1100000"])
-            #expect(["MSG_SIZE_TOO_LARGE", "MessageSizeTooLargeError"].contains(tooLarge["error"] as? String ?? ""), "\(tooLarge)")
+            #expect(
+                ["MSG_SIZE_TOO_LARGE", "MessageSizeTooLargeError"].contains(tooLarge["error"] as? String ?? ""),
+                "\(tooLarge)")
         }
 
         /// A read past the end is OFFSET_OUT_OF_RANGE, which each client answers with its
@@ -157,7 +186,8 @@ extension BrokerTests {
         @Test(arguments: Client.allCases)
         func outOfRangeFetchResetsTheClient(client: Client) async throws {
             let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=1"])
-            _ = try await TansuBroker.runPeer("librdkafka_peer.py", ["produce", broker.bootstrap, "short", "none", "5"])
+            _ = try await TansuBroker.runPeer(
+                "librdkafka_peer.py", ["produce", broker.bootstrap, "short", "none", "5"])
             let result = try await Self.check(["out-of-range", client.rawValue, broker.bootstrap, "short", "1000"])
             #expect(result["first_offset"] as? Int == 0)
         }
@@ -168,12 +198,17 @@ extension BrokerTests {
         func saslUsers(client: Client) async throws {
             let broker = try WeirBrokerProcess(arguments: ["--user", "alice:secret", "--config", "num.partitions=1"])
             for mechanism in ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] {
-                let result = try await Self.check(["sasl", client.rawValue, broker.bootstrap, "in-\(mechanism)", mechanism, "alice", "secret"])
+                let result = try await Self.check([
+                    "sasl", client.rawValue, broker.bootstrap, "in-\(mechanism)", mechanism, "alice", "secret",
+                ])
                 #expect(result["values"] as? [String] == ["sasl-0", "sasl-1", "sasl-2"], "\(mechanism): \(result)")
             }
-            let refused = try await Self.check(["sasl", client.rawValue, broker.bootstrap, "kept-out", "SCRAM-SHA-256", "alice", "guess"])
+            let refused = try await Self.check([
+                "sasl", client.rawValue, broker.bootstrap, "kept-out", "SCRAM-SHA-256", "alice", "guess",
+            ])
             #expect(refused["error"] is String, "\(refused)")
-            #expect(broker.log().contains("authentication failed") && broker.log().contains("invalid username or password"))
+            #expect(
+                broker.log().contains("authentication failed") && broker.log().contains("invalid username or password"))
             let anonymous = try await Kcat.runDebian(["-b", broker.bootstrap, "-L", "-m", "3"], timeoutSeconds: 20)
             #expect(anonymous.status != 0 || !anonymous.output.contains("topic \""), "\(anonymous.output)")
         }
@@ -198,7 +233,9 @@ extension BrokerTests {
             #expect(result["partitions"] as? Int == 5)
             #expect((result["retention"] as? String)?.contains("3600000") == true)
             #expect((result["after_delete"] as? [String])?.contains("managed") == false)
-            #expect(!FileManager.default.fileExists(atPath: broker.dataDirectory + "/managed-0"), "the partition folders are gone")
+            #expect(
+                !FileManager.default.fileExists(atPath: broker.dataDirectory + "/managed-0"),
+                "the partition folders are gone")
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import KafkaBroker
 import KafkaProtocol
 import Testing
 import WeirTestSupport
+
+@testable import KafkaBroker
 
 /// A broker in this process on a free port, with a fresh data folder, for one test.
 final class TestBroker: @unchecked Sendable {
@@ -14,7 +15,10 @@ final class TestBroker: @unchecked Sendable {
     var broker: Broker { server.broker }
 
     init(folder: String? = nil, _ configure: (inout BrokerConfig) -> Void = { _ in }) async throws {
-        self.folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("weir-broker-test-\(UUID().uuidString)").path
+        self.folder =
+            folder
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("weir-broker-test-\(UUID().uuidString)")
+            .path
         var config = BrokerConfig(dataDirectory: self.folder)
         config.port = 0
         config.initialRebalanceDelayMs = 0
@@ -40,7 +44,9 @@ final class TestBroker: @unchecked Sendable {
     }
 
     /// Runs `body` with a broker, then stops it and removes its data.
-    static func with(_ configure: (inout BrokerConfig) -> Void = { _ in }, _ body: (TestBroker) async throws -> Void) async throws {
+    static func with(
+        _ configure: (inout BrokerConfig) -> Void = { _ in }, _ body: (TestBroker) async throws -> Void
+    ) async throws {
         let broker = try await TestBroker(configure)
         do {
             try await body(broker)
@@ -57,19 +63,29 @@ final class TestBroker: @unchecked Sendable {
 /// Requests as the tests build them.
 enum Requests {
     static func batch(_ values: [String], timestamp: Int64 = 1_700_000_000_000) throws -> [UInt8] {
-        try RecordBatch(records: values.enumerated().map { index, value in
-            Record(timestamp: timestamp + Int64(index), key: nil, value: Array(value.utf8))
-        }).encoded()
+        try RecordBatch(
+            records: values.enumerated().map { index, value in
+                Record(timestamp: timestamp + Int64(index), key: nil, value: Array(value.utf8))
+            }
+        ).encoded()
     }
 
     static func produce(_ topic: String, partition: Int32 = 0, records: [UInt8], acks: Int16 = -1) -> ProduceRequest {
-        ProduceRequest(acks: acks, timeoutMs: 5000, topicData: [.init(name: topic, partitionData: [.init(index: partition, records: records)])])
+        ProduceRequest(
+            acks: acks, timeoutMs: 5000,
+            topicData: [.init(name: topic, partitionData: [.init(index: partition, records: records)])])
     }
 
-    static func fetch(_ topic: String, partition: Int32 = 0, offset: Int64, maxWaitMs: Int32 = 0, minBytes: Int32 = 1) -> FetchRequest {
-        FetchRequest(maxWaitMs: maxWaitMs, minBytes: minBytes, topics: [
-            .init(topic: topic, partitions: [.init(partition: partition, fetchOffset: offset, partitionMaxBytes: 1 << 20)]),
-        ])
+    static func fetch(
+        _ topic: String, partition: Int32 = 0, offset: Int64, maxWaitMs: Int32 = 0, minBytes: Int32 = 1
+    ) -> FetchRequest {
+        FetchRequest(
+            maxWaitMs: maxWaitMs, minBytes: minBytes,
+            topics: [
+                .init(
+                    topic: topic,
+                    partitions: [.init(partition: partition, fetchOffset: offset, partitionMaxBytes: 1 << 20)])
+            ])
     }
 
     static func listOffset(_ topic: String, timestamp: Int64) -> ListOffsetsRequest {
@@ -91,20 +107,25 @@ extension BrokerTests {
                 // ApiVersions v99: a header Kafka's rules make v2 (flexible), and a body nobody knows.
                 var writer = ByteWriter(capacity: 64)
                 writer.writeInt32(0)
-                RequestHeader(requestApiKey: ApiKey.apiVersions.rawValue, requestApiVersion: 99, correlationId: 42, clientId: "future")
-                    .write(to: &writer, version: 2)
+                RequestHeader(
+                    requestApiKey: ApiKey.apiVersions.rawValue, requestApiVersion: 99, correlationId: 42,
+                    clientId: "future"
+                )
+                .write(to: &writer, version: 2)
                 writer.writeRawBytes([0x05, 0xFF, 0x00])
                 writer.setInt32(Int32(writer.count - 4), at: 0)
                 try await socket.send(writer.bytes)
                 let frame = try #require(try await socket.readFrame())
-                let (correlationId, response) = try KafkaFraming.decodeResponse(frame, as: ApiVersionsResponse.self, version: 0)
+                let (correlationId, response) = try KafkaFraming.decodeResponse(
+                    frame, as: ApiVersionsResponse.self, version: 0)
                 #expect(correlationId == 42)
                 #expect(response.errorCode == ErrorCode.unsupportedVersion.code)
                 let apiVersions = try #require(response.apiKeys.first { $0.apiKey == ApiKey.apiVersions.rawValue })
                 #expect(apiVersions.minVersion == 0 && apiVersions.maxVersion == 4)
                 #expect(response.apiKeys.contains { $0.apiKey == ApiKey.produce.rawValue })
                 // The client retries with a version both speak, on the same connection.
-                let retried = try await socket.roundTrip(ApiVersionsRequest(clientSoftwareName: "weir", clientSoftwareVersion: "1"), version: 3)
+                let retried = try await socket.roundTrip(
+                    ApiVersionsRequest(clientSoftwareName: "weir", clientSoftwareVersion: "1"), version: 3)
                 #expect(retried.errorCode == 0)
             }
         }
@@ -114,8 +135,10 @@ extension BrokerTests {
         @Test func apiVersionsV3WritesNoDefaultTaggedFields() async throws {
             try await TestBroker.with { broker in
                 let socket = try RawKafkaSocket(port: broker.port)
-                try await socket.send(KafkaFraming.encodeRequest(ApiVersionsRequest(clientSoftwareName: "a", clientSoftwareVersion: "1"),
-                                                           version: 3, correlationId: 1, clientId: nil))
+                try await socket.send(
+                    KafkaFraming.encodeRequest(
+                        ApiVersionsRequest(clientSoftwareName: "a", clientSoftwareVersion: "1"),
+                        version: 3, correlationId: 1, clientId: nil))
                 let frame = try #require(try await socket.readFrame())
                 // The body ends with the top-level tagged-field count; nothing is tagged at the defaults.
                 #expect(frame.last == 0)
@@ -128,14 +151,17 @@ extension BrokerTests {
             try await TestBroker.with { broker in
                 try broker.create("steady")
                 let good = try RawKafkaSocket(port: broker.port)
-                _ = try await good.roundTrip(Requests.produce("steady", records: try Requests.batch(["before"])), version: 9)
+                _ = try await good.roundTrip(
+                    Requests.produce("steady", records: try Requests.batch(["before"])), version: 9)
 
                 // A Metadata v12 request whose topic array claims a billion entries.
                 let bad = try RawKafkaSocket(port: broker.port)
                 var writer = ByteWriter(capacity: 64)
                 writer.writeInt32(0)
-                RequestHeader(requestApiKey: ApiKey.metadata.rawValue, requestApiVersion: 12, correlationId: 1, clientId: "bad")
-                    .write(to: &writer, version: 2)
+                RequestHeader(
+                    requestApiKey: ApiKey.metadata.rawValue, requestApiVersion: 12, correlationId: 1, clientId: "bad"
+                )
+                .write(to: &writer, version: 2)
                 writer.writeUnsignedVarint(1_000_000_000)
                 writer.setInt32(Int32(writer.count - 4), at: 0)
                 try await bad.send(writer.bytes)
@@ -147,11 +173,15 @@ extension BrokerTests {
                 #expect(await noise.closedByPeer())
 
                 // The good connection goes on, and nothing was lost.
-                let produced = try await good.roundTrip(Requests.produce("steady", records: try Requests.batch(["after"])), version: 9)
+                let produced = try await good.roundTrip(
+                    Requests.produce("steady", records: try Requests.batch(["after"])), version: 9)
                 #expect(produced.responses[0].partitionResponses[0].baseOffset == 1)
                 let fetched = try await good.roundTrip(Requests.fetch("steady", offset: 0), version: 12)
                 let set = try RecordSet.decode(fetched.responses[0].partitions[0].records ?? [])
-                #expect(set.batches.flatMap(\.records).map { String(decoding: $0.value ?? [], as: UTF8.self) } == ["before", "after"])
+                #expect(
+                    set.batches.flatMap(\.records).map { String(decoding: $0.value ?? [], as: UTF8.self) } == [
+                        "before", "after",
+                    ])
             }
         }
 
@@ -190,7 +220,8 @@ extension BrokerTests {
 
                 // Cut short: refused the same way.
                 let cut = try Requests.batch(["three"]).dropLast(3)
-                let refusedCut = try await socket.roundTrip(Requests.produce("checked", records: Array(cut)), version: 9)
+                let refusedCut = try await socket.roundTrip(
+                    Requests.produce("checked", records: Array(cut)), version: 9)
                 #expect(refusedCut.responses[0].partitionResponses[0].errorCode == ErrorCode.corruptMessage.code)
                 #expect(broker.broker.topics.log("checked", 0)?.logEndOffset == 0)
             }
@@ -200,9 +231,12 @@ extension BrokerTests {
             try await TestBroker.with({ $0.topicDefaults["max.message.bytes"] = "1000" }) { broker in
                 try broker.create("bounded")
                 let socket = try RawKafkaSocket(port: broker.port)
-                let big = try await socket.roundTrip(Requests.produce("bounded", records: try Requests.batch([String(repeating: "x", count: 2000)])), version: 9)
+                let big = try await socket.roundTrip(
+                    Requests.produce("bounded", records: try Requests.batch([String(repeating: "x", count: 2000)])),
+                    version: 9)
                 #expect(big.responses[0].partitionResponses[0].errorCode == ErrorCode.messageTooLarge.code)
-                let small = try await socket.roundTrip(Requests.produce("bounded", records: try Requests.batch(["fits"])), version: 9)
+                let small = try await socket.roundTrip(
+                    Requests.produce("bounded", records: try Requests.batch(["fits"])), version: 9)
                 #expect(small.responses[0].partitionResponses[0].errorCode == 0)
             }
         }
@@ -211,12 +245,16 @@ extension BrokerTests {
             try await TestBroker.with { broker in
                 try broker.create("edges")
                 let socket = try RawKafkaSocket(port: broker.port)
-                _ = try await socket.roundTrip(Requests.produce("edges", records: try Requests.batch(["a", "b", "c"])), version: 9)
-                _ = try await socket.roundTrip(Requests.produce("edges", records: try Requests.batch(["d", "e"], timestamp: 1_700_000_001_000)), version: 9)
+                _ = try await socket.roundTrip(
+                    Requests.produce("edges", records: try Requests.batch(["a", "b", "c"])), version: 9)
+                _ = try await socket.roundTrip(
+                    Requests.produce("edges", records: try Requests.batch(["d", "e"], timestamp: 1_700_000_001_000)),
+                    version: 9)
 
                 let latest = try await socket.roundTrip(Requests.listOffset("edges", timestamp: -1), version: 6)
                 #expect(latest.topics[0].partitions[0].offset == 5, "the last record's offset + 1")
-                let byTime = try await socket.roundTrip(Requests.listOffset("edges", timestamp: 1_700_000_000_001), version: 6)
+                let byTime = try await socket.roundTrip(
+                    Requests.listOffset("edges", timestamp: 1_700_000_000_001), version: 6)
                 #expect(byTime.topics[0].partitions[0].offset == 1, "inside the first batch")
                 #expect(byTime.topics[0].partitions[0].timestamp == 1_700_000_000_001)
                 let v0 = try await socket.roundTrip(Requests.listOffset("edges", timestamp: -2), version: 0)
@@ -226,13 +264,18 @@ extension BrokerTests {
                 #expect(beyond.responses[0].partitions[0].errorCode == ErrorCode.offsetOutOfRange.code)
                 #expect(beyond.responses[0].partitions[0].highWatermark == 5)
                 let atEnd = try await socket.roundTrip(Requests.fetch("edges", offset: 5), version: 12)
-                #expect(atEnd.responses[0].partitions[0].errorCode == 0 && (atEnd.responses[0].partitions[0].records ?? []).isEmpty)
+                #expect(
+                    atEnd.responses[0].partitions[0].errorCode == 0
+                        && (atEnd.responses[0].partitions[0].records ?? []).isEmpty)
                 // Mid-batch: the whole batch holding offset 4 comes back (clients skip what they did not ask for).
                 let mid = try await socket.roundTrip(Requests.fetch("edges", offset: 4), version: 12)
-                #expect(try RecordSet.decode(mid.responses[0].partitions[0].records ?? []).batches.first?.baseOffset == 3)
+                #expect(
+                    try RecordSet.decode(mid.responses[0].partitions[0].records ?? []).batches.first?.baseOffset == 3)
 
-                let deleted = try await socket.roundTrip(DeleteRecordsRequest(topics: [.init(name: "edges", partitions: [.init(partitionIndex: 0, offset: 2)])],
-                                                                        timeoutMs: 1000), version: 2)
+                let deleted = try await socket.roundTrip(
+                    DeleteRecordsRequest(
+                        topics: [.init(name: "edges", partitions: [.init(partitionIndex: 0, offset: 2)])],
+                        timeoutMs: 1000), version: 2)
                 #expect(deleted.topics[0].partitions[0].lowWatermark == 2)
                 let earliest = try await socket.roundTrip(Requests.listOffset("edges", timestamp: -2), version: 6)
                 #expect(earliest.topics[0].partitions[0].offset == 2)
@@ -253,12 +296,16 @@ extension BrokerTests {
                 #expect(reader.lastReceivedAt - reader.lastSentAt < .milliseconds(500))
 
                 // max wait 10 s: answered when a produce 300 ms later makes min bytes.
-                try await reader.send(KafkaFraming.encodeRequest(Requests.fetch("waiting", offset: 0, maxWaitMs: 10_000), version: 12,
-                                                           correlationId: 9, clientId: "poll"))
+                try await reader.send(
+                    KafkaFraming.encodeRequest(
+                        Requests.fetch("waiting", offset: 0, maxWaitMs: 10_000), version: 12,
+                        correlationId: 9, clientId: "poll"))
                 try await Task.sleep(nanoseconds: 300_000_000)
-                _ = try await writer.roundTrip(Requests.produce("waiting", records: try Requests.batch(["wake"])), version: 9)
+                _ = try await writer.roundTrip(
+                    Requests.produce("waiting", records: try Requests.batch(["wake"])), version: 9)
                 let frame = try #require(try await reader.readFrame())
-                let waited = Double((reader.lastReceivedAt - reader.lastSentAt).components.attoseconds) / 1e18
+                let waited =
+                    Double((reader.lastReceivedAt - reader.lastSentAt).components.attoseconds) / 1e18
                     + Double((reader.lastReceivedAt - reader.lastSentAt).components.seconds)
                 let (_, fetched) = try KafkaFraming.decodeResponse(frame, as: FetchResponse.self, version: 12)
                 #expect(try RecordSet.decode(fetched.responses[0].partitions[0].records ?? []).batches.count == 1)
@@ -272,12 +319,14 @@ extension BrokerTests {
             try await TestBroker.with { broker in
                 try broker.create("quiet")
                 let socket = try RawKafkaSocket(port: broker.port)
-                try await socket.send(KafkaFraming.encodeRequest(Requests.produce("quiet", records: try Requests.batch(["x"]), acks: 0),
-                                                           version: 9, correlationId: 1, clientId: nil))
+                try await socket.send(
+                    KafkaFraming.encodeRequest(
+                        Requests.produce("quiet", records: try Requests.batch(["x"]), acks: 0),
+                        version: 9, correlationId: 1, clientId: nil))
                 // The next answer on the connection is the metadata's: the produce got none.
                 let metadata = try await socket.roundTrip(Requests.metadata(["quiet"]), version: 12, correlationId: 2)
                 #expect(metadata.topics.first?.name == "quiet")
-                for _ in 0..<100 where broker.broker.topics.log("quiet", 0)?.highWatermark != 1 { try await Task.sleep(nanoseconds: 10_000_000) }
+                await waitUntil(timeout: .seconds(1)) { broker.broker.topics.log("quiet", 0)?.highWatermark == 1 }
                 #expect(broker.broker.topics.log("quiet", 0)?.highWatermark == 1)
             }
         }
@@ -287,29 +336,38 @@ extension BrokerTests {
                 let socket = try RawKafkaSocket(port: broker.port)
                 let metadata = try await socket.roundTrip(Requests.metadata(["absent"]), version: 12)
                 #expect(metadata.topics.first?.errorCode == ErrorCode.unknownTopicOrPartition.code)
-                let produced = try await socket.roundTrip(Requests.produce("absent", records: try Requests.batch(["x"])), version: 9)
+                let produced = try await socket.roundTrip(
+                    Requests.produce("absent", records: try Requests.batch(["x"])), version: 9)
                 #expect(produced.responses[0].partitionResponses[0].errorCode == ErrorCode.unknownTopicOrPartition.code)
             }
         }
 
         /// Committed offsets live in `__consumer_offsets` and come back after a restart.
         @Test func committedOffsetsSurviveARestart() async throws {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-offsets-\(UUID().uuidString)").path
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "weir-offsets-\(UUID().uuidString)"
+            ).path
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let first = try await TestBroker(folder: folder)
             try first.create("kept")
             let socket = try RawKafkaSocket(port: first.port)
-            _ = try await socket.roundTrip(Requests.produce("kept", records: try Requests.batch(["a", "b", "c"])), version: 9)
-            let commit = OffsetCommitRequest(groupId: "keepers", generationIdOrMemberEpoch: -1, memberId: "", topics: [
-                .init(name: "kept", partitions: [.init(partitionIndex: 0, committedOffset: 2, committedMetadata: "note")]),
-            ])
+            _ = try await socket.roundTrip(
+                Requests.produce("kept", records: try Requests.batch(["a", "b", "c"])), version: 9)
+            let commit = OffsetCommitRequest(
+                groupId: "keepers", generationIdOrMemberEpoch: -1, memberId: "",
+                topics: [
+                    .init(
+                        name: "kept",
+                        partitions: [.init(partitionIndex: 0, committedOffset: 2, committedMetadata: "note")])
+                ])
             let committed = try await socket.roundTrip(commit, version: 8)
             #expect(committed.topics[0].partitions[0].errorCode == 0)
             await first.stop()
 
             let second = try await TestBroker(folder: folder)
             let again = try RawKafkaSocket(port: second.port)
-            let fetched = try await again.roundTrip(OffsetFetchRequest(groups: [.init(groupId: "keepers", topics: nil)]), version: 8)
+            let fetched = try await again.roundTrip(
+                OffsetFetchRequest(groups: [.init(groupId: "keepers", topics: nil)]), version: 8)
             let partition = try #require(fetched.groups.first?.topics.first?.partitions.first)
             #expect(partition.committedOffset == 2 && partition.metadata == "note")
             let listed = try await again.roundTrip(ListGroupsRequest(), version: 4)

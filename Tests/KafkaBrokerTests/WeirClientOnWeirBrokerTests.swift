@@ -9,10 +9,14 @@ extension BrokerTests {
     /// broker) does not do: offsets by time, out-of-range resets, members in DescribeGroups,
     /// read_committed filtering, CreatePartitions, DeleteRecords.
     @Suite(.timeLimit(.minutes(2))) struct WeirClientOnWeirBrokerTests {
-        static func withCluster(_ settings: [String: String] = [:], _ body: (KafkaCluster, String) async throws -> Void) async throws {
+        static func withCluster(
+            _ settings: [String: String] = [:], _ body: (KafkaCluster, String) async throws -> Void
+        ) async throws {
             try await TestBroker.with { broker in
                 let bootstrap = "127.0.0.1:\(broker.port)"
-                let cluster = try KafkaCluster(config: ClientConfig(["bootstrap.servers": bootstrap, "request.timeout.ms": "10000"].merging(settings) { $1 }))
+                let cluster = try KafkaCluster(
+                    config: ClientConfig(
+                        ["bootstrap.servers": bootstrap, "request.timeout.ms": "10000"].merging(settings) { $1 }))
                 do {
                     try await body(cluster, bootstrap)
                 } catch {
@@ -23,17 +27,23 @@ extension BrokerTests {
             }
         }
 
-        static func produce(_ cluster: KafkaCluster, _ topic: String, _ values: [String], partition: Int32 = 0, firstTimestamp: Int64) async throws {
+        static func produce(
+            _ cluster: KafkaCluster, _ topic: String, _ values: [String], partition: Int32 = 0, firstTimestamp: Int64
+        ) async throws {
             let producer = try KafkaProducer(cluster: cluster)
             for (index, value) in values.enumerated() {
-                try await producer.enqueue(ProducerRecord(topic: topic, value: Array(value.utf8), partition: partition,
-                                                          timestamp: firstTimestamp + Int64(index)))
+                try await producer.enqueue(
+                    ProducerRecord(
+                        topic: topic, value: Array(value.utf8), partition: partition,
+                        timestamp: firstTimestamp + Int64(index)))
             }
             try await producer.flush()
         }
 
-        static func readAll(_ cluster: KafkaCluster, _ topic: String, from start: OffsetSpec, expecting count: Int,
-                            settings: [String: String] = [:]) async throws -> [ConsumerRecord] {
+        static func readAll(
+            _ cluster: KafkaCluster, _ topic: String, from start: OffsetSpec, expecting count: Int,
+            settings: [String: String] = [:]
+        ) async throws -> [ConsumerRecord] {
             var config = await cluster.config
             for (name, value) in settings { config[name] = value }
             let reader = try KafkaCluster(config: config)
@@ -52,12 +62,15 @@ extension BrokerTests {
                 let admin = KafkaAdmin(cluster: cluster)
                 try await admin.createTopic("timed", partitions: 1)
                 try await Self.produce(cluster, "timed", (0..<10).map { "v\($0)" }, firstTimestamp: 1_700_000_000_000)
-                #expect(try await admin.listOffset(topic: "timed", partition: 0, spec: .timestamp(1_700_000_000_004)) == 4)
+                #expect(
+                    try await admin.listOffset(topic: "timed", partition: 0, spec: .timestamp(1_700_000_000_004)) == 4)
                 #expect(try await admin.listOffset(topic: "timed", partition: 0, spec: .latest) == 10)
-                let fromTime = try await Self.readAll(cluster, "timed", from: .timestamp(1_700_000_000_007), expecting: 3)
+                let fromTime = try await Self.readAll(
+                    cluster, "timed", from: .timestamp(1_700_000_000_007), expecting: 3)
                 #expect(fromTime.map(\.offset) == [7, 8, 9])
                 // Past the end: OFFSET_OUT_OF_RANGE, and auto.offset.reset (earliest) starts over.
-                let reset = try await Self.readAll(cluster, "timed", from: .offset(50), expecting: 10, settings: ["auto.offset.reset": "earliest"])
+                let reset = try await Self.readAll(
+                    cluster, "timed", from: .offset(50), expecting: 10, settings: ["auto.offset.reset": "earliest"])
                 #expect(reset.map(\.offset) == Array(0..<10))
             }
         }
@@ -79,22 +92,30 @@ extension BrokerTests {
         @Test func describeGroupsShowsMembersAndTheirAssignments() async throws {
             try await Self.withCluster { cluster, bootstrap in
                 try await KafkaAdmin(cluster: cluster).createTopic("watched", partitions: 2)
-                let memberCluster = try KafkaCluster(config: ClientConfig([
-                    "bootstrap.servers": bootstrap, "group.id": "watchers", "client.id": "watcher-1",
-                ]))
+                let memberCluster = try KafkaCluster(
+                    config: ClientConfig([
+                        "bootstrap.servers": bootstrap, "group.id": "watchers", "client.id": "watcher-1",
+                    ]))
                 let member = try KafkaConsumer(cluster: memberCluster)
                 try await member.subscribe(topics: ["watched"])
                 let deadline = ContinuousClock.now + .seconds(30)
                 var description = try await KafkaAdmin(cluster: cluster).describeGroup("watchers")
-                while description.state != "Stable" || description.members.first?.assignment.isEmpty != false, ContinuousClock.now < deadline {
+                while description.state != "Stable" || description.members.first?.assignment.isEmpty != false,
+                    ContinuousClock.now < deadline
+                {
                     _ = try await member.poll()
                     description = try await KafkaAdmin(cluster: cluster).describeGroup("watchers")
                 }
-                #expect(description.state == "Stable" && description.protocolType == "consumer" && description.protocolName == "range")
+                #expect(
+                    description.state == "Stable" && description.protocolType == "consumer"
+                        && description.protocolName == "range")
                 let only = try #require(description.members.first)
                 #expect(description.members.count == 1)
                 #expect(only.clientId == "watcher-1" && only.clientHost == "/127.0.0.1")
-                #expect(Set(only.assignment) == [TopicPartition(topic: "watched", partition: 0), TopicPartition(topic: "watched", partition: 1)])
+                #expect(
+                    Set(only.assignment) == [
+                        TopicPartition(topic: "watched", partition: 0), TopicPartition(topic: "watched", partition: 1),
+                    ])
                 await member.close()
                 await memberCluster.close()
             }
@@ -105,12 +126,15 @@ extension BrokerTests {
         @Test func readCommittedDropsAbortedTransactions() async throws {
             try await Self.withCluster { cluster, bootstrap in
                 try await KafkaAdmin(cluster: cluster).createTopic("txn-\(1)", partitions: 2)
-                let lines = try await TansuBroker.runPeer("txn_checks.py", ["librdkafka", bootstrap, "txn-1", "weir-readers"])
+                let lines = try await TansuBroker.runPeer(
+                    "txn_checks.py", ["librdkafka", bootstrap, "txn-1", "weir-readers"])
                 #expect(lines.count == 1)
-                let committed = try await Self.readAll(cluster, "txn-1", from: .earliest, expecting: 10, settings: ["isolation.level": "read_committed"])
+                let committed = try await Self.readAll(
+                    cluster, "txn-1", from: .earliest, expecting: 10, settings: ["isolation.level": "read_committed"])
                 let values = Set(committed.map { String(decoding: $0.value ?? [], as: UTF8.self) })
                 #expect(values == Set((0..<5).flatMap { ["c1-\($0)", "c2-\($0)"] }))
-                let everything = try await Self.readAll(cluster, "txn-1", from: .earliest, expecting: 16, settings: ["isolation.level": "read_uncommitted"])
+                let everything = try await Self.readAll(
+                    cluster, "txn-1", from: .earliest, expecting: 16, settings: ["isolation.level": "read_uncommitted"])
                 #expect(everything.count == 16)
             }
         }

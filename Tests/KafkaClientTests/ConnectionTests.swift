@@ -7,7 +7,8 @@ import WeirTestSupport
 @Suite(.serialized, .timeLimit(.minutes(2))) struct ConnectionTests {
     @Test func negotiatesVersionsWithARealBroker() async throws {
         let broker = try TansuBroker()
-        let connection = try await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: broker.port), config: broker.config)
+        let connection = try await BrokerConnection.connect(
+            to: BrokerAddress(host: "127.0.0.1", port: broker.port), config: broker.config)
         defer { Task { await connection.close() } }
         // Whatever Tansu speaks, the chosen version lies in both ranges.
         for api in [ApiKey.metadata, .produce, .fetch, .listOffsets, .createTopics] {
@@ -59,15 +60,21 @@ import WeirTestSupport
 
     @Test func anUnreachableBrokerFailsFastWithAClearError() async throws {
         let port = try TansuBroker.freePort() // nothing listens there now
-        let cluster = try KafkaCluster(config: ClientConfig(["bootstrap.servers": "127.0.0.1:\(port)",
-                                                             "socket.connection.setup.timeout.ms": "1000"]))
+        let cluster = try KafkaCluster(
+            config: ClientConfig([
+                "bootstrap.servers": "127.0.0.1:\(port)",
+                "socket.connection.setup.timeout.ms": "1000",
+            ]))
         let started = Date()
         do {
             _ = try await KafkaAdmin(cluster: cluster).listTopics()
             Issue.record("listing topics on a dead address succeeded")
         } catch let error as KafkaClientError {
             #expect("\(error)".contains("127.0.0.1:\(port)"))
-            guard case .noBrokerAvailable = error else { Issue.record("unexpected error \(error)"); return }
+            guard case .noBrokerAvailable = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
         }
         #expect(Date().timeIntervalSince(started) < 5)
     }
@@ -77,22 +84,26 @@ import WeirTestSupport
         let config = ClientConfig(["bootstrap.servers": "127.0.0.1:\(server.port)", "request.timeout.ms": "500"])
         let started = Date()
         await #expect(throws: KafkaClientError.self) {
-            _ = try await BrokerConnection.connect(to: BrokerAddress(host: "127.0.0.1", port: server.port), config: config)
+            _ = try await BrokerConnection.connect(
+                to: BrokerAddress(host: "127.0.0.1", port: server.port), config: config)
         }
         #expect(Date().timeIntervalSince(started) < 3)
     }
 
     @Test func configurationByKafkaPropertyNames() throws {
-        let config = ClientConfig.parse(propertiesFile: """
-            # a client.properties file
-            bootstrap.servers=broker1:9092, [::1]:9093,broker3
-            client.id = reporting
-            request.timeout.ms: 1500
-            """)
+        let config = ClientConfig.parse(
+            propertiesFile: """
+                # a client.properties file
+                bootstrap.servers=broker1:9092, [::1]:9093,broker3
+                client.id = reporting
+                request.timeout.ms: 1500
+                """)
         #expect(try config.bootstrapServers().map(\.description) == ["broker1:9092", "[::1]:9093", "broker3:9092"])
         #expect(config.clientId == "reporting")
         #expect(try config.requestTimeoutMs() == 1500)
-        #expect(throws: KafkaClientError.self) { try ClientConfig(["bootstrap.servers": "host:notaport"]).bootstrapServers() }
+        #expect(throws: KafkaClientError.self) {
+            try ClientConfig(["bootstrap.servers": "host:notaport"]).bootstrapServers()
+        }
         #expect(throws: KafkaClientError.self) { try ClientConfig(["request.timeout.ms": "soon"]).requestTimeoutMs() }
     }
 }

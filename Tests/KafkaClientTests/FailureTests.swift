@@ -113,9 +113,10 @@ import WeirTestSupport
                 try await Task.sleep(nanoseconds: 1_500_000_000)
                 setup.proxy.setDown(false)
             }
-            try await producer.enqueue(contentsOf: (chunkStart..<chunkStart + 100).map {
-                ProducerRecord(topic: "outage", value: Array("m\($0)".utf8))
-            })
+            try await producer.enqueue(
+                contentsOf: (chunkStart..<chunkStart + 100).map {
+                    ProducerRecord(topic: "outage", value: Array("m\($0)".utf8))
+                })
             try await Task.sleep(nanoseconds: 5_000_000)
         }
         try await producer.flush()
@@ -149,9 +150,11 @@ struct ProxiedBroker {
     let broker: TansuBroker
     let proxy: FaultyProxy
     var config: ClientConfig {
-        ClientConfig(["bootstrap.servers": "127.0.0.1:\(proxy.port)", "request.timeout.ms": "3000",
-                      "socket.connection.setup.timeout.ms": "1000", "retry.backoff.ms": "50", "linger.ms": "2",
-                      "reconnect.backoff.ms": "50", "reconnect.backoff.max.ms": "400", "fetch.max.wait.ms": "100"])
+        ClientConfig([
+            "bootstrap.servers": "127.0.0.1:\(proxy.port)", "request.timeout.ms": "3000",
+            "socket.connection.setup.timeout.ms": "1000", "retry.backoff.ms": "50", "linger.ms": "2",
+            "reconnect.backoff.ms": "50", "reconnect.backoff.max.ms": "400", "fetch.max.wait.ms": "100",
+        ])
     }
 
     init() throws {
@@ -172,7 +175,10 @@ struct ProxiedBroker {
         try await consumer.assign(topic: "followed", from: .earliest)
         var seen: [String] = []
         func produce(_ range: Range<Int>) async throws {
-            try await producer.enqueue(contentsOf: range.map { ProducerRecord(topic: "followed", key: Array("k\($0)".utf8), value: Array("m\($0)".utf8)) })
+            try await producer.enqueue(
+                contentsOf: range.map {
+                    ProducerRecord(topic: "followed", key: Array("k\($0)".utf8), value: Array("m\($0)".utf8))
+                })
             try await producer.flush()
         }
         func readUntil(_ count: Int) async throws {

@@ -1,6 +1,7 @@
-@testable import KafkaClient
 import KafkaProtocol
 import Testing
+
+@testable import KafkaClient
 
 /// The pure parts of consumer groups and reading: assignors, the membership
 /// state machine, the aborted-transaction filter. No broker needed.
@@ -11,8 +12,10 @@ import Testing
 
     @Test func rangeGivesConsecutiveRangesPerTopicAndTheFirstMembersTheExtra() {
         // Kafka's RangeAssignor documentation: C0 and C1 on t0 and t1 with 3 partitions each.
-        let members = [GroupMemberSubscription(memberId: "C1", topics: ["t0", "t1"]),
-                       GroupMemberSubscription(memberId: "C0", topics: ["t0", "t1"])]
+        let members = [
+            GroupMemberSubscription(memberId: "C1", topics: ["t0", "t1"]),
+            GroupMemberSubscription(memberId: "C0", topics: ["t0", "t1"]),
+        ]
         let result = PartitionAssignor.range.assign(members: members, partitionCounts: ["t0": 3, "t1": 3])
         #expect(result["C0"] == partitions("t0", [0, 1]) + partitions("t1", [0, 1]))
         #expect(result["C1"] == partitions("t0", [2]) + partitions("t1", [2]))
@@ -21,10 +24,13 @@ import Testing
     @Test func roundRobinDealsInTurnSkippingMembersNotSubscribed() {
         // Kafka's RoundRobinAssignor documentation, second example: C0 on t0; C1 on t0, t1; C2 on t0, t1, t2;
         // t0 has 1 partition, t1 2, t2 3.
-        let members = [GroupMemberSubscription(memberId: "C0", topics: ["t0"]),
-                       GroupMemberSubscription(memberId: "C1", topics: ["t0", "t1"]),
-                       GroupMemberSubscription(memberId: "C2", topics: ["t0", "t1", "t2"])]
-        let result = PartitionAssignor.roundRobin.assign(members: members, partitionCounts: ["t0": 1, "t1": 2, "t2": 3])
+        let members = [
+            GroupMemberSubscription(memberId: "C0", topics: ["t0"]),
+            GroupMemberSubscription(memberId: "C1", topics: ["t0", "t1"]),
+            GroupMemberSubscription(memberId: "C2", topics: ["t0", "t1", "t2"]),
+        ]
+        let result = PartitionAssignor.roundRobin.assign(
+            members: members, partitionCounts: ["t0": 1, "t1": 2, "t2": 3])
         #expect(result["C0"] == partitions("t0", [0]))
         #expect(result["C1"] == partitions("t1", [0]))
         #expect(result["C2"] == partitions("t1", [1]) + partitions("t2", [0, 1, 2]))
@@ -44,7 +50,8 @@ import Testing
 
     @Test func strategiesParseByEitherClientsNames() throws {
         #expect(try PartitionAssignor.parseList("range,roundrobin") == [.range, .roundRobin])
-        #expect(try PartitionAssignor.parseList("org.apache.kafka.clients.consumer.RoundRobinAssignor") == [.roundRobin])
+        #expect(
+            try PartitionAssignor.parseList("org.apache.kafka.clients.consumer.RoundRobinAssignor") == [.roundRobin])
         #expect(throws: KafkaClientError.self) { try PartitionAssignor.parseList("cooperative-sticky") }
     }
 
@@ -52,13 +59,21 @@ import Testing
         var membership = GroupMembership(groupId: "g")
         #expect(membership.handle(.activeRequested) == .findCoordinator)
         #expect(membership.handle(.coordinatorFound) == .join)
-        #expect(membership.handle(.joinAnswered(.init(error: .memberIdRequired, memberId: "m-1", generationId: -1,
-                                                      leaderId: "", protocolName: nil, members: []))) == .join)
+        #expect(
+            membership.handle(
+                .joinAnswered(
+                    .init(
+                        error: .memberIdRequired, memberId: "m-1", generationId: -1,
+                        leaderId: "", protocolName: nil, members: []))) == .join)
         #expect(membership.memberId == "m-1")
         let members = [GroupMemberSubscription(memberId: "m-1", topics: ["t"])]
-        #expect(membership.handle(.joinAnswered(.init(error: .none, memberId: "m-1", generationId: 4, leaderId: "m-1",
-                                                      protocolName: "range", members: members)))
-            == .assignAndSync(protocolName: "range", members: members))
+        #expect(
+            membership.handle(
+                .joinAnswered(
+                    .init(
+                        error: .none, memberId: "m-1", generationId: 4, leaderId: "m-1",
+                        protocolName: "range", members: members)))
+                == .assignAndSync(protocolName: "range", members: members))
         let assigned = [TopicPartition(topic: "t", partition: 0)]
         #expect(membership.handle(.syncAnswered(.none, assignment: assigned)) == .adopt(assigned))
         #expect(membership.phase == .stable && membership.generationId == 4 && membership.isLeader)
@@ -81,8 +96,11 @@ import Testing
         var syncing = stableMember()
         _ = syncing.handle(.heartbeatAnswered(.rebalanceInProgress))
         _ = syncing.handle(.activeRequested)
-        _ = syncing.handle(.joinAnswered(.init(error: .none, memberId: "m", generationId: 5, leaderId: "other",
-                                               protocolName: "range", members: [])))
+        _ = syncing.handle(
+            .joinAnswered(
+                .init(
+                    error: .none, memberId: "m", generationId: 5, leaderId: "other",
+                    protocolName: "range", members: [])))
         #expect(syncing.handle(.syncAnswered(.unknownMemberId, assignment: [])) == .join)
         #expect(syncing.memberId.isEmpty)
     }
@@ -96,8 +114,11 @@ import Testing
         var joining = GroupMembership(groupId: "g")
         _ = joining.handle(.activeRequested)
         _ = joining.handle(.coordinatorFound)
-        let refused = joining.handle(.joinAnswered(.init(error: .inconsistentGroupProtocol, memberId: "", generationId: -1,
-                                                         leaderId: "", protocolName: nil, members: [])))
+        let refused = joining.handle(
+            .joinAnswered(
+                .init(
+                    error: .inconsistentGroupProtocol, memberId: "", generationId: -1,
+                    leaderId: "", protocolName: nil, members: [])))
         #expect(refused == .fail(.broker(.inconsistentGroupProtocol, context: "JoinGroup in group g")))
     }
 
@@ -113,8 +134,11 @@ import Testing
         var membership = GroupMembership(groupId: "g")
         _ = membership.handle(.activeRequested)
         _ = membership.handle(.coordinatorFound)
-        _ = membership.handle(.joinAnswered(.init(error: .none, memberId: "m", generationId: 1, leaderId: "other",
-                                                  protocolName: "range", members: [])))
+        _ = membership.handle(
+            .joinAnswered(
+                .init(
+                    error: .none, memberId: "m", generationId: 1, leaderId: "other",
+                    protocolName: "range", members: [])))
         _ = membership.handle(.syncAnswered(.none, assignment: [TopicPartition(topic: "t", partition: 1)]))
         return membership
     }
@@ -122,13 +146,15 @@ import Testing
     // MARK: read_committed
 
     func batch(producer: Int64, offsets: ClosedRange<Int64>, transactional: Bool = true) -> RecordBatch {
-        RecordBatch(records: offsets.map { Record(offset: $0, timestamp: 0, value: [1][...]) }, baseOffset: offsets.lowerBound,
-                    producerId: producer, isTransactional: transactional)
+        RecordBatch(
+            records: offsets.map { Record(offset: $0, timestamp: 0, value: [1][...]) }, baseOffset: offsets.lowerBound,
+            producerId: producer, isTransactional: transactional)
     }
 
     func marker(_ kind: ControlRecord.Kind, producer: Int64, at offset: Int64) -> RecordBatch {
-        RecordBatch(records: [Record(offset: offset, timestamp: 0, key: ControlRecord.markerKey(kind)[...], value: [0][...])],
-                    baseOffset: offset, producerId: producer, isTransactional: true, isControl: true)
+        RecordBatch(
+            records: [Record(offset: offset, timestamp: 0, key: ControlRecord.markerKey(kind)[...], value: [0][...])],
+            baseOffset: offset, producerId: producer, isTransactional: true, isControl: true)
     }
 
     @Test func abortedTransactionsAreDroppedAndCommittedOnesKept() {

@@ -22,9 +22,10 @@ import WeirTestSupport
 
     static func produce(_ count: Int, to topic: String, from start: Int = 0, on cluster: KafkaCluster) async throws {
         let producer = try KafkaProducer(cluster: cluster)
-        try await producer.enqueue(contentsOf: (start..<start + count).map {
-            ProducerRecord(topic: topic, key: Array("key-\($0)".utf8), value: Array("value-\($0)".utf8))
-        })
+        try await producer.enqueue(
+            contentsOf: (start..<start + count).map {
+                ProducerRecord(topic: topic, key: Array("key-\($0)".utf8), value: Array("value-\($0)".utf8))
+            })
         try await producer.flush()
     }
 
@@ -92,8 +93,9 @@ import WeirTestSupport
         let (fresh, owners) = try await Self.pollTogether(everyone, seconds: 20) { records, _ in
             records.flatMap { $0 }.count >= 12
         }
-        #expect(fresh.flatMap { $0 }.map { String(decoding: $0.value ?? [], as: UTF8.self) }.sorted()
-            == (40..<52).map { "value-\($0)" }.sorted())
+        #expect(
+            fresh.flatMap { $0 }.map { String(decoding: $0.value ?? [], as: UTF8.self) }.sorted()
+                == (40..<52).map { "value-\($0)" }.sorted())
         for (records, owned) in zip(fresh, owners) {
             #expect(records.allSatisfy { owned.contains(TopicPartition(topic: $0.topic, partition: $0.partition)) })
         }
@@ -120,7 +122,8 @@ extension GroupTests {
 
         let bootstrap = broker.bootstrap
         let peer = Task.detached { () throws -> [Int] in
-            let lines = try TansuBroker.runPeer("librdkafka_peer.py", ["group", bootstrap, "mixed", group, "20", strategy])
+            let lines = try TansuBroker.runPeer(
+                "librdkafka_peer.py", ["group", bootstrap, "mixed", group, "20", strategy])
             return lines.first?["assignment"] as? [Int] ?? []
         }
         // Poll until Weir has held half of the partitions for 3 s (the peer has joined and the

@@ -34,9 +34,12 @@ import WeirTestSupport
         try await withThrowingTaskGroup(of: (String, RecordMetadata).self) { group in
             for index in 0..<Self.count {
                 group.addTask {
-                    let metadata = try await producer.send(ProducerRecord(
-                        topic: topic, key: Array("key-\(index)".utf8), value: Array("{\"n\":\(index),\"from\":\"weir\"}".utf8),
-                        headers: [RecordHeader(key: "seq", value: Array("\(index)".utf8))], timestamp: 1_700_000_000_000 + Int64(index)))
+                    let metadata = try await producer.send(
+                        ProducerRecord(
+                            topic: topic, key: Array("key-\(index)".utf8),
+                            value: Array("{\"n\":\(index),\"from\":\"weir\"}".utf8),
+                            headers: [RecordHeader(key: "seq", value: Array("\(index)".utf8))],
+                            timestamp: 1_700_000_000_000 + Int64(index)))
                     return ("key-\(index)", metadata)
                 }
             }
@@ -63,13 +66,16 @@ import WeirTestSupport
         let cluster = try KafkaCluster(config: broker.config)
         let topic = "from-\(peer.name)"
         try await KafkaAdmin(cluster: cluster).createTopic(topic, partitions: 4)
-        let written = try await TansuBroker.runPeer(peer.rawValue, ["produce", broker.bootstrap, topic, codec.description, "\(Self.count)"])
+        let written = try await TansuBroker.runPeer(
+            peer.rawValue, ["produce", broker.bootstrap, topic, codec.description, "\(Self.count)"])
         #expect(written.count == Self.count)
 
         // Keys land where the peer's murmur2 partitioner put them.
         for entry in written {
             let key = try #require(entry["key"] as? String)
-            #expect(Int(Partitioner.partition(forKey: Array(key.utf8), partitionCount: 4)) == entry["partition"] as? Int, "\(key)")
+            #expect(
+                Int(Partitioner.partition(forKey: Array(key.utf8), partitionCount: 4)) == entry["partition"] as? Int,
+                "\(key)")
         }
 
         let consumer = try KafkaConsumer(cluster: cluster)
@@ -80,13 +86,16 @@ import WeirTestSupport
             records += try await consumer.poll()
         }
         #expect(records.count == Self.count)
-        let byKey = Dictionary(uniqueKeysWithValues: records.map { (String(decoding: $0.key ?? [], as: UTF8.self), $0) })
+        let byKey = Dictionary(
+            uniqueKeysWithValues: records.map { (String(decoding: $0.key ?? [], as: UTF8.self), $0) })
         for entry in written {
             let key = try #require(entry["key"] as? String)
             let index = try #require(Int(key.dropFirst(4)))
             let record = try #require(byKey[key])
-            #expect(Int(record.partition) == entry["partition"] as? Int && Int(record.offset) == entry["offset"] as? Int)
-            #expect(String(decoding: record.value ?? [], as: UTF8.self) == "{\"n\": \(index), \"from\": \"\(peer.name)\"}")
+            #expect(
+                Int(record.partition) == entry["partition"] as? Int && Int(record.offset) == entry["offset"] as? Int)
+            #expect(
+                String(decoding: record.value ?? [], as: UTF8.self) == "{\"n\": \(index), \"from\": \"\(peer.name)\"}")
             #expect(record.timestamp == 1_700_000_000_000 + Int64(index))
             #expect(record.headers == [RecordHeader(key: "seq", value: Array("\(index)".utf8))])
         }

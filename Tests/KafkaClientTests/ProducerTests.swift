@@ -27,7 +27,8 @@ import WeirTestSupport
         let leader = try await cluster.leader(topic: "acks", partition: 0)
         var offsets: [Int64] = []
         for index in 0..<5 {
-            offsets.append(try await producer.send(ProducerRecord(topic: "acks", value: Array("v\(index)".utf8))).offset)
+            offsets.append(
+                try await producer.send(ProducerRecord(topic: "acks", value: Array("v\(index)".utf8))).offset)
         }
         // With acks=0 the broker does not answer, so no offset is known.
         #expect(offsets == (acks == "0" ? Array(repeating: -1, count: 5) : [0, 1, 2, 3, 4]))

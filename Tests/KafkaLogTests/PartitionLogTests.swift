@@ -1,12 +1,16 @@
 import Foundation
-@testable import KafkaLog
 import KafkaProtocol
 import Testing
+
+@testable import KafkaLog
 
 /// This test process's folder for logs, removed when the process exits.
 let logScratch: String = {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-log-tests-\(getpid())").path
-    atexit { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("weir-log-tests-\(getpid())").path) }
+    atexit {
+        try? FileManager.default.removeItem(
+            atPath: FileManager.default.temporaryDirectory.appendingPathComponent("weir-log-tests-\(getpid())").path)
+    }
     return folder
 }()
 
@@ -18,7 +22,9 @@ func temporaryFolder() -> String {
 }
 
 /// A producer's batch of `count` records with values "v<first>"..., timestamps from `timestamp`.
-func batch(_ first: Int, count: Int = 1, timestamp: Int64 = 1_000, compression: CompressionCodec = .none, valueSize: Int = 0) -> [UInt8] {
+func batch(
+    _ first: Int, count: Int = 1, timestamp: Int64 = 1_000, compression: CompressionCodec = .none, valueSize: Int = 0
+) -> [UInt8] {
     var builder = RecordBatchBuilder()
     for index in first..<first + count {
         let value = Array("v\(index)".utf8) + [UInt8](repeating: 0x2E, count: valueSize)
@@ -29,7 +35,8 @@ func batch(_ first: Int, count: Int = 1, timestamp: Int64 = 1_000, compression: 
 
 @discardableResult
 func append(_ bytes: [UInt8], to log: PartitionLog, now: Int64 = 5_000) throws -> AppendResult {
-    try log.append(bytes, headers: try PartitionLog.validate(bytes, maxMessageBytes: log.logConfig.maxMessageBytes), now: now)
+    try log.append(
+        bytes, headers: try PartitionLog.validate(bytes, maxMessageBytes: log.logConfig.maxMessageBytes), now: now)
 }
 
 /// Every record value readable from `offset` to the end, reading `maxBytes` at a time.
@@ -67,13 +74,14 @@ func values(_ log: PartitionLog, from offset: Int64, maxBytes: Int = 1 << 20) th
         log.advanceHighWatermark(to: log.logEndOffset)
         // From every offset, in small and large reads, the rest of the log in order.
         for start in [0, 1, 2, 3, 29, 30, 44, 59] {
-            #expect(try values(log, from: Int64(start), maxBytes: 100) .first == "v\(start)")
+            #expect(try values(log, from: Int64(start), maxBytes: 100).first == "v\(start)")
             #expect(try values(log, from: Int64(start)) == (start..<60).map { "v\($0)" })
         }
         // Kafka's file names and index layouts.
         let names = try FileManager.default.contentsOfDirectory(atPath: root + "/orders-2").sorted()
-        #expect(names.contains("00000000000000000000.log") && names.contains("00000000000000000000.index")
-            && names.contains("00000000000000000000.timeindex"))
+        #expect(
+            names.contains("00000000000000000000.log") && names.contains("00000000000000000000.index")
+                && names.contains("00000000000000000000.timeindex"))
         for name in names where name.hasSuffix(".index") {
             #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/orders-2/" + name)).count % 8 == 0)
         }
@@ -82,11 +90,14 @@ func values(_ log: PartitionLog, from offset: Int64, maxBytes: Int = 1 << 20) th
     @Test func readsStopAtTheHighWatermarkAndOutsideTheLogAreOutOfRange() throws {
         let log = try PartitionLog(creatingIn: temporaryFolder(), topic: "t", partition: 0, config: LogConfig())
         try append(batch(0, count: 2), to: log)
-        #expect(try log.read(from: 0, maxBytes: 1000).records.isEmpty, "nothing is visible before the high watermark moves")
+        #expect(
+            try log.read(from: 0, maxBytes: 1000).records.isEmpty, "nothing is visible before the high watermark moves")
         log.advanceHighWatermark(to: 2)
         #expect(try RecordSet.decode(log.read(from: 0, maxBytes: 1000).records).records.count == 2)
         #expect(try log.read(from: 2, maxBytes: 1000).records.isEmpty, "the log end is a valid position")
-        #expect(throws: LogError.offsetOutOfRange(requested: 3, logStart: 0, logEnd: 2)) { try log.read(from: 3, maxBytes: 1000) }
+        #expect(throws: LogError.offsetOutOfRange(requested: 3, logStart: 0, logEnd: 2)) {
+            try log.read(from: 3, maxBytes: 1000)
+        }
         #expect(throws: LogError.self) { try log.read(from: -1, maxBytes: 1000) }
     }
 
@@ -100,15 +111,18 @@ func values(_ log: PartitionLog, from offset: Int64, maxBytes: Int = 1 << 20) th
 
     @Test func reopeningKeepsEverythingAndRebuildsLostOrDamagedIndexes() throws {
         let root = temporaryFolder()
-        var log: PartitionLog? = try PartitionLog(creatingIn: root, topic: "t", partition: 0, config: try smallSegments())
+        var log: PartitionLog? = try PartitionLog(
+            creatingIn: root, topic: "t", partition: 0, config: try smallSegments())
         for first in stride(from: 0, to: 40, by: 2) { try append(batch(first, count: 2, valueSize: 30), to: log!) }
         _ = try log!.sync()
         log = nil
         let folder = root + "/t-0"
-        let indexes = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".index") }.sorted()
+        let indexes = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".index") }
+            .sorted()
         try FileManager.default.removeItem(atPath: folder + "/" + indexes[0]) // lost
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: folder + "/" + indexes[1])) // damaged: not a multiple of 8
-        let reopened = try PartitionLog(opening: folder, topic: "t", partition: 0, config: try smallSegments(), logStartOffset: nil)
+        let reopened = try PartitionLog(
+            opening: folder, topic: "t", partition: 0, config: try smallSegments(), logStartOffset: nil)
         #expect(reopened.logEndOffset == 40 && reopened.highWatermark == 40 && reopened.recoveredBytes == 0)
         #expect(try values(reopened, from: 7, maxBytes: 150) == (7..<40).map { "v\($0)" })
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + indexes[1])).count % 8 == 0)
@@ -161,7 +175,9 @@ func values(_ log: PartitionLog, from offset: Int64, maxBytes: Int = 1 << 20) th
     }
 
     @Test func badBatchesAreRefusedAndNothingIsStored() throws {
-        let log = try PartitionLog(creatingIn: temporaryFolder(), topic: "t", partition: 0, config: try LogConfig(["max.message.bytes": "500"]))
+        let log = try PartitionLog(
+            creatingIn: temporaryFolder(), topic: "t", partition: 0, config: try LogConfig(["max.message.bytes": "500"])
+        )
         var damaged = batch(0, count: 2)
         damaged[damaged.count - 1] ^= 1
         #expect(throws: LogError.self) { try PartitionLog.validate(damaged, maxMessageBytes: 500) }
@@ -176,7 +192,9 @@ func values(_ log: PartitionLog, from offset: Int64, maxBytes: Int = 1 << 20) th
     @Test func offsetsByTimestampAreRecordGranularEvenInsideCompressedBatches() throws {
         let log = try PartitionLog(creatingIn: temporaryFolder(), topic: "t", partition: 0, config: try smallSegments())
         // Timestamps 1000 + offset, ten records per lz4 batch.
-        for first in stride(from: 0, to: 50, by: 10) { try append(batch(first, count: 10, compression: .lz4, valueSize: 10), to: log) }
+        for first in stride(from: 0, to: 50, by: 10) {
+            try append(batch(first, count: 10, compression: .lz4, valueSize: 10), to: log)
+        }
         log.advanceHighWatermark(to: 50)
         #expect(try log.offset(forTimestamp: 0)?.offset == 0)
         #expect(try log.offset(forTimestamp: 1_013)! == (13, 1_013))
@@ -240,8 +258,9 @@ func values(_ log: PartitionLog, from offset: Int64, maxBytes: Int = 1 << 20) th
     }
 
     @Test func logAppendTimeTopicsStampTheBrokersTime() throws {
-        let log = try PartitionLog(creatingIn: temporaryFolder(), topic: "t", partition: 0,
-                                   config: try LogConfig(["message.timestamp.type": "LogAppendTime"]))
+        let log = try PartitionLog(
+            creatingIn: temporaryFolder(), topic: "t", partition: 0,
+            config: try LogConfig(["message.timestamp.type": "LogAppendTime"]))
         #expect(try append(batch(0, count: 3, timestamp: 5), to: log, now: 77_000).logAppendTime == 77_000)
         log.advanceHighWatermark(to: 3)
         let read = try RecordSet.decode(log.read(from: 0, maxBytes: 1000).records) // the CRC was recomputed

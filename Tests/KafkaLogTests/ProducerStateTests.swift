@@ -1,13 +1,16 @@
 import Foundation
-@testable import KafkaLog
 import KafkaProtocol
 import Testing
+
+@testable import KafkaLog
 
 /// Idempotent producers' sequence numbers, checked where batches are appended.
 @Suite struct ProducerStateTests {
     func idempotentBatch(producer: Int64 = 7, epoch: Int16 = 0, sequence: Int32, count: Int = 2) -> [UInt8] {
         var builder = RecordBatchBuilder()
-        for index in 0..<count { builder.append(timestamp: 1, key: nil as [UInt8]?, value: Array("s\(Int(sequence) + index)".utf8)) }
+        for index in 0..<count {
+            builder.append(timestamp: 1, key: nil as [UInt8]?, value: Array("s\(Int(sequence) + index)".utf8))
+        }
         return try! builder.seal(producerId: producer, producerEpoch: epoch, baseSequence: sequence)
     }
 
@@ -21,16 +24,21 @@ import Testing
         #expect(log!.logEndOffset == 4)
 
         // A gap, a stale epoch and a stranger mid-sequence are refused.
-        #expect(throws: LogError.outOfOrderSequence(expected: 4, received: 6)) { try append(idempotentBatch(sequence: 6), to: log!) }
+        #expect(throws: LogError.outOfOrderSequence(expected: 4, received: 6)) {
+            try append(idempotentBatch(sequence: 6), to: log!)
+        }
         #expect(throws: LogError.unknownProducer) { try append(idempotentBatch(producer: 99, sequence: 5), to: log!) }
         try append(idempotentBatch(epoch: 1, sequence: 0), to: log!) // a new epoch starts again at 0
-        #expect(throws: LogError.staleProducerEpoch(current: 1)) { try append(idempotentBatch(epoch: 0, sequence: 4), to: log!) }
+        #expect(throws: LogError.staleProducerEpoch(current: 1)) {
+            try append(idempotentBatch(epoch: 0, sequence: 4), to: log!)
+        }
         #expect(log!.logEndOffset == 6)
 
         // The state comes back from the log after a restart: the retry is still recognised.
         _ = try log!.sync()
         log = nil
-        let reopened = try PartitionLog(opening: root + "/t-0", topic: "t", partition: 0, config: LogConfig(), logStartOffset: nil)
+        let reopened = try PartitionLog(
+            opening: root + "/t-0", topic: "t", partition: 0, config: LogConfig(), logStartOffset: nil)
         #expect(try append(idempotentBatch(epoch: 1, sequence: 0), to: reopened).duplicate)
         #expect(try append(idempotentBatch(epoch: 1, sequence: 2), to: reopened).baseOffset == 6)
         #expect(reopened.largestProducerId == 7)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaProtocol
 
 /// Frames captured from real clients (kcat, librdkafka, kafka-python) and a real
@@ -65,15 +66,20 @@ import Testing
         }
     }
 
-    private func requestBody<Request: KafkaRequest>(_: Request.Type, reader: ByteReader, version: Int16) throws -> [UInt8] {
+    private func requestBody<Request: KafkaRequest>(
+        _: Request.Type, reader: ByteReader, version: Int16
+    ) throws -> [UInt8] {
         var body = reader
         let request = try Request.decode(from: &body, version: version)
         #expect(body.isAtEnd)
         return request.encoded(version: version)
     }
 
-    private func responseRoundTrip<Request: KafkaRequest>(_: Request.Type, frame: [UInt8], version: Int16) throws -> [UInt8] {
-        let (correlationId, response) = try KafkaFraming.decodeResponse(frame, as: Request.Response.self, version: version)
+    private func responseRoundTrip<Request: KafkaRequest>(
+        _: Request.Type, frame: [UInt8], version: Int16
+    ) throws -> [UInt8] {
+        let (correlationId, response) = try KafkaFraming.decodeResponse(
+            frame, as: Request.Response.self, version: version)
         var writer = ByteWriter()
         ResponseHeader(correlationId: correlationId)
             .write(to: &writer, version: KafkaFraming.responseHeaderVersion(Request.apiKey, version))
@@ -86,8 +92,10 @@ import Testing
     func librdkafkaBatchesDecode(codecName: String) throws {
         let codec = try #require(CompressionCodec(name: codecName))
         var produced: [Record] = []
-        for fixture in Self.fixtures where fixture.scenario == "librdkafka-produce-\(codecName)" && fixture.isRequest
-            && fixture.apiName == "Produce" {
+        for fixture in Self.fixtures
+        where fixture.scenario == "librdkafka-produce-\(codecName)" && fixture.isRequest
+            && fixture.apiName == "Produce"
+        {
             var (_, reader) = try KafkaFraming.readRequestHeader(try fixture.bytes)
             let request = try ProduceRequest.decode(from: &reader, version: fixture.version)
             for topic in request.topicData {
@@ -111,9 +119,12 @@ import Testing
 
         // What the broker handed back in Fetch responses decodes to the same records.
         var fetched: [Record] = []
-        for fixture in Self.fixtures where fixture.scenario == "librdkafka-consume-\(codecName)" && !fixture.isRequest
-            && fixture.apiName == "Fetch" {
-            let (_, response) = try KafkaFraming.decodeResponse(try fixture.bytes, as: FetchResponse.self, version: fixture.version)
+        for fixture in Self.fixtures
+        where fixture.scenario == "librdkafka-consume-\(codecName)" && !fixture.isRequest
+            && fixture.apiName == "Fetch"
+        {
+            let (_, response) = try KafkaFraming.decodeResponse(
+                try fixture.bytes, as: FetchResponse.self, version: fixture.version)
             for topic in response.responses {
                 for partition in topic.partitions {
                     fetched += try RecordSet.decode(partition.records ?? []).records
@@ -125,7 +136,8 @@ import Testing
 
     @Test func kafkaPythonHeadersAndKeys() throws {
         var records: [Record] = []
-        for fixture in Self.fixtures where fixture.scenario == "kafkapython-produce" && fixture.apiName == "Produce" && fixture.isRequest {
+        for fixture in Self.fixtures
+        where fixture.scenario == "kafkapython-produce" && fixture.apiName == "Produce" && fixture.isRequest {
             var (_, reader) = try KafkaFraming.readRequestHeader(try fixture.bytes)
             let request = try ProduceRequest.decode(from: &reader, version: fixture.version)
             for topic in request.topicData {

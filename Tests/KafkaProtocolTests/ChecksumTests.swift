@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KafkaProtocol
 
 @Suite struct ChecksumTests {

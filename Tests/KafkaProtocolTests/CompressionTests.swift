@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaProtocol
 
 @Suite struct CompressionTests {
@@ -47,7 +48,9 @@ import Testing
     @Test(arguments: [CompressionCodec.gzip, .snappy, .lz4, .zstd])
     func decompressionRespectsItsLimit(codec: CompressionCodec) throws {
         let bomb = try codec.compress([UInt8](repeating: 0, count: 4_000_000))
-        #expect(throws: CompressionError.exceedsLimit(codec: codec)) { _ = try codec.decompress(bomb, limit: 1_000_000) }
+        #expect(throws: CompressionError.exceedsLimit(codec: codec)) {
+            _ = try codec.decompress(bomb, limit: 1_000_000)
+        }
     }
 
     @Test func snappyReadsRawAndXerialFraming() throws {

@@ -5,7 +5,8 @@ import Testing
 @Suite struct ConsumerProtocolTests {
     @Test func subscriptionsRoundTripInEveryVersion() throws {
         for version: Int16 in 0...3 {
-            var subscription = ConsumerProtocolSubscription(version: version, topics: ["a", "payments"], userData: [1, 2])
+            var subscription = ConsumerProtocolSubscription(
+                version: version, topics: ["a", "payments"], userData: [1, 2])
             if version >= 1 { subscription.ownedPartitions = [TopicPartitions(topic: "a", partitions: [0, 3])] }
             if version >= 2 { subscription.generationId = 7 }
             if version >= 3 { subscription.rackId = "rack-1" }
@@ -17,8 +18,12 @@ import Testing
         // version 0, one topic "t", null user data: written out by hand from the layout.
         let bytes = ConsumerProtocolSubscription(version: 0, topics: ["t"]).encoded()
         #expect(bytes == [0, 0, 0, 0, 0, 1, 0, 1, UInt8(ascii: "t"), 0xFF, 0xFF, 0xFF, 0xFF])
-        let assignment = ConsumerProtocolAssignment(version: 0, assignedPartitions: [TopicPartitions(topic: "t", partitions: [2])])
-        #expect(assignment.encoded() == [0, 0, 0, 0, 0, 1, 0, 1, UInt8(ascii: "t"), 0, 0, 0, 1, 0, 0, 0, 2, 0xFF, 0xFF, 0xFF, 0xFF])
+        let assignment = ConsumerProtocolAssignment(
+            version: 0, assignedPartitions: [TopicPartitions(topic: "t", partitions: [2])])
+        #expect(
+            assignment.encoded() == [
+                0, 0, 0, 0, 0, 1, 0, 1, UInt8(ascii: "t"), 0, 0, 0, 1, 0, 0, 0, 2, 0xFF, 0xFF, 0xFF, 0xFF,
+            ])
     }
 
     @Test func newerVersionsWithTrailingFieldsStillDecode() throws {
@@ -29,7 +34,8 @@ import Testing
 
     @Test func anEmptyAssignmentIsNoPartitionsAndDamageIsAnError() throws {
         #expect(try ConsumerProtocolAssignment.decode([]).assignedPartitions.isEmpty)
-        let bytes = ConsumerProtocolAssignment(assignedPartitions: [TopicPartitions(topic: "t", partitions: [1, 2])]).encoded()
+        let bytes = ConsumerProtocolAssignment(assignedPartitions: [TopicPartitions(topic: "t", partitions: [1, 2])])
+            .encoded()
         for cut in 1..<bytes.count - 4 {
             #expect(throws: ProtocolError.self) { try ConsumerProtocolAssignment.decode(Array(bytes[..<cut])) }
         }
@@ -37,14 +43,16 @@ import Testing
 
     @Test func theBuilderWritesWhatRecordBatchWrites() throws {
         let records = (0..<50).map { index in
-            Record(timestamp: 1_700_000_000_000 + Int64(index * 3), key: index % 7 == 0 ? nil : Array("k\(index)".utf8),
-                   value: index % 11 == 0 ? nil : Array(repeating: UInt8(index), count: index * 5),
-                   headers: index % 5 == 0 ? [RecordHeader(key: "h", value: Array("v\(index)".utf8))] : [])
+            Record(
+                timestamp: 1_700_000_000_000 + Int64(index * 3), key: index % 7 == 0 ? nil : Array("k\(index)".utf8),
+                value: index % 11 == 0 ? nil : Array(repeating: UInt8(index), count: index * 5),
+                headers: index % 5 == 0 ? [RecordHeader(key: "h", value: Array("v\(index)".utf8))] : [])
         }
         for codec in CompressionCodec.allCases {
             var builder = RecordBatchBuilder(capacity: 64)
             for record in records {
-                builder.append(timestamp: record.timestamp, key: record.key, value: record.value, headers: record.headers)
+                builder.append(
+                    timestamp: record.timestamp, key: record.key, value: record.value, headers: record.headers)
             }
             let built = try builder.seal(compression: codec, producerId: 42, producerEpoch: 3, baseSequence: 100)
             #expect(builder.isEmpty)
@@ -54,7 +62,8 @@ import Testing
             #expect(decoded.compression == codec && decoded.lastOffsetDelta == 49)
             #expect(decoded.maxTimestamp == 1_700_000_000_000 + 49 * 3)
             if codec == .none {
-                let reference = try RecordBatch(records: records, producerId: 42, producerEpoch: 3, baseSequence: 100).encoded()
+                let reference = try RecordBatch(records: records, producerId: 42, producerEpoch: 3, baseSequence: 100)
+                    .encoded()
                 #expect(built == reference, "the builder and RecordBatch must write the same bytes")
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaProtocol
 
 /// Every generated message, every version: random values survive encode → decode,
@@ -42,11 +43,14 @@ import Testing
         do {
             decoded = try Message.decode(bytes, version: version)
         } catch {
-            Issue.record("\(Message.self) v\(version) seed \(seed): decode failed: \(error) (add '\(Message.self) \(version) \(seed)' to regression-seeds.txt)")
+            Issue.record(
+                "\(Message.self) v\(version) seed \(seed): decode failed: \(error) (add '\(Message.self) \(version) \(seed)' to regression-seeds.txt)"
+            )
             return
         }
         #expect(decoded == original, "\(Message.self) v\(version) seed \(seed)")
-        #expect(decoded.encoded(version: version) == bytes, "\(Message.self) v\(version) seed \(seed): re-encoding differs")
+        #expect(
+            decoded.encoded(version: version) == bytes, "\(Message.self) v\(version) seed \(seed): re-encoding differs")
     }
 
     @Test func everyApiIsGenerated() {
@@ -93,7 +97,8 @@ import Testing
             var body = reader
             let decoded = try MetadataRequest.decode(from: &body, version: version)
             #expect(body.isAtEnd)
-            #expect(decoded.topics?.first?.name == "payments" || version == 0 && decoded.topics?.first?.name == "payments")
+            #expect(
+                decoded.topics?.first?.name == "payments" || version == 0 && decoded.topics?.first?.name == "payments")
         }
         #expect(KafkaFraming.responseHeaderVersion(.apiVersions, 3) == 0, "ApiVersions responses always use header v0")
         #expect(KafkaFraming.responseHeaderVersion(.metadata, 9) == 1)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaProtocol
 
 @Suite struct RecordBatchTests {
@@ -9,8 +10,13 @@ import Testing
             Record(
                 timestamp: 1_700_000_000_000 + Int64(index * 17),
                 key: random.oneIn(5) ? nil : Array("key-\(index % 7)".utf8),
-                value: random.oneIn(9) ? nil : Array("{\"orderId\":\(index),\"payAmount\":\(random.next() % 10000)}".utf8),
-                headers: random.oneIn(3) ? [RecordHeader(key: "trace", value: random.bytes()), RecordHeader(key: "nil", value: nil as [UInt8]?)] : []
+                value: random.oneIn(9)
+                    ? nil : Array("{\"orderId\":\(index),\"payAmount\":\(random.next() % 10000)}".utf8),
+                headers: random.oneIn(3)
+                    ? [
+                        RecordHeader(key: "trace", value: random.bytes()),
+                        RecordHeader(key: "nil", value: nil as [UInt8]?),
+                    ] : []
             )
         }
     }
@@ -18,8 +24,9 @@ import Testing
     @Test(arguments: CompressionCodec.allCases)
     func roundTripsWithEachCodec(codec: CompressionCodec) throws {
         let records = Self.sampleRecords(count: 300, seed: UInt64(codec.rawValue))
-        let batch = RecordBatch(records: records, baseOffset: 1000, compression: codec,
-                                producerId: 42, producerEpoch: 3, baseSequence: 77)
+        let batch = RecordBatch(
+            records: records, baseOffset: 1000, compression: codec,
+            producerId: 42, producerEpoch: 3, baseSequence: 77)
         let bytes = try batch.encoded()
         let decoded = try #require(try RecordBatch.decodeV2(bytes, at: 0))
         #expect(decoded == batch)
@@ -34,8 +41,10 @@ import Testing
     @Test func viewsReadWhatDecodingReads() throws {
         var bytes: [UInt8] = []
         for (index, codec) in CompressionCodec.allCases.enumerated() {
-            bytes += try RecordBatch(records: Self.sampleRecords(count: 50, seed: UInt64(10 + index)), baseOffset: Int64(index * 50),
-                                     compression: codec).encoded()
+            bytes += try RecordBatch(
+                records: Self.sampleRecords(count: 50, seed: UInt64(10 + index)), baseOffset: Int64(index * 50),
+                compression: codec
+            ).encoded()
         }
         bytes += LegacyEncoder.message(offset: 500, magic: 1, timestamp: 5, key: Array("k".utf8), value: nil)
         let decoded = try RecordSet.decode(bytes).batches.flatMap(\.records)
@@ -53,7 +62,8 @@ import Testing
         }
         let expected = decoded.filter { $0.offset >= 120 }
         #expect(offsets == expected.map(\.offset) && headers == expected.map(\.headers))
-        #expect(keys == expected.map { $0.key.map { Array($0) } } && values == expected.map { $0.value.map { Array($0) } })
+        #expect(
+            keys == expected.map { $0.key.map { Array($0) } } && values == expected.map { $0.value.map { Array($0) } })
         #expect(try RecordSet.decodeViews(Array(bytes.dropLast(3))).count == views.count - 1)
         var damaged = bytes
         damaged[100] ^= 0x10
@@ -74,7 +84,8 @@ import Testing
         var random = TestRandom(seed: 9)
         for _ in 0..<200 {
             var damaged = bytes
-            let index = RecordBatchHeader.crcStart + Int(random.next() % UInt64(bytes.count - RecordBatchHeader.crcStart))
+            let index =
+                RecordBatchHeader.crcStart + Int(random.next() % UInt64(bytes.count - RecordBatchHeader.crcStart))
             damaged[index] ^= 1 << UInt8(random.next() % 8)
             #expect(throws: ProtocolError.self) { _ = try RecordBatch.decodeV2(damaged, at: 0) }
         }
@@ -115,12 +126,17 @@ import Testing
     }
 
     @Test func controlBatchesAreMarkedAndSkipped() throws {
-        let marker = Record(timestamp: 5, key: ControlRecord.markerKey(.commit),
-                            value: ControlRecord.markerValue(coordinatorEpoch: 2))
-        let control = try RecordBatch(records: [marker], baseOffset: 3, producerId: 9, producerEpoch: 0,
-                                      isTransactional: true, isControl: true).encoded()
-        let data = try RecordBatch(records: Self.sampleRecords(count: 3, seed: 7), baseOffset: 0, producerId: 9,
-                                   producerEpoch: 0, baseSequence: 0, isTransactional: true).encoded()
+        let marker = Record(
+            timestamp: 5, key: ControlRecord.markerKey(.commit),
+            value: ControlRecord.markerValue(coordinatorEpoch: 2))
+        let control = try RecordBatch(
+            records: [marker], baseOffset: 3, producerId: 9, producerEpoch: 0,
+            isTransactional: true, isControl: true
+        ).encoded()
+        let data = try RecordBatch(
+            records: Self.sampleRecords(count: 3, seed: 7), baseOffset: 0, producerId: 9,
+            producerEpoch: 0, baseSequence: 0, isTransactional: true
+        ).encoded()
         let set = try RecordSet.decode(data + control)
         #expect(set.batches.count == 2 && set.batches[1].isControl && set.batches[1].isTransactional)
         #expect(ControlRecord(key: set.batches[1].records[0].key)?.kind == .commit)
@@ -132,7 +148,8 @@ import Testing
     @Test func readsMagicZeroAndOne() throws {
         let messages = [
             LegacyEncoder.message(offset: 0, magic: 0, timestamp: nil, key: Array("a".utf8), value: Array("zero".utf8)),
-            LegacyEncoder.message(offset: 1, magic: 1, timestamp: 1_500_000_000_000, key: nil, value: Array("one".utf8)),
+            LegacyEncoder.message(
+                offset: 1, magic: 1, timestamp: 1_500_000_000_000, key: nil, value: Array("one".utf8)),
         ]
         let set = try RecordSet.decode(messages.flatMap { $0 })
         #expect(set.batches.map(\.magic) == [0, 1])
@@ -145,11 +162,13 @@ import Testing
     func readsCompressedLegacyWrappers(codec: CompressionCodec) throws {
         // Magic 1: inner offsets are relative; the wrapper holds the last absolute offset.
         let inner = (0..<5).flatMap { index in
-            LegacyEncoder.message(offset: Int64(index), magic: 1, timestamp: 1000 + Int64(index), key: nil,
-                                  value: Array("m\(index)".utf8))
+            LegacyEncoder.message(
+                offset: Int64(index), magic: 1, timestamp: 1000 + Int64(index), key: nil,
+                value: Array("m\(index)".utf8))
         }
-        let wrapper = LegacyEncoder.message(offset: 104, magic: 1, timestamp: 1004, key: nil,
-                                            value: try codec.compress(inner), attributes: codec.rawValue)
+        let wrapper = LegacyEncoder.message(
+            offset: 104, magic: 1, timestamp: 1004, key: nil,
+            value: try codec.compress(inner), attributes: codec.rawValue)
         let batch = try #require(try RecordSet.decode(wrapper).batches.first)
         #expect(batch.records.map(\.offset) == [100, 101, 102, 103, 104])
         #expect(batch.records.map { String(decoding: $0.value!, as: UTF8.self) } == ["m0", "m1", "m2", "m3", "m4"])
@@ -165,8 +184,10 @@ import Testing
 
 /// Writes legacy messages for the tests (Weir itself only reads them).
 enum LegacyEncoder {
-    static func message(offset: Int64, magic: Int8, timestamp: Int64?, key: [UInt8]?, value: [UInt8]?,
-                        attributes: Int8 = 0) -> [UInt8] {
+    static func message(
+        offset: Int64, magic: Int8, timestamp: Int64?, key: [UInt8]?, value: [UInt8]?,
+        attributes: Int8 = 0
+    ) -> [UInt8] {
         var body = ByteWriter()
         body.writeInt8(magic)
         body.writeInt8(attributes)
@@ -203,7 +224,8 @@ enum LegacyEncoder {
         #expect(records.map { String(decoding: $0.value!, as: UTF8.self) } == ["v0", "v1", "v2", "v3", "v4"])
         let magic: Int8 = name.hasPrefix("magic0") ? 0 : 1
         #expect(set.batches.allSatisfy { $0.magic == magic })
-        #expect(records.map(\.timestamp) == (magic == 1 ? (0..<5).map { 1_600_000_000_000 + $0 } : [-1, -1, -1, -1, -1]))
+        #expect(
+            records.map(\.timestamp) == (magic == 1 ? (0..<5).map { 1_600_000_000_000 + $0 } : [-1, -1, -1, -1, -1]))
         #expect(set.batches.count == (name.hasSuffix("gzip") ? 1 : 5))
         #expect(set.truncatedBytes == 0)
     }

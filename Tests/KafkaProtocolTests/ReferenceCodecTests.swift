@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import KafkaProtocol
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Weir's own snappy and LZ4 against the reference C libraries (libsnappy,
@@ -22,7 +23,9 @@ import Glibc
     }()
 
     struct Snappy {
-        typealias Compress = @convention(c) (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int>?) -> Int32
+        typealias Compress =
+            @convention(c) (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int>?) ->
+            Int32
         typealias Uncompress = Compress
         typealias MaxLength = @convention(c) (Int) -> Int
         let compress: Compress
@@ -30,7 +33,8 @@ import Glibc
         let maxLength: MaxLength
 
         init() throws {
-            let library = try #require(dlopen("libsnappy.so.1", RTLD_NOW), "libsnappy.so.1 missing: apt-get install libsnappy1v5")
+            let library = try #require(
+                dlopen("libsnappy.so.1", RTLD_NOW), "libsnappy.so.1 missing: apt-get install libsnappy1v5")
             compress = unsafeBitCast(try #require(dlsym(library, "snappy_compress")), to: Compress.self)
             uncompress = unsafeBitCast(try #require(dlsym(library, "snappy_uncompress")), to: Uncompress.self)
             maxLength = unsafeBitCast(try #require(dlsym(library, "snappy_max_compressed_length")), to: MaxLength.self)
@@ -56,12 +60,16 @@ import Glibc
     }
 
     struct LZ4 {
-        typealias CompressFrame = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeRawPointer?, Int, UnsafeRawPointer?) -> Int
+        typealias CompressFrame =
+            @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeRawPointer?, Int, UnsafeRawPointer?) -> Int
         typealias IsError = @convention(c) (Int) -> UInt32
         typealias CreateContext = @convention(c) (UnsafeMutablePointer<OpaquePointer?>?, UInt32) -> Int
         typealias FreeContext = @convention(c) (OpaquePointer?) -> Int
-        typealias Decompress = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?,
-                                               UnsafeRawPointer?, UnsafeMutablePointer<Int>?, UnsafeRawPointer?) -> Int
+        typealias Decompress =
+            @convention(c) (
+                OpaquePointer?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?,
+                UnsafeRawPointer?, UnsafeMutablePointer<Int>?, UnsafeRawPointer?
+            ) -> Int
         let compressFrame: CompressFrame
         let isError: IsError
         let createContext: CreateContext
@@ -72,8 +80,10 @@ import Glibc
             let library = try #require(dlopen("liblz4.so.1", RTLD_NOW), "liblz4.so.1 missing: apt-get install liblz4-1")
             compressFrame = unsafeBitCast(try #require(dlsym(library, "LZ4F_compressFrame")), to: CompressFrame.self)
             isError = unsafeBitCast(try #require(dlsym(library, "LZ4F_isError")), to: IsError.self)
-            createContext = unsafeBitCast(try #require(dlsym(library, "LZ4F_createDecompressionContext")), to: CreateContext.self)
-            freeContext = unsafeBitCast(try #require(dlsym(library, "LZ4F_freeDecompressionContext")), to: FreeContext.self)
+            createContext = unsafeBitCast(
+                try #require(dlsym(library, "LZ4F_createDecompressionContext")), to: CreateContext.self)
+            freeContext = unsafeBitCast(
+                try #require(dlsym(library, "LZ4F_freeDecompressionContext")), to: FreeContext.self)
             decompress = unsafeBitCast(try #require(dlsym(library, "LZ4F_decompress")), to: Decompress.self)
         }
 
@@ -102,7 +112,8 @@ import Glibc
             var frame = [UInt8](repeating: 0, count: input.count + input.count / 100 + 1024)
             let size = input.withUnsafeBytes { source in
                 frame.withUnsafeMutableBytes { destination in
-                    reference.compressFrame(destination.baseAddress, destination.count, source.baseAddress, source.count, nil)
+                    reference.compressFrame(
+                        destination.baseAddress, destination.count, source.baseAddress, source.count, nil)
                 }
             }
             #expect(reference.isError(size) == 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaProtocol
 
 /// Short, hostile and damaged input gives errors, never a trap or a huge allocation.

@@ -3,16 +3,17 @@ import Testing
 
 /// Bad text is an error, never a crash: every cut of a script, and seeded random damage.
 @Suite struct ParserRobustnessTests {
-    static let script = ParserTests.seedPayments + """
-        ;
-        SELECT province_id_to_name(provinceId) AS province, SUM(payAmount) AS pay_amount,
-               TUMBLE_START(rt, INTERVAL '5' SECOND) AS rowtime, CASE WHEN a IS NULL THEN 1 ELSE CAST(b AS INT) END
-        FROM payment_msg LEFT JOIN (SELECT x FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE))) s ON s.x = a
-        WHERE a NOT IN (1, 2) AND b BETWEEN 1 AND 2 OR c LIKE '%x' GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId
-        HAVING COUNT(DISTINCT a) > 1 ORDER BY 1 DESC LIMIT 10;
-        SET 'a.b' = 'c'; EXECUTE STATEMENT SET BEGIN INSERT INTO x SELECT * FROM y; END;
-        CREATE FUNCTION f(id INT) RETURNS STRING AS CASE id WHEN 0 THEN 'a' END
-        """
+    static let script =
+        ParserTests.seedPayments + """
+            ;
+            SELECT province_id_to_name(provinceId) AS province, SUM(payAmount) AS pay_amount,
+                   TUMBLE_START(rt, INTERVAL '5' SECOND) AS rowtime, CASE WHEN a IS NULL THEN 1 ELSE CAST(b AS INT) END
+            FROM payment_msg LEFT JOIN (SELECT x FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE))) s ON s.x = a
+            WHERE a NOT IN (1, 2) AND b BETWEEN 1 AND 2 OR c LIKE '%x' GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId
+            HAVING COUNT(DISTINCT a) > 1 ORDER BY 1 DESC LIMIT 10;
+            SET 'a.b' = 'c'; EXECUTE STATEMENT SET BEGIN INSERT INTO x SELECT * FROM y; END;
+            CREATE FUNCTION f(id INT) RETURNS STRING AS CASE id WHEN 0 THEN 'a' END
+            """
 
     @Test func everyCutOfAScriptParsesOrFailsCleanly() {
         let characters = Array(Self.script)
@@ -34,7 +35,10 @@ import Testing
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return Int((state >> 33) % UInt64(bound))
         }
-        let pieces = ["(", ")", ",", ";", "'", "`", "SELECT", "FROM", "AS", "CASE", "END", "--", "/*", "*", ".", "=>", "INTERVAL", "TABLE", "北"]
+        let pieces = [
+            "(", ")", ",", ";", "'", "`", "SELECT", "FROM", "AS", "CASE", "END", "--", "/*", "*", ".", "=>", "INTERVAL",
+            "TABLE", "北",
+        ]
         for _ in 0..<3000 {
             var characters = Array(Self.script)
             for _ in 0..<(1 + next(4)) {

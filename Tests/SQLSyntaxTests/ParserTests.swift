@@ -32,7 +32,8 @@ import Testing
             return
         }
         #expect(table.name.description == "payment_msg")
-        #expect(table.columns.map(\.name.name) == ["createTime", "rt", "orderId", "payAmount", "payPlatform", "provinceId"])
+        #expect(
+            table.columns.map(\.name.name) == ["createTime", "rt", "orderId", "payAmount", "payPlatform", "provinceId"])
         // VARCHAR without a length is STRING, as Flink reads it.
         #expect(table.columns[0].kind == .physical(.string, nullable: true))
         #expect(table.columns[3].kind == .physical(.double, nullable: true))
@@ -48,7 +49,8 @@ import Testing
     }
 
     @Test func theSeedsWindowQueryAndItsTableFunctionForm() throws {
-        let grouped = try Parser.parseStatement("""
+        let grouped = try Parser.parseStatement(
+            """
             select province_id_to_name(provinceId) as province, sum(payAmount) as pay_amount,
                    tumble_start(rt, interval '5' second) as rowtime
             from payment_msg
@@ -61,56 +63,87 @@ import Testing
         #expect(select.items.count == 3)
         #expect(select.groupBy.map(\.description) == ["tumble(rt, INTERVAL '5' SECOND)", "provinceId"])
 
-        let tvf = try Parser.parseStatement("""
+        let tvf = try Parser.parseStatement(
+            """
             SELECT window_start, window_end, provinceId, SUM(payAmount)
             FROM TABLE(TUMBLE(TABLE payment_msg, DESCRIPTOR(rt), INTERVAL '5' SECOND))
             GROUP BY window_start, window_end, provinceId
             """)
         guard case let .query(tvfQuery) = tvf, case let .select(tvfSelect) = tvfQuery.body,
-              case let .tableFunction(call, _)? = tvfSelect.from else {
+            case let .tableFunction(call, _)? = tvfSelect.from
+        else {
             Issue.record("no table function")
             return
         }
         #expect(call.name.description == "TUMBLE" && call.arguments.count == 3)
-        #expect(tvfQuery.description.contains("FROM TABLE(TUMBLE(TABLE payment_msg, DESCRIPTOR(rt), INTERVAL '5' SECOND))"))
-        let named = try Parser.parseStatement("""
+        #expect(
+            tvfQuery.description.contains("FROM TABLE(TUMBLE(TABLE payment_msg, DESCRIPTOR(rt), INTERVAL '5' SECOND))"))
+        let named = try Parser.parseStatement(
+            """
             SELECT * FROM TABLE(HOP(DATA => TABLE clicks, TIMECOL => DESCRIPTOR(ts), SLIDE => INTERVAL '1' MINUTE, SIZE => INTERVAL '5' MINUTE))
             """)
         guard case let .query(namedQuery) = named else { return }
-        #expect(namedQuery.description == "SELECT * FROM TABLE(HOP(DATA => TABLE clicks, TIMECOL => DESCRIPTOR(ts), SLIDE => INTERVAL '1' MINUTE, SIZE => INTERVAL '5' MINUTE))")
+        #expect(
+            namedQuery.description
+                == "SELECT * FROM TABLE(HOP(DATA => TABLE clicks, TIMECOL => DESCRIPTOR(ts), SLIDE => INTERVAL '1' MINUTE, SIZE => INTERVAL '5' MINUTE))"
+        )
 
         // A window function: ROW_NUMBER() OVER (...), printed back the same.
-        let ranked = try Parser.parseStatement("SELECT k, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY clicks DESC, k) AS rownum FROM t")
+        let ranked = try Parser.parseStatement(
+            "SELECT k, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY clicks DESC, k) AS rownum FROM t"
+        )
         guard case let .query(rankedQuery) = ranked, case let .select(rankedSelect) = rankedQuery.body,
-              case let .expression(value, _) = rankedSelect.items[1], case let .function(call) = value.kind else {
+            case let .expression(value, _) = rankedSelect.items[1], case let .function(call) = value.kind
+        else {
             Issue.record("no window function")
             return
         }
         #expect(call.over?.partitionBy.map(\.description) == ["window_start", "window_end"])
         #expect(call.over?.orderBy.map(\.descending) == [true, false])
-        #expect(rankedQuery.description == "SELECT k, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY clicks DESC, k) AS rownum FROM t")
+        #expect(
+            rankedQuery.description
+                == "SELECT k, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY clicks DESC, k) AS rownum FROM t"
+        )
         // Frames, in both spellings, print back in the long one.
-        guard case let .query(framed) = try Parser.parseStatement("SELECT SUM(v) OVER (PARTITION BY k ORDER BY rt RANGE INTERVAL '1' HOUR PRECEDING) FROM t"),
-              case let .query(rows) = try Parser.parseStatement("SELECT COUNT(*) OVER (ORDER BY rt ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t") else {
+        guard
+            case let .query(framed) = try Parser.parseStatement(
+                "SELECT SUM(v) OVER (PARTITION BY k ORDER BY rt RANGE INTERVAL '1' HOUR PRECEDING) FROM t"),
+            case let .query(rows) = try Parser.parseStatement(
+                "SELECT COUNT(*) OVER (ORDER BY rt ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t")
+        else {
             Issue.record("not queries")
             return
         }
-        #expect(framed.description == "SELECT SUM(v) OVER (PARTITION BY k ORDER BY rt RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) FROM t")
-        #expect(rows.description == "SELECT COUNT(*) OVER (ORDER BY rt ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t")
-        #expect(throws: SQLError.self) { try Parser.parseStatement("SELECT SUM(v) OVER (ORDER BY rt ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t") }
-        guard case let .query(windowed) = try Parser.parseStatement("SELECT SUM(v) OVER w, MAX(v) OVER w FROM t WINDOW w AS (PARTITION BY k ORDER BY rt)") else {
+        #expect(
+            framed.description
+                == "SELECT SUM(v) OVER (PARTITION BY k ORDER BY rt RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) FROM t"
+        )
+        #expect(
+            rows.description
+                == "SELECT COUNT(*) OVER (ORDER BY rt ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t")
+        #expect(throws: SQLError.self) {
+            try Parser.parseStatement(
+                "SELECT SUM(v) OVER (ORDER BY rt ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t")
+        }
+        guard
+            case let .query(windowed) = try Parser.parseStatement(
+                "SELECT SUM(v) OVER w, MAX(v) OVER w FROM t WINDOW w AS (PARTITION BY k ORDER BY rt)")
+        else {
             Issue.record("not a query")
             return
         }
-        #expect(windowed.description == "SELECT SUM(v) OVER w, MAX(v) OVER w FROM t WINDOW w AS (PARTITION BY k ORDER BY rt)")
+        #expect(
+            windowed.description
+                == "SELECT SUM(v) OVER w, MAX(v) OVER w FROM t WINDOW w AS (PARTITION BY k ORDER BY rt)")
     }
 
     @Test func precedenceFromOrToPostfix() throws {
         let parsed = try Parser.parseExpression("a OR b AND NOT c = d + e * -f || g")
         guard case let .binary(.or, _, right) = parsed.kind, case let .binary(.and, _, negation) = right.kind,
-              case let .unary(.not, comparison) = negation.kind, case let .binary(.equal, _, sum) = comparison.kind,
-              case let .binary(.concat, plus, _) = sum.kind, case let .binary(.plus, _, product) = plus.kind,
-              case let .binary(.multiply, _, negative) = product.kind, case .unary(.minus, _) = negative.kind else {
+            case let .unary(.not, comparison) = negation.kind, case let .binary(.equal, _, sum) = comparison.kind,
+            case let .binary(.concat, plus, _) = sum.kind, case let .binary(.plus, _, product) = plus.kind,
+            case let .binary(.multiply, _, negative) = product.kind, case .unary(.minus, _) = negative.kind
+        else {
             Issue.record("wrong tree: \(parsed)")
             return
         }
@@ -130,7 +163,8 @@ import Testing
         "a IS DISTINCT FROM b", "EXTRACT(HOUR FROM ts)", "FLOOR(ts TO MINUTE)", "CEIL(x)", "FLOOR(2.5)",
         "TIMESTAMPADD(SECOND, 5, ts)", "TIMESTAMPDIFF(DAY, a, b)", "TRIM(BOTH ' ' FROM s)", "TRIM(LEADING FROM s)",
         "SUBSTRING(s FROM 2 FOR 3)", "POSITION('a' IN s)", "COUNT(*)", "COUNT(DISTINCT user_id)",
-        "CONCAT_WS('-', a, b)", "JSON_VALUE(payload, '$.a.b')", "JSON_VALUE(p, 'lax $.a' RETURNING DOUBLE DEFAULT 0 ON EMPTY ERROR ON ERROR)",
+        "CONCAT_WS('-', a, b)", "JSON_VALUE(payload, '$.a.b')",
+        "JSON_VALUE(p, 'lax $.a' RETURNING DOUBLE DEFAULT 0 ON EMPTY ERROR ON ERROR)",
         "JSON_VALUE(p, '$.a' NULL ON EMPTY DEFAULT -1 ON ERROR)", "CURRENT_TIMESTAMP", "PROCTIME()",
         "INTERVAL '1:30' MINUTE TO SECOND", "INTERVAL -'2' DAY", "DATE '2020-01-01'", "TIMESTAMP '2020-01-01 00:00:00'",
         "ARRAY[1, 2]", "MAP['a', 1]", "ROW(1, 'x')", "`select` + `weird name`", "t.a * 2", "NOT (a OR b)", "-(1 + 2)",
@@ -181,7 +215,10 @@ import Testing
         #expect(table.temporary && table.ifNotExists && table.comment == "orders")
         #expect(table.columns[0].kind == .physical(.bigint, nullable: false))
         #expect(table.columns[1].kind == .physical(.decimal(precision: 10, scale: 2), nullable: true))
-        #expect(table.columns[4].kind == .physical(.row([.init(name: "name", type: .string), .init(name: "age", type: .int)]), nullable: true))
+        #expect(
+            table.columns[4].kind
+                == .physical(
+                    .row([.init(name: "name", type: .string), .init(name: "age", type: .int)]), nullable: true))
         #expect(table.columns[5].kind == .metadata(.timestampLTZ(3), key: "timestamp", virtual: true))
         #expect(table.primaryKey?.columns.map(\.name) == ["id"])
         #expect(statements[13].statement == .set(key: "execution.runtime-mode", value: "batch"))
@@ -192,7 +229,8 @@ import Testing
         #expect(inserts.map(\.table.name) == ["a", "b"])
         #expect(statements[1].text == "DROP TABLE IF EXISTS orders")
         guard case let .query(last) = statements[22].statement else { return }
-        #expect(last.description == "WITH t AS (SELECT 1 AS x) SELECT x FROM t UNION ALL SELECT 2 ORDER BY x DESC LIMIT 1")
+        #expect(
+            last.description == "WITH t AS (SELECT 1 AS x) SELECT x FROM t UNION ALL SELECT 2 ORDER BY x DESC LIMIT 1")
     }
 
     /// GROUPING SETS, ROLLUP and CUBE become the sets of keys they stand for (several elements
@@ -200,7 +238,8 @@ import Testing
     @Test func groupingSets() throws {
         func sets(_ groupBy: String) throws -> [[String]]? {
             guard case let .query(query) = try Parser.parseStatement("SELECT COUNT(*) FROM t GROUP BY \(groupBy)"),
-                  case let .select(select) = query.body else { return nil }
+                case let .select(select) = query.body
+            else { return nil }
             return select.groupingSets?.map { $0.map(\.description) }
         }
         #expect(try sets("a, b") == nil)
@@ -228,37 +267,68 @@ import Testing
             CREATE VIEW big (i, p) AS SELECT id, price FROM orders WHERE price > 100
             """
         let statements = try Parser.parseScript(source)
-        guard case let .createTable(table) = statements[0].statement, case let .createView(view) = statements[1].statement else {
+        guard case let .createTable(table) = statements[0].statement,
+            case let .createView(view) = statements[1].statement
+        else {
             Issue.record("not a CREATE TABLE and a CREATE VIEW")
             return
         }
         let printed = table.description
-        guard case let .createTable(again) = try Parser.parseStatement(printed) else { Issue.record("\(printed)"); return }
+        guard case let .createTable(again) = try Parser.parseStatement(printed) else {
+            Issue.record("\(printed)")
+            return
+        }
         #expect(again.description == printed)
-        #expect(again.columns.map(\.name.name) == table.columns.map(\.name.name) && again.columns.map(\.comment) == table.columns.map(\.comment))
-        #expect(again.options.map(\.key) == ["connector", "rows-per-second"] && again.comment == "orders" && again.temporary)
-        #expect(printed.contains("\n  `offset` BIGINT METADATA VIRTUAL,\n") && printed.contains("\n  PRIMARY KEY (id) NOT ENFORCED\n)"))
-        guard case let .createView(viewAgain) = try Parser.parseStatement(view.description) else { Issue.record("\(view.description)"); return }
+        #expect(
+            again.columns.map(\.name.name) == table.columns.map(\.name.name)
+                && again.columns.map(\.comment) == table.columns.map(\.comment))
+        #expect(
+            again.options.map(\.key) == ["connector", "rows-per-second"] && again.comment == "orders" && again.temporary
+        )
+        #expect(
+            printed.contains("\n  `offset` BIGINT METADATA VIRTUAL,\n")
+                && printed.contains("\n  PRIMARY KEY (id) NOT ENFORCED\n)"))
+        guard case let .createView(viewAgain) = try Parser.parseStatement(view.description) else {
+            Issue.record("\(view.description)")
+            return
+        }
         #expect(viewAgain.description == view.description && viewAgain.columns.map(\.name) == ["i", "p"])
-        guard case let .createTable(like) = try Parser.parseStatement("CREATE TABLE t2 WITH ('topic' = 'b') LIKE t1 (EXCLUDING ALL INCLUDING GENERATED)"),
-              let clause = like.like else { Issue.record("no LIKE"); return }
-        #expect(clause.source.name == "t1" && clause.strategy(.generated) == .including && clause.strategy(.options) == .excluding)
-        #expect(like.description.hasSuffix("LIKE t1 (EXCLUDING CONSTRAINTS INCLUDING GENERATED EXCLUDING METADATA EXCLUDING OPTIONS EXCLUDING PARTITIONS EXCLUDING WATERMARKS)"))
-        guard case let .showCreate(name, isView) = try Parser.parseStatement("SHOW CREATE VIEW big") else { Issue.record("not SHOW CREATE"); return }
+        guard
+            case let .createTable(like) = try Parser.parseStatement(
+                "CREATE TABLE t2 WITH ('topic' = 'b') LIKE t1 (EXCLUDING ALL INCLUDING GENERATED)"),
+            let clause = like.like
+        else {
+            Issue.record("no LIKE")
+            return
+        }
+        #expect(
+            clause.source.name == "t1" && clause.strategy(.generated) == .including
+                && clause.strategy(.options) == .excluding)
+        #expect(
+            like.description.hasSuffix(
+                "LIKE t1 (EXCLUDING CONSTRAINTS INCLUDING GENERATED EXCLUDING METADATA EXCLUDING OPTIONS EXCLUDING PARTITIONS EXCLUDING WATERMARKS)"
+            ))
+        guard case let .showCreate(name, isView) = try Parser.parseStatement("SHOW CREATE VIEW big") else {
+            Issue.record("not SHOW CREATE")
+            return
+        }
         #expect(name.name == "big" && isView)
     }
 
     @Test func joinsSubqueriesAndAliases() throws {
-        let statement = try Parser.parseStatement("""
+        let statement = try Parser.parseStatement(
+            """
             SELECT o.id, c.name n, cnt FROM orders AS o
             LEFT JOIN customers c ON o.cid = c.id
             JOIN (SELECT id, COUNT(*) AS cnt FROM items GROUP BY id HAVING COUNT(*) > 1) i ON i.id = o.id
             WHERE o.price BETWEEN 10 AND 20
             """)
         guard case let .query(query) = statement else { return }
-        #expect(query.description == "SELECT o.id, c.name AS n, cnt FROM orders AS o LEFT JOIN customers AS c ON o.cid = c.id "
-            + "JOIN (SELECT id, COUNT(*) AS cnt FROM items GROUP BY id HAVING COUNT(*) > 1) AS i ON i.id = o.id "
-            + "WHERE o.price BETWEEN 10 AND 20")
+        #expect(
+            query.description
+                == "SELECT o.id, c.name AS n, cnt FROM orders AS o LEFT JOIN customers AS c ON o.cid = c.id "
+                + "JOIN (SELECT id, COUNT(*) AS cnt FROM items GROUP BY id HAVING COUNT(*) > 1) AS i ON i.id = o.id "
+                + "WHERE o.price BETWEEN 10 AND 20")
     }
 
     /// The FROM forms and special calls added for Flink's documentation: UNNEST, temporal
@@ -269,35 +339,54 @@ import Testing
             FROM orders AS o CROSS JOIN UNNEST(o.tags) WITH ORDINALITY AS t (tag, pos)
             LEFT JOIN rates FOR SYSTEM_TIME AS OF o.rt AS r ON o.cur = r.cur
             """
-        guard case let .query(query) = try Parser.parseStatement(source) else { Issue.record("not a query"); return }
+        guard case let .query(query) = try Parser.parseStatement(source) else {
+            Issue.record("not a query")
+            return
+        }
         let printed = query.description
-        #expect(printed == "SELECT o.id, t.tag, JSON_OBJECT(KEY 'id' VALUE o.id, KEY 'tags' VALUE JSON_ARRAY(t.tag, NULL NULL ON NULL) ABSENT ON NULL), "
-            + "JSON_ARRAY() FROM orders AS o CROSS JOIN UNNEST(o.tags) WITH ORDINALITY AS t(tag, pos) "
-            + "LEFT JOIN rates FOR SYSTEM_TIME AS OF o.rt AS r ON o.cur = r.cur")
+        #expect(
+            printed
+                == "SELECT o.id, t.tag, JSON_OBJECT(KEY 'id' VALUE o.id, KEY 'tags' VALUE JSON_ARRAY(t.tag, NULL NULL ON NULL) ABSENT ON NULL), "
+                + "JSON_ARRAY() FROM orders AS o CROSS JOIN UNNEST(o.tags) WITH ORDINALITY AS t(tag, pos) "
+                + "LEFT JOIN rates FOR SYSTEM_TIME AS OF o.rt AS r ON o.cur = r.cur")
         guard case let .query(again) = try Parser.parseStatement(printed) else { return }
         #expect(again.description == printed)
-        #expect(error("SELECT JSON_OBJECT('a' 1)")?.message.hasPrefix("expected VALUE after a key of JSON_OBJECT") == true)
-        #expect(error("SELECT * FROM t FOR SYSTEM_TIME AS o.rt")?.message.hasPrefix("expected OF after FOR SYSTEM_TIME AS") == true)
+        #expect(
+            error("SELECT JSON_OBJECT('a' 1)")?.message.hasPrefix("expected VALUE after a key of JSON_OBJECT") == true)
+        #expect(
+            error("SELECT * FROM t FOR SYSTEM_TIME AS o.rt")?.message.hasPrefix("expected OF after FOR SYSTEM_TIME AS")
+                == true)
     }
 
     /// `/*+ OPTIONS(...) */` after a table's name (in FROM and INSERT INTO) is read as the
     /// table's options for the query and printed back; query hints after SELECT are skipped;
     /// a plain comment is still a comment.
     @Test func tableHints() throws {
-        let statement = try Parser.parseStatement("""
+        let statement = try Parser.parseStatement(
+            """
             SELECT /*+ BROADCAST(c) */ * FROM orders /*+ OPTIONS('scan.startup.mode' = 'latest-offset', 'a' = 'b'), OPTIONS('c' = 'd') */ o
             /* not a hint */ JOIN customers c ON o.cid = c.id
             """)
-        guard case let .query(query) = statement else { Issue.record("not a query"); return }
-        #expect(query.description == "SELECT * FROM orders /*+ OPTIONS('scan.startup.mode' = 'latest-offset', 'a' = 'b', 'c' = 'd') */ AS o "
-            + "JOIN customers AS c ON o.cid = c.id")
-        guard case let .insert(insert) = try Parser.parseStatement("INSERT INTO sink /*+ OPTIONS('sink.parallelism' = '1') */ SELECT 1") else {
+        guard case let .query(query) = statement else {
+            Issue.record("not a query")
+            return
+        }
+        #expect(
+            query.description
+                == "SELECT * FROM orders /*+ OPTIONS('scan.startup.mode' = 'latest-offset', 'a' = 'b', 'c' = 'd') */ AS o "
+                + "JOIN customers AS c ON o.cid = c.id")
+        guard
+            case let .insert(insert) = try Parser.parseStatement(
+                "INSERT INTO sink /*+ OPTIONS('sink.parallelism' = '1') */ SELECT 1")
+        else {
             Issue.record("not an INSERT")
             return
         }
         #expect(insert.options.map(\.key) == ["sink.parallelism"] && insert.options.map(\.value) == ["1"])
         #expect(error("SELECT * FROM t /*+ OPTIONS('a' = 'b') SELECT")?.message.contains("to close the hint") == true)
-        #expect(error("SELECT * FROM t /*+ LOOKUP('table' = 'x') */")?.message.contains("a table's hint is OPTIONS") == true)
+        #expect(
+            error("SELECT * FROM t /*+ LOOKUP('table' = 'x') */")?.message.contains("a table's hint is OPTIONS") == true
+        )
     }
 
     // MARK: Errors
@@ -313,15 +402,20 @@ import Testing
 
     @Test func errorsNameTheLineColumnAndWhatWasExpected() throws {
         let missingComma = try #require(error("SELECT a\n  b c FROM t"))
-        #expect(missingComma.description == "line 2, column 5: syntax error: expected ';' after the statement, found 'c'")
+        #expect(
+            missingComma.description == "line 2, column 5: syntax error: expected ';' after the statement, found 'c'")
 
         let trailingComma = try #require(error("SELECT a, FROM t"))
-        #expect(trailingComma.description == "line 1, column 11: syntax error: expected an expression (the select list is empty or ends with ','), found 'FROM'")
-        #expect(trailingComma.rendered(in: "SELECT a, FROM t") == """
-            line 1, column 11: syntax error: expected an expression (the select list is empty or ends with ','), found 'FROM'
-              SELECT a, FROM t
-                        ^^^^
-            """)
+        #expect(
+            trailingComma.description
+                == "line 1, column 11: syntax error: expected an expression (the select list is empty or ends with ','), found 'FROM'"
+        )
+        #expect(
+            trailingComma.rendered(in: "SELECT a, FROM t") == """
+                line 1, column 11: syntax error: expected an expression (the select list is empty or ends with ','), found 'FROM'
+                  SELECT a, FROM t
+                            ^^^^
+                """)
 
         let unclosed = try #require(error("SELECT (a + b FROM t"))
         #expect(unclosed.message == "expected ')' to close the parenthesis, found 'FROM'")

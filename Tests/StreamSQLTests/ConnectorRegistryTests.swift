@@ -1,11 +1,12 @@
 import Foundation
+import SQLSyntax
+import Testing
+
+@testable import SQLConnectors
 @testable import SQLPlanner
 @testable import SQLRuntime
-import SQLSyntax
 @testable import SQLValues
-@testable import SQLConnectors
 @testable import StreamSQL
-import Testing
 
 /// A connector is a type and a registration: everything else — option checks with their
 /// suggestions, legacy names, refused values, reading, writing, bounded or not, completion —
@@ -33,7 +34,9 @@ import Testing
             NumbersSource(count: Int64(table.options["numbers.count"]!)!)
         }
 
-        func sink(for table: CatalogTable, catalog: Catalog) throws(SQLError) -> (any Sink)? { KeepingSink(written: written) }
+        func sink(for table: CatalogTable, catalog: Catalog) throws(SQLError) -> (any Sink)? {
+            KeepingSink(written: written)
+        }
     }
 
     struct NumbersSource: SourceRunner {
@@ -75,10 +78,14 @@ import Testing
 
     @Test func aRegisteredConnectorIsReadAndWritten() throws {
         let engine = engine()
-        try run("CREATE TABLE numbers (n BIGINT) WITH ('connector' = 'numbers', 'numbers.count' = '10')", engine: engine)
+        try run(
+            "CREATE TABLE numbers (n BIGINT) WITH ('connector' = 'numbers', 'numbers.count' = '10')", engine: engine)
         #expect(try run("SELECT SUM(n), COUNT(*) FROM numbers", engine: engine).lines == ["55|10"])
         // Bounded, so batch mode takes it.
-        #expect(try run("SET 'execution.runtime-mode' = 'batch'; SELECT MAX(n) FROM numbers", engine: engine).lines == ["10"])
+        #expect(
+            try run("SET 'execution.runtime-mode' = 'batch'; SELECT MAX(n) FROM numbers", engine: engine).lines == [
+                "10"
+            ])
         try run("CREATE TABLE kept (n BIGINT) WITH ('connector' = 'numbers', 'numbers.count' = '0')", engine: engine)
         try run("INSERT INTO kept SELECT n * 2 FROM numbers WHERE n > 7", engine: engine)
         #expect(written.rows == [[.integer(16)], [.integer(18)], [.integer(20)]])
@@ -87,27 +94,36 @@ import Testing
     @Test func itsOptionsAreCheckedAsItDeclaresThem() throws {
         let engine = engine()
         // A legacy name is read as the current one.
-        try run("CREATE TABLE legacy (n BIGINT) WITH ('connector' = 'numbers', 'connector.count' = '3')", engine: engine)
+        try run(
+            "CREATE TABLE legacy (n BIGINT) WITH ('connector' = 'numbers', 'connector.count' = '3')", engine: engine)
         #expect(try run("SELECT COUNT(*) FROM legacy", engine: engine).lines == ["3"])
         // A typo gets the nearest key, at its place in the statement.
         let typo = failure("CREATE TABLE t (n BIGINT) WITH ('connector' = 'numbers', 'numbers.cout' = '3')", engine)
-        #expect(typo?.message == "unknown option 'numbers.cout' for the numbers connector; did you mean 'numbers.count'?")
+        #expect(
+            typo?.message == "unknown option 'numbers.cout' for the numbers connector; did you mean 'numbers.count'?")
         #expect(typo?.range?.start.line == 1 && typo?.range?.start.column == 58, "\(String(describing: typo?.range))")
         // A value it cannot honour is refused by name.
-        let refused = failure("CREATE TABLE t (n BIGINT) WITH ('connector' = 'numbers', 'numbers.count' = '3', "
-            + "'numbers.order' = 'random')", engine)
-        #expect(refused?.message
-            == "option 'numbers.order' = 'random' is not supported: the numbers come in ascending order only")
-        try run("CREATE TABLE ascending (n BIGINT) WITH ('connector' = 'numbers', 'numbers.count' = '3', "
-            + "'numbers.order' = 'ASCENDING')", engine: engine)
+        let refused = failure(
+            "CREATE TABLE t (n BIGINT) WITH ('connector' = 'numbers', 'numbers.count' = '3', "
+                + "'numbers.order' = 'random')", engine)
+        #expect(
+            refused?.message
+                == "option 'numbers.order' = 'random' is not supported: the numbers come in ascending order only")
+        try run(
+            "CREATE TABLE ascending (n BIGINT) WITH ('connector' = 'numbers', 'numbers.count' = '3', "
+                + "'numbers.order' = 'ASCENDING')", engine: engine)
         // Its own checks run when the table is created.
-        #expect(failure("CREATE TABLE t (n BIGINT) WITH ('connector' = 'numbers')", engine)?.message
-            == "the numbers table t needs 'numbers.count'")
+        #expect(
+            failure("CREATE TABLE t (n BIGINT) WITH ('connector' = 'numbers')", engine)?.message
+                == "the numbers table t needs 'numbers.count'")
         // Its name is listed, and suggested.
-        #expect(failure("CREATE TABLE t (n BIGINT) WITH ('numbers.count' = '3')", engine)?.message
-            == "the table has no 'connector' option (filesystem, datagen, print, blackhole, kafka, upsert-kafka, numbers)")
-        #expect(failure("CREATE TABLE t (n BIGINT) WITH ('connector' = 'number')", engine)?.message
-            == "unknown connector 'number'; did you mean 'numbers'?")
+        #expect(
+            failure("CREATE TABLE t (n BIGINT) WITH ('numbers.count' = '3')", engine)?.message
+                == "the table has no 'connector' option (filesystem, datagen, print, blackhole, kafka, upsert-kafka, numbers)"
+        )
+        #expect(
+            failure("CREATE TABLE t (n BIGINT) WITH ('connector' = 'number')", engine)?.message
+                == "unknown connector 'number'; did you mean 'numbers'?")
         #expect(engine.completionWords.contains("numbers.count"))
         #expect(!Engine().completionWords.contains("numbers.count"))
     }

@@ -49,7 +49,9 @@ final class Collector: ResultWriter, @unchecked Sendable {
 
     /// Rows as text, one per row, cells joined by `|` (NULL spelled out), in order.
     var lines: [String] {
-        rows.map { row in row.enumerated().map { ValueFormatter.display($1, type: columns[$0].type) }.joined(separator: "|") }
+        rows.map { row in
+            row.enumerated().map { ValueFormatter.display($1, type: columns[$0].type) }.joined(separator: "|")
+        }
     }
 }
 
@@ -66,7 +68,8 @@ let scratchFolder: URL = {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-sql-tests-\(getpid())")
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     atexit {
-        try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("weir-sql-tests-\(getpid())"))
+        try? FileManager.default.removeItem(
+            at: FileManager.default.temporaryDirectory.appendingPathComponent("weir-sql-tests-\(getpid())"))
     }
     return folder
 }()

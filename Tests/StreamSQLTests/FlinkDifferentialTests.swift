@@ -1,10 +1,11 @@
 import Foundation
+import SQLSyntax
+import Testing
+
 @testable import SQLConnectors
 @testable import SQLPlanner
-import SQLSyntax
 @testable import SQLValues
 @testable import StreamSQL
-import Testing
 
 /// Weir against Flink, query by query (Fixtures/flink-diff): the corpus's queries run by
 /// Weir over the same files, every output column cast to STRING as Flink's answers were
@@ -20,7 +21,8 @@ import Testing
 /// — which fails the test, as does a refusal the corpus does not expect. `-- ulps: n` lets
 /// a DOUBLE cell be n units in the last place off (the C library's sine against the JVM's).
 @Suite(.serialized) struct FlinkDifferentialTests {
-    static let folder = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("flink-diff")
+    static let folder = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(
+        "flink-diff")
 
     struct CorpusQuery {
         var id: String
@@ -49,7 +51,9 @@ import Testing
     static func queries() throws -> [CorpusQuery] {
         let directory = folder.appendingPathComponent("queries")
         var queries: [CorpusQuery] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).filter({ $0.hasSuffix(".sql") }).sorted() {
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).filter({ $0.hasSuffix(".sql") })
+            .sorted()
+        {
             let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
             var current: CorpusQuery?
             var body: [String] = []
@@ -68,7 +72,8 @@ import Testing
                 } else if current == nil {
                     continue
                 } else if line.hasPrefix("-- modes: ") {
-                    current!.modes = Set(line.dropFirst(10).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                    current!.modes = Set(
+                        line.dropFirst(10).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
                 } else if line.hasPrefix("-- weir refuses: ") {
                     current!.refusal = String(line.dropFirst(17)).trimmingCharacters(in: .whitespaces)
                 } else if line.hasPrefix("-- weir differs: ") {
@@ -105,7 +110,9 @@ import Testing
         let tables = try String(contentsOf: folder.appendingPathComponent("tables.sql"), encoding: .utf8)
             .split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n")
             .replacingOccurrences(of: "${DATA}", with: data)
-        try engine.execute(script: "SET 'execution.runtime-mode' = '\(mode)';\nSET 'table.local-time-zone' = 'UTC';\n" + tables, writer: Collector())
+        try engine.execute(
+            script: "SET 'execution.runtime-mode' = '\(mode)';\nSET 'table.local-time-zone' = 'UTC';\n" + tables,
+            writer: Collector())
         return engine
     }
 
@@ -118,7 +125,8 @@ import Testing
             }
             let width = try Planner(catalog: engine.catalog).plan(parsed).schema.columns.count
             let names = (0..<width).map { "c\($0)" }
-            let wrapped = "SELECT \(names.map { "CAST(\($0) AS STRING)" }.joined(separator: ", ")) FROM (\(query.sql)) AS t(\(names.joined(separator: ", ")))"
+            let wrapped =
+                "SELECT \(names.map { "CAST(\($0) AS STRING)" }.joined(separator: ", ")) FROM (\(query.sql)) AS t(\(names.joined(separator: ", ")))"
             let collector = Collector()
             try engine.execute(script: wrapped, writer: collector)
             var counts: [[String?]: Int] = [:]
@@ -158,7 +166,9 @@ import Testing
             let flink = sorted(expected.rows ?? [])
             if rows == flink || (query.ulps > 0 && same(rows, flink, ulps: query.ulps)) {
                 if query.refusal != nil { return .different("Weir answers, but the corpus says it refuses") }
-                if query.difference != nil { return .different("the same rows, but the corpus says they differ: drop its `weir differs`") }
+                if query.difference != nil {
+                    return .different("the same rows, but the corpus says they differ: drop its `weir differs`")
+                }
                 return .equal
             }
             if query.difference != nil { return .known }
@@ -173,7 +183,8 @@ import Testing
             guard a.count == b.count else { return false }
             for (x, y) in zip(a, b) where x != y {
                 guard let x, let y, let p = Double(x), let q = Double(y), p.sign == q.sign, p.isFinite, q.isFinite,
-                      p.bitPattern.magnitudeDifference(q.bitPattern) <= UInt64(ulps) else { return false }
+                    p.bitPattern.magnitudeDifference(q.bitPattern) <= UInt64(ulps)
+                else { return false }
             }
         }
         return true
@@ -186,10 +197,15 @@ import Testing
         for row in weir { remaining[text(row), default: 0] += 1 }
         var missing: [String] = []
         for row in flink {
-            if let count = remaining[text(row)], count > 0 { remaining[text(row)] = count - 1 } else { missing.append(text(row)) }
+            if let count = remaining[text(row)], count > 0 {
+                remaining[text(row)] = count - 1
+            } else {
+                missing.append(text(row))
+            }
         }
         let extra = remaining.filter { $0.value > 0 }.flatMap { Array(repeating: $0.key, count: $0.value) }.sorted()
-        return "Flink \(flink.count) rows, Weir \(weir.count); only Flink's: \(missing.prefix(4)); only Weir's: \(extra.prefix(4))"
+        return
+            "Flink \(flink.count) rows, Weir \(weir.count); only Flink's: \(missing.prefix(4)); only Weir's: \(extra.prefix(4))"
     }
 
     @Test(arguments: ["batch", "streaming"]) func weirGivesFlinksAnswers(mode: String) throws {
@@ -200,16 +216,22 @@ import Testing
         var known: [String] = []
         var lenient: [String] = [], failures: [String] = []
         // WEIR_FLINK_DIFF_ONLY=id,id: those queries alone, each side's rows printed in full.
-        let only = ProcessInfo.processInfo.environment["WEIR_FLINK_DIFF_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
+        let only = ProcessInfo.processInfo.environment["WEIR_FLINK_DIFF_ONLY"].map {
+            Set($0.split(separator: ",").map(String.init))
+        }
         for query in queries where query.modes.contains(mode) && only.map({ $0.contains(query.id) }) ?? true {
             guard let answer = answers[query.id] else {
-                Issue.record("\(mode) \(query.id): no answer of Flink's recorded (scripts/flink-diff.sh record --only \(query.id))")
+                Issue.record(
+                    "\(mode) \(query.id): no answer of Flink's recorded (scripts/flink-diff.sh record --only \(query.id))"
+                )
                 continue
             }
             total += 1
             let weir = Self.weirAnswer(query, engine: engine)
             if only != nil {
-                func text(_ rows: [[String?]]) -> String { rows.map { $0.map { $0 ?? "NULL" }.joined(separator: "|") }.joined(separator: "\n    ") }
+                func text(_ rows: [[String?]]) -> String {
+                    rows.map { $0.map { $0 ?? "NULL" }.joined(separator: "|") }.joined(separator: "\n    ")
+                }
                 print("\(mode) \(query.id)\n  Flink:\n    \(answer.error ?? text(Self.sorted(answer.rows ?? [])))")
                 switch weir {
                 case let .success(rows): print("  Weir:\n    \(text(rows))")
@@ -225,10 +247,13 @@ import Testing
             case let .unexpectedRefusal(message): failures.append("\(query.id): Weir refuses — \(message)")
             }
         }
-        print("flink-diff \(mode): \(equal) of \(total) equal, \(refused) refused, \(known.count) known differences, "
-            + "\(lenient.count) answered where Flink refuses, \(failures.count) different")
+        print(
+            "flink-diff \(mode): \(equal) of \(total) equal, \(refused) refused, \(known.count) known differences, "
+                + "\(lenient.count) answered where Flink refuses, \(failures.count) different")
         if ProcessInfo.processInfo.environment["WEIR_FLINK_DIFF_REPORT"] == "1" {
-            for line in failures + known.map({ "known: " + $0 }) + lenient.map({ "lenient: " + $0 }) { print("  \(mode) \(line)") }
+            for line in failures + known.map({ "known: " + $0 }) + lenient.map({ "lenient: " + $0 }) {
+                print("  \(mode) \(line)")
+            }
         }
         for failure in failures { Issue.record("\(mode) \(failure)") }
     }

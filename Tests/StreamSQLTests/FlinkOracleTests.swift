@@ -6,7 +6,8 @@ import Testing
 /// The seeds' payment job against Apache Flink 2.3's own answers on the same 100,000 events
 /// (Fixtures/flink-oracle): every window and sum, and the 67 late rows Flink drops.
 @Suite struct FlinkOracleTests {
-    static let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("flink-oracle")
+    static let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(
+        "flink-oracle")
 
     /// The input file, written once by the Swift port of the generator.
     static let input: String = {
@@ -33,7 +34,9 @@ import Testing
         let text = try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
         var rows: [String: Double] = [:]
         for line in text.split(separator: "\n") {
-            let fields = line.split(separator: ",", maxSplits: 2).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            let fields = line.split(separator: ",", maxSplits: 2).map {
+                $0.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
             rows[fields[0] + "|" + fields[2]] = Double(fields[1])!
         }
         return rows
@@ -81,10 +84,11 @@ import Testing
     }
 
     @Test func batchModeDropsNothing() throws {
-        let result = try run("SET 'execution.runtime-mode' = 'batch';" + Self.table(Self.input) + """
-            SELECT province_id_to_name(provinceId), SUM(payAmount), TUMBLE_START(rt, INTERVAL '5' SECOND)
-            FROM payment_msg GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId
-            """)
+        let result = try run(
+            "SET 'execution.runtime-mode' = 'batch';" + Self.table(Self.input) + """
+                SELECT province_id_to_name(provinceId), SUM(payAmount), TUMBLE_START(rt, INTERVAL '5' SECOND)
+                FROM payment_msg GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId
+                """)
         let expected = try Self.oracle("oracle_tumble_100k_seed42_batch.normalized.csv")
         let actual = Self.results(result)
         #expect(actual.count == 149 && Set(actual.keys) == Set(expected.keys))

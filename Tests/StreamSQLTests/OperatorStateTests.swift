@@ -1,11 +1,12 @@
 import Foundation
+import SQLSyntax
+import Testing
+
 @testable import SQLConnectors
 @testable import SQLPlanner
 @testable import SQLRuntime
-import SQLSyntax
 @testable import SQLValues
 @testable import StreamSQL
-import Testing
 
 /// Operators that keep state between rows, stopped at a checkpoint and resumed from what they
 /// saved: the rows after the resume are the rows an operator that never stopped gives.
@@ -34,7 +35,10 @@ import Testing
             for _ in 0..<10 {
                 let time = Int64(batch) * 1_000_000 + Int64.random(in: -1_500_000...1_000_000, using: &generator)
                 latest = max(latest, time)
-                rows.append([.string("k\(Int.random(in: 0..<4, using: &generator))"), .integer(Int64.random(in: 1...9, using: &generator)), .timestamp(time)])
+                rows.append([
+                    .string("k\(Int.random(in: 0..<4, using: &generator))"),
+                    .integer(Int64.random(in: 1...9, using: &generator)), .timestamp(time),
+                ])
             }
             batches.append((rows, latest - 1_000_000))
         }
@@ -43,7 +47,9 @@ import Testing
 
     /// The output of `make()` over all batches, and over the same batches with the operator
     /// saved after `stop` of them and a fresh one restored from that.
-    static func straightAndResumed<Stateful: Operator & StatefulOperator>(_ make: () -> Stateful, stop: Int, seed: UInt64) throws -> ([Row], [Row]) {
+    static func straightAndResumed<Stateful: Operator & StatefulOperator>(
+        _ make: () -> Stateful, stop: Int, seed: UInt64
+    ) throws -> ([Row], [Row]) {
         let batches = Self.batches(seed: seed)
         let straight = make(), straightOutput = Capture()
         straight.output = straightOutput
@@ -71,10 +77,15 @@ import Testing
     @Test(arguments: [OverFrame.unboundedRange, .unboundedRows, .rows(2), .range(3_000_000)])
     func overAggregatesResumeFromTheirSavedState(frame: OverFrame) throws {
         for (seed, stop) in [(1, 7), (2, 15), (3, 29)] as [(UInt64, Int)] {
-            let (straight, resumed) = try Self.straightAndResumed({
-                OverAggregateOperator(partition: [.column(0)], timeColumn: 2, eventTime: true, frame: frame,
-                                      aggregates: [AggregateCall(kind: .sum, argument: .column(1), distinct: false, resultType: .bigint, text: "SUM(v)")])
-            }, stop: stop, seed: seed)
+            let (straight, resumed) = try Self.straightAndResumed(
+                {
+                    OverAggregateOperator(
+                        partition: [.column(0)], timeColumn: 2, eventTime: true, frame: frame,
+                        aggregates: [
+                            AggregateCall(
+                                kind: .sum, argument: .column(1), distinct: false, resultType: .bigint, text: "SUM(v)")
+                        ])
+                }, stop: stop, seed: seed)
             #expect(!straight.isEmpty)
             #expect(resumed == straight, "\(frame), stopped after \(stop) batches")
         }
@@ -82,9 +93,12 @@ import Testing
 
     @Test func rowNumbersResumeFromTheirSavedState() throws {
         for (seed, stop) in [(4, 5), (5, 20)] as [(UInt64, Int)] {
-            let (straight, resumed) = try Self.straightAndResumed({
-                RowNumberOperator(partition: [.column(0)], order: [(.column(1), true, false)], windowEnd: nil, limit: 3, updating: true)
-            }, stop: stop, seed: seed)
+            let (straight, resumed) = try Self.straightAndResumed(
+                {
+                    RowNumberOperator(
+                        partition: [.column(0)], order: [(.column(1), true, false)], windowEnd: nil, limit: 3,
+                        updating: true)
+                }, stop: stop, seed: seed)
             #expect(!straight.isEmpty)
             #expect(resumed == straight, "stopped after \(stop) batches")
         }
@@ -94,7 +108,9 @@ import Testing
     /// value counts, FIRST_VALUE's values in order, each group's count of rows).
     @Test func aggregatesOverAChangelogResumeFromTheirSavedState() throws {
         func call(_ kind: AggregateCall.Kind, _ column: Int?, distinct: Bool = false) -> AggregateCall {
-            AggregateCall(kind: kind, argument: column.map { .column($0) }, distinct: distinct, resultType: .bigint, text: "\(kind)")
+            AggregateCall(
+                kind: kind, argument: column.map { .column($0) }, distinct: distinct, resultType: .bigint,
+                text: "\(kind)")
         }
         for (seed, stop) in [(6, 8), (7, 22)] as [(UInt64, Int)] {
             // The changelog: per key, its count and sum so far, updated batch after batch.
@@ -108,8 +124,12 @@ import Testing
                 changelog.append((Array(changes.rows[rowsBefore...]), Array(changes.kinds[kindsBefore...])))
             }
             func make() -> GroupAggregateOperator {
-                GroupAggregateOperator(keys: [.column(1)], aggregates: [call(.count, nil), call(.min, 2), call(.max, 2), call(.sum, 2, distinct: true),
-                                                                        call(.firstValue, 0)], retracting: true)
+                GroupAggregateOperator(
+                    keys: [.column(1)],
+                    aggregates: [
+                        call(.count, nil), call(.min, 2), call(.max, 2), call(.sum, 2, distinct: true),
+                        call(.firstValue, 0),
+                    ], retracting: true)
             }
             let straight = make(), straightOutput = Capture()
             straight.output = straightOutput
@@ -122,7 +142,9 @@ import Testing
             try second.restoreState(try first.saveState(JSONEncoder()), JSONDecoder())
             for batch in changelog[stop...] { try second.process(batch.rows, kinds: batch.kinds) }
             #expect(straightOutput.kinds.contains(.delete))
-            #expect(resumedOutput.rows == straightOutput.rows && resumedOutput.kinds == straightOutput.kinds, "stopped after \(stop) batches")
+            #expect(
+                resumedOutput.rows == straightOutput.rows && resumedOutput.kinds == straightOutput.kinds,
+                "stopped after \(stop) batches")
         }
     }
 }

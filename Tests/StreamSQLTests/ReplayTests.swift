@@ -3,16 +3,19 @@ import SQLRuntime
 import SQLSyntax
 import StreamSQL
 import Testing
+import WeirTestSupport
 
 /// Replays: a query run again paced by event time, or stepped one row at a time. Stepping
 /// through a query gives the rows a normal run gives; nothing passes until stepped; a time
 /// range keeps only its rows.
 @Suite struct ReplayTests {
     /// Forty events over 20 s of event time, on two keys, some out of order and one late.
-    static let events: [String] = (0..<40).map { index in
-        let second = index / 2 + (index % 7 == 3 ? -2 : 0)
-        return #"{"k":"\#(index % 2 == 0 ? "a" : "b")","v":\#(index),"ts":"2024-01-01 00:00:\#(String(format: "%02d", max(0, second)))"}"#
-    } + [#"{"k":"a","v":100,"ts":"2024-01-01 00:00:01"}"#]
+    static let events: [String] =
+        (0..<40).map { index in
+            let second = index / 2 + (index % 7 == 3 ? -2 : 0)
+            return
+                #"{"k":"\#(index % 2 == 0 ? "a" : "b")","v":\#(index),"ts":"2024-01-01 00:00:\#(String(format: "%02d", max(0, second)))"}"#
+        } + [#"{"k":"a","v":100,"ts":"2024-01-01 00:00:01"}"#]
 
     static func script(_ path: String) -> String {
         """
@@ -30,7 +33,9 @@ import Testing
         nonisolated(unsafe) var failure: SQLError?
         let script = Self.script(path)
         Thread.detachNewThread {
-            do throws(SQLError) { try Engine().execute(script: script, writer: collector, replay: replay) } catch { failure = error }
+            do throws(SQLError) { try Engine().execute(script: script, writer: collector, replay: replay) } catch {
+                failure = error
+            }
             done.signal()
         }
         driving(replay)
@@ -48,13 +53,13 @@ import Testing
             Thread.sleep(forTimeInterval: 0.2)
             #expect(control.state.released == 0)
             control.step(5)
-            var waited = 0
-            while control.state.released < 5, waited < 200 { Thread.sleep(forTimeInterval: 0.01); waited += 1 }
+            waitUntil(timeout: .seconds(2)) { control.state.released >= 5 }
             #expect(control.state.released == 5)
             // Then one at a time to the end.
             while control.state.released < Int64(Self.events.count) {
+                let released = control.state.released
                 control.step()
-                Thread.sleep(forTimeInterval: 0.001)
+                waitUntil(timeout: .seconds(2), poll: .milliseconds(1)) { control.state.released > released }
             }
         }
         #expect(stepped.lines == normal.lines)
@@ -79,7 +84,7 @@ import Testing
             Thread.sleep(forTimeInterval: 0.2)
             #expect(control.state.released == 0 && control.state.paused)
             control.step()
-            while control.state.released < 1 { Thread.sleep(forTimeInterval: 0.01) }
+            waitUntil(timeout: .seconds(2)) { control.state.released >= 1 }
             #expect(control.state.released == 1, "a step while paused lets one row through")
             control.resume()
         }

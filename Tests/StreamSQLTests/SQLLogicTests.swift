@@ -111,7 +111,9 @@ import Testing
         var index = 0
         func block() -> [String] {
             var collected: [String] = []
-            while index < lines.count, !lines[index].trimmingCharacters(in: .whitespaces).isEmpty, lines[index] != "----" {
+            while index < lines.count, !lines[index].trimmingCharacters(in: .whitespaces).isEmpty,
+                lines[index] != "----"
+            {
                 collected.append(lines[index])
                 index += 1
             }
@@ -135,7 +137,8 @@ import Testing
                     index += 1
                     steps = streamSteps(block())
                 }
-                records.append(.stream(table: words[1], sorted: words.contains("rowsort"), sql: sql, steps: steps, line: number))
+                records.append(
+                    .stream(table: words[1], sorted: words.contains("rowsort"), sql: sql, steps: steps, line: number))
             } else if line.hasPrefix("query") {
                 let sql = block().joined(separator: "\n")
                 var expected: [String] = []
@@ -183,27 +186,34 @@ import Testing
                 let want = sorted ? expected.sorted() : expected
                 if ProcessInfo.processInfo.environment["WEIR_SLT_RECORD"] == "1" {
                     let old = sql + "\n----\n" + expected.joined(separator: "\n")
-                    recorded = recorded.replacingOccurrences(of: old, with: sql + "\n----\n" + actual.joined(separator: "\n"))
+                    recorded = recorded.replacingOccurrences(
+                        of: old, with: sql + "\n----\n" + actual.joined(separator: "\n"))
                 } else {
                     #expect(actual == want, "\(name):\(line)")
                 }
             case let .stream(table, sorted, sql, steps, line):
-                let recordedSteps = runStream(table: table, sorted: sorted, sql: substitute(sql), steps: steps, engine: engine, place: "\(name):\(line)")
+                let recordedSteps = runStream(
+                    table: table, sorted: sorted, sql: substitute(sql), steps: steps, engine: engine,
+                    place: "\(name):\(line)")
                 if ProcessInfo.processInfo.environment["WEIR_SLT_RECORD"] == "1" {
-                    recorded = recorded.replacingOccurrences(of: sql + "\n----\n" + Self.streamText(steps),
-                                                            with: sql + "\n----\n" + Self.streamText(recordedSteps))
+                    recorded = recorded.replacingOccurrences(
+                        of: sql + "\n----\n" + Self.streamText(steps),
+                        with: sql + "\n----\n" + Self.streamText(recordedSteps))
                 }
             }
         }
         if ProcessInfo.processInfo.environment["WEIR_SLT_RECORD"] == "1", recorded != text {
-            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/slt/\(name)")
+            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "Fixtures/slt/\(name)")
             try recorded.write(to: source, atomically: true, encoding: .utf8)
         }
     }
 
     /// Runs a streaming query on its own thread while the steps feed it; returns the steps
     /// with the rows actually emitted (for record mode).
-    func runStream(table: String, sorted: Bool, sql: String, steps: [StreamStep], engine: Engine, place: String) -> [StreamStep] {
+    func runStream(
+        table: String, sorted: Bool, sql: String, steps: [StreamStep], engine: Engine, place: String
+    ) -> [StreamStep] {
         let tables = table.split(separator: ",").map(String.init)
         var feeds: [String: Feed] = [:]
         for name in tables { feeds[name] = engine.feed(name) }
@@ -233,7 +243,9 @@ import Testing
                 var words = line.split(separator: " ", maxSplits: 1).map(String.init)
                 // The table named after the verb, or the only one.
                 var name = tables[0]
-                if words.count > 1, let named = words[1].split(separator: " ", maxSplits: 1).first.map(String.init), feeds[named] != nil {
+                if words.count > 1, let named = words[1].split(separator: " ", maxSplits: 1).first.map(String.init),
+                    feeds[named] != nil
+                {
                     name = named
                     words[1] = String(words[1].dropFirst(named.count)).trimmingCharacters(in: .whitespaces)
                 }
@@ -258,12 +270,16 @@ import Testing
                 for feed in feeds.values { feed.drain() }
                 if ended { done.wait() }
                 // A changelog's rows say what they do: `+I a|1`, `-U a|1`, `+U a|2`.
-                let all = collector.changelog ? zip(collector.kinds, collector.lines).map { "\($0.rawValue) \($1)" } : collector.lines
+                let all =
+                    collector.changelog
+                    ? zip(collector.kinds, collector.lines).map { "\($0.rawValue) \($1)" } : collector.lines
                 let lines = Array(all[seen...])
                 seen = all.count
                 actualSteps.append(.emits(lines))
                 if ProcessInfo.processInfo.environment["WEIR_SLT_RECORD"] != "1" {
-                    #expect((sorted ? lines.sorted() : lines) == (sorted ? expected.sorted() : expected), "\(place): after \(actualSteps.count - 1) steps")
+                    #expect(
+                        (sorted ? lines.sorted() : lines) == (sorted ? expected.sorted() : expected),
+                        "\(place): after \(actualSteps.count - 1) steps")
                 }
             }
             if let failure {

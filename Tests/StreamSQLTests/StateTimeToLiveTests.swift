@@ -1,10 +1,11 @@
 import Foundation
+import SQLSyntax
+import Testing
+
 @testable import SQLPlanner
 @testable import SQLRuntime
-import SQLSyntax
 @testable import SQLValues
 @testable import StreamSQL
-import Testing
 
 /// `table.exec.state.ttl`: state a key has not written for the TTL (processing time, here a
 /// clock the test moves) is dropped; a key that comes back starts afresh.
@@ -30,14 +31,17 @@ import Testing
         try feed("a", at: 900) // a written again: alive until 1,900
         try feed("b", at: 1_600) // b expired at 1,500: afresh
         try feed("a", at: 1_700)
-        let lines = zip(output.kinds, output.rows).map { "\($0.rawValue) \($1.map { ValueFormatter.plain($0) }.joined(separator: "|"))" }
+        let lines = zip(output.kinds, output.rows).map {
+            "\($0.rawValue) \($1.map { ValueFormatter.plain($0) }.joined(separator: "|"))"
+        }
         #expect(lines == ["+I a|1", "+I b|1", "-U a|1", "+U a|2", "+I b|1", "-U a|2", "+U a|3"])
     }
 
     @Test func joinRowsPastTheTTLPairNoMore() throws {
         let clock = Clock()
-        let join = JoinOperator(predicate: nil, leftKeys: [0], rightKeys: [0], outer: (false, false), widths: (left: 2, right: 2),
-                                timeToLive: Self.ttl(clock))
+        let join = JoinOperator(
+            predicate: nil, leftKeys: [0], rightKeys: [0], outer: (false, false), widths: (left: 2, right: 2),
+            timeToLive: Self.ttl(clock))
         let output = OperatorStateTests.Capture()
         join.output = output
         func feed(_ side: Int, _ key: Int64, _ tag: String, at time: Int64) throws {
@@ -54,11 +58,14 @@ import Testing
         #expect(pairs == ["1|kept|1|r1", "1|l3|1|r1", "1|l3|1|r2", "1|l4|1|r2"])
 
         // An outer side's row is written each time it pairs: it lives on while matches come.
-        let outer = JoinOperator(predicate: nil, leftKeys: [0], rightKeys: [0], outer: (true, false), widths: (left: 2, right: 2),
-                                 timeToLive: Self.ttl(clock))
+        let outer = JoinOperator(
+            predicate: nil, leftKeys: [0], rightKeys: [0], outer: (true, false), widths: (left: 2, right: 2),
+            timeToLive: Self.ttl(clock))
         let outerOutput = OperatorStateTests.Capture()
         outer.output = outerOutput
-        for (side, tag, time) in [(0, "l", 0), (1, "r1", 900), (1, "r2", 1_800), (1, "r3", 2_700), (1, "r4", 3_800)] as [(Int, String, Int64)] {
+        for (side, tag, time) in [(0, "l", 0), (1, "r1", 900), (1, "r2", 1_800), (1, "r3", 2_700), (1, "r4", 3_800)]
+            as [(Int, String, Int64)]
+        {
             clock.now = time
             try outer.process([[.integer(1), .string(tag)]], kinds: nil, from: side)
         }
@@ -70,7 +77,9 @@ import Testing
         let distinct = DistinctOperator(timeToLive: Self.ttl(clock))
         let output = OperatorStateTests.Capture()
         distinct.output = output
-        for (row, time) in [("x", 0), ("x", 600), ("y", 700), ("x", 1_500), ("x", 2_700), ("y", 2_800)] as [(String, Int64)] {
+        for (row, time) in [("x", 0), ("x", 600), ("y", 700), ("x", 1_500), ("x", 2_700), ("y", 2_800)]
+            as [(String, Int64)]
+        {
             clock.now = time
             try distinct.process([[.string(row)]], kinds: nil)
         }
@@ -80,16 +89,21 @@ import Testing
 
     @Test func topNPartitionsNotWrittenForTheTTLStartAfresh() throws {
         let clock = Clock()
-        let topN = RowNumberOperator(partition: [.column(0)], order: [(.column(1), true, false)], windowEnd: nil, limit: 1, updating: true,
-                                     timeToLive: Self.ttl(clock))
+        let topN = RowNumberOperator(
+            partition: [.column(0)], order: [(.column(1), true, false)], windowEnd: nil, limit: 1, updating: true,
+            timeToLive: Self.ttl(clock))
         let output = OperatorStateTests.Capture()
         topN.output = output
-        for (key, value, time) in [("a", 5, 0), ("b", 1, 500), ("a", 3, 1_200), ("b", 0, 1_300)] as [(String, Int64, Int64)] {
+        for (key, value, time) in [("a", 5, 0), ("b", 1, 500), ("a", 3, 1_200), ("b", 0, 1_300)]
+            as [(String, Int64, Int64)]
+        {
             clock.now = time
             try topN.process([[.string(key), .integer(value)]], kinds: nil)
         }
         // a's top (5) was forgotten at 1,000: 3 is its top again; b's (1) is alive until 1,500, and 0 is not above it.
-        let lines = zip(output.kinds, output.rows).map { "\($0.rawValue) \($1.map { ValueFormatter.plain($0) }.joined(separator: "|"))" }
+        let lines = zip(output.kinds, output.rows).map {
+            "\($0.rawValue) \($1.map { ValueFormatter.plain($0) }.joined(separator: "|"))"
+        }
         #expect(lines == ["+I a|5|1", "+I b|1|1", "+I a|3|1"])
     }
 
@@ -98,14 +112,18 @@ import Testing
         #expect(try StateTimeToLive(settings: [StateTimeToLive.option: "0"]) == nil)
         #expect(try StateTimeToLive(settings: [:]) == nil)
         let path = temporaryFile("ttl.json", [#"{"k": "a"}"#])
-        #expect(throws: SQLError(.plan, "'table.exec.state.ttl' is a duration like '500 ms', '10 s' or '1 min', not 'soon'")) {
-            try run("""
+        #expect(
+            throws: SQLError(.plan, "'table.exec.state.ttl' is a duration like '500 ms', '10 s' or '1 min', not 'soon'")
+        ) {
+            try run(
+                """
                 CREATE TABLE t (k STRING) WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json');
                 SET 'table.exec.state.ttl' = 'soon';
                 SELECT k, COUNT(*) FROM t GROUP BY k
                 """)
         }
-        let counted = try run("""
+        let counted = try run(
+            """
             CREATE TABLE t (k STRING) WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json');
             SET 'table.exec.state.ttl' = '1 h';
             SELECT k, COUNT(*) FROM t GROUP BY k

@@ -8,7 +8,10 @@ import WeirTestSupport
     @Test func topicsProduceConsumeRoundTrip() throws {
         let broker = try TansuBroker()
         let bootstrap = ["--bootstrap", broker.bootstrap]
-        #expect(try runWeir(["topics", "create", "orders", "--partitions", "3", "--config", "retention.ms=3600000"] + bootstrap).status == 0)
+        #expect(
+            try runWeir(
+                ["topics", "create", "orders", "--partitions", "3", "--config", "retention.ms=3600000"] + bootstrap
+            ).status == 0)
         let list = try runWeir(["topics", "list"] + bootstrap)
         #expect(list.status == 0 && list.output.contains("orders\t3 partitions"))
         let describe = try runWeir(["topics", "describe", "orders"] + bootstrap)
@@ -17,11 +20,13 @@ import WeirTestSupport
 
         // WEIR_BOOTSTRAP instead of --bootstrap; keys split at the separator; lz4 through -X.
         let lines = (0..<30).map { "user-\($0 % 5)|{\"clicks\":\($0)}" }.joined(separator: "\n") + "\n"
-        let produced = try runWeir(["produce", "orders", "--key-separator", "|", "-X", "compression.type=lz4"],
-                                   input: lines, environment: ["WEIR_BOOTSTRAP": broker.bootstrap])
+        let produced = try runWeir(
+            ["produce", "orders", "--key-separator", "|", "-X", "compression.type=lz4"],
+            input: lines, environment: ["WEIR_BOOTSTRAP": broker.bootstrap])
         #expect(produced.status == 0, "\(produced.error)")
 
-        let consumed = try runWeir(["consume", "orders", "--from", "beginning", "--exit", "--format", "%k %s\\n"] + bootstrap)
+        let consumed = try runWeir(
+            ["consume", "orders", "--from", "beginning", "--exit", "--format", "%k %s\\n"] + bootstrap)
         #expect(consumed.status == 0)
         let got = Set(consumed.output.split(separator: "\n").map(String.init))
         #expect(got == Set((0..<30).map { "user-\($0 % 5) {\"clicks\":\($0)}" }))
@@ -31,13 +36,17 @@ import WeirTestSupport
         #expect(read.count == 30)
         for entry in read {
             let key = try #require(entry["key"] as? String)
-            #expect(entry["partition"] as? Int == Int(Partitioner.partition(forKey: Array(key.utf8), partitionCount: 3)))
+            #expect(
+                entry["partition"] as? Int == Int(Partitioner.partition(forKey: Array(key.utf8), partitionCount: 3)))
         }
 
         // --count and JSON, on the partition holding user-0's six messages.
         let partition = Partitioner.partition(forKey: Array("user-0".utf8), partitionCount: 3)
-        let json = try runWeir(["consume", "orders", "--from", "beginning", "--count", "2", "--partition", "\(partition)",
-                                "--format", "json"] + bootstrap)
+        let json = try runWeir(
+            [
+                "consume", "orders", "--from", "beginning", "--count", "2", "--partition", "\(partition)",
+                "--format", "json",
+            ] + bootstrap)
         let objects = json.output.split(separator: "\n")
         #expect(objects.count == 2)
         for object in objects {
@@ -66,7 +75,7 @@ import WeirTestSupport
         usleep(1_500_000)
         kill(follower.processIdentifier, SIGINT)
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        for _ in 0..<500 where follower.isRunning { usleep(10_000) }
+        waitUntil(timeout: .seconds(5)) { !follower.isRunning }
         #expect(!follower.isRunning, "weir consume ignored Ctrl-C")
         if follower.isRunning { kill(follower.processIdentifier, SIGKILL) }
         #expect(follower.terminationStatus == 0)
@@ -82,7 +91,9 @@ import WeirTestSupport
         let missing = try runWeir(["consume", "nosuch", "--from", "beginning", "-e"] + bootstrap)
         #expect(missing.status != 0 && missing.error.contains("unknown topic or partition: nosuch"))
         let port = try TansuBroker.freePort()
-        let dead = try runWeir(["topics", "list", "--bootstrap", "127.0.0.1:\(port)", "-X", "socket.connection.setup.timeout.ms=1000"])
+        let dead = try runWeir([
+            "topics", "list", "--bootstrap", "127.0.0.1:\(port)", "-X", "socket.connection.setup.timeout.ms=1000",
+        ])
         #expect(dead.status != 0 && dead.error.contains("Connection refused"))
         for result in [duplicate, missing, dead] {
             #expect(result.error.split(separator: "\n").count == 1, "\(result.error)")
@@ -112,7 +123,8 @@ import WeirTestSupport
         #expect(read.output == "hello\n", "\(read.error)")
         let refused = try runWeir(["topics", "list", "-X", "sasl.password=nope"] + bootstrap)
         #expect(refused.status == 1)
-        #expect(refused.error.hasPrefix("Error: authentication with 127.0.0.1:\(gateway.port) failed"), "\(refused.error)")
+        #expect(
+            refused.error.hasPrefix("Error: authentication with 127.0.0.1:\(gateway.port) failed"), "\(refused.error)")
         #expect(refused.error.split(separator: "\n").count == 1)
         _ = broker
     }
@@ -125,22 +137,33 @@ import WeirTestSupport
         let lines = (0..<24).map { "key-\($0)|value \($0)" }
 
         // kcat writes keyed messages with a header, lz4, murmur2 like the Java client; Weir reads them as written.
-        let written = try Kcat.run(["-P", "-b", broker.bootstrap, "-t", "from-kcat", "-K", "|", "-H", "source=kcat", "-z", "lz4",
-                                    "-X", "partitioner=murmur2_random"], input: lines.joined(separator: "\n") + "\n")
+        let written = try Kcat.run(
+            [
+                "-P", "-b", broker.bootstrap, "-t", "from-kcat", "-K", "|", "-H", "source=kcat", "-z", "lz4",
+                "-X", "partitioner=murmur2_random",
+            ], input: lines.joined(separator: "\n") + "\n")
         #expect(written.status == 0, "\(written.error)")
-        let read = try runWeir(["consume", "from-kcat", "--from", "beginning", "--exit", "--format", "%p|%k|%s|%h\\n"] + bootstrap)
-        let expected = Set(lines.map { line -> String in
-            let key = line.split(separator: "|")[0]
-            return "\(Partitioner.partition(forKey: Array(key.utf8), partitionCount: 3))|\(line)|source=kcat"
-        })
+        let read = try runWeir(
+            ["consume", "from-kcat", "--from", "beginning", "--exit", "--format", "%p|%k|%s|%h\\n"] + bootstrap)
+        let expected = Set(
+            lines.map { line -> String in
+                let key = line.split(separator: "|")[0]
+                return "\(Partitioner.partition(forKey: Array(key.utf8), partitionCount: 3))|\(line)|source=kcat"
+            })
         #expect(Set(read.output.split(separator: "\n").map(String.init)) == expected)
 
         // Weir writes keyed messages with zstd; kcat reads the same partitions, offsets, keys and values.
-        #expect(try runWeir(["produce", "from-weir", "--key-separator", "|", "-X", "compression.type=zstd"] + bootstrap,
-                            input: lines.joined(separator: "\n") + "\n").status == 0)
+        #expect(
+            try runWeir(
+                ["produce", "from-weir", "--key-separator", "|", "-X", "compression.type=zstd"] + bootstrap,
+                input: lines.joined(separator: "\n") + "\n"
+            ).status == 0)
         let format = "%p|%o|%k|%s\\n"
-        let byKcat = try Kcat.run(["-C", "-b", broker.bootstrap, "-t", "from-weir", "-o", "beginning", "-e", "-q", "-f", format])
-        let byWeir = try runWeir(["consume", "from-weir", "--from", "beginning", "--exit", "--format", format] + bootstrap)
+        let byKcat = try Kcat.run([
+            "-C", "-b", broker.bootstrap, "-t", "from-weir", "-o", "beginning", "-e", "-q", "-f", format,
+        ])
+        let byWeir = try runWeir(
+            ["consume", "from-weir", "--from", "beginning", "--exit", "--format", format] + bootstrap)
         #expect(byKcat.status == 0, "\(byKcat.error)")
         #expect(Set(byKcat.output.split(separator: "\n")) == Set(byWeir.output.split(separator: "\n")))
         #expect(byKcat.output.split(separator: "\n").count == 24)

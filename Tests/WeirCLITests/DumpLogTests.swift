@@ -4,20 +4,28 @@ import Testing
 import WeirTestSupport
 
 /// Runs `weir` with `arguments` (and `input` on stdin); returns its exit status, stdout and stderr.
-func runWeir(_ arguments: [String], input: String = "", environment: [String: String] = [:], timeoutSeconds: Double = 60) throws
-    -> (status: Int32, output: String, error: String) {
-    let result = try ChildProcess.run(try weirBinary().path, arguments, input: input, environment: environment,
-                                      timeoutSeconds: timeoutSeconds)
+func runWeir(
+    _ arguments: [String], input: String = "", environment: [String: String] = [:], timeoutSeconds: Double = 60
+) throws
+    -> (status: Int32, output: String, error: String)
+{
+    let result = try ChildProcess.run(
+        try weirBinary().path, arguments, input: input, environment: environment,
+        timeoutSeconds: timeoutSeconds)
     return (result.status, result.output, result.error)
 }
 
 @Suite struct DumpLogTests {
     func segment() throws -> (URL, [UInt8]) {
-        let first = RecordBatch(records: [
-            Record(timestamp: 1000, key: Array("k1".utf8), value: Array("{\"a\":1}".utf8)),
-            Record(timestamp: 1001, key: nil, value: Array("{\"a\":2}".utf8), headers: [RecordHeader(key: "h", value: Array("x".utf8))]),
-        ], baseOffset: 0)
-        let second = RecordBatch(records: [Record(timestamp: 1002, key: nil, value: nil)], baseOffset: 2, compression: .lz4)
+        let first = RecordBatch(
+            records: [
+                Record(timestamp: 1000, key: Array("k1".utf8), value: Array("{\"a\":1}".utf8)),
+                Record(
+                    timestamp: 1001, key: nil, value: Array("{\"a\":2}".utf8),
+                    headers: [RecordHeader(key: "h", value: Array("x".utf8))]),
+            ], baseOffset: 0)
+        let second = RecordBatch(
+            records: [Record(timestamp: 1002, key: nil, value: nil)], baseOffset: 2, compression: .lz4)
         let bytes = try first.encoded() + second.encoded()
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("weir-dump-\(UUID().uuidString).log")
         try Data(bytes).write(to: url)
@@ -70,7 +78,9 @@ func runWeir(_ arguments: [String], input: String = "", environment: [String: St
         let json = try runWeir(["-e", query, "--format", "json"])
         #expect(json.output == "{\"n\":1,\"s\":\"a\"}\n{\"n\":2,\"s\":\"北京\"}\n")
         let table = try runWeir(["-e", query, "--format", "table"])
-        #expect(table.output.contains("| n | s    |") && table.output.contains("| 2 | 北京 |") && table.output.contains("2 rows in set"))
+        #expect(
+            table.output.contains("| n | s    |") && table.output.contains("| 2 | 北京 |")
+                && table.output.contains("2 rows in set"))
     }
 
     @Test func aFailingStatementPrintsItsPlaceAndExitsNonZero() throws {
@@ -107,8 +117,11 @@ func runWeir(_ arguments: [String], input: String = "", environment: [String: St
     @Test func ctrlCStopsARunningQueryCleanly() throws {
         let query = Process()
         query.executableURL = try weirBinary()
-        query.arguments = ["-e", "CREATE TABLE ticks (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '20'); SELECT n FROM ticks;",
-                           "--format", "csv"]
+        query.arguments = [
+            "-e",
+            "CREATE TABLE ticks (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '20'); SELECT n FROM ticks;",
+            "--format", "csv",
+        ]
         let output = Pipe()
         query.standardOutput = output
         try query.run()
@@ -116,7 +129,7 @@ func runWeir(_ arguments: [String], input: String = "", environment: [String: St
         #expect(query.isRunning, "an unbounded datagen query runs until stopped")
         kill(query.processIdentifier, SIGINT)
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        for _ in 0..<500 where query.isRunning { usleep(10_000) }
+        waitUntil(timeout: .seconds(5)) { !query.isRunning }
         #expect(!query.isRunning, "weir -e ignored Ctrl-C")
         if query.isRunning { kill(query.processIdentifier, SIGKILL) }
         #expect(query.terminationStatus == 0)
@@ -127,13 +140,20 @@ func runWeir(_ arguments: [String], input: String = "", environment: [String: St
 
 /// The demos in `demos/` run as their README says, from the repository's folder.
 @Suite struct DemoTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test func seed000TumbleAndSeed003WordCount() throws {
-        let tumble = try ChildProcess.run(try weirBinary().path, ["-f", "demos/user-events-tumble.sql", "--format", "csv"], directory: Self.repository)
+        let tumble = try ChildProcess.run(
+            try weirBinary().path, ["-f", "demos/user-events-tumble.sql", "--format", "csv"], directory: Self.repository
+        )
         #expect(tumble.status == 0, "\(tumble.error)")
-        #expect(tumble.output == "a,max_b,hour_start\na,3,2013-01-01 00:00:00\nb,2,2013-01-01 00:00:00\na,5,2013-01-01 01:00:00\nb,4,2013-01-01 01:00:00\n")
-        let words = try ChildProcess.run(try weirBinary().path, ["-f", "demos/word-count.sql", "--format", "csv"], directory: Self.repository)
+        #expect(
+            tumble.output
+                == "a,max_b,hour_start\na,3,2013-01-01 00:00:00\nb,2,2013-01-01 00:00:00\na,5,2013-01-01 01:00:00\nb,4,2013-01-01 01:00:00\n"
+        )
+        let words = try ChildProcess.run(
+            try weirBinary().path, ["-f", "demos/word-count.sql", "--format", "csv"], directory: Self.repository)
         #expect(words.output == "word,n\nweir,3\nflink,2\nwindow,2\nkafka,1\nstream,1\nwatermark,1\n")
     }
 }

@@ -13,16 +13,23 @@ import WeirTestSupport
         #expect(try runWeir(["topics", "create", "lagged", "--partitions", "2"] + bootstrap).status == 0)
         // One batch per message (batch.size=1): Tansu's log end is only right at batch boundaries.
         let oneByOne = ["-X", "batch.size=1"]
-        #expect(try runWeir(["produce", "lagged", "--partition", "0"] + oneByOne + bootstrap, input: "a\nb\nc\nd\ne\nf\n").status == 0)
-        #expect(try runWeir(["produce", "lagged", "--partition", "1"] + oneByOne + bootstrap, input: "g\nh\ni\nj\n").status == 0)
+        #expect(
+            try runWeir(["produce", "lagged", "--partition", "0"] + oneByOne + bootstrap, input: "a\nb\nc\nd\ne\nf\n")
+                .status == 0)
+        #expect(
+            try runWeir(["produce", "lagged", "--partition", "1"] + oneByOne + bootstrap, input: "g\nh\ni\nj\n").status
+                == 0)
 
         // Five of the ten, committed at close: exactly those five, not the whole fetched batch.
-        let first = try runWeir(["consume", "lagged", "--group", "readers", "--from", "beginning", "--count", "5"] + member + bootstrap)
+        let first = try runWeir(
+            ["consume", "lagged", "--group", "readers", "--from", "beginning", "--count", "5"] + member + bootstrap)
         #expect(first.status == 0, "\(first.error)")
         #expect(first.output.split(separator: "\n").count == 5)
 
         let list = try runWeir(["groups", "list"] + bootstrap)
-        #expect(list.status == 0 && list.output.split(separator: "\n").contains { $0.hasPrefix("readers\t") }, "\(list.output)")
+        #expect(
+            list.status == 0 && list.output.split(separator: "\n").contains { $0.hasPrefix("readers\t") },
+            "\(list.output)")
         let describe = try runWeir(["groups", "describe", "readers"] + bootstrap)
         #expect(describe.status == 0, "\(describe.error)")
         #expect(describe.output.contains("total lag 5"), "\(describe.output)")
@@ -47,13 +54,16 @@ import WeirTestSupport
         let broker = try TansuBroker()
         let setup = try KafkaCluster(config: broker.config)
         try await KafkaAdmin(cluster: setup).createTopic("work", partitions: 4)
-        let groupSettings = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "300", "fetch.max.wait.ms": "200",
-                             "max.poll.interval.ms": "10000"]
+        let groupSettings = [
+            "session.timeout.ms": "6000", "heartbeat.interval.ms": "300", "fetch.max.wait.ms": "200",
+            "max.poll.interval.ms": "10000",
+        ]
 
         // One member in another process, as a user would run it.
         let other = Process()
         other.executableURL = try weirBinary()
-        other.arguments = ["consume", "work", "--group", "workers", "--bootstrap", broker.bootstrap]
+        other.arguments =
+            ["consume", "work", "--group", "workers", "--bootstrap", broker.bootstrap]
             + groupSettings.flatMap { ["-X", "\($0.key)=\($0.value)"] }
         other.standardOutput = FileHandle.nullDevice
         other.standardError = FileHandle.nullDevice

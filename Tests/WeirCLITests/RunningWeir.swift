@@ -33,12 +33,7 @@ final class RunningWeir: @unchecked Sendable {
 
     /// Polls until `condition` holds (true) or `seconds` pass (false).
     func wait(seconds: Double, until condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(50_000)
-        }
-        return condition()
+        waitUntil(timeout: .milliseconds(Int(seconds * 1000)), poll: .milliseconds(50), condition)
     }
 
     /// Ctrl-C, then the exit status (nil if it did not exit within 20 s).

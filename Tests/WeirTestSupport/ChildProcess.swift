@@ -46,12 +46,15 @@ public enum ChildProcess {
         let errorReader = Thread { errorData.value = error.fileHandleForReading.readDataToEndOfFile() }
         errorReader.start()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        while errorData.value == nil { usleep(1_000) }
+        // The child closes stderr when it ends, as it did stdout.
+        waitUntil(timeout: .seconds(60), poll: .milliseconds(1)) { errorData.value != nil }
         try? output.fileHandleForReading.close()
         try? error.fileHandleForReading.close()
-        for _ in 0..<3000 where process.isRunning { usleep(10_000) }
-        return Result(status: process.isRunning ? -1 : process.terminationStatus,
-                      output: String(decoding: outputData, as: UTF8.self), error: String(decoding: errorData.value ?? Data(), as: UTF8.self))
+        waitUntil(timeout: .seconds(30)) { !process.isRunning }
+        return Result(
+            status: process.isRunning ? -1 : process.terminationStatus,
+            output: String(decoding: outputData, as: UTF8.self),
+            error: String(decoding: errorData.value ?? Data(), as: UTF8.self))
     }
 }
 
@@ -91,7 +94,9 @@ extension ChildProcess {
         directory: URL? = nil, timeoutSeconds: Double = 60
     ) async throws -> Result {
         try await offCooperativePool {
-            try run(executable, arguments, input: input, environment: environment, directory: directory, timeoutSeconds: timeoutSeconds) as Result
+            try run(
+                executable, arguments, input: input, environment: environment, directory: directory,
+                timeoutSeconds: timeoutSeconds) as Result
         }
     }
 }
@@ -101,6 +106,7 @@ extension ChildProcess {
 public func hasEnded(_ pid: pid_t) -> Bool {
     guard kill(pid, 0) == 0 else { return true }
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let afterName = stat.range(of: ") ", options: .backwards) else { return false }
+        let afterName = stat.range(of: ") ", options: .backwards)
+    else { return false }
     return stat[afterName.upperBound...].hasPrefix("Z")
 }

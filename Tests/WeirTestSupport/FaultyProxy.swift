@@ -32,7 +32,9 @@ public final class FaultyProxy: @unchecked Sendable {
             .childChannelInitializer { client in
                 guard !box.withLockedValue({ $0.down }) else { return client.close() }
                 box.withLockedValue { $0.open[ObjectIdentifier(client)] = client }
-                client.closeFuture.whenComplete { _ in _ = box.withLockedValue { $0.open.removeValue(forKey: ObjectIdentifier(client)) } }
+                client.closeFuture.whenComplete { _ in
+                    _ = box.withLockedValue { $0.open.removeValue(forKey: ObjectIdentifier(client)) }
+                }
                 return ClientBootstrap(group: client.eventLoop)
                     .channelInitializer { backend in
                         backend.pipeline.addHandler(ResponseRelay(client: client, state: box))
@@ -104,7 +106,9 @@ final class RequestRelay: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         for frame in splitter.feed(unwrapInboundIn(data)) {
             let apiKey = Int16(frame[4]) << 8 | Int16(frame[5])
-            if apiKey == 0 { ProduceLedger.shared.note(correlation: Array(frame[8..<12]), on: ObjectIdentifier(backend)) }
+            if apiKey == 0 {
+                ProduceLedger.shared.note(correlation: Array(frame[8..<12]), on: ObjectIdentifier(backend))
+            }
             backend.writeAndFlush(backend.allocator.buffer(bytes: frame), promise: nil)
         }
     }
@@ -124,13 +128,16 @@ final class ResponseRelay: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         for frame in splitter.feed(unwrapInboundIn(data)) {
-            let isProduce = ProduceLedger.shared.take(correlation: Array(frame[4..<8]), on: ObjectIdentifier(context.channel))
-            let lose = isProduce && state.withLockedValue { state in
-                guard state.produceResponsesToLose > 0 else { return false }
-                state.produceResponsesToLose -= 1
-                state.lostProduceResponses += 1
-                return true
-            }
+            let isProduce = ProduceLedger.shared.take(
+                correlation: Array(frame[4..<8]), on: ObjectIdentifier(context.channel))
+            let lose =
+                isProduce
+                && state.withLockedValue { state in
+                    guard state.produceResponsesToLose > 0 else { return false }
+                    state.produceResponsesToLose -= 1
+                    state.lostProduceResponses += 1
+                    return true
+                }
             if lose {
                 // The broker has written the batch; the client never hears so.
                 client.close(promise: nil)

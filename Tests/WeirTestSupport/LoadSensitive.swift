@@ -7,7 +7,9 @@ import Testing
 public struct LoadSensitive: TestTrait, SuiteTrait, TestScoping {
     public var isRecursive: Bool { true }
 
-    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    public func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
         // One slot per test case; the suite itself does not hold it (its tests wait for it).
         guard testCase != nil else { return try await function() }
         await ExclusiveSlot.shared.acquire()

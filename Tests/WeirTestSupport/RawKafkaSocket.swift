@@ -26,7 +26,9 @@ public final class RawKafkaSocket: @unchecked Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else {
             close(descriptor)
@@ -55,7 +57,9 @@ public final class RawKafkaSocket: @unchecked Sendable {
     private func sendBlocking(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = bytes[sent...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard count > 0 else { throw TestSetupError("send: errno \(errno)") }
             sent += count
         }
@@ -92,11 +96,18 @@ public final class RawKafkaSocket: @unchecked Sendable {
     }
 
     /// Sends `request` and decodes the answer.
-    public func roundTrip<Request: KafkaRequest>(_ request: Request, version: Int16, correlationId: Int32 = 7) async throws -> Request.Response {
-        try await send(KafkaFraming.encodeRequest(request, version: version, correlationId: correlationId, clientId: "raw-test"))
-        guard let frame = try await readFrame() else { throw TestSetupError("the broker closed the connection instead of answering") }
+    public func roundTrip<Request: KafkaRequest>(
+        _ request: Request, version: Int16, correlationId: Int32 = 7
+    ) async throws -> Request.Response {
+        try await send(
+            KafkaFraming.encodeRequest(request, version: version, correlationId: correlationId, clientId: "raw-test"))
+        guard let frame = try await readFrame() else {
+            throw TestSetupError("the broker closed the connection instead of answering")
+        }
         let (id, response) = try KafkaFraming.decodeResponse(frame, as: Request.Response.self, version: version)
-        guard id == correlationId else { throw TestSetupError("answer to correlation id \(id), expected \(correlationId)") }
+        guard id == correlationId else {
+            throw TestSetupError("answer to correlation id \(id), expected \(correlationId)")
+        }
         return response
     }
 }

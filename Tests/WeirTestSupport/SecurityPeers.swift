@@ -13,7 +13,11 @@ public struct TestCertificates: Sendable {
     /// This test process's folder for certificates, removed when the process exits.
     static let scratch: String = {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-tls-tests-\(getpid())").path
-        atexit { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("weir-tls-tests-\(getpid())").path) }
+        atexit {
+            try? FileManager.default.removeItem(
+                atPath: FileManager.default.temporaryDirectory.appendingPathComponent("weir-tls-tests-\(getpid())").path
+            )
+        }
         return folder
     }()
 
@@ -22,14 +26,30 @@ public struct TestCertificates: Sendable {
         folder = URL(fileURLWithPath: TestCertificates.scratch).appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let names = serverNames.joined(separator: ",")
-        try "subjectAltName=\(names)\n".write(to: folder.appendingPathComponent("server.ext"), atomically: true, encoding: .utf8)
+        try "subjectAltName=\(names)\n".write(
+            to: folder.appendingPathComponent("server.ext"), atomically: true, encoding: .utf8)
         let steps = [
-            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=weir test CA"],
-            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=weir test broker"],
-            ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
-             "-days", "2", "-extfile", "server.ext"],
-            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr", "-subj", "/CN=weir test client"],
-            ["x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "client.pem", "-days", "2"],
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                "-subj", "/CN=weir test CA",
+            ],
+            [
+                "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
+                "/CN=weir test broker",
+            ],
+            [
+                "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+                "server.pem",
+                "-days", "2", "-extfile", "server.ext",
+            ],
+            [
+                "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr", "-subj",
+                "/CN=weir test client",
+            ],
+            [
+                "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+                "client.pem", "-days", "2",
+            ],
         ]
         for step in steps { try run("/usr/bin/openssl", step, in: folder) }
     }
@@ -42,13 +62,17 @@ public final class TLSTerminator: @unchecked Sendable {
     private let process: Process
 
     /// - Parameter requireClientCertificate: mutual TLS, clients must present a certificate signed by the CA.
-    public init(port: Int, targetPort: Int, certificates: TestCertificates, requireClientCertificate: Bool = false) throws {
+    public init(
+        port: Int, targetPort: Int, certificates: TestCertificates, requireClientCertificate: Bool = false
+    ) throws {
         self.port = port
         let verify = requireClientCertificate ? "verify=1,cafile=\(certificates.ca)" : "verify=0"
-        process = try launch("/usr/bin/socat", [
-            "OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,cert=\(certificates.serverCertificate),key=\(certificates.serverKey),\(verify)",
-            "TCP:127.0.0.1:\(targetPort)",
-        ])
+        process = try launch(
+            "/usr/bin/socat",
+            [
+                "OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,cert=\(certificates.serverCertificate),key=\(certificates.serverKey),\(verify)",
+                "TCP:127.0.0.1:\(targetPort)",
+            ])
         try waitUntilListening(port, or: process, name: "socat")
     }
 
@@ -63,8 +87,11 @@ public final class SASLGateway: @unchecked Sendable {
 
     public init(port: Int, targetPort: Int, users: [String: String]) throws {
         self.port = port
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/sasl_gateway.py").path
-        process = try launch(TansuBroker.python(), [script, "\(port)", "\(targetPort)"] + users.map { "\($0.key):\($0.value)" })
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Peers/sasl_gateway.py"
+        ).path
+        process = try launch(
+            TansuBroker.python(), [script, "\(port)", "\(targetPort)"] + users.map { "\($0.key):\($0.value)" })
         try waitUntilListening(port, or: process, name: "sasl_gateway.py")
     }
 
@@ -73,7 +100,9 @@ public final class SASLGateway: @unchecked Sendable {
 
 private func run(_ executable: String, _ arguments: [String], in folder: URL) throws {
     let result = try ChildProcess.run(executable, arguments, directory: folder, timeoutSeconds: 30)
-    guard result.status == 0 else { throw TestSetupError("\(executable) \(arguments.joined(separator: " ")) failed: \(result.error.suffix(300))") }
+    guard result.status == 0 else {
+        throw TestSetupError("\(executable) \(arguments.joined(separator: " ")) failed: \(result.error.suffix(300))")
+    }
 }
 
 private func launch(_ executable: String, _ arguments: [String]) throws -> Process {
@@ -87,11 +116,11 @@ private func launch(_ executable: String, _ arguments: [String]) throws -> Proce
 }
 
 private func waitUntilListening(_ port: Int, or process: Process, name: String) throws {
-    for _ in 0..<200 {
-        if TansuBroker.canConnect(port: port) { return }
-        guard process.isRunning else { throw TestSetupError("\(name) exited before listening on \(port)") }
-        usleep(50_000)
+    waitUntil(timeout: .seconds(10), poll: .milliseconds(50)) {
+        TansuBroker.canConnect(port: port) || !process.isRunning
     }
+    if TansuBroker.canConnect(port: port) { return }
+    guard process.isRunning else { throw TestSetupError("\(name) exited before listening on \(port)") }
     terminate(process)
     throw TestSetupError("\(name) did not start listening on \(port)")
 }
@@ -99,5 +128,5 @@ private func waitUntilListening(_ port: Int, or process: Process, name: String) 
 private func terminate(_ process: Process) {
     guard process.isRunning else { return }
     kill(process.processIdentifier, SIGKILL)
-    for _ in 0..<500 where process.isRunning { usleep(10_000) }
+    waitUntil(timeout: .seconds(5)) { !process.isRunning }
 }

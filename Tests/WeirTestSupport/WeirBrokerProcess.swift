@@ -28,7 +28,9 @@ public final class WeirBrokerProcess: @unchecked Sendable {
     public init(dataDirectory: String? = nil, arguments: [String] = []) throws {
         port = try TansuBroker.freePort()
         ownsData = dataDirectory == nil
-        self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory
+        self.dataDirectory =
+            dataDirectory
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("weir-broker-\(UUID().uuidString)").path
         logPath = self.dataDirectory + ".log"
         extraArguments = arguments
@@ -50,7 +52,9 @@ public final class WeirBrokerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = try weirBinary()
         process.arguments = ["broker", "--listen", "127.0.0.1:\(port)", "--data", dataDirectory] + extraArguments
-        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         process.standardOutput = log
@@ -58,11 +62,10 @@ public final class WeirBrokerProcess: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         self.process = process
-        for _ in 0..<400 {
-            if TansuBroker.canConnect(port: port) { return }
-            if !process.isRunning { break }
-            usleep(50_000)
+        waitUntil(timeout: .seconds(20), poll: .milliseconds(50)) {
+            TansuBroker.canConnect(port: port) || !process.isRunning
         }
+        if process.isRunning, TansuBroker.canConnect(port: port) { return }
         kill(signal: SIGKILL)
         throw TestSetupError("weir broker did not start on \(port): \(self.log())")
     }
@@ -71,7 +74,7 @@ public final class WeirBrokerProcess: @unchecked Sendable {
     public func kill(signal: Int32 = SIGTERM) {
         guard let process, process.isRunning else { return }
         Foundation.kill(process.processIdentifier, signal)
-        for _ in 0..<1000 where process.isRunning { usleep(10_000) }
+        waitUntil(timeout: .seconds(10)) { !process.isRunning }
     }
 
     /// What the broker logged so far.

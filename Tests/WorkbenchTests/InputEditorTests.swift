@@ -2,6 +2,7 @@ import Foundation
 import StreamSQL
 import TerminalKit
 import Testing
+
 @testable import Workbench
 
 /// The input pane's editor: GNU readline's keys, with Enter, Up and Down as the workbench

@@ -3,6 +3,7 @@ import StreamSQL
 import TerminalKit
 import Testing
 import WeirTestSupport
+
 @testable import Workbench
 
 /// `\replay` in the workbench: the last query again, one event per F8, ending with the rows of
@@ -11,15 +12,24 @@ import WeirTestSupport
     let screens = WorkbenchScreenTests()
 
     @Test func steppingWithF8GivesTheRowsOfTheNormalRun() throws {
-        let lines = (0..<12).map { #"{"k":"\#(["a", "b", "c"][$0 % 3])","ts":"2024-01-01 00:00:\#(String(format: "%02d", $0 * 2))"}"# }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-replay-\(getpid())-\(UUID().uuidString)")
+        let lines = (0..<12).map {
+            #"{"k":"\#(["a", "b", "c"][$0 % 3])","ts":"2024-01-01 00:00:\#(String(format: "%02d", $0 * 2))"}"#
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "weir-replay-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("clicks.json").path
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         let workbench = Workbench(engine: Engine())
-        screens.type(workbench, "CREATE TABLE clicks (k STRING, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt) WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json');\r")
-        screens.type(workbench, "SELECT k, COUNT(*) AS n, window_start FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(rt), INTERVAL '5' SECOND)) GROUP BY k, window_start, window_end;\r")
+        screens.type(
+            workbench,
+            "CREATE TABLE clicks (k STRING, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt) WITH ('connector' = 'filesystem', 'path' = '\(path)', 'format' = 'json');\r"
+        )
+        screens.type(
+            workbench,
+            "SELECT k, COUNT(*) AS n, window_start FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(rt), INTERVAL '5' SECOND)) GROUP BY k, window_start, window_end;\r"
+        )
         let normal = workbench.model.results.rowsText
         #expect(normal.count == 12)
 
@@ -28,8 +38,7 @@ import WeirTestSupport
         #expect(workbench.model.running && workbench.model.replay?.state.pace == .step)
         // Five events: the first window [0 s, 5 s) is not closed until an event of 6 s or later.
         for _ in 0..<3 { workbench.handle(.function(8)) }
-        var waited = 0
-        while workbench.model.replay?.state.released ?? 0 < 3, waited < 500 { usleep(10_000); waited += 1 }
+        waitUntil(timeout: .seconds(5)) { workbench.model.replay?.state.released ?? 0 >= 3 }
         workbench.drainInbox()
         #expect(workbench.model.results.rows.isEmpty, "no window has closed after three events")
         // The timeline shows the events let through, not those the file source read ahead.
@@ -37,7 +46,8 @@ import WeirTestSupport
         workbench.drainInbox()
         #expect(workbench.model.timeline.snapshot?.events.map(\.offset) == [0, 1, 2])
         #expect(workbench.model.timeline.snapshot?.splits.map(\.name) == ["clicks.json"])
-        let status = WorkbenchView.render(workbench.model, width: 100, height: 30).grid.text.split(separator: "\n").last ?? ""
+        let status =
+            WorkbenchView.render(workbench.model, width: 100, height: 30).grid.text.split(separator: "\n").last ?? ""
         #expect(status.contains("replay stepping, 3 events"))
         for key in KeyDecoder.keys(String(repeating: "\u{1b}[19~", count: lines.count - 3)) { workbench.handle(key) }
         workbench.settle()
@@ -48,7 +58,9 @@ import WeirTestSupport
     @Test func badRequestsAreExplained() {
         #expect(throws: ReplayRequest.Failure.self) { try ReplayRequest(["fast"]) }
         #expect(throws: ReplayRequest.Failure.self) { try ReplayRequest(["offsets", "9-3"]) }
-        #expect(throws: ReplayRequest.Failure.self) { try ReplayRequest(["from", "2024-01-01T00:00:09", "to", "2024-01-01T00:00:01"]) }
+        #expect(throws: ReplayRequest.Failure.self) {
+            try ReplayRequest(["from", "2024-01-01T00:00:09", "to", "2024-01-01T00:00:01"])
+        }
         let request = try? ReplayRequest(["1x", "from", "2024-01-01T00:00:05", "offsets", "10-20"])
         #expect(request?.pace == .speed(1) && request?.offsetRange == 10..<20)
         #expect(request?.description == "at 1× event time from 00:00:05.000, offsets 10 to 19")
@@ -79,7 +91,9 @@ import WeirTestSupport
 
         let workbench = Workbench(engine: Engine())
         let screens = WorkbenchScreenTests()
-        screens.type(workbench, """
+        screens.type(
+            workbench,
+            """
             CREATE TABLE clicks (n INT, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt) WITH ('connector' = 'kafka', 'topic' = 'clicks', \
             'properties.bootstrap.servers' = '\(broker.bootstrap)', 'scan.startup.mode' = 'latest-offset', 'format' = 'json');\r
             """)

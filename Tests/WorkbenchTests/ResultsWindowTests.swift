@@ -5,6 +5,8 @@ import SQLSyntax
 import SQLValues
 import StreamSQL
 import Testing
+import WeirTestSupport
+
 @testable import Workbench
 
 /// The results pane's bounds: the rows it keeps, the hand-over from the query (which waits for
@@ -38,7 +40,8 @@ import Testing
 
     @Test func theChangelogTableIsBoundedAndStillFindsItsRows() {
         var results = ResultsModel()
-        results.begin(columns: [Column(name: "k", type: .string), Column(name: "n", type: .bigint)], changelog: true, capacity: 3)
+        results.begin(
+            columns: [Column(name: "k", type: .string), Column(name: "n", type: .bigint)], changelog: true, capacity: 3)
         func row(_ key: String, _ count: Int64) -> Row { [.string(key), .integer(count)] }
         results.add([row("a", 1), row("b", 1), row("c", 1), row("d", 1)], kinds: [.insert, .insert, .insert, .insert])
         #expect(results.tableText == [["b", "1"], ["c", "1"], ["d", "1"]], "the oldest row went")
@@ -64,14 +67,14 @@ import Testing
         }
         writer.start()
         // Two batches fit; the third waits until the UI takes what is there.
-        try waitUntil { posted.value == 2 && inbox.pendingRows == 100 }
+        try waitOrFail { posted.value == 2 && inbox.pendingRows == 100 }
         var taken = 0
         while taken < 500 {
             // The writer is never more than the inbox's capacity ahead of what was taken.
             #expect(posted.value * 50 <= taken + 100)
             #expect(inbox.pendingRows <= 100)
             for case let .rows(rows, _) in inbox.take() { taken += rows.count }
-            try waitUntil { inbox.pendingRows > 0 || posted.value == 10 }
+            try waitOrFail { inbox.pendingRows > 0 || posted.value == 10 }
         }
         #expect(taken == 500)
         // A stop lets a waiting writer through at once.
@@ -83,9 +86,18 @@ import Testing
 
     @Test func rowsSurviveTheSpoolsBinaryFormExactly() {
         let rows: [Row] = [
-            [.null, .boolean(true), .boolean(false), .integer(-42), .double(-0.5), .decimal(Decimal(string: "12345.678")!)],
-            [.string("北京"), .string(""), .bytes([0, 255, 7]), .date(-3), .time(86_399_999_999), .timestamp(-1), .timestampLTZ(1_700_000_000_123_456)],
-            [.array([.integer(1), .null]), .map([Value.MapEntry(key: .string("k"), value: .row([.string(String(repeating: "x", count: 300))]))])],
+            [
+                .null, .boolean(true), .boolean(false), .integer(-42), .double(-0.5),
+                .decimal(Decimal(string: "12345.678")!),
+            ],
+            [
+                .string("北京"), .string(""), .bytes([0, 255, 7]), .date(-3), .time(86_399_999_999), .timestamp(-1),
+                .timestampLTZ(1_700_000_000_123_456),
+            ],
+            [
+                .array([.integer(1), .null]),
+                .map([Value.MapEntry(key: .string("k"), value: .row([.string(String(repeating: "x", count: 300))]))]),
+            ],
         ]
         var bytes: [UInt8] = []
         let kinds: [RowKind?] = [nil, .updateBefore, .delete]
@@ -111,7 +123,8 @@ import Testing
     }
 
     @Test func anExportWritesEveryRowOrTheTableTheChangesLeave() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-spool-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-spool-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let columns = [Column(name: "k", type: .string), Column(name: "n", type: .bigint)]
         let spool = try ResultSpool(directory: folder, columns: columns, changelog: true)
@@ -148,19 +161,24 @@ import Testing
     /// A query through the workbench keeps `sql-client.execution.max-table-result.rows` rows,
     /// counts every row, and `\export` writes them all.
     @Test func theWorkbenchKeepsTheSettingsRowsAndExportsTheWholeStream() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-export-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-export-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let workbench = Workbench(engine: Engine(), spoolDirectory: folder + "/results")
         workbench.submit("SET 'sql-client.execution.max-table-result.rows' = '500';")
-        workbench.submit("CREATE TABLE n (x BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '200000', 'rows-per-second' = '10000000', 'fields.x.kind' = 'sequence', "
-            + "'fields.x.start' = '1', 'fields.x.end' = '200000');")
+        workbench.submit(
+            "CREATE TABLE n (x BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '200000', 'rows-per-second' = '10000000', 'fields.x.kind' = 'sequence', "
+                + "'fields.x.start' = '1', 'fields.x.end' = '200000');")
         workbench.submit("SELECT x FROM n;")
         workbench.settle(timeout: 60)
         #expect(workbench.model.results.received == 200_000)
         #expect(workbench.model.results.rowsText.count == 500 && workbench.model.results.rowsText.last == ["200000"])
         #expect(workbench.model.results.state == "finished")
         workbench.submit("\\export \(folder)/all.csv")
-        try waitUntil(seconds: 60) { workbench.drainInbox(); return workbench.model.messages.contains { $0.hasPrefix("exported") } }
+        try waitOrFail(seconds: 60) {
+            workbench.drainInbox()
+            return workbench.model.messages.contains { $0.hasPrefix("exported") }
+        }
         #expect(workbench.model.messages.contains("exported 200000 rows to \(folder)/all.csv"))
         let lines = try String(contentsOfFile: folder + "/all.csv", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 200_001 && lines[1] == "1" && lines.last == "200000")
@@ -183,11 +201,10 @@ private final class Counter: @unchecked Sendable {
     var value: Int { lock.withLock { count } }
 }
 
-private func waitUntil(seconds: Double = 10, _ condition: () -> Bool) throws {
-    let deadline = Date().addingTimeInterval(seconds)
-    while !condition() {
-        guard Date() < deadline else { throw WaitTimedOut() }
-        usleep(1_000)
+/// Waits until `condition` holds; fails the test when `seconds` pass first.
+private func waitOrFail(seconds: Double = 10, _ condition: () -> Bool) throws {
+    guard waitUntil(timeout: .milliseconds(Int(seconds * 1000)), poll: .milliseconds(1), condition) else {
+        throw WaitTimedOut()
     }
 }
 

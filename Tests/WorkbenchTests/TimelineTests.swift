@@ -1,10 +1,12 @@
 import Foundation
+import TerminalKit
+import Testing
+import WeirTestSupport
+
 @testable import SQLConnectors
 @testable import SQLRuntime
 @testable import SQLValues
 @testable import StreamSQL
-import TerminalKit
-import Testing
 @testable import Workbench
 
 /// The timeline pane over rows and watermarks fed by hand: each window kind drawn its own
@@ -16,16 +18,22 @@ import Testing
     /// A workbench running `query` over `clicks` (a fed table of `splits` splits, event time
     /// `rt` from `ts`), fed `events` (split, second of 2024-01-01 00:00, key) in order, with
     /// the timeline open.
-    func running(_ query: String, splits: Int = 2, _ events: [(split: Int, second: Int, key: String)],
-                 then extra: (Feed) -> Void = { _ in }) -> (Workbench, Feed) {
+    func running(
+        _ query: String, splits: Int = 2, _ events: [(split: Int, second: Int, key: String)],
+        then extra: (Feed) -> Void = { _ in }
+    ) -> (Workbench, Feed) {
         let engine = Engine()
         let workbench = Workbench(engine: engine)
-        screens.type(workbench, "CREATE TABLE clicks (k STRING, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt) "
-            + "WITH ('connector' = 'feed', 'format' = 'json', 'splits' = '\(splits)');\r")
+        screens.type(
+            workbench,
+            "CREATE TABLE clicks (k STRING, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt) "
+                + "WITH ('connector' = 'feed', 'format' = 'json', 'splits' = '\(splits)');\r")
         let feed = engine.feed("clicks")
         for key in KeyDecoder.keys(query + "\r") { workbench.handle(key) }
         for event in events {
-            feed.record(#"{"k":"\#(event.key)","ts":"2024-01-01 00:00:\#(String(format: "%02d", event.second))"}"#, split: event.split)
+            feed.record(
+                #"{"k":"\#(event.key)","ts":"2024-01-01 00:00:\#(String(format: "%02d", event.second))"}"#,
+                split: event.split)
         }
         extra(feed)
         feed.drain()
@@ -45,12 +53,17 @@ import Testing
         workbench.settle()
     }
 
-    static let tumbleEvents = [(0, 1, "a"), (1, 2, "a"), (0, 4, "a"), (0, 7, "a"), (1, 6, "a"), (0, 11, "a"), (1, 12, "a"), (1, 3, "a")]
+    static let tumbleEvents = [
+        (0, 1, "a"), (1, 2, "a"), (0, 4, "a"), (0, 7, "a"), (1, 6, "a"), (0, 11, "a"), (1, 12, "a"), (1, 3, "a"),
+    ]
 
     @Test func tumblingWindowsWithALateEvent() throws {
-        let (workbench, feed) = running("SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;", Self.tumbleEvents)
+        let (workbench, feed) = running(
+            "SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;", Self.tumbleEvents)
         let timeline = try #require(workbench.model.timeline.snapshot)
-        #expect(timeline.events.filter(\.late).count == 1 && timeline.firedSpans.count == 2 && timeline.openSpans.count == 1)
+        #expect(
+            timeline.events.filter(\.late).count == 1 && timeline.firedSpans.count == 2 && timeline.openSpans.count == 1
+        )
         #expect(timeline.window?.kind == .tumble)
         // The running aggregate of the open window [10 s, 15 s): two rows so far.
         #expect(timeline.openSpans.first.map(TimelineView.aggregateText) == "COUNT(*) 2")
@@ -61,7 +74,8 @@ import Testing
 
     @Test func hoppingWindowsAreStackedWhereTheyOverlap() throws {
         let events = [(0, 1, "a"), (1, 2, "b"), (0, 5, "a"), (1, 8, "a"), (0, 9, "b"), (1, 10, "a")]
-        let (workbench, feed) = running("SELECT k, SUM(1) FROM clicks GROUP BY HOP(rt, INTERVAL '2' SECOND, INTERVAL '6' SECOND), k;", events)
+        let (workbench, feed) = running(
+            "SELECT k, SUM(1) FROM clicks GROUP BY HOP(rt, INTERVAL '2' SECOND, INTERVAL '6' SECOND), k;", events)
         let timeline = try #require(workbench.model.timeline.snapshot)
         #expect(timeline.window?.kind == .hop)
         // Every time falls in three windows: open ones overlap.
@@ -75,7 +89,8 @@ import Testing
 
     @Test func cumulatingWindowsShareTheirStart() throws {
         let events = [(0, 1, "a"), (1, 2, "a"), (0, 3, "a"), (1, 5, "a"), (0, 7, "a")]
-        let (workbench, feed) = running("""
+        let (workbench, feed) = running(
+            """
             SELECT window_start, window_end, COUNT(*) FROM TABLE(CUMULATE(TABLE clicks, DESCRIPTOR(rt), INTERVAL '2' SECOND, INTERVAL '8' SECOND)) GROUP BY window_start, window_end;
             """, events)
         let timeline = try #require(workbench.model.timeline.snapshot)
@@ -88,12 +103,15 @@ import Testing
 
     @Test func sessionsArePerKeyWithTheirGaps() throws {
         let events = [(0, 1, "a"), (1, 2, "b"), (0, 3, "a"), (1, 9, "a"), (0, 10, "b"), (1, 16, "a")]
-        let (workbench, feed) = running("SELECT k, COUNT(*) FROM clicks GROUP BY SESSION(rt, INTERVAL '3' SECOND), k;", events)
+        let (workbench, feed) = running(
+            "SELECT k, COUNT(*) FROM clicks GROUP BY SESSION(rt, INTERVAL '3' SECOND), k;", events)
         let timeline = try #require(workbench.model.timeline.snapshot)
         #expect(timeline.window?.kind == .session)
         // The watermark is at 10 s (split 0's): a's first session [1 s, 6 s) and b's [2 s, 5 s) are closed.
-        #expect(timeline.firedSpans.map { "\($0.key.map(TimelineView.keyText) ?? "?") \(TimelineView.aggregateText($0))" }.sorted()
-            == ["a COUNT(*) 2", "b COUNT(*) 1"])
+        #expect(
+            timeline.firedSpans.map { "\($0.key.map(TimelineView.keyText) ?? "?") \(TimelineView.aggregateText($0))" }
+                .sorted()
+                == ["a COUNT(*) 2", "b COUNT(*) 1"])
         #expect(timeline.openSpans.map { $0.key.map(TimelineView.keyText) } == ["a", "b", "a"])
         try screens.expectScreen(workbench, "timeline-session-100x30", width: 100, height: 30)
         finish(workbench, feed)
@@ -101,7 +119,9 @@ import Testing
 
     @Test func anIdleSplitIsMarkedAndStopsHoldingTheWatermark() throws {
         let events = [(0, 1, "a"), (1, 2, "a"), (0, 6, "a"), (1, 7, "a")]
-        let (workbench, feed) = running("SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;", splits: 3, events) { feed in
+        let (workbench, feed) = running(
+            "SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;", splits: 3, events
+        ) { feed in
             feed.idle(split: 2)
         }
         let timeline = try #require(workbench.model.timeline.snapshot)
@@ -112,12 +132,15 @@ import Testing
     }
 
     @Test func keysScrollZoomFollowAndPickAnEvent() throws {
-        let (workbench, feed) = running("SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;", Self.tumbleEvents)
+        let (workbench, feed) = running(
+            "SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;", Self.tumbleEvents)
         press(workbench, "\t\t")
         #expect(workbench.model.focus == .timeline)
         // F3 zooms the focused pane: the timeline takes the screen.
         press(workbench, "\u{1b}OR")
-        #expect(WorkbenchView.render(workbench.model, width: 100, height: 30).grid.text.hasPrefix("┌─ Timeline — tumbling 5 s"))
+        #expect(
+            WorkbenchView.render(workbench.model, width: 100, height: 30).grid.text.hasPrefix(
+                "┌─ Timeline — tumbling 5 s"))
         press(workbench, "\u{1b}OR")
         #expect(!workbench.model.zoomed)
         press(workbench, "\u{1b}[D") // Left: a quarter of the pane back
@@ -138,13 +161,15 @@ import Testing
         #expect(line == "◉ split 0 offset 3 at 00:00:11.000 → [00:00:10.000, 00:00:15.000) open")
         try screens.expectScreen(workbench, "timeline-picked-100x30", width: 100, height: 30)
         press(workbench, "\u{1b}")
-        #expect(workbench.model.timeline.selected == nil && workbench.model.running, "Esc unpicks first; the query runs on")
+        #expect(
+            workbench.model.timeline.selected == nil && workbench.model.running, "Esc unpicks first; the query runs on")
         finish(workbench, feed)
     }
 
     @Test func aPickedResultRowLightsUpItsWindow() throws {
-        let (workbench, feed) = running("SELECT k, COUNT(*) AS n, window_start, window_end FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(rt), INTERVAL '5' SECOND)) GROUP BY k, window_start, window_end;",
-                                        Self.tumbleEvents)
+        let (workbench, feed) = running(
+            "SELECT k, COUNT(*) AS n, window_start, window_end FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(rt), INTERVAL '5' SECOND)) GROUP BY k, window_start, window_end;",
+            Self.tumbleEvents)
         press(workbench, "\t\u{1b}[A") // results, the newest row: [5 s, 10 s)
         let day = CivilTime.days(year: 2024, month: 1, day: 1) * 86_400_000_000
         #expect(workbench.model.timeline.lit == (day + 5_000_000)..<(day + 10_000_000))
@@ -156,27 +181,41 @@ import Testing
     /// row's key columns.
     @Test func theTopicPaneLightsTheRecordsThatFedTheRow() {
         let timeline = TimelineObserver()
-        timeline.observe(.splits([SplitState(name: "clicks-0", watermark: nil, idle: false, ended: false),
-                                  SplitState(name: "clicks-1", watermark: nil, idle: false, ended: false)]))
-        timeline.observe(.eventTimes([TimelineEvent(split: 0, offset: 0, time: 1_000_000, late: false),
-                                      TimelineEvent(split: 1, offset: 0, time: 2_000_000, late: false),
-                                      TimelineEvent(split: 0, offset: 1, time: 3_000_000, late: false),
-                                      TimelineEvent(split: 1, offset: 1, time: 6_000_000, late: false)]))
+        timeline.observe(
+            .splits([
+                SplitState(name: "clicks-0", watermark: nil, idle: false, ended: false),
+                SplitState(name: "clicks-1", watermark: nil, idle: false, ended: false),
+            ]))
+        timeline.observe(
+            .eventTimes([
+                TimelineEvent(split: 0, offset: 0, time: 1_000_000, late: false),
+                TimelineEvent(split: 1, offset: 0, time: 2_000_000, late: false),
+                TimelineEvent(split: 0, offset: 1, time: 3_000_000, late: false),
+                TimelineEvent(split: 1, offset: 1, time: 6_000_000, late: false),
+            ]))
         var model = SessionModel()
         model.timeline.snapshot = timeline.snapshot
         model.timeline.lit = 0..<5_000_000
         var pane = TopicPane(topic: "clicks")
-        pane.add([TailEntry(partition: 0, offset: 0, timestamp: 0, key: nil, value: #"{"k":"a"}"#),
-                  TailEntry(partition: 1, offset: 0, timestamp: 0, key: nil, value: #"{"k":"b"}"#),
-                  TailEntry(partition: 0, offset: 1, timestamp: 0, key: nil, value: #"{"k":"a"}"#),
-                  TailEntry(partition: 1, offset: 1, timestamp: 0, key: nil, value: #"{"k":"a"}"#)])
+        pane.add([
+            TailEntry(partition: 0, offset: 0, timestamp: 0, key: nil, value: #"{"k":"a"}"#),
+            TailEntry(partition: 1, offset: 0, timestamp: 0, key: nil, value: #"{"k":"b"}"#),
+            TailEntry(partition: 0, offset: 1, timestamp: 0, key: nil, value: #"{"k":"a"}"#),
+            TailEntry(partition: 1, offset: 1, timestamp: 0, key: nil, value: #"{"k":"a"}"#),
+        ])
         model.tail = pane
-        model.results.begin(columns: [Column(name: "k", type: .string), Column(name: "n", type: .bigint),
-                                      Column(name: "window_start", type: .timestamp(3)), Column(name: "window_end", type: .timestamp(3))],
-                            changelog: false)
+        model.results.begin(
+            columns: [
+                Column(name: "k", type: .string), Column(name: "n", type: .bigint),
+                Column(name: "window_start", type: .timestamp(3)), Column(name: "window_end", type: .timestamp(3)),
+            ],
+            changelog: false)
         model.results.add([[.string("a"), .integer(2), .timestamp(0), .timestamp(5_000_000)]], kinds: nil)
         model.results.selected = 0
-        #expect(WorkbenchView.litRecords(model) == [RecordPosition(partition: 0, offset: 0), RecordPosition(partition: 0, offset: 1)])
+        #expect(
+            WorkbenchView.litRecords(model) == [
+                RecordPosition(partition: 0, offset: 0), RecordPosition(partition: 0, offset: 1),
+            ])
         #expect(Workbench.window(of: model.results.cells(model.results.rows[0])) == 0..<5_000_000)
     }
 
@@ -184,19 +223,29 @@ import Testing
     /// results, and after two seconds without output the status bar says it too.
     @Test func aSplitLeftBehindIsNamedByWhyAndTheStatusBar() throws {
         let events = [(0, 1, "a"), (1, 2, "a"), (1, 3, "a"), (0, 20, "a")]
-        let (workbench, feed) = running("SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;", events)
+        let (workbench, feed) = running(
+            "SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;", events)
         let snapshot = try #require(workbench.model.timeline.snapshot)
         #expect(WhyExplainer.headline(snapshot.progress) == "split 1 holds the watermark back at 00:00:03.000")
         press(workbench, "\\why\r")
         let why = try #require(workbench.model.why)
-        #expect(why.contains("split 1 holds it back at 00:00:03.000 UTC; split 0 is at 00:00:20.000 UTC (17 s ahead). "
-            + "An idle timeout lets a split that stopped writing go; a lagging one catches up as it is read."), "\(why)")
+        #expect(
+            why.contains(
+                "split 1 holds it back at 00:00:03.000 UTC; split 0 is at 00:00:20.000 UTC (17 s ahead). "
+                    + "An idle timeout lets a split that stopped writing go; a lagging one catches up as it is read."),
+            "\(why)")
         try screens.expectScreen(workbench, "why-100x30", width: 100, height: 30)
         press(workbench, "\u{1b}")
         #expect(workbench.model.why == nil && workbench.model.running, "Esc closes the box; the query runs on")
-        Thread.sleep(forTimeInterval: 2.2)
-        workbench.drainInbox()
-        let status = WorkbenchView.render(workbench.model, width: 120, height: 30).grid.text.split(separator: "\n").last ?? ""
+        // The status bar names what holds the watermark once it has been held for two seconds.
+        var status = ""
+        waitUntil(timeout: .seconds(10), poll: .milliseconds(100)) {
+            workbench.drainInbox()
+            status = String(
+                WorkbenchView.render(workbench.model, width: 120, height: 30).grid.text.split(separator: "\n").last
+                    ?? "")
+            return status.contains("waiting:")
+        }
         #expect(status.contains("waiting: split 1 holds the watermark back at 00:00:03.000 (\\why)"), "\(status)")
         finish(workbench, feed)
     }
@@ -219,7 +268,9 @@ import Testing
                     counts[key] = nil
                     order.removeAll { $0 == key }
                 } else {
-                    model.add([[.string(key), .integer(Int64(count))], [.string(key), .integer(Int64(count + 1))]], kinds: [.updateBefore, .updateAfter])
+                    model.add(
+                        [[.string(key), .integer(Int64(count))], [.string(key), .integer(Int64(count + 1))]],
+                        kinds: [.updateBefore, .updateAfter])
                     counts[key] = count + 1
                 }
             } else {

@@ -23,12 +23,14 @@ final class Tmux {
     func start(_ width: Int, _ height: Int, _ command: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = ["-L", session, "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "sh", "-c", command]
+        process.arguments = [
+            "-L", session, "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "sh", "-c", command,
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        waitUntil(timeout: .seconds(5)) { !process.isRunning }
     }
 
     func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
@@ -44,12 +46,7 @@ final class Tmux {
     func press(_ key: String) throws { try run(["send-keys", "-t", session, key]) }
 
     func waitFor(seconds: Double, _ condition: (String) -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition(try screen()) { return true }
-            usleep(100_000)
-        }
-        return condition(try screen())
+        try waitUntil(timeout: .milliseconds(Int(seconds * 1000)), poll: .milliseconds(100)) { condition(try screen()) }
     }
 
     deinit {

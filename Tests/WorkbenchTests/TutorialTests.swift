@@ -1,8 +1,9 @@
 import Foundation
-@testable import SQLRuntime
-@testable import StreamSQL
 import TerminalKit
 import Testing
+
+@testable import SQLRuntime
+@testable import StreamSQL
 @testable import Workbench
 
 /// `\tutorial` drawn and stepped without a broker: the box with the step's text, what to type
@@ -30,7 +31,10 @@ import Testing
         screens.type(workbench, "\u{03}")
         screens.type(workbench, "\\tutorial next\r")
         #expect(workbench.model.tutorial?.index == 3 && workbench.model.editor.text == "\\timeline")
-        for _ in 0..<5 { screens.type(workbench, "\u{03}"); screens.type(workbench, "\\tutorial next\r") }
+        for _ in 0..<5 {
+            screens.type(workbench, "\u{03}")
+            screens.type(workbench, "\\tutorial next\r")
+        }
         #expect(workbench.model.tutorial?.isFinished == true)
         #expect(workbench.model.tutorial?.shown.title == "Tutorial — done")
         screens.type(workbench, "\\tutorial stop\r")
@@ -41,7 +45,10 @@ import Testing
         let progress = QueryProgress()
         progress.observe(.watermark(1_704_067_260_000_000)) // 2024-01-01 00:01:00
         let late = Tutorial.payment(progress.snapshot, offset: -30, partition: 0)
-        #expect(late == #"\produce payment_msg:0 {"createTime": "2024-01-01 00:00:30", "orderId": 1, "payAmount": 99.5, "payPlatform": 0, "provinceId": 1}"#)
+        #expect(
+            late
+                == #"\produce payment_msg:0 {"createTime": "2024-01-01 00:00:30", "orderId": 1, "payAmount": 99.5, "payPlatform": 0, "provinceId": 1}"#
+        )
     }
 
     @Test func proseIsWrappedBetweenWords() {

@@ -2,6 +2,7 @@ import Foundation
 import StreamSQL
 import TerminalKit
 import Testing
+
 @testable import Workbench
 
 /// vi keys in the input: readline's vi mode (the init file's `set editing-mode vi` is
@@ -23,7 +24,9 @@ import Testing
         // Esc, back to the start, a word on, delete a word: the cursor on what follows.
         #expect(editor("SELECT amount FROM t", keys: "\u{1b}0wdw").text == "SELECT FROM t")
         #expect(editor("SELECT amount FROM t", keys: "\u{1b}0wcwpay\u{1b}").text == "SELECT pay FROM t")
-        #expect(editor("SELECT amount FROM t", keys: "\u{1b}bD").text == "SELECT amount ", "b from a word's start: the word before")
+        #expect(
+            editor("SELECT amount FROM t", keys: "\u{1b}bD").text == "SELECT amount ",
+            "b from a word's start: the word before")
         #expect(editor("SELECT amount FROM t", keys: "\u{1b}ddiSHOW TABLES;").text == "SHOW TABLES;")
         #expect(editor("abc", keys: "\u{1b}xxu").text == "ab", "u undoes the last change")
         #expect(editor("abc", keys: "\u{1b}0xp").text == "bac", "p puts what x took after the cursor")
@@ -63,7 +66,9 @@ import Testing
     @Test func escInCommandModeStopsTheRunningQuery() {
         let engine = Engine()
         let workbench = Workbench(engine: engine, viKeys: true)
-        for key in KeyDecoder.keys("CREATE TABLE t (k STRING) WITH ('connector' = 'feed', 'format' = 'json');\r") { workbench.handle(key) }
+        for key in KeyDecoder.keys("CREATE TABLE t (k STRING) WITH ('connector' = 'feed', 'format' = 'json');\r") {
+            workbench.handle(key)
+        }
         workbench.settle()
         _ = engine.feed("t")
         for key in KeyDecoder.keys("SELECT k FROM t;\r\u{1b}") { workbench.handle(key) }

@@ -17,9 +17,15 @@ import WeirTestSupport
     func startWorkbench(_ tmux: Tmux, broker: WeirBrokerProcess, width: Int = 120, height: Int = 35) throws -> pid_t {
         let folder = tmux.folder
         try Self.paymentTable.write(toFile: folder + "/init.sql", atomically: true, encoding: .utf8)
-        try tmux.start(width, height, "echo $$ > \(folder)/pid; exec \(try weirBinary().path) --bootstrap \(broker.bootstrap) -i \(folder)/init.sql --data \(folder)/data")
+        try tmux.start(
+            width, height,
+            "echo $$ > \(folder)/pid; exec \(try weirBinary().path) --bootstrap \(broker.bootstrap) -i \(folder)/init.sql --data \(folder)/data"
+        )
         #expect(try tmux.waitFor(seconds: 20) { $0.contains("Execute statement succeeded") }, "\(tmux.shown)")
-        return try #require(pid_t(String(contentsOfFile: folder + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        return try #require(
+            pid_t(
+                String(contentsOfFile: folder + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            ))
     }
 
     /// Waits until `payment_msg` holds `count` messages (`weir consume` ends when it has printed them).
@@ -28,8 +34,12 @@ import WeirTestSupport
         let deadline = Date().addingTimeInterval(30)
         var consumed: ChildProcess.Result
         repeat {
-            consumed = try await ChildProcess.run(try weirBinary().path, ["consume", topic, "--from", "beginning", "--count", "\(count)",
-                                                                        "--bootstrap", broker.bootstrap], timeoutSeconds: 30)
+            consumed = try await ChildProcess.run(
+                try weirBinary().path,
+                [
+                    "consume", topic, "--from", "beginning", "--count", "\(count)",
+                    "--bootstrap", broker.bootstrap,
+                ], timeoutSeconds: 30)
         } while consumed.status != 0 && consumed.error.contains("unknown topic") && Date() < deadline
         #expect(consumed.status == 0, "\(consumed.error)")
     }
@@ -37,27 +47,35 @@ import WeirTestSupport
     /// The process's peak resident memory (VmHWM), in megabytes.
     func peakMegabytes(_ pid: pid_t) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
         return Int(line.split(separator: " ").dropFirst().first ?? "").map { $0 / 1024 }
     }
 
     @Test func aSelectOverTwoMillionEventsReadsToTheEndInBoundedMemory() async throws {
         let broker = try WeirBrokerProcess()
-        let produced = try await ChildProcess.run(try weirBinary().path, ["demo", "payments", "--rate", "0", "--count", "2000000", "--bootstrap", broker.bootstrap],
-                                                  timeoutSeconds: 180)
+        let produced = try await ChildProcess.run(
+            try weirBinary().path,
+            ["demo", "payments", "--rate", "0", "--count", "2000000", "--bootstrap", broker.bootstrap],
+            timeoutSeconds: 180)
         #expect(produced.status == 0, "\(produced.error)")
         let tmux = try Tmux()
         let pid = try startWorkbench(tmux, broker: broker)
         try tmux.type("SELECT * FROM payment_msg;")
         try tmux.press("Enter")
         // While it streams, typed keys show at once (the query waits for the screen, not the reverse).
-        #expect(try tmux.waitFor(seconds: 30) { $0.range(of: #"[0-9,]+ rows, the newest 100,000 kept, running"#, options: .regularExpression) != nil },
-                "\(tmux.shown)")
+        #expect(
+            try tmux.waitFor(seconds: 30) {
+                $0.range(of: #"[0-9,]+ rows, the newest 100,000 kept, running"#, options: .regularExpression) != nil
+            },
+            "\(tmux.shown)")
         try tmux.type("-- typed while it streams")
         #expect(try tmux.waitFor(seconds: 3) { $0.contains("> -- typed while it streams") }, "\(tmux.shown)")
         try tmux.press("C-u")
         // Every event arrives; the title counts them all and says how many are kept.
-        #expect(try tmux.waitFor(seconds: 120) { $0.contains("2,000,000 rows, the newest 100,000 kept, running") }, "\(tmux.shown)")
+        #expect(
+            try tmux.waitFor(seconds: 120) { $0.contains("2,000,000 rows, the newest 100,000 kept, running") },
+            "\(tmux.shown)")
         #expect(try tmux.waitFor(seconds: 10) { $0.contains("all read: waiting for new records") }, "\(tmux.shown)")
         let peak = try #require(peakMegabytes(pid))
         #expect(peak <= 600, "peak memory \(peak) MB")
@@ -68,7 +86,9 @@ import WeirTestSupport
         #expect(try tmux.waitFor(seconds: 5) { $0.contains("1,900,000 earlier rows are not kept") }, "\(tmux.shown)")
         try tmux.press("Tab")
         try tmux.press("Escape")
-        #expect(try tmux.waitFor(seconds: 5) { $0.contains("the newest 100,000 kept, stopped") && $0.contains("│ ready") }, "\(tmux.shown)")
+        #expect(
+            try tmux.waitFor(seconds: 5) { $0.contains("the newest 100,000 kept, stopped") && $0.contains("│ ready") },
+            "\(tmux.shown)")
 
         // \export writes every row, not only those kept.
         let exported = tmux.folder + "/all.csv"
@@ -84,7 +104,7 @@ import WeirTestSupport
         let started = Date()
         try tmux.type("\\quit")
         try tmux.press("Enter")
-        for _ in 0..<200 where !hasEnded(pid) { usleep(10_000) }
+        waitUntil(timeout: .seconds(2)) { hasEnded(pid) }
         #expect(hasEnded(pid), "weir quit")
         #expect(Date().timeIntervalSince(started) < 3, "\\quit took \(Date().timeIntervalSince(started)) s")
     }
@@ -105,27 +125,40 @@ import WeirTestSupport
         _ = try startWorkbench(tmux, broker: broker, height: 40)
         try tmux.type("\\tail payment_msg beginning")
         try tmux.press("Enter")
-        try tmux.type("SELECT provinceId, COUNT(*) AS n FROM payment_msg GROUP BY TUMBLE(rt, INTERVAL '1' SECOND), provinceId;")
+        try tmux.type(
+            "SELECT provinceId, COUNT(*) AS n FROM payment_msg GROUP BY TUMBLE(rt, INTERVAL '1' SECOND), provinceId;")
         try tmux.press("Enter")
-        #expect(try tmux.waitFor(seconds: 30) { $0.contains("Topic payment_msg") && Self.resultRows($0) ?? 0 > 0 }, "\(tmux.shown)")
+        #expect(
+            try tmux.waitFor(seconds: 30) { $0.contains("Topic payment_msg") && Self.resultRows($0) ?? 0 > 0 },
+            "\(tmux.shown)")
 
         broker.kill(signal: SIGKILL)
         #expect(try tmux.waitFor(seconds: 30) { $0.contains("unreachable, retrying") }, "the status bar: \(tmux.shown)")
-        #expect(try tmux.waitFor(seconds: 30) { $0.contains("messages, broker unreachable: retrying") }, "the topic pane: \(tmux.shown)")
+        #expect(
+            try tmux.waitFor(seconds: 30) { $0.contains("messages, broker unreachable: retrying") },
+            "the topic pane: \(tmux.shown)")
         let rowsWhileDown = Self.resultRows(try tmux.screen()) ?? 0
         let messagesWhileDown = Self.tailMessages(try tmux.screen()) ?? 0
 
         try broker.start()
-        #expect(try tmux.waitFor(seconds: 30) { $0.contains("answers again") && !$0.contains("unreachable, retrying") }, "\(tmux.shown)")
-        #expect(try tmux.waitFor(seconds: 30) { $0.contains("Topic payment_msg") && !$0.contains("broker unreachable: retrying") }, "\(tmux.shown)")
+        #expect(
+            try tmux.waitFor(seconds: 30) { $0.contains("answers again") && !$0.contains("unreachable, retrying") },
+            "\(tmux.shown)")
+        #expect(
+            try tmux.waitFor(seconds: 30) {
+                $0.contains("Topic payment_msg") && !$0.contains("broker unreachable: retrying")
+            }, "\(tmux.shown)")
         // Both go on from where they were: more windows, more tailed records.
-        #expect(try tmux.waitFor(seconds: 30) { (Self.resultRows($0) ?? 0) > rowsWhileDown && (Self.tailMessages($0) ?? 0) > messagesWhileDown },
-                "\(tmux.shown)")
+        #expect(
+            try tmux.waitFor(seconds: 30) {
+                (Self.resultRows($0) ?? 0) > rowsWhileDown && (Self.tailMessages($0) ?? 0) > messagesWhileDown
+            },
+            "\(tmux.shown)")
         #expect(try tmux.screen().contains("running"), "\(tmux.shown)")
 
         // The demo went on too, and stops at once when asked.
         kill(demo.processIdentifier, SIGINT)
-        for _ in 0..<500 where demo.isRunning { usleep(10_000) }
+        waitUntil(timeout: .seconds(5)) { !demo.isRunning }
         #expect(!demo.isRunning, "the demo stops on Ctrl-C")
         try tmux.press("Escape")
         try tmux.type("\\quit")
@@ -150,13 +183,14 @@ import WeirTestSupport
         usleep(500_000)
         let asked = Date()
         kill(demo.processIdentifier, SIGTERM)
-        for _ in 0..<1000 where demo.isRunning { usleep(10_000) }
+        waitUntil(timeout: .seconds(10)) { !demo.isRunning }
         let took = Date().timeIntervalSince(asked)
         #expect(!demo.isRunning)
         #expect(took < 3, "stopping took \(took) s (the final wait is 1.5 s)")
         #expect(demo.terminationStatus != 0, "not every message arrived: not a success")
         let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(said.range(of: #"[1-9][0-9]* messages were not delivered"#, options: .regularExpression) != nil, "\(said)")
+        #expect(
+            said.range(of: #"[1-9][0-9]* messages were not delivered"#, options: .regularExpression) != nil, "\(said)")
     }
 
     /// `weir produce` fed by hand: each line goes out as it is typed, and Ctrl-C with the broker
@@ -180,7 +214,7 @@ import WeirTestSupport
         usleep(300_000)
         let asked = Date()
         kill(produce.processIdentifier, SIGINT)
-        for _ in 0..<1000 where produce.isRunning { usleep(10_000) }
+        waitUntil(timeout: .seconds(10)) { !produce.isRunning }
         let took = Date().timeIntervalSince(asked)
         #expect(!produce.isRunning)
         #expect(took < 3, "stopping took \(took) s (the final wait is 1.5 s)")

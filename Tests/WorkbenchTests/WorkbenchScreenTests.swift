@@ -5,6 +5,7 @@ import SQLValues
 import StreamSQL
 import TerminalKit
 import Testing
+
 @testable import Workbench
 
 /// The workbench drawn into an in-memory grid while keys are replayed, compared with golden
@@ -12,7 +13,10 @@ import Testing
 @Suite struct WorkbenchScreenTests {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
-    func expectScreen(_ workbench: Workbench, _ name: String, width: Int = 80, height: Int = 24, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectScreen(
+        _ workbench: Workbench, _ name: String, width: Int = 80, height: Int = 24,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let text = WorkbenchView.render(workbench.model, width: width, height: height).grid.text + "\n"
         let path = Self.golden.appendingPathComponent(name + ".txt")
         if ProcessInfo.processInfo.environment["WEIR_GOLDEN_RECORD"] == "1" {
@@ -35,6 +39,27 @@ import Testing
         try expectScreen(workbench, "help-80x24")
         type(workbench, "\u{1b}")
         #expect(!workbench.model.helpVisible)
+    }
+
+    /// Commands are one table; the help lists each of them, and each needing a broker says so
+    /// in a workbench without one.
+    @Test func everyCommandIsInTheHelpAndThoseNeedingABrokerSaySo() throws {
+        let help = WorkbenchView.helpLines.joined(separator: "\n")
+        for command in Workbench.commands {
+            #expect(help.contains("\\" + command.names[0]), "\\help does not list \\\(command.names[0])")
+        }
+        let workbench = Workbench(engine: Engine())
+        for command in Workbench.commands where command.needsBroker {
+            workbench.model.messages = []
+            for key in KeyDecoder.keys("\\\(command.names[0])\r") { workbench.handle(key) }
+            workbench.drainInbox()
+            #expect(
+                workbench.model.messages.contains { $0.contains("needs a broker") },
+                "\\\(command.names[0]): \(workbench.model.messages)")
+        }
+        workbench.model.messages = []
+        for key in KeyDecoder.keys("\\nonsense\r") { workbench.handle(key) }
+        #expect(workbench.model.messages.contains { $0.contains("unknown command \\nonsense") })
     }
 
     @Test func aQueryWithWideCharactersKeepsColumnsAligned() throws {
@@ -87,15 +112,21 @@ import Testing
     @Test func whyExplainsWhatHoldsAWindowBack() throws {
         let engine = Engine()
         let workbench = Workbench(engine: engine)
-        type(workbench, "CREATE TABLE clicks (k STRING, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt) WITH ('connector' = 'feed', 'format' = 'json', 'splits' = '2');\r")
+        type(
+            workbench,
+            "CREATE TABLE clicks (k STRING, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt) WITH ('connector' = 'feed', 'format' = 'json', 'splits' = '2');\r"
+        )
         let feed = engine.feed("clicks")
-        for key in KeyDecoder.keys("SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;\r") { workbench.handle(key) }
+        for key in KeyDecoder.keys("SELECT k, COUNT(*) FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), k;\r") {
+            workbench.handle(key)
+        }
         feed.record(#"{"k":"a","ts":"2024-01-01 00:00:01"}"#, split: 0)
         feed.record(#"{"k":"a","ts":"2024-01-01 00:00:09"}"#, split: 0)
         feed.drain()
         func why() -> String {
             let before = workbench.model.messages.count
-            for key in KeyDecoder.keys("\\why\r") { workbench.handle(key) } // a command: answered at once, while the query runs
+            // A command: answered at once, while the query runs.
+            for key in KeyDecoder.keys("\\why\r") { workbench.handle(key) }
             return workbench.model.messages[before...].joined(separator: "\n")
         }
         let stalled = why()
@@ -109,7 +140,10 @@ import Testing
         let moving = why()
         #expect(moving.contains("The watermark is at 00:00:09.000 UTC"), "\(moving)")
         #expect(moving.contains("Idle, not counted: split 1."), "\(moving)")
-        #expect(moving.contains("The next window ends at 00:00:10.000 UTC: it fires when the watermark reaches 00:00:09.999 UTC, 0.999 s of event time from now."), "\(moving)")
+        #expect(
+            moving.contains(
+                "The next window ends at 00:00:10.000 UTC: it fires when the watermark reaches 00:00:09.999 UTC, 0.999 s of event time from now."
+            ), "\(moving)")
         #expect(moving.contains("1 row was late"), "\(moving)")
         feed.end()
         workbench.settle()
@@ -156,7 +190,9 @@ import Testing
         let province: String = ["北京", "shanghai", "hangzhou"][index % 3]
         let value: String = "{\"province\": \"" + province + "\", \"payAmount\": " + String(index * 2500) + "}"
         let timestamp: Int64 = 1_704_067_200_000 + Int64(index) * 1500
-        return TailEntry(partition: Int32(index % 2), offset: Int64(index / 2), timestamp: timestamp, key: index == 0 ? "k0" : nil, value: value)
+        return TailEntry(
+            partition: Int32(index % 2), offset: Int64(index / 2), timestamp: timestamp, key: index == 0 ? "k0" : nil,
+            value: value)
     }
 
     @Test func filtersBySubstringOrField() {
@@ -183,7 +219,10 @@ import Testing
         model.tail?.pretty = true
         let pretty = WorkbenchView.render(model, width: 100, height: 30).grid.text
         #expect(pretty.contains("  \"payAmount\": 12500"), "\(pretty)")
-        #expect(JSONColours.pretty(#"{"a":{"b":[1,2]},"s":"x, {y}"}"#) == ["{", "  \"a\": {", "    \"b\": [", "      1,", "      2", "    ]", "  },", "  \"s\": \"x, {y}\"", "}"])
+        #expect(
+            JSONColours.pretty(#"{"a":{"b":[1,2]},"s":"x, {y}"}"#) == [
+                "{", "  \"a\": {", "    \"b\": [", "      1,", "      2", "    ]", "  },", "  \"s\": \"x, {y}\"", "}",
+            ])
         let spans = JSONColours.spans(#"{"a": "x", "n": -1.5, "ok": true}"#)
         #expect(spans.first { $0.0 == "\"a\"" }?.1 == JSONColours.name)
         #expect(spans.first { $0.0 == "\"x\"" }?.1 == JSONColours.string)
@@ -200,25 +239,33 @@ import Testing
             #"{"createTime": "2024-01-01 00:00:02", "orderId": 2, "payAmount": 100, "payPlatform": 1, "provinceId": 6}"#,
         ]
         let ddl = try #require(TableInference.createTable(topic: "payment_msg", samples: payments))
-        #expect(ddl == """
-            CREATE TABLE payment_msg (
-              createTime STRING,
-              rt AS TO_TIMESTAMP(createTime),
-              orderId BIGINT,
-              payAmount DOUBLE,
-              payPlatform BIGINT,
-              provinceId BIGINT,
-              WATERMARK FOR rt AS rt - INTERVAL '2' SECOND
-            ) WITH ('connector' = 'kafka', 'topic' = 'payment_msg', 'format' = 'json',
-              'scan.startup.mode' = 'earliest-offset');
-            """)
-        let events = [#"{"a": "a", "b": 1, "c": 1, "time": "2013-01-01T00:14:13Z"}"#, #"{"a": "b", "b": 2, "c": 2, "time": "2013-01-01T00:24:13Z", "ok": true}"#]
+        #expect(
+            ddl == """
+                CREATE TABLE payment_msg (
+                  createTime STRING,
+                  rt AS TO_TIMESTAMP(createTime),
+                  orderId BIGINT,
+                  payAmount DOUBLE,
+                  payPlatform BIGINT,
+                  provinceId BIGINT,
+                  WATERMARK FOR rt AS rt - INTERVAL '2' SECOND
+                ) WITH ('connector' = 'kafka', 'topic' = 'payment_msg', 'format' = 'json',
+                  'scan.startup.mode' = 'earliest-offset');
+                """)
+        let events = [
+            #"{"a": "a", "b": 1, "c": 1, "time": "2013-01-01T00:14:13Z"}"#,
+            #"{"a": "b", "b": 2, "c": 2, "time": "2013-01-01T00:24:13Z", "ok": true}"#,
+        ]
         let userDDL = try #require(TableInference.createTable(topic: "user", samples: events))
-        #expect(userDDL.contains("`time` TIMESTAMP_LTZ(3)") && userDDL.contains("WATERMARK FOR `time` AS `time` - INTERVAL '2' SECOND"), "\(userDDL)")
+        #expect(
+            userDDL.contains("`time` TIMESTAMP_LTZ(3)")
+                && userDDL.contains("WATERMARK FOR `time` AS `time` - INTERVAL '2' SECOND"), "\(userDDL)")
         #expect(userDDL.contains("ok BOOLEAN"), "\(userDDL)")
         let clicks = [#"{"user": "u1", "ts": 1700000000123, "tags": ["x"]}"#]
         let clickDDL = try #require(TableInference.createTable(topic: "clicks", samples: clicks))
-        #expect(clickDDL.contains("`user` STRING") && clickDDL.contains("rt AS TO_TIMESTAMP_LTZ(ts, 3)") && clickDDL.contains("tags STRING"), "\(clickDDL)")
+        #expect(
+            clickDDL.contains("`user` STRING") && clickDDL.contains("rt AS TO_TIMESTAMP_LTZ(ts, 3)")
+                && clickDDL.contains("tags STRING"), "\(clickDDL)")
         #expect(TableInference.createTable(topic: "raw", samples: ["plain text"]) == nil)
         // Each DDL is accepted by the engine as it is.
         let engine = Engine()
@@ -241,8 +288,11 @@ import Testing
 
 @Suite struct TerminalKitTests {
     @Test func keysFromBytes() {
-        #expect(KeyDecoder.keys("a\r\u{7f}\u{1b}[A\u{1b}[B\u{1b}[5~\u{1b}[3~\u{1b}OP\u{01}\t\u{1b}") ==
-                [.character("a"), .enter, .backspace, .up, .down, .pageUp, .delete, .function(1), .control("a"), .tab, .escape])
+        #expect(
+            KeyDecoder.keys("a\r\u{7f}\u{1b}[A\u{1b}[B\u{1b}[5~\u{1b}[3~\u{1b}OP\u{01}\t\u{1b}") == [
+                .character("a"), .enter, .backspace, .up, .down, .pageUp, .delete, .function(1), .control("a"), .tab,
+                .escape,
+            ])
     }
 
     @Test func wideCharactersTakeTwoCellsAndAreNeverCutInHalf() {

@@ -79,7 +79,8 @@ struct ConsumerGroup: Sendable {
 
     mutating func join(_ request: JoinRequest, now: ContinuousClock.Instant, initialDelayMs: Int32) -> JoinDecision {
         if let type = protocolType, !isEmpty, type != request.protocolType || !sharesAProtocol(request.protocols) {
-            return .answer(JoinGroupResponse(errorCode: ErrorCode.inconsistentGroupProtocol.code, memberId: request.memberId))
+            return .answer(
+                JoinGroupResponse(errorCode: ErrorCode.inconsistentGroupProtocol.code, memberId: request.memberId))
         }
         var memberId = request.memberId
         if memberId.isEmpty {
@@ -93,9 +94,13 @@ struct ConsumerGroup: Sendable {
         }
         pendingMembers[memberId] = nil
         let isNew = members[memberId] == nil
-        var member = members[memberId] ?? Member(
-            memberId: memberId, groupInstanceId: request.groupInstanceId, clientId: request.clientId, clientHost: request.clientHost,
-            sessionTimeoutMs: request.sessionTimeoutMs, rebalanceTimeoutMs: request.rebalanceTimeoutMs, protocols: [], lastHeard: now)
+        var member =
+            members[memberId]
+            ?? Member(
+                memberId: memberId, groupInstanceId: request.groupInstanceId, clientId: request.clientId,
+                clientHost: request.clientHost,
+                sessionTimeoutMs: request.sessionTimeoutMs, rebalanceTimeoutMs: request.rebalanceTimeoutMs,
+                protocols: [], lastHeard: now)
         member.protocols = request.protocols
         member.sessionTimeoutMs = request.sessionTimeoutMs
         member.rebalanceTimeoutMs = request.rebalanceTimeoutMs
@@ -135,7 +140,9 @@ struct ConsumerGroup: Sendable {
     /// Completes the rebalance when every member has rejoined (and any initial delay is over)
     /// or its deadline passed (dropping the members that did not rejoin). Returns each
     /// joined member's JoinGroup answer, and the members dropped.
-    mutating func completeJoinIfDue(now: ContinuousClock.Instant) -> (answers: [String: JoinGroupResponse], dropped: [String])? {
+    mutating func completeJoinIfDue(
+        now: ContinuousClock.Instant
+    ) -> (answers: [String: JoinGroupResponse], dropped: [String])? {
         guard state == .preparingRebalance else { return nil }
         let deadlinePassed = rebalanceDeadline.map { now >= $0 } ?? true
         let everyoneJoined = members.values.allSatisfy(\.joined)
@@ -153,12 +160,15 @@ struct ConsumerGroup: Sendable {
             return ([:], dropped)
         }
         protocolName = chooseProtocol()
-        if leaderId.map({ members[$0] == nil }) ?? true { leaderId = members.values.min { $0.lastHeard < $1.lastHeard }?.memberId }
+        if leaderId.map({ members[$0] == nil }) ?? true {
+            leaderId = members.values.min { $0.lastHeard < $1.lastHeard }?.memberId
+        }
         state = .completingRebalance
         var answers: [String: JoinGroupResponse] = [:]
         let everyone = members.values.sorted { $0.memberId < $1.memberId }.map { member in
-            JoinGroupResponse.JoinGroupResponseMember(memberId: member.memberId, groupInstanceId: member.groupInstanceId,
-                                                       metadata: member.protocols.first { $0.name == protocolName }?.metadata ?? [])
+            JoinGroupResponse.JoinGroupResponseMember(
+                memberId: member.memberId, groupInstanceId: member.groupInstanceId,
+                metadata: member.protocols.first { $0.name == protocolName }?.metadata ?? [])
         }
         for id in members.keys {
             members[id]!.joined = false
@@ -181,7 +191,9 @@ struct ConsumerGroup: Sendable {
         let common = candidates ?? []
         var votes: [String: Int] = [:]
         for member in members.values {
-            if let choice = member.protocols.first(where: { common.contains($0.name) })?.name { votes[choice, default: 0] += 1 }
+            if let choice = member.protocols.first(where: { common.contains($0.name) })?.name {
+                votes[choice, default: 0] += 1
+            }
         }
         return votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
     }
@@ -195,8 +207,11 @@ struct ConsumerGroup: Sendable {
 
     /// SyncGroup. The leader's assignments complete the rebalance: the answers for the
     /// members waiting are in the result's second part.
-    mutating func sync(memberId: String, generationId requested: Int32, assignments: [String: [UInt8]], now: ContinuousClock.Instant)
-        -> (SyncDecision, [String: SyncGroupResponse]) {
+    mutating func sync(
+        memberId: String, generationId requested: Int32, assignments: [String: [UInt8]], now: ContinuousClock.Instant
+    )
+        -> (SyncDecision, [String: SyncGroupResponse])
+    {
         guard var member = members[memberId] else { return (.answer(Self.syncError(.unknownMemberId)), [:]) }
         guard requested == generationId else { return (.answer(Self.syncError(.illegalGeneration)), [:]) }
         member.lastHeard = now
@@ -219,7 +234,8 @@ struct ConsumerGroup: Sendable {
     }
 
     private func syncAnswer(for memberId: String) -> SyncGroupResponse {
-        SyncGroupResponse(protocolType: protocolType, protocolName: protocolName, assignment: members[memberId]?.assignment ?? [])
+        SyncGroupResponse(
+            protocolType: protocolType, protocolName: protocolName, assignment: members[memberId]?.assignment ?? [])
     }
 
     static func syncError(_ code: ErrorCode) -> SyncGroupResponse { SyncGroupResponse(errorCode: code.code) }
@@ -227,7 +243,8 @@ struct ConsumerGroup: Sendable {
     // MARK: Liveness
 
     /// Heartbeat: keeps a member alive; tells it when it must rejoin.
-    mutating func heartbeat(memberId: String, generationId requested: Int32, now: ContinuousClock.Instant) -> ErrorCode {
+    mutating func heartbeat(memberId: String, generationId requested: Int32, now: ContinuousClock.Instant) -> ErrorCode
+    {
         guard var member = members[memberId] else { return .unknownMemberId }
         guard requested == generationId else { return .illegalGeneration }
         member.lastHeard = now
@@ -257,7 +274,8 @@ struct ConsumerGroup: Sendable {
     /// Members silent past their session timeout (a member waiting in JoinGroup is not
     /// silent: the rebalance deadline covers it), and member ids given out but never used.
     mutating func expire(now: ContinuousClock.Instant) -> [String] {
-        let silent = members.values.filter { !$0.joined && now - $0.lastHeard > .milliseconds($0.sessionTimeoutMs) }.map(\.memberId)
+        let silent = members.values.filter { !$0.joined && now - $0.lastHeard > .milliseconds($0.sessionTimeoutMs) }
+            .map(\.memberId)
         pendingMembers = pendingMembers.filter { now - $0.value < .seconds(300) }
         return silent
     }

@@ -33,19 +33,23 @@ actor GroupCoordinator {
 
     // MARK: Membership
 
-    func join(_ request: JoinGroupRequest, version: Int16, clientId: String, clientHost: String) async -> JoinGroupResponse {
+    func join(
+        _ request: JoinGroupRequest, version: Int16, clientId: String, clientHost: String
+    ) async -> JoinGroupResponse {
         guard !request.groupId.isEmpty else { return JoinGroupResponse(errorCode: ErrorCode.invalidGroupId.code) }
         guard (config.minSessionTimeoutMs...config.maxSessionTimeoutMs).contains(request.sessionTimeoutMs) else {
             return JoinGroupResponse(errorCode: ErrorCode.invalidSessionTimeout.code, memberId: request.memberId)
         }
         var group = self.group(request.groupId)
         let now = ContinuousClock.now
-        let decision = group.join(.init(
-            memberId: request.memberId, groupInstanceId: request.groupInstanceId, clientId: clientId, clientHost: clientHost,
-            sessionTimeoutMs: request.sessionTimeoutMs,
-            rebalanceTimeoutMs: version >= 1 ? request.rebalanceTimeoutMs : request.sessionTimeoutMs,
-            protocolType: request.protocolType, protocols: request.protocols.map { ($0.name, $0.metadata) },
-            requiresKnownMemberId: version >= 4), now: now, initialDelayMs: config.initialRebalanceDelayMs)
+        let decision = group.join(
+            .init(
+                memberId: request.memberId, groupInstanceId: request.groupInstanceId, clientId: clientId,
+                clientHost: clientHost,
+                sessionTimeoutMs: request.sessionTimeoutMs,
+                rebalanceTimeoutMs: version >= 1 ? request.rebalanceTimeoutMs : request.sessionTimeoutMs,
+                protocolType: request.protocolType, protocols: request.protocols.map { ($0.name, $0.metadata) },
+                requiresKnownMemberId: version >= 4), now: now, initialDelayMs: config.initialRebalanceDelayMs)
         groups[request.groupId] = group
         switch decision {
         case let .answer(response):
@@ -66,9 +70,13 @@ actor GroupCoordinator {
         if let (answers, dropped) = group.completeJoinIfDue(now: .now) {
             groups[groupId] = group
             for id in dropped { logger.info("group \(groupId): member \(id) did not rejoin in time and was removed") }
-            for (id, response) in answers { waitingJoins[groupId]?.removeValue(forKey: id)?.resume(returning: response) }
+            for (id, response) in answers {
+                waitingJoins[groupId]?.removeValue(forKey: id)?.resume(returning: response)
+            }
             if !answers.isEmpty {
-                logger.info("group \(groupId): generation \(group.generationId) with \(answers.count) member(s), \(group.protocolName ?? "no") strategy")
+                logger.info(
+                    "group \(groupId): generation \(group.generationId) with \(answers.count) member(s), \(group.protocolName ?? "no") strategy"
+                )
             }
             return
         }
@@ -82,16 +90,21 @@ actor GroupCoordinator {
 
     private func answerStaleSyncs(_ groupId: String) {
         guard let waiting = waitingSyncs.removeValue(forKey: groupId) else { return }
-        for continuation in waiting.values { continuation.resume(returning: ConsumerGroup.syncError(.rebalanceInProgress)) }
+        for continuation in waiting.values {
+            continuation.resume(returning: ConsumerGroup.syncError(.rebalanceInProgress))
+        }
     }
 
     func sync(_ request: SyncGroupRequest, version: Int16) async -> SyncGroupResponse {
         guard groups[request.groupId] != nil else { return ConsumerGroup.syncError(.unknownMemberId) }
         var assignments: [String: [UInt8]] = [:]
         for entry in request.assignments { assignments[entry.memberId] = entry.assignment }
-        let (decision, others) = groups[request.groupId]!.sync(memberId: request.memberId, generationId: request.generationId,
-                                                                assignments: assignments, now: .now)
-        for (id, response) in others { waitingSyncs[request.groupId]?.removeValue(forKey: id)?.resume(returning: response) }
+        let (decision, others) = groups[request.groupId]!.sync(
+            memberId: request.memberId, generationId: request.generationId,
+            assignments: assignments, now: .now)
+        for (id, response) in others {
+            waitingSyncs[request.groupId]?.removeValue(forKey: id)?.resume(returning: response)
+        }
         switch decision {
         case let .answer(response):
             return response
@@ -101,31 +114,42 @@ actor GroupCoordinator {
     }
 
     func heartbeat(_ request: HeartbeatRequest) -> HeartbeatResponse {
-        guard groups[request.groupId] != nil else { return HeartbeatResponse(errorCode: ErrorCode.unknownMemberId.code) }
-        let code = groups[request.groupId]!.heartbeat(memberId: request.memberId, generationId: request.generationId, now: .now)
+        guard groups[request.groupId] != nil else {
+            return HeartbeatResponse(errorCode: ErrorCode.unknownMemberId.code)
+        }
+        let code = groups[request.groupId]!.heartbeat(
+            memberId: request.memberId, generationId: request.generationId, now: .now)
         return HeartbeatResponse(errorCode: code.code)
     }
 
     func leave(_ request: LeaveGroupRequest, version: Int16) -> LeaveGroupResponse {
         let ids = version >= 3 ? request.members.map(\.memberId) : [request.memberId]
         guard groups[request.groupId] != nil else {
-            return LeaveGroupResponse(errorCode: version >= 3 ? 0 : ErrorCode.unknownMemberId.code,
-                                      members: request.members.map { .init(memberId: $0.memberId, groupInstanceId: $0.groupInstanceId,
-                                                                           errorCode: ErrorCode.unknownMemberId.code) })
+            return LeaveGroupResponse(
+                errorCode: version >= 3 ? 0 : ErrorCode.unknownMemberId.code,
+                members: request.members.map {
+                    .init(
+                        memberId: $0.memberId, groupInstanceId: $0.groupInstanceId,
+                        errorCode: ErrorCode.unknownMemberId.code)
+                })
         }
         let known = Set(ids.filter { groups[request.groupId]!.members[$0] != nil })
         removeMembers(Array(known), from: request.groupId, reason: "left")
         if version < 3 { return LeaveGroupResponse(errorCode: known.isEmpty ? ErrorCode.unknownMemberId.code : 0) }
-        return LeaveGroupResponse(members: request.members.map {
-            .init(memberId: $0.memberId, groupInstanceId: $0.groupInstanceId, errorCode: known.contains($0.memberId) ? 0 : ErrorCode.unknownMemberId.code)
-        })
+        return LeaveGroupResponse(
+            members: request.members.map {
+                .init(
+                    memberId: $0.memberId, groupInstanceId: $0.groupInstanceId,
+                    errorCode: known.contains($0.memberId) ? 0 : ErrorCode.unknownMemberId.code)
+            })
     }
 
     private func removeMembers(_ ids: [String], from groupId: String, reason: String) {
         guard !ids.isEmpty, groups[groupId]?.remove(ids, now: .now) == true else { return }
         for id in ids {
             logger.info("group \(groupId): member \(id) \(reason)")
-            waitingJoins[groupId]?.removeValue(forKey: id)?.resume(returning: JoinGroupResponse(errorCode: ErrorCode.unknownMemberId.code, memberId: id))
+            waitingJoins[groupId]?.removeValue(forKey: id)?.resume(
+                returning: JoinGroupResponse(errorCode: ErrorCode.unknownMemberId.code, memberId: id))
             waitingSyncs[groupId]?.removeValue(forKey: id)?.resume(returning: ConsumerGroup.syncError(.unknownMemberId))
         }
         answerStaleSyncs(groupId)
@@ -147,9 +171,14 @@ actor GroupCoordinator {
 
     func commit(_ request: OffsetCommitRequest) async -> OffsetCommitResponse {
         func answer(_ code: ErrorCode) -> OffsetCommitResponse {
-            OffsetCommitResponse(topics: request.topics.map { topic in
-                .init(name: topic.name, partitions: topic.partitions.map { .init(partitionIndex: $0.partitionIndex, errorCode: code.code) })
-            })
+            OffsetCommitResponse(
+                topics: request.topics.map { topic in
+                    .init(
+                        name: topic.name,
+                        partitions: topic.partitions.map {
+                            .init(partitionIndex: $0.partitionIndex, errorCode: code.code)
+                        })
+                })
         }
         let group = groups[request.groupId]
         if request.generationIdOrMemberEpoch < 0 && request.memberId.isEmpty {
@@ -172,8 +201,9 @@ actor GroupCoordinator {
                     unknown.insert(target)
                     continue
                 }
-                changes[target] = OffsetStore.Committed(offset: partition.committedOffset, leaderEpoch: partition.committedLeaderEpoch,
-                                                        metadata: partition.committedMetadata, commitTimestamp: now)
+                changes[target] = OffsetStore.Committed(
+                    offset: partition.committedOffset, leaderEpoch: partition.committedLeaderEpoch,
+                    metadata: partition.committedMetadata, commitTimestamp: now)
             }
         }
         var failure: ErrorCode?
@@ -185,13 +215,18 @@ actor GroupCoordinator {
                 failure = .kafkaStorageError
             }
         }
-        return OffsetCommitResponse(topics: request.topics.map { topic in
-            .init(name: topic.name, partitions: topic.partitions.map { partition in
-                let target = TopicPartition(topic: topic.name, partition: partition.partitionIndex)
-                return .init(partitionIndex: partition.partitionIndex,
-                             errorCode: (unknown.contains(target) ? ErrorCode.unknownTopicOrPartition : failure ?? .none).code)
+        return OffsetCommitResponse(
+            topics: request.topics.map { topic in
+                .init(
+                    name: topic.name,
+                    partitions: topic.partitions.map { partition in
+                        let target = TopicPartition(topic: topic.name, partition: partition.partitionIndex)
+                        return .init(
+                            partitionIndex: partition.partitionIndex,
+                            errorCode: (unknown.contains(target) ? ErrorCode.unknownTopicOrPartition : failure ?? .none)
+                                .code)
+                    })
             })
-        })
     }
 
     /// Records commits (nil deletes) and returns once they are durable under the flush policy.
@@ -206,36 +241,60 @@ actor GroupCoordinator {
     func fetchOffsets(_ request: OffsetFetchRequest, version: Int16) -> OffsetFetchResponse {
         func lookup(_ group: String, _ wanted: [(String, [Int32])]?) -> [(String, [(Int32, OffsetStore.Committed?)])] {
             let committed = offsetStore.committed(group: group)
-            if let wanted { return wanted.map { name, partitions in (name, partitions.map { ($0, committed[TopicPartition(topic: name, partition: $0)]) }) } }
+            if let wanted {
+                return wanted.map { name, partitions in
+                    (name, partitions.map { ($0, committed[TopicPartition(topic: name, partition: $0)]) })
+                }
+            }
             let byTopic = Dictionary(grouping: committed, by: \.key.topic)
-            return byTopic.keys.sorted().map { name in (name, byTopic[name]!.sorted { $0.key < $1.key }.map { ($0.key.partition, $0.value) }) }
+            return byTopic.keys.sorted().map { name in
+                (name, byTopic[name]!.sorted { $0.key < $1.key }.map { ($0.key.partition, $0.value) })
+            }
         }
         if version >= 8 {
-            return OffsetFetchResponse(groups: request.groups.map { wanted in
-                .init(groupId: wanted.groupId, topics: lookup(wanted.groupId, wanted.topics?.map { ($0.name, $0.partitionIndexes) }).map { name, partitions in
-                    .init(name: name, partitions: partitions.map { index, committed in
-                        .init(partitionIndex: index, committedOffset: committed?.offset ?? -1, committedLeaderEpoch: committed?.leaderEpoch ?? -1,
-                              metadata: committed?.metadata ?? "")
-                    })
+            return OffsetFetchResponse(
+                groups: request.groups.map { wanted in
+                    .init(
+                        groupId: wanted.groupId,
+                        topics: lookup(wanted.groupId, wanted.topics?.map { ($0.name, $0.partitionIndexes) }).map {
+                            name, partitions in
+                            .init(
+                                name: name,
+                                partitions: partitions.map { index, committed in
+                                    .init(
+                                        partitionIndex: index, committedOffset: committed?.offset ?? -1,
+                                        committedLeaderEpoch: committed?.leaderEpoch ?? -1,
+                                        metadata: committed?.metadata ?? "")
+                                })
+                        })
                 })
-            })
         }
-        return OffsetFetchResponse(topics: lookup(request.groupId, request.topics?.map { ($0.name, $0.partitionIndexes) }).map { name, partitions in
-            .init(name: name, partitions: partitions.map { index, committed in
-                .init(partitionIndex: index, committedOffset: committed?.offset ?? -1, committedLeaderEpoch: committed?.leaderEpoch ?? -1,
-                      metadata: committed?.metadata ?? "")
+        return OffsetFetchResponse(
+            topics: lookup(request.groupId, request.topics?.map { ($0.name, $0.partitionIndexes) }).map {
+                name, partitions in
+                .init(
+                    name: name,
+                    partitions: partitions.map { index, committed in
+                        .init(
+                            partitionIndex: index, committedOffset: committed?.offset ?? -1,
+                            committedLeaderEpoch: committed?.leaderEpoch ?? -1,
+                            metadata: committed?.metadata ?? "")
+                    })
             })
-        })
     }
 
     func deleteOffsets(_ request: OffsetDeleteRequest) async -> OffsetDeleteResponse {
         if let group = groups[request.groupId], !group.isEmpty {
             return OffsetDeleteResponse(errorCode: ErrorCode.nonEmptyGroup.code)
         }
-        guard offsetStore.groupsWithOffsets.contains(request.groupId) else { return OffsetDeleteResponse(errorCode: ErrorCode.groupIdNotFound.code) }
+        guard offsetStore.groupsWithOffsets.contains(request.groupId) else {
+            return OffsetDeleteResponse(errorCode: ErrorCode.groupIdNotFound.code)
+        }
         var changes: [TopicPartition: OffsetStore.Committed?] = [:]
         for topic in request.topics {
-            for partition in topic.partitions { changes[TopicPartition(topic: topic.name, partition: partition.partitionIndex)] = .some(nil) }
+            for partition in topic.partitions {
+                changes[TopicPartition(topic: topic.name, partition: partition.partitionIndex)] = .some(nil)
+            }
         }
         var code = ErrorCode.none
         do {
@@ -243,9 +302,12 @@ actor GroupCoordinator {
         } catch {
             code = .kafkaStorageError
         }
-        return OffsetDeleteResponse(topics: request.topics.map { topic in
-            .init(name: topic.name, partitions: topic.partitions.map { .init(partitionIndex: $0.partitionIndex, errorCode: code.code) })
-        })
+        return OffsetDeleteResponse(
+            topics: request.topics.map { topic in
+                .init(
+                    name: topic.name,
+                    partitions: topic.partitions.map { .init(partitionIndex: $0.partitionIndex, errorCode: code.code) })
+            })
     }
 
     // MARK: Listing
@@ -256,26 +318,33 @@ actor GroupCoordinator {
         known.formUnion(offsetStore.groupsWithOffsets)
         let listed = known.sorted().map { id -> ListGroupsResponse.ListedGroup in
             let group = self.group(id)
-            return .init(groupId: id, protocolType: group.protocolType ?? (group.isEmpty ? "consumer" : ""), groupState: group.state.rawValue)
+            return .init(
+                groupId: id, protocolType: group.protocolType ?? (group.isEmpty ? "consumer" : ""),
+                groupState: group.state.rawValue)
         }
         let states = Set(request.statesFilter.map { $0.lowercased() })
-        return ListGroupsResponse(groups: states.isEmpty ? listed : listed.filter { states.contains($0.groupState.lowercased()) })
+        return ListGroupsResponse(
+            groups: states.isEmpty ? listed : listed.filter { states.contains($0.groupState.lowercased()) })
     }
 
     func describe(_ request: DescribeGroupsRequest) -> DescribeGroupsResponse {
-        DescribeGroupsResponse(groups: request.groups.map { id in
-            guard let group = groups[id] else {
-                let state = offsetStore.groupsWithOffsets.contains(id) ? "Empty" : "Dead"
-                return .init(groupId: id, groupState: state, protocolType: state == "Empty" ? "consumer" : "")
-            }
-            return .init(groupId: id, groupState: group.state.rawValue, protocolType: group.protocolType ?? "",
-                         protocolData: group.state == .stable ? group.protocolName ?? "" : "",
-                         members: group.members.values.sorted { $0.memberId < $1.memberId }.map { member in
-                             .init(memberId: member.memberId, groupInstanceId: member.groupInstanceId, clientId: member.clientId,
-                                   clientHost: member.clientHost,
-                                   memberMetadata: member.protocols.first { $0.name == group.protocolName }?.metadata ?? [],
-                                   memberAssignment: member.assignment)
-                         })
-        })
+        DescribeGroupsResponse(
+            groups: request.groups.map { id in
+                guard let group = groups[id] else {
+                    let state = offsetStore.groupsWithOffsets.contains(id) ? "Empty" : "Dead"
+                    return .init(groupId: id, groupState: state, protocolType: state == "Empty" ? "consumer" : "")
+                }
+                return .init(
+                    groupId: id, groupState: group.state.rawValue, protocolType: group.protocolType ?? "",
+                    protocolData: group.state == .stable ? group.protocolName ?? "" : "",
+                    members: group.members.values.sorted { $0.memberId < $1.memberId }.map { member in
+                        .init(
+                            memberId: member.memberId, groupInstanceId: member.groupInstanceId,
+                            clientId: member.clientId,
+                            clientHost: member.clientHost,
+                            memberMetadata: member.protocols.first { $0.name == group.protocolName }?.metadata ?? [],
+                            memberAssignment: member.assignment)
+                    })
+            })
     }
 }

@@ -49,7 +49,9 @@ struct OffsetStore {
 
     /// Records commits (nil deletes) in the log and in memory. Returns the log and its last
     /// offset, for the caller to wait until durable.
-    mutating func store(group: String, _ changes: [TopicPartition: Committed?], now: Int64) throws -> (PartitionLog, Int64) {
+    mutating func store(
+        group: String, _ changes: [TopicPartition: Committed?], now: Int64
+    ) throws -> (PartitionLog, Int64) {
         var builder = RecordBatchBuilder()
         for (target, committed) in changes.sorted(by: { $0.key < $1.key }) {
             let key = Self.key(group: group, target)
@@ -108,7 +110,8 @@ struct OffsetStore {
         let epoch = version >= 3 ? reader.readInt32() : -1
         let metadata = reader.readString(compact: false)
         let timestamp = reader.readInt64()
-        return reader.error == nil ? Committed(offset: offset, leaderEpoch: epoch, metadata: metadata, commitTimestamp: timestamp) : nil
+        return reader.error == nil
+            ? Committed(offset: offset, leaderEpoch: epoch, metadata: metadata, commitTimestamp: timestamp) : nil
     }
 }
 

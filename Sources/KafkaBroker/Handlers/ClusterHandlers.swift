@@ -7,9 +7,11 @@ extension Broker {
     /// one it shares; the body of such a request is not read (its layout is unknown).
     func apiVersions(header: RequestHeader) -> [UInt8] {
         let served = Self.supportedVersions[.apiVersions]!
-        var response = ApiVersionsResponse(apiKeys: Self.supportedVersions.sorted { $0.key.rawValue < $1.key.rawValue }.map {
-            ApiVersionsResponse.ApiVersion(apiKey: $0.key.rawValue, minVersion: $0.value.lowerBound, maxVersion: $0.value.upperBound)
-        })
+        var response = ApiVersionsResponse(
+            apiKeys: Self.supportedVersions.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                ApiVersionsResponse.ApiVersion(
+                    apiKey: $0.key.rawValue, minVersion: $0.value.lowerBound, maxVersion: $0.value.upperBound)
+            })
         let version = header.requestApiVersion
         guard served.contains(version) else {
             response.errorCode = ErrorCode.unsupportedVersion.code
@@ -44,7 +46,8 @@ extension Broker {
                 }
             }
             guard let topic = topics.topic(name) else {
-                let code: ErrorCode = (try? TopicStore.checkName(name)) == nil ? .invalidTopicException : .unknownTopicOrPartition
+                let code: ErrorCode =
+                    (try? TopicStore.checkName(name)) == nil ? .invalidTopicException : .unknownTopicOrPartition
                 return MetadataResponse.MetadataResponseTopic(errorCode: code.code, name: name)
             }
             return MetadataResponse.MetadataResponseTopic(
@@ -69,9 +72,10 @@ extension Broker {
     func findCoordinator(_ request: FindCoordinatorRequest, version: Int16) -> FindCoordinatorResponse {
         let (host, port) = advertisedAddress
         if version >= 4 {
-            return FindCoordinatorResponse(coordinators: request.coordinatorKeys.map {
-                FindCoordinatorResponse.Coordinator(key: $0, nodeId: config.nodeId, host: host, port: port)
-            })
+            return FindCoordinatorResponse(
+                coordinators: request.coordinatorKeys.map {
+                    FindCoordinatorResponse.Coordinator(key: $0, nodeId: config.nodeId, host: host, port: port)
+                })
         }
         return FindCoordinatorResponse(nodeId: config.nodeId, host: host, port: port)
     }

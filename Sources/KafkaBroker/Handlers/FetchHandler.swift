@@ -19,7 +19,8 @@ extension Broker {
             for topic in request.topics {
                 var partitions: [FetchResponse.FetchableTopicResponse.PartitionData] = []
                 for wanted in topic.partitions {
-                    var data = FetchResponse.FetchableTopicResponse.PartitionData(partitionIndex: wanted.partition, records: [])
+                    var data = FetchResponse.FetchableTopicResponse.PartitionData(
+                        partitionIndex: wanted.partition, records: [])
                     guard let log = topics.log(topic.topic, wanted.partition) else {
                         data.errorCode = ErrorCode.unknownTopicOrPartition.code
                         failed = true
@@ -30,9 +31,11 @@ extension Broker {
                     // KIP-74: maxBytes bounds the whole answer, but the first batch is always given.
                     let budget = min(Int(wanted.partitionMaxBytes), Int(request.maxBytes) - total)
                     do throws(LogError) {
-                        let read = budget > 0 || total == 0
+                        let read =
+                            budget > 0 || total == 0
                             ? try log.read(from: wanted.fetchOffset, maxBytes: max(budget, 1), isolation: isolation)
-                            : try log.read(from: wanted.fetchOffset, maxBytes: 1, limit: wanted.fetchOffset, isolation: isolation)
+                            : try log.read(
+                                from: wanted.fetchOffset, maxBytes: 1, limit: wanted.fetchOffset, isolation: isolation)
                         data.records = read.records
                         data.highWatermark = read.highWatermark
                         data.lastStableOffset = read.lastStableOffset

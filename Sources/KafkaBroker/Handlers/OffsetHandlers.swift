@@ -7,54 +7,63 @@ extension Broker {
     /// read; the last stable offset for read_committed); a timestamp finds the first record at or after it, record by record (-1/-1 when
     /// there is none). v0 answers in its old form: a list of offsets.
     func listOffsets(_ request: ListOffsetsRequest, version: Int16) -> ListOffsetsResponse {
-        ListOffsetsResponse(topics: request.topics.map { topic in
-            ListOffsetsResponse.ListOffsetsTopicResponse(name: topic.name, partitions: topic.partitions.map { wanted in
-                var answer = ListOffsetsResponse.ListOffsetsTopicResponse.ListOffsetsPartitionResponse(partitionIndex: wanted.partitionIndex)
-                guard let log = topics.log(topic.name, wanted.partitionIndex) else {
-                    answer.errorCode = ErrorCode.unknownTopicOrPartition.code
-                    return answer
-                }
-                var offset: Int64 = -1, timestamp: Int64 = -1
-                switch wanted.timestamp {
-                case -2: offset = log.logStartOffset
-                case -1: offset = request.isolationLevel == 1 ? log.lastStableOffset : log.highWatermark
-                case let target where target >= 0:
-                    do throws(LogError) {
-                        if let found = try log.offset(forTimestamp: target) { (offset, timestamp) = found }
-                    } catch {
-                        answer.errorCode = Self.code(for: error).code
-                    }
-                default:
-                    answer.errorCode = ErrorCode.unsupportedVersion.code // -3 (max timestamp) and others need newer versions
-                }
-                if version == 0 {
-                    answer.oldStyleOffsets = offset >= 0 ? [offset] : []
-                } else {
-                    answer.offset = offset
-                    answer.timestamp = timestamp
-                }
-                return answer
+        ListOffsetsResponse(
+            topics: request.topics.map { topic in
+                ListOffsetsResponse.ListOffsetsTopicResponse(
+                    name: topic.name,
+                    partitions: topic.partitions.map { wanted in
+                        var answer = ListOffsetsResponse.ListOffsetsTopicResponse.ListOffsetsPartitionResponse(
+                            partitionIndex: wanted.partitionIndex)
+                        guard let log = topics.log(topic.name, wanted.partitionIndex) else {
+                            answer.errorCode = ErrorCode.unknownTopicOrPartition.code
+                            return answer
+                        }
+                        var offset: Int64 = -1, timestamp: Int64 = -1
+                        switch wanted.timestamp {
+                        case -2: offset = log.logStartOffset
+                        case -1: offset = request.isolationLevel == 1 ? log.lastStableOffset : log.highWatermark
+                        case let target where target >= 0:
+                            do throws(LogError) {
+                                if let found = try log.offset(forTimestamp: target) { (offset, timestamp) = found }
+                            } catch {
+                                answer.errorCode = Self.code(for: error).code
+                            }
+                        default:
+                            // -3 (max timestamp) and others need newer versions.
+                            answer.errorCode = ErrorCode.unsupportedVersion.code
+                        }
+                        if version == 0 {
+                            answer.oldStyleOffsets = offset >= 0 ? [offset] : []
+                        } else {
+                            answer.offset = offset
+                            answer.timestamp = timestamp
+                        }
+                        return answer
+                    })
             })
-        })
     }
 
     func deleteRecords(_ request: DeleteRecordsRequest) -> DeleteRecordsResponse {
-        let response = DeleteRecordsResponse(topics: request.topics.map { topic in
-            DeleteRecordsResponse.DeleteRecordsTopicResult(name: topic.name, partitions: topic.partitions.map { wanted in
-                var answer = DeleteRecordsResponse.DeleteRecordsTopicResult.DeleteRecordsPartitionResult(partitionIndex: wanted.partitionIndex)
-                guard let log = topics.log(topic.name, wanted.partitionIndex) else {
-                    answer.errorCode = ErrorCode.unknownTopicOrPartition.code
-                    return answer
-                }
-                do throws(LogError) {
-                    answer.lowWatermark = try log.deleteRecords(before: wanted.offset)
-                } catch {
-                    answer.errorCode = Self.code(for: error).code
-                    answer.lowWatermark = log.logStartOffset
-                }
-                return answer
+        let response = DeleteRecordsResponse(
+            topics: request.topics.map { topic in
+                DeleteRecordsResponse.DeleteRecordsTopicResult(
+                    name: topic.name,
+                    partitions: topic.partitions.map { wanted in
+                        var answer = DeleteRecordsResponse.DeleteRecordsTopicResult.DeleteRecordsPartitionResult(
+                            partitionIndex: wanted.partitionIndex)
+                        guard let log = topics.log(topic.name, wanted.partitionIndex) else {
+                            answer.errorCode = ErrorCode.unknownTopicOrPartition.code
+                            return answer
+                        }
+                        do throws(LogError) {
+                            answer.lowWatermark = try log.deleteRecords(before: wanted.offset)
+                        } catch {
+                            answer.errorCode = Self.code(for: error).code
+                            answer.lowWatermark = log.logStartOffset
+                        }
+                        return answer
+                    })
             })
-        })
         try? topics.logs.checkpointLogStartOffsets()
         return response
     }

@@ -20,13 +20,17 @@ extension Broker {
         for topicData in request.topicData {
             var partitions: [ProduceResponse.TopicProduceResponse.PartitionProduceResponse] = []
             for data in topicData.partitionData {
-                var answer = ProduceResponse.TopicProduceResponse.PartitionProduceResponse(index: data.index, baseOffset: -1)
+                var answer = ProduceResponse.TopicProduceResponse.PartitionProduceResponse(
+                    index: data.index, baseOffset: -1)
                 do {
-                    let (log, result) = try await append(topic: topicData.name, partition: data.index, records: data.records ?? [], now: now)
+                    let (log, result) = try await append(
+                        topic: topicData.name, partition: data.index, records: data.records ?? [], now: now)
                     answer.baseOffset = result.baseOffset
                     answer.logAppendTimeMs = result.logAppendTime
                     answer.logStartOffset = log.logStartOffset
-                    if request.acks == -1 { durableWaits.append((responses.count, partitions.count, log, result.lastOffset)) }
+                    if request.acks == -1 {
+                        durableWaits.append((responses.count, partitions.count, log, result.lastOffset))
+                    }
                 } catch {
                     answer.errorCode = error.code.code
                     answer.errorMessage = error.message
@@ -48,7 +52,8 @@ extension Broker {
             do {
                 try await durability.waitUntilDurable(wait.log, offset: wait.offset)
             } catch {
-                response.responses[wait.topic].partitionResponses[wait.partition].errorCode = ErrorCode.kafkaStorageError.code
+                response.responses[wait.topic].partitionResponses[wait.partition].errorCode =
+                    ErrorCode.kafkaStorageError.code
                 response.responses[wait.topic].partitionResponses[wait.partition].errorMessage = "\(error)"
             }
         }
@@ -57,7 +62,9 @@ extension Broker {
 
     /// Validates and appends one partition's records. Transactional records must belong to
     /// a transaction under way that added this partition; markers are the coordinator's to write.
-    private func append(topic: String, partition: Int32, records: [UInt8], now: Int64) async throws(BrokerError) -> (PartitionLog, AppendResult) {
+    private func append(
+        topic: String, partition: Int32, records: [UInt8], now: Int64
+    ) async throws(BrokerError) -> (PartitionLog, AppendResult) {
         guard let log = topics.log(topic, partition) else {
             throw BrokerError(.unknownTopicOrPartition, "no partition \(topic)-\(partition)")
         }
@@ -68,13 +75,19 @@ extension Broker {
             throw BrokerError(Self.code(for: error), error.description)
         }
         if headers.contains(where: \.attributes.isControl) {
-            throw BrokerError(.invalidRecord, "control batches (transaction markers) are written by the coordinator, not by producers")
+            throw BrokerError(
+                .invalidRecord, "control batches (transaction markers) are written by the coordinator, not by producers"
+            )
         }
         if let transactional = headers.first(where: \.attributes.isTransactional) {
-            let verdict = await transactions.verifyProduce(producerId: transactional.producerId, epoch: transactional.producerEpoch,
-                                                           topic: topic, partition: partition)
+            let verdict = await transactions.verifyProduce(
+                producerId: transactional.producerId, epoch: transactional.producerEpoch,
+                topic: topic, partition: partition)
             guard verdict == .none else {
-                throw BrokerError(verdict, "transactional records from producer \(transactional.producerId) outside a transaction that added \(topic)-\(partition)")
+                throw BrokerError(
+                    verdict,
+                    "transactional records from producer \(transactional.producerId) outside a transaction that added \(topic)-\(partition)"
+                )
             }
         }
         do {

@@ -11,7 +11,9 @@ extension Broker {
     static func deriveCredentials(_ users: [String: String]) throws -> [SCRAMHash: [String: SCRAMServer.Credential]] {
         var credentials: [SCRAMHash: [String: SCRAMServer.Credential]] = [:]
         for hash in SCRAMHash.allCases {
-            for (user, password) in users { credentials[hash, default: [:]][user] = try SCRAMServer.Credential(password: password, hash: hash) }
+            for (user, password) in users {
+                credentials[hash, default: [:]][user] = try SCRAMServer.Credential(password: password, hash: hash)
+            }
         }
         return credentials
     }
@@ -33,8 +35,9 @@ extension Broker {
         func refuse(_ reason: String) -> SaslAuthenticateResponse {
             logger.info("authentication failed for a client at \(session.clientHost): \(reason)")
             session.scram = nil
-            return SaslAuthenticateResponse(errorCode: ErrorCode.saslAuthenticationFailed.code,
-                                            errorMessage: "Authentication failed: \(reason)")
+            return SaslAuthenticateResponse(
+                errorCode: ErrorCode.saslAuthenticationFailed.code,
+                errorMessage: "Authentication failed: \(reason)")
         }
         switch session.saslMechanism {
         case "PLAIN":
@@ -42,14 +45,18 @@ extension Broker {
             let parts = request.authBytes.split(separator: 0, omittingEmptySubsequences: false)
             guard parts.count == 3 else { return refuse("malformed PLAIN message") }
             let user = String(decoding: parts[1], as: UTF8.self), password = String(decoding: parts[2], as: UTF8.self)
-            guard let expected = config.users[user], expected == password else { return refuse("invalid username or password") }
+            guard let expected = config.users[user], expected == password else {
+                return refuse("invalid username or password")
+            }
             session.authenticated = true
             return SaslAuthenticateResponse()
         case let mechanism? where mechanism.hasPrefix("SCRAM-"):
             guard var scram = session.scram else { return refuse("no SCRAM exchange under way") }
             do {
                 let first = scram.user == nil && !session.scramStarted
-                let reply = first ? try scram.respond(toFirst: request.authBytes) : try scram.respond(toFinal: request.authBytes)
+                let reply =
+                    first
+                    ? try scram.respond(toFirst: request.authBytes) : try scram.respond(toFinal: request.authBytes)
                 session.scram = scram
                 session.scramStarted = true
                 if scram.user != nil { session.authenticated = true }

@@ -22,8 +22,10 @@ actor TransactionCoordinator {
     /// `transaction.max.timeout.ms` (Kafka's default: 15 minutes).
     static let maxTimeoutMs: Int32 = 900_000
 
-    init(dataDirectory: String, topics: TopicStore, durability: Durability, groups: GroupCoordinator, logger: Logger,
-         newProducerId: @escaping @Sendable () -> Int64) throws {
+    init(
+        dataDirectory: String, topics: TopicStore, durability: Durability, groups: GroupCoordinator, logger: Logger,
+        newProducerId: @escaping @Sendable () -> Int64
+    ) throws {
         self.topics = topics
         self.durability = durability
         self.groups = groups
@@ -39,7 +41,8 @@ actor TransactionCoordinator {
     /// The largest producer id handed to a transactional id (so a restart gives out new ones).
     static func largestSavedProducerId(dataDirectory: String) -> Int64 {
         guard let data = FileManager.default.contents(atPath: dataDirectory + "/weir-transactions.json"),
-              let saved = try? JSONDecoder().decode([TransactionalProducer].self, from: data) else { return -1 }
+            let saved = try? JSONDecoder().decode([TransactionalProducer].self, from: data)
+        else { return -1 }
         return saved.map(\.producerId).max() ?? -1
     }
 
@@ -47,7 +50,8 @@ actor TransactionCoordinator {
 
     func initProducerId(_ request: InitProducerIdRequest, transactionalId: String) async -> InitProducerIdResponse {
         guard request.transactionTimeoutMs > 0, request.transactionTimeoutMs <= Self.maxTimeoutMs else {
-            return InitProducerIdResponse(errorCode: ErrorCode.invalidTransactionTimeout.code, producerId: -1, producerEpoch: -1)
+            return InitProducerIdResponse(
+                errorCode: ErrorCode.invalidTransactionTimeout.code, producerId: -1, producerEpoch: -1)
         }
         var producer: TransactionalProducer
         if var known = producers[transactionalId] {
@@ -60,10 +64,14 @@ actor TransactionCoordinator {
             known.bumpEpoch(newProducerId: newProducerId)
             producer = known
         } else {
-            producer = TransactionalProducer(transactionalId: transactionalId, producerId: newProducerId(), epoch: 0, timeoutMs: 0)
+            producer = TransactionalProducer(
+                transactionalId: transactionalId, producerId: newProducerId(), epoch: 0, timeoutMs: 0)
         }
         producer.timeoutMs = request.transactionTimeoutMs
-        guard save(producer) else { return InitProducerIdResponse(errorCode: ErrorCode.kafkaStorageError.code, producerId: -1, producerEpoch: -1) }
+        guard save(producer) else {
+            return InitProducerIdResponse(
+                errorCode: ErrorCode.kafkaStorageError.code, producerId: -1, producerEpoch: -1)
+        }
         return InitProducerIdResponse(producerId: producer.producerId, producerEpoch: producer.epoch)
     }
 
@@ -75,24 +83,39 @@ actor TransactionCoordinator {
 
     func addPartitions(_ request: AddPartitionsToTxnRequest, version: Int16) -> AddPartitionsToTxnResponse {
         func answer(_ code: (String, Int32) -> ErrorCode) -> AddPartitionsToTxnResponse {
-            AddPartitionsToTxnResponse(resultsByTopicV3AndBelow: request.v3AndBelowTopics.map { topic in
-                .init(name: topic.name, resultsByPartition: topic.partitions.map { .init(partitionIndex: $0, partitionErrorCode: code(topic.name, $0).code) })
-            })
+            AddPartitionsToTxnResponse(
+                resultsByTopicV3AndBelow: request.v3AndBelowTopics.map { topic in
+                    .init(
+                        name: topic.name,
+                        resultsByPartition: topic.partitions.map {
+                            .init(partitionIndex: $0, partitionErrorCode: code(topic.name, $0).code)
+                        })
+                })
         }
-        guard var producer = producers[request.v3AndBelowTransactionalId] else { return answer { _, _ in .invalidProducerIdMapping } }
-        let owner = Self.compatible(producer.check(producerId: request.v3AndBelowProducerId, epoch: request.v3AndBelowProducerEpoch),
-                                    knowsFenced: version >= 2)
+        guard var producer = producers[request.v3AndBelowTransactionalId] else {
+            return answer { _, _ in .invalidProducerIdMapping }
+        }
+        let owner = Self.compatible(
+            producer.check(producerId: request.v3AndBelowProducerId, epoch: request.v3AndBelowProducerEpoch),
+            knowsFenced: version >= 2)
         guard owner == .none else { return answer { _, _ in owner } }
-        let missing = Set(request.v3AndBelowTopics.flatMap { topic in
-            topic.partitions.filter { topics.log(topic.name, $0) == nil }.map { TransactionalProducer.Partition(topic: topic.name, partition: $0) }
-        })
+        let missing = Set(
+            request.v3AndBelowTopics.flatMap { topic in
+                topic.partitions.filter { topics.log(topic.name, $0) == nil }.map {
+                    TransactionalProducer.Partition(topic: topic.name, partition: $0)
+                }
+            })
         guard missing.isEmpty else {
             // None is added when one is unknown; the others are "not attempted", as Kafka answers.
-            return answer { missing.contains(.init(topic: $0, partition: $1)) ? .unknownTopicOrPartition : .operationNotAttempted }
+            return answer {
+                missing.contains(.init(topic: $0, partition: $1)) ? .unknownTopicOrPartition : .operationNotAttempted
+            }
         }
         producer.begin(now: Broker.nowMs())
         for topic in request.v3AndBelowTopics {
-            for partition in topic.partitions { producer.partitions.insert(.init(topic: topic.name, partition: partition)) }
+            for partition in topic.partitions {
+                producer.partitions.insert(.init(topic: topic.name, partition: partition))
+            }
         }
         guard save(producer) else { return answer { _, _ in .kafkaStorageError } }
         return answer { _, _ in .none }
@@ -102,7 +125,8 @@ actor TransactionCoordinator {
         guard var producer = producers[request.transactionalId] else {
             return AddOffsetsToTxnResponse(errorCode: ErrorCode.invalidProducerIdMapping.code)
         }
-        let owner = Self.compatible(producer.check(producerId: request.producerId, epoch: request.producerEpoch), knowsFenced: version >= 2)
+        let owner = Self.compatible(
+            producer.check(producerId: request.producerId, epoch: request.producerEpoch), knowsFenced: version >= 2)
         guard owner == .none else { return AddOffsetsToTxnResponse(errorCode: owner.code) }
         producer.begin(now: Broker.nowMs())
         producer.groups.insert(request.groupId)
@@ -111,32 +135,47 @@ actor TransactionCoordinator {
 
     func commitOffsets(_ request: TxnOffsetCommitRequest, version: Int16) -> TxnOffsetCommitResponse {
         func answer(_ code: ErrorCode) -> TxnOffsetCommitResponse {
-            TxnOffsetCommitResponse(topics: request.topics.map { topic in
-                .init(name: topic.name, partitions: topic.partitions.map { .init(partitionIndex: $0.partitionIndex, errorCode: code.code) })
-            })
+            TxnOffsetCommitResponse(
+                topics: request.topics.map { topic in
+                    .init(
+                        name: topic.name,
+                        partitions: topic.partitions.map {
+                            .init(partitionIndex: $0.partitionIndex, errorCode: code.code)
+                        })
+                })
         }
         guard var producer = producers[request.transactionalId] else { return answer(.invalidProducerIdMapping) }
-        let owner = Self.compatible(producer.check(producerId: request.producerId, epoch: request.producerEpoch), knowsFenced: version >= 3)
+        let owner = Self.compatible(
+            producer.check(producerId: request.producerId, epoch: request.producerEpoch), knowsFenced: version >= 3)
         guard owner == .none else { return answer(owner) }
         guard producer.ongoing, producer.groups.contains(request.groupId) else { return answer(.invalidTxnState) }
         for topic in request.topics {
             for partition in topic.partitions {
-                producer.pendingOffsets.removeAll { $0.group == request.groupId && $0.topic == topic.name && $0.partition == partition.partitionIndex }
-                producer.pendingOffsets.append(.init(group: request.groupId, topic: topic.name, partition: partition.partitionIndex,
-                                                     offset: partition.committedOffset, leaderEpoch: partition.committedLeaderEpoch,
-                                                     metadata: partition.committedMetadata))
+                producer.pendingOffsets.removeAll {
+                    $0.group == request.groupId && $0.topic == topic.name && $0.partition == partition.partitionIndex
+                }
+                producer.pendingOffsets.append(
+                    .init(
+                        group: request.groupId, topic: topic.name, partition: partition.partitionIndex,
+                        offset: partition.committedOffset, leaderEpoch: partition.committedLeaderEpoch,
+                        metadata: partition.committedMetadata))
             }
         }
         return answer(save(producer) ? .none : .kafkaStorageError)
     }
 
     func endTransaction(_ request: EndTxnRequest, version: Int16) async -> EndTxnResponse {
-        guard var producer = producers[request.transactionalId] else { return EndTxnResponse(errorCode: ErrorCode.invalidProducerIdMapping.code) }
-        let owner = Self.compatible(producer.check(producerId: request.producerId, epoch: request.producerEpoch), knowsFenced: version >= 2)
+        guard var producer = producers[request.transactionalId] else {
+            return EndTxnResponse(errorCode: ErrorCode.invalidProducerIdMapping.code)
+        }
+        let owner = Self.compatible(
+            producer.check(producerId: request.producerId, epoch: request.producerEpoch), knowsFenced: version >= 2)
         guard owner == .none else { return EndTxnResponse(errorCode: owner.code) }
         // Nothing under way: a retry of an EndTxn already done, or an empty transaction.
         guard producer.ongoing else { return EndTxnResponse() }
-        if let failure = await end(&producer, commit: request.committed) { return EndTxnResponse(errorCode: failure.code) }
+        if let failure = await end(&producer, commit: request.committed) {
+            return EndTxnResponse(errorCode: failure.code)
+        }
         return EndTxnResponse(errorCode: (save(producer) ? ErrorCode.none : .kafkaStorageError).code)
     }
 
@@ -144,10 +183,13 @@ actor TransactionCoordinator {
     /// belongs to a transaction under way that added the partition. (Without this check a
     /// stray batch would hold the last stable offset back for ever.)
     func verifyProduce(producerId: Int64, epoch: Int16, topic: String, partition: Int32) -> ErrorCode {
-        guard let producer = producers.values.first(where: { $0.producerId == producerId }) else { return .invalidProducerIdMapping }
+        guard let producer = producers.values.first(where: { $0.producerId == producerId }) else {
+            return .invalidProducerIdMapping
+        }
         let owner = producer.check(producerId: producerId, epoch: epoch)
         guard owner == .none else { return owner == .producerFenced ? .invalidProducerEpoch : owner }
-        return producer.ongoing && producer.partitions.contains(.init(topic: topic, partition: partition)) ? .none : .invalidTxnState
+        return producer.ongoing && producer.partitions.contains(.init(topic: topic, partition: partition))
+            ? .none : .invalidTxnState
     }
 
     /// Every second: transactions past their timeout are aborted and their owners fenced.
@@ -176,8 +218,14 @@ actor TransactionCoordinator {
         let marker: [UInt8]
         let headers: [RecordBatchHeader]
         do {
-            marker = try RecordBatch(records: [Record(timestamp: now, key: ControlRecord.markerKey(kind), value: ControlRecord.markerValue(coordinatorEpoch: 0))],
-                                     producerId: producer.producerId, producerEpoch: producer.epoch, isTransactional: true, isControl: true).encoded()
+            marker = try RecordBatch(
+                records: [
+                    Record(
+                        timestamp: now, key: ControlRecord.markerKey(kind),
+                        value: ControlRecord.markerValue(coordinatorEpoch: 0))
+                ],
+                producerId: producer.producerId, producerEpoch: producer.epoch, isTransactional: true, isControl: true
+            ).encoded()
             headers = try PartitionLog.validate(marker, maxMessageBytes: .max)
         } catch {
             return .unknownServerError
@@ -191,7 +239,9 @@ actor TransactionCoordinator {
                 durability.appended(log, lastOffset: result.lastOffset)
                 written.append((log, result.lastOffset))
             } catch {
-                logger.error("cannot write the \(kind) marker of \(producer.transactionalId) to \(partition.topic)-\(partition.partition): \(error)")
+                logger.error(
+                    "cannot write the \(kind) marker of \(producer.transactionalId) to \(partition.topic)-\(partition.partition): \(error)"
+                )
                 return .kafkaStorageError
             }
         }
@@ -201,8 +251,10 @@ actor TransactionCoordinator {
                 for (group, offsets) in Dictionary(grouping: producer.pendingOffsets, by: \.group) {
                     var changes: [TopicPartition: OffsetStore.Committed?] = [:]
                     for pending in offsets {
-                        changes[TopicPartition(topic: pending.topic, partition: pending.partition)] = OffsetStore.Committed(
-                            offset: pending.offset, leaderEpoch: pending.leaderEpoch, metadata: pending.metadata, commitTimestamp: now)
+                        changes[TopicPartition(topic: pending.topic, partition: pending.partition)] =
+                            OffsetStore.Committed(
+                                offset: pending.offset, leaderEpoch: pending.leaderEpoch, metadata: pending.metadata,
+                                commitTimestamp: now)
                     }
                     try await groups.storeOffsets(group: group, changes, now: now)
                 }

@@ -89,7 +89,10 @@ actor GroupMember {
         var joins = 0
         while true {
             try Task.checkCancellation()
-            log(.consumerGroup, "group \(settings.groupId) member '\(membership.memberId)' generation \(membership.generationId) \(membership.phase): \(action)")
+            log(
+                .consumerGroup,
+                "group \(settings.groupId) member '\(membership.memberId)' generation \(membership.generationId) \(membership.phase): \(action)"
+            )
             switch action {
             case .none:
                 return nil
@@ -107,8 +110,9 @@ actor GroupMember {
                 if joins > 2 {
                     // Rejoining again and again: the group is not settling. Pace the attempts, and give up in the end.
                     if ContinuousClock.now - started > .milliseconds(settings.joinTimeoutMs) {
-                        throw KafkaClientError.groupDidNotSettle(group: settings.groupId, afterMs: settings.joinTimeoutMs,
-                                                                 lastError: lastRefusal)
+                        throw KafkaClientError.groupDidNotSettle(
+                            group: settings.groupId, afterMs: settings.joinTimeoutMs,
+                            lastError: lastRefusal)
                     }
                     try await Task.sleep(nanoseconds: UInt64(settings.retryBackoffMs) * 1_000_000)
                 }
@@ -141,13 +145,15 @@ actor GroupMember {
 
     private func commit(_ offsets: [TopicPartition: Int64], generationId: Int32) async throws {
         let connection = try await coordinatorConnection()
-        try await GroupRequests.commit(offsets, groupId: settings.groupId, generationId: generationId,
-                                       memberId: membership.memberId, groupInstanceId: settings.groupInstanceId, via: connection)
+        try await GroupRequests.commit(
+            offsets, groupId: settings.groupId, generationId: generationId,
+            memberId: membership.memberId, groupInstanceId: settings.groupInstanceId, via: connection)
     }
 
     /// The group's committed offsets for `partitions` (those without one are left out).
     func committedOffsets(for partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
-        try await GroupRequests.committedOffsets(groupId: settings.groupId, partitions: partitions, via: try await coordinatorConnection())
+        try await GroupRequests.committedOffsets(
+            groupId: settings.groupId, partitions: partitions, via: try await coordinatorConnection())
     }
 
     /// Leaves the group (so its partitions move at once rather than after the
@@ -158,13 +164,20 @@ actor GroupMember {
             var request = LeaveGroupRequest(groupId: settings.groupId)
             let version = (try? coordinator.version(for: LeaveGroupRequest.self)) ?? 0
             if version >= 3 {
-                request.members = [.init(memberId: membership.memberId, groupInstanceId: settings.groupInstanceId, reason: "consumer closed")]
+                request.members = [
+                    .init(
+                        memberId: membership.memberId, groupInstanceId: settings.groupInstanceId,
+                        reason: "consumer closed")
+                ]
             } else {
                 request.memberId = membership.memberId
             }
             do {
                 let response = try await coordinator.send(request, version: version)
-                log(.consumerGroup, "LeaveGroup answered \(ErrorCode(code: response.errorCode).name) \(response.members.map { "\($0.memberId): \(ErrorCode(code: $0.errorCode).name)" })")
+                log(
+                    .consumerGroup,
+                    "LeaveGroup answered \(ErrorCode(code: response.errorCode).name) \(response.members.map { "\($0.memberId): \(ErrorCode(code: $0.errorCode).name)" })"
+                )
             } catch {
                 log(.consumerGroup, "LeaveGroup failed: \(error)")
             }
@@ -189,7 +202,8 @@ actor GroupMember {
 
     private func coordinatorConnection() async throws -> BrokerConnection {
         if let coordinator, coordinator.isActive { return coordinator }
-        let (_, address) = try await GroupRequests.findCoordinator(groupId: settings.groupId, via: try await cluster.anyConnection())
+        let (_, address) = try await GroupRequests.findCoordinator(
+            groupId: settings.groupId, via: try await cluster.anyConnection())
         let connection = try await BrokerConnection.connect(to: address, config: cluster.config)
         coordinator = connection
         return connection
@@ -210,37 +224,52 @@ actor GroupMember {
             if response.errorCode != 0, response.errorCode != ErrorCode.memberIdRequired.code {
                 lastRefusal = ErrorCode(code: response.errorCode)
             }
-            log(.consumerGroup, "JoinGroup answered \(ErrorCode(code: response.errorCode).name): member \(response.memberId), generation \(response.generationId), leader \(response.leader), \(response.members.count) members")
+            log(
+                .consumerGroup,
+                "JoinGroup answered \(ErrorCode(code: response.errorCode).name): member \(response.memberId), generation \(response.generationId), leader \(response.leader), \(response.members.count) members"
+            )
             let members = response.members.map { member in
-                GroupMemberSubscription(memberId: member.memberId,
-                                        topics: (try? ConsumerProtocolSubscription.decode(member.metadata).topics) ?? [])
+                GroupMemberSubscription(
+                    memberId: member.memberId,
+                    topics: (try? ConsumerProtocolSubscription.decode(member.metadata).topics) ?? [])
             }
-            return membership.handle(.joinAnswered(.init(
-                error: ErrorCode(code: response.errorCode), memberId: response.memberId, generationId: response.generationId,
-                leaderId: response.leader, protocolName: response.protocolName, members: members)))
+            return membership.handle(
+                .joinAnswered(
+                    .init(
+                        error: ErrorCode(code: response.errorCode), memberId: response.memberId,
+                        generationId: response.generationId,
+                        leaderId: response.leader, protocolName: response.protocolName, members: members)))
         } catch {
             return membership.handle(.coordinatorUnavailable(Self.clientError(error)))
         }
     }
 
     /// The leader's work: the partition counts of every member's topics, then the chosen strategy.
-    private func assign(protocolName name: String, members: [GroupMemberSubscription]) async throws -> [String: [TopicPartition]] {
+    private func assign(
+        protocolName name: String, members: [GroupMemberSubscription]
+    ) async throws -> [String: [TopicPartition]] {
         guard let assignor = settings.assignors.first(where: { $0.protocolName == name }) else {
-            throw KafkaClientError.configuration("the coordinator chose assignment strategy '\(name)', which this consumer did not offer")
+            throw KafkaClientError.configuration(
+                "the coordinator chose assignment strategy '\(name)', which this consumer did not offer")
         }
         let wanted = Set(members.flatMap(\.topics)).sorted()
         let metadata = try await cluster.refreshMetadata(topics: wanted)
-        let counts = Dictionary(metadata.filter { $0.error == .none }.map { ($0.name, $0.partitions.count) },
-                                uniquingKeysWith: { first, _ in first })
+        let counts = Dictionary(
+            metadata.filter { $0.error == .none }.map { ($0.name, $0.partitions.count) },
+            uniquingKeysWith: { first, _ in first })
         return assignor.assign(members: members, partitionCounts: counts)
     }
 
     private func sync(assignments: [String: [TopicPartition]]) async -> GroupMembership.Action {
         let request = SyncGroupRequest(
             groupId: settings.groupId, generationId: membership.generationId, memberId: membership.memberId,
-            groupInstanceId: settings.groupInstanceId, protocolType: ConsumerProtocol.protocolType, protocolName: protocolName,
+            groupInstanceId: settings.groupInstanceId, protocolType: ConsumerProtocol.protocolType,
+            protocolName: protocolName,
             assignments: assignments.sorted { $0.key < $1.key }.map {
-                .init(memberId: $0.key, assignment: ConsumerProtocolAssignment(assignedPartitions: TopicPartitions.grouping($0.value)).encoded())
+                .init(
+                    memberId: $0.key,
+                    assignment: ConsumerProtocolAssignment(assignedPartitions: TopicPartitions.grouping($0.value))
+                        .encoded())
             }
         )
         do {
@@ -252,7 +281,8 @@ actor GroupMember {
             guard code == .none else { return membership.handle(.syncAnswered(code, assignment: [])) }
             let assignment = try ConsumerProtocolAssignment.decode(response.assignment)
             // Only the subscribed topics: a leader may assign more than asked, which this member could not read.
-            let partitions = assignment.assignedPartitions.flatMap { $0.expanded }.filter { topics.contains($0.topic) }.sorted()
+            let partitions = assignment.assignedPartitions.flatMap { $0.expanded }.filter { topics.contains($0.topic) }
+                .sorted()
             return membership.handle(.syncAnswered(.none, assignment: partitions))
         } catch let error as ProtocolError {
             return .fail(.protocolViolation(error, broker: "coordinator of group \(settings.groupId)"))
@@ -283,8 +313,9 @@ actor GroupMember {
     private func heartbeat() async -> Bool {
         guard isStable, let coordinator else { return false }
         let generation = membership.generationId
-        let request = HeartbeatRequest(groupId: settings.groupId, generationId: generation, memberId: membership.memberId,
-                                       groupInstanceId: settings.groupInstanceId)
+        let request = HeartbeatRequest(
+            groupId: settings.groupId, generationId: generation, memberId: membership.memberId,
+            groupInstanceId: settings.groupInstanceId)
         let action: GroupMembership.Action
         do {
             let response = try await coordinator.send(request)

@@ -6,7 +6,9 @@ import KafkaProtocol
 /// (FindCoordinator batches keys from v4, OffsetFetch batches groups from v8).
 enum GroupRequests {
     /// Which broker coordinates `groupId`.
-    static func findCoordinator(groupId: String, via connection: BrokerConnection) async throws -> (nodeId: Int32, address: BrokerAddress) {
+    static func findCoordinator(
+        groupId: String, via connection: BrokerConnection
+    ) async throws -> (nodeId: Int32, address: BrokerAddress) {
         let version = try connection.version(for: FindCoordinatorRequest.self)
         var request = FindCoordinatorRequest(keyType: 0)
         if version >= 4 { request.coordinatorKeys = [groupId] } else { request.key = groupId }
@@ -16,13 +18,18 @@ enum GroupRequests {
             guard let entry = response.coordinators.first(where: { $0.key == groupId }) else {
                 throw KafkaClientError.broker(.coordinatorNotAvailable, context: "find coordinator of group \(groupId)")
             }
-            (code, message, nodeId, host, port) = (entry.errorCode, entry.errorMessage, entry.nodeId, entry.host, entry.port)
+            (code, message, nodeId, host, port) = (
+                entry.errorCode, entry.errorMessage, entry.nodeId, entry.host, entry.port
+            )
         } else {
-            (code, message, nodeId, host, port) = (response.errorCode, response.errorMessage, response.nodeId, response.host, response.port)
+            (code, message, nodeId, host, port) = (
+                response.errorCode, response.errorMessage, response.nodeId, response.host, response.port
+            )
         }
         let error = ErrorCode(code: code)
         guard error == .none else {
-            throw KafkaClientError.broker(error, context: "find coordinator of group \(groupId)" + (message.map { " (\($0))" } ?? ""))
+            throw KafkaClientError.broker(
+                error, context: "find coordinator of group \(groupId)" + (message.map { " (\($0))" } ?? ""))
         }
         return (nodeId, BrokerAddress(host: host, port: Int(port)))
     }
@@ -37,18 +44,22 @@ enum GroupRequests {
         guard !offsets.isEmpty else { return }
         let byTopic = Dictionary(grouping: offsets, by: \.key.topic)
         let request = OffsetCommitRequest(
-            groupId: groupId, generationIdOrMemberEpoch: generationId, memberId: memberId, groupInstanceId: groupInstanceId,
+            groupId: groupId, generationIdOrMemberEpoch: generationId, memberId: memberId,
+            groupInstanceId: groupInstanceId,
             topics: byTopic.keys.sorted().map { topic in
-                OffsetCommitRequest.OffsetCommitRequestTopic(name: topic, partitions: byTopic[topic]!.sorted { $0.key < $1.key }.map {
-                    .init(partitionIndex: $0.key.partition, committedOffset: $0.value)
-                })
+                OffsetCommitRequest.OffsetCommitRequestTopic(
+                    name: topic,
+                    partitions: byTopic[topic]!.sorted { $0.key < $1.key }.map {
+                        .init(partitionIndex: $0.key.partition, committedOffset: $0.value)
+                    })
             }
         )
         let response = try await connection.send(request)
         for topic in response.topics {
             for partition in topic.partitions where partition.errorCode != 0 {
-                throw KafkaClientError.broker(ErrorCode(code: partition.errorCode),
-                                              context: "commit offsets of group \(groupId) for \(topic.name)-\(partition.partitionIndex)")
+                throw KafkaClientError.broker(
+                    ErrorCode(code: partition.errorCode),
+                    context: "commit offsets of group \(groupId) for \(topic.name)-\(partition.partitionIndex)")
             }
         }
     }
@@ -63,9 +74,15 @@ enum GroupRequests {
         var request = OffsetFetchRequest(groupId: groupId)
         if version >= 8 {
             request.topics = nil
-            request.groups = [OffsetFetchRequest.OffsetFetchRequestGroup(groupId: groupId, topics: byTopic.map { topics in
-                topics.keys.sorted().map { .init(name: $0, partitionIndexes: topics[$0]!.map(\.partition).sorted()) }
-            })]
+            request.groups = [
+                OffsetFetchRequest.OffsetFetchRequestGroup(
+                    groupId: groupId,
+                    topics: byTopic.map { topics in
+                        topics.keys.sorted().map {
+                            .init(name: $0, partitionIndexes: topics[$0]!.map(\.partition).sorted())
+                        }
+                    })
+            ]
         } else {
             request.topics = byTopic.map { topics in
                 topics.keys.sorted().map { .init(name: $0, partitionIndexes: topics[$0]!.map(\.partition).sorted()) }
@@ -75,24 +92,32 @@ enum GroupRequests {
         var result: [TopicPartition: Int64] = [:]
         func take(_ topic: String, _ partition: Int32, _ offset: Int64, _ code: Int16) throws {
             guard code == 0 else {
-                throw KafkaClientError.broker(ErrorCode(code: code), context: "fetch committed offsets of group \(groupId) for \(topic)-\(partition)")
+                throw KafkaClientError.broker(
+                    ErrorCode(code: code),
+                    context: "fetch committed offsets of group \(groupId) for \(topic)-\(partition)")
             }
             if offset >= 0 { result[TopicPartition(topic: topic, partition: partition)] = offset }
         }
         if version >= 8 {
             guard let group = response.groups.first(where: { $0.groupId == groupId }) else { return [:] }
             guard group.errorCode == 0 else {
-                throw KafkaClientError.broker(ErrorCode(code: group.errorCode), context: "fetch committed offsets of group \(groupId)")
+                throw KafkaClientError.broker(
+                    ErrorCode(code: group.errorCode), context: "fetch committed offsets of group \(groupId)")
             }
             for topic in group.topics {
-                for entry in topic.partitions { try take(topic.name, entry.partitionIndex, entry.committedOffset, entry.errorCode) }
+                for entry in topic.partitions {
+                    try take(topic.name, entry.partitionIndex, entry.committedOffset, entry.errorCode)
+                }
             }
         } else {
             guard response.errorCode == 0 else {
-                throw KafkaClientError.broker(ErrorCode(code: response.errorCode), context: "fetch committed offsets of group \(groupId)")
+                throw KafkaClientError.broker(
+                    ErrorCode(code: response.errorCode), context: "fetch committed offsets of group \(groupId)")
             }
             for topic in response.topics {
-                for entry in topic.partitions { try take(topic.name, entry.partitionIndex, entry.committedOffset, entry.errorCode) }
+                for entry in topic.partitions {
+                    try take(topic.name, entry.partitionIndex, entry.committedOffset, entry.errorCode)
+                }
             }
         }
         return result

@@ -50,7 +50,8 @@ public enum PartitionAssignor: String, Sendable, CaseIterable {
     ///   - partitionCounts: the partition count of each subscribed topic; a topic
     ///     missing here (not yet created) is assigned to nobody.
     /// - Returns: every member's partitions, sorted; members given nothing map to `[]`.
-    public func assign(members: [GroupMemberSubscription], partitionCounts: [String: Int]) -> [String: [TopicPartition]] {
+    public func assign(members: [GroupMemberSubscription], partitionCounts: [String: Int]) -> [String: [TopicPartition]]
+    {
         var result = Dictionary(uniqueKeysWithValues: members.map { ($0.memberId, [TopicPartition]()) })
         let ordered = members.sorted { $0.memberId < $1.memberId }
         switch self {
@@ -64,7 +65,9 @@ public enum PartitionAssignor: String, Sendable, CaseIterable {
                 for (position, member) in subscribers.enumerated() {
                     let start = perMember * position + min(position, withExtra)
                     let length = perMember + (position < withExtra ? 1 : 0)
-                    result[member.memberId]! += (start..<start + length).map { TopicPartition(topic: topic, partition: Int32($0)) }
+                    result[member.memberId]! += (start..<start + length).map {
+                        TopicPartition(topic: topic, partition: Int32($0))
+                    }
                 }
             }
         case .roundRobin:

@@ -1,9 +1,9 @@
 import Foundation
+import KafkaNIO
 import KafkaProtocol
 import NIOCore
 import NIOPosix
 import NIOSSL
-import KafkaNIO
 import SCRAM
 
 /// One TCP connection to one broker, with requests pipelined on it.
@@ -50,9 +50,11 @@ public final class BrokerConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tlsContext {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname))
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname))
                     }
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxFrameSize)))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxFrameSize)))
                     try channel.pipeline.syncOperations.addHandler(KafkaRequestHandler(brokerName: name))
                 }
             }
@@ -68,11 +70,15 @@ public final class BrokerConnection: Sendable {
                 versions = try await negotiateVersions(channel: channel, address: address, config: config)
             } catch KafkaClientError.connectionClosed {
                 // The first request answered by a hang-up: often a port that expects TLS, or SASL first.
-                throw KafkaClientError.connectionFailed(broker: name, reason:
-                    "closed the connection instead of answering ApiVersions (security.protocol is \(config["security.protocol"] ?? "PLAINTEXT"); does the listener expect another?)")
+                throw KafkaClientError.connectionFailed(
+                    broker: name,
+                    reason:
+                        "closed the connection instead of answering ApiVersions (security.protocol is \(config["security.protocol"] ?? "PLAINTEXT"); does the listener expect another?)"
+                )
             }
             if let credentials = security.sasl {
-                try await authenticate(channel: channel, versions: versions, credentials: credentials, address: address, config: config)
+                try await authenticate(
+                    channel: channel, versions: versions, credentials: credentials, address: address, config: config)
             }
             return try BrokerConnection(address: address, channel: channel, versions: versions, config: config)
         } catch {
@@ -84,13 +90,17 @@ public final class BrokerConnection: Sendable {
     /// ApiVersions at the newest version this client speaks; a broker that does not
     /// know it answers UNSUPPORTED_VERSION in v0 form with its own ranges, and the
     /// request is repeated at the newest version both speak.
-    private static func negotiateVersions(channel: Channel, address: BrokerAddress, config: ClientConfig) async throws -> ApiVersionTable {
+    private static func negotiateVersions(
+        channel: Channel, address: BrokerAddress, config: ClientConfig
+    ) async throws -> ApiVersionTable {
         let request = ApiVersionsRequest(clientSoftwareName: "weir", clientSoftwareVersion: "0.1.0")
         var version = ApiKey.apiVersions.validVersions.upperBound
         for _ in 0..<2 {
             let frame = try await roundTrip(channel: channel, request: request, version: version, config: config)
-            if let response = try? KafkaFraming.decodeResponse(frame, as: ApiVersionsResponse.self, version: version).response,
-               response.errorCode == 0 {
+            if let response = try? KafkaFraming.decodeResponse(frame, as: ApiVersionsResponse.self, version: version)
+                .response,
+                response.errorCode == 0
+            {
                 return ApiVersionTable(response)
             }
             // Read the v0 form of the error to learn the broker's ApiVersions range.
@@ -120,28 +130,35 @@ public final class BrokerConnection: Sendable {
             }
         }
         guard (versions.version(for: .saslHandshake) ?? 0) >= 1 else {
-            throw KafkaClientError.authenticationFailed(broker: broker, reason: "the broker does not speak SaslHandshake v1 (Kafka 1.0 and later do)")
+            throw KafkaClientError.authenticationFailed(
+                broker: broker, reason: "the broker does not speak SaslHandshake v1 (Kafka 1.0 and later do)")
         }
         let handshake = try await exchange(SaslHandshakeRequest(mechanism: credentials.mechanism.rawValue))
         guard handshake.errorCode == 0 else {
-            throw KafkaClientError.authenticationFailed(broker: broker, reason:
-                "\(credentials.mechanism.rawValue) is not enabled; the broker offers \(handshake.mechanisms.joined(separator: ", "))")
+            throw KafkaClientError.authenticationFailed(
+                broker: broker,
+                reason:
+                    "\(credentials.mechanism.rawValue) is not enabled; the broker offers \(handshake.mechanisms.joined(separator: ", "))"
+            )
         }
         func authenticateStep(_ bytes: [UInt8]) async throws -> [UInt8] {
             let response = try await exchange(SaslAuthenticateRequest(authBytes: bytes))
             guard response.errorCode == 0 else {
                 let code = ErrorCode(code: response.errorCode)
-                throw KafkaClientError.authenticationFailed(broker: broker, reason: response.errorMessage ?? "\(code.name): \(code.message)")
+                throw KafkaClientError.authenticationFailed(
+                    broker: broker, reason: response.errorMessage ?? "\(code.name): \(code.message)")
             }
             return response.authBytes
         }
         switch credentials.mechanism {
         case .plain:
             // RFC 4616: authorization identity (empty), user, password, separated by NUL.
-            _ = try await authenticateStep([0] + Array(credentials.username.utf8) + [0] + Array(credentials.password.utf8))
+            _ = try await authenticateStep(
+                [0] + Array(credentials.username.utf8) + [0] + Array(credentials.password.utf8))
         case .scramSHA256, .scramSHA512:
-            var scram = SCRAMClient(hash: credentials.mechanism == .scramSHA256 ? .sha256 : .sha512,
-                                    username: credentials.username, password: credentials.password)
+            var scram = SCRAMClient(
+                hash: credentials.mechanism == .scramSHA256 ? .sha256 : .sha512,
+                username: credentials.username, password: credentials.password)
             do {
                 let serverFirst = try await authenticateStep(scram.firstMessage())
                 let serverFinal = try await authenticateStep(try scram.finalMessage(answering: serverFirst))
@@ -156,8 +173,10 @@ public final class BrokerConnection: Sendable {
         channel: Channel, request: Request, version: Int16, config: ClientConfig
     ) async throws -> [UInt8] {
         let frame = KafkaFraming.encodeRequest(request, version: version, correlationId: 0, clientId: config.clientId)
-        return try await write(frame, api: Request.apiKey, on: channel, expectsResponse: true,
-                               timeoutMs: try config.requestTimeoutMs(), broker: channel.remoteAddress?.description ?? "broker").get()
+        return try await write(
+            frame, api: Request.apiKey, on: channel, expectsResponse: true,
+            timeoutMs: try config.requestTimeoutMs(), broker: channel.remoteAddress?.description ?? "broker"
+        ).get()
     }
 
     /// Hands a frame to the channel's request handler and returns its response to come.
@@ -167,7 +186,8 @@ public final class BrokerConnection: Sendable {
         _ frame: [UInt8], api: ApiKey, on channel: Channel, expectsResponse: Bool, timeoutMs: Int, broker: String
     ) -> EventLoopFuture<[UInt8]> {
         let promise = channel.eventLoop.makePromise(of: [UInt8].self)
-        let outbound = OutboundRequest(frame: frame, api: api, expectsResponse: expectsResponse, timeoutMs: timeoutMs, promise: promise)
+        let outbound = OutboundRequest(
+            frame: frame, api: api, expectsResponse: expectsResponse, timeoutMs: timeoutMs, promise: promise)
         channel.writeAndFlush(outbound).whenFailure { _ in
             promise.fail(KafkaClientError.connectionClosed(broker: broker))
         }
@@ -185,13 +205,16 @@ public final class BrokerConnection: Sendable {
     /// Sends `request` at the negotiated version and returns the decoded response.
     /// `timeoutMs` overrides `request.timeout.ms` for requests the broker may hold
     /// on purpose (JoinGroup waits for the whole group).
-    public func send<Request: KafkaRequest>(_ request: Request, timeoutMs: Int? = nil) async throws -> Request.Response {
+    public func send<Request: KafkaRequest>(_ request: Request, timeoutMs: Int? = nil) async throws -> Request.Response
+    {
         let version = try version(for: Request.self)
         return try await send(request, version: version, timeoutMs: timeoutMs)
     }
 
     /// Sends `request` at `version` and returns the decoded response.
-    public func send<Request: KafkaRequest>(_ request: Request, version: Int16, timeoutMs: Int? = nil) async throws -> Request.Response {
+    public func send<Request: KafkaRequest>(
+        _ request: Request, version: Int16, timeoutMs: Int? = nil
+    ) async throws -> Request.Response {
         try await dispatch(request, version: version, timeoutMs: timeoutMs).response()
     }
 
@@ -207,8 +230,9 @@ public final class BrokerConnection: Sendable {
     ) -> PendingResponse<Request.Response> {
         let frame = KafkaFraming.encodeRequest(request, version: version, correlationId: 0, clientId: clientId)
         let broker = address.description
-        let response = Self.write(frame, api: Request.apiKey, on: channel, expectsResponse: expectsResponse,
-                                  timeoutMs: timeoutMs ?? requestTimeoutMs, broker: broker)
+        let response = Self.write(
+            frame, api: Request.apiKey, on: channel, expectsResponse: expectsResponse,
+            timeoutMs: timeoutMs ?? requestTimeoutMs, broker: broker)
         return PendingResponse(frame: response, version: version, maxFrameSize: maxFrameSize, broker: broker)
     }
 
@@ -224,7 +248,9 @@ public final class BrokerConnection: Sendable {
     static func describe(_ error: Error) -> String {
         if let connectionError = error as? NIOConnectionError {
             if let first = connectionError.connectionErrors.first { return describe(first.error) }
-            if connectionError.dnsAError != nil || connectionError.dnsAAAAError != nil { return "cannot resolve \(connectionError.host)" }
+            if connectionError.dnsAError != nil || connectionError.dnsAAAAError != nil {
+                return "cannot resolve \(connectionError.host)"
+            }
         }
         if let ioError = error as? IOError { return String(cString: strerror(ioError.errnoCode)) }
         if case ChannelError.connectTimeout = error { return "timed out connecting" }
@@ -243,8 +269,10 @@ public struct PendingResponse<Response: KafkaResponse>: Sendable {
     public func response() async throws -> Response {
         let bytes = try await frame.get()
         do {
-            return try KafkaFraming.decodeResponse(bytes, as: Response.self, version: version,
-                                                   limits: DecodingLimits(maxFrameSize: maxFrameSize)).response
+            return try KafkaFraming.decodeResponse(
+                bytes, as: Response.self, version: version,
+                limits: DecodingLimits(maxFrameSize: maxFrameSize)
+            ).response
         } catch {
             throw KafkaClientError.protocolViolation(error, broker: broker)
         }

@@ -1,5 +1,5 @@
-import KafkaProtocol
 import KafkaNIO
+import KafkaProtocol
 import NIOCore
 import NIOSSL
 
@@ -81,8 +81,11 @@ final class KafkaRequestHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         guard let correlationId = KafkaFraming.peekCorrelationId(frame),
-              let request = waiting.removeValue(forKey: correlationId) else {
-            if let correlationId = KafkaFraming.peekCorrelationId(frame), let index = unanswered.firstIndex(of: correlationId) {
+            let request = waiting.removeValue(forKey: correlationId)
+        else {
+            if let correlationId = KafkaFraming.peekCorrelationId(frame),
+                let index = unanswered.firstIndex(of: correlationId)
+            {
                 unanswered.remove(at: index) // an answer to a request that asked for none
                 return
             }
@@ -123,7 +126,8 @@ final class KafkaRequestHandler: ChannelDuplexHandler {
             return "the broker's certificate is not trusted (is ssl.ca.location the CA that signed it?)"
         }
         if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
-            return "the broker's certificate is not for this host name or address (ssl.endpoint.identification.algorithm=none skips this check)"
+            return
+                "the broker's certificate is not for this host name or address (ssl.endpoint.identification.algorithm=none skips this check)"
         }
         if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") {
             return "the broker does not speak TLS on this port (security.protocol?)"

@@ -62,12 +62,14 @@ public actor KafkaProducer {
     public func send(_ record: ProducerRecord) async throws -> RecordMetadata {
         let queues = try await prepare(topic: record.topic)
         let timestamp = record.timestamp ?? Self.now()
-        let metadata = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RecordMetadata, Error>) in
+        let metadata = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<RecordMetadata, Error>) in
             do {
                 try record.key.withOptionalBytes { key in
                     try record.value.withOptionalBytes { value in
-                        try append(to: queues, partition: record.partition, timestamp: timestamp, key: key, value: value,
-                                   headers: record.headers, waiter: continuation)
+                        try append(
+                            to: queues, partition: record.partition, timestamp: timestamp, key: key, value: value,
+                            headers: record.headers, waiter: continuation)
                     }
                 }
             } catch {
@@ -89,8 +91,9 @@ public actor KafkaProducer {
             let queues = try await prepare(topic: record.topic)
             try record.key.withOptionalBytes { key in
                 try record.value.withOptionalBytes { value in
-                    try append(to: queues, partition: record.partition, timestamp: record.timestamp ?? now,
-                               key: key, value: value, headers: record.headers, waiter: nil)
+                    try append(
+                        to: queues, partition: record.partition, timestamp: record.timestamp ?? now,
+                        key: key, value: value, headers: record.headers, waiter: nil)
                 }
             }
         }
@@ -103,12 +106,20 @@ public actor KafkaProducer {
         let now = Self.now()
         try records.bytes.withUnsafeBytes { buffer in
             for entry in records.entries {
-                let key = entry.keyLength < 0 ? nil
-                    : UnsafeRawBufferPointer(rebasing: buffer[Int(entry.keyStart)..<Int(entry.keyStart + entry.keyLength)])
-                let value = entry.valueLength < 0 ? nil
-                    : UnsafeRawBufferPointer(rebasing: buffer[Int(entry.valueStart)..<Int(entry.valueStart + entry.valueLength)])
-                try append(to: queues, partition: entry.partition < 0 ? nil : entry.partition,
-                           timestamp: entry.timestamp < 0 ? now : entry.timestamp, key: key, value: value, headers: [], waiter: nil)
+                let key =
+                    entry.keyLength < 0
+                    ? nil
+                    : UnsafeRawBufferPointer(
+                        rebasing: buffer[Int(entry.keyStart)..<Int(entry.keyStart + entry.keyLength)])
+                let value =
+                    entry.valueLength < 0
+                    ? nil
+                    : UnsafeRawBufferPointer(
+                        rebasing: buffer[Int(entry.valueStart)..<Int(entry.valueStart + entry.valueLength)])
+                try append(
+                    to: queues, partition: entry.partition < 0 ? nil : entry.partition,
+                    timestamp: entry.timestamp < 0 ? now : entry.timestamp, key: key, value: value, headers: [],
+                    waiter: nil)
             }
         }
     }
@@ -188,7 +199,8 @@ public actor KafkaProducer {
         }
         if let waiter {
             let index = queues.partitions[partition].filling!.recordCount
-            queues.partitions[partition].fillingWaiters.append(DeliveryWaiter(index: index, timestamp: timestamp, continuation: waiter))
+            queues.partitions[partition].fillingWaiters.append(
+                DeliveryWaiter(index: index, timestamp: timestamp, continuation: waiter))
         }
         queues.partitions[partition].filling!.append(timestamp: timestamp, key: key, value: value, headers: headers)
         unfinished += 1
@@ -208,11 +220,14 @@ public actor KafkaProducer {
         let count = builder.recordCount
         let sequence = identity == nil ? -1 : queues.partitions[partition].takeSequence(count: count)
         do {
-            let bytes = try builder.seal(compression: settings.compression, producerId: identity?.producerId ?? -1,
-                                         producerEpoch: identity?.epoch ?? -1, baseSequence: sequence)
+            let bytes = try builder.seal(
+                compression: settings.compression, producerId: identity?.producerId ?? -1,
+                producerEpoch: identity?.epoch ?? -1, baseSequence: sequence)
             sealCount += 1
-            queues.partitions[partition].waiting.append(OutgoingBatch(
-                bytes: bytes, recordCount: count, baseSequence: sequence, waiters: waiters, sealNumber: sealCount, sealedAt: .now))
+            queues.partitions[partition].waiting.append(
+                OutgoingBatch(
+                    bytes: bytes, recordCount: count, baseSequence: sequence, waiters: waiters, sealNumber: sealCount,
+                    sealedAt: .now))
             outstanding += 1
         } catch {
             report(KafkaClientError.configuration("\(error)"), to: waiters, unawaited: waiters.count < Int(count))
@@ -256,8 +271,9 @@ public actor KafkaProducer {
             if queues.partitions[partition].identityGeneration != identityGeneration, let identity {
                 // The producer id changed: this partition's sequences start again, once nothing old is in flight.
                 guard queues.partitions[partition].inFlight == 0 else { return }
-                queues.partitions[partition].renumber(producerId: identity.producerId, producerEpoch: identity.epoch,
-                                                      generation: identityGeneration)
+                queues.partitions[partition].renumber(
+                    producerId: identity.producerId, producerEpoch: identity.epoch,
+                    generation: identityGeneration)
             }
             guard let connection = queues.partitions[partition].connection, connection.isActive else {
                 queues.partitions[partition].paused = true
@@ -283,11 +299,16 @@ public actor KafkaProducer {
     private func dispatch(
         _ batch: OutgoingBatch, to target: TopicPartition, on connection: BrokerConnection, version: Int16
     ) -> PendingResponse<ProduceResponse> {
-        let request = ProduceRequest(acks: settings.acks, timeoutMs: Int32(settings.requestTimeoutMs), topicData: [
-            ProduceRequest.TopicProduceData(name: target.topic, partitionData: [
-                ProduceRequest.TopicProduceData.PartitionProduceData(index: target.partition, records: batch.bytes),
-            ]),
-        ])
+        let request = ProduceRequest(
+            acks: settings.acks, timeoutMs: Int32(settings.requestTimeoutMs),
+            topicData: [
+                ProduceRequest.TopicProduceData(
+                    name: target.topic,
+                    partitionData: [
+                        ProduceRequest.TopicProduceData.PartitionProduceData(
+                            index: target.partition, records: batch.bytes)
+                    ])
+            ])
         return connection.dispatch(request, version: version, expectsResponse: settings.acks != 0)
     }
 
@@ -322,19 +343,24 @@ public actor KafkaProducer {
         case failed(KafkaClientError)
     }
 
-    private static func outcome(of pending: PendingResponse<ProduceResponse>, acks: Int16, target: TopicPartition) async -> Outcome {
+    private static func outcome(
+        of pending: PendingResponse<ProduceResponse>, acks: Int16, target: TopicPartition
+    ) async -> Outcome {
         do {
             if acks == 0 {
                 try await pending.written()
                 return .written(baseOffset: -1)
             }
             let response = try await pending.response()
-            guard let answer = response.responses.first(where: { $0.name == target.topic })?
-                .partitionResponses.first(where: { $0.index == target.partition }) else {
+            guard
+                let answer = response.responses.first(where: { $0.name == target.topic })?
+                    .partitionResponses.first(where: { $0.index == target.partition })
+            else {
                 return .failed(.unknownTopicOrPartition("\(target)"))
             }
             let code = ErrorCode(code: answer.errorCode)
-            let error = KafkaClientError.broker(code, context: "produce to \(target)" + (answer.errorMessage.map { " (\($0))" } ?? ""))
+            let error = KafkaClientError.broker(
+                code, context: "produce to \(target)" + (answer.errorMessage.map { " (\($0))" } ?? ""))
             switch code {
             case .none: return .written(baseOffset: answer.baseOffset)
             case .duplicateSequenceNumber: return .written(baseOffset: -1) // written by an earlier attempt
@@ -353,9 +379,10 @@ public actor KafkaProducer {
         switch outcome {
         case let .written(baseOffset):
             for waiter in batch.waiters {
-                waiter.continuation.resume(returning: RecordMetadata(
-                    topic: queues.name, partition: Int32(partition),
-                    offset: baseOffset < 0 ? -1 : baseOffset + Int64(waiter.index), timestamp: waiter.timestamp))
+                waiter.continuation.resume(
+                    returning: RecordMetadata(
+                        topic: queues.name, partition: Int32(partition),
+                        offset: baseOffset < 0 ? -1 : baseOffset + Int64(waiter.index), timestamp: waiter.timestamp))
             }
             finish(batch)
         case let .failed(error):
@@ -389,16 +416,26 @@ public actor KafkaProducer {
         var retrying: [OutgoingBatch] = []
         for batch in failed {
             if batch.attempts > settings.retries || ContinuousClock.now - batch.sealedAt > deadline {
-                log(.producer, "\(queues.name)-\(partition): giving up a batch of \(batch.recordCount) after \(batch.attempts) attempts: \(batch.lastError.map { "\($0)" } ?? "")")
+                log(
+                    .producer,
+                    "\(queues.name)-\(partition): giving up a batch of \(batch.recordCount) after \(batch.attempts) attempts: \(batch.lastError.map { "\($0)" } ?? "")"
+                )
                 report(batch.lastError ?? .closed, to: batch)
                 undelivered += Int(batch.recordCount)
                 finish(batch)
             } else {
-                log(.producer, "\(queues.name)-\(partition): retrying a batch of \(batch.recordCount) (attempt \(batch.attempts) failed: \(batch.lastError.map { "\($0)" } ?? ""))")
+                log(
+                    .producer,
+                    "\(queues.name)-\(partition): retrying a batch of \(batch.recordCount) (attempt \(batch.attempts) failed: \(batch.lastError.map { "\($0)" } ?? ""))"
+                )
                 retrying.append(batch)
             }
         }
-        if lostSequence { log(.producer, "\(queues.name)-\(partition): the broker lost this producer's sequence; taking a new producer id") }
+        if lostSequence {
+            log(
+                .producer,
+                "\(queues.name)-\(partition): the broker lost this producer's sequence; taking a new producer id")
+        }
         queues.partitions[partition].waiting = retrying + queues.partitions[partition].waiting
         guard !queues.partitions[partition].waiting.isEmpty else { return }
         queues.partitions[partition].paused = true
@@ -422,7 +459,8 @@ public actor KafkaProducer {
         let cluster = self.cluster
         let task = Task {
             let connection = try await cluster.anyConnection()
-            let response = try await connection.send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
+            let response = try await connection.send(
+                InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1))
             let code = ErrorCode(code: response.errorCode)
             guard code == .none else { throw KafkaClientError.broker(code, context: "InitProducerId") }
             self.adopt(producerId: response.producerId, epoch: response.producerEpoch)

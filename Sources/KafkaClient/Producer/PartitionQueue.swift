@@ -74,7 +74,8 @@ struct PartitionQueue {
         for index in waiting.indices {
             let sequence = takeSequence(count: waiting[index].recordCount)
             waiting[index].baseSequence = sequence
-            RecordBatchHeader.restamp(&waiting[index].bytes, producerId: producerId, producerEpoch: producerEpoch, baseSequence: sequence)
+            RecordBatchHeader.restamp(
+                &waiting[index].bytes, producerId: producerId, producerEpoch: producerEpoch, baseSequence: sequence)
         }
         identityGeneration = generation
     }

@@ -11,8 +11,10 @@ public struct ProducerRecord: Sendable {
     /// Milliseconds since the epoch; nil: now.
     public var timestamp: Int64?
 
-    public init(topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [RecordHeader] = [],
-                partition: Int32? = nil, timestamp: Int64? = nil) {
+    public init(
+        topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [RecordHeader] = [],
+        partition: Int32? = nil, timestamp: Int64? = nil
+    ) {
         self.topic = topic
         self.key = key
         self.value = value
@@ -55,11 +57,15 @@ public struct ProducerRecords: Sendable {
     /// Adds a record; its key and value bytes are copied into the shared buffer.
     /// (Concrete, not generic: it is called per record from other modules, where a
     /// generic function would run unspecialized.)
-    public mutating func append(key: ArraySlice<UInt8>?, value: ArraySlice<UInt8>?, partition: Int32? = nil, timestamp: Int64? = nil) {
+    public mutating func append(
+        key: ArraySlice<UInt8>?, value: ArraySlice<UInt8>?, partition: Int32? = nil, timestamp: Int64? = nil
+    ) {
         let (keyStart, keyLength) = store(key)
         let (valueStart, valueLength) = store(value)
-        entries.append(Entry(keyStart: keyStart, keyLength: keyLength, valueStart: valueStart, valueLength: valueLength,
-                             partition: partition ?? -1, timestamp: timestamp ?? -1))
+        entries.append(
+            Entry(
+                keyStart: keyStart, keyLength: keyLength, valueStart: valueStart, valueLength: valueLength,
+                partition: partition ?? -1, timestamp: timestamp ?? -1))
     }
 
     /// Adds a record from whole arrays.

@@ -42,7 +42,8 @@ struct ProducerSettings: Sendable {
         retries = try config.integer("retries", default: Int(Int32.max))
         retryBackoffMs = try config.integer("retry.backoff.ms", default: 100)
         retryBackoffMaxMs = max(try config.integer("retry.backoff.max.ms", default: 1_000), retryBackoffMs)
-        deliveryTimeoutMs = try config.integer("delivery.timeout.ms", default: try config.integer("message.timeout.ms", default: 120_000))
+        deliveryTimeoutMs = try config.integer(
+            "delivery.timeout.ms", default: try config.integer("message.timeout.ms", default: 120_000))
         requestTimeoutMs = try config.requestTimeoutMs()
         maxInFlight = max(try config.integer("max.in.flight.requests.per.connection", default: 5), 1)
         switch config["enable.idempotence"] {
@@ -50,7 +51,9 @@ struct ProducerSettings: Sendable {
             idempotent = acks == -1
         case "true":
             guard acks == -1 else { throw .configuration("enable.idempotence=true needs acks=all") }
-            guard maxInFlight <= 5 else { throw .configuration("enable.idempotence=true allows at most 5 max.in.flight.requests.per.connection") }
+            guard maxInFlight <= 5 else {
+                throw .configuration("enable.idempotence=true allows at most 5 max.in.flight.requests.per.connection")
+            }
             idempotent = true
         case "false":
             idempotent = false

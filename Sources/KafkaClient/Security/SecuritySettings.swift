@@ -35,12 +35,16 @@ struct SecuritySettings: Sendable {
         case "SSL": (usesTLS, usesSASL) = (true, false)
         case "SASL_PLAINTEXT": (usesTLS, usesSASL) = (false, true)
         case "SASL_SSL": (usesTLS, usesSASL) = (true, true)
-        default: throw .configuration("security.protocol must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not '\(securityProtocol)'")
+        default:
+            throw .configuration(
+                "security.protocol must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not '\(securityProtocol)'")
         }
         if usesTLS { tls = try Self.tlsConfiguration(config) }
         if usesSASL { sasl = try Self.credentials(config) }
         if config["ssl.truststore.location"] != nil || config["ssl.keystore.location"] != nil {
-            throw .configuration("Java keystores are not read: give PEM files as ssl.ca.location, ssl.certificate.location and ssl.key.location")
+            throw .configuration(
+                "Java keystores are not read: give PEM files as ssl.ca.location, ssl.certificate.location and ssl.key.location"
+            )
         }
     }
 
@@ -59,7 +63,9 @@ struct SecuritySettings: Sendable {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let ca = config["ssl.ca.location"] { tls.trustRoots = .file(ca) }
         if let certificate = config["ssl.certificate.location"] {
-            guard let key = config["ssl.key.location"] else { throw .configuration("ssl.certificate.location needs ssl.key.location") }
+            guard let key = config["ssl.key.location"] else {
+                throw .configuration("ssl.certificate.location needs ssl.key.location")
+            }
             do {
                 tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) }
                 tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))

@@ -1,9 +1,9 @@
 import CCompression
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The compression a record batch's attributes name (bits 0–2).
@@ -85,7 +85,9 @@ public enum CompressionCodec: Int8, Sendable, CaseIterable, CustomStringConverti
     /// Runs one of the C helpers, which return a malloc'd buffer, and copies the result out.
     private func callC<Input: Collection<UInt8>>(
         _ input: Input,
-        _ body: (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>)
+        _ body: (
+            UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>
+        )
             -> weir_codec_status
     ) throws(CompressionError) -> [UInt8] {
         var output: UnsafeMutablePointer<UInt8>? = nil
@@ -93,9 +95,11 @@ public enum CompressionCodec: Int8, Sendable, CaseIterable, CustomStringConverti
         let contiguous = input.withContiguousStorageIfAvailable { buffer in
             body(buffer.baseAddress, buffer.count, &output, &outputLength)
         }
-        let status = contiguous ?? Array(input).withUnsafeBufferPointer { buffer in
-            body(buffer.baseAddress, buffer.count, &output, &outputLength)
-        }
+        let status =
+            contiguous
+            ?? Array(input).withUnsafeBufferPointer { buffer in
+                body(buffer.baseAddress, buffer.count, &output, &outputLength)
+            }
         switch status {
         case weir_codec_ok:
             defer { free(output) }

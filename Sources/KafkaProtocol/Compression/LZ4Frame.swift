@@ -78,7 +78,8 @@ enum LZ4Frame {
         // Kafka clients before KIP-57 hashed the magic too; accept either form.
         let descriptor = UnsafeRawBufferPointer(rebasing: input[4..<position])
         let withMagic = UnsafeRawBufferPointer(rebasing: input[0..<position])
-        guard checksum == headerChecksum(Array(descriptor)[...]) || checksum == headerChecksum(Array(withMagic)[...]) else {
+        guard checksum == headerChecksum(Array(descriptor)[...]) || checksum == headerChecksum(Array(withMagic)[...])
+        else {
             throw corrupt("header checksum mismatch")
         }
         guard !hasDictionary else { throw corrupt("frames with a dictionary are not supported") }
@@ -110,7 +111,10 @@ enum LZ4Frame {
                 let size = Int(header & 0x7FFF_FFFF)
                 let block = UnsafeRawBufferPointer(rebasing: input[position..<position + size])
                 if header & 0x8000_0000 != 0 {
-                    guard size <= capacity - written else { failure = .exceedsLimit(codec: .lz4); break }
+                    guard size <= capacity - written else {
+                        failure = .exceedsLimit(codec: .lz4)
+                        break
+                    }
                     UnsafeMutableRawPointer(out + written).copyMemory(from: block.baseAddress!, byteCount: size)
                     written += size
                 } else {
@@ -183,7 +187,8 @@ enum LZ4Block {
                 let candidate = Int(table[slot])
                 table[slot] = Int32(index)
                 guard candidate >= 0, index - candidate <= 65535,
-                      base.loadUnaligned(fromByteOffset: candidate, as: UInt32.self) == word else {
+                    base.loadUnaligned(fromByteOffset: candidate, as: UInt32.self) == word
+                else {
                     // Skip faster through data that does not compress, as liblz4 does.
                     misses += 1
                     index += 1 + (misses >> 6)
@@ -192,7 +197,8 @@ enum LZ4Block {
                 misses = 0
                 var matchLength = minMatch
                 while index + matchLength + 8 <= matchEndLimit {
-                    let difference = base.loadUnaligned(fromByteOffset: index + matchLength, as: UInt64.self)
+                    let difference =
+                        base.loadUnaligned(fromByteOffset: index + matchLength, as: UInt64.self)
                         ^ base.loadUnaligned(fromByteOffset: candidate + matchLength, as: UInt64.self)
                     if difference != 0 {
                         matchLength += difference.littleEndian.trailingZeroBitCount >> 3
@@ -202,13 +208,15 @@ enum LZ4Block {
                 }
                 if index + matchLength + 8 > matchEndLimit {
                     while index + matchLength < matchEndLimit,
-                          base.load(fromByteOffset: index + matchLength, as: UInt8.self)
-                            == base.load(fromByteOffset: candidate + matchLength, as: UInt8.self) {
+                        base.load(fromByteOffset: index + matchLength, as: UInt8.self)
+                            == base.load(fromByteOffset: candidate + matchLength, as: UInt8.self)
+                    {
                         matchLength += 1
                     }
                 }
-                out = writeSequence(base, literalsFrom: anchor, to: index, offset: index - candidate,
-                                    matchLength: matchLength, output: out)
+                out = writeSequence(
+                    base, literalsFrom: anchor, to: index, offset: index - candidate,
+                    matchLength: matchLength, output: out)
                 index += matchLength
                 anchor = index
             }
@@ -243,7 +251,9 @@ enum LZ4Block {
     }
 
     @inline(__always)
-    private static func writeLengthTail(_ value: Int, to output: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    private static func writeLengthTail(
+        _ value: Int, to output: UnsafeMutablePointer<UInt8>
+    ) -> UnsafeMutablePointer<UInt8> {
         var out = output
         var remaining = value
         while remaining >= 255 {
@@ -348,7 +358,9 @@ enum XXHash32 {
             let count = buffer.count
             var index = 0
             var hash: UInt32
-            func lane(_ at: Int) -> UInt32 { UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+            func lane(_ at: Int) -> UInt32 {
+                UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+            }
             func round(_ accumulator: UInt32, _ input: UInt32) -> UInt32 {
                 rotateLeft(accumulator &+ input &* prime2, 13) &* prime1
             }

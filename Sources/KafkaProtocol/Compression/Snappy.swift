@@ -35,8 +35,9 @@ enum Snappy {
         var position = 16
         while position < input.count {
             guard position + 4 <= input.count else { throw .corrupt(codec: .snappy, reason: "truncated block length") }
-            let length = Int(UInt32(input[position]) << 24 | UInt32(input[position + 1]) << 16
-                | UInt32(input[position + 2]) << 8 | UInt32(input[position + 3]))
+            let length = Int(
+                UInt32(input[position]) << 24 | UInt32(input[position + 1]) << 16
+                    | UInt32(input[position + 2]) << 8 | UInt32(input[position + 3]))
             position += 4
             guard length <= input.count - position else { throw .corrupt(codec: .snappy, reason: "truncated block") }
             output += try decompressRaw(input[position..<position + length], limit: limit - output.count)
@@ -78,7 +79,9 @@ enum Snappy {
     }
 
     /// Decodes elements into a buffer of exactly the announced size; false on any inconsistency.
-    private static func decode(source: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+    private static func decode(
+        source: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>
+    ) -> Bool {
         var input = 0
         var written = 0
         let inputEnd = source.count
@@ -97,7 +100,8 @@ enum Snappy {
                     input += extraBytes
                 }
                 guard length <= inputEnd - input, length <= output.count - written else { return false }
-                output.baseAddress!.advanced(by: written).update(from: source.baseAddress!.advanced(by: input), count: length)
+                output.baseAddress!.advanced(by: written).update(
+                    from: source.baseAddress!.advanced(by: input), count: length)
                 input += length
                 written += length
                 continue
@@ -126,7 +130,9 @@ enum Snappy {
     }
 
     @inline(__always)
-    private static func copy(offset: Int, length: Int, output: UnsafeMutableBufferPointer<UInt8>, written: inout Int) -> Bool {
+    private static func copy(
+        offset: Int, length: Int, output: UnsafeMutableBufferPointer<UInt8>, written: inout Int
+    ) -> Bool {
         guard offset > 0, offset <= written, length <= output.count - written else { return false }
         let base = output.baseAddress!
         if offset >= length {
@@ -144,7 +150,10 @@ enum Snappy {
         var output: [UInt8] = []
         output.reserveCapacity(32 + input.count + input.count / 6)
         var length = input.count
-        while length >= 0x80 { output.append(UInt8(length & 0x7F) | 0x80); length >>= 7 }
+        while length >= 0x80 {
+            output.append(UInt8(length & 0x7F) | 0x80)
+            length >>= 7
+        }
         output.append(UInt8(length))
         input.withUnsafeBufferPointer { source in
             var table = [Int32](repeating: -1, count: 1 << 14)
@@ -190,7 +199,9 @@ enum Snappy {
         emitLiteral(source, from: literalStart, to: end, output: &output)
     }
 
-    private static func emitLiteral(_ source: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, output: inout [UInt8]) {
+    private static func emitLiteral(
+        _ source: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, output: inout [UInt8]
+    ) {
         let length = end - start
         guard length > 0 else { return }
         let stored = length - 1

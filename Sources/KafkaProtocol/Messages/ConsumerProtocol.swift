@@ -43,8 +43,10 @@ public struct ConsumerProtocolSubscription: Sendable, Equatable {
     public var generationId: Int32
     public var rackId: String?
 
-    public init(version: Int16 = 1, topics: [String], userData: [UInt8]? = nil, ownedPartitions: [TopicPartitions] = [],
-                generationId: Int32 = -1, rackId: String? = nil) {
+    public init(
+        version: Int16 = 1, topics: [String], userData: [UInt8]? = nil, ownedPartitions: [TopicPartitions] = [],
+        generationId: Int32 = -1, rackId: String? = nil
+    ) {
         self.version = version
         self.topics = topics
         self.userData = userData

@@ -112,7 +112,8 @@ public struct FrameDecoder: Sendable {
     /// The next complete frame, or nil if more bytes are needed.
     public mutating func nextFrame() throws(ProtocolError) -> [UInt8]? {
         guard buffer.count - readIndex >= 4 else { return nil }
-        let size = Int(Int32(bigEndian: buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: readIndex, as: Int32.self) }))
+        let size = Int(
+            Int32(bigEndian: buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: readIndex, as: Int32.self) }))
         try Self.checkSize(size, at: readIndex, maxFrameSize: maxFrameSize)
         guard buffer.count - readIndex - 4 >= size else { return nil }
         let frame = Array(buffer[(readIndex + 4)..<(readIndex + 4 + size)])

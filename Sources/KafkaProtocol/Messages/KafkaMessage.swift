@@ -51,7 +51,8 @@ extension KafkaMessage {
     /// Decodes one message from `reader`, throwing the reader's first error.
     public static func decode(from reader: inout ByteReader, version: Int16) throws(ProtocolError) -> Self {
         guard validVersions.contains(version) else {
-            let apiKey = (Self.self as? any KafkaRequest.Type)?.apiKey.rawValue
+            let apiKey =
+                (Self.self as? any KafkaRequest.Type)?.apiKey.rawValue
                 ?? (Self.self as? any KafkaResponse.Type)?.apiKey.rawValue ?? -1
             throw .unsupportedVersion(apiKey: apiKey, version: version)
         }
@@ -70,7 +71,9 @@ extension ByteReader {
 
     /// Reads an array that may be null (count -1) in this version.
     @inlinable
-    public mutating func readNullableArray<Element>(compact: Bool, _ element: (inout ByteReader) -> Element) -> [Element]? {
+    public mutating func readNullableArray<Element>(
+        compact: Bool, _ element: (inout ByteReader) -> Element
+    ) -> [Element]? {
         guard let count = readArrayCount(compact: compact) else { return nil }
         return readElements(count, element)
     }

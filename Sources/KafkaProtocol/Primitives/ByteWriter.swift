@@ -89,7 +89,10 @@ public struct ByteWriter: Sendable {
     public static func unsignedVarintSize(_ value: UInt64) -> Int {
         var size = 1
         var remainingBits = value >> 7
-        while remainingBits != 0 { size += 1; remainingBits >>= 7 }
+        while remainingBits != 0 {
+            size += 1
+            remainingBits >>= 7
+        }
         return size
     }
 

@@ -29,7 +29,9 @@ public enum LegacyMessageSet {
                 throw .corruptRecordBatch(offset: index, reason: "compressed message without a value")
             }
             let inner: [UInt8]
-            do { inner = try codec.decompress(value, limit: limits.maxDecompressedSize) } catch { throw .compression(error) }
+            do { inner = try codec.decompress(value, limit: limits.maxDecompressedSize) } catch {
+                throw .compression(error)
+            }
             records = []
             var position = 0
             while position < inner.count {
@@ -50,7 +52,8 @@ public enum LegacyMessageSet {
         let first = records.first?.offset ?? message.record.offset
         let last = records.last?.offset ?? first
         return RecordBatch(
-            baseOffset: first, magic: message.magic, attributes: RecordBatchAttributes(rawValue: Int16(message.attributes & 0x0F)),
+            baseOffset: first, magic: message.magic,
+            attributes: RecordBatchAttributes(rawValue: Int16(message.attributes & 0x0F)),
             lastOffsetDelta: Int32(truncatingIfNeeded: last - first), baseTimestamp: records.first?.timestamp ?? -1,
             maxTimestamp: records.map(\.timestamp).max() ?? -1, records: records
         )
@@ -76,7 +79,9 @@ public enum LegacyMessageSet {
         let bodyStart = reader.position
         let storedCRC = reader.readUInt32()
         let computed = CRC32.checksum(bytes[(bodyStart + 4)..<(bodyStart + size)])
-        guard storedCRC == computed else { throw .checksumMismatch(offset: index, stored: storedCRC, computed: computed) }
+        guard storedCRC == computed else {
+            throw .checksumMismatch(offset: index, stored: storedCRC, computed: computed)
+        }
         let magic = reader.readInt8()
         guard magic == 0 || magic == 1 else { throw .unsupportedMagic(offset: index, magic: magic) }
         let attributes = reader.readInt8()

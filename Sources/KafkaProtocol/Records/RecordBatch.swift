@@ -45,7 +45,8 @@ public struct RecordBatch: Sendable, Equatable {
         let firstTimestamp = records.first?.timestamp ?? -1
         self.init(
             baseOffset: baseOffset,
-            attributes: RecordBatchAttributes(compression: compression, isTransactional: isTransactional, isControl: isControl),
+            attributes: RecordBatchAttributes(
+                compression: compression, isTransactional: isTransactional, isControl: isControl),
             lastOffsetDelta: Int32(max(records.count - 1, 0)), baseTimestamp: firstTimestamp,
             maxTimestamp: records.map(\.timestamp).max() ?? -1, producerId: producerId,
             producerEpoch: producerEpoch, baseSequence: baseSequence, records: numbered
@@ -92,7 +93,9 @@ extension RecordBatch {
         var logAppendTime: Int64? { header.attributes.timestampType == .logAppendTime ? header.maxTimestamp : nil }
     }
 
-    static func checkedRecordBytes(_ bytes: [UInt8], at index: Int, limits: DecodingLimits) throws(ProtocolError) -> RecordBytes? {
+    static func checkedRecordBytes(
+        _ bytes: [UInt8], at index: Int, limits: DecodingLimits
+    ) throws(ProtocolError) -> RecordBytes? {
         guard let header = try RecordBatchHeader.read(bytes, at: index) else { return nil }
         guard header.totalSize <= bytes.count - index else { return nil }
         let end = index + header.totalSize
@@ -109,7 +112,9 @@ extension RecordBatch {
             throw .compression(.unknownCodec(header.attributes.compressionNumber))
         }
         let recordsStart = index + RecordBatchHeader.size
-        if codec == .none { return RecordBytes(header: header, storage: bytes, range: recordsStart..<end, batchOffset: index) }
+        if codec == .none {
+            return RecordBytes(header: header, storage: bytes, range: recordsStart..<end, batchOffset: index)
+        }
         let inflated: [UInt8]
         do {
             inflated = try codec.decompress(bytes[recordsStart..<end], limit: limits.maxDecompressedSize)
@@ -125,12 +130,14 @@ extension RecordBatch {
         var records: [Record] = []
         records.reserveCapacity(spans.count)
         for span in spans {
-            records.append(Record(
-                offset: span.offset, timestamp: span.timestamp,
-                key: span.keyCount < 0 ? nil : found.storage[span.keyStart..<(span.keyStart + span.keyCount)],
-                value: span.valueCount < 0 ? nil : found.storage[span.valueStart..<(span.valueStart + span.valueCount)],
-                headers: span.headerCount == 0 ? [] : span.headers(in: found.storage)
-            ))
+            records.append(
+                Record(
+                    offset: span.offset, timestamp: span.timestamp,
+                    key: span.keyCount < 0 ? nil : found.storage[span.keyStart..<(span.keyStart + span.keyCount)],
+                    value: span.valueCount < 0
+                        ? nil : found.storage[span.valueStart..<(span.valueStart + span.valueCount)],
+                    headers: span.headerCount == 0 ? [] : span.headers(in: found.storage)
+                ))
         }
         return records
     }
@@ -145,7 +152,8 @@ extension RecordBatch {
         let logAppendTime = found.logAppendTime
         let count = Int(header.recordCount)
         guard count <= range.count / minimumRecordSize else {
-            throw .corruptRecordBatch(offset: batchOffset, reason: "\(count) records cannot fit in \(range.count) bytes")
+            throw .corruptRecordBatch(
+                offset: batchOffset, reason: "\(count) records cannot fit in \(range.count) bytes")
         }
         var spans: [RecordSpan] = []
         spans.reserveCapacity(count)
@@ -160,24 +168,27 @@ extension RecordBatch {
                 cursor.end = recordEnd
                 cursor.position += 1 // attributes: no bits in use
                 guard let timestampDelta = cursor.readVarint(),
-                      let offsetDelta = cursor.readVarint(),
-                      let key = cursor.readRun(),
-                      let value = cursor.readRun(),
-                      let headerCount = cursor.readVarint(), headerCount >= 0,
-                      headerCount <= cursor.end - cursor.position
+                    let offsetDelta = cursor.readVarint(),
+                    let key = cursor.readRun(),
+                    let value = cursor.readRun(),
+                    let headerCount = cursor.readVarint(), headerCount >= 0,
+                    headerCount <= cursor.end - cursor.position
                 else { return "malformed record" }
                 let headersStart = cursor.position
                 for _ in 0..<headerCount {
-                    guard let name = cursor.readRun(), name.count >= 0, cursor.readRun() != nil else { return "malformed record header" }
+                    guard let name = cursor.readRun(), name.count >= 0, cursor.readRun() != nil else {
+                        return "malformed record header"
+                    }
                 }
                 guard cursor.position == recordEnd else { return "record length does not match its fields" }
                 cursor.end = outerEnd
-                spans.append(RecordSpan(
-                    offset: header.baseOffset + offsetDelta,
-                    timestamp: logAppendTime ?? header.baseTimestamp &+ timestampDelta,
-                    keyStart: key.start, keyCount: key.count, valueStart: value.start, valueCount: value.count,
-                    headersStart: headersStart, headerCount: Int(headerCount)
-                ))
+                spans.append(
+                    RecordSpan(
+                        offset: header.baseOffset + offsetDelta,
+                        timestamp: logAppendTime ?? header.baseTimestamp &+ timestampDelta,
+                        keyStart: key.start, keyCount: key.count, valueStart: value.start, valueCount: value.count,
+                        headersStart: headersStart, headerCount: Int(headerCount)
+                    ))
             }
             return cursor.position == range.upperBound ? nil : "bytes left after the last record"
         }
@@ -208,8 +219,11 @@ public struct RecordSpan: Sendable, Equatable {
         var headers: [RecordHeader] = []
         for _ in 0..<headerCount {
             guard let name = cursor.readRun(), let value = cursor.readRun() else { break }
-            let key = name.count < 0 ? "" : String(decoding: buffer[name.start..<(name.start + name.count)], as: UTF8.self)
-            headers.append(RecordHeader(key: key, value: value.count < 0 ? nil : Array(buffer[value.start..<(value.start + value.count)])))
+            let key =
+                name.count < 0 ? "" : String(decoding: buffer[name.start..<(name.start + name.count)], as: UTF8.self)
+            headers.append(
+                RecordHeader(
+                    key: key, value: value.count < 0 ? nil : Array(buffer[value.start..<(value.start + value.count)])))
         }
         return headers
     }
@@ -301,9 +315,10 @@ extension RecordBatch {
         for record in records {
             record.key.withOptionalBytes { key in
                 record.value.withOptionalBytes { value in
-                    RecordEncoding.write(to: &writer, timestampDelta: record.timestamp &- baseTimestamp,
-                                         offsetDelta: Int32(truncatingIfNeeded: record.offset - baseOffset),
-                                         key: key, value: value, headers: record.headers)
+                    RecordEncoding.write(
+                        to: &writer, timestampDelta: record.timestamp &- baseTimestamp,
+                        offsetDelta: Int32(truncatingIfNeeded: record.offset - baseOffset),
+                        key: key, value: value, headers: record.headers)
                 }
             }
         }

@@ -29,8 +29,9 @@ public struct RecordBatchBuilder: Sendable {
     ) {
         if recordCount == 0 { baseTimestamp = timestamp }
         maxTimestamp = max(maxTimestamp, timestamp)
-        RecordEncoding.write(to: &writer, timestampDelta: timestamp &- baseTimestamp, offsetDelta: recordCount,
-                             key: key, value: value, headers: headers)
+        RecordEncoding.write(
+            to: &writer, timestampDelta: timestamp &- baseTimestamp, offsetDelta: recordCount,
+            key: key, value: value, headers: headers)
         recordCount += 1
     }
 
@@ -75,7 +76,8 @@ public struct RecordBatchBuilder: Sendable {
         RecordBatchHeader(
             baseOffset: 0, batchLength: Int32(batch.count - RecordBatchHeader.logOverhead), partitionLeaderEpoch: -1,
             magic: 2, crc: 0,
-            attributes: RecordBatchAttributes(compression: compression, isTransactional: isTransactional, isControl: false),
+            attributes: RecordBatchAttributes(
+                compression: compression, isTransactional: isTransactional, isControl: false),
             lastOffsetDelta: max(recordCount - 1, 0), baseTimestamp: baseTimestamp, maxTimestamp: maxTimestamp,
             producerId: producerId, producerEpoch: producerEpoch, baseSequence: baseSequence, recordCount: recordCount
         ).write(to: &header)

@@ -16,15 +16,21 @@ public struct RecordBatchView: Sendable {
     public var count: Int { spans.count }
 
     /// The magic-v2 batch at `index` of `bytes`; nil when it is cut short.
-    static func decodeV2(_ bytes: [UInt8], at index: Int, limits: DecodingLimits) throws(ProtocolError) -> RecordBatchView? {
+    static func decodeV2(
+        _ bytes: [UInt8], at index: Int, limits: DecodingLimits
+    ) throws(ProtocolError) -> RecordBatchView? {
         guard let found = try RecordBatch.checkedRecordBytes(bytes, at: index, limits: limits) else { return nil }
         let header = found.header
-        return RecordBatchView(baseOffset: header.baseOffset, lastOffset: header.baseOffset + Int64(header.lastOffsetDelta),
-                               attributes: header.attributes, producerId: header.producerId,
-                               storage: found.storage, spans: try RecordBatch.spans(of: found))
+        return RecordBatchView(
+            baseOffset: header.baseOffset, lastOffset: header.baseOffset + Int64(header.lastOffsetDelta),
+            attributes: header.attributes, producerId: header.producerId,
+            storage: found.storage, spans: try RecordBatch.spans(of: found))
     }
 
-    private init(baseOffset: Int64, lastOffset: Int64, attributes: RecordBatchAttributes, producerId: Int64, storage: [UInt8], spans: [RecordSpan]) {
+    private init(
+        baseOffset: Int64, lastOffset: Int64, attributes: RecordBatchAttributes, producerId: Int64, storage: [UInt8],
+        spans: [RecordSpan]
+    ) {
         self.baseOffset = baseOffset
         self.lastOffset = lastOffset
         self.attributes = attributes
@@ -43,17 +49,23 @@ public struct RecordBatchView: Sendable {
             if let key = record.key { storage.append(contentsOf: key) }
             let valueStart = storage.count
             if let value = record.value { storage.append(contentsOf: value) }
-            spans.append(RecordSpan(offset: record.offset, timestamp: record.timestamp,
-                                    keyStart: keyStart, keyCount: record.key?.count ?? -1,
-                                    valueStart: valueStart, valueCount: record.value?.count ?? -1, headersStart: 0, headerCount: 0))
+            spans.append(
+                RecordSpan(
+                    offset: record.offset, timestamp: record.timestamp,
+                    keyStart: keyStart, keyCount: record.key?.count ?? -1,
+                    valueStart: valueStart, valueCount: record.value?.count ?? -1, headersStart: 0, headerCount: 0))
         }
-        self.init(baseOffset: batch.baseOffset, lastOffset: batch.lastOffset, attributes: batch.attributes, producerId: batch.producerId,
-                  storage: storage, spans: spans)
+        self.init(
+            baseOffset: batch.baseOffset, lastOffset: batch.lastOffset, attributes: batch.attributes,
+            producerId: batch.producerId,
+            storage: storage, spans: spans)
     }
 
     /// Each record at or after offset `from`, in order, as a view valid during the call.
     @inlinable
-    public func forEachRecord<Failure: Error>(from: Int64 = .min, _ body: (RecordView) throws(Failure) -> Void) throws(Failure) {
+    public func forEachRecord<Failure: Error>(
+        from: Int64 = .min, _ body: (RecordView) throws(Failure) -> Void
+    ) throws(Failure) {
         try withStorage { (bytes: UnsafeBufferPointer<UInt8>, spans: UnsafeBufferPointer<RecordSpan>) throws(Failure) in
             for span in spans where span.offset >= from {
                 try body(RecordView(bytes: bytes, span: span))
@@ -62,7 +74,9 @@ public struct RecordBatchView: Sendable {
     }
 
     @usableFromInline
-    func withStorage<Failure: Error>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<RecordSpan>) throws(Failure) -> Void) throws(Failure) {
+    func withStorage<Failure: Error>(
+        _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<RecordSpan>) throws(Failure) -> Void
+    ) throws(Failure) {
         let outcome: Result<Void, Failure> = storage.withUnsafeBufferPointer { bytes in
             spans.withUnsafeBufferPointer { spans in
                 do throws(Failure) {
@@ -79,10 +93,11 @@ public struct RecordBatchView: Sendable {
     /// The records as `Record`s (slices of the batch's bytes), for callers that keep them.
     public var records: [Record] {
         spans.map { span in
-            Record(offset: span.offset, timestamp: span.timestamp,
-                   key: span.keyCount < 0 ? nil : storage[span.keyStart..<(span.keyStart + span.keyCount)],
-                   value: span.valueCount < 0 ? nil : storage[span.valueStart..<(span.valueStart + span.valueCount)],
-                   headers: span.headerCount == 0 ? [] : span.headers(in: storage))
+            Record(
+                offset: span.offset, timestamp: span.timestamp,
+                key: span.keyCount < 0 ? nil : storage[span.keyStart..<(span.keyStart + span.keyCount)],
+                value: span.valueCount < 0 ? nil : storage[span.valueStart..<(span.valueStart + span.valueCount)],
+                headers: span.headerCount == 0 ? [] : span.headers(in: storage))
         }
     }
 
@@ -110,7 +125,9 @@ public struct RecordView {
     public var timestamp: Int64 { span.timestamp }
     /// Where the key and the value lie in `bytes`; nil is a null.
     public var keyRange: Range<Int>? { span.keyCount < 0 ? nil : span.keyStart..<(span.keyStart + span.keyCount) }
-    public var valueRange: Range<Int>? { span.valueCount < 0 ? nil : span.valueStart..<(span.valueStart + span.valueCount) }
+    public var valueRange: Range<Int>? {
+        span.valueCount < 0 ? nil : span.valueStart..<(span.valueStart + span.valueCount)
+    }
 
     /// The headers (read from the bytes when asked for).
     public var headers: [RecordHeader] {
@@ -122,7 +139,9 @@ public struct RecordView {
 extension RecordSet {
     /// Decodes every batch in `bytes` as views (see `RecordBatchView`), checking each CRC;
     /// the batches that would not all fit are left off, as `decode` leaves them.
-    public static func decodeViews(_ bytes: [UInt8], limits: DecodingLimits = .default) throws(ProtocolError) -> [RecordBatchView] {
+    public static func decodeViews(
+        _ bytes: [UInt8], limits: DecodingLimits = .default
+    ) throws(ProtocolError) -> [RecordBatchView] {
         var batches: [RecordBatchView] = []
         var position = 0
         while position < bytes.count {
@@ -130,15 +149,25 @@ extension RecordSet {
             let magic = Int8(bitPattern: bytes[position + 16])
             switch magic {
             case 2:
-                guard let batch = try RecordBatchView.decodeV2(bytes, at: position, limits: limits) else { return batches }
+                guard let batch = try RecordBatchView.decodeV2(bytes, at: position, limits: limits) else {
+                    return batches
+                }
                 batches.append(batch)
             case 0, 1:
-                guard let batch = try LegacyMessageSet.decode(bytes, at: position, limits: limits) else { return batches }
+                guard let batch = try LegacyMessageSet.decode(bytes, at: position, limits: limits) else {
+                    return batches
+                }
                 batches.append(RecordBatchView(batch))
             default:
                 throw .unsupportedMagic(offset: position, magic: magic)
             }
-            position += 12 + Int(UInt32(bigEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position + 8, as: UInt32.self) }))
+            position +=
+                12
+                + Int(
+                    UInt32(
+                        bigEndian: bytes.withUnsafeBytes {
+                            $0.loadUnaligned(fromByteOffset: position + 8, as: UInt32.self)
+                        }))
         }
         return batches
     }

@@ -28,9 +28,13 @@ public struct RecordSet: Sendable, Equatable {
             guard let batch else { break }
             batches.append(batch)
             // Both formats put the size after the 8-byte offset.
-            position += 12 + Int(UInt32(bigEndian: bytes.withUnsafeBytes {
-                $0.loadUnaligned(fromByteOffset: position + 8, as: UInt32.self)
-            }))
+            position +=
+                12
+                + Int(
+                    UInt32(
+                        bigEndian: bytes.withUnsafeBytes {
+                            $0.loadUnaligned(fromByteOffset: position + 8, as: UInt32.self)
+                        }))
         }
         return RecordSet(batches: batches, truncatedBytes: bytes.count - position)
     }

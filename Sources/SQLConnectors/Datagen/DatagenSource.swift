@@ -30,7 +30,9 @@ package struct DatagenSource: SourceRunner {
             let prefix = "fields.\(column.name)."
             func number(_ key: String) throws(SQLError) -> Double? {
                 guard let text = options[prefix + key] else { return nil }
-                guard let value = Double(text) else { throw SQLError(.plan, "option '\(prefix + key)' must be a number, not '\(text)'") }
+                guard let value = Double(text) else {
+                    throw SQLError(.plan, "option '\(prefix + key)' must be a number, not '\(text)'")
+                }
                 return value
             }
             let kind = options[prefix + "kind"] ?? "random"
@@ -51,8 +53,13 @@ package struct DatagenSource: SourceRunner {
                     default: return (-1e9, 1e9)
                     }
                 }()
-                generators.append((index, column.type, .random(min: try number("min") ?? defaults.0, max: try number("max") ?? defaults.1,
-                                                              length: Int(try number("length") ?? 100), maxPastMs: Int64(try number("max-past") ?? 0))))
+                generators.append(
+                    (
+                        index, column.type,
+                        .random(
+                            min: try number("min") ?? defaults.0, max: try number("max") ?? defaults.1,
+                            length: Int(try number("length") ?? 100), maxPastMs: Int64(try number("max-past") ?? 0))
+                    ))
             default:
                 throw SQLError(.plan, "'\(prefix)kind' is sequence or random, not '\(kind)'")
             }
@@ -92,12 +99,18 @@ package struct DatagenSource: SourceRunner {
                         // Now, or up to max-past milliseconds before it.
                         let now = Int64(Date().timeIntervalSince1970 * 1000)
                         let micros = (now - (maxPast > 0 ? Int64.random(in: 0...maxPast, using: &random) : 0)) * 1000
-                        if case .timestamp = type { row[index] = .timestamp(micros) } else { row[index] = .timestampLTZ(micros) }
+                        if case .timestamp = type {
+                            row[index] = .timestamp(micros)
+                        } else {
+                            row[index] = .timestampLTZ(micros)
+                        }
                     case .tinyint, .smallint, .int, .bigint:
                         // Every integer from min to max alike, both included (as Flink's).
                         let range = ValueParser.integerRange(type) ?? Int64.min...Int64.max
-                        let lowest = Self.clamped(low.rounded(.up), to: range), highest = Self.clamped(high.rounded(.down), to: range)
-                        row[index] = lowest <= highest ? .integer(Int64.random(in: lowest...highest, using: &random)) : .null
+                        let lowest = Self.clamped(low.rounded(.up), to: range),
+                            highest = Self.clamped(high.rounded(.down), to: range)
+                        row[index] =
+                            lowest <= highest ? .integer(Int64.random(in: lowest...highest, using: &random)) : .null
                     default:
                         let value = low + Double.random(in: 0...1, using: &random) * (high - low)
                         row[index] = Self.number(value, type)

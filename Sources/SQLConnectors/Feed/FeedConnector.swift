@@ -16,7 +16,8 @@ package struct FeedConnector: Connector {
     package let options = [OptionSpec("format"), OptionSpec("splits")]
 
     package func source(for table: CatalogTable, in context: SourceContext) throws(SQLError) -> SourceRunner? {
-        try FeedSource(table: table, feed: inputs.feed(for: table.name), reporter: context.reporter,
-                       replaying: context.replay != nil)
+        try FeedSource(
+            table: table, feed: inputs.feed(for: table.name), reporter: context.reporter,
+            replaying: context.replay != nil)
     }
 }

@@ -132,7 +132,9 @@ package struct FeedSource: SourceRunner {
         self.replaying = replaying
         format = try RecordFormat(table: table)
         let text = table.options["splits"] ?? "1"
-        guard let splits = Int(text), splits >= 1 else { throw SQLError(.plan, "option 'splits' must be a positive number, not '\(text)'") }
+        guard let splits = Int(text), splits >= 1 else {
+            throw SQLError(.plan, "option 'splits' must be a positive number, not '\(text)'")
+        }
         declaredSplits = splits
     }
 
@@ -159,9 +161,13 @@ package struct FeedSource: SourceRunner {
                 let bytes = Array(text.utf8)
                 do throws(SQLError) {
                     // A changelog format's record may change two rows; another's is one row.
-                    let changes: [(row: Row, kind: RowKind)]? = try bytes.withUnsafeBufferPointer { buffer throws(SQLError) in
-                        if format.isChangelog { return try format.decodeChanges(buffer, 0, buffer.count, width: row.count) }
-                        return try format.decode(buffer, 0, buffer.count, into: &row, table: table) ? [(row, .insert)] : nil
+                    let changes: [(row: Row, kind: RowKind)]? = try bytes.withUnsafeBufferPointer {
+                        buffer throws(SQLError) in
+                        if format.isChangelog {
+                            return try format.decodeChanges(buffer, 0, buffer.count, width: row.count)
+                        }
+                        return try format.decode(buffer, 0, buffer.count, into: &row, table: table)
+                            ? [(row, .insert)] : nil
                     }
                     if let changes {
                         for case (var changed, let kind) in changes {

@@ -14,7 +14,9 @@ package final class FileSink: Sink {
     private var closed = false
 
     init(table: CatalogTable) throws(SQLError) {
-        guard let path = table.options["path"] else { throw SQLError(.plan, "the filesystem table \(table.name) needs a 'path' option") }
+        guard let path = table.options["path"] else {
+            throw SQLError(.plan, "the filesystem table \(table.name) needs a 'path' option")
+        }
         let format = table.options["format"] ?? ""
         var file = path
         var isFolder: ObjCBool = false
@@ -27,7 +29,9 @@ package final class FileSink: Sink {
             }
             file = path + "/part-0.\(format)"
         }
-        guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
+        guard FileManager.default.createFile(atPath: file, contents: nil),
+            let handle = FileHandle(forWritingAtPath: file)
+        else {
             throw SQLError(.execution, "cannot write \(file)")
         }
         self.handle = handle
@@ -37,9 +41,14 @@ package final class FileSink: Sink {
 
     package func write(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         if let kinds, !writer.writesChanges, kinds.contains(where: { $0 != .insert }) {
-            throw SQLError(.plan, "the filesystem connector writes only insertions, and this query updates its results (a GROUP BY without a window)")
+            throw SQLError(
+                .plan,
+                "the filesystem connector writes only insertions, and this query updates its results (a GROUP BY without a window)"
+            )
         }
-        for (position, row) in rows.enumerated() { buffer.append(contentsOf: writer.encode(row, kind: kinds?[position] ?? .insert)) }
+        for (position, row) in rows.enumerated() {
+            buffer.append(contentsOf: writer.encode(row, kind: kinds?[position] ?? .insert))
+        }
         if buffer.count > 1 << 16 { try flush() }
     }
 
@@ -52,7 +61,6 @@ package final class FileSink: Sink {
         }
         buffer.removeAll(keepingCapacity: true)
     }
-
 
     package func finish() throws(SQLError) {
         try flush()

@@ -18,7 +18,9 @@ package struct FileSystemSource: SourceRunner {
     /// What the query reads of the table (JSON skips the other fields).
     let columns: ScanColumns
 
-    init(table: CatalogTable, reporter: QueryReporter? = nil, replaying: Bool = false, columns: ScanColumns = .all) throws(SQLError) {
+    init(
+        table: CatalogTable, reporter: QueryReporter? = nil, replaying: Bool = false, columns: ScanColumns = .all
+    ) throws(SQLError) {
         self.table = table
         self.columns = columns
         self.reporter = reporter
@@ -81,7 +83,10 @@ package struct FileSystemSource: SourceRunner {
                     // A JSON record of the learned shape says where its line ends; another line is
                     // found first — memchr, many bytes at a time (a byte loop was 4% of the job).
                     let read = format.isChangelog ? nil : format.decodeLine(lines, from: lineStart, into: &row)
-                    let lineEnd = read ?? memchr(base + lineStart, 0x0A, lines.count - lineStart).map { UnsafeRawPointer(base).distance(to: $0) } ?? lines.count
+                    let lineEnd =
+                        read ?? memchr(base + lineStart, 0x0A, lines.count - lineStart).map {
+                            UnsafeRawPointer(base).distance(to: $0)
+                        } ?? lines.count
                     var contentEnd = lineEnd
                     if contentEnd > lineStart, base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                     defer { lineStart = lineEnd + 1 }
@@ -91,7 +96,8 @@ package struct FileSystemSource: SourceRunner {
                         // steps after decoding are written out in each: a local function would
                         // capture the loop's state by reference, and every row would pay for it.)
                         if format.isChangelog {
-                            guard let changes = try format.decodeChanges(lines, lineStart, contentEnd, width: row.count) else {
+                            guard let changes = try format.decodeChanges(lines, lineStart, contentEnd, width: row.count)
+                            else {
                                 skipped += 1
                                 continue
                             }

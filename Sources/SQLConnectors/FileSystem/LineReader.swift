@@ -65,7 +65,9 @@ package struct LineReader: ~Copyable {
     }
 
     private mutating func grow() throws(SQLError) {
-        guard buffer.count < Self.longestLine else { throw SQLError(.execution, "\(path): a line longer than \(Self.longestLine >> 20) MB") }
+        guard buffer.count < Self.longestLine else {
+            throw SQLError(.execution, "\(path): a line longer than \(Self.longestLine >> 20) MB")
+        }
         let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
         larger.baseAddress!.update(from: buffer.baseAddress!, count: filled)
         buffer.deallocate()

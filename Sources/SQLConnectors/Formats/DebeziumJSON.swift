@@ -12,8 +12,10 @@ package enum DebeziumJSON {
     /// The changes of one record into rows of `width` columns: each field named in `byName`
     /// goes to its column (`columns[position]`: where in the row, of what type); empty for a
     /// record with nothing to apply (a tombstone's `null`).
-    static func changes(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, byName: [String: Int],
-                        columns: [(index: Int, name: [UInt8], type: DataType)], width: Int, schemaInclude: Bool) throws(SQLError) -> [(row: Row, kind: RowKind)] {
+    static func changes(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, byName: [String: Int],
+        columns: [(index: Int, name: [UInt8], type: DataType)], width: Int, schemaInclude: Bool
+    ) throws(SQLError) -> [(row: Row, kind: RowKind)] {
         var scanner = JSONScanner(bytes, from: start, to: end)
         guard let node = scanner.node() else { throw SQLError(.execution, "not a JSON record") }
         scanner.skipSpace()
@@ -26,14 +28,20 @@ package enum DebeziumJSON {
             }
             members = payload
         } else if members.contains(where: { $0.0 == "schema" }), members.contains(where: { $0.0 == "payload" }) {
-            throw SQLError(.execution, "the record has a \"schema\" and a \"payload\": set 'debezium-json.schema-include' = 'true'")
+            throw SQLError(
+                .execution, "the record has a \"schema\" and a \"payload\": set 'debezium-json.schema-include' = 'true'"
+            )
         }
         func member(_ name: String) -> JSONNode? { members.first { $0.0 == name }?.1 }
-        guard case let .string(op)? = member("op") else { throw SQLError(.execution, "a Debezium record needs an \"op\"") }
+        guard case let .string(op)? = member("op") else {
+            throw SQLError(.execution, "a Debezium record needs an \"op\"")
+        }
         func row(_ name: String) throws(SQLError) -> Row {
             guard case let .object(fields)? = member(name) else {
-                throw SQLError(.execution, "the \"\(name)\" of a Debezium \"\(op)\" record is missing or not an object"
-                    + (name == "before" && op == "u" ? " (a Postgres table needs REPLICA IDENTITY FULL)" : ""))
+                throw SQLError(
+                    .execution,
+                    "the \"\(name)\" of a Debezium \"\(op)\" record is missing or not an object"
+                        + (name == "before" && op == "u" ? " (a Postgres table needs REPLICA IDENTITY FULL)" : ""))
             }
             var row = Row(repeating: .null, count: width)
             for (field, value) in fields {

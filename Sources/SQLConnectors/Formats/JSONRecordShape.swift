@@ -68,10 +68,14 @@ package final class JSONRecordShape: @unchecked Sendable {
         var word = 0
         for range in ranges {
             let raw = UnsafeMutableRawPointer(words + word)
-            for (offset, byte) in bytes[range].enumerated() { raw.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self) }
+            for (offset, byte) in bytes[range].enumerated() {
+                raw.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self)
+            }
             // The mask keeps the literal's bytes of its last word, whatever the byte order.
             var mask: UInt64 = 0
-            withUnsafeMutableBytes(of: &mask) { mask in for byte in 0..<((range.count - 1) % 8 + 1) { mask[byte] = 0xFF } }
+            withUnsafeMutableBytes(of: &mask) { mask in
+                for byte in 0..<((range.count - 1) % 8 + 1) { mask[byte] = 0xFF }
+            }
             literals.append(Literal(firstWord: word, count: range.count, lastMask: mask))
             word += (range.count + 7) / 8
         }
@@ -80,8 +84,9 @@ package final class JSONRecordShape: @unchecked Sendable {
             let plan = span.position >= 0 ? plans[span.position] : FieldPlan.unread
             (steps + index).initialize(to: Step(literal: literals[index], plan: plan, position: span.position))
         }
-        reader = Reader(words: words, steps: steps, closing: literals[spans.count], valueCount: spans.count,
-                        columnsSeen: Set(spans.lazy.map(\.position).filter { $0 >= 0 }).count)
+        reader = Reader(
+            words: words, steps: steps, closing: literals[spans.count], valueCount: spans.count,
+            columnsSeen: Set(spans.lazy.map(\.position).filter { $0 >= 0 }).count)
     }
 
     deinit {
@@ -117,8 +122,10 @@ extension JSONRecordShape {
         /// how fast this loop runs once depended on what the optimizer made of its callers, and
         /// moved by 20% with edits to unrelated files.
         @inline(never)
-        func read(_ bytes: UnsafeBufferPointer<UInt8>, from first: Int, at start: Int, end: Int,
-                  into values: UnsafeMutableBufferPointer<Value>, dates: inout DateMemo) -> Outcome {
+        func read(
+            _ bytes: UnsafeBufferPointer<UInt8>, from first: Int, at start: Int, end: Int,
+            into values: UnsafeMutableBufferPointer<Value>, dates: inout DateMemo
+        ) -> Outcome {
             guard let base = bytes.baseAddress, let row = values.baseAddress else { return .differs }
             let limit = bytes.count
             var at = start
@@ -132,25 +139,33 @@ extension JSONRecordShape {
                     guard let next = PlainJSON.skip(base, at, end) else { return .notPlain(value: value, at: at) }
                     at = next
                 case .double:
-                    guard let (number, next) = PlainJSON.decimal(base, at, end) else { return .notPlain(value: value, at: at) }
+                    guard let (number, next) = PlainJSON.decimal(base, at, end) else {
+                        return .notPlain(value: value, at: at)
+                    }
                     values.put(.double(number), at: target)
                     at = next
                 case .integer:
-                    guard let (number, next) = PlainJSON.integer(base, at, end) else { return .notPlain(value: value, at: at) }
+                    guard let (number, next) = PlainJSON.integer(base, at, end) else {
+                        return .notPlain(value: value, at: at)
+                    }
                     // Out of the column's range: the general reader says so.
-                    guard number >= step.pointee.plan.minimum, number <= step.pointee.plan.maximum else { return .notPlain(value: value, at: at) }
+                    guard number >= step.pointee.plan.minimum, number <= step.pointee.plan.maximum else {
+                        return .notPlain(value: value, at: at)
+                    }
                     values.put(.integer(number), at: target)
                     at = next
                 case .eventTime:
                     // The seeds' form, `"yyyy-MM-dd HH:mm:ss"`, at its fixed length.
                     guard at &+ 20 < end, base[at] == 0x22, base[at &+ 20] == 0x22,
-                          let micros = dates.parseSecondsTimestamp(base + (at &+ 1))
+                        let micros = dates.parseSecondsTimestamp(base + (at &+ 1))
                     else { return .notPlain(value: value, at: at) }
                     values.put(.timestamp(micros), at: target)
                     at &+= 21
                 case .string:
                     // Apart, in a call: a String made in this loop slowed it for every record.
-                    guard let next = Self.readPlainString(base, at, end, into: row + target) else { return .notPlain(value: value, at: at) }
+                    guard let next = Self.readPlainString(base, at, end, into: row + target) else {
+                        return .notPlain(value: value, at: at)
+                    }
                     at = next
                 case .other:
                     return .notPlain(value: value, at: at)
@@ -164,7 +179,9 @@ extension JSONRecordShape {
         /// Whether `literal` is at `at` (before `end`; the buffer holds `limit` bytes); moves `at`
         /// past it if so.
         @inline(always)
-        private func match(_ literal: Literal, _ base: UnsafePointer<UInt8>, at: inout Int, end: Int, limit: Int) -> Bool {
+        private func match(
+            _ literal: Literal, _ base: UnsafePointer<UInt8>, at: inout Int, end: Int, limit: Int
+        ) -> Bool {
             let count = literal.count
             guard count <= end &- at else { return false }
             let theirs = UnsafeRawPointer(base + at)
@@ -176,7 +193,9 @@ extension JSONRecordShape {
                 if count <= 8 {
                     guard first & literal.lastMask == ours[0] else { return false }
                 } else {
-                    guard first == ours[0], theirs.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & literal.lastMask == ours[1] else { return false }
+                    guard first == ours[0],
+                        theirs.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & literal.lastMask == ours[1]
+                    else { return false }
                 }
                 at &+= count
                 return true
@@ -184,7 +203,9 @@ extension JSONRecordShape {
             let wholeWords = count &>> 3
             var word = 0
             while word < wholeWords {
-                guard theirs.loadUnaligned(fromByteOffset: word &<< 3, as: UInt64.self) == ours[word] else { return false }
+                guard theirs.loadUnaligned(fromByteOffset: word &<< 3, as: UInt64.self) == ours[word] else {
+                    return false
+                }
                 word &+= 1
             }
             if count & 7 != 0 {
@@ -192,7 +213,8 @@ extension JSONRecordShape {
                 // the literal are masked off), byte by byte at the buffer's very end.
                 let offset = wholeWords &<< 3
                 if at &+ offset &+ 8 <= limit {
-                    guard theirs.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & literal.lastMask == ours[word] else { return false }
+                    guard theirs.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & literal.lastMask == ours[word]
+                    else { return false }
                 } else {
                     guard Self.tailWord(theirs + offset, count: count &- offset) == ours[word] else { return false }
                 }
@@ -212,7 +234,9 @@ extension JSONRecordShape {
         }
 
         @inline(never)
-        private static func readPlainString(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int, into slot: UnsafeMutablePointer<Value>) -> Int? {
+        private static func readPlainString(
+            _ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int, into slot: UnsafeMutablePointer<Value>
+        ) -> Int? {
             guard let (text, next) = PlainJSON.string(base, at, end) else { return nil }
             slot.pointee = .string(text)
             return next

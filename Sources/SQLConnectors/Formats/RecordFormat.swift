@@ -49,17 +49,23 @@ package struct RecordFormat {
     init(table: CatalogTable, scan: ScanColumns = .all) throws(SQLError) {
         let options = table.options
         let prefix = options["format"] == nil && options["value.format"] != nil ? "value." : ""
-        try self.init(table: table, columns: table.physical, format: options["format"] ?? options["value.format"] ?? "", optionPrefix: prefix,
-                      scan: scan)
+        try self.init(
+            table: table, columns: table.physical, format: options["format"] ?? options["value.format"] ?? "",
+            optionPrefix: prefix,
+            scan: scan)
     }
 
     /// A format over some of a table's columns (a Kafka key's fields, or its value's), with
     /// the format's options read under `optionPrefix` (`key.`, `value.`) first.
     /// `scan`: what a query reads of the table; the fields of other columns are left NULL.
-    init(table: CatalogTable, columns: [Int], format: String, optionPrefix: String, scan: ScanColumns = .all) throws(SQLError) {
+    init(
+        table: CatalogTable, columns: [Int], format: String, optionPrefix: String, scan: ScanColumns = .all
+    ) throws(SQLError) {
         func option(_ key: String) -> String? { table.options[optionPrefix + key] ?? table.options[key] }
         physical = columns.map { ($0, Array(table.schema.columns[$0].name.utf8), table.schema.columns[$0].type) }
-        fieldPlans = columns.map { column in FieldPlan(column: column, type: table.schema.columns[column].type, scan: scan) }
+        fieldPlans = columns.map { column in
+            FieldPlan(column: column, type: table.schema.columns[column].type, scan: scan)
+        }
         fieldNames = FieldNames(physical.map(\.name))
         columnTypes = physical.map(\.type)
         var lookup: [String: Int] = [:]
@@ -71,7 +77,8 @@ package struct RecordFormat {
             timestampStandard = try TimestampStandard(option: option("json.timestamp-format.standard"))
             ignoreErrors = option("json.ignore-parse-errors") == "true"
             if ignoreErrors, option("json.fail-on-missing-field") == "true" {
-                throw SQLError(.plan, "json.fail-on-missing-field and json.ignore-parse-errors cannot both be true (as in Flink)")
+                throw SQLError(
+                    .plan, "json.fail-on-missing-field and json.ignore-parse-errors cannot both be true (as in Flink)")
             }
         case "csv":
             kind = .csv(try CSVOptions(option))
@@ -80,7 +87,10 @@ package struct RecordFormat {
             kind = .debezium(schemaInclude: option("debezium-json.schema-include") == "true")
             ignoreErrors = option("debezium-json.ignore-parse-errors") == "true"
         case "raw":
-            guard physical.count == 1 else { throw SQLError(.plan, "the raw format needs exactly one column, table \(table.name) gives it \(physical.count)") }
+            guard physical.count == 1 else {
+                throw SQLError(
+                    .plan, "the raw format needs exactly one column, table \(table.name) gives it \(physical.count)")
+            }
             kind = .raw
             ignoreErrors = false
         case "":
@@ -98,10 +108,13 @@ package struct RecordFormat {
 
     /// A changelog format's record: the rows it changes, of `width` columns, and how; nil
     /// when it is skipped (ignore-parse-errors).
-    func decodeChanges(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, width: Int) throws(SQLError) -> [(row: Row, kind: RowKind)]? {
+    func decodeChanges(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, width: Int
+    ) throws(SQLError) -> [(row: Row, kind: RowKind)]? {
         guard case let .debezium(schemaInclude) = kind else { return nil }
         do throws(SQLError) {
-            return try DebeziumJSON.changes(bytes, start, end, byName: byName, columns: physical, width: width, schemaInclude: schemaInclude)
+            return try DebeziumJSON.changes(
+                bytes, start, end, byName: byName, columns: physical, width: width, schemaInclude: schemaInclude)
         } catch {
             if ignoreErrors { return nil }
             throw error
@@ -109,7 +122,9 @@ package struct RecordFormat {
     }
 
     /// Decodes one record into `row`; false when it is skipped (ignore-parse-errors).
-    mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, table: CatalogTable) throws(SQLError) -> Bool {
+    mutating func decode(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, table: CatalogTable
+    ) throws(SQLError) -> Bool {
         do throws(SQLError) {
             switch kind {
             case let .json(failOnMissing): try decodeJSON(bytes, start, end, into: &row, failOnMissing: failOnMissing)
@@ -118,7 +133,8 @@ package struct RecordFormat {
                 if options.allowComments, start < end, bytes[start] == 0x23 { return false }
                 try decodeCSV(bytes, start, end, into: &row, options: options)
             case .raw:
-                row[physical[0].index] = .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                row[physical[0].index] = .string(
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
             case .debezium:
                 throw SQLError(.internalBug, "a changelog format's records are read by decodeChanges")
             }
@@ -142,8 +158,11 @@ package struct RecordFormat {
     mutating func decodeLine(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into row: inout Row) -> Int? {
         // Records this way cannot read (values with escapes, say) are read once, not twice:
         // after as many misses as hits (and 64 at least) it is no longer tried.
-        guard case let .json(failOnMissing) = kind, let shape = shapeReader, lineMisses < 64 || lineMisses < shapeHits else { return nil }
-        if let end = decodeByShape(shape, bytes, start, bytes.count, into: &row, failOnMissing: failOnMissing, plainOnly: true) {
+        guard case let .json(failOnMissing) = kind, let shape = shapeReader, lineMisses < 64 || lineMisses < shapeHits
+        else { return nil }
+        if let end = decodeByShape(
+            shape, bytes, start, bytes.count, into: &row, failOnMissing: failOnMissing, plainOnly: true)
+        {
             if end == bytes.count || bytes[end] == 0x0A {
                 shapeHits += 1
                 return end
@@ -157,9 +176,13 @@ package struct RecordFormat {
         return nil
     }
 
-    private mutating func decodeJSON(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, failOnMissing: Bool) throws(SQLError) {
+    private mutating func decodeJSON(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, failOnMissing: Bool
+    ) throws(SQLError) {
         if let shape = shapeReader {
-            if decodeByShape(shape, bytes, start, end, into: &row, failOnMissing: failOnMissing, plainOnly: false) == end {
+            if decodeByShape(shape, bytes, start, end, into: &row, failOnMissing: failOnMissing, plainOnly: false)
+                == end
+            {
                 shapeHits += 1
                 return
             }
@@ -176,19 +199,25 @@ package struct RecordFormat {
         var expected = 0
         if !scanner.consume(0x7D) {
             repeat {
-                guard scanner.consume(0x22) else { throw SQLError(.execution, "malformed JSON: expected a field name at byte \(scanner.index - start)") }
+                guard scanner.consume(0x22) else {
+                    throw SQLError(.execution, "malformed JSON: expected a field name at byte \(scanner.index - start)")
+                }
                 // Field names are matched as bytes against the columns' names: no String per field.
                 let keyStart = scanner.index
                 let position: Int?
                 let key: String
-                if let length = fieldNames.length(of: expected, at: bytes.baseAddress! + keyStart, within: end - keyStart) {
+                if let length = fieldNames.length(
+                    of: expected, at: bytes.baseAddress! + keyStart, within: end - keyStart)
+                {
                     // The usual case: the expected name and its closing quote, without a search for the quote.
                     scanner.index = keyStart + length + 1
                     (position, key) = (expected, "")
                 } else {
                     (position, key) = try fieldName(&scanner, bytes, end: end, tryingFirst: expected)
                 }
-                guard scanner.consume(0x3A) else { throw SQLError(.execution, "malformed JSON: expected ':' after a field name") }
+                guard scanner.consume(0x3A) else {
+                    throw SQLError(.execution, "malformed JSON: expected ':' after a field name")
+                }
                 if let position {
                     expected = position + 1
                     seen += 1
@@ -199,7 +228,7 @@ package struct RecordFormat {
                 if let position, fieldPlans[position].reading != .skipped {
                     do throws(SQLError) {
                         row[fieldPlans[position].target] = try readValue(of: position, &scanner)
-                    } catch where ignoreErrors {
+                    } catch  where ignoreErrors {
                         // With json.ignore-parse-errors a value of the wrong type is NULL, as in
                         // Flink; a value that is not JSON at all still fails the record.
                         scanner.index = valueStart
@@ -211,13 +240,16 @@ package struct RecordFormat {
                 }
                 if learning { spans.append(.init(position: position ?? -1, start: valueStart, end: scanner.index)) }
             } while scanner.consume(0x2C)
-            guard scanner.consume(0x7D) else { throw SQLError(.execution, "malformed JSON: expected ',' or '}' at byte \(scanner.index - start)") }
+            guard scanner.consume(0x7D) else {
+                throw SQLError(.execution, "malformed JSON: expected ',' or '}' at byte \(scanner.index - start)")
+            }
         }
         scanner.skipSpace()
         guard scanner.index == end else { throw SQLError(.execution, "malformed JSON: text after the object") }
         if failOnMissing, seen < physical.count {
             let missing = physical.filter { row[$0.index].isNull }.map { String(decoding: $0.name, as: UTF8.self) }
-            throw SQLError(.execution, "missing field(s) \(missing.joined(separator: ", ")) (json.fail-on-missing-field is true)")
+            throw SQLError(
+                .execution, "missing field(s) \(missing.joined(separator: ", ")) (json.fail-on-missing-field is true)")
         }
         shape = learning ? JSONRecordShape(bytes, start: start, end: end, spans: spans, plans: fieldPlans) : nil
     }
@@ -226,8 +258,10 @@ package struct RecordFormat {
     /// takes the plain values, the scanner any other (unless `plainOnly`). Returns the position
     /// after the shape's last literal; nil (the row partly written, which the general path then
     /// overwrites field by field) where the record is not of the shape or a value does not read.
-    private mutating func decodeByShape(_ shape: JSONRecordShape.Reader, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
-                                        into row: inout Row, failOnMissing: Bool, plainOnly: Bool) -> Int? {
+    private mutating func decodeByShape(
+        _ shape: JSONRecordShape.Reader, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+        into row: inout Row, failOnMissing: Bool, plainOnly: Bool
+    ) -> Int? {
         if failOnMissing, shape.columnsSeen < physical.count { return nil }
         return row.withUnsafeMutableBufferPointer { values -> Int? in
             var (value, at) = (0, start)
@@ -238,7 +272,9 @@ package struct RecordFormat {
                 case .differs:
                     return nil
                 case let .notPlain(stopped, position):
-                    guard !plainOnly, let next = readValueTheGeneralWay(of: shape.position(ofValue: stopped), bytes, position, end, into: values)
+                    guard !plainOnly,
+                        let next = readValueTheGeneralWay(
+                            of: shape.position(ofValue: stopped), bytes, position, end, into: values)
                     else { return nil }
                     (value, at) = (stopped + 1, next)
                 }
@@ -249,8 +285,10 @@ package struct RecordFormat {
     /// The value at `at` read into `values` (column `position`'s) or skipped (-1, or a column
     /// no one reads) by the scanner: the position after it, nil when it does not read.
     @inline(never)
-    private mutating func readValueTheGeneralWay(of position: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int,
-                                                 into values: UnsafeMutableBufferPointer<Value>) -> Int? {
+    private mutating func readValueTheGeneralWay(
+        of position: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int,
+        into values: UnsafeMutableBufferPointer<Value>
+    ) -> Int? {
         var scanner = JSONScanner(bytes, from: at, to: end)
         if position >= 0, fieldPlans[position].reading != .skipped {
             guard let value = try? readValue(of: position, &scanner) else { return nil }
@@ -304,7 +342,9 @@ package struct RecordFormat {
 
     /// The error for a field whose value is not of its column's type.
     private func notA(_ position: Int) -> SQLError {
-        SQLError(.execution, "field \"\(String(decoding: physical[position].name, as: UTF8.self))\" is not a \(columnTypes[position])")
+        SQLError(
+            .execution,
+            "field \"\(String(decoding: physical[position].name, as: UTF8.self))\" is not a \(columnTypes[position])")
     }
 
     /// TO_TIMESTAMP of the text field at the scanner, read from its bytes when it is a plain
@@ -314,7 +354,8 @@ package struct RecordFormat {
         // The seeds' form, `"yyyy-MM-dd HH:mm:ss"`, tried at its fixed length first: a quote or
         // backslash inside would fail the parse and go the general way below.
         if scanner.index + 20 < scanner.end, bytes[scanner.index] == 0x22, bytes[scanner.index + 20] == 0x22,
-           let micros = dates.parseSecondsTimestamp(bytes.baseAddress! + scanner.index + 1) {
+            let micros = dates.parseSecondsTimestamp(bytes.baseAddress! + scanner.index + 1)
+        {
             scanner.index += 21
             return .timestamp(micros)
         }
@@ -334,17 +375,26 @@ package struct RecordFormat {
 
     /// The column of the field name the scanner is at (after its opening quote), and the name
     /// as text when no column has it (for an error message).
-    private func fieldName(_ scanner: inout JSONScanner, _ bytes: UnsafeBufferPointer<UInt8>, end: Int, tryingFirst expected: Int) throws(SQLError) -> (Int?, String) {
+    private func fieldName(
+        _ scanner: inout JSONScanner, _ bytes: UnsafeBufferPointer<UInt8>, end: Int, tryingFirst expected: Int
+    ) throws(SQLError) -> (Int?, String) {
         let keyStart = scanner.index
         var keyEnd = keyStart
         while keyEnd < end, bytes[keyEnd] != 0x22, bytes[keyEnd] != 0x5C { keyEnd += 1 }
         if keyEnd < end, bytes[keyEnd] == 0x22 {
             scanner.index = keyEnd + 1
-            let position = fieldNames.position(of: bytes.baseAddress! + keyStart, count: keyEnd - keyStart, tryingFirst: expected)
-            return (position, position == nil ? String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self) : "")
+            let position = fieldNames.position(
+                of: bytes.baseAddress! + keyStart, count: keyEnd - keyStart, tryingFirst: expected)
+            return (
+                position,
+                position == nil
+                    ? String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self) : ""
+            )
         }
         // A name with escapes.
-        guard let escaped = scanner.string() else { throw SQLError(.execution, "malformed JSON: unterminated field name") }
+        guard let escaped = scanner.string() else {
+            throw SQLError(.execution, "malformed JSON: unterminated field name")
+        }
         return (byName[escaped], escaped)
     }
 
@@ -372,7 +422,9 @@ package struct RecordFormat {
         return node.value(as: type)
     }
 
-    private func decodeCSV(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, options: CSVOptions) throws(SQLError) {
+    private func decodeCSV(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into row: inout Row, options: CSVOptions
+    ) throws(SQLError) {
         let fields = try options.fields(bytes, start, end)
         // More fields than columns fail the record; fewer leave the last columns NULL (as Flink's
         // CSV reader). With csv.ignore-parse-errors a field that does not parse is NULL.
@@ -383,21 +435,24 @@ package struct RecordFormat {
             guard position < fields.count, let text = fields[position] else { continue } // missing, or the null literal
             do throws(SQLError) {
                 try decodeCSVField(text, position: position, column: column, into: &row, options: options)
-            } catch where ignoreErrors {
+            } catch  where ignoreErrors {
                 row[column.index] = .null
             }
         }
     }
 
-    private func decodeCSVField(_ text: String, position: Int, column: (index: Int, name: [UInt8], type: DataType), into row: inout Row,
-                                options: CSVOptions) throws(SQLError) {
+    private func decodeCSVField(
+        _ text: String, position: Int, column: (index: Int, name: [UInt8], type: DataType), into row: inout Row,
+        options: CSVOptions
+    ) throws(SQLError) {
         if case let .array(element) = column.type {
             // csv.array-element-delimiter between the elements; an empty field is an empty array.
             var elements: [Value] = []
             if !text.isEmpty {
                 for part in text.components(separatedBy: options.arrayDelimiter) {
                     guard let value = ValueParser.parse(part, as: element) else {
-                        throw SQLError(.execution, "field \(position + 1) ('\(text)'): element '\(part)' is not a \(element)")
+                        throw SQLError(
+                            .execution, "field \(position + 1) ('\(text)'): element '\(part)' is not a \(element)")
                     }
                     elements.append(value)
                 }
@@ -409,147 +464,5 @@ package struct RecordFormat {
             throw SQLError(.execution, "field \(position + 1) ('\(text)') is not a \(column.type)")
         }
         row[column.index] = value
-    }
-}
-
-/// Flink's csv format options, and the fields of a line as they give them.
-package struct CSVOptions {
-    let delimiter: UInt8
-    /// `csv.quote-character` (`"`), nil with `csv.disable-quote-character`.
-    let quote: UInt8?
-    /// `csv.escape-character`: the character after it is taken as it is (off by default).
-    let escape: UInt8?
-    /// `csv.null-literal`: a field of this text is NULL (off by default: an empty field is an empty string).
-    let nullLiteral: String?
-    /// `csv.allow-comments`: lines starting with `#` are skipped.
-    let allowComments: Bool
-    /// `csv.array-element-delimiter` (`;`): between the elements of an ARRAY column's field.
-    let arrayDelimiter: String
-
-    init(_ option: (String) -> String?) throws(SQLError) {
-        func character(_ key: String, default value: String?) throws(SQLError) -> UInt8? {
-            guard let text = option(key) ?? value else { return nil }
-            guard text.utf8.count == 1 else { throw SQLError(.plan, "\(key) must be one character, not '\(text)'") }
-            return text.utf8.first
-        }
-        delimiter = try character("csv.field-delimiter", default: ",")!
-        quote = option("csv.disable-quote-character") == "true" ? nil : try character("csv.quote-character", default: "\"")
-        escape = try character("csv.escape-character", default: nil)
-        nullLiteral = option("csv.null-literal")
-        allowComments = option("csv.allow-comments") == "true"
-        arrayDelimiter = option("csv.array-element-delimiter") ?? ";"
-        for key in ["csv.disable-quote-character", "csv.allow-comments", "csv.ignore-parse-errors"] {
-            if let value = option(key), !["true", "false"].contains(value.lowercased()) {
-                throw SQLError(.plan, "\(key) is 'true' or 'false', not '\(value)'")
-            }
-        }
-    }
-
-    /// The fields of the line `bytes[start..<end]`, unquoted and unescaped (nil: the null literal).
-    func fields(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(SQLError) -> [String?] {
-        var fields: [String?] = []
-        var index = start
-        while index <= end {
-            var field: [UInt8] = []
-            if let quote, index < end, bytes[index] == quote {
-                index += 1
-                while true {
-                    guard index < end else { throw SQLError(.execution, "a quoted CSV field is never closed") }
-                    if let escape, bytes[index] == escape, index + 1 < end {
-                        field.append(bytes[index + 1])
-                        index += 2
-                        continue
-                    }
-                    if bytes[index] == quote {
-                        if index + 1 < end, bytes[index + 1] == quote {
-                            field.append(quote)
-                            index += 2
-                            continue
-                        }
-                        index += 1
-                        break
-                    }
-                    field.append(bytes[index])
-                    index += 1
-                }
-                guard index == end || bytes[index] == delimiter else { throw SQLError(.execution, "text after a quoted CSV field") }
-            } else {
-                while index < end, bytes[index] != delimiter {
-                    if let escape, bytes[index] == escape, index + 1 < end {
-                        field.append(bytes[index + 1])
-                        index += 2
-                        continue
-                    }
-                    field.append(bytes[index])
-                    index += 1
-                }
-            }
-            let text = String(decoding: field, as: UTF8.self)
-            fields.append(text == nullLiteral ? nil : text)
-            index += 1
-        }
-        return fields
-    }
-}
-
-/// Column names for matching JSON field names: one allocation holding every name, read
-/// through a pointer. A class so that the memory is freed with the last format using it.
-package final class FieldNames: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<UInt8>
-    private let ranges: [(start: Int, count: Int)]
-
-    init(_ names: [[UInt8]]) {
-        let total = names.reduce(0) { $0 + $1.count }
-        let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
-        var ranges: [(Int, Int)] = []
-        var offset = 0
-        for name in names {
-            name.withUnsafeBufferPointer { source in
-                if let base = source.baseAddress { (storage + offset).update(from: base, count: name.count) }
-            }
-            ranges.append((offset, name.count))
-            offset += name.count
-        }
-        self.storage = storage
-        self.ranges = ranges
-    }
-
-    deinit { storage.deallocate() }
-
-    /// The length of name `position` when the bytes at `key` are that name and a closing
-    /// quote (nil otherwise, or when there is no such name).
-    func length(of position: Int, at key: UnsafePointer<UInt8>, within available: Int) -> Int? {
-        guard position < ranges.count else { return nil }
-        let range = ranges[position]
-        guard range.count < available, key[range.count] == 0x22, Self.same(storage + range.start, key, range.count) else { return nil }
-        return range.count
-    }
-
-    /// Byte equality, eight at a time: names are short, and a call to memcmp cost more than the compare.
-    @inline(__always)
-    private static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        var index = 0
-        while index + 8 <= count {
-            guard UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self) else { return false }
-            index += 8
-        }
-        while index < count {
-            guard a[index] == b[index] else { return false }
-            index += 1
-        }
-        return true
-    }
-
-    /// Which name equals the `count` bytes at `key`, trying `first` before the others.
-    func position(of key: UnsafePointer<UInt8>, count: Int, tryingFirst first: Int) -> Int? {
-        let total = ranges.count
-        guard total > 0 else { return nil }
-        var candidate = first < total ? first : 0
-        for _ in 0..<total {
-            let range = ranges[candidate]
-            if range.count == count, Self.same(storage + range.start, key, count) { return candidate }
-            candidate = candidate + 1 == total ? 0 : candidate + 1
-        }
-        return nil
     }
 }

@@ -19,7 +19,9 @@ package struct RecordReader {
         if let reading {
             columns = []
             for name in reading {
-                guard let index = table.schema.index(of: name) else { throw SQLError(.plan, "table \(table.name) has no column \(name)") }
+                guard let index = table.schema.index(of: name) else {
+                    throw SQLError(.plan, "table \(table.name) has no column \(name)")
+                }
                 columns!.insert(index)
             }
         }
@@ -42,7 +44,10 @@ package struct RecordReader {
                 start = end + 1
                 continue
             }
-            let end = memchr(lines.baseAddress! + start, 0x0A, lines.count - start).map { UnsafeRawPointer(lines.baseAddress!).distance(to: $0) } ?? lines.count
+            let end =
+                memchr(lines.baseAddress! + start, 0x0A, lines.count - start).map {
+                    UnsafeRawPointer(lines.baseAddress!).distance(to: $0)
+                } ?? lines.count
             if end > start, try format.decode(lines, start, end, into: &row, table: table) { records += 1 }
             start = end + 1
         }

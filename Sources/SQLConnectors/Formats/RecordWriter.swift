@@ -22,8 +22,10 @@ package struct RecordWriter {
     /// Writes a table's physical columns (rows hold them in order) in its `format`.
     init(table: CatalogTable) throws(SQLError) {
         let prefix = table.options["format"] == nil && table.options["value.format"] != nil ? "value." : ""
-        try self.init(table: table, positions: Array(table.physical.indices), format: table.options["format"] ?? table.options["value.format"] ?? "",
-                      optionPrefix: prefix)
+        try self.init(
+            table: table, positions: Array(table.physical.indices),
+            format: table.options["format"] ?? table.options["value.format"] ?? "",
+            optionPrefix: prefix)
     }
 
     /// Writes the physical columns at `positions` (a Kafka key's fields, or its value's), with
@@ -36,12 +38,19 @@ package struct RecordWriter {
         case "debezium-json": self.format = .debezium
         case "csv": self.format = .csv
         case "raw":
-            guard positions.count == 1 else { throw SQLError(.plan, "the raw format needs exactly one column, table \(table.name) gives it \(positions.count)") }
+            guard positions.count == 1 else {
+                throw SQLError(
+                    .plan, "the raw format needs exactly one column, table \(table.name) gives it \(positions.count)")
+            }
             self.format = .raw
-        default: throw SQLError(.unsupported, "writing format '\(format)' is not supported (json, csv, raw, debezium-json)")
+        default:
+            throw SQLError(.unsupported, "writing format '\(format)' is not supported (json, csv, raw, debezium-json)")
         }
         delimiter = option("csv.field-delimiter") ?? ","
-        timestampStandard = try TimestampStandard(option: option(format == "debezium-json" ? "debezium-json.timestamp-format.standard" : "json.timestamp-format.standard"))
+        timestampStandard = try TimestampStandard(
+            option: option(
+                format == "debezium-json" ? "debezium-json.timestamp-format.standard" : "json.timestamp-format.standard"
+            ))
     }
 
     /// Whether rows of every kind are written (else insertions only).
@@ -55,11 +64,14 @@ package struct RecordWriter {
         case .debezium:
             return Array(DebeziumJSON.record(jsonObject(row), kind: kind).utf8)
         case .csv:
-            return Array(fields.map { field -> String in
-                let text = ValueFormatter.plain(row[field.position], type: field.column.type)
-                // Flink's CSV writer quotes timestamps (they hold a space).
-                return Self.csvField(text, delimiter: delimiter, quote: ExpressionCompiler.isTemporalPoint(field.column.type) && text.contains(" "))
-            }.joined(separator: delimiter).utf8)
+            return Array(
+                fields.map { field -> String in
+                    let text = ValueFormatter.plain(row[field.position], type: field.column.type)
+                    // Flink's CSV writer quotes timestamps (they hold a space).
+                    return Self.csvField(
+                        text, delimiter: delimiter,
+                        quote: ExpressionCompiler.isTemporalPoint(field.column.type) && text.contains(" "))
+                }.joined(separator: delimiter).utf8)
         case .raw:
             let value = row[fields[0].position]
             if case let .bytes(bytes) = value { return bytes }
@@ -69,9 +81,11 @@ package struct RecordWriter {
 
     /// The row's fields as a JSON object.
     private func jsonObject(_ row: Row) -> String {
-        "{" + fields.map { field in
-            JSONText.quote(field.column.name) + ":" + JSONText.value(row[field.position], type: field.column.type, standard: timestampStandard)
-        }.joined(separator: ",") + "}"
+        "{"
+            + fields.map { field in
+                JSONText.quote(field.column.name) + ":"
+                    + JSONText.value(row[field.position], type: field.column.type, standard: timestampStandard)
+            }.joined(separator: ",") + "}"
     }
 
     /// One record as a line of a file.

@@ -44,9 +44,12 @@ package final class KafkaSink: Sink {
         let settings = self.settings
         let positions = { (columns: [Int]) in columns.map { table.physical.firstIndex(of: $0)! } }
         let valuePrefix = table.options["value.format"] != nil ? "value." : ""
-        value = try RecordWriter(table: table, positions: positions(settings.valueColumns), format: settings.valueFormat, optionPrefix: valuePrefix)
+        value = try RecordWriter(
+            table: table, positions: positions(settings.valueColumns), format: settings.valueFormat,
+            optionPrefix: valuePrefix)
         if let format = settings.keyFormat {
-            key = try RecordWriter(table: table, positions: positions(settings.keyColumns), format: format, optionPrefix: "key.")
+            key = try RecordWriter(
+                table: table, positions: positions(settings.keyColumns), format: format, optionPrefix: "key.")
         } else {
             key = nil
         }
@@ -63,8 +66,10 @@ package final class KafkaSink: Sink {
 
     package func write(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         if !settings.upsert, !value.writesChanges, let kinds, kinds.contains(where: { $0 != .insert }) {
-            throw SQLError(.plan, "the kafka connector writes only insertions, and this query updates its results "
-                + "(a GROUP BY without a window): write it to an upsert-kafka table")
+            throw SQLError(
+                .plan,
+                "the kafka connector writes only insertions, and this query updates its results "
+                    + "(a GROUP BY without a window): write it to an upsert-kafka table")
         }
         var records: [ProducerRecord] = []
         records.reserveCapacity(rows.count)
@@ -74,7 +79,9 @@ package final class KafkaSink: Sink {
             // A changelog format writes every change as a record of its own; upsert-kafka
             // writes a key's new row, or a tombstone for a deleted one.
             if value.writesChanges {
-                records.append(ProducerRecord(topic: topic, key: keyBytes, value: value.record(row, kind: kind), partition: try partition()))
+                records.append(
+                    ProducerRecord(
+                        topic: topic, key: keyBytes, value: value.record(row, kind: kind), partition: try partition()))
                 continue
             }
             if kind == .updateBefore { continue }
@@ -99,7 +106,8 @@ package final class KafkaSink: Sink {
         case .roundRobin:
             if partitionCount == nil {
                 let cluster = self.cluster, topic = self.topic
-                partitionCount = Int32(try awaitClient { try await cluster.topic(topic, allowAutoCreation: true).partitions.count })
+                partitionCount = Int32(
+                    try awaitClient { try await cluster.topic(topic, allowAutoCreation: true).partitions.count })
             }
             defer { nextPartition = (nextPartition + 1) % max(partitionCount!, 1) }
             return nextPartition
@@ -119,7 +127,6 @@ package final class KafkaSink: Sink {
     package func watermark(_ time: Int64) throws(SQLError) {
         if DispatchTime.now().uptimeNanoseconds - lastFlush.uptimeNanoseconds >= 1_000_000_000 { try flush() }
     }
-
 
     package func finish() throws(SQLError) {
         guard !closed else { return }

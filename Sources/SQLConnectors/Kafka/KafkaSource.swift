@@ -21,8 +21,11 @@ package struct KafkaSource: SourceRunner {
     let replaying: Bool
     let checkpointer: Checkpointer?
 
-    init(table: CatalogTable, catalog: Catalog, reporter: QueryReporter?, checkpointer: Checkpointer?, replay: ReplayControl? = nil,
-         columns: ScanColumns = .all) throws(SQLError) {
+    init(
+        table: CatalogTable, catalog: Catalog, reporter: QueryReporter?, checkpointer: Checkpointer?,
+        replay: ReplayControl? = nil,
+        columns: ScanColumns = .all
+    ) throws(SQLError) {
         self.checkpointer = checkpointer
         var settings = try KafkaTable(table: table, catalog: catalog)
         if let replay {
@@ -35,9 +38,12 @@ package struct KafkaSource: SourceRunner {
         let prefix = table.options["value.format"] != nil ? "value." : ""
         // An upsert table keeps whole rows per key: every field is read.
         scan = settings.upsert ? .all : columns.decoded(by: settings.valueColumns)
-        valueFormat = try RecordFormat(table: table, columns: settings.valueColumns, format: settings.valueFormat, optionPrefix: prefix, scan: scan)
+        valueFormat = try RecordFormat(
+            table: table, columns: settings.valueColumns, format: settings.valueFormat, optionPrefix: prefix, scan: scan
+        )
         if let format = settings.keyFormat {
-            keyFormat = try RecordFormat(table: table, columns: settings.keyColumns, format: format, optionPrefix: "key.")
+            keyFormat = try RecordFormat(
+                table: table, columns: settings.keyColumns, format: format, optionPrefix: "key.")
         } else {
             keyFormat = nil
         }
@@ -64,7 +70,12 @@ package struct KafkaSource: SourceRunner {
         } catch {
             throw SQLError(.execution, "table \(table.name): \(error)")
         }
-        defer { try? awaitClient { await consumer.close(); await cluster.close() } }
+        defer {
+            try? awaitClient {
+                await consumer.close()
+                await cluster.close()
+            }
+        }
         let admin = KafkaAdmin(cluster: cluster)
 
         var reader = PartitionReader(source: self, output: output)
@@ -102,9 +113,11 @@ package struct KafkaSource: SourceRunner {
                 // does not answer now is the consumer's to wait for (it says so): the next round looks again.
                 do throws(SQLError) {
                     try reader.discover(admin: admin, consumer: consumer, first: false)
-                } catch where outage != nil || known > 0 {
+                } catch  where outage != nil || known > 0 {
                 }
-                if known == 0, !reader.partitions.isEmpty { reporter?.report(.note("reading \(reader.describeStart())")) }
+                if known == 0, !reader.partitions.isEmpty {
+                    reporter?.report(.note("reading \(reader.describeStart())"))
+                }
                 lastDiscovery = .now()
             }
             reader.report(consumer: consumer)
@@ -134,7 +147,9 @@ package struct KafkaSource: SourceRunner {
     private func commitToGroup(_ state: KafkaSourceState, admin: KafkaAdmin) -> String? {
         guard let group = settings.groupId else { return nil }
         var offsets: [TopicPartition: Int64] = [:]
-        for partition in state.partitions { offsets[TopicPartition(topic: partition.topic, partition: partition.partition)] = partition.nextOffset }
+        for partition in state.partitions {
+            offsets[TopicPartition(topic: partition.topic, partition: partition.partition)] = partition.nextOffset
+        }
         do {
             try awaitClient { [offsets] in try await admin.commitGroupOffsets(group, offsets: offsets) }
             return nil
@@ -241,11 +256,14 @@ private struct PartitionReader {
             }
             return found
         }
-        let fresh = metadata.flatMap { topic in topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.partition) } }
-            .filter { splitOf[$0] == nil }.sorted()
+        let fresh = metadata.flatMap { topic in
+            topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.partition) }
+        }
+        .filter { splitOf[$0] == nil }.sorted()
         guard !fresh.isEmpty else {
             if first, settings.topicPattern == nil, metadata.isEmpty {
-                source.reporter?.report(.note("waiting for topic \(settings.topics.joined(separator: ", ")) to be created"))
+                source.reporter?.report(
+                    .note("waiting for topic \(settings.topics.joined(separator: ", ")) to be created"))
             }
             return
         }
@@ -273,7 +291,9 @@ private struct PartitionReader {
         case let .timestamp(millis):
             let byTime = try awaitClient { try await admin.listOffsets(fresh, spec: .timestamp(millis)) }
             let latest = try awaitClient { try await admin.listOffsets(fresh, spec: .latest) }
-            for partition in fresh { endOffsets[partition] = (byTime[partition] ?? -1) >= 0 ? byTime[partition]! : latest[partition] ?? 0 }
+            for partition in fresh {
+                endOffsets[partition] = (byTime[partition] ?? -1) >= 0 ? byTime[partition]! : latest[partition] ?? 0
+            }
         case let .specific(map):
             for partition in fresh { endOffsets[partition] = map[partition.partition] ?? Int64.max }
         case let .every(offset):
@@ -297,18 +317,23 @@ private struct PartitionReader {
                 }
             }
             let offset = offsets[partition]!
-            try awaitClient { try await consumer.seek(topic: partition.topic, partition: partition.partition, to: .offset(offset)) }
+            try awaitClient {
+                try await consumer.seek(topic: partition.topic, partition: partition.partition, to: .offset(offset))
+            }
         }
     }
 
-    private func startOffsets(_ partitions: [TopicPartition], _ start: KafkaTable.Start, admin: KafkaAdmin) throws(SQLError) -> [TopicPartition: Int64] {
+    private func startOffsets(
+        _ partitions: [TopicPartition], _ start: KafkaTable.Start, admin: KafkaAdmin
+    ) throws(SQLError) -> [TopicPartition: Int64] {
         switch start {
         case .earliest: return try awaitClient { try await admin.listOffsets(partitions, spec: .earliest) }
         case .latest: return try awaitClient { try await admin.listOffsets(partitions, spec: .latest) }
         case let .timestamp(millis):
             let byTime = try awaitClient { try await admin.listOffsets(partitions, spec: .timestamp(millis)) }
             let latest = try awaitClient { try await admin.listOffsets(partitions, spec: .latest) }
-            return Dictionary(uniqueKeysWithValues: partitions.map { ($0, (byTime[$0] ?? -1) >= 0 ? byTime[$0]! : latest[$0] ?? 0) })
+            return Dictionary(
+                uniqueKeysWithValues: partitions.map { ($0, (byTime[$0] ?? -1) >= 0 ? byTime[$0]! : latest[$0] ?? 0) })
         case let .specific(map):
             let earliest = try awaitClient { try await admin.listOffsets(partitions, spec: .earliest) }
             return Dictionary(uniqueKeysWithValues: partitions.map { ($0, map[$0.partition] ?? earliest[$0] ?? 0) })
@@ -319,10 +344,13 @@ private struct PartitionReader {
             let group = settings.groupId!
             let committed = try awaitClient { try await admin.groupLag(group) }
             let reset = settings.client["auto.offset.reset"] ?? "earliest"
-            let fallback = try awaitClient { try await admin.listOffsets(partitions, spec: reset == "latest" ? .latest : .earliest) }
+            let fallback = try awaitClient {
+                try await admin.listOffsets(partitions, spec: reset == "latest" ? .latest : .earliest)
+            }
             var offsets: [TopicPartition: Int64] = [:]
             for partition in partitions {
-                offsets[partition] = committed.first { $0.partition == partition }?.committed ?? fallback[partition] ?? 0
+                offsets[partition] =
+                    committed.first { $0.partition == partition }?.committed ?? fallback[partition] ?? 0
             }
             return offsets
         }
@@ -332,8 +360,10 @@ private struct PartitionReader {
     func state() -> KafkaSourceState {
         var saved: [KafkaSourceState.Partition] = []
         for (split, partition) in partitions.enumerated() {
-            saved.append(.init(topic: partition.topic, partition: partition.partition,
-                               nextOffset: positions[partition] ?? starts[partition] ?? 0, watermark: watermarks[split]))
+            saved.append(
+                .init(
+                    topic: partition.topic, partition: partition.partition,
+                    nextOffset: positions[partition] ?? starts[partition] ?? 0, watermark: watermarks[split]))
         }
         return KafkaSourceState(partitions: saved, upserted: settings.upsert ? Array(upserted.values) : nil)
     }
@@ -341,17 +371,20 @@ private struct PartitionReader {
     func describeStart() -> String {
         let names = Set(partitions.map(\.topic)).sorted().joined(separator: ", ")
         if let restored = source.checkpointer?.restored {
-            return "\(Set(partitions.map(\.topic)).sorted().joined(separator: ", ")) (\(Self.count(partitions.count))) from checkpoint \(restored.sequence)"
+            return
+                "\(Set(partitions.map(\.topic)).sorted().joined(separator: ", ")) (\(Self.count(partitions.count))) from checkpoint \(restored.sequence)"
         }
-        let place: String = switch settings.start {
-        case .earliest: "from the earliest offsets"
-        case .latest: "from the latest offsets"
-        case .groupOffsets: "from group \(settings.groupId ?? "")'s offsets"
-        case let .timestamp(millis): "from timestamp \(millis)"
-        case .specific: "from the given offsets"
-        case let .every(offset): "from offset \(offset)"
-        }
-        return "\(names.isEmpty ? settings.topics.joined(separator: ", ") : names) (\(Self.count(partitions.count))) \(place)"
+        let place: String =
+            switch settings.start {
+            case .earliest: "from the earliest offsets"
+            case .latest: "from the latest offsets"
+            case .groupOffsets: "from group \(settings.groupId ?? "")'s offsets"
+            case let .timestamp(millis): "from timestamp \(millis)"
+            case .specific: "from the given offsets"
+            case let .every(offset): "from offset \(offset)"
+            }
+        return
+            "\(names.isEmpty ? settings.topics.joined(separator: ", ") : names) (\(Self.count(partitions.count))) \(place)"
     }
 
     static func count(_ partitions: Int) -> String { partitions == 1 ? "1 partition" : "\(partitions) partitions" }
@@ -385,7 +418,9 @@ private struct PartitionReader {
                         skipped += 1
                         return
                     }
-                    for (index, key) in table.metadata { row[index] = metadataValue(key, record, of: partition, type: table.schema.columns[index].type) }
+                    for (index, key) in table.metadata {
+                        row[index] = metadataValue(key, record, of: partition, type: table.schema.columns[index].type)
+                    }
                     let moved = try assembler.complete(&row, watermark: &watermarks[split])
                     splits.active(split)
                     timeline.record(row, split: split, offset: record.offset)
@@ -395,7 +430,9 @@ private struct PartitionReader {
                         if let combined = splits.combined { try emitter.watermark(combined) }
                     }
                 } catch {
-                    throw SQLError(error.kind, "\(partition.topic) partition \(partition.partition) offset \(record.offset): \(error.message)")
+                    throw SQLError(
+                        error.kind,
+                        "\(partition.topic) partition \(partition.partition) offset \(record.offset): \(error.message)")
                 }
             }
         }
@@ -404,15 +441,22 @@ private struct PartitionReader {
 
     /// A changelog format's record (debezium-json): the rows its value changes, each with its
     /// kind; a tombstone (no value) changes nothing.
-    private mutating func applyChanges(_ record: RecordView, of partition: FetchedRecords, split: Int, timeline: inout EventTimeRecorder) throws(SQLError) {
+    private mutating func applyChanges(
+        _ record: RecordView, of partition: FetchedRecords, split: Int, timeline: inout EventTimeRecorder
+    ) throws(SQLError) {
         let table = settings.table
         guard let value = record.valueRange else { return }
-        guard let changes = try valueFormat.decodeChanges(record.bytes, value.lowerBound, value.upperBound, width: table.schema.columns.count) else {
+        guard
+            let changes = try valueFormat.decodeChanges(
+                record.bytes, value.lowerBound, value.upperBound, width: table.schema.columns.count)
+        else {
             skipped += 1
             return
         }
         for var (row, kind) in changes {
-            for (index, key) in table.metadata { row[index] = metadataValue(key, record, of: partition, type: table.schema.columns[index].type) }
+            for (index, key) in table.metadata {
+                row[index] = metadataValue(key, record, of: partition, type: table.schema.columns[index].type)
+            }
             let moved = try assembler.complete(&row, watermark: &watermarks[split])
             splits.active(split)
             timeline.record(row, split: split, offset: record.offset)
@@ -445,7 +489,9 @@ private struct PartitionReader {
             skipped += 1
             return
         }
-        for (index, key) in table.metadata { row[index] = metadataValue(key, record, of: partition, type: table.schema.columns[index].type) }
+        for (index, key) in table.metadata {
+            row[index] = metadataValue(key, record, of: partition, type: table.schema.columns[index].type)
+        }
         let moved = try assembler.complete(&row, watermark: &watermarks[split])
         splits.active(split)
         if let previous = upserted[keyValues] {
@@ -466,16 +512,19 @@ private struct PartitionReader {
     /// Reads the record's key and value where they lie in the fetched batch.
     private mutating func decode(_ record: RecordView, into row: inout Row) throws(SQLError) -> Bool {
         if readsKeys, let key = record.keyRange {
-            guard try keyFormat!.decode(record.bytes, key.lowerBound, key.upperBound, into: &row, table: settings.table) else { return false }
+            guard try keyFormat!.decode(record.bytes, key.lowerBound, key.upperBound, into: &row, table: settings.table)
+            else { return false }
         }
         guard let value = record.valueRange else {
             // A tombstone: nothing to read for a plain kafka table (upsert-kafka reads it as a delete).
             return false
         }
-        return try valueFormat.decode(record.bytes, value.lowerBound, value.upperBound, into: &row, table: settings.table)
+        return try valueFormat.decode(
+            record.bytes, value.lowerBound, value.upperBound, into: &row, table: settings.table)
     }
 
-    private func metadataValue(_ key: String, _ record: RecordView, of fetched: FetchedRecords, type: DataType) -> Value {
+    private func metadataValue(_ key: String, _ record: RecordView, of fetched: FetchedRecords, type: DataType) -> Value
+    {
         switch key {
         case "timestamp":
             if case .timestamp = type { return .timestamp(record.timestamp * 1000) }
@@ -485,7 +534,10 @@ private struct PartitionReader {
         case "offset": return .integer(record.offset)
         case "topic": return .string(fetched.topic)
         case "headers":
-            return .map(record.headers.map { Value.MapEntry(key: .string($0.key), value: $0.value.map { .bytes(Array($0)) } ?? .null) })
+            return .map(
+                record.headers.map {
+                    Value.MapEntry(key: .string($0.key), value: $0.value.map { .bytes(Array($0)) } ?? .null)
+                })
         default: return .null // leader-epoch: not kept by the consumer
         }
     }
@@ -522,15 +574,17 @@ private struct PartitionReader {
         guard let reporter = source.reporter else { return }
         let partitions = self.partitions
         let absorbed = partitions.map { positions[$0] ?? starts[$0] ?? 0 }
-        let lags: [String: Int64] = (try? awaitClient {
-            var lags: [String: Int64] = [:]
-            for (index, partition) in partitions.enumerated() {
-                let position = absorbed[index]
-                let end = await consumer.highWatermark(topic: partition.topic, partition: partition.partition) ?? position
-                lags["\(partition.topic)-\(partition.partition)"] = max(0, end - position)
-            }
-            return lags
-        }) ?? [:]
+        let lags: [String: Int64] =
+            (try? awaitClient {
+                var lags: [String: Int64] = [:]
+                for (index, partition) in partitions.enumerated() {
+                    let position = absorbed[index]
+                    let end =
+                        await consumer.highWatermark(topic: partition.topic, partition: partition.partition) ?? position
+                    lags["\(partition.topic)-\(partition.partition)"] = max(0, end - position)
+                }
+                return lags
+            }) ?? [:]
         reporter.report(.lag(lags))
         reporter.report(.splits(splits.states { "\(partitions[$0].topic)-\(partitions[$0].partition)" }))
     }

@@ -48,7 +48,9 @@ package struct KafkaTable {
     let partitioner: Partitioner
 
     /// Metadata a kafka table can read: key → what it is.
-    static let metadataKeys = ["timestamp", "timestamp-type", "partition", "offset", "topic", "headers", "leader-epoch"]
+    static let metadataKeys = [
+        "timestamp", "timestamp-type", "partition", "offset", "topic", "headers", "leader-epoch",
+    ]
 
     init(table: CatalogTable, catalog: Catalog) throws(SQLError) {
         self.table = table
@@ -63,9 +65,13 @@ package struct KafkaTable {
         groupId = properties["group.id"]
         client = ClientConfig(properties)
 
-        topics = (options["topic"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        topics = (options["topic"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         if let pattern = options["topic-pattern"] {
-            guard topics.isEmpty else { throw SQLError(.plan, "table \(table.name): give 'topic' or 'topic-pattern', not both") }
+            guard topics.isEmpty else {
+                throw SQLError(.plan, "table \(table.name): give 'topic' or 'topic-pattern', not both")
+            }
             do {
                 topicPattern = try NSRegularExpression(pattern: "^(?:" + pattern + ")$")
             } catch {
@@ -75,10 +81,13 @@ package struct KafkaTable {
             topicPattern = nil
             guard !topics.isEmpty else { throw SQLError(.plan, "the kafka table \(table.name) needs a 'topic' option") }
         }
-        if upsert, topics.count != 1 { throw SQLError(.plan, "the upsert-kafka table \(table.name) needs exactly one 'topic'") }
+        if upsert, topics.count != 1 {
+            throw SQLError(.plan, "the upsert-kafka table \(table.name) needs exactly one 'topic'")
+        }
 
         // upsert-kafka reads a topic whole (Flink has no startup mode for it): the latest value of every key.
-        start = upsert ? .earliest : try Self.start(options, table: table.name, upsert: upsert, hasGroup: groupId != nil)
+        start =
+            upsert ? .earliest : try Self.start(options, table: table.name, upsert: upsert, hasGroup: groupId != nil)
         end = try Self.end(options, table: table.name)
 
         // Key and value.
@@ -94,19 +103,28 @@ package struct KafkaTable {
         }
         if upsert {
             guard let primaryKey = table.definition.primaryKey else {
-                throw SQLError(.plan, "the upsert-kafka table \(table.name) needs a PRIMARY KEY (...) NOT ENFORCED: it is the message key")
+                throw SQLError(
+                    .plan,
+                    "the upsert-kafka table \(table.name) needs a PRIMARY KEY (...) NOT ENFORCED: it is the message key"
+                )
             }
             keyColumns = try columns(primaryKey.columns.map(\.name).joined(separator: ";"))
-            guard let format = options["key.format"] else { throw SQLError(.plan, "the upsert-kafka table \(table.name) needs 'key.format'") }
+            guard let format = options["key.format"] else {
+                throw SQLError(.plan, "the upsert-kafka table \(table.name) needs 'key.format'")
+            }
             keyFormat = format
         } else if let list = options["key.fields"] {
             keyColumns = try columns(list)
-            guard let format = options["key.format"] else { throw SQLError(.plan, "table \(table.name) has 'key.fields' and needs 'key.format' too") }
+            guard let format = options["key.format"] else {
+                throw SQLError(.plan, "table \(table.name) has 'key.fields' and needs 'key.format' too")
+            }
             keyFormat = format
         } else {
             keyColumns = []
             keyFormat = options["key.format"]
-            if keyFormat != nil { throw SQLError(.plan, "table \(table.name) has 'key.format' and needs 'key.fields' too") }
+            if keyFormat != nil {
+                throw SQLError(.plan, "table \(table.name) has 'key.format' and needs 'key.fields' too")
+            }
         }
         switch (options["value.fields-include"] ?? "ALL").uppercased() {
         case "ALL": valueColumns = table.physical
@@ -121,10 +139,13 @@ package struct KafkaTable {
         valueFormat = format
 
         let idle = options["scan.watermark.idle-timeout"] ?? catalog.settings["table.exec.source.idle-timeout"]
-        idleTimeoutMs = try idle.map { text throws(SQLError) in try TableOptions.milliseconds(text, option: "scan.watermark.idle-timeout") }.flatMap { $0 > 0 ? $0 : nil }
-        discoveryIntervalMs = try options["scan.topic-partition-discovery.interval"].map { text throws(SQLError) in
-            try TableOptions.milliseconds(text, option: "scan.topic-partition-discovery.interval")
-        } ?? 10_000
+        idleTimeoutMs = try idle.map { text throws(SQLError) in
+            try TableOptions.milliseconds(text, option: "scan.watermark.idle-timeout")
+        }.flatMap { $0 > 0 ? $0 : nil }
+        discoveryIntervalMs =
+            try options["scan.topic-partition-discovery.interval"].map { text throws(SQLError) in
+                try TableOptions.milliseconds(text, option: "scan.topic-partition-discovery.interval")
+            } ?? 10_000
         switch options["sink.partitioner"] ?? "default" {
         case "default": partitioner = .default
         case "fixed": partitioner = .fixed
@@ -132,31 +153,45 @@ package struct KafkaTable {
         case let other: throw SQLError(.plan, "'sink.partitioner' is default, fixed or round-robin, not '\(other)'")
         }
         for (_, key) in table.metadata where !Self.metadataKeys.contains(key) {
-            throw SQLError(.plan, "kafka tables have no metadata '\(key)' (\(Self.metadataKeys.joined(separator: ", ")))")
+            throw SQLError(
+                .plan, "kafka tables have no metadata '\(key)' (\(Self.metadataKeys.joined(separator: ", ")))")
         }
     }
 
-    private static func start(_ options: TableOptions, table: String, upsert: Bool, hasGroup: Bool) throws(SQLError) -> Start {
+    private static func start(
+        _ options: TableOptions, table: String, upsert: Bool, hasGroup: Bool
+    ) throws(SQLError) -> Start {
         // Flink's default is the group's offsets; without a group there are none, so earliest.
         let mode = options["scan.startup.mode"] ?? (hasGroup ? "group-offsets" : "earliest-offset")
         switch mode {
         case "earliest-offset": return .earliest
         case "latest-offset": return .latest
         case "group-offsets":
-            guard hasGroup else { throw SQLError(.plan, "table \(table): scan.startup.mode 'group-offsets' needs 'properties.group.id'") }
+            guard hasGroup else {
+                throw SQLError(.plan, "table \(table): scan.startup.mode 'group-offsets' needs 'properties.group.id'")
+            }
             return .groupOffsets
         case "timestamp":
             guard let text = options["scan.startup.timestamp-millis"], let millis = Int64(text) else {
-                throw SQLError(.plan, "table \(table): scan.startup.mode 'timestamp' needs 'scan.startup.timestamp-millis' (milliseconds since the epoch)")
+                throw SQLError(
+                    .plan,
+                    "table \(table): scan.startup.mode 'timestamp' needs 'scan.startup.timestamp-millis' (milliseconds since the epoch)"
+                )
             }
             return .timestamp(millis)
         case "specific-offsets":
             guard let text = options["scan.startup.specific-offsets"] else {
-                throw SQLError(.plan, "table \(table): scan.startup.mode 'specific-offsets' needs 'scan.startup.specific-offsets' ('partition:0,offset:42;partition:1,offset:300')")
+                throw SQLError(
+                    .plan,
+                    "table \(table): scan.startup.mode 'specific-offsets' needs 'scan.startup.specific-offsets' ('partition:0,offset:42;partition:1,offset:300')"
+                )
             }
             return .specific(try specificOffsets(text, option: "scan.startup.specific-offsets"))
         default:
-            throw SQLError(.plan, "table \(table): scan.startup.mode is earliest-offset, latest-offset, group-offsets, timestamp or specific-offsets, not '\(mode)'")
+            throw SQLError(
+                .plan,
+                "table \(table): scan.startup.mode is earliest-offset, latest-offset, group-offsets, timestamp or specific-offsets, not '\(mode)'"
+            )
         }
     }
 
@@ -167,16 +202,21 @@ package struct KafkaTable {
         case "latest-offset": return .latest
         case "timestamp":
             guard let text = options["scan.bounded.timestamp-millis"], let millis = Int64(text) else {
-                throw SQLError(.plan, "table \(table): scan.bounded.mode 'timestamp' needs 'scan.bounded.timestamp-millis'")
+                throw SQLError(
+                    .plan, "table \(table): scan.bounded.mode 'timestamp' needs 'scan.bounded.timestamp-millis'")
             }
             return .timestamp(millis)
         case "specific-offsets":
             guard let text = options["scan.bounded.specific-offsets"] else {
-                throw SQLError(.plan, "table \(table): scan.bounded.mode 'specific-offsets' needs 'scan.bounded.specific-offsets'")
+                throw SQLError(
+                    .plan, "table \(table): scan.bounded.mode 'specific-offsets' needs 'scan.bounded.specific-offsets'")
             }
             return .specific(try specificOffsets(text, option: "scan.bounded.specific-offsets"))
         default:
-            throw SQLError(.plan, "table \(table): scan.bounded.mode is unbounded, latest-offset, timestamp or specific-offsets, not '\(mode)'")
+            throw SQLError(
+                .plan,
+                "table \(table): scan.bounded.mode is unbounded, latest-offset, timestamp or specific-offsets, not '\(mode)'"
+            )
         }
     }
 
@@ -193,7 +233,8 @@ package struct KafkaTable {
                 if parts[0] == "offset" { offset = Int64(parts[1]) }
             }
             guard let partition, let offset else {
-                throw SQLError(.plan, "'\(option)' is a list like 'partition:0,offset:42;partition:1,offset:300', not '\(text)'")
+                throw SQLError(
+                    .plan, "'\(option)' is a list like 'partition:0,offset:42;partition:1,offset:300', not '\(text)'")
             }
             offsets[partition] = offset
         }
@@ -203,7 +244,9 @@ package struct KafkaTable {
 
 /// Runs the async Kafka client from a query's thread (a thread of its own, never one of
 /// Swift's concurrency pool, so blocking it starves nothing) and waits for the answer.
-package func awaitClient<Result: Sendable>(_ work: @escaping @Sendable () async throws -> Result) throws(SQLError) -> Result {
+package func awaitClient<Result: Sendable>(
+    _ work: @escaping @Sendable () async throws -> Result
+) throws(SQLError) -> Result {
     let done = DispatchSemaphore(value: 0)
     nonisolated(unsafe) var outcome: Swift.Result<Result, any Error>?
     Task {

@@ -29,8 +29,11 @@ package final class CatalogTable: Sendable {
     /// Whether reading the table ends by itself.
     var isBounded: Bool { connector.isBounded(self) }
 
-    init(definition: CreateTable, schema: Schema, physical: [Int], metadata: [(index: Int, key: String)],
-         computed: [(index: Int, expression: CompiledExpression)], watermark: (column: Int, expression: CompiledExpression)?, options: TableOptions) {
+    init(
+        definition: CreateTable, schema: Schema, physical: [Int], metadata: [(index: Int, key: String)],
+        computed: [(index: Int, expression: CompiledExpression)],
+        watermark: (column: Int, expression: CompiledExpression)?, options: TableOptions
+    ) {
         self.definition = definition
         self.schema = schema
         self.physical = physical
@@ -98,7 +101,9 @@ public final class Catalog: @unchecked Sendable {
     /// Every table and view name, sorted (SHOW TABLES lists views too, as Flink does).
     public var tableNames: [String] { (Array(tables.keys) + Array(views.keys)).sorted() }
     public var viewNames: [String] { views.keys.sorted() }
-    public var functionNames: [String] { (Array(functions.keys) + Array(nativeScalars.keys) + Array(nativeAggregates.keys)).sorted() }
+    public var functionNames: [String] {
+        (Array(functions.keys) + Array(nativeScalars.keys) + Array(nativeAggregates.keys)).sorted()
+    }
 
     /// The setting, or its default.
     public func setting(_ key: String, default value: String) -> String { settings[key] ?? value }

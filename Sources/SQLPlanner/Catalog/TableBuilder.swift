@@ -33,17 +33,22 @@ package struct TableBuilder {
         // Computed columns read the physical and metadata ones (not each other).
         var computed: [(Int, CompiledExpression)] = []
         var readable = Schema(columns)
-        let computedNames = Set(definition.columns.compactMap { column in
-            if case .computed = column.kind { column.name.name.lowercased() } else { nil }
-        })
+        let computedNames = Set(
+            definition.columns.compactMap { column in
+                if case .computed = column.kind { column.name.name.lowercased() } else { nil }
+            })
         for (position, column) in definition.columns.enumerated() {
             guard case let .computed(expression) = column.kind else { continue }
             var reference: SourceRange?
             ExpressionWalker.visit(expression) { node in
-                if case let .column(_, name) = node.kind, computedNames.contains(name.name.lowercased()) { reference = reference ?? node.range }
+                if case let .column(_, name) = node.kind, computedNames.contains(name.name.lowercased()) {
+                    reference = reference ?? node.range
+                }
             }
             if let reference {
-                throw SQLError(.plan, "a computed column may read physical and metadata columns only, not other computed ones", at: reference)
+                throw SQLError(
+                    .plan, "a computed column may read physical and metadata columns only, not other computed ones",
+                    at: reference)
             }
             let typed = try ExpressionCompiler(catalog: catalog, scope: Scope(readable)).compile(expression)
             readable.columns[position].type = typed.type
@@ -55,15 +60,23 @@ package struct TableBuilder {
         var watermark: (Int, CompiledExpression)?
         if let declared = definition.watermark {
             guard let index = columns.firstIndex(where: { $0.name == declared.column.name }) else {
-                throw SQLError(.plan, "the WATERMARK is for \(declared.column.name), which is not a column of the table", at: declared.column.range)
+                throw SQLError(
+                    .plan, "the WATERMARK is for \(declared.column.name), which is not a column of the table",
+                    at: declared.column.range)
             }
             guard ExpressionCompiler.isTemporalPoint(columns[index].type) else {
-                throw SQLError(.plan, "the WATERMARK's column \(declared.column.name) is \(columns[index].type): event time must be TIMESTAMP(3) or TIMESTAMP_LTZ(3) "
-                    + "(convert it in a computed column, e.g. ts AS TO_TIMESTAMP(\(declared.column.name)))", at: declared.column.range)
+                throw SQLError(
+                    .plan,
+                    "the WATERMARK's column \(declared.column.name) is \(columns[index].type): event time must be TIMESTAMP(3) or TIMESTAMP_LTZ(3) "
+                        + "(convert it in a computed column, e.g. ts AS TO_TIMESTAMP(\(declared.column.name)))",
+                    at: declared.column.range)
             }
-            let typed = try ExpressionCompiler(catalog: catalog, scope: Scope(Schema(columns))).compile(declared.expression)
+            let typed = try ExpressionCompiler(catalog: catalog, scope: Scope(Schema(columns))).compile(
+                declared.expression)
             guard ExpressionCompiler.isTemporalPoint(typed.type) else {
-                throw SQLError(.plan, "the watermark expression must give a timestamp, not \(typed.type)", at: declared.expression.range)
+                throw SQLError(
+                    .plan, "the watermark expression must give a timestamp, not \(typed.type)",
+                    at: declared.expression.range)
             }
             columns[index].timeAttribute = .rowtime
             watermark = (index, typed.expression)
@@ -72,11 +85,14 @@ package struct TableBuilder {
             for column in key.columns where !columns.contains(where: { $0.name == column.name }) {
                 throw SQLError(.plan, "the primary key names \(column.name), which is not a column", at: column.range)
             }
-            for column in key.columns { if let index = columns.firstIndex(where: { $0.name == column.name }) { columns[index].nullable = false } }
+            for column in key.columns {
+                if let index = columns.firstIndex(where: { $0.name == column.name }) { columns[index].nullable = false }
+            }
         }
         let options = try TableOptions(definition.options, columns: columns.map(\.name), connectors: catalog.connectors)
-        let table = CatalogTable(definition: definition, schema: Schema(columns), physical: physical, metadata: metadata,
-                                 computed: computed, watermark: watermark, options: options)
+        let table = CatalogTable(
+            definition: definition, schema: Schema(columns), physical: physical, metadata: metadata,
+            computed: computed, watermark: watermark, options: options)
         // The options are checked together now (a CREATE TABLE or a query's hint), not when the table is first read.
         try table.connector.validate(table, catalog: catalog)
         return table

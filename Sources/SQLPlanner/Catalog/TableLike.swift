@@ -15,17 +15,23 @@ extension Catalog {
         let source = sourceTable.definition
         var merged = definition
         merged.like = nil
-        var columns = source.columns.filter { column in Self.likePart(of: column).map { like.strategy($0) != .excluding } ?? true }
+        var columns = source.columns.filter { column in
+            Self.likePart(of: column).map { like.strategy($0) != .excluding } ?? true
+        }
         for column in definition.columns {
-            guard let existing = columns.firstIndex(where: { $0.name.name.lowercased() == column.name.name.lowercased() }) else {
+            guard
+                let existing = columns.firstIndex(where: { $0.name.name.lowercased() == column.name.name.lowercased() })
+            else {
                 columns.append(column)
                 continue
             }
             let kind = Self.likePart(of: columns[existing])
             guard let kind, kind == Self.likePart(of: column), like.strategy(kind) == .overwriting else {
-                throw SQLError(.plan, "column \(column.name) is also a column of \(like.source), the table this one is LIKE"
-                    + " (a computed or metadata column may replace one of its kind with OVERWRITING GENERATED or OVERWRITING METADATA)",
-                               at: column.name.range)
+                throw SQLError(
+                    .plan,
+                    "column \(column.name) is also a column of \(like.source), the table this one is LIKE"
+                        + " (a computed or metadata column may replace one of its kind with OVERWRITING GENERATED or OVERWRITING METADATA)",
+                    at: column.name.range)
             }
             columns[existing] = column
         }
@@ -34,21 +40,27 @@ extension Catalog {
             if definition.watermark == nil {
                 merged.watermark = watermark
             } else if like.strategy(.watermarks) != .overwriting {
-                throw SQLError(.plan, "both this table and \(like.source) have a WATERMARK (OVERWRITING WATERMARKS keeps this one's)",
-                               at: definition.watermark?.column.range)
+                throw SQLError(
+                    .plan,
+                    "both this table and \(like.source) have a WATERMARK (OVERWRITING WATERMARKS keeps this one's)",
+                    at: definition.watermark?.column.range)
             }
         }
         if let key = source.primaryKey, like.strategy(.constraints) != .excluding {
             guard definition.primaryKey == nil else {
-                throw SQLError(.plan, "both this table and \(like.source) have a PRIMARY KEY (EXCLUDING CONSTRAINTS keeps this one's)",
-                               at: definition.primaryKey?.range)
+                throw SQLError(
+                    .plan,
+                    "both this table and \(like.source) have a PRIMARY KEY (EXCLUDING CONSTRAINTS keeps this one's)",
+                    at: definition.primaryKey?.range)
             }
             merged.primaryKey = key
         }
         if !source.partitionedBy.isEmpty, like.strategy(.partitions) != .excluding {
             guard definition.partitionedBy.isEmpty else {
-                throw SQLError(.plan, "both this table and \(like.source) are PARTITIONED BY (EXCLUDING PARTITIONS keeps this one's)",
-                               at: definition.partitionedBy.first?.range)
+                throw SQLError(
+                    .plan,
+                    "both this table and \(like.source) are PARTITIONED BY (EXCLUDING PARTITIONS keeps this one's)",
+                    at: definition.partitionedBy.first?.range)
             }
             merged.partitionedBy = source.partitionedBy
         }
@@ -58,8 +70,12 @@ extension Catalog {
         case .including:
             let given = Set(definition.options.map { connectors.canonicalKey($0.key) })
             if let twice = source.options.first(where: { given.contains(connectors.canonicalKey($0.key)) }) {
-                throw SQLError(.plan, "option '\(twice.key)' is given here and by \(like.source) (OVERWRITING OPTIONS keeps this one's)",
-                               at: definition.options.first { connectors.canonicalKey($0.key) == connectors.canonicalKey(twice.key) }?.range)
+                throw SQLError(
+                    .plan,
+                    "option '\(twice.key)' is given here and by \(like.source) (OVERWRITING OPTIONS keeps this one's)",
+                    at: definition.options.first {
+                        connectors.canonicalKey($0.key) == connectors.canonicalKey(twice.key)
+                    }?.range)
             }
             merged.options = source.options + definition.options
         case .overwriting:

@@ -24,19 +24,24 @@ package struct TableOptions: Sendable {
             ranges[key] = option.range
         }
         guard let name = values["connector"] else {
-            throw SQLError(.plan, "the table has no 'connector' option (\(connectors.listedNames.joined(separator: ", ")))",
-                           at: options.first?.range)
+            throw SQLError(
+                .plan, "the table has no 'connector' option (\(connectors.listedNames.joined(separator: ", ")))",
+                at: options.first?.range)
         }
         guard let connector = connectors.connector(named: name) else {
             let suggestion = Self.nearest(name, among: connectors.allNames)
-            throw SQLError(.plan, "unknown connector '\(name)'\(suggestion.map { "; did you mean '\($0)'?" } ?? "")", at: ranges["connector"])
+            throw SQLError(
+                .plan, "unknown connector '\(name)'\(suggestion.map { "; did you mean '\($0)'?" } ?? "")",
+                at: ranges["connector"])
         }
         // Which keys are valid: the connector's, and its formats' (under `value.` and `key.` too).
         var specs: [String: OptionSpec] = [:]
         for spec in connector.options { specs[spec.key] = spec }
         for format in [values["format"], values["value.format"], values["key.format"]].compactMap({ $0 }) {
             for spec in FormatOptions.byFormat[format] ?? [] {
-                for prefix in ["", "value.", "key."] where specs[prefix + spec.key] == nil { specs[prefix + spec.key] = spec }
+                for prefix in ["", "value.", "key."] where specs[prefix + spec.key] == nil {
+                    specs[prefix + spec.key] = spec
+                }
             }
         }
         for key in values.keys.sorted() where key != "connector" && specs[key] == nil {
@@ -48,13 +53,16 @@ package struct TableOptions: Sendable {
                 throw placed
             }
             let suggestion = Self.nearest(key, among: Array(specs.keys) + ["connector"])
-            throw SQLError(.plan, "unknown option '\(key)' for the \(name) connector\(suggestion.map { "; did you mean '\($0)'?" } ?? "")",
-                           at: ranges[key])
+            throw SQLError(
+                .plan,
+                "unknown option '\(key)' for the \(name) connector\(suggestion.map { "; did you mean '\($0)'?" } ?? "")",
+                at: ranges[key])
         }
         // Options Flink has that Weir knows but cannot honour (or not with that value).
         for (key, value) in values {
             guard let rule = specs[key]?.unsupported, !rule.supported.contains(value.lowercased()) else { continue }
-            throw SQLError(.unsupported, "option '\(key)' = '\(value)' is not supported: \(rule.reason)", at: ranges[key])
+            throw SQLError(
+                .unsupported, "option '\(key)' = '\(value)' is not supported: \(rule.reason)", at: ranges[key])
         }
         self.values = values
         self.connector = name
@@ -65,7 +73,9 @@ package struct TableOptions: Sendable {
 
     /// `base` with `given` over it key by key (legacy names matching current ones): what a
     /// query's OPTIONS hint and CREATE TABLE … LIKE's OVERWRITING OPTIONS make of two lists.
-    static func overwriting(_ base: [TableOption], with given: [TableOption], connectors: ConnectorRegistry) -> [TableOption] {
+    static func overwriting(
+        _ base: [TableOption], with given: [TableOption], connectors: ConnectorRegistry
+    ) -> [TableOption] {
         let replaced = Set(given.map { connectors.canonicalKey($0.key) })
         return base.filter { !replaced.contains(connectors.canonicalKey($0.key)) } + given
     }
@@ -98,14 +108,15 @@ extension TableOptions {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let digits = trimmed.prefix { $0.isNumber }
         let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
-        let scale: Int64? = switch unit {
-        case "", "ms", "milli", "millis", "millisecond", "milliseconds": 1
-        case "s", "sec", "secs", "second", "seconds": 1000
-        case "min", "mins", "minute", "minutes", "m": 60_000
-        case "h", "hour", "hours": 3_600_000
-        case "d", "day", "days": 86_400_000
-        default: nil
-        }
+        let scale: Int64? =
+            switch unit {
+            case "", "ms", "milli", "millis", "millisecond", "milliseconds": 1
+            case "s", "sec", "secs", "second", "seconds": 1000
+            case "min", "mins", "minute", "minutes", "m": 60_000
+            case "h", "hour", "hours": 3_600_000
+            case "d", "day", "days": 86_400_000
+            default: nil
+            }
         guard let value = Int64(digits), let scale else {
             throw SQLError(.plan, "'\(option)' is a duration like '500 ms', '10 s' or '1 min', not '\(text)'")
         }

@@ -31,7 +31,9 @@ package struct ConnectorRegistry: Sendable {
 
     /// A key as tables keep it: a legacy name as its current one.
     func canonicalKey(_ key: String) -> String {
-        if key.hasPrefix("connector.properties.") { return "properties." + key.dropFirst("connector.properties.".count) }
+        if key.hasPrefix("connector.properties.") {
+            return "properties." + key.dropFirst("connector.properties.".count)
+        }
         return legacyNames[key] ?? key
     }
 }

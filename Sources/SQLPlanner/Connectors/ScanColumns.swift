@@ -45,8 +45,10 @@ package struct ScanColumns {
 
     /// The column of `TO_TIMESTAMP(column)` in the default format, when the column is the table's own text.
     private static func timestampText(_ expression: CompiledExpression, table: CatalogTable) -> Int? {
-        guard case let .call(.toTimestamp(format), arguments) = expression, format == nil || format == "yyyy-MM-dd HH:mm:ss",
-              arguments.count == 1, case let .column(text) = arguments[0], table.physical.contains(text) else { return nil }
+        guard case let .call(.toTimestamp(format), arguments) = expression,
+            format == nil || format == "yyyy-MM-dd HH:mm:ss",
+            arguments.count == 1, case let .column(text) = arguments[0], table.physical.contains(text)
+        else { return nil }
         switch table.schema.columns[text].type {
         case .varchar, .char: return text
         default: return nil

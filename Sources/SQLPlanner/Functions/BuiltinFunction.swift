@@ -77,17 +77,27 @@ package enum BuiltinFunction: Sendable {
         case argument(Int)
     }
 
-    package static let names: [String] = [
-        "TO_TIMESTAMP", "TO_TIMESTAMP_LTZ", "DATE_FORMAT", "FROM_UNIXTIME", "UNIX_TIMESTAMP", "CURRENT_TIMESTAMP", "NOW",
-        "LOCALTIMESTAMP", "PROCTIME", "EXTRACT", "YEAR", "MONTH", "DAYOFMONTH", "HOUR", "MINUTE", "SECOND", "TIMESTAMPADD",
-        "TIMESTAMPDIFF", "UPPER", "LOWER", "CHAR_LENGTH", "CHARACTER_LENGTH", "CONCAT", "CONCAT_WS", "SUBSTRING", "SUBSTR",
-        "REPLACE", "INITCAP", "TRIM", "LTRIM", "RTRIM", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE", "SPLIT_INDEX", "POSITION", "JSON_VALUE", "ABS", "ROUND",
-        "MOD", "POWER", "SQRT", "LN", "EXP", "FLOOR", "CEIL", "COALESCE", "IF", "NULLIF", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIME",
-        "TO_DATE", "LPAD", "RPAD", "REPEAT", "REVERSE", "LEFT", "RIGHT", "ASCII", "CHR", "TO_BASE64", "FROM_BASE64", "UUID", "SIGN",
-        "LOG10", "LOG2", "LOG", "TRUNCATE", "PI", "GREATEST", "LEAST", "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "SHA2",
-        "JSON_QUERY", "JSON_EXISTS", "IS_JSON", "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_JOIN", "ARRAY_DISTINCT", "MAP_KEYS",
-        "MAP_VALUES", "SPLIT", "STR_TO_MAP", "INSTR", "LOCATE", "OVERLAY", "HEX", "BIN", "ATAN2", "E", "RAND", "RAND_INTEGER", "JSON_STRING", "JSON_OBJECT", "JSON_ARRAY",
-    ] + MathFunction.allCases.map(\.rawValue)
+    package static let names: [String] =
+        [
+            "TO_TIMESTAMP", "TO_TIMESTAMP_LTZ", "DATE_FORMAT", "FROM_UNIXTIME", "UNIX_TIMESTAMP", "CURRENT_TIMESTAMP",
+            "NOW",
+            "LOCALTIMESTAMP", "PROCTIME", "EXTRACT", "YEAR", "MONTH", "DAYOFMONTH", "HOUR", "MINUTE", "SECOND",
+            "TIMESTAMPADD",
+            "TIMESTAMPDIFF", "UPPER", "LOWER", "CHAR_LENGTH", "CHARACTER_LENGTH", "CONCAT", "CONCAT_WS", "SUBSTRING",
+            "SUBSTR",
+            "REPLACE", "INITCAP", "TRIM", "LTRIM", "RTRIM", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE", "SPLIT_INDEX",
+            "POSITION", "JSON_VALUE", "ABS", "ROUND",
+            "MOD", "POWER", "SQRT", "LN", "EXP", "FLOOR", "CEIL", "COALESCE", "IF", "NULLIF", "CURRENT_DATE",
+            "CURRENT_TIME", "LOCALTIME",
+            "TO_DATE", "LPAD", "RPAD", "REPEAT", "REVERSE", "LEFT", "RIGHT", "ASCII", "CHR", "TO_BASE64", "FROM_BASE64",
+            "UUID", "SIGN",
+            "LOG10", "LOG2", "LOG", "TRUNCATE", "PI", "GREATEST", "LEAST", "MD5", "SHA1", "SHA256", "SHA384", "SHA512",
+            "SHA2",
+            "JSON_QUERY", "JSON_EXISTS", "IS_JSON", "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_JOIN",
+            "ARRAY_DISTINCT", "MAP_KEYS",
+            "MAP_VALUES", "SPLIT", "STR_TO_MAP", "INSTR", "LOCATE", "OVERLAY", "HEX", "BIN", "ATAN2", "E", "RAND",
+            "RAND_INTEGER", "JSON_STRING", "JSON_OBJECT", "JSON_ARRAY",
+        ] + MathFunction.allCases.map(\.rawValue)
 }
 
 extension BuiltinFunction {
@@ -99,7 +109,10 @@ extension BuiltinFunction {
             return TimeFormat(format).parse(text).map(Value.timestamp) ?? .null
         }
         // Straight from the string's UTF-8 storage: no copy per row.
-        let parsed = text.utf8.withContiguousStorageIfAvailable { CivilTime.parseSecondsTimestamp($0) ?? CivilTime.parseTimestamp($0) }
+        let parsed =
+            text.utf8.withContiguousStorageIfAvailable {
+                CivilTime.parseSecondsTimestamp($0) ?? CivilTime.parseTimestamp($0)
+            }
             ?? CivilTime.parseTimestamp(Array(text.utf8))
         return parsed.map(Value.timestamp) ?? .null
     }
@@ -146,7 +159,9 @@ extension BuiltinFunction {
             return arguments[0] == arguments[1] ? .null : arguments[0]
         case .concatWs:
             guard case let .string(separator) = arguments[0] else { return .null }
-            return .string(arguments.dropFirst().compactMap { if case let .string(text) = $0 { return text } else { return nil } }.joined(separator: separator))
+            return .string(
+                arguments.dropFirst().compactMap { if case let .string(text) = $0 { return text } else { return nil } }
+                    .joined(separator: separator))
         case let .jsonObject(absentOnNull, types):
             return try JSONFunctions.object(arguments, absentOnNull: absentOnNull, types: types)
         case let .jsonArray(absentOnNull, types):
@@ -176,8 +191,13 @@ extension BuiltinFunction {
         case .makeArray: return .array(arguments)
         case .makeRow: return .row(arguments)
         // `NULL IS JSON` is false, not NULL.
-        case .isJSON: return JSONFunctions.isJSON(arguments[0], kind: arguments.count > 1 ? arguments[1] : .string("VALUE"))
-        case .makeMap: return .map(stride(from: 0, to: arguments.count - 1, by: 2).map { Value.MapEntry(key: arguments[$0], value: arguments[$0 + 1]) })
+        case .isJSON:
+            return JSONFunctions.isJSON(arguments[0], kind: arguments.count > 1 ? arguments[1] : .string("VALUE"))
+        case .makeMap:
+            return .map(
+                stride(from: 0, to: arguments.count - 1, by: 2).map {
+                    Value.MapEntry(key: arguments[$0], value: arguments[$0 + 1])
+                })
         default: break
         }
         if arguments.contains(where: \.isNull) { return .null }
@@ -189,7 +209,9 @@ extension BuiltinFunction {
             // Seconds (precision 0) or milliseconds (3) since the epoch; an instant outside
             // the years 0000 to 9999 is NULL, as in Flink.
             let micros = precision == 0 ? number.rounded(.towardZero) * 1_000_000 : (number * 1000).rounded(.towardZero)
-            guard micros.isFinite, micros >= -62_167_219_200_000_000, micros <= 253_402_300_799_999_999 else { return .null }
+            guard micros.isFinite, micros >= -62_167_219_200_000_000, micros <= 253_402_300_799_999_999 else {
+                return .null
+            }
             return .timestampLTZ(Int64(micros))
         case let .dateFormat(format):
             guard let micros = arguments[0].timestampMicros else {
@@ -230,7 +252,10 @@ extension BuiltinFunction {
             guard case let .string(text) = arguments[0] else { return .null }
             return .integer(Int64(text.count))
         case .concat:
-            return .string(arguments.map { if case let .string(text) = $0 { return text } else { return ValueFormatter.plain($0) } }.joined())
+            return .string(
+                arguments.map {
+                    if case let .string(text) = $0 { return text } else { return ValueFormatter.plain($0) }
+                }.joined())
         case .substring:
             guard case let .string(text) = arguments[0], case let .integer(start) = arguments[1] else { return .null }
             let characters = Array(text)
@@ -247,7 +272,9 @@ extension BuiltinFunction {
             let upper = min(characters.count, lower + max(length, 0))
             return .string(lower < upper ? String(characters[lower..<upper]) : "")
         case .replace:
-            guard case let .string(text) = arguments[0], case let .string(target) = arguments[1], case let .string(with) = arguments[2] else { return .null }
+            guard case let .string(text) = arguments[0], case let .string(target) = arguments[1],
+                case let .string(with) = arguments[2]
+            else { return .null }
             return .string(target.isEmpty ? text : text.replacingOccurrences(of: target, with: with))
         case let .trim(side, characters):
             guard case let .string(text) = arguments[characters ? 1 : 0] else { return .null }
@@ -258,16 +285,20 @@ extension BuiltinFunction {
             if side != .leading { while let last = slice.last, set.contains(last) { slice.removeLast() } }
             return .string(String(slice))
         case let .regexpExtract(compiled):
-            guard case let .string(text) = arguments[0], let regex = Self.regex(compiled, arguments[1]) else { return .null }
+            guard case let .string(text) = arguments[0], let regex = Self.regex(compiled, arguments[1]) else {
+                return .null
+            }
             // Without a group, the whole match (Flink's default index is 0).
             let group = arguments.count > 2 ? Self.whole(arguments[2]) : 0
             guard group >= 0 else { return .null }
             let range = NSRange(text.startIndex..., in: text)
             guard let match = regex.firstMatch(in: text, range: range), group <= match.numberOfRanges - 1 || group == 0,
-                  let matched = Range(match.range(at: group), in: text) else { return .null }
+                let matched = Range(match.range(at: group), in: text)
+            else { return .null }
             return .string(String(text[matched]))
         case let .regexpMatches(compiled, whole):
-            guard case let .string(text) = arguments[0], let regex = Self.regex(compiled, arguments[1], similar: whole) else { return .null }
+            guard case let .string(text) = arguments[0], let regex = Self.regex(compiled, arguments[1], similar: whole)
+            else { return .null }
             return .boolean(regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil)
         case .element:
             switch (arguments[0], arguments[1]) {
@@ -280,18 +311,25 @@ extension BuiltinFunction {
             }
         case let .regexpReplace(compiled):
             guard case let .string(text) = arguments[0], case let .string(replacement) = arguments[2],
-                  let regex = Self.regex(compiled, arguments[1]) else { return .null }
+                let regex = Self.regex(compiled, arguments[1])
+            else { return .null }
             // The replacement is taken as written: Flink's REGEXP_REPLACE has no $1 group references.
-            return .string(regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
-                                                          withTemplate: NSRegularExpression.escapedTemplate(for: replacement)))
+            return .string(
+                regex.stringByReplacingMatches(
+                    in: text, range: NSRange(text.startIndex..., in: text),
+                    withTemplate: NSRegularExpression.escapedTemplate(for: replacement)))
         case .splitIndex:
-            guard case let .string(text) = arguments[0], case let .string(separator) = arguments[1], case let .integer(index) = arguments[2],
-                  !separator.isEmpty else { return .null }
+            guard case let .string(text) = arguments[0], case let .string(separator) = arguments[1],
+                case let .integer(index) = arguments[2],
+                !separator.isEmpty
+            else { return .null }
             // An empty string has no parts.
             let parts = text.isEmpty ? [] : text.components(separatedBy: separator)
             return index >= 0 && index < parts.count ? .string(parts[Int(index)]) : .null
         case .position:
-            guard case let .string(needle) = arguments[0], case let .string(haystack) = arguments[1] else { return .null }
+            guard case let .string(needle) = arguments[0], case let .string(haystack) = arguments[1] else {
+                return .null
+            }
             var from = haystack.startIndex
             if arguments.count > 2 {
                 guard !arguments[2].isNull else { return .null }
@@ -299,18 +337,23 @@ extension BuiltinFunction {
                 guard start >= 1, start <= haystack.count else { return .integer(0) }
                 from = haystack.index(haystack.startIndex, offsetBy: start - 1)
             }
-            guard !needle.isEmpty else { return .integer(Int64(haystack.distance(from: haystack.startIndex, to: from) + 1)) }
+            guard !needle.isEmpty else {
+                return .integer(Int64(haystack.distance(from: haystack.startIndex, to: from) + 1))
+            }
             guard let found = haystack.range(of: needle, range: from..<haystack.endIndex) else { return .integer(0) }
             return .integer(Int64(haystack.distance(from: haystack.startIndex, to: found.lowerBound) + 1))
         case .overlay:
             // OVERLAY(text PLACING replacement FROM start [FOR length]): `length` characters from
             // `start` replaced (the replacement's length by default).
-            guard case let .string(text) = arguments[0], case let .string(replacement) = arguments[1], !arguments[2].isNull else { return .null }
+            guard case let .string(text) = arguments[0], case let .string(replacement) = arguments[1],
+                !arguments[2].isNull
+            else { return .null }
             let characters = Array(text)
             let start = max(1, Self.whole(arguments[2]))
             // As Flink's: a start past the text's end leaves the text as it is.
             guard start <= characters.count else { return .string(text) }
-            let length = arguments.count > 3 ? (arguments[3].isNull ? nil : Self.whole(arguments[3])) : replacement.count
+            let length =
+                arguments.count > 3 ? (arguments[3].isNull ? nil : Self.whole(arguments[3])) : replacement.count
             guard let length else { return .null }
             let head = characters.prefix(min(characters.count, start - 1))
             let tailStart = min(characters.count, max(0, start - 1 + max(0, length)))
@@ -330,17 +373,23 @@ extension BuiltinFunction {
             case let .failure(reason):
                 return try fall(back: onError, reason)
             case let .found(node):
-                guard let value = node.value(as: returning) else { return try fall(back: onError, "the value at '\(path)' is not a \(returning)") }
+                guard let value = node.value(as: returning) else {
+                    return try fall(back: onError, "the value at '\(path)' is not a \(returning)")
+                }
                 return value
             }
         case .lpad, .rpad:
             // Padded (or cut) to `length` characters; NULL for a negative length or an empty pad, as Flink's.
-            guard case let .string(text) = arguments[0], case let .integer(length) = arguments[1], case let .string(pad) = arguments[2],
-                  length >= 0 else { return .null }
+            guard case let .string(text) = arguments[0], case let .integer(length) = arguments[1],
+                case let .string(pad) = arguments[2],
+                length >= 0
+            else { return .null }
             let characters = Array(text)
             if characters.count >= length { return .string(String(characters.prefix(Int(length)))) }
             guard !pad.isEmpty else { return .null }
-            let filler = String(Array(repeating: pad, count: (Int(length) - characters.count) / pad.count + 1).joined().prefix(Int(length) - characters.count))
+            let filler = String(
+                Array(repeating: pad, count: (Int(length) - characters.count) / pad.count + 1).joined().prefix(
+                    Int(length) - characters.count))
             if case .lpad = self { return .string(filler + text) }
             return .string(text + filler)
         case .repeatText:
@@ -376,9 +425,11 @@ extension BuiltinFunction {
         case .euler:
             return .double(M_E)
         case .stringToMap:
-            return CollectionFunctions.stringToMap(arguments[0], arguments.count > 1 ? arguments[1] : nil, arguments.count > 2 ? arguments[2] : nil)
+            return CollectionFunctions.stringToMap(
+                arguments[0], arguments.count > 1 ? arguments[1] : nil, arguments.count > 2 ? arguments[2] : nil)
         case .arrayJoin:
-            return CollectionFunctions.join(arguments[0], arguments[1], nullReplacement: arguments.count > 2 ? arguments[2] : nil)
+            return CollectionFunctions.join(
+                arguments[0], arguments[1], nullReplacement: arguments.count > 2 ? arguments[2] : nil)
         case .arrayContains:
             return CollectionFunctions.contains(arguments[0], arguments[1])
         case .cardinality:
@@ -388,7 +439,8 @@ extension BuiltinFunction {
         case .arrayDistinct:
             return CollectionFunctions.distinct(arguments[0])
         case .mapKeys, .mapValues:
-            return CollectionFunctions.mapPart(arguments[0], keys: { if case .mapKeys = self { true } else { false } }())
+            return CollectionFunctions.mapPart(
+                arguments[0], keys: { if case .mapKeys = self { true } else { false } }())
         case .split:
             return CollectionFunctions.split(arguments[0], arguments[1])
         case .hex:
@@ -404,7 +456,8 @@ extension BuiltinFunction {
             guard case let .integer(bound) = arguments[0], bound > 0 else { return .null }
             return .integer(Int64.random(in: 0..<bound))
         case .jsonQuery:
-            return JSONFunctions.query(arguments[0], arguments[1], wrapper: arguments.count > 2 ? arguments[2] : .string("WITHOUT WRAPPER"))
+            return JSONFunctions.query(
+                arguments[0], arguments[1], wrapper: arguments.count > 2 ? arguments[2] : .string("WITHOUT WRAPPER"))
         case .jsonExists:
             return JSONFunctions.exists(arguments[0], arguments[1])
         case .isJSON:
@@ -417,7 +470,8 @@ extension BuiltinFunction {
         case .sign:
             switch arguments[0] {
             case let .integer(value): return .integer(value.signum())
-            case let .double(value): return .double(value > 0 ? 1 : value < 0 ? -1 : value) // ±0.0 and NaN as they are (Math.signum)
+            // ±0.0 and NaN as they are (Math.signum).
+            case let .double(value): return .double(value > 0 ? 1 : value < 0 ? -1 : value)
             case let .decimal(value): return .decimal(value > 0 ? 1 : value < 0 ? -1 : 0)
             default: return .null
             }
@@ -466,7 +520,8 @@ extension BuiltinFunction {
             return best ?? .null
         case let .abs(bits):
             switch arguments[0] {
-            case let .integer(value): return .integer(NumericKind.wrap(value == .min ? value : Swift.abs(value), bits: bits))
+            case let .integer(value):
+                return .integer(NumericKind.wrap(value == .min ? value : Swift.abs(value), bits: bits))
             case let .double(value): return .double(Swift.abs(value))
             case let .decimal(value): return .decimal(value < 0 ? -value : value)
             default: return .null
@@ -523,35 +578,4 @@ extension BuiltinFunction {
 }
 
 extension BuiltinFunction {
-    /// The regular expression compiled from a literal pattern, or else from the row's
-    /// `pattern` (a SIMILAR TO pattern when `similar`); nil when it is not one.
-    static func regex(_ compiled: NSRegularExpression?, _ pattern: Value, similar: Bool = false, escape: Character? = nil) -> NSRegularExpression? {
-        if let compiled { return compiled }
-        guard case let .string(text) = pattern else { return nil }
-        return similar ? try? JavaRegex.compile(similarPattern(text, escape: escape), options: [.dotMatchesLineSeparators])
-            : try? JavaRegex.compile(text)
-    }
-
-    /// A SIMILAR TO pattern as an anchored regular expression: `%` any text, `_` one
-    /// character, `| * + ? {m,n} ( ) [ ]` as in regular expressions, every other character
-    /// itself (`.`, `^`, `$` and `\` too), and the ESCAPE character making the next one literal.
-    static func similarPattern(_ pattern: String, escape: Character? = nil) -> String {
-        var regex = "^(?:"
-        var escaped = false
-        for character in pattern {
-            if escaped {
-                regex += NSRegularExpression.escapedPattern(for: String(character))
-                escaped = false
-                continue
-            }
-            switch character {
-            case escape: escaped = true
-            case "%": regex += ".*"
-            case "_": regex += "."
-            case "|", "*", "+", "?", "{", "}", "(", ")", "[", "]", ",": regex.append(character)
-            default: regex += NSRegularExpression.escapedPattern(for: String(character))
-            }
-        }
-        return regex + ")$"
-    }
 }

@@ -34,7 +34,9 @@ package enum CollectionFunctions {
     static func join(_ collection: Value, _ delimiter: Value, nullReplacement: Value?) -> Value {
         guard case let .array(elements) = collection, case let .string(separator) = delimiter else { return .null }
         let replacement: String? = if case let .string(text)? = nullReplacement { text } else { nil }
-        let parts = elements.compactMap { element -> String? in element.isNull ? replacement : ValueFormatter.plain(element) }
+        let parts = elements.compactMap { element -> String? in
+            element.isNull ? replacement : ValueFormatter.plain(element)
+        }
         return .string(parts.joined(separator: separator))
     }
 

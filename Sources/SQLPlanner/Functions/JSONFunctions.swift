@@ -9,11 +9,13 @@ package enum JSONFunctions {
     /// WRAPPER`) the value in an array always, `WITH CONDITIONAL WRAPPER` a scalar in one.
     static func query(_ document: Value, _ path: Value, wrapper: Value = .string("WITHOUT WRAPPER")) -> Value {
         guard case let .string(text) = document, case let .string(where_) = path,
-              case let .node(node, _) = JSONPath.locate(where_, in: text) else { return .null }
-        let structured: Bool = switch node {
-        case .array, .object: true
-        default: false
-        }
+            case let .node(node, _) = JSONPath.locate(where_, in: text)
+        else { return .null }
+        let structured: Bool =
+            switch node {
+            case .array, .object: true
+            default: false
+            }
         switch wrapper {
         case .string("WITH WRAPPER"): return .string("[" + node.jsonText + "]")
         case .string("WITH CONDITIONAL WRAPPER"): return .string(structured ? node.jsonText : "[" + node.jsonText + "]")
@@ -32,7 +34,9 @@ package enum JSONFunctions {
     static func object(_ arguments: [Value], absentOnNull: Bool, types: [DataType?]) throws(SQLError) -> Value {
         var members: [(key: String, value: String)] = []
         for pair in stride(from: 0, to: arguments.count - 1, by: 2) {
-            guard case let .string(key) = arguments[pair] else { throw SQLError(.execution, "JSON_OBJECT's key \(pair / 2 + 1) is NULL") }
+            guard case let .string(key) = arguments[pair] else {
+                throw SQLError(.execution, "JSON_OBJECT's key \(pair / 2 + 1) is NULL")
+            }
             let value = arguments[pair + 1]
             if value.isNull, absentOnNull { continue }
             members.append((key, member(value, type: types[pair + 1])))
@@ -43,7 +47,9 @@ package enum JSONFunctions {
     }
 
     static func array(_ arguments: [Value], absentOnNull: Bool, types: [DataType?]) -> Value {
-        let elements = arguments.indices.filter { !(absentOnNull && arguments[$0].isNull) }.map { member(arguments[$0], type: types[$0]) }
+        let elements = arguments.indices.filter { !(absentOnNull && arguments[$0].isNull) }.map {
+            member(arguments[$0], type: types[$0])
+        }
         return .string("[" + elements.joined(separator: ",") + "]")
     }
 
@@ -88,7 +94,10 @@ extension JSONNode {
         case let .array(elements): "[" + elements.map(\.jsonText).joined(separator: ",") + "]"
         // Members in the order of their keys, as Flink's JSON functions write objects.
         case let .object(members):
-            "{" + members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }.map { JSONText.quote($0.0) + ":" + $0.1.jsonText }.joined(separator: ",") + "}"
+            "{"
+                + members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }.map {
+                    JSONText.quote($0.0) + ":" + $0.1.jsonText
+                }.joined(separator: ",") + "}"
         }
     }
 }

@@ -17,7 +17,9 @@ public struct NativeScalarFunction: Sendable {
     public let returns: DataType
     let body: @Sendable ([Value]) throws -> Value
 
-    public init(_ name: String, parameters: [DataType], returns: DataType, body: @escaping @Sendable ([Value]) throws -> Value) {
+    public init(
+        _ name: String, parameters: [DataType], returns: DataType, body: @escaping @Sendable ([Value]) throws -> Value
+    ) {
         self.name = name
         self.parameters = parameters
         self.returns = returns
@@ -54,9 +56,11 @@ public struct NativeAggregateFunction: Sendable {
     package let merge: (@Sendable (Value, Value) -> Value)?
     package let retract: (@Sendable (inout Value, Value) -> Void)?
 
-    public init(_ name: String, parameter: DataType, returns: DataType, initial: Value,
-                add: @escaping @Sendable (inout Value, Value) -> Void, result: @escaping @Sendable (Value) -> Value = { $0 },
-                merge: (@Sendable (Value, Value) -> Value)? = nil, retract: (@Sendable (inout Value, Value) -> Void)? = nil) {
+    public init(
+        _ name: String, parameter: DataType, returns: DataType, initial: Value,
+        add: @escaping @Sendable (inout Value, Value) -> Void, result: @escaping @Sendable (Value) -> Value = { $0 },
+        merge: (@Sendable (Value, Value) -> Value)? = nil, retract: (@Sendable (inout Value, Value) -> Void)? = nil
+    ) {
         self.name = name
         self.parameter = parameter
         self.returns = returns

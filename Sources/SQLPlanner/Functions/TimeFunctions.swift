@@ -76,14 +76,18 @@ package struct TimeFormat: Sendable {
         return text
     }
 
-    static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    static let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
+    ]
     static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
     /// Microseconds of `text` read by the pattern, or nil.
     func parse(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         var index = 0
-        var year: Int64 = 1970, month: Int64 = 1, day: Int64 = 1, hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0, micros: Int64 = 0
+        var year: Int64 = 1970, month: Int64 = 1, day: Int64 = 1, hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0,
+            micros: Int64 = 0
         func number(_ width: Int, greedy: Bool) -> Int64? {
             var value: Int64 = 0
             var digits = 0
@@ -96,14 +100,28 @@ package struct TimeFormat: Sendable {
         }
         for (position, piece) in pieces.enumerated() {
             // A field followed by another field without a separator is read at its width.
-            let greedy = position + 1 < pieces.count ? { if case .literal = pieces[position + 1] { return true } else { return false } }() : true
+            let greedy =
+                position + 1 < pieces.count
+                ? { if case .literal = pieces[position + 1] { return true } else { return false } }() : true
             switch piece {
-            case let .year(width): guard let value = number(max(width, 4), greedy: greedy) else { return nil }; year = value
-            case let .month(width): guard let value = number(max(width, 2), greedy: greedy) else { return nil }; month = value
-            case let .day(width): guard let value = number(max(width, 2), greedy: greedy) else { return nil }; day = value
-            case let .hour(width): guard let value = number(max(width, 2), greedy: greedy) else { return nil }; hour = value
-            case let .minute(width): guard let value = number(max(width, 2), greedy: greedy) else { return nil }; minute = value
-            case let .second(width): guard let value = number(max(width, 2), greedy: greedy) else { return nil }; second = value
+            case let .year(width):
+                guard let value = number(max(width, 4), greedy: greedy) else { return nil }
+                year = value
+            case let .month(width):
+                guard let value = number(max(width, 2), greedy: greedy) else { return nil }
+                month = value
+            case let .day(width):
+                guard let value = number(max(width, 2), greedy: greedy) else { return nil }
+                day = value
+            case let .hour(width):
+                guard let value = number(max(width, 2), greedy: greedy) else { return nil }
+                hour = value
+            case let .minute(width):
+                guard let value = number(max(width, 2), greedy: greedy) else { return nil }
+                minute = value
+            case let .second(width):
+                guard let value = number(max(width, 2), greedy: greedy) else { return nil }
+                second = value
             case let .fraction(width):
                 let start = index
                 guard let value = number(width, greedy: greedy) else { return nil }
@@ -121,8 +139,10 @@ package struct TimeFormat: Sendable {
                 }
             }
         }
-        guard index == bytes.count, (1...12).contains(month), day >= 1, day <= CivilTime.daysIn(month: month, year: year),
-              hour < 24, minute < 60, second < 60 else { return nil }
+        guard index == bytes.count, (1...12).contains(month), day >= 1,
+            day <= CivilTime.daysIn(month: month, year: year),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
         return CivilTime.days(year: year, month: month, day: day) * CivilTime.microsPerDay
             + (hour * 3600 + minute * 60 + second) * CivilTime.microsPerSecond + micros
     }
@@ -228,7 +248,8 @@ package enum TimeArithmetic {
             let (year, month, _, _, _) = fields(micros)
             switch unit {
             case .year: result = CivilTime.days(year: year, month: 1, day: 1) * CivilTime.microsPerDay
-            case .quarter: result = CivilTime.days(year: year, month: (month - 1) / 3 * 3 + 1, day: 1) * CivilTime.microsPerDay
+            case .quarter:
+                result = CivilTime.days(year: year, month: (month - 1) / 3 * 3 + 1, day: 1) * CivilTime.microsPerDay
             case .month: result = CivilTime.days(year: year, month: month, day: 1) * CivilTime.microsPerDay
             case .week:
                 let days = fields(micros).days

@@ -82,13 +82,15 @@ extension PlanNode {
             predicate.collectColumns(into: &read)
             let leftWidth = inputs[0].schema.columns.count
             if index == 0 { return read.filter { $0 < leftWidth }.union(leftKeys).union(leftTime.map { [$0] } ?? []) }
-            return Set(read.filter { $0 >= leftWidth }.map { $0 - leftWidth }).union(rightKeys).union(versionTime.map { [$0] } ?? [])
+            return Set(read.filter { $0 >= leftWidth }.map { $0 - leftWidth }).union(rightKeys).union(
+                versionTime.map { [$0] } ?? [])
         case let .join(predicate, _, _, _, _, _):
             // What is wanted of each side's columns, and what the condition reads.
             var read = wanted ?? Set(schema.columns.indices)
             predicate?.collectColumns(into: &read)
             let leftWidth = inputs[0].schema.columns.count
-            return index == 0 ? read.filter { $0 < leftWidth } : Set(read.filter { $0 >= leftWidth }.map { $0 - leftWidth })
+            return index == 0
+                ? read.filter { $0 < leftWidth } : Set(read.filter { $0 >= leftWidth }.map { $0 - leftWidth })
         }
     }
 }
@@ -111,11 +113,13 @@ extension CompiledExpression {
             columns.insert(index)
         case .literal:
             break
-        case let .negate(operand), let .not(operand), let .isNull(operand, _), let .isBoolean(operand, _, _), let .like(operand, _, _),
-             let .cast(operand, _, _, _), let .field(operand, _):
+        case let .negate(operand), let .not(operand), let .isNull(operand, _), let .isBoolean(operand, _, _),
+            let .like(operand, _, _),
+            let .cast(operand, _, _, _), let .field(operand, _):
             operand.collectColumns(into: &columns)
-        case let .arithmetic(_, left, right, _), let .compare(_, left, right), let .concat(left, right), let .likeDynamic(left, right, _),
-             let .shiftTime(left, right, _, _):
+        case let .arithmetic(_, left, right, _), let .compare(_, left, right), let .concat(left, right),
+            let .likeDynamic(left, right, _),
+            let .shiftTime(left, right, _, _):
             left.collectColumns(into: &columns)
             right.collectColumns(into: &columns)
         case let .and(operands), let .or(operands), let .call(_, operands):

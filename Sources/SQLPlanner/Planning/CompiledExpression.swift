@@ -105,7 +105,8 @@ package struct LikePattern: Sendable {
         let rest = parts.dropFirst()
         switch part {
         case let .literal(characters):
-            guard text.count - start >= characters.count, Array(text[start..<(start + characters.count)]) == characters else { return false }
+            guard text.count - start >= characters.count, Array(text[start..<(start + characters.count)]) == characters
+            else { return false }
             return match(text, start + characters.count, rest)
         case .one:
             return start < text.count && match(text, start + 1, rest)

@@ -84,16 +84,23 @@ extension CompiledExpression {
             guard case let .string(text) = try operand.evaluate(row) else { return .null }
             return .boolean(pattern.matches(text) != negated)
         case let .likeDynamic(operand, patternExpression, negated):
-            guard case let .string(text) = try operand.evaluate(row), case let .string(pattern) = try patternExpression.evaluate(row) else { return .null }
+            guard case let .string(text) = try operand.evaluate(row),
+                case let .string(pattern) = try patternExpression.evaluate(row)
+            else { return .null }
             return .boolean(LikePattern(pattern).matches(text) != negated)
         case let .caseWhen(branches, otherwise):
-            for branch in branches where try branch.condition.evaluate(row).isTrue { return try branch.result.evaluate(row) }
+            for branch in branches where try branch.condition.evaluate(row).isTrue {
+                return try branch.result.evaluate(row)
+            }
             return try otherwise?.evaluate(row) ?? .null
         case let .cast(operand, from, to, isTry):
             let value = try operand.evaluate(row)
             if let converted = Casting.cast(value, from: from, to: to) { return converted }
             if isTry { return .null }
-            throw SQLError(.execution, "cannot cast \(ValueFormatter.display(value, type: from)) of type \(from) to \(to) (TRY_CAST gives NULL instead)")
+            throw SQLError(
+                .execution,
+                "cannot cast \(ValueFormatter.display(value, type: from)) of type \(from) to \(to) (TRY_CAST gives NULL instead)"
+            )
         case let .call(.toTimestamp(format), arguments) where arguments.count == 1:
             return BuiltinFunction.toTimestamp(try arguments[0].evaluate(row), format: format)
         case let .call(function, arguments):
@@ -106,13 +113,17 @@ extension CompiledExpression {
             return fields[position]
         case let .shiftTime(time, interval, subtract, months):
             let base = try time.evaluate(row)
-            guard case let .integer(amount) = try interval.evaluate(row), let micros = TimeArithmetic.micros(of: base) else { return .null }
+            guard case let .integer(amount) = try interval.evaluate(row), let micros = TimeArithmetic.micros(of: base)
+            else { return .null }
             let signed = subtract ? -amount : amount
-            return TimeArithmetic.rebuild(months ? TimeArithmetic.addMonths(signed, to: micros) : micros + signed, like: base)
+            return TimeArithmetic.rebuild(
+                months ? TimeArithmetic.addMonths(signed, to: micros) : micros + signed, like: base)
         }
     }
 
-    static func arithmetic(_ operation: ArithmeticOperator, _ a: Value, _ b: Value, _ kind: NumericKind) throws(SQLError) -> Value {
+    static func arithmetic(
+        _ operation: ArithmeticOperator, _ a: Value, _ b: Value, _ kind: NumericKind
+    ) throws(SQLError) -> Value {
         if a.isNull || b.isNull { return .null }
         switch kind {
         case let .integer(bits):
@@ -174,7 +185,7 @@ extension CompiledExpression {
         case let (.date(x), .date(y)): return x < y ? -1 : x == y ? 0 : 1
         case let (.time(x), .time(y)): return x < y ? -1 : x == y ? 0 : 1
         case let (.timestamp(x), .timestamp(y)), let (.timestampLTZ(x), .timestampLTZ(y)),
-             let (.timestamp(x), .timestampLTZ(y)), let (.timestampLTZ(x), .timestamp(y)):
+            let (.timestamp(x), .timestampLTZ(y)), let (.timestampLTZ(x), .timestamp(y)):
             return x < y ? -1 : x == y ? 0 : 1
         case (.double, .decimal), (.decimal, .double):
             // As Flink: a DECIMAL meets a DOUBLE as a DOUBLE (1.0E308 is beyond any DECIMAL).
@@ -244,7 +255,9 @@ package enum Casting {
                 // Through the whole part as a long, as Flink's DECIMAL casts.
                 var whole = number, truncated = Decimal()
                 NSDecimalRound(&truncated, &whole, 0, number < 0 ? .up : .down)
-                let long = Int64(exactly: NSDecimalNumber(decimal: truncated).doubleValue) ?? NSDecimalNumber(decimal: truncated).int64Value
+                let long =
+                    Int64(exactly: NSDecimalNumber(decimal: truncated).doubleValue)
+                    ?? NSDecimalNumber(decimal: truncated).int64Value
                 return .integer(NumericKind.wrap(long, bits: bits))
             case let .boolean(flag): return .integer(flag ? 1 : 0)
             case let .string(text): return ValueParser.parse(text, as: to)
@@ -258,13 +271,17 @@ package enum Casting {
         case let .decimal(precision, scale):
             var number: Decimal
             switch value {
-            case let .string(text): guard case let .decimal(parsed)? = ValueParser.parse(text, as: to) else { return nil }
+            case let .string(text):
+                guard case let .decimal(parsed)? = ValueParser.parse(text, as: to) else { return nil }
                 number = parsed
             case let .integer(integer): number = Decimal(integer)
             case let .double(double):
                 // From the double's shortest text (Decimal(double) keeps binary noise: 123456789.1230000128).
                 guard double.isFinite, abs(double) < 1e38 else { return .null }
-                number = abs(double) < 1e-38 ? 0 : Decimal(string: ValueFormatter.javaDouble(double).replacingOccurrences(of: "E", with: "e")) ?? 0
+                number =
+                    abs(double) < 1e-38
+                    ? 0
+                    : Decimal(string: ValueFormatter.javaDouble(double).replacingOccurrences(of: "E", with: "e")) ?? 0
             case let .decimal(decimal): number = decimal
             case let .boolean(flag): number = flag ? 1 : 0
             default: return nil
@@ -286,7 +303,11 @@ package enum Casting {
             default: return nil
             }
             // Cut to the target's precision (TIMESTAMP(0) has whole seconds).
-            let precision: Int = { if case let .timestamp(p) = to { return p }; if case let .timestampLTZ(p) = to { return p }; return 6 }()
+            let precision: Int = {
+                if case let .timestamp(p) = to { return p }
+                if case let .timestampLTZ(p) = to { return p }
+                return 6
+            }()
             let cut = TimeArithmetic.truncate(micros, toDigits: precision)
             if case .timestamp = to { return .timestamp(cut) }
             return .timestampLTZ(cut)
@@ -301,7 +322,8 @@ package enum Casting {
         case let .time(precision):
             switch value {
             case let .string(text): return ValueParser.parse(text, as: to)
-            case let .timestamp(micros), let .timestampLTZ(micros): return .time(TimeArithmetic.truncate(TimeArithmetic.fields(micros).ofDay, toDigits: precision))
+            case let .timestamp(micros), let .timestampLTZ(micros):
+                return .time(TimeArithmetic.truncate(TimeArithmetic.fields(micros).ofDay, toDigits: precision))
             case let .time(ofDay): return .time(TimeArithmetic.truncate(ofDay, toDigits: precision))
             default: return nil
             }

@@ -64,8 +64,11 @@ package struct ExpressionCompiler {
                 }
                 if Self.isInteger(typed.type) {
                     // 0 - x at the type's width: -(INT's least value) wraps around to itself, as in Java.
-                    return TypedExpression(.arithmetic(.minus, .literal(.integer(0)), typed.expression, result: .integer(bits: NumericKind.bits(of: typed.type))),
-                                           typed.type, nullable: typed.nullable)
+                    return TypedExpression(
+                        .arithmetic(
+                            .minus, .literal(.integer(0)), typed.expression,
+                            result: .integer(bits: NumericKind.bits(of: typed.type))),
+                        typed.type, nullable: typed.nullable)
                 }
                 return TypedExpression(.negate(typed.expression), typed.type, nullable: typed.nullable)
             }
@@ -77,10 +80,16 @@ package struct ExpressionCompiler {
             let typed = try compile(operand)
             if Self.isNumeric(typed.type), Self.isTemporalPoint(type) {
                 // As Flink's validation: a number has no one meaning as a point in time.
-                let hint = if case .timestampLTZ = type { "TO_TIMESTAMP_LTZ(number, precision)" } else { "TO_TIMESTAMP(FROM_UNIXTIME(seconds))" }
-                throw SQLError(.plan, "a number cannot be cast to \(type) (seconds or milliseconds?): use \(hint)", at: range)
+                let hint =
+                    if case .timestampLTZ = type { "TO_TIMESTAMP_LTZ(number, precision)" } else {
+                        "TO_TIMESTAMP(FROM_UNIXTIME(seconds))"
+                    }
+                throw SQLError(
+                    .plan, "a number cannot be cast to \(type) (seconds or milliseconds?): use \(hint)", at: range)
             }
-            return TypedExpression(.cast(typed.expression, from: typed.type, to: type, isTry: isTry), type, nullable: typed.nullable || isTry)
+            return TypedExpression(
+                .cast(typed.expression, from: typed.type, to: type, isTry: isTry), type,
+                nullable: typed.nullable || isTry)
         case let .caseWhen(operand, branches, otherwise):
             let subject = try operand.map(compile)
             var compiled: [(condition: CompiledExpression, result: CompiledExpression)] = []
@@ -99,16 +108,21 @@ package struct ExpressionCompiler {
             }
             let elseResult = try otherwise.map(compile)
             let type = try commonType((results + (elseResult.map { [$0] } ?? [])).map(\.type), at: range)
-            return TypedExpression(.caseWhen(compiled.map { ($0.condition, coerce($0.result, to: type)) },
-                                             otherwise: elseResult.map { coerce($0.expression, to: type) }),
-                                   type, nullable: elseResult == nil || results.contains(where: \.nullable) || elseResult!.nullable)
+            return TypedExpression(
+                .caseWhen(
+                    compiled.map { ($0.condition, coerce($0.result, to: type)) },
+                    otherwise: elseResult.map { coerce($0.expression, to: type) }),
+                type, nullable: elseResult == nil || results.contains(where: \.nullable) || elseResult!.nullable)
         case let .isPredicate(operand, test, negated):
             let typed = try compile(operand)
             switch test {
             case .null: return TypedExpression(.isNull(typed.expression, negated: negated), .boolean, nullable: false)
-            case .true: return TypedExpression(.isBoolean(typed.expression, true, negated: negated), .boolean, nullable: false)
-            case .false: return TypedExpression(.isBoolean(typed.expression, false, negated: negated), .boolean, nullable: false)
-            case .unknown: return TypedExpression(.isBoolean(typed.expression, nil, negated: negated), .boolean, nullable: false)
+            case .true:
+                return TypedExpression(.isBoolean(typed.expression, true, negated: negated), .boolean, nullable: false)
+            case .false:
+                return TypedExpression(.isBoolean(typed.expression, false, negated: negated), .boolean, nullable: false)
+            case .unknown:
+                return TypedExpression(.isBoolean(typed.expression, nil, negated: negated), .boolean, nullable: false)
             }
         case let .inList(operand, list, negated):
             let typed = try compile(operand)
@@ -123,12 +137,17 @@ package struct ExpressionCompiler {
             let typed = try compile(operand), lower = try compile(low), upper = try compile(high)
             try checkComparable(typed.type, lower.type, at: low.range)
             try checkComparable(typed.type, upper.type, at: high.range)
-            let inside = CompiledExpression.and([.compare(.greaterOrEqual, typed.expression, lower.expression),
-                                                 .compare(.lessOrEqual, typed.expression, upper.expression)])
+            let inside = CompiledExpression.and([
+                .compare(.greaterOrEqual, typed.expression, lower.expression),
+                .compare(.lessOrEqual, typed.expression, upper.expression),
+            ])
             return TypedExpression(negated ? .not(inside) : inside, .boolean)
         case let .like(operand, pattern, escape, negated, similar):
             let typed = try compile(operand)
-            guard Self.isString(typed.type) else { throw SQLError(.plan, "\(similar ? "SIMILAR TO" : "LIKE") needs a string, not \(typed.type)", at: operand.range) }
+            guard Self.isString(typed.type) else {
+                throw SQLError(
+                    .plan, "\(similar ? "SIMILAR TO" : "LIKE") needs a string, not \(typed.type)", at: operand.range)
+            }
             var escapeCharacter: Character?
             if let escape {
                 guard case let .literal(.string(text)) = escape.kind, text.count == 1 else {
@@ -141,30 +160,46 @@ package struct ExpressionCompiler {
                 var regex: NSRegularExpression?
                 if case let .literal(.string(text)) = pattern.kind {
                     regex = BuiltinFunction.regex(nil, .string(text), similar: true, escape: escapeCharacter)
-                    if regex == nil { throw SQLError(.plan, "'\(text)' is not a SIMILAR TO pattern", at: pattern.range) }
+                    if regex == nil {
+                        throw SQLError(.plan, "'\(text)' is not a SIMILAR TO pattern", at: pattern.range)
+                    }
                 } else if escapeCharacter != nil {
                     throw SQLError(.unsupported, "SIMILAR TO with ESCAPE needs its pattern as a literal", at: range)
                 }
-                let matches = CompiledExpression.call(.regexpMatches(regex, whole: true), [typed.expression, try compile(pattern).expression])
+                let matches = CompiledExpression.call(
+                    .regexpMatches(regex, whole: true), [typed.expression, try compile(pattern).expression])
                 return TypedExpression(negated ? .not(matches) : matches, .boolean, nullable: typed.nullable)
             }
             if case let .literal(.string(text)) = pattern.kind {
-                return TypedExpression(.like(typed.expression, LikePattern(text, escape: escapeCharacter), negated: negated), .boolean)
+                return TypedExpression(
+                    .like(typed.expression, LikePattern(text, escape: escapeCharacter), negated: negated), .boolean)
             }
             let patternTyped = try compile(pattern)
             return TypedExpression(.likeDynamic(typed.expression, patternTyped.expression, negated: negated), .boolean)
         case let .extract(unit, operand):
             let typed = try compile(operand)
-            guard Self.isTemporal(typed.type) else { throw SQLError(.plan, "EXTRACT needs a date, time or timestamp, not \(typed.type)", at: operand.range) }
+            guard Self.isTemporal(typed.type) else {
+                throw SQLError(.plan, "EXTRACT needs a date, time or timestamp, not \(typed.type)", at: operand.range)
+            }
             return TypedExpression(.call(.extract(unit), [typed.expression]), .bigint, nullable: typed.nullable)
         case let .floorCeil(ceil, operand, unit):
             let typed = try compile(operand)
             if let unit {
-                guard Self.isTemporal(typed.type) else { throw SQLError(.plan, "\(ceil ? "CEIL" : "FLOOR")(... TO \(unit.rawValue)) needs a date or timestamp", at: operand.range) }
-                return TypedExpression(.call(ceil ? .ceilTime(unit) : .floorTime(unit), [typed.expression]), typed.type, nullable: typed.nullable)
+                guard Self.isTemporal(typed.type) else {
+                    throw SQLError(
+                        .plan, "\(ceil ? "CEIL" : "FLOOR")(... TO \(unit.rawValue)) needs a date or timestamp",
+                        at: operand.range)
+                }
+                return TypedExpression(
+                    .call(ceil ? .ceilTime(unit) : .floorTime(unit), [typed.expression]), typed.type,
+                    nullable: typed.nullable)
             }
-            guard Self.isNumeric(typed.type) else { throw SQLError(.plan, "\(ceil ? "CEIL" : "FLOOR") needs a number, not \(typed.type)", at: operand.range) }
-            return TypedExpression(.call(ceil ? .ceilNumber : .floorNumber, [typed.expression]), Self.wholeNumberType(typed.type), nullable: typed.nullable)
+            guard Self.isNumeric(typed.type) else {
+                throw SQLError(.plan, "\(ceil ? "CEIL" : "FLOOR") needs a number, not \(typed.type)", at: operand.range)
+            }
+            return TypedExpression(
+                .call(ceil ? .ceilNumber : .floorNumber, [typed.expression]), Self.wholeNumberType(typed.type),
+                nullable: typed.nullable)
         case let .timestampAdd(unit, amount, value):
             let count = try compile(amount), time = try compile(value)
             return TypedExpression(.call(.timestampAdd(unit), [count.expression, time.expression]), time.type)
@@ -174,13 +209,17 @@ package struct ExpressionCompiler {
         case let .trim(side, characters, value):
             let text = try compile(value)
             let chosen = try characters.map(compile)
-            return TypedExpression(.call(.trim(side, characters: chosen != nil), (chosen.map { [$0.expression] } ?? []) + [text.expression]), .string)
+            return TypedExpression(
+                .call(
+                    .trim(side, characters: chosen != nil), (chosen.map { [$0.expression] } ?? []) + [text.expression]),
+                .string)
         case let .substring(value, from, length):
             var arguments = [try compile(value).expression, try compile(from).expression]
             if let length { arguments.append(try compile(length).expression) }
             return TypedExpression(.call(.substring, arguments), .string)
         case let .position(needle, haystack):
-            return TypedExpression(.call(.position, [try compile(needle).expression, try compile(haystack).expression]), .int)
+            return TypedExpression(
+                .call(.position, [try compile(needle).expression, try compile(haystack).expression]), .int)
         case let .jsonConstructor(call):
             var arguments: [CompiledExpression] = []
             var types: [DataType?] = []
@@ -193,13 +232,18 @@ package struct ExpressionCompiler {
                 // A JSON_OBJECT or JSON_ARRAY within goes in as JSON, not as a string of it.
                 if case .jsonConstructor = operand.kind { types.append(nil) } else { types.append(typed.type) }
             }
-            let function: BuiltinFunction = call.object ? .jsonObject(absentOnNull: call.absentOnNull, types: types)
+            let function: BuiltinFunction =
+                call.object
+                ? .jsonObject(absentOnNull: call.absentOnNull, types: types)
                 : .jsonArray(absentOnNull: call.absentOnNull, types: types)
             return TypedExpression(.call(function, arguments), .string, nullable: false)
         case let .jsonValue(call):
             let returning = call.returning ?? .string
             guard Self.isScalarForJSON(returning) else {
-                throw SQLError(.plan, "JSON_VALUE returns a scalar type (STRING, BOOLEAN, a number, a date or time), not \(returning)", at: expression.range)
+                throw SQLError(
+                    .plan,
+                    "JSON_VALUE returns a scalar type (STRING, BOOLEAN, a number, a date or time), not \(returning)",
+                    at: expression.range)
             }
             var arguments = [try compile(call.document).expression, try compile(call.path).expression]
             // A default is the returned type: compiled as CAST(default AS type).
@@ -208,53 +252,79 @@ package struct ExpressionCompiler {
                 case .null: return .null
                 case .error: return .error
                 case let .value(value):
-                    arguments.append(try compile(Expression(.cast(value, returning, isTry: false), range: value.range)).expression)
+                    arguments.append(
+                        try compile(Expression(.cast(value, returning, isTry: false), range: value.range)).expression)
                     return .argument(arguments.count - 1)
                 }
             }
             let onEmpty = try fallback(call.onEmpty), onError = try fallback(call.onError)
-            return TypedExpression(.call(.jsonValue(returning: returning, onEmpty: onEmpty, onError: onError), arguments), returning)
+            return TypedExpression(
+                .call(.jsonValue(returning: returning, onEmpty: onEmpty, onError: onError), arguments), returning)
         case let .element(collection, index):
             let container = try compile(collection), key = try compile(index)
             switch container.type {
             case let .array(element):
-                guard Self.isNumeric(key.type) || key.type == .null else { throw SQLError(.plan, "an array's index is a number (from 1), not \(key.type)", at: index.range) }
-                return TypedExpression(.call(.element, [container.expression, coerce(key.expression, to: .bigint)]), element)
+                guard Self.isNumeric(key.type) || key.type == .null else {
+                    throw SQLError(.plan, "an array's index is a number (from 1), not \(key.type)", at: index.range)
+                }
+                return TypedExpression(
+                    .call(.element, [container.expression, coerce(key.expression, to: .bigint)]), element)
             case let .map(keyType, valueType):
                 try checkComparable(keyType, key.type, at: index.range)
                 return TypedExpression(.call(.element, [container.expression, key.expression]), valueType)
             default:
-                throw SQLError(.plan, "\(collection) is a \(container.type), not an array or a map: [ ] cannot read it", at: range)
+                throw SQLError(
+                    .plan, "\(collection) is a \(container.type), not an array or a map: [ ] cannot read it", at: range)
             }
         case let .field(value, field):
-            if case let .column(nil, table) = value.kind, scope.qualifiers.contains(where: { $0 == table.name }) || !scope.qualifiers.contains(where: { $0 != nil }) {
+            if case let .column(nil, table) = value.kind,
+                scope.qualifiers.contains(where: { $0 == table.name })
+                    || !scope.qualifiers.contains(where: { $0 != nil })
+            {
                 // `t.a` read as a qualified column.
                 return try column(qualifier: table.name, name: field.name, range: range)
             }
             let typed = try compile(value)
-            guard case let .row(fields) = typed.type, let position = fields.firstIndex(where: { $0.name == field.name }) else {
+            guard case let .row(fields) = typed.type, let position = fields.firstIndex(where: { $0.name == field.name })
+            else {
                 throw SQLError(.plan, "\(value) has no field \(field.name)", at: field.range)
             }
             return TypedExpression(.field(typed.expression, position), fields[position].type)
         case .inSubquery:
-            throw SQLError(.unsupported, "IN (subquery) is supported as a condition of WHERE, joined with AND: \(expression)", at: range)
+            throw SQLError(
+                .unsupported, "IN (subquery) is supported as a condition of WHERE, joined with AND: \(expression)",
+                at: range)
         case let .constructor(kind, elements):
             var typed: [TypedExpression] = []
             for element in elements { typed.append(try compile(element)) }
             switch kind {
             case .row:
-                let fields = typed.enumerated().map { DataType.RowField(name: "EXPR$\($0.offset)", type: $0.element.type == .null ? .string : $0.element.type) }
+                let fields = typed.enumerated().map {
+                    DataType.RowField(
+                        name: "EXPR$\($0.offset)", type: $0.element.type == .null ? .string : $0.element.type)
+                }
                 return TypedExpression(.call(.makeRow, typed.map(\.expression)), .row(fields), nullable: false)
             case .array:
                 let element = try commonType(typed.map(\.type), at: range)
-                return TypedExpression(.call(.makeArray, typed.map { coerce($0.expression, to: element) }), .array(element == .null ? .string : element), nullable: false)
+                return TypedExpression(
+                    .call(.makeArray, typed.map { coerce($0.expression, to: element) }),
+                    .array(element == .null ? .string : element), nullable: false)
             case .map:
-                guard typed.count % 2 == 0, !typed.isEmpty else { throw SQLError(.plan, "MAP[...] takes keys and values in pairs", at: range) }
-                let keys = stride(from: 0, to: typed.count, by: 2).map { typed[$0] }, values = stride(from: 1, to: typed.count, by: 2).map { typed[$0] }
-                let keyType = try commonType(keys.map(\.type), at: range), valueType = try commonType(values.map(\.type), at: range)
+                guard typed.count % 2 == 0, !typed.isEmpty else {
+                    throw SQLError(.plan, "MAP[...] takes keys and values in pairs", at: range)
+                }
+                let keys = stride(from: 0, to: typed.count, by: 2).map { typed[$0] },
+                    values = stride(from: 1, to: typed.count, by: 2).map { typed[$0] }
+                let keyType = try commonType(keys.map(\.type), at: range),
+                    valueType = try commonType(values.map(\.type), at: range)
                 var arguments: [CompiledExpression] = []
-                for (key, value) in zip(keys, values) { arguments += [coerce(key.expression, to: keyType), coerce(value.expression, to: valueType)] }
-                return TypedExpression(.call(.makeMap, arguments), .map(keyType == .null ? .string : keyType, valueType == .null ? .string : valueType), nullable: false)
+                for (key, value) in zip(keys, values) {
+                    arguments += [coerce(key.expression, to: keyType), coerce(value.expression, to: valueType)]
+                }
+                return TypedExpression(
+                    .call(.makeMap, arguments),
+                    .map(keyType == .null ? .string : keyType, valueType == .null ? .string : valueType),
+                    nullable: false)
             }
         case .subquery, .exists:
             throw SQLError(.unsupported, "\(expression) is not supported yet", at: range)
@@ -277,16 +347,23 @@ package struct ExpressionCompiler {
             throw SQLError(.plan, "column \(name) is neither grouped nor aggregated\(groupingContext)", at: range)
         }
         // `pos.x` where no table is called pos: the field x of the ROW column pos.
-        if candidates.isEmpty, let qualifier, !scope.qualifiers.contains(where: { $0?.lowercased() == qualifier.lowercased() }),
-           let row = try? column(qualifier: nil, name: qualifier, range: range), case let .row(fields) = row.type,
-           let position = fields.firstIndex(where: { $0.name == name }) ?? fields.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) {
+        if candidates.isEmpty, let qualifier,
+            !scope.qualifiers.contains(where: { $0?.lowercased() == qualifier.lowercased() }),
+            let row = try? column(qualifier: nil, name: qualifier, range: range), case let .row(fields) = row.type,
+            let position = fields.firstIndex(where: { $0.name == name })
+                ?? fields.firstIndex(where: { $0.name.lowercased() == name.lowercased() })
+        {
             return TypedExpression(.field(row.expression, position), fields[position].type)
         }
         guard !candidates.isEmpty else {
             let all = scope.schema.names
             let suggestion = TableOptions.nearest(name, among: all)
-            throw SQLError(.plan, "unknown column \(qualifier.map { "\($0)." } ?? "")\(name)"
-                + (suggestion.map { "; did you mean \($0)?" } ?? (all.isEmpty ? "" : " (columns: \(all.joined(separator: ", ")))")), at: range)
+            throw SQLError(
+                .plan,
+                "unknown column \(qualifier.map { "\($0)." } ?? "")\(name)"
+                    + (suggestion.map { "; did you mean \($0)?" }
+                        ?? (all.isEmpty ? "" : " (columns: \(all.joined(separator: ", ")))")),
+                at: range)
         }
         guard candidates.count == 1 else {
             throw SQLError(.plan, "column \(name) is ambiguous: qualify it with its table", at: range)
@@ -303,48 +380,67 @@ package struct ExpressionCompiler {
         case .null: return TypedExpression(.literal(.null), .null)
         case let .boolean(value): return TypedExpression(.literal(.boolean(value)), .boolean, nullable: false)
         case let .integer(text):
-            if let value = Int32(text) { return TypedExpression(.literal(.integer(Int64(value))), .int, nullable: false) }
+            if let value = Int32(text) {
+                return TypedExpression(.literal(.integer(Int64(value))), .int, nullable: false)
+            }
             if let value = Int64(text) { return TypedExpression(.literal(.integer(value)), .bigint, nullable: false) }
             guard let decimal = Decimal(string: text) else { throw SQLError(.plan, "\(text) is too large", at: range) }
-            return TypedExpression(.literal(.decimal(decimal)), .decimal(precision: min(38, text.count), scale: 0), nullable: false)
+            return TypedExpression(
+                .literal(.decimal(decimal)), .decimal(precision: min(38, text.count), scale: 0), nullable: false)
         case let .decimal(text):
             if text.lowercased().contains("e") {
                 guard let value = Double(text) else { throw SQLError(.plan, "\(text) is not a number", at: range) }
                 return TypedExpression(.literal(.double(value)), .double, nullable: false)
             }
-            guard let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { throw SQLError(.plan, "\(text) is not a number", at: range) }
+            guard let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                throw SQLError(.plan, "\(text) is not a number", at: range)
+            }
             let digits = text.filter(\.isNumber)
             let scale = text.split(separator: ".", omittingEmptySubsequences: false).last?.count ?? 0
-            return TypedExpression(.literal(.decimal(decimal)), .decimal(precision: max(digits.count, scale, 1), scale: scale), nullable: false)
+            return TypedExpression(
+                .literal(.decimal(decimal)), .decimal(precision: max(digits.count, scale, 1), scale: scale),
+                nullable: false)
         case let .string(text):
             return TypedExpression(.literal(.string(text)), .char(max(text.count, 1)), nullable: false)
         case let .interval(value, from, to, negative):
             let (amount, months) = try Self.interval(value, from: from, to: to, range: range)
-            return TypedExpression(.literal(.integer(negative ? -amount : amount)), .interval(yearToMonth: months), nullable: false)
+            return TypedExpression(
+                .literal(.integer(negative ? -amount : amount)), .interval(yearToMonth: months), nullable: false)
         case let .date(text):
-            guard let value = ValueParser.parse(text, as: .date) else { throw SQLError(.plan, "'\(text)' is not a date (yyyy-MM-dd)", at: range) }
+            guard let value = ValueParser.parse(text, as: .date) else {
+                throw SQLError(.plan, "'\(text)' is not a date (yyyy-MM-dd)", at: range)
+            }
             return TypedExpression(.literal(value), .date, nullable: false)
         case let .time(text):
-            guard let value = ValueParser.parse(text, as: .time(0)) else { throw SQLError(.plan, "'\(text)' is not a time (HH:mm:ss)", at: range) }
+            guard let value = ValueParser.parse(text, as: .time(0)) else {
+                throw SQLError(.plan, "'\(text)' is not a time (HH:mm:ss)", at: range)
+            }
             return TypedExpression(.literal(value), .time(0), nullable: false)
         case let .timestamp(text):
             guard let value = ValueParser.parse(text, as: .timestamp(3)) else {
                 throw SQLError(.plan, "'\(text)' is not a timestamp (yyyy-MM-dd HH:mm:ss[.SSS])", at: range)
             }
             // TIMESTAMP(p) with p the fraction digits written, as Flink types the literal ('... 22:15:30.5' is TIMESTAMP(1)).
-            let written = text.split(separator: ".").count > 1 ? text.split(separator: ".").last!.prefix { $0.isNumber }.count : 0
+            let written =
+                text.split(separator: ".").count > 1 ? text.split(separator: ".").last!.prefix { $0.isNumber }.count : 0
             return TypedExpression(.literal(value), .timestamp(min(written, 9)), nullable: false)
         }
     }
 
     /// An interval literal's amount: microseconds for day-time units, months for year-month ones.
-    static func interval(_ text: String, from: TimeUnit, to: TimeUnit?, range: SourceRange) throws(SQLError) -> (Int64, Bool) {
+    static func interval(
+        _ text: String, from: TimeUnit, to: TimeUnit?, range: SourceRange
+    ) throws(SQLError) -> (Int64, Bool) {
         let units: [TimeUnit] = [.year, .month, .day, .hour, .minute, .second]
-        guard let first = units.firstIndex(of: from) else { throw SQLError(.plan, "INTERVAL ... \(from.rawValue) is not an interval unit", at: range) }
+        guard let first = units.firstIndex(of: from) else {
+            throw SQLError(.plan, "INTERVAL ... \(from.rawValue) is not an interval unit", at: range)
+        }
         let last = to.flatMap { units.firstIndex(of: $0) } ?? first
         let parts = text.split(whereSeparator: { ":- ".contains($0) }).map(String.init)
         guard parts.count == last - first + 1 || (parts.count == 1 && to == nil) else {
-            throw SQLError(.plan, "'\(text)' does not match INTERVAL \(from.rawValue)\(to.map { " TO \($0.rawValue)" } ?? "")", at: range)
+            throw SQLError(
+                .plan, "'\(text)' does not match INTERVAL \(from.rawValue)\(to.map { " TO \($0.rawValue)" } ?? "")",
+                at: range)
         }
         if first <= 1 {
             var months: Int64 = 0
@@ -362,172 +458,4 @@ package struct ExpressionCompiler {
         }
         return (micros, false)
     }
-
-    // MARK: Operators
-
-    func binary(_ operation: BinaryOperator, _ left: SQLSyntax.Expression, _ right: SQLSyntax.Expression, range: SourceRange) throws(SQLError) -> TypedExpression {
-        let a = try compile(left), b = try compile(right)
-        let nullable = a.nullable || b.nullable
-        switch operation {
-        case .and, .or:
-            try requireBoolean(a, left, operation.rawValue)
-            try requireBoolean(b, right, operation.rawValue)
-            return TypedExpression(operation == .and ? .and([a.expression, b.expression]) : .or([a.expression, b.expression]), .boolean, nullable: nullable)
-        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual, .isDistinctFrom, .isNotDistinctFrom:
-            try checkComparable(a.type, b.type, at: range)
-            let comparison: ComparisonOperator = [.equal: .equal, .notEqual: .notEqual, .less: .less, .lessOrEqual: .lessOrEqual, .greater: .greater,
-                                                  .greaterOrEqual: .greaterOrEqual, .isDistinctFrom: .distinctFrom, .isNotDistinctFrom: .notDistinctFrom][operation]!
-            return TypedExpression(.compare(comparison, a.expression, b.expression), .boolean, nullable: nullable && operation != .isDistinctFrom && operation != .isNotDistinctFrom)
-        case .concat:
-            return TypedExpression(.concat(a.expression, b.expression), .string, nullable: nullable)
-        case .plus, .minus, .multiply, .divide, .modulo:
-            let arithmetic: ArithmeticOperator = [.plus: .plus, .minus: .minus, .multiply: .multiply, .divide: .divide, .modulo: .modulo][operation]!
-            if Self.isTemporal(a.type), case let .interval(months) = b.type, operation == .plus || operation == .minus {
-                return TypedExpression(.shiftTime(a.expression, b.expression, subtract: operation == .minus, months: months),
-                                       a.type, nullable: nullable)
-            }
-            if case let .interval(months) = a.type, Self.isTemporal(b.type), operation == .plus {
-                return TypedExpression(.shiftTime(b.expression, a.expression, subtract: false, months: months), b.type, nullable: nullable)
-            }
-            guard Self.isNumeric(a.type), Self.isNumeric(b.type) else {
-                throw SQLError(.plan, "cannot apply \(operation.rawValue) to \(a.type) and \(b.type)", at: range)
-            }
-            let (kind, type) = Self.arithmeticType(a.type, b.type, operation)
-            return TypedExpression(.arithmetic(arithmetic, a.expression, b.expression, result: kind), type, nullable: nullable || operation == .divide)
-        }
-    }
-
-    static func arithmeticType(_ a: DataType, _ b: DataType, _ operation: BinaryOperator) -> (NumericKind, DataType) {
-        if [a, b].contains(where: { $0 == .double || $0 == .float }) { return (.double, .double) }
-        // An integer in decimal arithmetic counts as DECIMAL(10, 0) (INT) or DECIMAL(19, 0) (BIGINT), as in Flink.
-        let integerPrecision: (DataType) -> Int = { [.tinyint: 3, .smallint: 5, .int: 10][$0] ?? 19 }
-        if case let .decimal(p1, s1) = a {
-            if case let .decimal(p2, s2) = b { return (.decimal, decimalResult(p1, s1, p2, s2, operation)) }
-            return (.decimal, decimalResult(p1, s1, integerPrecision(b), 0, operation))
-        }
-        if case let .decimal(p2, s2) = b { return (.decimal, decimalResult(integerPrecision(a), 0, p2, s2, operation)) }
-        let rank: (DataType) -> Int = { [.tinyint: 1, .smallint: 2, .int: 3, .bigint: 4][$0] ?? 4 }
-        let type = rank(a) >= rank(b) ? a : b
-        return (.integer(bits: NumericKind.bits(of: type)), type)
-    }
-
-    static func decimalResult(_ p1: Int, _ s1: Int, _ p2: Int, _ s2: Int, _ operation: BinaryOperator) -> DataType {
-        switch operation {
-        case .multiply: return .decimal(precision: min(38, p1 + p2), scale: min(38, s1 + s2))
-        case .divide:
-            let scale = max(6, s1 + p2 + 1)
-            return .decimal(precision: min(38, p1 - s1 + s2 + scale), scale: min(scale, 38))
-        default:
-            let scale = max(s1, s2)
-            return .decimal(precision: min(38, max(p1 - s1, p2 - s2) + scale + 1), scale: scale)
-        }
-    }
-
-    func requireBoolean(_ typed: TypedExpression, _ source: SQLSyntax.Expression, _ context: String) throws(SQLError) {
-        guard typed.type == .boolean || typed.type == .null else {
-            throw SQLError(.plan, "\(context) needs a BOOLEAN, not \(typed.type)", at: source.range)
-        }
-    }
-
-    func checkComparable(_ a: DataType, _ b: DataType, at range: SourceRange) throws(SQLError) {
-        let families = [Self.isNumeric, Self.isString, Self.isTemporalPoint, { $0 == .boolean }, { $0 == .date }, { if case .time = $0 { return true }; return false }]
-        if a == .null || b == .null { return }
-        guard families.contains(where: { $0(a) && $0(b) }) else {
-            throw SQLError(.plan, "cannot compare \(a) with \(b)", at: range)
-        }
-    }
-
-    func commonType(_ types: [DataType], at range: SourceRange) throws(SQLError) -> DataType {
-        let known = types.filter { $0 != .null }
-        guard var result = known.first else { return .null }
-        for type in known.dropFirst() where type != result {
-            if Self.isString(result) && Self.isString(type) {
-                result = .string
-            } else if Self.isNumeric(result) && Self.isNumeric(type) {
-                result = Self.arithmeticType(result, type, .plus).1
-            } else if Self.isTemporalPoint(result) && Self.isTemporalPoint(type) {
-                result = type
-            } else if let wider = Self.sameValues(result, type) {
-                result = wider
-            } else {
-                throw SQLError(.plan, "the branches have types \(result) and \(type), which have no common type", at: range)
-            }
-        }
-        if case .char = result, known.count > 1 { return .string }
-        return result
-    }
-
-    /// The type of collections whose values need no conversion to be one type's: ARRAY<CHAR(1)>
-    /// and ARRAY<STRING> are ARRAY<STRING> (strings are strings); nil when values would change.
-    static func sameValues(_ a: DataType, _ b: DataType) -> DataType? {
-        if a == b || b == .null { return a }
-        if a == .null { return b }
-        switch (a, b) {
-        case _ where isString(a) && isString(b): return .string
-        case let (.array(x), .array(y)): return sameValues(x, y).map { .array($0) }
-        case let (.multiset(x), .multiset(y)): return sameValues(x, y).map { .multiset($0) }
-        case let (.map(k1, v1), .map(k2, v2)):
-            guard let key = sameValues(k1, k2), let value = sameValues(v1, v2) else { return nil }
-            return .map(key, value)
-        default: return nil
-        }
-    }
-
-    /// A result converted to `type` when its representation differs (an integer branch of a DOUBLE CASE).
-    func coerce(_ expression: CompiledExpression, to type: DataType) -> CompiledExpression {
-        switch type {
-        case .double, .float: return .cast(expression, from: .bigint, to: .double, isTry: true)
-        case .decimal: return .cast(expression, from: .bigint, to: type, isTry: true)
-        default: return expression
-        }
-    }
-
-    static func isInteger(_ type: DataType) -> Bool {
-        switch type {
-        case .tinyint, .smallint, .int, .bigint: return true
-        default: return false
-        }
-    }
-
-    static func isNumeric(_ type: DataType) -> Bool {
-        switch type {
-        case .tinyint, .smallint, .int, .bigint, .float, .double, .decimal: return true
-        default: return false
-        }
-    }
-
-    /// The types JSON_VALUE can return: one value, not a collection.
-    static func isScalarForJSON(_ type: DataType) -> Bool {
-        switch type {
-        case .array, .map, .multiset, .row, .interval, .null, .binary, .varbinary: return false
-        default: return true
-        }
-    }
-
-    package static func isString(_ type: DataType) -> Bool {
-        switch type {
-        case .char, .varchar: return true
-        default: return false
-        }
-    }
-
-    package static func isTemporalPoint(_ type: DataType) -> Bool {
-        switch type {
-        case .timestamp, .timestampLTZ: return true
-        default: return false
-        }
-    }
-
-    static func isTemporal(_ type: DataType) -> Bool {
-        switch type {
-        case .timestamp, .timestampLTZ, .date: return true
-        default: return false
-        }
-    }
-
-    static func isInterval(_ type: DataType) -> Bool {
-        if case .interval = type { return true }
-        return false
-    }
 }
-

@@ -69,7 +69,9 @@ package struct WindowSpec: Sendable {
 package enum IntervalText {
     package static func describe(_ micros: Int64) -> String {
         if micros == 0 { return "0 s" }
-        let units: [(Int64, String)] = [(86_400_000_000, "d"), (3_600_000_000, "h"), (60_000_000, "min"), (1_000_000, "s"), (1000, "ms")]
+        let units: [(Int64, String)] = [
+            (86_400_000_000, "d"), (3_600_000_000, "h"), (60_000_000, "min"), (1_000_000, "s"), (1000, "ms"),
+        ]
         for (length, name) in units where micros % length == 0 { return "\(micros / length) \(name)" }
         return "\(micros) µs"
     }
@@ -138,11 +140,15 @@ package final class PlanNode: @unchecked Sendable {
         /// input. Appends the number as a BIGINT column.
         /// `limit`: only the rows numbered up to it are wanted (a `WHERE rn <= N` after it).
         /// `numbering`: ROW_NUMBER, RANK or DENSE_RANK.
-        case rowNumber(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
-                       limit: Int? = nil, numbering: RowNumbering = .rowNumber)
+        case rowNumber(
+            partition: [CompiledExpression],
+            order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
+            limit: Int? = nil, numbering: RowNumbering = .rowNumber)
         /// Aggregates OVER a frame of each row's partition, ordered by `timeColumn`: the input's
         /// columns, then one per aggregate (see `Planner+Over`).
-        case overAggregate(partition: [CompiledExpression], timeColumn: Int, eventTime: Bool, frame: OverFrame, aggregates: [AggregateCall])
+        case overAggregate(
+            partition: [CompiledExpression], timeColumn: Int, eventTime: Bool, frame: OverFrame,
+            aggregates: [AggregateCall])
         case limit(count: Int, offset: Int)
         case union
         /// A join: the left input's columns, then the right's. `leftKeys`/`rightKeys`:
@@ -151,15 +157,19 @@ package final class PlanNode: @unchecked Sendable {
         /// when rows are dropped, for an interval or a window join (nil: a regular join);
         /// `filtering`: the join only filters its left input (IN, EXISTS, NOT EXISTS), whose
         /// columns alone it outputs.
-        case join(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry?,
-                  filtering: FilteringJoin? = nil)
+        case join(
+            predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool),
+            expiry: JoinExpiry?,
+            filtering: FilteringJoin? = nil)
         case distinct
         /// A scalar subquery's result: one row at most.
         case atMostOneRow
         /// A temporal join: each left row with the right row of its key valid at its time
         /// (`leftTime`, event time; nil: the latest, processing time), the right rows versioned
         /// by `versionTime`; `outer`: a left row without one is padded with NULLs.
-        case temporalJoin(predicate: CompiledExpression, leftKeys: [Int], rightKeys: [Int], leftTime: Int?, versionTime: Int?, outer: Bool)
+        case temporalJoin(
+            predicate: CompiledExpression, leftKeys: [Int], rightKeys: [Int], leftTime: Int?, versionTime: Int?,
+            outer: Bool)
     }
 
     package let kind: Kind
@@ -172,7 +182,9 @@ package final class PlanNode: @unchecked Sendable {
     /// A short description for EXPLAIN.
     let label: String
 
-    package init(_ kind: Kind, inputs: [PlanNode], schema: Schema, label: String, appendOnly: Bool? = nil, bounded: Bool? = nil) {
+    package init(
+        _ kind: Kind, inputs: [PlanNode], schema: Schema, label: String, appendOnly: Bool? = nil, bounded: Bool? = nil
+    ) {
         self.kind = kind
         self.inputs = inputs
         self.schema = schema

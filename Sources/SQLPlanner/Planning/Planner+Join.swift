@@ -14,13 +14,17 @@ import SQLValues
 /// window_end, it is a window join: rows are dropped when their window ends (outer ones
 /// emitted then), and the window_time columns stay time attributes.
 extension Planner {
-    func join(_ kind: JoinKind, _ leftReference: TableReference, _ rightReference: TableReference,
-              condition: SQLSyntax.Expression?) throws(SQLError) -> (PlanNode, Scope) {
+    func join(
+        _ kind: JoinKind, _ leftReference: TableReference, _ rightReference: TableReference,
+        condition: SQLSyntax.Expression?
+    ) throws(SQLError) -> (PlanNode, Scope) {
         let (left, leftScope) = try tableReference(leftReference)
         let (right, rightScope) = try tableReference(rightReference)
         guard left.appendOnly, right.appendOnly else {
-            throw SQLError(.unsupported, "a join reads insertions only, and one of its inputs updates rows (an upsert-kafka table or a GROUP BY without a window)",
-                           at: condition?.range)
+            throw SQLError(
+                .unsupported,
+                "a join reads insertions only, and one of its inputs updates rows (an upsert-kafka table or a GROUP BY without a window)",
+                at: condition?.range)
         }
         let width = left.schema.columns.count
         let outer = (left: kind == .left || kind == .full, right: kind == .right || kind == .full)
@@ -41,23 +45,31 @@ extension Planner {
             expiry = Self.intervalBounds(conjuncts, columns: columns, width: width)
             // A window join needs windows on both sides: rows that come when their window closes.
             // Columns named window_start and window_end from elsewhere (a GROUP BY of them) join as any.
-            if expiry == nil, Self.isWindowed(left), Self.isWindowed(right) { expiry = Self.sameWindows(conjuncts, columns: columns, width: width) }
+            if expiry == nil, Self.isWindowed(left), Self.isWindowed(right) {
+                expiry = Self.sameWindows(conjuncts, columns: columns, width: width)
+            }
         }
         // The event times that stay time attributes: an interval join's bounded ones, a window join's window_time.
         var times: Set<Int> = []
         switch expiry {
         case let .interval(leftTime, rightTime, _, _)?: times = [leftTime, width + rightTime]
-        case .window?: times = Set(columns.indices.filter { columns[$0].name.lowercased() == "window_time" && columns[$0].timeAttribute == .rowtime })
+        case .window?:
+            times = Set(
+                columns.indices.filter {
+                    columns[$0].name.lowercased() == "window_time" && columns[$0].timeAttribute == .rowtime
+                })
         case nil: break
         }
         for index in columns.indices where !times.contains(index) { columns[index].timeAttribute = nil }
         var scope = Scope(Schema(columns), qualifiers: qualifiers)
         scope.joined = true
-        let side = kind == .inner || kind == .cross ? "" : kind.rawValue.replacingOccurrences(of: " JOIN", with: "") + ", "
+        let side =
+            kind == .inner || kind == .cross ? "" : kind.rawValue.replacingOccurrences(of: " JOIN", with: "") + ", "
         let label: String
         switch (expiry, condition) {
         case let (.interval(leftTime, rightTime, lower, upper)?, condition?):
-            label = "IntervalJoin(\(side)ON \(condition); \(columns[leftTime].name) - \(columns[width + rightTime].name) in "
+            label =
+                "IntervalJoin(\(side)ON \(condition); \(columns[leftTime].name) - \(columns[width + rightTime].name) in "
                 + "[\(IntervalText.describe(lower)), \(IntervalText.describe(upper))])"
         case let (.window?, condition?):
             label = "WindowJoin(\(side)ON \(condition))"
@@ -66,18 +78,22 @@ extension Planner {
         }
         // A regular outer join takes back a row padded with NULLs once it has a match: a
         // changelog. Interval and window joins pad a row only when it expires unmatched.
-        let node = PlanNode(.join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: outer, expiry: expiry),
-                            inputs: [left, right], schema: scope.schema, label: label,
-                            appendOnly: expiry != nil || (!outer.left && !outer.right))
+        let node = PlanNode(
+            .join(predicate: predicate, leftKeys: keys.left, rightKeys: keys.right, outer: outer, expiry: expiry),
+            inputs: [left, right], schema: scope.schema, label: label,
+            appendOnly: expiry != nil || (!outer.left && !outer.right))
         return (node, scope)
     }
 
     /// The columns that equalities among the conjuncts equate across the two sides (one type
     /// each): they find a row's candidates by key; the whole condition then decides.
-    static func equatedColumns(_ conjuncts: [CompiledExpression], columns: [Column], width: Int) -> (left: [Int], right: [Int]) {
+    static func equatedColumns(
+        _ conjuncts: [CompiledExpression], columns: [Column], width: Int
+    ) -> (left: [Int], right: [Int]) {
         var keys: (left: [Int], right: [Int]) = ([], [])
         for conjunct in conjuncts {
-            guard case let .compare(.equal, .column(a), .column(b)) = conjunct, columns[a].type == columns[b].type else { continue }
+            guard case let .compare(.equal, .column(a), .column(b)) = conjunct, columns[a].type == columns[b].type
+            else { continue }
             if a < width, b >= width {
                 keys.left.append(a)
                 keys.right.append(b - width)
@@ -101,7 +117,8 @@ extension Planner {
         var times: (left: Int, right: Int)?
         var lower: Int64?, upper: Int64?
         for conjunct in conjuncts {
-            guard case let .compare(comparison, a, b) = conjunct, let first = timeTerm(a), let second = timeTerm(b) else { continue }
+            guard case let .compare(comparison, a, b) = conjunct, let first = timeTerm(a), let second = timeTerm(b)
+            else { continue }
             // first.column + first.shift (op) second.column + second.shift, as left - right (op) constant.
             let leftTime: Int, rightTime: Int, bound: Int64
             var op = comparison
@@ -119,7 +136,8 @@ extension Planner {
             } else {
                 continue
             }
-            guard columns[leftTime].timeAttribute == .rowtime, columns[width + rightTime].timeAttribute == .rowtime else { continue }
+            guard columns[leftTime].timeAttribute == .rowtime, columns[width + rightTime].timeAttribute == .rowtime
+            else { continue }
             if let times, times != (leftTime, rightTime) { continue }
             switch op {
             case .greaterOrEqual: lower = max(lower ?? .min, bound)
@@ -156,7 +174,9 @@ extension Planner {
             let (left, right) = a < width ? (a, b) : (b, a)
             guard left < width, right >= width else { continue }
             let name = columns[left].name.lowercased()
-            guard name == "window_start" || name == "window_end", columns[right].name.lowercased() == name else { continue }
+            guard name == "window_start" || name == "window_end", columns[right].name.lowercased() == name else {
+                continue
+            }
             equated[name] = (left, right - width)
         }
         guard equated["window_start"] != nil, let ends = equated["window_end"] else { return nil }
@@ -167,7 +187,8 @@ extension Planner {
     private static func timeTerm(_ expression: CompiledExpression) -> (column: Int, shift: Int64)? {
         switch expression {
         case let .column(column): return (column, 0)
-        case let .shiftTime(.column(column), .literal(.integer(amount)), subtract, months: false): return (column, subtract ? -amount : amount)
+        case let .shiftTime(.column(column), .literal(.integer(amount)), subtract, months: false):
+            return (column, subtract ? -amount : amount)
         default: return nil
         }
     }
@@ -177,34 +198,58 @@ extension Planner {
     /// `a JOIN b USING (c, ...)`: the join ON a.c = b.c ..., then its columns with each USING
     /// column once (first, unqualified: the left's, the right's for a RIGHT JOIN, either's for
     /// a FULL JOIN), as Flink gives them to `SELECT *`.
-    func joinUsing(_ kind: JoinKind, _ leftReference: TableReference, _ rightReference: TableReference,
-                   columns: [Identifier]) throws(SQLError) -> (PlanNode, Scope) {
+    func joinUsing(
+        _ kind: JoinKind, _ leftReference: TableReference, _ rightReference: TableReference,
+        columns: [Identifier]
+    ) throws(SQLError) -> (PlanNode, Scope) {
         let (_, leftScope) = try tableReference(leftReference)
         let (_, rightScope) = try tableReference(rightReference)
         // Each side's one column of the name, and the qualifier that names it there.
-        func find(_ name: Identifier, in scope: Scope, side: String) throws(SQLError) -> (index: Int, qualifier: String?) {
-            let found = scope.schema.columns.indices.filter { scope.schema.columns[$0].name.lowercased() == name.name.lowercased() }
+        func find(
+            _ name: Identifier, in scope: Scope, side: String
+        ) throws(SQLError) -> (index: Int, qualifier: String?) {
+            let found = scope.schema.columns.indices.filter {
+                scope.schema.columns[$0].name.lowercased() == name.name.lowercased()
+            }
             guard found.count == 1 else {
-                throw SQLError(.plan, found.isEmpty ? "USING (\(name.name)): the \(side) side has no column \(name.name)"
-                                                    : "USING (\(name.name)): the \(side) side has \(found.count) columns of that name", at: name.range)
+                throw SQLError(
+                    .plan,
+                    found.isEmpty
+                        ? "USING (\(name.name)): the \(side) side has no column \(name.name)"
+                        : "USING (\(name.name)): the \(side) side has \(found.count) columns of that name",
+                    at: name.range)
             }
             return (found[0], scope.qualifiers[found[0]])
         }
         var conjuncts: [SQLSyntax.Expression] = []
         var pairs: [(left: Int, right: Int)] = []
         for name in columns {
-            let left = try find(name, in: leftScope, side: "left"), right = try find(name, in: rightScope, side: "right")
-            guard let leftQualifier = left.qualifier, let rightQualifier = right.qualifier, leftQualifier.lowercased() != rightQualifier.lowercased() else {
-                throw SQLError(.plan, "USING (\(name.name)) needs each side named (FROM a JOIN b USING ..., or aliases)", at: name.range)
+            let left = try find(name, in: leftScope, side: "left"),
+                right = try find(name, in: rightScope, side: "right")
+            guard let leftQualifier = left.qualifier, let rightQualifier = right.qualifier,
+                leftQualifier.lowercased() != rightQualifier.lowercased()
+            else {
+                throw SQLError(
+                    .plan, "USING (\(name.name)) needs each side named (FROM a JOIN b USING ..., or aliases)",
+                    at: name.range)
             }
             let range = name.range
             func reference(_ qualifier: String, _ index: Int, _ scope: Scope) -> SQLSyntax.Expression {
-                SQLSyntax.Expression(.column(qualifier: Identifier(qualifier, range: range), name: Identifier(scope.schema.columns[index].name, range: range)), range: range)
+                SQLSyntax.Expression(
+                    .column(
+                        qualifier: Identifier(qualifier, range: range),
+                        name: Identifier(scope.schema.columns[index].name, range: range)), range: range)
             }
-            conjuncts.append(SQLSyntax.Expression(.binary(.equal, reference(leftQualifier, left.index, leftScope), reference(rightQualifier, right.index, rightScope)), range: range))
+            conjuncts.append(
+                SQLSyntax.Expression(
+                    .binary(
+                        .equal, reference(leftQualifier, left.index, leftScope),
+                        reference(rightQualifier, right.index, rightScope)), range: range))
             pairs.append((left.index, right.index))
         }
-        let condition = conjuncts.dropFirst().reduce(conjuncts[0]) { SQLSyntax.Expression(.binary(.and, $0, $1), range: $1.range) }
+        let condition = conjuncts.dropFirst().reduce(conjuncts[0]) {
+            SQLSyntax.Expression(.binary(.and, $0, $1), range: $1.range)
+        }
         let (node, scope) = try join(kind, leftReference, rightReference, condition: condition)
         let width = leftScope.schema.columns.count
         var expressions: [CompiledExpression] = []
@@ -218,7 +263,10 @@ extension Planner {
             default: expressions.append(left)
             }
             var column = node.schema.columns[kind == .right ? width + pair.right : pair.left]
-            column.nullable = kind == .full ? node.schema.columns[pair.left].nullable && node.schema.columns[width + pair.right].nullable : column.nullable
+            column.nullable =
+                kind == .full
+                ? node.schema.columns[pair.left].nullable && node.schema.columns[width + pair.right].nullable
+                : column.nullable
             outputColumns.append(column)
             qualifiers.append(nil)
         }
@@ -229,8 +277,9 @@ extension Planner {
             qualifiers.append(scope.qualifiers[index])
         }
         let schema = Schema(outputColumns)
-        let projected = PlanNode(.project(expressions, texts: schema.names), inputs: [node], schema: schema,
-                                 label: "Project(USING \(columns.map(\.name).joined(separator: ", ")))")
+        let projected = PlanNode(
+            .project(expressions, texts: schema.names), inputs: [node], schema: schema,
+            label: "Project(USING \(columns.map(\.name).joined(separator: ", ")))")
         var result = Scope(schema, qualifiers: qualifiers)
         result.joined = scope.joined
         return (projected, result)

@@ -10,20 +10,28 @@ import SQLValues
 /// window may follow.
 extension Planner {
     /// `left` joined (`kind`) to the UNNEST of one of its columns, with the join's condition.
-    func unnestJoin(_ kind: JoinKind, _ leftReference: TableReference, _ unnest: TableReference,
-                    condition: SQLSyntax.Expression?) throws(SQLError) -> (PlanNode, Scope) {
-        guard case let .unnest(collection, ordinality, alias, names, range) = unnest else { return try tableReference(unnest) }
+    func unnestJoin(
+        _ kind: JoinKind, _ leftReference: TableReference, _ unnest: TableReference,
+        condition: SQLSyntax.Expression?
+    ) throws(SQLError) -> (PlanNode, Scope) {
+        guard case let .unnest(collection, ordinality, alias, names, range) = unnest else {
+            return try tableReference(unnest)
+        }
         let outer: Bool
         switch kind {
         case .cross, .inner: outer = false
         case .left:
             guard condition == nil || Self.isTrue(condition!) else {
-                throw SQLError(.unsupported, "LEFT JOIN UNNEST(...) takes ON TRUE (each row with its own elements)", at: condition?.range ?? range)
+                throw SQLError(
+                    .unsupported, "LEFT JOIN UNNEST(...) takes ON TRUE (each row with its own elements)",
+                    at: condition?.range ?? range)
             }
             outer = true
         case .right, .full:
-            throw SQLError(.unsupported, "\(kind.rawValue) UNNEST(...) is not supported: UNNEST belongs on the right of a CROSS, INNER or LEFT join",
-                           at: range)
+            throw SQLError(
+                .unsupported,
+                "\(kind.rawValue) UNNEST(...) is not supported: UNNEST belongs on the right of a CROSS, INNER or LEFT join",
+                at: range)
         }
         let (left, leftScope) = try tableReference(leftReference)
         let compiled = try ExpressionCompiler(catalog: catalog, scope: leftScope).compile(collection)
@@ -40,27 +48,34 @@ extension Planner {
             shape = .entry
             added = [Column(name: "key", type: key), Column(name: "value", type: value)]
         default:
-            throw SQLError(.plan, "UNNEST takes an ARRAY, a MAP or a MULTISET, not \(compiled.type)", at: collection.range)
+            throw SQLError(
+                .plan, "UNNEST takes an ARRAY, a MAP or a MULTISET, not \(compiled.type)", at: collection.range)
         }
         if ordinality { added.append(Column(name: "ordinality", type: .int, nullable: false)) }
         if !names.isEmpty {
             guard names.count == added.count else {
-                throw SQLError(.plan, "\(names.count) column names for UNNEST's \(added.count) columns (\(added.map(\.name).joined(separator: ", ")))",
-                               at: range)
+                throw SQLError(
+                    .plan,
+                    "\(names.count) column names for UNNEST's \(added.count) columns (\(added.map(\.name).joined(separator: ", ")))",
+                    at: range)
             }
             for (position, name) in names.enumerated() { added[position].name = name.name }
         }
         let schema = Schema(left.schema.columns + added)
-        let text = "UNNEST(\(collection))" + (ordinality ? " WITH ORDINALITY" : "") + (alias.map { " AS \($0.name)" } ?? "")
+        let text =
+            "UNNEST(\(collection))" + (ordinality ? " WITH ORDINALITY" : "") + (alias.map { " AS \($0.name)" } ?? "")
             + "(" + added.map(\.name).joined(separator: ", ") + ")"
-        var node = PlanNode(.unnest(compiled.expression, shape, ordinality: ordinality, outer: outer), inputs: [left], schema: schema,
-                            label: "Unnest(\(text)\(outer ? ", keeping rows without elements" : ""))")
+        var node = PlanNode(
+            .unnest(compiled.expression, shape, ordinality: ordinality, outer: outer), inputs: [left], schema: schema,
+            label: "Unnest(\(text)\(outer ? ", keeping rows without elements" : ""))")
         let scope = Scope(schema, qualifiers: leftScope.qualifiers + Array(repeating: alias?.name, count: added.count))
         if let condition, !outer, !Self.isTrue(condition) {
             let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
             let predicate = try compiler.compile(condition)
             try compiler.requireBoolean(predicate, condition, "ON")
-            node = PlanNode(.filter(predicate.expression, text: condition.description), inputs: [node], schema: schema, label: "Filter(\(condition))")
+            node = PlanNode(
+                .filter(predicate.expression, text: condition.description), inputs: [node], schema: schema,
+                label: "Filter(\(condition))")
         }
         return (node, scope)
     }

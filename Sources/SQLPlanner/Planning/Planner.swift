@@ -30,7 +30,9 @@ package struct Planner {
                 var compiled: CompiledExpression
                 if case let .literal(.integer(text)) = item.expression.kind, let ordinal = Int(text) {
                     guard ordinal >= 1, ordinal <= node.schema.columns.count else {
-                        throw SQLError(.plan, "ORDER BY \(ordinal): the query has \(node.schema.columns.count) columns", at: item.expression.range)
+                        throw SQLError(
+                            .plan, "ORDER BY \(ordinal): the query has \(node.schema.columns.count) columns",
+                            at: item.expression.range)
                     }
                     compiled = .column(ordinal - 1)
                 } else {
@@ -44,7 +46,10 @@ package struct Planner {
                             compiled = .column(width + hidden.count)
                             hidden.append(item.expression)
                         } else {
-                            throw SQLError(.plan, "ORDER BY \(item.expression) in a SELECT DISTINCT: it must be one of the selected columns", at: item.expression.range)
+                            throw SQLError(
+                                .plan,
+                                "ORDER BY \(item.expression) in a SELECT DISTINCT: it must be one of the selected columns",
+                                at: item.expression.range)
                         }
                     }
                 }
@@ -53,19 +58,26 @@ package struct Planner {
             }
             if case var .select(select) = query.body, !hidden.isEmpty {
                 for (index, expression) in hidden.enumerated() {
-                    select.items.append(.expression(expression, alias: Identifier("$order\(index)", range: expression.range)))
+                    select.items.append(
+                        .expression(expression, alias: Identifier("$order\(index)", range: expression.range)))
                 }
                 node = try planner.body(.select(select))
             }
             guard node.bounded else {
-                throw SQLError(.unsupported, "ORDER BY on an unbounded input never ends: bound the source (number-of-rows, scan.bounded.mode, a file) or drop the ORDER BY",
-                               at: query.orderBy[0].expression.range)
+                throw SQLError(
+                    .unsupported,
+                    "ORDER BY on an unbounded input never ends: bound the source (number-of-rows, scan.bounded.mode, a file) or drop the ORDER BY",
+                    at: query.orderBy[0].expression.range)
             }
             // The sort holds every row to the end, a changelog folded: it gives insertions only.
-            node = PlanNode(.sort(keys), inputs: [node], schema: node.schema, label: "Sort(\(texts.joined(separator: ", ")))", appendOnly: true)
+            node = PlanNode(
+                .sort(keys), inputs: [node], schema: node.schema, label: "Sort(\(texts.joined(separator: ", ")))",
+                appendOnly: true)
             if !hidden.isEmpty {
                 let schema = Schema(Array(node.schema.columns.prefix(width)))
-                node = PlanNode(.project((0..<width).map { .column($0) }, texts: schema.names), inputs: [node], schema: schema, label: "Project(\(schema.names.joined(separator: ", ")))")
+                node = PlanNode(
+                    .project((0..<width).map { .column($0) }, texts: schema.names), inputs: [node], schema: schema,
+                    label: "Project(\(schema.names.joined(separator: ", ")))")
             }
         }
         if query.limit != nil || query.offset != nil {
@@ -74,14 +86,17 @@ package struct Planner {
             if !node.appendOnly {
                 // The first rows of a changelog are those of the table it amounts to, once it has ended.
                 guard node.bounded else {
-                    throw SQLError(.unsupported, "LIMIT over an updating query that never ends: add ORDER BY ... with a ROW_NUMBER() Top-N, or bound the source",
-                                   at: query.limit?.range ?? query.offset?.range)
+                    throw SQLError(
+                        .unsupported,
+                        "LIMIT over an updating query that never ends: add ORDER BY ... with a ROW_NUMBER() Top-N, or bound the source",
+                        at: query.limit?.range ?? query.offset?.range)
                 }
                 node = PlanNode(.sort([]), inputs: [node], schema: node.schema, label: "Sort()", appendOnly: true)
             }
-            node = PlanNode(.limit(count: count, offset: offset), inputs: [node], schema: node.schema,
-                            label: "Limit(\(count == Int.max ? "all" : String(count))\(offset > 0 ? ", offset \(offset)" : ""))",
-                            bounded: node.bounded || count != Int.max)
+            node = PlanNode(
+                .limit(count: count, offset: offset), inputs: [node], schema: node.schema,
+                label: "Limit(\(count == Int.max ? "all" : String(count))\(offset > 0 ? ", offset \(offset)" : ""))",
+                bounded: node.bounded || count != Int.max)
         }
         return node
     }
@@ -96,7 +111,9 @@ package struct Planner {
         return nil
     }
 
-    static func constantInteger(_ expression: SQLSyntax.Expression?, default value: Int, what: String) throws(SQLError) -> Int {
+    static func constantInteger(
+        _ expression: SQLSyntax.Expression?, default value: Int, what: String
+    ) throws(SQLError) -> Int {
         guard let expression else { return value }
         guard case let .literal(.integer(text)) = expression.kind, let number = Int(text), number >= 0 else {
             throw SQLError(.plan, "\(what) takes a whole number", at: expression.range)
@@ -121,7 +138,10 @@ package struct Planner {
             var columns: [Column] = []
             for position in typedRows[0].indices {
                 let type = try compiler.commonType(typedRows.map { $0[position].type }, at: rows[0][position].range)
-                columns.append(Column(name: "EXPR$\(position)", type: type == .null ? .string : type, nullable: typedRows.contains { $0[position].nullable }))
+                columns.append(
+                    Column(
+                        name: "EXPR$\(position)", type: type == .null ? .string : type,
+                        nullable: typedRows.contains { $0[position].nullable }))
             }
             var values: [Row] = []
             for row in typedRows {
@@ -131,22 +151,33 @@ package struct Planner {
                 }
                 values.append(evaluated)
             }
-            return PlanNode(.values(values), inputs: [], schema: Schema(columns), label: "Values(\(values.count) rows)", appendOnly: true, bounded: true)
+            return PlanNode(
+                .values(values), inputs: [], schema: Schema(columns), label: "Values(\(values.count) rows)",
+                appendOnly: true, bounded: true)
         case let .setOperation(operation, all, left, right):
             let a = try self.body(left), b = try self.body(right)
             guard a.schema.columns.count == b.schema.columns.count else {
-                throw SQLError(.plan, "\(operation.rawValue) of \(a.schema.columns.count) and \(b.schema.columns.count) columns: both sides need the same number")
+                throw SQLError(
+                    .plan,
+                    "\(operation.rawValue) of \(a.schema.columns.count) and \(b.schema.columns.count) columns: both sides need the same number"
+                )
             }
             guard operation == .union else {
                 // Counted to the end of both inputs: for tables that end.
                 guard a.bounded, b.bounded else {
-                    throw SQLError(.unsupported, "\(operation.rawValue) of inputs that never end is not supported (its rows come when both have ended)")
+                    throw SQLError(
+                        .unsupported,
+                        "\(operation.rawValue) of inputs that never end is not supported (its rows come when both have ended)"
+                    )
                 }
-                return PlanNode(.setOperation(operation == .intersect ? .intersect : .except, all: all), inputs: [a, b], schema: a.schema,
-                                label: "\(operation.rawValue)\(all ? " ALL" : "")", appendOnly: true)
+                return PlanNode(
+                    .setOperation(operation == .intersect ? .intersect : .except, all: all), inputs: [a, b],
+                    schema: a.schema,
+                    label: "\(operation.rawValue)\(all ? " ALL" : "")", appendOnly: true)
             }
             let union = PlanNode(.union, inputs: [a, b], schema: a.schema, label: "Union")
-            return all ? union : PlanNode(.distinct, inputs: [union], schema: a.schema, label: "Distinct", appendOnly: false)
+            return all
+                ? union : PlanNode(.distinct, inputs: [union], schema: a.schema, label: "Distinct", appendOnly: false)
         }
     }
 
@@ -159,7 +190,8 @@ package struct Planner {
             guard case let .expression(value, alias) = item else { return item }
             let rewritten = ExpressionWalker.rewrite(value) { node in
                 guard case var .function(call) = node.kind, let name = call.over?.named else { return nil }
-                guard let window = select.windows.first(where: { $0.name.name.lowercased() == name.name.lowercased() }) else {
+                guard let window = select.windows.first(where: { $0.name.name.lowercased() == name.name.lowercased() })
+                else {
                     failure = failure ?? SQLError(.plan, "no window \(name.name) in the WINDOW clause", at: name.range)
                     return nil
                 }
@@ -193,53 +225,82 @@ package struct Planner {
             from = .join(.inner, left, right, condition: condition)
             filter = nil
         }
-        var (node, scope) = try from.map(tableReference) ?? (PlanNode(.values([[]]), inputs: [], schema: Schema([]), label: "Values(1 row)",
-                                                                       appendOnly: true, bounded: true), Scope(Schema([])))
+        var (node, scope) =
+            try from.map(tableReference) ?? (
+                PlanNode(
+                    .values([[]]), inputs: [], schema: Schema([]), label: "Values(1 row)",
+                    appendOnly: true, bounded: true), Scope(Schema([]))
+            )
         for membership in memberships {
             node = try subqueryJoin(node, scope: scope, membership)
             // A row comes out when its match does, in no order of time: as after a regular join, no time attributes.
             scope.schema = node.schema
             scope.joined = true
         }
-        if let joined = try scalarSubqueries(&select.items, &filter, input: node, scope: scope) { (node, scope) = joined }
+        if let joined = try scalarSubqueries(&select.items, &filter, input: node, scope: scope) {
+            (node, scope) = joined
+        }
         if let filter {
             let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
             let predicate = try compiler.compile(filter)
             try compiler.requireBoolean(predicate, filter, "WHERE")
             // `WHERE rn <= N` over a ROW_NUMBER's number: the numbering keeps the top N alone.
-            if let (column, limit) = Self.rankLimit(predicate.expression), let limited = Self.limitingRanks(node, column: column, to: limit) { node = limited }
-            node = PlanNode(.filter(predicate.expression, text: filter.description), inputs: [node], schema: node.schema, label: "Filter(\(filter))")
+            if let (column, limit) = Self.rankLimit(predicate.expression),
+                let limited = Self.limitingRanks(node, column: column, to: limit)
+            {
+                node = limited
+            }
+            node = PlanNode(
+                .filter(predicate.expression, text: filter.description), inputs: [node], schema: node.schema,
+                label: "Filter(\(filter))")
         }
-        let grouped = !select.groupBy.isEmpty || select.items.contains { item in
-            if case let .expression(value, _) = item { return containsAggregate(value) }
-            return false
-        } || select.having != nil
+        let grouped =
+            !select.groupBy.isEmpty
+            || select.items.contains { item in
+                if case let .expression(value, _) = item { return containsAggregate(value) }
+                return false
+            } || select.having != nil
         if grouped {
-            if let numbered = select.items.first(where: { Self.windowFunction($0) != nil }), let call = Self.windowFunction(numbered) {
-                throw SQLError(.unsupported, "\(call.name) OVER (...) in a grouped query: GROUP BY in a subquery and number its rows outside", at: call.range)
+            if let numbered = select.items.first(where: { Self.windowFunction($0) != nil }),
+                let call = Self.windowFunction(numbered)
+            {
+                throw SQLError(
+                    .unsupported,
+                    "\(call.name) OVER (...) in a grouped query: GROUP BY in a subquery and number its rows outside",
+                    at: call.range)
             }
             return try aggregate(select, input: node, scope: scope)
         }
         if case let .assignWindows(spec) = node.kind, case .session = spec.kind {
-            throw SQLError(.unsupported, "SESSION as a table-valued function is supported in a window aggregation only "
-                + "(GROUP BY window_start, window_end and its PARTITION BY columns), as in Flink", at: Self.range(of: select.items.first))
+            throw SQLError(
+                .unsupported,
+                "SESSION as a table-valued function is supported in a window aggregation only "
+                    + "(GROUP BY window_start, window_end and its PARTITION BY columns), as in Flink",
+                at: Self.range(of: select.items.first))
         }
         var items = select.items
         if let aggregated = try overAggregates(&items, input: node, scope: scope) { (node, scope) = aggregated }
         if let numbered = try rowNumbers(&items, input: node, scope: scope) { (node, scope) = numbered }
-        node = try project(items, input: node, scope: scope, compiler: ExpressionCompiler(catalog: catalog, scope: scope))
-        if select.distinct { node = PlanNode(.distinct, inputs: [node], schema: node.schema, label: "Distinct", appendOnly: false) }
+        node = try project(
+            items, input: node, scope: scope, compiler: ExpressionCompiler(catalog: catalog, scope: scope))
+        if select.distinct {
+            node = PlanNode(.distinct, inputs: [node], schema: node.schema, label: "Distinct", appendOnly: false)
+        }
         return node
     }
 
     /// A select item that is a window function call (`ROW_NUMBER() OVER (...)`).
     static func windowFunction(_ item: SelectItem) -> FunctionCall? {
-        if case let .expression(value, _) = item, case let .function(call) = value.kind, call.over != nil { return call }
+        if case let .expression(value, _) = item, case let .function(call) = value.kind, call.over != nil {
+            return call
+        }
         return nil
     }
 
     /// The select list as a projection (wildcards expanded, names from aliases or columns).
-    func project(_ items: [SelectItem], input: PlanNode, scope: Scope, compiler: ExpressionCompiler) throws(SQLError) -> PlanNode {
+    func project(
+        _ items: [SelectItem], input: PlanNode, scope: Scope, compiler: ExpressionCompiler
+    ) throws(SQLError) -> PlanNode {
         var expressions: [CompiledExpression] = []
         var columns: [Column] = []
         var texts: [String] = []
@@ -248,10 +309,15 @@ package struct Planner {
             case let .wildcard(qualifier, range):
                 // Columns the planner adds (`$rownum`) are not the query's.
                 let indexes = scope.schema.columns.indices.filter {
-                    (qualifier == nil || scope.qualifiers[$0] == qualifier!.name) && !scope.schema.columns[$0].name.hasPrefix("$")
+                    (qualifier == nil || scope.qualifiers[$0] == qualifier!.name)
+                        && !scope.schema.columns[$0].name.hasPrefix("$")
                 }
-                guard !indexes.isEmpty else { throw SQLError(.plan, "no table \(qualifier?.name ?? "") to expand *", at: range) }
-                guard compiler.columnsVisible else { throw SQLError(.plan, "* cannot be used in a grouped query", at: range) }
+                guard !indexes.isEmpty else {
+                    throw SQLError(.plan, "no table \(qualifier?.name ?? "") to expand *", at: range)
+                }
+                guard compiler.columnsVisible else {
+                    throw SQLError(.plan, "* cannot be used in a grouped query", at: range)
+                }
                 for index in indexes {
                     expressions.append(.column(index))
                     columns.append(scope.schema.columns[index])
@@ -259,8 +325,12 @@ package struct Planner {
                 }
             case let .expression(value, alias):
                 let typed = try compiler.compile(value)
-                var column = Column(name: alias?.name ?? Self.defaultName(value, position: columns.count), type: typed.type, nullable: typed.nullable)
-                if case let .column(index) = typed.expression { column.timeAttribute = scope.schema.columns[index].timeAttribute }
+                var column = Column(
+                    name: alias?.name ?? Self.defaultName(value, position: columns.count), type: typed.type,
+                    nullable: typed.nullable)
+                if case let .column(index) = typed.expression {
+                    column.timeAttribute = scope.schema.columns[index].timeAttribute
+                }
                 if column.type == .null { column.type = .string }
                 if case .char = column.type, !isLiteral(value) { column.type = .string }
                 expressions.append(typed.expression)
@@ -269,13 +339,19 @@ package struct Planner {
             }
         }
         // A projection that only passes its input through is left out.
-        if expressions.count == input.schema.columns.count, expressions.enumerated().allSatisfy({ position, expression in
-            if case let .column(index) = expression { return index == position && columns[position].name == input.schema.columns[position].name }
-            return false
-        }) {
+        if expressions.count == input.schema.columns.count,
+            expressions.enumerated().allSatisfy({ position, expression in
+                if case let .column(index) = expression {
+                    return index == position && columns[position].name == input.schema.columns[position].name
+                }
+                return false
+            })
+        {
             return input
         }
-        return PlanNode(.project(expressions, texts: texts), inputs: [input], schema: Schema(columns), label: "Project(\(texts.joined(separator: ", ")))")
+        return PlanNode(
+            .project(expressions, texts: texts), inputs: [input], schema: Schema(columns),
+            label: "Project(\(texts.joined(separator: ", ")))")
     }
 
     private func isLiteral(_ value: SQLSyntax.Expression) -> Bool {
@@ -296,7 +372,9 @@ package struct Planner {
         var found = false
         ExpressionWalker.visit(expression) { node in
             // An aggregate OVER a window is not a GROUP BY's.
-            if case let .function(call) = node.kind, call.over == nil, catalog.isAggregate(call.name.name) { found = true }
+            if case let .function(call) = node.kind, call.over == nil, catalog.isAggregate(call.name.name) {
+                found = true
+            }
         }
         return found
     }
@@ -308,8 +386,10 @@ package struct Planner {
         case let .table(name, hints, alias):
             let qualifier = alias?.name ?? name.name
             if !hints.isEmpty, named[name.name] != nil || catalog.view(name.name) != nil {
-                throw SQLError(.plan, "an OPTIONS hint applies to a table, and \(name) is a \(named[name.name] != nil ? "WITH query" : "view")",
-                               at: hints[0].range)
+                throw SQLError(
+                    .plan,
+                    "an OPTIONS hint applies to a table, and \(name) is a \(named[name.name] != nil ? "WITH query" : "view")",
+                    at: hints[0].range)
             }
             if let query = named[name.name] { return (query, Scope(query.schema, qualifier: qualifier)) }
             if let view = catalog.view(name.name) {
@@ -318,28 +398,38 @@ package struct Planner {
                 for (position, column) in view.definition.columns.enumerated() where position < schema.columns.count {
                     schema.columns[position].name = column.name
                 }
-                let renamed = PlanNode(.project(schema.columns.indices.map { .column($0) }, texts: schema.names), inputs: [node], schema: schema,
-                                       label: "View(\(view.definition.name))")
+                let renamed = PlanNode(
+                    .project(schema.columns.indices.map { .column($0) }, texts: schema.names), inputs: [node],
+                    schema: schema,
+                    label: "View(\(view.definition.name))")
                 return (renamed, Scope(schema, qualifier: qualifier))
             }
             guard let table = try catalog.table(name.name)?.overridden(by: hints, catalog: catalog) else {
                 let suggestion = TableOptions.nearest(name.name, among: catalog.tableNames)
-                throw SQLError(.plan, "unknown table \(name)\(suggestion.map { "; did you mean \($0)?" } ?? (catalog.tableNames.isEmpty ? " (there are no tables yet: CREATE TABLE first)" : ""))",
-                               at: name.range)
+                throw SQLError(
+                    .plan,
+                    "unknown table \(name)\(suggestion.map { "; did you mean \($0)?" } ?? (catalog.tableNames.isEmpty ? " (there are no tables yet: CREATE TABLE first)" : ""))",
+                    at: name.range)
             }
-            let node = PlanNode(.scan(table), inputs: [], schema: table.schema, label: "Scan(\(table.name), \(table.options.connector))",
-                                appendOnly: !table.isChangelog, bounded: table.isBounded)
+            let node = PlanNode(
+                .scan(table), inputs: [], schema: table.schema,
+                label: "Scan(\(table.name), \(table.options.connector))",
+                appendOnly: !table.isChangelog, bounded: table.isBounded)
             return (node, Scope(table.schema, qualifier: qualifier))
         case let .subquery(query, alias, columns, range):
             var node = try plan(query)
             if !columns.isEmpty {
                 guard columns.count == node.schema.columns.count else {
-                    throw SQLError(.plan, "\(columns.count) column names for a query of \(node.schema.columns.count) columns", at: range)
+                    throw SQLError(
+                        .plan, "\(columns.count) column names for a query of \(node.schema.columns.count) columns",
+                        at: range)
                 }
                 var schema = node.schema
                 for (position, column) in columns.enumerated() { schema.columns[position].name = column.name }
-                node = PlanNode(.project(schema.columns.indices.map { .column($0) }, texts: schema.names), inputs: [node], schema: schema,
-                                label: "Rename(\(schema.names.joined(separator: ", ")))")
+                node = PlanNode(
+                    .project(schema.columns.indices.map { .column($0) }, texts: schema.names), inputs: [node],
+                    schema: schema,
+                    label: "Rename(\(schema.names.joined(separator: ", ")))")
             }
             return (node, Scope(node.schema, qualifier: alias?.name))
         case let .tableFunction(call, alias):
@@ -353,193 +443,12 @@ package struct Planner {
             if case .temporal = right { return try temporalJoin(kind, left, right, condition: condition) }
             return try join(kind, left, right, condition: condition)
         case let .temporal(_, _, asOf, _):
-            throw SQLError(.plan, "FOR SYSTEM_TIME AS OF belongs on the right of a JOIN (a temporal join)", at: asOf.range)
+            throw SQLError(
+                .plan, "FOR SYSTEM_TIME AS OF belongs on the right of a JOIN (a temporal join)", at: asOf.range)
         case let .unnest(_, _, _, _, range):
             // Alone in FROM: the UNNEST of a constant, over one row of no columns.
             let one = TableReference.subquery(Query(body: .values([[]])), alias: nil, columns: [], range: range)
             return try unnestJoin(.cross, one, reference, condition: nil)
         }
-    }
-
-    /// TUMBLE / HOP / CUMULATE / SESSION as table-valued functions (positional or named
-    /// arguments). SESSION's windows are known only as sessions close: it feeds a window
-    /// aggregation (GROUP BY window_start, window_end and its PARTITION BY columns), which
-    /// keeps the sessions; its rows carry no window of their own.
-    func windowFunction(_ call: FunctionCall) throws(SQLError) -> PlanNode {
-        let name = call.name.name.uppercased()
-        let parameters: [String]
-        switch name {
-        case "TUMBLE": parameters = ["DATA", "TIMECOL", "SIZE", "OFFSET"]
-        case "HOP": parameters = ["DATA", "TIMECOL", "SLIDE", "SIZE", "OFFSET"]
-        case "CUMULATE": parameters = ["DATA", "TIMECOL", "STEP", "SIZE", "OFFSET"]
-        case "SESSION": parameters = ["DATA", "TIMECOL", "GAP"]
-        default:
-            throw SQLError(.plan, "unknown table-valued function \(call.name) (TUMBLE, HOP, CUMULATE, SESSION)", at: call.name.range)
-        }
-        var arguments: [String: FunctionArgument] = [:]
-        for (position, argument) in call.arguments.enumerated() {
-            let key = argument.name?.name.uppercased() ?? (position < parameters.count ? parameters[position] : "?")
-            guard parameters.contains(key) else { throw SQLError(.plan, "\(name) has no argument \(key) (it takes \(parameters.joined(separator: ", ")))", at: call.range) }
-            arguments[key] = argument
-        }
-        guard case let .table(table, partitionNames)? = arguments["DATA"]?.value else {
-            throw SQLError(.plan, "\(name)'s first argument is the input: TABLE name", at: call.range)
-        }
-        if !partitionNames.isEmpty, name != "SESSION" {
-            throw SQLError(.plan, "PARTITION BY is for SESSION's input; \(name) windows every row alike", at: partitionNames[0].range)
-        }
-        let (input, scope) = try tableReference(table)
-        guard case let .descriptor(columns)? = arguments["TIMECOL"]?.value, columns.count == 1 else {
-            throw SQLError(.plan, "\(name)'s second argument is the time column: DESCRIPTOR(column)", at: call.range)
-        }
-        let timeColumn = try self.timeColumn(columns[0], in: scope, window: name)
-        func interval(_ key: String) throws(SQLError) -> Int64 {
-            guard let expression = arguments[key]?.expression else { throw SQLError(.plan, "\(name) needs \(key) (an INTERVAL)", at: call.range) }
-            return try Self.intervalMicros(expression, catalog: catalog, what: "\(name)'s \(key)")
-        }
-        let kind: WindowSpec.Kind
-        switch name {
-        case "TUMBLE": kind = .tumble(size: try interval("SIZE"))
-        case "HOP":
-            let size = try interval("SIZE"), slide = try interval("SLIDE")
-            kind = .hop(size: size, slide: slide)
-        case "SESSION":
-            kind = .session(gap: try interval("GAP"))
-        default:
-            let size = try interval("SIZE"), step = try interval("STEP")
-            guard size % step == 0 else { throw SQLError(.plan, "CUMULATE's SIZE must be a whole number of STEPs", at: call.range) }
-            kind = .cumulate(step: step, size: size)
-        }
-        let offset = arguments["OFFSET"] == nil ? 0 : try interval("OFFSET")
-        var spec = WindowSpec(kind: kind, timeColumn: timeColumn, offset: offset)
-        let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
-        for column in partitionNames {
-            guard case let .column(index) = try compiler.column(qualifier: nil, name: column.name, range: column.range).expression else {
-                throw SQLError(.internalBug, "a column did not resolve to a column", at: column.range)
-            }
-            spec.partitionBy.append(index)
-        }
-        let timeType = input.schema.columns[timeColumn].type
-        let eventTime = input.schema.columns[timeColumn].timeAttribute == .rowtime
-        var schema = input.schema
-        schema.columns.append(Column(name: "window_start", type: Self.windowBoundType(timeType), nullable: false))
-        schema.columns.append(Column(name: "window_end", type: Self.windowBoundType(timeType), nullable: false))
-        schema.columns.append(Column(name: "window_time", type: timeType, nullable: false, timeAttribute: eventTime ? .rowtime : nil))
-        let partitions = spec.partitionBy.isEmpty ? "" : " partitioned by " + spec.partitionBy.map { input.schema.columns[$0].name }.joined(separator: ", ")
-        return PlanNode(.assignWindows(spec), inputs: [input], schema: schema, label: "\(spec.description) on \(input.schema.columns[timeColumn].name)\(partitions)")
-    }
-
-    static func windowBoundType(_ timeType: DataType) -> DataType {
-        if case .timestampLTZ = timeType { return .timestampLTZ(3) }
-        return .timestamp(3)
-    }
-
-    /// The column a window is defined on, which must be a time attribute.
-    func timeColumn(_ identifier: Identifier, qualifier: Identifier? = nil, in scope: Scope, window: String) throws(SQLError) -> Int {
-        let compiler = ExpressionCompiler(catalog: catalog, scope: scope)
-        guard case let .column(index) = try compiler.column(qualifier: qualifier?.name, name: identifier.name, range: identifier.range).expression else {
-            throw SQLError(.internalBug, "a column did not resolve to a column", at: identifier.range)
-        }
-        guard scope.schema.columns[index].timeAttribute != nil else {
-            let type = scope.schema.columns[index].type
-            if scope.joined {
-                throw SQLError(.plan, """
-                    \(window) needs a time attribute, and \(identifier.name) is not one here: a regular join's rows come in no \
-                    order of time, so its result has no time attributes (as in Flink) — window each input before joining them
-                    """, at: identifier.range)
-            }
-            throw SQLError(.plan, """
-                \(window) needs a time attribute, and \(identifier.name) (\(type)) is not one: declare it with \
-                WATERMARK FOR \(identifier.name) AS \(identifier.name) - INTERVAL '5' SECOND in the table \
-                (or use a processing-time column, \(identifier.name) AS PROCTIME())
-                """, at: identifier.range)
-        }
-        return index
-    }
-
-    static func intervalMicros(_ expression: SQLSyntax.Expression, catalog: Catalog, what: String) throws(SQLError) -> Int64 {
-        let typed = try ExpressionCompiler(catalog: catalog, scope: Scope(Schema([]))).compile(expression)
-        guard case .interval(yearToMonth: false) = typed.type, case let .integer(micros) = try typed.expression.evaluate([]), micros > 0 else {
-            throw SQLError(.plan, "\(what) must be a positive interval of days to seconds (INTERVAL '5' SECOND)", at: expression.range)
-        }
-        return micros
-    }
-}
-
-/// Walks an expression tree (used to find aggregates and window functions).
-package enum ExpressionWalker {
-    static func visit(_ expression: SQLSyntax.Expression, _ body: (SQLSyntax.Expression) -> Void) {
-        body(expression)
-        for child in children(expression) { visit(child, body) }
-    }
-
-    static func children(_ expression: SQLSyntax.Expression) -> [SQLSyntax.Expression] {
-        switch expression.kind {
-        case .column, .literal, .subquery, .exists: return []
-        case let .inSubquery(operand, _, _): return [operand]
-        case let .unary(_, operand): return [operand]
-        case let .binary(_, left, right): return [left, right]
-        case let .function(call): return call.arguments.compactMap(\.expression)
-        case let .cast(operand, _, _): return [operand]
-        case let .caseWhen(operand, branches, otherwise):
-            return (operand.map { [$0] } ?? []) + branches.flatMap { [$0.condition, $0.result] } + (otherwise.map { [$0] } ?? [])
-        case let .isPredicate(operand, _, _): return [operand]
-        case let .inList(operand, list, _): return [operand] + list
-        case let .between(operand, low, high, _): return [operand, low, high]
-        case let .like(operand, pattern, escape, _, _): return [operand, pattern] + (escape.map { [$0] } ?? [])
-        case let .extract(_, operand), let .floorCeil(_, operand, _): return [operand]
-        case let .timestampAdd(_, a, b), let .timestampDiff(_, a, b): return [a, b]
-        case let .trim(_, characters, value): return (characters.map { [$0] } ?? []) + [value]
-        case let .substring(value, from, length): return [value, from] + (length.map { [$0] } ?? [])
-        case let .position(a, b), let .element(a, b): return [a, b]
-        case let .jsonValue(call): return call.operands
-        case let .jsonConstructor(call): return call.operands
-        case let .field(value, _): return [value]
-        case let .constructor(_, elements): return elements
-        }
-    }
-
-    /// The expression with every node `transform` returns a replacement for replaced (children first not visited for replaced nodes).
-    static func rewrite(_ expression: SQLSyntax.Expression, _ transform: (SQLSyntax.Expression) -> SQLSyntax.Expression?) -> SQLSyntax.Expression {
-        if let replaced = transform(expression) { return replaced }
-        var result = expression
-        func go(_ child: SQLSyntax.Expression) -> SQLSyntax.Expression { rewrite(child, transform) }
-        switch expression.kind {
-        case .column, .literal, .subquery, .exists: break
-        case let .inSubquery(operand, nested, negated): result.kind = .inSubquery(go(operand), nested, negated: negated)
-        case let .unary(operation, operand): result.kind = .unary(operation, go(operand))
-        case let .binary(operation, left, right): result.kind = .binary(operation, go(left), go(right))
-        case var .function(call):
-            call.arguments = call.arguments.map { argument in
-                var argument = argument
-                if case let .expression(value) = argument.value { argument.value = .expression(go(value)) }
-                return argument
-            }
-            result.kind = .function(call)
-        case let .cast(operand, type, isTry): result.kind = .cast(go(operand), type, isTry: isTry)
-        case let .caseWhen(operand, branches, otherwise):
-            result.kind = .caseWhen(operand: operand.map(go), branches: branches.map { WhenClause(condition: go($0.condition), result: go($0.result)) },
-                                    otherwise: otherwise.map(go))
-        case let .isPredicate(operand, test, negated): result.kind = .isPredicate(go(operand), test, negated: negated)
-        case let .inList(operand, list, negated): result.kind = .inList(go(operand), list.map(go), negated: negated)
-        case let .between(operand, low, high, negated): result.kind = .between(go(operand), low: go(low), high: go(high), negated: negated)
-        case let .like(operand, pattern, escape, negated, similar):
-            result.kind = .like(go(operand), pattern: go(pattern), escape: escape.map(go), negated: negated, similar: similar)
-        case let .extract(unit, operand): result.kind = .extract(unit, go(operand))
-        case let .floorCeil(ceil, operand, unit): result.kind = .floorCeil(ceil: ceil, go(operand), to: unit)
-        case let .timestampAdd(unit, a, b): result.kind = .timestampAdd(unit, go(a), go(b))
-        case let .timestampDiff(unit, a, b): result.kind = .timestampDiff(unit, go(a), go(b))
-        case let .trim(side, characters, value): result.kind = .trim(side, characters: characters.map(go), go(value))
-        case let .substring(value, from, length): result.kind = .substring(go(value), from: go(from), length: length.map(go))
-        case let .position(a, b): result.kind = .position(go(a), in: go(b))
-        case let .jsonValue(call): result.kind = .jsonValue(call.map(go))
-        case var .jsonConstructor(call):
-            call.operands = call.operands.map(go)
-            result.kind = .jsonConstructor(call)
-        case let .element(a, b): result.kind = .element(go(a), go(b))
-        case let .field(value, field): result.kind = .field(go(value), field)
-        case let .constructor(kind, elements): result.kind = .constructor(kind, elements.map(go))
-        }
-        return result
     }
 }

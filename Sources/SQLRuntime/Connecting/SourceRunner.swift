@@ -138,8 +138,10 @@ package struct SplitWatermarks {
     /// Each split's state, named by `name`, for a job's progress.
     package func states(_ name: (Int) -> String) -> [SplitState] {
         watermarks.indices.map { split in
-            SplitState(name: name(split), watermark: watermarks[split] == Int64.min || watermarks[split] == Int64.max ? nil : watermarks[split],
-                       idle: idle[split], ended: watermarks[split] == Int64.max)
+            SplitState(
+                name: name(split),
+                watermark: watermarks[split] == Int64.min || watermarks[split] == Int64.max ? nil : watermarks[split],
+                idle: idle[split], ended: watermarks[split] == Int64.max)
         }
     }
 

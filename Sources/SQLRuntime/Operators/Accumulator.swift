@@ -29,7 +29,8 @@ package struct Accumulator: Codable {
 
     // Checkpoints write only what differs from a fresh accumulator: most aggregates use one or two fields.
     private enum CodingKeys: String, CodingKey {
-        case count = "c", integerSum = "i", doubleSum = "f", decimalSum = "d", extreme = "x", first = "a", last = "z", strings = "s"
+        case count = "c", integerSum = "i", doubleSum = "f", decimalSum = "d", extreme = "x", first = "a", last = "z",
+            strings = "s"
         case distinct = "u", state = "n", retraction = "r"
     }
 
@@ -53,7 +54,8 @@ package struct Accumulator: Codable {
         count = try container.decodeIfPresent(Int64.self, forKey: .count) ?? 0
         integerSum = try container.decodeIfPresent(Int64.self, forKey: .integerSum) ?? 0
         doubleSum = try container.decodeIfPresent(Double.self, forKey: .doubleSum) ?? 0
-        decimalSum = try container.decodeIfPresent(String.self, forKey: .decimalSum).flatMap { Decimal(string: $0) } ?? Decimal()
+        decimalSum =
+            try container.decodeIfPresent(String.self, forKey: .decimalSum).flatMap { Decimal(string: $0) } ?? Decimal()
         extreme = try container.decodeIfPresent(Value.self, forKey: .extreme) ?? .null
         first = try container.decodeIfPresent(Value.self, forKey: .first)
         last = try container.decodeIfPresent(Value.self, forKey: .last) ?? .null
@@ -139,7 +141,9 @@ package struct Accumulator: Codable {
             doubleSum += Double(sign) * delta / Double(count)
             state = .double(squares + Double(sign) * delta * (number - doubleSum))
         case let (.decimal(number), .decimal(squares)):
-            (decimalSum, state) = (decimalSum + Decimal(sign) * number, .decimal(squares + Decimal(sign) * number * number))
+            (decimalSum, state) = (
+                decimalSum + Decimal(sign) * number, .decimal(squares + Decimal(sign) * number * number)
+            )
         case let (.decimal(number), _):
             (decimalSum, state) = (decimalSum + Decimal(sign) * number, .decimal(Decimal(sign) * number * number))
         default:

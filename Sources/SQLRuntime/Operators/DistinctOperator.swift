@@ -40,7 +40,8 @@ package final class DistinctOperator: Operator, StatefulOperator {
         }
         if let timeToLive {
             let now = timeToLive.clock()
-            written = Dictionary(uniqueKeysWithValues: (retracting ? Array(copies.keys) : Array(seen)).map { ($0, now) })
+            written = Dictionary(
+                uniqueKeysWithValues: (retracting ? Array(copies.keys) : Array(seen)).map { ($0, now) })
         }
     }
 

@@ -38,8 +38,10 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
         }
     }
 
-    init(keys: [CompiledExpression], aggregates: [AggregateCall], emitAtEnd: Bool = false, retracting: Bool = false,
-         timeToLive: StateTimeToLive? = nil) {
+    init(
+        keys: [CompiledExpression], aggregates: [AggregateCall], emitAtEnd: Bool = false, retracting: Bool = false,
+        timeToLive: StateTimeToLive? = nil
+    ) {
         self.keys = keys
         self.aggregates = aggregates
         self.emitAtEnd = emitAtEnd
@@ -57,10 +59,11 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
 
     package func saveState(_ encoder: JSONEncoder) throws -> Data {
         let keys = emitAtEnd ? order.filter { groups[$0] != nil } : Array(groups.keys)
-        return try encoder.encode(keys.map { key in
-            let group = groups[key]!
-            return SavedGroup(key: key, accumulators: group.accumulators, emitted: group.emitted, rows: group.rows)
-        })
+        return try encoder.encode(
+            keys.map { key in
+                let group = groups[key]!
+                return SavedGroup(key: key, accumulators: group.accumulators, emitted: group.emitted, rows: group.rows)
+            })
     }
 
     package func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
@@ -68,7 +71,10 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
         groups = [:]
         order = emitAtEnd ? saved.map(\.key) : []
         let now = timeToLive?.clock() ?? 0
-        for entry in saved { groups[entry.key] = Group(accumulators: entry.accumulators, rows: entry.rows ?? 1, emitted: entry.emitted, written: now) }
+        for entry in saved {
+            groups[entry.key] = Group(
+                accumulators: entry.accumulators, rows: entry.rows ?? 1, emitted: entry.emitted, written: now)
+        }
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
@@ -79,7 +85,8 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
         for (position, row) in rows.enumerated() {
             let takenBack = kinds.map { $0[position] == .updateBefore || $0[position] == .delete } ?? false
             if takenBack, !retracting {
-                throw SQLError(.unsupported, "this aggregate was planned for insertions only, and its input updates rows")
+                throw SQLError(
+                    .unsupported, "this aggregate was planned for insertions only, and its input updates rows")
             }
             var key: Row = []
             for expression in keys { key.append(try expression.evaluate(row)) }
@@ -90,7 +97,8 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
                 groups[key]!.takeBack(values, aggregates, at: now)
             } else {
                 if emitAtEnd, groups[key] == nil { order.append(key) }
-                groups[key, default: Group(accumulators: aggregates.map { Accumulator($0, retracting: retracting) })].add(values, aggregates, at: now)
+                groups[key, default: Group(accumulators: aggregates.map { Accumulator($0, retracting: retracting) })]
+                    .add(values, aggregates, at: now)
             }
             if touchedSet.insert(key).inserted { touched.append(key) }
         }
@@ -109,7 +117,9 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
                 continue
             }
             var row = key
-            for (index, aggregate) in aggregates.enumerated() { row.append(entry.accumulators[index].result(aggregate)) }
+            for (index, aggregate) in aggregates.enumerated() {
+                row.append(entry.accumulators[index].result(aggregate))
+            }
             if let previous = entry.emitted {
                 guard previous != row else { continue }
                 output.append(previous)

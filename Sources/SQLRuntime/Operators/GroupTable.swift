@@ -66,7 +66,7 @@ package struct GroupTable {
     var count: Int { hashes.count }
 
     /// Group `group`'s key.
-    func key(of group: Int) -> Row { Array(keyValues[group * keyWidth ..< (group + 1) * keyWidth]) }
+    func key(of group: Int) -> Row { Array(keyValues[group * keyWidth..<(group + 1) * keyWidth]) }
 
     /// The keys of all groups, by group number.
     var keys: [Row] { (0..<count).map(key(of:)) }
@@ -91,7 +91,9 @@ package struct GroupTable {
         for column in columns { hash = Self.mix(hash, row[column]) }
         hash = Self.finish(hash)
         let (found, slot) = probe(hash) { base in
-            for (position, column) in columns.enumerated() where !Self.same(keyValues[base + position], row[column]) { return false }
+            for (position, column) in columns.enumerated() where !Self.same(keyValues[base + position], row[column]) {
+                return false
+            }
             return true
         }
         return found ?? insert(columns.map { row[$0] }, hash: hash, at: slot, accumulators: fresh)
@@ -132,7 +134,7 @@ package struct GroupTable {
 
     /// Group `group`'s accumulators, as a copy (for results and checkpoints).
     func accumulators(of group: Int) -> [Accumulator] {
-        Array(accumulators[group * width ..< (group + 1) * width])
+        Array(accumulators[group * width..<(group + 1) * width])
     }
 
     /// Adds the aggregates' arguments to a group's accumulators, read from plain columns of

@@ -64,8 +64,11 @@ package final class JoinOperator: MultiInputOperator {
     /// The processing time of the batch at hand (with a TTL).
     private var now: Int64 = 0
 
-    init(predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool), expiry: JoinExpiry? = nil,
-         filtering: FilteringJoin? = nil, widths: (left: Int, right: Int), timeToLive: StateTimeToLive? = nil) {
+    init(
+        predicate: CompiledExpression?, leftKeys: [Int], rightKeys: [Int], outer: (left: Bool, right: Bool),
+        expiry: JoinExpiry? = nil,
+        filtering: FilteringJoin? = nil, widths: (left: Int, right: Int), timeToLive: StateTimeToLive? = nil
+    ) {
         self.filtering = filtering
         self.predicate = predicate
         keys = [leftKeys, rightKeys]
@@ -92,7 +95,9 @@ package final class JoinOperator: MultiInputOperator {
         }
     }
 
-    override var statistics: [String: Int64] { ["rows kept by joins": Int64(kept.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } })] }
+    override var statistics: [String: Int64] {
+        ["rows kept by joins": Int64(kept.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } })]
+    }
 
     /// Rows of side 0 (left) or 1 (right).
     override func process(_ rows: [Row], kinds: [RowKind]?, from side: Int) throws(SQLError) {
@@ -154,8 +159,10 @@ package final class JoinOperator: MultiInputOperator {
     /// emitted (semi) or not (anti); without one it is kept, and an anti join emits it. A right
     /// row is kept, and the kept left rows it matches leave the state: emitted (semi) or taken
     /// back (anti).
-    private func filter(_ row: Row, key: Row, from side: Int, _ filtering: FilteringJoin,
-                        into result: inout [Row], kinds: inout [RowKind]) throws(SQLError) {
+    private func filter(
+        _ row: Row, key: Row, from side: Int, _ filtering: FilteringJoin,
+        into result: inout [Row], kinds: inout [RowKind]
+    ) throws(SQLError) {
         if case let .notIn(operand) = filtering {
             try notIn(row, key: key, from: side, operand: operand, into: &result, kinds: &kinds)
             return
@@ -179,7 +186,9 @@ package final class JoinOperator: MultiInputOperator {
     /// Whether a left row has a match among the kept right rows (the condition true, or none).
     private func hasMatch(_ row: Row, key: Row) throws(SQLError) -> Bool {
         guard let candidates = kept[1][key] else { return false }
-        for match in candidates.rows[candidates.head...] where try predicate?.evaluate(row + match.row).isTrue ?? true { return true }
+        for match in candidates.rows[candidates.head...] where try predicate?.evaluate(row + match.row).isTrue ?? true {
+            return true
+        }
         return false
     }
 
@@ -188,7 +197,11 @@ package final class JoinOperator: MultiInputOperator {
         guard let waiting = kept[0][key] else { return [] }
         var matched: [Row] = [], still: [Kept] = []
         for left in waiting.rows[waiting.head...] {
-            if try predicate?.evaluate(left.row + row).isTrue ?? true { matched.append(left.row) } else { still.append(left) }
+            if try predicate?.evaluate(left.row + row).isTrue ?? true {
+                matched.append(left.row)
+            } else {
+                still.append(left)
+            }
         }
         kept[0][key] = still.isEmpty ? nil : KeptRows(rows: still)
         return matched
@@ -197,8 +210,10 @@ package final class JoinOperator: MultiInputOperator {
     /// A row of `x NOT IN (SELECT y …)`. A left row is emitted (and kept, to take back) while
     /// its answer is TRUE: no y equals x, no y is NULL — and for a NULL x, no y at all. A right
     /// row takes back the rows it makes FALSE or unknown.
-    private func notIn(_ row: Row, key: Row, from side: Int, operand: CompiledExpression,
-                       into result: inout [Row], kinds: inout [RowKind]) throws(SQLError) {
+    private func notIn(
+        _ row: Row, key: Row, from side: Int, operand: CompiledExpression,
+        into result: inout [Row], kinds: inout [RowKind]
+    ) throws(SQLError) {
         func takeBack(_ rows: [Row]) {
             result += rows
             kinds += Array(repeating: .delete, count: rows.count)
@@ -239,7 +254,9 @@ package final class JoinOperator: MultiInputOperator {
                 let key = expiries[side][expired[side]].key
                 expired[side] += 1
                 guard var rows = kept[side].removeValue(forKey: key) else { continue }
-                if outer[side], rows.rows[rows.head].matches == 0 { padding.append(padded(rows.rows[rows.head].row, side: side)) }
+                if outer[side], rows.rows[rows.head].matches == 0 {
+                    padding.append(padded(rows.rows[rows.head].row, side: side))
+                }
                 rows.head += 1
                 if rows.count > 0 {
                     if rows.head >= 32, rows.head * 2 >= rows.rows.count {

@@ -138,7 +138,9 @@ private final class InputPort: Operator {
         self.position = position
     }
 
-    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) { try target.process(rows, kinds: kinds, from: position) }
+    override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
+        try target.process(rows, kinds: kinds, from: position)
+    }
     override func watermark(_ time: Int64) throws(SQLError) { try target.watermark(time, from: position) }
     override func finish() throws(SQLError) { try target.end(closing: false) }
     override func close() throws(SQLError) { try target.end(closing: true) }

@@ -45,8 +45,11 @@ package final class OverAggregateOperator: Operator, StatefulOperator {
     /// operator does (streaming keeps them running, taking back the rows that leave).
     let recomputesFrames: Bool
 
-    init(partition: [CompiledExpression], timeColumn: Int, eventTime: Bool, frame: OverFrame, aggregates: [AggregateCall],
-         recomputesFrames: Bool = false) {
+    init(
+        partition: [CompiledExpression], timeColumn: Int, eventTime: Bool, frame: OverFrame,
+        aggregates: [AggregateCall],
+        recomputesFrames: Bool = false
+    ) {
         self.recomputesFrames = recomputesFrames
         self.partition = partition
         self.timeColumn = timeColumn
@@ -74,9 +77,12 @@ package final class OverAggregateOperator: Operator, StatefulOperator {
 
     package func saveState(_ encoder: JSONEncoder) throws -> Data {
         let keys = Set(released.keys).union(running.keys).union(history.keys)
-        return try encoder.encode(SavedState(
-            pending: pending, arrivals: arrivals, watermark: watermark, lateRows: lateRows,
-            partitions: keys.map { .init(key: $0, released: released[$0], running: running[$0], history: history[$0]) }))
+        return try encoder.encode(
+            SavedState(
+                pending: pending, arrivals: arrivals, watermark: watermark, lateRows: lateRows,
+                partitions: keys.map {
+                    .init(key: $0, released: released[$0], running: running[$0], history: history[$0])
+                }))
     }
 
     package func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
@@ -188,7 +194,9 @@ package final class OverAggregateOperator: Operator, StatefulOperator {
             var accumulators = frameAccumulators(key, kept)
             for peer in peers {
                 if kept.count > count {
-                    for index in aggregates.indices { accumulators[index].retract(kept[0].arguments[index], aggregates[index]) }
+                    for index in aggregates.indices {
+                        accumulators[index].retract(kept[0].arguments[index], aggregates[index])
+                    }
                     kept.removeFirst()
                 }
                 let added = FrameRow(time: peer.time, arguments: try arguments(peer.row))
@@ -212,7 +220,9 @@ package final class OverAggregateOperator: Operator, StatefulOperator {
             var accumulators = frameAccumulators(key, kept)
             let time = peers[0].time
             while let oldest = kept.first, oldest.time < time - span {
-                for index in aggregates.indices { accumulators[index].retract(oldest.arguments[index], aggregates[index]) }
+                for index in aggregates.indices {
+                    accumulators[index].retract(oldest.arguments[index], aggregates[index])
+                }
                 kept.removeFirst()
             }
             for peer in peers {

@@ -39,9 +39,12 @@ package final class RowNumberOperator: Operator, StatefulOperator {
     /// With a TTL: when each partition last took a row.
     private var written: [Row: Int64] = [:]
 
-    init(partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)], windowEnd: Int?,
-         limit: Int? = nil, updating: Bool = false, retracting: Bool = false, timeToLive: StateTimeToLive? = nil,
-         numbering: RowNumbering = .rowNumber) {
+    init(
+        partition: [CompiledExpression], order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)],
+        windowEnd: Int?,
+        limit: Int? = nil, updating: Bool = false, retracting: Bool = false, timeToLive: StateTimeToLive? = nil,
+        numbering: RowNumbering = .rowNumber
+    ) {
         self.numbering = numbering
         self.partition = partition
         self.order = order
@@ -103,12 +106,16 @@ package final class RowNumberOperator: Operator, StatefulOperator {
             }
             if !retracting, ranked.count > limit { ranked.removeLast(ranked.count - limit) }
         }
-        if !changes.isEmpty { try output?.process(changes, kinds: changeKinds.allSatisfy { $0 == .insert } ? nil : changeKinds) }
+        if !changes.isEmpty {
+            try output?.process(changes, kinds: changeKinds.allSatisfy { $0 == .insert } ? nil : changeKinds)
+        }
     }
 
     /// A row of the changelog taken back: out of its partition, its number deleted if it had
     /// one shown, and each row after it moved up one (the one moving into the top N inserted).
-    private func takeBack(_ row: Row, sortKey: [Value], from ranked: inout [Ranked], into changes: inout [Row], _ kinds: inout [RowKind]) {
+    private func takeBack(
+        _ row: Row, sortKey: [Value], from ranked: inout [Ranked], into changes: inout [Row], _ kinds: inout [RowKind]
+    ) {
         // The first row not before it, then along the ties to the row itself.
         var low = 0, high = ranked.count
         while low < high {
@@ -116,7 +123,9 @@ package final class RowNumberOperator: Operator, StatefulOperator {
             if precedes(ranked[middle].sortKey, sortKey) { low = middle + 1 } else { high = middle }
         }
         var position = low
-        while position < ranked.count, !precedes(sortKey, ranked[position].sortKey), ranked[position].row != row { position += 1 }
+        while position < ranked.count, !precedes(sortKey, ranked[position].sortKey), ranked[position].row != row {
+            position += 1
+        }
         // A row never kept (it was past the top N of an input of insertions) changes nothing.
         guard position < ranked.count, ranked[position].row == row else { return }
         ranked.remove(at: position)
@@ -149,13 +158,17 @@ package final class RowNumberOperator: Operator, StatefulOperator {
 
     package func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
         partitions = [:]
-        for partition in try decoder.decode([SavedPartition].self, from: data) { partitions[partition.key] = partition.rows }
+        for partition in try decoder.decode([SavedPartition].self, from: data) {
+            partitions[partition.key] = partition.rows
+        }
         if let now = timeToLive?.clock() { written = partitions.mapValues { _ in now } }
     }
 
     override func watermark(_ time: Int64) throws(SQLError) {
         if let windowEnd {
-            let complete = partitions.keys.filter { key in key[windowEnd].timestampMicros.map { $0 - 1000 <= time } ?? false }
+            let complete = partitions.keys.filter { key in
+                key[windowEnd].timestampMicros.map { $0 - 1000 <= time } ?? false
+            }
             try emit(complete.sorted { ($0[windowEnd].timestampMicros ?? 0) < ($1[windowEnd].timestampMicros ?? 0) })
         }
         try output?.watermark(time)

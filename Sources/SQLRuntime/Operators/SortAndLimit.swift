@@ -61,7 +61,9 @@ package final class LimitOperator: Operator, StatefulOperator {
     }
 
     package func saveState(_ encoder: JSONEncoder) throws -> Data { try encoder.encode([seen]) }
-    package func restoreState(_ data: Data, _ decoder: JSONDecoder) throws { seen = try decoder.decode([Int].self, from: data)[0] }
+    package func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
+        seen = try decoder.decode([Int].self, from: data)[0]
+    }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         guard !done else { return }
@@ -82,7 +84,9 @@ package final class LimitOperator: Operator, StatefulOperator {
 package enum SortOrder {
     /// Whether key `a` comes before `b`: column by column, each ascending or descending, NULLs
     /// first or last as the column says; false for equal keys (a stable sort keeps their order).
-    static func precedes(_ a: [Value], _ b: [Value], _ order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)]) -> Bool {
+    static func precedes(
+        _ a: [Value], _ b: [Value], _ order: [(expression: CompiledExpression, descending: Bool, nullsFirst: Bool)]
+    ) -> Bool {
         for (position, entry) in order.enumerated() {
             let x = a[position], y = b[position]
             if x.isNull || y.isNull {

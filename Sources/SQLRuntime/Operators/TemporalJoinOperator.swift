@@ -32,7 +32,10 @@ package final class TemporalJoinOperator: MultiInputOperator {
     private var waiting: [(time: Int64, order: Int, row: Row)] = []
     private var arrivals = 0
 
-    init(predicate: CompiledExpression, leftKeys: [Int], rightKeys: [Int], leftTime: Int?, versionTime: Int?, outer: Bool, rightWidth: Int) {
+    init(
+        predicate: CompiledExpression, leftKeys: [Int], rightKeys: [Int], leftTime: Int?, versionTime: Int?,
+        outer: Bool, rightWidth: Int
+    ) {
         self.predicate = predicate
         self.leftKeys = leftKeys
         self.rightKeys = rightKeys
@@ -44,7 +47,10 @@ package final class TemporalJoinOperator: MultiInputOperator {
     }
 
     override var statistics: [String: Int64] {
-        ["left rows waiting": Int64(waiting.count), "versions kept": Int64(versions.values.reduce(0) { $0 + $1.count })]
+        [
+            "left rows waiting": Int64(waiting.count),
+            "versions kept": Int64(versions.values.reduce(0) { $0 + $1.count }),
+        ]
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?, from side: Int) throws(SQLError) {

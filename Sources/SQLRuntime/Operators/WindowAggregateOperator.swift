@@ -48,7 +48,8 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         self.keyColumns = keyColumns.count == keys.count ? keyColumns : nil
         let argumentsArePlain = aggregates.allSatisfy { $0.argument.map { column($0) != nil } ?? true }
         argumentColumns = argumentsArePlain ? aggregates.map { $0.argument.flatMap(column) } : nil
-        emptyGroups = GroupTable(keyWidth: keys.count, aggregates: aggregates, fresh: aggregates.map { Accumulator($0) })
+        emptyGroups = GroupTable(
+            keyWidth: keys.count, aggregates: aggregates, fresh: aggregates.map { Accumulator($0) })
     }
 
     /// A window not fired yet: its start and its groups.
@@ -81,11 +82,16 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         var saved = SavedState(watermark: currentWatermark, lateRows: lateRows, windows: [], sessions: [])
         for (end, window) in windows {
             for (group, key) in window.groups.keys.enumerated() {
-                saved.windows.append(SavedWindow(end: end, key: key, start: window.start, accumulators: window.groups.accumulators(of: group)))
+                saved.windows.append(
+                    SavedWindow(
+                        end: end, key: key, start: window.start, accumulators: window.groups.accumulators(of: group)))
             }
         }
         for (key, list) in sessions {
-            for session in list { saved.sessions.append(SavedWindow(end: session.end, key: key, start: session.start, accumulators: session.accumulators)) }
+            for session in list {
+                saved.sessions.append(
+                    SavedWindow(end: session.end, key: key, start: session.start, accumulators: session.accumulators))
+            }
         }
         return try encoder.encode(saved)
     }
@@ -97,23 +103,31 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         windows = [:]
         for window in saved.windows {
             // A saved key is new to the table: its saved accumulators are the group's first.
-            _ = windows[window.end, default: OpenWindow(start: window.start, groups: emptyGroups)].groups.group(of: window.key, restoring: window.accumulators)
+            _ = windows[window.end, default: OpenWindow(start: window.start, groups: emptyGroups)].groups.group(
+                of: window.key, restoring: window.accumulators)
         }
         sessions = [:]
-        for session in saved.sessions { sessions[session.key, default: []].append((session.start, session.end, session.accumulators)) }
+        for session in saved.sessions {
+            sessions[session.key, default: []].append((session.start, session.end, session.accumulators))
+        }
         for key in sessions.keys { sessions[key]!.sort { $0.start < $1.start } }
     }
 
     override var statistics: [String: Int64] { ["late rows dropped": lateRows] }
 
     /// Groups of open windows and open sessions.
-    private var openGroups: Int { windows.values.reduce(0) { $0 + $1.groups.count } + sessions.values.reduce(0) { $0 + $1.count } }
+    private var openGroups: Int {
+        windows.values.reduce(0) { $0 + $1.groups.count } + sessions.values.reduce(0) { $0 + $1.count }
+    }
 
     private func fresh() -> [Accumulator] { aggregates.map { Accumulator($0) } }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         if let kinds, kinds.contains(where: { $0 == .updateBefore || $0 == .delete }) {
-            throw SQLError(.unsupported, "a window aggregates insertions only, and its input updates rows (an upsert-kafka table or a GROUP BY without a window)")
+            throw SQLError(
+                .unsupported,
+                "a window aggregates insertions only, and its input updates rows (an upsert-kafka table or a GROUP BY without a window)"
+            )
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000) * 1000
         try add(rows, now: now)
@@ -134,7 +148,8 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         defer { if let open { windows[open.end] = open.window } }
         // Keys and arguments of plain columns are read from the row where they are needed;
         // sessions and computed ones go through the scratch arrays.
-        let scratch = keyColumns == nil || argumentColumns == nil || { if case .session = spec.kind { true } else { false } }()
+        let scratch =
+            keyColumns == nil || argumentColumns == nil || { if case .session = spec.kind { true } else { false } }()
         // Read once per batch: a class's properties read per row cost a retain and a release each.
         let plain = keyColumns.flatMap { keys in argumentColumns.map { PlainColumns(keys: keys, arguments: $0) } }
         for row in rows {
@@ -145,33 +160,49 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
                     for (index, expression) in keys.enumerated() { key[index] = try expression.evaluate(row) }
                 }
                 if let argumentColumns {
-                    for (index, column) in argumentColumns.enumerated() { values[index] = column.map { row[$0] } ?? .null }
+                    for (index, column) in argumentColumns.enumerated() {
+                        values[index] = column.map { row[$0] } ?? .null
+                    }
                 } else {
-                    for (index, aggregate) in aggregates.enumerated() { values[index] = try aggregate.argument?.evaluate(row) ?? .null }
+                    for (index, aggregate) in aggregates.enumerated() {
+                        values[index] = try aggregate.argument?.evaluate(row) ?? .null
+                    }
                 }
             }
             let time: Int64
             if case let .assigned(startColumn, endColumn) = spec.kind {
-                guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else { continue }
-                if eventTime, end - 1000 <= currentWatermark { noteLate(end - 1000); continue }
+                guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else {
+                    continue
+                }
+                if eventTime, end - 1000 <= currentWatermark {
+                    noteLate(end - 1000)
+                    continue
+                }
                 add(row, values, key: key, start: start, end: end, plain: plain, to: &open)
                 continue
             }
             if eventTime {
-                guard let eventTime = row[spec.timeColumn].timestampMicros else { continue } // a NULL time is in no window
+                // A NULL time is in no window.
+                guard let eventTime = row[spec.timeColumn].timestampMicros else { continue }
                 time = eventTime
             } else {
                 time = now
             }
             if case let .session(gap) = spec.kind {
-                if eventTime, time + gap - 1000 <= currentWatermark { noteLate(time); continue }
+                if eventTime, time + gap - 1000 <= currentWatermark {
+                    noteLate(time)
+                    continue
+                }
                 addToSession(values, key: key, time: time, gap: gap)
                 continue
             }
             if case let .tumble(size) = spec.kind {
                 // The common case, without a list of windows per row.
                 let start = time - WindowSpec.floorMod(time - spec.offset, size)
-                if eventTime, start + size - 1000 <= currentWatermark { noteLate(time); continue }
+                if eventTime, start + size - 1000 <= currentWatermark {
+                    noteLate(time)
+                    continue
+                }
                 add(row, values, key: key, start: start, end: start + size, plain: plain, to: &open)
                 continue
             }
@@ -196,7 +227,9 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         reporter.report(.windows(open: openGroups, nextEnd: nextEnd, lateRows: lateRows))
         guard reporter.wantsTimeline else { return }
         var spans: [WindowSpan] = []
-        for (end, window) in windows { if let span = span(start: window.start, end: end, window.groups) { spans.append(span) } }
+        for (end, window) in windows {
+            if let span = span(start: window.start, end: end, window.groups) { spans.append(span) }
+        }
         // Sessions are per key: the timeline shows at most a few hundred.
         for (key, list) in sessions.prefix(200) { spans += list.map { sessionSpan(key, $0) } }
         reporter.report(.windowSpans(open: spans.sorted { ($0.start, $0.end) < ($1.start, $1.end) }, fired: fired))
@@ -209,15 +242,21 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         return WindowSpan(start: start, end: end, groups: groups.count, aggregate: aggregate)
     }
 
-    private func sessionSpan(_ key: Row, _ session: (start: Int64, end: Int64, accumulators: [Accumulator])) -> WindowSpan {
-        WindowSpan(start: session.start, end: session.end, groups: 1, aggregate: runningAggregate([session.accumulators]), key: key)
+    private func sessionSpan(
+        _ key: Row, _ session: (start: Int64, end: Int64, accumulators: [Accumulator])
+    ) -> WindowSpan {
+        WindowSpan(
+            start: session.start, end: session.end, groups: 1, aggregate: runningAggregate([session.accumulators]),
+            key: key)
     }
 
     /// A window's first aggregate as it stands, for the timeline: its value with one group;
     /// with several, the total where adding them up means something (else none).
     private func runningAggregate(_ groups: [[Accumulator]]) -> WindowAggregate? {
         guard let call = aggregates.first else { return nil }
-        if groups.count == 1 { return WindowAggregate(call: call.text, value: groups[0][0].result(call), summed: false) }
+        if groups.count == 1 {
+            return WindowAggregate(call: call.text, value: groups[0][0].result(call), summed: false)
+        }
         switch call.kind {
         case .count, .sum:
             var total = 0.0
@@ -231,8 +270,10 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
     /// Adds a row to the window [start, end), which becomes the `open` one (the one before
     /// goes back to the map).
     @inline(__always)
-    private func add(_ row: Row, _ values: [Value], key: Row, start: Int64, end: Int64, plain: PlainColumns?,
-                     to open: inout (end: Int64, window: OpenWindow)?) {
+    private func add(
+        _ row: Row, _ values: [Value], key: Row, start: Int64, end: Int64, plain: PlainColumns?,
+        to open: inout (end: Int64, window: OpenWindow)?
+    ) {
         if open?.end != end {
             if let open { windows[open.end] = open.window }
             open = (end, windows.removeValue(forKey: end) ?? OpenWindow(start: start, groups: emptyGroups))
@@ -263,7 +304,9 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         }
         // Merging accumulators: replay is not possible, so merged sessions combine their state.
         for other in merged {
-            session.accumulators = session.accumulators.indices.map { Self.merge(session.accumulators[$0], other[$0], aggregates[$0]) }
+            session.accumulators = session.accumulators.indices.map {
+                Self.merge(session.accumulators[$0], other[$0], aggregates[$0])
+            }
         }
         Accumulator.add(values, to: &session.accumulators, aggregates)
         kept.append(session)
@@ -300,7 +343,9 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         // The windows this watermark closes, for the timeline (read before they are emitted and forgotten).
         var firing: [WindowSpan] = []
         if reporter?.wantsTimeline == true {
-            firing = windows.filter { $0.key - 1000 <= time }.compactMap { span(start: $0.value.start, end: $0.key, $0.value.groups) }
+            firing = windows.filter { $0.key - 1000 <= time }.compactMap {
+                span(start: $0.value.start, end: $0.key, $0.value.groups)
+            }
             for (key, list) in sessions { firing += list.filter { $0.end - 1000 <= time }.map { sessionSpan(key, $0) } }
         }
         try fire(upTo: time)
@@ -324,7 +369,9 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
             for (key, list) in sessions.sorted(by: { Self.precedes($0.key, $1.key) }) {
                 let closed = list.filter { $0.end - 1000 <= time }
                 guard !closed.isEmpty else { continue }
-                for session in closed { result.append(output(key, session.accumulators, start: session.start, end: session.end)) }
+                for session in closed {
+                    result.append(output(key, session.accumulators, start: session.start, end: session.end))
+                }
                 let open = list.filter { $0.end - 1000 > time }
                 sessions[key] = open.isEmpty ? nil : open
             }

@@ -55,14 +55,16 @@ package final class Checkpointer: @unchecked Sendable {
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }()
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
@@ -77,7 +79,8 @@ package final class Checkpointer: @unchecked Sendable {
             throw SQLError(.execution, "cannot create the checkpoint folder \(folder): \(error.localizedDescription)")
         }
         if fresh {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix("checkpoint-") {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            where name.hasPrefix("checkpoint-") {
                 try? FileManager.default.removeItem(atPath: folder + "/" + name)
             }
             restored = nil
@@ -95,9 +98,13 @@ package final class Checkpointer: @unchecked Sendable {
             .sorted { (Int($0.dropFirst(11).dropLast(5)) ?? 0) > (Int($1.dropFirst(11).dropLast(5)) ?? 0) }
         for name in names {
             guard let data = FileManager.default.contents(atPath: folder + "/" + name),
-                  let file = try? decoder.decode(CheckpointFile<Unread>.self, from: data), file.format == CheckpointFormat.version else { continue }
+                let file = try? decoder.decode(CheckpointFile<Unread>.self, from: data),
+                file.format == CheckpointFormat.version
+            else { continue }
             guard file.job == job else {
-                throw SQLError(.execution, "\(folder) holds checkpoints of another job (\(file.job)); use --fresh or another --data")
+                throw SQLError(
+                    .execution,
+                    "\(folder) holds checkpoints of another job (\(file.job)); use --fresh or another --data")
             }
             return RestoredCheckpoint(sequence: file.sequence, file: file, data: data)
         }
@@ -118,12 +125,18 @@ package final class Checkpointer: @unchecked Sendable {
     package func take<Source: Codable>(source: Source) throws(SQLError) {
         guard let execution else { return }
         let started = DispatchTime.now()
-        defer { execution.reporter?.report(.checkpointTaken(pauseMs: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)) }
+        defer {
+            execution.reporter?.report(
+                .checkpointTaken(
+                    pauseMs: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6))
+        }
         try execution.prepareCheckpoint()
         var operators: [String: Data] = [:]
         do {
             for (position, step) in execution.operators.enumerated() {
-                if let stateful = step as? StatefulOperator { operators["\(position)"] = try stateful.saveState(Self.encoder) }
+                if let stateful = step as? StatefulOperator {
+                    operators["\(position)"] = try stateful.saveState(Self.encoder)
+                }
             }
         } catch {
             throw SQLError(.execution, "cannot save the operators' state: \(error)")
@@ -146,11 +159,16 @@ package final class Checkpointer: @unchecked Sendable {
         guard let restored else { return }
         do {
             for (position, step) in execution.operators.enumerated() {
-                guard let stateful = step as? StatefulOperator, let data = restored.file.operators["\(position)"] else { continue }
+                guard let stateful = step as? StatefulOperator, let data = restored.file.operators["\(position)"] else {
+                    continue
+                }
                 try stateful.restoreState(data, Self.decoder)
             }
         } catch {
-            throw SQLError(.execution, "checkpoint \(restored.sequence) in \(folder) does not fit this job's operators (\(error)); use --fresh")
+            throw SQLError(
+                .execution,
+                "checkpoint \(restored.sequence) in \(folder) does not fit this job's operators (\(error)); use --fresh"
+            )
         }
     }
 

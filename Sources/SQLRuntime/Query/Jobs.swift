@@ -49,7 +49,10 @@ public final class Job: Sendable {
     private let state = Mutex((status: Status.running, remaining: 0))
     private let finished = DispatchGroup()
 
-    init(id: String, name: String, statement: String, progress: QueryProgress, observers: [any QueryObserver], stop: StopSignal) {
+    init(
+        id: String, name: String, statement: String, progress: QueryProgress, observers: [any QueryObserver],
+        stop: StopSignal
+    ) {
         self.id = id
         self.name = name
         self.statement = statement
@@ -76,7 +79,9 @@ public final class Job: Sendable {
                 state.withLock { state in
                     if case .running = state.status, let failure { state.status = .failed(failure.description) }
                     state.remaining -= 1
-                    if state.remaining == 0, case .running = state.status { state.status = stop.isRequested ? .stopped : .finished }
+                    if state.remaining == 0, case .running = state.status {
+                        state.status = stop.isRequested ? .stopped : .finished
+                    }
                 }
                 finished.leave()
             }
@@ -101,11 +106,18 @@ public final class JobRegistry: Sendable {
 
     package init() {}
 
-    package func add(name: String, statement: String, progress: QueryProgress, observers: [any QueryObserver], stop: StopSignal) -> Job {
+    package func add(
+        name: String, statement: String, progress: QueryProgress, observers: [any QueryObserver], stop: StopSignal
+    ) -> Job {
         jobs.withLock { jobs in
             jobs.added += 1
-            let id = String(format: "%08x", UInt32(truncatingIfNeeded: UInt64(Date().timeIntervalSince1970 * 1000) &* 2_654_435_761 &+ UInt64(jobs.added)))
-            let job = Job(id: id, name: name, statement: statement, progress: progress, observers: observers, stop: stop)
+            let id = String(
+                format: "%08x",
+                UInt32(
+                    truncatingIfNeeded: UInt64(Date().timeIntervalSince1970 * 1000) &* 2_654_435_761
+                        &+ UInt64(jobs.added)))
+            let job = Job(
+                id: id, name: name, statement: statement, progress: progress, observers: observers, stop: stop)
             jobs.all.append(job)
             return job
         }

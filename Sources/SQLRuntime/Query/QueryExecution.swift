@@ -43,7 +43,9 @@ package final class QueryExecution: @unchecked Sendable {
     /// `wanted`: the node's columns read downstream (nil: all), which tells the scans below
     /// the fields their formats may skip.
     @discardableResult
-    package func build(_ node: PlanNode, into downstream: Operator, wanted: Set<Int>? = nil) throws(SQLError) -> Operator {
+    package func build(
+        _ node: PlanNode, into downstream: Operator, wanted: Set<Int>? = nil
+    ) throws(SQLError) -> Operator {
         func chain(_ step: Operator) throws(SQLError) -> Operator {
             step.output = downstream
             operators.append(step)
@@ -64,8 +66,10 @@ package final class QueryExecution: @unchecked Sendable {
         switch node.kind {
         case let .scan(table):
             if batch, !node.bounded {
-                throw SQLError(.plan, "batch mode needs bounded tables, and \(table.name) (\(table.options.connector)) is not: "
-                    + "SET 'execution.runtime-mode' = 'streaming'")
+                throw SQLError(
+                    .plan,
+                    "batch mode needs bounded tables, and \(table.name) (\(table.options.connector)) is not: "
+                        + "SET 'execution.runtime-mode' = 'streaming'")
             }
             var entry = downstream
             if batch {
@@ -74,7 +78,9 @@ package final class QueryExecution: @unchecked Sendable {
                 operators.append(entry)
             }
             if checkpointer != nil, !sources.isEmpty {
-                throw SQLError(.unsupported, "checkpoints are taken for an INSERT that reads one Kafka table; this one reads several")
+                throw SQLError(
+                    .unsupported,
+                    "checkpoints are taken for an INSERT that reads one Kafka table; this one reads several")
             }
             if let replay {
                 let pacer = ReplayPacer(replay, timeColumn: table.watermark?.column, stop: stop, reporter: reporter)
@@ -104,13 +110,17 @@ package final class QueryExecution: @unchecked Sendable {
             if case .session = spec.kind {
                 for aggregate in aggregates {
                     if case let .native(function) = aggregate.kind, function.merge == nil {
-                        throw SQLError(.plan, "\(function.name) cannot be used in a SESSION window: it was registered without a merge function")
+                        throw SQLError(
+                            .plan,
+                            "\(function.name) cannot be used in a SESSION window: it was registered without a merge function"
+                        )
                     }
                 }
             }
             var ltz = false
             if case .timestampLTZ = node.schema.columns[node.schema.columns.count - 1].type { ltz = true }
-            let window = WindowAggregateOperator(spec: spec, keys: keys, aggregates: aggregates, eventTime: eventTime, ltz: ltz)
+            let window = WindowAggregateOperator(
+                spec: spec, keys: keys, aggregates: aggregates, eventTime: eventTime, ltz: ltz)
             window.reporter = reporter
             reportShape(of: spec)
             return try chain(window)
@@ -119,36 +129,53 @@ package final class QueryExecution: @unchecked Sendable {
             if retracting {
                 for aggregate in aggregates {
                     if case let .native(function) = aggregate.kind, function.retract == nil {
-                        throw SQLError(.plan, "\(function.name) cannot aggregate a changelog (its input updates rows): it was registered without a retract function")
+                        throw SQLError(
+                            .plan,
+                            "\(function.name) cannot aggregate a changelog (its input updates rows): it was registered without a retract function"
+                        )
                     }
                 }
             }
-            return try chain(GroupAggregateOperator(keys: keys, aggregates: aggregates, emitAtEnd: batch, retracting: retracting,
-                                                    timeToLive: try StateTimeToLive(settings: catalog.settings)))
+            return try chain(
+                GroupAggregateOperator(
+                    keys: keys, aggregates: aggregates, emitAtEnd: batch, retracting: retracting,
+                    timeToLive: try StateTimeToLive(settings: catalog.settings)))
         case let .sort(keys):
             return try chain(SortOperator(keys))
         case let .overAggregate(partition, timeColumn, eventTime, frame, aggregates):
-            return try chain(OverAggregateOperator(partition: partition, timeColumn: timeColumn, eventTime: eventTime, frame: frame, aggregates: aggregates,
-                                                   recomputesFrames: batch))
+            return try chain(
+                OverAggregateOperator(
+                    partition: partition, timeColumn: timeColumn, eventTime: eventTime, frame: frame,
+                    aggregates: aggregates,
+                    recomputesFrames: batch))
         case let .rowNumber(partition, order, windowEnd, limit, numbering):
             // The planner made the numbering a changelog when it is updated (see Planner+TopN).
-            return try chain(RowNumberOperator(partition: partition, order: order, windowEnd: windowEnd, limit: limit,
-                                               updating: !node.appendOnly, retracting: !node.inputs[0].appendOnly,
-                                               timeToLive: try StateTimeToLive(settings: catalog.settings), numbering: numbering))
+            return try chain(
+                RowNumberOperator(
+                    partition: partition, order: order, windowEnd: windowEnd, limit: limit,
+                    updating: !node.appendOnly, retracting: !node.inputs[0].appendOnly,
+                    timeToLive: try StateTimeToLive(settings: catalog.settings), numbering: numbering))
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .atMostOneRow:
             return try chain(AtMostOneRowOperator())
         case .distinct:
-            return try chain(DistinctOperator(retracting: !node.inputs[0].appendOnly, timeToLive: try StateTimeToLive(settings: catalog.settings)))
+            return try chain(
+                DistinctOperator(
+                    retracting: !node.inputs[0].appendOnly, timeToLive: try StateTimeToLive(settings: catalog.settings))
+            )
         case let .join(predicate, leftKeys, rightKeys, outer, expiry, filtering):
-            let join = JoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer, expiry: expiry, filtering: filtering,
-                                    widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count),
-                                    timeToLive: try StateTimeToLive(settings: catalog.settings))
+            let join = JoinOperator(
+                predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer, expiry: expiry,
+                filtering: filtering,
+                widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count),
+                timeToLive: try StateTimeToLive(settings: catalog.settings))
             return try gather(join)
         case let .temporalJoin(predicate, leftKeys, rightKeys, leftTime, versionTime, outer):
-            return try gather(TemporalJoinOperator(predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, leftTime: leftTime,
-                                                   versionTime: versionTime, outer: outer, rightWidth: node.inputs[1].schema.columns.count))
+            return try gather(
+                TemporalJoinOperator(
+                    predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, leftTime: leftTime,
+                    versionTime: versionTime, outer: outer, rightWidth: node.inputs[1].schema.columns.count))
         case .union:
             let union = UnionOperator(inputs: node.inputs.count)
             return try gather(union)
@@ -169,11 +196,15 @@ package final class QueryExecution: @unchecked Sendable {
     private func source(for table: CatalogTable, columns: ScanColumns) throws(SQLError) -> SourceRunner {
         let connector = try table.runningConnector()
         if checkpointer != nil, !connector.checkpointsSources {
-            throw SQLError(.unsupported, "checkpoints are taken for Kafka sources; \(table.name) is a \(table.options.connector) table")
+            throw SQLError(
+                .unsupported,
+                "checkpoints are taken for Kafka sources; \(table.name) is a \(table.options.connector) table")
         }
-        let context = SourceContext(catalog: catalog, reporter: reporter, checkpointer: checkpointer, replay: replay, columns: columns)
+        let context = SourceContext(
+            catalog: catalog, reporter: reporter, checkpointer: checkpointer, replay: replay, columns: columns)
         guard let source = try connector.source(for: table, in: context) else {
-            throw SQLError(.plan, "the \(table.options.connector) connector only writes: table \(table.name) cannot be read")
+            throw SQLError(
+                .plan, "the \(table.options.connector) connector only writes: table \(table.name) cannot be read")
         }
         return source
     }

@@ -9,10 +9,10 @@ struct BrokerCommand: AsyncParsableCommand {
         commandName: "broker",
         abstract: "Run Weir's Kafka-compatible broker in the foreground (Ctrl-C stops it cleanly).",
         discussion: """
-        Any Kafka client can use it: kcat, librdkafka, kafka-python, aiokafka, the Java client. \
-        Data is kept in Kafka's own on-disk layout under --data. It listens on 127.0.0.1 unless \
-        told otherwise.
-        """
+            Any Kafka client can use it: kcat, librdkafka, kafka-python, aiokafka, the Java client. \
+            Data is kept in Kafka's own on-disk layout under --data. It listens on 127.0.0.1 unless \
+            told otherwise.
+            """
     )
 
     @Option(name: .long, help: "HOST:PORT to listen on (port 0: any free port).")
@@ -24,14 +24,20 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "HOST:PORT clients are told to connect to, when not the listening address.")
     var advertise: String?
 
-    @Option(name: .long, help: "When data is synced: always (every batch), group[:MS] (group commit, the default, 2 ms), or os.")
+    @Option(
+        name: .long,
+        help: "When data is synced: always (every batch), group[:MS] (group commit, the default, 2 ms), or os.")
     var flush = "group"
 
-    @Option(name: .customLong("config"), parsing: .singleValue,
-            help: "A broker or topic-default setting, KEY=VALUE (num.partitions, auto.create.topics.enable, retention.ms, ...). Repeatable.")
+    @Option(
+        name: .customLong("config"), parsing: .singleValue,
+        help:
+            "A broker or topic-default setting, KEY=VALUE (num.partitions, auto.create.topics.enable, retention.ms, ...). Repeatable."
+    )
     var settings: [String] = []
 
-    @Option(name: .long, parsing: .singleValue, help: "A SASL user, NAME:PASSWORD (PLAIN, SCRAM-SHA-256/512). Repeatable.")
+    @Option(
+        name: .long, parsing: .singleValue, help: "A SASL user, NAME:PASSWORD (PLAIN, SCRAM-SHA-256/512). Repeatable.")
     var user: [String] = []
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
@@ -51,17 +57,25 @@ struct BrokerCommand: AsyncParsableCommand {
             config.advertisedHost = host
             config.advertisedPort = port
         }
-        guard let policy = FlushPolicy(flush) else { throw CommandFailure("--flush must be always, group, group:MS or os, not '\(flush)'") }
+        guard let policy = FlushPolicy(flush) else {
+            throw CommandFailure("--flush must be always, group, group:MS or os, not '\(flush)'")
+        }
         config.flush = policy
         for entry in user {
-            guard let colon = entry.firstIndex(of: ":") else { throw CommandFailure("--user must be NAME:PASSWORD, not '\(entry)'") }
+            guard let colon = entry.firstIndex(of: ":") else {
+                throw CommandFailure("--user must be NAME:PASSWORD, not '\(entry)'")
+            }
             config.users[String(entry[..<colon])] = String(entry[entry.index(after: colon)...])
         }
         for setting in settings {
-            guard let equals = setting.firstIndex(of: "=") else { throw CommandFailure("--config must be KEY=VALUE, not '\(setting)'") }
+            guard let equals = setting.firstIndex(of: "=") else {
+                throw CommandFailure("--config must be KEY=VALUE, not '\(setting)'")
+            }
             try config.apply(key: String(setting[..<equals]), value: String(setting[setting.index(after: equals)...]))
         }
-        guard let level = Logger.Level(rawValue: logLevel) else { throw CommandFailure("unknown --log-level '\(logLevel)'") }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw CommandFailure("unknown --log-level '\(logLevel)'")
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -87,7 +101,9 @@ struct BrokerCommand: AsyncParsableCommand {
     }
 
     static func address(_ text: String, option: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
             throw CommandFailure("\(option) must be HOST:PORT, not '\(text)'")
         }
         return (String(text[..<colon]), port)

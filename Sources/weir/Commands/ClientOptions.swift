@@ -7,12 +7,16 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Bootstrap servers, host:port[,host:port...] (default: $WEIR_BOOTSTRAP, else 127.0.0.1:9092).")
     var bootstrap: String?
 
-    @Option(name: .customShort("X"), help: ArgumentHelp(
-        "A client property, key=value, by its librdkafka/Java name (repeatable).", valueName: "key=value"))
+    @Option(
+        name: .customShort("X"),
+        help: ArgumentHelp(
+            "A client property, key=value, by its librdkafka/Java name (repeatable).", valueName: "key=value"))
     var properties: [String] = []
 
-    @Option(name: [.customShort("F"), .customLong("config-file")], help: ArgumentHelp(
-        "A client.properties file (key=value lines); -X and --bootstrap override it.", valueName: "file"))
+    @Option(
+        name: [.customShort("F"), .customLong("config-file")],
+        help: ArgumentHelp(
+            "A client.properties file (key=value lines); -X and --bootstrap override it.", valueName: "file"))
     var configFile: String?
 
     /// The client configuration these options describe.

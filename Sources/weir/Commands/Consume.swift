@@ -8,32 +8,41 @@ struct Consume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a topic's messages.",
         discussion: """
-        --format takes kcat's tokens: %t topic, %p partition, %o offset, %k key, %s value, \
-        %T timestamp (ms), %h headers (k=v,...), %K key length, %S value length, %% a percent sign, \
-        \\n newline, \\t tab. The default is "%s\\n". --format json prints one JSON object per message.
-        """
+            --format takes kcat's tokens: %t topic, %p partition, %o offset, %k key, %s value, \
+            %T timestamp (ms), %h headers (k=v,...), %K key length, %S value length, %% a percent sign, \
+            \\n newline, \\t tab. The default is "%s\\n". --format json prints one JSON object per message.
+            """
     )
     @OptionGroup var client: ClientOptions
     @Argument(help: "The topic.") var topic: String
-    @Option(help: """
-        Where to start: beginning, end (the default), an OFFSET, or @EPOCH_MS (the first message at or after that time). \
-        With --group: where to start in partitions the group has not committed (beginning or end).
-        """)
+    @Option(
+        help: """
+            Where to start: beginning, end (the default), an OFFSET, or @EPOCH_MS (the first message at or after that time). \
+            With --group: where to start in partitions the group has not committed (beginning or end).
+            """)
     var from: String?
     @Option(help: "Stop after this many messages.") var count: Int?
     @Option(help: "Read only this partition.") var partition: Int32?
-    @Option(help: "Read as a member of this consumer group: share the partitions with its other members and commit offsets.")
+    @Option(
+        help: "Read as a member of this consumer group: share the partitions with its other members and commit offsets."
+    )
     var group: String?
     @Option(help: "Output format: a kcat-like format string, or json.") var format: String = "%s\\n"
-    @Flag(name: [.customShort("e"), .customLong("exit")], help: "Exit at the end of every partition instead of waiting for more.")
+    @Flag(
+        name: [.customShort("e"), .customLong("exit")],
+        help: "Exit at the end of every partition instead of waiting for more.")
     var exitAtEnd = false
 
     func validate() throws {
         if let count, count < 0 { throw ValidationError("--count must not be negative") }
         let start = try startSpec()
         if group != nil {
-            if partition != nil { throw ValidationError("--partition and --group exclude each other: the group assigns partitions") }
-            if start != .earliest, start != .latest { throw ValidationError("with --group, --from is beginning or end") }
+            if partition != nil {
+                throw ValidationError("--partition and --group exclude each other: the group assigns partitions")
+            }
+            if start != .earliest, start != .latest {
+                throw ValidationError("with --group, --from is beginning or end")
+            }
         }
     }
 
@@ -57,7 +66,9 @@ struct Consume: AsyncParsableCommand {
         var client = self.client
         if let group {
             client.properties.append("group.id=\(group)")
-            if from != nil { client.properties.append("auto.offset.reset=\(try startSpec() == .earliest ? "earliest" : "latest")") }
+            if from != nil {
+                client.properties.append("auto.offset.reset=\(try startSpec() == .earliest ? "earliest" : "latest")")
+            }
         }
         try await client.withCluster { cluster in
             let consumer = try KafkaConsumer(cluster: cluster)

@@ -26,17 +26,21 @@ struct DumpLog: ParsableCommand {
             throw CommandFailure("\(file): \(error)")
         }
         for batch in set.batches {
-            print("baseOffset: \(batch.baseOffset) lastOffset: \(batch.lastOffset) count: \(batch.records.count)"
-                + " magic: \(batch.magic) compression: \(batch.compression)"
-                + " producerId: \(batch.producerId) isTransactional: \(batch.isTransactional)"
-                + " isControl: \(batch.isControl) maxTimestamp: \(batch.maxTimestamp)")
+            print(
+                "baseOffset: \(batch.baseOffset) lastOffset: \(batch.lastOffset) count: \(batch.records.count)"
+                    + " magic: \(batch.magic) compression: \(batch.compression)"
+                    + " producerId: \(batch.producerId) isTransactional: \(batch.isTransactional)"
+                    + " isControl: \(batch.isControl) maxTimestamp: \(batch.maxTimestamp)")
             guard records else { continue }
             for record in batch.records {
                 let key = record.key.map { String(decoding: $0, as: UTF8.self) } ?? "null"
                 let value = record.value.map { String(decoding: $0, as: UTF8.self) } ?? "null"
-                let headers = record.headers.map { "\($0.key)=\($0.value.map { String(decoding: $0, as: UTF8.self) } ?? "null")" }
-                print("| offset: \(record.offset) timestamp: \(record.timestamp) key: \(key) value: \(value)"
-                    + (headers.isEmpty ? "" : " headers: \(headers.joined(separator: ","))"))
+                let headers = record.headers.map {
+                    "\($0.key)=\($0.value.map { String(decoding: $0, as: UTF8.self) } ?? "null")"
+                }
+                print(
+                    "| offset: \(record.offset) timestamp: \(record.timestamp) key: \(key) value: \(value)"
+                        + (headers.isEmpty ? "" : " headers: \(headers.joined(separator: ","))"))
             }
         }
         if set.truncatedBytes > 0 {

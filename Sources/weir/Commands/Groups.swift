@@ -15,14 +15,17 @@ struct Groups: AsyncParsableCommand {
         func run() async throws {
             let groups = try await client.withCluster { try await KafkaAdmin(cluster: $0).listGroups() }
             for group in groups {
-                print("\(group.groupId)\t\(group.state.isEmpty ? "-" : group.state)\t\(group.protocolType.isEmpty ? "-" : group.protocolType)")
+                print(
+                    "\(group.groupId)\t\(group.state.isEmpty ? "-" : group.state)\t\(group.protocolType.isEmpty ? "-" : group.protocolType)"
+                )
             }
         }
     }
 
     struct Describe: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A group's state, members and assignments, and per partition its committed offset, log end and lag.")
+            abstract:
+                "A group's state, members and assignments, and per partition its committed offset, log end and lag.")
         @OptionGroup var client: ClientOptions
         @Argument(help: "The group id.") var group: String
 
@@ -32,11 +35,16 @@ struct Groups: AsyncParsableCommand {
                 return (try await admin.describeGroup(group), try await admin.groupLag(group))
             }
             let strategy = description.protocolName.isEmpty ? "" : "/\(description.protocolName)"
-            let type = description.protocolType.isEmpty ? "no protocol" : "protocol \(description.protocolType)\(strategy)"
-            print("group \(group): \(description.state), \(type), \(description.members.count) member\(description.members.count == 1 ? "" : "s")")
+            let type =
+                description.protocolType.isEmpty ? "no protocol" : "protocol \(description.protocolType)\(strategy)"
+            print(
+                "group \(group): \(description.state), \(type), \(description.members.count) member\(description.members.count == 1 ? "" : "s")"
+            )
             for member in description.members {
                 let partitions = member.assignment.map(\.description).joined(separator: ",")
-                print("  member \(member.memberId)\tclient \(member.clientId)\thost \(member.clientHost)\t\(partitions.isEmpty ? "-" : partitions)")
+                print(
+                    "  member \(member.memberId)\tclient \(member.clientId)\thost \(member.clientHost)\t\(partitions.isEmpty ? "-" : partitions)"
+                )
             }
             guard !lags.isEmpty else {
                 print("no committed offsets")
@@ -44,7 +52,9 @@ struct Groups: AsyncParsableCommand {
             }
             print("topic\tpartition\tcommitted\tlog-end\tlag")
             for entry in lags {
-                print("\(entry.partition.topic)\t\(entry.partition.partition)\t\(entry.committed)\t\(entry.logEnd)\t\(entry.lag)")
+                print(
+                    "\(entry.partition.topic)\t\(entry.partition.partition)\t\(entry.committed)\t\(entry.logEnd)\t\(entry.lag)"
+                )
             }
             print("total lag \(lags.reduce(0) { $0 + $1.lag })")
         }

@@ -5,7 +5,9 @@ import KafkaClient
 /// Renders messages with a kcat-like format string, or as JSON lines, straight into
 /// the output's bytes: no `String` per message, so printing keeps up with fetching.
 struct MessageFormatter {
-    private enum Piece { case text([UInt8]), topic, partition, offset, key, value, timestamp, headers, keyLength, valueLength }
+    private enum Piece {
+        case text([UInt8]), topic, partition, offset, key, value, timestamp, headers, keyLength, valueLength
+    }
     private let pieces: [Piece]
     private let json: Bool
 
@@ -29,11 +31,16 @@ struct MessageFormatter {
                 case "h": piece = .headers
                 case "K": piece = .keyLength
                 case "S": piece = .valueLength
-                case "%": text.append("%"); piece = nil
+                case "%":
+                    text.append("%")
+                    piece = nil
                 default: throw ValidationError("--format: unknown token %\(token)")
                 }
                 if let piece {
-                    if !text.isEmpty { pieces.append(.text(Array(text.utf8))); text = "" }
+                    if !text.isEmpty {
+                        pieces.append(.text(Array(text.utf8)))
+                        text = ""
+                    }
                     pieces.append(piece)
                 }
             case "\\":
@@ -41,7 +48,9 @@ struct MessageFormatter {
                 case "n": text.append("\n")
                 case "t": text.append("\t")
                 case "\\": text.append("\\")
-                case let other?: text.append("\\"); text.append(other)
+                case let other?:
+                    text.append("\\")
+                    text.append(other)
                 case nil: text.append("\\")
                 }
             default:

@@ -10,7 +10,8 @@ struct Produce: AsyncParsableCommand {
     )
     @OptionGroup var client: ClientOptions
     @Argument(help: "The topic.") var topic: String
-    @Option(help: "Split each line at the first occurrence of this string into key and value.") var keySeparator: String?
+    @Option(help: "Split each line at the first occurrence of this string into key and value.") var keySeparator:
+        String?
     @Option(help: "Write every message to this partition instead of choosing by key.") var partition: Int32?
 
     func run() async throws {
@@ -27,8 +28,12 @@ struct Produce: AsyncParsableCommand {
                 Task {
                     let undelivered = await producer.flush(within: .milliseconds(1500))
                     let written = max(0, queued.value - undelivered)
-                    FileHandle.standardError.write(Data(("stopped: \(written) messages written"
-                        + (undelivered > 0 ? ", \(undelivered) not delivered (the broker did not take them)" : "") + "\n").utf8))
+                    FileHandle.standardError.write(
+                        Data(
+                            ("stopped: \(written) messages written"
+                                + (undelivered > 0
+                                    ? ", \(undelivered) not delivered (the broker did not take them)" : "") + "\n").utf8
+                        ))
                     Foundation.exit(undelivered > 0 ? 1 : 130)
                 }
             }

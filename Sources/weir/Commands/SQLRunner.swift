@@ -69,10 +69,16 @@ struct SQLRunner {
         }
         for job in engine.jobs.all where job.status != .running {
             let progress = job.progress.snapshot
-            let checkpoints = progress.checkpoints == 0 ? ""
-                : String(format: ", %d checkpoints (the longest %.1f ms)", progress.checkpoints, progress.longestCheckpointMs)
-            try? FileHandle.standardError.write(contentsOf: Data(
-                "job \(job.id) \(job.status == .finished ? "finished" : job.status == .stopped ? "stopped" : "failed"): \(progress.rowsIn) rows in, \(progress.rowsOut) rows out\(checkpoints)\n".utf8))
+            let checkpoints =
+                progress.checkpoints == 0
+                ? ""
+                : String(
+                    format: ", %d checkpoints (the longest %.1f ms)", progress.checkpoints, progress.longestCheckpointMs
+                )
+            try? FileHandle.standardError.write(
+                contentsOf: Data(
+                    "job \(job.id) \(job.status == .finished ? "finished" : job.status == .stopped ? "stopped" : "failed"): \(progress.rowsIn) rows in, \(progress.rowsOut) rows out\(checkpoints)\n"
+                        .utf8))
         }
         if !failed.isEmpty { throw CommandFailure(failed.joined(separator: "\n")) }
     }
@@ -153,13 +159,16 @@ final class ResultPrinter: ResultWriter {
     private var headers: [String] { (changelog ? ["op"] : []) + columns.map(\.name) }
 
     private func cells(_ entry: (kind: RowKind?, row: Row)) -> [String] {
-        (changelog ? [(entry.kind ?? .insert).rawValue] : []) + entry.row.enumerated().map { ValueFormatter.display($1, type: columns[$0].type) }
+        (changelog ? [(entry.kind ?? .insert).rawValue] : [])
+            + entry.row.enumerated().map { ValueFormatter.display($1, type: columns[$0].type) }
     }
 
     private func printHeader() {
         var fitted = headers.map { DisplayWidth.of($0) }
         for entry in pending {
-            for (index, cell) in cells(entry).enumerated() { fitted[index] = max(fitted[index], min(DisplayWidth.of(cell), 60)) }
+            for (index, cell) in cells(entry).enumerated() {
+                fitted[index] = max(fitted[index], min(DisplayWidth.of(cell), 60))
+            }
         }
         widths = fitted
         write(border() + "\n" + line(headers) + "\n" + border() + "\n")
@@ -170,16 +179,19 @@ final class ResultPrinter: ResultWriter {
         pending = []
     }
 
-    private func border() -> String { "+" + (widths ?? []).map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "+" }
+    private func border() -> String {
+        "+" + (widths ?? []).map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "+"
+    }
 
     private func line(_ cells: [String]) -> String {
-        "|" + cells.enumerated().map { index, cell in
-            let width = widths![index]
-            let fitted = DisplayWidth.truncate(cell, to: width)
-            let padding = String(repeating: " ", count: max(0, width - DisplayWidth.of(fitted)))
-            let numeric = index >= (changelog ? 1 : 0) && Self.isNumeric(columns[index - (changelog ? 1 : 0)].type)
-            return " " + (numeric ? padding + fitted : fitted + padding) + " "
-        }.joined(separator: "|") + "|"
+        "|"
+            + cells.enumerated().map { index, cell in
+                let width = widths![index]
+                let fitted = DisplayWidth.truncate(cell, to: width)
+                let padding = String(repeating: " ", count: max(0, width - DisplayWidth.of(fitted)))
+                let numeric = index >= (changelog ? 1 : 0) && Self.isNumeric(columns[index - (changelog ? 1 : 0)].type)
+                return " " + (numeric ? padding + fitted : fitted + padding) + " "
+            }.joined(separator: "|") + "|"
     }
 
     static func isNumeric(_ type: DataType) -> Bool {
@@ -189,4 +201,3 @@ final class ResultPrinter: ResultWriter {
         }
     }
 }
-

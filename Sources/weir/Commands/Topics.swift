@@ -21,7 +21,8 @@ struct Topics: AsyncParsableCommand {
     }
 
     struct Describe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A topic's partitions with leader, replicas and in-sync replicas, and its non-default configs.")
+        static let configuration = CommandConfiguration(
+            abstract: "A topic's partitions with leader, replicas and in-sync replicas, and its non-default configs.")
         @OptionGroup var client: ClientOptions
         @Argument(help: "The topic.") var topic: String
 
@@ -34,7 +35,9 @@ struct Topics: AsyncParsableCommand {
             for partition in metadata.partitions {
                 let replicas = partition.replicas.map(String.init).joined(separator: ",")
                 let inSync = partition.inSyncReplicas.map(String.init).joined(separator: ",")
-                print("  partition \(partition.partition)\tleader \(partition.leader)\treplicas \(replicas)\tisr \(inSync)")
+                print(
+                    "  partition \(partition.partition)\tleader \(partition.leader)\treplicas \(replicas)\tisr \(inSync)"
+                )
             }
             let overrides = configs.filter { !$0.isDefault }
             if !overrides.isEmpty {
@@ -50,18 +53,23 @@ struct Topics: AsyncParsableCommand {
         @Argument(help: "The topic.") var topic: String
         @Option(help: "Number of partitions.") var partitions: Int32 = 1
         @Option(help: "Replication factor.") var replicationFactor: Int16 = 1
-        @Option(name: .customLong("config"), help: ArgumentHelp("A topic property, key=value (repeatable).", valueName: "key=value"))
+        @Option(
+            name: .customLong("config"),
+            help: ArgumentHelp("A topic property, key=value (repeatable).", valueName: "key=value"))
         var configs: [String] = []
 
         func run() async throws {
             var topicConfigs: [String: String] = [:]
             for entry in configs {
-                guard let equals = entry.firstIndex(of: "=") else { throw CommandFailure("--config \(entry): expected key=value") }
+                guard let equals = entry.firstIndex(of: "=") else {
+                    throw CommandFailure("--config \(entry): expected key=value")
+                }
                 topicConfigs[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
             }
             try await client.withCluster {
-                try await KafkaAdmin(cluster: $0).createTopic(topic, partitions: partitions,
-                                                              replicationFactor: replicationFactor, configs: topicConfigs)
+                try await KafkaAdmin(cluster: $0).createTopic(
+                    topic, partitions: partitions,
+                    replicationFactor: replicationFactor, configs: topicConfigs)
             }
         }
     }

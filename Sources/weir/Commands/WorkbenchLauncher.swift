@@ -25,8 +25,10 @@ enum WorkbenchLauncher {
             address = "127.0.0.1:\(server!.port)"
         }
         engine.catalog.defaultBootstrap = address
-        let workbench = Workbench(engine: engine, brokerAddress: address, historyFile: dataDirectory + "/history", viKeys: InputEditor.initFileChoosesVi,
-                                  spoolDirectory: dataDirectory + "/results")
+        let workbench = Workbench(
+            engine: engine, brokerAddress: address, historyFile: dataDirectory + "/history",
+            viKeys: InputEditor.initFileChoosesVi,
+            spoolDirectory: dataDirectory + "/results")
         if let initScript { workbench.submit(initScript) }
         // Anything written to stderr while curses owns the screen would be drawn over it.
         let log = open(dataDirectory + "/workbench.log", O_WRONLY | O_CREAT | O_APPEND, 0o644)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import KafkaProtocol
 
 /// A seeded generator (SplitMix64), so a failing case is reproduced from its seed.

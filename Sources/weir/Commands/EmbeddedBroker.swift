@@ -4,9 +4,11 @@ import Logging
 
 /// The broker the workbench starts in-process when no `--bootstrap` is given: on 127.0.0.1,
 /// at the first free port from 9092, so external producers (kcat, `weir demo`) can write to it.
-public enum EmbeddedBroker {
+enum EmbeddedBroker {
     /// Starts serving in the background; returns the server (its `port` is where it listens).
-    public static func start(dataDirectory: String, firstPort: Int = 9092, attempts: Int = 100) async throws -> KafkaServer {
+    static func start(
+        dataDirectory: String, firstPort: Int = 9092, attempts: Int = 100
+    ) async throws -> KafkaServer {
         var lastError: Error?
         for port in firstPort..<(firstPort + attempts) {
             var config = BrokerConfig(dataDirectory: dataDirectory)
@@ -14,7 +16,8 @@ public enum EmbeddedBroker {
             config.port = port
             do {
                 // Quiet: log lines would write over the screen.
-                let server = try await KafkaServer(config: config, logger: Logger(label: "weir.broker", factory: { _ in SwiftLogNoOpLogHandler() }))
+                let server = try await KafkaServer(
+                    config: config, logger: Logger(label: "weir.broker", factory: { _ in SwiftLogNoOpLogHandler() }))
                 Task { try? await server.run() }
                 return server
             } catch {
