@@ -213,3 +213,85 @@ public struct Lexer {
 
     static func isWordPart(_ byte: UInt8) -> Bool { isWordStart(byte) || isDigit(byte) }
 }
+
+/// A piece of a line of SQL as typed, for colour: what the lexer makes of it, never an error.
+public struct HighlightSpan: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// A word: a keyword or a name (the caller knows the keywords).
+        case word
+        case quotedIdentifier
+        /// A string literal, closed or still being typed.
+        case string
+        case number
+        /// `-- …` to the end of the line, or `/* … */` (closed or not).
+        case comment
+        /// Spaces, punctuation, operators, and characters SQL does not take.
+        case other
+    }
+
+    public var kind: Kind
+    public var text: String
+}
+
+extension Lexer {
+    /// The whole of `text` as spans, by the rules the parser reads it with, but tolerant: a
+    /// string or comment not yet closed runs to the end, a character SQL does not take is
+    /// `.other`. The workbench colours the input with it.
+    public static func highlights(_ text: String) -> [HighlightSpan] {
+        var lexer = Lexer(text)
+        var spans: [HighlightSpan] = []
+        while let (kind, start) = lexer.nextHighlight() {
+            let piece = lexer.text(start, lexer.index)
+            if let last = spans.last, last.kind == kind, kind == .other {
+                spans[spans.count - 1].text += piece
+            } else {
+                spans.append(HighlightSpan(kind: kind, text: piece))
+            }
+        }
+        return spans
+    }
+
+    /// The kind of the span at the lexer's place, and where it began; nil at the end.
+    private mutating func nextHighlight() -> (HighlightSpan.Kind, Int)? {
+        guard let byte = peek() else { return nil }
+        let start = index
+        if byte == UInt8(ascii: "-"), peek(1) == UInt8(ascii: "-") {
+            while let next = peek(), next != UInt8(ascii: "\n") { advance() }
+            return (.comment, start)
+        }
+        if byte == UInt8(ascii: "/"), peek(1) == UInt8(ascii: "*"), peek(2) != UInt8(ascii: "+") {
+            advance()
+            advance()
+            while peek() != nil, !(peek() == UInt8(ascii: "*") && peek(1) == UInt8(ascii: "/")) { advance() }
+            if peek() != nil {
+                advance()
+                advance()
+            }
+            return (.comment, start)
+        }
+        if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "`") {
+            advance()
+            while let next = peek() {
+                advance()
+                if next == byte {
+                    guard peek() == byte else { break }
+                    advance()
+                }
+            }
+            return (byte == UInt8(ascii: "'") ? .string : .quotedIdentifier, start)
+        }
+        if Self.isWordStart(byte) {
+            while let next = peek(), Self.isWordPart(next) { advance() }
+            return (.word, start)
+        }
+        if Self.isDigit(byte) || (byte == UInt8(ascii: ".") && peek(1).map(Self.isDigit) == true) {
+            let from = position
+            let token = try? number(from: from)
+            if token == nil { advance() }
+            return (token?.kind == .word ? .word : .number, start)
+        }
+        advance()
+        while let next = peek(), next & 0xC0 == 0x80 { advance() }
+        return (.other, start)
+    }
+}

@@ -1,4 +1,5 @@
 import SQLPlanner
+import SQLSyntax
 import SQLValues
 import StreamSQL
 import TerminalKit
@@ -495,48 +496,16 @@ enum SQLColours {
     static let comment = Style(dim: true)
     static let keywords = Set(Engine.keywords)
 
+    /// The line's spans as SQLSyntax's lexer reads them, each with its style.
     static func spans(_ line: String) -> [(String, Style)] {
-        var spans: [(String, Style)] = []
-        let characters = Array(line)
-        var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            if character == "-", index + 1 < characters.count, characters[index + 1] == "-" {
-                spans.append((String(characters[index...]), comment))
-                break
-            } else if character == "'" {
-                var end = index + 1
-                while end < characters.count {
-                    if characters[end] == "'" {
-                        if end + 1 < characters.count, characters[end + 1] == "'" {
-                            end += 2
-                            continue
-                        }
-                        break
-                    }
-                    end += 1
-                }
-                end = min(end + 1, characters.count)
-                spans.append((String(characters[index..<end]), string))
-                index = end
-            } else if character.isLetter || character == "_" {
-                var end = index + 1
-                while end < characters.count,
-                    characters[end].isLetter || characters[end].isNumber || characters[end] == "_"
-                { end += 1 }
-                let word = String(characters[index..<end])
-                spans.append((word, keywords.contains(word.uppercased()) ? keyword : .plain))
-                index = end
-            } else if character.isNumber {
-                var end = index + 1
-                while end < characters.count, characters[end].isNumber || characters[end] == "." { end += 1 }
-                spans.append((String(characters[index..<end]), number))
-                index = end
-            } else {
-                spans.append((String(character), .plain))
-                index += 1
+        Lexer.highlights(line).map { span in
+            switch span.kind {
+            case .word: (span.text, keywords.contains(span.text.uppercased()) ? keyword : .plain)
+            case .string: (span.text, string)
+            case .number: (span.text, number)
+            case .comment: (span.text, comment)
+            case .quotedIdentifier, .other: (span.text, .plain)
             }
         }
-        return spans
     }
 }

@@ -31,4 +31,26 @@ import Testing
         #expect(throws: SQLError.self) { try Lexer.tokens("SELECT /* never") }
         #expect(throws: SQLError.self) { try Lexer.tokens("SELECT a # b") }
     }
+
+    /// Colour reads the input with the parser's rules, tolerantly: every character lands in a
+    /// span, in order, and what is still being typed (a string, a comment) runs to the end.
+    @Test func highlightsCoverTheLineAndTolerateWhatIsUnfinished() {
+        func kinds(_ text: String) -> [(HighlightSpan.Kind, String)] {
+            Lexer.highlights(text).map { ($0.kind, $0.text) }.filter { $0.0 != .other }
+        }
+        for text in [
+            "SELECT 'it''s', 4.5e3, `a b` FROM t -- note", "SELECT 'not closed", "x /* open comment",
+            "WHERE 名前 = 1.5 AND n<>2;", "10s", "€ ¿", "",
+        ] {
+            #expect(Lexer.highlights(text).map(\.text).joined() == text, "\(text)")
+        }
+        let spans = kinds("SELECT 'it''s', 4.5e3, `a b` FROM t -- note")
+        #expect(spans.map(\.0) == [.word, .string, .number, .quotedIdentifier, .word, .word, .comment])
+        #expect(spans[1].1 == "'it''s'" && spans[2].1 == "4.5e3" && spans[6].1 == "-- note")
+        #expect(kinds("SELECT 'not closed").last! == (.string, "'not closed"))
+        #expect(kinds("x /* open comment").last! == (.comment, "/* open comment"))
+        #expect(kinds("a /*+ OPTIONS('k'='v') */").map(\.0) == [.word, .word, .string, .string])
+        #expect(kinds("WHERE 名前 = 1").map(\.1) == ["WHERE", "名前", "1"])
+        #expect(kinds("10s").map(\.0) == [.word], "10s is a word, as the parser reads it")
+    }
 }
