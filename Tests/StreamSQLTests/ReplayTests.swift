@@ -49,8 +49,8 @@ import WeirTestSupport
         let normal = try run(Self.script(path))
         #expect(normal.rows.count >= 8 && normal.statistics["late rows dropped"] == 1)
         let stepped = try replayed(ReplayControl(pace: .step), path: path) { control in
-            // Nothing passes before a step.
-            Thread.sleep(forTimeInterval: 0.2)
+            // Nothing passes before a step: the first row waits at the gate.
+            waitUntil(timeout: .seconds(5)) { control.state.holding }
             #expect(control.state.released == 0)
             control.step(5)
             waitUntil(timeout: .seconds(2)) { control.state.released >= 5 }
@@ -81,7 +81,7 @@ import WeirTestSupport
         let control = ReplayControl(pace: .speed(1000))
         control.pause()
         let collector = try replayed(control, path: path) { control in
-            Thread.sleep(forTimeInterval: 0.2)
+            waitUntil(timeout: .seconds(5)) { control.state.holding }
             #expect(control.state.released == 0 && control.state.paused)
             control.step()
             waitUntil(timeout: .seconds(2)) { control.state.released >= 1 }

@@ -64,22 +64,22 @@ import WeirTestSupport
         #expect(try runWeir(["topics", "create", "live"] + bootstrap).status == 0)
         _ = try runWeir(["produce", "live"] + bootstrap, input: "old\n")
 
-        let follower = Process()
-        follower.executableURL = try weirBinary()
-        follower.arguments = ["consume", "live", "--from", "end"] + bootstrap
-        let output = Pipe()
-        follower.standardOutput = output
-        try follower.run()
-        usleep(1_500_000) // let it assign and start polling at the end
+        let follower = try RunningWeir(["consume", "live", "--from", "end"] + bootstrap)
+        // It reads from the end once it has its partition: a mark written until one is printed
+        // says so (marks written before that are behind its start, and not printed).
+        var marks = 0
+        let live = try waitUntil(timeout: .seconds(30), poll: .milliseconds(1)) {
+            marks += 1
+            _ = try runWeir(["produce", "live"] + bootstrap, input: "mark\(marks)\n")
+            return follower.wait(seconds: 1) { follower.output.contains("mark") }
+        }
+        #expect(live, "no mark printed: \(follower.error)")
         _ = try runWeir(["produce", "live"] + bootstrap, input: "new1\nnew2\n")
-        usleep(1_500_000)
-        kill(follower.processIdentifier, SIGINT)
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        waitUntil(timeout: .seconds(5)) { !follower.isRunning }
-        #expect(!follower.isRunning, "weir consume ignored Ctrl-C")
-        if follower.isRunning { kill(follower.processIdentifier, SIGKILL) }
-        #expect(follower.terminationStatus == 0)
-        #expect(printed == "new1\nnew2\n", "only messages after --from end, all of them printed")
+        #expect(follower.wait(seconds: 10) { follower.output.hasSuffix("new1\nnew2\n") }, "\(follower.output)")
+        #expect(follower.interrupt() == 0, "weir consume ignored Ctrl-C, or failed: \(follower.error)")
+        let printed = follower.output.split(separator: "\n")
+        #expect(!printed.contains("old"), "only messages after --from end: \(printed)")
+        #expect(printed.suffix(2) == ["new1", "new2"] && printed.dropLast(2).allSatisfy { $0.hasPrefix("mark") })
     }
 
     @Test func errorsAreOneClearLine() throws {

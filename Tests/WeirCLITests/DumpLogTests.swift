@@ -115,24 +115,16 @@ func runWeir(
     }
 
     @Test func ctrlCStopsARunningQueryCleanly() throws {
-        let query = Process()
-        query.executableURL = try weirBinary()
-        query.arguments = [
+        let query = try RunningWeir([
             "-e",
             "CREATE TABLE ticks (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '20'); SELECT n FROM ticks;",
             "--format", "csv",
-        ]
-        let output = Pipe()
-        query.standardOutput = output
-        try query.run()
-        usleep(1_500_000)
-        #expect(query.isRunning, "an unbounded datagen query runs until stopped")
-        kill(query.processIdentifier, SIGINT)
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        waitUntil(timeout: .seconds(5)) { !query.isRunning }
-        #expect(!query.isRunning, "weir -e ignored Ctrl-C")
-        if query.isRunning { kill(query.processIdentifier, SIGKILL) }
-        #expect(query.terminationStatus == 0)
+        ])
+        // Rows come as they are made; the query runs on until stopped.
+        #expect(query.wait(seconds: 20) { query.output.split(separator: "\n").count > 5 }, "\(query.error)")
+        #expect(query.process.isRunning, "an unbounded datagen query runs until stopped")
+        #expect(query.interrupt() == 0, "weir -e ignored Ctrl-C, or failed: \(query.error)")
+        let printed = query.output
         let lines = printed.split(separator: "\n")
         #expect(lines.first == "n" && lines.count > 5, "the rows before Ctrl-C are printed: \(printed)")
     }

@@ -27,6 +27,7 @@ public final class ReplayControl: @unchecked Sendable {
     private var paused = false
     private var steps = 0
     private var released: Int64 = 0
+    private var holding = false
     private var lastRelease = DispatchTime.now()
     private var lastTime: Int64?
 
@@ -41,12 +42,14 @@ public final class ReplayControl: @unchecked Sendable {
         public var paused: Bool
         /// Rows let through so far.
         public var released: Int64
+        /// Whether a row waits to be let through (a paused or stepped replay that has read ahead).
+        public var holding: Bool
     }
 
     public var state: State {
         condition.lock()
         defer { condition.unlock() }
-        return State(pace: pace, paused: paused, released: released)
+        return State(pace: pace, paused: paused, released: released, holding: holding)
     }
 
     public func pause() { change { $0.paused = true } }
@@ -67,7 +70,11 @@ public final class ReplayControl: @unchecked Sendable {
     /// Waits in short slices so that a stop, a pause or a step is seen at once.
     func admit(_ time: Int64?, stop: StopSignal) -> Bool {
         condition.lock()
-        defer { condition.unlock() }
+        holding = true
+        defer {
+            holding = false
+            condition.unlock()
+        }
         while true {
             if stop.isRequested { return false }
             if steps > 0 {
