@@ -381,8 +381,12 @@ public final class Workbench: @unchecked Sendable {
         }
     }
 
+    /// What the workbench's timers read — a stalled query's note after two seconds, the rows
+    /// per second, the topics' refresh: tests move it on instead of waiting.
+    public var now: @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+
     /// When the running query's output or watermark last changed.
-    private var lastChange = (rows: Int64(-1), watermark: Int64?.none, at: Date())
+    private var lastChange = (rows: Int64(-1), watermark: Int64?.none, at: ContinuousClock.now)
 
     /// A windowed query that has not emitted nor moved its watermark for two seconds gets the
     /// reason in the status bar.
@@ -392,22 +396,23 @@ public final class Workbench: @unchecked Sendable {
             return
         }
         if progress.rowsOut != lastChange.rows || progress.watermark != lastChange.watermark {
-            lastChange = (progress.rowsOut, progress.watermark, Date())
+            lastChange = (progress.rowsOut, progress.watermark, now())
             model.stall = nil
-        } else if Date().timeIntervalSince(lastChange.at) > 2 {
+        } else if now() - lastChange.at > .seconds(2) {
             model.stall = WhyExplainer.headline(progress)
         }
     }
 
-    private var rateWindow = (start: Date(), rows: 0)
+    private var rateWindow = (start: ContinuousClock.now, rows: 0)
 
     /// Rows per second arriving in the results, over the last second.
     private func countRate(_ rows: Int) {
         rateWindow.rows += rows
-        let elapsed = Date().timeIntervalSince(rateWindow.start)
-        if elapsed >= 1 {
-            model.results.rate = Int(Double(rateWindow.rows) / elapsed)
-            rateWindow = (Date(), 0)
+        let elapsed = now() - rateWindow.start
+        if elapsed >= .seconds(1) {
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            model.results.rate = Int(Double(rateWindow.rows) / seconds)
+            rateWindow = (now(), 0)
         }
     }
 
@@ -430,7 +435,7 @@ public final class Workbench: @unchecked Sendable {
     /// Keys that arrive together (a paste) are handled before the next frame, so 10,000
     /// pasted lines do not wait for 10,000 frames.
     public func run(on terminal: CursesTerminal) {
-        var lastTopics = Date.distantPast
+        var lastTopics = now() - .seconds(3)
         var lastDraw = ContinuousClock.now - .seconds(1)
         func draw() {
             refreshFrame()
@@ -441,9 +446,9 @@ public final class Workbench: @unchecked Sendable {
             lastDraw = .now
         }
         while !quitRequested {
-            if Date().timeIntervalSince(lastTopics) > 2 {
+            if now() - lastTopics > .seconds(2) {
                 kafka?.refreshTopics()
-                lastTopics = Date()
+                lastTopics = now()
             }
             let streaming = inbox.pendingRows > 0
             if let key = terminal.readKey(timeoutMs: streaming ? 1 : model.refreshMs) {
