@@ -32,19 +32,14 @@ public struct SessionModel: Sendable {
     /// The running query has read every partition to its end (it waits for new records).
     public var caughtUp = false
     public var focus = Focus.input
-    public var helpVisible = false
-    /// The first help line shown (the help scrolls on a small screen).
-    public var helpTop = 0
-    /// The selected result row shown whole (Enter on the results).
-    public var detailVisible = false
+    /// What is drawn over the panes, the topmost last: it takes keys before the panes do.
+    public var overlays: [Overlay] = []
     public var zoomed = false
     /// Rows of the screen given to the input pane.
     public var inputHeight = 5
     /// The last query run (what `\\replay` reruns), and the replay running now.
     public var lastQuery: String?
     public var replay: ReplayControl?
-    /// `\\why`'s explanation, shown over the results until Esc.
-    public var why: [String]?
     /// Why the running windowed query has not emitted for a while (the status bar shows it).
     public var stall: String?
     /// The guided lesson (`\\tutorial`), while it runs.
@@ -52,8 +47,44 @@ public struct SessionModel: Sendable {
 
     public init() {}
 
+    /// Whether the help is shown.
+    public var helpVisible: Bool { overlays.contains { if case .help = $0 { true } else { false } } }
+    /// `\\why`'s explanation, while it is shown.
+    public var why: [String]? {
+        overlays.lazy.compactMap { if case let .why(lines) = $0 { lines } else { nil } }.first
+    }
+    /// Whether the selected result row is shown whole.
+    public var detailVisible: Bool { overlays.contains(.detail) }
+
+    /// `overlay` on top, replacing one of its kind already shown.
+    public mutating func show(_ overlay: Overlay) {
+        overlays.removeAll { $0.kind == overlay.kind }
+        overlays.append(overlay)
+    }
+
     public mutating func note(_ text: String) {
         messages.append(contentsOf: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
         if messages.count > 500 { messages.removeFirst(messages.count - 500) }
+    }
+}
+
+/// A box over the panes.
+public enum Overlay: Equatable, Sendable {
+    /// The help, its first line shown `top` (it scrolls on a small screen); it takes every key.
+    case help(top: Int)
+    /// `\\why`'s explanation: Esc (or Enter on an empty input) closes it, other keys go on to
+    /// the panes (the query can be changed while the explanation is read).
+    case why([String])
+    /// The selected result row shown whole; it takes every key.
+    case detail
+
+    enum Kind { case help, why, detail }
+
+    var kind: Kind {
+        switch self {
+        case .help: .help
+        case .why: .why
+        case .detail: .detail
+        }
     }
 }

@@ -81,7 +81,7 @@ extension Workbench {
     }
 
     func helpCommand(_ arguments: CommandArguments) {
-        model.helpVisible = true
+        model.show(.help(top: 0))
     }
 
     func quitCommand(_ arguments: CommandArguments) {
@@ -173,7 +173,7 @@ extension Workbench {
         }
         let lines = WhyExplainer.explain(progress.snapshot)
         model.note(lines.joined(separator: "\n"))
-        model.why = lines
+        model.show(.why(lines))
     }
 
     func timelineCommand(_ arguments: CommandArguments) {

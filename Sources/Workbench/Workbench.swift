@@ -63,30 +63,10 @@ public final class Workbench: @unchecked Sendable {
     // MARK: Keys
 
     public func handle(_ key: Key) {
-        if model.helpVisible {
-            switch key {
-            case .function(1), .escape, .character("q"): model.helpVisible = false
-            case .up, .wheelUp: model.helpTop = max(0, model.helpTop - 1)
-            case .down, .wheelDown: model.helpTop = min(WorkbenchView.helpLines.count - 1, model.helpTop + 1)
-            case .pageUp: model.helpTop = max(0, model.helpTop - 10)
-            case .pageDown: model.helpTop = min(WorkbenchView.helpLines.count - 1, model.helpTop + 10)
-            default: break
-            }
-            return
-        }
-        if model.why != nil, key == .escape || (key == .enter && model.editor.isEmpty) {
-            model.why = nil
-            return
-        }
-        if model.detailVisible {
-            if key == .escape || key == .enter || key == .character("q") { model.detailVisible = false }
-            return
-        }
+        if let overlay = model.overlays.last, handle(key, on: overlay) { return }
         if model.focus == .input, model.editor.isAsking, Self.isEditingKey(key) { return answerReadline(key) }
         switch key {
-        case .function(1):
-            model.helpVisible = true
-            model.helpTop = 0
+        case .function(1): model.show(.help(top: 0))
         case .tab where model.focus == .input && !model.editor.wordBeforeCursor.isEmpty:
             let words = model.completionWords + (model.topics?.map(\.name) ?? [])
             let matches = model.editor.complete(from: words)
@@ -134,7 +114,7 @@ public final class Workbench: @unchecked Sendable {
                 switch key {
                 case .up: select(-1)
                 case .down: select(1)
-                case .enter: if model.results.selected != nil { model.detailVisible = true }
+                case .enter: if model.results.selected != nil { model.show(.detail) }
                 case .left: model.results.left = max(0, model.results.left - 1)
                 case .right: model.results.left = min(max(0, model.results.columns.count - 1), model.results.left + 1)
                 case .home:
@@ -155,6 +135,30 @@ public final class Workbench: @unchecked Sendable {
             }
             // A line readline accepted by a binding of its own (Ctrl-O, an inputrc macro).
             while let line = model.editor.takeAccepted() { submit(line) }
+        }
+    }
+
+    /// A key for the overlay on top; false when it lets the key go on to the panes.
+    private func handle(_ key: Key, on overlay: Overlay) -> Bool {
+        switch overlay {
+        case let .help(top):
+            let last = WorkbenchView.helpLines.count - 1
+            switch key {
+            case .function(1), .escape, .character("q"): model.overlays.removeLast()
+            case .up, .wheelUp: model.overlays[model.overlays.count - 1] = .help(top: max(0, top - 1))
+            case .down, .wheelDown: model.overlays[model.overlays.count - 1] = .help(top: min(last, top + 1))
+            case .pageUp: model.overlays[model.overlays.count - 1] = .help(top: max(0, top - 10))
+            case .pageDown: model.overlays[model.overlays.count - 1] = .help(top: min(last, top + 10))
+            default: break
+            }
+            return true
+        case .why:
+            guard key == .escape || (key == .enter && model.editor.isEmpty) else { return false }
+            model.overlays.removeLast()
+            return true
+        case .detail:
+            if key == .escape || key == .enter || key == .character("q") { model.overlays.removeLast() }
+            return true
         }
     }
 

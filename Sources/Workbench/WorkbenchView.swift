@@ -71,10 +71,14 @@ public enum WorkbenchView {
             }
             cursor = drawInput(model, into: &grid, area: input)
         }
-        if model.detailVisible { drawDetail(model.results, into: &grid, area: main) }
-        if let why = model.why { drawWhy(why, into: &grid, area: main) }
-        if model.helpVisible { drawHelp(top: model.helpTop, into: &grid, area: main) }
-        return (grid, model.helpVisible || model.detailVisible || model.why != nil ? nil : cursor, resultRows)
+        for overlay in model.overlays {
+            switch overlay {
+            case .detail: drawDetail(model.results, into: &grid, area: main)
+            case let .why(lines): drawWhy(lines, into: &grid, area: main)
+            case let .help(top): drawHelp(top: top, into: &grid, area: main)
+            }
+        }
+        return (grid, model.overlays.isEmpty ? cursor : nil, resultRows)
     }
 
     // MARK: Panes

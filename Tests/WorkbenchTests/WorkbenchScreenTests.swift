@@ -62,6 +62,22 @@ import Testing
         #expect(workbench.model.messages.contains { $0.contains("unknown command \\nonsense") })
     }
 
+    /// Boxes over the panes stack: the top one takes keys first; `\\why`'s lets typing through,
+    /// the help takes every key; Esc closes the top one only.
+    @Test func overlaysStackAndTakeKeysTopFirst() {
+        let workbench = Workbench(engine: Engine())
+        workbench.model.show(.why(["split 0 has had no record"]))
+        type(workbench, "SEL")
+        #expect(workbench.model.editor.lines == ["SEL"], "typing goes past the explanation")
+        type(workbench, "\u{1b}OP") // F1
+        #expect(workbench.model.overlays.map(\.kind) == [.why, .help])
+        type(workbench, "q")
+        #expect(workbench.model.editor.lines == ["SEL"], "the help takes every key: \(workbench.model.editor.lines)")
+        #expect(workbench.model.overlays.map(\.kind) == [.why])
+        type(workbench, "\u{1b}")
+        #expect(workbench.model.overlays.isEmpty && workbench.model.why == nil)
+    }
+
     @Test func aQueryWithWideCharactersKeepsColumnsAligned() throws {
         let workbench = Workbench(engine: Engine())
         type(workbench, "SELECT city, n FROM (VALUES ('北京', 1), ('hangzhou', 22), ('上海市', 333)) AS t(city, n);\r")
