@@ -83,16 +83,14 @@ package struct KafkaSource: SourceRunner {
         if !reader.partitions.isEmpty { reporter?.report(.note("reading \(reader.describeStart())")) }
         var lastDiscovery = DispatchTime.now()
         var warnedAboutCommits = false
-        // The next poll is under way while this one's records go through the operators: fetching
-        // and decoding (on the client's threads) overlap with the query's work on its own.
-        var next = Self.poll(consumer)
-        defer { next.cancel() }
+        // The next polls are under way while this one's records go through the operators:
+        // fetching (on the client's threads) overlaps with the query's work on its own.
+        let feed = PollFeed(consumer: consumer)
+        defer { feed.stop() }
         var outage: String?
         while !stop.isRequested {
             if reader.finished { break }
-            let pending = next
-            let batch = try awaitClient { try await pending.value }
-            next = Self.poll(consumer)
+            guard let batch = try feed.next(stop: stop) else { break }
             if batch.outage != outage {
                 // The consumer retries a broker that went away; whoever watches hears of it both ways.
                 if let reason = batch.outage {
@@ -165,17 +163,6 @@ package struct KafkaSource: SourceRunner {
         let positions: [TopicPartition: Int64]
         /// Why the consumer's polls fail now (it retries), nil while they work.
         let outage: String?
-    }
-
-    static func poll(_ consumer: KafkaConsumer) -> Task<PolledBatch, Error> {
-        Task {
-            let records = try await consumer.pollBatches()
-            var positions: [TopicPartition: Int64] = [:]
-            for partition in await consumer.assignment {
-                positions[partition] = await consumer.position(topic: partition.topic, partition: partition.partition)
-            }
-            return PolledBatch(records: records, positions: positions, outage: await consumer.outage)
-        }
     }
 }
 
