@@ -108,9 +108,9 @@ import Testing
     }
 
     @Test func theOptionIsADuration() throws {
-        #expect(try StateTimeToLive(settings: [StateTimeToLive.option: "1 h"])?.milliseconds == 3_600_000)
-        #expect(try StateTimeToLive(settings: [StateTimeToLive.option: "0"]) == nil)
-        #expect(try StateTimeToLive(settings: [:]) == nil)
+        #expect(try StateTimeToLive(settings: [StateTimeToLive.option: "1 h"], clock: .wall)?.milliseconds == 3_600_000)
+        #expect(try StateTimeToLive(settings: [StateTimeToLive.option: "0"], clock: .wall) == nil)
+        #expect(try StateTimeToLive(settings: [:], clock: .wall) == nil)
         let path = temporaryFile("ttl.json", [#"{"k": "a"}"#])
         #expect(
             throws: SQLError(.plan, "'table.exec.state.ttl' is a duration like '500 ms', '10 s' or '1 min', not 'soon'")

@@ -80,6 +80,10 @@ public final class Catalog: @unchecked Sendable {
     /// `SET` values, by key.
     public package(set) var settings: [String: String] = [:]
 
+    /// What processing time is here (PROCTIME(), NOW(), processing-time windows, the state
+    /// TTL): the wall clock, or a test's.
+    public var clock = ProcessingClock.wall
+
     /// Kafka tables without `properties.bootstrap.servers` use this (`--bootstrap`,
     /// `WEIR_BOOTSTRAP`, the workbench's embedded broker).
     public var defaultBootstrap = "127.0.0.1:9092"

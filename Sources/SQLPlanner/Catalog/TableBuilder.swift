@@ -53,7 +53,7 @@ package struct TableBuilder {
             let typed = try ExpressionCompiler(catalog: catalog, scope: Scope(readable)).compile(expression)
             readable.columns[position].type = typed.type
             readable.columns[position].nullable = typed.nullable
-            if case .call(.proctime, _) = typed.expression { readable.columns[position].timeAttribute = .proctime }
+            if case .call(.proctime(_), _) = typed.expression { readable.columns[position].timeAttribute = .proctime }
             computed.append((position, typed.expression))
         }
         columns = readable.columns

@@ -11,11 +11,12 @@ package enum BuiltinFunction: Sendable {
     case dateFormat(String)
     case fromUnixtime(format: String)
     case unixTimestamp(format: String?)
-    case currentTimestamp
+    /// The current-time functions read their engine's processing clock.
+    case currentTimestamp(ProcessingClock)
     /// CURRENT_DATE, CURRENT_TIME / LOCALTIME (UTC, as the timestamps).
-    case currentDate, currentTime
+    case currentDate(ProcessingClock), currentTime(ProcessingClock)
     case toDate(format: String?)
-    case proctime
+    case proctime(ProcessingClock)
     case extract(TimeUnit)
     case floorTime(TimeUnit)
     case ceilTime(TimeUnit)
@@ -166,15 +167,15 @@ extension BuiltinFunction {
             return try JSONFunctions.object(arguments, absentOnNull: absentOnNull, types: types)
         case let .jsonArray(absentOnNull, types):
             return JSONFunctions.array(arguments, absentOnNull: absentOnNull, types: types)
-        case .currentTimestamp:
-            return .timestampLTZ(Int64(Date().timeIntervalSince1970 * 1_000_000))
-        case .proctime:
-            return .timestampLTZ(Int64(Date().timeIntervalSince1970 * 1000) * 1000)
-        case .currentDate:
-            return .date(Int32(CivilTime.split(Int64(Date().timeIntervalSince1970 * 1_000_000)).days))
-        case .currentTime:
-            let micros = Int64(Date().timeIntervalSince1970 * 1000) * 1000
-            return .time(micros - CivilTime.split(micros).days * CivilTime.microsPerDay)
+        case let .currentTimestamp(clock), let .proctime(clock):
+            return .timestampLTZ(clock.micros)
+        case let .currentDate(clock):
+            return .date(Int32(CivilTime.split(clock.micros).days))
+        case let .currentTime(clock):
+            // TIME(0), as Flink's: whole seconds.
+            let micros = clock.micros
+            let ofDay = micros - CivilTime.split(micros).days * CivilTime.microsPerDay
+            return .time(ofDay - ofDay % CivilTime.microsPerSecond)
         case let .toDate(format):
             guard case let .string(text) = arguments[0] else { return .null }
             guard let format else { return ValueParser.parse(text, as: .date) ?? .null }

@@ -137,21 +137,22 @@ extension ExpressionCompiler {
             try expect(0...2)
             if arguments.isEmpty {
                 return TypedExpression(
-                    .call(.extract(.epoch), [.call(.currentTimestamp, [])]), .bigint, nullable: false)
+                    .call(.extract(.epoch), [.call(.currentTimestamp(catalog.clock), [])]), .bigint, nullable: false)
             }
             return TypedExpression(
                 .call(.unixTimestamp(format: arguments.count > 1 ? try constantString(1) : nil), [values[0]]), .bigint)
         case "CURRENT_TIMESTAMP", "NOW", "LOCALTIMESTAMP", "CURRENT_ROW_TIMESTAMP":
             try expect(0...0)
             return TypedExpression(
-                .call(.currentTimestamp, []), name == "LOCALTIMESTAMP" ? .timestamp(3) : .timestampLTZ(3),
+                .call(.currentTimestamp(catalog.clock), []),
+                name == "LOCALTIMESTAMP" ? .timestamp(3) : .timestampLTZ(3),
                 nullable: false)
         case "CURRENT_DATE":
             try expect(0...0)
-            return TypedExpression(.call(.currentDate, []), .date, nullable: false)
+            return TypedExpression(.call(.currentDate(catalog.clock), []), .date, nullable: false)
         case "CURRENT_TIME", "LOCALTIME":
             try expect(0...0)
-            return TypedExpression(.call(.currentTime, []), .time(0), nullable: false)
+            return TypedExpression(.call(.currentTime(catalog.clock), []), .time(0), nullable: false)
         case "TO_DATE":
             try expect(1...2)
             return TypedExpression(
@@ -296,7 +297,7 @@ extension ExpressionCompiler {
                 nullable: nullable)
         case "PROCTIME":
             try expect(0...0)
-            return TypedExpression(.call(.proctime, []), .timestampLTZ(3), nullable: false)
+            return TypedExpression(.call(.proctime(catalog.clock), []), .timestampLTZ(3), nullable: false)
         case "YEAR", "QUARTER", "MONTH", "WEEK", "DAYOFMONTH", "DAYOFYEAR", "DAYOFWEEK", "HOUR", "MINUTE", "SECOND":
             try expect(1...1)
             let unit: TimeUnit = [

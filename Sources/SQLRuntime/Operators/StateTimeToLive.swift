@@ -1,6 +1,7 @@
 import Foundation
 import SQLPlanner
 import SQLSyntax
+import SQLValues
 
 /// Flink's `table.exec.state.ttl`: the state of a key not written for this long (processing
 /// time) is dropped, so that a job over keys that come and go does not grow without end. It
@@ -24,11 +25,11 @@ package struct StateTimeToLive {
     }
 
     /// The TTL a session's settings ask for; nil when unset or 0 (state kept for ever).
-    init?(settings: [String: String]) throws(SQLError) {
+    init?(settings: [String: String], clock: ProcessingClock) throws(SQLError) {
         guard let text = settings[Self.option] else { return nil }
         let milliseconds = try TableOptions.milliseconds(text, option: Self.option)
         guard milliseconds > 0 else { return nil }
-        self.init(milliseconds: milliseconds)
+        self.init(milliseconds: milliseconds, clock: clock.milliseconds)
     }
 
     static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }

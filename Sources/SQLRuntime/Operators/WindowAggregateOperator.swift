@@ -8,6 +8,8 @@ import SQLValues
 /// emits one row per key of the window and forgets it. A row whose windows have all fired
 /// already is late: it is dropped and counted (Flink's rule).
 package final class WindowAggregateOperator: Operator, StatefulOperator {
+    /// Processing time, for windows over it.
+    let clock: ProcessingClock
     let spec: WindowSpec
     let keys: [CompiledExpression]
     let aggregates: [AggregateCall]
@@ -35,7 +37,11 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
     /// A window's table before its first row.
     private let emptyGroups: GroupTable
 
-    init(spec: WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool, ltz: Bool) {
+    init(
+        spec: WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool, ltz: Bool,
+        clock: ProcessingClock = .wall
+    ) {
+        self.clock = clock
         self.spec = spec
         self.keys = keys
         self.aggregates = aggregates
@@ -129,7 +135,7 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
                 "a window aggregates insertions only, and its input updates rows (an upsert-kafka table or a GROUP BY without a window)"
             )
         }
-        let now = Int64(Date().timeIntervalSince1970 * 1000) * 1000
+        let now = clock.micros
         try add(rows, now: now)
         if !eventTime { try fire(upTo: now) }
         report()

@@ -120,7 +120,7 @@ package final class QueryExecution: @unchecked Sendable {
             var ltz = false
             if case .timestampLTZ = node.schema.columns[node.schema.columns.count - 1].type { ltz = true }
             let window = WindowAggregateOperator(
-                spec: spec, keys: keys, aggregates: aggregates, eventTime: eventTime, ltz: ltz)
+                spec: spec, keys: keys, aggregates: aggregates, eventTime: eventTime, ltz: ltz, clock: catalog.clock)
             window.reporter = reporter
             reportShape(of: spec)
             return try chain(window)
@@ -139,7 +139,7 @@ package final class QueryExecution: @unchecked Sendable {
             return try chain(
                 GroupAggregateOperator(
                     keys: keys, aggregates: aggregates, emitAtEnd: batch, retracting: retracting,
-                    timeToLive: try StateTimeToLive(settings: catalog.settings)))
+                    timeToLive: try StateTimeToLive(settings: catalog.settings, clock: catalog.clock)))
         case let .sort(keys):
             return try chain(SortOperator(keys))
         case let .overAggregate(partition, timeColumn, eventTime, frame, aggregates):
@@ -154,7 +154,8 @@ package final class QueryExecution: @unchecked Sendable {
                 RowNumberOperator(
                     partition: partition, order: order, windowEnd: windowEnd, limit: limit,
                     updating: !node.appendOnly, retracting: !node.inputs[0].appendOnly,
-                    timeToLive: try StateTimeToLive(settings: catalog.settings), numbering: numbering))
+                    timeToLive: try StateTimeToLive(settings: catalog.settings, clock: catalog.clock),
+                    numbering: numbering))
         case let .limit(count, offset):
             return try chain(LimitOperator(count: count, offset: offset, stop: stop))
         case .atMostOneRow:
@@ -162,14 +163,15 @@ package final class QueryExecution: @unchecked Sendable {
         case .distinct:
             return try chain(
                 DistinctOperator(
-                    retracting: !node.inputs[0].appendOnly, timeToLive: try StateTimeToLive(settings: catalog.settings))
+                    retracting: !node.inputs[0].appendOnly,
+                    timeToLive: try StateTimeToLive(settings: catalog.settings, clock: catalog.clock))
             )
         case let .join(predicate, leftKeys, rightKeys, outer, expiry, filtering):
             let join = JoinOperator(
                 predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer, expiry: expiry,
                 filtering: filtering,
                 widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count),
-                timeToLive: try StateTimeToLive(settings: catalog.settings))
+                timeToLive: try StateTimeToLive(settings: catalog.settings, clock: catalog.clock))
             return try gather(join)
         case let .temporalJoin(predicate, leftKeys, rightKeys, leftTime, versionTime, outer):
             return try gather(
