@@ -2,7 +2,8 @@ import Foundation
 
 /// Processing time as the engine reads it: PROCTIME(), NOW() and the other current-time
 /// functions, processing-time windows, the state TTL. Each engine has one (its catalog's),
-/// the wall clock unless a test sets its own.
+/// the wall clock unless a test sets its own — before declaring tables: a computed column's
+/// PROCTIME() keeps the clock its CREATE TABLE was compiled with.
 public struct ProcessingClock: Sendable {
     /// Milliseconds since the epoch, now.
     public let milliseconds: @Sendable () -> Int64

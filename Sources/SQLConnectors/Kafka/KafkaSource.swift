@@ -258,7 +258,7 @@ private struct PartitionReader {
         var offsets = try startOffsets(fresh, start, admin: admin)
         // A job resuming from a checkpoint starts where it was; partitions new since start at their beginning.
         var resumedWatermarks: [TopicPartition: Int64] = [:]
-        if let restored = source.checkpointer?.restoredSource(as: KafkaSourceState.self) {
+        if let restored = try source.checkpointer?.restoredSource(as: KafkaSourceState.self) {
             if first {
                 for row in restored.upserted ?? [] { upserted[settings.keyColumns.map { row[$0] }] = row }
             }

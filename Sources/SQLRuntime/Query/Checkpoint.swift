@@ -51,6 +51,8 @@ package final class Checkpointer: @unchecked Sendable {
     private var lastTaken = DispatchTime.now()
     /// What the job resumes from, if a checkpoint was found.
     package let restored: RestoredCheckpoint?
+    /// Its source part, once read.
+    private var decodedSource: Any?
     weak var execution: QueryExecution?
 
     static let encoder: JSONEncoder = {
@@ -111,11 +113,22 @@ package final class Checkpointer: @unchecked Sendable {
         return nil
     }
 
-    /// What the source saved of itself in the checkpoint resumed from; nil when there is
-    /// none, or it is not a `Source` (a checkpoint of another kind of source).
-    package func restoredSource<Source: Codable>(as type: Source.Type) -> Source? {
+    /// What the source saved of itself in the checkpoint resumed from; nil when there is none.
+    /// A checkpoint whose source part does not read as a `Source` fails the job: resuming
+    /// its operators without the source's position would count rows twice or not at all.
+    package func restoredSource<Source: Codable>(as type: Source.Type) throws(SQLError) -> Source? {
         guard let restored else { return nil }
-        return try? Self.decoder.decode(CheckpointFile<Source>.self, from: restored.data).source
+        if let decoded = decodedSource as? Source { return decoded }
+        do {
+            let source = try Self.decoder.decode(CheckpointFile<Source>.self, from: restored.data).source
+            decodedSource = source
+            return source
+        } catch {
+            throw SQLError(
+                .execution,
+                "checkpoint \(restored.sequence) in \(folder) does not hold this job's source position (\(error)); use --fresh"
+            )
+        }
     }
 
     package var isDue: Bool { lastTaken.elapsedMilliseconds >= intervalMs }
