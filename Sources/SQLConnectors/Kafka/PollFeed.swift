@@ -53,7 +53,9 @@ final class PollFeed: Sendable {
         return batch
     }
 
-    /// Stops polling (the batch being fetched is dropped).
+    /// Stops polling (the batch being fetched is dropped). It does not wait for the poll under
+    /// way: during an outage that poll may be connecting for seconds, and a stop (Ctrl-C, STOP
+    /// JOB) must not; closing the consumer under it makes it end with an error nobody reads.
     func stop() {
         condition.lock()
         state.stopped = true
