@@ -7,6 +7,8 @@ import SQLRuntime
 /// the name as it was typed (`\filter` and `\produce` take it whole).
 struct CommandArguments {
     let name: String
+    /// The command's form, said when it is given wrongly.
+    var usage = ""
     let words: [String]
     let rest: String
 
@@ -37,7 +39,7 @@ extension Workbench {
         WorkbenchCommand(names: ["clear"], usage: "\\clear", action: Workbench.clearCommand),
         WorkbenchCommand(names: ["tables"], usage: "\\tables", action: Workbench.tablesCommand),
         WorkbenchCommand(names: ["view"], usage: "\\view table|changelog|append", action: Workbench.viewCommand),
-        WorkbenchCommand(names: ["refresh"], usage: "\\refresh MS", action: Workbench.refreshCommand),
+        WorkbenchCommand(names: ["refresh"], usage: "\\refresh MS (at least 10)", action: Workbench.refreshCommand),
         WorkbenchCommand(names: ["topics"], usage: "\\topics", needsBroker: true, action: Workbench.topicsCommand),
         WorkbenchCommand(
             names: ["tail"], usage: "\\tail TOPIC [beginning|end|OFFSET|@EPOCH_MS], \\tail stop", needsBroker: true,
@@ -70,13 +72,14 @@ extension Workbench {
 
     /// Runs the backslash command `text` (`\tail payments beginning`).
     func command(_ text: String) {
-        let arguments = CommandArguments(text)
+        var arguments = CommandArguments(text)
         guard let command = Self.commandsByName[arguments.name] else {
             return model.note("error: unknown command \\\(arguments.name); \\help lists them")
         }
         if command.needsBroker, kafka == nil {
             return model.note("error: \\\(arguments.name) needs a broker (start weir without -e, or give --bootstrap)")
         }
+        arguments.usage = command.usage
         command.action(self)(arguments)
     }
 
@@ -99,7 +102,7 @@ extension Workbench {
     func viewCommand(_ arguments: CommandArguments) {
         let words = arguments.words
         guard words.count > 1, let view = ResultsModel.View(rawValue: words[1]) else {
-            return model.note("\\view table|changelog|append")
+            return model.note(arguments.usage)
         }
         model.results.view = view
     }
@@ -107,7 +110,7 @@ extension Workbench {
     func refreshCommand(_ arguments: CommandArguments) {
         let words = arguments.words
         guard words.count > 1, let milliseconds = Int(words[1]), milliseconds >= 10 else {
-            return model.note("\\refresh MS (at least 10)")
+            return model.note(arguments.usage)
         }
         model.refreshMs = milliseconds
     }
@@ -124,7 +127,7 @@ extension Workbench {
     func tailCommand(_ arguments: CommandArguments) {
         let words = arguments.words
         guard words.count > 1 else {
-            return model.note("\\tail TOPIC [beginning|end|OFFSET|@EPOCH_MS], \\tail stop")
+            return model.note(arguments.usage)
         }
         if words[1] == "stop" {
             kafka!.stopTail()
@@ -197,7 +200,7 @@ extension Workbench {
     func produceCommand(_ arguments: CommandArguments) {
         let rest = arguments.rest
         let parts = rest.split(separator: " ", maxSplits: 2).map(String.init)
-        guard parts.count >= 2 else { return model.note("\\produce TOPIC [KEY] VALUE") }
+        guard parts.count >= 2 else { return model.note(arguments.usage) }
         let keyed = parts.count == 3 && !parts[1].hasPrefix("{") && !parts[1].hasPrefix("[")
         let value = keyed ? parts[2] : rest.dropFirst(parts[0].count).trimmingCharacters(in: .whitespaces)
         // TOPIC:PARTITION puts the record in that partition (to show an idle or lagging one).
@@ -214,7 +217,7 @@ extension Workbench {
 
     func inferCommand(_ arguments: CommandArguments) {
         let words = arguments.words
-        guard words.count > 1 else { return model.note("\\infer TOPIC") }
+        guard words.count > 1 else { return model.note(arguments.usage) }
         kafka!.infer(words[1])
     }
 
@@ -225,7 +228,7 @@ extension Workbench {
     func demoCommand(_ arguments: CommandArguments) {
         let words = arguments.words
         guard words.count > 1 else {
-            return model.note("\\demo payments|words|user-events|recipes|clicks [RATE [PARTITIONS]], \\demo stop")
+            return model.note(arguments.usage)
         }
         if words[1] == "stop" { return kafka!.stopDemo() }
         guard let stream = DemoStream(rawValue: words[1]) else {
@@ -242,7 +245,7 @@ extension Workbench {
     func editingModeCommand(_ arguments: CommandArguments) {
         let words = arguments.words
         guard words.count == 2, ["vi", "emacs"].contains(words[1]) else {
-            return model.note("\\editing-mode vi|emacs")
+            return model.note(arguments.usage)
         }
         model.editor.viKeys = words[1] == "vi"
         model.note("\(words[1]) keys\(words[1] == "vi" ? ": Esc for command mode, i to insert" : "")")
@@ -265,7 +268,7 @@ extension Workbench {
 
     func exportCommand(_ arguments: CommandArguments) {
         let rest = arguments.rest
-        guard !rest.isEmpty else { return model.note("\\export FILE.csv|FILE.json") }
+        guard !rest.isEmpty else { return model.note(arguments.usage) }
         export(to: rest)
     }
 }

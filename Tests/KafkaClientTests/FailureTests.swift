@@ -109,8 +109,9 @@ import WeirTestSupport
         for chunkStart in stride(from: 0, to: total, by: 100) {
             if chunkStart == 1000 { setup.proxy.setDown(true) }
             if chunkStart == 2000 {
-                // Down for a while: batches fail, back off and are retried until the broker is back.
-                try await Task.sleep(nanoseconds: 1_500_000_000)
+                // Down until the producer has been turned away twice: its batches fail, back off
+                // and are retried until the broker is back.
+                #expect(await waitUntil(timeout: .seconds(30)) { setup.proxy.refusedConnections >= 2 })
                 setup.proxy.setDown(false)
             }
             try await producer.enqueue(

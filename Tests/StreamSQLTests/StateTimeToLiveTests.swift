@@ -14,7 +14,9 @@ import Testing
         var now: Int64 = 0
     }
 
-    static func ttl(_ clock: Clock) -> StateTimeToLive { StateTimeToLive(milliseconds: 1_000) { clock.now } }
+    static func ttl(_ clock: Clock) -> StateTimeToLive {
+        StateTimeToLive(milliseconds: 1_000, clock: ProcessingClock { clock.now })
+    }
 
     @Test func groupsNotWrittenForTheTTLStartAfresh() throws {
         let clock = Clock()

@@ -19,6 +19,8 @@ public final class FaultyProxy: @unchecked Sendable {
         var down = false
         var produceResponsesToLose = 0
         var lostProduceResponses = 0
+        /// Connections turned away while down (a client retrying knocks again).
+        var refusedConnections = 0
         var open: [ObjectIdentifier: Channel] = [:]
     }
 
@@ -30,7 +32,11 @@ public final class FaultyProxy: @unchecked Sendable {
         server = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { client in
-                guard !box.withLockedValue({ $0.down }) else { return client.close() }
+                let down = box.withLockedValue { state in
+                    if state.down { state.refusedConnections += 1 }
+                    return state.down
+                }
+                guard !down else { return client.close() }
                 box.withLockedValue { $0.open[ObjectIdentifier(client)] = client }
                 client.closeFuture.whenComplete { _ in
                     _ = box.withLockedValue { $0.open.removeValue(forKey: ObjectIdentifier(client)) }
@@ -63,6 +69,7 @@ public final class FaultyProxy: @unchecked Sendable {
 
     /// How many Produce responses were lost so far.
     public var lostProduceResponses: Int { state.withLockedValue { $0.lostProduceResponses } }
+    public var refusedConnections: Int { state.withLockedValue { $0.refusedConnections } }
 
     /// Down: every connection is cut and new ones are closed at once. Up: forwarding again.
     public func setDown(_ down: Bool) {

@@ -39,7 +39,7 @@ package final class DistinctOperator: Operator, StatefulOperator {
             seen = try decoder.decode(Set<Row>.self, from: data)
         }
         if let timeToLive {
-            let now = timeToLive.clock()
+            let now = timeToLive.clock.milliseconds()
             written = Dictionary(
                 uniqueKeysWithValues: (retracting ? Array(copies.keys) : Array(seen)).map { ($0, now) })
         }

@@ -70,7 +70,7 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
         let saved = try decoder.decode([SavedGroup].self, from: data)
         groups = [:]
         order = emitAtEnd ? saved.map(\.key) : []
-        let now = timeToLive?.clock() ?? 0
+        let now = timeToLive?.clock.milliseconds() ?? 0
         for entry in saved {
             groups[entry.key] = Group(
                 accumulators: entry.accumulators, rows: entry.rows ?? 1, emitted: entry.emitted, written: now)

@@ -161,7 +161,7 @@ package final class RowNumberOperator: Operator, StatefulOperator {
         for partition in try decoder.decode([SavedPartition].self, from: data) {
             partitions[partition.key] = partition.rows
         }
-        if let now = timeToLive?.clock() { written = partitions.mapValues { _ in now } }
+        if let now = timeToLive?.clock.milliseconds() { written = partitions.mapValues { _ in now } }
     }
 
     override func watermark(_ time: Int64) throws(SQLError) {

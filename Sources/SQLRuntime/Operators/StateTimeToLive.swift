@@ -15,11 +15,11 @@ package struct StateTimeToLive {
     static let option = "table.exec.state.ttl"
 
     let milliseconds: Int64
-    /// Processing time in milliseconds (a test gives its own clock).
-    let clock: @Sendable () -> Int64
+    /// The engine's processing time.
+    let clock: ProcessingClock
     private var nextSweep = Int64.min
 
-    init(milliseconds: Int64, clock: @escaping @Sendable () -> Int64 = StateTimeToLive.wallClock) {
+    init(milliseconds: Int64, clock: ProcessingClock) {
         self.milliseconds = milliseconds
         self.clock = clock
     }
@@ -29,16 +29,14 @@ package struct StateTimeToLive {
         guard let text = settings[Self.option] else { return nil }
         let milliseconds = try TableOptions.milliseconds(text, option: Self.option)
         guard milliseconds > 0 else { return nil }
-        self.init(milliseconds: milliseconds, clock: clock.milliseconds)
+        self.init(milliseconds: milliseconds, clock: clock)
     }
-
-    static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// The time now, for stamping what a batch writes, and whether to look for expired state
     /// now: a look costs a pass over the state, so it is taken at most every quarter of the
     /// TTL (and at least every second).
     mutating func tick() -> (now: Int64, sweep: Bool) {
-        let now = clock()
+        let now = clock.milliseconds()
         guard now >= nextSweep else { return (now, false) }
         nextSweep = now + max(1, min(milliseconds / 4, 1000))
         return (now, true)

@@ -33,10 +33,11 @@ private struct Unread: Codable {}
 
 /// The checkpoint a job resumes from.
 package struct RestoredCheckpoint {
-    package let sequence: Int
     fileprivate let file: CheckpointFile<Unread>
     /// The file as read, for the source to read its own part from.
     fileprivate let data: Data
+
+    package var sequence: Int { file.sequence }
 }
 
 /// Takes a job part's checkpoints every `interval` and finds the latest one at start. Files
@@ -108,7 +109,7 @@ package final class Checkpointer: @unchecked Sendable {
                     .execution,
                     "\(folder) holds checkpoints of another job (\(file.job)); use --fresh or another --data")
             }
-            return RestoredCheckpoint(sequence: file.sequence, file: file, data: data)
+            return RestoredCheckpoint(file: file, data: data)
         }
         return nil
     }
