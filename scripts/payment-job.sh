@@ -13,3 +13,15 @@ SELECT CASE provinceId WHEN 0 THEN 'beijing' WHEN 1 THEN 'shanghai' WHEN 2 THEN 
 FROM payment_msg GROUP BY TUMBLE(rt, INTERVAL '5' SECOND), provinceId;
 SQL
 }
+
+# The changelog path over the same events (issue 25's query): COUNT and SUM per orderId, into
+# a blackhole, in streaming mode. `group_by_job FILE` prints the SQL.
+group_by_job() {
+cat <<SQL
+CREATE TABLE payment_msg (
+  createTime VARCHAR, orderId BIGINT, payAmount DOUBLE, payPlatform INT, provinceId INT
+) WITH ('connector' = 'filesystem', 'path' = '$1', 'format' = 'json');
+CREATE TABLE sink (orderId BIGINT, payments BIGINT, total DOUBLE) WITH ('connector' = 'blackhole');
+INSERT INTO sink SELECT orderId, COUNT(*), SUM(payAmount) FROM payment_msg GROUP BY orderId;
+SQL
+}

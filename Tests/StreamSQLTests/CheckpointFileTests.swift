@@ -12,11 +12,11 @@ import Testing
         var offset: Int64
     }
 
-    func folder(with source: String) throws -> String {
+    func folder(with source: String, format: Int = CheckpointFormat.version) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-checkpoint-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let file = """
-            {"format":1,"sequence":3,"taken":"2026-12-07T10:00:00Z","job":"job","source":\(source),"operators":{}}
+            {"format":\(format),"sequence":3,"taken":"2026-12-07T10:00:00Z","job":"job","source":\(source),"operators":{}}
             """
         try Data(file.utf8).write(to: URL(fileURLWithPath: folder + "/checkpoint-3.json"))
         return folder
@@ -42,5 +42,18 @@ import Testing
             #expect(
                 error.message.contains("does not hold this job's source position") && error.message.contains("--fresh"))
         }
+    }
+
+    /// Resuming from the startup position instead would read the input again behind the user's back.
+    @Test func aFileOfAnotherFormatIsRefusedNotSkipped() throws {
+        let folder = try folder(with: #"{"offset":42}"#, format: CheckpointFormat.version - 1)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        do {
+            _ = try Checkpointer(folder: folder, job: "job", intervalMs: 1000, fresh: false)
+            Issue.record("a checkpoint of another format was taken")
+        } catch {
+            #expect(error.message.contains("another version of Weir") && error.message.contains("--fresh"))
+        }
+        #expect(try Checkpointer(folder: folder, job: "job", intervalMs: 1000, fresh: true).restored == nil)
     }
 }

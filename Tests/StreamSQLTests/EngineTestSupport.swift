@@ -89,6 +89,6 @@ func temporaryFile(_ name: String, _ lines: [String]) -> String {
     let folder = scratchFolder.appendingPathComponent(UUID().uuidString)
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let path = folder.appendingPathComponent(name).path
-    FileManager.default.createFile(atPath: path, contents: Data(lines.joined(separator: "\n").utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(lines.joined(separator: "\n").utf8))
     return path
 }

@@ -41,7 +41,7 @@ import Testing
 
     @Test func joinRowsPastTheTTLPairNoMore() throws {
         let clock = Clock()
-        let join = JoinOperator(
+        let join = RegularJoinOperator(
             predicate: nil, leftKeys: [0], rightKeys: [0], outer: (false, false), widths: (left: 2, right: 2),
             timeToLive: Self.ttl(clock))
         let output = OperatorStateTests.Capture()
@@ -60,7 +60,7 @@ import Testing
         #expect(pairs == ["1|kept|1|r1", "1|l3|1|r1", "1|l3|1|r2", "1|l4|1|r2"])
 
         // An outer side's row is written each time it pairs: it lives on while matches come.
-        let outer = JoinOperator(
+        let outer = RegularJoinOperator(
             predicate: nil, leftKeys: [0], rightKeys: [0], outer: (true, false), widths: (left: 2, right: 2),
             timeToLive: Self.ttl(clock))
         let outerOutput = OperatorStateTests.Capture()

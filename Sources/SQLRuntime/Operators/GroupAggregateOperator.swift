@@ -13,29 +13,19 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
     let emitAtEnd: Bool
     let retracting: Bool
     private var groups: [Row: Group] = [:]
+    /// The groups' aggregates, by each group's number.
+    private let columns: AggregateColumns
     private var order: [Row] = []
     /// Groups not written for this long are dropped (nil: kept for ever).
     private var timeToLive: StateTimeToLive?
 
-    /// A group's accumulators, its count of rows (added less taken back), the result it last
-    /// emitted, and when a row last changed it (processing time, for the state's TTL).
+    /// A group's number in `columns`, its count of rows (added less taken back), the result it
+    /// last emitted, and when a row last changed it (processing time, for the state's TTL).
     private struct Group {
-        var accumulators: [Accumulator]
+        var number: Int
         var rows: Int64 = 0
         var emitted: Row?
         var written: Int64 = 0
-
-        mutating func add(_ values: [Value], _ aggregates: [AggregateCall], at now: Int64) {
-            rows += 1
-            written = now
-            Accumulator.add(values, to: &accumulators, aggregates)
-        }
-
-        mutating func takeBack(_ values: [Value], _ aggregates: [AggregateCall], at now: Int64) {
-            rows -= 1
-            written = now
-            for index in aggregates.indices { accumulators[index].retract(values[index], aggregates[index]) }
-        }
     }
 
     init(
@@ -47,11 +37,13 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
         self.emitAtEnd = emitAtEnd
         self.retracting = retracting
         self.timeToLive = emitAtEnd ? nil : timeToLive
+        columns = AggregateColumns(aggregates, retracting: retracting)
     }
 
     private struct SavedGroup: Codable {
         var key: Row
-        var accumulators: [Accumulator]
+        /// The aggregates' state, as `AggregateColumns.saved` gives it.
+        var state: [Value]
         var emitted: Row?
         /// Absent in checkpoints from before aggregates took rows back: a group had rows then.
         var rows: Int64?
@@ -62,7 +54,8 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
         return try encoder.encode(
             keys.map { key in
                 let group = groups[key]!
-                return SavedGroup(key: key, accumulators: group.accumulators, emitted: group.emitted, rows: group.rows)
+                return SavedGroup(
+                    key: key, state: columns.saved(group.number), emitted: group.emitted, rows: group.rows)
             })
     }
 
@@ -71,15 +64,24 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
         groups = [:]
         order = emitAtEnd ? saved.map(\.key) : []
         let now = timeToLive?.clock.milliseconds() ?? 0
+        for (key, group) in groups { columns.release(group.number) }
+        groups = [:]
         for entry in saved {
             groups[entry.key] = Group(
-                accumulators: entry.accumulators, rows: entry.rows ?? 1, emitted: entry.emitted, written: now)
+                number: try columns.restoredGroup(entry.state), rows: entry.rows ?? 1, emitted: entry.emitted,
+                written: now)
         }
     }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         let (now, sweep) = timeToLive?.tick() ?? (0, false)
-        if sweep, let timeToLive { groups = groups.filter { !timeToLive.hasExpired($0.value.written, at: now) } }
+        if sweep, let timeToLive {
+            groups = groups.filter { _, group in
+                if !timeToLive.hasExpired(group.written, at: now) { return true }
+                columns.release(group.number)
+                return false
+            }
+        }
         var touched: [Row] = []
         var touchedSet: Set<Row> = []
         for (position, row) in rows.enumerated() {
@@ -90,15 +92,24 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
             }
             var key: Row = []
             for expression in keys { key.append(try expression.evaluate(row)) }
-            let values = try Accumulator.arguments(aggregates, of: row)
+            let values = try AggregateColumns.arguments(aggregates, of: row)
             if takenBack {
                 // A row never added (its group deleted already) changes nothing, as in Flink.
-                guard groups[key] != nil else { continue }
-                groups[key]!.takeBack(values, aggregates, at: now)
+                guard var group = groups[key] else { continue }
+                columns.retract(values, from: group.number)
+                (group.rows, group.written) = (group.rows - 1, now)
+                groups[key] = group
             } else {
-                if emitAtEnd, groups[key] == nil { order.append(key) }
-                groups[key, default: Group(accumulators: aggregates.map { Accumulator($0, retracting: retracting) })]
-                    .add(values, aggregates, at: now)
+                var group: Group
+                if let existing = groups[key] {
+                    group = existing
+                } else {
+                    if emitAtEnd { order.append(key) }
+                    group = Group(number: columns.newGroup())
+                }
+                columns.add(values, to: group.number)
+                (group.rows, group.written) = (group.rows + 1, now)
+                groups[key] = group
             }
             if touchedSet.insert(key).inserted { touched.append(key) }
         }
@@ -114,12 +125,11 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
                     kinds.append(.delete)
                 }
                 groups[key] = nil
+                columns.release(entry.number)
                 continue
             }
             var row = key
-            for (index, aggregate) in aggregates.enumerated() {
-                row.append(entry.accumulators[index].result(aggregate))
-            }
+            columns.appendResults(of: entry.number, to: &row)
             if let previous = entry.emitted {
                 guard previous != row else { continue }
                 output.append(previous)
@@ -141,7 +151,7 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
             // their match came) has no result, as in streaming, where its row is deleted.
             let rows = order.compactMap { key -> Row? in
                 guard let group = groups[key], group.rows > 0 else { return nil }
-                return key + aggregates.indices.map { group.accumulators[$0].result(aggregates[$0]) }
+                return key + columns.results(of: group.number)
             }
             if !rows.isEmpty { try output?.process(rows, kinds: nil) }
             if !rows.isEmpty || !keys.isEmpty {
@@ -152,7 +162,8 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
         // A global aggregate over an empty input still has its one row (COUNT(*) = 0) in batch
         // mode; in streaming mode, as in Flink, a result comes with the first row only.
         if emitAtEnd, keys.isEmpty, groups.isEmpty || groups.values.allSatisfy({ $0.rows <= 0 }) {
-            let row = aggregates.map { Accumulator($0).result($0) }
+            let empty = AggregateColumns(aggregates)
+            let row = empty.results(of: empty.newGroup())
             try output?.process([row], kinds: [.insert])
         }
         try output?.finish()

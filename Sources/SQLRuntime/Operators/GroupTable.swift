@@ -2,31 +2,28 @@ import SQLPlanner
 import SQLValues
 
 /// The groups of a window aggregate: each distinct key gets a group number in the order keys
-/// first come; the groups' key values sit side by side in one array, their accumulators in another.
+/// first come; the groups' key values sit side by side in one array, their aggregates' state
+/// in the columns of `aggregates` (one per aggregate, by group number).
 ///
-/// Why not a `Dictionary<Row, [Accumulator]>`: a dictionary hashes every key with SipHash
-/// over the row's values, and every group holds an array of its own. Here a key is hashed
+/// Why not a `Dictionary<Row, …>`: a dictionary hashes every key with SipHash over the row's
+/// values, and every group holds an array of its own. Here a key is hashed
 /// with a few multiplications over the values' bits (seeded per process, as Swift's own
 /// hashing is, so that data built to collide does not), slots are probed linearly, and the
 /// hash of each group is kept so that growing the table never hashes a key again
 /// (BENCHMARKS.md has what it did for the seeds' payment job).
 ///
 /// A value type, so that an operator working on one table in a loop holds it in a local
-/// variable: a class's properties would be checked for exclusive access on every row.
+/// variable: a class's properties would be checked for exclusive access on every row. Its
+/// aggregates are a class: a table is made afresh for each window, never copied from another.
 package struct GroupTable {
-    /// Accumulators per group (the aggregates of the query), and values per key.
-    let width: Int
     let keyWidth: Int
-    /// A new group's accumulators.
-    private let fresh: [Accumulator]
-    private let aggregates: [AggregateCall]
-    /// How each aggregate takes a value: the usual COUNT and SUM without a call per row.
-    private let adding: [Adding]
+    /// The groups' aggregates: group `g`'s state is at `g` in each column.
+    let aggregates: AggregateColumns
+    /// The aggregates' columns, read once: reached through `aggregates` per row, each would cost a retain.
+    private let columns: [AggregateColumn]
     /// Group `g`'s key is `keyValues[g * keyWidth ..< (g + 1) * keyWidth]`: keys side by side,
     /// so that comparing one touches no array of its own.
     private var keyValues: [Value] = []
-    /// Group `g`'s accumulators are `accumulators[g * width ..< (g + 1) * width]`.
-    var accumulators: [Accumulator] = []
     private var hashes: [UInt64] = []
     /// Open addressing: a group number + 1, or 0 for an empty slot. The count of slots is a
     /// power of two at least twice the count of groups.
@@ -35,31 +32,11 @@ package struct GroupTable {
     /// The process's seed, kept by each table: a global is reached through a once-only check per access.
     private let seed = Self.processSeed
 
-    /// How an aggregate takes a row's value.
-    private enum Adding {
-        /// COUNT(*): every row counts.
-        case countRows
-        /// SUM or AVG of integers or doubles: added in place (others go the general way).
-        case sum
-        /// Whatever `Accumulator.add` does (DISTINCT, MIN, MAX, LISTAGG, native functions, …).
-        case general
-    }
-
-    /// A table for groups of keys of `keyWidth` values, and of `aggregates` (whose fresh
-    /// accumulators are `fresh`).
-    init(keyWidth: Int, aggregates: [AggregateCall], fresh: [Accumulator]) {
+    /// A table for groups of keys of `keyWidth` values, and of fresh `aggregates`.
+    init(keyWidth: Int, aggregates: AggregateColumns) {
         self.keyWidth = keyWidth
         self.aggregates = aggregates
-        self.fresh = fresh
-        width = fresh.count
-        adding = aggregates.map { call in
-            if call.argument == nil { return .countRows }
-            if call.distinct { return .general }
-            switch call.kind {
-            case .sum, .avg: return .sum
-            default: return .general
-            }
-        }
+        columns = aggregates.columns
         slots = Array(repeating: 0, count: 16)
     }
 
@@ -71,16 +48,15 @@ package struct GroupTable {
     /// The keys of all groups, by group number.
     var keys: [Row] { (0..<count).map(key(of:)) }
 
-    /// The group of `key`, made with fresh accumulators (or `restoring` ones, from a
-    /// checkpoint) when the key is new. O(1) expected.
+    /// The group of `key`, made with fresh aggregates when the key is new. O(1) expected.
     @inline(__always)
-    mutating func group(of key: Row, restoring: [Accumulator]? = nil) -> Int {
+    mutating func group(of key: Row) -> Int {
         let hash = Self.hash(key, seed: seed)
         let (found, slot) = probe(hash) { base in
             for position in 0..<keyWidth where !Self.same(keyValues[base + position], key[position]) { return false }
             return true
         }
-        return found ?? insert(key, hash: hash, at: slot, accumulators: restoring ?? fresh)
+        return found ?? insert(key, hash: hash, at: slot)
     }
 
     /// The group of the key made of `columns` of `row` (the usual GROUP BY of plain columns):
@@ -96,7 +72,7 @@ package struct GroupTable {
             }
             return true
         }
-        return found ?? insert(columns.map { row[$0] }, hash: hash, at: slot, accumulators: fresh)
+        return found ?? insert(columns.map { row[$0] }, hash: hash, at: slot)
     }
 
     /// Follows `hash`'s slots to the group whose key (at the offset it is given) `matches`
@@ -122,61 +98,26 @@ package struct GroupTable {
     }
 
     /// A new group in the empty slot `probe` ended at.
-    private mutating func insert(_ key: Row, hash: UInt64, at slot: Int, accumulators initial: [Accumulator]) -> Int {
-        let group = hashes.count
+    private mutating func insert(_ key: Row, hash: UInt64, at slot: Int) -> Int {
+        let group = aggregates.newGroup()
+        precondition(group == hashes.count, "a group table's aggregates are its own")
         keyValues.append(contentsOf: key)
         hashes.append(hash)
-        accumulators.append(contentsOf: initial)
         slots[slot] = Int32(group + 1)
         if hashes.count * 2 > slots.count { grow() }
         return group
     }
 
-    /// Group `group`'s accumulators, as a copy (for results and checkpoints).
-    func accumulators(of group: Int) -> [Accumulator] {
-        Array(accumulators[group * width..<(group + 1) * width])
+    /// Adds the aggregates' arguments of a run of rows to their groups, read from plain
+    /// columns of the rows (nil: COUNT(*)): one call per aggregate for the whole run.
+    func add(_ rows: [Row], _ run: GroupedRows, columns arguments: [Int?]) {
+        for position in columns.indices { columns[position].add(column: arguments[position], of: rows, run) }
     }
 
-    /// Adds the aggregates' arguments to a group's accumulators, read from plain columns of
-    /// the row (nil: COUNT(*)), in place.
+    /// Adds a row's aggregate arguments to a group.
     @inline(__always)
-    mutating func add(_ row: Row, columns: [Int?], to group: Int) {
-        let base = group * width
-        for position in 0..<width { add(columns[position].map { row[$0] } ?? .null, to: base + position, position) }
-    }
-
-    /// Adds a row's aggregate arguments to a group's accumulators, in place.
-    @inline(__always)
-    mutating func add(_ values: [Value], to group: Int) {
-        let base = group * width
-        for position in 0..<width { add(values[position], to: base + position, position) }
-    }
-
-    /// Adds `value` to accumulator `index`, of aggregate `position`: COUNT(*) and SUM of
-    /// numbers in place, as `Accumulator.add` would.
-    @inline(__always)
-    private mutating func add(_ value: Value, to index: Int, _ position: Int) {
-        switch adding[position] {
-        case .countRows:
-            accumulators[index].count += 1
-            return
-        case .sum:
-            switch value {
-            case let .integer(number):
-                accumulators[index].count += 1
-                accumulators[index].integerSum &+= number
-                return
-            case let .double(number):
-                accumulators[index].count += 1
-                accumulators[index].doubleSum += number
-                return
-            default:
-                break
-            }
-        case .general:
-            break
-        }
-        accumulators[index].add(value, aggregates[position])
+    func add(_ values: [Value], to group: Int) {
+        for position in columns.indices { columns[position].add(values[position], to: group) }
     }
 
     private mutating func grow() {

@@ -36,10 +36,13 @@ package final class OverAggregateOperator: Operator, StatefulOperator {
     /// Per partition, the time of the last rows sent through.
     private var released: [Row: Int64] = [:]
     private var lateRows: Int64 = 0
-    /// Per partition: the running accumulators (unbounded frames), or the rows still in the
-    /// frame (bounded ones).
-    private var running: [Row: [Accumulator]] = [:]
+    /// Per partition: its group in `columns`, the running aggregates of its frame (able to take
+    /// values back for a bounded frame), and the rows still in a bounded frame.
+    private var running: [Row: Int] = [:]
     private var history: [Row: [FrameRow]] = [:]
+    private let columns: AggregateColumns
+    /// One group's aggregates, computed afresh for a frame in batch mode.
+    private let scratch: AggregateColumns
 
     /// Batch mode: a bounded frame's aggregates computed afresh for each row, as Flink's batch
     /// operator does (streaming keeps them running, taking back the rows that leave).
@@ -56,6 +59,13 @@ package final class OverAggregateOperator: Operator, StatefulOperator {
         self.eventTime = eventTime
         self.frame = frame
         self.aggregates = aggregates
+        let bounded =
+            switch frame {
+            case .unboundedRows, .unboundedRange: false
+            case .rows, .range: true
+            }
+        columns = AggregateColumns(aggregates, retracting: bounded)
+        scratch = AggregateColumns(aggregates)
     }
 
     override var statistics: [String: Int64] { ["late rows dropped": lateRows] }
@@ -64,7 +74,8 @@ package final class OverAggregateOperator: Operator, StatefulOperator {
         package struct Partition: Codable {
             var key: Row
             var released: Int64?
-            var running: [Accumulator]?
+            /// The running aggregates' state, as `AggregateColumns.saved` gives it.
+            var running: [Value]?
             var history: [FrameRow]?
         }
 
@@ -81,17 +92,20 @@ package final class OverAggregateOperator: Operator, StatefulOperator {
             SavedState(
                 pending: pending, arrivals: arrivals, watermark: watermark, lateRows: lateRows,
                 partitions: keys.map {
-                    .init(key: $0, released: released[$0], running: running[$0], history: history[$0])
+                    .init(
+                        key: $0, released: released[$0], running: running[$0].map(columns.saved),
+                        history: history[$0])
                 }))
     }
 
     package func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
         let saved = try decoder.decode(SavedState.self, from: data)
         (pending, arrivals, watermark, lateRows) = (saved.pending, saved.arrivals, saved.watermark, saved.lateRows)
+        for group in running.values { columns.release(group) }
         (released, running, history) = ([:], [:], [:])
         for partition in saved.partitions {
             released[partition.key] = partition.released
-            running[partition.key] = partition.running
+            if let state = partition.running { running[partition.key] = try columns.restoredGroup(state) }
             history[partition.key] = partition.history
         }
     }
@@ -163,21 +177,22 @@ package final class OverAggregateOperator: Operator, StatefulOperator {
     /// Rows of one partition and time (one row, unless they are RANGE peers), each with its frame's aggregates.
     private func results(for peers: [Waiting], into result: inout [Row]) throws(SQLError) {
         let key = peers[0].key
-        func arguments(_ row: Row) throws(SQLError) -> [Value] { try Accumulator.arguments(aggregates, of: row) }
+        func arguments(_ row: Row) throws(SQLError) -> [Value] { try AggregateColumns.arguments(aggregates, of: row) }
         switch frame {
         case .unboundedRows, .unboundedRange:
-            var accumulators = running[key] ?? aggregates.map { Accumulator($0) }
+            let group = partitionGroup(key, [])
             if case .unboundedRange = frame {
-                for peer in peers { Accumulator.add(try arguments(peer.row), to: &accumulators, aggregates) }
-                let values = aggregates.indices.map { accumulators[$0].result(aggregates[$0]) }
+                for peer in peers { columns.add(try arguments(peer.row), to: group) }
+                let values = columns.results(of: group)
                 for peer in peers { result.append(peer.row + values) }
             } else {
                 for peer in peers {
-                    Accumulator.add(try arguments(peer.row), to: &accumulators, aggregates)
-                    result.append(peer.row + aggregates.indices.map { accumulators[$0].result(aggregates[$0]) })
+                    columns.add(try arguments(peer.row), to: group)
+                    var row = peer.row
+                    columns.appendResults(of: group, to: &row)
+                    result.append(row)
                 }
             }
-            running[key] = accumulators
         case let .rows(count):
             // A running frame, as Flink's: the row leaving it taken back first, then the new one
             // added (the order changes a DOUBLE sum's last digits).
@@ -191,20 +206,20 @@ package final class OverAggregateOperator: Operator, StatefulOperator {
                 history[key] = kept
                 return
             }
-            var accumulators = frameAccumulators(key, kept)
+            let group = partitionGroup(key, kept)
             for peer in peers {
                 if kept.count > count {
-                    for index in aggregates.indices {
-                        accumulators[index].retract(kept[0].arguments[index], aggregates[index])
-                    }
+                    columns.retract(kept[0].arguments, from: group)
                     kept.removeFirst()
                 }
                 let added = FrameRow(time: peer.time, arguments: try arguments(peer.row))
-                Accumulator.add(added.arguments, to: &accumulators, aggregates)
+                columns.add(added.arguments, to: group)
                 kept.append(added)
-                result.append(peer.row + aggregates.indices.map { accumulators[$0].result(aggregates[$0]) })
+                var row = peer.row
+                columns.appendResults(of: group, to: &row)
+                result.append(row)
             }
-            (history[key], running[key]) = (kept, accumulators)
+            history[key] = kept
         case let .range(span):
             // The rows past the interval taken back first, then this time's rows added, as Flink's.
             var kept = history[key] ?? []
@@ -217,38 +232,38 @@ package final class OverAggregateOperator: Operator, StatefulOperator {
                 history[key] = kept
                 return
             }
-            var accumulators = frameAccumulators(key, kept)
+            let group = partitionGroup(key, kept)
             let time = peers[0].time
             while let oldest = kept.first, oldest.time < time - span {
-                for index in aggregates.indices {
-                    accumulators[index].retract(oldest.arguments[index], aggregates[index])
-                }
+                columns.retract(oldest.arguments, from: group)
                 kept.removeFirst()
             }
             for peer in peers {
                 let added = FrameRow(time: peer.time, arguments: try arguments(peer.row))
-                Accumulator.add(added.arguments, to: &accumulators, aggregates)
+                columns.add(added.arguments, to: group)
                 kept.append(added)
             }
-            let values = aggregates.indices.map { accumulators[$0].result(aggregates[$0]) }
+            let values = columns.results(of: group)
             for peer in peers { result.append(peer.row + values) }
-            (history[key], running[key]) = (kept, accumulators)
+            history[key] = kept
         }
     }
 
     /// The aggregates over the rows of a bounded frame, computed afresh (batch mode).
     private func freshResults(_ rows: [FrameRow]) -> [Value] {
-        var accumulators = aggregates.map { Accumulator($0) }
-        for row in rows { Accumulator.add(row.arguments, to: &accumulators, aggregates) }
-        return aggregates.indices.map { accumulators[$0].result(aggregates[$0]) }
+        let group = scratch.newGroup()
+        defer { scratch.release(group) }
+        for row in rows { scratch.add(row.arguments, to: group) }
+        return scratch.results(of: group)
     }
 
-    /// A bounded frame's running accumulators (able to take values back); built from its rows
-    /// when a checkpoint from before they were kept is restored.
-    private func frameAccumulators(_ key: Row, _ kept: [FrameRow]) -> [Accumulator] {
-        if let accumulators = running[key] { return accumulators }
-        var accumulators = aggregates.map { Accumulator($0, retracting: true) }
-        for row in kept { Accumulator.add(row.arguments, to: &accumulators, aggregates) }
-        return accumulators
+    /// A partition's group of running aggregates; a new one holds the rows of its frame (`kept`,
+    /// none but from a checkpoint that saved the rows without the aggregates).
+    private func partitionGroup(_ key: Row, _ kept: [FrameRow]) -> Int {
+        if let group = running[key] { return group }
+        let group = columns.newGroup()
+        for row in kept { columns.add(row.arguments, to: group) }
+        running[key] = group
+        return group
     }
 }

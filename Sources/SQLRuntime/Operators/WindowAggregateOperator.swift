@@ -18,8 +18,9 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
     private var currentWatermark = Int64.min
     /// Window end → the window's start and its groups.
     private var windows: [Int64: OpenWindow] = [:]
-    /// Sessions per key: sorted, non-overlapping [start, end) with their accumulators.
-    private var sessions: [Row: [(start: Int64, end: Int64, accumulators: [Accumulator])]] = [:]
+    /// Sessions per key: sorted, non-overlapping [start, end), each with its group in `sessionAggregates`.
+    private var sessions: [Row: [Session]] = [:]
+    private let sessionAggregates: AggregateColumns
     private(set) var lateRows: Int64 = 0
     /// Where the window state is reported (what `\\why` explains, what the timeline draws).
     var reporter: QueryReporter?
@@ -33,9 +34,6 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         let keys: [Int]
         let arguments: [Int?]
     }
-
-    /// A window's table before its first row.
-    private let emptyGroups: GroupTable
 
     init(
         spec: WindowSpec, keys: [CompiledExpression], aggregates: [AggregateCall], eventTime: Bool, ltz: Bool,
@@ -54,8 +52,18 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         self.keyColumns = keyColumns.count == keys.count ? keyColumns : nil
         let argumentsArePlain = aggregates.allSatisfy { $0.argument.map { column($0) != nil } ?? true }
         argumentColumns = argumentsArePlain ? aggregates.map { $0.argument.flatMap(column) } : nil
-        emptyGroups = GroupTable(
-            keyWidth: keys.count, aggregates: aggregates, fresh: aggregates.map { Accumulator($0) })
+        sessionAggregates = AggregateColumns(aggregates)
+    }
+
+    /// A window's table before its first row.
+    private func emptyGroups() -> GroupTable {
+        GroupTable(keyWidth: keys.count, aggregates: AggregateColumns(aggregates))
+    }
+
+    private struct Session {
+        var start: Int64
+        var end: Int64
+        var group: Int
     }
 
     /// A window not fired yet: its start and its groups.
@@ -73,14 +81,15 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         var end: Int64
         var key: Row
         var start: Int64
-        var accumulators: [Accumulator]
+        /// The aggregates' state, as `AggregateColumns.saved` gives it.
+        var state: [Value]
     }
 
     private struct SavedState: Codable {
         var watermark: Int64
         var lateRows: Int64
         var windows: [SavedWindow]
-        /// Sessions as windows: per key, each session's start, end and accumulators.
+        /// Sessions as windows: per key, each session's start, end and aggregates' state.
         var sessions: [SavedWindow]
     }
 
@@ -89,14 +98,15 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         for (end, window) in windows {
             for (group, key) in window.groups.keys.enumerated() {
                 saved.windows.append(
-                    SavedWindow(
-                        end: end, key: key, start: window.start, accumulators: window.groups.accumulators(of: group)))
+                    SavedWindow(end: end, key: key, start: window.start, state: window.groups.aggregates.saved(group)))
             }
         }
         for (key, list) in sessions {
             for session in list {
                 saved.sessions.append(
-                    SavedWindow(end: session.end, key: key, start: session.start, accumulators: session.accumulators))
+                    SavedWindow(
+                        end: session.end, key: key, start: session.start,
+                        state: sessionAggregates.saved(session.group)))
             }
         }
         return try encoder.encode(saved)
@@ -108,13 +118,16 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         lateRows = saved.lateRows
         windows = [:]
         for window in saved.windows {
-            // A saved key is new to the table: its saved accumulators are the group's first.
-            _ = windows[window.end, default: OpenWindow(start: window.start, groups: emptyGroups)].groups.group(
-                of: window.key, restoring: window.accumulators)
+            var open = windows[window.end] ?? OpenWindow(start: window.start, groups: emptyGroups())
+            // A saved key is new to the table: its group is fresh.
+            let group = open.groups.group(of: window.key)
+            try open.groups.aggregates.restore(window.state, into: group)
+            windows[window.end] = open
         }
         sessions = [:]
         for session in saved.sessions {
-            sessions[session.key, default: []].append((session.start, session.end, session.accumulators))
+            let group = try sessionAggregates.restoredGroup(session.state)
+            sessions[session.key, default: []].append(Session(start: session.start, end: session.end, group: group))
         }
         for key in sessions.keys { sessions[key]!.sort { $0.start < $1.start } }
     }
@@ -125,8 +138,6 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
     private var openGroups: Int {
         windows.values.reduce(0) { $0 + $1.groups.count } + sessions.values.reduce(0) { $0 + $1.count }
     }
-
-    private func fresh() -> [Accumulator] { aggregates.map { Accumulator($0) } }
 
     override func process(_ rows: [Row], kinds: [RowKind]?) throws(SQLError) {
         if let kinds, kinds.contains(where: { $0 == .updateBefore || $0 == .delete }) {
@@ -151,14 +162,22 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         // time mostly go to the same window, and a local value is updated without the checks
         // a class's property gets on each access.
         var open: (end: Int64, window: OpenWindow)?
-        defer { if let open { windows[open.end] = open.window } }
+        // The rows of plain columns found their groups in the open window, waiting to be added
+        // all at once: one call per aggregate for the run, not one per row.
+        var run = GroupedRows()
+        defer {
+            if let open {
+                addRun(rows, &run, to: open.window.groups)
+                windows[open.end] = open.window
+            }
+        }
         // Keys and arguments of plain columns are read from the row where they are needed;
         // sessions and computed ones go through the scratch arrays.
         let scratch =
             keyColumns == nil || argumentColumns == nil || { if case .session = spec.kind { true } else { false } }()
         // Read once per batch: a class's properties read per row cost a retain and a release each.
         let plain = keyColumns.flatMap { keys in argumentColumns.map { PlainColumns(keys: keys, arguments: $0) } }
-        for row in rows {
+        for (position, row) in rows.enumerated() {
             if scratch {
                 if let keyColumns {
                     for (index, column) in keyColumns.enumerated() { key[index] = row[column] }
@@ -184,7 +203,9 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
                     noteLate(end - 1000)
                     continue
                 }
-                add(row, values, key: key, start: start, end: end, plain: plain, to: &open)
+                add(
+                    row, at: position, of: rows, values, key: key, start: start, end: end, plain: plain, to: &open, &run
+                )
                 continue
             }
             if eventTime {
@@ -209,12 +230,16 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
                     noteLate(time)
                     continue
                 }
-                add(row, values, key: key, start: start, end: start + size, plain: plain, to: &open)
+                add(
+                    row, at: position, of: rows, values, key: key, start: start, end: start + size, plain: plain,
+                    to: &open, &run)
                 continue
             }
             var assigned = false
             for window in spec.windows(for: time) where !eventTime || window.end - 1000 > currentWatermark {
-                add(row, values, key: key, start: window.start, end: window.end, plain: plain, to: &open)
+                add(
+                    row, at: position, of: rows, values, key: key, start: window.start, end: window.end, plain: plain,
+                    to: &open, &run)
                 assigned = true
             }
             if !assigned { noteLate(time) }
@@ -244,100 +269,84 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
     private func span(start: Int64, end: Int64, _ groups: GroupTable) -> WindowSpan? {
         guard groups.count > 0 else { return nil }
         // Summing every key's aggregate costs a pass over the keys: past a thousand, the count alone.
-        let aggregate = groups.count > 1000 ? nil : runningAggregate((0..<groups.count).map(groups.accumulators(of:)))
+        let aggregate = groups.count > 1000 ? nil : runningAggregate(groups.aggregates, (0..<groups.count))
         return WindowSpan(start: start, end: end, groups: groups.count, aggregate: aggregate)
     }
 
-    private func sessionSpan(
-        _ key: Row, _ session: (start: Int64, end: Int64, accumulators: [Accumulator])
-    ) -> WindowSpan {
+    private func sessionSpan(_ key: Row, _ session: Session) -> WindowSpan {
         WindowSpan(
-            start: session.start, end: session.end, groups: 1, aggregate: runningAggregate([session.accumulators]),
-            key: key)
+            start: session.start, end: session.end, groups: 1,
+            aggregate: runningAggregate(sessionAggregates, [session.group]), key: key)
     }
 
     /// A window's first aggregate as it stands, for the timeline: its value with one group;
     /// with several, the total where adding them up means something (else none).
-    private func runningAggregate(_ groups: [[Accumulator]]) -> WindowAggregate? {
-        guard let call = aggregates.first else { return nil }
+    private func runningAggregate(
+        _ columns: AggregateColumns, _ groups: some Collection<Int>
+    ) -> WindowAggregate? {
+        guard let call = aggregates.first, let column = columns.columns.first else { return nil }
         if groups.count == 1 {
-            return WindowAggregate(call: call.text, value: groups[0][0].result(call), summed: false)
+            return WindowAggregate(call: call.text, value: column.result(of: groups.first!), summed: false)
         }
         switch call.kind {
         case .count, .sum:
             var total = 0.0
-            for accumulators in groups { total += accumulators[0].result(call).doubleValue ?? 0 }
+            for group in groups { total += column.result(of: group).doubleValue ?? 0 }
             return WindowAggregate(call: call.text, value: .double(total), summed: true)
         default:
             return nil
         }
     }
 
-    /// Adds a row to the window [start, end), which becomes the `open` one (the one before
-    /// goes back to the map).
+    /// Adds `row` (at `position` of `rows`) to the window [start, end), which becomes the `open` one
+    /// (the one before goes back to the map, its run of rows added). A row of plain columns
+    /// joins the `run`; another is added at once.
     @inline(__always)
     private func add(
-        _ row: Row, _ values: [Value], key: Row, start: Int64, end: Int64, plain: PlainColumns?,
-        to open: inout (end: Int64, window: OpenWindow)?
+        _ row: Row, at position: Int, of rows: [Row], _ values: [Value], key: Row, start: Int64, end: Int64,
+        plain: PlainColumns?,
+        to open: inout (end: Int64, window: OpenWindow)?, _ run: inout GroupedRows
     ) {
         if open?.end != end {
-            if let open { windows[open.end] = open.window }
-            open = (end, windows.removeValue(forKey: end) ?? OpenWindow(start: start, groups: emptyGroups))
+            if let open {
+                addRun(rows, &run, to: open.window.groups)
+                windows[open.end] = open.window
+            }
+            open = (end, windows.removeValue(forKey: end) ?? OpenWindow(start: start, groups: emptyGroups()))
         }
         if let plain {
-            let group = open!.window.groups.group(ofColumns: plain.keys, in: row)
-            open!.window.groups.add(row, columns: plain.arguments, to: group)
+            run.append(position, group: open!.window.groups.group(ofColumns: plain.keys, in: row))
         } else {
             let group = open!.window.groups.group(of: key)
             open!.window.groups.add(values, to: group)
         }
     }
 
+    /// Adds the rows of a run to their groups (the aggregates' arguments read from plain columns).
+    private func addRun(_ rows: [Row], _ run: inout GroupedRows, to groups: GroupTable) {
+        guard !run.groups.isEmpty, let argumentColumns else { return }
+        groups.add(rows, run, columns: argumentColumns)
+        run.removeAll()
+    }
+
     private func addToSession(_ values: [Value], key: Row, time: Int64, gap: Int64) {
-        var list = sessions[key] ?? []
-        var session = (start: time, end: time + gap, accumulators: fresh())
-        // Merge every session this one touches.
-        var kept: [(start: Int64, end: Int64, accumulators: [Accumulator])] = []
-        var merged: [[Accumulator]] = []
-        for existing in list {
+        var session = Session(start: time, end: time + gap, group: sessionAggregates.newGroup())
+        // Every session this one touches merges into it, in order of time (FIRST_VALUE keeps the
+        // earliest): rows are not kept, so merged sessions combine their state.
+        var kept: [Session] = []
+        for existing in sessions[key] ?? [] {
             if existing.start < session.end && session.start < existing.end {
                 session.start = min(session.start, existing.start)
                 session.end = max(session.end, existing.end)
-                merged.append(existing.accumulators)
+                sessionAggregates.merge(existing.group, into: session.group)
+                sessionAggregates.release(existing.group)
             } else {
                 kept.append(existing)
             }
         }
-        // Merging accumulators: replay is not possible, so merged sessions combine their state.
-        for other in merged {
-            session.accumulators = session.accumulators.indices.map {
-                Self.merge(session.accumulators[$0], other[$0], aggregates[$0])
-            }
-        }
-        Accumulator.add(values, to: &session.accumulators, aggregates)
+        sessionAggregates.add(values, to: session.group)
         kept.append(session)
-        list = kept.sorted { $0.start < $1.start }
-        sessions[key] = list
-    }
-
-    static func merge(_ a: Accumulator, _ b: Accumulator, _ call: AggregateCall) -> Accumulator {
-        var result = a
-        result.count += b.count
-        result.integerSum &+= b.integerSum
-        result.doubleSum += b.doubleSum
-        result.decimalSum += b.decimalSum
-        if result.extreme.isNull {
-            result.extreme = b.extreme
-        } else if !b.extreme.isNull, let order = CompiledExpression.compare(b.extreme, result.extreme) {
-            if case .min = call.kind, order < 0 { result.extreme = b.extreme }
-            if case .max = call.kind, order > 0 { result.extreme = b.extreme }
-        }
-        if result.first == nil { result.first = b.first }
-        if !b.last.isNull { result.last = b.last }
-        result.strings += b.strings
-        if let other = b.distinct { result.distinct = (result.distinct ?? []).union(other) }
-        if case let .native(function) = call.kind, let merge = function.merge { result.state = merge(a.state, b.state) }
-        return result
+        sessions[key] = kept.sorted { $0.start < $1.start }
     }
 
     override func watermark(_ time: Int64) throws(SQLError) {
@@ -368,7 +377,7 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
             let keys = window.groups.keys
             // Keys in order, so a window's rows come out the same way every run.
             for group in keys.indices.sorted(by: { Self.precedes(keys[$0], keys[$1]) }) {
-                result.append(output(keys[group], window.groups.accumulators(of: group), start: window.start, end: end))
+                result.append(output(keys[group], window.groups.aggregates, group, start: window.start, end: end))
             }
         }
         if case .session = spec.kind {
@@ -376,7 +385,8 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
                 let closed = list.filter { $0.end - 1000 <= time }
                 guard !closed.isEmpty else { continue }
                 for session in closed {
-                    result.append(output(key, session.accumulators, start: session.start, end: session.end))
+                    result.append(output(key, sessionAggregates, session.group, start: session.start, end: session.end))
+                    sessionAggregates.release(session.group)
                 }
                 let open = list.filter { $0.end - 1000 > time }
                 sessions[key] = open.isEmpty ? nil : open
@@ -394,9 +404,9 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         return false
     }
 
-    private func output(_ key: Row, _ accumulators: [Accumulator], start: Int64, end: Int64) -> Row {
+    private func output(_ key: Row, _ columns: AggregateColumns, _ group: Int, start: Int64, end: Int64) -> Row {
         var row = key
-        for position in aggregates.indices { row.append(accumulators[position].result(aggregates[position])) }
+        columns.appendResults(of: group, to: &row)
         row.append(ltz ? .timestampLTZ(start) : .timestamp(start))
         row.append(ltz ? .timestampLTZ(end) : .timestamp(end))
         row.append(ltz ? .timestampLTZ(end - 1000) : .timestamp(end - 1000))

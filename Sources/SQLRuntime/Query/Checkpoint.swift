@@ -25,7 +25,8 @@ package struct CheckpointFile<Source: Codable>: Codable {
 }
 
 package enum CheckpointFormat {
-    static let version = 1
+    /// 2: aggregates save their state by kind (`AggregateColumn.saved`).
+    static let version = 2
 }
 
 /// A checkpoint file read without its source's part, which only the source can read.
@@ -101,9 +102,15 @@ package final class Checkpointer: @unchecked Sendable {
             .sorted { (Int($0.dropFirst(11).dropLast(5)) ?? 0) > (Int($1.dropFirst(11).dropLast(5)) ?? 0) }
         for name in names {
             guard let data = FileManager.default.contents(atPath: folder + "/" + name),
-                let file = try? decoder.decode(CheckpointFile<Unread>.self, from: data),
-                file.format == CheckpointFormat.version
+                let file = try? decoder.decode(CheckpointFile<Unread>.self, from: data)
             else { continue }
+            // Resuming from the startup position instead would read the input again behind the user's back.
+            guard file.format == CheckpointFormat.version else {
+                throw SQLError(
+                    .execution,
+                    "\(folder)/\(name) was written by another version of Weir (checkpoint format \(file.format), this one reads \(CheckpointFormat.version)); use --fresh or another --data"
+                )
+            }
             guard file.job == job else {
                 throw SQLError(
                     .execution,

@@ -167,12 +167,25 @@ package final class QueryExecution: @unchecked Sendable {
                     timeToLive: try StateTimeToLive(settings: catalog.settings, clock: catalog.clock))
             )
         case let .join(predicate, leftKeys, rightKeys, outer, expiry, filtering):
-            let join = JoinOperator(
-                predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer, expiry: expiry,
-                filtering: filtering,
-                widths: (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count),
-                timeToLive: try StateTimeToLive(settings: catalog.settings, clock: catalog.clock))
-            return try gather(join)
+            let widths = (node.inputs[0].schema.columns.count, node.inputs[1].schema.columns.count)
+            let timeToLive = try StateTimeToLive(settings: catalog.settings, clock: catalog.clock)
+            if let filtering {
+                return try gather(
+                    FilteringJoinOperator(
+                        predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, filtering: filtering,
+                        widths: widths, timeToLive: timeToLive))
+            }
+            if let expiry {
+                // Rows leave by event time: no TTL.
+                return try gather(
+                    TimeBoundJoinOperator(
+                        predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer, expiry: expiry,
+                        widths: widths))
+            }
+            return try gather(
+                RegularJoinOperator(
+                    predicate: predicate, leftKeys: leftKeys, rightKeys: rightKeys, outer: outer, widths: widths,
+                    timeToLive: timeToLive))
         case let .temporalJoin(predicate, leftKeys, rightKeys, leftTime, versionTime, outer):
             return try gather(
                 TemporalJoinOperator(
