@@ -4,7 +4,7 @@
 # On a shared VM single runs vary by up to 50%; a change is real when both figures move.
 #
 # Usage: scripts/bench-sql-ab.sh WEIR_A WEIR_B [N] [RUNS]   (default 1000000 events, 6 runs each)
-#        JOB=group_by_job scripts/bench-sql-ab.sh …   runs the GROUP BY orderId job instead (payment-job.sh)
+#        JOB=group_by_job (or join_job) scripts/bench-sql-ab.sh …   runs another job of payment-job.sh
 # e.g.   cp .build/release/weir /tmp/weir-before; (change, rebuild); scripts/bench-sql-ab.sh /tmp/weir-before .build/release/weir
 set -euo pipefail
 cd "$(dirname "$0")/.."

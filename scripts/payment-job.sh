@@ -25,3 +25,18 @@ CREATE TABLE sink (orderId BIGINT, payments BIGINT, total DOUBLE) WITH ('connect
 INSERT INTO sink SELECT orderId, COUNT(*), SUM(payAmount) FROM payment_msg GROUP BY orderId;
 SQL
 }
+
+# A regular join over the same events: each payment with its province's name (a CSV of seven
+# rows written beside FILE), into a blackhole. `join_job FILE` prints the SQL.
+join_job() {
+local provinces="${1%.json}-provinces.csv"
+printf '%s\n' 0,beijing 1,shanghai 2,hangzhou 3,shenzhen 4,jiangxi 5,chongqing 6,xizang > "$provinces"
+cat <<SQL
+CREATE TABLE payment_msg (
+  createTime VARCHAR, orderId BIGINT, payAmount DOUBLE, payPlatform INT, provinceId INT
+) WITH ('connector' = 'filesystem', 'path' = '$1', 'format' = 'json');
+CREATE TABLE province (id INT, name STRING) WITH ('connector' = 'filesystem', 'path' = '$provinces', 'format' = 'csv');
+CREATE TABLE sink (orderId BIGINT, name STRING, payAmount DOUBLE) WITH ('connector' = 'blackhole');
+INSERT INTO sink SELECT p.orderId, d.name, p.payAmount FROM payment_msg AS p JOIN province AS d ON p.provinceId = d.id;
+SQL
+}

@@ -5,8 +5,9 @@ import TerminalKit
 /// Everything the workbench shows, changed only on the UI thread: the input, the results
 /// of the latest query, messages, the catalog and jobs for the side pane, and the status.
 public struct SessionModel: Sendable {
+    /// The pane keys go to (`Panes` lists them in Tab's order).
     public enum Focus: String, Sendable {
-        case input, results, timeline
+        case input, results, timeline, topic, catalog
     }
 
     public var editor = InputEditor()
@@ -18,8 +19,12 @@ public struct SessionModel: Sendable {
     public var completionWords: [String] = []
     /// Topics with partitions and message counts (nil until the broker answered).
     public var topics: [TopicSummary]?
-    /// The topic pane, while a topic is tailed.
-    public var tail: TopicPane?
+    /// The tailed topic the topic pane shows, while one is tailed.
+    public var tail: TopicTail?
+    /// The entry picked in the catalog pane.
+    var catalogPick: CatalogPane.Entry?
+    /// Columns of the screen at the last frame (the catalog pane is shown from 80).
+    public var screenWidth = 120
     /// The timeline pane (`\\timeline`): what it last read of the running query, and its axis.
     public var timeline = TimelineState()
     /// Milliseconds between frames (`\refresh MS`).
@@ -77,14 +82,17 @@ public enum Overlay: Equatable, Sendable {
     case why([String])
     /// The selected result row shown whole; it takes every key.
     case detail
+    /// A record of the tailed topic shown whole; it takes every key.
+    case record(RecordPosition)
 
-    enum Kind { case help, why, detail }
+    enum Kind { case help, why, detail, record }
 
     var kind: Kind {
         switch self {
         case .help: .help
         case .why: .why
         case .detail: .detail
+        case .record: .record
         }
     }
 }

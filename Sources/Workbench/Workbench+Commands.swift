@@ -149,7 +149,7 @@ extension Workbench {
             }
             from = .offset(offset)
         }
-        model.tail = TopicPane(topic: words[1])
+        model.tail = TopicTail(topic: words[1])
         kafka!.startTail(words[1], from: from)
     }
 

@@ -3,53 +3,9 @@ import SQLValues
 import StreamSQL
 import TerminalKit
 
-/// The workbench's teaching tools: the timeline's keys (scroll, zoom, follow, pick an event)
-/// and a result row's window, `\replay`, and the guided `\tutorial`'s progress.
+/// The workbench's teaching tools: a result row's window, `\replay`, and the guided
+/// `\tutorial`'s progress (the timeline's keys are `TimelinePane`'s).
 extension Workbench {
-    /// Keys on the timeline: scroll and zoom the time axis, follow, pick an event. False for a
-    /// key it does not take (which then goes to the input).
-    func handleTimeline(_ key: Key) -> Bool {
-        guard let snapshot = model.timeline.snapshot else { return false }
-        let span = TimelineView.span(snapshot, zoom: model.timeline.zoom)
-        switch key {
-        case .left, .right:
-            let center = TimelineView.center(model.timeline, snapshot)
-            model.timeline.center = center + (key == .left ? -span / 4 : span / 4)
-        case .character("+"), .character("="):
-            model.timeline.zoom = max(-8, model.timeline.zoom - 1)
-        case .character("-"):
-            model.timeline.zoom = min(8, model.timeline.zoom + 1)
-        case .character("f"), .end:
-            model.timeline.center = nil
-            model.timeline.selected = nil
-        case .up, .down:
-            pickEvent(key == .down ? 1 : -1, snapshot)
-        default:
-            model.focus = .input
-            return false
-        }
-        return true
-    }
-
-    /// Picks the next (or previous) event in event time and brings it into view.
-    private func pickEvent(_ step: Int, _ snapshot: TimelineSnapshot) {
-        let events = snapshot.events.filter { !$0.late }.sorted {
-            ($0.time, $0.split, $0.offset) < ($1.time, $1.split, $1.offset)
-        }
-        guard !events.isEmpty else { return model.note("no events on the timeline yet") }
-        let current = model.timeline.selected.flatMap { picked in
-            events.firstIndex { $0.split == picked.split && $0.offset == picked.offset }
-        }
-        // The first pick starts from the newest event going back, or the oldest going forward.
-        let index = current.map { max(0, min(events.count - 1, $0 + step)) } ?? (step < 0 ? events.count - 1 : 0)
-        let event = events[index]
-        model.timeline.selected = EventPosition(split: event.split, offset: event.offset)
-        let span = TimelineView.span(snapshot, zoom: model.timeline.zoom)
-        if abs(event.time - TimelineView.center(model.timeline, snapshot)) > span * 2 / 5 {
-            model.timeline.center = event.time
-        }
-    }
-
     /// The window [start, end) of a result row: its first two timestamps, start before end
     /// (window_start and window_end, or TUMBLE_START and TUMBLE_END, wherever they are).
     static func window(of cells: [String]) -> Range<Int64>? {

@@ -64,24 +64,12 @@ public final class Workbench: @unchecked Sendable {
 
     public func handle(_ key: Key) {
         if let overlay = model.overlays.last, handle(key, on: overlay) { return }
-        if model.focus == .input, model.editor.isAsking, Self.isEditingKey(key) { return answerReadline(key) }
+        // The focused pane first for the keys it claims, then the workbench's own, then the pane.
+        if Panes.pane(model.focus).claims(key, model) { return route(key) }
         switch key {
         case .function(1): model.show(.help(top: 0))
-        case .tab where model.focus == .input && !model.editor.wordBeforeCursor.isEmpty:
-            let words = model.completionWords + (model.topics?.map(\.name) ?? [])
-            let matches = model.editor.complete(from: words)
-            if matches.count > 1 {
-                model.note(matches.prefix(30).joined(separator: "  ") + (matches.count > 30 ? "  …" : ""))
-            }
         case .tab, .backTab:
-            // Input, results, and the timeline when it is shown; Shift-Tab goes the other way.
-            let order: [SessionModel.Focus] =
-                model.timeline.visible && model.timeline.snapshot != nil
-                ? [.input, .results, .timeline] : [.input, .results]
-            let index = order.firstIndex(of: model.focus) ?? 0
-            model.focus = order[(index + (key == .tab ? 1 : order.count - 1)) % order.count]
-        case .escape where model.focus == .timeline && model.timeline.selected != nil:
-            model.timeline.selected = nil
+            model.focus = Panes.nextFocus(after: model.focus, step: key == .tab ? 1 : -1, in: model)
         case .function(2): cycleView()
         case .function(3): model.zoomed.toggle()
         case .function(7) where model.replay != nil && model.running:
@@ -92,15 +80,12 @@ public final class Workbench: @unchecked Sendable {
         case .function(5): model.inputHeight = max(3, model.inputHeight - 1)
         case .function(6): model.inputHeight = min(20, model.inputHeight + 1)
         case .escape, .control("c"):
-            // In vi keys, Esc in the input is command mode first; pressed again, it stops the query.
-            if key == .escape, model.focus == .input, model.editor.enterViCommandMode() { return }
             if model.running {
                 stopRunning()
             } else if key == .control("c") {
                 model.editor.clear()
             } else if model.focus == .input {
-                // Readline's Meta prefix: Esc then b is Meta-b.
-                model.editor.handle(key)
+                route(key)
             }
         case .control("d") where model.editor.isEmpty: quitRequested = true
         case .control("l"): model.messages = []
@@ -108,33 +93,21 @@ public final class Workbench: @unchecked Sendable {
         case .wheelDown: scroll(3)
         case .pageUp: scroll(-10)
         case .pageDown: scroll(10)
-        default:
-            if model.focus == .timeline, handleTimeline(key) { return }
-            if model.focus == .results {
-                switch key {
-                case .up: select(-1)
-                case .down: select(1)
-                case .enter: if model.results.selected != nil { model.show(.detail) }
-                case .left: model.results.left = max(0, model.results.left - 1)
-                case .right: model.results.left = min(max(0, model.results.columns.count - 1), model.results.left + 1)
-                case .home:
-                    model.results.follow = false
-                    model.results.top = 0
-                case .end: model.results.follow = true
-                default:
-                    model.focus = .input
-                    handle(key)
-                }
-                return
-            }
-            switch key {
-            case .enter:
-                if model.editor.isComplete { submit(model.editor.take()) } else { model.editor.newline() }
-            case .control("j"): model.editor.newline()
-            default: model.editor.handle(key)
-            }
-            // A line readline accepted by a binding of its own (Ctrl-O, an inputrc macro).
-            while let line = model.editor.takeAccepted() { submit(line) }
+        default: route(key)
+        }
+    }
+
+    /// Gives `key` to the focused pane; a key it passes on goes to the input, which takes the focus.
+    private func route(_ key: Key) {
+        switch Panes.pane(model.focus).handle(key, model: &model) {
+        case .consumed:
+            break
+        case .passed:
+            guard model.focus != .input else { return }
+            model.focus = .input
+            route(key)
+        case let .run(statements):
+            for statement in statements { submit(statement) }
         }
     }
 
@@ -156,26 +129,11 @@ public final class Workbench: @unchecked Sendable {
             guard key == .escape || (key == .enter && model.editor.isEmpty) else { return false }
             model.overlays.removeLast()
             return true
-        case .detail:
+        case .detail, .record:
             if key == .escape || key == .enter || key == .character("q") { model.overlays.removeLast() }
             return true
         }
     }
-
-    /// Keys while readline asks for something (Ctrl-R's search): all of them are readline's,
-    /// but Enter ends the search and runs what it found once that is a whole statement.
-    private func answerReadline(_ key: Key) {
-        guard key == .enter else {
-            model.editor.handle(key)
-            return
-        }
-        model.editor.endSearch()
-        if model.editor.isComplete { submit(model.editor.take()) }
-    }
-
-    /// Keys readline has a meaning for; the function keys, paging, the mouse and Ctrl-C (stop
-    /// the query, or drop the input and the search) stay the workbench's.
-    private static func isEditingKey(_ key: Key) -> Bool { key != .control("c") && InputEditor.bytes(of: key) != nil }
 
     private func scroll(_ rows: Int) {
         var results = model.results
@@ -184,18 +142,6 @@ public final class Workbench: @unchecked Sendable {
         results.top = max(0, min(results.rows.count - 1, results.top + rows))
         if rows > 0, results.top >= results.rows.count - results.page { results.follow = true }
         model.results = results
-    }
-
-    /// Moves the selected row (the newest one first), which stops following new rows.
-    private func select(_ step: Int) {
-        let rows = model.results.rows
-        guard !rows.isEmpty else { return }
-        let current = model.results.selected ?? rows.count
-        model.results.selected = max(0, min(rows.count - 1, current + step))
-        model.results.follow = false
-        model.results.top = max(0, model.results.selected! - 5)
-        // Its window lights up on the timeline, and its records in the topic pane.
-        model.timeline.lit = Self.window(of: model.results.cells(rows[model.results.selected!]))
     }
 
     private func cycleView() {
@@ -444,6 +390,7 @@ public final class Workbench: @unchecked Sendable {
         func draw() {
             refreshFrame()
             let size = terminal.size
+            model.screenWidth = size.width
             let frame = WorkbenchView.render(model, width: size.width, height: size.height)
             if frame.resultRows > 0 { model.results.page = frame.resultRows }
             terminal.draw(frame.grid, cursor: frame.cursor)

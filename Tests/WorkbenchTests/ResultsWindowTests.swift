@@ -23,7 +23,7 @@ import WeirTestSupport
         #expect(results.dropped == 4000)
         #expect(results.rowsText.first == ["4000"] && results.rowsText.last == ["4999"])
         #expect(results.table.isEmpty, "an append-only result builds no table")
-        #expect(WorkbenchView.rowCount(results) == "5,000 rows, the newest 1,000 kept")
+        #expect(ResultsPane.rowCount(results) == "5,000 rows, the newest 1,000 kept")
     }
 
     @Test func rowsLeavingTheFrontKeepTheScrolledViewOnTheSameRows() {

@@ -197,7 +197,7 @@ import WeirTestSupport
         var model = SessionModel()
         model.timeline.snapshot = timeline.snapshot
         model.timeline.lit = 0..<5_000_000
-        var pane = TopicPane(topic: "clicks")
+        var pane = TopicTail(topic: "clicks")
         pane.add([
             TailEntry(partition: 0, offset: 0, timestamp: 0, key: nil, value: #"{"k":"a"}"#),
             TailEntry(partition: 1, offset: 0, timestamp: 0, key: nil, value: #"{"k":"b"}"#),
@@ -214,7 +214,7 @@ import WeirTestSupport
         model.results.add([[.string("a"), .integer(2), .timestamp(0), .timestamp(5_000_000)]], kinds: nil)
         model.results.selected = 0
         #expect(
-            WorkbenchView.litRecords(model) == [
+            TopicPane.litRecords(model) == [
                 RecordPosition(partition: 0, offset: 0), RecordPosition(partition: 0, offset: 1),
             ])
         #expect(Workbench.window(of: model.results.cells(model.results.rows[0])) == 0..<5_000_000)

@@ -221,7 +221,7 @@ import Testing
 
     @Test func thePaneBesideTheResults() throws {
         var model = SessionModel()
-        var pane = TopicPane(topic: "payment_msg")
+        var pane = TopicTail(topic: "payment_msg")
         pane.add(Self.records)
         pane.filter = TailFilter("payAmount >= 5000")
         model.tail = pane

@@ -22,6 +22,18 @@ import WeirTestSupport
         #expect(
             try tmux.waitFor(seconds: 15) { $0.contains("Topic payment_msg") && $0.contains("\"createTime\"") },
             "\(tmux.shown)")
+        // Tab to the topic pane (past the results), Up picks the newest record, Enter shows it whole.
+        for key in ["Tab", "Tab", "Up", "Enter"] { try tmux.press(key) }
+        #expect(
+            try tmux.waitFor(seconds: 10) { $0.contains("Record p") && $0.contains("  \"createTime\": ") },
+            "\(tmux.shown)")
+        try tmux.press("Escape")
+        #expect(
+            try tmux.waitFor(seconds: 5) { !$0.contains("Record p") && $0.contains("End follows") }, "\(tmux.shown)")
+        try tmux.press("Escape")
+        #expect(try tmux.waitFor(seconds: 5) { $0.contains("p pause)") }, "\(tmux.shown)")
+        // On past the catalog, back to the input.
+        for key in ["Tab", "Tab"] { try tmux.press(key) }
 
         // The table, inferred from the topic's records into the input, then run as it is.
         try tmux.type("\\infer payment_msg")

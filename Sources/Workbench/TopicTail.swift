@@ -3,9 +3,9 @@ import SQLValues
 import StreamSQL
 import TerminalKit
 
-/// The topic pane's state: the records of the topic being tailed (the newest 10,000), a
-/// filter, pause, and scrolling.
-public struct TopicPane: Sendable {
+/// A tailed topic (what the topic pane shows): its records (the newest 10,000), a filter,
+/// pause, and the record picked in the pane.
+public struct TopicTail: Sendable {
     public var topic: String
     public private(set) var entries: [TailEntry] = []
     public var filter: TailFilter?
@@ -14,6 +14,8 @@ public struct TopicPane: Sendable {
     public var pretty = false
     /// Whether the tail waits for a broker that does not answer (its title says so).
     public var waitingForBroker = false
+    /// The record picked with the arrow keys (topic pane focus); nil follows the newest.
+    public var selected: RecordPosition?
 
     public init(topic: String) {
         self.topic = topic
@@ -196,7 +198,8 @@ enum JSONColours {
 /// Times of day for the topic pane, UTC.
 enum CivilClock {
     /// `HH:mm:ss.SSS` of milliseconds since the epoch.
-    static func time(_ millis: Int64) -> String {
-        String(CivilTime.formatTimestamp(millis * 1000, precision: 3).dropFirst(11))
-    }
+    static func time(_ millis: Int64) -> String { String(timestamp(millis).dropFirst(11)) }
+
+    /// `yyyy-MM-dd HH:mm:ss.SSS` of milliseconds since the epoch.
+    static func timestamp(_ millis: Int64) -> String { CivilTime.formatTimestamp(millis * 1000, precision: 3) }
 }

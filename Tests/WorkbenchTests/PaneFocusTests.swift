@@ -1,0 +1,72 @@
+import Foundation
+import StreamSQL
+import TerminalKit
+import Testing
+
+@testable import Workbench
+
+/// Every pane on screen takes the focus in turn (Tab, Shift-Tab) and does its own work with
+/// the keys: the catalog acts on the entry picked, the topic pane shows a picked record whole.
+/// A key a pane has no use for goes to the input, as typing does.
+@Suite struct PaneFocusTests {
+    let screens = WorkbenchScreenTests()
+
+    func workbenchWithATail() -> Workbench {
+        let workbench = Workbench(engine: Engine())
+        screens.type(workbench, "CREATE TABLE clicks (k STRING, n INT) WITH ('connector' = 'datagen');\r")
+        var tail = TopicTail(topic: "payment_msg")
+        tail.add(TopicPaneTests.records)
+        workbench.model.tail = tail
+        return workbench
+    }
+
+    @Test func tabVisitsThePanesOnScreenAndTheCatalogActsOnItsPick() throws {
+        let workbench = workbenchWithATail()
+        var visited: [SessionModel.Focus] = []
+        for _ in 0..<4 {
+            screens.type(workbench, "\t")
+            visited.append(workbench.model.focus)
+        }
+        #expect(visited == [.results, .topic, .catalog, .input])
+        // Below 80 columns the catalog is not drawn, and Tab passes it by.
+        workbench.model.screenWidth = 70
+        screens.type(workbench, "\t\t\t")
+        #expect(workbench.model.focus == .input)
+        workbench.model.screenWidth = 100
+        screens.type(workbench, "\u{1b}[Z") // Shift-Tab goes back
+        #expect(workbench.model.focus == .catalog)
+
+        screens.type(workbench, "\u{1b}[B") // Down picks the first entry: the table
+        #expect(workbench.model.catalogPick == .table("clicks"))
+        try screens.expectScreen(workbench, "catalog-pick-100x30", width: 100, height: 30)
+        screens.type(workbench, "\r") // Enter describes it
+        #expect(workbench.model.results.rowsText.map { $0.prefix(2) } == [["k", "STRING"], ["n", "INT"]])
+        #expect(workbench.model.focus == .catalog)
+        screens.type(workbench, "\u{1b}") // Esc drops the pick, the focus stays
+        #expect(workbench.model.catalogPick == nil && workbench.model.focus == .catalog)
+        screens.type(workbench, "s") // a key the catalog has no use for: the input takes it
+        #expect(workbench.model.focus == .input && workbench.model.editor.text == "s")
+        #expect(CatalogPane.Entry.quoted("my table") == "`my table`" && CatalogPane.Entry.quoted("t_1") == "t_1")
+    }
+
+    @Test func theTopicPanePicksARecordAndShowsItWhole() throws {
+        let workbench = workbenchWithATail()
+        screens.type(workbench, "\t\t")
+        #expect(workbench.model.focus == .topic)
+        screens.type(workbench, "\u{1b}[A\u{1b}[A") // Up twice: the record before the newest
+        let picked = try #require(workbench.model.tail?.selected)
+        let records = TopicPaneTests.records
+        #expect(picked == RecordPosition(partition: records[4].partition, offset: records[4].offset))
+        try screens.expectScreen(workbench, "topic-pick-100x30", width: 100, height: 30)
+        screens.type(workbench, "\r")
+        #expect(workbench.model.overlays.last == .record(picked))
+        try screens.expectScreen(workbench, "topic-record-100x30", width: 100, height: 30)
+        screens.type(workbench, "\u{1b}") // Esc closes the record, then drops the pick
+        #expect(workbench.model.overlays.isEmpty && workbench.model.tail?.selected == picked)
+        screens.type(workbench, "\u{1b}")
+        #expect(workbench.model.tail?.selected == nil && workbench.model.focus == .topic)
+        // p pauses the tail through \pause, which needs the broker this workbench has not.
+        screens.type(workbench, "p")
+        #expect(workbench.model.messages.last?.contains("\\pause needs a broker") == true)
+    }
+}
