@@ -6,6 +6,8 @@ import Foundation
 /// Unknown names are kept (a later component may read them) rather than refused.
 public struct ClientConfig: Sendable {
     public private(set) var properties: [String: String]
+    /// The time the client's retries, backoffs and timeouts wait by.
+    public var clock = ClientClock.continuous
 
     public init(_ properties: [String: String] = [:]) {
         self.properties = properties

@@ -216,16 +216,16 @@ public struct KafkaAdmin: Sendable {
         let config = cluster.config
         let patience = Duration.milliseconds(try config.requestTimeoutMs())
         let backoffMs = try config.integer("retry.backoff.ms", default: 100)
-        let started = ContinuousClock.now
+        let started = config.clock.now()
         var attempt = 0
         while true {
             do {
                 return try await operation()
             } catch let error as KafkaClientError
-                where error.failedInPassing && ContinuousClock.now - started < patience
+                where error.failedInPassing && config.clock.now() - started < patience
             {
                 attempt += 1
-                try await Task.sleep(nanoseconds: UInt64(min(backoffMs << min(attempt - 1, 10), 1_000)) * 1_000_000)
+                try await config.clock.sleep(milliseconds: min(backoffMs << min(attempt - 1, 10), 1_000))
             }
         }
     }

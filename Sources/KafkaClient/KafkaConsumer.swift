@@ -76,14 +76,15 @@ public actor KafkaConsumer {
     /// Each partition's high watermark as of its latest fetch response.
     private var highWatermarks: [TopicPartition: Int64] = [:]
     private var group: GroupMember?
-    private var lastAutoCommit = ContinuousClock.now
+    private let clock: ClientClock
+    private var lastAutoCommit: Duration
     /// Positions as last committed, so an unchanged position is not committed again.
     private var committedPositions: [TopicPartition: Int64] = [:]
     /// Partitions the group assigned whose starting offsets are still to be looked up
     /// (kept until the lookup succeeds, so a failed one is retried by the next poll).
     private var unpositioned: [TopicPartition] = []
     /// Since when fetching has failed without a success, and how many times in a row.
-    private var failingSince: ContinuousClock.Instant?
+    private var failingSince: Duration?
     private var failedPolls = 0
     /// Why polls are failing now (nil while they work): a reader can say the broker is away
     /// while the consumer retries, and that it is back.
@@ -97,6 +98,8 @@ public actor KafkaConsumer {
         self.cluster = cluster
         admin = KafkaAdmin(cluster: cluster)
         let config = cluster.config
+        clock = config.clock
+        lastAutoCommit = clock.now()
         maxWaitMs = Int32(try config.integer("fetch.max.wait.ms", default: 500))
         minBytes = Int32(try config.integer("fetch.min.bytes", default: 1))
         maxBytes = Int32(try config.integer("fetch.max.bytes", default: 52_428_800))
@@ -240,7 +243,7 @@ public actor KafkaConsumer {
             if group != nil { try await maintainGroup() }
             guard !positions.isEmpty else {
                 failingSince = nil
-                if group != nil { try await Task.sleep(nanoseconds: UInt64(maxWaitMs) * 1_000_000) }
+                if group != nil { try await clock.sleep(milliseconds: Int(maxWaitMs)) }
                 return []
             }
             let records = try await fetchOnce()
@@ -249,15 +252,15 @@ public actor KafkaConsumer {
             outage = nil
             return records
         } catch let error as KafkaClientError where error.isRetriable {
-            let started = failingSince ?? .now
+            let started = failingSince ?? clock.now()
             failingSince = started
-            guard ContinuousClock.now - started < givingUpAfter else { throw error }
+            guard clock.now() - started < givingUpAfter else { throw error }
             failedPolls += 1
             if outage == nil { outage = "\(error)" }
             log(.consumer, "fetch failed (\(failedPolls) in a row): \(error); retrying")
             for topic in Set(positions.keys.map(\.topic)) { await cluster.invalidate(topic: topic) }
             let backoff = min(reconnectBackoffMs << min(failedPolls - 1, 16), reconnectBackoffMaxMs)
-            try await Task.sleep(nanoseconds: UInt64(backoff) * 1_000_000)
+            try await clock.sleep(milliseconds: backoff)
             return []
         }
     }
@@ -304,7 +307,7 @@ public actor KafkaConsumer {
             highWatermarks = [:]
             committedPositions = [:]
             unpositioned = assigned
-            lastAutoCommit = .now
+            lastAutoCommit = clock.now()
         }
         if !unpositioned.isEmpty {
             // Start where the group committed; elsewhere by auto.offset.reset. Nothing is
@@ -324,8 +327,8 @@ public actor KafkaConsumer {
             positions.merge(reset) { $1 }
             committedPositions = committed
             unpositioned = []
-        } else if autoCommit, ContinuousClock.now - lastAutoCommit >= autoCommitInterval {
-            lastAutoCommit = .now
+        } else if autoCommit, clock.now() - lastAutoCommit >= autoCommitInterval {
+            lastAutoCommit = clock.now()
             do {
                 try await commitChanged()
             } catch {

@@ -2,6 +2,7 @@ import Foundation
 import KafkaBroker
 import KafkaProtocol
 import Logging
+import Synchronization
 
 // A seeded mutation fuzzer over the broker's request handling: request frames captured from
 // real clients and built for every served API and version are mutated and handed to
@@ -120,17 +121,17 @@ func handleBounded(_ broker: Broker, _ frame: [UInt8], _ session: Session) async
     }
 }
 
-final class ResumeOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Void, Never>?
+/// A continuation resumed by whichever of two tasks comes first.
+final class ResumeOnce: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Void, Never>?>
 
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = Mutex(continuation) }
 
     func resume() {
-        lock.lock()
-        let pending = continuation
-        continuation = nil
-        lock.unlock()
+        let pending = continuation.withLock { held in
+            defer { held = nil }
+            return held
+        }
         pending?.resume()
     }
 }

@@ -84,8 +84,9 @@ actor GroupMember {
         // A coordinator that stays unreachable is an error after request.timeout.ms, and a group
         // that never settles one after the join timeout: never a hang.
         let patience = Duration.milliseconds(try cluster.config.requestTimeoutMs())
-        let started = ContinuousClock.now
-        var waitingSince: ContinuousClock.Instant?
+        let clock = cluster.config.clock
+        let started = clock.now()
+        var waitingSince: Duration?
         var joins = 0
         while true {
             try Task.checkCancellation()
@@ -109,12 +110,12 @@ actor GroupMember {
                 joins += 1
                 if joins > 2 {
                     // Rejoining again and again: the group is not settling. Pace the attempts, and give up in the end.
-                    if ContinuousClock.now - started > .milliseconds(settings.joinTimeoutMs) {
+                    if clock.now() - started > .milliseconds(settings.joinTimeoutMs) {
                         throw KafkaClientError.groupDidNotSettle(
                             group: settings.groupId, afterMs: settings.joinTimeoutMs,
                             lastError: lastRefusal)
                     }
-                    try await Task.sleep(nanoseconds: UInt64(settings.retryBackoffMs) * 1_000_000)
+                    try await clock.sleep(milliseconds: settings.retryBackoffMs)
                 }
                 action = await join()
             case let .assignAndSync(name, members):
@@ -125,10 +126,10 @@ actor GroupMember {
                 startHeartbeats()
                 return partitions
             case let .backOff(reason):
-                let started = waitingSince ?? .now
+                let started = waitingSince ?? clock.now()
                 waitingSince = started
-                if let reason, ContinuousClock.now - started > patience { throw reason }
-                try await Task.sleep(nanoseconds: UInt64(settings.retryBackoffMs) * 1_000_000)
+                if let reason, clock.now() - started > patience { throw reason }
+                try await clock.sleep(milliseconds: settings.retryBackoffMs)
                 action = membership.handle(.activeRequested)
             case let .fail(error):
                 throw error
@@ -295,10 +296,11 @@ actor GroupMember {
 
     private func startHeartbeats() {
         stopHeartbeats()
-        let interval = UInt64(settings.heartbeatIntervalMs) * 1_000_000
+        let interval = Duration.milliseconds(settings.heartbeatIntervalMs)
+        let clock = cluster.config.clock
         heartbeatTask = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: interval)
+                try? await clock.sleep(interval)
                 guard !Task.isCancelled, let self, await self.heartbeat() else { return }
             }
         }

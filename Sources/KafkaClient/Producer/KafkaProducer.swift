@@ -150,8 +150,9 @@ public actor KafkaProducer {
         if outstanding > 0 {
             let id = nextWaiterId
             nextWaiterId += 1
+            let clock = cluster.config.clock
             let timer = Task {
-                try? await Task.sleep(for: limit)
+                try? await clock.sleep(limit)
                 self.giveUpWaiting(id)
             }
             await withCheckedContinuation { flushWaiters.append((id, $0)) }
@@ -227,7 +228,7 @@ public actor KafkaProducer {
             queues.partitions[partition].waiting.append(
                 OutgoingBatch(
                     bytes: bytes, recordCount: count, baseSequence: sequence, waiters: waiters, sealNumber: sealCount,
-                    sealedAt: .now))
+                    sealedAt: cluster.config.clock.now()))
             outstanding += 1
         } catch {
             report(KafkaClientError.configuration("\(error)"), to: waiters, unawaited: waiters.count < Int(count))
@@ -247,9 +248,10 @@ public actor KafkaProducer {
 
     private func startLingerTimer() {
         guard lingerTask == nil else { return }
-        let delay = UInt64(settings.lingerMs) * 1_000_000
+        let delay = Duration.milliseconds(settings.lingerMs)
+        let clock = cluster.config.clock
         lingerTask = Task { [weak self] in
-            try? await Task.sleep(nanoseconds: delay)
+            try? await clock.sleep(delay)
             guard !Task.isCancelled else { return }
             await self?.lingerExpired()
         }
@@ -415,7 +417,7 @@ public actor KafkaProducer {
         let deadline = Duration.milliseconds(settings.deliveryTimeoutMs)
         var retrying: [OutgoingBatch] = []
         for batch in failed {
-            if batch.attempts > settings.retries || ContinuousClock.now - batch.sealedAt > deadline {
+            if batch.attempts > settings.retries || cluster.config.clock.now() - batch.sealedAt > deadline {
                 log(
                     .producer,
                     "\(queues.name)-\(partition): giving up a batch of \(batch.recordCount) after \(batch.attempts) attempts: \(batch.lastError.map { "\($0)" } ?? "")"
@@ -442,7 +444,7 @@ public actor KafkaProducer {
         let attempt = retrying.map(\.attempts).max() ?? 1
         Task {
             await cluster.invalidate(topic: queues.name)
-            try? await Task.sleep(nanoseconds: settings.backoffNanoseconds(attempt: attempt))
+            try? await cluster.config.clock.sleep(.nanoseconds(settings.backoffNanoseconds(attempt: attempt)))
             if lostSequence, settings.idempotent { try? await self.renewIdentity() }
             self.resume(queues, partition)
         }

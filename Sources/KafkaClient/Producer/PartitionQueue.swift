@@ -16,7 +16,8 @@ struct OutgoingBatch {
     var waiters: [DeliveryWaiter]
     /// Its place in the order batches were sealed (producer-wide), to put retries back in order.
     var sealNumber: Int
-    var sealedAt: ContinuousClock.Instant
+    /// When it was sealed, on the client's clock.
+    var sealedAt: Duration
     /// Sends so far; the first is attempt 1.
     var attempts = 0
     /// Why the latest attempt failed, kept to report if the batch runs out of retries.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KafkaClient
+import Synchronization
 
 /// `weir produce T`: one message per line of standard input.
 struct Produce: AsyncParsableCommand {
@@ -123,10 +124,9 @@ struct LineReader {
 }
 
 /// Messages handed to the producer so far (read by the signal's handler on another thread).
-final class QueuedCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
+final class QueuedCount: Sendable {
+    private let count = Atomic<Int>(0)
 
-    func add(_ more: Int) { lock.withLock { count += more } }
-    var value: Int { lock.withLock { count } }
+    func add(_ more: Int) { count.add(more, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
 }
