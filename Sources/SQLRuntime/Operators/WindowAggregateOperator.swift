@@ -3,9 +3,9 @@ import SQLPlanner
 import SQLSyntax
 import SQLValues
 
-/// GROUP BY a window: keeps an accumulator per window and key, adds each row to the windows
-/// it falls into, and when the watermark passes a window's end (end - 1 ms ≤ watermark)
-/// emits one row per key of the window and forgets it. A row whose windows have all fired
+/// GROUP BY a window: keeps the aggregates per window and key, adds each row to the windows
+/// it falls into, and when the watermark completes a window (`WindowSpec.isComplete`: end -
+/// 1 ms ≤ watermark) emits one row per key of the window and forgets it. A row whose windows have all fired
 /// already is late: it is dropped and counted (Flink's rule).
 package final class WindowAggregateOperator: Operator, StatefulOperator {
     /// Processing time, for windows over it.
@@ -199,7 +199,7 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
                 guard let start = row[startColumn].timestampMicros, let end = row[endColumn].timestampMicros else {
                     continue
                 }
-                if eventTime, end - 1000 <= currentWatermark {
+                if eventTime, WindowSpec.isComplete(end: end, at: currentWatermark) {
                     noteLate(end - 1000)
                     continue
                 }
@@ -216,7 +216,7 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
                 time = now
             }
             if case let .session(gap) = spec.kind {
-                if eventTime, time + gap - 1000 <= currentWatermark {
+                if eventTime, WindowSpec.isComplete(end: time + gap, at: currentWatermark) {
                     noteLate(time)
                     continue
                 }
@@ -226,7 +226,7 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
             if case let .tumble(size) = spec.kind {
                 // The common case, without a list of windows per row.
                 let start = time - WindowSpec.floorMod(time - spec.offset, size)
-                if eventTime, start + size - 1000 <= currentWatermark {
+                if eventTime, WindowSpec.isComplete(end: start + size, at: currentWatermark) {
                     noteLate(time)
                     continue
                 }
@@ -236,7 +236,8 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
                 continue
             }
             var assigned = false
-            for window in spec.windows(for: time) where !eventTime || window.end - 1000 > currentWatermark {
+            for window in spec.windows(for: time)
+            where !eventTime || !WindowSpec.isComplete(end: window.end, at: currentWatermark) {
                 add(
                     row, at: position, of: rows, values, key: key, start: window.start, end: window.end, plain: plain,
                     to: &open, &run)
@@ -358,10 +359,12 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         // The windows this watermark closes, for the timeline (read before they are emitted and forgotten).
         var firing: [WindowSpan] = []
         if reporter?.wantsTimeline == true {
-            firing = windows.filter { $0.key - 1000 <= time }.compactMap {
+            firing = windows.filter { WindowSpec.isComplete(end: $0.key, at: time) }.compactMap {
                 span(start: $0.value.start, end: $0.key, $0.value.groups)
             }
-            for (key, list) in sessions { firing += list.filter { $0.end - 1000 <= time }.map { sessionSpan(key, $0) } }
+            for (key, list) in sessions {
+                firing += list.filter { WindowSpec.isComplete(end: $0.end, at: time) }.map { sessionSpan(key, $0) }
+            }
         }
         try fire(upTo: time)
         report(fired: firing)
@@ -371,7 +374,7 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
     /// Emits the windows whose end - 1 ms is at or before `time`, oldest first.
     private func fire(upTo time: Int64) throws(SQLError) {
         var result: [Row] = []
-        let due = windows.keys.filter { $0 - 1000 <= time }.sorted()
+        let due = windows.keys.filter { WindowSpec.isComplete(end: $0, at: time) }.sorted()
         for end in due {
             let window = windows.removeValue(forKey: end)!
             let keys = window.groups.keys
@@ -382,13 +385,13 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         }
         if case .session = spec.kind {
             for (key, list) in sessions.sorted(by: { Self.precedes($0.key, $1.key) }) {
-                let closed = list.filter { $0.end - 1000 <= time }
+                let closed = list.filter { WindowSpec.isComplete(end: $0.end, at: time) }
                 guard !closed.isEmpty else { continue }
                 for session in closed {
                     result.append(output(key, sessionAggregates, session.group, start: session.start, end: session.end))
                     sessionAggregates.release(session.group)
                 }
-                let open = list.filter { $0.end - 1000 > time }
+                let open = list.filter { !WindowSpec.isComplete(end: $0.end, at: time) }
                 sessions[key] = open.isEmpty ? nil : open
             }
         }
@@ -419,4 +422,12 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         try fire(upTo: Int64.max)
         try output?.finish()
     }
+}
+
+extension WindowSpec {
+    /// Flink's firing rule: a window [start, end) is complete — fired, and late for any row
+    /// still to come — once the watermark reaches its last millisecond, end - 1 ms. (Here, in
+    /// the runtime, so that the per-row late check inlines.)
+    @inline(__always)
+    static func isComplete(end: Int64, at watermark: Int64) -> Bool { end - 1000 <= watermark }
 }
