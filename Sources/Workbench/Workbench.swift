@@ -58,6 +58,11 @@ public final class Workbench: @unchecked Sendable {
         model.note(
             "Weir — \(brokerAddress.isEmpty ? "" : "broker at \(brokerAddress); ")type SQL ending in ; and press Enter. F1 for help."
         )
+        if !brokerAddress.isEmpty {
+            model.note(
+                "To begin: \\demo payments writes live events to a topic, \\infer payment_msg makes its table, \\tutorial teaches windows step by step."
+            )
+        }
     }
 
     // MARK: Keys
@@ -154,6 +159,17 @@ public final class Workbench: @unchecked Sendable {
     }
 
     // MARK: Statements
+
+    /// An "unknown table" that names a topic (Tab completes topics too) says how to make its table.
+    static func withTopicHint(_ error: String, topics: [String]) -> String {
+        let firstLine = error.prefix { $0 != "\n" }
+        guard let range = firstLine.range(of: "unknown table ") else { return error }
+        let name = firstLine[range.upperBound...].prefix { !$0.isWhitespace && $0 != ";" && $0 != "," }
+            .trimmingCharacters(in: CharacterSet(charactersIn: "`"))
+        guard topics.contains(name) else { return error }
+        return firstLine + "; \(name) is a topic: \\infer \(name) writes a CREATE TABLE for it"
+            + error.dropFirst(firstLine.count)
+    }
 
     /// Runs `text`: a `\command`, or SQL statements in order, on the worker thread.
     public func submit(_ text: String) {
@@ -265,7 +281,7 @@ public final class Workbench: @unchecked Sendable {
                 }
             case let .message(text): model.note(text)
             case let .failed(text):
-                model.note(text)
+                model.note(Self.withTopicHint(text, topics: model.topics?.map(\.name) ?? []))
                 if model.results.state == "running" { model.results.state = "failed" }
             case let .broker(unreachable):
                 if let reason = unreachable, model.brokerTrouble == nil {

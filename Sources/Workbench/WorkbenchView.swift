@@ -40,7 +40,10 @@ public enum WorkbenchView {
                     model, into: &grid, area: main, focused: model.focus == .results)
             }
         } else {
-            var (upper, input) = main.splitBottom(min(max(3, model.inputHeight), main.height - 4))
+            // The input grows to show a statement whole (up to half the screen), else F5/F6's height.
+            let needed = InputPane.rowsNeeded(model, width: width) + 2
+            let inputHeight = min(max(3, model.inputHeight, min(needed, main.height / 2)), main.height - 4)
+            var (upper, input) = main.splitBottom(inputHeight)
             if let tutorial = model.tutorial, upper.height >= 12 {
                 let lines = wordWrap(tutorial.shown.text, to: upper.width - 4)
                 let (rest, box) = upper.splitBottom(min(lines.count + 2, 7))

@@ -83,6 +83,25 @@ func runWeir(
                 && table.output.contains("2 rows in set"))
     }
 
+    /// EXPLAIN's plan and SHOW CREATE TABLE's DDL are one cell of several lines: the table
+    /// shows each line whole, indented as it is, inside the border.
+    @Test func textOfSeveralLinesKeepsTheTableWhole() throws {
+        let table = try runWeir([
+            "-e",
+            "CREATE TABLE t (a INT) WITH ('connector' = 'datagen'); EXPLAIN SELECT a, COUNT(*) FROM t GROUP BY a; SHOW CREATE TABLE t;",
+            "--format", "table",
+        ])
+        #expect(table.status == 0)
+        let lines = table.output.split(separator: "\n").filter { $0.hasPrefix("|") || $0.hasPrefix("+") }
+        #expect(!lines.isEmpty)
+        for line in lines { #expect(line.hasSuffix("|") || line.hasSuffix("+"), "a broken border: \(line)") }
+        #expect(lines.contains { $0.hasPrefix("|   Scan(t, datagen) → [a: INT]") }, "\(table.output)")
+        #expect(lines.contains { $0.hasPrefix("|   'connector' = 'datagen'") }, "\(table.output)")
+        // Each line is as wide as a border (its characters are all one column wide).
+        let borders = lines.filter { $0.hasPrefix("+") }.map(\.count)
+        for line in lines { #expect(borders.contains(line.count), "\(line)") }
+    }
+
     @Test func aFailingStatementPrintsItsPlaceAndExitsNonZero() throws {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("weir-\(UUID().uuidString).sql")
         try Data("SELECT 1;\nSELECT amount FROM nowhere;\nSELECT 2;\n".utf8).write(to: script)

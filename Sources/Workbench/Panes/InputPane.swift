@@ -59,7 +59,9 @@ enum InputPane: Pane {
         _ = drawWithCursor(model, into: &grid, area: area, focused: focused)
     }
 
-    /// Draws the input; returns where the cursor goes.
+    /// Draws the input; returns where the cursor goes. A line wider than the pane wraps onto
+    /// the rows below it, so every character typed stays in view; the rows around the cursor's
+    /// are shown when the statement is taller than the pane.
     static func drawWithCursor(
         _ model: SessionModel, into grid: inout CellGrid, area: Rect, focused: Bool
     ) -> (x: Int, y: Int)? {
@@ -68,19 +70,82 @@ enum InputPane: Pane {
         let title = editor.prompt ?? "SQL\(mode) — Enter runs a statement ending in ;  (\\help)"
         grid.box(area, title: title, style: focused ? WorkbenchView.focused : WorkbenchView.border)
         let inner = area.inner
-        guard !inner.isEmpty else { return nil }
-        let lines = editor.lines
-        let row = editor.row
-        // Keep the cursor's line in view.
-        let firstLine = max(0, row - inner.height + 1)
-        for (offset, line) in lines.dropFirst(firstLine).prefix(inner.height).enumerated() {
-            let prompt = firstLine + offset == 0 ? "> " : "  "
-            var x = inner.x + grid.put(prompt, x: inner.x, y: inner.y + offset, limit: inner.width)
-            for (text, style) in SQLColours.spans(String(line)) where x < inner.maxX {
-                x += grid.put(text, x: x, y: inner.y + offset, style: style, limit: inner.maxX - x)
+        guard !inner.isEmpty, inner.width > 2 else { return nil }
+        let layout = ScreenRows(editor, width: inner.width - 2)
+        // Keep the cursor's row in view.
+        let first = max(0, layout.cursor.row - inner.height + 1)
+        for (offset, row) in layout.rows.dropFirst(first).prefix(inner.height).enumerated() {
+            let y = inner.y + offset
+            var x =
+                inner.x
+                + grid.put(
+                    row.startsLine && row.line == 0 ? "> " : row.startsLine ? "  " : "↪ ", x: inner.x, y: y,
+                    style: row.startsLine ? .plain : Style(dim: true), limit: inner.width)
+            for (text, style) in row.spans where x < inner.maxX {
+                x += grid.put(text, x: x, y: y, style: style, limit: inner.maxX - x)
             }
         }
-        let column = DisplayWidth.of(String(lines[row].prefix(editor.column)))
-        return (min(inner.maxX - 1, inner.x + 2 + column), inner.y + row - firstLine)
+        return (min(inner.maxX - 1, inner.x + 2 + layout.cursor.column), inner.y + layout.cursor.row - first)
+    }
+
+    /// How many rows of text the input needs at `width` columns (its border not counted).
+    static func rowsNeeded(_ model: SessionModel, width: Int) -> Int {
+        guard width > 4 else { return 1 }
+        return ScreenRows(model.editor.snapshot, width: width - 4).rows.count
+    }
+
+    /// The statement's lines cut into screen rows of `width` columns (coloured as SQL), and the
+    /// cursor's place among them.
+    struct ScreenRows {
+        struct Row {
+            /// The statement's line this row shows (part of).
+            let line: Int
+            /// Whether it is the first row of its line (the others continue it).
+            let startsLine: Bool
+            var spans: [(String, Style)] = []
+        }
+
+        private(set) var rows: [Row] = []
+        private(set) var cursor = (row: 0, column: 0)
+
+        init(_ editor: InputEditor.Snapshot, width: Int) {
+            let width = max(1, width)
+            for (index, line) in editor.lines.enumerated() {
+                var row = Row(line: index, startsLine: true)
+                var used = 0
+                var characters = 0
+                let cursorHere = index == editor.row
+                func cursorCheck() {
+                    if cursorHere, characters == editor.column { cursor = (rows.count, used) }
+                }
+                for (text, style) in SQLColours.spans(String(line)) {
+                    var piece = ""
+                    for character in text {
+                        cursorCheck()
+                        let size = DisplayWidth.of(character)
+                        if used + size > width {
+                            if !piece.isEmpty { row.spans.append((piece, style)) }
+                            rows.append(row)
+                            (row, piece, used) = (Row(line: index, startsLine: false), "", 0)
+                            cursorCheck()
+                        }
+                        piece.append(character)
+                        used += size
+                        characters += 1
+                    }
+                    if !piece.isEmpty { row.spans.append((piece, style)) }
+                }
+                if cursorHere, characters == editor.column {
+                    // The cursor after the line's last character: on a row of its own when that one is full.
+                    if used >= width {
+                        rows.append(row)
+                        row = Row(line: index, startsLine: false)
+                        used = 0
+                    }
+                    cursor = (rows.count, used)
+                }
+                rows.append(row)
+            }
+        }
     }
 }

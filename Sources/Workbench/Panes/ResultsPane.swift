@@ -54,11 +54,20 @@ enum ResultsPane: Pane {
         grid.box(area, title: title, style: focused ? WorkbenchView.focused : WorkbenchView.border)
         let inner = area.inner
         guard !inner.isEmpty else { return 0 }
-        // The newest messages, wrapped to the pane, take its bottom (all of it when there are no rows).
-        let wrapped = model.messages.suffix(inner.height).flatMap { wrap($0, to: inner.width) }
-        let messageRows = results.columns.isEmpty ? inner.height : min(4, max(1, inner.height / 4))
-        let (tableArea, messageArea) = inner.splitBottom(min(messageRows, wrapped.count))
-        for (offset, line) in wrapped.suffix(messageArea.height).enumerated() {
+        // The newest messages, wrapped to the pane, take its bottom (all of it when there are no
+        // rows). Beside rows they take a quarter of it (four rows at most) — but the latest
+        // statement's error is shown from its first line, up to half the pane.
+        let messages = model.messages.suffix(inner.height)
+        let wrapped = messageRows(messages, width: inner.width)
+        var rows = results.columns.isEmpty ? inner.height : min(4, max(1, inner.height / 4))
+        var shown = wrapped.suffix(rows)
+        if !results.columns.isEmpty, let error = latestError(messages) {
+            let block = messageRows(messages[error...], width: inner.width)
+            rows = max(rows, min(block.count, max(4, inner.height / 2)))
+            shown = block.count > rows ? block.prefix(rows) : wrapped.suffix(rows)
+        }
+        let (tableArea, messageArea) = inner.splitBottom(min(rows, wrapped.count))
+        for (offset, line) in shown.suffix(messageArea.height).enumerated() {
             let style = line.error ? WorkbenchView.error : Style.plain
             grid.put(line.text, x: messageArea.x, y: messageArea.y + offset, style: style, limit: messageArea.width)
         }
@@ -86,25 +95,84 @@ enum ResultsPane: Pane {
         return text
     }
 
-    /// A message cut into lines of at most `width` columns (errors keep their colour on every line).
+    /// Where the latest statement's error starts among `messages`, when the error is the last
+    /// thing said (its description, then maybe its SQL line and the carets under it).
+    static func latestError(_ messages: ArraySlice<String>) -> Int? {
+        guard let start = messages.lastIndex(where: isErrorLine) else { return nil }
+        let after = messages.distance(from: start, to: messages.endIndex) - 1
+        return after == 0 || (after <= 4 && isCaretLine(messages.last!)) ? start : nil
+    }
+
+    static func isErrorLine(_ message: String) -> Bool { message.hasPrefix("error") || message.hasPrefix("line ") }
+
+    /// Whether `message` is the carets under an error's SQL line.
+    static func isCaretLine(_ message: String) -> Bool {
+        let marks = message.drop { $0 == " " }
+        return !marks.isEmpty && marks.allSatisfy { $0 == "^" }
+    }
+
+    /// Messages as rows of the message area at `width` columns: text wrapped at spaces (errors
+    /// keep their colour on every row); an error's SQL line and the carets under it cut to the
+    /// same stretch around the carets, so that they still point at the right characters.
+    static func messageRows(_ messages: ArraySlice<String>, width: Int) -> [(text: String, error: Bool)] {
+        var rows: [(text: String, error: Bool)] = []
+        var index = messages.startIndex
+        while index < messages.endIndex {
+            let message = messages[index]
+            let next = messages.index(after: index)
+            if next < messages.endIndex, isCaretLine(messages[next]), DisplayWidth.of(message) > width {
+                let (line, carets) = window(message, carets: messages[next], width: width)
+                rows += [(line, false), (carets, false)]
+                index = messages.index(after: next)
+                continue
+            }
+            rows += wrap(message, to: width)
+            index = next
+        }
+        return rows
+    }
+
+    /// A stretch of `line` at most `width` wide that holds the carets' columns, with the carets
+    /// moved the same way; "…" marks where the line was cut.
+    static func window(_ line: String, carets: String, width: Int) -> (String, String) {
+        let characters = Array(line)
+        let marks = Array(carets)
+        guard width > 2, characters.count > width, let first = marks.firstIndex(of: "^") else { return (line, carets) }
+        // A third of the width before the carets, for the text leading to them.
+        let start = max(0, min(first - width / 3, characters.count - width))
+        let end = min(characters.count, start + width)
+        var text = Array(characters[start..<end])
+        if start > 0 { text[0] = "…" }
+        if end < characters.count { text[text.count - 1] = "…" }
+        return (String(text), String(marks.dropFirst(start).prefix(width)))
+    }
+
+    /// A message cut into rows of at most `width` columns, at spaces where there is one
+    /// (errors keep their colour on every row).
     static func wrap(_ message: String, to width: Int) -> [(text: String, error: Bool)] {
-        let isError = message.hasPrefix("error") || message.hasPrefix("line ")
+        let isError = isErrorLine(message)
         guard width > 0, DisplayWidth.of(message) > width else { return [(message, isError)] }
-        var lines: [(String, Bool)] = []
-        var current = ""
+        var rows: [(String, Bool)] = []
+        var current: [Character] = []
         var used = 0
         for character in message {
             let size = DisplayWidth.of(character)
             if used + size > width {
-                lines.append((current, isError))
-                current = ""
-                used = 0
+                // Back to the last space, when the row has one past its first third.
+                if let space = current.lastIndex(of: " "), space > width / 3 {
+                    rows.append((String(current[..<space]), isError))
+                    current = Array(current[(space + 1)...])
+                } else {
+                    rows.append((String(current), isError))
+                    current = []
+                }
+                used = current.reduce(0) { $0 + DisplayWidth.of($1) }
             }
             current.append(character)
             used += size
         }
-        if !current.isEmpty { lines.append((current, isError)) }
-        return lines
+        if !current.isEmpty { rows.append((String(current), isError)) }
+        return rows
     }
 
     static func drawTable(_ results: ResultsModel, into grid: inout CellGrid, area: Rect) {
@@ -126,14 +194,42 @@ enum ResultsPane: Pane {
             tableTop += 1
             visibleCount -= 1
         }
-        let shown = rows.count > first ? Array(rows[first..<min(rows.count, first + visibleCount)]) : []
-        // Only the rows on screen are turned into text.
-        let shownCells = shown.map { (showKinds ? [$0.kind?.rawValue ?? "+I"] : []) + results.cells($0) }
-        // Columns fitted to the header and the rows on screen, each at most 40 wide.
+        // Only the rows on screen are turned into text: a cell of several lines (a plan, a
+        // table's DDL) as its lines, the row as tall as its tallest cell.
+        func lines(_ row: ResultsModel.Entry) -> [[Substring]] {
+            ((showKinds ? [row.kind?.rawValue ?? "+I"] : []) + results.cells(row)).map {
+                $0.split(separator: "\n", omittingEmptySubsequences: false)
+            }
+        }
+        func height(_ cells: [[Substring]]) -> Int { cells.map(\.count).max() ?? 1 }
+        if results.follow {
+            // The newest rows that fit, counting each row's height.
+            var used = 0
+            first = rows.count
+            while first > 0 {
+                let rowHeight = height(lines(rows[first - 1]))
+                if used + rowHeight > visibleCount, used > 0 { break }
+                used += rowHeight
+                first -= 1
+            }
+        }
+        var shown: [ResultsModel.Entry] = []
+        var shownCells: [[[Substring]]] = []
+        var used = 0
+        for row in rows[min(first, rows.count)...] {
+            guard used < visibleCount else { break }
+            let cells = lines(row)
+            shown.append(row)
+            shownCells.append(cells)
+            used += height(cells)
+        }
+        // Columns fitted to the header and the rows on screen, each at most 40 wide (a cell of
+        // several lines as wide as the pane).
         var widths = headers.map { DisplayWidth.of($0) }
         for cells in shownCells {
             for (index, cell) in cells.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], min(40, DisplayWidth.of(cell)))
+                let widest = cell.map { DisplayWidth.of(String($0)) }.max() ?? 0
+                widths[index] = max(widths[index], min(cell.count > 1 ? area.width : 40, widest))
             }
         }
         var x = area.x
@@ -150,21 +246,26 @@ enum ResultsPane: Pane {
                 style: WorkbenchView.header,
                 limit: column.width)
         }
+        var y = tableTop
         for (offset, entry) in shown.enumerated() {
             let values = shownCells[offset]
+            let rowHeight = min(height(values), area.maxY - y)
+            guard rowHeight > 0 else { break }
             let isSelected = results.selected == first + offset && !results.follow
             if isSelected {
-                grid.fill(
-                    Rect(x: area.x, y: tableTop + offset, width: area.width, height: 1), style: Style(reverse: true))
+                grid.fill(Rect(x: area.x, y: y, width: area.width, height: rowHeight), style: Style(reverse: true))
             }
             for column in drawn where column.index < values.count {
                 let changedCell = results.view == .table && entry.changed.contains(column.index - (showKinds ? 1 : 0))
                 var style = changedCell ? WorkbenchView.changed : Style.plain
                 style.reverse = isSelected
-                grid.put(
-                    DisplayWidth.truncate(values[column.index], to: column.width), x: column.x, y: tableTop + offset,
-                    style: style, limit: column.width)
+                for (line, text) in values[column.index].prefix(rowHeight).enumerated() {
+                    grid.put(
+                        DisplayWidth.truncate(String(text), to: column.width), x: column.x, y: y + line, style: style,
+                        limit: column.width)
+                }
             }
+            y += rowHeight
         }
     }
 

@@ -167,7 +167,10 @@ final class ResultPrinter: ResultWriter {
         var fitted = headers.map { DisplayWidth.of($0) }
         for entry in pending {
             for (index, cell) in cells(entry).enumerated() {
-                fitted[index] = max(fitted[index], min(DisplayWidth.of(cell), 60))
+                // A cell of several lines (a plan, a table's DDL) is as wide as its widest line, whole.
+                let lines = cell.split(separator: "\n", omittingEmptySubsequences: false)
+                let widest = lines.map { DisplayWidth.of(String($0)) }.max() ?? 0
+                fitted[index] = max(fitted[index], lines.count > 1 ? widest : min(widest, 60))
             }
         }
         widths = fitted
@@ -183,15 +186,21 @@ final class ResultPrinter: ResultWriter {
         "+" + (widths ?? []).map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "+"
     }
 
+    /// A row's line of the table — or lines, as many as its tallest cell has.
     private func line(_ cells: [String]) -> String {
-        "|"
-            + cells.enumerated().map { index, cell in
-                let width = widths![index]
-                let fitted = DisplayWidth.truncate(cell, to: width)
-                let padding = String(repeating: " ", count: max(0, width - DisplayWidth.of(fitted)))
-                let numeric = index >= (changelog ? 1 : 0) && Self.isNumeric(columns[index - (changelog ? 1 : 0)].type)
-                return " " + (numeric ? padding + fitted : fitted + padding) + " "
-            }.joined(separator: "|") + "|"
+        let lines = cells.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        let height = lines.map(\.count).max() ?? 1
+        return (0..<height).map { row in
+            "|"
+                + lines.enumerated().map { index, cell in
+                    let width = widths![index]
+                    let fitted = DisplayWidth.truncate(row < cell.count ? cell[row] : "", to: width)
+                    let padding = String(repeating: " ", count: max(0, width - DisplayWidth.of(fitted)))
+                    let numeric =
+                        index >= (changelog ? 1 : 0) && Self.isNumeric(columns[index - (changelog ? 1 : 0)].type)
+                    return " " + (numeric ? padding + fitted : fitted + padding) + " "
+                }.joined(separator: "|") + "|"
+        }.joined(separator: "\n")
     }
 
     static func isNumeric(_ type: DataType) -> Bool {

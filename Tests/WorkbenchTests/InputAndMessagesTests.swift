@@ -1,0 +1,101 @@
+import Foundation
+import StreamSQL
+import TerminalKit
+import Testing
+
+@testable import Workbench
+
+/// What a newcomer types stays in view, and what went wrong stays on screen: a line longer
+/// than the input wraps with the cursor following it, a statement of many lines grows the
+/// input, an error's message is shown whole beside results, and its carets stay under the
+/// characters they point at when the statement's line is wider than the pane.
+@Suite struct InputAndMessagesTests {
+    let screens = WorkbenchScreenTests()
+
+    static let longStatement =
+        "SELECT provinceId, COUNT(*) AS payments, SUM(payAmount) AS total FROM payment_msg WHERE payPlatform = 1 GROUP BY provinceId;"
+
+    @Test func aLineWiderThanTheInputWrapsAndTheCursorFollows() throws {
+        let workbench = Workbench(engine: Engine())
+        let typed = String(Self.longStatement.dropLast()) // no ';': nothing runs
+        screens.type(workbench, typed)
+        let frame = WorkbenchView.render(workbench.model, width: 80, height: 24)
+        let lines = frame.grid.text.split(separator: "\n").map(String.init)
+        // Every character typed is on screen, in order, over the input's rows.
+        let inputRows = lines.filter { $0.hasPrefix("│> ") || $0.hasPrefix("│↪ ") }
+        let shown = inputRows.map { String($0.dropFirst(3).dropLast()).trimmingCharacters(in: .whitespaces) }
+            .joined()
+        #expect(shown.replacingOccurrences(of: " ", with: "") == typed.replacingOccurrences(of: " ", with: ""))
+        #expect(inputRows.count == 2)
+        // The cursor is after the last character, on the second row.
+        let cursor = try #require(frame.cursor)
+        let row = lines[cursor.y]
+        #expect(row.hasPrefix("│↪ "))
+        #expect(Array(row)[cursor.x - 1] == "d", "the character before the cursor is the last typed")
+        try screens.expectScreen(workbench, "long-input-80x24")
+    }
+
+    @Test func aStatementOfManyLinesGrowsTheInput() throws {
+        let workbench = Workbench(engine: Engine())
+        let statement = (1...8).map { "  column_\($0) INT," }.joined(separator: "\n")
+        screens.type(workbench, "CREATE TABLE t (\n" + statement.replacingOccurrences(of: "\n", with: "\n"))
+        // Ctrl-J starts new lines; the text above went in with newlines already.
+        let text = WorkbenchView.render(workbench.model, width: 80, height: 24).grid.text
+        for number in 1...8 {
+            #expect(text.contains("column_\(number) INT,"), "line \(number) of 9 is hidden:\n\(text)")
+        }
+        #expect(text.contains("> CREATE TABLE t ("))
+    }
+
+    @Test func anErrorBesideResultsIsShownWholeWithItsCaretInPlace() throws {
+        let workbench = Workbench(engine: Engine())
+        screens.type(workbench, "SELECT n FROM (VALUES (1), (2), (3)) AS t(n);\r")
+        #expect(workbench.model.results.rows.count == 3)
+        let create =
+            "CREATE TABLE payments (orderId BIGINT, payAmount DOUBLE) WITH ('connector' = 'datagen', 'rows-per-second' = '5', 'number-of-rowz' = '10');"
+        screens.type(workbench, create + "\r")
+        let text = WorkbenchView.render(workbench.model, width: 80, height: 24).grid.text
+        #expect(text.contains("number-of-rowz"), "\(text)")
+        #expect(text.contains("did you mean"), "the error's message scrolled away:\n\(text)")
+        // The carets sit under the option's name.
+        let lines = text.split(separator: "\n").map { Array($0) }
+        let caretRow = try #require(lines.firstIndex { String($0).contains("^^^") })
+        let column = try #require(lines[caretRow].firstIndex(of: "^"))
+        let above = String(lines[caretRow - 1][column...])
+        #expect(above.hasPrefix("'number-of-rowz'"), "carets under '\(above)'")
+        try screens.expectScreen(workbench, "error-beside-results-80x24")
+    }
+
+    @Test func aWindowOfALongLineKeepsTheCaretsUnderTheirCharacters() {
+        let line = "  " + String(repeating: "abcdefghij", count: 15) + " target here"
+        let start = line.distance(from: line.startIndex, to: line.range(of: "target")!.lowerBound)
+        let carets = String(repeating: " ", count: start) + "^^^^^^"
+        let (text, moved) = ResultsPane.window(line, carets: carets, width: 60)
+        #expect(text.count <= 60 && moved.count <= 60)
+        let at = Array(moved).firstIndex(of: "^")!
+        #expect(String(Array(text)[at...]).hasPrefix("target"))
+        #expect(text.hasPrefix("…"))
+    }
+
+    @Test func aPlanIsShownAsItsLines() throws {
+        let workbench = Workbench(engine: Engine())
+        screens.type(workbench, "CREATE TABLE t (a INT) WITH ('connector' = 'datagen');\r")
+        screens.type(workbench, "EXPLAIN SELECT a, COUNT(*) FROM t GROUP BY a;\r")
+        let text = WorkbenchView.render(workbench.model, width: 100, height: 30).grid.text
+        #expect(text.contains("│GroupAggregate(key a, COUNT(*))"), "\(text)")
+        #expect(text.contains("│  Scan(t, datagen) → [a: INT]"), "\(text)")
+        try screens.expectScreen(workbench, "explain-100x30", width: 100, height: 30)
+    }
+
+    /// Tab completes topic names where a table goes; the error that follows says how to make the table.
+    @Test func anUnknownTableThatIsATopicPointsToInfer() throws {
+        let workbench = Workbench(engine: Engine())
+        workbench.model.topics = [TopicSummary(name: "payment_msg", partitions: 1, messages: 10)]
+        screens.type(workbench, "SELECT * FROM payment_msg;\r")
+        let error = try #require(workbench.model.messages.first { $0.contains("unknown table") })
+        #expect(error.contains("payment_msg is a topic: \\infer payment_msg writes a CREATE TABLE for it"), "\(error)")
+        screens.type(workbench, "SELECT * FROM elsewhere;\r")
+        #expect(
+            workbench.model.messages.last { $0.contains("unknown table elsewhere") }?.contains("is a topic") == false)
+    }
+}
