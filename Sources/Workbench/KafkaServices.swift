@@ -271,10 +271,13 @@ final class KafkaServices: Sendable {
         state.withLock { $0.demo = task }
     }
 
-    func stopDemo() {
+    /// Stops the running demo; false when none was running.
+    @discardableResult
+    func stopDemo() -> Bool {
         state.withLock { state in
+            defer { state.demo = nil }
             state.demo?.cancel()
-            state.demo = nil
+            return state.demo != nil
         }
     }
 

@@ -47,6 +47,8 @@ public struct SessionModel: Sendable {
     public var replay: ReplayControl?
     /// Why the running windowed query has not emitted for a while (the status bar shows it).
     public var stall: String?
+    /// The running windowed query's watermark, as the results' title shows it (nil before its first).
+    public var watermark: String?
     /// The guided lesson (`\\tutorial`), while it runs.
     public var tutorial: Tutorial?
 

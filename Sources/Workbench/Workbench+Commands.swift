@@ -40,6 +40,8 @@ extension Workbench {
         WorkbenchCommand(names: ["tables"], usage: "\\tables", action: Workbench.tablesCommand),
         WorkbenchCommand(names: ["view"], usage: "\\view table|changelog|append", action: Workbench.viewCommand),
         WorkbenchCommand(names: ["refresh"], usage: "\\refresh MS (at least 10)", action: Workbench.refreshCommand),
+        WorkbenchCommand(names: ["zoom"], usage: "\\zoom", action: Workbench.zoomCommand),
+        WorkbenchCommand(names: ["input"], usage: "\\input ROWS (3 to 20)", action: Workbench.inputCommand),
         WorkbenchCommand(names: ["topics"], usage: "\\topics", needsBroker: true, action: Workbench.topicsCommand),
         WorkbenchCommand(
             names: ["tail"], usage: "\\tail TOPIC [beginning|end|OFFSET|@EPOCH_MS], \\tail stop", needsBroker: true,
@@ -107,6 +109,18 @@ extension Workbench {
         model.results.view = view
     }
 
+    /// F3's: the focused pane takes the screen, or gives it back.
+    func zoomCommand(_ arguments: CommandArguments) { model.zoomed.toggle() }
+
+    /// F5 and F6's: the input pane's height in rows.
+    func inputCommand(_ arguments: CommandArguments) {
+        let words = arguments.words
+        guard words.count > 1, let rows = Int(words[1]), (3...20).contains(rows) else {
+            return model.note(arguments.usage)
+        }
+        model.inputHeight = rows
+    }
+
     func refreshCommand(_ arguments: CommandArguments) {
         let words = arguments.words
         guard words.count > 1, let milliseconds = Int(words[1]), milliseconds >= 10 else {
@@ -119,7 +133,9 @@ extension Workbench {
         kafka!.refreshTopics()
         model.note(
             model.topics.map {
-                $0.map { "\($0.name): \($0.partitions) partitions, \($0.messages) messages" }.joined(
+                $0.map {
+                    "\($0.name): \($0.partitions) partition\($0.partitions == 1 ? "" : "s"), \($0.messages) message\($0.messages == 1 ? "" : "s")"
+                }.joined(
                     separator: "\n")
             } ?? "asking the broker…")
     }
@@ -189,12 +205,22 @@ extension Workbench {
     }
 
     func prettyCommand(_ arguments: CommandArguments) {
-        model.tail?.pretty.toggle()
+        guard model.tail != nil else {
+            return model.note("\\pretty indents the tailed topic's JSON: \\tail TOPIC first")
+        }
+        model.tail!.pretty.toggle()
+        model.note(model.tail!.pretty ? "the topic pane indents JSON values" : "the topic pane shows a record per line")
     }
 
     func filterCommand(_ arguments: CommandArguments) {
+        guard model.tail != nil else { return model.note("\\filter narrows the tailed topic: \\tail TOPIC first") }
         let rest = arguments.rest
-        model.tail?.filter = rest.isEmpty ? nil : TailFilter(rest)
+        model.tail!.filter = rest.isEmpty ? nil : TailFilter(rest)
+        let shown = model.tail!.shown.count
+        model.note(
+            rest.isEmpty
+                ? "the topic pane shows every record"
+                : "the topic pane shows the records where \(rest): \(shown) of \(model.tail!.entries.count) so far")
     }
 
     func produceCommand(_ arguments: CommandArguments) {
@@ -230,7 +256,9 @@ extension Workbench {
         guard words.count > 1 else {
             return model.note(arguments.usage)
         }
-        if words[1] == "stop" { return kafka!.stopDemo() }
+        if words[1] == "stop" {
+            return model.note(kafka!.stopDemo() ? "the demo stopped writing" : "no demo is running")
+        }
         guard let stream = DemoStream(rawValue: words[1]) else {
             return model.note(
                 "error: no demo \(words[1]): \(DemoStream.allCases.map(\.rawValue).joined(separator: ", "))")

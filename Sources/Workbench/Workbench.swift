@@ -150,6 +150,9 @@ public final class Workbench: @unchecked Sendable {
     }
 
     private func cycleView() {
+        if !model.results.changelog, model.results.view == .append, !model.results.columns.isEmpty {
+            return model.note("F2: these results only ever append rows — the append view is the one view of them")
+        }
         let views: [ResultsModel.View] = model.results.changelog ? [.table, .changelog] : [.append]
         guard let index = views.firstIndex(of: model.results.view) else {
             model.results.view = views[0]
@@ -239,7 +242,11 @@ public final class Workbench: @unchecked Sendable {
         // The running statement and any waiting behind it.
         pendingStops.withLock { $0.forEach { $0.request() } }
         model.note("stopping…")
+        stopping = true
     }
+
+    /// Esc asked the running statements to stop; "stopped" is said once they have.
+    private var stopping = false
 
     private func saveHistory() {
         guard let historyFile else { return }
@@ -277,7 +284,7 @@ public final class Workbench: @unchecked Sendable {
                 model.results.state = stopped ? "stopped" : "finished"
                 model.results.statistics = statistics
                 for (name, value) in statistics.sorted(by: { $0.key < $1.key }) where value > 0 {
-                    model.note("note: \(value) \(name)")
+                    model.note("note: " + statisticText(value, name))
                 }
             case let .message(text): model.note(text)
             case let .failed(text):
@@ -305,6 +312,10 @@ public final class Workbench: @unchecked Sendable {
                 // A query stopped by Esc (or by its table's end) before its writer said so.
                 if model.results.state == "running" { model.results.state = "stopped" }
                 if !model.running { model.replay = nil }
+                if !model.running, stopping {
+                    stopping = false
+                    model.note("stopped")
+                }
             }
         }
         model.results.settle()
@@ -359,8 +370,10 @@ public final class Workbench: @unchecked Sendable {
     private func refreshStall(_ running: QueryProgress.Snapshot?) {
         guard model.running, let progress = running, progress.window != nil else {
             model.stall = nil
+            model.watermark = nil
             return
         }
+        model.watermark = progress.watermark.map(WhyExplainer.time)
         if progress.rowsOut != lastChange.rows || progress.watermark != lastChange.watermark {
             lastChange = (progress.rowsOut, progress.watermark, now())
             model.stall = nil

@@ -130,18 +130,18 @@ public enum WorkbenchView {
         "  Esc, Ctrl-C     stop the running query",
         "  Tab, Shift-Tab  the next pane (after a word in the input: complete it)",
         "  PgUp/PgDn, arrows  scroll the results (arrows: focus on results)",
-        "  F2, F3          view: table, changelog, append; zoom the focused pane",
-        "  F5, F6          a smaller / larger input pane",
-        "  F7, F8          a replay: pause and resume, one event on",
+        "  F2, F3          view: table, changelog, append (\\view); zoom the focused pane (\\zoom)",
+        "  F5, F6          a smaller / larger input pane (\\input ROWS)",
+        "  F7, F8          a replay: pause and resume, one event on (\\replay pause|resume|step)",
         "  Up/Down, Enter  on results: pick a row (lights its events), show it whole",
         "                  on the topic: pick a record, show it whole (p pauses)",
         "                  on the catalog: Enter tails a topic, describes a table",
-        "  F1              this help;  Ctrl-D (empty input) quits",
+        "  F1              this help (\\help);  Ctrl-D (empty input) quits (\\quit)",
         "Commands",
         "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups  \\why [JOB]",
         "  \\timeline (Tab to it: ←→ scroll, +/- zoom, f follow, ↑↓ pick an event)",
         "  \\replay [1x|10x|step] [from TIME] [to TIME] [offsets A-B]  (the last query)",
-        "  \\view table|changelog|append   \\refresh MS   \\export FILE.csv|.json",
+        "  \\view table|changelog|append   \\zoom   \\input ROWS   \\refresh MS   \\export FILE.csv|.json",
         "  \\tail TOPIC [beginning|end|OFFSET|@MS]   \\tail stop",
         "  \\pause  \\resume  \\pretty  \\filter TEXT | field > n   (the topic pane)",
         "  \\produce TOPIC[:PARTITION] [KEY] VALUE   \\infer TOPIC (a CREATE TABLE)",
@@ -190,16 +190,39 @@ public enum WorkbenchView {
     }
 
     /// The selected row whole: each column's name and its full value, wrapped.
+    /// The help's lines at `width` columns: a line too long wraps, its continuation under
+    /// the description's column.
+    static func helpRows(width: Int) -> [String] {
+        helpLines.flatMap { line -> [String] in
+            guard DisplayWidth.of(line) > width, line.hasPrefix("  ") else { return [line] }
+            // The description starts after the keys' column: the first run of two spaces past the indent.
+            let characters = Array(line)
+            var column = 4
+            for index in 3..<max(3, characters.count - 1) where characters[index] == " " && characters[index + 1] == " "
+            {
+                column = index
+                while column < characters.count, characters[column] == " " { column += 1 }
+                break
+            }
+            column = min(column, width / 2)
+            let indent = String(repeating: " ", count: column)
+            let head = String(characters.prefix(column))
+            let rows = wordWrap(String(characters.dropFirst(column)), to: width - column)
+            return rows.enumerated().map { ($0.offset == 0 ? head : indent) + $0.element }
+        }
+    }
+
     static func drawHelp(top: Int, into grid: inout CellGrid, area: Rect) {
         let width = min(area.width - 4, helpLines.map { DisplayWidth.of($0) }.max()! + 4)
         let height = min(area.height - 2, helpLines.count + 2)
         let box = Rect(
             x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         grid.fill(box)
-        let scrolls = helpLines.count > box.inner.height
+        let lines = helpRows(width: box.inner.width - 1)
+        let scrolls = lines.count > box.inner.height
         grid.box(box, title: scrolls ? "Help (↑↓ scroll, F1 or Esc closes)" : "Help (F1 or Esc closes)", style: focused)
-        let first = max(0, min(top, helpLines.count - box.inner.height))
-        for (offset, line) in helpLines.dropFirst(first).prefix(box.inner.height).enumerated() {
+        let first = max(0, min(top, lines.count - box.inner.height))
+        for (offset, line) in lines.dropFirst(first).prefix(box.inner.height).enumerated() {
             grid.put(
                 line, x: box.inner.x + 1, y: box.inner.y + offset, style: line.hasPrefix(" ") ? .plain : header,
                 limit: box.inner.width - 1)

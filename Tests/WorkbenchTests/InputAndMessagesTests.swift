@@ -1,7 +1,9 @@
 import Foundation
+import SQLRuntime
 import StreamSQL
 import TerminalKit
 import Testing
+import WeirTestSupport
 
 @testable import Workbench
 
@@ -97,5 +99,72 @@ import Testing
         screens.type(workbench, "SELECT * FROM elsewhere;\r")
         #expect(
             workbench.model.messages.last { $0.contains("unknown table elsewhere") }?.contains("is a topic") == false)
+    }
+
+    /// Flink writes a DOUBLE of ten million or more as 1.99E7; the table view writes a column's
+    /// numbers out in one notation, right-aligned (`-f`, CSV and JSON keep Flink's text).
+    @Test func numbersAreAlignedInOneNotation() throws {
+        #expect(ResultsPane.plainNumber("1.99E7") == "19900000.0")
+        #expect(ResultsPane.plainNumber("-1.5E-5") == "-0.000015")
+        #expect(ResultsPane.plainNumber("1.2345678912E9") == "1234567891.2")
+        #expect(ResultsPane.plainNumber("12.5") == "12.5" && ResultsPane.plainNumber("1.0E300") == "1.0E300")
+        let workbench = Workbench(engine: Engine())
+        screens.type(
+            workbench, "SELECT x FROM (VALUES (CAST(19900000.0 AS DOUBLE)), (CAST(12.5 AS DOUBLE))) AS t(x);\r")
+        #expect(workbench.model.results.rowsText.map(\.first) == ["1.99E7", "12.5"])
+        let lines = WorkbenchView.render(workbench.model, width: 80, height: 24).grid.text.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("│19900000.0 ") }, "\(lines.joined(separator: "\n"))")
+        #expect(lines.contains { $0.hasPrefix("│      12.5 ") }, "\(lines.joined(separator: "\n"))")
+    }
+
+    @Test func countsSayOneOrMany() {
+        #expect(statisticText(1, "late rows dropped") == "1 late row dropped")
+        #expect(statisticText(3, "late rows dropped") == "3 late rows dropped")
+        #expect(statisticText(1, "rows kept by joins") == "1 row kept by joins")
+        #expect(ResultsPane.rowCount(ResultsModel()) == "0 rows")
+    }
+
+    /// Terminals take F-keys for themselves: each F-key action has a command too, named in the help.
+    @Test func everyFunctionKeyHasACommand() {
+        let workbench = Workbench(engine: Engine())
+        screens.type(workbench, "\\zoom\r")
+        #expect(workbench.model.zoomed)
+        screens.type(workbench, "\\zoom\r\\input 8\r")
+        #expect(!workbench.model.zoomed && workbench.model.inputHeight == 8)
+        screens.type(workbench, "\\input 99\r")
+        #expect(workbench.model.inputHeight == 8 && workbench.model.messages.last == "\\input ROWS (3 to 20)")
+        let help = WorkbenchView.helpLines.joined(separator: "\n")
+        for command in ["\\view", "\\zoom", "\\input ROWS", "\\replay pause|resume|step", "\\help", "\\quit"] {
+            #expect(help.contains(command), "the help does not name \(command)")
+        }
+    }
+
+    /// Commands say what they did; a stop is followed by "stopped"; F2 says why it does nothing.
+    @Test func commandsConfirmWhatTheyDid() throws {
+        let workbench = Workbench(engine: Engine())
+        screens.type(workbench, "\\pretty\r")
+        #expect(workbench.model.messages.last?.contains("\\tail TOPIC first") == true)
+        var tail = TopicTail(topic: "payment_msg")
+        tail.add(TopicPaneTests.records)
+        workbench.model.tail = tail
+        screens.type(workbench, "\\pretty\r")
+        #expect(workbench.model.messages.last == "the topic pane indents JSON values")
+        screens.type(workbench, "\\filter payAmount > 5000\r")
+        #expect(
+            workbench.model.messages.last == "the topic pane shows the records where payAmount > 5000: 3 of 6 so far")
+        screens.type(workbench, "SELECT n FROM (VALUES (1)) AS t(n);\r")
+        screens.type(workbench, "\u{1b}OQ") // F2
+        #expect(workbench.model.messages.last?.hasPrefix("F2: these results only ever append rows") == true)
+        screens.type(workbench, "CREATE TABLE g (n INT) WITH ('connector' = 'datagen', 'rows-per-second' = '10');\r")
+        for key in KeyDecoder.keys("SELECT n FROM g;\r") { workbench.handle(key) }
+        #expect(
+            waitUntil {
+                _ = workbench.drainInbox()
+                return workbench.model.results.rows.count > 0
+            })
+        workbench.handle(.escape)
+        workbench.settle()
+        let said = workbench.model.messages.suffix(3)
+        #expect(said.contains("stopping…") && said.last == "stopped", "\(said)")
     }
 }

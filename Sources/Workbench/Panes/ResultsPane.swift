@@ -1,3 +1,4 @@
+import SQLSyntax
 import TerminalKit
 
 /// The results of the latest query as a table (or its changelog), with the newest messages
@@ -51,6 +52,7 @@ enum ResultsPane: Pane {
             results.columns.isEmpty
             ? "Results"
             : "Results — \(results.view.rawValue) view, \(rowCount(results))\(results.state.isEmpty ? "" : ", " + results.state)"
+                + (model.watermark.map { ", watermark \($0)" } ?? "")
         grid.box(area, title: title, style: focused ? WorkbenchView.focused : WorkbenchView.border)
         let inner = area.inner
         guard !inner.isEmpty else { return 0 }
@@ -223,6 +225,16 @@ enum ResultsPane: Pane {
             shownCells.append(cells)
             used += height(cells)
         }
+        // Numbers right-aligned, and DOUBLEs in one notation within a column: Flink's text
+        // switches to 1.99E7 from ten million, which the table writes out in full.
+        let numeric = headers.indices.map { index in
+            index >= (showKinds ? 1 : 0) && isNumeric(results.columns[index - (showKinds ? 1 : 0)].type)
+        }
+        for (row, cells) in shownCells.enumerated() {
+            for index in cells.indices where numeric[index] && cells[index].count == 1 {
+                shownCells[row][index] = [Substring(Self.plainNumber(String(cells[index][0])))]
+            }
+        }
         // Columns fitted to the header and the rows on screen, each at most 40 wide (a cell of
         // several lines as wide as the pane).
         var widths = headers.map { DisplayWidth.of($0) }
@@ -241,10 +253,9 @@ enum ResultsPane: Pane {
             x += widths[index] + 2
         }
         for column in drawn {
-            grid.put(
-                DisplayWidth.truncate(headers[column.index], to: column.width), x: column.x, y: area.y,
-                style: WorkbenchView.header,
-                limit: column.width)
+            let title = DisplayWidth.truncate(headers[column.index], to: column.width)
+            let indent = numeric[column.index] ? max(0, column.width - DisplayWidth.of(title)) : 0
+            grid.put(title, x: column.x + indent, y: area.y, style: WorkbenchView.header, limit: column.width - indent)
         }
         var y = tableTop
         for (offset, entry) in shown.enumerated() {
@@ -260,13 +271,54 @@ enum ResultsPane: Pane {
                 var style = changedCell ? WorkbenchView.changed : Style.plain
                 style.reverse = isSelected
                 for (line, text) in values[column.index].prefix(rowHeight).enumerated() {
-                    grid.put(
-                        DisplayWidth.truncate(String(text), to: column.width), x: column.x, y: y + line, style: style,
-                        limit: column.width)
+                    let fitted = DisplayWidth.truncate(String(text), to: column.width)
+                    let indent = numeric[column.index] ? max(0, column.width - DisplayWidth.of(fitted)) : 0
+                    grid.put(fitted, x: column.x + indent, y: y + line, style: style, limit: column.width - indent)
                 }
             }
             y += rowHeight
         }
+    }
+
+    static func isNumeric(_ type: DataType) -> Bool {
+        switch type {
+        case .tinyint, .smallint, .int, .bigint, .float, .double, .decimal: true
+        default: false
+        }
+    }
+
+    /// A number's text without an exponent (1.99E7 as 19900000.0, 1.5E-5 as 0.000015), for
+    /// exponents under 20; other text as it is.
+    static func plainNumber(_ text: String) -> String {
+        guard let e = text.firstIndex(where: { $0 == "E" || $0 == "e" }),
+            let exponent = Int(text[text.index(after: e)...]),
+            abs(exponent) < 20
+        else { return text }
+        var mantissa = Substring(text[..<e])
+        let negative = mantissa.hasPrefix("-")
+        if negative { mantissa = mantissa.dropFirst() }
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ $0.allSatisfy(\.isNumber) }), !parts[0].isEmpty else {
+            return text
+        }
+        let digits = Array(parts[0] + (parts.count == 2 ? parts[1] : ""))
+        let point = parts[0].count + exponent
+        var whole: String
+        var fraction: String
+        if point <= 0 {
+            whole = "0"
+            fraction = String(repeating: "0", count: -point) + String(digits)
+        } else if point >= digits.count {
+            whole = String(digits) + String(repeating: "0", count: point - digits.count)
+            fraction = ""
+        } else {
+            whole = String(digits[..<point])
+            fraction = String(digits[point...])
+        }
+        whole = String(whole.drop { $0 == "0" })
+        if whole.isEmpty { whole = "0" }
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return (negative ? "-" : "") + whole + "." + (fraction.isEmpty ? "0" : fraction)
     }
 
     /// The picked row whole, over the panes: each column's name and its value, wrapped.

@@ -141,7 +141,7 @@ final class ResultPrinter: ResultWriter {
         }
         flush()
         for (name, value) in statistics.sorted(by: { $0.key < $1.key }) where value > 0 {
-            try? FileHandle.standardError.write(contentsOf: Data("note: \(value) \(name)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("note: \(statisticText(value, name))\n".utf8))
         }
     }
 

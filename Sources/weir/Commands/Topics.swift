@@ -31,7 +31,9 @@ struct Topics: AsyncParsableCommand {
                 let admin = KafkaAdmin(cluster: cluster)
                 return (try await admin.describeTopic(topic), try await admin.describeConfigs(topic: topic))
             }
-            print("topic \(metadata.name) with \(metadata.partitions.count) partitions (id \(metadata.topicId))")
+            print(
+                "topic \(metadata.name) with \(metadata.partitions.count) partition\(metadata.partitions.count == 1 ? "" : "s") (id \(metadata.topicId))"
+            )
             for partition in metadata.partitions {
                 let replicas = partition.replicas.map(String.init).joined(separator: ",")
                 let inSync = partition.inSyncReplicas.map(String.init).joined(separator: ",")
