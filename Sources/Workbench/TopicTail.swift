@@ -16,6 +16,10 @@ public struct TopicTail: Sendable {
     public var waitingForBroker = false
     /// The record picked with the arrow keys (topic pane focus); nil follows the newest.
     public var selected: RecordPosition?
+    /// JSON records shown as columns of their top-level fields (c in the pane), not as text.
+    public var columns = false
+    /// The oldest records let go to keep the newest 10,000.
+    public private(set) var dropped = 0
 
     public init(topic: String) {
         self.topic = topic
@@ -23,7 +27,10 @@ public struct TopicTail: Sendable {
 
     public mutating func add(_ records: [TailEntry]) {
         entries.append(contentsOf: records)
-        if entries.count > 12_000 { entries.removeFirst(entries.count - 10_000) }
+        if entries.count > 12_000 {
+            dropped += entries.count - 10_000
+            entries.removeFirst(entries.count - 10_000)
+        }
     }
 
     /// The records the filter lets through.

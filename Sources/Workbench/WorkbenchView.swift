@@ -56,17 +56,29 @@ public enum WorkbenchView {
                 resultsArea = left
                 CatalogPane.draw(model, into: &grid, area: side, focused: model.focus == .catalog)
             }
+            // A tail with no room of its own takes the results' place while it has the focus,
+            // and the results' title says where it went otherwise.
+            func drawResultsOrHiddenTail(_ area: Rect) {
+                if model.tail != nil, model.focus == .topic {
+                    TopicPane.draw(model, into: &grid, area: area, focused: true)
+                } else {
+                    resultRows = ResultsPane.drawCountingRows(
+                        model, into: &grid, area: area, focused: model.focus == .results,
+                        note: model.tail.map { "topic \($0.topic) hidden: Tab to it" })
+                }
+            }
             if model.timeline.visible, let snapshot = model.timeline.snapshot, resultsArea.height >= 12 {
                 // The timeline below the results; the topic pane (if any) below both, where there is room.
                 let timelineHeight = min(resultsArea.height / 2, TimelineView.preferredHeight(snapshot))
-                var (upper, bottom) = resultsArea.splitTop(resultsArea.height - timelineHeight)
+                let (upper, bottom) = resultsArea.splitTop(resultsArea.height - timelineHeight)
                 if model.tail != nil, upper.height >= 10 {
                     let (top, middle) = upper.splitTop(upper.height / 2)
-                    upper = top
                     TopicPane.draw(model, into: &grid, area: middle, focused: model.focus == .topic)
+                    resultRows = ResultsPane.drawCountingRows(
+                        model, into: &grid, area: top, focused: model.focus == .results)
+                } else {
+                    drawResultsOrHiddenTail(upper)
                 }
-                resultRows = ResultsPane.drawCountingRows(
-                    model, into: &grid, area: upper, focused: model.focus == .results)
                 TimelinePane.draw(model, into: &grid, area: bottom, focused: model.focus == .timeline)
             } else if model.tail != nil, resultsArea.height >= 10 {
                 let (top, bottom) = resultsArea.splitTop(resultsArea.height / 2)
@@ -74,8 +86,7 @@ public enum WorkbenchView {
                     model, into: &grid, area: top, focused: model.focus == .results)
                 TopicPane.draw(model, into: &grid, area: bottom, focused: model.focus == .topic)
             } else {
-                resultRows = ResultsPane.drawCountingRows(
-                    model, into: &grid, area: resultsArea, focused: model.focus == .results)
+                drawResultsOrHiddenTail(resultsArea)
             }
             cursor = InputPane.drawWithCursor(model, into: &grid, area: input, focused: model.focus == .input)
         }

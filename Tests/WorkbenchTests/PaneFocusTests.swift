@@ -69,4 +69,42 @@ import Testing
         screens.type(workbench, "p")
         #expect(workbench.model.messages.last?.contains("\\pause needs a broker") == true)
     }
+
+    @Test func theTopicPaneShowsFieldsAsColumnsSearchesAndCountsWhatItLetGo() throws {
+        let workbench = workbenchWithATail()
+        screens.type(workbench, "\t\tc")
+        #expect(workbench.model.tail?.columns == true)
+        let text = WorkbenchView.render(workbench.model, width: 100, height: 30).grid.text
+        #expect(text.contains("p  offset  time          key  province  payAmount"), "\(text)")
+        #expect(text.contains("0  0       00:00:00.000  k0   北京      0"), "\(text)")
+        #expect(text.contains("1  2       00:00:07.500       hangzhou  12500"), "\(text)")
+        try screens.expectScreen(workbench, "topic-columns-100x30", width: 100, height: 30)
+        screens.type(workbench, "/") // a search is a filter typed in the input
+        #expect(workbench.model.focus == .input && workbench.model.editor.text == "\\filter ")
+        screens.type(workbench, "payAmount > 5000\r")
+        #expect(workbench.model.tail?.shown.count == 3)
+
+        var long = TopicTail(topic: "busy")
+        long.add(
+            (0..<12_001).map { TailEntry(partition: 0, offset: Int64($0), timestamp: 0, key: nil, value: "{}") })
+        #expect(long.entries.count == 10_000 && long.dropped == 2_001)
+        workbench.model.tail = long
+        let title = WorkbenchView.render(workbench.model, width: 100, height: 30).grid.text
+        #expect(title.contains("the oldest 2,001 not kept"), "\(title)")
+    }
+
+    /// On a small screen with the timeline open there is no room for the tail: the results' title says
+    /// so, and Tab to the topic shows it in the results' place.
+    @Test func aTailWithoutRoomSaysWhereItWent() throws {
+        let workbench = workbenchWithATail()
+        workbench.model.timeline.visible = true
+        workbench.model.timeline.snapshot = TimelineSnapshot()
+        workbench.model.screenWidth = 80
+        let small = WorkbenchView.render(workbench.model, width: 80, height: 18).grid.text
+        #expect(small.contains("topic payment_msg hidden: Tab to it"), "\(small)")
+        screens.type(workbench, "\t\t\t") // results, timeline, topic
+        #expect(workbench.model.focus == .topic)
+        let shown = WorkbenchView.render(workbench.model, width: 80, height: 18).grid.text
+        #expect(shown.contains("Topic payment_msg") && shown.contains("│p1 2 00:00:07.500"), "\(shown)")
+    }
 }

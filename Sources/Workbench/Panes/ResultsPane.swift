@@ -45,14 +45,16 @@ enum ResultsPane: Pane {
     /// Returns how many rows of the table it shows.
     @discardableResult
     static func drawCountingRows(
-        _ model: SessionModel, into grid: inout CellGrid, area: Rect, focused: Bool
+        _ model: SessionModel, into grid: inout CellGrid, area: Rect, focused: Bool, note: String? = nil
     ) -> Int {
         let results = model.results
-        let title =
-            results.columns.isEmpty
-            ? "Results"
-            : "Results — \(results.view.rawValue) view, \(rowCount(results))\(results.state.isEmpty ? "" : ", " + results.state)"
-                + (model.watermark.map { ", watermark \($0)" } ?? "")
+        var title = "Results"
+        if !results.columns.isEmpty {
+            title += " — \(results.view.rawValue) view, \(rowCount(results))"
+            if !results.state.isEmpty { title += ", " + results.state }
+            if let watermark = model.watermark { title += ", watermark \(watermark)" }
+        }
+        if let note { title += " · " + note }
         grid.box(area, title: title, style: focused ? WorkbenchView.focused : WorkbenchView.border)
         let inner = area.inner
         guard !inner.isEmpty else { return 0 }

@@ -29,6 +29,11 @@ enum TopicPane: Pane {
         case .end, .escape: model.tail?.selected = nil
         case .enter: if let picked = tail.selected { model.show(.record(picked)) }
         case .character("p"): return .run([tail.paused ? "\\resume" : "\\pause"])
+        case .character("c"): model.tail?.columns.toggle()
+        case .character("/"):
+            // A search is a filter typed in the input.
+            model.editor.set("\\filter ")
+            model.focus = .input
         default: return .passed
         }
         return .consumed
@@ -130,7 +135,11 @@ enum TopicPane: Pane {
         if pane.paused { title += ", paused" }
         if pane.waitingForBroker { title += ", broker unreachable: retrying" }
         if !lit.isEmpty { title += ", ◆ \(lit.count) fed the picked row" }
-        if focused { title += pane.selected == nil ? " (↑↓ pick, p pause)" : " (Enter shows it, End follows)" }
+        if pane.dropped > 0 { title += ", the oldest \(ResultsPane.grouped(pane.dropped)) not kept" }
+        if focused {
+            title +=
+                pane.selected == nil ? " (↑↓ pick, / search, c columns, p pause)" : " (Enter shows it, End follows)"
+        }
         grid.box(area, title: title, style: focused ? WorkbenchView.focused : WorkbenchView.border)
         let inner = area.inner
         guard !inner.isEmpty else { return }
@@ -156,6 +165,9 @@ enum TopicPane: Pane {
                 }
             }
             return
+        }
+        if pane.columns {
+            return drawColumns(pane, shown, into: &grid, area: inner)
         }
         // The newest records; with one picked, those around it; with records lit, the newest
         // that ends with the last lit one.
@@ -190,6 +202,70 @@ enum TopicPane: Pane {
             for (text, style) in JSONColours.spans(entry.value) where x < inner.maxX {
                 x += grid.put(text, x: x, y: y, style: style, limit: inner.maxX - x)
             }
+        }
+    }
+
+    /// The newest records as a table of their top-level JSON fields (in the order the records
+    /// write them), after the partition, offset, time and key; the picked record reversed.
+    static func drawColumns(_ pane: TopicTail, _ shown: [TailEntry], into grid: inout CellGrid, area inner: Rect) {
+        guard inner.height >= 2 else { return }
+        var last = shown.count
+        if let picked = pane.selected,
+            let index = shown.lastIndex(where: { $0.partition == picked.partition && $0.offset == picked.offset })
+        {
+            last = min(shown.count, max(index + 1, index + inner.height / 2))
+        }
+        let rows = Array(shown[..<last].suffix(inner.height - 1))
+        var names: [String] = []
+        for entry in rows {
+            for name in TableInference.fieldNames(in: entry.value) where !names.contains(name) { names.append(name) }
+        }
+        let objects = rows.map { TailFilter.object($0) ?? [:] }
+        let keyed = rows.contains { $0.key != nil }
+        let headers = ["p", "offset", "time"] + (keyed ? ["key"] : []) + names
+        let cells: [[String]] = zip(rows, objects).map { entry, object in
+            let time = entry.timestamp > 0 ? String(CivilClock.time(entry.timestamp)) : "-"
+            return ["\(entry.partition)", "\(entry.offset)", time] + (keyed ? [entry.key ?? ""] : [])
+                + names.map { object[$0].map(text) ?? "" }
+        }
+        var widths = headers.map { DisplayWidth.of($0) }
+        for row in cells {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], min(30, DisplayWidth.of(cell))) }
+        }
+        func put(_ values: [String], y: Int, style: Style) {
+            var x = inner.x
+            for (index, value) in values.enumerated() where x < inner.maxX {
+                grid.put(
+                    DisplayWidth.truncate(value, to: widths[index]), x: x, y: y, style: style, limit: inner.maxX - x)
+                x += widths[index] + 2
+            }
+        }
+        put(headers, y: inner.y, style: WorkbenchView.header)
+        for (offset, row) in cells.enumerated() {
+            let entry = rows[offset]
+            let picked = pane.selected == RecordPosition(partition: entry.partition, offset: entry.offset)
+            if picked {
+                grid.fill(
+                    Rect(x: inner.x, y: inner.y + 1 + offset, width: inner.width, height: 1),
+                    style: Style(reverse: true))
+            }
+            put(row, y: inner.y + 1 + offset, style: picked ? Style(reverse: true) : .plain)
+        }
+    }
+
+    /// A JSON value as a cell: strings as they are, numbers and literals as written, the rest as JSON.
+    private static func text(_ value: Any) -> String {
+        switch value {
+        case let string as String: return string
+        case let number as NSNumber:
+            if TableInference.kind(of: number) == .boolean { return number.boolValue ? "true" : "false" }
+            return number.stringValue
+        case is NSNull: return "null"
+        default:
+            guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) else {
+                return ""
+            }
+            return String(decoding: data, as: UTF8.self)
         }
     }
 }
