@@ -134,7 +134,11 @@ enum TimelineView {
         grid.box(
             area, title: "Timeline — \(kind) · \(mode)", style: focused ? WorkbenchView.focused : WorkbenchView.border)
         let inner = area.inner
-        let labelWidth = min(14, max(9, (snapshot.splits.map { DisplayWidth.of($0.name) }.max() ?? 4) + 1))
+        // Each lane's label: its split, and its own watermark (minutes, seconds, milliseconds).
+        let labels = snapshot.splits.map { lane in
+            lane.name + (lane.watermark.map { " " + String(CivilClock.time($0 / 1000).suffix(9)) } ?? "")
+        }
+        let labelWidth = min(26, max(9, (labels.map { DisplayWidth.of($0) }.max() ?? 4) + 1))
         let plot = Rect(x: inner.x + labelWidth, y: inner.y, width: inner.width - labelWidth, height: inner.height)
         guard plot.width >= 10, inner.height >= 4 else { return }
         let span = span(snapshot, zoom: state.zoom)
@@ -155,13 +159,9 @@ enum TimelineView {
         // One lane per split.
         for (split, lane) in snapshot.splits.enumerated().prefix(rows.lanes) {
             grid.put(
-                DisplayWidth.truncate(lane.name, to: labelWidth - 1), x: inner.x, y: row,
+                DisplayWidth.truncate(labels[split], to: labelWidth - 1), x: inner.x, y: row,
                 style: lane.idle ? Style(dim: true) : .plain)
             grid.put(String(repeating: "·", count: plot.width), x: plot.x, y: row, style: Style(dim: true))
-            if let combined { grid[combined, row] = Cell("┊", style: watermarkStyle) }
-            if let watermark = lane.watermark, let x = column(watermark) {
-                grid[x, row] = Cell("|", style: watermarkStyle)
-            }
             for event in snapshot.events where event.split == split {
                 guard let x = column(event.time) else { continue }
                 let position = EventPosition(split: split, offset: event.offset)
@@ -171,6 +171,12 @@ enum TimelineView {
                     let lit = state.lit?.contains(event.time) == true
                     grid[x, row] = Cell(lit ? "◆" : "•", style: lit ? litStyle : eventStyle)
                 }
+            }
+            // The watermarks over the events: on whole-second data the watermark falls on an
+            // event's column, and it is what the lesson asks to watch.
+            if let combined { grid[combined, row] = Cell("┊", style: watermarkStyle) }
+            if let watermark = lane.watermark, let x = column(watermark) {
+                grid[x, row] = Cell("|", style: watermarkStyle)
             }
             if lane.idle { grid.put(" idle ", x: plot.maxX - 6, y: row, style: Style(dim: true)) }
             row += 1

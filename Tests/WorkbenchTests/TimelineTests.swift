@@ -178,6 +178,19 @@ import WeirTestSupport
         finish(workbench, feed)
     }
 
+    /// A row with its window's start only: the window is as long as the query's, and the
+    /// timeline goes to it.
+    @Test func aRowWithItsStartOnlyLightsItsWindowToo() throws {
+        let (workbench, feed) = running(
+            "SELECT TUMBLE_START(rt, INTERVAL '5' SECOND) AS ws, COUNT(*) AS n FROM clicks GROUP BY TUMBLE(rt, INTERVAL '5' SECOND);",
+            Self.tumbleEvents)
+        press(workbench, "\t\u{1b}[A")
+        let day = CivilTime.days(year: 2024, month: 1, day: 1) * 86_400_000_000
+        #expect(workbench.model.timeline.lit == (day + 5_000_000)..<(day + 10_000_000))
+        #expect(workbench.model.timeline.center == day + 7_500_000 && !workbench.model.timeline.following)
+        finish(workbench, feed)
+    }
+
     /// The topic pane lights the records of the picked row's window whose JSON agrees with the
     /// row's key columns.
     @Test func theTopicPaneLightsTheRecordsThatFedTheRow() {

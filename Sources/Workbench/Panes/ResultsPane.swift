@@ -1,4 +1,6 @@
+import SQLRuntime
 import SQLSyntax
+import SQLValues
 import TerminalKit
 
 /// The results of the latest query as a table (or its changelog), with the newest messages
@@ -34,8 +36,22 @@ enum ResultsPane: Pane {
         model.results.selected = max(0, min(rows.count - 1, current + step))
         model.results.follow = false
         model.results.top = max(0, model.results.selected! - 5)
-        // Its window lights up on the timeline, and its records in the topic pane.
-        model.timeline.lit = Workbench.window(of: model.results.cells(rows[model.results.selected!]))
+        // Its window lights up on the timeline, and its records in the topic pane; the
+        // timeline goes to it.
+        let cells = model.results.cells(rows[model.results.selected!])
+        model.timeline.lit = Workbench.window(of: cells) ?? windowFromStart(cells, model.timeline.snapshot?.window)
+        if let lit = model.timeline.lit, model.timeline.visible {
+            model.timeline.center = lit.lowerBound + (lit.upperBound - lit.lowerBound) / 2
+        }
+    }
+
+    /// A row with its window's start only (TUMBLE_START without TUMBLE_END): the window is as
+    /// long as the query's tumbling or hopping windows.
+    static func windowFromStart(_ cells: [String], _ shape: WindowShape?) -> Range<Int64>? {
+        guard let shape, shape.kind == .tumble || shape.kind == .hop,
+            let start = cells.lazy.compactMap(EventTimeText.micros).first
+        else { return nil }
+        return start..<(start + shape.size)
     }
 
     static func draw(_ model: SessionModel, into grid: inout CellGrid, area: Rect, focused: Bool) {
