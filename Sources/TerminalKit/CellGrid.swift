@@ -4,7 +4,7 @@ public enum Color: Int, Sendable, Equatable {
 }
 
 /// How a cell is drawn.
-public struct Style: Sendable, Equatable, Hashable {
+public struct Style: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var foreground: Color
     public var background: Color
     public var bold: Bool
@@ -33,6 +33,18 @@ public struct Style: Sendable, Equatable, Hashable {
         hasher.combine(reverse)
         hasher.combine(dim)
         hasher.combine(underline)
+    }
+
+    /// "cyan bold", "reverse", "plain": what a golden screen's style legend says.
+    public var description: String {
+        var words: [String] = []
+        if foreground != .standard { words.append("\(foreground)") }
+        if background != .standard { words.append("on \(background)") }
+        if bold { words.append("bold") }
+        if dim { words.append("dim") }
+        if underline { words.append("underline") }
+        if reverse { words.append("reverse") }
+        return words.isEmpty ? "plain" : words.joined(separator: " ")
     }
 }
 
@@ -131,6 +143,30 @@ public struct CellGrid: Sendable, Equatable {
             while line.hasSuffix(" ") { line.removeLast() }
             return line
         }.joined(separator: "\n")
+    }
+
+    /// The cells' styles as text, for golden screens: a letter per cell (`.` plain) on each row
+    /// (trailing plain cells left out), then what each letter stands for — so that a test
+    /// fails when a highlight is lost, not only when text moves.
+    public var styleText: String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        var letters: [Style: Character] = [.plain: "."]
+        var order: [Style] = []
+        var rows: [String] = []
+        for row in 0..<height {
+            var line = ""
+            for column in 0..<width {
+                let style = self[column, row].style
+                if letters[style] == nil {
+                    letters[style] = order.count < alphabet.count ? alphabet[order.count] : "?"
+                    order.append(style)
+                }
+                line.append(letters[style]!)
+            }
+            while line.hasSuffix(".") { line.removeLast() }
+            rows.append(line)
+        }
+        return (rows + order.map { "\(letters[$0]!): \($0.description)" }).joined(separator: "\n")
     }
 
     /// The positions whose cell differs from `previous` (all of them when the size changed).

@@ -9,7 +9,8 @@ import Testing
 @testable import Workbench
 
 /// The workbench drawn into an in-memory grid while keys are replayed, compared with golden
-/// screens as text (Golden/*.txt). `WEIR_GOLDEN_RECORD=1` rewrites them: read the diff.
+/// screens (Golden/*.txt: the text, then a letter per cell for its style, and the letters'
+/// legend). `WEIR_GOLDEN_RECORD=1` rewrites them: read the diff.
 @Suite struct WorkbenchScreenTests {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
@@ -17,7 +18,7 @@ import Testing
         _ workbench: Workbench, _ name: String, width: Int = 80, height: Int = 24,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
-        let text = WorkbenchView.render(workbench.model, width: width, height: height).grid.text + "\n"
+        let text = Self.golden(WorkbenchView.render(workbench.model, width: width, height: height).grid)
         let path = Self.golden.appendingPathComponent(name + ".txt")
         if ProcessInfo.processInfo.environment["WEIR_GOLDEN_RECORD"] == "1" {
             try text.write(to: path, atomically: true, encoding: .utf8)
@@ -26,6 +27,9 @@ import Testing
         let expected = try String(contentsOf: path, encoding: .utf8)
         #expect(text == expected, "screen \(name) differs:\n\(text)", sourceLocation: sourceLocation)
     }
+
+    /// A golden screen: its text, then its styles (a letter per cell, and a legend).
+    static func golden(_ grid: CellGrid) -> String { grid.text + "\n--- styles\n" + grid.styleText + "\n" }
 
     func type(_ workbench: Workbench, _ text: String) {
         for key in KeyDecoder.keys(text) { workbench.handle(key) }
@@ -225,7 +229,7 @@ import Testing
         pane.add(Self.records)
         pane.filter = TailFilter("payAmount >= 5000")
         model.tail = pane
-        let text = WorkbenchView.render(model, width: 100, height: 30).grid.text + "\n"
+        let text = WorkbenchScreenTests.golden(WorkbenchView.render(model, width: 100, height: 30).grid)
         let path = WorkbenchScreenTests.golden.appendingPathComponent("topic-pane-100x30.txt")
         if ProcessInfo.processInfo.environment["WEIR_GOLDEN_RECORD"] == "1" {
             try text.write(to: path, atomically: true, encoding: .utf8)
