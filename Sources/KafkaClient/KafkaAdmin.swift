@@ -104,8 +104,11 @@ public struct KafkaAdmin: Sendable {
                 code, context: "describe configs of \(topic)" + (result.errorMessage.map { " (\($0))" } ?? ""))
         }
         return result.configs.map {
-            TopicConfigEntry(
-                name: $0.name, value: $0.isSensitive ? nil : $0.value, isDefault: $0.isDefault,
+            // Version 0 says isDefault; later versions say where the value comes from instead,
+            // and a topic's own setting is source 1 (DYNAMIC_TOPIC_CONFIG).
+            let isDefault = $0.configSource == -1 ? $0.isDefault : $0.configSource != 1
+            return TopicConfigEntry(
+                name: $0.name, value: $0.isSensitive ? nil : $0.value, isDefault: isDefault,
                 isReadOnly: $0.readOnly, isSensitive: $0.isSensitive)
         }.sorted { $0.name < $1.name }
     }

@@ -102,7 +102,9 @@ struct SQLCommand: AsyncParsableCommand {
             script = String(decoding: data, as: UTF8.self)
         }
         let chosen = format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .csv)
-        try await SQLRunner(format: chosen, bootstrap: servers, dataDirectory: dataDirectory, fresh: fresh).run(script)
+        try await SQLRunner(
+            format: chosen, bootstrap: servers, dataDirectory: dataDirectory, fresh: fresh, scriptFile: file
+        ).run(script)
     }
 }
 

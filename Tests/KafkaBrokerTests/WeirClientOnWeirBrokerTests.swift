@@ -89,6 +89,18 @@ extension BrokerTests {
             }
         }
 
+        /// A topic's own settings are told from the broker's defaults (`weir topics describe`
+        /// lists only the former under "configs (not default)").
+        @Test func describedConfigsSayWhichAreTheTopicsOwn() async throws {
+            try await Self.withCluster { cluster, _ in
+                let admin = KafkaAdmin(cluster: cluster)
+                try await admin.createTopic("configured", partitions: 1, configs: ["retention.ms": "3600000"])
+                let configs = try await admin.describeConfigs(topic: "configured")
+                #expect(configs.filter { !$0.isDefault }.map(\.name) == ["retention.ms"])
+                #expect(configs.contains { $0.isDefault }, "the defaults are described too")
+            }
+        }
+
         @Test func describeGroupsShowsMembersAndTheirAssignments() async throws {
             try await Self.withCluster { cluster, bootstrap in
                 try await KafkaAdmin(cluster: cluster).createTopic("watched", partitions: 2)

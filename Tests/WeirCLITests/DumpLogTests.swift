@@ -102,6 +102,25 @@ func runWeir(
         for line in lines { #expect(borders.contains(line.count), "\(line)") }
     }
 
+    /// A script names a file by a path relative to its own folder, and runs from elsewhere:
+    /// the error says which path was tried and where the script lives.
+    @Test func aRelativePathNotFoundSaysWhereTheScriptIs() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("{\"n\": 1}\n".utf8).write(to: folder.appendingPathComponent("numbers.json"))
+        let script = folder.appendingPathComponent("demo.sql")
+        try Data(
+            "CREATE TABLE numbers (n INT) WITH ('connector' = 'filesystem', 'path' = 'numbers.json', 'format' = 'json');\nSELECT n FROM numbers;\n"
+                .utf8
+        ).write(to: script)
+        let result = try runWeir(["-f", script.path, "--format", "csv"])
+        #expect(result.status != 0)
+        #expect(
+            result.error.contains("numbers.json does not exist (read from the working directory, "), "\(result.error)")
+        #expect(result.error.contains("the script is in \(folder.standardizedFileURL.path)"), "\(result.error)")
+    }
+
     @Test func aFailingStatementPrintsItsPlaceAndExitsNonZero() throws {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("weir-\(UUID().uuidString).sql")
         try Data("SELECT 1;\nSELECT amount FROM nowhere;\nSELECT 2;\n".utf8).write(to: script)

@@ -23,7 +23,9 @@ import WeirTestSupport
             try tmux.waitFor(seconds: 15) { $0.contains("Topic payment_msg") && $0.contains("\"createTime\"") },
             "\(tmux.shown)")
         // Tab to the topic pane (past the results), Up picks the newest record, Enter shows it whole.
-        for key in ["Tab", "Tab", "Up", "Enter"] { try tmux.press(key) }
+        for key in ["Tab", "Tab"] { try tmux.press(key) }
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("(↑↓ pick, / search") }, "\(tmux.shown)")
+        for key in ["Up", "Enter"] { try tmux.press(key) }
         #expect(
             try tmux.waitFor(seconds: 10) { $0.contains("Record p") && $0.contains("  \"createTime\": ") },
             "\(tmux.shown)")
@@ -33,7 +35,10 @@ import WeirTestSupport
         try tmux.press("Escape")
         #expect(try tmux.waitFor(seconds: 5) { $0.contains("p pause)") }, "\(tmux.shown)")
         // On past the catalog, back to the input.
-        for key in ["Tab", "Tab"] { try tmux.press(key) }
+        try tmux.press("Tab")
+        #expect(try tmux.waitFor(seconds: 5) { $0.contains("Catalog (↑↓ pick)") }, "\(tmux.shown)")
+        try tmux.press("Tab")
+        #expect(try tmux.waitFor(seconds: 5) { !$0.contains("Catalog (↑↓ pick)") }, "\(tmux.shown)")
 
         // The table, inferred from the topic's records into the input, then run as it is.
         try tmux.type("\\infer payment_msg")
@@ -52,7 +57,8 @@ import WeirTestSupport
         // Windows close as the watermark passes them: rows appear within seconds.
         let filled = try tmux.waitFor(seconds: 60) { screen in
             screen.split(separator: "\n").filter {
-                $0.range(of: #"│[0-6] +[0-9.E]+ +20\d\d-"#, options: .regularExpression) != nil
+                // Numbers right-aligned under their headers, DOUBLEs written out in full.
+                $0.range(of: #"│ *[0-6] +[0-9.]+ +20\d\d-"#, options: .regularExpression) != nil
             }.count >= 7
         }
         #expect(filled, "\(tmux.shown)")
@@ -165,7 +171,7 @@ import WeirTestSupport
         #expect(try tmux.waitFor(seconds: 10) { $0.contains("100 rows, finished") }, "\(tmux.shown)")
         func firstRow() throws -> Int? {
             try tmux.screen().split(separator: "\n").dropFirst(2).first.flatMap {
-                Int($0.dropFirst().prefix { $0.isNumber })
+                Int($0.dropFirst().drop { $0 == " " }.prefix { $0.isNumber })
             }
         }
         let newest = try #require(try firstRow())
@@ -222,7 +228,8 @@ import WeirTestSupport
         #expect(try tmux.waitFor(seconds: 5) { $0.contains("SQL [vi command]") }, "\(tmux.shown)")
         try tmux.press("Enter")
         #expect(
-            try tmux.waitFor(seconds: 10) { $0.contains("1 row, finished") && $0.contains("│42 ") }, "\(tmux.shown)")
+            try tmux.waitFor(seconds: 10) { $0.contains("1 row, finished") && $0.contains("│    42 ") }, "\(tmux.shown)"
+        )
         let crash = Process()
         crash.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
         crash.arguments = [

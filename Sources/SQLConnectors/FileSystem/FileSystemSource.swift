@@ -30,7 +30,11 @@ package struct FileSystemSource: SourceRunner {
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw SQLError(.execution, "table \(table.name): \(path) does not exist")
+            // As Flink does, a relative path is read from the working directory: say which that is.
+            let tried =
+                path.hasPrefix("/")
+                ? "" : " (read from the working directory, \(FileManager.default.currentDirectoryPath))"
+            throw SQLError(.execution, "table \(table.name): \(path) does not exist\(tried)")
         }
         var found: [String]
         if isFolder.boolValue {

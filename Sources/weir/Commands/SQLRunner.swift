@@ -23,6 +23,8 @@ struct SQLRunner {
     /// Where jobs keep their checkpoints.
     let dataDirectory: String
     let fresh: Bool
+    /// The script file run (`-f`), to say where it lives when a relative path it names is not found.
+    var scriptFile: String? = nil
 
     /// Runs the script on a thread of its own: the engine blocks while it waits for Kafka,
     /// which must not take one of Swift's few concurrency threads.
@@ -42,6 +44,18 @@ struct SQLRunner {
         }
     }
 
+    /// A relative path not found from the working directory, in a script that lives elsewhere:
+    /// where the script is, and whether the path is there.
+    private func scriptFolderHint(for error: SQLError) -> String {
+        guard let scriptFile, error.message.contains("does not exist (read from the working directory") else {
+            return ""
+        }
+        let folder = (URL(fileURLWithPath: scriptFile).standardizedFileURL.deletingLastPathComponent().path)
+        guard folder != FileManager.default.currentDirectoryPath else { return "" }
+        return
+            "\nthe script is in \(folder): paths in it are read from the working directory, as Flink reads them (run weir from \(folder), or write the path from here)"
+    }
+
     private func runHere(_ script: String) throws {
         let engine = Engine()
         engine.catalog.defaultBootstrap = bootstrap
@@ -59,7 +73,7 @@ struct SQLRunner {
             printer.flush()
             engine.jobs.stopAll()
             engine.jobs.waitForAll()
-            throw CommandFailure(error.rendered(in: script))
+            throw CommandFailure(error.rendered(in: script) + scriptFolderHint(for: error))
         }
         printer.flush()
         engine.jobs.waitForAll()

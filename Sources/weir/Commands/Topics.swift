@@ -41,10 +41,13 @@ struct Topics: AsyncParsableCommand {
                     "  partition \(partition.partition)\tleader \(partition.leader)\treplicas \(replicas)\tisr \(inSync)"
                 )
             }
-            let overrides = configs.filter { !$0.isDefault }
-            if !overrides.isEmpty {
-                print("configs (not default):")
-                for entry in overrides { print("  \(entry.name)=\(entry.value ?? "(hidden)")") }
+            // The topic's own settings first, then the defaults it runs with (as the broker says which is which).
+            for (title, entries) in [
+                ("configs (set on the topic):", configs.filter { !$0.isDefault }),
+                ("configs (defaults):", configs.filter(\.isDefault)),
+            ] where !entries.isEmpty {
+                print(title)
+                for entry in entries { print("  \(entry.name)=\(entry.value ?? "(hidden)")") }
             }
         }
     }
