@@ -161,7 +161,7 @@ enum ResultExport {
                 text = ""
             }
         }
-        if view == .table, spool.changelog {
+        if view == .table || view == .chart, spool.changelog {
             // The changes folded into the rows they leave: +I and +U add a row, -U and -D take one away.
             var live: [Row: Int] = [:]
             var order: [Row] = []

@@ -9,7 +9,8 @@ import StreamSQL
 /// rows: the oldest go first, and the count of rows received says how many came in all.
 public struct ResultsModel: Sendable {
     public enum View: String, Sendable, CaseIterable {
-        case table, changelog, append
+        /// `chart`: the rows drawn (`ResultsChart`): a line per key over window time, or a bar per key.
+        case table, changelog, append, chart
     }
 
     public struct Entry: Sendable, Equatable {
@@ -219,15 +220,18 @@ public struct ResultsModel: Sendable {
         ResultRows(storage: deleted == 0 ? tableStorage : tableStorage.filter { $0.kind != .delete }, start: 0)
     }
 
+    /// Whether the current view shows the table the changes amount to (a chart of a changelog does).
+    var showsTable: Bool { view == .table || (view == .chart && changelog) }
+
     /// The rows of the current view.
-    public var rows: ResultRows { view == .table ? table : log }
+    public var rows: ResultRows { showsTable ? table : log }
 
     /// The current view's rows as the screen shows them (tests; the screen formats only what it shows).
     public var rowsText: [[String]] { rows.map(cells) }
     public var tableText: [[String]] { table.map(cells) }
 
     /// Rows of the current view no longer kept (the oldest).
-    public var dropped: Int { view == .table ? tableDropped : received - log.count }
+    public var dropped: Int { showsTable ? tableDropped : received - log.count }
 }
 
 /// A view's rows, numbered from 0: storage whose first `start` rows are no longer shown.

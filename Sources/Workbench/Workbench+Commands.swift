@@ -38,7 +38,7 @@ extension Workbench {
         WorkbenchCommand(names: ["quit", "q", "exit"], usage: "\\quit", action: Workbench.quitCommand),
         WorkbenchCommand(names: ["clear"], usage: "\\clear", action: Workbench.clearCommand),
         WorkbenchCommand(names: ["tables"], usage: "\\tables", action: Workbench.tablesCommand),
-        WorkbenchCommand(names: ["view"], usage: "\\view table|changelog|append", action: Workbench.viewCommand),
+        WorkbenchCommand(names: ["view"], usage: "\\view table|changelog|append|chart", action: Workbench.viewCommand),
         WorkbenchCommand(names: ["refresh"], usage: "\\refresh MS (at least 10)", action: Workbench.refreshCommand),
         WorkbenchCommand(names: ["zoom"], usage: "\\zoom", action: Workbench.zoomCommand),
         WorkbenchCommand(names: ["input"], usage: "\\input ROWS (3 to 20)", action: Workbench.inputCommand),

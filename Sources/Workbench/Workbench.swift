@@ -149,11 +149,16 @@ public final class Workbench: @unchecked Sendable {
         model.results = results
     }
 
+    /// F2: the table and the changes of a changelog, or an append-only list — then the chart,
+    /// when the results have a number to draw.
     private func cycleView() {
-        if !model.results.changelog, model.results.view == .append, !model.results.columns.isEmpty {
-            return model.note("F2: these results only ever append rows — the append view is the one view of them")
+        let chart: [ResultsModel.View] = ResultsChart.shape(model.results.columns) != nil ? [.chart] : []
+        if !model.results.changelog, chart.isEmpty, !model.results.columns.isEmpty {
+            return model.note(
+                "F2: these results only ever append rows and have no number to chart — the append view is the one view of them"
+            )
         }
-        let views: [ResultsModel.View] = model.results.changelog ? [.table, .changelog] : [.append]
+        let views: [ResultsModel.View] = (model.results.changelog ? [.table, .changelog] : [.append]) + chart
         guard let index = views.firstIndex(of: model.results.view) else {
             model.results.view = views[0]
             return

@@ -152,7 +152,7 @@ import WeirTestSupport
         screens.type(workbench, "\\filter payAmount > 5000\r")
         #expect(
             workbench.model.messages.last == "the topic pane shows the records where payAmount > 5000: 3 of 6 so far")
-        screens.type(workbench, "SELECT n FROM (VALUES (1)) AS t(n);\r")
+        screens.type(workbench, "SELECT s FROM (VALUES ('x')) AS t(s);\r")
         screens.type(workbench, "\u{1b}OQ") // F2
         #expect(workbench.model.messages.last?.hasPrefix("F2: these results only ever append rows") == true)
         screens.type(workbench, "CREATE TABLE g (n INT) WITH ('connector' = 'datagen', 'rows-per-second' = '10');\r")
@@ -166,5 +166,27 @@ import WeirTestSupport
         workbench.settle()
         let said = workbench.model.messages.suffix(3)
         #expect(said.contains("stopping…") && said.last == "stopped", "\(said)")
+    }
+
+    /// F2 goes on to a chart: a bar per key for a GROUP BY (updated in place), nothing for
+    /// results without a number.
+    @Test func aGroupByIsChartedAsABarPerKey() throws {
+        let workbench = Workbench(engine: Engine())
+        screens.type(
+            workbench, "SELECT k, SUM(v) AS total FROM (VALUES ('a', 1), ('b', 5), ('a', 3)) AS t(k, v) GROUP BY k;\r")
+        #expect(workbench.model.results.view == .table)
+        screens.type(workbench, "\u{1b}OQ\u{1b}OQ") // F2 twice: the changes, then the chart
+        #expect(workbench.model.results.view == .chart)
+        let lines = WorkbenchView.render(workbench.model, width: 80, height: 24).grid.text.split(separator: "\n")
+        let a = try #require(lines.first { $0.hasPrefix("│a ") })
+        let b = try #require(lines.first { $0.hasPrefix("│b ") })
+        // b (5) has the longest bar; a's (4) is four fifths of it.
+        let barA = a.filter { $0 == "█" }.count
+        let barB = b.filter { $0 == "█" }.count
+        #expect(barB > barA && abs(Double(barA) / Double(barB) - 0.8) < 0.05, "\(a)\n\(b)")
+        #expect(a.contains(" 4") && b.contains(" 5"))
+        try screens.expectScreen(workbench, "chart-bars-80x24")
+        screens.type(workbench, "\u{1b}OQ") // and round to the table again
+        #expect(workbench.model.results.view == .table)
     }
 }

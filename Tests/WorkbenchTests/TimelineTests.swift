@@ -178,6 +178,20 @@ import WeirTestSupport
         finish(workbench, feed)
     }
 
+    /// The chart view of a windowed query: a line of points per key over window start.
+    @Test func windowsAreChartedAsALinePerKey() throws {
+        let (workbench, feed) = running(
+            "SELECT k, COUNT(*) AS n, window_start FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(rt), INTERVAL '5' SECOND)) GROUP BY k, window_start, window_end;",
+            Self.tumbleEvents)
+        press(workbench, "\u{1b}OQ") // F2: append → chart
+        #expect(workbench.model.results.view == .chart)
+        #expect(ResultsChart.shape(workbench.model.results.columns) == ResultsChart.Shape(time: 2, value: 1, keys: [0]))
+        let text = WorkbenchView.render(workbench.model, width: 100, height: 30).grid.text
+        #expect(text.contains("● a"), "\(text)")
+        try screens.expectScreen(workbench, "chart-lines-100x30", width: 100, height: 30)
+        finish(workbench, feed)
+    }
+
     /// A row with its window's start only: the window is as long as the query's, and the
     /// timeline goes to it.
     @Test func aRowWithItsStartOnlyLightsItsWindowToo() throws {

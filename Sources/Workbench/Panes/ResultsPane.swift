@@ -92,6 +92,10 @@ enum ResultsPane: Pane {
             grid.put(line.text, x: messageArea.x, y: messageArea.y + offset, style: style, limit: messageArea.width)
         }
         guard !results.columns.isEmpty, tableArea.height >= 2 else { return 0 }
+        if results.view == .chart {
+            ResultsChart.draw(results, into: &grid, area: tableArea)
+            return tableArea.height - 1
+        }
         drawTable(results, into: &grid, area: tableArea)
         return tableArea.height - 1
     }
