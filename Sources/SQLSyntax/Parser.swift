@@ -182,6 +182,7 @@ public struct Parser {
         case "SELECT", "WITH", "VALUES", "": return .query(try query())
         case "CREATE": return try create()
         case "DROP": return try drop()
+        case "ALTER": return try alter()
         case "SHOW":
             advance()
             if accept("TABLES") { return .showTables }
@@ -298,6 +299,22 @@ public struct Parser {
                 .unsupported, "CREATE \(current.upper): Weir has one catalog and one database", at: current.range)
         }
         throw unexpected("TABLE, VIEW or FUNCTION after CREATE")
+    }
+
+    /// `ALTER TABLE name SET (options)` or `ALTER TABLE name RESET ('key', ...)`.
+    mutating func alter() throws(SQLError) -> Statement {
+        advance()
+        try expect("TABLE", "after ALTER (ALTER TABLE name SET (...))")
+        let name = try qualifiedName("a table name")
+        if accept("SET") { return .alterTableOptions(name: name, set: try options(after: "SET"), reset: []) }
+        guard accept("RESET") else { throw unexpected("SET ('key' = 'value', ...) or RESET ('key', ...)") }
+        try expect(symbol: "(", "after RESET")
+        var keys: [String] = []
+        repeat {
+            keys.append(try stringLiteral("an option key in quotes"))
+        } while accept(symbol: ",")
+        try expect(symbol: ")", "or ',' after an option key")
+        return .alterTableOptions(name: name, set: [], reset: keys)
     }
 
     mutating func drop() throws(SQLError) -> Statement {

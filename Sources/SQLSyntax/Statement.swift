@@ -29,6 +29,9 @@ public struct QualifiedName: Sendable, Hashable, CustomStringConvertible {
 public indirect enum Statement: Sendable, Equatable {
     case createTable(CreateTable)
     case dropTable(name: QualifiedName, ifExists: Bool, temporary: Bool)
+    /// `ALTER TABLE name SET ('key' = 'value', ...)` or `ALTER TABLE name RESET ('key', ...)`:
+    /// the table's options changed (Flink's syntax); queries planned after it see them.
+    case alterTableOptions(name: QualifiedName, set: [TableOption], reset: [String])
     case createView(CreateView)
     case dropView(name: QualifiedName, ifExists: Bool, temporary: Bool)
     case createFunction(CreateFunction)

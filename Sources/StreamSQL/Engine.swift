@@ -83,6 +83,16 @@ public final class Engine: @unchecked Sendable {
             for note in table.connector.notes(for: table) { writer.message("[NOTE] table \(table.name): \(note)") }
             catalog.tables[definition.name.name] = table
             writer.message("[INFO] Execute statement succeeded.")
+        case let .alterTableOptions(name, set, reset):
+            guard let table = catalog.table(name.name) else {
+                throw SQLError(.plan, "unknown table \(name)", at: name.range)
+            }
+            var definition = table.definition
+            definition.options.removeAll { option in reset.contains { $0.lowercased() == option.key.lowercased() } }
+            definition.options = TableOptions.overwriting(definition.options, with: set, connectors: catalog.connectors)
+            // Rebuilt as CREATE TABLE builds it: the connector checks the options it ends up with.
+            catalog.tables[table.name] = try TableBuilder(catalog: catalog).build(definition)
+            writer.message("[INFO] Execute statement succeeded.")
         case let .dropTable(name, ifExists, _):
             guard catalog.tables.removeValue(forKey: catalog.table(name.name)?.name ?? name.name) != nil else {
                 if ifExists { return writer.message("[INFO] Execute statement succeeded.") }

@@ -5,8 +5,8 @@ import SQLValues
 import StreamSQL
 
 /// `\tutorial`: a lesson on event time built on the payments demo — a watermark, a tumbling
-/// window that fires when the watermark passes its end, a late event that is dropped, and a
-/// quiet partition that holds every window back. Each step says what to do, puts what to
+/// window that fires when the watermark passes its end, a late event that is dropped, a
+/// quiet partition that holds every window back, and the idle timeout that lets it go. Each step says what to do, puts what to
 /// type in the input, and moves on when what the user typed (and what the query then did)
 /// shows the step was done.
 public struct Tutorial: Sendable {
@@ -50,7 +50,7 @@ public struct Tutorial: Sendable {
         guard let step else {
             return (
                 "Tutorial — done",
-                "That was the lesson: event time, watermarks, a tumbling window, a late event and an idle partition. "
+                "That was the lesson: event time, watermarks, a tumbling window, a late event, a quiet partition and its fix. "
                     + "\\tutorial stop closes this box; \\tutorial starts again."
             )
         }
@@ -161,7 +161,8 @@ public struct Tutorial: Sendable {
                 "Stop the demo. With no new events the watermark stands still, and no window fires: event time moves only "
                 + "with events. Press Enter.",
             input: { _ in "\\demo stop" },
-            isDone: { $0.typed("\\demo stop") }),
+            // Done once the status bar says the query waits: the watermark has stood still for a while.
+            isDone: { $0.typed("\\demo stop") && $0.model.stall != nil }),
         Step(
             title: "one partition moves",
             text:
@@ -176,5 +177,20 @@ public struct Tutorial: Sendable {
                 + "watermark back and the fix — 'scan.watermark.idle-timeout' = '5 s' lets a quiet partition stop counting.",
             input: { _ in "\\why" },
             isDone: { $0.typed("\\why") }),
+        Step(
+            title: "the fix",
+            text:
+                "The quiet partitions are not broken, only quiet: tell the table to stop waiting for a partition silent "
+                + "for 5 s, read the topic from its start, and run the query again. Esc closes the explanation, Esc again "
+                + "stops the running query, then Enter: partitions 1 and 2 turn idle, the watermark follows partition 0, "
+                + "and the windows fire.",
+            input: { _ in
+                "ALTER TABLE payments SET ('scan.watermark.idle-timeout' = '5 s', 'scan.startup.mode' = 'earliest-offset');\n"
+                    + query
+            },
+            isDone: { context in
+                context.typed.contains { $0.contains("idle-timeout") } && context.model.running
+                    && context.progress?.splits.contains(where: \.idle) == true && !context.model.results.rows.isEmpty
+            }),
     ]
 }

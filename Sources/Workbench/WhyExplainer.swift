@@ -28,8 +28,13 @@ public enum WhyExplainer {
                     + "Write to \(empty.count == 1 ? "it" : "them"), or set 'scan.watermark.idle-timeout' = '5 s' so a quiet split stops counting."
             )
         } else if let (slowest, low, fastest, high) = spread(active) {
+            let holding = holdingBack(active, slowest: slowest, nextEnd: progress.nextWindowEnd)
+            let who =
+                holding.count == 1
+                ? "\(slowest.name) holds it back at \(time(low))"
+                : "\(holding.map(\.name).joined(separator: ", ")) hold it back (the slowest at \(time(low)))"
             lines.append(
-                "\(slowest.name) holds it back at \(time(low)); \(fastest.name) is at \(time(high)) (\(seconds(high - low)) ahead). "
+                "\(who); \(fastest.name) is at \(time(high)) (\(seconds(high - low)) ahead). "
                     + "An idle timeout lets a split that stopped writing go; a lagging one catches up as it is read.")
         }
         let idle = progress.splits.filter(\.idle)
@@ -68,12 +73,23 @@ public enum WhyExplainer {
         }
         guard let watermark = progress.watermark else { return progress.openWindows > 0 ? "no watermark yet" : nil }
         if let (slowest, low, _, high) = spread(active), let end = progress.nextWindowEnd, high >= end - 1000 {
-            // Another split is past the next window's end: the slowest one is why it has not fired.
-            return "\(slowest.name) holds the watermark back at \(CivilClock.time(low / 1000))"
+            // Another split is past the next window's end: the ones short of it are why it has not fired.
+            let holding = holdingBack(active, slowest: slowest, nextEnd: end)
+            return holding.count == 1
+                ? "\(slowest.name) holds the watermark back at \(CivilClock.time(low / 1000))"
+                : "\(holding.map(\.name).joined(separator: ", ")) hold the watermark back (the slowest at \(CivilClock.time(low / 1000)))"
         }
         guard let end = progress.nextWindowEnd else { return nil }
         return
             "the next window fires when the watermark reaches \(CivilClock.time((end - 1000) / 1000)), \(seconds(max(0, end - 1000 - watermark))) away"
+    }
+
+    /// The splits the next window waits for: every one whose watermark is short of its end
+    /// (all of them must move on for it to fire) — or, not knowing the end, the slowest.
+    static func holdingBack(_ active: [SplitState], slowest: SplitState, nextEnd: Int64?) -> [SplitState] {
+        guard let nextEnd else { return [slowest] }
+        let short = active.filter { ($0.watermark ?? .min) < nextEnd - 1000 }
+        return short.isEmpty ? [slowest] : short.sorted { ($0.watermark ?? .min) < ($1.watermark ?? .min) }
     }
 
     /// The active splits' slowest and fastest watermarks, when they differ.

@@ -69,6 +69,8 @@ public final class Workbench: @unchecked Sendable {
 
     public func handle(_ key: Key) {
         if let overlay = model.overlays.last, handle(key, on: overlay) { return }
+        // A pane no longer on screen (the tail stopped, the screen narrowed) gives the focus back.
+        if !Panes.pane(model.focus).isShown(model) { model.focus = .input }
         // The focused pane first for the keys it claims, then the workbench's own, then the pane.
         if Panes.pane(model.focus).claims(key, model) { return route(key) }
         switch key {

@@ -56,6 +56,27 @@ import Testing
 
     // MARK: Statements
 
+    /// Flink's ALTER TABLE … SET / RESET: the options change for the queries planned after it,
+    /// checked as CREATE TABLE checks them.
+    @Test func alterTableSetsAndResetsOptions() throws {
+        let engine = Engine()
+        try run("CREATE TABLE n (x INT) WITH ('connector' = 'datagen', 'number-of-rows' = '5')", engine: engine)
+        try run("ALTER TABLE n SET ('number-of-rows' = '3', 'rows-per-second' = '1000')", engine: engine)
+        #expect(try run("SELECT COUNT(*) FROM n", engine: engine).lines.last == "3")
+        let ddl = try run("SHOW CREATE TABLE n", engine: engine).lines.joined(separator: "\n")
+        #expect(ddl.contains("'number-of-rows' = '3'") && ddl.contains("'rows-per-second' = '1000'"), "\(ddl)")
+        try run("ALTER TABLE n RESET ('rows-per-second')", engine: engine)
+        #expect(!(try run("SHOW CREATE TABLE n", engine: engine).lines.joined().contains("rows-per-second")))
+        #expect {
+            try run("ALTER TABLE n SET ('number-of-rowz' = '3')", engine: engine)
+        } throws: { ($0 as? SQLError)?.message.contains("did you mean 'number-of-rows'") == true }
+        #expect(try run("SELECT COUNT(*) FROM n", engine: engine).lines.last == "3", "a refused ALTER changes nothing")
+        #expect {
+            try run("ALTER TABLE nowhere SET ('a' = 'b')", engine: engine)
+        } throws: { ($0 as? SQLError)?.message.contains("unknown table nowhere") == true }
+        #expect(throws: SQLError.self) { try run("ALTER TABLE n DROP x", engine: engine) }
+    }
+
     @Test func tablesViewsFunctionsAndDescribe() throws {
         let engine = Engine()
         try run(
@@ -348,6 +369,13 @@ import Testing
                 "2024-01-01 00:00:06.000|2024-01-01 00:00:10.000|2",
                 "2024-01-01 00:00:12.000|2024-01-01 00:00:15.000|1",
             ])
+
+        // A session's rows in the order they came, DISTINCT or not: x, y, x then y, x.
+        let ordered = try run(
+            Self.table(path) + """
+                SELECT LISTAGG(DISTINCT k), FIRST_VALUE(k), LAST_VALUE(k), COUNT(DISTINCT k) FROM e GROUP BY SESSION(rt, INTERVAL '3' SECOND)
+                """)
+        #expect(ordered.lines == ["x,y|x|x|2", "y,x|y|x|2", "x|x|x|1"])
 
         let cumulate = try run(
             Self.table(path) + """

@@ -31,7 +31,7 @@ import Testing
         screens.type(workbench, "\u{03}")
         screens.type(workbench, "\\tutorial next\r")
         #expect(workbench.model.tutorial?.index == 3 && workbench.model.editor.text == "\\timeline")
-        for _ in 0..<5 {
+        for _ in 0..<6 {
             screens.type(workbench, "\u{03}")
             screens.type(workbench, "\\tutorial next\r")
         }

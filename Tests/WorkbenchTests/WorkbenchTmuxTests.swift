@@ -97,9 +97,10 @@ import WeirTestSupport
         #expect(!before.isEmpty && Array(before) == Array(after), "the terminal's modes were not restored")
     }
 
-    /// The guided lesson's first six steps, as a student takes them: each step's input is
-    /// ready, Enter runs it, and the lesson moves on when the demo, the table, the window's
-    /// first rows, the timeline and a dropped late event have happened.
+    /// The guided lesson, as a student takes it: each step's input is ready, Enter runs it,
+    /// and the lesson moves on when the demo, the table, the window's first rows, the
+    /// timeline, a dropped late event and a stalled query have happened — and ends when the
+    /// idle timeout has made the stalled windows fire.
     @Test func theTutorialsFirstSteps() async throws {
         let tmux = try Tmux()
         let folder = tmux.folder
@@ -108,37 +109,51 @@ import WeirTestSupport
         try tmux.type("\\tutorial")
         try tmux.press("Enter")
         #expect(
-            try tmux.waitFor(seconds: 5) { $0.contains("step 1 of 8") && $0.contains("> \\demo payments 20 3") },
+            try tmux.waitFor(seconds: 5) { $0.contains("step 1 of 9") && $0.contains("> \\demo payments 20 3") },
             "\(tmux.shown)")
         try tmux.press("Enter")
         #expect(
-            try tmux.waitFor(seconds: 10) { $0.contains("step 2 of 8") && $0.contains("WATERMARK FOR rt") },
+            try tmux.waitFor(seconds: 10) { $0.contains("step 2 of 9") && $0.contains("WATERMARK FOR rt") },
             "\(tmux.shown)")
         try tmux.press("Enter")
         #expect(
-            try tmux.waitFor(seconds: 10) { $0.contains("step 3 of 8") && $0.contains("SELECT window_start") },
+            try tmux.waitFor(seconds: 10) { $0.contains("step 3 of 9") && $0.contains("SELECT window_start") },
             "\(tmux.shown)")
         try tmux.press("Enter")
         // The first window closes once the watermark (2 s behind) passes its end.
         #expect(
-            try tmux.waitFor(seconds: 40) { $0.contains("step 4 of 8") && $0.contains("> \\timeline") }, "\(tmux.shown)"
+            try tmux.waitFor(seconds: 40) { $0.contains("step 4 of 9") && $0.contains("> \\timeline") }, "\(tmux.shown)"
         )
         try tmux.press("Enter")
         #expect(
             try tmux.waitFor(seconds: 10) {
-                $0.contains("step 5 of 8") && $0.contains("Timeline — tumbling 5 s")
+                $0.contains("step 5 of 9") && $0.contains("Timeline — tumbling 5 s")
                     && $0.contains("> \\produce payment_msg:0")
             },
             "\(tmux.shown)")
         try tmux.press("Enter")
-        #expect(try tmux.waitFor(seconds: 20) { $0.contains("step 6 of 8") && $0.contains("1 late") }, "\(tmux.shown)")
-        try tmux.press("Enter") // \demo stop
-        #expect(try tmux.waitFor(seconds: 10) { $0.contains("step 7 of 8") }, "\(tmux.shown)")
+        #expect(try tmux.waitFor(seconds: 20) { $0.contains("step 6 of 9") && $0.contains("1 late") }, "\(tmux.shown)")
+        try tmux.press("Enter") // \demo stop: done once the query is seen waiting
+        #expect(try tmux.waitFor(seconds: 20) { $0.contains("step 7 of 9") }, "\(tmux.shown)")
+        try tmux.press("Enter") // a payment 20 s ahead, to partition 0 only
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("step 8 of 9") && $0.contains("> \\why") }, "\(tmux.shown)")
+        try tmux.press("Enter")
+        #expect(
+            try tmux.waitFor(seconds: 10) { $0.contains("step 9 of 9") && $0.contains("ALTER TABLE payments SET") },
+            "\(tmux.shown)")
+        // The fix: \why's box closed, the running query stopped, the idle timeout set, the query
+        // run again — and its windows fire.
+        try tmux.press("Escape")
+        #expect(try tmux.waitFor(seconds: 10) { !$0.contains("Why no output?") }, "\(tmux.shown)")
+        try tmux.press("Escape")
+        #expect(try tmux.waitFor(seconds: 10) { $0.contains("│ ready") }, "\(tmux.shown)")
+        try tmux.press("Enter")
+        #expect(try tmux.waitFor(seconds: 60) { $0.contains("Tutorial — done") }, "\(tmux.shown)")
         try tmux.press("Escape")
         #expect(try tmux.waitFor(seconds: 10) { $0.contains("│ ready") }, "\(tmux.shown)")
         try tmux.press("C-c")
         try tmux.press("C-d")
-        #expect(try tmux.waitFor(seconds: 10) { !$0.contains("step 7 of 8") }, "weir quits: \(tmux.shown)")
+        #expect(try tmux.waitFor(seconds: 10) { !$0.contains("Tutorial — done") }, "weir quits: \(tmux.shown)")
     }
 
     /// `NO_COLOR` leaves attributes (reverse, bold) but no colour; the mouse wheel scrolls

@@ -73,7 +73,7 @@ package struct TableOptions: Sendable {
 
     /// `base` with `given` over it key by key (legacy names matching current ones): what a
     /// query's OPTIONS hint and CREATE TABLE … LIKE's OVERWRITING OPTIONS make of two lists.
-    static func overwriting(
+    package static func overwriting(
         _ base: [TableOption], with given: [TableOption], connectors: ConnectorRegistry
     ) -> [TableOption] {
         let replaced = Set(given.map { connectors.canonicalKey($0.key) })

@@ -160,6 +160,9 @@ final class NativeColumn: AggregateColumn {
 final class DistinctColumn: AggregateColumn {
     private let inner: AggregateColumn
     @exclusivity(unchecked) private var seen: [Set<Value>] = []
+    /// Per group, the distinct values in the order they came (what a merge replays, so that
+    /// FIRST_VALUE and LISTAGG of DISTINCT values keep their order).
+    @exclusivity(unchecked) private var arrived: [[Value]] = []
     /// Per group, when retracting: each value in, with its count.
     @exclusivity(unchecked) private var held: [[Value: Int64]] = []
 
@@ -169,12 +172,22 @@ final class DistinctColumn: AggregateColumn {
     }
 
     override func appendGroup() {
-        if retracting { held.append([:]) } else { seen.append([]) }
+        if retracting {
+            held.append([:])
+        } else {
+            seen.append([])
+            arrived.append([])
+        }
         inner.appendGroup()
     }
 
     override func reset(_ group: Int) {
-        if retracting { held[group] = [:] } else { seen[group] = [] }
+        if retracting {
+            held[group] = [:]
+        } else {
+            seen[group] = []
+            arrived[group] = []
+        }
         inner.reset(group)
     }
 
@@ -185,6 +198,7 @@ final class DistinctColumn: AggregateColumn {
             held[group][value] = times + 1
             if times == 0 { inner.add(value, to: group) }
         } else if seen[group].insert(value).inserted {
+            arrived[group].append(value)
             inner.add(value, to: group)
         }
     }
@@ -203,7 +217,10 @@ final class DistinctColumn: AggregateColumn {
                 held[target][value, default: 0] += times
             }
         } else {
-            for value in seen[source] where seen[target].insert(value).inserted { inner.add(value, to: target) }
+            for value in arrived[source] where seen[target].insert(value).inserted {
+                arrived[target].append(value)
+                inner.add(value, to: target)
+            }
         }
     }
 
@@ -212,7 +229,7 @@ final class DistinctColumn: AggregateColumn {
     override func saved(_ group: Int) -> Value {
         let values: Value =
             retracting
-            ? .array(held[group].map { .row([$0.key, .integer($0.value)]) }) : .array(Array(seen[group]))
+            ? .array(held[group].map { .row([$0.key, .integer($0.value)]) }) : .array(arrived[group])
         return .row([values, inner.saved(group)])
     }
 
@@ -226,8 +243,8 @@ final class DistinctColumn: AggregateColumn {
                     throw unreadable(state)
                 }
                 held[group][pair[0]] = times
-            } else {
-                seen[group].insert(value)
+            } else if seen[group].insert(value).inserted {
+                arrived[group].append(value)
             }
         }
         try inner.restore(parts[1], into: group)

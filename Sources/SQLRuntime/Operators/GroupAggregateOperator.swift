@@ -61,10 +61,9 @@ package final class GroupAggregateOperator: Operator, StatefulOperator {
 
     package func restoreState(_ data: Data, _ decoder: JSONDecoder) throws {
         let saved = try decoder.decode([SavedGroup].self, from: data)
-        groups = [:]
         order = emitAtEnd ? saved.map(\.key) : []
         let now = timeToLive?.clock.milliseconds() ?? 0
-        for (key, group) in groups { columns.release(group.number) }
+        for group in groups.values { columns.release(group.number) }
         groups = [:]
         for entry in saved {
             groups[entry.key] = Group(

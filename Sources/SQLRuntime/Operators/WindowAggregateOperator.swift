@@ -118,11 +118,11 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         lateRows = saved.lateRows
         windows = [:]
         for window in saved.windows {
-            var open = windows[window.end] ?? OpenWindow(start: window.start, groups: emptyGroups())
+            // In place: a copy of the window taken out would be copied again for every key.
+            let group = windows[window.end, default: OpenWindow(start: window.start, groups: emptyGroups())].groups
+                .group(of: window.key)
             // A saved key is new to the table: its group is fresh.
-            let group = open.groups.group(of: window.key)
-            try open.groups.aggregates.restore(window.state, into: group)
-            windows[window.end] = open
+            try windows[window.end]!.groups.aggregates.restore(window.state, into: group)
         }
         sessions = [:]
         for session in saved.sessions {
@@ -330,23 +330,31 @@ package final class WindowAggregateOperator: Operator, StatefulOperator {
         run.removeAll()
     }
 
+    /// Adds a row to its key's session: the earliest session it touches grows to hold it, and
+    /// every later one it touches merges into that one, in order of time (so that FIRST_VALUE,
+    /// LAST_VALUE and LISTAGG keep the order rows came in); a row touching none starts one.
     private func addToSession(_ values: [Value], key: Row, time: Int64, gap: Int64) {
-        var session = Session(start: time, end: time + gap, group: sessionAggregates.newGroup())
-        // Every session this one touches merges into it, in order of time (FIRST_VALUE keeps the
-        // earliest): rows are not kept, so merged sessions combine their state.
+        var start = time
+        var end = time + gap
+        var target: Int?
         var kept: [Session] = []
         for existing in sessions[key] ?? [] {
-            if existing.start < session.end && session.start < existing.end {
-                session.start = min(session.start, existing.start)
-                session.end = max(session.end, existing.end)
-                sessionAggregates.merge(existing.group, into: session.group)
+            guard existing.start < end && start < existing.end else {
+                kept.append(existing)
+                continue
+            }
+            start = min(start, existing.start)
+            end = max(end, existing.end)
+            if let target {
+                sessionAggregates.merge(existing.group, into: target)
                 sessionAggregates.release(existing.group)
             } else {
-                kept.append(existing)
+                target = existing.group
             }
         }
-        sessionAggregates.add(values, to: session.group)
-        kept.append(session)
+        let group = target ?? sessionAggregates.newGroup()
+        sessionAggregates.add(values, to: group)
+        kept.append(Session(start: start, end: end, group: group))
         sessions[key] = kept.sorted { $0.start < $1.start }
     }
 
