@@ -193,7 +193,11 @@ public final class Workbench: @unchecked Sendable {
             return checkTutorial(engine.runningQuery?.progress.snapshot)
         }
         let upper = trimmed.uppercased()
-        if upper.hasPrefix("SELECT") || upper.hasPrefix("WITH") || upper.hasPrefix("(") { model.lastQuery = trimmed }
+        if upper.hasPrefix("SELECT") || upper.hasPrefix("WITH") || upper.hasPrefix("(") {
+            // \replay reruns the last query that ran: a failing one gives the place back.
+            replacedQuery = (model.lastQuery, pending: true)
+            model.lastQuery = trimmed
+        }
         run(trimmed)
     }
 
@@ -252,6 +256,10 @@ public final class Workbench: @unchecked Sendable {
         stopping = true
     }
 
+    /// The query `\replay` reran before the latest one was submitted, while that one has not
+    /// finished (it may fail, and give the place back).
+    private var replacedQuery: (query: String?, pending: Bool) = (nil, false)
+
     /// Esc asked the running statements to stop; "stopped" is said once they have.
     private var stopping = false
 
@@ -296,6 +304,7 @@ public final class Workbench: @unchecked Sendable {
             case let .message(text): model.note(text)
             case let .failed(text):
                 model.note(Self.withTopicHint(text, topics: model.topics?.map(\.name) ?? []))
+                if replacedQuery.pending { model.lastQuery = replacedQuery.query }
                 if model.results.state == "running" { model.results.state = "failed" }
             case let .broker(unreachable):
                 if let reason = unreachable, model.brokerTrouble == nil {
@@ -312,6 +321,7 @@ public final class Workbench: @unchecked Sendable {
             case let .tailWaiting(waiting): model.tail?.waitingForBroker = waiting
             case let .input(text): model.editor.set(text)
             case .finished:
+                replacedQuery.pending = false
                 model.running = pendingStops.withLock { pending in
                     if !pending.isEmpty { pending.removeFirst() }
                     return !pending.isEmpty

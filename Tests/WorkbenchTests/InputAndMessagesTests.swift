@@ -189,4 +189,15 @@ import WeirTestSupport
         screens.type(workbench, "\u{1b}OQ") // and round to the table again
         #expect(workbench.model.results.view == .table)
     }
+
+    /// `\replay` reruns the last query that ran, not one that failed.
+    @Test func aFailedQueryIsNotTheOneReplayed() {
+        let workbench = Workbench(engine: Engine())
+        screens.type(workbench, "SELECT n FROM (VALUES (1)) AS t(n);\r")
+        #expect(workbench.model.lastQuery == "SELECT n FROM (VALUES (1)) AS t(n);")
+        screens.type(workbench, "SELECT nope FROM nowhere;\r")
+        #expect(workbench.model.lastQuery == "SELECT n FROM (VALUES (1)) AS t(n);")
+        screens.type(workbench, "CREATE TABLE broken (x INT) WITH ('connector' = 'nothing');\r")
+        #expect(workbench.model.lastQuery == "SELECT n FROM (VALUES (1)) AS t(n);")
+    }
 }
