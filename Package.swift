@@ -174,7 +174,7 @@ let package = Package(
             name: "StreamSQLTests",
             dependencies: [
                 "StreamSQL", "SQLSyntax", "SQLValues", "SQLPlanner", "SQLRuntime", "SQLConnectors", "DemoData",
-                "WeirTestSupport",
+                "WeirTestSupport", "KafkaClient",
             ], resources: [.copy("Fixtures")]),
         // The workbench: golden screens from replayed keys, the terminal toolkit, and `weir` under tmux.
         .testTarget(

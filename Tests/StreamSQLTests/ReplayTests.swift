@@ -1,6 +1,8 @@
 import Foundation
+import KafkaClient
 import SQLRuntime
 import SQLSyntax
+import SQLValues
 import StreamSQL
 import Testing
 import WeirTestSupport
@@ -42,6 +44,49 @@ import WeirTestSupport
         #expect(done.wait(timeout: .now() + 60) == .success, "the replay ends")
         if let failure { throw failure }
         return collector
+    }
+
+    /// A replay of a topic of three partitions lets their records through side by side, as
+    /// they were written: stepping through the first seconds of every partition moves the
+    /// combined watermark and fires the first window — not the whole of partition 0 first.
+    @Test func aTopicsPartitionsAreReplayedSideBySide() async throws {
+        let broker = try WeirBrokerProcess()
+        let cluster = try KafkaCluster(config: ClientConfig(["bootstrap.servers": broker.bootstrap, "linger.ms": "0"]))
+        try await KafkaAdmin(cluster: cluster).createTopic("clicks", partitions: 3)
+        let producer = try KafkaProducer(cluster: cluster)
+        for second in 0..<30 {
+            for partition in Int32(0)..<3 {
+                let value = #"{"k":"p\#(partition)","ts":"2024-01-01 00:00:\#(String(format: "%02d", second))"}"#
+                _ = try await producer.send(
+                    ProducerRecord(topic: "clicks", value: Array(value.utf8), partition: partition))
+            }
+        }
+        await cluster.close()
+        let script = """
+            CREATE TABLE clicks (k STRING, ts STRING, rt AS TO_TIMESTAMP(ts), WATERMARK FOR rt AS rt)
+              WITH ('connector' = 'kafka', 'topic' = 'clicks', 'properties.bootstrap.servers' = '\(broker.bootstrap)',
+                    'format' = 'json', 'scan.startup.mode' = 'earliest-offset');
+            SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(rt), INTERVAL '5' SECOND))
+              GROUP BY window_start, window_end;
+            """
+        let control = ReplayControl(pace: .step)
+        let collector = Collector()
+        let engine = Engine()
+        let stop = StopSignal()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? engine.execute(script: script, writer: collector, stop: stop, replay: control)
+            done.signal()
+        }
+        // Thirty records: ten seconds of every partition when they go side by side (all of
+        // partition 0, and no watermark from the others, when not).
+        #expect(waitUntil(timeout: .seconds(20)) { control.state.holding })
+        control.step(30)
+        #expect(waitUntil(timeout: .seconds(20)) { control.state.released == 30 && control.state.holding })
+        let fired = collector.rows.map { $0.map { ValueFormatter.plain($0) } }
+        stop.request()
+        #expect(done.wait(timeout: .now() + 20) == .success)
+        #expect(fired.first == ["2024-01-01 00:00:00", "15"], "\(fired)")
     }
 
     @Test func steppingGivesTheRowsOfANormalRun() throws {
