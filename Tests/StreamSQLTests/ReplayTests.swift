@@ -4,6 +4,7 @@ import SQLRuntime
 import SQLSyntax
 import SQLValues
 import StreamSQL
+import Synchronization
 import Testing
 import WeirTestSupport
 
@@ -73,19 +74,23 @@ import WeirTestSupport
         let collector = Collector()
         let engine = Engine()
         let stop = StopSignal()
-        let done = DispatchSemaphore(value: 0)
+        let done = Mutex(false)
         Thread.detachNewThread {
             try? engine.execute(script: script, writer: collector, stop: stop, replay: control)
-            done.signal()
+            done.withLock { $0 = true }
         }
+        // Waits suspend rather than block: the query's Kafka client needs Swift's few pool threads.
         // Thirty records: ten seconds of every partition when they go side by side (all of
         // partition 0, and no watermark from the others, when not).
-        #expect(waitUntil(timeout: .seconds(20)) { control.state.holding })
+        #expect(await waitUntil(timeout: .seconds(20)) { () async in control.state.holding })
         control.step(30)
-        #expect(waitUntil(timeout: .seconds(20)) { control.state.released == 30 && control.state.holding })
+        #expect(
+            await waitUntil(timeout: .seconds(20)) { () async in
+                control.state.released == 30 && control.state.holding
+            })
         let fired = collector.rows.map { $0.map { ValueFormatter.plain($0) } }
         stop.request()
-        #expect(done.wait(timeout: .now() + 20) == .success)
+        #expect(await waitUntil(timeout: .seconds(20)) { () async in done.withLock { $0 } })
         #expect(fired.first == ["2024-01-01 00:00:00", "15"], "\(fired)")
     }
 
