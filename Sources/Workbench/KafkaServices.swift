@@ -129,7 +129,10 @@ final class KafkaServices: Sendable {
                                     TailEntry(
                                         partition: record.partition, offset: record.offset, timestamp: record.timestamp,
                                         key: record.key.map { String(decoding: $0, as: UTF8.self) },
-                                        value: record.value.map { String(decoding: $0, as: UTF8.self) } ?? "(null)")
+                                        value: record.value.map { String(decoding: $0, as: UTF8.self) } ?? "(null)",
+                                        headers: record.headers.map { header in
+                                            (header.key, header.value.map { String(decoding: $0, as: UTF8.self) })
+                                        })
                                 }))
                     }
                 } catch is CancellationError {
@@ -301,4 +304,19 @@ public struct TailEntry: Sendable, Equatable {
     public var timestamp: Int64
     public var key: String?
     public var value: String
+    /// The record's headers, their values as text (nil: a header without a value).
+    public var headers: [(key: String, value: String?)] = []
+
+    public init(
+        partition: Int32, offset: Int64, timestamp: Int64, key: String?, value: String,
+        headers: [(key: String, value: String?)] = []
+    ) {
+        (self.partition, self.offset, self.timestamp, self.key, self.value) = (partition, offset, timestamp, key, value)
+        self.headers = headers
+    }
+
+    public static func == (a: TailEntry, b: TailEntry) -> Bool {
+        (a.partition, a.offset, a.timestamp, a.key, a.value) == (b.partition, b.offset, b.timestamp, b.key, b.value)
+            && a.headers.map(\.key) == b.headers.map(\.key) && a.headers.map(\.value) == b.headers.map(\.value)
+    }
 }

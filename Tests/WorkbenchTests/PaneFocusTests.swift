@@ -107,4 +107,19 @@ import Testing
         let shown = WorkbenchView.render(workbench.model, width: 80, height: 18).grid.text
         #expect(shown.contains("Topic payment_msg") && shown.contains("│p1 2 00:00:07.500"), "\(shown)")
     }
+
+    @Test func aRecordShownWholeListsItsHeaders() {
+        let workbench = Workbench(engine: Engine())
+        var tail = TopicTail(topic: "traced")
+        tail.add([
+            TailEntry(
+                partition: 0, offset: 7, timestamp: 1_704_067_200_000, key: "k", value: #"{"a": 1}"#,
+                headers: [("trace-id", "abc123"), ("empty", nil)])
+        ])
+        workbench.model.tail = tail
+        screens.type(workbench, "\t\t\u{1b}[A\r")
+        let text = WorkbenchView.render(workbench.model, width: 100, height: 30).grid.text
+        #expect(text.contains("header trace-id: abc123") && text.contains("header empty: (no value)"), "\(text)")
+        #expect(text.contains("\"a\": 1"))
+    }
 }

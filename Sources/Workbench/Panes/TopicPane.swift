@@ -71,10 +71,14 @@ enum TopicPane: Pane {
         var lines: [(text: String, style: Style)] = [
             ("time \(time)", Style(dim: true)), ("key  \(entry.key ?? "(none)")", Style(bold: true)),
         ]
+        for header in entry.headers {
+            lines.append(("header \(header.key): \(header.value ?? "(no value)")", Style(dim: true)))
+        }
+        let heading = lines.count
         lines += JSONColours.pretty(entry.value).map { ($0, .plain) }
         for (offset, line) in lines.prefix(inner.height).enumerated() {
             var x = inner.x
-            if offset < 2 {
+            if offset < heading {
                 grid.put(line.text, x: x, y: inner.y + offset, style: line.style, limit: inner.width)
                 continue
             }
