@@ -86,8 +86,11 @@ public enum Overlay: Equatable, Sendable {
     case detail
     /// A record of the tailed topic shown whole; it takes every key.
     case record(RecordPosition)
+    /// Every message of the session (`\\messages`), its last row shown at `bottom` rows from
+    /// the end (0: the newest); it takes every key.
+    case messages(bottom: Int)
 
-    enum Kind { case help, why, detail, record }
+    enum Kind { case help, why, detail, record, messages }
 
     var kind: Kind {
         switch self {
@@ -95,6 +98,7 @@ public enum Overlay: Equatable, Sendable {
         case .why: .why
         case .detail: .detail
         case .record: .record
+        case .messages: .messages
         }
     }
 }

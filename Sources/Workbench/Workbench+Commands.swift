@@ -41,6 +41,7 @@ extension Workbench {
         WorkbenchCommand(names: ["view"], usage: "\\view table|changelog|append|chart", action: Workbench.viewCommand),
         WorkbenchCommand(names: ["refresh"], usage: "\\refresh MS (at least 10)", action: Workbench.refreshCommand),
         WorkbenchCommand(names: ["zoom"], usage: "\\zoom", action: Workbench.zoomCommand),
+        WorkbenchCommand(names: ["messages"], usage: "\\messages", action: Workbench.messagesCommand),
         WorkbenchCommand(names: ["input"], usage: "\\input ROWS (3 to 20)", action: Workbench.inputCommand),
         WorkbenchCommand(names: ["topics"], usage: "\\topics", needsBroker: true, action: Workbench.topicsCommand),
         WorkbenchCommand(
@@ -108,6 +109,9 @@ extension Workbench {
         }
         model.results.view = view
     }
+
+    /// Every message of the session in a box that scrolls back (the message area shows the newest).
+    func messagesCommand(_ arguments: CommandArguments) { model.show(.messages(bottom: 0)) }
 
     /// F3's: the focused pane takes the screen, or gives it back.
     func zoomCommand(_ arguments: CommandArguments) { model.zoomed.toggle() }

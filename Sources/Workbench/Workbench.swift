@@ -132,6 +132,21 @@ public final class Workbench: @unchecked Sendable {
             default: break
             }
             return true
+        case let .messages(bottom):
+            func scrolled(_ rows: Int) {
+                model.overlays[model.overlays.count - 1] = .messages(bottom: max(0, bottom + rows))
+            }
+            switch key {
+            case .escape, .character("q"), .enter: model.overlays.removeLast()
+            case .up, .wheelUp: scrolled(1)
+            case .down, .wheelDown: scrolled(-1)
+            case .pageUp: scrolled(10)
+            case .pageDown: scrolled(-10)
+            case .end: model.overlays[model.overlays.count - 1] = .messages(bottom: 0)
+            case .home: scrolled(model.messages.count * 4)
+            default: break
+            }
+            return true
         case .why:
             guard key == .escape || (key == .enter && model.editor.isEmpty) else { return false }
             model.overlays.removeLast()

@@ -94,6 +94,7 @@ public enum WorkbenchView {
             switch overlay {
             case .detail: ResultsPane.drawDetail(model.results, into: &grid, area: main)
             case let .record(position): TopicPane.drawRecord(position, model, into: &grid, area: main)
+            case let .messages(bottom): drawMessages(model.messages, bottom: bottom, into: &grid, area: main)
             case let .why(lines): drawWhy(lines, into: &grid, area: main)
             case let .help(top): drawHelp(top: top, into: &grid, area: main)
             }
@@ -149,7 +150,7 @@ public enum WorkbenchView {
         "                  on the catalog: Enter tails a topic, describes a table",
         "  F1              this help (\\help);  Ctrl-D (empty input) quits (\\quit)",
         "Commands",
-        "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups  \\why [JOB]",
+        "  \\help  \\quit  \\clear  \\tables  \\topics  \\groups  \\why [JOB]  \\messages",
         "  \\timeline (Tab to it: ←→ scroll, +/- zoom, f follow, ↑↓ pick an event)",
         "  \\replay [1x|10x|step] [from TIME] [to TIME] [offsets A-B]  (the last query)",
         "  \\view table|changelog|append|chart   \\zoom   \\input ROWS   \\refresh MS   \\export FILE.csv|.json",
@@ -220,6 +221,23 @@ public enum WorkbenchView {
             let head = String(characters.prefix(column))
             let rows = wordWrap(String(characters.dropFirst(column)), to: width - column)
             return rows.enumerated().map { ($0.offset == 0 ? head : indent) + $0.element }
+        }
+    }
+
+    /// Every message of the session, wrapped, scrolled back `bottom` rows from the newest.
+    static func drawMessages(_ messages: [String], bottom: Int, into grid: inout CellGrid, area: Rect) {
+        let box = Rect(x: area.x + 1, y: area.y, width: area.width - 2, height: area.height)
+        grid.fill(box)
+        let rows = ResultsPane.messageRows(messages[...], width: box.inner.width)
+        let last = max(0, rows.count - min(bottom, max(0, rows.count - box.inner.height)))
+        let shown = rows[max(0, last - box.inner.height)..<last]
+        grid.box(
+            box, title: "Messages, \(shown.endIndex) of \(rows.count) rows (↑↓ PgUp PgDn Home End scroll, Esc closes)",
+            style: focused)
+        for (offset, row) in shown.enumerated() {
+            grid.put(
+                row.text, x: box.inner.x, y: box.inner.y + offset, style: row.error ? error : .plain,
+                limit: box.inner.width)
         }
     }
 

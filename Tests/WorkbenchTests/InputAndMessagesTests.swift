@@ -200,4 +200,20 @@ import WeirTestSupport
         screens.type(workbench, "CREATE TABLE broken (x INT) WITH ('connector' = 'nothing');\r")
         #expect(workbench.model.lastQuery == "SELECT n FROM (VALUES (1)) AS t(n);")
     }
+
+    /// The message area shows the newest messages; `\\messages` shows them all, scrolling back.
+    @Test func everyMessageCanBeScrolledBackTo() {
+        let workbench = Workbench(engine: Engine())
+        for number in 0..<100 { workbench.model.note("message number \(number)") }
+        screens.type(workbench, "\\messages\r")
+        #expect(workbench.model.overlays.last == .messages(bottom: 0))
+        func screen() -> String { WorkbenchView.render(workbench.model, width: 80, height: 24).grid.text }
+        #expect(screen().contains("> \\messages") && !screen().contains("message number 0\n"))
+        screens.type(workbench, "\u{1b}[H")  // Home: the oldest
+        #expect(screen().contains("message number 0 "), "\(screen())")
+        screens.type(workbench, "\u{1b}[F")  // End: the newest again
+        #expect(screen().contains("> \\messages"))
+        screens.type(workbench, "\u{1b}")
+        #expect(workbench.model.overlays.isEmpty)
+    }
 }
