@@ -19,6 +19,23 @@ public struct SessionModel: Sendable {
     public var completionWords: [String] = []
     /// Topics with partitions and message counts (nil until the broker answered).
     public var topics: [TopicSummary]?
+    /// Each topic's messages per second over the newest refreshes of the topics (the catalog's sparkline).
+    public var topicRates: [String: [Double]] = [:]
+    private var lastTopicCounts: (counts: [String: Int64], at: ContinuousClock.Instant)?
+
+    /// Records how fast each topic grew since the last refresh of the topics.
+    mutating func noteRates(_ topics: [TopicSummary], at now: ContinuousClock.Instant) {
+        defer { lastTopicCounts = (Dictionary(topics.map { ($0.name, $0.messages) }) { $1 }, now) }
+        guard let last = lastTopicCounts else { return }
+        let seconds = Double((now - last.at).components.seconds) + Double((now - last.at).components.attoseconds) / 1e18
+        guard seconds > 0 else { return }
+        for topic in topics {
+            let grown = max(0, topic.messages - (last.counts[topic.name] ?? topic.messages))
+            topicRates[topic.name, default: []].append(Double(grown) / seconds)
+            if topicRates[topic.name]!.count > 12 { topicRates[topic.name]!.removeFirst() }
+        }
+    }
+
     /// The tailed topic the topic pane shows, while one is tailed.
     public var tail: TopicTail?
     /// The entry picked in the catalog pane.

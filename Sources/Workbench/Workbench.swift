@@ -331,7 +331,11 @@ public final class Workbench: @unchecked Sendable {
             case let .catalog(tables, words):
                 model.tables = tables
                 model.completionWords = words
-            case let .topics(topics): if let topics { model.topics = topics }
+            case let .topics(topics):
+                if let topics {
+                    model.noteRates(topics, at: now())
+                    model.topics = topics
+                }
             case let .tail(records): model.tail?.add(records)
             case let .tailWaiting(waiting): model.tail?.waitingForBroker = waiting
             case let .input(text): model.editor.set(text)

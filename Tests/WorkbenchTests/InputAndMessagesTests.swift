@@ -209,9 +209,9 @@ import WeirTestSupport
         #expect(workbench.model.overlays.last == .messages(bottom: 0))
         func screen() -> String { WorkbenchView.render(workbench.model, width: 80, height: 24).grid.text }
         #expect(screen().contains("> \\messages") && !screen().contains("message number 0\n"))
-        screens.type(workbench, "\u{1b}[H")  // Home: the oldest
+        screens.type(workbench, "\u{1b}[H") // Home: the oldest
         #expect(screen().contains("message number 0 "), "\(screen())")
-        screens.type(workbench, "\u{1b}[F")  // End: the newest again
+        screens.type(workbench, "\u{1b}[F") // End: the newest again
         #expect(screen().contains("> \\messages"))
         screens.type(workbench, "\u{1b}")
         #expect(workbench.model.overlays.isEmpty)

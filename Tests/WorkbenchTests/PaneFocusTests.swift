@@ -122,4 +122,18 @@ import Testing
         #expect(text.contains("header trace-id: abc123") && text.contains("header empty: (no value)"), "\(text)")
         #expect(text.contains("\"a\": 1"))
     }
+
+    /// The catalog shows how fast each topic grows, as a sparkline of its newest rates.
+    @Test func theCatalogDrawsEachTopicsRate() {
+        var model = SessionModel()
+        let start = ContinuousClock.now
+        for (seconds, count) in [(0, 100), (2, 140), (4, 200)] as [(Int, Int64)] {
+            let topics = [TopicSummary(name: "payment_msg", partitions: 3, messages: count)]
+            model.noteRates(topics, at: start + .seconds(seconds))
+            model.topics = topics
+        }
+        #expect(model.topicRates["payment_msg"] == [20, 30])
+        let text = WorkbenchView.render(model, width: 100, height: 30).grid.text
+        #expect(text.contains("payment_msg 3p 200") && text.contains("▆█ 30/s"), "\(text)")
+    }
 }

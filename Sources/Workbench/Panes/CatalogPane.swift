@@ -75,6 +75,9 @@ enum CatalogPane: Pane {
             if topics.isEmpty { line("  (none)", Style(dim: true)) }
             for topic in topics {
                 line("  \(topic.name) \(topic.partitions)p \(topic.messages)", entry: .topic(topic.name))
+                if let rates = model.topicRates[topic.name], rates.contains(where: { $0 > 0 }) {
+                    line("    " + sparkline(rates) + " \(Int(rates.last!.rounded()))/s", Style(foreground: .green))
+                }
             }
             row += row < inner.maxY ? 1 : 0
         }
@@ -89,5 +92,13 @@ enum CatalogPane: Pane {
             line("    \(job.rowsIn) in, \(job.rowsOut) out", Style(dim: true))
             line("    wm \(job.watermark) lag \(job.lag)", Style(dim: true))
         }
+    }
+
+    /// Rates as a row of block characters, the highest the tallest.
+    static func sparkline(_ rates: [Double]) -> String {
+        let blocks = Array("▁▂▃▄▅▆▇█")
+        let highest = max(rates.max() ?? 0, 1e-9)
+        return String(
+            rates.map { blocks[min(blocks.count - 1, Int(($0 / highest * Double(blocks.count - 1)).rounded()))] })
     }
 }
