@@ -16,3 +16,4 @@ static inline unsigned int weir_attribute_underline(void) { return A_UNDERLINE; 
 static inline WINDOW *weir_standard_screen(void) { return stdscr; }
 static inline mmask_t weir_wheel_up(void) { return BUTTON4_PRESSED; }
 static inline mmask_t weir_wheel_down(void) { return BUTTON5_PRESSED; }
+static inline mmask_t weir_button1_pressed(void) { return BUTTON1_PRESSED; }

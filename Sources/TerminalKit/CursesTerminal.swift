@@ -20,7 +20,9 @@ public final class CursesTerminal {
         noecho()
         nonl()
         keypad(weir_standard_screen(), true)
-        mousemask(weir_wheel_up() | weir_wheel_down(), nil)
+        mousemask(weir_wheel_up() | weir_wheel_down() | weir_button1_pressed(), nil)
+        // A press is a click at once: no wait to tell it from a double click.
+        mouseinterval(0)
         set_escdelay(25)
         curs_set(1)
         colors = ProcessInfo.processInfo.environment["NO_COLOR"] == nil && has_colors()
@@ -115,6 +117,7 @@ public final class CursesTerminal {
                 guard getmouse(&event) == OK else { return nil }
                 if event.bstate & weir_wheel_up() != 0 { return .wheelUp }
                 if event.bstate & weir_wheel_down() != 0 { return .wheelDown }
+                if event.bstate & weir_button1_pressed() != 0 { return .click(x: Int(event.x), y: Int(event.y)) }
                 return nil
             default:
                 let functionBase = KEY_F0

@@ -17,6 +17,11 @@ public struct Rect: Equatable, Sendable, CustomStringConvertible {
     public var maxY: Int { y + height }
 
     /// The rectangle less a border of one cell on every side.
+    /// Whether the cell at column `x`, row `y` is inside.
+    public func contains(x: Int, y: Int) -> Bool {
+        x >= self.x && x < self.x + width && y >= self.y && y < self.y + height
+    }
+
     public var inner: Rect { Rect(x: x + 1, y: y + 1, width: width - 2, height: height - 2) }
 
     /// Split into a top part of `rows` rows and the rest.

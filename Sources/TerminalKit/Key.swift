@@ -7,6 +7,8 @@ public enum Key: Sendable, Equatable {
     case up, down, left, right, home, end, pageUp, pageDown
     case function(Int)
     case wheelUp, wheelDown
+    /// The first button pressed at a cell of the screen (column, row from 0).
+    case click(x: Int, y: Int)
     /// The terminal changed size.
     case resize
 }

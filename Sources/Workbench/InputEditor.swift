@@ -274,7 +274,7 @@ public final class InputEditor: @unchecked Sendable {
         case .left: return Array("\u{1B}[D".utf8)
         case .home: return Array("\u{1B}[H".utf8)
         case .end: return Array("\u{1B}[F".utf8)
-        case .pageUp, .pageDown, .function, .wheelUp, .wheelDown, .resize: return nil
+        case .pageUp, .pageDown, .function, .wheelUp, .wheelDown, .click, .resize: return nil
         }
     }
 }

@@ -42,6 +42,8 @@ public struct SessionModel: Sendable {
     var catalogPick: CatalogPane.Entry?
     /// Columns of the screen at the last frame (the catalog pane is shown from 80).
     public var screenWidth = 120
+    /// Where the panes were in the last frame (what a click focuses).
+    public var paneAreas: [PaneArea] = []
     /// The timeline pane (`\\timeline`): what it last read of the running query, and its axis.
     public var timeline = TimelineState()
     /// Milliseconds between frames (`\refresh MS`).

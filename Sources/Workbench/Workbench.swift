@@ -96,6 +96,9 @@ public final class Workbench: @unchecked Sendable {
             }
         case .control("d") where model.editor.isEmpty: quitRequested = true
         case .control("l"): model.messages = []
+        case let .click(x, y):
+            // A click focuses the pane under it.
+            if let pane = model.paneAreas.last(where: { $0.area.contains(x: x, y: y) }) { model.focus = pane.focus }
         case .wheelUp: scroll(-3)
         case .wheelDown: scroll(3)
         case .pageUp: scroll(-10)
@@ -457,6 +460,7 @@ public final class Workbench: @unchecked Sendable {
             let size = terminal.size
             model.screenWidth = size.width
             let frame = WorkbenchView.render(model, width: size.width, height: size.height)
+            model.paneAreas = frame.panes
             if frame.resultRows > 0 { model.results.page = frame.resultRows }
             terminal.draw(frame.grid, cursor: frame.cursor)
             lastDraw = .now

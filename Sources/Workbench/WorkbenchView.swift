@@ -7,6 +7,12 @@ import TerminalKit
 /// Draws the session into a grid: results (with messages) and the catalog side pane above,
 /// the input pane, and the status bar. Pure: the same model and size give the same screen,
 /// which is what the golden-screen tests compare.
+/// Where a pane was drawn in a frame.
+public struct PaneArea: Sendable, Equatable {
+    public let focus: SessionModel.Focus
+    public let area: Rect
+}
+
 public enum WorkbenchView {
     static let border = Style(foreground: .cyan)
     static let focused = Style(foreground: .yellow, bold: true)
@@ -15,18 +21,18 @@ public enum WorkbenchView {
     static let status = Style(reverse: true)
     static let error = Style(foreground: .red, bold: true)
 
-    /// The screen, and where the cursor goes.
-    /// The screen, where the cursor goes, and how many result rows the results pane shows
-    /// (what scrolling from the newest rows starts from).
+    /// The screen, where the cursor goes, how many result rows the results pane shows (what
+    /// scrolling from the newest rows starts from), and where each pane is (what a click focuses).
     public static func render(
         _ model: SessionModel, width: Int, height: Int
-    ) -> (grid: CellGrid, cursor: (x: Int, y: Int)?, resultRows: Int) {
+    ) -> (grid: CellGrid, cursor: (x: Int, y: Int)?, resultRows: Int, panes: [PaneArea]) {
         var grid = CellGrid(width: width, height: height)
         guard width >= 20, height >= 8 else {
             grid.put("weir: the terminal is too small", x: 0, y: 0)
-            return (grid, nil, 0)
+            return (grid, nil, 0, [])
         }
         var resultRows = 0
+        var panes: [PaneArea] = []
         let (main, statusRow) = grid.bounds.splitBottom(1)
         drawStatus(model, into: &grid, row: statusRow.y)
         var cursor: (x: Int, y: Int)?
@@ -35,9 +41,11 @@ public enum WorkbenchView {
             let pane = Panes.pane(model.focus)
             if pane.focus != .input, pane.focus != .results, pane.isShown(model) {
                 pane.draw(model, into: &grid, area: main, focused: true)
+                panes.append(PaneArea(focus: pane.focus, area: main))
             } else {
                 resultRows = ResultsPane.drawCountingRows(
                     model, into: &grid, area: main, focused: model.focus == .results)
+                panes.append(PaneArea(focus: .results, area: main))
             }
         } else {
             // The input grows to show a statement whole (up to half the screen), else F5/F6's height.
@@ -55,16 +63,19 @@ public enum WorkbenchView {
                 let (left, side) = upper.splitRight(min(30, width / 4))
                 resultsArea = left
                 CatalogPane.draw(model, into: &grid, area: side, focused: model.focus == .catalog)
+                panes.append(PaneArea(focus: .catalog, area: side))
             }
             // A tail with no room of its own takes the results' place while it has the focus,
             // and the results' title says where it went otherwise.
             func drawResultsOrHiddenTail(_ area: Rect) {
                 if model.tail != nil, model.focus == .topic {
                     TopicPane.draw(model, into: &grid, area: area, focused: true)
+                    panes.append(PaneArea(focus: .topic, area: area))
                 } else {
                     resultRows = ResultsPane.drawCountingRows(
                         model, into: &grid, area: area, focused: model.focus == .results,
                         note: model.tail.map { "topic \($0.topic) hidden: Tab to it" })
+                    panes.append(PaneArea(focus: .results, area: area))
                 }
             }
             if model.timeline.visible, let snapshot = model.timeline.snapshot, resultsArea.height >= 12 {
@@ -76,19 +87,23 @@ public enum WorkbenchView {
                     TopicPane.draw(model, into: &grid, area: middle, focused: model.focus == .topic)
                     resultRows = ResultsPane.drawCountingRows(
                         model, into: &grid, area: top, focused: model.focus == .results)
+                    panes += [PaneArea(focus: .topic, area: middle), PaneArea(focus: .results, area: top)]
                 } else {
                     drawResultsOrHiddenTail(upper)
                 }
                 TimelinePane.draw(model, into: &grid, area: bottom, focused: model.focus == .timeline)
+                panes.append(PaneArea(focus: .timeline, area: bottom))
             } else if model.tail != nil, resultsArea.height >= 10 {
                 let (top, bottom) = resultsArea.splitTop(resultsArea.height / 2)
                 resultRows = ResultsPane.drawCountingRows(
                     model, into: &grid, area: top, focused: model.focus == .results)
                 TopicPane.draw(model, into: &grid, area: bottom, focused: model.focus == .topic)
+                panes += [PaneArea(focus: .results, area: top), PaneArea(focus: .topic, area: bottom)]
             } else {
                 drawResultsOrHiddenTail(resultsArea)
             }
             cursor = InputPane.drawWithCursor(model, into: &grid, area: input, focused: model.focus == .input)
+            panes.append(PaneArea(focus: .input, area: input))
         }
         for overlay in model.overlays {
             switch overlay {
@@ -99,7 +114,7 @@ public enum WorkbenchView {
             case let .help(top): drawHelp(top: top, into: &grid, area: main)
             }
         }
-        return (grid, model.overlays.isEmpty ? cursor : nil, resultRows)
+        return (grid, model.overlays.isEmpty ? cursor : nil, resultRows, panes)
     }
 
     // MARK: Panes

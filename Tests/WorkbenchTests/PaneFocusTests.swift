@@ -136,4 +136,19 @@ import Testing
         let text = WorkbenchView.render(model, width: 100, height: 30).grid.text
         #expect(text.contains("payment_msg 3p 200") && text.contains("▆█ 30/s"), "\(text)")
     }
+
+    /// A click focuses the pane under it (where the last frame drew it).
+    @Test func aClickFocusesThePaneUnderIt() throws {
+        let workbench = workbenchWithATail()
+        let frame = WorkbenchView.render(workbench.model, width: 100, height: 30)
+        workbench.model.paneAreas = frame.panes
+        #expect(Set(frame.panes.map(\.focus)) == [.results, .topic, .catalog, .input])
+        for focus in [SessionModel.Focus.catalog, .topic, .results, .input] {
+            let area = try #require(frame.panes.first { $0.focus == focus }?.area)
+            workbench.handle(.click(x: area.x + area.width / 2, y: area.y + area.height / 2))
+            #expect(workbench.model.focus == focus)
+        }
+        workbench.handle(.click(x: 0, y: 29)) // the status bar: no pane, the focus stays
+        #expect(workbench.model.focus == .input)
+    }
 }
