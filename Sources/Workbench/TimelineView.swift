@@ -194,9 +194,14 @@ enum TimelineView {
             for event in snapshot.events where event.late {
                 if let x = column(event.time) { grid[x, row] = Cell("×", style: lateStyle) }
             }
-            // Late events far behind (the usual case: their windows fired long ago) point left.
-            if snapshot.events.contains(where: { $0.late && $0.time < start }) {
-                grid.put("◂×", x: plot.x, y: row, style: lateStyle)
+            // Late events far behind (the usual case: their windows fired long ago) point left,
+            // with the newest one's time and how far behind the watermark it came.
+            if let behind = snapshot.events.last(where: { $0.late && $0.time < start }) {
+                var label = "◂× " + String(CivilClock.time(behind.time / 1000).suffix(9))
+                if let watermark = snapshot.watermark, watermark > behind.time {
+                    label += ", \(WhyExplainer.seconds(watermark - behind.time)) behind"
+                }
+                grid.put(label, x: plot.x, y: row, style: lateStyle, limit: plot.width)
             }
             row += 1
         }

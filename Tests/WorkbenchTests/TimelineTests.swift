@@ -247,6 +247,26 @@ import WeirTestSupport
         #expect(Workbench.window(of: model.results.cells(model.results.rows[0])) == 0..<5_000_000)
     }
 
+    /// A late event far behind the time axis: pointed to at the left edge with its time and
+    /// how far behind the watermark it came.
+    @Test func aLateEventFarBehindSaysWhenItWas() {
+        let timeline = TimelineObserver()
+        timeline.observe(.splits([SplitState(name: "clicks-0", watermark: 90_000_000, idle: false, ended: false)]))
+        timeline.observe(.watermark(90_000_000))
+        timeline.observe(
+            .eventTimes([
+                TimelineEvent(split: 0, offset: 0, time: 88_000_000, late: false),
+                TimelineEvent(split: 0, offset: 1, time: 90_000_000, late: false),
+                TimelineEvent(split: 0, offset: 2, time: 30_000_000, late: true),
+            ]))
+        var state = TimelineState()
+        state.visible = true
+        state.snapshot = timeline.snapshot
+        var grid = CellGrid(width: 80, height: 12)
+        TimelineView.draw(state, into: &grid, area: grid.bounds, focused: false)
+        #expect(grid.text.contains("◂× 00:30.000, 60 s behind"), "\(grid.text)")
+    }
+
     /// A split that stopped while another ran ahead: `\why` names it in a box over the
     /// results, and after two seconds without output the status bar says it too.
     @Test func aSplitLeftBehindIsNamedByWhyAndTheStatusBar() throws {
