@@ -137,7 +137,13 @@ public enum WorkbenchView {
         if let stall = model.stall { state = "waiting: \(stall) (\\why)" }
         var broker = model.brokerAddress.isEmpty ? "" : " │ broker \(model.brokerAddress)"
         if model.brokerTrouble != nil { broker += " unreachable, retrying" }
-        let left = " weir\(broker) │ \(state)"
+        var left = " weir\(broker) │ \(state)"
+        // On a narrow screen the state matters most: the broker's address goes first (its
+        // trouble stays), then the hints in parentheses.
+        if DisplayWidth.of(left) > grid.width, model.brokerTrouble == nil { left = " weir │ \(state)" }
+        if DisplayWidth.of(left) > grid.width, let hints = left.range(of: " (", options: .backwards) {
+            left = String(left[..<hints.lowerBound])
+        }
         grid.put(left, x: 0, y: row, style: status, limit: grid.width)
         // The longest reminder of the keys that fits beside the state.
         for right in ["F1 help  Tab focus  F2 view  F3 zoom  Ctrl-D quit ", "F1 help  Ctrl-D quit ", "F1 help "] {

@@ -216,4 +216,16 @@ import WeirTestSupport
         screens.type(workbench, "\u{1b}")
         #expect(workbench.model.overlays.isEmpty)
     }
+
+    /// At 60 columns the status bar keeps the state whole: the broker's address and the hints go first.
+    @Test func aNarrowStatusBarKeepsTheState() {
+        var model = SessionModel()
+        model.brokerAddress = "127.0.0.1:9094"
+        model.running = true
+        model.results.rate = 12_345
+        let status = WorkbenchView.render(model, width: 60, height: 20).grid.text.split(separator: "\n").last ?? ""
+        #expect(status.hasPrefix(" weir │ running, 12345 rows/s"), "\(status)")
+        let wide = WorkbenchView.render(model, width: 120, height: 30).grid.text.split(separator: "\n").last ?? ""
+        #expect(wide.contains("broker 127.0.0.1:9094") && wide.contains("(Esc stops)") && wide.contains("F1 help"))
+    }
 }
