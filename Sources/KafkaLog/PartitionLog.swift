@@ -379,6 +379,29 @@ public final class PartitionLog: @unchecked Sendable {
         }
     }
 
+    /// The readable record with the largest timestamp (the first of them, on a tie): its offset
+    /// and timestamp, as ListOffsets' MAX_TIMESTAMP (-3) answers; nil for an empty log.
+    public func maxTimestampRecord() throws(LogError) -> (offset: Int64, timestamp: Int64)? {
+        try locked { () throws(LogError) -> (offset: Int64, timestamp: Int64)? in
+            var best: (offset: Int64, timestamp: Int64)?
+            for segment in segments where segment.largestTimestamp > (best?.timestamp ?? -1) {
+                for (position, header) in try segment.headers(from: max(segment.baseOffset, _logStartOffset))
+                where header.maxTimestamp > (best?.timestamp ?? -1) && !header.attributes.isControl {
+                    if header.lastOffset < _logStartOffset || header.baseOffset >= _highWatermark { continue }
+                    let bytes = try segment.batch(at: position, header: header)
+                    guard let batch = try? RecordBatch.decodeV2(bytes, at: 0) else { continue }
+                    for record in batch.records
+                    where record.offset >= _logStartOffset && record.offset < _highWatermark
+                        && record.timestamp > (best?.timestamp ?? -1)
+                    {
+                        best = (record.offset, record.timestamp)
+                    }
+                }
+            }
+            return best
+        }
+    }
+
     /// Every batch header of the log, in order (for rebuilding producer state at start-up).
     public func batchHeaders() throws(LogError) -> [RecordBatchHeader] {
         try locked { () throws(LogError) -> [RecordBatchHeader] in

@@ -140,6 +140,20 @@ extension BrokerTests {
             #expect(found["1800000000000"] is NSNull)
         }
 
+        /// ListOffsets v7: librdkafka's AdminClient asks for the record with the largest
+        /// timestamp (the first of two with it), beside the earliest and latest offsets.
+        @Test func theRecordWithTheLargestTimestamp() async throws {
+            let broker = try WeirBrokerProcess(arguments: ["--config", "num.partitions=1"])
+            let found = try await Self.check([
+                "max-timestamp", Client.librdkafka.rawValue, broker.bootstrap, "stamped",
+                "1700000000005", "1700000000009", "1700000000003", "1700000000009", "1700000000001",
+            ])
+            let max = found["max"] as? [String: Any]
+            #expect(max?["offset"] as? Int == 1 && max?["timestamp"] as? Int == 1_700_000_000_009, "\(found)")
+            #expect((found["earliest"] as? [String: Any])?["offset"] as? Int == 0)
+            #expect((found["latest"] as? [String: Any])?["offset"] as? Int == 5)
+        }
+
         /// Two members share a topic's partitions without overlap, commit, and when one leaves
         /// the other takes everything; a member starting later resumes from the commits.
         @Test(arguments: Client.allCases)

@@ -5,7 +5,9 @@ import KafkaProtocol
 extension Broker {
     /// Earliest (-2) is the log start; latest (-1) is the high watermark (what consumers can
     /// read; the last stable offset for read_committed); a timestamp finds the first record at or after it, record by record (-1/-1 when
-    /// there is none). v0 answers in its old form: a list of offsets.
+    /// there is none). v7+ also answer -3, the record with the largest timestamp; v8+ -4, the
+    /// earliest local offset (the log start: nothing is tiered); v9+ -5, the latest tiered
+    /// offset (none: -1). v0 answers in its old form: a list of offsets.
     func listOffsets(_ request: ListOffsetsRequest, version: Int16) -> ListOffsetsResponse {
         ListOffsetsResponse(
             topics: request.topics.map { topic in
@@ -28,8 +30,21 @@ extension Broker {
                             } catch {
                                 answer.errorCode = Self.code(for: error).code
                             }
+                        case -3 where version >= 7:
+                            // MAX_TIMESTAMP (KIP-734): the record with the largest timestamp.
+                            do throws(LogError) {
+                                if let found = try log.maxTimestampRecord() { (offset, timestamp) = found }
+                            } catch {
+                                answer.errorCode = Self.code(for: error).code
+                            }
+                        case -4 where version >= 8:
+                            // EARLIEST_LOCAL (KIP-405): without tiered storage, the log start.
+                            offset = log.logStartOffset
+                        case -5 where version >= 9:
+                            // LATEST_TIERED (KIP-1005): nothing is tiered here.
+                            break
                         default:
-                            // -3 (max timestamp) and others need newer versions.
+                            // A special timestamp this version does not know.
                             answer.errorCode = ErrorCode.unsupportedVersion.code
                         }
                         if version == 0 {

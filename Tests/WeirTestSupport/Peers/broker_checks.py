@@ -229,6 +229,25 @@ def times(topic, stamps):
     emit(result)
 
 
+def max_timestamp(topic, stamps):
+    """Records with the given timestamps, then AdminClient.list_offsets with the max-timestamp,
+    earliest and latest specs (librdkafka's ListOffsets v7+)."""
+    import confluent_kafka
+    from confluent_kafka import admin as cadmin
+    producer = confluent_kafka.Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 0})
+    for index, stamp in enumerate(stamps):
+        producer.produce(topic, value=b"r%d" % index, partition=0, timestamp=stamp)
+        producer.flush(10)
+    client = cadmin.AdminClient({"bootstrap.servers": BOOTSTRAP})
+    result = {}
+    for name, spec in (("max", cadmin.OffsetSpec.max_timestamp()), ("earliest", cadmin.OffsetSpec.earliest()),
+                       ("latest", cadmin.OffsetSpec.latest())):
+        part = confluent_kafka.TopicPartition(topic, 0)
+        found = client.list_offsets({part: spec}, request_timeout=10)[part].result(10)
+        result[name] = {"offset": found.offset, "timestamp": found.timestamp}
+    emit(result)
+
+
 def read_partition(topic, start, count, settings=None):
     """Reads partition 0 from START (an offset, or 'earliest') until COUNT records; returns them."""
     records, deadline = [], time.time() + 30
@@ -423,6 +442,8 @@ if __name__ == "__main__":
         resume(arguments[0], arguments[1], int(arguments[2]))
     elif command == "times":
         times(arguments[0], [int(stamp) for stamp in arguments[1:]])
+    elif command == "max-timestamp":
+        max_timestamp(arguments[0], [int(stamp) for stamp in arguments[1:]])
     elif command == "large":
         large(arguments[0], int(arguments[1]))
     elif command == "out-of-range":
