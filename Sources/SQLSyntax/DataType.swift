@@ -42,6 +42,14 @@ public indirect enum DataType: Sendable, Hashable, CustomStringConvertible {
     public static let string = DataType.varchar(maxLength)
     public static let bytes = DataType.varbinary(maxLength)
 
+    /// The number types (integers, FLOAT, DOUBLE, DECIMAL).
+    public var isNumeric: Bool {
+        switch self {
+        case .tinyint, .smallint, .int, .bigint, .float, .double, .decimal: true
+        default: false
+        }
+    }
+
     /// As Flink prints it (DESCRIBE, EXPLAIN, error messages).
     public var description: String {
         switch self {

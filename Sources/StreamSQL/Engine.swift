@@ -499,3 +499,12 @@ extension Engine {
         catalog.nativeAggregates[function.name] = function
     }
 }
+
+/// A query's statistic as a note says it to a person: "1 late row dropped", "3 late rows
+/// dropped" (the workbench and `weir -f` both write them).
+package func statisticText(_ value: Int64, _ name: String) -> String {
+    guard value == 1, let rows = name.range(of: #"\brows\b"#, options: .regularExpression) else {
+        return "\(value) \(name)"
+    }
+    return "1 " + name.replacingCharacters(in: rows, with: "row")
+}

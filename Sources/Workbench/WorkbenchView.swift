@@ -49,7 +49,9 @@ public enum WorkbenchView {
             }
         } else {
             // The input grows to show a statement whole (up to half the screen), else F5/F6's height.
-            let needed = InputPane.rowsNeeded(model, width: width) + 2
+            // Cut to the pane's width once: the rows size the pane and are drawn.
+            let inputRows = InputPane.ScreenRows(model.editor.snapshot, width: width - 4)
+            let needed = inputRows.rows.count + 2
             let inputHeight = min(max(3, model.inputHeight, min(needed, main.height / 2)), main.height - 4)
             var (upper, input) = main.splitBottom(inputHeight)
             if let tutorial = model.tutorial, upper.height >= 12 {
@@ -102,7 +104,8 @@ public enum WorkbenchView {
             } else {
                 drawResultsOrHiddenTail(resultsArea)
             }
-            cursor = InputPane.drawWithCursor(model, into: &grid, area: input, focused: model.focus == .input)
+            cursor = InputPane.drawWithCursor(
+                model, inputRows, into: &grid, area: input, focused: model.focus == .input)
             panes.append(PaneArea(focus: .input, area: input))
         }
         for overlay in model.overlays {

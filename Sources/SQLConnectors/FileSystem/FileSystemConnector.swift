@@ -24,7 +24,8 @@ package struct FileSystemConnector: Connector {
 
     package func source(for table: CatalogTable, in context: SourceContext) throws(SQLError) -> SourceRunner? {
         try FileSystemSource(
-            table: table, reporter: context.reporter, replaying: context.replay != nil, columns: context.columns)
+            table: table, reporter: context.reporter, replaying: context.replay != nil, columns: context.columns,
+            scriptFolder: context.catalog.scriptFolder)
     }
 
     package func sink(for table: CatalogTable, catalog: Catalog) throws(SQLError) -> (any Sink)? {

@@ -19,7 +19,8 @@ package struct FileSystemSource: SourceRunner {
     let columns: ScanColumns
 
     init(
-        table: CatalogTable, reporter: QueryReporter? = nil, replaying: Bool = false, columns: ScanColumns = .all
+        table: CatalogTable, reporter: QueryReporter? = nil, replaying: Bool = false, columns: ScanColumns = .all,
+        scriptFolder: String? = nil
     ) throws(SQLError) {
         self.table = table
         self.columns = columns
@@ -30,10 +31,17 @@ package struct FileSystemSource: SourceRunner {
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            // As Flink does, a relative path is read from the working directory: say which that is.
-            let tried =
-                path.hasPrefix("/")
-                ? "" : " (read from the working directory, \(FileManager.default.currentDirectoryPath))"
+            // As Flink does, a relative path is read from the working directory: say which that
+            // is, and where the script naming it lives when that is elsewhere.
+            var tried = ""
+            if !path.hasPrefix("/") {
+                let here = FileManager.default.currentDirectoryPath
+                tried = " (read from the working directory, \(here))"
+                if let scriptFolder, scriptFolder != here {
+                    tried +=
+                        "; the script is in \(scriptFolder): run weir from there, or write the path from the working directory"
+                }
+            }
             throw SQLError(.execution, "table \(table.name): \(path) does not exist\(tried)")
         }
         var found: [String]

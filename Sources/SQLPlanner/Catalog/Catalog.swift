@@ -87,6 +87,9 @@ public final class Catalog: @unchecked Sendable {
     /// Kafka tables without `properties.bootstrap.servers` use this (`--bootstrap`,
     /// `WEIR_BOOTSTRAP`, the workbench's embedded broker).
     public var defaultBootstrap = "127.0.0.1:9092"
+    /// The folder of the script being run (`weir -f`), to say where it is when a relative path
+    /// it names is not found (paths are read from the working directory, as Flink reads them).
+    public var scriptFolder: String?
 
     package init(connectors: ConnectorRegistry) {
         self.connectors = connectors

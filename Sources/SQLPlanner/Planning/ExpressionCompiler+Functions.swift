@@ -279,7 +279,7 @@ extension ExpressionCompiler {
             return TypedExpression(.call(.pi, []), .double, nullable: false)
         case "SIGN":
             try expect(1...1)
-            guard Self.isNumeric(arguments[0].type) else {
+            guard arguments[0].type.isNumeric else {
                 throw SQLError(.plan, "SIGN needs a number, not \(arguments[0].type)", at: range)
             }
             return TypedExpression(.call(.sign, values), arguments[0].type, nullable: nullable)
@@ -368,7 +368,7 @@ extension ExpressionCompiler {
                 nullable: nullable)
         case "ROUND", "TRUNCATE":
             try expect(1...2)
-            guard Self.isNumeric(arguments[0].type) else {
+            guard arguments[0].type.isNumeric else {
                 throw SQLError(.plan, "\(name) needs a number, not \(arguments[0].type)", at: range)
             }
             // A DECIMAL keeps the places asked for (a constant), at most its own.

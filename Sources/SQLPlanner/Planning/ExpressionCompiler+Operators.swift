@@ -41,7 +41,7 @@ extension ExpressionCompiler {
                 return TypedExpression(
                     .shiftTime(b.expression, a.expression, subtract: false, months: months), b.type, nullable: nullable)
             }
-            guard Self.isNumeric(a.type), Self.isNumeric(b.type) else {
+            guard a.type.isNumeric, b.type.isNumeric else {
                 throw SQLError(.plan, "cannot apply \(operation.rawValue) to \(a.type) and \(b.type)", at: range)
             }
             let (kind, type) = Self.arithmeticType(a.type, b.type, operation)
@@ -84,8 +84,8 @@ extension ExpressionCompiler {
     }
 
     func checkComparable(_ a: DataType, _ b: DataType, at range: SourceRange) throws(SQLError) {
-        let families = [
-            Self.isNumeric, Self.isString, Self.isTemporalPoint, { $0 == .boolean }, { $0 == .date },
+        let families: [(DataType) -> Bool] = [
+            { $0.isNumeric }, Self.isString, Self.isTemporalPoint, { $0 == .boolean }, { $0 == .date },
             {
                 if case .time = $0 { return true }
                 return false
@@ -103,7 +103,7 @@ extension ExpressionCompiler {
         for type in known.dropFirst() where type != result {
             if Self.isString(result) && Self.isString(type) {
                 result = .string
-            } else if Self.isNumeric(result) && Self.isNumeric(type) {
+            } else if result.isNumeric && type.isNumeric {
                 result = Self.arithmeticType(result, type, .plus).1
             } else if Self.isTemporalPoint(result) && Self.isTemporalPoint(type) {
                 result = type
@@ -146,13 +146,6 @@ extension ExpressionCompiler {
     static func isInteger(_ type: DataType) -> Bool {
         switch type {
         case .tinyint, .smallint, .int, .bigint: return true
-        default: return false
-        }
-    }
-
-    static func isNumeric(_ type: DataType) -> Bool {
-        switch type {
-        case .tinyint, .smallint, .int, .bigint, .float, .double, .decimal: return true
         default: return false
         }
     }

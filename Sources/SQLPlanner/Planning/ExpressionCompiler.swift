@@ -59,7 +59,7 @@ package struct ExpressionCompiler {
             case .plus:
                 return typed
             case .minus:
-                guard Self.isNumeric(typed.type) || Self.isInterval(typed.type) else {
+                guard typed.type.isNumeric || Self.isInterval(typed.type) else {
                     throw SQLError(.plan, "cannot negate a value of type \(typed.type)", at: range)
                 }
                 if Self.isInteger(typed.type) {
@@ -78,7 +78,7 @@ package struct ExpressionCompiler {
             return try self.call(call, range: range)
         case let .cast(operand, type, isTry):
             let typed = try compile(operand)
-            if Self.isNumeric(typed.type), Self.isTemporalPoint(type) {
+            if typed.type.isNumeric, Self.isTemporalPoint(type) {
                 // As Flink's validation: a number has no one meaning as a point in time.
                 let hint =
                     if case .timestampLTZ = type { "TO_TIMESTAMP_LTZ(number, precision)" } else {
@@ -194,7 +194,7 @@ package struct ExpressionCompiler {
                     .call(ceil ? .ceilTime(unit) : .floorTime(unit), [typed.expression]), typed.type,
                     nullable: typed.nullable)
             }
-            guard Self.isNumeric(typed.type) else {
+            guard typed.type.isNumeric else {
                 throw SQLError(.plan, "\(ceil ? "CEIL" : "FLOOR") needs a number, not \(typed.type)", at: operand.range)
             }
             return TypedExpression(
@@ -264,7 +264,7 @@ package struct ExpressionCompiler {
             let container = try compile(collection), key = try compile(index)
             switch container.type {
             case let .array(element):
-                guard Self.isNumeric(key.type) || key.type == .null else {
+                guard key.type.isNumeric || key.type == .null else {
                     throw SQLError(.plan, "an array's index is a number (from 1), not \(key.type)", at: index.range)
                 }
                 return TypedExpression(

@@ -415,7 +415,7 @@ extension Planner {
         var argument = try compiler.compile(values[0])
         if let filter { argument.expression = .caseWhen([(filter, argument.expression)], otherwise: nil) }
         func numeric() throws(SQLError) {
-            guard ExpressionCompiler.isNumeric(argument.type) else {
+            guard argument.type.isNumeric else {
                 throw SQLError(.plan, "\(name) needs a number, not \(argument.type)", at: values[0].range)
             }
         }

@@ -271,11 +271,3 @@ public struct SplitState: Sendable, Equatable {
         self.ended = ended
     }
 }
-
-/// A statistic as a note says it: "1 late row dropped", "3 late rows dropped".
-package func statisticText(_ value: Int64, _ name: String) -> String {
-    guard value == 1, let rows = name.range(of: #"\brows\b"#, options: .regularExpression) else {
-        return "\(value) \(name)"
-    }
-    return "1 " + name.replacingCharacters(in: rows, with: "row")
-}

@@ -56,22 +56,24 @@ enum InputPane: Pane {
     }
 
     static func draw(_ model: SessionModel, into grid: inout CellGrid, area: Rect, focused: Bool) {
-        _ = drawWithCursor(model, into: &grid, area: area, focused: focused)
+        let rows = ScreenRows(model.editor.snapshot, width: area.width - 4)
+        _ = drawWithCursor(model, rows, into: &grid, area: area, focused: focused)
     }
 
     /// Draws the input; returns where the cursor goes. A line wider than the pane wraps onto
     /// the rows below it, so every character typed stays in view; the rows around the cursor's
     /// are shown when the statement is taller than the pane.
+    /// `layout` is the statement cut to the pane's width (`ScreenRows` at `area.width - 4`):
+    /// the frame makes it once, to size the pane and to draw it.
     static func drawWithCursor(
-        _ model: SessionModel, into grid: inout CellGrid, area: Rect, focused: Bool
+        _ model: SessionModel, _ layout: ScreenRows, into grid: inout CellGrid, area: Rect, focused: Bool
     ) -> (x: Int, y: Int)? {
-        let editor = model.editor.snapshot
+        let editor = layout.editor
         let mode = !model.editor.viKeys ? "" : editor.viCommandMode ? " [vi command]" : " [vi insert]"
         let title = editor.prompt ?? "SQL\(mode) — Enter runs a statement ending in ;  (\\help)"
         grid.box(area, title: title, style: focused ? WorkbenchView.focused : WorkbenchView.border)
         let inner = area.inner
         guard !inner.isEmpty, inner.width > 2 else { return nil }
-        let layout = ScreenRows(editor, width: inner.width - 2)
         // Keep the cursor's row in view.
         let first = max(0, layout.cursor.row - inner.height + 1)
         for (offset, row) in layout.rows.dropFirst(first).prefix(inner.height).enumerated() {
@@ -88,12 +90,6 @@ enum InputPane: Pane {
         return (min(inner.maxX - 1, inner.x + 2 + layout.cursor.column), inner.y + layout.cursor.row - first)
     }
 
-    /// How many rows of text the input needs at `width` columns (its border not counted).
-    static func rowsNeeded(_ model: SessionModel, width: Int) -> Int {
-        guard width > 4 else { return 1 }
-        return ScreenRows(model.editor.snapshot, width: width - 4).rows.count
-    }
-
     /// The statement's lines cut into screen rows of `width` columns (coloured as SQL), and the
     /// cursor's place among them.
     struct ScreenRows {
@@ -105,10 +101,13 @@ enum InputPane: Pane {
             var spans: [(String, Style)] = []
         }
 
+        /// What readline holds: the text, the cursor, the prompt.
+        let editor: InputEditor.Snapshot
         private(set) var rows: [Row] = []
         private(set) var cursor = (row: 0, column: 0)
 
         init(_ editor: InputEditor.Snapshot, width: Int) {
+            self.editor = editor
             let width = max(1, width)
             for (index, line) in editor.lines.enumerated() {
                 var row = Row(line: index, startsLine: true)

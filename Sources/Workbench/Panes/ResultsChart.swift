@@ -21,7 +21,7 @@ enum ResultsChart {
             if case .timestampLTZ = type { return true }
             return false
         }
-        guard let value = columns.lastIndex(where: { ResultsPane.isNumeric($0.type) }) else { return nil }
+        guard let value = columns.lastIndex(where: { $0.type.isNumeric }) else { return nil }
         let time = columns.firstIndex { isTime($0.type) }
         let keys = columns.indices.filter { $0 != value && !isTime(columns[$0].type) }
         return Shape(time: time, value: value, keys: keys)
@@ -36,7 +36,9 @@ enum ResultsChart {
             return
         }
         guard area.height >= 4, area.width >= 20 else { return }
-        let rows = Array(results.rows)
+        // Read from the newest row back, only as far as the chart has room for: a frame does
+        // not walk the whole of 100,000 kept rows.
+        let rows = results.rows
         func key(_ entry: ResultsModel.Entry) -> String {
             shape.keys.isEmpty
                 ? results.columns[shape.value].name
@@ -56,17 +58,18 @@ enum ResultsChart {
 
     /// A bar per key (the newest value of each, in the order keys first came).
     private static func drawBars(
-        _ rows: [ResultsModel.Entry], value: Int, key: (ResultsModel.Entry) -> String, into grid: inout CellGrid,
-        area: Rect
+        _ rows: ResultRows, value: Int, key: (ResultsModel.Entry) -> String, into grid: inout CellGrid, area: Rect
     ) {
-        var order: [String] = []
+        // The newest value of the newest keys that fit, in the order the rows hold them.
+        var newestFirst: [String] = []
         var values: [String: Value] = [:]
-        for row in rows {
+        for row in rows.reversed() where newestFirst.count < area.height {
             let name = key(row)
-            if values[name] == nil { order.append(name) }
+            guard values[name] == nil else { continue }
+            newestFirst.append(name)
             values[name] = row.values[value]
         }
-        let shown = order.suffix(area.height)
+        let shown = newestFirst.reversed()
         let largest = max(1e-9, shown.map { abs(values[$0]!.doubleValue ?? 0) }.max() ?? 1)
         let labelWidth = min(16, (shown.map { DisplayWidth.of($0) }.max() ?? 1) + 1)
         for (offset, name) in shown.enumerated() {
@@ -85,24 +88,28 @@ enum ResultsChart {
 
     /// A line of points per key over window time: the newest windows that fit the width.
     private static func drawLines(
-        _ rows: [ResultsModel.Entry], time: Int, value: Int, integral: Bool, key: (ResultsModel.Entry) -> String,
+        _ rows: ResultRows, time: Int, value: Int, integral: Bool, key: (ResultsModel.Entry) -> String,
         into grid: inout CellGrid, area: Rect
     ) {
+        let spacing = 3
         func label(_ number: Double) -> String {
             integral ? String(Int64(number)) : ResultsPane.plainNumber(ValueFormatter.plain(.double(number)))
         }
-        var keys: [String] = []
+        // The newest windows that can fit the width (the plot is a little narrower: a few more are read).
+        var keysNewestFirst: [String] = []
         var points: [String: [Int64: Double]] = [:]
         var times = Set<Int64>()
-        for row in rows {
+        for row in rows.reversed() {
             guard let at = row.values[time].timestampMicros, let number = row.values[value].doubleValue else {
                 continue
             }
+            if !times.contains(at), times.count > area.width / spacing { break }
             let name = key(row)
-            if points[name] == nil { keys.append(name) }
-            points[name, default: [:]][at] = number
+            if points[name] == nil { keysNewestFirst.append(name) }
+            if points[name]?[at] == nil { points[name, default: [:]][at] = number }
             times.insert(at)
         }
+        let keys = Array(keysNewestFirst.reversed())
         // A legend on the first row; the value axis down the left; the time axis at the bottom.
         var x = area.x
         for (index, name) in keys.prefix(12).enumerated() where x < area.maxX {
@@ -117,7 +124,6 @@ enum ResultsChart {
         let gutter = min(14, max(DisplayWidth.of(topText), 2) + 1)
         let plot = Rect(x: area.x + gutter, y: area.y + 1, width: area.width - gutter, height: area.height - 2)
         guard plot.height >= 2, plot.width >= 4 else { return }
-        let spacing = 3
         let sorted = times.sorted().suffix(max(1, (plot.width - 1) / spacing + 1))
         grid.put(topText, x: area.x, y: plot.y, style: Style(dim: true), limit: gutter - 1)
         grid.put(label(bottom), x: area.x, y: plot.maxY - 1, style: Style(dim: true), limit: gutter - 1)

@@ -226,31 +226,35 @@ enum ResultsPane: Pane {
             }
         }
         func height(_ cells: [[Substring]]) -> Int { cells.map(\.count).max() ?? 1 }
-        if results.follow {
-            // The newest rows that fit, counting each row's height.
-            var used = 0
-            first = rows.count
-            while first > 0 {
-                let rowHeight = height(lines(rows[first - 1]))
-                if used + rowHeight > visibleCount, used > 0 { break }
-                used += rowHeight
-                first -= 1
-            }
-        }
         var shown: [ResultsModel.Entry] = []
         var shownCells: [[[Substring]]] = []
         var used = 0
-        for row in rows[min(first, rows.count)...] {
-            guard used < visibleCount else { break }
-            let cells = lines(row)
-            shown.append(row)
-            shownCells.append(cells)
-            used += height(cells)
+        if results.follow {
+            // The newest rows that fit, counting each row's height, from the newest back.
+            first = rows.count
+            while first > 0 {
+                let cells = lines(rows[first - 1])
+                if used + height(cells) > visibleCount, used > 0 { break }
+                used += height(cells)
+                first -= 1
+                shown.append(rows[first])
+                shownCells.append(cells)
+            }
+            shown.reverse()
+            shownCells.reverse()
+        } else {
+            for row in rows[min(first, rows.count)...] {
+                guard used < visibleCount else { break }
+                let cells = lines(row)
+                shown.append(row)
+                shownCells.append(cells)
+                used += height(cells)
+            }
         }
         // Numbers right-aligned, and DOUBLEs in one notation within a column: Flink's text
         // switches to 1.99E7 from ten million, which the table writes out in full.
         let numeric = headers.indices.map { index in
-            index >= (showKinds ? 1 : 0) && isNumeric(results.columns[index - (showKinds ? 1 : 0)].type)
+            index >= (showKinds ? 1 : 0) && results.columns[index - (showKinds ? 1 : 0)].type.isNumeric
         }
         for (row, cells) in shownCells.enumerated() {
             for index in cells.indices where numeric[index] && cells[index].count == 1 {
@@ -299,13 +303,6 @@ enum ResultsPane: Pane {
                 }
             }
             y += rowHeight
-        }
-    }
-
-    static func isNumeric(_ type: DataType) -> Bool {
-        switch type {
-        case .tinyint, .smallint, .int, .bigint, .float, .double, .decimal: true
-        default: false
         }
     }
 

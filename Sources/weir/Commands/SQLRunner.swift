@@ -44,21 +44,12 @@ struct SQLRunner {
         }
     }
 
-    /// A relative path not found from the working directory, in a script that lives elsewhere:
-    /// where the script is, and whether the path is there.
-    private func scriptFolderHint(for error: SQLError) -> String {
-        guard let scriptFile, error.message.contains("does not exist (read from the working directory") else {
-            return ""
-        }
-        let folder = (URL(fileURLWithPath: scriptFile).standardizedFileURL.deletingLastPathComponent().path)
-        guard folder != FileManager.default.currentDirectoryPath else { return "" }
-        return
-            "\nthe script is in \(folder): paths in it are read from the working directory, as Flink reads them (run weir from \(folder), or write the path from here)"
-    }
-
     private func runHere(_ script: String) throws {
         let engine = Engine()
         engine.catalog.defaultBootstrap = bootstrap
+        engine.catalog.scriptFolder = scriptFile.map {
+            URL(fileURLWithPath: $0).standardizedFileURL.deletingLastPathComponent().path
+        }
         engine.dataDirectory = dataDirectory
         engine.ignoreCheckpoints = fresh
         engine.onJobNote = { job, note in
@@ -73,7 +64,7 @@ struct SQLRunner {
             printer.flush()
             engine.jobs.stopAll()
             engine.jobs.waitForAll()
-            throw CommandFailure(error.rendered(in: script) + scriptFolderHint(for: error))
+            throw CommandFailure(error.rendered(in: script))
         }
         printer.flush()
         engine.jobs.waitForAll()
@@ -211,16 +202,10 @@ final class ResultPrinter: ResultWriter {
                     let fitted = DisplayWidth.truncate(row < cell.count ? cell[row] : "", to: width)
                     let padding = String(repeating: " ", count: max(0, width - DisplayWidth.of(fitted)))
                     let numeric =
-                        index >= (changelog ? 1 : 0) && Self.isNumeric(columns[index - (changelog ? 1 : 0)].type)
+                        index >= (changelog ? 1 : 0) && columns[index - (changelog ? 1 : 0)].type.isNumeric
                     return " " + (numeric ? padding + fitted : fitted + padding) + " "
                 }.joined(separator: "|") + "|"
         }.joined(separator: "\n")
     }
 
-    static func isNumeric(_ type: DataType) -> Bool {
-        switch type {
-        case .tinyint, .smallint, .int, .bigint, .float, .double, .decimal: return true
-        default: return false
-        }
-    }
 }
