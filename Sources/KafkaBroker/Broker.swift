@@ -150,7 +150,7 @@ public final class Broker: Sendable {
     /// The versions served per API. Within each schema's range; chosen where the semantics
     /// are implemented (Fetch stops before topic ids, ListOffsets before max-timestamp, ...).
     package static let supportedVersions: [ApiKey: ClosedRange<Int16>] = [
-        .produce: 3...9, .fetch: 4...12, .listOffsets: 0...9, .metadata: 0...12,
+        .produce: 0...9, .fetch: 0...12, .listOffsets: 0...9, .metadata: 0...12,
         .offsetCommit: 2...8, .offsetFetch: 1...8, .findCoordinator: 0...4, .joinGroup: 0...9,
         .heartbeat: 0...4, .leaveGroup: 0...5, .syncGroup: 0...5, .describeGroups: 0...5,
         .listGroups: 0...4, .saslHandshake: 0...1, .apiVersions: 0...4, .createTopics: 0...7,
@@ -302,7 +302,7 @@ public final class Broker: Sendable {
         case let .success(decoded): request = decoded
         case let .failure(unreadable): return unreadable.outcome
         }
-        let appended = await produce(request)
+        let appended = await produce(request, version: header.requestApiVersion)
         guard request.acks != 0 else { return .noResponse }
         let (version, correlationId) = (header.requestApiVersion, header.correlationId)
         guard !appended.durableWaits.isEmpty else {

@@ -109,6 +109,82 @@ extension BrokerTests {
             #expect(metadata.output.contains("topic \"for-kcat-none\" with 3 partitions"), "\(metadata.output)")
         }
 
+        /// The batches stored for partition 0 of `topic`, read from its segment files.
+        static func storedBatches(_ broker: WeirBrokerProcess, _ topic: String, partition: Int = 0) throws -> [RecordBatch] {
+            let folder = "\(broker.dataDirectory)/\(topic)-\(partition)"
+            let segments = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".log") }
+            return try segments.sorted().flatMap { name in
+                try RecordSet.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(name)")))).batches
+            }
+        }
+
+        /// Debian's kcat (librdkafka 2.0.2) takes which codecs a broker accepts from the Produce
+        /// versions it offers (v2 for the magic-1 era's codecs): each codec asked for is the one stored.
+        @Test func debiansKcatCompressesWhatItWrites() async throws {
+            let broker = try Self.startBroker()
+            let lines = (0..<200).map { "line \($0) of a text that compresses well" }.joined(separator: "\n") + "\n"
+            for codec in CompressionCodec.allCases where codec != .none {
+                let topic = "kcat-\(codec)"
+                let produced = try await Kcat.runDebian(
+                    ["-b", broker.bootstrap, "-P", "-t", topic, "-p", "0", "-z", codec.description], input: lines)
+                #expect(produced.status == 0 && !produced.error.contains("not compressing"), "\(codec): \(produced.error)")
+                let stored = try Self.storedBatches(broker, topic)
+                #expect(!stored.isEmpty && stored.allSatisfy { $0.compression == codec }, "\(codec)")
+                #expect(stored.flatMap(\.records).count == 200, "\(codec)")
+            }
+        }
+
+        static let pinnedCases: [(String, CompressionCodec)] = [
+            ("0.9", .none), ("0.9", .gzip), ("0.10", .none), ("0.10", .gzip), ("0.10", .snappy), ("0.10", .lz4),
+        ]
+
+        /// kafka-python pinned to Kafka 0.9 or 0.10, as deployments of the seeds' era pin it
+        /// (Produce v1–v2 with message sets of magic 0 and 1, Fetch v1–v3, JoinGroup v0). What it
+        /// writes is stored as magic-2 batches with its codec and read whole by today's librdkafka;
+        /// what librdkafka writes (with headers) it reads down-converted, in a group that commits.
+        @Test(arguments: pinnedCases)
+        func clientsPinnedToKafka09And010(version: String, codec: CompressionCodec) async throws {
+            let broker = try Self.startBroker()
+            let topic = "pinned-\(version)-\(codec)"
+            let count = 30
+            let pinned = ["--api-version", version]
+            let stamped = version != "0.9"
+            let written = try await TansuBroker.runPeer(
+                "kafka_python_peer.py", pinned + ["produce", broker.bootstrap, topic, codec.description, "\(count)"])
+            #expect(written.count == count)
+            let read = try await TansuBroker.runPeer(
+                "librdkafka_peer.py", ["consume", broker.bootstrap, topic, "\(count)"])
+            #expect(Set(read.compactMap { $0["key"] as? String }) == Set((0..<count).map { "key-\($0)" }))
+            for entry in read {
+                let index = try #require(Int((entry["key"] as! String).dropFirst(4)))
+                #expect(entry["timestamp"] as? Int == (stamped ? 1_700_000_000_000 + index : -1))
+            }
+            for partition in 0..<3 {
+                let stored = try Self.storedBatches(broker, topic, partition: partition)
+                #expect(stored.allSatisfy { $0.magic == 2 && $0.compression == codec }, "partition \(partition)")
+            }
+
+            let modern = "\(topic)-from-librdkafka"
+            let placed = try await TansuBroker.runPeer(
+                "librdkafka_peer.py", ["produce", broker.bootstrap, modern, codec.description, "\(count)"])
+            var lines = try await TansuBroker.runPeer(
+                "kafka_python_peer.py", pinned + ["consume-group", broker.bootstrap, modern, "old-readers", "\(count)"])
+            let committed = try #require(lines.popLast()?["committed"] as? [[Int]])
+            #expect(lines.count == count)
+            for entry in lines {
+                let key = try #require(entry["key"] as? String)
+                let index = try #require(Int(key.dropFirst(4)))
+                let origin = try #require(placed.first { $0["key"] as? String == key })
+                #expect(entry["partition"] as? Int == origin["partition"] as? Int)
+                #expect(entry["offset"] as? Int == origin["offset"] as? Int)
+                #expect(stamped ? entry["timestamp"] as? Int == 1_700_000_000_000 + index : entry["timestamp"] is NSNull)
+                #expect((entry["value"] as? String)?.contains("\"n\": \(index)") == true, "\(entry)")
+            }
+            var ends: [Int: Int] = [:]
+            for entry in placed { ends[entry["partition"] as! Int, default: 0] += 1 }
+            #expect(Dictionary(uniqueKeysWithValues: committed.map { ($0[0], $0[1]) }) == ends)
+        }
+
         /// Each client's idempotent producer: one record per offset, in order, no gaps.
         @Test(arguments: Client.allCases)
         func idempotentProducers(client: Client) async throws {

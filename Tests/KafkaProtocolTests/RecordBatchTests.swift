@@ -175,6 +175,38 @@ import Testing
         #expect(batch.compression == codec)
     }
 
+    static let writtenLegacyCases: [(Int8, CompressionCodec)] = [0, 1].flatMap { magic in
+        CompressionCodec.allCases.map { (Int8(magic), $0) }
+    }
+
+    /// What a broker hands a Fetch v0–v3 reader: a batch's records as messages of magic 0 or 1,
+    /// read back whole — offsets with a compaction gap, keys, values, timestamps (magic 1) —
+    /// with the codecs the old formats cannot carry written plain.
+    @Test(arguments: writtenLegacyCases)
+    func writesMagicZeroAndOne(magic: Int8, codec: CompressionCodec) throws {
+        let records = [100, 101, 103].map { offset in
+            Record(
+                offset: Int64(offset), timestamp: 1_600_000_000_000 + Int64(offset), key: Array("k\(offset)".utf8)[...],
+                value: offset == 101 ? nil : Array("v\(offset)".utf8)[...],
+                headers: [RecordHeader(key: "dropped", value: [1])])
+        }
+        let batch = RecordBatch(
+            baseOffset: 100, attributes: RecordBatchAttributes(compression: codec), lastOffsetDelta: 3,
+            baseTimestamp: 1_600_000_000_100, maxTimestamp: 1_600_000_000_103, records: records)
+        var writer = ByteWriter()
+        try LegacyMessageSet.write(batch, magic: magic, to: &writer)
+        let read = try RecordSet.decode(writer.bytes)
+        #expect(read.truncatedBytes == 0)
+        #expect(read.batches.allSatisfy { $0.magic == magic })
+        let carried: CompressionCodec = codec == .zstd || (codec == .lz4 && magic == 0) ? .none : codec
+        #expect(read.batches.map(\.compression) == (carried == .none ? [.none, .none, .none] : [carried]))
+        #expect(read.records.map(\.offset) == [100, 101, 103])
+        #expect(read.records.map { $0.key.map { String(decoding: $0, as: UTF8.self) } } == ["k100", "k101", "k103"])
+        #expect(read.records.map { $0.value.map { String(decoding: $0, as: UTF8.self) } } == ["v100", nil, "v103"])
+        #expect(read.records.map(\.timestamp) == (magic == 1 ? records.map(\.timestamp) : [-1, -1, -1]))
+        #expect(read.records.allSatisfy { $0.headers.isEmpty })
+    }
+
     @Test func legacyCRCIsChecked() throws {
         var message = LegacyEncoder.message(offset: 0, magic: 1, timestamp: 1, key: nil, value: Array("x".utf8))
         message[message.count - 1] ^= 0xFF
@@ -182,7 +214,7 @@ import Testing
     }
 }
 
-/// Writes legacy messages for the tests (Weir itself only reads them).
+/// Writes legacy messages for the tests, field by field, apart from `LegacyMessageSet.write`.
 enum LegacyEncoder {
     static func message(
         offset: Int64, magic: Int8, timestamp: Int64?, key: [UInt8]?, value: [UInt8]?,

@@ -5,6 +5,7 @@ import KafkaProtocol
 /// Fetch: read each requested partition from its offset (to the last stable offset for
 /// read_committed, listing the aborted transactions among what is returned); when fewer than `minBytes` are
 /// there, wait (up to `maxWaitMs`) until a partition's high watermark moves, then read again.
+/// Readers of Fetch v0–v3 get the records down-converted (`MessageFormats`).
 /// Fetch sessions are not kept (the answer's session id is 0), so clients send full requests.
 extension Broker {
     func fetch(_ request: FetchRequest, version: Int16) async -> FetchResponse {
@@ -51,6 +52,17 @@ extension Broker {
                         data.highWatermark = log.highWatermark
                         data.logStartOffset = log.logStartOffset
                         failed = true
+                    }
+                    // v0–v3 readers know messages of magic 0 and 1 only; the log holds magic 2.
+                    let magic = MessageFormats.readableMagic(fetchVersion: version)
+                    if magic < 2, let records = data.records, !records.isEmpty {
+                        do {
+                            data.records = try MessageFormats.downConverted(records, to: magic)
+                        } catch {
+                            data.records = []
+                            data.errorCode = error.code.code
+                            failed = true
+                        }
                     }
                     partitions.append(data)
                 }

@@ -12,7 +12,7 @@ struct AppendedProduce: Sendable {
 /// Appending and answering are separate steps: the connection reads (and appends) the
 /// requests a client pipelines while earlier ones wait for their acks=all sync.
 extension Broker {
-    func produce(_ request: ProduceRequest) async -> AppendedProduce {
+    func produce(_ request: ProduceRequest, version: Int16) async -> AppendedProduce {
         var responses: [ProduceResponse.TopicProduceResponse] = []
         // acks=all answers once every appended partition is durable under the flush policy.
         var durableWaits: [(topic: Int, partition: Int, log: PartitionLog, offset: Int64)] = []
@@ -23,8 +23,12 @@ extension Broker {
                 var answer = ProduceResponse.TopicProduceResponse.PartitionProduceResponse(
                     index: data.index, baseOffset: -1)
                 do {
+                    // v0–v2 carry message sets of magic 0 and 1; the log keeps magic-2 batches.
+                    let records =
+                        version < 3
+                        ? try MessageFormats.upConverted(data.records ?? []) : data.records ?? []
                     let (log, result) = try await append(
-                        topic: topicData.name, partition: data.index, records: data.records ?? [], now: now)
+                        topic: topicData.name, partition: data.index, records: records, now: now)
                     answer.baseOffset = result.baseOffset
                     answer.logAppendTimeMs = result.logAppendTime
                     answer.logStartOffset = log.logStartOffset

@@ -98,3 +98,64 @@ public enum LegacyMessageSet {
         )
     }
 }
+
+// MARK: - Writing
+
+extension LegacyMessageSet {
+    /// Writes `batch`'s records as messages of `magic` 0 or 1, the form a reader of Fetch v0–v3
+    /// expects (Kafka down-converts the same way). Headers have no place in these formats and are
+    /// dropped; a compressed batch becomes one compressed wrapper message holding its records.
+    /// Codecs these formats cannot carry are written uncompressed: zstd (magic 2 only), and LZ4 at
+    /// magic 0, whose frames Kafka's readers of that era check against a wrongly computed header
+    /// checksum.
+    public static func write(_ batch: RecordBatch, magic: Int8, to writer: inout ByteWriter) throws(CompressionError) {
+        precondition(magic == 0 || magic == 1, "legacy messages are magic 0 or 1")
+        guard let first = batch.records.first, let last = batch.records.last else { return }
+        let logAppendTime = batch.attributes.timestampType == .logAppendTime
+        let timestampBit: Int8 = magic == 1 && logAppendTime ? 0x08 : 0
+        func timestamp(of record: Record) -> Int64 { logAppendTime ? batch.maxTimestamp : record.timestamp }
+        var codec = batch.compression
+        if codec == .zstd || (codec == .lz4 && magic == 0) { codec = .none }
+
+        if codec == .none {
+            for record in batch.records {
+                writeMessage(
+                    offset: record.offset, magic: magic, attributes: timestampBit, timestamp: timestamp(of: record),
+                    key: record.key, value: record.value, to: &writer)
+            }
+            return
+        }
+        // Inside a wrapper, magic 1 numbers messages from 0 and the wrapper carries the last
+        // one's absolute offset; magic 0 keeps absolute offsets throughout.
+        var inner = ByteWriter(capacity: batch.records.count * 64)
+        for record in batch.records {
+            writeMessage(
+                offset: magic == 1 ? record.offset - first.offset : record.offset, magic: magic, attributes: 0,
+                timestamp: timestamp(of: record), key: record.key, value: record.value, to: &inner)
+        }
+        let compressed = try codec.compress(inner.bytes)
+        writeMessage(
+            offset: last.offset, magic: magic, attributes: Int8(codec.rawValue) | timestampBit,
+            timestamp: batch.maxTimestamp, key: nil, value: compressed[...], to: &writer)
+    }
+
+    /// One message: log overhead (offset, size), then the CRC-32 over the rest.
+    private static func writeMessage(
+        offset: Int64, magic: Int8, attributes: Int8, timestamp: Int64, key: ArraySlice<UInt8>?,
+        value: ArraySlice<UInt8>?, to writer: inout ByteWriter
+    ) {
+        writer.writeInt64(offset)
+        let sizeAt = writer.count
+        writer.writeInt32(0)
+        writer.writeUInt32(0)
+        writer.writeInt8(magic)
+        writer.writeInt8(attributes)
+        if magic == 1 { writer.writeInt64(timestamp) }
+        for bytes in [key, value] {
+            if let bytes { writer.writeBytes(bytes, compact: false) } else { writer.writeInt32(-1) }
+        }
+        let end = writer.count
+        writer.setInt32(Int32(end - sizeAt - 4), at: sizeAt)
+        writer.setUInt32(CRC32.checksum(writer.bytes[(sizeAt + 8)..<end]), at: sizeAt + 4)
+    }
+}
