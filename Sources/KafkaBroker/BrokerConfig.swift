@@ -24,6 +24,9 @@ public struct BrokerConfig: Sendable {
     public var maxRequestBytes = 100 * 1024 * 1024
     /// Broker-wide defaults for topic configs (`retention.ms`, `segment.bytes`, ...).
     public var topicDefaults: [String: String] = [:]
+    /// The broker setting each topic default was given as, with its value as given
+    /// (`retention.ms` ← `log.retention.hours` = 48): DescribeConfigs names it as a synonym.
+    public var topicDefaultSettings: [String: (name: String, value: String)] = [:]
     /// `log.retention.check.interval.ms` (default 5 minutes, Kafka's).
     public var retentionCheckIntervalMs: Int64 = 300_000
     /// `group.min.session.timeout.ms` / `group.max.session.timeout.ms` (Kafka's defaults: 6 s, 30 min).
@@ -80,12 +83,10 @@ public struct BrokerConfigError: Error, Sendable, CustomStringConvertible {
 }
 
 extension BrokerConfig {
-    /// Kafka's broker-level names for topic defaults, and the topic config each one sets.
-    static let topicDefaultNames: [String: String] = [
-        "log.retention.ms": "retention.ms", "log.retention.bytes": "retention.bytes",
-        "log.segment.bytes": "segment.bytes", "log.roll.ms": "segment.ms",
-        "log.index.interval.bytes": "index.interval.bytes", "message.max.bytes": "max.message.bytes",
-        "log.message.timestamp.type": "message.timestamp.type", "log.cleanup.policy": "cleanup.policy",
+    /// Kafka's broker settings in hours or minutes, and the topic config (in ms) each one sets.
+    static let coarseTopicDefaults: [String: (topicConfig: String, milliseconds: Int64)] = [
+        "log.retention.hours": ("retention.ms", 3_600_000), "log.retention.minutes": ("retention.ms", 60_000),
+        "log.roll.hours": ("segment.ms", 3_600_000),
     ]
 
     /// Applies one setting by Kafka's broker config name (`num.partitions`,
@@ -112,10 +113,15 @@ extension BrokerConfig {
         case "group.initial.rebalance.delay.ms": initialRebalanceDelayMs = try integer(Int32.self)
         case "node.id", "broker.id": nodeId = try integer(Int32.self)
         default:
-            if let topicName = Self.topicDefaultNames[key] {
-                topicDefaults[topicName] = value
-            } else if LogConfig.defaults[key] != nil || key.hasPrefix("retention.") || key.hasPrefix("segment.") {
+            if let definition = TopicConfigCatalog.definition(brokerSetting: key) {
+                topicDefaults[definition.name] = value
+                topicDefaultSettings[definition.name] = (key, value)
+            } else if let (topicConfig, milliseconds) = Self.coarseTopicDefaults[key] {
+                topicDefaults[topicConfig] = "\(try integer(Int64.self) * milliseconds)"
+                topicDefaultSettings[topicConfig] = (key, value)
+            } else if TopicConfigCatalog.definition(named: key) != nil {
                 topicDefaults[key] = value
+                topicDefaultSettings[key] = (key, value)
             } else {
                 throw BrokerConfigError(description: "unknown broker setting '\(key)'")
             }

@@ -13,6 +13,19 @@ struct BrokerError: Error, Sendable {
     }
 }
 
+/// A topic config's value and where it comes from, as DescribeConfigs answers it.
+struct DescribedConfig {
+    enum Source: Int8 {
+        // DescribeConfigs' ConfigSource numbers.
+        case topic = 1, broker = 4, kafkaDefault = 5
+    }
+    var name: String
+    var value: String
+    var source: Source
+    /// nil for a name Kafka does not define, kept by a topic from before names were checked.
+    var definition: TopicConfigDefinition?
+}
+
 /// A topic as the broker defines it.
 struct Topic: Sendable, Codable, Equatable {
     var name: String
@@ -73,9 +86,24 @@ final class TopicStore: @unchecked Sendable {
 
     func log(_ name: String, _ partition: Int32) -> PartitionLog? { logs.log(topic: name, partition: partition) }
 
-    /// The effective configs of a topic: broker defaults, then the topic's own.
-    func effectiveConfigs(_ topic: Topic) -> [String: String] {
-        LogConfig.defaults.merging(defaults) { $1 }.merging(topic.configs) { $1 }
+    /// A topic's configs, each with where its value comes from: the topic's own setting, the
+    /// broker's (`--config log.retention.ms=…`), or Kafka's default — every config Kafka
+    /// defines, and any name a topic kept from before names were checked.
+    func describedConfigs(_ topic: Topic) -> [DescribedConfig] {
+        var described = TopicConfigCatalog.definitions.map { definition in
+            if let own = topic.configs[definition.name] {
+                return DescribedConfig(name: definition.name, value: own, source: .topic, definition: definition)
+            }
+            if let broker = defaults[definition.name] {
+                return DescribedConfig(name: definition.name, value: broker, source: .broker, definition: definition)
+            }
+            return DescribedConfig(
+                name: definition.name, value: definition.kafkaDefault, source: .kafkaDefault, definition: definition)
+        }
+        for (name, value) in topic.configs where TopicConfigCatalog.definition(named: name) == nil {
+            described.append(DescribedConfig(name: name, value: value, source: .topic, definition: nil))
+        }
+        return described.sorted { $0.name < $1.name }
     }
 
     private func logConfig(_ topic: Topic) throws -> LogConfig {
@@ -101,7 +129,10 @@ final class TopicStore: @unchecked Sendable {
             name: name, idHigh: .random(in: 1...UInt64.max), idLow: .random(in: 0...UInt64.max),
             partitionCount: partitions, configs: configs, isInternal: name.hasPrefix("__"))
         let config: LogConfig
-        do { config = try logConfig(topic) } catch { throw BrokerError(.invalidConfig, "\(error)") }
+        do {
+            try TopicConfigCatalog.checkNames(configs.keys)
+            config = try logConfig(topic)
+        } catch { throw BrokerError(.invalidConfig, "\(error)") }
         try lockedThrowing { () throws(BrokerError) in
             guard topics[name] == nil else { throw BrokerError(.topicAlreadyExists, "topic \(name) already exists") }
             guard !validateOnly else { return }
@@ -154,6 +185,9 @@ final class TopicStore: @unchecked Sendable {
             guard var topic = topics[name] else { throw BrokerError(.unknownTopicOrPartition, "no topic \(name)") }
             var configs = replacing ? [:] : topic.configs
             for (key, value) in changes { configs[key] = value }
+            do { try TopicConfigCatalog.checkNames(changes.keys) } catch {
+                throw BrokerError(.invalidConfig, "\(error)")
+            }
             topic.configs = configs
             let config: LogConfig
             do { config = try logConfig(topic) } catch { throw BrokerError(.invalidConfig, "\(error)") }

@@ -109,6 +109,7 @@ public struct KafkaAdmin: Sendable {
             let isDefault = $0.configSource == -1 ? $0.isDefault : $0.configSource != 1
             return TopicConfigEntry(
                 name: $0.name, value: $0.isSensitive ? nil : $0.value, isDefault: isDefault,
+                source: TopicConfigEntry.Source(configSource: $0.configSource, isDefault: $0.isDefault),
                 isReadOnly: $0.readOnly, isSensitive: $0.isSensitive)
         }.sorted { $0.name < $1.name }
     }
@@ -242,10 +243,34 @@ public struct KafkaAdmin: Sendable {
 
 /// One configuration entry of a topic.
 public struct TopicConfigEntry: Sendable, Equatable {
+    /// Where a topic's config value comes from.
+    public enum Source: Sendable, Equatable {
+        /// Set on the topic (at creation or altered since).
+        case topic
+        /// Set for every topic by the broker's configuration (static or dynamic).
+        case broker
+        /// The default Kafka defines.
+        case kafkaDefault
+        /// A broker that answers DescribeConfigs v0 says only whether it is a default.
+        case unknown
+
+        /// From DescribeConfigs' ConfigSource (-1 when the broker's version has none).
+        init(configSource: Int8, isDefault: Bool) {
+            switch configSource {
+            case 1: self = .topic
+            case 2, 3, 4, 7: self = .broker
+            case 5: self = .kafkaDefault
+            default: self = isDefault ? .kafkaDefault : .unknown
+            }
+        }
+    }
+
     public var name: String
     /// nil for a sensitive value (the broker does not show it) or an unset one.
     public var value: String?
+    /// Not set on the topic itself.
     public var isDefault: Bool
+    public var source: Source
     public var isReadOnly: Bool
     public var isSensitive: Bool
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A topic's log settings, by Kafka's topic config names. Unknown names are kept
-/// (DescribeConfigs shows them) but do not change the log.
+/// A topic's log settings, by Kafka's topic config names (`TopicConfigCatalog` lists them
+/// all; those this broker does not act on are kept and described but do not change the log).
 public struct LogConfig: Sendable, Equatable {
     /// `segment.bytes` (default 1 GiB): a segment this large is rolled.
     public var segmentBytes = 1 << 30
@@ -17,15 +17,11 @@ public struct LogConfig: Sendable, Equatable {
     public var maxMessageBytes = 1_048_588
     /// `message.timestamp.type`: CreateTime (default, the producer's) or LogAppendTime (the broker's).
     public var logAppendTime = false
+    /// `message.downconversion.enable` (default true): whether readers of Fetch v0–v3 get the
+    /// records down-converted to the message formats they know, or an UNSUPPORTED_VERSION error.
+    public var downConversionEnabled = true
 
     public init() {}
-
-    /// The names this type reads, with Kafka's defaults, for DescribeConfigs.
-    public static let defaults: [String: String] = [
-        "segment.bytes": "1073741824", "segment.ms": "604800000", "retention.ms": "604800000",
-        "retention.bytes": "-1", "index.interval.bytes": "4096", "max.message.bytes": "1048588",
-        "message.timestamp.type": "CreateTime", "cleanup.policy": "delete",
-    ]
 
     /// Applies topic configs over the defaults; a malformed value of a known name is an error.
     public init(_ configs: [String: String]) throws(LogError) {
@@ -51,6 +47,11 @@ public struct LogConfig: Sendable, Equatable {
         if let value = try integer("max.message.bytes") {
             guard value >= 0 else { throw .invalidConfig("max.message.bytes must not be negative") }
             maxMessageBytes = Int(value)
+        }
+        switch configs["message.downconversion.enable"] {
+        case nil, "true": downConversionEnabled = true
+        case "false": downConversionEnabled = false
+        case let other?: throw .invalidConfig("message.downconversion.enable must be true or false, not '\(other)'")
         }
         switch configs["message.timestamp.type"] {
         case nil, "CreateTime": logAppendTime = false

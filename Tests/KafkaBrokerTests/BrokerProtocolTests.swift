@@ -147,6 +147,53 @@ extension BrokerTests {
             }
         }
 
+        /// Produce v0–v2 and Fetch v0–v3 carry the formats before Kafka 0.11: a message set of
+        /// magic 1 goes in as one magic-2 batch; readers get magic 0 or 1 back, by their Fetch
+        /// version; a topic with `message.downconversion.enable=false` refuses them as Kafka does;
+        /// a magic-2 batch in Produce v2 is refused.
+        @Test func messageFormatsBeforeKafka011AreConvertedAtTheEdge() async throws {
+            try await TestBroker.with { broker in
+                try broker.create("old")
+                try broker.broker.topics.create(
+                    "modern-only", partitions: 1, configs: ["message.downconversion.enable": "false"])
+                let socket = try RawKafkaSocket(port: broker.port)
+                var legacy = ByteWriter()
+                let written = RecordBatch(
+                    records: (0..<3).map {
+                        Record(timestamp: 1_600_000_000_000 + Int64($0), key: nil, value: Array("m\($0)".utf8))
+                    },
+                    compression: .gzip)
+                try LegacyMessageSet.write(written, magic: 1, to: &legacy)
+                let produced = try await socket.roundTrip(Requests.produce("old", records: legacy.bytes), version: 2)
+                #expect(produced.responses[0].partitionResponses[0].errorCode == 0)
+                #expect(produced.responses[0].partitionResponses[0].baseOffset == 0)
+
+                let modern = try await socket.roundTrip(Requests.fetch("old", offset: 0), version: 12)
+                let stored = try RecordSet.decode(modern.responses[0].partitions[0].records ?? [])
+                #expect(stored.batches.map(\.magic) == [2] && stored.batches[0].compression == .gzip)
+                #expect(stored.records.map(\.offset) == [0, 1, 2])
+                #expect(stored.records.map(\.timestamp) == [1_600_000_000_000, 1_600_000_000_001, 1_600_000_000_002])
+
+                for (version, magic) in [(Int16(0), Int8(0)), (1, 0), (2, 1), (3, 1)] {
+                    let old = try await socket.roundTrip(Requests.fetch("old", offset: 1), version: version)
+                    #expect(old.responses[0].partitions[0].errorCode == 0)
+                    let read = try RecordSet.decode(old.responses[0].partitions[0].records ?? [])
+                    #expect(read.batches.allSatisfy { $0.magic == magic }, "Fetch v\(version)")
+                    #expect(read.records.map(\.offset) == [0, 1, 2], "the whole batch, as Kafka hands it out")
+                    #expect(read.records.map { String(decoding: $0.value!, as: UTF8.self) } == ["m0", "m1", "m2"])
+                }
+
+                _ = try await socket.roundTrip(
+                    Requests.produce("modern-only", records: try Requests.batch(["new"])), version: 9)
+                let refused = try await socket.roundTrip(Requests.fetch("modern-only", offset: 0), version: 3)
+                #expect(refused.responses[0].partitions[0].errorCode == ErrorCode.unsupportedVersion.code)
+
+                let mixed = try await socket.roundTrip(
+                    Requests.produce("old", records: try Requests.batch(["a batch"])), version: 2)
+                #expect(mixed.responses[0].partitionResponses[0].errorCode == ErrorCode.invalidRecord.code)
+            }
+        }
+
         @Test func aMalformedFrameClosesOnlyItsOwnConnection() async throws {
             try await TestBroker.with { broker in
                 try broker.create("steady")

@@ -89,15 +89,17 @@ extension BrokerTests {
             }
         }
 
-        /// A topic's own settings are told from the broker's defaults (`weir topics describe`
-        /// lists only the former under "configs (not default)").
+        /// A topic's own settings are told from the defaults (`weir topics describe` lists them
+        /// first), and every topic config Kafka defines is described.
         @Test func describedConfigsSayWhichAreTheTopicsOwn() async throws {
             try await Self.withCluster { cluster, _ in
                 let admin = KafkaAdmin(cluster: cluster)
                 try await admin.createTopic("configured", partitions: 1, configs: ["retention.ms": "3600000"])
                 let configs = try await admin.describeConfigs(topic: "configured")
                 #expect(configs.filter { !$0.isDefault }.map(\.name) == ["retention.ms"])
-                #expect(configs.contains { $0.isDefault }, "the defaults are described too")
+                #expect(configs.filter { $0.source == .topic }.map(\.name) == ["retention.ms"])
+                #expect(configs.first { $0.name == "compression.type" }?.source == .kafkaDefault)
+                #expect(configs.count >= 30, "every topic config Kafka defines")
             }
         }
 

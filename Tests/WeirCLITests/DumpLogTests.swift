@@ -58,6 +58,52 @@ func runWeir(
         #expect(result.error.split(separator: "\n").count <= 3)
     }
 
+    /// A segment's indexes, as Kafka's DumpLogSegments prints them: absolute offsets (the
+    /// base offset is the file name), each offset-index entry checked against the `.log`.
+    @Test func printsTheIndexesOfASegment() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("weir-dump-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (url, bytes) = try segment()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let secondBatchAt = Int32(try #require(try RecordBatchHeader.read(bytes, at: 0)).totalSize)
+        // Offsets 100... : the same batches as a segment whose base offset is 100.
+        var log = bytes
+        for position in [0, Int(secondBatchAt)] {
+            let base = try #require(try RecordBatchHeader.read(log, at: position)).baseOffset + 100
+            withUnsafeBytes(of: base.bigEndian) { log.replaceSubrange(position..<(position + 8), with: $0) }
+        }
+        let base = folder.appendingPathComponent("00000000000000000100")
+        try Data(log).write(to: base.appendingPathExtension("log"))
+        var index = ByteWriter()
+        for (relative, position) in [(1, 0), (2, secondBatchAt), (2, 7)] as [(Int32, Int32)] {
+            index.writeInt32(relative)
+            index.writeInt32(position)
+        }
+        try Data(index.bytes).write(to: base.appendingPathExtension("index"))
+        var timeIndex = ByteWriter()
+        for (timestamp, relative) in [(1001, 1), (1002, 2)] as [(Int64, Int32)] {
+            timeIndex.writeInt64(timestamp)
+            timeIndex.writeInt32(relative)
+        }
+        try Data(timeIndex.bytes + [0, 0, 0, 0]).write(to: base.appendingPathExtension("timeindex"))
+
+        let offsets = try runWeir(["dump-log", base.appendingPathExtension("index").path])
+        #expect(offsets.status == 0, "\(offsets.error)")
+        #expect(
+            offsets.output.split(separator: "\n") == [
+                "offset: 101 position: 0", "offset: 102 position: \(secondBatchAt)", "offset: 102 position: 7",
+                "mismatch: offset 102 points at byte 7, where no batch starts",
+            ])
+        let times = try runWeir(["dump-log", base.appendingPathExtension("timeindex").path])
+        #expect(times.status == 0, "\(times.error)")
+        #expect(
+            times.output.split(separator: "\n") == [
+                "timestamp: 1001 offset: 101", "timestamp: 1002 offset: 102",
+                "(4 bytes at the end do not hold a whole 12-byte entry)",
+            ])
+    }
+
     @Test func aTornTailIsReportedNotFatal() throws {
         let (url, bytes) = try segment()
         defer { try? FileManager.default.removeItem(at: url) }

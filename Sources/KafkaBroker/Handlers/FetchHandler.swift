@@ -55,7 +55,12 @@ extension Broker {
                     }
                     // v0–v3 readers know messages of magic 0 and 1 only; the log holds magic 2.
                     let magic = MessageFormats.readableMagic(fetchVersion: version)
-                    if magic < 2, let records = data.records, !records.isEmpty {
+                    if magic < 2, !log.logConfig.downConversionEnabled {
+                        // The topic's message.downconversion.enable=false: Kafka's answer to old readers.
+                        data.records = []
+                        data.errorCode = ErrorCode.unsupportedVersion.code
+                        failed = true
+                    } else if magic < 2, let records = data.records, !records.isEmpty {
                         do {
                             data.records = try MessageFormats.downConverted(records, to: magic)
                         } catch {

@@ -29,9 +29,9 @@ extension Broker {
                     result.numPartitions = partitions
                     result.replicationFactor = 1
                     if version >= 5 {
-                        result.configs = topics.effectiveConfigs(topic).sorted { $0.key < $1.key }.map {
+                        result.configs = topics.describedConfigs(topic).map {
                             CreateTopicsResponse.CreatableTopicResult.CreatableTopicConfigs(
-                                name: $0.key, value: $0.value, configSource: configs[$0.key] == nil ? 5 : 1)
+                                name: $0.name, value: $0.value, configSource: $0.source.rawValue)
                         }
                     }
                     if !request.validateOnly {
@@ -84,12 +84,17 @@ extension Broker {
     }
 
     /// A topic's configs (defaults marked as such) or a few of the broker's own.
+    /// A topic's configs, every one Kafka defines, each with its source (the topic's own, the
+    /// broker's setting, Kafka's default) and, when asked, its synonyms: the same value as
+    /// each level would give it, from the topic's own down to the default. The broker's
+    /// describes the settings it was started with, read-only.
     func describeConfigs(_ request: DescribeConfigsRequest, version: Int16) -> DescribeConfigsResponse {
-        DescribeConfigsResponse(
+        typealias Entry = DescribeConfigsResponse.DescribeConfigsResult.DescribeConfigsResourceResult
+        return DescribeConfigsResponse(
             results: request.resources.map { resource in
                 var result = DescribeConfigsResponse.DescribeConfigsResult(
                     resourceType: resource.resourceType, resourceName: resource.resourceName)
-                let entries: [(name: String, value: String, isDefault: Bool)]
+                var entries: [Entry]
                 switch resource.resourceType {
                 case ResourceType.topic:
                     guard let topic = topics.topic(resource.resourceName) else {
@@ -97,29 +102,58 @@ extension Broker {
                         result.errorMessage = "no topic \(resource.resourceName)"
                         return result
                     }
-                    entries = topics.effectiveConfigs(topic).map { ($0.key, $0.value, topic.configs[$0.key] == nil) }
+                    entries = topics.describedConfigs(topic).map { described in
+                        var entry = Entry(
+                            name: described.name, value: described.value, readOnly: false,
+                            isDefault: described.source == .kafkaDefault, configSource: described.source.rawValue,
+                            configType: described.definition?.type ?? 0)
+                        if request.includeSynonyms { entry.synonyms = synonyms(of: described, in: topic) }
+                        return entry
+                    }
                 case ResourceType.broker:
                     entries = [
-                        ("broker.id", "\(config.nodeId)", false),
-                        ("auto.create.topics.enable", "\(config.autoCreateTopics)", false),
-                        ("num.partitions", "\(config.defaultPartitions)", false),
-                        ("socket.request.max.bytes", "\(config.maxRequestBytes)", false),
-                        ("log.flush.policy", config.flush.description, false),
-                    ]
+                        ("broker.id", "\(config.nodeId)", Int8(3)),
+                        ("auto.create.topics.enable", "\(config.autoCreateTopics)", 1),
+                        ("num.partitions", "\(config.defaultPartitions)", 3),
+                        ("socket.request.max.bytes", "\(config.maxRequestBytes)", 3),
+                        ("log.flush.policy", config.flush.description, 2),
+                    ].map {
+                        // Source 4: a static broker setting (from the command line).
+                        Entry(
+                            name: $0.0, value: $0.1, readOnly: true, isDefault: false, configSource: 4, configType: $0.2
+                        )
+                    }
                 default:
                     result.errorCode = ErrorCode.invalidRequest.code
                     result.errorMessage = "resource type \(resource.resourceType) is not described"
                     return result
                 }
                 let keys = resource.configurationKeys.map(Set.init)
-                result.configs = entries.filter { keys?.contains($0.name) ?? true }.sorted { $0.name < $1.name }.map {
-                    // Config sources: 1 dynamic topic config, 5 default.
-                    DescribeConfigsResponse.DescribeConfigsResult.DescribeConfigsResourceResult(
-                        name: $0.name, value: $0.value, readOnly: resource.resourceType == ResourceType.broker,
-                        isDefault: $0.isDefault, configSource: $0.isDefault ? 5 : 1)
-                }
+                result.configs = entries.filter { keys?.contains($0.name) ?? true }.sorted { $0.name < $1.name }
                 return result
             })
+    }
+
+    /// The values each level gives a topic config, most specific first, as Kafka lists them.
+    private func synonyms(
+        of described: DescribedConfig, in topic: Topic
+    ) -> [DescribeConfigsResponse.DescribeConfigsResult.DescribeConfigsResourceResult.DescribeConfigsSynonym] {
+        typealias Synonym =
+            DescribeConfigsResponse.DescribeConfigsResult.DescribeConfigsResourceResult.DescribeConfigsSynonym
+        var synonyms: [Synonym] = []
+        if let own = topic.configs[described.name] {
+            synonyms.append(Synonym(name: described.name, value: own, source: DescribedConfig.Source.topic.rawValue))
+        }
+        guard let definition = described.definition else { return synonyms }
+        if let setting = config.topicDefaultSettings[definition.name] {
+            synonyms.append(
+                Synonym(name: setting.name, value: setting.value, source: DescribedConfig.Source.broker.rawValue))
+        }
+        synonyms.append(
+            Synonym(
+                name: definition.brokerSetting, value: definition.kafkaDefault,
+                source: DescribedConfig.Source.kafkaDefault.rawValue))
+        return synonyms
     }
 
     func alterConfigs(_ request: AlterConfigsRequest) -> AlterConfigsResponse {

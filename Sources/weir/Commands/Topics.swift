@@ -22,9 +22,12 @@ struct Topics: AsyncParsableCommand {
 
     struct Describe: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A topic's partitions with leader, replicas and in-sync replicas, and its non-default configs.")
+            abstract:
+                "A topic's partitions with leader, replicas and in-sync replicas, and the configs set on it or by the broker."
+        )
         @OptionGroup var client: ClientOptions
         @Argument(help: "The topic.") var topic: String
+        @Flag(name: .long, help: "List the configs at Kafka's defaults too.") var all = false
 
         func run() async throws {
             let (metadata, configs) = try await client.withCluster { cluster in
@@ -41,13 +44,19 @@ struct Topics: AsyncParsableCommand {
                     "  partition \(partition.partition)\tleader \(partition.leader)\treplicas \(replicas)\tisr \(inSync)"
                 )
             }
-            // The topic's own settings first, then the defaults it runs with (as the broker says which is which).
+            // The topic's own settings first, then the broker's, then Kafka's defaults (as the
+            // broker says which is which; one that says only "default or not" puts them together).
+            let defaults = configs.filter { $0.source == .kafkaDefault }
             for (title, entries) in [
-                ("configs (set on the topic):", configs.filter { !$0.isDefault }),
-                ("configs (defaults):", configs.filter(\.isDefault)),
+                ("configs (set on the topic):", configs.filter { $0.source == .topic || $0.source == .unknown }),
+                ("configs (set by the broker):", configs.filter { $0.source == .broker }),
+                ("configs (Kafka's defaults):", all ? defaults : []),
             ] where !entries.isEmpty {
                 print(title)
                 for entry in entries { print("  \(entry.name)=\(entry.value ?? "(hidden)")") }
+            }
+            if !all, !defaults.isEmpty {
+                print("(\(defaults.count) more configs at Kafka's defaults: --all lists them)")
             }
         }
     }

@@ -22,6 +22,11 @@ Every check prints one JSON line; CLIENT is librdkafka (confluent-kafka), kafka-
   broker_checks.py sasl CLIENT BOOTSTRAP TOPIC MECHANISM USER PASSWORD
       over SASL_PLAINTEXT with MECHANISM, produces three values to partition 0 and reads them
       back. Prints {"values": [...]} or {"error": "..."} when the client cannot get in.
+  broker_checks.py configs kafka-python BOOTSTRAP TOPIC
+      creates TOPIC with retention.ms=3600000 and describes its configs with their synonyms;
+      then tries a topic with a config name Kafka does not know.
+      Prints {"configs": {name: {"value", "source", "synonyms": [[name, value, source], ...]}},
+      "unknown_name_error": "..."}.
   broker_checks.py admin CLIENT BOOTSTRAP TOPIC
       creates TOPIC (3 partitions, retention.ms=3600000), grows it to 5, reads its config,
       deletes it. Prints {"after_create": [...topics], "partitions": n, "retention": "...", "after_delete": [...]}.
@@ -434,6 +439,27 @@ def admin(topic):
     emit({"after_create": after_create, "partitions": partitions, "retention": retention, "after_delete": after_delete})
 
 
+def configs(topic):
+    """Described by kafka-python, whose admin client hands out the synonyms as the broker lists
+    them (librdkafka's keys them by name, so a name given at two levels shows once)."""
+    import kafka
+    from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
+    client = kafka.KafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    client.create_topics([NewTopic(topic, 1, 1, topic_configs={"retention.ms": "3600000"})])
+    described = client.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)],
+                                        include_synonyms=True, config_filter="all")["topic"][topic]
+    entries = {name: {"value": entry["value"], "source": entry["config_source"],
+                      "synonyms": [[synonym["name"], synonym["value"], synonym["source"]]
+                                   for synonym in entry.get("synonyms", [])]}
+               for name, entry in described.items()}
+    unknown_error = None
+    try:
+        client.create_topics([NewTopic(topic + "-odd", 1, 1, topic_configs={"no.such.config": "1"})])
+    except Exception as error:
+        unknown_error = str(error)
+    client.close()
+    emit({"configs": entries, "unknown_name_error": unknown_error})
+
 if __name__ == "__main__":
     command, arguments = sys.argv[1], sys.argv[4:]
     if command == "group":
@@ -454,5 +480,7 @@ if __name__ == "__main__":
         sasl(arguments[0], arguments[1], arguments[2], arguments[3])
     elif command == "admin":
         admin(arguments[0])
+    elif command == "configs":
+        configs(arguments[0])
     else:
         raise SystemExit(__doc__)
