@@ -267,6 +267,37 @@ extension BrokerTests {
                 "only the records after the commits (made in \(result["commit_attempts"] ?? "?") attempt(s))")
         }
 
+        /// Every pair of the four client stacks — librdkafka, kafka-python, aiokafka and Weir's
+        /// own (`weir consume --group`) — in one group: the two split the partitions between
+        /// them, read every record and commit; when the second leaves, the first takes every
+        /// partition; a member of the second kind then resumes from the group's commits.
+        @Test(arguments: [
+            ("librdkafka", "kafka-python"), ("librdkafka", "aiokafka"), ("librdkafka", "weir"),
+            ("kafka-python", "aiokafka"), ("kafka-python", "weir"), ("aiokafka", "weir"),
+        ])
+        func mixedClientsShareOneGroup(first: String, second: String) async throws {
+            let broker = try WeirBrokerProcess(arguments: [
+                "--config", "num.partitions=4", "--config", "group.initial.rebalance.delay.ms=0",
+            ])
+            _ = try await TansuBroker.runPeer(
+                "librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "40"])
+            let group = "\(first)-with-\(second)"
+            let result = try await Self.check(["group", "\(first)+\(second)", broker.bootstrap, "shared", group, "40"])
+            let split = try #require(result["first"] as? [[Int]])
+            #expect(split.count == 2 && !split[0].isEmpty && !split[1].isEmpty, "\(result)")
+            #expect(Set(split[0]).isDisjoint(with: split[1]) && Set(split[0] + split[1]) == [0, 1, 2, 3], "\(split)")
+            #expect(result["after_leave"] as? [Int] == [0, 1, 2, 3])
+            #expect(result["distinct"] as? Int == 40)
+
+            let more = try await TansuBroker.runPeer(
+                "librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "10"])
+            let resumed = try await Self.check(["resume", second, broker.bootstrap, "shared", group, "10"])
+            let expected = more.map { [$0["partition"] as! Int, $0["offset"] as! Int] }.sorted {
+                $0.lexicographicallyPrecedes($1)
+            }
+            #expect(resumed["offsets"] as? [[Int]] == expected, "only the records after the group's commits")
+        }
+
         /// A 1 MB message goes through; one over `max.message.bytes` is refused by the broker.
         @Test(arguments: Client.allCases)
         func largeMessages(client: Client) async throws {

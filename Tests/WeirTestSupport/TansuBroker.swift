@@ -32,7 +32,9 @@ public final class TansuBroker: @unchecked Sendable {
     public static func runPeer(_ script: String, _ arguments: [String]) throws -> [[String: Any]] {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/\(script)")
             .path
-        let result = try ChildProcess.run(python(), [path] + arguments)
+        // $WEIR: Weir's own binary, for the peers that run it beside the others (a group member).
+        let result = try ChildProcess.run(
+            python(), [path] + arguments, environment: ["WEIR": (try? weirBinary().path) ?? "weir"])
         guard result.status == 0 else { throw TestSetupError("\(script) failed: \(result.error.suffix(400))") }
         return try result.output.split(separator: "\n").map {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """What Weir's broker must do for real clients, asked by the clients themselves.
-Every check prints one JSON line; CLIENT is librdkafka (confluent-kafka), kafka-python or aiokafka.
+Every check prints one JSON line; CLIENT is librdkafka (confluent-kafka), kafka-python or aiokafka,
+and for group and resume also weir (Weir's own client: `weir consume --group`, the binary in $WEIR).
 
-  broker_checks.py group CLIENT BOOTSTRAP TOPIC GROUP COUNT
-      two members join GROUP on TOPIC; once both hold partitions they read COUNT records
+  broker_checks.py group CLIENT[+CLIENT2] BOOTSTRAP TOPIC GROUP COUNT
+      two members (of CLIENT, or the first of CLIENT and the second of CLIENT2) join GROUP on TOPIC; once both hold partitions they read COUNT records
       between them and commit; then the second leaves and the first must be given every
       partition. Prints {"first": [[...], [...]], "after_leave": [...], "read": n, "distinct": n}.
   broker_checks.py resume CLIENT BOOTSTRAP TOPIC GROUP COUNT
@@ -32,7 +33,11 @@ Every check prints one JSON line; CLIENT is librdkafka (confluent-kafka), kafka-
       deletes it. Prints {"after_create": [...topics], "partitions": n, "retention": "...", "after_delete": [...]}.
 """
 import asyncio
+import atexit
 import json
+import os
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -44,26 +49,31 @@ def emit(value):
     print(json.dumps(value), flush=True)
 
 
-# ---- a small common face over the three clients: a consumer that polls records ----
+# ---- a small common face over the clients: a consumer that polls records ----
+
+def member(client, topic, group):
+    """A group member of CLIENT's kind: librdkafka, kafka-python, aiokafka, or weir (Weir's own
+    client, as `weir consume --group` runs it; the binary is $WEIR)."""
+    return WeirMember(topic, group) if client == "weir" else Member(client, topic, group)
+
 
 class Member:
     """One group member on its own thread (librdkafka, kafka-python) or task loop (aiokafka)."""
 
-    def __init__(self, topic, group, from_beginning=True):
-        self.topic, self.group = topic, group
+    def __init__(self, client, topic, group):
+        self.client, self.topic, self.group = client, topic, group
         self.records, self.assignment = [], []
         # Whether its position is at the end of every partition it holds (what a commit then records).
         self.caught_up = False
         self.stop, self.commit_requested, self.committed = False, False, threading.Event()
-        self.ready = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
 
     def run(self):
-        if CLIENT == "aiokafka":
+        if self.client == "aiokafka":
             asyncio.run(self.run_aiokafka())
             return
-        if CLIENT == "librdkafka":
+        if self.client == "librdkafka":
             import confluent_kafka
             consumer = confluent_kafka.Consumer({
                 "bootstrap.servers": BOOTSTRAP, "group.id": self.group, "auto.offset.reset": "earliest",
@@ -71,10 +81,24 @@ class Member:
             consumer.subscribe([self.topic])
             poll = lambda: [m for m in [consumer.poll(0.2)] if m is not None and m.error() is None]
             assignment = lambda: sorted(tp.partition for tp in consumer.assignment())
-            commit = lambda: consumer.commit(asynchronous=False)
+
+            def commit():
+                try:
+                    consumer.commit(asynchronous=False)
+                except confluent_kafka.KafkaException as error:
+                    # Nothing read since it got its partitions: their commits stand as they are.
+                    if error.args[0].code() != confluent_kafka.KafkaError._NO_OFFSET:
+                        raise
 
             def caught_up():
                 positions = consumer.position(consumer.assignment())
+                # A partition read from nowhere yet (its committed offset was already the end, as a
+                # member that commits as it reads leaves it) has no position: its commit is where it is.
+                unread = [tp for tp in positions if tp.offset < 0]
+                if unread:
+                    committed = {tp.partition: tp.offset for tp in consumer.committed(unread, timeout=5)}
+                    for tp in unread:
+                        tp.offset = committed.get(tp.partition, -1)
                 # The high watermarks the fetches brought back: asking the broker would wait behind
                 # the fetcher's long poll on the same connection.
                 return all(tp.offset >= consumer.get_watermark_offsets(tp, cached=True)[1] >= 0 for tp in positions)
@@ -92,7 +116,7 @@ class Member:
                 return all(consumer.position(tp) >= end for tp, end in ends.items())
         while not self.stop:
             for message in poll():
-                self.records.append((message.partition(), message.offset()) if CLIENT == "librdkafka"
+                self.records.append((message.partition(), message.offset()) if self.client == "librdkafka"
                                     else (message.partition, message.offset))
             self.assignment = assignment()
             try:
@@ -139,6 +163,78 @@ class Member:
         self.thread.join(30)
 
 
+class WeirMember:
+    """Weir's own client in a group: `weir consume --group` in a process of its own, printing
+    partition and offset per record and committing as it reads (auto-commit every 200 ms) and
+    when it stops. Its assignment is what the group coordinator says it holds (`weir groups
+    describe`); the ends of its partitions come from ListOffsets."""
+
+    count = 0
+
+    def __init__(self, topic, group):
+        import kafka
+        WeirMember.count += 1
+        self.topic, self.group, self.client_id = topic, group, "weir-member-%d" % WeirMember.count
+        self.records, self.assignment, self.caught_up, self.stop = [], [], False, False
+        self.process = subprocess.Popen(
+            [os.environ["WEIR"], "consume", topic, "--group", group, "--from", "beginning", "--format", "%p %o\\n",
+             "--bootstrap", BOOTSTRAP, "-X", "client.id=" + self.client_id, "-X", "session.timeout.ms=6000",
+             "-X", "heartbeat.interval.ms=500", "-X", "auto.commit.interval.ms=200"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        # Stopped with this script, however it ends: a member left behind would keep the group
+        # (and the pipes of whoever runs this script) busy.
+        atexit.register(self.process.kill)
+        self.ends = kafka.KafkaConsumer(bootstrap_servers=BOOTSTRAP)
+        threading.Thread(target=self.read, daemon=True).start()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+
+    def read(self):
+        for line in self.process.stdout:
+            partition, offset = line.split()
+            self.records.append((int(partition), int(offset)))
+
+    def watch(self):
+        import kafka
+        while not self.stop:
+            try:
+                partitions = self.described_assignment()
+                self.assignment = partitions
+                ends = self.ends.end_offsets([kafka.TopicPartition(self.topic, p) for p in partitions])
+                read = {}
+                for partition, offset in list(self.records):
+                    read[partition] = max(read.get(partition, -1), offset + 1)
+                self.caught_up = bool(partitions) and all(read.get(tp.partition, 0) >= end for tp, end in ends.items())
+            except Exception:  # a group between generations: ask again next round
+                self.caught_up = False
+            time.sleep(0.2)
+
+    def described_assignment(self):
+        """The partitions `weir groups describe` lists for this member ("topic-N,topic-M")."""
+        output = subprocess.run([os.environ["WEIR"], "groups", "describe", self.group, "--bootstrap", BOOTSTRAP],
+                                capture_output=True, text=True, timeout=20).stdout
+        for line in output.splitlines():
+            fields = line.strip().split("\t")
+            if len(fields) == 4 and fields[1] == "client " + self.client_id and fields[3] != "-":
+                return sorted(int(name.rsplit("-", 1)[1]) for name in fields[3].split(","))
+        return []
+
+    def commit(self):
+        """Waits for the auto-commit to cover what was read."""
+        ends = {}
+        for partition, offset in list(self.records):
+            ends[partition] = max(ends.get(partition, 0), offset + 1)
+        wait_until(lambda: all((committed_offsets(self.topic, self.group, [p])[p] or 0) >= end for p, end in ends.items()),
+                   20, "weir's auto-commit")
+
+    def close(self):
+        self.stop = True
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(20)
+        self.thread.join(10)
+        self.ends.close()
+
+
 def wait_until(condition, seconds, what):
     sys.stderr.write(f"{time.time():.1f} waiting for {what}\n")
     deadline = time.time() + seconds
@@ -160,9 +256,10 @@ def committed_offsets(topic, group_id, partitions):
 
 
 def group(topic, group_id, count):
-    first = Member(topic, group_id)
+    first_client, second_client = (CLIENT.split("+") + [CLIENT])[:2]
+    first = member(first_client, topic, group_id)
     wait_until(lambda: first.assignment, 30, "the first member's assignment")
-    second = Member(topic, group_id)
+    second = member(second_client, topic, group_id)
     wait_until(lambda: first.assignment and second.assignment
                and not set(first.assignment) & set(second.assignment), 40, "two disjoint assignments")
     # A member commits the positions it holds; a rebalance between its last poll and the
@@ -193,11 +290,11 @@ def group(topic, group_id, count):
 
 
 def resume(topic, group_id, count):
-    member = Member(topic, group_id)
-    wait_until(lambda: len(member.records) >= count, 30, f"{count} records")
+    reader = member(CLIENT, topic, group_id)
+    wait_until(lambda: len(reader.records) >= count, 30, f"{count} records")
     time.sleep(0.5)  # anything more than COUNT would show up as a failure
-    member.close()
-    emit({"offsets": sorted(member.records)})
+    reader.close()
+    emit({"offsets": sorted(reader.records)})
 
 
 # ---- single requests ----
