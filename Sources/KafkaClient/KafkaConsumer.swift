@@ -56,8 +56,10 @@ public struct FetchedRecords: Sendable {
 /// for groups `group.id`, `enable.auto.commit` (true), `auto.commit.interval.ms`
 /// (5000) and those of `GroupSettings`.
 ///
-/// One `poll` sends one Fetch to each leader at once and returns what came back.
-/// With a group, `poll` also joins, rejoins after a rebalance (committing first
+/// One `poll` sends one Fetch to each leader at once and returns what came back; as it
+/// returns, it sends the next ones, so they are on their way while the caller works on the
+/// records (at most one fetch per leader ahead, so at most `fetch.max.bytes` per leader are
+/// held; a seek, a new assignment or `close` drops what it brought). With a group, `poll` also joins, rejoins after a rebalance (committing first
 /// when auto-commit is on) and commits every `auto.commit.interval.ms`; a
 /// commit stores the position, so the records a poll returned count as
 /// consumed at the next poll (at least once).
@@ -76,6 +78,8 @@ public actor KafkaConsumer {
     /// Each partition's high watermark as of its latest fetch response.
     private var highWatermarks: [TopicPartition: Int64] = [:]
     private var group: GroupMember?
+    /// The fetches sent ahead by the last poll: the positions they asked from, and their answers.
+    private var prefetch: (positions: [TopicPartition: Int64], responses: Task<[FetchResponse], any Error>)?
     private let clock: ClientClock
     private var lastAutoCommit: Duration
     /// Positions as last committed, so an unchanged position is not committed again.
@@ -219,6 +223,7 @@ public actor KafkaConsumer {
             await group.leave()
             self.group = nil
         }
+        dropPrefetch()
         positions = [:]
         highWatermarks = [:]
         unpositioned = []
@@ -265,37 +270,63 @@ public actor KafkaConsumer {
         }
     }
 
-    /// One Fetch to each leader of an assigned partition, in parallel.
+    /// The answers to one Fetch per leader of an assigned partition — those sent ahead by the
+    /// last poll when they asked for the partitions assigned now, else new ones — and the next
+    /// fetches sent before returning.
     private func fetchOnce() async throws -> [FetchedRecords] {
-        var byLeader: [Int32: [TopicPartition]] = [:]
-        for target in positions.keys {
-            let leader = try await cluster.leaderId(topic: target.topic, partition: target.partition)
-            byLeader[leader, default: []].append(target)
+        let (asked, pending): ([TopicPartition: Int64], Task<[FetchResponse], any Error>)
+        if let prefetch, Set(prefetch.positions.keys) == Set(positions.keys) {
+            (asked, pending) = prefetch
+        } else {
+            dropPrefetch()
+            (asked, pending) = (positions, try await sendFetches(from: positions))
         }
-        let snapshot = positions
-        let responses = try await withThrowingTaskGroup(of: FetchResponse.self) { tasks in
-            for (leader, targets) in byLeader {
-                let request = fetchRequest(for: targets, positions: snapshot)
-                tasks.addTask {
-                    let connection = try await self.cluster.connection(toNode: leader)
-                    return try await connection.send(request)
-                }
-            }
-            var all: [FetchResponse] = []
-            for try await response in tasks { all.append(response) }
-            return all
-        }
+        prefetch = nil
+        let responses = try await pending.value
         var records: [FetchedRecords] = []
         for response in responses {
             let code = ErrorCode(code: response.errorCode)
             guard code == .none else { throw KafkaClientError.broker(code, context: "fetch") }
             for topic in response.responses {
                 for partition in topic.partitions {
+                    let target = TopicPartition(topic: topic.topic, partition: partition.partitionIndex)
+                    // A partition moved (seek) since the fetch was sent: what it brought is not next.
+                    guard let from = asked[target], positions[target] == from else { continue }
                     try await absorb(partition, topic: topic.topic, into: &records)
                 }
             }
         }
+        if !positions.isEmpty, let next = try? await sendFetches(from: positions) {
+            prefetch = (positions, next)
+        }
         return records
+    }
+
+    /// Sends one Fetch to each leader of the partitions in `positions`, in parallel.
+    private func sendFetches(from positions: [TopicPartition: Int64]) async throws -> Task<[FetchResponse], any Error> {
+        var byLeader: [Int32: [TopicPartition]] = [:]
+        for target in positions.keys {
+            let leader = try await cluster.leaderId(topic: target.topic, partition: target.partition)
+            byLeader[leader, default: []].append(target)
+        }
+        let requests = byLeader.map { leader, targets in (leader, fetchRequest(for: targets, positions: positions)) }
+        let cluster = self.cluster
+        return Task {
+            try await withThrowingTaskGroup(of: FetchResponse.self) { tasks in
+                for (leader, request) in requests {
+                    tasks.addTask { try await cluster.connection(toNode: leader).send(request) }
+                }
+                var all: [FetchResponse] = []
+                for try await response in tasks { all.append(response) }
+                return all
+            }
+        }
+    }
+
+    /// Forgets the fetches sent ahead (their answers, when they come, are not read).
+    private func dropPrefetch() {
+        prefetch?.responses.cancel()
+        prefetch = nil
     }
 
     /// Joins or rejoins the group when needed, takes up a new assignment, and auto-commits when due.

@@ -75,6 +75,33 @@ extension BrokerTests {
             }
         }
 
+        /// A poll sends the next fetch before it returns; what that fetch brings is handed out
+        /// only while it is still next: after a seek the partition is read from where it was
+        /// moved to, and records produced meanwhile still come, in order, once each.
+        @Test func fetchesSentAheadNeverHandOutStaleRecords() async throws {
+            try await Self.withCluster(["max.partition.fetch.bytes": "1"]) { cluster, _ in
+                try await KafkaAdmin(cluster: cluster).createTopic("ahead", partitions: 1)
+                for start in stride(from: 0, to: 30, by: 10) {
+                    try await Self.produce(
+                        cluster, "ahead", (start..<(start + 10)).map { "v\($0)" }, firstTimestamp: 1_700_000_000_000)
+                }
+                let consumer = try KafkaConsumer(cluster: cluster)
+                try await consumer.assign(topic: "ahead", from: .earliest)
+                var first: [ConsumerRecord] = []
+                while first.isEmpty { first = try await consumer.poll() }
+                #expect(first.map(\.offset) == Array(0..<10), "one batch per fetch (max.partition.fetch.bytes=1)")
+                // The fetch from offset 10 is on its way; the seek makes it stale.
+                try await consumer.seek(topic: "ahead", partition: 0, to: .offset(5))
+                var read: [Int64] = []
+                let deadline = ContinuousClock.now + .seconds(10)
+                while read.count < 25, ContinuousClock.now < deadline {
+                    read += try await consumer.poll().map(\.offset)
+                }
+                #expect(read == Array(5..<30), "from the seek on, each offset once, in order")
+                await consumer.close()
+            }
+        }
+
         @Test func createPartitionsAndDeleteRecords() async throws {
             try await Self.withCluster { cluster, _ in
                 let admin = KafkaAdmin(cluster: cluster)

@@ -83,34 +83,28 @@ struct Consume: AsyncParsableCommand {
             while !stop.isRequested, count.map({ printed < $0 }) ?? true {
                 // With --exit, stop once every partition is read up to its high watermark.
                 if exitAtEnd, await consumer.isAtEnd { break }
-                let records = try await consumer.poll()
-                for (index, record) in records.enumerated() {
-                    if let count, printed >= count {
-                        try await Self.giveBack(records[index...], to: consumer)
-                        break
+                // Each record is written from its batch's bytes; past --count, each partition's
+                // first unwritten record is where it goes back to (so a group commits only what was printed).
+                var unprinted: [TopicPartition: Int64] = [:]
+                for fetched in try await consumer.pollBatches() {
+                    let topicName = Array(fetched.topic.utf8)
+                    fetched.forEachRecord { record in
+                        if let count, printed >= count {
+                            let target = TopicPartition(topic: fetched.topic, partition: fetched.partition)
+                            if unprinted[target] == nil { unprinted[target] = record.offset }
+                            return
+                        }
+                        formatter.write(record, topic: topicName, partition: fetched.partition, to: &output)
+                        printed += 1
                     }
-                    formatter.write(record, to: &output)
-                    printed += 1
+                }
+                for (target, offset) in unprinted {
+                    try await consumer.seek(topic: target.topic, partition: target.partition, to: .offset(offset))
                 }
                 output.flush() // once per poll, so a follower sees messages as they come
             }
             output.flush()
             await consumer.close() // a group member commits what was printed and leaves
-        }
-    }
-}
-
-extension Consume {
-    /// Moves each partition back to its first record that was read but not printed, so
-    /// the group's commit at close covers only what was printed.
-    static func giveBack(_ unprinted: ArraySlice<ConsumerRecord>, to consumer: KafkaConsumer) async throws {
-        var first: [TopicPartition: Int64] = [:]
-        for record in unprinted {
-            let target = TopicPartition(topic: record.topic, partition: record.partition)
-            first[target] = min(first[target] ?? record.offset, record.offset)
-        }
-        for (target, offset) in first {
-            try await consumer.seek(topic: target.topic, partition: target.partition, to: .offset(offset))
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KafkaClient
+import KafkaProtocol
 
 /// Renders messages with a kcat-like format string, or as JSON lines, straight into
 /// the output's bytes: no `String` per message, so printing keeps up with fetching.
@@ -61,16 +61,19 @@ struct MessageFormatter {
         self.pieces = pieces
     }
 
-    func write(_ record: ConsumerRecord, to output: inout OutputBuffer) {
-        if json { return writeJSON(record, to: &output) }
+    /// Writes one record, read in place from its batch's bytes (`FetchedRecords.forEachRecord`).
+    func write(_ record: RecordView, topic: [UInt8], partition: Int32, to output: inout OutputBuffer) {
+        let key = record.keyRange.map { UnsafeBufferPointer(rebasing: record.bytes[$0]) }
+        let value = record.valueRange.map { UnsafeBufferPointer(rebasing: record.bytes[$0]) }
+        if json { return writeJSON(record, key: key, value: value, topic: topic, partition: partition, to: &output) }
         for piece in pieces {
             switch piece {
             case let .text(bytes): output.append(bytes)
-            case .topic: output.append(record.topic)
-            case .partition: output.append(decimal: Int64(record.partition))
+            case .topic: output.append(topic)
+            case .partition: output.append(decimal: Int64(partition))
             case .offset: output.append(decimal: record.offset)
-            case .key: if let key = record.key { output.append(key) }
-            case .value: if let value = record.value { output.append(value) }
+            case .key: if let key { output.append(key) }
+            case .value: if let value { output.append(value) }
             case .timestamp: output.append(decimal: record.timestamp)
             case .headers:
                 for (index, header) in record.headers.enumerated() {
@@ -79,30 +82,33 @@ struct MessageFormatter {
                     output.append(UInt8(ascii: "="))
                     if let value = header.value { output.append(value) }
                 }
-            case .keyLength: output.append(decimal: Int64(record.key?.count ?? -1))
-            case .valueLength: output.append(decimal: Int64(record.value?.count ?? -1))
+            case .keyLength: output.append(decimal: Int64(key?.count ?? -1))
+            case .valueLength: output.append(decimal: Int64(value?.count ?? -1))
             }
         }
     }
 
-    private func writeJSON(_ record: ConsumerRecord, to output: inout OutputBuffer) {
+    private func writeJSON(
+        _ record: RecordView, key: UnsafeBufferPointer<UInt8>?, value: UnsafeBufferPointer<UInt8>?, topic: [UInt8],
+        partition: Int32, to output: inout OutputBuffer
+    ) {
         output.append("{\"topic\":")
-        Self.writeJSONString(Array(record.topic.utf8)[...], to: &output)
+        Self.writeJSONString(topic, to: &output)
         output.append(",\"partition\":")
-        output.append(decimal: Int64(record.partition))
+        output.append(decimal: Int64(partition))
         output.append(",\"offset\":")
         output.append(decimal: record.offset)
         output.append(",\"timestamp\":")
         output.append(decimal: record.timestamp)
         output.append(",\"key\":")
-        Self.writeJSONString(record.key, to: &output)
+        Self.writeJSONString(key, to: &output)
         output.append(",\"value\":")
-        Self.writeJSONString(record.value, to: &output)
+        Self.writeJSONString(value, to: &output)
         output.append(",\"headers\":[")
         for (index, header) in record.headers.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
             output.append(UInt8(ascii: "["))
-            Self.writeJSONString(Array(header.key.utf8)[...], to: &output)
+            Self.writeJSONString(Array(header.key.utf8), to: &output)
             output.append(UInt8(ascii: ","))
             Self.writeJSONString(header.value, to: &output)
             output.append(UInt8(ascii: "]"))
@@ -113,7 +119,7 @@ struct MessageFormatter {
     /// A JSON string of the bytes (null for nil). Printable ASCII is copied as it is;
     /// anything else goes through `String`, which also replaces invalid UTF-8, so the
     /// line is always valid JSON.
-    static func writeJSONString(_ bytes: ArraySlice<UInt8>?, to output: inout OutputBuffer) {
+    static func writeJSONString<Bytes: Collection<UInt8>>(_ bytes: Bytes?, to output: inout OutputBuffer) {
         guard let bytes else { return output.append("null") }
         output.append(UInt8(ascii: "\""))
         if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
@@ -145,12 +151,14 @@ struct OutputBuffer {
 
     mutating func append(_ byte: UInt8) { bytes.append(byte) }
 
-    mutating func append(_ slice: ArraySlice<UInt8>) {
-        slice.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: buffer)
         if bytes.count >= 1 << 16 { flush() }
     }
 
-    mutating func append(_ array: [UInt8]) { append(array[...]) }
+    mutating func append<Bytes: Collection<UInt8>>(_ collection: Bytes) {
+        if collection.withContiguousStorageIfAvailable({ append($0) }) == nil { append(Array(collection)) }
+    }
 
     mutating func append(_ text: String) {
         var text = text
