@@ -151,15 +151,17 @@ public final class Broker: Sendable {
     /// are implemented (Fetch stops before topic ids, ListOffsets before max-timestamp, ...).
     package static let supportedVersions: [ApiKey: ClosedRange<Int16>] = [
         .produce: 0...9, .fetch: 0...12, .listOffsets: 0...9, .metadata: 0...12,
-        .offsetCommit: 2...8, .offsetFetch: 1...8, .findCoordinator: 0...4, .joinGroup: 0...9,
+        .offsetCommit: 2...9, .offsetFetch: 1...9, .findCoordinator: 0...4, .joinGroup: 0...9,
         .heartbeat: 0...4, .leaveGroup: 0...5, .syncGroup: 0...5, .describeGroups: 0...5,
-        .listGroups: 0...4, .saslHandshake: 0...1, .apiVersions: 0...4, .createTopics: 0...7,
+        .listGroups: 0...5, .saslHandshake: 0...1, .apiVersions: 0...4, .createTopics: 0...7,
         .deleteTopics: 0...6, .deleteRecords: 0...2, .initProducerId: 0...4, .describeConfigs: 0...4,
         .alterConfigs: 0...2, .saslAuthenticate: 0...2, .createPartitions: 0...3,
         .incrementalAlterConfigs: 0...1, .offsetDelete: 0...0, .describeCluster: 0...1,
         // Transactions as clients drive them (v4+ of AddPartitionsToTxn and v4+ of EndTxn are
         // for brokers and for transactions "version 2", which this broker does not offer).
         .addPartitionsToTxn: 0...3, .addOffsetsToTxn: 0...3, .endTxn: 0...3, .txnOffsetCommit: 0...3,
+        // The consumer protocol of KIP-848 (group.protocol=consumer), the broker assigning.
+        .consumerGroupHeartbeat: 0...1, .consumerGroupDescribe: 0...0,
     ]
 
     // MARK: Dispatch
@@ -238,6 +240,15 @@ public final class Broker: Sendable {
             return await serve(JoinGroupRequest.self, &reader, header) { request, version in
                 await self.groups.join(
                     request, version: version, clientId: header.clientId ?? "", clientHost: session.clientHost)
+            }
+        case .consumerGroupHeartbeat:
+            return await serve(ConsumerGroupHeartbeatRequest.self, &reader, header) { request, _ in
+                await self.groups.consumerHeartbeat(
+                    request, clientId: header.clientId ?? "", clientHost: session.clientHost)
+            }
+        case .consumerGroupDescribe:
+            return await serve(ConsumerGroupDescribeRequest.self, &reader, header) { request, _ in
+                await self.groups.consumerDescribe(request)
             }
         case .syncGroup:
             return await serve(SyncGroupRequest.self, &reader, header) { await self.groups.sync($0, version: $1) }

@@ -35,6 +35,10 @@ public struct BrokerConfig: Sendable {
     /// `group.initial.rebalance.delay.ms` (Kafka's default 3 s): a new group waits this long
     /// for more members before its first assignment.
     public var initialRebalanceDelayMs: Int32 = 3_000
+    /// `group.consumer.heartbeat.interval.ms` / `group.consumer.session.timeout.ms` (Kafka's
+    /// defaults: 5 s, 45 s): for members of the consumer protocol (KIP-848).
+    public var consumerHeartbeatIntervalMs = 5_000
+    public var consumerSessionTimeoutMs = 45_000
     /// SASL users (name → password). When there are any, every connection must authenticate
     /// (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512) before anything but ApiVersions and SASL.
     public var users: [String: String] = [:]
@@ -111,6 +115,8 @@ extension BrokerConfig {
         case "group.min.session.timeout.ms": minSessionTimeoutMs = try integer(Int32.self)
         case "group.max.session.timeout.ms": maxSessionTimeoutMs = try integer(Int32.self)
         case "group.initial.rebalance.delay.ms": initialRebalanceDelayMs = try integer(Int32.self)
+        case "group.consumer.heartbeat.interval.ms": consumerHeartbeatIntervalMs = try integer(Int.self)
+        case "group.consumer.session.timeout.ms": consumerSessionTimeoutMs = try integer(Int.self)
         case "node.id", "broker.id": nodeId = try integer(Int32.self)
         default:
             if let definition = TopicConfigCatalog.definition(brokerSetting: key) {

@@ -5,8 +5,12 @@ public struct GroupListing: Sendable, Equatable {
     public var groupId: String
     /// "consumer" for consumer groups; empty for groups that only commit offsets.
     public var protocolType: String
-    /// Stable, PreparingRebalance, CompletingRebalance, Empty, Dead (v4+ brokers; else empty).
+    /// Stable, PreparingRebalance, CompletingRebalance, Empty, Dead (v4+ brokers; else empty);
+    /// for groups of the consumer protocol also Assigning and Reconciling.
     public var state: String
+    /// "classic" (JoinGroup/SyncGroup) or "consumer" (KIP-848, the broker assigns), as a broker
+    /// of ListGroups v5+ says; empty from older brokers.
+    public var type: String = ""
 }
 
 /// A consumer group as DescribeGroups describes it.
@@ -52,7 +56,8 @@ extension KafkaAdmin {
                     throw KafkaClientError.broker(code, context: "list groups on node \(nodeId)")
                 }
                 groups += response.groups.map {
-                    GroupListing(groupId: $0.groupId, protocolType: $0.protocolType, state: $0.groupState)
+                    GroupListing(
+                        groupId: $0.groupId, protocolType: $0.protocolType, state: $0.groupState, type: $0.groupType)
                 }
             }
             return groups.sorted { $0.groupId < $1.groupId }

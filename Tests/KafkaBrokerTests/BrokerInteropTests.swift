@@ -298,6 +298,50 @@ extension BrokerTests {
             #expect(resumed["offsets"] as? [[Int]] == expected, "only the records after the group's commits")
         }
 
+        /// The consumer protocol of KIP-848 (librdkafka with `group.protocol=consumer`: the broker
+        /// assigns, members only heartbeat): two members split the partitions, commit with their
+        /// member epochs, the survivor takes all, a later member resumes from the commits; the
+        /// group is described as a consumer-protocol group (ConsumerGroupDescribe) with the
+        /// uniform assignor. A classic group on the same topic works beside it.
+        @Test func consumerProtocolGroupsBesideClassicOnes() async throws {
+            let broker = try WeirBrokerProcess(arguments: [
+                "--config", "num.partitions=4", "--config", "group.initial.rebalance.delay.ms=0",
+                "--config", "group.consumer.heartbeat.interval.ms=500",
+            ])
+            _ = try await TansuBroker.runPeer(
+                "librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "40"])
+            for (client, type, assignor) in [
+                ("librdkafka-consumer", "CONSUMER", "uniform"), ("librdkafka", "CLASSIC", "range"),
+            ] {
+                let group = "readers-\(client)"
+                let result = try await Self.check(["group", client, broker.bootstrap, "shared", group, "40"])
+                let split = try #require(result["first"] as? [[Int]])
+                #expect(split.count == 2 && !split[0].isEmpty && !split[1].isEmpty, "\(client): \(result)")
+                #expect(Set(split[0]).isDisjoint(with: split[1]) && Set(split[0] + split[1]) == [0, 1, 2, 3])
+                #expect(result["after_leave"] as? [Int] == [0, 1, 2, 3], "\(client)")
+                #expect(result["distinct"] as? Int == 40)
+                let described = try #require(result["described"] as? [String: Any])
+                #expect(described["type"] as? String == type && described["assignor"] as? String == assignor)
+                #expect(described["state"] as? String == "STABLE", "\(described)")
+                #expect((described["members"] as? [[Int]]).map { Set($0.flatMap { $0 }) } == [0, 1, 2, 3])
+            }
+            let more = try await TansuBroker.runPeer(
+                "librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "10"])
+            let resumed = try await Self.check([
+                "resume", "librdkafka-consumer", broker.bootstrap, "shared", "readers-librdkafka-consumer", "10",
+            ])
+            let expected = more.map { [$0["partition"] as! Int, $0["offset"] as! Int] }.sorted {
+                $0.lexicographicallyPrecedes($1)
+            }
+            #expect(resumed["offsets"] as? [[Int]] == expected, "only the records after the members' commits")
+            // `weir groups list` tells the two kinds apart (ListGroups v5's group type).
+            let listed = try await ChildProcess.run(
+                try weirBinary().path, ["groups", "list", "--bootstrap", broker.bootstrap])
+            let lines = Set(listed.output.split(separator: "\n").map(String.init))
+            #expect(lines.contains("readers-librdkafka-consumer\tEmpty\tconsumer\tconsumer"), "\(listed.output)")
+            #expect(lines.contains("readers-librdkafka\tEmpty\tconsumer\tclassic"), "\(listed.output)")
+        }
+
         /// A 1 MB message goes through; one over `max.message.bytes` is refused by the broker.
         @Test(arguments: Client.allCases)
         func largeMessages(client: Client) async throws {

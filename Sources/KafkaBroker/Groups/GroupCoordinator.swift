@@ -10,10 +10,12 @@ import Logging
 /// runs the timers, and stores offsets (`OffsetStore`), waiting until they are durable
 /// before answering a commit.
 actor GroupCoordinator {
-    private let config: BrokerConfig
-    private let topics: TopicStore
-    private let logger: Logger
+    let config: BrokerConfig
+    let topics: TopicStore
+    let logger: Logger
     private var groups: [String: ConsumerGroup] = [:]
+    /// Groups of the consumer protocol (KIP-848), where the broker assigns.
+    var serverAssignedGroups: [String: ServerAssignedGroup] = [:]
     private var offsetStore: OffsetStore
     /// Requests waiting for an answer, by group and member.
     private var waitingJoins: [String: [String: CheckedContinuation<JoinGroupResponse, Never>]] = [:]
@@ -31,6 +33,9 @@ actor GroupCoordinator {
 
     private func group(_ id: String) -> ConsumerGroup { groups[id] ?? ConsumerGroup(groupId: id) }
 
+    /// The classic group of that id, if there is one.
+    func classicGroup(_ id: String) -> ConsumerGroup? { groups[id] }
+
     // MARK: Membership
 
     func join(
@@ -39,6 +44,10 @@ actor GroupCoordinator {
         guard !request.groupId.isEmpty else { return JoinGroupResponse(errorCode: ErrorCode.invalidGroupId.code) }
         guard (config.minSessionTimeoutMs...config.maxSessionTimeoutMs).contains(request.sessionTimeoutMs) else {
             return JoinGroupResponse(errorCode: ErrorCode.invalidSessionTimeout.code, memberId: request.memberId)
+        }
+        if let other = serverAssignedGroups[request.groupId], !other.isEmpty {
+            return JoinGroupResponse(
+                errorCode: ErrorCode.inconsistentGroupProtocol.code, memberId: request.memberId)
         }
         var group = self.group(request.groupId)
         let now = ContinuousClock.now
@@ -164,6 +173,14 @@ actor GroupCoordinator {
                 let expired = groups[groupId]!.expire(now: .now)
                 removeMembers(expired, from: groupId, reason: "timed out (no heartbeat within its session timeout)")
             }
+            for groupId in serverAssignedGroups.keys {
+                for member in serverAssignedGroups[groupId]!.expire(
+                    now: .now, sessionTimeoutMs: config.consumerSessionTimeoutMs)
+                {
+                    logger.info(
+                        "group \(groupId): member \(member) timed out (no heartbeat within its session timeout)")
+                }
+            }
         }
     }
 
@@ -181,7 +198,14 @@ actor GroupCoordinator {
                 })
         }
         let group = groups[request.groupId]
-        if request.generationIdOrMemberEpoch < 0 && request.memberId.isEmpty {
+        if let serverAssigned = serverAssignedGroups[request.groupId], !serverAssigned.isEmpty,
+            !request.memberId.isEmpty || request.generationIdOrMemberEpoch >= 0
+        {
+            // A member of the consumer protocol commits with its member epoch.
+            let verdict = serverAssigned.commitCheck(
+                memberId: request.memberId, epoch: request.generationIdOrMemberEpoch)
+            if verdict != .none { return answer(verdict) }
+        } else if request.generationIdOrMemberEpoch < 0 && request.memberId.isEmpty {
             // A consumer outside any generation (assign mode) may commit for a group without members.
             if let group, !group.isEmpty { return answer(.illegalGeneration) }
         } else {
@@ -316,20 +340,32 @@ actor GroupCoordinator {
     func list(_ request: ListGroupsRequest) -> ListGroupsResponse {
         var known = Set(groups.keys)
         known.formUnion(offsetStore.groupsWithOffsets)
+        known.formUnion(serverAssignedGroups.keys)
         let listed = known.sorted().map { id -> ListGroupsResponse.ListedGroup in
+            if let serverAssigned = serverAssignedGroups[id], !serverAssigned.isEmpty || groups[id] == nil {
+                return .init(
+                    groupId: id, protocolType: "consumer", groupState: serverAssigned.state, groupType: "consumer")
+            }
             let group = self.group(id)
             return .init(
                 groupId: id, protocolType: group.protocolType ?? (group.isEmpty ? "consumer" : ""),
-                groupState: group.state.rawValue)
+                groupState: group.state.rawValue, groupType: "classic")
         }
         let states = Set(request.statesFilter.map { $0.lowercased() })
+        let types = Set(request.typesFilter.map { $0.lowercased() })
         return ListGroupsResponse(
-            groups: states.isEmpty ? listed : listed.filter { states.contains($0.groupState.lowercased()) })
+            groups: listed.filter {
+                (states.isEmpty || states.contains($0.groupState.lowercased()))
+                    && (types.isEmpty || types.contains($0.groupType.lowercased()))
+            })
     }
 
     func describe(_ request: DescribeGroupsRequest) -> DescribeGroupsResponse {
         DescribeGroupsResponse(
             groups: request.groups.map { id in
+                if let serverAssigned = serverAssignedGroups[id], !serverAssigned.isEmpty {
+                    return classicView(of: serverAssigned)
+                }
                 guard let group = groups[id] else {
                     let state = offsetStore.groupsWithOffsets.contains(id) ? "Empty" : "Dead"
                     return .init(groupId: id, groupState: state, protocolType: state == "Empty" ? "consumer" : "")

@@ -9,14 +9,15 @@ struct Groups: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One line per group: id, state and protocol type.")
+        static let configuration = CommandConfiguration(
+            abstract: "One line per group: id, state, protocol type and group type (classic, or consumer: KIP-848).")
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
             let groups = try await client.withCluster { try await KafkaAdmin(cluster: $0).listGroups() }
             for group in groups {
                 print(
-                    "\(group.groupId)\t\(group.state.isEmpty ? "-" : group.state)\t\(group.protocolType.isEmpty ? "-" : group.protocolType)"
+                    "\(group.groupId)\t\(group.state.isEmpty ? "-" : group.state)\t\(group.protocolType.isEmpty ? "-" : group.protocolType)\t\(group.type.isEmpty ? "-" : group.type)"
                 )
             }
         }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """What Weir's broker must do for real clients, asked by the clients themselves.
 Every check prints one JSON line; CLIENT is librdkafka (confluent-kafka), kafka-python or aiokafka,
-and for group and resume also weir (Weir's own client: `weir consume --group`, the binary in $WEIR).
+and for group and resume also weir (Weir's own client: `weir consume --group`, the binary in $WEIR)
+and librdkafka-consumer (librdkafka with group.protocol=consumer: KIP-848, the broker assigns).
 
   broker_checks.py group CLIENT[+CLIENT2] BOOTSTRAP TOPIC GROUP COUNT
       two members (of CLIENT, or the first of CLIENT and the second of CLIENT2) join GROUP on TOPIC; once both hold partitions they read COUNT records
@@ -73,11 +74,16 @@ class Member:
         if self.client == "aiokafka":
             asyncio.run(self.run_aiokafka())
             return
-        if self.client == "librdkafka":
+        if self.client in ("librdkafka", "librdkafka-consumer"):
             import confluent_kafka
-            consumer = confluent_kafka.Consumer({
-                "bootstrap.servers": BOOTSTRAP, "group.id": self.group, "auto.offset.reset": "earliest",
-                "enable.auto.commit": False, "session.timeout.ms": 6000, "heartbeat.interval.ms": 500})
+            settings = {"bootstrap.servers": BOOTSTRAP, "group.id": self.group, "auto.offset.reset": "earliest",
+                        "enable.auto.commit": False}
+            if self.client == "librdkafka-consumer":
+                # KIP-848: the broker assigns; its timeouts are the broker's (group.consumer.*).
+                settings["group.protocol"] = "consumer"
+            else:
+                settings.update({"session.timeout.ms": 6000, "heartbeat.interval.ms": 500})
+            consumer = confluent_kafka.Consumer(settings)
             consumer.subscribe([self.topic])
             poll = lambda: [m for m in [consumer.poll(0.2)] if m is not None and m.error() is None]
             assignment = lambda: sorted(tp.partition for tp in consumer.assignment())
@@ -116,7 +122,7 @@ class Member:
                 return all(consumer.position(tp) >= end for tp, end in ends.items())
         while not self.stop:
             for message in poll():
-                self.records.append((message.partition(), message.offset()) if self.client == "librdkafka"
+                self.records.append((message.partition(), message.offset()) if self.client.startswith("librdkafka")
                                     else (message.partition, message.offset))
             self.assignment = assignment()
             try:
@@ -280,13 +286,27 @@ def group(topic, group_id, count):
         sys.stderr.write(f"commit attempt {attempt} left {committed}, not {ends}: committing again\n")
     else:
         raise SystemExit("the members' commits never covered every record read")
+    described = describe_group(group_id)
     read = first.records + second.records
     second.close()
     partitions = len(split[0]) + len(split[1])
     wait_until(lambda: len(first.assignment) == partitions, 40, "the remaining member to take every partition")
     after = list(first.assignment)
     first.close()
-    emit({"first": split, "after_leave": after, "read": len(read), "distinct": len(set(read)), "commit_attempts": attempt})
+    emit({"first": split, "after_leave": after, "read": len(read), "distinct": len(set(read)), "commit_attempts": attempt,
+          "described": described})
+
+
+def describe_group(group_id):
+    """The group as librdkafka's AdminClient describes it (ConsumerGroupDescribe for a group of the
+    consumer protocol, DescribeGroups for a classic one): its type, state, assignor and members'
+    partitions, sorted."""
+    from confluent_kafka import admin as cadmin
+    client = cadmin.AdminClient({"bootstrap.servers": BOOTSTRAP})
+    group = client.describe_consumer_groups([group_id])[group_id].result(10)
+    return {"type": group.type.name, "state": group.state.name, "assignor": group.partition_assignor,
+            "members": sorted(sorted(tp.partition for tp in member.assignment.topic_partitions)
+                              for member in group.members)}
 
 
 def resume(topic, group_id, count):

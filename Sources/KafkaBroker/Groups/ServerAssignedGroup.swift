@@ -1,0 +1,260 @@
+import Foundation
+import KafkaProtocol
+
+/// A group of the consumer protocol of KIP-848 (`group.protocol=consumer`), as a plain value:
+/// members only heartbeat (ConsumerGroupHeartbeat), and the broker assigns the partitions.
+///
+/// Epochs order what happens. The group epoch moves when a member joins or leaves or a
+/// subscription changes; the broker then computes a target assignment (`uniform` or `range`)
+/// for that epoch. Each member reconciles towards its target one heartbeat at a time: first
+/// it is told to give up what it holds and is not to keep (revocation), and only once no one
+/// else holds a partition is it given it; when it holds exactly its target, its member epoch
+/// becomes the target's epoch. So a partition is never held by two members at once.
+struct ServerAssignedGroup: Sendable {
+    typealias Partitions = [String: Set<Int32>]
+
+    struct Member: Sendable {
+        var memberId: String
+        var memberEpoch: Int32
+        var clientId: String
+        var clientHost: String
+        var instanceId: String?
+        var rackId: String?
+        var subscribedTopics: [String]
+        var rebalanceTimeoutMs: Int32
+        /// What it was last told it holds.
+        var assigned: Partitions = [:]
+        /// What it said it holds in its latest heartbeat (partitions it has not yet given up).
+        var owned: Partitions = [:]
+        var lastHeard: ContinuousClock.Instant
+    }
+
+    /// What a heartbeat is answered with.
+    struct Answer: Sendable {
+        var errorCode: Int16 = 0
+        var errorMessage: String?
+        var memberId: String?
+        var memberEpoch: Int32 = 0
+        /// nil: the member keeps what it has.
+        var assignment: Partitions?
+    }
+
+    /// One heartbeat as the group reads it (topic ids already resolved to names).
+    struct Heartbeat: Sendable {
+        var memberId: String
+        var memberEpoch: Int32
+        var clientId: String
+        var clientHost: String
+        var instanceId: String?
+        var rackId: String?
+        var rebalanceTimeoutMs: Int32
+        /// nil: unchanged since the last heartbeat.
+        var subscribedTopics: [String]?
+        var serverAssignor: String?
+        /// nil: unchanged since the last heartbeat.
+        var owned: Partitions?
+    }
+
+    static let assignors = ["uniform", "range"]
+
+    let groupId: String
+    private(set) var groupEpoch: Int32 = 0
+    private(set) var assignmentEpoch: Int32 = 0
+    private(set) var assignorName = "uniform"
+    private(set) var members: [String: Member] = [:]
+    private(set) var targetAssignment: [String: Partitions] = [:]
+    /// The partition counts the target was computed from: a topic that grows moves the epoch.
+    private var partitionCounts: [String: Int32] = [:]
+
+    init(groupId: String) {
+        self.groupId = groupId
+    }
+
+    var isEmpty: Bool { members.isEmpty }
+
+    /// Kafka's names: Empty, Assigning (a new target), Reconciling (members on their way to it), Stable.
+    var state: String {
+        if members.isEmpty { return "Empty" }
+        if assignmentEpoch < groupEpoch { return "Assigning" }
+        return members.values.allSatisfy { $0.memberEpoch == assignmentEpoch } ? "Stable" : "Reconciling"
+    }
+
+    // MARK: Heartbeats
+
+    /// Takes one heartbeat. `partitionCount` gives a topic's partition count (nil: no such topic).
+    mutating func heartbeat(
+        _ beat: Heartbeat, now: ContinuousClock.Instant, partitionCount: (String) -> Int32?
+    ) -> Answer {
+        if let assignor = beat.serverAssignor, !Self.assignors.contains(assignor) {
+            return Answer(
+                errorCode: ErrorCode.unsupportedAssignor.code,
+                errorMessage: "unknown server assignor '\(assignor)' (uniform or range)")
+        }
+        var memberId = beat.memberId
+        switch beat.memberEpoch {
+        case -1, -2: // leaving (-2: a static member, which leaves the same way here)
+            if members.removeValue(forKey: memberId) != nil { groupEpoch += 1 }
+            return Answer(memberId: memberId, memberEpoch: beat.memberEpoch)
+        case 0:
+            if memberId.isEmpty { memberId = UUID().uuidString }
+            if members[memberId] == nil {
+                guard let topics = beat.subscribedTopics else {
+                    return Answer(
+                        errorCode: ErrorCode.invalidRequest.code,
+                        errorMessage: "a joining member names the topics it subscribes to")
+                }
+                members[memberId] = Member(
+                    memberId: memberId, memberEpoch: 0, clientId: beat.clientId, clientHost: beat.clientHost,
+                    instanceId: beat.instanceId, rackId: beat.rackId, subscribedTopics: topics.sorted(),
+                    rebalanceTimeoutMs: beat.rebalanceTimeoutMs, lastHeard: now)
+                groupEpoch += 1
+            } else {
+                // A member that lost its place rejoins from nothing.
+                members[memberId]!.memberEpoch = 0
+                members[memberId]!.assigned = [:]
+                members[memberId]!.owned = [:]
+            }
+        default:
+            guard let member = members[memberId] else {
+                return Answer(
+                    errorCode: ErrorCode.unknownMemberId.code,
+                    errorMessage: "member \(memberId) is not in group \(groupId)")
+            }
+            // The member may not have seen its latest epoch yet: one behind is still its own.
+            guard beat.memberEpoch == member.memberEpoch || beat.memberEpoch == member.memberEpoch - 1 else {
+                return Answer(
+                    errorCode: ErrorCode.fencedMemberEpoch.code,
+                    errorMessage: "member epoch \(beat.memberEpoch), the group has \(member.memberEpoch)")
+            }
+        }
+        members[memberId]!.lastHeard = now
+        if let assignor = beat.serverAssignor, assignor != assignorName, members.count == 1 {
+            assignorName = assignor
+        }
+        if let topics = beat.subscribedTopics?.sorted(), topics != members[memberId]!.subscribedTopics {
+            members[memberId]!.subscribedTopics = topics
+            groupEpoch += 1
+        }
+        if let owned = beat.owned { members[memberId]!.owned = owned }
+        // A subscribed topic created or grown since the target was computed moves the epoch too.
+        let subscribed = Set(members.values.flatMap(\.subscribedTopics))
+        let counts = Dictionary(
+            uniqueKeysWithValues: subscribed.compactMap { topic in partitionCount(topic).map { (topic, $0) } })
+        if counts != partitionCounts {
+            partitionCounts = counts
+            groupEpoch += 1
+        }
+        if assignmentEpoch < groupEpoch {
+            targetAssignment = Self.assign(members: Array(members.values), partitionCounts: counts, by: assignorName)
+            assignmentEpoch = groupEpoch
+        }
+        return reconcile(memberId)
+    }
+
+    /// Moves one member a step towards its target: revoke first, then give what no one else holds.
+    private mutating func reconcile(_ memberId: String) -> Answer {
+        var member = members[memberId]!
+        let target = targetAssignment[memberId] ?? [:]
+        let holding = Self.normalized(Self.union(member.assigned, member.owned))
+        let keep = Self.intersection(holding, target)
+        var next: Partitions
+        if keep != holding {
+            next = keep // give up what is not in the target before taking anything more
+        } else {
+            let heldElsewhere = members.values.filter { $0.memberId != memberId }.reduce(into: Partitions()) {
+                $0 = Self.union($0, Self.union($1.assigned, $1.owned))
+            }
+            next = keep
+            for (topic, partitions) in target {
+                let free = partitions.subtracting(heldElsewhere[topic] ?? [])
+                if !free.isEmpty { next[topic, default: []].formUnion(free) }
+            }
+        }
+        let changed = Self.normalized(next) != Self.normalized(member.assigned) || member.memberEpoch == 0
+        member.assigned = next
+        if Self.normalized(next) == Self.normalized(target) { member.memberEpoch = assignmentEpoch }
+        members[memberId] = member
+        return Answer(
+            memberId: memberId, memberEpoch: member.memberEpoch,
+            assignment: changed || Self.normalized(member.owned) != Self.normalized(next) ? next : nil)
+    }
+
+    /// Members silent past the session timeout are removed (each moves the group epoch).
+    mutating func expire(now: ContinuousClock.Instant, sessionTimeoutMs: Int) -> [String] {
+        let expired = members.values.filter { now - $0.lastHeard > .milliseconds(sessionTimeoutMs) }.map(\.memberId)
+        for id in expired {
+            members[id] = nil
+            groupEpoch += 1
+        }
+        return expired
+    }
+
+    /// Whether `memberId` may commit with `epoch` (its own member epoch, as Kafka checks it).
+    func commitCheck(memberId: String, epoch: Int32) -> ErrorCode {
+        guard let member = members[memberId] else { return .unknownMemberId }
+        return epoch == member.memberEpoch ? .none : .staleMemberEpoch
+    }
+
+    // MARK: Assignors
+
+    /// The target assignment: `uniform` spreads every subscribed partition over the members
+    /// subscribed to its topic, evenly, keeping each where it is when that stays even; `range`
+    /// gives each member a contiguous range of each topic, as the classic range assignor does.
+    static func assign(members: [Member], partitionCounts: [String: Int32], by assignor: String) -> [String: Partitions]
+    {
+        var result: [String: Partitions] = Dictionary(uniqueKeysWithValues: members.map { ($0.memberId, [:]) })
+        for topic in partitionCounts.keys.sorted() {
+            let subscribers = members.filter { $0.subscribedTopics.contains(topic) }.map(\.memberId).sorted()
+            guard !subscribers.isEmpty, let count = partitionCounts[topic] else { continue }
+            if assignor == "range" {
+                let share = Int(count) / subscribers.count, extra = Int(count) % subscribers.count
+                var next: Int32 = 0
+                for (index, member) in subscribers.enumerated() {
+                    let size = share + (index < extra ? 1 : 0)
+                    if size > 0 { result[member]![topic] = Set(next..<(next + Int32(size))) }
+                    next += Int32(size)
+                }
+                continue
+            }
+            // uniform: at most ceil(count / members) each; a partition stays with a member that
+            // holds it while that member is under its share (fewer partitions move).
+            let most = (Int(count) + subscribers.count - 1) / subscribers.count
+            var taken: [String: Set<Int32>] = [:]
+            var unplaced: [Int32] = []
+            let holders = Dictionary(
+                members.flatMap { member in (member.assigned[topic] ?? []).map { ($0, member.memberId) } },
+                uniquingKeysWith: { first, _ in first })
+            for partition in 0..<count {
+                if let holder = holders[partition], subscribers.contains(holder), (taken[holder]?.count ?? 0) < most {
+                    taken[holder, default: []].insert(partition)
+                } else {
+                    unplaced.append(partition)
+                }
+            }
+            for partition in unplaced {
+                let member = subscribers.min { (taken[$0]?.count ?? 0, $0) < (taken[$1]?.count ?? 0, $1) }!
+                taken[member, default: []].insert(partition)
+            }
+            for (member, partitions) in taken { result[member]![topic] = partitions }
+        }
+        return result
+    }
+
+    // MARK: Partition sets
+
+    static func union(_ a: Partitions, _ b: Partitions) -> Partitions {
+        a.merging(b) { $0.union($1) }
+    }
+
+    static func intersection(_ a: Partitions, _ b: Partitions) -> Partitions {
+        var result: Partitions = [:]
+        for (topic, partitions) in a {
+            let common = partitions.intersection(b[topic] ?? [])
+            if !common.isEmpty { result[topic] = common }
+        }
+        return result
+    }
+
+    /// Without topics of no partitions, so equal holdings compare equal.
+    static func normalized(_ partitions: Partitions) -> Partitions { partitions.filter { !$0.value.isEmpty } }
+}
