@@ -162,6 +162,8 @@ public final class Broker: Sendable {
         .addPartitionsToTxn: 0...3, .addOffsetsToTxn: 0...3, .endTxn: 0...3, .txnOffsetCommit: 0...3,
         // The consumer protocol of KIP-848 (group.protocol=consumer), the broker assigning.
         .consumerGroupHeartbeat: 0...1, .consumerGroupDescribe: 0...0,
+        // What admin tools read of producers and transactions (kafka-transactions.sh's commands).
+        .describeProducers: 0...0, .describeTransactions: 0...0, .listTransactions: 0...1,
     ]
 
     // MARK: Dispatch
@@ -240,6 +242,18 @@ public final class Broker: Sendable {
             return await serve(JoinGroupRequest.self, &reader, header) { request, version in
                 await self.groups.join(
                     request, version: version, clientId: header.clientId ?? "", clientHost: session.clientHost)
+            }
+        case .describeProducers:
+            return await serve(DescribeProducersRequest.self, &reader, header) { request, _ in
+                self.describeProducers(request)
+            }
+        case .describeTransactions:
+            return await serve(DescribeTransactionsRequest.self, &reader, header) { request, _ in
+                await self.transactions.describe(request)
+            }
+        case .listTransactions:
+            return await serve(ListTransactionsRequest.self, &reader, header) { request, _ in
+                await self.transactions.list(request)
             }
         case .consumerGroupHeartbeat:
             return await serve(ConsumerGroupHeartbeatRequest.self, &reader, header) { request, _ in

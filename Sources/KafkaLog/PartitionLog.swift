@@ -147,6 +147,12 @@ public final class PartitionLog: @unchecked Sendable {
     /// The producers with a transaction open in this partition.
     public var producersWithOpenTransactions: [Int64] { locked { transactions.openProducers } }
 
+    /// The producers this partition has state for, each with the first offset of its open
+    /// transaction here (-1 when none), as DescribeProducers reports them.
+    public var activeProducers: [(producer: ProducerStateTable.ActiveProducer, openTransactionStart: Int64)] {
+        locked { producers.activeProducers.map { ($0, transactions.open[$0.producerId] ?? -1) } }
+    }
+
     private var stableOffset: Int64 { min(_highWatermark, transactions.firstOpenOffset ?? .max) }
     public var sizeInBytes: Int { locked { segments.reduce(0) { $0 + $1.size } } }
     public var segmentCount: Int { locked { segments.count } }

@@ -20,6 +20,16 @@ public struct ProducerStateTable: Sendable {
         var epoch: Int16
         /// Oldest first; at most `remembered`.
         var batches: [Batch]
+        /// The largest timestamp of its latest batch.
+        var lastTimestamp: Int64 = -1
+    }
+
+    /// An idempotent producer as DescribeProducers reports it.
+    public struct ActiveProducer: Sendable, Equatable {
+        public var producerId: Int64
+        public var epoch: Int16
+        public var lastSequence: Int32
+        public var lastTimestamp: Int64
     }
 
     /// How many recent batches per producer are remembered for duplicate detection; Kafka's
@@ -74,9 +84,21 @@ public struct ProducerStateTable: Sendable {
         if var producer = producers[header.producerId], producer.epoch == header.producerEpoch {
             producer.batches.append(batch)
             if producer.batches.count > Self.remembered { producer.batches.removeFirst() }
+            producer.lastTimestamp = header.maxTimestamp
             producers[header.producerId] = producer
         } else {
-            producers[header.producerId] = Producer(epoch: header.producerEpoch, batches: [batch])
+            producers[header.producerId] = Producer(
+                epoch: header.producerEpoch, batches: [batch], lastTimestamp: header.maxTimestamp)
+        }
+    }
+
+    /// Every producer the partition has state for, by id.
+    public var activeProducers: [ActiveProducer] {
+        producers.keys.sorted().map { id in
+            let producer = producers[id]!
+            return ActiveProducer(
+                producerId: id, epoch: producer.epoch, lastSequence: producer.batches.last?.lastSequence ?? -1,
+                lastTimestamp: producer.lastTimestamp)
         }
     }
 

@@ -342,6 +342,40 @@ extension BrokerTests {
             #expect(lines.contains("readers-librdkafka\tEmpty\tconsumer\tclassic"), "\(listed.output)")
         }
 
+        /// What kafka-transactions.sh shows, asked by kafka-python's admin client: an open
+        /// transaction listed and described (state, producer, partitions, start), each
+        /// partition's producers (epoch, last sequence, the open transaction's first offset),
+        /// and the transaction listed as CompleteCommit once committed.
+        @Test func adminToolsSeeProducersAndTransactions() async throws {
+            let broker = try Self.startBroker()
+            let lines = try await TansuBroker.runPeer("txn_admin_checks.py", [broker.bootstrap, "viewed"])
+            let result = try #require(lines.last)
+            func transactions(_ key: String) -> [[String: Any]] {
+                (result[key] as? [String: [[String: Any]]])?.values.flatMap { $0 } ?? []
+            }
+            let open = transactions("listed_open")
+            #expect(open.count == 1 && open[0]["transactional_id"] as? String == "viewed-txn", "\(result)")
+            #expect(open.first?["state"] as? String == "Ongoing")
+            #expect(transactions("ongoing_only").count == 1)
+            let producerId = try #require(open.first?["producer_id"] as? Int)
+            let described = try #require((result["described"] as? [String: [String: Any]])?["viewed-txn"])
+            #expect(described["state"] as? String == "Ongoing" && described["producer_id"] as? Int == producerId)
+            #expect(described["transaction_timeout_ms"] as? Int == 60_000)
+            #expect((described["transaction_start_time_ms"] as? Int ?? 0) > 1_700_000_000_000)
+            #expect(
+                (described["topic_partitions"] as? [[String: Any]])?.map { "\($0["topic"]!)-\($0["partition"]!)" }
+                    == ["viewed-0"])
+            let producers = try #require(result["producers"] as? [String: [String: [[String: Any]]]])
+            let transactional = try #require(producers["viewed-0"]?["active_producers"]?.first)
+            #expect(transactional["producer_id"] as? Int == producerId && transactional["last_sequence"] as? Int == 2)
+            #expect(transactional["current_transaction_start_offset"] as? Int == 0)
+            let idempotent = try #require(producers["viewed-1"]?["active_producers"]?.first)
+            #expect(
+                idempotent["last_sequence"] as? Int == 4 && idempotent["current_transaction_start_offset"] as? Int == -1
+            )
+            #expect(transactions("listed_after").first?["state"] as? String == "CompleteCommit", "\(result)")
+        }
+
         /// A 1 MB message goes through; one over `max.message.bytes` is refused by the broker.
         @Test(arguments: Client.allCases)
         func largeMessages(client: Client) async throws {

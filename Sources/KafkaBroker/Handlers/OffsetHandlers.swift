@@ -92,3 +92,31 @@ extension Broker {
         return InitProducerIdResponse(producerId: nextProducerId(), producerEpoch: 0)
     }
 }
+
+/// DescribeProducers: each partition's idempotent and transactional producers, as its log
+/// knows them (the state it checks sequences against), with the start of any open transaction.
+extension Broker {
+    func describeProducers(_ request: DescribeProducersRequest) -> DescribeProducersResponse {
+        DescribeProducersResponse(
+            topics: request.topics.map { topic in
+                .init(
+                    name: topic.name,
+                    partitions: topic.partitionIndexes.map { index in
+                        guard let log = topics.log(topic.name, index) else {
+                            return .init(
+                                partitionIndex: index, errorCode: ErrorCode.unknownTopicOrPartition.code,
+                                errorMessage: "no partition \(topic.name)-\(index)")
+                        }
+                        return .init(
+                            partitionIndex: index,
+                            activeProducers: log.activeProducers.map { entry in
+                                .init(
+                                    producerId: entry.producer.producerId, producerEpoch: Int32(entry.producer.epoch),
+                                    lastSequence: entry.producer.lastSequence,
+                                    lastTimestamp: entry.producer.lastTimestamp, coordinatorEpoch: -1,
+                                    currentTxnStartOffset: entry.openTransactionStart)
+                            })
+                    })
+            })
+    }
+}

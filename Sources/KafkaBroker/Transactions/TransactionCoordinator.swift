@@ -263,8 +263,49 @@ actor TransactionCoordinator {
             logger.error("cannot complete the transaction of \(producer.transactionalId): \(error)")
             return .kafkaStorageError
         }
-        producer.finish()
+        producer.finish(committed: commit)
         return nil
+    }
+
+    // MARK: Describing
+
+    /// ListTransactions: the transactional ids, filtered by state and producer id, and (v1)
+    /// to those open longer than `durationFilter` ms.
+    func list(_ request: ListTransactionsRequest) -> ListTransactionsResponse {
+        let known = [
+            "Empty", "Ongoing", "PrepareCommit", "PrepareAbort", "CompleteCommit", "CompleteAbort", "Dead",
+            "PrepareEpochFence",
+        ]
+        let now = Broker.nowMs()
+        let listed = producers.values.sorted { $0.transactionalId < $1.transactionalId }.filter { producer in
+            (request.stateFilters.isEmpty || request.stateFilters.contains(producer.state))
+                && (request.producerIdFilters.isEmpty || request.producerIdFilters.contains(producer.producerId))
+                && (request.durationFilter < 0
+                    || (producer.ongoing && now - producer.startedMs >= request.durationFilter))
+        }
+        return ListTransactionsResponse(
+            unknownStateFilters: request.stateFilters.filter { !known.contains($0) },
+            transactionStates: listed.map {
+                .init(transactionalId: $0.transactionalId, producerId: $0.producerId, transactionState: $0.state)
+            })
+    }
+
+    /// DescribeTransactions: each transactional id's state, timeout, start, producer and partitions.
+    func describe(_ request: DescribeTransactionsRequest) -> DescribeTransactionsResponse {
+        DescribeTransactionsResponse(
+            transactionStates: request.transactionalIds.map { id in
+                guard let producer = producers[id] else {
+                    return .init(errorCode: ErrorCode.transactionalIdNotFound.code, transactionalId: id)
+                }
+                let byTopic = Dictionary(grouping: producer.partitions, by: \.topic)
+                return .init(
+                    transactionalId: id, transactionState: producer.state, transactionTimeoutMs: producer.timeoutMs,
+                    transactionStartTimeMs: producer.ongoing ? producer.startedMs : -1,
+                    producerId: producer.producerId, producerEpoch: producer.epoch,
+                    topics: byTopic.keys.sorted().map { topic in
+                        .init(topic: topic, partitions: byTopic[topic]!.map(\.partition).sorted())
+                    })
+            })
     }
 
     // MARK: Saving

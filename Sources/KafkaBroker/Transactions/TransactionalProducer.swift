@@ -41,6 +41,8 @@ struct TransactionalProducer: Codable, Sendable, Equatable {
     var partitions: Set<Partition> = []
     var groups: Set<String> = []
     var pendingOffsets: [PendingOffset] = []
+    /// How its last transaction ended: "CompleteCommit" or "CompleteAbort" (nil before any).
+    var lastOutcome: String?
 
     /// Checks that a request comes from the current owner.
     func check(producerId: Int64, epoch requested: Int16) -> ErrorCode {
@@ -57,7 +59,8 @@ struct TransactionalProducer: Codable, Sendable, Equatable {
     }
 
     /// Ends the transaction (its markers written, its offsets applied or dropped).
-    mutating func finish() {
+    mutating func finish(committed: Bool) {
+        lastOutcome = committed ? "CompleteCommit" : "CompleteAbort"
         ongoing = false
         partitions = []
         groups = []
@@ -74,6 +77,9 @@ struct TransactionalProducer: Codable, Sendable, Equatable {
             epoch += 1
         }
     }
+
+    /// Its state by Kafka's names (ListTransactions, DescribeTransactions).
+    var state: String { ongoing ? "Ongoing" : lastOutcome ?? "Empty" }
 
     func hasTimedOut(now: Int64) -> Bool {
         ongoing && now - startedMs > Int64(timeoutMs)
