@@ -50,6 +50,8 @@ public final class Broker: Sendable {
     let watch: PartitionWatch
     let groups: GroupCoordinator
     let transactions: TransactionCoordinator
+    /// Incremental fetch sessions (KIP-227) of the clients that open them.
+    let fetchSessions = FetchSessions()
     let logger: Logger
     let clusterId: String
     /// SCRAM credentials of the configured users, per mechanism (derived once: PBKDF2 is slow on purpose).

@@ -376,6 +376,22 @@ extension BrokerTests {
             #expect(transactions("listed_after").first?["state"] as? String == "CompleteCommit", "\(result)")
         }
 
+        /// kafka-python keeps an incremental fetch session (KIP-227) when the broker offers one:
+        /// after the first full answer, each answer lists only the partitions that changed (here
+        /// only partition 0 gets new records), and nothing when nothing did; no answer is refused.
+        @Test func kafkaPythonKeepsAnIncrementalFetchSession() async throws {
+            let broker = try Self.startBroker()
+            _ = try await TansuBroker.runPeer(
+                "librdkafka_peer.py", ["produce", broker.bootstrap, "sessions", "none", "30"])
+            let result = try await Self.check(["fetch-session", "kafka-python", broker.bootstrap, "sessions", "30"])
+            #expect(result["read"] as? Int == 40, "\(result)")
+            #expect(result["created"] as? Int == 1)
+            let incremental = try #require(result["incremental"] as? [Int])
+            #expect(!incremental.isEmpty && incremental.allSatisfy { $0 <= 1 }, "\(incremental)")
+            #expect(incremental.contains(0), "an idle fetch lists no partition")
+            #expect((result["refused"] as? [String])?.isEmpty == true, "\(result)")
+        }
+
         /// A 1 MB message goes through; one over `max.message.bytes` is refused by the broker.
         @Test(arguments: Client.allCases)
         func largeMessages(client: Client) async throws {

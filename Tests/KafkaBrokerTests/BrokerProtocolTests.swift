@@ -194,6 +194,48 @@ extension BrokerTests {
             }
         }
 
+        /// Incremental fetch sessions (KIP-227) frame by frame: epoch 0 opens one and answers in
+        /// full; the next epoch names nothing and hears only what changed; a forgotten partition
+        /// is no longer answered; a wrong epoch or an unknown session is refused.
+        @Test func incrementalFetchSessions() async throws {
+            try await TestBroker.with { broker in
+                try broker.create("a", "b")
+                let socket = try RawKafkaSocket(port: broker.port)
+                func fetch(
+                    session: Int32, epoch: Int32, _ targets: [(String, Int64)], forget: [String] = []
+                ) async throws -> FetchResponse {
+                    var request = FetchRequest(
+                        maxWaitMs: 0, minBytes: 0, sessionId: session, sessionEpoch: epoch,
+                        topics: targets.map {
+                            .init(
+                                topic: $0.0,
+                                partitions: [.init(partition: 0, fetchOffset: $0.1, partitionMaxBytes: 1 << 20)])
+                        })
+                    request.forgottenTopicsData = forget.map { .init(topic: $0, partitions: [0]) }
+                    return try await socket.roundTrip(request, version: 12)
+                }
+                _ = try await socket.roundTrip(Requests.produce("a", records: try Requests.batch(["a0"])), version: 9)
+                let opened = try await fetch(session: 0, epoch: 0, [("a", 0), ("b", 0)])
+                #expect(opened.sessionId > 0 && opened.responses.map(\.topic) == ["a", "b"], "a full first answer")
+                let session = opened.sessionId
+                // Nothing new: an incremental request naming a's new offset hears nothing.
+                let idle = try await fetch(session: session, epoch: 1, [("a", 1)])
+                #expect(idle.errorCode == 0 && idle.responses.isEmpty, "\(idle.responses)")
+                // b gets a record: only b is answered, though the request names nothing.
+                _ = try await socket.roundTrip(Requests.produce("b", records: try Requests.batch(["b0"])), version: 9)
+                let changed = try await fetch(session: session, epoch: 2, [])
+                #expect(changed.responses.map(\.topic) == ["b"])
+                // b forgotten: more records there are not answered.
+                _ = try await fetch(session: session, epoch: 3, [], forget: ["b"])
+                _ = try await socket.roundTrip(Requests.produce("b", records: try Requests.batch(["b1"])), version: 9)
+                #expect(try await fetch(session: session, epoch: 4, []).responses.isEmpty)
+                #expect(
+                    try await fetch(session: session, epoch: 9, []).errorCode
+                        == ErrorCode.invalidFetchSessionEpoch.code)
+                #expect(try await fetch(session: 999, epoch: 1, []).errorCode == ErrorCode.fetchSessionIdNotFound.code)
+            }
+        }
+
         @Test func aMalformedFrameClosesOnlyItsOwnConnection() async throws {
             try await TestBroker.with { broker in
                 try broker.create("steady")

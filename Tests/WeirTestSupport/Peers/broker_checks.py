@@ -29,6 +29,11 @@ and librdkafka-consumer (librdkafka with group.protocol=consumer: KIP-848, the b
       then tries a topic with a config name Kafka does not know.
       Prints {"configs": {name: {"value", "source", "synonyms": [[name, value, source], ...]}},
       "unknown_name_error": "..."}.
+  broker_checks.py fetch-session kafka-python BOOTSTRAP TOPIC COUNT
+      reads TOPIC's COUNT records from the start with one consumer (kafka-python keeps an
+      incremental fetch session, KIP-227, when the broker offers one), then 10 more written
+      to partition 0 only. Prints {"read": n, "created": sessions created, "incremental":
+      [partitions in each incremental response], "refused": [invalid-response log lines]}.
   broker_checks.py admin CLIENT BOOTSTRAP TOPIC
       creates TOPIC (3 partitions, retention.ms=3600000), grows it to 5, reads its config,
       deletes it. Prints {"after_create": [...topics], "partitions": n, "retention": "...", "after_delete": [...]}.
@@ -577,6 +582,47 @@ def configs(topic):
     client.close()
     emit({"configs": entries, "unknown_name_error": unknown_error})
 
+def fetch_session(topic, count):
+    import logging
+    import re
+    import kafka
+
+    class Watch(logging.Handler):
+        created, incremental, refused = 0, [], []
+
+        def emit(self, record):
+            text = record.getMessage()
+            if "created a new incremental fetch session" in text:
+                Watch.created += 1
+            elif found := re.search(r"incremental fetch response for session \d+ with (\d+) response partitions", text):
+                Watch.incremental.append(int(found.group(1)))
+            elif "invalid" in text:
+                Watch.refused.append(text)
+
+    fetcher_log = logging.getLogger("kafka.consumer.fetcher")
+    fetcher_log.setLevel(logging.DEBUG)
+    fetcher_log.addHandler(Watch())
+    consumer = kafka.KafkaConsumer(bootstrap_servers=BOOTSTRAP, fetch_max_wait_ms=100, enable_auto_commit=False)
+    partitions = [kafka.TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
+    consumer.assign(partitions)
+    consumer.seek_to_beginning(*partitions)
+    read, deadline = [], time.time() + 30
+    while len(read) < count and time.time() < deadline:
+        read += [m for batch in consumer.poll(timeout_ms=200).values() for m in batch]
+    producer = kafka.KafkaProducer(bootstrap_servers=BOOTSTRAP)
+    for index in range(10):
+        producer.send(topic, value=b"more-%d" % index, partition=0)
+    producer.flush(10)
+    producer.close()
+    while len(read) < count + 10 and time.time() < deadline:
+        read += [m for batch in consumer.poll(timeout_ms=200).values() for m in batch]
+    for _ in range(5):  # a few idle fetches: nothing changed, nothing listed
+        consumer.poll(timeout_ms=200)
+    consumer.close()
+    emit({"read": len({(m.partition, m.offset) for m in read}), "created": Watch.created,
+          "incremental": Watch.incremental, "refused": Watch.refused})
+
+
 if __name__ == "__main__":
     command, arguments = sys.argv[1], sys.argv[4:]
     if command == "group":
@@ -597,6 +643,8 @@ if __name__ == "__main__":
         sasl(arguments[0], arguments[1], arguments[2], arguments[3])
     elif command == "admin":
         admin(arguments[0])
+    elif command == "fetch-session":
+        fetch_session(arguments[0], int(arguments[1]))
     elif command == "configs":
         configs(arguments[0])
     else:
