@@ -150,9 +150,9 @@ public final class Broker: Sendable {
     // MARK: Versions
 
     /// The versions served per API. Within each schema's range; chosen where the semantics
-    /// are implemented (Fetch stops before topic ids, ListOffsets before max-timestamp, ...).
+    /// are implemented (Produce stops before v10's leader discovery, Fetch at v16, ...).
     package static let supportedVersions: [ApiKey: ClosedRange<Int16>] = [
-        .produce: 0...9, .fetch: 0...12, .listOffsets: 0...9, .metadata: 0...12,
+        .produce: 0...9, .fetch: 0...16, .listOffsets: 0...9, .metadata: 0...12,
         .offsetCommit: 2...9, .offsetFetch: 1...9, .findCoordinator: 0...4, .joinGroup: 0...9,
         .heartbeat: 0...4, .leaveGroup: 0...5, .syncGroup: 0...5, .describeGroups: 0...5,
         .listGroups: 0...5, .saslHandshake: 0...1, .apiVersions: 0...4, .createTopics: 0...7,

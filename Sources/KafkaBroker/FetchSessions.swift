@@ -3,6 +3,8 @@ import KafkaProtocol
 /// A partition a fetch reads, and from where.
 struct FetchTarget: Sendable, Hashable {
     var topic: String
+    /// As the request named it (Fetch v13+), answered with it.
+    var topicId: KafkaUUID = .zero
     var partition: Int32
     var offset: Int64
     var maxBytes: Int32
@@ -51,7 +53,8 @@ actor FetchSessions {
         let named = request.topics.flatMap { topic in
             topic.partitions.map {
                 FetchTarget(
-                    topic: topic.topic, partition: $0.partition, offset: $0.fetchOffset, maxBytes: $0.partitionMaxBytes)
+                    topic: topic.topic, topicId: topic.topicId, partition: $0.partition, offset: $0.fetchOffset,
+                    maxBytes: $0.partitionMaxBytes)
             }
         }
         clock += 1

@@ -236,6 +236,35 @@ extension BrokerTests {
             }
         }
 
+        /// Fetch v13+ names topics by id (KIP-516), answered with the id; an id no topic has
+        /// is UNKNOWN_TOPIC_ID.
+        @Test func fetchByTopicId() async throws {
+            try await TestBroker.with { broker in
+                try broker.create("named")
+                let id = try #require(broker.broker.topics.topic("named")).id
+                let socket = try RawKafkaSocket(port: broker.port)
+                _ = try await socket.roundTrip(
+                    Requests.produce("named", records: try Requests.batch(["by id"])), version: 9)
+                for (topicId, expected) in [(id, ErrorCode.none), (KafkaUUID(high: 7, low: 7), .unknownTopicId)] {
+                    let response = try await socket.roundTrip(
+                        FetchRequest(
+                            maxWaitMs: 0, minBytes: 0,
+                            topics: [
+                                .init(
+                                    topicId: topicId,
+                                    partitions: [.init(partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20)])
+                            ]), version: 16)
+                    #expect(response.responses.first?.topicId == topicId)
+                    let partition = try #require(response.responses.first?.partitions.first)
+                    #expect(partition.errorCode == expected.code)
+                    if expected == .none {
+                        let records = try RecordSet.decode(partition.records ?? []).records
+                        #expect(records.map { String(decoding: $0.value!, as: UTF8.self) } == ["by id"])
+                    }
+                }
+            }
+        }
+
         @Test func aMalformedFrameClosesOnlyItsOwnConnection() async throws {
             try await TestBroker.with { broker in
                 try broker.create("steady")

@@ -7,9 +7,21 @@ import KafkaProtocol
 /// there, wait (up to `maxWaitMs`) until a partition's high watermark moves, then read again.
 /// Readers of Fetch v0–v3 get the records down-converted (`MessageFormats`). From v7 a
 /// client may open an incremental fetch session (`FetchSessions`): it then names only the
-/// partitions that changed, and hears only of those that did.
+/// partitions that changed, and hears only of those that did. From v13 topics are named
+/// by their ids.
 extension Broker {
     func fetch(_ request: FetchRequest, version: Int16) async -> FetchResponse {
+        var request = request
+        if version >= 13 {
+            // v13+ name topics by id (KIP-516); an unknown id reads as no name (UNKNOWN_TOPIC_ID).
+            for index in request.topics.indices {
+                request.topics[index].topic = topics.topic(id: request.topics[index].topicId)?.name ?? ""
+            }
+            for index in request.forgottenTopicsData.indices {
+                request.forgottenTopicsData[index].topic =
+                    topics.topic(id: request.forgottenTopicsData[index].topicId)?.name ?? ""
+            }
+        }
         let plan: FetchSessions.Plan
         switch await fetchSessions.plan(request) {
         case let .success(planned): plan = planned
@@ -29,10 +41,12 @@ extension Broker {
                     answered: &total, seen: &seen)
                 if data.errorCode != 0 { failed = true }
                 // Partitions of one topic side by side, in the order they were asked for.
-                if responses.last?.topic == target.topic {
+                if let last = responses.last, last.topic == target.topic, last.topicId == target.topicId {
                     responses[responses.count - 1].partitions.append(data)
                 } else {
-                    responses.append(FetchResponse.FetchableTopicResponse(topic: target.topic, partitions: [data]))
+                    responses.append(
+                        FetchResponse.FetchableTopicResponse(
+                            topic: target.topic, topicId: target.topicId, partitions: [data]))
                 }
             }
             let remaining = Int64(deadline.timeIntervalSinceNow * 1000)
@@ -52,7 +66,7 @@ extension Broker {
     ) -> FetchResponse.FetchableTopicResponse.PartitionData {
         var data = FetchResponse.FetchableTopicResponse.PartitionData(partitionIndex: target.partition, records: [])
         guard let log = topics.log(target.topic, target.partition) else {
-            data.errorCode = ErrorCode.unknownTopicOrPartition.code
+            data.errorCode = (target.topic.isEmpty ? ErrorCode.unknownTopicId : .unknownTopicOrPartition).code
             return data
         }
         seen.append((log, watch.version(of: log)))
