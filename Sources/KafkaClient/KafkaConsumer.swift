@@ -54,7 +54,9 @@ public struct FetchedRecords: Sendable {
 /// `auto.offset.reset` (earliest, latest — the default — or none),
 /// `isolation.level` (read_uncommitted — the default — or read_committed);
 /// for groups `group.id`, `enable.auto.commit` (true), `auto.commit.interval.ms`
-/// (5000) and those of `GroupSettings`.
+/// (5000), `group.protocol` (`classic`, the default: JoinGroup/SyncGroup, the members
+/// assigning; or `consumer`: KIP-848, the broker assigning, `ServerAssignedMember`) and
+/// those of `GroupSettings`.
 ///
 /// One `poll` sends one Fetch to each leader at once and returns what came back; as it
 /// returns, it sends the next ones, so they are on their way while the caller works on the
@@ -77,7 +79,7 @@ public actor KafkaConsumer {
     private var positions: [TopicPartition: Int64] = [:]
     /// Each partition's high watermark as of its latest fetch response.
     private var highWatermarks: [TopicPartition: Int64] = [:]
-    private var group: GroupMember?
+    private var group: (any GroupMembershipDriver)?
     /// The fetches sent ahead by the last poll: the positions they asked from, and their answers.
     private var prefetch: (positions: [TopicPartition: Int64], responses: Task<[FetchResponse], any Error>)?
     private let clock: ClientClock
@@ -156,7 +158,15 @@ public actor KafkaConsumer {
         guard positions.isEmpty else {
             throw KafkaClientError.configuration("a consumer reads assigned partitions or subscribes, not both")
         }
-        group = GroupMember(cluster: cluster, settings: try GroupSettings(config: cluster.config), topics: topics)
+        let settings = try GroupSettings(config: cluster.config)
+        switch cluster.config["group.protocol"] ?? "classic" {
+        case "classic": group = GroupMember(cluster: cluster, settings: settings, topics: topics)
+        case "consumer":
+            group = ServerAssignedMember(
+                cluster: cluster, settings: settings, topics: topics, assignor: cluster.config["group.remote.assignor"])
+        case let other:
+            throw KafkaClientError.configuration("group.protocol must be classic or consumer, not '\(other)'")
+        }
     }
 
     /// Moves one partition's position. A timestamp after the partition's last record

@@ -298,9 +298,10 @@ extension BrokerTests {
             #expect(resumed["offsets"] as? [[Int]] == expected, "only the records after the group's commits")
         }
 
-        /// The consumer protocol of KIP-848 (librdkafka with `group.protocol=consumer`: the broker
-        /// assigns, members only heartbeat): two members split the partitions, commit with their
-        /// member epochs, the survivor takes all, a later member resumes from the commits; the
+        /// The consumer protocol of KIP-848 (`group.protocol=consumer`: the broker assigns, members
+        /// only heartbeat), with librdkafka and with Weir's own client (`weir consume --group`):
+        /// two members split the partitions, commit with their member epochs, the survivor takes
+        /// all, a later member resumes from the commits; the
         /// group is described as a consumer-protocol group (ConsumerGroupDescribe) with the
         /// uniform assignor. A classic group on the same topic works beside it.
         @Test func consumerProtocolGroupsBesideClassicOnes() async throws {
@@ -312,6 +313,7 @@ extension BrokerTests {
                 "librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "40"])
             for (client, type, assignor) in [
                 ("librdkafka-consumer", "CONSUMER", "uniform"), ("librdkafka", "CLASSIC", "range"),
+                ("weir-consumer+librdkafka-consumer", "CONSUMER", "uniform"),
             ] {
                 let group = "readers-\(client)"
                 let result = try await Self.check(["group", client, broker.bootstrap, "shared", group, "40"])
@@ -327,13 +329,16 @@ extension BrokerTests {
             }
             let more = try await TansuBroker.runPeer(
                 "librdkafka_peer.py", ["produce", broker.bootstrap, "shared", "none", "10"])
-            let resumed = try await Self.check([
-                "resume", "librdkafka-consumer", broker.bootstrap, "shared", "readers-librdkafka-consumer", "10",
-            ])
             let expected = more.map { [$0["partition"] as! Int, $0["offset"] as! Int] }.sorted {
                 $0.lexicographicallyPrecedes($1)
             }
-            #expect(resumed["offsets"] as? [[Int]] == expected, "only the records after the members' commits")
+            for (client, group) in [
+                ("librdkafka-consumer", "readers-librdkafka-consumer"),
+                ("weir-consumer", "readers-weir-consumer+librdkafka-consumer"),
+            ] {
+                let resumed = try await Self.check(["resume", client, broker.bootstrap, "shared", group, "10"])
+                #expect(resumed["offsets"] as? [[Int]] == expected, "\(client): only the records after the commits")
+            }
             // `weir groups list` tells the two kinds apart (ListGroups v5's group type).
             let listed = try await ChildProcess.run(
                 try weirBinary().path, ["groups", "list", "--bootstrap", broker.bootstrap])

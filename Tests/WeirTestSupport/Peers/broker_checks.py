@@ -2,7 +2,8 @@
 """What Weir's broker must do for real clients, asked by the clients themselves.
 Every check prints one JSON line; CLIENT is librdkafka (confluent-kafka), kafka-python or aiokafka,
 and for group and resume also weir (Weir's own client: `weir consume --group`, the binary in $WEIR)
-and librdkafka-consumer (librdkafka with group.protocol=consumer: KIP-848, the broker assigns).
+and librdkafka-consumer / weir-consumer (librdkafka, or Weir's client, with group.protocol=consumer:
+KIP-848, the broker assigns).
 
   broker_checks.py group CLIENT[+CLIENT2] BOOTSTRAP TOPIC GROUP COUNT
       two members (of CLIENT, or the first of CLIENT and the second of CLIENT2) join GROUP on TOPIC; once both hold partitions they read COUNT records
@@ -60,7 +61,9 @@ def emit(value):
 def member(client, topic, group):
     """A group member of CLIENT's kind: librdkafka, kafka-python, aiokafka, or weir (Weir's own
     client, as `weir consume --group` runs it; the binary is $WEIR)."""
-    return WeirMember(topic, group) if client == "weir" else Member(client, topic, group)
+    if client in ("weir", "weir-consumer"):
+        return WeirMember(topic, group, consumer_protocol=client == "weir-consumer")
+    return Member(client, topic, group)
 
 
 class Member:
@@ -182,15 +185,18 @@ class WeirMember:
 
     count = 0
 
-    def __init__(self, topic, group):
+    def __init__(self, topic, group, consumer_protocol=False):
         import kafka
         WeirMember.count += 1
         self.topic, self.group, self.client_id = topic, group, "weir-member-%d" % WeirMember.count
         self.records, self.assignment, self.caught_up, self.stop = [], [], False, False
+        # KIP-848 (weir-consumer): the broker sets the session and heartbeat timing.
+        protocol = (["-X", "group.protocol=consumer"] if consumer_protocol
+                    else ["-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500"])
         self.process = subprocess.Popen(
             [os.environ["WEIR"], "consume", topic, "--group", group, "--from", "beginning", "--format", "%p %o\\n",
-             "--bootstrap", BOOTSTRAP, "-X", "client.id=" + self.client_id, "-X", "session.timeout.ms=6000",
-             "-X", "heartbeat.interval.ms=500", "-X", "auto.commit.interval.ms=200"],
+             "--bootstrap", BOOTSTRAP, "-X", "client.id=" + self.client_id, "-X", "auto.commit.interval.ms=200"]
+            + protocol,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         # Stopped with this script, however it ends: a member left behind would keep the group
         # (and the pipes of whoever runs this script) busy.
@@ -215,6 +221,10 @@ class WeirMember:
                 read = {}
                 for partition, offset in list(self.records):
                     read[partition] = max(read.get(partition, -1), offset + 1)
+                # A partition it has read nothing from starts at the group's commit.
+                unread = [p for p in partitions if p not in read]
+                if unread:
+                    read.update({p: offset or 0 for p, offset in committed_offsets(self.topic, self.group, unread).items()})
                 self.caught_up = bool(partitions) and all(read.get(tp.partition, 0) >= end for tp, end in ends.items())
             except Exception:  # a group between generations: ask again next round
                 self.caught_up = False
