@@ -386,6 +386,10 @@ private struct PartitionReader {
     mutating func absorb(_ fetched: [FetchedRecords]) throws(SQLError) {
         guard !fetched.isEmpty else { return }
         let table = settings.table
+        // A local copy: `assembler.emptyRow(from: &emitter)` on the property would copy the
+        // assembler (a retain and release of each of its references) per record, to keep the
+        // read of one stored property apart from the write of another.
+        let assembler = self.assembler
         let now = DispatchTime.now()
         var timeline = EventTimeRecorder(reporter: source.reporter, table: table, replaying: source.replaying)
         defer { timeline.flush() }
