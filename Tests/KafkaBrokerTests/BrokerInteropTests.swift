@@ -339,6 +339,13 @@ extension BrokerTests {
                 let resumed = try await Self.check(["resume", client, broker.bootstrap, "shared", group, "10"])
                 #expect(resumed["offsets"] as? [[Int]] == expected, "\(client): only the records after the commits")
             }
+            // A subscription by pattern (SubscribedTopicRegex): the topics it matches, whole.
+            for topic in ["rx-a", "rx-b", "not-rx"] {
+                _ = try await TansuBroker.runPeer(
+                    "librdkafka_peer.py", ["produce", broker.bootstrap, topic, "none", "8"])
+            }
+            let matched = try await Self.check(["pattern", "librdkafka-consumer", broker.bootstrap, "^rx-.*", "16"])
+            #expect(matched["topics"] as? [String] == ["rx-a", "rx-b"] && matched["read"] as? Int == 16, "\(matched)")
             // `weir groups list` tells the two kinds apart (ListGroups v5's group type).
             let listed = try await ChildProcess.run(
                 try weirBinary().path, ["groups", "list", "--bootstrap", broker.bootstrap])

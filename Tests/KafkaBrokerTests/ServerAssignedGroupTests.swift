@@ -105,4 +105,25 @@ import Testing
         let alone = beat(&group, "a", epoch: settled.memberEpoch, owned: kept, at: 47)
         #expect(alone.assignment == ["orders": [0, 1, 2, 3]])
     }
+
+    /// A member subscribed by pattern (`SubscribedTopicRegex`) gets the topics it matches as
+    /// a whole name, and a matching topic created later joins its subscription.
+    @Test func aPatternSubscriptionFollowsTheTopicsThereAre() {
+        var group = ServerAssignedGroup(groupId: "g")
+        var names = ["rx-a", "other", "prefix-rx-a"]
+        let counts: [String: Int32] = ["rx-a": 2, "rx-b": 1, "other": 3, "prefix-rx-a": 1]
+        func beat(epoch: Int32, pattern: String? = nil, owned: Partitions?) -> ServerAssignedGroup.Answer {
+            group.heartbeat(
+                .init(
+                    memberId: "m", memberEpoch: epoch, clientId: "m", clientHost: "", rebalanceTimeoutMs: 1,
+                    subscribedTopics: nil, subscribedPattern: pattern, serverAssignor: nil, owned: owned),
+                now: start, partitionCount: { counts[$0] }, topicNames: { names })
+        }
+        let joined = beat(epoch: 0, pattern: "rx-.*", owned: [:])
+        #expect(joined.errorCode == 0 && joined.assignment == ["rx-a": [0, 1]], "\(joined)")
+        names.append("rx-b")
+        let grown = beat(epoch: joined.memberEpoch, owned: joined.assignment)
+        #expect(grown.assignment == ["rx-a": [0, 1], "rx-b": [0]])
+        #expect(group.members["m"]?.subscribedTopics == ["rx-a", "rx-b"])
+    }
 }

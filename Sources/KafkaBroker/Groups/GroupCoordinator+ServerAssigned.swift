@@ -30,8 +30,9 @@ extension GroupCoordinator {
                 memberId: request.memberId, memberEpoch: request.memberEpoch, clientId: clientId,
                 clientHost: clientHost, instanceId: request.instanceId, rackId: request.rackId,
                 rebalanceTimeoutMs: request.rebalanceTimeoutMs, subscribedTopics: request.subscribedTopicNames,
-                serverAssignor: request.serverAssignor, owned: owned),
-            now: .now, partitionCount: { [topics] in topics.topic($0)?.partitionCount })
+                subscribedPattern: request.subscribedTopicRegex, serverAssignor: request.serverAssignor, owned: owned),
+            now: .now, partitionCount: { [topics] in topics.topic($0)?.partitionCount },
+            topicNames: { [topics] in topics.all.filter { !$0.isInternal }.map(\.name) })
         let epochBefore = serverAssignedGroups[request.groupId]?.groupEpoch ?? 0
         serverAssignedGroups[request.groupId] = group.isEmpty && group.groupEpoch == 0 ? nil : group
         if group.groupEpoch != epochBefore {
@@ -76,7 +77,9 @@ extension GroupCoordinator {
                         .init(
                             memberId: member.memberId, instanceId: member.instanceId, rackId: member.rackId,
                             memberEpoch: member.memberEpoch, clientId: member.clientId, clientHost: member.clientHost,
-                            subscribedTopicNames: member.subscribedTopics, assignment: described(member.assigned),
+                            subscribedTopicNames: member.subscribedTopics,
+                            subscribedTopicRegex: member.subscribedPattern,
+                            assignment: described(member.assigned),
                             targetAssignment: described(group.targetAssignment[member.memberId] ?? [:]))
                     })
             })

@@ -20,7 +20,10 @@ struct ServerAssignedGroup: Sendable {
         var clientHost: String
         var instanceId: String?
         var rackId: String?
+        /// The topics it named, and those its regular expression matched (KIP-848's
+        /// `SubscribedTopicRegex`, checked against the topics there are at each heartbeat).
         var subscribedTopics: [String]
+        var subscribedPattern: String? = nil
         var rebalanceTimeoutMs: Int32
         /// What it was last told it holds.
         var assigned: Partitions = [:]
@@ -50,6 +53,8 @@ struct ServerAssignedGroup: Sendable {
         var rebalanceTimeoutMs: Int32
         /// nil: unchanged since the last heartbeat.
         var subscribedTopics: [String]?
+        /// nil: unchanged since the last heartbeat; "": none.
+        var subscribedPattern: String? = nil
         var serverAssignor: String?
         /// nil: unchanged since the last heartbeat.
         var owned: Partitions?
@@ -83,7 +88,8 @@ struct ServerAssignedGroup: Sendable {
 
     /// Takes one heartbeat. `partitionCount` gives a topic's partition count (nil: no such topic).
     mutating func heartbeat(
-        _ beat: Heartbeat, now: ContinuousClock.Instant, partitionCount: (String) -> Int32?
+        _ beat: Heartbeat, now: ContinuousClock.Instant, partitionCount: (String) -> Int32?,
+        topicNames: () -> [String] = { [] }
     ) -> Answer {
         if let assignor = beat.serverAssignor, !Self.assignors.contains(assignor) {
             return Answer(
@@ -98,14 +104,21 @@ struct ServerAssignedGroup: Sendable {
         case 0:
             if memberId.isEmpty { memberId = UUID().uuidString }
             if members[memberId] == nil {
-                guard let topics = beat.subscribedTopics else {
+                let pattern = beat.subscribedPattern.flatMap { $0.isEmpty ? nil : $0 }
+                guard beat.subscribedTopics != nil || pattern != nil else {
                     return Answer(
                         errorCode: ErrorCode.invalidRequest.code,
-                        errorMessage: "a joining member names the topics it subscribes to")
+                        errorMessage: "a joining member names the topics it subscribes to, or a pattern")
+                }
+                if let pattern, (try? NSRegularExpression(pattern: pattern)) == nil {
+                    return Answer(
+                        errorCode: ErrorCode.invalidRequest.code,
+                        errorMessage: "'\(pattern)' is not a regular expression")
                 }
                 members[memberId] = Member(
                     memberId: memberId, memberEpoch: 0, clientId: beat.clientId, clientHost: beat.clientHost,
-                    instanceId: beat.instanceId, rackId: beat.rackId, subscribedTopics: topics.sorted(),
+                    instanceId: beat.instanceId, rackId: beat.rackId,
+                    subscribedTopics: (beat.subscribedTopics ?? []).sorted(), subscribedPattern: pattern,
                     rebalanceTimeoutMs: beat.rebalanceTimeoutMs, lastHeard: now)
                 groupEpoch += 1
             } else {
@@ -135,7 +148,29 @@ struct ServerAssignedGroup: Sendable {
             members[memberId]!.subscribedTopics = topics
             groupEpoch += 1
         }
+        if let pattern = beat.subscribedPattern, members[memberId]!.memberEpoch != 0 || pattern.isEmpty {
+            let changed = pattern.isEmpty ? nil : pattern
+            if changed != members[memberId]!.subscribedPattern {
+                members[memberId]!.subscribedPattern = changed
+                groupEpoch += 1
+            }
+        }
         if let owned = beat.owned { members[memberId]!.owned = owned }
+        // The topics each pattern matches now (a topic created since joins the subscription).
+        let names = members.values.contains { $0.subscribedPattern != nil } ? topicNames() : []
+        for id in members.keys {
+            guard let pattern = members[id]!.subscribedPattern,
+                let expression = try? NSRegularExpression(pattern: "^(?:\(pattern))$")
+            else { continue }
+            let matched = names.filter {
+                expression.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil
+            }
+            let topics = Set(members[id]!.subscribedTopics).union(matched).sorted()
+            if topics != members[id]!.subscribedTopics {
+                members[id]!.subscribedTopics = topics
+                groupEpoch += 1
+            }
+        }
         // A subscribed topic created or grown since the target was computed moves the epoch too.
         let subscribed = Set(members.values.flatMap(\.subscribedTopics))
         let counts = Dictionary(

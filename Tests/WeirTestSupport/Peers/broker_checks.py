@@ -35,6 +35,10 @@ KIP-848, the broker assigns).
       incremental fetch session, KIP-227, when the broker offers one), then 10 more written
       to partition 0 only. Prints {"read": n, "created": sessions created, "incremental":
       [partitions in each incremental response], "refused": [invalid-response log lines]}.
+  broker_checks.py pattern librdkafka-consumer BOOTSTRAP PATTERN COUNT
+      one member of the consumer protocol (KIP-848) subscribes to the topics matching PATTERN
+      (a regular expression, as librdkafka takes one: starting with ^) and reads COUNT records.
+      Prints {"topics": [topics read], "assignment": [[topic, partition], ...]}.
   broker_checks.py admin CLIENT BOOTSTRAP TOPIC
       creates TOPIC (3 partitions, retention.ms=3600000), grows it to 5, reads its config,
       deletes it. Prints {"after_create": [...topics], "partitions": n, "retention": "...", "after_delete": [...]}.
@@ -633,6 +637,21 @@ def fetch_session(topic, count):
           "incremental": Watch.incremental, "refused": Watch.refused})
 
 
+def pattern(expression, count):
+    import confluent_kafka
+    consumer = confluent_kafka.Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "by-pattern",
+                                         "group.protocol": "consumer", "auto.offset.reset": "earliest"})
+    consumer.subscribe([expression])
+    read, deadline = set(), time.time() + 30
+    while len(read) < count and time.time() < deadline:
+        message = consumer.poll(0.2)
+        if message is not None and message.error() is None:
+            read.add((message.topic(), message.partition(), message.offset()))
+    assignment = sorted([tp.topic, tp.partition] for tp in consumer.assignment())
+    consumer.close()
+    emit({"topics": sorted({entry[0] for entry in read}), "read": len(read), "assignment": assignment})
+
+
 if __name__ == "__main__":
     command, arguments = sys.argv[1], sys.argv[4:]
     if command == "group":
@@ -653,6 +672,8 @@ if __name__ == "__main__":
         sasl(arguments[0], arguments[1], arguments[2], arguments[3])
     elif command == "admin":
         admin(arguments[0])
+    elif command == "pattern":
+        pattern(arguments[0], int(arguments[1]))
     elif command == "fetch-session":
         fetch_session(arguments[0], int(arguments[1]))
     elif command == "configs":
