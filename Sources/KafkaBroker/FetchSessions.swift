@@ -1,5 +1,11 @@
 import KafkaProtocol
 
+/// A topic's partition, as a key.
+struct TopicPartitionKey: Hashable {
+    var topic: String
+    var partition: Int32
+}
+
 /// A partition a fetch reads, and from where.
 struct FetchTarget: Sendable, Hashable {
     var topic: String
@@ -83,8 +89,12 @@ actor FetchSessions {
                 )
             }
             let forgotten = Set(
-                request.forgottenTopicsData.flatMap { topic in topic.partitions.map { "\(topic.topic)\u{0}\($0)" } })
-            session.targets.removeAll { forgotten.contains("\($0.topic)\u{0}\($0.partition)") }
+                request.forgottenTopicsData.flatMap { topic in
+                    topic.partitions.map { TopicPartitionKey(topic: topic.topic, partition: $0) }
+                })
+            session.targets.removeAll {
+                forgotten.contains(TopicPartitionKey(topic: $0.topic, partition: $0.partition))
+            }
             for target in named {
                 if let index = session.targets.firstIndex(where: {
                     $0.topic == target.topic && $0.partition == target.partition
@@ -94,10 +104,7 @@ actor FetchSessions {
                     session.targets.append(target)
                 }
             }
-            for key in forgotten {
-                let parts = key.split(separator: "\u{0}")
-                session.sent[String(parts[0])]?[Int32(parts[1]) ?? -1] = nil
-            }
+            for key in forgotten { session.sent[key.topic]?[key.partition] = nil }
             session.epoch = epoch == Int32.max ? 1 : epoch + 1
             session.lastUsed = clock
             sessions[id] = session

@@ -96,6 +96,39 @@ func seeds(fixtures: String?) throws -> [[UInt8]] {
         RequestMutator.frame(
             EndTxnRequest(transactionalId: "fuzz-txn", producerId: 1000, producerEpoch: 0, committed: true), version: 3)
     )
+    // The formats before Kafka 0.11: a gzip message set of magic 1 in Produce v2.
+    var legacy = ByteWriter()
+    try LegacyMessageSet.write(
+        RecordBatch(
+            records: (0..<3).map { Record(timestamp: 1_700_000_000_000 + $0, key: [1], value: [2, 3]) },
+            compression: .gzip), magic: 1, to: &legacy)
+    seeds.append(
+        RequestMutator.frame(
+            ProduceRequest(
+                acks: 1, timeoutMs: 100,
+                topicData: [.init(name: "fuzz", partitionData: [.init(index: 0, records: legacy.bytes)])]),
+            version: 2))
+    // A fetch session opened, then an incremental request forgetting a partition.
+    seeds.append(
+        RequestMutator.frame(
+            FetchRequest(
+                maxWaitMs: 5, minBytes: 1, sessionId: 0, sessionEpoch: 0,
+                topics: [
+                    .init(topic: "fuzz", partitions: [.init(partition: 0, fetchOffset: 0, partitionMaxBytes: 4096)])
+                ]),
+            version: 12))
+    seeds.append(
+        RequestMutator.frame(
+            FetchRequest(
+                maxWaitMs: 5, minBytes: 1, sessionId: 1, sessionEpoch: 1,
+                forgottenTopicsData: [.init(topic: "fuzz", partitions: [0])]), version: 12))
+    // KIP-848: a member joining by names and a pattern, holding a partition.
+    seeds.append(
+        RequestMutator.frame(
+            ConsumerGroupHeartbeatRequest(
+                groupId: "g848", memberId: "m", memberEpoch: 0, rebalanceTimeoutMs: 1000,
+                subscribedTopicNames: ["fuzz"], subscribedTopicRegex: "^fu.*", serverAssignor: "uniform",
+                topicPartitions: [.init(topicId: KafkaUUID(high: 1, low: 2), partitions: [0])]), version: 1))
     seeds.append(RequestMutator.frame(SaslHandshakeRequest(mechanism: "SCRAM-SHA-256"), version: 1))
     seeds.append(
         RequestMutator.frame(SaslAuthenticateRequest(authBytes: Array("n,,n=fuzzer,r=abcdefgh".utf8)), version: 2))
