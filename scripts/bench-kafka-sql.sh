@@ -62,22 +62,23 @@ table "'connector' = 'filesystem', 'path' = '$input', 'format' = 'json'" "'conne
           -e 's/SELECT CASE provinceId/SELECT CASE MOD(orderId, 1000)/'
 } > "$work/checkpointed.sql"
 
-measure() { # $1: script → "seconds peak-kB"
-    /usr/bin/time -f "%e %M" -o "$work/time" "$weir" -f "$1" --bootstrap "$bootstrap" --data "$work/jobs" >/dev/null 2>"$work/err" \
+measure() { # $1: script → "seconds peak-kB cpu-seconds"
+    /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$weir" -f "$1" --bootstrap "$bootstrap" --data "$work/jobs" >/dev/null 2>"$work/err" \
         || { cat "$work/err" >&2; exit 1; }
-    cat "$work/time"
+    awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$work/time"
 }
 [ -n "${PROFILE:-}" ] && perf record -g -o "$PROFILE" "$weir" -f "$work/kafka.sql" --bootstrap "$bootstrap" --data "$work/jobs" >/dev/null 2>&1
-read -r kafka_s kafka_kb < <(measure "$work/kafka.sql")
-read -r file_s file_kb < <(measure "$work/file.sql")
+read -r kafka_s kafka_kb kafka_cpu < <(measure "$work/kafka.sql")
+read -r file_s file_kb file_cpu < <(measure "$work/file.sql")
 measure "$work/checkpointed.sql" >/dev/null
 checkpoints=$(grep -o '[0-9]* checkpoints (the longest [0-9.]* ms)' "$work/err" || echo "no checkpoints")
-python3 - "$count" "$kafka_s" "$kafka_kb" "$file_s" "$file_kb" "$checkpoints" <<'PY'
+python3 - "$count" "$kafka_s" "$kafka_kb" "$file_s" "$file_kb" "$checkpoints" "$kafka_cpu" "$file_cpu" <<'PY'
 import sys
 count, kafka_s, kafka_kb, file_s, file_kb = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+kafka_cpu, file_cpu = float(sys.argv[7]), float(sys.argv[8])
 print(f"checkpointing every second with about 1,000 open windows: {sys.argv[6]} (goal: at most 50 ms)")
 kafka, file = count / kafka_s, count / file_s
-print(f"{count:,} events from a 4-partition topic to a topic: {kafka_s:.2f} s, {kafka:,.0f} events/s, peak memory {kafka_kb / 1024:.0f} MB")
-print(f"the same events from a file (to blackhole): {file_s:.2f} s, {file:,.0f} events/s, peak memory {file_kb / 1024:.0f} MB")
+print(f"{count:,} events from a 4-partition topic to a topic: {kafka_s:.2f} s, {kafka:,.0f} events/s, peak memory {kafka_kb / 1024:.0f} MB, job CPU {kafka_cpu:.2f} s")
+print(f"the same events from a file (to blackhole): {file_s:.2f} s, {file:,.0f} events/s, peak memory {file_kb / 1024:.0f} MB, job CPU {file_cpu:.2f} s")
 print(f"Kafka input at {kafka / file:.0%} of the file-input rate (goal: at least 85%); {kafka / 408000:.2f}x Flink's file rate here")
 PY
