@@ -123,8 +123,13 @@ extension BrokerConfig {
                 topicDefaults[definition.name] = value
                 topicDefaultSettings[definition.name] = (key, value)
             } else if let (topicConfig, milliseconds) = Self.coarseTopicDefaults[key] {
-                topicDefaults[topicConfig] = "\(try integer(Int64.self) * milliseconds)"
-                topicDefaultSettings[topicConfig] = (key, value)
+                let (product, overflow) = try integer(Int64.self).multipliedReportingOverflow(by: milliseconds)
+                guard !overflow else { throw BrokerConfigError(description: "\(key)=\(value) is out of range") }
+                // Kafka prefers the finer setting: hours do not replace milliseconds given already.
+                if topicDefaultSettings[topicConfig].map({ Self.coarseTopicDefaults[$0.name] != nil }) ?? true {
+                    topicDefaults[topicConfig] = "\(product)"
+                    topicDefaultSettings[topicConfig] = (key, value)
+                }
             } else if TopicConfigCatalog.definition(named: key) != nil {
                 topicDefaults[key] = value
                 topicDefaultSettings[key] = (key, value)

@@ -19,8 +19,10 @@ struct FetchTarget: Sendable, Hashable {
 /// Incremental fetch sessions (KIP-227, Fetch v7+): a client that opens one sends, after its
 /// first full request, only the partitions whose fetch offset changed (and those to forget);
 /// the broker remembers the rest and answers only partitions with records, an error, or a
-/// moved high watermark, last stable offset or log start. Sessions are kept least recently
-/// used first, at most `capacity` (Kafka's `max.incremental.fetch.session.cache.slots`).
+/// moved high watermark, last stable offset or log start. At most `capacity` sessions
+/// (Kafka's `max.incremental.fetch.session.cache.slots`) of at most 10,000 partitions; when
+/// full, the least recently used is evicted if idle for two minutes, else the new client
+/// fetches without a session. Ids are random.
 actor FetchSessions {
     /// What a partition's last answer in a session said, so an unchanged one is left out.
     struct Sent: Sendable, Equatable {
@@ -31,10 +33,37 @@ actor FetchSessions {
 
     struct Session {
         var epoch: Int32
-        /// In the order the client first named them (answers keep that order).
-        var targets: [FetchTarget]
+        /// In the order the client first named them (answers keep that order), and where each is.
+        var targets: [FetchTarget] = []
+        var index: [TopicPartitionKey: Int] = [:]
         var sent: [String: [Int32: Sent]] = [:]
-        var lastUsed: UInt64
+        var lastUsed: ContinuousClock.Instant
+
+        init(epoch: Int32, targets: [FetchTarget], lastUsed: ContinuousClock.Instant) {
+            self.epoch = epoch
+            self.lastUsed = lastUsed
+            for target in targets { upsert(target) }
+        }
+
+        mutating func upsert(_ target: FetchTarget) {
+            let key = TopicPartitionKey(topic: target.topic, partition: target.partition)
+            if let at = index[key] {
+                targets[at] = target
+            } else {
+                index[key] = targets.count
+                targets.append(target)
+            }
+        }
+
+        mutating func forget(_ keys: Set<TopicPartitionKey>) {
+            guard !keys.isEmpty else { return }
+            targets.removeAll { keys.contains(TopicPartitionKey(topic: $0.topic, partition: $0.partition)) }
+            index = [:]
+            for (at, target) in targets.enumerated() {
+                index[TopicPartitionKey(topic: target.topic, partition: target.partition)] = at
+            }
+            for key in keys { sent[key.topic]?[key.partition] = nil }
+        }
     }
 
     /// What a request reads: its targets, and the session it belongs to (0: none).
@@ -46,9 +75,11 @@ actor FetchSessions {
     }
 
     private let capacity: Int
+    /// The most partitions one session keeps (a request naming more is answered without a session).
+    static let maxPartitions = 10_000
+    /// A session unused this long may be evicted for a new one (Kafka's own wait).
+    static let evictableAfter = Duration.seconds(120)
     private var sessions: [Int32: Session] = [:]
-    private var nextId: Int32 = 1
-    private var clock: UInt64 = 0
 
     init(capacity: Int = 1000) {
         self.capacity = capacity
@@ -63,7 +94,7 @@ actor FetchSessions {
                     maxBytes: $0.partitionMaxBytes)
             }
         }
-        clock += 1
+        let now = ContinuousClock.now
         switch (request.sessionId, request.sessionEpoch) {
         case (0, -1): // no session: a full request
             return .success(Plan(targets: named, sessionId: 0, incremental: false))
@@ -72,12 +103,20 @@ actor FetchSessions {
             return .success(Plan(targets: named, sessionId: 0, incremental: false))
         case (let id, 0): // a new session (closing the one named, if any)
             if id != 0 { sessions[id] = nil }
-            if sessions.count >= capacity, let oldest = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+            if sessions.count >= capacity,
+                let oldest = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }),
+                now - oldest.value.lastUsed > Self.evictableAfter
+            {
                 sessions[oldest.key] = nil
             }
-            let newId = nextId
-            nextId = nextId == Int32.max ? 1 : nextId + 1
-            sessions[newId] = Session(epoch: 1, targets: named, lastUsed: clock)
+            // Full, or too many partitions: answered in full without a session (id 0), as Kafka does.
+            guard sessions.count < capacity, named.count <= Self.maxPartitions else {
+                return .success(Plan(targets: named, sessionId: 0, incremental: false))
+            }
+            // Random ids: another client cannot guess one to advance or close it.
+            var newId = Int32.random(in: 1...Int32.max)
+            while sessions[newId] != nil { newId = Int32.random(in: 1...Int32.max) }
+            sessions[newId] = Session(epoch: 1, targets: named, lastUsed: now)
             return .success(Plan(targets: named, sessionId: newId, incremental: false))
         case (let id, let epoch):
             guard var session = sessions[id] else {
@@ -88,25 +127,19 @@ actor FetchSessions {
                     BrokerError(.invalidFetchSessionEpoch, "session \(id) expects epoch \(session.epoch), not \(epoch)")
                 )
             }
-            let forgotten = Set(
-                request.forgottenTopicsData.flatMap { topic in
-                    topic.partitions.map { TopicPartitionKey(topic: topic.topic, partition: $0) }
-                })
-            session.targets.removeAll {
-                forgotten.contains(TopicPartitionKey(topic: $0.topic, partition: $0.partition))
+            session.forget(
+                Set(
+                    request.forgottenTopicsData.flatMap { topic in
+                        topic.partitions.map { TopicPartitionKey(topic: topic.topic, partition: $0) }
+                    }))
+            for target in named { session.upsert(target) }
+            guard session.targets.count <= Self.maxPartitions else {
+                sessions[id] = nil
+                return .failure(
+                    BrokerError(.invalidRequest, "a fetch session holds at most \(Self.maxPartitions) partitions"))
             }
-            for target in named {
-                if let index = session.targets.firstIndex(where: {
-                    $0.topic == target.topic && $0.partition == target.partition
-                }) {
-                    session.targets[index] = target
-                } else {
-                    session.targets.append(target)
-                }
-            }
-            for key in forgotten { session.sent[key.topic]?[key.partition] = nil }
             session.epoch = epoch == Int32.max ? 1 : epoch + 1
-            session.lastUsed = clock
+            session.lastUsed = now
             sessions[id] = session
             return .success(Plan(targets: session.targets, sessionId: id, incremental: true))
         }

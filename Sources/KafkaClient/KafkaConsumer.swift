@@ -177,6 +177,7 @@ public actor KafkaConsumer {
             offset = try await admin.listOffset(topic: topic, partition: partition, spec: .latest)
         }
         positions[TopicPartition(topic: topic, partition: partition)] = offset
+        dropPrefetch()
     }
 
     /// The partitions this consumer reads now.
@@ -306,8 +307,11 @@ public actor KafkaConsumer {
                 }
             }
         }
-        if !positions.isEmpty, let next = try? await sendFetches(from: positions) {
-            prefetch = (positions, next)
+        // What the fetches ask from is taken now: a seek while they are being sent (this actor
+        // is reentrant at each await) must not pass for what they asked.
+        let asking = positions
+        if !asking.isEmpty, let next = try? await sendFetches(from: asking) {
+            prefetch = (asking, next)
         }
         return records
     }

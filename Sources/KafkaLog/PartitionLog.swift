@@ -442,9 +442,14 @@ public final class PartitionLog: @unchecked Sendable {
             let before = _logStartOffset
             var size = Int64(segments.reduce(0) { $0 + $1.size })
             dropSegments { segment in
-                let expired =
-                    config.retentionMs >= 0 && segment.largestTimestamp >= 0
-                    && segment.largestTimestamp < now - config.retentionMs
+                // Records without timestamps (written by producers of magic 0): the segment's
+                // age is when it stopped being written, the next segment's creation (as Kafka
+                // falls back to the file's modification time).
+                let newest =
+                    segment.largestTimestamp >= 0
+                    ? segment.largestTimestamp
+                    : segments.count > 1 ? Int64(segments[1].createdAt.timeIntervalSince1970 * 1000) : Int64.max
+                let expired = config.retentionMs >= 0 && newest < now - config.retentionMs
                 let oversize = config.retentionBytes >= 0 && size - Int64(segment.size) >= config.retentionBytes
                 if expired || oversize { size -= Int64(segment.size) }
                 return expired || oversize

@@ -236,6 +236,38 @@ extension BrokerTests {
             }
         }
 
+        /// Offsets a client makes up cannot trap the broker: a magic-1 wrapper at offset
+        /// Int64.max whose inner message counts back from it, and a stored batch whose record
+        /// claims an offset delta of Int64.max, read by a Fetch v3 reader.
+        @Test func madeUpOffsetsAreNotArithmetic() async throws {
+            try await TestBroker.with { broker in
+                try broker.create("odd")
+                let socket = try RawKafkaSocket(port: broker.port)
+                var legacy = ByteWriter()
+                let pair = RecordBatch(
+                    baseOffset: 5, attributes: RecordBatchAttributes(compression: .gzip), lastOffsetDelta: 0,
+                    baseTimestamp: 1, maxTimestamp: 1,
+                    records: [
+                        Record(offset: 5, timestamp: 1, key: nil, value: [1][...]),
+                        Record(offset: 4, timestamp: 1, key: nil, value: [2][...]),
+                    ])
+                try LegacyMessageSet.write(pair, magic: 1, to: &legacy)
+                var wrapper = legacy.bytes
+                withUnsafeBytes(of: Int64.max.bigEndian) { wrapper.replaceSubrange(0..<8, with: $0) }
+                _ = try await socket.roundTrip(Requests.produce("odd", records: wrapper), version: 2)
+
+                let far = try RecordBatch(
+                    baseOffset: 0, attributes: RecordBatchAttributes(), lastOffsetDelta: 0, baseTimestamp: 1,
+                    maxTimestamp: 1, records: [Record(offset: Int64.max, timestamp: 1, key: nil, value: [3][...])]
+                ).encoded()
+                _ = try await socket.roundTrip(Requests.produce("odd", records: far), version: 9)
+                _ = try await socket.roundTrip(Requests.fetch("odd", offset: 0), version: 3)
+                let still = try await socket.roundTrip(
+                    Requests.produce("odd", records: try Requests.batch(["fine"])), version: 9)
+                #expect(still.responses[0].partitionResponses[0].errorCode == 0, "the broker still serves")
+            }
+        }
+
         /// Fetch v13+ names topics by id (KIP-516), answered with the id; an id no topic has
         /// is UNKNOWN_TOPIC_ID.
         @Test func fetchByTopicId() async throws {

@@ -34,17 +34,20 @@ import Testing
 
         let joined = beat(&group, "b", epoch: 0, topics: ["orders"], owned: [:])
         #expect(joined.assignment == [:], "nothing is free while a still holds everything")
-        #expect(joined.memberEpoch == 0 && group.state == "Reconciling")
+        // b has nothing to give up: it is at the new epoch at once, its partitions to come.
+        #expect(joined.memberEpoch == group.assignmentEpoch && group.state == "Reconciling")
 
         // a's next heartbeat is told to keep two partitions (revoke the other two).
         let revoke = beat(&group, "a", epoch: aEpoch, owned: ["orders": [0, 1, 2, 3]])
         let kept = try! #require(revoke.assignment?["orders"])
         #expect(kept.count == 2)
         // b asks again before a has acknowledged: still nothing.
-        #expect(ServerAssignedGroup.normalized(beat(&group, "b", epoch: 0, owned: [:]).assignment ?? [:]).isEmpty)
+        #expect(
+            ServerAssignedGroup.normalized(beat(&group, "b", epoch: joined.memberEpoch, owned: [:]).assignment ?? [:])
+                .isEmpty)
         // a acknowledges; b then gets the other two, and both reach the group's epoch.
         let settled = beat(&group, "a", epoch: revoke.memberEpoch, owned: ["orders": kept])
-        let taken = beat(&group, "b", epoch: 0, owned: [:])
+        let taken = beat(&group, "b", epoch: joined.memberEpoch, owned: [:])
         #expect(taken.assignment == ["orders": Set(0..<4).subtracting(kept)])
         #expect(settled.memberEpoch == group.assignmentEpoch && taken.memberEpoch == group.assignmentEpoch)
         #expect(group.state == "Stable")
@@ -71,7 +74,8 @@ import Testing
     @Test func rangeGivesContiguousRangesAndUniformMovesLittle() {
         let members = ["a", "b"].map {
             ServerAssignedGroup.Member(
-                memberId: $0, memberEpoch: 1, clientId: $0, clientHost: "", subscribedTopics: ["five"],
+                memberId: $0, memberEpoch: 1, clientId: $0, clientHost: "", namedTopics: ["five"],
+                subscribedTopics: ["five"],
                 rebalanceTimeoutMs: 1, lastHeard: start)
         }
         let range = ServerAssignedGroup.assign(members: members, partitionCounts: ["five": 5], by: "range")
@@ -83,7 +87,8 @@ import Testing
         holding[1].assigned = ["five": [3, 4]]
         holding.append(
             ServerAssignedGroup.Member(
-                memberId: "c", memberEpoch: 0, clientId: "c", clientHost: "", subscribedTopics: ["five"],
+                memberId: "c", memberEpoch: 0, clientId: "c", clientHost: "", namedTopics: ["five"],
+                subscribedTopics: ["five"],
                 rebalanceTimeoutMs: 1, lastHeard: start))
         let uniform = ServerAssignedGroup.assign(members: holding, partitionCounts: ["five": 5], by: "uniform")
         let sizes = uniform.values.map { $0["five"]?.count ?? 0 }.sorted()
@@ -125,5 +130,39 @@ import Testing
         let grown = beat(epoch: joined.memberEpoch, owned: joined.assignment)
         #expect(grown.assignment == ["rx-a": [0, 1], "rx-b": [0]])
         #expect(group.members["m"]?.subscribedTopics == ["rx-a", "rx-b"])
+    }
+
+    /// A member that never gives up what it was told to is removed after its rebalance
+    /// timeout, and a claim to partitions it was never given is not believed.
+    @Test func aMemberThatHoldsOnIsRemovedAndClaimsAreNotBelieved() {
+        var group = ServerAssignedGroup(groupId: "g")
+        let a = beat(&group, "a", epoch: 0, topics: ["orders"], owned: [:])
+        let b = beat(&group, "b", epoch: 0, topics: ["orders"], owned: ["orders": [0, 1, 2, 3]])
+        #expect(ServerAssignedGroup.normalized(b.assignment ?? [:]).isEmpty, "b's claim gets it nothing")
+        let told = beat(&group, "a", epoch: a.memberEpoch, owned: a.assignment)
+        #expect(told.assignment?["orders"]?.count == 2)
+        // a keeps reporting all four: past its rebalance timeout (30 s here) it is removed.
+        _ = beat(&group, "a", epoch: told.memberEpoch, owned: a.assignment, at: 10)
+        #expect(group.expire(now: start + .seconds(31), sessionTimeoutMs: 45_000) == ["a"])
+    }
+
+    /// uniform spreads partitions over members across topics, not per topic.
+    @Test func uniformBalancesAcrossTopics() {
+        let topics = (0..<6).map { "t\($0)" }
+        let members = ["a", "b", "c"].map {
+            ServerAssignedGroup.Member(
+                memberId: $0, memberEpoch: 1, clientId: $0, clientHost: "", namedTopics: topics,
+                subscribedTopics: topics, rebalanceTimeoutMs: 1, lastHeard: start)
+        }
+        let result = ServerAssignedGroup.assign(
+            members: members, partitionCounts: Dictionary(uniqueKeysWithValues: topics.map { ($0, 1) }), by: "uniform")
+        #expect(result.values.map { $0.values.reduce(0) { $0 + $1.count } }.sorted() == [2, 2, 2])
+    }
+
+    @Test func patternsThatBacktrackWithoutEndAreRefused() {
+        #expect(ServerAssignedGroup.problem(with: "^rx-.*") == nil)
+        #expect(ServerAssignedGroup.problem(with: "(a+)+$") != nil)
+        #expect(ServerAssignedGroup.problem(with: "([a-z]*)*x") != nil)
+        #expect(ServerAssignedGroup.problem(with: "(unclosed") != nil)
     }
 }

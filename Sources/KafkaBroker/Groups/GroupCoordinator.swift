@@ -178,7 +178,13 @@ actor GroupCoordinator {
                     now: .now, sessionTimeoutMs: config.consumerSessionTimeoutMs)
                 {
                     logger.info(
-                        "group \(groupId): member \(member) timed out (no heartbeat within its session timeout)")
+                        "group \(groupId): member \(member) removed (silent past its session timeout, or holding partitions past its rebalance timeout)"
+                    )
+                }
+                // An empty group without committed offsets is forgotten (one with offsets stays
+                // a consumer-protocol group, as Kafka keeps it).
+                if serverAssignedGroups[groupId]!.isEmpty, !offsetStore.groupsWithOffsets.contains(groupId) {
+                    serverAssignedGroups[groupId] = nil
                 }
             }
         }
@@ -198,9 +204,7 @@ actor GroupCoordinator {
                 })
         }
         let group = groups[request.groupId]
-        if let serverAssigned = serverAssignedGroups[request.groupId], !serverAssigned.isEmpty,
-            !request.memberId.isEmpty || request.generationIdOrMemberEpoch >= 0
-        {
+        if let serverAssigned = serverAssignedGroups[request.groupId], !serverAssigned.isEmpty {
             // A member of the consumer protocol commits with its member epoch.
             let verdict = serverAssigned.commitCheck(
                 memberId: request.memberId, epoch: request.generationIdOrMemberEpoch)

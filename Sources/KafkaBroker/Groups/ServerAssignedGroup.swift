@@ -20,15 +20,24 @@ struct ServerAssignedGroup: Sendable {
         var clientHost: String
         var instanceId: String?
         var rackId: String?
-        /// The topics it named, and those its regular expression matched (KIP-848's
-        /// `SubscribedTopicRegex`, checked against the topics there are at each heartbeat).
-        var subscribedTopics: [String]
+        /// The topics it named.
+        var namedTopics: [String]
+        /// KIP-848's `SubscribedTopicRegex`, matched against whole topic names.
         var subscribedPattern: String? = nil
+        /// What the pattern matched, among which names (matched again when those change).
+        var matchedTopics: [String] = []
+        var matchedAmong: [String]? = nil
+        /// What it subscribes to: the named topics and the matched ones.
+        var subscribedTopics: [String] = []
         var rebalanceTimeoutMs: Int32
         /// What it was last told it holds.
         var assigned: Partitions = [:]
         /// What it said it holds in its latest heartbeat (partitions it has not yet given up).
         var owned: Partitions = [:]
+        /// What it was told to give up and has not yet said it gave up, and since when: past
+        /// its rebalance timeout it is removed, so its partitions can move on.
+        var revoking: Partitions = [:]
+        var revokingSince: ContinuousClock.Instant? = nil
         var lastHeard: ContinuousClock.Instant
     }
 
@@ -96,10 +105,13 @@ struct ServerAssignedGroup: Sendable {
                 errorCode: ErrorCode.unsupportedAssignor.code,
                 errorMessage: "unknown server assignor '\(assignor)' (uniform or range)")
         }
+        if let pattern = beat.subscribedPattern, !pattern.isEmpty, let problem = Self.problem(with: pattern) {
+            return Answer(errorCode: ErrorCode.invalidRequest.code, errorMessage: problem)
+        }
         var memberId = beat.memberId
         switch beat.memberEpoch {
         case -1, -2: // leaving (-2: a static member, which leaves the same way here)
-            if members.removeValue(forKey: memberId) != nil { groupEpoch += 1 }
+            if members.removeValue(forKey: memberId) != nil { groupEpoch &+= 1 }
             return Answer(memberId: memberId, memberEpoch: beat.memberEpoch)
         case 0:
             if memberId.isEmpty { memberId = UUID().uuidString }
@@ -110,22 +122,18 @@ struct ServerAssignedGroup: Sendable {
                         errorCode: ErrorCode.invalidRequest.code,
                         errorMessage: "a joining member names the topics it subscribes to, or a pattern")
                 }
-                if let pattern, (try? NSRegularExpression(pattern: pattern)) == nil {
-                    return Answer(
-                        errorCode: ErrorCode.invalidRequest.code,
-                        errorMessage: "'\(pattern)' is not a regular expression")
-                }
                 members[memberId] = Member(
                     memberId: memberId, memberEpoch: 0, clientId: beat.clientId, clientHost: beat.clientHost,
                     instanceId: beat.instanceId, rackId: beat.rackId,
-                    subscribedTopics: (beat.subscribedTopics ?? []).sorted(), subscribedPattern: pattern,
+                    namedTopics: (beat.subscribedTopics ?? []).sorted(), subscribedPattern: pattern,
                     rebalanceTimeoutMs: beat.rebalanceTimeoutMs, lastHeard: now)
-                groupEpoch += 1
-            } else {
-                // A member that lost its place rejoins from nothing.
+                groupEpoch &+= 1
+            } else if members[memberId]!.memberEpoch != 0 {
+                // A member that lost its place rejoins from nothing (what it held is no longer its).
                 members[memberId]!.memberEpoch = 0
                 members[memberId]!.assigned = [:]
                 members[memberId]!.owned = [:]
+                members[memberId]!.revoking = [:]
             }
         default:
             guard let member = members[memberId] else {
@@ -134,7 +142,7 @@ struct ServerAssignedGroup: Sendable {
                     errorMessage: "member \(memberId) is not in group \(groupId)")
             }
             // The member may not have seen its latest epoch yet: one behind is still its own.
-            guard beat.memberEpoch == member.memberEpoch || beat.memberEpoch == member.memberEpoch - 1 else {
+            guard beat.memberEpoch == member.memberEpoch || beat.memberEpoch == member.memberEpoch &- 1 else {
                 return Answer(
                     errorCode: ErrorCode.fencedMemberEpoch.code,
                     errorMessage: "member epoch \(beat.memberEpoch), the group has \(member.memberEpoch)")
@@ -144,31 +152,30 @@ struct ServerAssignedGroup: Sendable {
         if let assignor = beat.serverAssignor, assignor != assignorName, members.count == 1 {
             assignorName = assignor
         }
-        if let topics = beat.subscribedTopics?.sorted(), topics != members[memberId]!.subscribedTopics {
-            members[memberId]!.subscribedTopics = topics
-            groupEpoch += 1
+        if let named = beat.subscribedTopics?.sorted(), named != members[memberId]!.namedTopics {
+            members[memberId]!.namedTopics = named
         }
-        if let pattern = beat.subscribedPattern, members[memberId]!.memberEpoch != 0 || pattern.isEmpty {
-            let changed = pattern.isEmpty ? nil : pattern
-            if changed != members[memberId]!.subscribedPattern {
-                members[memberId]!.subscribedPattern = changed
-                groupEpoch += 1
+        if let pattern = beat.subscribedPattern {
+            let chosen = pattern.isEmpty ? nil : pattern
+            if chosen != members[memberId]!.subscribedPattern {
+                members[memberId]!.subscribedPattern = chosen
+                members[memberId]!.matchedTopics = []
+                members[memberId]!.matchedAmong = nil
             }
         }
         if let owned = beat.owned { members[memberId]!.owned = owned }
-        // The topics each pattern matches now (a topic created since joins the subscription).
+        // Each member's topics: those it named and those its pattern matches among the topics
+        // there are now (matched again only when the topics or the pattern changed).
         let names = members.values.contains { $0.subscribedPattern != nil } ? topicNames() : []
         for id in members.keys {
-            guard let pattern = members[id]!.subscribedPattern,
-                let expression = try? NSRegularExpression(pattern: "^(?:\(pattern))$")
-            else { continue }
-            let matched = names.filter {
-                expression.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil
+            if let pattern = members[id]!.subscribedPattern, members[id]!.matchedAmong != names {
+                members[id]!.matchedTopics = Self.matches(of: pattern, among: names)
+                members[id]!.matchedAmong = names
             }
-            let topics = Set(members[id]!.subscribedTopics).union(matched).sorted()
+            let topics = Set(members[id]!.namedTopics).union(members[id]!.matchedTopics).sorted()
             if topics != members[id]!.subscribedTopics {
                 members[id]!.subscribedTopics = topics
-                groupEpoch += 1
+                groupEpoch &+= 1
             }
         }
         // A subscribed topic created or grown since the target was computed moves the epoch too.
@@ -177,49 +184,88 @@ struct ServerAssignedGroup: Sendable {
             uniqueKeysWithValues: subscribed.compactMap { topic in partitionCount(topic).map { (topic, $0) } })
         if counts != partitionCounts {
             partitionCounts = counts
-            groupEpoch += 1
+            groupEpoch &+= 1
         }
-        if assignmentEpoch < groupEpoch {
+        if assignmentEpoch != groupEpoch {
             targetAssignment = Self.assign(members: Array(members.values), partitionCounts: counts, by: assignorName)
             assignmentEpoch = groupEpoch
         }
-        return reconcile(memberId)
+        return reconcile(memberId, now: now)
     }
 
-    /// Moves one member a step towards its target: revoke first, then give what no one else holds.
-    private mutating func reconcile(_ memberId: String) -> Answer {
+    /// Moves one member a step towards its target: revoke first, then give what no one else
+    /// holds. A member holds what it was given, and what it was told to give up until it says
+    /// it has (a claim to anything else is not believed).
+    private mutating func reconcile(_ memberId: String, now: ContinuousClock.Instant) -> Answer {
         var member = members[memberId]!
+        // A joining member is always answered with an assignment (empty, if that is all there is).
+        let joining = member.memberEpoch == 0
         let target = targetAssignment[memberId] ?? [:]
-        let holding = Self.normalized(Self.union(member.assigned, member.owned))
+        let holding = Self.normalized(
+            Self.union(member.assigned, Self.intersection(member.owned, Self.union(member.assigned, member.revoking))))
         let keep = Self.intersection(holding, target)
         var next: Partitions
         if keep != holding {
             next = keep // give up what is not in the target before taking anything more
+            member.revoking = Self.union(member.revoking, Self.subtracting(holding, keep))
+            member.revokingSince = member.revokingSince ?? now
         } else {
+            member.revoking = [:]
+            member.revokingSince = nil
             let heldElsewhere = members.values.filter { $0.memberId != memberId }.reduce(into: Partitions()) {
-                $0 = Self.union($0, Self.union($1.assigned, $1.owned))
+                $0 = Self.union($0, Self.union($1.assigned, Self.intersection($1.owned, $1.revoking)))
             }
             next = keep
             for (topic, partitions) in target {
                 let free = partitions.subtracting(heldElsewhere[topic] ?? [])
                 if !free.isEmpty { next[topic, default: []].formUnion(free) }
             }
+            // Nothing left to give up: the member is at the target's epoch, even while a
+            // partition it is to get is still being given up by another.
+            member.memberEpoch = assignmentEpoch
         }
-        let changed = Self.normalized(next) != Self.normalized(member.assigned) || member.memberEpoch == 0
+        let changed = joining || Self.normalized(next) != Self.normalized(member.assigned)
         member.assigned = next
-        if Self.normalized(next) == Self.normalized(target) { member.memberEpoch = assignmentEpoch }
         members[memberId] = member
         return Answer(
             memberId: memberId, memberEpoch: member.memberEpoch,
             assignment: changed || Self.normalized(member.owned) != Self.normalized(next) ? next : nil)
     }
 
+    // MARK: Patterns
+
+    /// Why a subscription pattern is refused, or nil. Patterns run on a backtracking matcher
+    /// (Kafka's RE2/J does not backtrack), so the shapes that backtrack without end — a
+    /// repeated group that itself repeats, as in `(a+)+` — are refused, and so are long ones.
+    static func problem(with pattern: String) -> String? {
+        guard pattern.utf8.count <= 512 else { return "a subscription pattern is at most 512 characters" }
+        guard (try? NSRegularExpression(pattern: pattern)) != nil else {
+            return "'\(pattern)' is not a regular expression"
+        }
+        let nested = #"\([^()]*[*+}][^()]*\)[*+{]"#
+        if pattern.range(of: nested, options: .regularExpression) != nil {
+            return "'\(pattern)' repeats a group that repeats (it could take exponential time to match)"
+        }
+        return nil
+    }
+
+    /// The names `pattern` matches whole.
+    static func matches(of pattern: String, among names: [String]) -> [String] {
+        guard let expression = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else { return [] }
+        return names.filter { expression.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }
+    }
+
     /// Members silent past the session timeout are removed (each moves the group epoch).
+    /// So are members that have not given up what they were told to within their rebalance timeout.
     mutating func expire(now: ContinuousClock.Instant, sessionTimeoutMs: Int) -> [String] {
-        let expired = members.values.filter { now - $0.lastHeard > .milliseconds(sessionTimeoutMs) }.map(\.memberId)
+        let expired = members.values.filter { member in
+            now - member.lastHeard > .milliseconds(sessionTimeoutMs)
+                || member.revokingSince.map { now - $0 > .milliseconds(Int(max(member.rebalanceTimeoutMs, 0))) }
+                    ?? false
+        }.map(\.memberId)
         for id in expired {
             members[id] = nil
-            groupEpoch += 1
+            groupEpoch &+= 1
         }
         return expired
     }
@@ -252,7 +298,8 @@ struct ServerAssignedGroup: Sendable {
                 continue
             }
             // uniform: at most ceil(count / members) each; a partition stays with a member that
-            // holds it while that member is under its share (fewer partitions move).
+            // holds it while that member is under its share (fewer partitions move); the rest go
+            // to the members holding the fewest partitions over all topics so far.
             let most = (Int(count) + subscribers.count - 1) / subscribers.count
             var taken: [String: Set<Int32>] = [:]
             var unplaced: [Int32] = []
@@ -266,8 +313,11 @@ struct ServerAssignedGroup: Sendable {
                     unplaced.append(partition)
                 }
             }
+            func load(_ member: String) -> Int {
+                (taken[member]?.count ?? 0) + result[member]!.values.reduce(0) { $0 + $1.count }
+            }
             for partition in unplaced {
-                let member = subscribers.min { (taken[$0]?.count ?? 0, $0) < (taken[$1]?.count ?? 0, $1) }!
+                let member = subscribers.min { (load($0), $0) < (load($1), $1) }!
                 taken[member, default: []].insert(partition)
             }
             for (member, partitions) in taken { result[member]![topic] = partitions }
@@ -279,6 +329,15 @@ struct ServerAssignedGroup: Sendable {
 
     static func union(_ a: Partitions, _ b: Partitions) -> Partitions {
         a.merging(b) { $0.union($1) }
+    }
+
+    static func subtracting(_ a: Partitions, _ b: Partitions) -> Partitions {
+        var result: Partitions = [:]
+        for (topic, partitions) in a {
+            let rest = partitions.subtracting(b[topic] ?? [])
+            if !rest.isEmpty { result[topic] = rest }
+        }
+        return result
     }
 
     static func intersection(_ a: Partitions, _ b: Partitions) -> Partitions {

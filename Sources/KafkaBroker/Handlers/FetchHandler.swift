@@ -25,7 +25,7 @@ extension Broker {
         let plan: FetchSessions.Plan
         switch await fetchSessions.plan(request) {
         case let .success(planned): plan = planned
-        case let .failure(refusal): return FetchResponse(errorCode: refusal.code.code, sessionId: request.sessionId)
+        case let .failure(refusal): return FetchResponse(errorCode: refusal.code.code, sessionId: 0)
         }
         let deadline = Date().addingTimeInterval(Double(max(request.maxWaitMs, 0)) / 1000)
         // read_committed (1): up to the last stable offset, with the aborted transactions listed.
@@ -100,7 +100,7 @@ extension Broker {
             data.errorCode = ErrorCode.unsupportedVersion.code
         } else if magic < 2, let records = data.records, !records.isEmpty {
             do {
-                data.records = try MessageFormats.downConverted(records, to: magic)
+                data.records = try MessageFormats.downConverted(records, to: magic, budget: max(budget, 1))
             } catch {
                 data.records = []
                 data.errorCode = error.code.code

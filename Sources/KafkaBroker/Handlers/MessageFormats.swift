@@ -40,14 +40,21 @@ enum MessageFormats {
         }
     }
 
+    /// What one stored batch may inflate to while it is converted (Kafka's own batches are at
+    /// most `max.message.bytes` compressed; this bounds a hostile one's expansion).
+    static let conversionLimits = DecodingLimits(maxDecompressedSize: 64 << 20)
+
     /// The magic-2 batches a fetch read, written as messages of `magic` for a Fetch v0–v3
     /// reader. Transaction markers are left out (those readers know no control records),
     /// and a batch cut short at the end of the read stays out, as the reader would drop it.
-    static func downConverted(_ records: [UInt8], to magic: Int8) throws(BrokerError) -> [UInt8] {
+    /// At most about `budget` bytes are written (the first batch always, as a reader needs it
+    /// whole): a compressed batch written out plain can be many times its stored size.
+    static func downConverted(_ records: [UInt8], to magic: Int8, budget: Int) throws(BrokerError) -> [UInt8] {
         guard !records.isEmpty else { return records }
-        var writer = ByteWriter(capacity: records.count + records.count / 4)
+        var writer = ByteWriter(capacity: min(records.count + records.count / 4, max(budget, 1 << 16)))
         do {
-            for batch in try RecordSet.decode(records).batches where !batch.isControl {
+            for batch in try RecordSet.decode(records, limits: Self.conversionLimits).batches where !batch.isControl {
+                guard writer.count == 0 || writer.count < budget else { break }
                 try LegacyMessageSet.write(batch, magic: magic, to: &writer)
             }
         } catch let error as ProtocolError {

@@ -281,7 +281,7 @@ actor TransactionCoordinator {
             (request.stateFilters.isEmpty || request.stateFilters.contains(producer.state))
                 && (request.producerIdFilters.isEmpty || request.producerIdFilters.contains(producer.producerId))
                 && (request.durationFilter < 0
-                    || (producer.ongoing && now - producer.startedMs >= request.durationFilter))
+                    || (producer.ongoing && now - producer.startedMs > request.durationFilter))
         }
         return ListTransactionsResponse(
             unknownStateFilters: request.stateFilters.filter { !known.contains($0) },

@@ -42,8 +42,9 @@ public enum LegacyMessageSet {
                 position += innerMessage.size
             }
             if message.magic == 1, let lastRelative = records.last?.offset {
-                let shift = message.record.offset - lastRelative
-                for recordIndex in records.indices { records[recordIndex].offset += shift }
+                // Offsets come from the sender: wrapping arithmetic, so a hostile one cannot trap.
+                let shift = message.record.offset &- lastRelative
+                for recordIndex in records.indices { records[recordIndex].offset &+= shift }
             }
             if message.attributes & 0x08 != 0 {
                 for recordIndex in records.indices { records[recordIndex].timestamp = message.record.timestamp }
@@ -54,7 +55,7 @@ public enum LegacyMessageSet {
         return RecordBatch(
             baseOffset: first, magic: message.magic,
             attributes: RecordBatchAttributes(rawValue: Int16(message.attributes & 0x0F)),
-            lastOffsetDelta: Int32(truncatingIfNeeded: last - first), baseTimestamp: records.first?.timestamp ?? -1,
+            lastOffsetDelta: Int32(truncatingIfNeeded: last &- first), baseTimestamp: records.first?.timestamp ?? -1,
             maxTimestamp: records.map(\.timestamp).max() ?? -1, records: records
         )
     }
@@ -130,7 +131,7 @@ extension LegacyMessageSet {
         var inner = ByteWriter(capacity: batch.records.count * 64)
         for record in batch.records {
             writeMessage(
-                offset: magic == 1 ? record.offset - first.offset : record.offset, magic: magic, attributes: 0,
+                offset: magic == 1 ? record.offset &- first.offset : record.offset, magic: magic, attributes: 0,
                 timestamp: timestamp(of: record), key: record.key, value: record.value, to: &inner)
         }
         let compressed = try codec.compress(inner.bytes)

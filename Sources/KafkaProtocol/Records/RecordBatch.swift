@@ -56,9 +56,9 @@ public struct RecordBatch: Sendable, Equatable {
     public var compression: CompressionCodec { attributes.compression ?? .none }
     public var isControl: Bool { attributes.isControl }
     public var isTransactional: Bool { attributes.isTransactional }
-    public var lastOffset: Int64 { baseOffset + Int64(lastOffsetDelta) }
+    public var lastOffset: Int64 { baseOffset &+ Int64(lastOffsetDelta) }
     /// The offset after this batch: where the next batch starts.
-    public var nextOffset: Int64 { lastOffset + 1 }
+    public var nextOffset: Int64 { lastOffset &+ 1 }
 }
 
 // MARK: - Decoding
@@ -184,7 +184,7 @@ extension RecordBatch {
                 cursor.end = outerEnd
                 spans.append(
                     RecordSpan(
-                        offset: header.baseOffset + offsetDelta,
+                        offset: header.baseOffset &+ offsetDelta,
                         timestamp: logAppendTime ?? header.baseTimestamp &+ timestampDelta,
                         keyStart: key.start, keyCount: key.count, valueStart: value.start, valueCount: value.count,
                         headersStart: headersStart, headerCount: Int(headerCount)

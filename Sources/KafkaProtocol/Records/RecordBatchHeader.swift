@@ -39,7 +39,7 @@ public struct RecordBatchHeader: Sendable, Equatable {
     /// The whole batch's size in bytes.
     public var totalSize: Int { Self.logOverhead + Int(batchLength) }
     /// The offset of the batch's last record.
-    public var lastOffset: Int64 { baseOffset + Int64(lastOffsetDelta) }
+    public var lastOffset: Int64 { baseOffset &+ Int64(lastOffsetDelta) }
 
     /// Reads the header at `index` of `bytes` without moving any reader.
     ///

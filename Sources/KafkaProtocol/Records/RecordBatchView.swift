@@ -12,7 +12,7 @@ public struct RecordBatchView: Sendable {
 
     public var isControl: Bool { attributes.isControl }
     public var isTransactional: Bool { attributes.isTransactional }
-    public var nextOffset: Int64 { lastOffset + 1 }
+    public var nextOffset: Int64 { lastOffset &+ 1 }
     public var count: Int { spans.count }
 
     /// The magic-v2 batch at `index` of `bytes`; nil when it is cut short.
@@ -22,7 +22,7 @@ public struct RecordBatchView: Sendable {
         guard let found = try RecordBatch.checkedRecordBytes(bytes, at: index, limits: limits) else { return nil }
         let header = found.header
         return RecordBatchView(
-            baseOffset: header.baseOffset, lastOffset: header.baseOffset + Int64(header.lastOffsetDelta),
+            baseOffset: header.baseOffset, lastOffset: header.baseOffset &+ Int64(header.lastOffsetDelta),
             attributes: header.attributes, producerId: header.producerId,
             storage: found.storage, spans: try RecordBatch.spans(of: found))
     }
