@@ -1,8 +1,10 @@
 import KafkaProtocol
 
-/// A topic's partition, as a key.
+/// A topic's partition, as a key: by name, and by id where the request named it so (two ids
+/// no topic has both read as no name, and must not be taken for each other).
 struct TopicPartitionKey: Hashable {
     var topic: String
+    var topicId: KafkaUUID = .zero
     var partition: Int32
 }
 
@@ -46,7 +48,7 @@ actor FetchSessions {
         }
 
         mutating func upsert(_ target: FetchTarget) {
-            let key = TopicPartitionKey(topic: target.topic, partition: target.partition)
+            let key = TopicPartitionKey(topic: target.topic, topicId: target.topicId, partition: target.partition)
             if let at = index[key] {
                 targets[at] = target
             } else {
@@ -57,10 +59,12 @@ actor FetchSessions {
 
         mutating func forget(_ keys: Set<TopicPartitionKey>) {
             guard !keys.isEmpty else { return }
-            targets.removeAll { keys.contains(TopicPartitionKey(topic: $0.topic, partition: $0.partition)) }
+            targets.removeAll {
+                keys.contains(TopicPartitionKey(topic: $0.topic, topicId: $0.topicId, partition: $0.partition))
+            }
             index = [:]
             for (at, target) in targets.enumerated() {
-                index[TopicPartitionKey(topic: target.topic, partition: target.partition)] = at
+                index[TopicPartitionKey(topic: target.topic, topicId: target.topicId, partition: target.partition)] = at
             }
             for key in keys { sent[key.topic]?[key.partition] = nil }
         }
@@ -77,6 +81,8 @@ actor FetchSessions {
     private let capacity: Int
     /// The most partitions one session keeps (a request naming more is answered without a session).
     static let maxPartitions = 10_000
+    /// The most partitions all sessions keep together.
+    static let maxTotalPartitions = 200_000
     /// A session unused this long may be evicted for a new one (Kafka's own wait).
     static let evictableAfter = Duration.seconds(120)
     private var sessions: [Int32: Session] = [:]
@@ -84,6 +90,8 @@ actor FetchSessions {
     init(capacity: Int = 1000) {
         self.capacity = capacity
     }
+
+    private var totalPartitions: Int { sessions.values.reduce(0) { $0 + $1.targets.count } }
 
     /// Reads a request's session fields: a plan, or the error to answer with.
     func plan(_ request: FetchRequest) -> Result<Plan, BrokerError> {
@@ -110,7 +118,9 @@ actor FetchSessions {
                 sessions[oldest.key] = nil
             }
             // Full, or too many partitions: answered in full without a session (id 0), as Kafka does.
-            guard sessions.count < capacity, named.count <= Self.maxPartitions else {
+            guard sessions.count < capacity, named.count <= Self.maxPartitions,
+                totalPartitions + named.count <= Self.maxTotalPartitions
+            else {
                 return .success(Plan(targets: named, sessionId: 0, incremental: false))
             }
             // Random ids: another client cannot guess one to advance or close it.
@@ -130,13 +140,20 @@ actor FetchSessions {
             session.forget(
                 Set(
                     request.forgottenTopicsData.flatMap { topic in
-                        topic.partitions.map { TopicPartitionKey(topic: topic.topic, partition: $0) }
+                        topic.partitions.map {
+                            TopicPartitionKey(topic: topic.topic, topicId: topic.topicId, partition: $0)
+                        }
                     }))
             for target in named { session.upsert(target) }
-            guard session.targets.count <= Self.maxPartitions else {
-                sessions[id] = nil
+            sessions[id] = nil // out while the others are counted; back below if it still fits
+            guard session.targets.count <= Self.maxPartitions,
+                totalPartitions + session.targets.count <= Self.maxTotalPartitions
+            else {
                 return .failure(
-                    BrokerError(.invalidRequest, "a fetch session holds at most \(Self.maxPartitions) partitions"))
+                    BrokerError(
+                        .invalidRequest,
+                        "a fetch session holds at most \(Self.maxPartitions) partitions (and all together \(Self.maxTotalPartitions))"
+                    ))
             }
             session.epoch = epoch == Int32.max ? 1 : epoch + 1
             session.lastUsed = now

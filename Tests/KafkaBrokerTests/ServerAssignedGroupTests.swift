@@ -160,9 +160,32 @@ import Testing
     }
 
     @Test func patternsThatBacktrackWithoutEndAreRefused() {
-        #expect(ServerAssignedGroup.problem(with: "^rx-.*") == nil)
-        #expect(ServerAssignedGroup.problem(with: "(a+)+$") != nil)
-        #expect(ServerAssignedGroup.problem(with: "([a-z]*)*x") != nil)
-        #expect(ServerAssignedGroup.problem(with: "(unclosed") != nil)
+        for usual in [#"^rx-.*"#, #"^orders\..*"#, "topic-(a|b)", "(foo|bar)-.*", "^[a-z]+-events$", "[(]+x", #"a\(+"#]
+        {
+            #expect(ServerAssignedGroup.problem(with: usual) == nil, "\(usual)")
+        }
+        for hostile in [
+            "(a+)+$", "([a-z]*)*x", "(.|.)*x", #"(\w|\d)+x"#, "((a+))+", "(?:(a+))+", ".*.*.*.*x", "(unclosed",
+        ] {
+            #expect(ServerAssignedGroup.problem(with: hostile) != nil, "\(hostile)")
+        }
+    }
+
+    /// A member that says nothing of what it owns (nil: unchanged) is still holding what it
+    /// was told to give up: no one else gets it until it says so.
+    @Test func silenceAboutOwnedPartitionsIsNotGivingThemUp() {
+        var group = ServerAssignedGroup(groupId: "g")
+        let a = beat(&group, "a", epoch: 0, topics: ["orders"], owned: [:])
+        let b = beat(&group, "b", epoch: 0, topics: ["orders"], owned: [:])
+        let told = beat(&group, "a", epoch: a.memberEpoch, owned: nil)
+        #expect(told.assignment?["orders"]?.count == 2)
+        // a keeps quiet about what it owns; b asks again and again.
+        for _ in 0..<3 {
+            _ = beat(&group, "a", epoch: told.memberEpoch, owned: nil)
+            let asked = beat(&group, "b", epoch: b.memberEpoch, owned: [:])
+            #expect(ServerAssignedGroup.normalized(asked.assignment ?? [:]).isEmpty)
+        }
+        _ = beat(&group, "a", epoch: told.memberEpoch, owned: told.assignment)
+        #expect(beat(&group, "b", epoch: b.memberEpoch, owned: [:]).assignment?["orders"]?.count == 2)
     }
 }

@@ -86,6 +86,9 @@ struct ServerAssignedGroup: Sendable {
 
     var isEmpty: Bool { members.isEmpty }
 
+    /// Moves the group epoch (from Int32.max to 1: -1, -2 and 0 mean leaving and joining).
+    private mutating func bumpEpoch() { groupEpoch = groupEpoch == Int32.max ? 1 : groupEpoch + 1 }
+
     /// Kafka's names: Empty, Assigning (a new target), Reconciling (members on their way to it), Stable.
     var state: String {
         if members.isEmpty { return "Empty" }
@@ -111,12 +114,17 @@ struct ServerAssignedGroup: Sendable {
         var memberId = beat.memberId
         switch beat.memberEpoch {
         case -1, -2: // leaving (-2: a static member, which leaves the same way here)
-            if members.removeValue(forKey: memberId) != nil { groupEpoch &+= 1 }
+            if members.removeValue(forKey: memberId) != nil { bumpEpoch() }
             return Answer(memberId: memberId, memberEpoch: beat.memberEpoch)
         case 0:
             if memberId.isEmpty { memberId = UUID().uuidString }
             if members[memberId] == nil {
                 let pattern = beat.subscribedPattern.flatMap { $0.isEmpty ? nil : $0 }
+                guard beat.rebalanceTimeoutMs > 0 else {
+                    return Answer(
+                        errorCode: ErrorCode.invalidRequest.code,
+                        errorMessage: "a joining member gives its rebalance timeout (\(beat.rebalanceTimeoutMs) ms)")
+                }
                 guard beat.subscribedTopics != nil || pattern != nil else {
                     return Answer(
                         errorCode: ErrorCode.invalidRequest.code,
@@ -127,7 +135,7 @@ struct ServerAssignedGroup: Sendable {
                     instanceId: beat.instanceId, rackId: beat.rackId,
                     namedTopics: (beat.subscribedTopics ?? []).sorted(), subscribedPattern: pattern,
                     rebalanceTimeoutMs: beat.rebalanceTimeoutMs, lastHeard: now)
-                groupEpoch &+= 1
+                bumpEpoch()
             } else if members[memberId]!.memberEpoch != 0 {
                 // A member that lost its place rejoins from nothing (what it held is no longer its).
                 members[memberId]!.memberEpoch = 0
@@ -163,7 +171,11 @@ struct ServerAssignedGroup: Sendable {
                 members[memberId]!.matchedAmong = nil
             }
         }
-        if let owned = beat.owned { members[memberId]!.owned = owned }
+        if let owned = beat.owned {
+            // What it still owns of what it was told to give up; nil (unchanged) leaves that as it was.
+            members[memberId]!.owned = owned
+            members[memberId]!.revoking = Self.intersection(members[memberId]!.revoking, owned)
+        }
         // Each member's topics: those it named and those its pattern matches among the topics
         // there are now (matched again only when the topics or the pattern changed).
         let names = members.values.contains { $0.subscribedPattern != nil } ? topicNames() : []
@@ -175,7 +187,7 @@ struct ServerAssignedGroup: Sendable {
             let topics = Set(members[id]!.namedTopics).union(members[id]!.matchedTopics).sorted()
             if topics != members[id]!.subscribedTopics {
                 members[id]!.subscribedTopics = topics
-                groupEpoch &+= 1
+                bumpEpoch()
             }
         }
         // A subscribed topic created or grown since the target was computed moves the epoch too.
@@ -184,7 +196,7 @@ struct ServerAssignedGroup: Sendable {
             uniqueKeysWithValues: subscribed.compactMap { topic in partitionCount(topic).map { (topic, $0) } })
         if counts != partitionCounts {
             partitionCounts = counts
-            groupEpoch &+= 1
+            bumpEpoch()
         }
         if assignmentEpoch != groupEpoch {
             targetAssignment = Self.assign(members: Array(members.values), partitionCounts: counts, by: assignorName)
@@ -201,21 +213,23 @@ struct ServerAssignedGroup: Sendable {
         // A joining member is always answered with an assignment (empty, if that is all there is).
         let joining = member.memberEpoch == 0
         let target = targetAssignment[memberId] ?? [:]
-        let holding = Self.normalized(
-            Self.union(member.assigned, Self.intersection(member.owned, Self.union(member.assigned, member.revoking))))
-        let keep = Self.intersection(holding, target)
-        var next: Partitions
-        if keep != holding {
-            next = keep // give up what is not in the target before taking anything more
-            member.revoking = Self.union(member.revoking, Self.subtracting(holding, keep))
-            member.revokingSince = member.revokingSince ?? now
-        } else {
-            member.revoking = [:]
+        // Given back to it while it was giving them up: it holds them still.
+        let returned = Self.intersection(member.revoking, target)
+        member.assigned = Self.union(member.assigned, returned)
+        member.revoking = Self.subtracting(member.revoking, returned)
+        let toGiveUp = Self.subtracting(member.assigned, target)
+        var next = Self.intersection(member.assigned, target)
+        if !toGiveUp.isEmpty {
+            // Give up what is not in the target before taking anything more. The clock of the
+            // rebalance timeout starts when there was nothing being given up before.
+            if Self.normalized(member.revoking).isEmpty { member.revokingSince = now }
+            member.revoking = Self.union(member.revoking, toGiveUp)
+        } else if Self.normalized(member.revoking).isEmpty {
             member.revokingSince = nil
+            // A partition is someone else's while it is given to them or they are giving it up.
             let heldElsewhere = members.values.filter { $0.memberId != memberId }.reduce(into: Partitions()) {
-                $0 = Self.union($0, Self.union($1.assigned, Self.intersection($1.owned, $1.revoking)))
+                $0 = Self.union($0, Self.union($1.assigned, $1.revoking))
             }
-            next = keep
             for (topic, partitions) in target {
                 let free = partitions.subtracting(heldElsewhere[topic] ?? [])
                 if !free.isEmpty { next[topic, default: []].formUnion(free) }
@@ -236,15 +250,20 @@ struct ServerAssignedGroup: Sendable {
 
     /// Why a subscription pattern is refused, or nil. Patterns run on a backtracking matcher
     /// (Kafka's RE2/J does not backtrack), so the shapes that backtrack without end — a
-    /// repeated group that itself repeats, as in `(a+)+` — are refused, and so are long ones.
+    /// repeated group holding a repeat, an alternation or another group (`(a+)+`, `(.|.)*`),
+    /// or many unbounded repeats in a row — are refused, and so are long patterns.
     static func problem(with pattern: String) -> String? {
         guard pattern.utf8.count <= 512 else { return "a subscription pattern is at most 512 characters" }
         guard (try? NSRegularExpression(pattern: pattern)) != nil else {
             return "'\(pattern)' is not a regular expression"
         }
-        let nested = #"\([^()]*[*+}][^()]*\)[*+{]"#
-        if pattern.range(of: nested, options: .regularExpression) != nil {
-            return "'\(pattern)' repeats a group that repeats (it could take exponential time to match)"
+        let shape = PatternShape(pattern)
+        if shape.repeatsAComplexGroup {
+            return
+                "'\(pattern)' repeats a group that repeats, alternates or nests (it could take exponential time to match)"
+        }
+        if shape.unboundedRepeats > 3 {
+            return "'\(pattern)' has more than three unbounded repeats (it could take long to match)"
         }
         return nil
     }
@@ -265,7 +284,7 @@ struct ServerAssignedGroup: Sendable {
         }.map(\.memberId)
         for id in expired {
             members[id] = nil
-            groupEpoch &+= 1
+            bumpEpoch()
         }
         return expired
     }
@@ -351,4 +370,62 @@ struct ServerAssignedGroup: Sendable {
 
     /// Without topics of no partitions, so equal holdings compare equal.
     static func normalized(_ partitions: Partitions) -> Partitions { partitions.filter { !$0.value.isEmpty } }
+}
+
+/// What `ServerAssignedGroup.problem(with:)` looks for in a pattern, read character by
+/// character (escapes and character classes skipped as units).
+struct PatternShape {
+    /// A group followed by `*`, `+` or `{` whose body holds a repeat, `|` or a group.
+    private(set) var repeatsAComplexGroup = false
+    /// How many `*`, `+` and `{n,}` there are.
+    private(set) var unboundedRepeats = 0
+
+    init(_ pattern: String) {
+        let characters = Array(pattern)
+        // For each open group: whether its body so far is complex.
+        var open: [Bool] = []
+        var index = 0
+        var lastGroupComplex = false
+        while index < characters.count {
+            let character = characters[index]
+            var closedGroup = false
+            switch character {
+            case "\\":
+                index += 1 // the escaped character is a literal
+            case "[":
+                index += 1
+                if index < characters.count, characters[index] == "^" { index += 1 }
+                if index < characters.count, characters[index] == "]" { index += 1 }
+                while index < characters.count, characters[index] != "]" {
+                    if characters[index] == "\\" { index += 1 }
+                    index += 1
+                }
+            case "(":
+                if !open.isEmpty { open[open.count - 1] = true }
+                open.append(false)
+            case ")":
+                lastGroupComplex = open.popLast() ?? false
+                closedGroup = true
+            case "|":
+                if !open.isEmpty { open[open.count - 1] = true }
+            case "*", "+", "{":
+                let unbounded = character != "{" || Self.isOpenEnded(characters, from: index)
+                if unbounded { unboundedRepeats += 1 }
+                if !open.isEmpty { open[open.count - 1] = true }
+                if index > 0, characters[index - 1] == ")", lastGroupComplex { repeatsAComplexGroup = true }
+            default:
+                break
+            }
+            if !closedGroup, character != "*", character != "+", character != "{", character != "?" {
+                lastGroupComplex = false
+            }
+            index += 1
+        }
+    }
+
+    /// Whether the `{` at `index` opens an `{n,}` (no upper bound).
+    private static func isOpenEnded(_ characters: [Character], from index: Int) -> Bool {
+        guard let close = characters[index...].firstIndex(of: "}") else { return false }
+        return characters[index..<close].last == ","
+    }
 }

@@ -100,7 +100,10 @@ extension Broker {
             data.errorCode = ErrorCode.unsupportedVersion.code
         } else if magic < 2, let records = data.records, !records.isEmpty {
             do {
-                data.records = try MessageFormats.downConverted(records, to: magic, budget: max(budget, 1))
+                let converted = try MessageFormats.downConverted(records, to: magic, budget: max(budget, 1))
+                // What the answer holds is the converted bytes: the request's maxBytes counts those.
+                total += converted.count - records.count
+                data.records = converted
             } catch {
                 data.records = []
                 data.errorCode = error.code.code

@@ -53,9 +53,16 @@ enum MessageFormats {
         guard !records.isEmpty else { return records }
         var writer = ByteWriter(capacity: min(records.count + records.count / 4, max(budget, 1 << 16)))
         do {
-            for batch in try RecordSet.decode(records, limits: Self.conversionLimits).batches where !batch.isControl {
-                guard writer.count == 0 || writer.count < budget else { break }
-                try LegacyMessageSet.write(batch, magic: magic, to: &writer)
+            // One stored batch at a time (the log holds magic 2 only), so no more is inflated
+            // than is written, and writing stops once the converted bytes reach the budget.
+            var position = 0
+            while position < records.count, writer.count == 0 || writer.count < budget {
+                guard let header = try RecordBatchHeader.read(records, at: position),
+                    header.totalSize <= records.count - position,
+                    let batch = try RecordBatch.decodeV2(records, at: position, limits: Self.conversionLimits)
+                else { break }
+                position += header.totalSize
+                if !batch.isControl { try LegacyMessageSet.write(batch, magic: magic, to: &writer) }
             }
         } catch let error as ProtocolError {
             throw BrokerError(.corruptMessage, "a stored batch could not be read: \(error)")
