@@ -93,15 +93,26 @@ actor FetchSessions {
 
     private var totalPartitions: Int { sessions.values.reduce(0) { $0 + $1.targets.count } }
 
-    /// Reads a request's session fields: a plan, or the error to answer with.
-    func plan(_ request: FetchRequest) -> Result<Plan, BrokerError> {
-        let named = request.topics.flatMap { topic in
+    /// The partitions a request names, in its order.
+    static func targets(of request: FetchRequest) -> [FetchTarget] {
+        request.topics.flatMap { topic in
             topic.partitions.map {
                 FetchTarget(
                     topic: topic.topic, topicId: topic.topicId, partition: $0.partition, offset: $0.fetchOffset,
                     maxBytes: $0.partitionMaxBytes)
             }
         }
+    }
+
+    /// Whether a request touches the sessions at all (most clients never open one: those
+    /// requests are planned without a hop to this actor).
+    nonisolated static func usesSessions(_ request: FetchRequest) -> Bool {
+        !(request.sessionId == 0 && request.sessionEpoch == -1)
+    }
+
+    /// Reads a request's session fields: a plan, or the error to answer with.
+    func plan(_ request: FetchRequest) -> Result<Plan, BrokerError> {
+        let named = Self.targets(of: request)
         let now = ContinuousClock.now
         switch (request.sessionId, request.sessionEpoch) {
         case (0, -1): // no session: a full request

@@ -49,7 +49,13 @@ final class TopicStore: @unchecked Sendable {
     private let path: String
     private let defaults: [String: String]
     private let lock = NSLock()
-    private var topics: [String: Topic] = [:]
+    private var topics: [String: Topic] = [:] {
+        // Fetch v13+ names topics by id in every request: looked up here, not by a scan.
+        didSet {
+            namesById = Dictionary(topics.values.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+    private var namesById: [KafkaUUID: String] = [:]
 
     init(dataDirectory: String, defaults: [String: String]) throws {
         path = dataDirectory + "/weir-topics.json"
@@ -82,7 +88,7 @@ final class TopicStore: @unchecked Sendable {
 
     func topic(_ name: String) -> Topic? { locked { topics[name] } }
 
-    func topic(id: KafkaUUID) -> Topic? { locked { topics.values.first { $0.id == id } } }
+    func topic(id: KafkaUUID) -> Topic? { locked { namesById[id].flatMap { topics[$0] } } }
 
     func log(_ name: String, _ partition: Int32) -> PartitionLog? { logs.log(topic: name, partition: partition) }
 

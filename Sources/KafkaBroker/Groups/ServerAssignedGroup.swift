@@ -24,9 +24,8 @@ struct ServerAssignedGroup: Sendable {
         var namedTopics: [String]
         /// KIP-848's `SubscribedTopicRegex`, matched against whole topic names.
         var subscribedPattern: String? = nil
-        /// What the pattern matched, among which names (matched again when those change).
-        var matchedTopics: [String] = []
-        var matchedAmong: [String]? = nil
+        /// What the pattern matched among `patternsMatchedAmong` (nil: to be matched).
+        var matchedTopics: [String]? = nil
         /// What it subscribes to: the named topics and the matched ones.
         var subscribedTopics: [String] = []
         var rebalanceTimeoutMs: Int32
@@ -77,6 +76,8 @@ struct ServerAssignedGroup: Sendable {
     private(set) var assignorName = "uniform"
     private(set) var members: [String: Member] = [:]
     private(set) var targetAssignment: [String: Partitions] = [:]
+    /// The topic names the members' patterns were last matched against.
+    private var patternsMatchedAmong: [String] = []
     /// The partition counts the target was computed from: a topic that grows moves the epoch.
     private var partitionCounts: [String: Int32] = [:]
 
@@ -167,8 +168,7 @@ struct ServerAssignedGroup: Sendable {
             let chosen = pattern.isEmpty ? nil : pattern
             if chosen != members[memberId]!.subscribedPattern {
                 members[memberId]!.subscribedPattern = chosen
-                members[memberId]!.matchedTopics = []
-                members[memberId]!.matchedAmong = nil
+                members[memberId]!.matchedTopics = nil
             }
         }
         if let owned = beat.owned {
@@ -179,12 +179,15 @@ struct ServerAssignedGroup: Sendable {
         // Each member's topics: those it named and those its pattern matches among the topics
         // there are now (matched again only when the topics or the pattern changed).
         let names = members.values.contains { $0.subscribedPattern != nil } ? topicNames() : []
+        if names != patternsMatchedAmong {
+            patternsMatchedAmong = names
+            for id in members.keys { members[id]!.matchedTopics = nil }
+        }
         for id in members.keys {
-            if let pattern = members[id]!.subscribedPattern, members[id]!.matchedAmong != names {
+            if let pattern = members[id]!.subscribedPattern, members[id]!.matchedTopics == nil {
                 members[id]!.matchedTopics = Self.matches(of: pattern, among: names)
-                members[id]!.matchedAmong = names
             }
-            let topics = Set(members[id]!.namedTopics).union(members[id]!.matchedTopics).sorted()
+            let topics = Set(members[id]!.namedTopics).union(members[id]!.matchedTopics ?? []).sorted()
             if topics != members[id]!.subscribedTopics {
                 members[id]!.subscribedTopics = topics
                 bumpEpoch()

@@ -23,9 +23,13 @@ extension Broker {
             }
         }
         let plan: FetchSessions.Plan
-        switch await fetchSessions.plan(request) {
-        case let .success(planned): plan = planned
-        case let .failure(refusal): return FetchResponse(errorCode: refusal.code.code, sessionId: 0)
+        if !FetchSessions.usesSessions(request) {
+            plan = FetchSessions.Plan(targets: FetchSessions.targets(of: request), sessionId: 0, incremental: false)
+        } else {
+            switch await fetchSessions.plan(request) {
+            case let .success(planned): plan = planned
+            case let .failure(refusal): return FetchResponse(errorCode: refusal.code.code, sessionId: 0)
+            }
         }
         let deadline = Date().addingTimeInterval(Double(max(request.maxWaitMs, 0)) / 1000)
         // read_committed (1): up to the last stable offset, with the aborted transactions listed.
@@ -51,6 +55,7 @@ extension Broker {
             }
             let remaining = Int64(deadline.timeIntervalSinceNow * 1000)
             if total >= Int(request.minBytes) || failed || remaining <= 0 || seen.isEmpty {
+                guard plan.sessionId != 0 else { return FetchResponse(responses: responses) }
                 return FetchResponse(
                     sessionId: plan.sessionId, responses: await fetchSessions.filter(responses, for: plan))
             }

@@ -5,6 +5,16 @@ import KafkaProtocol
 /// Each picks the request's shape by the version the connection negotiated
 /// (FindCoordinator batches keys from v4, OffsetFetch batches groups from v8).
 enum GroupRequests {
+    /// `current` while it is open, else a new connection to the broker coordinating `groupId`
+    /// (a group member's own, so its requests never wait behind another's on a shared one).
+    static func coordinatorConnection(
+        groupId: String, current: BrokerConnection?, cluster: KafkaCluster
+    ) async throws -> BrokerConnection {
+        if let current, current.isActive { return current }
+        let (_, address) = try await findCoordinator(groupId: groupId, via: try await cluster.anyConnection())
+        return try await BrokerConnection.connect(to: address, config: cluster.config)
+    }
+
     /// Which broker coordinates `groupId`.
     static func findCoordinator(
         groupId: String, via connection: BrokerConnection

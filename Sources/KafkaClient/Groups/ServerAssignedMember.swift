@@ -148,10 +148,8 @@ actor ServerAssignedMember: GroupMembershipDriver {
     }
 
     private func coordinatorConnection() async throws -> BrokerConnection {
-        if let coordinator, coordinator.isActive { return coordinator }
-        let (_, address) = try await GroupRequests.findCoordinator(
-            groupId: settings.groupId, via: try await cluster.anyConnection())
-        let connection = try await BrokerConnection.connect(to: address, config: cluster.config)
+        let connection = try await GroupRequests.coordinatorConnection(
+            groupId: settings.groupId, current: coordinator, cluster: cluster)
         coordinator = connection
         return connection
     }
